@@ -1,0 +1,50 @@
+# 数智 Shuzhi — the two commands a newcomer needs:
+#   make run    set up everything and start the server on http://127.0.0.1:8000
+#   make test   install the test tools and run ruff and the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install web demo lint bench clean help
+
+help:
+	@echo "make run    start Shuzhi on http://$(HOST):$(PORT) (builds everything it needs)"
+	@echo "make test   run ruff and the test suite"
+	@echo "make bench  run the benchmarks"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Shuzhi needs Python 3.11 or newer / 需要 Python 3.11 或更高版本"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# The web app is built only when its sources exist (frontend/package.json).
+web:
+	@if [ -f frontend/package.json ]; then \
+		cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
+	else echo "(no web app sources yet: serving the API only)"; fi
+
+demo: install
+	$(BIN)/shuzhi demo --if-missing
+
+run: install web demo
+	$(BIN)/shuzhi serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+test: install lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python benchmarks/demo_build.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

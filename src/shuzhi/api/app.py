@@ -1,0 +1,73 @@
+"""The FastAPI app factory. `create_app()` is what `shuzhi serve` and the tests run.
+
+All routes live under /api/v1; the OpenAPI document is at /openapi.json. When the web app has
+been built (frontend/dist), it is served at / with client-side routing.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from shuzhi import __version__
+from shuzhi.api.errors import install_error_handlers
+from shuzhi.api.middleware import RequestContextMiddleware
+from shuzhi.api.routers import auth, health, sql, users
+from shuzhi.runtime import Runtime
+from shuzhi.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def _frontend_dist() -> Path | None:
+    for candidate in (
+        Path(__file__).resolve().parents[3] / "frontend" / "dist",  # source checkout
+        Path(__file__).resolve().parent.parent / "web",  # packaged copy
+    ):
+        if (candidate / "index.html").is_file():
+            return candidate
+    return None
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *, start: bool = True) -> FastAPI:
+    rt = runtime or Runtime(settings or get_settings())
+    if start:
+        rt.start()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        yield
+        rt.close()
+
+    app = FastAPI(
+        title="Shuzhi 数智 API",
+        version=__version__,
+        description="Self-service BI and data intelligence for specialized manufacturers. "
+        "面向专精特新制造企业的自助式 BI 与数据智能平台。",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.runtime = rt
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    for r in (health.router, auth.router, users.router, sql.router):
+        app.include_router(r, prefix=API_PREFIX)
+
+    dist = _frontend_dist()
+    if dist is not None:
+        app.mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False), name="assets")
+
+        @app.get("/{path:path}", include_in_schema=False)
+        def spa(path: str) -> FileResponse:
+            target = (dist / path).resolve()
+            if path and target.is_file() and dist in target.parents:
+                return FileResponse(target)
+            return FileResponse(dist / "index.html")
+
+    return app

@@ -1,0 +1,83 @@
+"""Request dependencies: the runtime, a catalog session, the caller, permissions, language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from shuzhi.api.i18n import pick_language
+from shuzhi.auth.credentials import Principal, csrf_ok, resolve_session, resolve_token, unauthenticated
+from shuzhi.auth.roles import forbidden, has_permission
+from shuzhi.errors import ShuzhiError
+from shuzhi.runtime import Runtime
+
+SESSION_COOKIE = "shuzhi_session"
+CSRF_COOKIE = "shuzhi_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_db(rt: RuntimeDep) -> Iterator[Session]:
+    with rt.catalog.session() as s:
+        yield s
+
+
+DbDep = Annotated[Session, Depends(get_db)]
+
+
+def get_lang(request: Request) -> str:
+    return pick_language(request.headers.get("accept-language"))
+
+
+LangDep = Annotated[str, Depends(get_lang)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_principal(request: Request, db: DbDep, rt: RuntimeDep) -> Principal:
+    auth = request.headers.get("authorization", "")
+    if auth:
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise unauthenticated("token_invalid")
+        principal = resolve_token(db, value.strip())
+    else:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            raise unauthenticated("not_authenticated")
+        ttl = dt.timedelta(hours=rt.settings.session_ttl_hours)
+        principal = resolve_session(db, raw, ttl=ttl)
+        if request.method not in SAFE_METHODS and not csrf_ok(principal, request.headers.get(CSRF_HEADER)):
+            raise ShuzhiError(
+                "csrf_failed",
+                "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
+                "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
+                403,
+            )
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(permission: str) -> Callable[[Principal], Principal]:
+    def _check(principal: PrincipalDep) -> Principal:
+        if not has_permission(principal.role, permission):
+            raise forbidden(permission)
+        return principal
+
+    return _check

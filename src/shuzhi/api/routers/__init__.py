@@ -1,0 +1,1 @@
+"""One router per resource; each is mounted under /api/v1 by the app factory."""

@@ -1,0 +1,1 @@
+"""Users, roles, passwords, browser sessions, API tokens and login throttling."""

@@ -1,0 +1,204 @@
+"""Browser sessions and API tokens.
+
+Both are random secrets handed to the client once; the catalog stores only their SHA-256
+(they are high-entropy, so a fast hash is right here; passwords use argon2). A session also
+carries a CSRF token that unsafe requests must echo in the X-CSRF-Token header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shuzhi.auth.passwords import needs_rehash, hash_password, verify_password
+from shuzhi.auth.throttle import check_throttle, record_attempt
+from shuzhi.auth.users import audit, find_user, normalize_username
+from shuzhi.catalog.models import ApiToken, User, WebSession, utcnow
+from shuzhi.errors import ShuzhiError
+
+TOKEN_PREFIX = "szt_"
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of one request."""
+
+    user_id: int
+    username: str
+    role: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    via: str = "session"  # "session" | "token"
+    session_id: str | None = None
+    csrf_token: str | None = None
+    token_id: int | None = None
+
+
+def _principal(u: User, **kw: Any) -> Principal:
+    return Principal(user_id=u.id, username=u.username, role=u.role, attributes=dict(u.attributes or {}), **kw)
+
+
+def unauthenticated(code: str = "not_authenticated") -> ShuzhiError:
+    messages = {
+        "not_authenticated": ("请先登录。", "Please log in."),
+        "session_expired": ("登录已过期，请重新登录。", "Your session has expired; please log in again."),
+        "token_invalid": ("API 令牌无效、已过期或已被撤销。", "The API token is invalid, expired or revoked."),
+    }
+    zh, en = messages[code]
+    return ShuzhiError(code, zh, en, 401, headers={"WWW-Authenticate": "Bearer"})
+
+
+# -- login ---------------------------------------------------------------------------------
+def authenticate(
+    s: Session,
+    username: str,
+    password: str,
+    *,
+    ip: str | None,
+    max_failures: int,
+    window: dt.timedelta,
+    lockout: dt.timedelta,
+) -> User:
+    """Check a username and password under throttling; record the attempt either way."""
+    try:
+        name = normalize_username(username)
+    except ShuzhiError:
+        name = (username or "")[:64].strip().lower()
+    check_throttle(s, name, ip, max_failures=max_failures, window=window, lockout=lockout)
+    u = find_user(s, name)
+    ok = verify_password(u.password_hash if u else None, password or "")
+    if ok and u is not None and not u.is_active:
+        ok = False
+    record_attempt(s, name, ip, ok)
+    if not ok or u is None:
+        audit(s, "auth.login_failed", actor=name, detail={"ip": ip})
+        # Commit the failure even though the request fails: throttling must see it.
+        s.commit()
+        raise ShuzhiError(
+            "bad_credentials",
+            "用户名或密码错误。",
+            "Wrong user name or password.",
+            401,
+        )
+    if needs_rehash(u.password_hash):
+        u.password_hash = hash_password(password)
+    u.last_login_at = utcnow()
+    audit(s, "auth.login", actor=u.username, detail={"ip": ip})
+    return u
+
+
+# -- sessions ------------------------------------------------------------------------------
+def create_session(
+    s: Session, user: User, *, ttl: dt.timedelta, ip: str | None, user_agent: str | None
+) -> tuple[str, WebSession]:
+    raw = secrets.token_urlsafe(32)
+    ws = WebSession(
+        id=_sha256(raw),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(24),
+        expires_at=utcnow() + ttl,
+        ip=ip,
+        user_agent=(user_agent or "")[:256] or None,
+    )
+    s.add(ws)
+    s.flush()
+    return raw, ws
+
+
+def resolve_session(s: Session, raw: str, *, ttl: dt.timedelta) -> Principal:
+    ws = s.get(WebSession, _sha256(raw)) if raw else None
+    now = utcnow()
+    if ws is None or ws.revoked_at is not None or not ws.user.is_active:
+        raise unauthenticated("not_authenticated")
+    if ws.expires_at <= now:
+        raise unauthenticated("session_expired")
+    # Sliding expiry, written at most once a minute to keep reads cheap.
+    if (now - ws.last_seen_at) > dt.timedelta(minutes=1):
+        ws.last_seen_at = now
+        ws.expires_at = max(ws.expires_at, now + ttl)
+    return _principal(ws.user, via="session", session_id=ws.id, csrf_token=ws.csrf_token)
+
+
+def revoke_session(s: Session, session_id: str) -> None:
+    ws = s.get(WebSession, session_id)
+    if ws is not None and ws.revoked_at is None:
+        ws.revoked_at = utcnow()
+
+
+def csrf_ok(principal: Principal, header_value: str | None) -> bool:
+    if principal.via != "session":
+        return True
+    return bool(header_value) and hmac.compare_digest(principal.csrf_token or "", header_value or "")
+
+
+# -- API tokens ----------------------------------------------------------------------------
+def create_token(
+    s: Session, user: User, name: str, *, expires_in_days: int | None, actor: str | None
+) -> tuple[str, ApiToken]:
+    name = (name or "").strip()
+    if not name or len(name) > 128:
+        raise ShuzhiError(
+            "bad_token_name",
+            "令牌名称不能为空，且不超过 128 个字符。",
+            "A token name is required (at most 128 characters).",
+        )
+    if expires_in_days is not None and not (1 <= expires_in_days <= 3650):
+        raise ShuzhiError(
+            "bad_token_expiry",
+            "令牌有效期需在 1 到 3650 天之间。",
+            "Token lifetime must be between 1 and 3650 days.",
+        )
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    tok = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        token_hash=_sha256(raw),
+        expires_at=utcnow() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    s.add(tok)
+    s.flush()
+    audit(s, "token.create", actor=actor, target=user.username, detail={"token_id": tok.id, "name": name})
+    return raw, tok
+
+
+def resolve_token(s: Session, raw: str) -> Principal:
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        raise unauthenticated("token_invalid")
+    tok = s.scalar(select(ApiToken).where(ApiToken.token_hash == _sha256(raw)))
+    now = utcnow()
+    if (
+        tok is None
+        or tok.revoked_at is not None
+        or (tok.expires_at is not None and tok.expires_at <= now)
+        or not tok.user.is_active
+    ):
+        raise unauthenticated("token_invalid")
+    if tok.last_used_at is None or (now - tok.last_used_at) > dt.timedelta(minutes=1):
+        tok.last_used_at = now
+    return _principal(tok.user, via="token", token_id=tok.id)
+
+
+def list_tokens(s: Session, user_id: int) -> list[ApiToken]:
+    return list(s.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)))
+
+
+def revoke_token(s: Session, token_id: int, *, owner_id: int | None, actor: str | None) -> ApiToken:
+    """Revoke a token; owner_id limits it to that user's tokens (None: any, for admins)."""
+    tok = s.get(ApiToken, token_id)
+    if tok is None or (owner_id is not None and tok.user_id != owner_id):
+        raise ShuzhiError("token_not_found", "找不到该令牌。", "No such token.", 404)
+    if tok.revoked_at is None:
+        tok.revoked_at = utcnow()
+        audit(s, "token.revoke", actor=actor, target=tok.user.username, detail={"token_id": tok.id})
+    return tok

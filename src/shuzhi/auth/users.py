@@ -1,0 +1,259 @@
+"""User accounts: create, look up, change, and the first admin of a fresh install.
+
+Usernames are stored in lower case (ASCII letters, digits, _ . - and CJK characters), so
+login is case-insensitive. Attributes are free-form string pairs (region=华东, plant=常州工厂)
+that later row rules read as {{ user.region }}.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shuzhi.auth.passwords import check_password_policy, generate_password, hash_password
+from shuzhi.auth.roles import check_role
+from shuzhi.catalog.models import AuditEvent, User, utcnow
+from shuzhi.errors import ShuzhiError
+
+_USERNAME_RE = re.compile(r"^[a-z0-9_.\-\u4e00-\u9fff]{1,64}$")
+_ATTR_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+FIRST_ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What callers outside auth see of a user (never the hash)."""
+
+    id: int
+    username: str
+    display_name: str | None
+    role: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    is_active: bool = True
+    created_at: str | None = None
+    last_login_at: str | None = None
+
+    @classmethod
+    def of(cls, u: User) -> UserView:
+        return cls(
+            id=u.id,
+            username=u.username,
+            display_name=u.display_name,
+            role=u.role,
+            attributes=dict(u.attributes or {}),
+            is_active=u.is_active,
+            created_at=u.created_at.isoformat() if u.created_at else None,
+            last_login_at=u.last_login_at.isoformat() if u.last_login_at else None,
+        )
+
+
+def normalize_username(name: str) -> str:
+    n = (name or "").strip().lower()
+    if not _USERNAME_RE.match(n):
+        raise ShuzhiError(
+            "bad_username",
+            "用户名需为 1–64 个字符，只能包含字母、数字、汉字和 _ . -。",
+            "A user name is 1-64 characters: letters, digits, Chinese characters, _ . or -.",
+        )
+    return n
+
+
+def parse_attrs(pairs: list[str]) -> dict[str, str]:
+    """Parse ["region=华东", "plant=常州工厂"] into a dict, rejecting malformed pairs."""
+    attrs: dict[str, str] = {}
+    for p in pairs:
+        key, sep, value = p.partition("=")
+        key = key.strip()
+        if not sep or not _ATTR_KEY_RE.match(key):
+            raise ShuzhiError(
+                "bad_attribute",
+                f"用户属性「{p}」格式不对，应为 键=值，例如 region=华东（键只能用字母、数字和下划线）。",
+                f"User attribute '{p}' is malformed; use key=value, e.g. region=华东 "
+                "(keys use letters, digits and underscores).",
+            )
+        attrs[key] = value.strip()
+    return attrs
+
+
+def check_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    for k, v in attrs.items():
+        if not _ATTR_KEY_RE.match(str(k)):
+            raise ShuzhiError(
+                "bad_attribute",
+                f"用户属性名「{k}」无效：只能用字母、数字和下划线，且不以数字开头。",
+                f"User attribute name '{k}' is invalid: letters, digits and underscores, not starting with a digit.",
+            )
+        if not isinstance(v, str | int | float | bool) and not (
+            isinstance(v, list) and all(isinstance(x, str | int | float) for x in v)
+        ):
+            raise ShuzhiError(
+                "bad_attribute",
+                f"用户属性「{k}」的值必须是文字、数字或它们的列表。",
+                f"User attribute '{k}' must be text, a number, or a list of them.",
+            )
+    return dict(attrs)
+
+
+def find_user(s: Session, username: str) -> User | None:
+    return s.scalar(select(User).where(User.username == (username or "").strip().lower()))
+
+
+def get_user(s: Session, username: str) -> User:
+    u = find_user(s, username)
+    if u is None:
+        raise ShuzhiError("user_not_found", f"用户「{username}」不存在。", f"User '{username}' does not exist.", 404)
+    return u
+
+
+def list_users(s: Session) -> list[User]:
+    return list(s.scalars(select(User).order_by(User.username)))
+
+
+def count_users(s: Session) -> int:
+    return s.scalar(select(func.count()).select_from(User)) or 0
+
+
+def audit(s: Session, action: str, *, actor: str | None, target: str | None = None,
+          detail: dict[str, Any] | None = None, request_id: str | None = None) -> None:
+    s.add(
+        AuditEvent(
+            action=action,
+            actor=actor,
+            target=target,
+            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+            request_id=request_id,
+        )
+    )
+
+
+def create_user(
+    s: Session,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    attributes: dict[str, Any] | None = None,
+    display_name: str | None = None,
+    actor: str | None = None,
+) -> User:
+    name = normalize_username(username)
+    role = check_role(role)
+    check_password_policy(password, name)
+    attrs = check_attrs(attributes or {})
+    if find_user(s, name) is not None:
+        raise ShuzhiError("user_exists", f"用户「{name}」已存在。", f"User '{name}' already exists.", 409)
+    u = User(
+        username=name,
+        display_name=display_name,
+        role=role,
+        password_hash=hash_password(password),
+        attributes=attrs,
+        is_active=True,
+    )
+    s.add(u)
+    s.flush()
+    audit(s, "user.create", actor=actor, target=name, detail={"role": role, "attributes": attrs})
+    return u
+
+
+def update_user(
+    s: Session,
+    username: str,
+    *,
+    role: str | None = None,
+    attributes: dict[str, Any] | None = None,
+    remove_attributes: list[str] | None = None,
+    display_name: str | None = None,
+    is_active: bool | None = None,
+    actor: str | None = None,
+) -> User:
+    u = get_user(s, username)
+    changes: dict[str, Any] = {}
+    if role is not None:
+        new_role = check_role(role)
+        if u.role == "admin" and new_role != "admin":
+            _keep_one_admin(s, u)
+        u.role = new_role
+        changes["role"] = new_role
+    if attributes is not None or remove_attributes:
+        merged = dict(u.attributes or {})
+        merged.update(check_attrs(attributes or {}))
+        for k in remove_attributes or []:
+            merged.pop(k, None)
+        u.attributes = merged
+        changes["attributes"] = merged
+    if display_name is not None:
+        u.display_name = display_name
+        changes["display_name"] = display_name
+    if is_active is not None:
+        if not is_active and u.role == "admin":
+            _keep_one_admin(s, u)
+        u.is_active = is_active
+        changes["is_active"] = is_active
+        if not is_active:
+            _revoke_all(u)
+    u.updated_at = utcnow()
+    audit(s, "user.update", actor=actor, target=u.username, detail=changes)
+    return u
+
+
+def set_password(s: Session, username: str, password: str, *, actor: str | None = None) -> User:
+    u = get_user(s, username)
+    check_password_policy(password, u.username)
+    u.password_hash = hash_password(password)
+    u.password_changed_at = u.updated_at = utcnow()
+    _revoke_all(u, sessions_only=True)
+    audit(s, "user.password", actor=actor, target=u.username)
+    return u
+
+
+def delete_user(s: Session, username: str, *, actor: str | None = None) -> None:
+    u = get_user(s, username)
+    if u.role == "admin":
+        _keep_one_admin(s, u)
+    s.delete(u)
+    audit(s, "user.delete", actor=actor, target=u.username)
+
+
+def _keep_one_admin(s: Session, leaving: User) -> None:
+    others = s.scalar(
+        select(func.count()).select_from(User).where(
+            User.role == "admin", User.is_active.is_(True), User.id != leaving.id
+        )
+    )
+    if not others:
+        raise ShuzhiError(
+            "last_admin",
+            "不能移除最后一个管理员，请先指定另一位管理员。",
+            "Cannot remove the last administrator; make someone else an admin first.",
+            409,
+        )
+
+
+def _revoke_all(u: User, *, sessions_only: bool = False) -> None:
+    now = utcnow()
+    for ws in u.sessions:
+        if ws.revoked_at is None:
+            ws.revoked_at = now
+    if not sessions_only:
+        for t in u.tokens:
+            if t.revoked_at is None:
+                t.revoked_at = now
+
+
+def ensure_first_admin(s: Session, preset_password: str | None) -> tuple[bool, str | None]:
+    """On an install with no users, create 'admin'.
+
+    Returns (created, generated_password): the password is returned only when it was generated
+    here (to be printed once); with SHUZHI_ADMIN_PASSWORD it is None.
+    """
+    if count_users(s) > 0:
+        return False, None
+    password = preset_password or generate_password()
+    create_user(s, FIRST_ADMIN, password, "admin", display_name="管理员", actor="system")
+    return True, None if preset_password else password

@@ -1,0 +1,155 @@
+"""Open the metadata catalog and keep its schema current.
+
+Catalog(url).migrate() applies every Alembic revision up to head; it is called on every start
+(serve and each CLI command that touches metadata), so an upgraded install migrates itself.
+On PostgreSQL the upgrade holds an advisory lock, so several API instances starting together
+migrate once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from shuzhi.errors import ShuzhiError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_PG_MIGRATION_LOCK = 7_342_001  # arbitrary constant for pg_advisory_lock
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid url>"
+
+
+class Catalog:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise ShuzhiError(
+                "metadata_url_invalid",
+                "SHUZHI_METADATA_URL 不是有效的数据库地址（例如 postgresql+psycopg://user@host/db）。",
+                "SHUZHI_METADATA_URL is not a valid database URL (e.g. postgresql+psycopg://user@host/db).",
+            ) from None
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "postgresql" and parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        kwargs: dict = {"pool_pre_ping": True}
+        if self.dialect == "sqlite":
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        elif self.dialect != "postgresql":
+            raise ShuzhiError(
+                "metadata_dialect_unsupported",
+                f"元数据库只支持 SQLite 和 PostgreSQL，不支持 {self.dialect}。",
+                f"The metadata store supports SQLite and PostgreSQL, not {self.dialect}.",
+            )
+        try:
+            self.engine: Engine = create_engine(parsed, **kwargs)
+        except (ArgumentError, ImportError) as exc:
+            raise ShuzhiError(
+                "metadata_url_invalid",
+                f"无法使用元数据库地址 {_redact(url)}：{exc}",
+                f"Cannot use the metadata URL {_redact(url)}: {exc}",
+            ) from None
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # -- schema --------------------------------------------------------------------------
+    def _alembic_config(self) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        return cfg
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the newest revision (idempotent)."""
+        cfg = self._alembic_config()
+        try:
+            with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except (OperationalError, DatabaseError) as exc:
+            raise self._unavailable(exc) from None
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def head_revision(self) -> str | None:
+        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+
+    def _unavailable(self, exc: Exception) -> ShuzhiError:
+        msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+        if "file is not a database" in msg or "malformed" in msg:
+            return ShuzhiError(
+                "metadata_corrupt",
+                f"元数据库 {_redact(self.url)} 已损坏或不是数据库文件。请从备份恢复，或移走它后重新启动。",
+                f"The metadata store {_redact(self.url)} is corrupt or not a database. Restore a backup, "
+                "or move it away and start again.",
+                500,
+            )
+        if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
+            return ShuzhiError(
+                "metadata_not_writable",
+                f"无法写入元数据库 {_redact(self.url)}：{msg}。请检查 SHUZHI_HOME 的权限。",
+                f"Cannot write the metadata store {_redact(self.url)}: {msg}. Check SHUZHI_HOME permissions.",
+                500,
+            )
+        return ShuzhiError(
+            "metadata_unavailable",
+            f"无法连接元数据库 {_redact(self.url)}：{msg}",
+            f"Cannot reach the metadata store {_redact(self.url)}: {msg}",
+            503,
+        )
+
+    # -- sessions ------------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any exception."""
+        s = self._sessions()
+        try:
+            yield s
+            s.commit()
+        except OperationalError as exc:
+            s.rollback()
+            raise self._unavailable(exc) from None
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()

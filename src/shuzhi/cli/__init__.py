@@ -1,0 +1,74 @@
+"""The `shuzhi` command. Every failure a user can cause exits 1 with one clear line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from shuzhi import __version__
+from shuzhi.cli import demo as demo_cmd
+from shuzhi.cli import serve as serve_cmd
+from shuzhi.cli import sql as sql_cmd
+from shuzhi.cli.common import fail, lang
+from shuzhi.cli.user import token_app, user_app
+from shuzhi.errors import ShuzhiError
+
+app = typer.Typer(
+    name="shuzhi",
+    help="数智 Shuzhi: self-service BI for specialized manufacturers. 面向专精特新制造企业的自助式 BI。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("serve")(serve_cmd.serve)
+app.command("demo")(demo_cmd.demo)
+app.command("sql")(sql_cmd.sql)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"shuzhi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """数智 Shuzhi."""
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except ShuzhiError as err:
+        raise SystemExit(fail(err).exit_code) from None
+    except typer.Exit as e:
+        raise SystemExit(e.exit_code) from None
+    except typer.Abort:
+        typer.echo("已取消 / Aborted", err=True)
+        raise SystemExit(130) from None
+    except KeyboardInterrupt:
+        typer.echo("已取消 / Aborted", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        from shuzhi.log import get_logger
+
+        get_logger("shuzhi.cli").exception("cli_crash")
+        msg = (f"Internal error ({type(exc).__name__}); details are in the log (SHUZHI_HOME/logs/shuzhi.log)."
+               if lang() == "en" else f"内部错误（{type(exc).__name__}），详情见日志 SHUZHI_HOME/logs/shuzhi.log。")
+        typer.echo(msg, err=True)
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+    sys.exit(0)

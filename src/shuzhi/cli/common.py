@@ -1,0 +1,74 @@
+"""What every command shares: the language, error lines, the runtime, reading secrets."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+import typer
+
+from shuzhi.errors import ShuzhiError
+from shuzhi.runtime import Runtime, StartInfo
+from shuzhi.settings import get_settings
+
+
+def lang() -> str:
+    """zh unless SHUZHI_LANG=en, or LC_ALL/LANG asks for English (Chinese first)."""
+    explicit = os.environ.get("SHUZHI_LANG", "").lower()
+    if explicit.startswith(("zh", "en")):
+        return explicit[:2]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        v = os.environ.get(var, "")
+        if v:
+            return "en" if v.lower().startswith("en") else "zh"
+    return "zh"
+
+
+def t(zh: str, en: str) -> str:
+    return en if lang() == "en" else zh
+
+
+def fail(err: ShuzhiError) -> typer.Exit:
+    """Print one line to stderr and return the Exit to raise."""
+    prefix = "Error" if lang() == "en" else "错误"
+    typer.echo(f"{prefix}: {err.message(lang())}", err=True)
+    return typer.Exit(code=1)
+
+
+def runtime(*, start: bool = True) -> Runtime:
+    """The runtime; when starting it created the first admin, say so (the only time we can)."""
+    rt = Runtime(get_settings())
+    if start:
+        announce_admin(rt.start())
+    return rt
+
+
+def announce_admin(info: StartInfo) -> None:
+    if info.admin_created and info.admin_password:
+        typer.echo(
+            t(
+                f"首次使用：已创建管理员 admin，密码 {info.admin_password}（只显示这一次，请妥善保存）。",
+                f"First use: created the administrator 'admin' with password {info.admin_password} "
+                "(shown only once; keep it safe).",
+            ),
+            err=True,
+        )
+
+
+def read_secret(prompt_zh: str, prompt_en: str, *, confirm: bool = True) -> str:
+    """Read a password: prompted twice on a terminal, else the first line of stdin."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        pw = getpass.getpass(t(prompt_zh, prompt_en) + ": ")
+        if confirm and getpass.getpass(t("再输入一次", "Repeat") + ": ") != pw:
+            raise ShuzhiError("password_mismatch", "两次输入的密码不一致。", "The two passwords differ.")
+    else:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        pw = line.rstrip("\r\n")
+    if not pw:
+        raise ShuzhiError(
+            "password_missing",
+            "没有读到密码：请在标准输入中提供，例如 echo 'S3cret-pass' | shuzhi user create ...",
+            "No password was read: pass it on standard input, e.g. echo 'S3cret-pass' | shuzhi user create ...",
+        )
+    return pw

@@ -1,0 +1,103 @@
+"""`shuzhi demo`: build the demo company 华精科技 into the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from shuzhi.cli.common import runtime, t
+from shuzhi.errors import ShuzhiError
+
+
+@contextmanager
+def build_lock(home: Path) -> Iterator[None]:
+    """One demo build per SHUZHI_HOME at a time (an OS lock, released if the process dies)."""
+    path = home / "demo.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ShuzhiError(
+                "demo_build_running",
+                "另一个 shuzhi demo 正在构建演示数据，请等它结束后再试。",
+                "Another `shuzhi demo` is already building the demo data; wait for it to finish.",
+                409,
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def _parse_end(value: str | None, today: dt.date) -> dt.date:
+    if value is None:
+        return today - dt.timedelta(days=1)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ShuzhiError(
+            "bad_end_date",
+            f"--end 的日期「{value}」无效，请用 YYYY-MM-DD 格式，例如 2026-10-31。",
+            f"--end '{value}' is not a valid date; use YYYY-MM-DD, e.g. 2026-10-31.",
+        ) from None
+
+
+def demo(
+    scale: float = typer.Option(1.0, "--scale", help="Size multiplier: 1 ≈ 500,000 order lines, 20 ≈ 10 million."),
+    seed: int = typer.Option(42, "--seed", help="Random seed; equal arguments give identical data."),
+    end: str = typer.Option(None, "--end", help="Last day with data, YYYY-MM-DD (default: yesterday)."),
+    if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when the demo tables already exist."),
+) -> None:
+    """Build the demo company 华精科技 (ERP, MES, CRM, SRM, R&D data). 生成演示企业数据。"""
+    from shuzhi.demo import DEMO_TABLES, build_demo
+
+    rt = runtime(start=False)
+    settings = rt.settings
+    settings.ensure_home()
+    today = settings.today_date()
+    end_date = _parse_end(end, today)
+    with build_lock(settings.home):
+        wh = rt.warehouse()
+        if if_missing and settings.warehouse_path.exists():
+            existing = set(wh.open().tables())
+            if all(name in existing for name in DEMO_TABLES):
+                typer.echo(t("演示数据已存在，跳过构建。", "The demo data already exists; nothing to build."))
+                wh.close()
+                return
+        con = wh.connection
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(), transient=True,
+        ) as bar:
+            task = bar.add_task(t("生成演示数据", "Building demo data"), total=None)
+
+            def progress(step: str, done: int, total: int) -> None:
+                bar.update(task, description=step, completed=done, total=total)
+
+            try:
+                report = build_demo(con, scale=scale, seed=seed, end=end_date, today=today, progress=progress)
+            except KeyboardInterrupt:
+                raise ShuzhiError(
+                    "demo_cancelled",
+                    "已取消，仓库中原有的数据保持不变。",
+                    "Cancelled; the warehouse was left as it was.",
+                ) from None
+        wh.close()
+    typer.echo(
+        t(
+            f"演示企业「华精科技」已生成：{len(report.rows)} 张表，{report.total_rows:,} 行，"
+            f"用时 {report.seconds:.1f} 秒（scale={scale}, seed={seed}, 截止 {end_date}）。",
+            f"Built the demo company 华精科技: {len(report.rows)} tables, {report.total_rows:,} rows "
+            f"in {report.seconds:.1f} s (scale={scale}, seed={seed}, end {end_date}).",
+        )
+    )
+    typer.echo(f"  {t('仓库', 'Warehouse')}: {settings.warehouse_path}")

@@ -1,0 +1,61 @@
+"""`shuzhi serve`: start the API (and the web app when built)."""
+
+from __future__ import annotations
+
+import socket
+
+import typer
+
+from shuzhi import __version__
+from shuzhi.cli.common import runtime, t
+from shuzhi.errors import ShuzhiError
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ShuzhiError(
+                "port_unavailable",
+                f"无法监听 {host}:{port}（{exc.strerror}）。端口可能已被占用，请用 --port 换一个端口。",
+                f"Cannot listen on {host}:{port} ({exc.strerror}). The port may be taken; choose another with --port.",
+            ) from None
+
+
+def serve(
+    host: str = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1, SHUZHI_HOST)."),
+    port: int = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000, SHUZHI_PORT)."),
+) -> None:
+    """Start the Shuzhi server: the API at /api/v1 and the web app at /. 启动数智服务。"""
+    import uvicorn
+
+    from shuzhi.api import create_app
+
+    rt = runtime(start=False)
+    host = host or rt.settings.host
+    port = port or rt.settings.port
+    _check_port(host, port)
+    info = rt.start()
+    app = create_app(runtime=rt, start=False)
+    url = f"http://{host}:{port}"
+    typer.echo(f"数智 Shuzhi {__version__}  →  {url}   (API: {url}/docs)")
+    typer.echo(f"  {t('数据目录', 'Data folder')}: {rt.settings.home}")
+    if info.admin_created and info.admin_password:
+        typer.echo("")
+        typer.echo("  " + t("首次启动，已创建管理员账号（密码只显示这一次，请妥善保存）：",
+                            "First start: an administrator was created (the password is shown only once):"))
+        typer.echo(f"    {t('用户名', 'user')}: admin")
+        typer.echo(f"    {t('密码', 'password')}: {info.admin_password}")
+        typer.echo("")
+    elif info.admin_created:
+        typer.echo("  " + t("已创建管理员 admin，密码为 SHUZHI_ADMIN_PASSWORD。",
+                            "Created the administrator 'admin' with the password in SHUZHI_ADMIN_PASSWORD."))
+    else:
+        typer.echo("  " + t(
+            "登录：用首次启动时显示的 admin 密码；忘记了可运行 shuzhi user password admin 重设。",
+            "Log in as admin with the password shown at first start; reset it with `shuzhi user password admin`.",
+        ))
+    typer.echo("  " + t("按 Ctrl+C 停止。", "Press Ctrl+C to stop."))
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

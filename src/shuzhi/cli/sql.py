@@ -1,0 +1,42 @@
+"""`shuzhi sql`: read-only SQL on the warehouse (an administrator's tool)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shuzhi.cli.common import runtime, t
+from shuzhi.results.encoders import display_value, to_csv, to_json, to_rows
+
+
+def sql(
+    query: str = typer.Argument(..., help="One read-only statement, e.g. \"SELECT region, count(*) FROM customers GROUP BY 1\"."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    limit: int = typer.Option(None, "--limit", min=1, help="Show at most N rows."),
+) -> None:
+    """Run read-only SQL against the warehouse. 在数据仓库上执行只读 SQL。"""
+    from shuzhi.errors import ShuzhiError
+
+    if fmt not in ("table", "csv", "json"):
+        raise ShuzhiError("bad_format", f"--format 只能是 table、csv 或 json，不能是 {fmt}。",
+                          f"--format must be table, csv or json, not {fmt}.")
+    rt = runtime(start=False)
+    rt.settings.ensure_home()
+    wh = rt.warehouse(read_only=True, external_access=False)
+    table = wh.open().run_read_only(query)
+    wh.close()
+    if limit is not None:
+        table = table.slice(0, limit)
+    if fmt == "json":
+        typer.echo(to_json(table))
+    elif fmt == "csv":
+        typer.echo(to_csv(table), nl=False)
+    else:
+        out = Table(show_lines=False)
+        for f in table.schema:
+            out.add_column(f.name, justify="right" if str(f.type).startswith(("int", "double", "float", "decimal")) else "left")
+        for row in to_rows(table):
+            out.add_row(*(display_value(v) for v in row))
+        Console().print(out)
+        typer.echo(t(f"{table.num_rows} 行", f"{table.num_rows} rows"), err=True)

@@ -1,0 +1,1 @@
+"""Engines: the only layer that runs SQL. Every engine returns pyarrow.Table."""

@@ -1,0 +1,1 @@
+"""Results: Arrow tables and their encoders (JSON, CSV, text table)."""

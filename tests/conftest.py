@@ -1,0 +1,134 @@
+"""Shared fixtures: an isolated SHUZHI_HOME per test, services, API clients.
+
+Services (PostgreSQL, MariaDB, Redis at 127.0.0.1 on their standard ports): a test that needs
+one is skipped with the reason when it is absent, except under CI=true, where it fails, so CI
+really exercises them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shuzhi.settings import Settings, get_settings
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_ADMIN_URL = os.environ.get("SHUZHI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+TEST_PASSWORD = "Test-Passw0rd!"
+
+
+def service_unavailable(name: str, reason: str) -> None:
+    """Skip locally, fail in CI."""
+    msg = f"{name} is not reachable ({reason})"
+    if IN_CI:
+        pytest.fail(f"{msg}; CI=true requires it", pytrace=False)
+    pytest.skip(msg)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own SHUZHI_HOME and no stray SHUZHI_* settings."""
+    for k in list(os.environ):
+        if k.startswith("SHUZHI_") and k != "SHUZHI_TEST_PG_URL":
+            monkeypatch.delenv(k, raising=False)
+    home = tmp_path / "home"
+    monkeypatch.setenv("SHUZHI_HOME", str(home))
+    monkeypatch.setenv("SHUZHI_TODAY", "2026-11-26")
+    monkeypatch.setenv("SHUZHI_DUCKDB_THREADS", "2")
+    monkeypatch.setenv("SHUZHI_DUCKDB_MEMORY_LIMIT", "2GB")
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings(_isolated_env: Path) -> Settings:
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    from sqlalchemy import create_engine, text
+
+    if not port_open("127.0.0.1", 5432):
+        service_unavailable("PostgreSQL", "nothing listens on 127.0.0.1:5432")
+    try:
+        eng = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with eng.connect() as c:
+            c.execute(text("SELECT 1"))
+        eng.dispose()
+    except Exception as exc:  # noqa: BLE001
+        service_unavailable("PostgreSQL", str(exc).splitlines()[0])
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"shuzhi_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def metadata_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Run a test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'meta.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def make_client(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Build an API TestClient over a fresh runtime; admin's password is TEST_PASSWORD."""
+    from fastapi.testclient import TestClient
+
+    from shuzhi.api import create_app
+
+    clients: list = []
+
+    def _make(metadata_url: str | None = None, **env: str):  # type: ignore[no-untyped-def]
+        monkeypatch.setenv("SHUZHI_ADMIN_PASSWORD", TEST_PASSWORD)
+        if metadata_url:
+            monkeypatch.setenv("SHUZHI_METADATA_URL", metadata_url)
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        get_settings.cache_clear()
+        app = create_app(get_settings())
+        client = TestClient(app, raise_server_exceptions=False)
+        clients.append(app)
+        return client
+
+    yield _make
+    for app in clients:
+        app.state.runtime.close()
+
+
+def login(client, username: str = "admin", password: str = TEST_PASSWORD) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Log in with the session cookie; returns headers carrying the CSRF token."""
+    r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    return {"X-CSRF-Token": r.json()["csrf_token"]}
