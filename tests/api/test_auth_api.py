@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TEST_PASSWORD, login
 
+from conftest import TEST_PASSWORD, login
 from shuzhi.catalog.models import ApiToken, WebSession
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shuzhi.auth.passwords import needs_rehash, hash_password, verify_password
+from shuzhi.auth.passwords import hash_password, needs_rehash, verify_password
 from shuzhi.auth.throttle import check_throttle, record_attempt
 from shuzhi.auth.users import audit, find_user, normalize_username
 from shuzhi.catalog.models import ApiToken, User, WebSession, utcnow

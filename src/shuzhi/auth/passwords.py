@@ -13,9 +13,15 @@ from shuzhi.errors import ShuzhiError
 _hasher = PasswordHasher()
 MIN_LENGTH = 8
 MAX_LENGTH = 256
-# A valid hash of a random secret: verifying against it when a user does not exist keeps the
-# response time of "no such user" equal to "wrong password".
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_dummy: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A valid hash of a random secret: verifying against it when a user does not exist keeps
+    the response time of "no such user" equal to "wrong password"."""
+    if not _dummy:
+        _dummy.append(_hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[0]
 
 
 def hash_password(password: str) -> str:
@@ -24,7 +30,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -55,9 +55,8 @@ def main() -> None:
         typer.echo("已取消 / Aborted", err=True)
         raise SystemExit(130) from None
     except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        # Usage errors (typer vendors its own click): they know how to show themselves.
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
             raise SystemExit(exc.exit_code) from None
         from shuzhi.log import get_logger

@@ -5,12 +5,15 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime import Runtime, StartInfo
 from shuzhi.settings import get_settings
+
+if TYPE_CHECKING:
+    from shuzhi.runtime import Runtime, StartInfo
 
 
 def lang() -> str:
@@ -38,6 +41,8 @@ def fail(err: ShuzhiError) -> typer.Exit:
 
 def runtime(*, start: bool = True) -> Runtime:
     """The runtime; when starting it created the first admin, say so (the only time we can)."""
+    from shuzhi.runtime import Runtime
+
     rt = Runtime(get_settings())
     if start:
         announce_admin(rt.start())

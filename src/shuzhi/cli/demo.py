@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer

@@ -8,10 +8,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shuzhi.auth import credentials as cred
-from shuzhi.auth import users as U
-from shuzhi.auth.roles import check_role
 from shuzhi.cli.common import read_secret, runtime, t
+
+# The auth modules are imported inside each command so that `--help` stays fast.
 
 user_app = typer.Typer(help="Manage users: create, list, change, reset passwords. 用户管理。", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens for scripts. API 令牌管理。", no_args_is_help=True)
@@ -27,6 +26,9 @@ def create(
     display_name: str = typer.Option(None, "--display-name", help="Name shown in the app."),
 ) -> None:
     """Create a user; the password is read from standard input. 新建用户（密码从标准输入读取）。"""
+    from shuzhi.auth import users as U
+    from shuzhi.auth.roles import check_role
+
     attrs = U.parse_attrs(attr)
     check_role(role)
     password = read_secret("新用户的密码", "Password for the new user")
@@ -39,6 +41,8 @@ def create(
 @user_app.command("list")
 def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """List users with their roles and attributes. 列出用户。"""
+    from shuzhi.auth import users as U
+
     rt = runtime()
     with rt.catalog.session() as s:
         views = [U.UserView.of(u) for u in U.list_users(s)]
@@ -67,6 +71,8 @@ def set_(
     active: bool = typer.Option(None, "--enable/--disable", help="Enable or disable the account."),
 ) -> None:
     """Change a user's role, attributes or status. 修改用户。"""
+    from shuzhi.auth import users as U
+
     attrs = U.parse_attrs(attr) if attr else None
     rt = runtime()
     with rt.catalog.session() as s:
@@ -78,6 +84,8 @@ def set_(
 @user_app.command("password")
 def password(name: str = typer.Argument(..., help="User name.")) -> None:
     """Set a new password (read from standard input); signs the user out everywhere. 重设密码。"""
+    from shuzhi.auth import users as U
+
     pw = read_secret("新密码", "New password")
     rt = runtime()
     with rt.catalog.session() as s:
@@ -91,6 +99,8 @@ def delete(
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
 ) -> None:
     """Delete a user and their sessions and tokens. 删除用户。"""
+    from shuzhi.auth import users as U
+
     if not yes and not typer.confirm(t(f"确定删除用户 {name}？", f"Delete user {name}?")):
         raise typer.Exit(1)
     rt = runtime()
@@ -106,6 +116,9 @@ def token_create(
     days: int = typer.Option(None, "--days", min=1, max=3650, help="Expire after N days (default: never)."),
 ) -> None:
     """Create an API token; it is printed once. 创建 API 令牌（只显示一次）。"""
+    from shuzhi.auth import credentials as cred
+    from shuzhi.auth import users as U
+
     rt = runtime()
     with rt.catalog.session() as s:
         u = U.get_user(s, user)
@@ -118,6 +131,9 @@ def token_create(
 @token_app.command("list")
 def token_list(user: str = typer.Option(..., "--user", help="Whose tokens.")) -> None:
     """List a user's API tokens (never the secrets). 列出令牌。"""
+    from shuzhi.auth import credentials as cred
+    from shuzhi.auth import users as U
+
     rt = runtime()
     with rt.catalog.session() as s:
         u = U.get_user(s, user)
@@ -129,6 +145,8 @@ def token_list(user: str = typer.Option(..., "--user", help="Whose tokens.")) ->
 @token_app.command("revoke")
 def token_revoke(token_id: int = typer.Argument(..., help="Token number from `shuzhi token list`.")) -> None:
     """Revoke an API token at once. 撤销令牌。"""
+    from shuzhi.auth import credentials as cred
+
     rt = runtime()
     with rt.catalog.session() as s:
         cred.revoke_token(s, token_id, owner_id=None, actor="cli")

@@ -15,10 +15,9 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红玲建国志文海辉鹏晨宇浩凯婷雪琳欣博轩睿子思雨佳嘉"
-    "梓一诗俊峰斌亮宁慧颖楠晓晶丹鑫翔毅琦瑶昊然航天啸蕾倩凡"
-)
+# Given-name characters, kept apart by the way they are usually used so names read naturally.
+GIVEN_M = "伟强磊军洋勇杰涛明超刚建国志文海辉鹏宇浩凯博轩睿俊峰斌亮毅翔昊航鑫晨宁振永平华"
+GIVEN_F = "芳娜敏静丽艳娟秀霞英玉萍红玲婷雪琳欣思雨佳嘉诗慧颖楠晓晶丹琦瑶蕾倩月梦"
 
 BRAND_FIRST = "恒华瑞宏鑫德泰盛博汇正联启航新丰安天中宇永嘉金长东海远科精创凯富万百通越明智力银"
 BRAND_SECOND = "信达源泰昌盛通宇辉瑞丰创科力锐成隆峰驰远博拓凯诚和德鹏华欣威"
@@ -102,8 +101,10 @@ def person_names(rng: np.random.Generator, n: int) -> np.ndarray:
     def build(r: np.random.Generator, rows: np.ndarray) -> np.ndarray:
         m = len(rows)
         sur = np.asarray(list(SURNAMES), dtype=object)[r.choice(len(SURNAMES), m, p=sw / sw.sum())]
-        g1, g2 = pick(r, GIVEN, m), pick(r, GIVEN, m)
-        two = r.random(m) < 0.72
+        female = r.random(m) < 0.45
+        g1 = np.where(female, pick(r, GIVEN_F, m), pick(r, GIVEN_M, m))
+        g2 = np.where(female, pick(r, GIVEN_F, m), pick(r, GIVEN_M, m))
+        two = (r.random(m) < 0.72) & (g1 != g2)
         return np.where(two, sur + g1 + g2, sur + g1)
 
     return make_unique(rng, n, build)

@@ -14,7 +14,6 @@ Invariants:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pyarrow as pa
@@ -182,7 +181,3 @@ def generate(ctx: DemoContext) -> Products:
         standard_cost=standard_cost,
         demand=demand,
     )
-
-
-def earliest_launch(products: Products) -> date:
-    return products.launch.min().astype(object)
