@@ -4,8 +4,9 @@ Invariants:
 - Sales drop: a province among the three with the largest customer purchasing volume (so it is
   one of the five provinces with the most revenue), a whole month that is not January/February,
   not the partial last month, at least 12 months into the window and in a calendar year with at
-  least six other whole months in the window. In that month only SALES_DROP_KEEP of the
-  province's orders happen (the others never arrive): revenue falls to about 30 % of usual.
+  least six other whole months in the window. In that month only a random subset of the
+  province's orders worth SALES_DROP_KEEP of its normal buying happens (the rest never
+  arrive): revenue falls to about 30 % of usual.
 - Quality incident: a whole month (not the partial last one, at least 6 months in) in which one
   稀土磁材 supplier's lot ("batch") used at 常州工厂 is defective; quality.py raises 材料缺陷
   defects on that lot so the plant's monthly defect rate is INCIDENT_RATIO x its usual level.
@@ -58,7 +59,11 @@ def _whole_months(w: Window) -> np.ndarray:
 def plan_sales_drop(ctx: DemoContext, customers: Customers) -> SalesDrop:
     rng = ctx.rng("anomaly.sales")
     w = ctx.window
-    volume = np.bincount(customers.province[customers.province >= 0], weights=customers.size[customers.province >= 0], minlength=len(PROVINCES))
+    volume = np.bincount(
+        customers.province[customers.province >= 0],
+        weights=customers.size[customers.province >= 0],
+        minlength=len(PROVINCES),
+    )
     top3 = np.argsort(-volume, kind="stable")[:3]
     whole = _whole_months(w)
     years, moy = w.years, w.month_of_year
@@ -72,7 +77,9 @@ def plan_sales_drop(ctx: DemoContext, customers: Customers) -> SalesDrop:
     return SalesDrop(province=int(rng.choice(top3)), month=int(rng.choice(candidates)))
 
 
-def plan_quality_incident(ctx: DemoContext, supplier_category: np.ndarray, supplier_share: np.ndarray) -> QualityIncident:
+def plan_quality_incident(
+    ctx: DemoContext, supplier_category: np.ndarray, supplier_share: np.ndarray
+) -> QualityIncident:
     """Pick the month and the 稀土磁材 supplier (likelier the bigger its share)."""
     rng = ctx.rng("anomaly.quality")
     whole = _whole_months(ctx.window)

@@ -99,7 +99,9 @@ def covered_share(window: Window) -> np.ndarray:
     """Share of each month's weighted working days inside the window (1.0 except the last)."""
     share = np.ones(window.n_months)
     i = window.n_months - 1
-    full = np.arange(window.month_start(i), (window.months[i] + 1).astype("datetime64[D]"), dtype="datetime64[D]")
+    full = np.arange(
+        window.month_start(i), (window.months[i] + 1).astype("datetime64[D]"), dtype="datetime64[D]"
+    )
     share[i] = day_weights(window.month_days(i)).sum() / day_weights(full).sum()
     return share
 

@@ -159,7 +159,16 @@ GROUND_TRUTH_COLUMNS: Final[tuple[Column, ...]] = (
 )
 
 # -- value sets (exact contract strings, contract order) -------------------------------------
-INDUSTRIES: Final = ("新能源汽车", "工业机器人", "半导体设备", "医疗器械", "光伏储能", "3C电子", "数控机床", "航空航天")
+INDUSTRIES: Final = (
+    "新能源汽车",
+    "工业机器人",
+    "半导体设备",
+    "医疗器械",
+    "光伏储能",
+    "3C电子",
+    "数控机床",
+    "航空航天",
+)
 CUSTOMER_TYPES: Final = ("直销客户", "经销商")
 REGIONS: Final = ("华东", "华南", "华北", "华中", "西南", "西北", "东北", "海外")
 OVERSEAS: Final = "海外"

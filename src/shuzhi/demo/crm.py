@@ -49,7 +49,9 @@ def generate(ctx: DemoContext, customers: Customers) -> pa.Table:
         rows = np.flatnonzero(ind == k)
         line[rows] = rng.choice(len(PRODUCT_LINES), len(rows), p=AFFINITY[k] / AFFINITY[k].sum())
     size_factor = np.clip(customers.size[cust] / np.median(customers.size), 0.3, 5.0) ** 0.3
-    amount = np.maximum(np.round(MEDIAN_AMOUNT[line] * size_factor * np.exp(rng.normal(0, 0.9, n)), -2), 5000.0)
+    amount = np.maximum(
+        np.round(MEDIAN_AMOUNT[line] * size_factor * np.exp(rng.normal(0, 0.9, n)), -2), 5000.0
+    )
 
     won = rng.random(n) < WIN_RATE[line]
     cycle = np.round((20 + rng.gamma(2.0, 35.0, n)) * np.where(won, 1.0, 0.8)).astype("timedelta64[D]")

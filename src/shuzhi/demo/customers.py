@@ -78,13 +78,17 @@ def generate(ctx: DemoContext) -> Customers:
 
     # Domestic: one anchor customer per province, the rest by province weight.
     pw = np.array([p[2] for p in PROVINCES])
-    province = np.concatenate([np.arange(len(PROVINCES)), rng.choice(len(PROVINCES), n_dom - len(PROVINCES), p=pw / pw.sum())])
+    province = np.concatenate(
+        [np.arange(len(PROVINCES)), rng.choice(len(PROVINCES), n_dom - len(PROVINCES), p=pw / pw.sum())]
+    )
     region = np.array([REGIONS.index(PROVINCES[i][1]) for i in province])
     city = np.empty(n_dom, dtype=object)
     for k, (_, _, _, cities) in enumerate(PROVINCES):
         rows = np.flatnonzero(province == k)
         cw = np.array([c[1] for c in cities], dtype=float)
-        city[rows] = np.array([c[0] for c in cities], dtype=object)[rng.choice(len(cities), len(rows), p=cw / cw.sum())]
+        city[rows] = np.array([c[0] for c in cities], dtype=object)[
+            rng.choice(len(cities), len(rows), p=cw / cw.sum())
+        ]
 
     # Abroad.
     cw = np.array([c[1] for c in OVERSEAS_COUNTRIES])
@@ -94,10 +98,18 @@ def generate(ctx: DemoContext) -> Customers:
     industry = rng.choice(len(INDUSTRIES), n, p=INDUSTRY_SHARE / INDUSTRY_SHARE.sum())
     ctype = (rng.random(n) < DISTRIBUTOR_SHARE).astype(np.int64)
 
-    dom_words = [names.DISTRIBUTOR_WORDS_ZH if t else names.INDUSTRY_WORDS_ZH[i] for i, t in zip(industry[:n_dom], ctype[:n_dom], strict=True)]
+    dom_words = [
+        names.DISTRIBUTOR_WORDS_ZH if t else names.INDUSTRY_WORDS_ZH[i]
+        for i, t in zip(industry[:n_dom], ctype[:n_dom], strict=True)
+    ]
     dom_names = names.chinese_company_names(rng, city, dom_words)
-    abroad_words = [names.DISTRIBUTOR_WORDS_EN if t else names.INDUSTRY_WORDS_EN[i] for i, t in zip(industry[n_dom:], ctype[n_dom:], strict=True)]
-    abroad_names = names.latin_company_names(rng, country_abroad, abroad_words, [OVERSEAS_COUNTRIES[i][2] for i in country_idx])
+    abroad_words = [
+        names.DISTRIBUTOR_WORDS_EN if t else names.INDUSTRY_WORDS_EN[i]
+        for i, t in zip(industry[n_dom:], ctype[n_dom:], strict=True)
+    ]
+    abroad_names = names.latin_company_names(
+        rng, country_abroad, abroad_words, [OVERSEAS_COUNTRIES[i][2] for i in country_idx]
+    )
 
     # Acquisition dates: most before the window (more recent ones likelier), the rest inside
     # it following business activity. Province anchors are always existing customers.
@@ -111,6 +123,8 @@ def generate(ctx: DemoContext) -> Customers:
     created[inside] = sample_days(rng, w, month[inside])
 
     size = np.exp(rng.normal(0, 1.1, n)) * np.where(ctype == 1, 2.0, 1.0)
+    # Province anchors are established accounts that buy regularly (every province has sales).
+    size[: len(PROVINCES)] = np.maximum(size[: len(PROVINCES)], 2.0 * np.median(size))
     price_factor = np.exp(rng.normal(0, 0.03, n))
 
     rep_region = np.concatenate([np.full(k, REGIONS.index(r)) for r, k in REPS_PER_REGION.items()])

@@ -42,7 +42,9 @@ def generate(ctx: DemoContext, products: Products, sales: SalesSummary) -> pa.Ta
     qty = np.where(launched, qty, 0).astype(np.int32)
 
     # Long format ordered by (snapshot_date, warehouse, product).
-    e_idx, w_idx, p_idx = (a.ravel() for a in np.meshgrid(np.arange(n_e), np.arange(n_w), np.arange(n_p), indexing="ij"))
+    e_idx, w_idx, p_idx = (
+        a.ravel() for a in np.meshgrid(np.arange(n_e), np.arange(n_w), np.arange(n_p), indexing="ij")
+    )
     on_hand = qty[w_idx, p_idx, e_idx]
     return pa.table(
         {

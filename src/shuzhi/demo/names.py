@@ -134,7 +134,10 @@ def chinese_company_names(
 
     def build(r: np.random.Generator, rows: np.ndarray) -> np.ndarray:
         m = len(rows)
-        word = np.asarray([w[k % len(w)] for w, k in zip([words[i] for i in rows], r.integers(0, 60, m), strict=True)], dtype=object)
+        word = np.asarray(
+            [w[k % len(w)] for w, k in zip([words[i] for i in rows], r.integers(0, 60, m), strict=True)],
+            dtype=object,
+        )
         suffix = np.where(r.random(m) < listed_share, "股份有限公司", "有限公司").astype(object)
         return short[rows] + brand(r, m) + word + suffix
 
@@ -142,7 +145,10 @@ def chinese_company_names(
 
 
 def latin_company_names(
-    rng: np.random.Generator, country: np.ndarray, words: list[tuple[str, ...]], suffixes: list[tuple[str, ...]]
+    rng: np.random.Generator,
+    country: np.ndarray,
+    words: list[tuple[str, ...]],
+    suffixes: list[tuple[str, ...]],
 ) -> np.ndarray:
     """Unique names like 'Kessler Robotics GmbH' for companies abroad."""
 

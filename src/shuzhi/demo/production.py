@@ -47,25 +47,46 @@ LINES = (
 LINE_PLANT = np.array([PLANTS.index(p) for p, _ in LINES])
 # Per family (products.FAMILIES order: RV HD PL LG BS MO EL SE).
 ROUTING = ((0, 1), (5,), (2,), (3,), (4, 4, 4, 6, 6), (7,), (8,), (9,))  # equally likely lines
-MATERIAL = np.array([MATERIAL_CATEGORIES.index(m) for m in ("精密轴承", "轴承钢", "铸锻件", "轴承钢", "轴承钢", "稀土磁材", "芯片与电子元件", "芯片与电子元件")])
+MATERIAL = np.array(
+    [
+        MATERIAL_CATEGORIES.index(m)
+        for m in (
+            "精密轴承",
+            "轴承钢",
+            "铸锻件",
+            "轴承钢",
+            "轴承钢",
+            "稀土磁材",
+            "芯片与电子元件",
+            "芯片与电子元件",
+        )
+    ]
+)
 HOURS_PER_UNIT = np.array([2.5, 1.2, 0.9, 0.35, 0.6, 0.8, 0.3, 0.5])
 LOT_SIZE = np.array([20, 50, 60, 120, 60, 80, 200, 100], dtype=float)
 SCRAP_RATE = np.array([0.012, 0.018, 0.010, 0.015, 0.020, 0.015, 0.008, 0.012])
 WORK_ORDERS_PER_UNIT_SCALE = 30_000
 IN_HOUSE_SHARE = 0.08
 BATCHES_PER_MONTH = 3
-INCIDENT_LOT_SHARE = 0.75  # share of the month's 稀土磁材 work orders that get the bad lot
+INCIDENT_LOT_SHARE = 0.5  # share of the month's 稀土磁材 work orders that get the bad lot
 
 
 def batch_labels(window: Window, suppliers: Suppliers) -> list[str]:
     """Every possible lot label; index = (supplier_row * n_months + month) * 3 + k - 1, in-house last."""
     yymm = [str(m)[2:4] + str(m)[5:7] for m in window.months]
-    out = [f"LOT{ym}-{sid:03d}-{k:02d}" for sid in suppliers.supplier_id.tolist() for ym in yymm for k in range(1, BATCHES_PER_MONTH + 1)]
+    out = [
+        f"LOT{ym}-{sid:03d}-{k:02d}"
+        for sid in suppliers.supplier_id.tolist()
+        for ym in yymm
+        for k in range(1, BATCHES_PER_MONTH + 1)
+    ]
     out += [f"ZZ{ym}-{k:02d}" for ym in yymm for k in range(1, BATCHES_PER_MONTH + 1)]
     return out
 
 
-def batch_index(n_months: int, supplier_row: np.ndarray, month: np.ndarray, k: np.ndarray, n_suppliers: int) -> np.ndarray:
+def batch_index(
+    n_months: int, supplier_row: np.ndarray, month: np.ndarray, k: np.ndarray, n_suppliers: int
+) -> np.ndarray:
     row = np.where(supplier_row < 0, n_suppliers, supplier_row)
     return (row * n_months + month) * BATCHES_PER_MONTH + k - 1
 
@@ -165,13 +186,17 @@ def generate(
             supplier[rows] = cands[rng.choice(len(cands), len(rows), p=p / p.sum())]
     kb = rng.integers(1, BATCHES_PER_MONTH + 1, n)
     incident_cat = suppliers.category[incident.supplier_idx]
-    takes = (month == incident.month) & (plant == PLANTS.index(INCIDENT_PLANT)) & (cat == incident_cat) & bought
+    takes = (
+        (month == incident.month) & (plant == PLANTS.index(INCIDENT_PLANT)) & (cat == incident_cat) & bought
+    )
     takes &= rng.random(n) < INCIDENT_LOT_SHARE
     supplier[takes], kb[takes] = incident.supplier_idx, 1
     affected = (supplier == incident.supplier_idx) & (month == incident.month) & (kb == 1)
 
     finish = start + duration
-    finish = np.where(affected, np.maximum(start, np.minimum(finish, w.month_last_day(incident.month))), finish)
+    finish = np.where(
+        affected, np.maximum(start, np.minimum(finish, w.month_last_day(incident.month))), finish
+    )
     running = finish > w.end_day
     done_share = np.where(running, (w.end_day - start + 1).astype(np.int64) / duration.astype(np.int64), 1.0)
     done_share = np.minimum(done_share, 1.0)

@@ -62,7 +62,14 @@ WORDS_EN = (
     ("Lubricants", "Tribology"),
     (),
 )
-LEGAL_FORM = {"日本": ("Co., Ltd.",), "德国": ("GmbH",), "瑞典": ("AB",), "瑞士": ("AG",), "美国": ("Inc.",), "韩国": ("Co., Ltd.",)}
+LEGAL_FORM = {
+    "日本": ("Co., Ltd.",),
+    "德国": ("GmbH",),
+    "瑞典": ("AB",),
+    "瑞士": ("AG",),
+    "美国": ("Inc.",),
+    "韩国": ("Co., Ltd.",),
+}
 MATERIAL_SHARE = 0.55  # purchased material as a share of cost of goods sold
 POS_PER_UNIT_SCALE = 15_000
 
@@ -104,7 +111,9 @@ def generate_suppliers(ctx: DemoContext) -> Suppliers:
         country[f] = names.pick(rng, FOREIGN[c], len(f))
     name = np.empty(n, dtype=object)
     dom = np.flatnonzero(~foreign)
-    name[dom] = names.chinese_company_names(rng, city[dom], [WORDS_ZH[c] for c in category[dom]], listed_share=0.3)
+    name[dom] = names.chinese_company_names(
+        rng, city[dom], [WORDS_ZH[c] for c in category[dom]], listed_share=0.3
+    )
     fr = np.flatnonzero(foreign)
     name[fr] = names.latin_company_names(
         rng, country[fr], [WORDS_EN[c] for c in category[fr]], [LEGAL_FORM[k] for k in country[fr]]
@@ -123,7 +132,9 @@ def generate_orders(ctx: DemoContext, suppliers: Suppliers, sales: SalesSummary)
     run_rate = sales.cogs / cov  # full-month equivalent
     ahead = np.concatenate([run_rate[1:], run_rate[-1:]])
     spend = MATERIAL_SHARE * 0.5 * (run_rate + ahead) * cov * np.exp(rng.normal(0, 0.05, w.n_months))
-    cell_spend = spend[:, None] * (CATEGORY_SPEND[suppliers.category] * suppliers.share)[None, :]  # [month, supplier]
+    cell_spend = (
+        spend[:, None] * (CATEGORY_SPEND[suppliers.category] * suppliers.share)[None, :]
+    )  # [month, supplier]
     lam = POS_PER_UNIT_SCALE * ctx.scale * cell_spend / cell_spend.sum()
     count = rng.poisson(lam).ravel()
     cell = np.repeat(np.arange(count.size), count)

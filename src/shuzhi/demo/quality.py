@@ -12,7 +12,7 @@ Invariants:
 - Incident: in the incident month, 常州工厂's defects on the incident lot are raised (as
   材料缺陷) until the plant's defect rate for the month (by inspection_date) is
   INCIDENT_RATIO x the median of its other months. The extra defects are also scrapped: the
-  affected work orders' scrap_qty rises and good_qty falls by half the extra defects.
+  affected work orders' scrap_qty rises and good_qty falls by the extra defects.
 - inspection_id = QC + yyyymm + '-' + 6-digit sequence in date order.
 """
 
@@ -38,7 +38,7 @@ FULL_FINAL = np.isin(np.arange(len(FAMILIES)), [FAMILIES.index(f) for f in ("RV"
 PLANT_RATE = np.array([0.010, 0.016])  # 苏州工厂, 常州工厂
 # Defect mix when defects are found (尺寸超差, 表面缺陷, 装配异常, 材料缺陷) per plant.
 DEFECT_MIX = np.array([[0.40, 0.30, 0.20, 0.10], [0.25, 0.25, 0.35, 0.15]])
-SCRAP_PER_EXTRA_DEFECT = 0.5
+SCRAP_PER_EXTRA_DEFECT = 1.0  # defective magnets cannot be reworked
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ def generate(
     m = w.month_index(date)
     plant = wo.plant[src]
 
-    month_noise = np.exp(rng.normal(0, 0.12, (len(PLANTS), w.n_months)))
-    rate = PLANT_RATE[plant] * month_noise[plant, m] * 0.92 ** (m / 12.0) * np.where(kind == 0, 1.15, 0.9)
+    month_noise = np.exp(rng.normal(0, 0.08, (len(PLANTS), w.n_months)))
+    rate = PLANT_RATE[plant] * month_noise[plant, m] * 0.92 ** (m / 12.0)
     defects = rng.binomial(inspected, rate)
 
     # Incident: raise 材料缺陷 on the bad lot until the plant's month rate is ratio x usual.
@@ -115,7 +115,9 @@ def generate(
     wo.scrap, wo.good = wo.scrap + move, wo.good - move
 
     order = np.lexsort((kind, src, date))
-    src, kind, date, inspected, defects, dtype, m = (a[order] for a in (src, kind, date, inspected, defects, dtype, m))
+    src, kind, date, inspected, defects, dtype, m = (
+        a[order] for a in (src, kind, date, inspected, defects, dtype, m)
+    )
     seq = np.arange(len(src)) - np.searchsorted(m, m) + 1
     sup = wo.supplier[src]
     labels = batch_labels(w, suppliers)
@@ -133,7 +135,13 @@ def generate(
             "defect_qty": defects.astype(np.int32),
         }
     )
-    bad_batch = batch_index(w.n_months, np.array([incident.supplier_idx]), np.array([incident.month]), np.array([1]), len(suppliers))
+    bad_batch = batch_index(
+        w.n_months,
+        np.array([incident.supplier_idx]),
+        np.array([incident.month]),
+        np.array([1]),
+        len(suppliers),
+    )
     facts = IncidentFacts(
         month=incident.month,
         supplier_id=int(suppliers.supplier_id[incident.supplier_idx]),

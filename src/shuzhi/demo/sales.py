@@ -2,8 +2,11 @@
 
 Model (per month, vectorised over its orders and lines):
 - Monthly revenue follows calendar.activity (growth, Spring-Festival dip, December peak). The
-  number of lines per month is that target divided by the expected line amount of the month's
-  product mix, so ramping new (pricier) products do not distort the growth curve.
+  expected number of lines per month is that curve divided by the expected line amount of the
+  month's product mix (so ramping, pricier new products do not bend the growth curve); a pilot
+  month fixes the revenue per line. Each month draws ~30 % more candidate orders than planned
+  and keeps a random subset whose revenue meets the month's target, so heavy-tailed order
+  values do not add noise to growth and seasonality at small scales.
 - Orders: working-day-weighted dates; a customer created before the month, drawn by its size;
   1-6 lines; channel from the customer (海外 abroad, 经销 for distributors, some 电商).
 - Lines: product by the customer industry's affinity to each product line and by availability
@@ -14,7 +17,8 @@ Model (per month, vectorised over its orders and lines):
 - Status per order: 已取消 (a few %, ship_date NULL); if the lead time ends after `end`,
   待发货 (ship_date NULL); else shipped, and 已完成 once acceptance (days after shipping) is
   also before `end`, otherwise 已发货. No date is ever after `end`.
-- The planned sales drop removes (1 - keep) of the chosen province's orders in its month.
+- The planned sales drop keeps only a random subset of the chosen province's orders in its month,
+  worth `keep` (30 %) of the province's usual month (median of the previous 12 months).
 
 order_id = SO + order date + '-' + 5-digit sequence of the day (unique because the date is in it).
 Rows are stored ordered by (order date, daily sequence, line_no).
@@ -47,12 +51,14 @@ from shuzhi.demo.contract import (
     WAREHOUSES,
 )
 from shuzhi.demo.customers import Customers
+from shuzhi.demo.geo import PROVINCES
 from shuzhi.demo.products import REALISED_PRICE_SHARE, Products
 
 LINES_PER_UNIT_SCALE = 500_000
 LINES_P = np.array([0.35, 0.25, 0.17, 0.11, 0.07, 0.05])  # 1..6 lines per order
-# Mean lines per order; online orders are capped at two lines (about 11 % of orders).
-MEAN_LINES = float((np.arange(1, 7) * LINES_P).sum()) - 0.11 * (float((np.arange(1, 7) * LINES_P).sum()) - 1.65)
+_RAW_MEAN_LINES = float((np.arange(1, 7) * LINES_P).sum())  # 2.45
+# Online orders (about 11 %) are capped at two lines (mean 1.65), which lowers the mean.
+MEAN_LINES = _RAW_MEAN_LINES - 0.11 * (_RAW_MEAN_LINES - 1.65)
 MAX_DAILY_ORDERS = 99_999  # order_id has a 5-digit daily sequence
 
 # Industry x product line affinity (rows: contract.INDUSTRIES, columns: PRODUCT_LINES).
@@ -88,6 +94,7 @@ class SalesSummary:
     qty: np.ndarray  # [warehouse, product, month] quantity
     revenue: np.ndarray  # [month]
     cogs: np.ndarray  # [month]
+    province_revenue: np.ndarray  # [province (geo.PROVINCES order; last row abroad), month]
     rows: int = 0
 
 
@@ -154,7 +161,9 @@ class _Month:
         """Keep the orders where `keep` is true (order and line order preserved)."""
         keep_line = keep[self.o]
         new_index = np.cumsum(keep) - 1
-        by_order = {k: getattr(self, k)[keep] for k in ("odate", "cust", "channel", "status", "ship", "n_lines")}
+        by_order = {
+            k: getattr(self, k)[keep] for k in ("odate", "cust", "channel", "status", "ship", "n_lines")
+        }
         by_line = {k: getattr(self, k)[keep_line] for k in ("prod", "qty", "price", "discount", "cost")}
         return _Month(o=new_index[self.o[keep_line]], **by_order, **by_line)
 
@@ -188,7 +197,9 @@ class _Generator:
         cancelled = rng.random(n) < CHANNEL_CANCEL[channel]
         end = w.end_day
         status = np.select(
-            [cancelled, ship > end, ship + accept > end], [STATUS_CANCELLED, STATUS_PENDING, STATUS_SHIPPED], STATUS_DONE
+            [cancelled, ship > end, ship + accept > end],
+            [STATUS_CANCELLED, STATUS_PENDING, STATUS_SHIPPED],
+            STATUS_DONE,
         )
         ship = np.where((status == STATUS_CANCELLED) | (status == STATUS_PENDING), np.datetime64("NaT"), ship)
 
@@ -202,13 +213,17 @@ class _Generator:
             prod[rows] = rng.choice(len(products), len(rows), p=self.probs[k, i])
         ch = channel[o]
         noise = np.exp(rng.normal(0, QTY_SIGMA, n_l))
-        qty = np.maximum(1, np.round(self.med_q[prod] * noise * CHANNEL_QTY[ch] * self.cust_qmult[lc])).astype(np.int32)
+        qty = np.maximum(
+            1, np.round(self.med_q[prod] * noise * CHANNEL_QTY[ch] * self.cust_qmult[lc])
+        ).astype(np.int32)
         level = CHANNEL_PRICE[ch] * customers.price_factor[lc] * np.exp(rng.normal(0, 0.01, n_l))
         price = np.round(products.list_price[prod] * level, 2)
         discount = DISCOUNTS[rng.choice(len(DISCOUNTS), n_l, p=DISCOUNT_P)]
         promo = (ch == 2) & (w.month_of_year[i] == 11) & (rng.random(n_l) < 0.5)  # 双十一 online promotion
         discount = np.where(ch == 2, np.where(promo, 0.10, np.where(discount >= 0.05, 0.05, 0.0)), discount)
-        drift = (1 - COST_DOWN_PER_YEAR) ** (i / 12) * self.cost_walk[prod, i] * np.exp(rng.normal(0, 0.01, n_l))
+        drift = (
+            (1 - COST_DOWN_PER_YEAR) ** (i / 12) * self.cost_walk[prod, i] * np.exp(rng.normal(0, 0.01, n_l))
+        )
         cost = np.round(qty * products.standard_cost[prod] * drift, 2)
         return _Month(odate, cust, channel, status, ship, n_lines, o, prod, qty, price, discount, cost)
 
@@ -255,7 +270,10 @@ def generate(
     target = lines * analytic * (per_line / analytic[pilot_month])
 
     summary = SalesSummary(
-        qty=np.zeros((len(WAREHOUSES), n_p, w.n_months)), revenue=np.zeros(w.n_months), cogs=np.zeros(w.n_months)
+        qty=np.zeros((len(WAREHOUSES), n_p, w.n_months)),
+        revenue=np.zeros(w.n_months),
+        cogs=np.zeros(w.n_months),
+        province_revenue=np.zeros((len(PROVINCES) + 1, w.n_months)),
     )
     wh.create(con, "sales_orders")
     order_base = 0
@@ -264,8 +282,14 @@ def generate(
         order_amount = np.bincount(cand.o, weights=cand.live_amount(), minlength=len(cand.odate))
         keep = _take_until(rng, order_amount, target[i])
         if i == drop.month:
-            gone = (customers.province[cand.cust] == drop.province) & (rng.random(len(keep)) >= drop.keep)
-            keep &= ~gone
+            # Keep a random subset of the province's orders worth `keep` x its usual month (the
+            # median of the previous 12 months, so a seasonal peak month drops just as clearly).
+            theirs = np.flatnonzero(keep & (customers.province[cand.cust] == drop.province))
+            usual = (
+                float(np.median(summary.province_revenue[drop.province, max(0, i - 12) : i])) if i else 0.0
+            )
+            kept = _take_until(rng, order_amount[theirs], drop.keep * usual)
+            keep[theirs[~kept]] = False
         m = cand.subset(keep)
         n_o = len(m.odate)
         _, first, inv = np.unique(m.odate, return_index=True, return_inverse=True)
@@ -309,8 +333,13 @@ def generate(
         live = m.status[m.o] != STATUS_CANCELLED
         cell = customers.warehouse[lc[live]] * n_p + m.prod[live]
         n_cells = len(WAREHOUSES) * n_p
-        summary.qty[:, :, i] = np.bincount(cell, weights=m.qty[live], minlength=n_cells).reshape(len(WAREHOUSES), n_p)
-        summary.revenue[i] = float(m.live_amount().sum())
+        summary.qty[:, :, i] = np.bincount(cell, weights=m.qty[live], minlength=n_cells).reshape(
+            len(WAREHOUSES), n_p
+        )
+        live_amount = m.live_amount()
+        summary.revenue[i] = float(live_amount.sum())
+        prov = np.where(customers.province[lc] < 0, len(PROVINCES), customers.province[lc])
+        summary.province_revenue[:, i] = np.bincount(prov, weights=live_amount, minlength=len(PROVINCES) + 1)
         summary.cogs[i] = float(m.cost[live].sum())
         if on_month is not None:
             on_month(i)

@@ -19,7 +19,7 @@ SqlUser = Annotated[Principal, Depends(require("sql:run"))]
 
 @router.post("/sql", response_model=SqlResult, responses=ERRORS, summary="Run read-only SQL / 只读 SQL")
 async def run_sql(body: SqlRequest, user: SqlUser, rt: RuntimeDep) -> SqlResult:
-    table = await run_in_threadpool(rt.warehouse().run_read_only, body.sql)
+    table = await run_in_threadpool(rt.warehouse(read_only=True).run_read_only, body.sql)
     truncated = table.num_rows > body.limit
     if truncated:
         table = table.slice(0, body.limit)

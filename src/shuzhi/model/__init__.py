@@ -1,0 +1,1 @@
+"""The semantic model (pure: no I/O): datasets, fields, joins, hierarchies, metrics, security rules."""

@@ -1,0 +1,166 @@
+"""The QuerySpec: what every consumer (chart builder, NL, dashboards, alerts, API) asks for.
+
+Metrics-first: metrics and dimensions by name, a time grain on a time dimension, a typed filter tree
+(where on dimensions, having on metrics), first-class comparisons, order, limit, offset, time zone.
+See docs/query-spec.md. This is a public contract: extend it, never break it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Grain = Literal["day", "week", "month", "quarter", "year"]
+Op = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not_in", "between", "contains", "starts_with",
+             "is_null", "not_null"]
+OPS: tuple[str, ...] = ("=", "!=", ">", ">=", "<", "<=", "in", "not_in", "between", "contains",
+                        "starts_with", "is_null", "not_null")
+Compute = Literal["yoy", "yoy_value", "pop", "pop_value", "percent_of_total", "cumulative", "rank"]
+COMPUTES: tuple[str, ...] = ("yoy", "yoy_value", "pop", "pop_value", "percent_of_total", "cumulative", "rank")
+Relative = Literal["today", "yesterday", "this_week", "last_week", "last_7_days", "last_30_days",
+                   "last_90_days", "this_month", "last_month", "this_quarter", "last_quarter", "this_year",
+                   "last_year", "ytd", "mtd", "qtd", "last_12_months"]
+Scalar = Union[str, int, float, bool, None]  # noqa: UP007 - pydantic union order matters
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MetricItem(_Spec):
+    name: str = Field(max_length=128, description="Output column name; the metric's name when no compute.")
+    compute: dict[Compute, str] | None = Field(
+        default=None, description='One comparison over a metric, e.g. {"yoy": "revenue"}.')
+    label: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_compute(self) -> MetricItem:
+        if self.compute is not None and len(self.compute) != 1:
+            raise ValueError("compute takes exactly one of " + ", ".join(COMPUTES))
+        return self
+
+
+class DimensionItem(_Spec):
+    field: str = Field(max_length=200, description="dataset.field, a unique field name, or 'time'.")
+    name: str | None = Field(default=None, max_length=128, description="Output column name.")
+    grain: Grain | None = None
+    label: str | None = Field(default=None, max_length=200)
+
+
+class Condition(_Spec):
+    field: str = Field(max_length=200)
+    op: Op
+    value: Scalar | list[Scalar] = None
+    values: list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _operands(self) -> Condition:
+        if self.op in ("in", "not_in"):
+            if self.values is None and isinstance(self.value, list):
+                self.values, self.value = self.value, None
+            if not self.values:
+                raise ValueError(f"op {self.op} needs a non-empty 'values' list")
+        elif self.op == "between":
+            vals = self.values if self.values is not None else self.value
+            if not isinstance(vals, list) or len(vals) != 2:
+                raise ValueError("op between needs 'values': [low, high]")
+            self.values, self.value = list(vals), None
+        elif self.op in ("is_null", "not_null"):
+            pass
+        else:
+            if isinstance(self.value, list) or self.value is None:
+                raise ValueError(f"op {self.op} needs a single 'value'")
+        if self.op in ("contains", "starts_with") and not isinstance(self.value, str):
+            raise ValueError(f"op {self.op} needs a text 'value'")
+        return self
+
+
+class AndNode(_Spec):
+    and_: list[FilterNode] = Field(alias="and", min_length=1)
+
+
+class OrNode(_Spec):
+    or_: list[FilterNode] = Field(alias="or", min_length=1)
+
+
+class NotNode(_Spec):
+    not_: FilterNode = Field(alias="not")
+
+
+FilterNode = Annotated[Union[Condition, AndNode, OrNode, NotNode], Field(union_mode="left_to_right")]  # noqa: UP007
+
+
+class TimeRange(_Spec):
+    field: str = Field(default="time", max_length=200)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    relative: Relative | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> TimeRange:
+        if self.relative is not None and (self.start or self.end):
+            raise ValueError("use either relative or start/end")
+        if self.relative is None and self.start is None and self.end is None:
+            raise ValueError("time_range needs start and/or end, or relative")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("time_range start is after end")
+        return self
+
+
+class OrderItem(_Spec):
+    field: str = Field(max_length=200)
+    desc: bool = False
+
+
+class QuerySpec(_Spec):
+    model: str | None = Field(default=None, description="Model name; the default model when omitted.")
+    metrics: list[str | MetricItem] = Field(default=[], max_length=50)
+    dimensions: list[str | DimensionItem] = Field(default=[], max_length=20)
+    where: list[FilterNode] = Field(default=[], max_length=100)
+    having: list[FilterNode] = Field(default=[], max_length=50)
+    time_range: TimeRange | None = None
+    order_by: list[OrderItem] = Field(default=[], max_length=20)
+    limit: int | None = Field(default=None, ge=1, le=1_000_000)
+    offset: int | None = Field(default=None, ge=0)
+    timezone: str = "Asia/Shanghai"
+
+    @model_validator(mode="after")
+    def _something(self) -> QuerySpec:
+        if not self.metrics and not self.dimensions:
+            raise ValueError("a query needs at least one metric or dimension")
+        return self
+
+
+for _m in (AndNode, OrNode, NotNode, QuerySpec):
+    _m.model_rebuild()
+
+
+_NODE_NAMES = {"Condition", "AndNode", "OrNode", "NotNode", "MetricItem", "DimensionItem", "str"}
+
+
+def parse_spec(data: Any) -> QuerySpec:
+    """Validate a JSON-like spec; errors become one bilingual ShuzhiError naming the paths."""
+    from pydantic import ValidationError
+
+    from shuzhi.errors import ShuzhiError
+
+    try:
+        return QuerySpec.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors():
+            loc = ".".join(
+                str(p) for p in e.get("loc", ())
+                if not (isinstance(p, str) and ("[" in p or p in _NODE_NAMES))
+            )
+            problems.append({"path": loc, "problem": e.get("msg", "")})
+        first = problems[0]
+        return_msg = f"{first['path']}: {first['problem']}" if first["path"] else first["problem"]
+        raise ShuzhiError(
+            "spec_invalid",
+            f"查询定义有误：{return_msg}",
+            f"The query spec is invalid: {return_msg}",
+            details={"problems": problems},
+        ) from None
