@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from shuzhi.settings import Settings, get_settings
+from shuzhi_testing import TEST_PASSWORD
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("SHUZHI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-TEST_PASSWORD = "Test-Passw0rd!"
 
 
 def service_unavailable(name: str, reason: str) -> None:
@@ -126,9 +126,3 @@ def make_client(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def
     for app in clients:
         app.state.runtime.close()
 
-
-def login(client, username: str = "admin", password: str = TEST_PASSWORD) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Log in with the session cookie; returns headers carrying the CSRF token."""
-    r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
-    assert r.status_code == 200, r.text
-    return {"X-CSRF-Token": r.json()["csrf_token"]}

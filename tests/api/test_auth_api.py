@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from conftest import TEST_PASSWORD, login
 from shuzhi.catalog.models import ApiToken, WebSession
+from shuzhi_testing import TEST_PASSWORD, login
 
 
 def test_health_and_openapi(make_client) -> None:  # type: ignore[no-untyped-def]
@@ -76,8 +76,11 @@ def test_expired_session(make_client) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 401 and r.json()["error"]["code"] == "session_expired"
 
 
-def test_api_token_lifecycle(make_client, metadata_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_api_token_lifecycle(make_client, metadata_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    import duckdb
+
     c = make_client(metadata_url)
+    duckdb.connect(str(settings.warehouse_path)).close()
     h = login(c)
     created = c.post("/api/v1/auth/tokens", json={"name": "夜间导出", "expires_in_days": 7}, headers=h).json()
     raw = created["token"]
@@ -215,3 +218,21 @@ def test_accept_language(header: str | None, lang: str) -> None:
     from shuzhi.api.i18n import pick_language
 
     assert pick_language(header) == lang
+
+
+def test_sql_endpoint(make_client, settings) -> None:  # type: ignore[no-untyped-def]
+    import duckdb
+
+    c = make_client()
+    h = login(c)
+    r = c.post("/api/v1/sql", json={"sql": "SELECT 1"}, headers=h)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "warehouse_missing"
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute("CREATE TABLE t AS SELECT range AS i, '华东' AS region FROM range(50)")
+    con.close()
+    r = c.post("/api/v1/sql", json={"sql": "SELECT i, region FROM t ORDER BY i", "limit": 3}, headers=h)
+    assert r.status_code == 200
+    assert r.json() == {"columns": [{"name": "i", "type": "integer"}, {"name": "region", "type": "string"}],
+                        "rows": [[0, "华东"], [1, "华东"], [2, "华东"]], "truncated": True}
+    r = c.post("/api/v1/sql", json={"sql": "DROP TABLE t"}, headers=h)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "sql_not_read_only"

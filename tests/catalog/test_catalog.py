@@ -13,14 +13,15 @@ from shuzhi.catalog import Catalog
 from shuzhi.catalog.models import User
 from shuzhi.errors import ShuzhiError
 
-EXPECTED_TABLES = {"users", "web_sessions", "api_tokens", "login_attempts", "audit_events", "alembic_version"}
+EXPECTED_TABLES = {"users", "web_sessions", "api_tokens", "login_attempts", "audit_events", "alembic_version",
+                   "semantic_models", "semantic_model_versions"}
 
 
 def test_migrate_creates_schema_and_is_idempotent(metadata_url: str) -> None:
     cat = Catalog(metadata_url)
     cat.migrate()
     cat.migrate()
-    assert cat.current_revision() == cat.head_revision() == "0001"
+    assert cat.current_revision() == cat.head_revision() == "0002"
     assert EXPECTED_TABLES <= set(inspect(cat.engine).get_table_names())
     cat.dispose()
 
@@ -69,7 +70,7 @@ def test_concurrent_migrations_on_postgres_run_once(pg_url: str) -> None:
     for t in threads:
         t.join()
     assert not errors
-    assert Catalog(pg_url).current_revision() == "0001"
+    assert Catalog(pg_url).current_revision() == "0002"
 
 
 def test_corrupt_sqlite_file_is_reported(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
-from conftest import SHUZHI
+from cli_helpers import SHUZHI
 
 
 def free_port() -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED, SCALE, END, TODAY = 16, 0.1, date(2026, 10, 15), date(2026, 11, 1)
+SEED, SCALE, END, TODAY = 7, 0.1, date(2026, 10, 15), date(2026, 11, 1)
 
 
 def schema_path() -> Path:

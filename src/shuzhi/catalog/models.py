@@ -129,3 +129,33 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_events_at", "at"),)
+
+
+class ModelRecord(Base):
+    """A semantic model: its current definition (JSON of shuzhi.model.schema.SemanticModel)."""
+
+    __tablename__ = "semantic_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    is_default: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ModelVersion(Base):
+    """Every saved state of a model, append-only; metric history is read from these."""
+
+    __tablename__ = "semantic_model_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("semantic_models.id", ondelete="CASCADE"), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ux_model_versions", "model_id", "version", unique=True),)

@@ -59,12 +59,14 @@ def demo(
 ) -> None:
     """Build the demo company 华精科技 (ERP, MES, CRM, SRM, R&D data). 生成演示企业数据。"""
     from shuzhi.demo import DEMO_TABLES, build_demo
+    from shuzhi.demo.build import validate
 
     rt = runtime(start=False)
     settings = rt.settings
-    settings.ensure_home()
     today = settings.today_date()
     end_date = _parse_end(end, today)
+    validate(scale, seed, end_date, today)  # before anything is touched
+    settings.ensure_home()
     with build_lock(settings.home):
         wh = rt.warehouse()
         if if_missing and settings.warehouse_path.exists():

@@ -1,0 +1,65 @@
+"""Pass 3: where conditions and the time range, attached to every group they can apply to.
+
+A where condition must be reachable from every group's fact through joins that do not fan out;
+otherwise the query is refused (a filter silently ignored for one metric would give a wrong answer).
+A time_range on "time" filters each group by its own time field.
+"""
+
+from __future__ import annotations
+
+from shuzhi.compile.context import CoreState
+from shuzhi.errors import ShuzhiError
+from shuzhi.spec.resolve import RCond, RFilter, RTimeRange
+
+
+def filter_datasets(f: RFilter) -> set[str]:
+    if isinstance(f, RCond):
+        return {f.dataset} if f.dataset else set()
+    out: set[str] = set()
+    for item in f.items:
+        out |= filter_datasets(item)
+    return out
+
+
+def unreachable(metrics: list[str], dataset: str, target: str, what_zh: str, what_en: str) -> ShuzhiError:
+    names = "、".join(metrics)
+    return ShuzhiError(
+        "not_reachable",
+        f"指标 {names}（来自 {dataset}）不能使用 {target} 上的{what_zh}：两者之间没有多对一的关联路径。",
+        f"Metric(s) {', '.join(metrics)} (from {dataset}) cannot use the {what_en} on {target}: "
+        "there is no many-to-one join path between them.",
+        details={"metrics": metrics, "dataset": target},
+    )
+
+
+def apply_filters(st: CoreState) -> CoreState:
+    rq = st.rq
+    idx = rq.index
+    tr = rq.time_range
+    if st.shift is not None and tr is not None:
+        tr = RTimeRange(tr.dataset, tr.field, st.shift.start, st.shift.end)
+    for g in st.groups:
+        for f in rq.where:
+            for ds in filter_datasets(f):
+                path = idx.join_path(g.dataset, ds)
+                if path is None or any(s.fans_out for s in path):
+                    raise unreachable(g.metrics, g.dataset, ds, "筛选条件", "filter")
+                g.datasets.add(ds)
+            g.filters.append(f)
+        if tr is not None:
+            if tr.dataset is None:
+                if g.time_field is None:
+                    m = g.metrics[0]
+                    raise ShuzhiError(
+                        "metric_without_time",
+                        f"指标 {m} 没有时间字段，不能按 time 筛选或汇总；请改用具体的日期字段。",
+                        f"Metric {m} has no time field, so it cannot be filtered or grouped by 'time'; "
+                        "use a specific date field instead.", details={"metric": m})
+                g.filters.append(("range", g.dataset, g.time_field, tr.start, tr.end))
+            else:
+                path = idx.join_path(g.dataset, tr.dataset)
+                if path is None or any(s.fans_out for s in path):
+                    raise unreachable(g.metrics, g.dataset, tr.dataset, "时间范围", "time range")
+                g.datasets.add(tr.dataset)
+                g.filters.append(("range", tr.dataset, tr.field, tr.start, tr.end))
+    return st

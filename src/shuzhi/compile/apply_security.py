@@ -1,0 +1,76 @@
+"""Pass 2: row rules. Every group whose fact reaches a rule's dataset through joins that do not fan
+out gets the rule's filter, with {{ user.x }} replaced by the user's attribute as a literal.
+
+Invariants: a rule applies to the roles it lists (admins only when listed); a user without the
+attribute sees no rows (FALSE); a list attribute turns = into IN and != into NOT IN. The filter
+text is parsed by the formula parser; user values only ever become literals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlglot import exp
+
+from shuzhi.compile.context import CoreState, literal
+from shuzhi.compile.fields import field_expr
+from shuzhi.errors import ShuzhiError
+from shuzhi.model.checks import PLACEHOLDER_PREFIX, _collect, field_ref_key, template_to_formula
+from shuzhi.model.formula import parse_formula
+from shuzhi.model.index import ModelIndex
+from shuzhi.model.schema import RowRuleDef
+
+
+def apply_security(st: CoreState) -> CoreState:
+    rq = st.rq
+    idx = rq.index
+    rules = [r for r in idx.model.row_rules if rq.user.role in r.roles]
+    for g in st.groups:
+        for rule in rules:
+            path = idx.join_path(g.dataset, rule.dataset)
+            if path is None or any(s.fans_out for s in path):
+                continue
+            g.filters.append(("rule", rule))
+            g.datasets.add(rule.dataset)
+            for parts in _collect(template_to_formula(rule.filter)):
+                if not parts[-1].startswith(PLACEHOLDER_PREFIX):
+                    g.datasets.add(field_ref_key(idx, rule.dataset, parts)[0])
+    return st
+
+
+class _MissingAttr(Exception):
+    pass
+
+
+def rule_tree(idx: ModelIndex, rule: RowRuleDef, attrs: dict[str, Any], aliases: dict[str, str]) -> exp.Expression:
+    def resolve(parts: tuple[str, ...]) -> exp.Expression:
+        name = parts[-1]
+        if name.startswith(PLACEHOLDER_PREFIX):
+            key = name[len(PLACEHOLDER_PREFIX):]
+            if key not in attrs or attrs[key] in (None, "", []):
+                raise _MissingAttr(key)
+            value = attrs[key]
+            if isinstance(value, list):
+                return exp.Tuple(expressions=[literal(v) for v in value])
+            return literal(value)
+        return field_expr(idx, field_ref_key(idx, rule.dataset, parts), aliases)
+
+    try:
+        tree = parse_formula(template_to_formula(rule.filter), resolve=resolve).tree
+    except _MissingAttr:
+        return exp.false()
+
+    def lists_to_in(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.EQ | exp.NEQ):
+            left, right = node.this, node.expression
+            if isinstance(right, exp.Tuple) or isinstance(left, exp.Tuple):
+                target, values = (left, right) if isinstance(right, exp.Tuple) else (right, left)
+                in_ = exp.In(this=target, expressions=values.expressions)
+                return exp.not_(in_) if isinstance(node, exp.NEQ) else in_
+        return node
+
+    tree = tree.transform(lists_to_in)
+    if any(isinstance(n, exp.Tuple) for n in tree.walk()):
+        raise ShuzhiError("row_rule_invalid", f"行权限规则 {rule.name} 只能用 = 或 != 比较列表属性。",
+                          f"Row rule {rule.name} can compare a list attribute only with = or !=.", 500)
+    return exp.paren(tree, copy=False)
