@@ -7,15 +7,24 @@ caller can print it exactly once.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from shuzhi.auth.users import ensure_first_admin
 from shuzhi.catalog import Catalog
+from shuzhi.catalog.semantic import get_model
+from shuzhi.engines.cache import ResultCache
+from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.engines.warehouse import Warehouse
 from shuzhi.log import configure_logging
+from shuzhi.model.index import ModelIndex
+from shuzhi.results.result import QueryResult
+from shuzhi.service import run_query
 from shuzhi.settings import Settings
+from shuzhi.spec.resolve import UserContext
 
 
 @dataclass
@@ -29,14 +38,19 @@ class Runtime:
     settings: Settings
     _catalog: Catalog | None = field(default=None, init=False)
     _warehouse: Warehouse | None = field(default=None, init=False)
+    _indexes: dict[tuple[str, int], ModelIndex] = field(default_factory=dict, init=False)
+    _cache: ResultCache | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
-    def start(self, *, with_logging: bool = True) -> StartInfo:
+    def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
         s = self.settings
         s.ensure_home()
         if with_logging:
             configure_logging(s.logs_dir, s.log_level, s.log_json_stderr)
         self.catalog.migrate()
         info = StartInfo()
+        if not create_admin:
+            return info
         try:
             with self.catalog.session() as db:
                 info.admin_created, info.admin_password = ensure_first_admin(db, s.admin_password)
@@ -63,6 +77,39 @@ class Runtime:
                 external_access=external_access,
             )
         return self._warehouse
+
+    def model_index(self, name: str | None = None) -> tuple[ModelIndex, int]:
+        """The current model (default: the default model), validated and indexed once per version."""
+        with self.catalog.session() as s:
+            model, version = get_model(s, name)
+        key = (model.name, version)
+        with self._lock:
+            idx = self._indexes.get(key)
+            if idx is None:
+                idx = ModelIndex.build(model)
+                self._indexes = {k: v for k, v in self._indexes.items() if k[0] != model.name}
+                self._indexes[key] = idx
+        return idx, version
+
+    @property
+    def cache(self) -> ResultCache:
+        if self._cache is None:
+            self._cache = ResultCache(self.settings.cache_max_mb * 1024 * 1024,
+                                      size_of=lambda r: int(r.table.nbytes) + len(r.sql) + 512)
+        return self._cache
+
+    def row_cap(self, purpose: str) -> int:
+        s = self.settings
+        return {"ui": s.row_cap_ui, "api": s.row_cap_api, "export": s.row_cap_export}[purpose]
+
+    def query(self, spec: Any, user: UserContext, *, purpose: str = "api", use_cache: bool = True) -> QueryResult:
+        """Answer a QuerySpec on the warehouse for `user` (row and column rules applied)."""
+        data = spec if isinstance(spec, dict) else spec.model_dump(mode="json", by_alias=True)
+        idx, version = self.model_index(data.get("model"))
+        engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
+        return run_query(spec, idx, user, self.settings.today_date(), engine, max_rows=self.row_cap(purpose),
+                         cache=self.cache if use_cache else None, model_version=version,
+                         data_version=engine.data_version)
 
     def close(self) -> None:
         if self._warehouse is not None:

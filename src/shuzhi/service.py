@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from shuzhi.compile import compile_query
 from shuzhi.compile.context import CompiledQuery
+from shuzhi.engines.cache import ResultCache, cache_key
 from shuzhi.model.index import ModelIndex
 from shuzhi.results.result import QueryResult
 from shuzhi.spec.query_spec import QuerySpec, parse_spec
@@ -34,18 +35,37 @@ def plan_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserCo
 
 
 def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserContext, today: dt.date,
-              engine: Engine, *, max_rows: int | None = None) -> QueryResult:
+              engine: Engine, *, max_rows: int | None = None, cache: ResultCache | None = None,
+              model_version: int = 0, data_version: str = "") -> QueryResult:
+    """Compile and run a spec. With a cache, identical requests (same spec, model version, user
+    security context, data version, row cap and today) are answered from memory, and identical
+    concurrent ones run once."""
     t0 = time.perf_counter()
-    compiled = plan_query(spec, index, user, today, engine.dialect)
-    t1 = time.perf_counter()
-    table = engine.execute(compiled.sql, max_rows=(max_rows + 1) if max_rows else None)
-    t2 = time.perf_counter()
-    truncated = bool(max_rows) and table.num_rows > (max_rows or 0)
-    if truncated:
-        table = table.slice(0, max_rows)
-    names = [c["name"] for c in compiled.columns]
-    if table.column_names != names:
-        table = table.rename_columns(names)
-    return QueryResult(table, compiled.columns, compiled.sql,
-                       timings_ms={"compile": round((t1 - t0) * 1000, 2), "execute": round((t2 - t1) * 1000, 2)},
-                       truncated=truncated)
+    qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
+
+    def compute() -> QueryResult:
+        c0 = time.perf_counter()
+        compiled = compile_query(resolve(qs, index, user, today), engine.dialect)
+        c1 = time.perf_counter()
+        table = engine.execute(compiled.sql, max_rows=(max_rows + 1) if max_rows else None)
+        c2 = time.perf_counter()
+        truncated = bool(max_rows) and table.num_rows > (max_rows or 0)
+        if truncated:
+            table = table.slice(0, max_rows)
+        names = [c["name"] for c in compiled.columns]
+        if table.column_names != names:
+            table = table.rename_columns(names)
+        return QueryResult(table, compiled.columns, compiled.sql,
+                           timings_ms={"compile": round((c1 - c0) * 1000, 2),
+                                       "execute": round((c2 - c1) * 1000, 2)},
+                           truncated=truncated)
+
+    if cache is None:
+        return compute()
+    key = cache_key(qs.model_dump(mode="json", by_alias=True), index.model.name, model_version, user.role,
+                    user.attributes, data_version, max_rows, today.isoformat(), engine.dialect)
+    result, cached = cache.get_or_compute(key, compute)
+    if not cached:
+        return result
+    return QueryResult(result.table, result.columns, result.sql, truncated=result.truncated, cached=True,
+                       timings_ms={"total": round((time.perf_counter() - t0) * 1000, 3)})

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     login_lockout_minutes: float = 15.0
     token_default_days: int | None = None
 
+    query_timeout_s: float = 60.0
+    row_cap_ui: int = 50_000
+    row_cap_api: int = 200_000
+    row_cap_export: int = 1_000_000
+    cache_max_mb: int = 256
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 

@@ -8,6 +8,7 @@ import typer
 
 from shuzhi import __version__
 from shuzhi.cli import demo as demo_cmd
+from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
 from shuzhi.cli.common import fail, lang
@@ -24,6 +25,8 @@ app = typer.Typer(
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(demo_cmd.demo)
 app.command("sql")(sql_cmd.sql)
+app.command("query")(query_cmd.query)
+app.add_typer(query_cmd.model_app, name="model")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 

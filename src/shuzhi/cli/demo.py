@@ -72,8 +72,9 @@ def demo(
         if if_missing and settings.warehouse_path.exists():
             existing = set(wh.open().tables())
             if all(name in existing for name in DEMO_TABLES):
-                typer.echo(t("演示数据已存在，跳过构建。", "The demo data already exists; nothing to build."))
                 wh.close()
+                _install_model(rt)
+                typer.echo(t("演示数据已存在，跳过构建。", "The demo data already exists; nothing to build."))
                 return
         con = wh.connection
         with Progress(
@@ -94,6 +95,7 @@ def demo(
                     "Cancelled; the warehouse was left as it was.",
                 ) from None
         wh.close()
+    version = _install_model(rt)
     typer.echo(
         t(
             f"演示企业「华精科技」已生成：{len(report.rows)} 张表，{report.total_rows:,} 行，"
@@ -103,3 +105,13 @@ def demo(
         )
     )
     typer.echo(f"  {t('仓库', 'Warehouse')}: {settings.warehouse_path}")
+    typer.echo(f"  {t('语义模型', 'Semantic model')}: huajing v{version} "
+               f"({t('指标中心已就绪', 'metric center ready')})")
+
+
+def _install_model(rt) -> int:  # type: ignore[no-untyped-def]
+    from shuzhi.demo.semantic import install_demo_model
+
+    rt.start(create_admin=False)  # the first admin is announced by `shuzhi serve`
+    with rt.catalog.session() as s:
+        return install_demo_model(s)

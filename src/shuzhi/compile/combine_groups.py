@@ -47,7 +47,10 @@ def combine_groups(st: CoreState) -> CoreState:
             combined = combined.group_by(*[col(dim_col(i), "u") for i in range(ndims)])
     cols = [exp.alias_(col(dim_col(i), "c"), dim_col(i)) for i in range(ndims)]
     for m in st.needed:
-        cols.append(exp.alias_(metric_tree(idx, m, leaves), metric_col(m)))
+        tree = metric_tree(idx, m, leaves)
+        if idx.metrics[m].is_derived:
+            tree = exp.cast(tree, "DOUBLE")
+        cols.append(exp.alias_(tree, metric_col(m)))
     st.core = exp.select(*cols).from_(exp.alias_(exp.Subquery(this=combined), ident("c"), table=True))
     return st
 
@@ -61,4 +64,4 @@ def metric_tree(idx: ModelIndex, name: str, leaves: list[str], table: str = "c")
     def resolve(parts: tuple[str, ...]) -> exp.Expression:
         return exp.paren(metric_tree(idx, ".".join(parts), leaves, table), copy=False)
 
-    return exp.cast(parse_formula(m.formula or "", resolve=resolve).tree, "DOUBLE")
+    return parse_formula(m.formula or "", resolve=resolve).tree

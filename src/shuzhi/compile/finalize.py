@@ -27,11 +27,14 @@ def _having(f: RFilter) -> exp.Expression:
 
 
 def finalize(rq: ResolvedQuery, sel: exp.Select) -> exp.Select:
-    if rq.having or rq.order_by or rq.limit is not None or rq.offset is not None or rq.dims:
-        q = exp.select(*[exp.Column(this=ident(a), table=ident("q")) for a in rq.aliases]).from_(
-            exp.alias_(exp.Subquery(this=sel), ident("q"), table=True))
-    else:
+    if not (rq.having or rq.order_by or rq.limit is not None or rq.offset is not None or rq.dims):
         return sel
+    ctes = sel.args.get("with_")
+    sel.set("with_", None)
+    q = exp.select(*[exp.Column(this=ident(a), table=ident("q")) for a in rq.aliases]).from_(
+        exp.alias_(exp.Subquery(this=sel), ident("q"), table=True))
+    if ctes is not None:
+        q.set("with_", ctes)
     if rq.having:
         q = q.where(exp.and_(*[_having(h) for h in rq.having]))
     order = rq.order_by or [(d.alias, False) for d in rq.dims]

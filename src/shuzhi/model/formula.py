@@ -38,6 +38,7 @@ from shuzhi.model.formula_functions import (
     AGGREGATES,
     ALLOWED_FUNCTIONS,
     BUILDERS,
+    TypeHint,
     cast_type,
     formula_type_hint,
     paren,
@@ -48,12 +49,11 @@ from shuzhi.model.formula_functions import (
 __all__ = ["ALLOWED_FUNCTIONS", "Formula", "FormulaError", "parse_formula", "formula_type_hint"]
 
 MAX_LENGTH = 4000
-MAX_DEPTH = 64  # nesting of the parsed formula
+MAX_DEPTH = 100  # nesting of the parsed formula (keeps sqlglot's recursive generator safe downstream)
 MAX_NODES = 20000  # size of the produced tree (builders may repeat an argument, e.g. GREATEST)
 
 Resolver = Callable[[tuple[str, ...]], exp.Expression]
 Context = Literal["field", "metric", "filter", "derived"]
-TypeHint = Literal["number", "string", "boolean", "date"]
 
 _NAME = re.compile(r"[^\W\d]\w*\Z")
 _STATEMENT_WORDS = frozenset(

@@ -17,7 +17,7 @@ Invariants (checked by tests/model/test_formula.py on DuckDB, PostgreSQL and Mar
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NoReturn, Protocol
+from typing import Literal, NoReturn, Protocol
 
 from sqlglot import exp
 
@@ -415,7 +415,7 @@ def cast_type(to: exp.DataType, refuse: Callable[..., NoReturn]) -> exp.DataType
 
 
 # --- type hints -----------------------------------------------------------------------------------
-TypeHintName = str
+TypeHint = Literal["number", "string", "boolean", "date"]
 _STRING_NODES = (exp.Upper, exp.Lower, exp.Trim, exp.Substring, exp.Concat, exp.Replace, exp.Left, exp.Right)
 _NUMBER_NODES = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Abs, exp.Round, exp.Floor, exp.Ceil,
                  exp.Sqrt, exp.Ln, exp.Exp, exp.Pow, exp.Sign, exp.Length, exp.StrPosition, exp.Year, exp.Month,
@@ -424,7 +424,7 @@ _BOOLEAN_NODES = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Escape
 _BRANCHING = (exp.If, exp.Case, exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Min, exp.Max, exp.Paren)
 
 
-def _type_of(dt: exp.DataType | None) -> str | None:
+def _type_of(dt: exp.DataType | None) -> TypeHint | None:
     if dt is None or dt.this == exp.DType.UNKNOWN:
         return None
     if dt.is_type(*exp.DataType.TEXT_TYPES):
@@ -438,7 +438,7 @@ def _type_of(dt: exp.DataType | None) -> str | None:
     return None
 
 
-def formula_type_hint(tree: exp.Expression) -> str | None:
+def formula_type_hint(tree: exp.Expression) -> TypeHint | None:
     """Best effort: "number" | "string" | "boolean" | "date" | None (unknown, e.g. a bare column)."""
     if isinstance(tree, exp.Cast):
         return _type_of(tree.to)

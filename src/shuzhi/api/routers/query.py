@@ -1,0 +1,41 @@
+"""POST /api/v1/query: answer a QuerySpec as JSON, or as Arrow IPC when asked."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from shuzhi.api.deps import PrincipalDep, RuntimeDep
+from shuzhi.api.routers.auth import ERRORS
+from shuzhi.auth.roles import forbidden, has_permission
+from shuzhi.spec.query_spec import QuerySpec
+from shuzhi.spec.resolve import UserContext
+
+router = APIRouter(tags=["query"])
+ARROW_STREAM = "application/vnd.apache.arrow.stream"
+
+
+def user_context(p: PrincipalDep) -> UserContext:
+    return UserContext(p.username, p.role, dict(p.attributes))
+
+
+@router.post("/query", responses={**ERRORS, 200: {"content": {ARROW_STREAM: {}}}},
+             summary="Answer a QuerySpec / 执行查询")
+async def run(spec: QuerySpec, request: Request, principal: PrincipalDep, rt: RuntimeDep) -> Response:
+    if not has_permission(principal.role, "content:view"):
+        raise forbidden("content:view")
+    purpose = request.headers.get("x-shuzhi-purpose", "api")
+    purpose = purpose if purpose in ("ui", "api", "export") else "api"
+    result = await run_in_threadpool(rt.query, spec, user_context(principal), purpose=purpose)
+    if ARROW_STREAM in request.headers.get("accept", ""):
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, result.table.schema) as writer:
+            writer.write_table(result.table)
+        return Response(sink.getvalue().to_pybytes(), media_type=ARROW_STREAM,
+                        headers={"X-Shuzhi-Cached": str(result.cached).lower()})
+    import json
+
+    body = result.to_json_obj()
+    body["spec"] = spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return Response(json.dumps(body, ensure_ascii=False, allow_nan=False), media_type="application/json")

@@ -1,0 +1,131 @@
+"""`shuzhi query` and `shuzhi model ...`: the semantic layer from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shuzhi.cli.common import runtime, t
+from shuzhi.errors import ShuzhiError
+
+model_app = typer.Typer(help="Semantic models: list, export to YAML, apply YAML. 语义模型管理。", no_args_is_help=True)
+
+
+def _read_json(source: str) -> dict:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ShuzhiError("file_unreadable", f"无法读取 {source}：{exc.strerror}", f"Cannot read {source}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ShuzhiError("spec_not_json", f"{source} 第 {exc.lineno} 行不是有效的 JSON：{exc.msg}",
+                          f"{source} line {exc.lineno} is not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise ShuzhiError("spec_not_object", "查询定义必须是一个 JSON 对象。", "A query spec must be a JSON object.")
+    return data
+
+
+def _user_context(rt, username: str | None):  # type: ignore[no-untyped-def]
+    from shuzhi.auth.users import get_user
+    from shuzhi.spec.resolve import UserContext
+
+    if username is None:
+        return UserContext.system()
+    with rt.catalog.session() as s:
+        u = get_user(s, username)
+        return UserContext(u.username, u.role, dict(u.attributes or {}))
+
+
+def query(
+    spec: str = typer.Argument(..., help="QuerySpec JSON file, or - to read standard input."),
+    fmt: str = typer.Option("table", "--format", help="json, csv or table."),
+    explain: bool = typer.Option(False, "--explain", help="Print the SQL without running it."),
+    user: str = typer.Option(None, "--user", help="Answer as this user (their row and column rules apply)."),
+    dialect: str = typer.Option("duckdb", "--dialect", help="With --explain: duckdb, postgres, mysql or spark."),
+) -> None:
+    """Answer a QuerySpec with the semantic model. 按语义模型执行查询。"""
+    from shuzhi.cli.common import lang
+    from shuzhi.results.encoders import to_csv
+    from shuzhi.results.format import format_value
+    from shuzhi.service import plan_query
+
+    if fmt not in ("json", "csv", "table"):
+        raise ShuzhiError("bad_format", f"--format 只能是 json、csv 或 table，不能是 {fmt}。",
+                          f"--format must be json, csv or table, not {fmt}.")
+    data = _read_json(spec)
+    rt = runtime()
+    ctx = _user_context(rt, user)
+    if explain:
+        idx, _ = rt.model_index(data.get("model"))
+        typer.echo(plan_query(data, idx, ctx, rt.settings.today_date(), dialect).sql)
+        return
+    result = rt.query(data, ctx, purpose="export" if fmt == "csv" else "api", use_cache=False)
+    if fmt == "json":
+        out = result.to_json_obj()
+        typer.echo(json.dumps({"columns": out["columns"], "rows": out["rows"], "sql": out["sql"],
+                               "truncated": out["truncated"]}, ensure_ascii=False))
+    elif fmt == "csv":
+        typer.echo(to_csv(result.table), nl=False)
+    else:
+        table = Table()
+        for c in result.columns:
+            table.add_column(c.get("label") or c["name"], justify="right" if c["type"] in ("number", "integer") else "left")
+        fmts = [c.get("format") for c in result.columns]
+        for row in result.table.to_pylist():
+            table.add_row(*(format_value(v, f, lang()) for v, f in zip(row.values(), fmts, strict=True)))
+        Console().print(table)
+        typer.echo(t(f"{result.table.num_rows} 行", f"{result.table.num_rows} rows"), err=True)
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """List semantic models with their versions. 列出语义模型。"""
+    from shuzhi.catalog.semantic import list_models
+
+    rt = runtime()
+    with rt.catalog.session() as s:
+        for rec in list_models(s):
+            mark = " *" if rec.is_default else ""
+            metrics = len(rec.definition.get("metrics", []))
+            typer.echo(f"{rec.name}{mark}\tv{rec.version}\t{len(rec.definition.get('datasets', []))} datasets\t"
+                       f"{metrics} metrics\t{rec.updated_at:%Y-%m-%d %H:%M}")
+
+
+@model_app.command("export")
+def model_export(name: str = typer.Argument(None, help="Model name (default: the default model).")) -> None:
+    """Print a model as YAML. 导出模型为 YAML。"""
+    from shuzhi.catalog.semantic import get_model
+    from shuzhi.model.yaml_io import dump_model_yaml
+
+    rt = runtime()
+    with rt.catalog.session() as s:
+        model, version = get_model(s, name)
+    typer.echo(f"# {model.name} v{version}")
+    typer.echo(dump_model_yaml(model), nl=False)
+
+
+@model_app.command("apply")
+def model_apply(
+    path: Path = typer.Argument(..., help="YAML file to apply (creates or updates the model it names)."),
+    comment: str = typer.Option(None, "--comment", help="Why this change (kept in the version history)."),
+    default: bool = typer.Option(False, "--default", help="Make it the default model."),
+) -> None:
+    """Validate a YAML model and save it as a new version. 校验并应用 YAML 模型。"""
+    from shuzhi.catalog.semantic import save_model
+    from shuzhi.model.yaml_io import load_model_yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ShuzhiError("file_unreadable", f"无法读取 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}") from None
+    model = load_model_yaml(text, str(path))
+    rt = runtime()
+    with rt.catalog.session() as s:
+        version = save_model(s, model, actor="cli", comment=comment, make_default=default or None)
+    typer.echo(t(f"已应用模型 {model.name}，当前版本 v{version}。", f"Applied model {model.name}; now at v{version}."))

@@ -1,0 +1,74 @@
+"""Run compiled queries on the embedded warehouse, with a timeout and cancellation.
+
+The SQL comes from the compiler (a sqlglot tree rendered for duckdb), never from users, so it is not
+re-checked here; each query runs on its own cursor, which a timer interrupts when time is up.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pyarrow as pa
+
+from shuzhi.engines.warehouse import Warehouse, translate_duckdb_error
+from shuzhi.errors import ShuzhiError
+
+
+def timeout_error(seconds: float) -> ShuzhiError:
+    return ShuzhiError("query_timeout", f"查询超过 {seconds:g} 秒未完成，已取消。请缩小范围或加上筛选条件。",
+                       f"The query did not finish within {seconds:g} s and was cancelled; narrow it down.", 504)
+
+
+class DuckDBEngine:
+    dialect = "duckdb"
+
+    def __init__(self, warehouse: Warehouse, *, timeout_s: float | None = 60.0) -> None:
+        self.warehouse = warehouse
+        self.timeout_s = timeout_s
+
+    @property
+    def data_version(self) -> str:
+        """Changes whenever the warehouse file changes (cache invalidation)."""
+        try:
+            st = self.warehouse.path.stat()
+            return f"{st.st_mtime_ns}:{st.st_size}"
+        except OSError:
+            return "missing"
+
+    def execute(self, sql: str, *, max_rows: int | None = None, timeout_s: float | None = None) -> pa.Table:
+        limit = timeout_s if timeout_s is not None else self.timeout_s
+        with self.warehouse.cursor() as cur:
+            timed_out = threading.Event()
+
+            def interrupt() -> None:
+                timed_out.set()
+                cur.interrupt()
+
+            timer = threading.Timer(limit, interrupt) if limit else None
+            if timer:
+                timer.daemon = True
+                timer.start()
+            try:
+                rel = cur.sql(sql)
+                if rel is None:
+                    return pa.table({})
+                if max_rows is not None:
+                    reader = rel.to_arrow_reader(batch_size=min(max_rows, 100_000))
+                    batches, n = [], 0
+                    for b in reader:
+                        batches.append(b)
+                        n += b.num_rows
+                        if n >= max_rows:
+                            break
+                    table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
+                else:
+                    table = rel.to_arrow_table()
+                return table
+            except duckdb.Error as exc:
+                if timed_out.is_set():
+                    raise timeout_error(limit or 0) from None
+                raise translate_duckdb_error(exc, self.warehouse.path) from None
+            finally:
+                if timer:
+                    timer.cancel()
