@@ -8,7 +8,6 @@ really exercises them.
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,26 +15,7 @@ from pathlib import Path
 import pytest
 
 from shuzhi.settings import Settings, get_settings
-from shuzhi_testing import TEST_PASSWORD
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-PG_ADMIN_URL = os.environ.get("SHUZHI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def service_unavailable(name: str, reason: str) -> None:
-    """Skip locally, fail in CI."""
-    msg = f"{name} is not reachable ({reason})"
-    if IN_CI:
-        pytest.fail(f"{msg}; CI=true requires it", pytrace=False)
-    pytest.skip(msg)
-
-
-def port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
+from shuzhi_testing import PG_ADMIN_URL, TEST_PASSWORD, port_open, service_unavailable
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
-TEST_PASSWORD = "Test-Passw0rd!"
+import os
+import socket
 
+import pytest
+
+TEST_PASSWORD = "Test-Passw0rd!"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_ADMIN_URL = os.environ.get("SHUZHI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+def service_unavailable(name: str, reason: str) -> None:
+    """Skip locally, fail in CI."""
+    msg = f"{name} is not reachable ({reason})"
+    if IN_CI:
+        pytest.fail(f"{msg}; CI=true requires it", pytrace=False)
+    pytest.skip(msg)
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 def login(client, username: str = "admin", password: str = TEST_PASSWORD) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Log in with the session cookie; returns headers carrying the CSRF token."""

@@ -38,7 +38,11 @@ def apply_filters(st: CoreState) -> CoreState:
     tr = rq.time_range
     if st.shift is not None and tr is not None:
         tr = RTimeRange(tr.dataset, tr.field, st.shift.start, st.shift.end)
+    uses_axis = any(d.is_time_axis for d in rq.dims)
     for g in st.groups:
+        if uses_axis and g.time_field is not None:
+            # A metric is dated by its time field: rows without that date are not on the time axis.
+            g.filters.append(("range", g.dataset, g.time_field, None, None))
         for f in rq.where:
             for ds in filter_datasets(f):
                 path = idx.join_path(g.dataset, ds)

@@ -108,6 +108,8 @@ def _filters(st: CoreState, g: GroupPlan) -> list[exp.Expression]:
         elif isinstance(f, tuple) and f[0] == "range":
             _, ds, field, start, end = f
             e = field_expr(idx, (ds, field), g.aliases)
+            if start is None and end is None:
+                out.append(exp.not_(exp.Is(this=e.copy(), expression=exp.Null())))
             if start is not None:
                 out.append(exp.GTE(this=e.copy(), expression=literal(start)))
             if end is not None:

@@ -6,9 +6,10 @@ forward (so last year's March is labelled this March), LEFT JOINed on every dime
 equality: a period with no earlier row gets NULL, never zero or an error, and a range that starts
 mid-year still reads the earlier period outside the range.
 
-Windows: percent_of_total, cumulative and rank partition by the time dimension when the query has
-one and other dimensions too (share within each period, running total along time per series, rank
-within each period); otherwise they span the whole result.
+Windows: percent_of_total and rank partition by the time dimension when the query has one and other
+dimensions too (share and rank within each period); otherwise they span the whole result. cumulative
+is a running total along the time dimension per series; without a time dimension it runs from the
+largest member down (a Pareto curve).
 """
 
 from __future__ import annotations
@@ -87,12 +88,16 @@ def final_select(rq: ResolvedQuery, cur: exp.Select, prevs: dict[str, exp.Select
             e = exp.Div(this=exp.cast(cur_v, "DOUBLE"),
                         expression=exp.Nullif(this=total, expression=exp.Literal.number(0)))
         elif o.compute == "cumulative":
-            order_i = time_idx if time_idx is not None else (0 if ndims else None)
-            part = [col(dim_col(i), "cur") for i in range(ndims) if i != order_i]
-            order = exp.Order(expressions=[exp.Ordered(this=col(dim_col(order_i), "cur"))]) if order_i is not None else None
             spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
-            e = exp.cast(exp.Window(this=exp.Sum(this=cur_v), partition_by=part or None, order=order, spec=spec),
-                         "DOUBLE")
+            if time_idx is not None:  # running total along time, per series
+                part = [col(dim_col(i), "cur") for i in others]
+                keys = [exp.Ordered(this=col(dim_col(time_idx), "cur"))]
+            else:  # Pareto: running total from the largest member down
+                part = []
+                keys = [exp.Ordered(this=cur_v.copy(), desc=True, nulls_first=False),
+                        *[exp.Ordered(this=col(dim_col(i), "cur")) for i in range(ndims)]]
+            e = exp.cast(exp.Window(this=exp.Sum(this=cur_v), partition_by=part or None,
+                                    order=exp.Order(expressions=keys), spec=spec), "DOUBLE")
         elif o.compute == "rank":
             order = exp.Order(expressions=[exp.Ordered(this=cur_v, desc=True, nulls_first=False)])
             e = exp.cast(exp.Window(this=exp.Anonymous(this="RANK"), partition_by=partition_time or None,

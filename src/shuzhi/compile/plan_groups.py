@@ -8,6 +8,7 @@ groups. A semi-additive metric always gets a group of its own.
 from __future__ import annotations
 
 from shuzhi.compile.context import CoreState, GroupPlan
+from shuzhi.errors import ShuzhiError
 from shuzhi.model.checks import metric_closure
 
 
@@ -35,4 +36,11 @@ def plan_groups(st: CoreState, only: list[str] | None = None) -> CoreState:
             groups[key] = GroupPlan(f"g{len(groups)}", m.dataset, time_field, [], m.time_aggregation)
         groups[key].metrics.append(name)
     st.groups = list(groups.values())
+    if not st.groups:
+        # Dimensions only: their distinct combinations, read from the first dimension's dataset.
+        base = next((d.dataset for d in rq.dims if not d.is_time_axis), None)
+        if base is None:
+            raise ShuzhiError("time_needs_metric", "只有 time 维度而没有指标时，无法确定按哪个日期字段汇总。",
+                              "A query with only the time dimension and no metric has no date field to use.")
+        st.groups = [GroupPlan("g0", base, None, [])]
     return st

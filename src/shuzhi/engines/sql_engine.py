@@ -29,6 +29,17 @@ def dialect_of(url: str) -> str:
     return _DIALECTS[backend]
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The DB-API Error classes of the installed drivers (raw cursors raise these directly)."""
+    errs: list[type[BaseException]] = []
+    for mod in ("psycopg", "pymysql"):
+        try:
+            errs.append(__import__(mod).Error)
+        except ImportError:
+            pass
+    return tuple(errs)
+
+
 def _normalize(v: object) -> object:
     if isinstance(v, decimal.Decimal):
         return float(v)
@@ -48,11 +59,18 @@ class SqlAlchemyEngine:
             with self.engine.connect() as conn:
                 if limit:
                     self._set_timeout(conn, limit)
-                result = conn.exec_driver_sql(sql)
-                names = list(result.keys())
-                rows = result.fetchmany(max_rows) if max_rows else result.fetchall()
-        except DBAPIError as exc:
-            msg = str(exc.orig).strip().splitlines()[0][:300] if exc.orig else type(exc).__name__
+                # The raw DB-API cursor with no parameters: drivers with the pyformat paramstyle
+                # (pymysql) would otherwise treat a '%' inside the SQL (DATE_FORMAT) as a placeholder.
+                cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cur.execute(sql)
+                    names = [d[0] for d in cur.description or []]
+                    rows = cur.fetchmany(max_rows) if max_rows else cur.fetchall()
+                finally:
+                    cur.close()
+        except (DBAPIError, *_driver_errors()) as exc:
+            orig = getattr(exc, "orig", None) or exc
+            msg = str(orig).strip().splitlines()[0][:300] if str(orig).strip() else type(exc).__name__
             if "timeout" in msg.lower() or "max_execution_time" in msg or "max_statement_time" in msg \
                     or "canceling statement" in msg:
                 raise ShuzhiError("query_timeout", f"查询超过 {limit:g} 秒未完成，已取消。",

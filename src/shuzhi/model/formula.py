@@ -26,6 +26,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal, NoReturn
 
 from sqlglot import exp
@@ -61,6 +62,8 @@ _STATEMENT_WORDS = frozenset(
     "PRAGMA GRANT REVOKE EXECUTE EXEC CALL VACUUM CHECKPOINT EXPORT IMPORT UNION VALUES".split()
 )
 _COMMAND_TOKENS = Tokenizer.COMMANDS | {TokenType.COMMAND}
+_EMPTY_ARGUMENT = {(TokenType.COMMA, TokenType.COMMA), (TokenType.COMMA, TokenType.R_PAREN),
+                   (TokenType.L_PAREN, TokenType.COMMA)}
 
 
 class FormulaError(ShuzhiError):
@@ -105,6 +108,8 @@ _CONSTRUCTS: dict[type, tuple[str, str]] = {
     exp.Escape: ("自定义 ESCAPE（已固定为反斜杠 \\）", "A custom ESCAPE (the escape character is always \\)"),
     exp.If: ("这种 IF 写法", "This form of IF"),
     exp.Command: ("SQL 命令", "A SQL command"),
+    **{k: ("位运算", "A bitwise operator") for k in (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot,
+                                                   exp.BitwiseLeftShift, exp.BitwiseRightShift)},
 }
 
 
@@ -193,6 +198,11 @@ def _parse(text: str) -> exp.Expression:
 def _check_tokens(tokens: list[Token]) -> None:
     if any(t.token_type == TokenType.SEMICOLON for t in tokens):
         _refuse("分号", "A semicolon", "公式只能是一个表达式。", "A formula is a single expression.")
+    for prev, tok in pairwise(tokens):  # sqlglot silently drops empty arguments: IF(a,,b) = IF(a, b)
+        if (prev.token_type, tok.token_type) in _EMPTY_ARGUMENT:
+            raise FormulaError("formula_syntax", f"公式语法错误：第 {tok.col} 个字符附近有一个空参数（“{prev.text}{tok.text}”）。",
+                               f"Formula syntax error near character {tok.col}: an empty argument ('{prev.text}{tok.text}').",
+                               details={"line": tok.line, "col": tok.col, "token": tok.text})
     first = tokens[0]
     word = first.text.upper()
     if first.token_type in _COMMAND_TOKENS or first.token_type in _Parser.STATEMENT_PARSERS or word in _STATEMENT_WORDS:

@@ -278,6 +278,12 @@ def _round(ctx: CallContext) -> exp.Expression:
 
 
 def _aggregate(cls: type[exp.Expression]) -> Builder:
+    """AVG and MEDIAN average in DOUBLE: MySQL's AVG of integers keeps only 4 decimals."""
+    averaging = cls in (exp.Avg, exp.Median)
+
+    def as_double(e: exp.Expression) -> exp.Expression:
+        return _cast(e, "DOUBLE") if averaging else e
+
     def build(ctx: CallContext) -> exp.Expression:
         first = ctx.raw[0]
         if isinstance(first, exp.Star):
@@ -289,8 +295,8 @@ def _aggregate(cls: type[exp.Expression]) -> Builder:
             if ctx.name not in DISTINCT_OK or len(first.expressions) != 1:
                 ctx.fail(f"DISTINCT 只能用于 COUNT、SUM、AVG 的单个参数，不能用于 {ctx.name}。",
                          f"DISTINCT works with a single argument of COUNT, SUM or AVG, not with {ctx.name}.")
-            return cls(this=exp.Distinct(expressions=[ctx.build(first.expressions[0])]))
-        return cls(this=ctx.arg(0))
+            return cls(this=exp.Distinct(expressions=[as_double(ctx.build(first.expressions[0]))]))
+        return cls(this=as_double(ctx.arg(0)))
 
     return build
 
