@@ -27,13 +27,14 @@ from sqlglot import exp
 
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.formula import ALLOWED_FUNCTIONS, FormulaError, formula_type_hint, parse_formula
+from shuzhi.model.formula_functions import BUILDERS
 
 D, DT = dt.date, dt.datetime
 COLUMNS = {
     "id": "BIGINT", "amount": "BIGINT", "cost": "BIGINT", "qty": "BIGINT", "zero_qty": "BIGINT",
-    "price": "DOUBLE", "discount_rate": "DOUBLE", "city": "VARCHAR", "province": "VARCHAR", "region": "VARCHAR",
-    "name": "VARCHAR", "status": "VARCHAR", "stage": "VARCHAR", "note": "VARCHAR", "order_date": "DATE",
-    "ship_date": "DATE", "ts": "TIMESTAMP", "is_new": "BOOLEAN",
+    "price": "DOUBLE", "discount_rate": "DOUBLE", "city": "VARCHAR", "province": "VARCHAR",
+    "region": "VARCHAR", "name": "VARCHAR", "status": "VARCHAR", "stage": "VARCHAR", "note": "VARCHAR",
+    "order_date": "DATE", "ship_date": "DATE", "ts": "TIMESTAMP", "is_new": "BOOLEAN",
 }
 ROWS = [
     (1, 1000, 600, 3, 0, 2.5, 0.15, "杭州", "浙江", "华东", " Servo-A ", "已完成", "赢单", "a_b\\c",
@@ -44,7 +45,8 @@ ROWS = [
      D(2025, 6, 15), None, DT(2025, 6, 15, 0, 0), None),
 ]
 ORDER_DATES = [r[14] for r in ROWS]
-METRICS = {"revenue": "SUM(amount)", "cogs": "SUM(cost)", "rd_spend": "SUM(cost)", "gross_profit": "revenue - cogs"}
+METRICS = {"revenue": "SUM(amount)", "cogs": "SUM(cost)", "rd_spend": "SUM(cost)",
+           "gross_profit": "revenue - cogs"}
 
 
 class UnknownField(ShuzhiError):
@@ -59,13 +61,15 @@ def resolve(parts: tuple[str, ...]) -> exp.Expression:
     if parts == ("金额",):
         name = "amount"
     if name not in COLUMNS or (len(parts) == 2 and parts[0] not in ("t", "customers")):
-        raise UnknownField("unknown_field", f"没有字段 {'.'.join(parts)}。", f"There is no field {'.'.join(parts)}.")
+        written = ".".join(parts)
+        raise UnknownField("unknown_field", f"没有字段 {written}。", f"There is no field {written}.")
     return exp.column(name, table="t")
 
 
 def resolve_metric(parts: tuple[str, ...]) -> exp.Expression:
     if len(parts) == 1 and parts[0] in METRICS:
-        return parse_formula(METRICS[parts[0]], resolve=resolve_metric, allow_aggregates=True, context="metric").tree
+        return parse_formula(METRICS[parts[0]], resolve=resolve_metric, allow_aggregates=True,
+                             context="metric").tree
     return resolve(parts)
 
 
@@ -326,7 +330,8 @@ def maria() -> Iterator[Runner]:
     url = urlparse(os.environ.get("SHUZHI_TEST_MARIADB_URL", "mysql://root@127.0.0.1:3306"))
     try:
         con = pymysql.connect(host=url.hostname, port=url.port or 3306, user=url.username or "root",
-                              password=url.password or "", autocommit=True, connect_timeout=3, charset="utf8mb4")
+                              password=url.password or "", autocommit=True, connect_timeout=3,
+                              charset="utf8mb4")
     except Exception as exc:  # noqa: BLE001
         _unavailable("MariaDB", str(exc).splitlines()[0])
 
@@ -361,8 +366,14 @@ def test_accepted_on_mariadb(case: Case, maria: Runner) -> None:
     run_case(case, "mysql", maria, sample_rows().subquery("t"))
 
 
+def test_every_allowed_function_has_one_builder() -> None:
+    assert set(BUILDERS) == set(ALLOWED_FUNCTIONS)
+    assert all(0 <= low <= (high or low) for low, high, _, _ in ALLOWED_FUNCTIONS.values())
+
+
 def test_every_allowed_function_is_executed_by_a_case() -> None:
-    used = {m.upper() for case in ACCEPTED for m in re.findall(r"([A-Za-z_][A-Za-z_0-9]*)\s*\(", case.formula)}
+    calls = re.compile(r"([A-Za-z_][A-Za-z_0-9]*)\s*\(")
+    used = {m.upper() for case in ACCEPTED for m in calls.findall(case.formula)}
     used |= {"CURRENT_DATE"} if any("CURRENT_DATE" in case.formula for case in ACCEPTED) else set()
     assert set(ALLOWED_FUNCTIONS) <= used, sorted(set(ALLOWED_FUNCTIONS) - used)
 
@@ -537,7 +548,7 @@ def test_resolver_errors_pass_through_and_three_part_names_never_reach_it() -> N
         parse_formula("amount + nope", resolve=resolve)
     calls: list[tuple[str, ...]] = []
     with pytest.raises(FormulaError):
-        parse_formula("a.b.c", resolve=lambda p: calls.append(p) or exp.column("x"))  # type: ignore[func-returns-value]
+        parse_formula("a.b.c", resolve=lambda p: calls.append(p) or exp.column("x"))  # type: ignore
     assert calls == []
 
 
@@ -592,16 +603,19 @@ def test_typed_columns_inform_hints_and_filters() -> None:
 
 
 # --- fuzz --------------------------------------------------------------------------------------------
-SNIPPETS = ["'", '"', "`", ";", "--", "/*", "*/", "(", ")", ",", " SELECT ", " FROM t", "$1", "@x", "?", ":p",
-            "||", " OVER ()", "DISTINCT ", "*", "\\", "\n", "（", "，", "read_csv(", "::int", " AS ", " INTERVAL 1 DAY",
-            "CASE WHEN ", " END", "NULL", "1e999", "\x00", "é", "🙂", " DROP TABLE t", " IN (", "SUM(", ".", "a.b.c",
-            "''", "%", "/", "0", " AND ", " NOT ", "IF(", "DATE_ADD(", "'day'", "ATTACH ", "COPY "]
-TOKENS = ["amount", "cost", "(", ")", ",", "+", "-", "*", "/", "%", "=", "<>", "AND", "OR", "NOT", "IN", "IS",
-          "NULL", "CASE", "WHEN", "THEN", "ELSE", "END", "SUM", "COUNT", "DISTINCT", "IF", "CAST", "AS", "DATE",
-          "'x'", "1", "2.5", "SELECT", "FROM", "OVER", "INTERVAL", "DAY", "LIKE", "BETWEEN", ";", "--", "t.amount"]
-OUTPUT_TYPES = {
-    exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Neg, exp.Not, exp.Add, exp.Sub,
-    exp.Mul, exp.Div, exp.Mod, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or, exp.Is, exp.In,
+SNIPPETS = ["'", '"', '`', ';', '--', '/*', '*/', '(', ')', ',', ' SELECT ', ' FROM t', '$1', '@x', '?',
+            ':p', '||', ' OVER ()', 'DISTINCT ', '*', '\\', '\n', '（', '，', 'read_csv(', '::int', ' AS ',
+            ' INTERVAL 1 DAY', 'CASE WHEN ', ' END', 'NULL', '1e999', '\x00', 'é', '🙂', ' DROP TABLE t',
+            ' IN (', 'SUM(', '.', 'a.b.c', "''", '%', '/', '0', ' AND ', ' NOT ', 'IF(', 'DATE_ADD(',
+            "'day'", 'ATTACH ', 'COPY ']
+TOKENS = ['amount', 'cost', '(', ')', ',', '+', '-', '*', '/', '%', '=', '<>', 'AND', 'OR', 'NOT', 'IN',
+          'IS', 'NULL', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'SUM', 'COUNT', 'DISTINCT', 'IF', 'CAST',
+          'AS', 'DATE', "'x'", '1', '2.5', 'SELECT', 'FROM', 'OVER', 'INTERVAL', 'DAY', 'LIKE',
+          'BETWEEN', ';', '--', 't.amount']
+OUTPUT_TYPES = {  # every node type a formula tree may contain
+    exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Neg, exp.Not, exp.Add,
+    exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.And, exp.Or,
+    exp.Is, exp.In,
     exp.Between, exp.Like, exp.ILike, exp.Escape, exp.Case, exp.If, exp.Cast, exp.DataType, exp.DataTypeParam,
     exp.Coalesce, exp.Nullif, exp.Abs, exp.Round, exp.Floor, exp.Ceil, exp.Sqrt, exp.Ln, exp.Exp, exp.Pow,
     exp.Sign, exp.Greatest, exp.Least, exp.Upper, exp.Lower, exp.Length, exp.Trim, exp.Substring, exp.Concat,
@@ -632,7 +646,9 @@ def _mutate(rng: random.Random, seeds: list[str]) -> str:
 def test_fuzz_only_shuzhi_errors_and_safe_trees() -> None:
     rng = random.Random(20261126)
     seeds = [case.formula for case in ACCEPTED] + [r[0] for r in REFUSED if len(r[0]) < 200]
-    accept_all: Callable[[tuple[str, ...]], exp.Expression] = lambda parts: exp.column(parts[-1], table="t")  # noqa: E731
+    def accept_all(parts: tuple[str, ...]) -> exp.Expression:
+        return exp.column(parts[-1], table="t")
+
     outcomes = {"ok": 0, "refused": 0}
     for _ in range(300):
         text = _mutate(rng, seeds)

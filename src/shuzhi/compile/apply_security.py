@@ -62,7 +62,7 @@ def rule_tree(idx: ModelIndex, rule: RowRuleDef, attrs: dict[str, Any], aliases:
 
     def lists_to_in(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.EQ | exp.NEQ):
-            left, right = node.this, node.expression
+            left, right = node.this.unnest(), node.expression.unnest()
             if isinstance(right, exp.Tuple) or isinstance(left, exp.Tuple):
                 target, values = (left, right) if isinstance(right, exp.Tuple) else (right, left)
                 in_ = exp.In(this=target, expressions=values.expressions)

@@ -134,15 +134,23 @@ def check_model(idx: ModelIndex) -> None:
                 zh, en = did_you_mean(m.dataset, set(idx.datasets))
                 raise ShuzhiError("unknown_dataset", f"数据集 {m.dataset} 不存在。{zh}",
                                   f"Dataset {m.dataset} does not exist.{en}")
-            for key in metric_field_refs(idx, m.name):
-                if key[0] != m.dataset:
-                    path = idx.join_path(m.dataset, key[0])
-                    if path is None or any(s.fans_out for s in path):
-                        raise ShuzhiError(
-                            "unreachable_field",
-                            f"指标 {m.name} 引用的 {key[0]}.{key[1]} 无法从 {m.dataset} 按多对一关联到达。",
-                            f"Metric {m.name} uses {key[0]}.{key[1]}, which {m.dataset} cannot reach "
-                            "through many-to-one joins.")
+            for attr in ("expr", "filter"):
+                text = getattr(m, attr)
+                if not text:
+                    continue
+                try:
+                    for parts in _collect(text):
+                        key = field_ref_key(idx, m.dataset, parts)
+                        if key[0] != m.dataset:
+                            path = idx.join_path(m.dataset, key[0])
+                            if path is None or any(s.fans_out for s in path):
+                                raise ShuzhiError(
+                                    "unreachable_field",
+                                    f"指标 {m.name} 引用的 {key[0]}.{key[1]} 无法从 {m.dataset} 按多对一关联到达。",
+                                    f"Metric {m.name} uses {key[0]}.{key[1]}, which {m.dataset} cannot reach "
+                                    "through many-to-one joins.")
+                except ShuzhiError as e:
+                    problem(f"{base}.{attr}", e)
             if m.time:
                 fd = idx.fields.get((m.dataset, m.time))
                 if fd is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
 Op = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not_in", "between", "contains", "starts_with",
@@ -25,12 +25,17 @@ Relative = Literal["today", "yesterday", "this_week", "last_week", "last_7_days"
 Scalar = Union[str, int, float, bool, None]  # noqa: UP007 - pydantic union order matters
 
 
+# Output names become quoted identifiers in generated SQL (sqlglot escapes them); we also refuse
+# quotes, backticks, semicolons, backslashes and control characters outright.
+Alias = Annotated[str, StringConstraints(pattern=r"^[^\"'`;\\\x00-\x1f]{1,128}$")]
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class MetricItem(_Spec):
-    name: str = Field(max_length=128, description="Output column name; the metric's name when no compute.")
+    name: Alias = Field(description="Output column name; the metric's name when no compute.")
     compute: dict[Compute, str] | None = Field(
         default=None, description='One comparison over a metric, e.g. {"yoy": "revenue"}.')
     label: str | None = Field(default=None, max_length=200)
@@ -44,7 +49,7 @@ class MetricItem(_Spec):
 
 class DimensionItem(_Spec):
     field: str = Field(max_length=200, description="dataset.field, a unique field name, or 'time'.")
-    name: str | None = Field(default=None, max_length=128, description="Output column name.")
+    name: Alias | None = Field(default=None, description="Output column name.")
     grain: Grain | None = None
     label: str | None = Field(default=None, max_length=200)
 

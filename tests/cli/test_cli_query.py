@@ -1,0 +1,68 @@
+"""`shuzhi query` and `shuzhi model` from the shell, on a small demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def demo(cli, _isolated_env: Path):  # type: ignore[no-untyped-def]
+    r = cli("demo", "--scale", "0.02", "--seed", "9", "--end", "2026-10-31")
+    assert r.code == 0, r
+    assert "语义模型" in r.out
+    return cli
+
+
+def test_query_json_explain_and_table(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    spec = {"metrics": ["revenue", "gross_margin"], "dimensions": ["customers.region"],
+            "order_by": [{"field": "revenue", "desc": True}], "limit": 3}
+    f = tmp_path / "spec.json"
+    f.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    r = demo("query", str(f), "--format", "json")
+    assert r.code == 0, r
+    out = json.loads(r.out)
+    assert [c["name"] for c in out["columns"]] == ["customers.region", "revenue", "gross_margin"]
+    assert [c["label"] for c in out["columns"]] == ["大区", "销售额", "毛利率"]
+    assert out["rows"][0][0] == "华东" and len(out["rows"]) == 3 and "SELECT" in out["sql"]
+    r = demo("query", "-", "--explain", "--dialect", "mysql", input=json.dumps(spec))
+    assert r.code == 0 and "`sales_orders`" in r.out
+    r = demo("query", str(f))
+    assert r.code == 0 and "华东" in r.out and "%" in r.out and "3 行" in r.err
+
+
+def test_query_errors(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = demo("query", "-", input='{"metrics": ["revenu"]}')
+    assert r.code == 1 and "revenue" in r.err and r.err.strip().splitlines()[-1].startswith("错误")
+    r = demo("query", "-", input="{not json")
+    assert r.code == 1 and "JSON" in r.err
+    r = demo("query", str(tmp_path / "missing.json"))
+    assert r.code == 1 and "无法读取" in r.err
+
+
+def test_query_as_a_user_applies_their_rules(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    exported = demo("model", "export").out
+    assert exported.startswith("# huajing v1")
+    f = tmp_path / "m.yaml"
+    f.write_text(exported.replace("row_rules: []", "") + "row_rules:\n- name: own_region\n  dataset: customers\n"
+                 "  filter: region = {{ user.region }}\n", encoding="utf-8")
+    r = demo("model", "apply", str(f), "--comment", "regional rule")
+    assert r.code == 0 and "v2" in r.out, r
+    assert demo("user", "create", "east", "--role", "viewer", "--attr", "region=华南", input="East-Pass-01\n").code == 0
+    spec = json.dumps({"metrics": ["revenue"], "dimensions": ["customers.region"]})
+    out = json.loads(demo("query", "-", "--user", "east", "--format", "json", input=spec).out)
+    assert [r[0] for r in out["rows"]] == ["华南"]
+    assert len(json.loads(demo("query", "-", "--format", "json", input=spec).out)["rows"]) == 8
+    assert "v2" in demo("model", "list").out
+
+
+def test_model_apply_reports_file_line_and_suggestion(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = demo("model", "export").out.replace("to: customers", "to: custmers", 1)
+    f = tmp_path / "bad.yaml"
+    f.write_text(text, encoding="utf-8")
+    r = demo("model", "apply", str(f), env={"SHUZHI_LANG": "en"})
+    assert r.code == 1, r
+    line = r.err.strip().splitlines()[-1]
+    assert line.startswith(f"Error: {f}:") and "custmers" in line and "customers" in line
