@@ -7,10 +7,10 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 import pytest
-from shuzhi_testing import login
 
 from shuzhi.demo import build_demo
 from shuzhi.demo.semantic import install_demo_model
+from shuzhi_testing import login
 
 
 @pytest.fixture
