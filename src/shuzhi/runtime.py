@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shuzhi.auth.users import ensure_first_admin
 from shuzhi.catalog import Catalog
-from shuzhi.catalog.semantic import get_model
+from shuzhi.catalog.semantic import current_version, get_model
 from shuzhi.engines.cache import ResultCache
 from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.engines.warehouse import Warehouse
@@ -81,14 +81,16 @@ class Runtime:
     def model_index(self, name: str | None = None) -> tuple[ModelIndex, int]:
         """The current model (default: the default model), validated and indexed once per version."""
         with self.catalog.session() as s:
-            model, version = get_model(s, name)
-        key = (model.name, version)
-        with self._lock:
+            key = current_version(s, name)
             idx = self._indexes.get(key)
-            if idx is None:
-                idx = ModelIndex.build(model)
-                self._indexes = {k: v for k, v in self._indexes.items() if k[0] != model.name}
-                self._indexes[key] = idx
+            if idx is not None:
+                return idx, key[1]
+            model, version = get_model(s, key[0])
+        key = (model.name, version)
+        idx = ModelIndex.build(model)
+        with self._lock:
+            self._indexes = {k: v for k, v in self._indexes.items() if k[0] != model.name}
+            self._indexes[key] = idx
         return idx, version
 
     @property

@@ -445,7 +445,8 @@ REFUSED: list[tuple[str, str, dict[str, Any]]] = [
     ("CURRENT_USER", "formula_not_allowed", {}),
     ("duckdb_tables()", "formula_not_allowed", {}),
     ("TRY_CAST(amount AS INT)", "formula_not_allowed", {}),
-    ("amount -> 'x'", "formula_not_allowed", {}),
+    ("amount -> 'x'", "formula_syntax", {}),
+    ("NULL2.5", "formula_syntax", {}),
     # outside the allow-list
     ("SUMM(amount)", "formula_not_allowed", {"allow_aggregates": True}),
     ("amount cost", "formula_not_allowed", {}),

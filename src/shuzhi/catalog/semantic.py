@@ -42,6 +42,19 @@ def _record(s: Session, name: str | None) -> ModelRecord:
     return rec
 
 
+def current_version(s: Session, name: str | None = None) -> tuple[str, int]:
+    """(name, version) of a model without loading its definition (cheap, for cache checks)."""
+    q = select(ModelRecord.name, ModelRecord.version)
+    if name is None:
+        row = s.execute(q.where(ModelRecord.is_default.is_(True))).first() or s.execute(
+            q.order_by(ModelRecord.id)).first()
+    else:
+        row = s.execute(q.where(ModelRecord.name == name)).first()
+    if row is None:
+        raise _not_found(name, [r.name for r in s.scalars(select(ModelRecord))])
+    return row[0], row[1]
+
+
 def list_models(s: Session) -> list[ModelRecord]:
     return list(s.scalars(select(ModelRecord).order_by(ModelRecord.name)))
 

@@ -172,7 +172,7 @@ def _join_all(st: CoreState, g: GroupPlan, sel: exp.Select) -> exp.Select:
             exp.EQ(this=field_expr(idx, (step.left, lf), g.aliases), expression=field_expr(idx, (step.right, rf), g.aliases))
             for lf, rf in zip(step.left_fields, step.right_fields, strict=True)
         ])
-        sel = sel.join(_aliased_source(idx, step.right, ra, st.dialect), on=on, join_type="left")
+        sel = sel.join(_aliased_source(idx, step.right, ra, st.dialect), on=on, join_type="left", copy=False)
     return sel
 
 
@@ -192,20 +192,20 @@ def _build(st: CoreState, g: GroupPlan) -> exp.Select:
     def cond_of(m: MetricDef) -> exp.Expression | None:
         return None if push or not m.filter else formula_expr(idx, g.dataset, m.filter, g.aliases)
 
-    base = exp.select().from_(_aliased_source(idx, g.dataset, "t0", st.dialect))
+    base = exp.select().from_(_aliased_source(idx, g.dataset, "t0", st.dialect), copy=False)
     base = _join_all(st, g, base)
     if where:
-        base = base.where(exp.and_(*where))
+        base = base.where(exp.and_(*where), copy=False)
 
     if g.semi is None:
-        sel = base.select(*[exp.alias_(d, dim_col(i)) for i, d in enumerate(dims)], append=True)
+        sel = base.select(*[exp.alias_(d, dim_col(i)) for i, d in enumerate(dims)], append=True, copy=False)
         sel = sel.select(*[
             exp.alias_(_cast(_agg(m, value_of(m), cond_of(m), st.dialect), metric_type(idx, m)),
                        metric_col(m.name))
             for m in metrics
-        ], append=True)
+        ], append=True, copy=False)
         if dims:
-            sel = sel.group_by(*[d.copy() for d in dims])
+            sel = sel.group_by(*[d.copy() for d in dims], copy=False)
         return sel
 
     m = metrics[0]
@@ -217,7 +217,7 @@ def _build(st: CoreState, g: GroupPlan) -> exp.Select:
         window = exp.Window(this=exp.Max(this=t.copy()), partition_by=period or None)
         inner = base.select(*[exp.alias_(d, dim_col(i)) for i, d in enumerate(dims)],
                             exp.alias_(value, "v"), exp.alias_(as_date(t), "_t"),
-                            exp.alias_(as_date(window), "_tmax"), append=True)
+                            exp.alias_(as_date(window), "_tmax"), append=True, copy=False)
         last = exp.Case(ifs=[exp.If(this=exp.EQ(this=col("_t", "s"), expression=col("_tmax", "s")),
                                     true=col("v", "s"))])
         agg = _agg(m, last, None, st.dialect)
@@ -226,13 +226,13 @@ def _build(st: CoreState, g: GroupPlan) -> exp.Select:
     else:  # average of per-date totals
         inner = base.select(*[exp.alias_(d, dim_col(i)) for i, d in enumerate(dims)],
                             exp.alias_(as_date(t.copy()), "_t"),
-                            exp.alias_(_agg(m, value, None, st.dialect), "v"), append=True)
-        inner = inner.group_by(*[d.copy() for d in dims], t.copy())
+                            exp.alias_(_agg(m, value, None, st.dialect), "v"), append=True, copy=False)
+        inner = inner.group_by(*[d.copy() for d in dims], t.copy(), copy=False)
         outer = exp.select(*[exp.alias_(c, dim_col(i)) for i, c in enumerate(dcols)],
                            exp.alias_(_cast(exp.Avg(this=col("v", "s")), "number"), metric_col(m.name)))
-    outer = outer.from_(exp.alias_(exp.Subquery(this=inner), ident("s"), table=True))
+    outer = outer.from_(exp.alias_(exp.Subquery(this=inner), ident("s"), table=True), copy=False)
     if dims:
-        outer = outer.group_by(*[c.copy() for c in dcols])
+        outer = outer.group_by(*[c.copy() for c in dcols], copy=False)
     return outer
 
 

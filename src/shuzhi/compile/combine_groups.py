@@ -35,23 +35,23 @@ def combine_groups(st: CoreState) -> CoreState:
                     t = _SQL_TYPE[metric_type(idx, idx.metrics[m])]
                     cols.append(exp.alias_(exp.cast(exp.Null(), t), metric_col(m)))
             branches.append(exp.select(*cols).from_(exp.alias_(exp.Subquery(this=g.select), ident("g"),
-                                                                 table=True)))
+                                                                 table=True), copy=False))
         union = branches[0]
         for b in branches[1:]:
             union = exp.union(union, b, distinct=False)
         combined = exp.select(
             *[exp.alias_(col(dim_col(i), "u"), dim_col(i)) for i in range(ndims)],
             *[exp.alias_(exp.Max(this=col(metric_col(m), "u")), metric_col(m)) for m in leaves],
-        ).from_(exp.alias_(exp.Subquery(this=union), ident("u"), table=True))
+        ).from_(exp.alias_(exp.Subquery(this=union), ident("u"), table=True), copy=False)
         if ndims:
-            combined = combined.group_by(*[col(dim_col(i), "u") for i in range(ndims)])
+            combined = combined.group_by(*[col(dim_col(i), "u") for i in range(ndims)], copy=False)
     cols = [exp.alias_(col(dim_col(i), "c"), dim_col(i)) for i in range(ndims)]
     for m in st.needed:
         tree = metric_tree(idx, m, leaves)
         if idx.metrics[m].is_derived:
             tree = exp.cast(tree, "DOUBLE")
         cols.append(exp.alias_(tree, metric_col(m)))
-    st.core = exp.select(*cols).from_(exp.alias_(exp.Subquery(this=combined), ident("c"), table=True))
+    st.core = exp.select(*cols).from_(exp.alias_(exp.Subquery(this=combined), ident("c"), table=True), copy=False)
     return st
 
 

@@ -105,13 +105,13 @@ def final_select(rq: ResolvedQuery, cur: exp.Select, prevs: dict[str, exp.Select
         else:  # pragma: no cover - the spec validates computes
             raise AssertionError(o.compute)
         cols.append(exp.alias_(e, ident(o.alias)))
-    sel = exp.select(*cols).from_(exp.alias_(exp.Table(this=ident("cur")), ident("cur"), table=True))
+    sel = exp.select(*cols).from_(exp.alias_(exp.Table(this=ident("cur")), ident("cur"), table=True), copy=False)
     for kind in prevs:
         alias = f"prev_{kind}"
         on = exp.and_(*[_nse(col(dim_col(i), "cur"), col(dim_col(i), alias)) for i in range(ndims)]) if ndims \
             else exp.true()
-        sel = sel.join(exp.alias_(exp.Table(this=ident(alias)), ident(alias), table=True), on=on, join_type="left")
-    sel = sel.with_("cur", as_=cur)
+        sel = sel.join(exp.alias_(exp.Table(this=ident(alias)), ident(alias), table=True), on=on, join_type="left", copy=False)
+    sel = sel.with_("cur", as_=cur, copy=False)
     for kind, prev in prevs.items():
-        sel = sel.with_(f"prev_{kind}", as_=prev)
+        sel = sel.with_(f"prev_{kind}", as_=prev, copy=False)
     return sel

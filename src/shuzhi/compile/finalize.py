@@ -32,21 +32,21 @@ def finalize(rq: ResolvedQuery, sel: exp.Select) -> exp.Select:
     ctes = sel.args.get("with_")
     sel.set("with_", None)
     q = exp.select(*[exp.Column(this=ident(a), table=ident("q")) for a in rq.aliases]).from_(
-        exp.alias_(exp.Subquery(this=sel), ident("q"), table=True))
+        exp.alias_(exp.Subquery(this=sel), ident("q"), table=True), copy=False)
     if ctes is not None:
         q.set("with_", ctes)
     if rq.having:
-        q = q.where(exp.and_(*[_having(h) for h in rq.having]))
+        q = q.where(exp.and_(*[_having(h) for h in rq.having]), copy=False)
     order = rq.order_by or [(d.alias, False) for d in rq.dims]
     if order:
         q = q.order_by(*[
             exp.Ordered(this=exp.Column(this=ident(a), table=ident("q")), desc=desc, nulls_first=False)
             for a, desc in order
-        ])
+        ], copy=False)
     if rq.limit is not None:
-        q = q.limit(rq.limit)
+        q = q.limit(rq.limit, copy=False)
     if rq.offset:
-        q = q.offset(rq.offset)
+        q = q.offset(rq.offset, copy=False)
     return q
 
 

@@ -65,7 +65,6 @@ _NAME = re.compile(r"[^\W\d]\w*\Z")  # an unquoted name: letters (any script), d
 _STATEMENT_WORDS = frozenset("SELECT WITH INSERT UPDATE DELETE MERGE UPSERT DROP CREATE ALTER TRUNCATE COPY "
                              "ATTACH DETACH INSTALL PRAGMA GRANT REVOKE EXECUTE EXEC CALL VACUUM CHECKPOINT "
                              "EXPORT IMPORT UNION VALUES".split())
-_COMMAND_TOKENS = Tokenizer.COMMANDS | {TokenType.COMMAND}
 _EMPTY_ARGUMENT = {(TokenType.COMMA, TokenType.COMMA), (TokenType.COMMA, TokenType.R_PAREN),
                    (TokenType.L_PAREN, TokenType.COMMA)}
 _FULL_WIDTH = "（），；：‘’“”"
@@ -84,6 +83,8 @@ _CONSTRUCTS: dict[type, tuple[str, str]] = {  # friendlier names for refused nod
     exp.Distinct: ("DISTINCT（只能用在 COUNT / SUM / AVG 中）", "DISTINCT (only inside COUNT / SUM / AVG)"),
     exp.Escape: ("自定义 ESCAPE（转义字符固定为反斜杠）", "A custom ESCAPE (the escape character is a backslash)"),
     exp.Command: ("SQL 命令", "A SQL command"),
+    exp.Concat: ("相邻的两个文本（请用 CONCAT(a, b)）", "Two adjacent texts (use CONCAT(a, b))"),
+    exp.Dot: ("多余的点号（名称最多两段）", "A dot access (names have at most two parts)"),
     **{k: ("位运算", "A bitwise operator") for k in (
         exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseLeftShift,
         exp.BitwiseRightShift)},
@@ -114,6 +115,11 @@ class _Parser(Parser):
     FUNCTIONS: dict = {}  # every call becomes exp.Anonymous
     FUNCTION_PARSERS = {k: Parser.FUNCTION_PARSERS[k] for k in ("CAST", "POSITION")}  # AS / IN syntax
     NO_PAREN_FUNCTION_PARSERS = {"CASE": Parser.NO_PAREN_FUNCTION_PARSERS["CASE"]}
+    COLUMN_OPERATORS = {k: v for k, v in Parser.COLUMN_OPERATORS.items()  # a.b and x::type; no JSON arrows
+                        if k in (TokenType.DOT, TokenType.DCOLON)}
+
+
+_STATEMENT_TOKENS = frozenset(Tokenizer.COMMANDS | {TokenType.COMMAND} | set(_Parser.STATEMENT_PARSERS))
 
 
 def _refuse(what_zh: str, what_en: str, why_zh: str = "", why_en: str = "") -> NoReturn:
@@ -186,9 +192,7 @@ def _check_tokens(tokens: list[Token]) -> None:
                                f"('{pair}').",
                                details={"line": tok.line, "col": tok.col, "token": tok.text})
     first, word = tokens[0], tokens[0].text.upper()
-    is_call = len(tokens) > 1 and tokens[1].token_type == TokenType.L_PAREN
-    if word in _STATEMENT_WORDS or not is_call and (
-            first.token_type in _COMMAND_TOKENS or first.token_type in _Parser.STATEMENT_PARSERS):
+    if word in _STATEMENT_WORDS or first.token_type in _STATEMENT_TOKENS:
         _refuse(f" SQL 语句 {word}", f"The SQL statement {word}",
                 f"公式只能是一个表达式；如果 {first.text} 是字段名，请写成 \"{first.text}\"。",
                 f"A formula is a single expression; if {first.text} is a field, write \"{first.text}\".")
@@ -254,6 +258,9 @@ class _Converter:
         idents = list(node.parts)
         names = [p.name for p in idents]
         written = ".".join(names)
+        if not all(isinstance(p, exp.Identifier) for p in idents):
+            raise FormulaError("formula_syntax", f"名称 {written} 的写法有误。", f"The name {written} is malformed.",
+                               details={"token": written})
         if len(idents) > 2:
             _refuse(f"三段及以上的名称 {written}", f"The name {written} with three or more parts",
                     "请写成 字段 或 数据集.字段。", "Write field or dataset.field.")
