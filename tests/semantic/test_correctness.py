@@ -158,3 +158,42 @@ def test_fan_out_is_refused(demo_index) -> None:  # type: ignore[no-untyped-def]
         plan_query({"metrics": ["customer_rows"], "dimensions": ["sales_orders.channel"]}, idx, USER, TODAY)
     assert e.value.code == "fan_out"
     plan_query({"metrics": ["distinct_customers"], "dimensions": ["sales_orders.channel"]}, idx, USER, TODAY)
+
+
+def test_sql_datasets_and_calculated_fields(duck, demo_index) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.model.index import ModelIndex
+    from shuzhi.model.schema import DatasetDef, FieldDef, MetricDef
+
+    model = demo_index.model.model_copy(deep=True)
+    model.datasets.append(DatasetDef(
+        name="big_lines", sql="SELECT order_id, order_date, amount, customer_id FROM sales_orders WHERE amount >= 50000",
+        fields=[FieldDef(name="order_id", type="string"), FieldDef(name="order_date", type="date"),
+                FieldDef(name="amount", type="number", dimension=False), FieldDef(name="customer_id", type="integer"),
+                FieldDef(name="size_band", type="string",
+                         expr="CASE WHEN amount >= 100000 THEN '10万以上' ELSE '5-10万' END")],
+        joins=[{"to": "customers", "on": {"customer_id": "customer_id"}}]))
+    model.metrics.append(MetricDef(name="big_amount", label="大单金额", dataset="big_lines", agg="sum", expr="amount",
+                                   time="order_date"))
+    idx = ModelIndex.build(model)
+    rows = q(duck, idx, {"metrics": ["big_amount"], "dimensions": ["big_lines.size_band"]})
+    want = dict(raw(duck, "SELECT CASE WHEN amount >= 100000 THEN '10万以上' ELSE '5-10万' END, SUM(amount) "
+                          "FROM sales_orders WHERE amount >= 50000 GROUP BY 1"))
+    assert {r["big_lines.size_band"]: r["big_amount"] for r in rows} == pytest.approx(want)
+    from shuzhi.errors import ShuzhiError
+
+    model.datasets[-1] = model.datasets[-1].model_copy(update={"sql": "DELETE FROM sales_orders"})
+    with pytest.raises(ShuzhiError) as e:
+        ModelIndex.build(model)
+    assert e.value.code == "model_invalid" and "SELECT" in e.value.en
+
+
+def test_current_date_in_formulas_is_the_pinned_today(demo_index) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.model.index import ModelIndex
+    from shuzhi.model.schema import MetricDef
+    from shuzhi.service import plan_query
+
+    model = demo_index.model.model_copy(deep=True)
+    model.metrics.append(MetricDef(name="recent_orders", label="近期订单", dataset="sales_orders", agg="count",
+                                   filter="order_date >= DATE_SUB('day', 30, CURRENT_DATE)", time="order_date"))
+    sql = plan_query({"metrics": ["recent_orders"]}, ModelIndex.build(model), USER, TODAY).sql
+    assert "2026-11-26" in sql and "CURRENT_DATE" not in sql.upper()

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.i18n import pick_language
 from shuzhi.auth.credentials import Principal, csrf_ok, resolve_session, resolve_token, unauthenticated
@@ -21,7 +22,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
@@ -36,7 +37,7 @@ def get_db(rt: RuntimeDep) -> Iterator[Session]:
 DbDep = Annotated[Session, Depends(get_db)]
 
 
-def get_lang(request: Request) -> str:
+async def get_lang(request: Request) -> str:
     return pick_language(request.headers.get("accept-language"))
 
 
@@ -47,26 +48,34 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_principal(request: Request, db: DbDep, rt: RuntimeDep) -> Principal:
-    auth = request.headers.get("authorization", "")
-    if auth:
-        scheme, _, value = auth.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            raise unauthenticated("token_invalid")
-        principal = resolve_token(db, value.strip())
-    else:
-        raw = request.cookies.get(SESSION_COOKIE)
-        if not raw:
+def _resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, csrf: str | None) -> Principal:
+    with rt.catalog.session() as db:
+        if auth:
+            scheme, _, value = auth.partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                raise unauthenticated("token_invalid")
+            return resolve_token(db, value.strip())
+        if not cookie:
             raise unauthenticated("not_authenticated")
         ttl = dt.timedelta(hours=rt.settings.session_ttl_hours)
-        principal = resolve_session(db, raw, ttl=ttl)
-        if request.method not in SAFE_METHODS and not csrf_ok(principal, request.headers.get(CSRF_HEADER)):
+        principal = resolve_session(db, cookie, ttl=ttl)
+        if method not in SAFE_METHODS and not csrf_ok(principal, csrf):
             raise ShuzhiError(
                 "csrf_failed",
                 "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
                 "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
                 403,
             )
+        return principal
+
+
+async def get_principal(request: Request, rt: RuntimeDep) -> Principal:
+    """The caller, from a bearer token or the session cookie (+ CSRF on unsafe methods).
+
+    One thread hop with its own catalog session, so the check stays cheap on hot paths."""
+    principal = await run_in_threadpool(
+        _resolve_principal, rt, request.method, request.headers.get("authorization", ""),
+        request.cookies.get(SESSION_COOKIE), request.headers.get(CSRF_HEADER))
     request.state.principal = principal
     return principal
 
@@ -75,7 +84,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 def require(permission: str) -> Callable[[Principal], Principal]:
-    def _check(principal: PrincipalDep) -> Principal:
+    async def _check(principal: PrincipalDep) -> Principal:
         if not has_permission(principal.role, permission):
             raise forbidden(permission)
         return principal

@@ -16,7 +16,7 @@ from shuzhi.compile.apply_security import apply_security
 from shuzhi.compile.build_groups import build_groups
 from shuzhi.compile.combine_groups import combine_groups
 from shuzhi.compile.comparisons import SHIFTED, final_select, make_shift
-from shuzhi.compile.context import CompiledQuery, CoreState, check_dialect
+from shuzhi.compile.context import CompiledQuery, CoreState, check_dialect, literal
 from shuzhi.compile.finalize import finalize, output_columns
 from shuzhi.compile.plan_groups import plan_groups
 from shuzhi.compile.plan_joins import plan_joins
@@ -51,4 +51,8 @@ def compile_query(rq: ResolvedQuery, dialect: str = "duckdb") -> CompiledQuery:
         if metrics:
             prevs[kind] = build_core(rq, dialect, kind, only=list(dict.fromkeys(metrics)))
     tree = finalize(rq, final_select(rq, cur, prevs))
+    # "Today" in formulas is the pinned business date (SHUZHI_TODAY / Asia/Shanghai), never the
+    # database server's clock.
+    today = literal(rq.today)
+    tree = tree.transform(lambda n: today.copy() if isinstance(n, exp.CurrentDate) else n, copy=False)
     return CompiledQuery(tree.sql(dialect=dialect), tree, output_columns(rq), dialect)

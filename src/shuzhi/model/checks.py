@@ -102,6 +102,23 @@ def metric_field_refs(index: ModelIndex, name: str) -> list[tuple[str, str]]:
     return refs
 
 
+def check_dataset_sql(sql: str) -> None:
+    """A SQL dataset is one read-only SELECT (it is embedded as a subquery in every query)."""
+    import sqlglot
+
+    try:
+        trees = [t for t in sqlglot.parse(sql, read="duckdb") if t is not None]
+    except sqlglot.errors.ParseError as exc:
+        msg = str(exc).splitlines()[0][:200]
+        raise ShuzhiError("dataset_sql_syntax", f"数据集 SQL 语法错误：{msg}", f"Dataset SQL syntax error: {msg}") from None
+    if len(trees) != 1 or not isinstance(trees[0], exp.Query) or any(
+        isinstance(n, exp.Insert | exp.Update | exp.Delete | exp.Create | exp.Drop | exp.Command)
+        for n in trees[0].walk()
+    ):
+        raise ShuzhiError("dataset_sql_not_select", "数据集 SQL 必须是一条只读的 SELECT 查询。",
+                          "Dataset SQL must be one read-only SELECT query.")
+
+
 def check_model(idx: ModelIndex) -> None:
     from shuzhi.model.index import Problem
 
@@ -110,6 +127,11 @@ def check_model(idx: ModelIndex) -> None:
                                     if (err.details or {}).get("suggestions") else None))
 
     for i, ds in enumerate(idx.model.datasets):
+        if ds.sql:
+            try:
+                check_dataset_sql(ds.sql)
+            except ShuzhiError as e:
+                problem(f"datasets[{i}].sql", e)
         for j, f in enumerate(ds.fields):
             if f.expr:
                 try:
