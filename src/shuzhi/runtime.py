@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from shuzhi.auth.users import ensure_first_admin
 from shuzhi.catalog import Catalog
@@ -78,14 +79,16 @@ class Runtime:
             )
         return self._warehouse
 
-    def model_index(self, name: str | None = None) -> tuple[ModelIndex, int]:
+    def model_index(self, name: str | None = None, db: Session | None = None) -> tuple[ModelIndex, int]:
         """The current model (default: the default model), validated and indexed once per version."""
-        with self.catalog.session() as s:
-            key = current_version(s, name)
-            idx = self._indexes.get(key)
-            if idx is not None:
-                return idx, key[1]
-            model, version = get_model(s, key[0])
+        if db is None:
+            with self.catalog.session() as own:
+                return self.model_index(name, own)
+        key = current_version(db, name)
+        idx = self._indexes.get(key)
+        if idx is not None:
+            return idx, key[1]
+        model, version = get_model(db, key[0])
         key = (model.name, version)
         idx = ModelIndex.build(model)
         with self._lock:
@@ -104,10 +107,11 @@ class Runtime:
         s = self.settings
         return {"ui": s.row_cap_ui, "api": s.row_cap_api, "export": s.row_cap_export}[purpose]
 
-    def query(self, spec: Any, user: UserContext, *, purpose: str = "api", use_cache: bool = True) -> QueryResult:
+    def query(self, spec: Any, user: UserContext, *, purpose: str = "api", use_cache: bool = True,
+              db: Session | None = None) -> QueryResult:
         """Answer a QuerySpec on the warehouse for `user` (row and column rules applied)."""
-        data = spec if isinstance(spec, dict) else spec.model_dump(mode="json", by_alias=True)
-        idx, version = self.model_index(data.get("model"))
+        name = spec.get("model") if isinstance(spec, dict) else spec.model
+        idx, version = self.model_index(name, db)
         engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
         return run_query(spec, idx, user, self.settings.today_date(), engine, max_rows=self.row_cap(purpose),
                          cache=self.cache if use_cache else None, model_version=version,

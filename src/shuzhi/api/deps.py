@@ -44,38 +44,46 @@ async def get_lang(request: Request) -> str:
 LangDep = Annotated[str, Depends(get_lang)]
 
 
+def auth_parts(request: Request) -> tuple[str, str, str | None, str | None]:
+    """What resolve_principal needs from a request, read on the event loop."""
+    return (request.method, request.headers.get("authorization", ""), request.cookies.get(SESSION_COOKIE),
+            request.headers.get(CSRF_HEADER))
+
+
 def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, csrf: str | None) -> Principal:
-    with rt.catalog.session() as db:
-        if auth:
-            scheme, _, value = auth.partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
-                raise unauthenticated("token_invalid")
-            return resolve_token(db, value.strip())
-        if not cookie:
-            raise unauthenticated("not_authenticated")
-        ttl = dt.timedelta(hours=rt.settings.session_ttl_hours)
-        principal = resolve_session(db, cookie, ttl=ttl)
-        if method not in SAFE_METHODS and not csrf_ok(principal, csrf):
-            raise ShuzhiError(
-                "csrf_failed",
-                "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
-                "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
-                403,
-            )
-        return principal
+def resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, csrf: str | None,
+                      db: Session | None = None) -> Principal:
+    """Authenticate a request (sync; call in a worker thread). Uses `db` when given."""
+    if db is None:
+        with rt.catalog.session() as own:
+            return resolve_principal(rt, method, auth, cookie, csrf, own)
+    if auth:
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise unauthenticated("token_invalid")
+        return resolve_token(db, value.strip())
+    if not cookie:
+        raise unauthenticated("not_authenticated")
+    ttl = dt.timedelta(hours=rt.settings.session_ttl_hours)
+    principal = resolve_session(db, cookie, ttl=ttl)
+    if method not in SAFE_METHODS and not csrf_ok(principal, csrf):
+        raise ShuzhiError(
+            "csrf_failed",
+            "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
+            "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
+            403,
+        )
+    return principal
 
 
 async def get_principal(request: Request, rt: RuntimeDep) -> Principal:
     """The caller, from a bearer token or the session cookie (+ CSRF on unsafe methods).
 
     One thread hop with its own catalog session, so the check stays cheap on hot paths."""
-    principal = await run_in_threadpool(
-        _resolve_principal, rt, request.method, request.headers.get("authorization", ""),
-        request.cookies.get(SESSION_COOKIE), request.headers.get(CSRF_HEADER))
+    principal = await run_in_threadpool(resolve_principal, rt, *auth_parts(request))
     request.state.principal = principal
     return principal
 
