@@ -25,6 +25,7 @@ from shuzhi.model.index import ModelIndex
 from shuzhi.results.result import QueryResult
 from shuzhi.service import run_query
 from shuzhi.settings import Settings
+from shuzhi.spec.query_spec import QuerySpec, parse_spec
 from shuzhi.spec.resolve import UserContext
 
 
@@ -108,14 +109,15 @@ class Runtime:
         return {"ui": s.row_cap_ui, "api": s.row_cap_api, "export": s.row_cap_export}[purpose]
 
     def query(self, spec: Any, user: UserContext, *, purpose: str = "api", use_cache: bool = True,
-              db: Session | None = None) -> QueryResult:
+              db: Session | None = None, cancel: threading.Event | None = None) -> QueryResult:
         """Answer a QuerySpec on the warehouse for `user` (row and column rules applied)."""
-        name = spec.get("model") if isinstance(spec, dict) else spec.model
-        idx, version = self.model_index(name, db)
+        qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
+        idx, version = self.model_index(qs.model, db)
         engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
-        return run_query(spec, idx, user, self.settings.today_date(), engine, max_rows=self.row_cap(purpose),
+        today = self.settings.today_date(qs.timezone)
+        return run_query(qs, idx, user, today, engine, max_rows=self.row_cap(purpose),
                          cache=self.cache if use_cache else None, model_version=version,
-                         data_version=engine.data_version)
+                         data_version=engine.data_version, cancel=cancel)
 
     def close(self) -> None:
         if self._warehouse is not None:

@@ -7,6 +7,7 @@ and column rules) is applied inside compile, so nothing can bypass it.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from typing import Any, Protocol
 
@@ -27,6 +28,12 @@ class Engine(Protocol):
     def execute(self, sql: str, *, max_rows: int | None = None) -> pa.Table: ...
 
 
+def _execute(engine: Engine, sql: str, max_rows: int | None, cancel: threading.Event | None) -> pa.Table:
+    if cancel is not None and getattr(engine, "dialect", "") == "duckdb":
+        return engine.execute(sql, max_rows=max_rows, cancel=cancel)  # type: ignore[call-arg]
+    return engine.execute(sql, max_rows=max_rows)
+
+
 def plan_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserContext, today: dt.date,
                dialect: str = "duckdb") -> CompiledQuery:
     qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
@@ -36,7 +43,8 @@ def plan_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserCo
 
 def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserContext, today: dt.date,
               engine: Engine, *, max_rows: int | None = None, cache: ResultCache | None = None,
-              model_version: int = 0, data_version: str = "") -> QueryResult:
+              model_version: int = 0, data_version: str = "", cancel: threading.Event | None = None
+              ) -> QueryResult:
     """Compile and run a spec. With a cache, identical requests (same spec, model version, user
     security context, data version, row cap and today) are answered from memory, and identical
     concurrent ones run once."""
@@ -47,7 +55,7 @@ def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserCon
         c0 = time.perf_counter()
         compiled = compile_query(resolve(qs, index, user, today), engine.dialect)
         c1 = time.perf_counter()
-        table = engine.execute(compiled.sql, max_rows=(max_rows + 1) if max_rows else None)
+        table = _execute(engine, compiled.sql, (max_rows + 1) if max_rows else None, cancel)
         c2 = time.perf_counter()
         truncated = bool(max_rows) and table.num_rows > (max_rows or 0)
         if truncated:

@@ -81,11 +81,12 @@ class Settings(BaseSettings):
     def effective_metadata_url(self) -> str:
         return self.metadata_url or f"sqlite:///{self.meta_path}"
 
-    def today_date(self) -> date:
-        """'Today' for relative dates: SHUZHI_TODAY when set, else the date in self.timezone."""
+    def today_date(self, timezone: str | None = None) -> date:
+        """'Today' for relative dates: SHUZHI_TODAY when set, else the date now in `timezone`
+        (default: SHUZHI_TIMEZONE, Asia/Shanghai)."""
         if self.today is not None:
             return self.today
-        return datetime.now(ZoneInfo(self.timezone)).date()
+        return datetime.now(ZoneInfo(timezone or self.timezone)).date()
 
     def ensure_home(self) -> Path:
         """Create SHUZHI_HOME and logs/ if needed; fail with a clear message if unusable."""

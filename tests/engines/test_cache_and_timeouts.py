@@ -97,3 +97,12 @@ def test_data_version_changes_with_the_file(tmp_path: Path) -> None:
     time.sleep(0.01)
     duckdb.connect(str(path)).execute("CREATE TABLE b AS SELECT 1").close()
     assert e.data_version != v1
+
+
+def test_cancel_interrupts_a_running_query(engine: DuckDBEngine) -> None:
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    started = time.perf_counter()
+    with pytest.raises(ShuzhiError) as e:
+        engine.execute("SELECT count(*) FROM range(100000000000) a", cancel=cancel, timeout_s=60)
+    assert e.value.code == "query_cancelled" and time.perf_counter() - started < 20

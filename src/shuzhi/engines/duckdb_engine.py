@@ -7,6 +7,7 @@ re-checked here; each query runs on its own cursor, which a timer interrupts whe
 from __future__ import annotations
 
 import threading
+import time
 
 import duckdb
 import pyarrow as pa
@@ -36,39 +37,47 @@ class DuckDBEngine:
         except OSError:
             return "missing"
 
-    def execute(self, sql: str, *, max_rows: int | None = None, timeout_s: float | None = None) -> pa.Table:
+    def execute(self, sql: str, *, max_rows: int | None = None, timeout_s: float | None = None,
+                cancel: threading.Event | None = None) -> pa.Table:
+        """Run on a fresh cursor; a watcher interrupts it at the timeout or when `cancel` is set."""
         limit = timeout_s if timeout_s is not None else self.timeout_s
         with self.warehouse.cursor() as cur:
-            timed_out = threading.Event()
+            done = threading.Event()
+            why: list[str] = []
 
-            def interrupt() -> None:
-                timed_out.set()
-                cur.interrupt()
+            def watch() -> None:
+                deadline = time.monotonic() + limit if limit else None
+                while not done.wait(0.05):
+                    if cancel is not None and cancel.is_set():
+                        why.append("cancelled")
+                    elif deadline is not None and time.monotonic() >= deadline:
+                        why.append("timeout")
+                    if why:
+                        cur.interrupt()
+                        return
 
-            timer = threading.Timer(limit, interrupt) if limit else None
-            if timer:
-                timer.daemon = True
-                timer.start()
+            watcher = threading.Thread(target=watch, daemon=True) if (limit or cancel is not None) else None
+            if watcher:
+                watcher.start()
             try:
                 rel = cur.sql(sql)
                 if rel is None:
                     return pa.table({})
-                if max_rows is not None:
-                    reader = rel.to_arrow_reader(batch_size=min(max_rows, 100_000))
-                    batches, n = [], 0
-                    for b in reader:
-                        batches.append(b)
-                        n += b.num_rows
-                        if n >= max_rows:
-                            break
-                    table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
-                else:
-                    table = rel.to_arrow_table()
-                return table
+                if max_rows is None:
+                    return rel.to_arrow_table()
+                reader = rel.to_arrow_reader(batch_size=min(max_rows, 100_000))
+                batches, n = [], 0
+                for b in reader:
+                    batches.append(b)
+                    n += b.num_rows
+                    if n >= max_rows:
+                        break
+                return pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
             except duckdb.Error as exc:
-                if timed_out.is_set():
+                if why == ["timeout"]:
                     raise timeout_error(limit or 0) from None
+                if why == ["cancelled"]:
+                    raise ShuzhiError("query_cancelled", "查询已取消。", "The query was cancelled.", 499) from None
                 raise translate_duckdb_error(exc, self.warehouse.path) from None
             finally:
-                if timer:
-                    timer.cancel()
+                done.set()

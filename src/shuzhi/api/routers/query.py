@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pyarrow as pa
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -36,9 +39,18 @@ async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
             if not has_permission(principal.role, "content:view"):
                 raise forbidden("content:view")
             request.state.principal = principal
-            return rt.query(spec, user_context(principal), purpose=purpose, db=db)
+            return rt.query(spec, user_context(principal), purpose=purpose, db=db, cancel=cancel)
 
-    result = await run_in_threadpool(answer)
+    # A client that goes away cancels its query (the engine interrupts it within ~50 ms).
+    cancel = threading.Event()
+    task = asyncio.ensure_future(run_in_threadpool(answer))
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=0.25)
+        if done:
+            break
+        if await request.is_disconnected():
+            cancel.set()
+    result = task.result()
     if ARROW_STREAM in request.headers.get("accept", ""):
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, result.table.schema) as writer:
