@@ -80,17 +80,11 @@ def test_rows_on_duckdb(case: dict, demo_index, duck) -> None:  # type: ignore[n
     _check_file(HERE / "rows" / f"{case['name']}.json", json.dumps(body, ensure_ascii=False, indent=1) + "\n")
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize("engine", [pytest.param("pg_engine", marks=pytest.mark.postgres),
+                                    pytest.param("maria_engine", marks=pytest.mark.mariadb)])
 @pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
-def test_same_rows_on_postgres(case: dict, demo_index, duck, pg_engine) -> None:  # type: ignore[no-untyped-def]
+def test_same_rows_on_other_engines(case: dict, engine: str, demo_index, duck, request) -> None:  # type: ignore[no-untyped-def]
+    other = request.getfixturevalue(engine)
     expected = _sorted(_rows(run_query(case["spec"], demo_index, USER, TODAY, duck).table))
-    actual = _sorted(_rows(run_query(case["spec"], demo_index, USER, TODAY, pg_engine).table))
-    assert _close(actual, expected), f"PostgreSQL differs from DuckDB:\n{actual[:5]}\n{expected[:5]}"
-
-
-@pytest.mark.mariadb
-@pytest.mark.parametrize("case", CASES, ids=_ids(CASES))
-def test_same_rows_on_mariadb(case: dict, demo_index, duck, maria_engine) -> None:  # type: ignore[no-untyped-def]
-    expected = _sorted(_rows(run_query(case["spec"], demo_index, USER, TODAY, duck).table))
-    actual = _sorted(_rows(run_query(case["spec"], demo_index, USER, TODAY, maria_engine).table))
-    assert _close(actual, expected), f"MariaDB differs from DuckDB:\n{actual[:5]}\n{expected[:5]}"
+    actual = _sorted(_rows(run_query(case["spec"], demo_index, USER, TODAY, other).table))
+    assert _close(actual, expected), f"{other.dialect} differs from DuckDB:\n{actual[:5]}\n{expected[:5]}"

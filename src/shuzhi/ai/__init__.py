@@ -1,0 +1,1 @@
+"""AI layer: natural-language questions, chart recommendation (later: forecasting, anomalies)."""

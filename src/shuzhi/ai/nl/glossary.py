@@ -1,0 +1,83 @@
+"""Extra words for dimension values that the model does not spell out: English glosses and common
+Chinese short forms of values a manufacturer's warehouse typically holds. An alias is used only
+when its value really occurs in the lexicon's values (so this never invents filters), and the
+caller may pass more through `Lexicon.build(..., aliases=...)`.
+"""
+
+from __future__ import annotations
+
+VALUE_ALIASES: dict[str, list[str]] = {
+    # channels
+    "电商": ["e-commerce", "ecommerce", "online", "线上", "网店", "电商平台"],
+    "直销": ["direct sales", "direct channel", "direct"],
+    "经销": ["distributors", "distributor", "distribution", "dealers", "dealer", "经销渠道", "代理"],
+    "海外": ["overseas", "international", "abroad", "国外", "境外"],
+    # regions
+    "华东": ["east china", "eastern china"], "华北": ["north china", "northern china"],
+    "华南": ["south china", "southern china"], "华中": ["central china"],
+    "西北": ["northwest china", "northwest"], "西南": ["southwest china", "southwest"],
+    "东北": ["northeast china", "northeast"],
+    # product lines
+    "精密减速机": ["precision reducers", "precision reducer", "reducers", "reducer", "gearboxes", "减速机", "减速器"],
+    "直线导轨": ["linear guides", "linear guide", "导轨"],
+    "滚珠丝杠": ["ball screws", "ball screw", "丝杠"],
+    "伺服电机": ["servo motors", "servo motor", "servos", "servo", "伺服"],
+    "智能传感器": ["smart sensors", "smart sensor", "sensors", "传感器"],
+    # industries
+    "医疗器械": ["medical devices", "medical device", "medical", "医疗"],
+    "航空航天": ["aerospace", "航天"],
+    "光伏储能": ["solar", "photovoltaic", "energy storage", "光伏", "储能"],
+    "工业机器人": ["industrial robots", "industrial robot", "robotics", "robots", "机器人"],
+    "半导体设备": ["semiconductor equipment", "semiconductors", "semiconductor", "半导体"],
+    "新能源汽车": ["new energy vehicles", "electric vehicles", "evs", "ev", "新能源车", "电动车"],
+    "数控机床": ["cnc machine tools", "machine tools", "cnc", "机床"],
+    "3C电子": ["consumer electronics", "3c electronics", "3c", "消费电子"],
+    # customer types
+    "直销客户": ["direct customers", "direct customer"],
+    "经销商": ["resellers", "reseller"],
+    # plants and warehouses
+    "苏州工厂": ["suzhou plant", "suzhou factory"], "常州工厂": ["changzhou plant", "changzhou factory"],
+    "苏州总仓": ["suzhou warehouse"], "深圳仓": ["shenzhen warehouse"], "成都仓": ["chengdu warehouse"],
+    # opportunity stages, patents
+    "赢单": ["won deals", "won"], "输单": ["lost deals", "lost"],
+    "发明": ["invention patents", "inventions", "发明专利"], "实用新型": ["utility models", "utility model"],
+    "外观设计": ["design patents"],
+    # countries
+    "中国": ["china", "domestic market"], "日本": ["japan"], "德国": ["germany"], "美国": ["usa", "united states"],
+    "韩国": ["korea", "south korea"], "瑞典": ["sweden"], "瑞士": ["switzerland"], "越南": ["vietnam"],
+    "泰国": ["thailand"], "印度": ["india"], "意大利": ["italy"], "墨西哥": ["mexico"], "巴西": ["brazil"],
+    "土耳其": ["turkey"], "马来西亚": ["malaysia"],
+}
+
+PROVINCES_EN: dict[str, str] = {
+    "北京": "beijing", "天津": "tianjin", "上海": "shanghai", "重庆": "chongqing", "河北": "hebei",
+    "山西": "shanxi", "辽宁": "liaoning", "吉林": "jilin", "黑龙江": "heilongjiang", "江苏": "jiangsu",
+    "浙江": "zhejiang", "安徽": "anhui", "福建": "fujian", "江西": "jiangxi", "山东": "shandong",
+    "河南": "henan", "湖北": "hubei", "湖南": "hunan", "广东": "guangdong", "海南": "hainan",
+    "四川": "sichuan", "贵州": "guizhou", "云南": "yunnan", "陕西": "shaanxi", "甘肃": "gansu",
+    "青海": "qinghai", "内蒙古": "inner mongolia", "广西": "guangxi", "西藏": "tibet", "宁夏": "ningxia",
+    "新疆": "xinjiang", "苏州": "suzhou", "深圳": "shenzhen", "广州": "guangzhou", "杭州": "hangzhou",
+    "南京": "nanjing", "成都": "chengdu", "武汉": "wuhan", "常州": "changzhou", "无锡": "wuxi",
+}
+
+# Administrative suffixes dropped to get the short form people write (江苏省 → 江苏, 广西壮族自治区 → 广西).
+ADMIN_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+# Company-name suffixes dropped for a short customer or supplier name.
+COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
+# Region-like values also written with these suffixes (华东区, 华东地区).
+REGION_SUFFIXES = ("地区", "大区", "区域", "区")
+
+# Everyday words for a metric, used (with lower confidence) only when the metric exists and nothing
+# more specific matched: 「华东销售情况」 → revenue, 「利润」 → gross_profit.
+METRIC_ALIASES: dict[str, str] = {
+    "销售": "revenue", "卖了": "revenue", "卖了多少钱": "revenue", "业绩": "revenue", "销售总额": "revenue",
+    "总销售额": "revenue", "成交额": "revenue", "revenues": "revenue",
+    "利润": "gross_profit", "赚了": "gross_profit", "profit": "gross_profit", "profits": "gross_profit",
+    "margin": "gross_margin", "利润率": "gross_margin", "margins": "gross_margin",
+    "库存": "inventory_value", "inventory": "inventory_value", "存货": "inventory_value",
+    "采购": "purchase_amount", "purchases": "purchase_amount", "spend": "purchase_amount",
+    "商机": "pipeline_amount", "研发": "rd_spend", "r&d": "rd_spend",
+    "卖了多少": "sales_quantity", "卖了多少件": "sales_quantity", "件数": "sales_quantity",
+    "良品率": "yield_rate", "合格品率": "yield_rate", "质量": "defect_rate",
+    "订单": "order_count", "单子": "order_count", "产出": "good_qty", "生产": "good_qty",
+}
