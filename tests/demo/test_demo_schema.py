@@ -9,6 +9,7 @@ import pytest
 from demo_helpers import REPO_ROOT, Contract, parse_contract, scalar, schema_path
 
 from shuzhi.demo import DEMO_TABLES
+from shuzhi.demo.contract import EXTENSION_COLUMNS, TABLE_COLUMNS
 
 EXPECTED_TABLES = (
     "customers", "products", "sales_orders", "inventory_snapshots", "production_orders", "quality_inspections",
@@ -49,7 +50,8 @@ def test_tables_columns_types(con: duckdb.DuckDBPyConnection, contract: Contract
             "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
             [table],
         ).fetchall()
-        assert got == [(name, typ) for name, typ, _ in cols], table
+        extra = [(name, typ) for name, typ, _ in TABLE_COLUMNS[table] if name in EXTENSION_COLUMNS.get(table, ())]
+        assert got == [(name, typ) for name, typ, _ in cols] + extra, table
 
 
 def test_not_null_columns_have_no_nulls(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
@@ -129,3 +131,8 @@ def test_parser_handles_edge_lines() -> None:
 
 def test_schema_source_exists() -> None:
     assert schema_path().exists()
+
+
+def test_extension_columns(con: duckdb.DuckDBPyConnection) -> None:
+    lines = {r[0] for r in con.execute("SELECT DISTINCT product_line FROM rd_projects").fetchall()}
+    assert lines == set(scalar(con, "SELECT list(DISTINCT product_line) FROM products"))

@@ -197,3 +197,24 @@ def test_current_date_in_formulas_is_the_pinned_today(demo_index) -> None:  # ty
                                    filter="order_date >= DATE_SUB('day', 30, CURRENT_DATE)", time="order_date"))
     sql = plan_query({"metrics": ["recent_orders"]}, ModelIndex.build(model), USER, TODAY).sql
     assert "2026-11-26" in sql and "CURRENT_DATE" not in sql.upper()
+
+
+def test_shared_dimension_matches_each_fact(duck, demo_index) -> None:  # type: ignore[no-untyped-def]
+    rows = {r["product_line"]: r for r in q(duck, demo_index, {
+        "metrics": ["revenue", "rd_spend", "rd_intensity"], "dimensions": ["product_line"]})}
+    rev = dict(raw(duck, "SELECT p.product_line, SUM(s.amount) FROM sales_orders s JOIN products p USING (product_id) "
+                         "WHERE s.status <> '已取消' GROUP BY 1"))
+    rd = dict(raw(duck, "SELECT r.product_line, SUM(e.amount) FROM rd_expenses e JOIN rd_projects r USING (project_id) "
+                        "GROUP BY 1"))
+    for line, r in rows.items():
+        assert math.isclose(r["revenue"], rev[line], rel_tol=1e-9)
+        assert math.isclose(r["rd_spend"], rd[line], rel_tol=1e-9)
+        assert math.isclose(r["rd_intensity"], rd[line] / rev[line], rel_tol=1e-9)
+
+
+def test_shared_dimension_unreachable_for_a_fact(duck, demo_index) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.errors import ShuzhiError
+
+    with pytest.raises(ShuzhiError) as e:
+        run_query({"metrics": ["purchase_amount"], "dimensions": ["product_line"]}, demo_index, USER, TODAY, duck)
+    assert e.value.code == "not_reachable"

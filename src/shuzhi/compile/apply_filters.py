@@ -21,6 +21,26 @@ def filter_datasets(f: RFilter) -> set[str]:
     return out
 
 
+def filter_shared(f: RFilter) -> set[str]:
+    if isinstance(f, RCond):
+        return {f.field} if f.shared else set()
+    out: set[str] = set()
+    for item in f.items:
+        out |= filter_shared(item)
+    return out
+
+
+def bind_shared(st: CoreState, g, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick the member field of shared dimension `name` that group g's fact reaches."""
+    if name in g.shared_keys:
+        return
+    member = st.rq.index.shared_member(name, g.dataset)
+    if member is None:
+        raise unreachable(g.metrics, g.dataset, name, "共享维度", "shared dimension")
+    g.shared_keys[name] = member
+    g.datasets.add(member[0])
+
+
 def unreachable(metrics: list[str], dataset: str, target: str, what_zh: str, what_en: str) -> ShuzhiError:
     names = "、".join(metrics)
     return ShuzhiError(
@@ -49,6 +69,8 @@ def apply_filters(st: CoreState) -> CoreState:
                 if path is None or any(s.fans_out for s in path):
                     raise unreachable(g.metrics, g.dataset, ds, "筛选条件", "filter")
                 g.datasets.add(ds)
+            for name in filter_shared(f):
+                bind_shared(st, g, name)
             g.filters.append(f)
         if tr is not None:
             if tr.dataset is None:

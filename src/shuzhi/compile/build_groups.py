@@ -47,7 +47,9 @@ def _aliased_source(idx: ModelIndex, dataset: str, alias: str, dialect: str) -> 
 
 def dim_expr(st: CoreState, g: GroupPlan, d: RDim) -> exp.Expression:
     idx = st.rq.index
-    if d.is_time_axis:
+    if d.shared:
+        key = g.shared_keys[d.shared]
+    elif d.is_time_axis:
         key = (g.dataset, g.time_field)
     else:
         key = (d.dataset, d.field)
@@ -66,8 +68,9 @@ def cond_tree(st: CoreState, g: GroupPlan, f: RFilter) -> exp.Expression:
         if f.kind == "not":
             return exp.not_(exp.paren(parts[0]))
         return exp.paren(exp.and_(*parts) if f.kind == "and" else exp.or_(*parts))
-    assert isinstance(f, RCond) and f.dataset is not None
-    e = field_expr(idx, (f.dataset, f.field), g.aliases)
+    assert isinstance(f, RCond)
+    key = g.shared_keys[f.field] if f.shared else (f.dataset, f.field)
+    e = field_expr(idx, key, g.aliases)  # type: ignore[arg-type]
     return condition(e, f.op, f.values)
 
 

@@ -80,6 +80,7 @@ class GroupPlan:
     datasets: set[str] = field(default_factory=set)
     joins: list[JoinStep] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)
+    shared_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # shared dim → member field
     select: exp.Select | None = None
 
 

@@ -56,6 +56,9 @@ def output_columns(rq: ResolvedQuery) -> list[dict[str, Any]]:
     for d in rq.dims:
         if d.is_time_axis or d.grain:
             t = "date"
+        elif d.shared:
+            t = {"integer": "integer", "number": "number", "boolean": "boolean"}.get(
+                idx.fields[idx.shared[d.shared][0]].type, "string")
         else:
             t = {"integer": "integer", "number": "number", "boolean": "boolean", "date": "date",
                  "timestamp": "timestamp"}.get(idx.fields[(d.dataset, d.field)].type, "string")  # type: ignore[index]

@@ -38,7 +38,8 @@ def plan_groups(st: CoreState, only: list[str] | None = None) -> CoreState:
     st.groups = list(groups.values())
     if not st.groups:
         # Dimensions only: their distinct combinations, read from the first dimension's dataset.
-        base = next((d.dataset for d in rq.dims if not d.is_time_axis), None)
+        base = next((d.dataset for d in rq.dims if d.dataset), None) or next(
+            (rq.index.shared[d.shared][0][0] for d in rq.dims if d.shared), None)
         if base is None:
             raise ShuzhiError("time_needs_metric", "只有 time 维度而没有指标时，无法确定按哪个日期字段汇总。",
                               "A query with only the time dimension and no metric has no date field to use.")

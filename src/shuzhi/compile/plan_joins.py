@@ -8,7 +8,7 @@ insensitive to repetition (count_distinct, min, max) — otherwise the query is 
 
 from __future__ import annotations
 
-from shuzhi.compile.apply_filters import unreachable
+from shuzhi.compile.apply_filters import bind_shared, unreachable
 from shuzhi.compile.context import CoreState
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.checks import metric_field_refs
@@ -20,10 +20,13 @@ def plan_joins(st: CoreState) -> CoreState:
     rq = st.rq
     idx = rq.index
     for g in st.groups:
+        for d in rq.dims:
+            if d.shared:
+                bind_shared(st, g, d.shared)
         wanted = set(g.datasets)
         for d in rq.dims:
-            if not d.is_time_axis:
-                wanted.add(d.dataset)  # type: ignore[arg-type]
+            if d.dataset is not None:
+                wanted.add(d.dataset)
         for m in g.metrics:
             wanted |= {ds for ds, _ in metric_field_refs(idx, m)}
         wanted.discard(g.dataset)

@@ -226,7 +226,9 @@ def _generate(con: duckdb.DuckDBPyConnection, ctx: DemoContext, progress: Progre
     projects, names = rd.generate_projects(ctx)
     expenses = rd.generate_expenses(ctx, projects, summary)  # calibrates budgets first
     step(
-        "rd_projects", wh.write(con, "rd_projects", rd.projects_table(projects, names), rd.ORDER_BY_PROJECTS)
+        "rd_projects", wh.write(
+            con, "rd_projects", rd.projects_table(projects, names, rd.project_product_lines(ctx, projects)),
+            rd.ORDER_BY_PROJECTS)
     )
     step("rd_expenses", wh.write(con, "rd_expenses", expenses, rd.ORDER_BY_EXPENSES))
     step("patents", wh.write(con, "patents", patents.generate(ctx, projects, prod), patents.ORDER_BY))

@@ -116,6 +116,7 @@ TABLE_COLUMNS: Final[dict[str, tuple[Column, ...]]] = {
         ("status", "VARCHAR", False),
         ("budget", "DOUBLE", False),
         ("industrialized", "BOOLEAN", False),
+        ("product_line", "VARCHAR", False),  # extension, see EXTENSION_COLUMNS
     ),
     "rd_expenses": (
         ("expense_month", "DATE", False),
@@ -139,6 +140,12 @@ TABLE_COLUMNS: Final[dict[str, tuple[Column, ...]]] = {
 
 #: The 12 contract tables, in the order of docs/DEMO_SCHEMA.md.
 DEMO_TABLES: Final[tuple[str, ...]] = tuple(TABLE_COLUMNS)
+
+# Columns added beyond DEMO_SCHEMA.md (the contract allows extending, never renaming). They come
+# after the contract's columns of their table; docs/demo.md describes them.
+EXTENSION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "rd_projects": ("product_line",),  # the product line a project serves (R&D vs sales per line)
+}
 
 #: Extra table (allowed by the contract) holding where the two injected anomalies are.
 GROUND_TRUTH_TABLE: Final = "demo_ground_truth"

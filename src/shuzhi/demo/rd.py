@@ -24,7 +24,7 @@ from shuzhi.demo import rd_text
 from shuzhi.demo import warehouse as wh
 from shuzhi.demo.calendar import covered_share
 from shuzhi.demo.context import DemoContext
-from shuzhi.demo.contract import EXPENSE_CATEGORIES, PROJECT_STATUSES, RD_LAYERS, TECH_FIELDS
+from shuzhi.demo.contract import EXPENSE_CATEGORIES, PRODUCT_LINES, PROJECT_STATUSES, RD_LAYERS, TECH_FIELDS
 from shuzhi.demo.sales import SalesSummary
 
 N_PROJECTS = 120
@@ -142,7 +142,29 @@ def generate_expenses(ctx: DemoContext, projects: Projects, sales: SalesSummary)
     )
 
 
-def projects_table(projects: Projects, names: np.ndarray) -> pa.Table:
+# Extension column (DEMO_SCHEMA.md allows adding columns): the product line a project serves, so
+# R&D can be compared with sales per product line (rd_intensity by product line). Drawn from its
+# own random stream, conditioned on the technical field, so every contract column stays unchanged.
+_LINE_BY_FIELD = {  # tech_field -> probabilities over PRODUCT_LINES
+    "精密传动": (0.45, 0.2, 0.3, 0.05, 0.0),
+    "运动控制算法": (0.05, 0.05, 0.05, 0.8, 0.05),
+    "新材料": (0.3, 0.25, 0.25, 0.15, 0.05),
+    "传感与检测": (0.0, 0.05, 0.0, 0.15, 0.8),
+    "智能制造": (0.2, 0.2, 0.2, 0.2, 0.2),
+}
+
+
+def project_product_lines(ctx: DemoContext, projects: Projects) -> list[str]:
+    rng = ctx.rng("rd_projects.product_line")
+    u = rng.random(len(projects))
+    out = []
+    for f, x in zip(projects.field.tolist(), u.tolist(), strict=True):
+        cum = np.cumsum(_LINE_BY_FIELD[TECH_FIELDS[f]])
+        out.append(PRODUCT_LINES[int(np.searchsorted(cum, x * cum[-1], side="right").clip(0, 4))])
+    return out
+
+
+def projects_table(projects: Projects, names: np.ndarray, product_lines: list[str]) -> pa.Table:
     return pa.table(
         {
             "project_id": projects.project_id.tolist(),
@@ -154,6 +176,7 @@ def projects_table(projects: Projects, names: np.ndarray) -> pa.Table:
             "status": wh.strings(projects.status, PROJECT_STATUSES),
             "budget": projects.budget,
             "industrialized": projects.industrialized,
+            "product_line": product_lines,
         }
     )
 

@@ -69,6 +69,7 @@ class ModelIndex:
     fields: dict[tuple[str, str], FieldDef] = field(default_factory=dict)
     bare: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     metrics: dict[str, MetricDef] = field(default_factory=dict)
+    shared: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     edges: dict[str, list[JoinStep]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
@@ -131,6 +132,18 @@ class ModelIndex:
                 self.problems.append(Problem(f"metrics[{i}].name", f"指标名称重复：{met.name}",
                                              f"Duplicate metric name: {met.name}"))
             self.metrics[met.name] = met
+        for i, sd in enumerate(m.shared_dimensions):
+            members = []
+            for j, ref in enumerate(sd.fields):
+                parts = ref.split(".")
+                if len(parts) != 2 or (parts[0], parts[1]) not in self.fields:
+                    self._unknown_field(f"shared_dimensions[{i}].fields[{j}]", parts[0], parts[-1])
+                    continue
+                members.append((parts[0], parts[1]))
+            if sd.name in self.shared:
+                self.problems.append(Problem(f"shared_dimensions[{i}].name", f"共享维度名称重复：{sd.name}",
+                                             f"Duplicate shared dimension name: {sd.name}"))
+            self.shared[sd.name] = members
 
     def _unknown_field(self, path: str, dataset: str, name: str) -> None:
         cands = {f for (d, f) in self.fields if d == dataset}
@@ -209,6 +222,14 @@ class ModelIndex:
                     seen.add(step.right)
                     queue.append((step.right, new))
         return best
+
+    def shared_member(self, name: str, fact: str) -> tuple[str, str] | None:
+        """The member of shared dimension `name` that `fact` reaches without fan-out (first listed wins)."""
+        for ds, f in self.shared.get(name, []):
+            path = self.join_path(fact, ds)
+            if path is not None and not any(s.fans_out for s in path):
+                return ds, f
+        return None
 
     def time_fields(self, dataset: str) -> list[str]:
         return [f for (d, f), fd in self.fields.items() if d == dataset and fd.is_time]

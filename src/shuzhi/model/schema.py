@@ -134,6 +134,18 @@ class HierarchyDef(_Strict):
     levels: list[str] = Field(min_length=2, description="Field references, coarse to fine.")
 
 
+class SharedDimensionDef(_Strict):
+    """A conformed dimension: one business attribute that several datasets carry (products.product_line,
+    opportunities.product_line, rd_projects.product_line). Grouping or filtering by it uses, for each
+    metric, the member field its fact table reaches, so metrics of different facts share the axis."""
+
+    name: Name
+    label: str | None = None
+    label_en: str | None = None
+    synonyms: list[str] = []
+    fields: list[str] = Field(min_length=2, description="dataset.field members, preferred first.")
+
+
 class RowRuleDef(_Strict):
     """Rows of `dataset` (and of every fact that reaches it) a role may see.
 
@@ -166,5 +178,6 @@ class SemanticModel(_Strict):
     datasets: list[DatasetDef]
     metrics: list[MetricDef] = []
     hierarchies: list[HierarchyDef] = []
+    shared_dimensions: list[SharedDimensionDef] = []
     row_rules: list[RowRuleDef] = []
     column_rules: list[ColumnRuleDef] = []

@@ -42,10 +42,11 @@ class RDim:
     field: str  # field name, or "time"
     grain: str | None
     label: str | None = None
+    shared: str | None = None  # a shared (conformed) dimension: each fact uses its own member field
 
     @property
     def is_time_axis(self) -> bool:
-        return self.dataset is None
+        return self.dataset is None and self.shared is None
 
     @property
     def is_time(self) -> bool:
@@ -66,6 +67,7 @@ class RCond:
     field: str
     op: str
     values: tuple[Any, ...]
+    shared: bool = False  # field is a shared dimension's name (dataset is None)
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,15 @@ def _dim(item: str | DimensionItem, index: ModelIndex, denied: set[str]) -> RDim
             raise _err("time_needs_grain", "time 维度需要指定 grain（day/week/month/quarter/year）。",
                        "The time dimension needs a grain (day, week, month, quarter or year).")
         return RDim(item.name or f"time_{item.grain}", None, TIME, item.grain, item.label)
+    if item.field in index.shared:
+        sd = next(x for x in index.model.shared_dimensions if x.name == item.field)
+        for ds, f in index.shared[item.field]:
+            if f"{ds}.{f}" in denied:
+                raise _restricted(item.field)
+        if item.grain:
+            raise _err("grain_on_non_time_field", f"共享维度 {item.field} 不能按 {item.grain} 汇总。",
+                       f"The shared dimension {item.field} takes no grain.", field=item.field)
+        return RDim(item.name or item.field, None, item.field, None, item.label or sd.label, shared=item.field)
     ds, f = _field_key(item.field, index, denied, dimension_only=True)
     fd = index.fields[(ds, f)]
     if item.grain and not fd.is_time:
@@ -256,6 +267,13 @@ def _filter(node: Any, index: ModelIndex, denied: set[str], *, having: bool, ali
             raise _err("bad_op", f"指标不能用 {node.op} 比较。", f"Metrics cannot use op {node.op}.")
         vals = tuple(_coerce(v, "number", node.field) for v in raw)
         return RCond(None, node.field, node.op, vals)
+    if node.field in index.shared:
+        members = index.shared[node.field]
+        if any(f"{d}.{x}" in denied for d, x in members):
+            raise _restricted(node.field)
+        ftype = index.fields[members[0]].type
+        vals = tuple(_coerce(v, ftype, node.field) for v in raw)
+        return RCond(None, node.field, node.op, vals, shared=True)
     ds, f = _field_key(node.field, index, denied, dimension_only=False)
     ftype = index.fields[(ds, f)].type
     if node.op in ("contains", "starts_with") and ftype != "string":
