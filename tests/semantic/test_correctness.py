@@ -102,7 +102,7 @@ def test_where_on_a_measure_column_and_having(duck, demo_index) -> None:  # type
     ({"metrics": ["revenu"]}, "unknown_metric"),
     ({"metrics": ["销售额x"]}, "unknown_metric"),
     ({"metrics": ["revenue"], "dimensions": ["customers.regoin"]}, "unknown_field"),
-    ({"metrics": ["revenue"], "dimensions": ["product_line"]}, "ambiguous_field"),
+    ({"metrics": ["revenue"], "dimensions": ["status"]}, "ambiguous_field"),
     ({"metrics": ["revenue"], "dimensions": ["sales_orders.amount"]}, "not_a_dimension"),
     ({"metrics": ["revenue"], "dimensions": [{"field": "customers.region", "grain": "month"}]}, "grain_on_non_time_field"),
     ({"metrics": ["revenue"], "dimensions": [{"field": "time"}]}, "time_needs_grain"),
