@@ -43,6 +43,8 @@ class Runtime:
     _indexes: dict[tuple[str, int], ModelIndex] = field(default_factory=dict, init=False)
     _cache: ResultCache | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _lexicons: dict[tuple[str, int, str], Any] = field(default_factory=dict, init=False)
+    _conversations: dict[str, Any] = field(default_factory=dict, init=False)
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
         s = self.settings
@@ -118,6 +120,55 @@ class Runtime:
         return run_query(qs, idx, user, today, engine, max_rows=self.row_cap(purpose),
                          cache=self.cache if use_cache else None, model_version=version,
                          data_version=engine.data_version, cancel=cancel)
+
+    # -- natural-language questions ------------------------------------------------------
+    def lexicon(self, name: str | None = None, db: Session | None = None) -> Any:
+        """The NL vocabulary of a model version and the warehouse's dimension values (built once per
+        model version and data version)."""
+        from shuzhi.ai.nl import Lexicon
+
+        idx, version = self.model_index(name, db)
+        wh = self.warehouse(read_only=True).open()
+        key = (idx.model.name, version, DuckDBEngine(wh).data_version)
+        with self._lock:
+            cached = self._lexicons.get(key)
+        if cached is not None:
+            return cached
+        with wh.cursor() as cur:
+            lex = Lexicon.from_warehouse(idx, cur)
+        with self._lock:
+            self._lexicons = {k: v for k, v in self._lexicons.items() if k[0] != key[0]}
+            self._lexicons[key] = lex
+        return lex
+
+    def ask(self, question: str, user: UserContext, *, conversation: str | None = None,
+            db: Session | None = None) -> dict[str, Any]:
+        """Answer a question: parse it over the model into a QuerySpec (never SQL), run that spec as
+        `user` (row rules apply), and say how it was understood. Follow-ups refine the previous
+        answer of the same conversation."""
+        import uuid
+
+        from shuzhi.ai.nl import parse_question
+        from shuzhi.errors import ShuzhiError
+
+        question = (question or "").strip()
+        if not question or len(question) > 500:
+            raise ShuzhiError("bad_question", "请输入 1–500 个字的问题。", "Ask a question of 1–500 characters.")
+        lex = self.lexicon(None, db)
+        key = f"{user.username}:{conversation}" if conversation else None
+        with self._lock:
+            previous = self._conversations.get(key) if key else None
+        parsed = parse_question(question, lex, today=self.settings.today_date(), previous=previous)
+        conversation = conversation or uuid.uuid4().hex
+        with self._lock:
+            self._conversations[f"{user.username}:{conversation}"] = parsed
+            while len(self._conversations) > 1000:
+                self._conversations.pop(next(iter(self._conversations)))
+        answer = {"conversation_id": conversation, **parsed.to_dict(), "result": None}
+        if parsed.spec is not None:
+            result = self.query(parsed.spec, user, purpose="ui", db=db)
+            answer["result"] = result.to_json_obj()
+        return answer
 
     def close(self) -> None:
         if self._warehouse is not None:

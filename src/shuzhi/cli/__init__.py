@@ -7,6 +7,7 @@ import sys
 import typer
 
 from shuzhi import __version__
+from shuzhi.cli import ask as ask_cmd
 from shuzhi.cli import demo as demo_cmd
 from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
@@ -26,6 +27,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("demo")(demo_cmd.demo)
 app.command("sql")(sql_cmd.sql)
 app.command("query")(query_cmd.query)
+app.command("ask")(ask_cmd.ask)
 app.add_typer(query_cmd.model_app, name="model")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")

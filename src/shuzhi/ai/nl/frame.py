@@ -57,7 +57,7 @@ class Frame:
         self.having = [h for h in self.having if h["field"] not in old]
         if self.order:
             name, desc = self.order
-            for k, m in [("", x) for x in old]:
+            for m in old:
                 if name == m:
                     self.order = (first, desc)
             for k in COMPUTE_ZH:
@@ -98,7 +98,7 @@ class Frame:
                 chips.append({"kind": "dimension", "text": f"维度: 时间（{GRAIN_ZH[g or 'month']}）",
                               "text_en": f"Dimension: time by {g}", "value": {"field": TIME, "grain": g}})
             else:
-                ds, fn = f.split(".", 1)
+                ds, fn = f.split(".", 1) if "." in f else ("", f)
                 chips.append({"kind": "dimension", "text": f"维度: {lex.field_label(ds, fn)}",
                               "text_en": f"Dimension: {lex.field_label(ds, fn, True)}", "value": f})
         for m in self.metrics:
@@ -108,15 +108,16 @@ class Frame:
             chips.append({"kind": "compute", "text": f"计算: {lex.metric_label(m)}{COMPUTE_ZH[k]}",
                           "text_en": f"Compute: {lex.metric_label(m, True)} {COMPUTE_EN[k]}", "value": {k: m}})
         for w in self.where:
-            ds, fn = w["field"].split(".", 1)
+            ds, fn = w["field"].split(".", 1) if "." in w["field"] else ("", w["field"])
             val = w.get("values", w.get("value"))
             shown = "、".join(map(str, val)) if isinstance(val, list) else str(val)
             chips.append({"kind": "filter", "text": f"筛选: {lex.field_label(ds, fn)} {OP_ZH.get(w['op'], w['op'])} {shown}",
                           "text_en": f"Filter: {lex.field_label(ds, fn, True)} {w['op']} {shown}", "value": w})
         for h in self.having:
             label = lex.metric_label(h["field"]) if h["field"] in lex.index.metrics else h["field"]
-            chips.append({"kind": "filter", "text": f"条件: {label} {OP_ZH.get(h['op'], h['op'])} {h['value']:g}",
-                          "text_en": f"Condition: {h['field']} {h['op']} {h['value']:g}", "value": h})
+            shown = "~".join(f"{v:g}" for v in h["values"]) if "values" in h else f"{h['value']:g}"
+            chips.append({"kind": "filter", "text": f"条件: {label} {OP_ZH.get(h['op'], h['op'])} {shown}",
+                          "text_en": f"Condition: {h['field']} {h['op']} {shown}", "value": h})
         if self.order:
             name, desc = self.order
             chips.append({"kind": "sort", "text": f"排序: {self._out_label(lex, name)} {'从高到低' if desc else '从低到高'}",

@@ -70,7 +70,7 @@ REGION_SUFFIXES = ("地区", "大区", "区域", "区")
 # Everyday words for a metric, used (with lower confidence) only when the metric exists and nothing
 # more specific matched: 「华东销售情况」 → revenue, 「利润」 → gross_profit.
 METRIC_ALIASES: dict[str, str] = {
-    "销售": "revenue", "卖了": "revenue", "卖了多少钱": "revenue", "业绩": "revenue", "销售总额": "revenue",
+    "销售": "revenue", "卖了": "revenue", "买得": "revenue", "买的": "revenue", "采购得": "revenue", "卖了多少钱": "revenue", "业绩": "revenue", "销售总额": "revenue",
     "总销售额": "revenue", "成交额": "revenue", "revenues": "revenue",
     "利润": "gross_profit", "赚了": "gross_profit", "profit": "gross_profit", "profits": "gross_profit",
     "margin": "gross_margin", "利润率": "gross_margin", "margins": "gross_margin",

@@ -24,6 +24,7 @@ import jieba
 from shuzhi.ai.nl.glossary import (
     ADMIN_SUFFIXES,
     COMPANY_SUFFIXES,
+    METRIC_ALIASES,
     PROVINCES_EN,
     REGION_SUFFIXES,
     VALUE_ALIASES,
@@ -34,6 +35,7 @@ from shuzhi.model.index import ModelIndex
 jieba.setLogLevel(logging.WARNING)
 
 MAX_DISTINCT = 5000
+GROUP_PREFIXES = ("各", "按", "分", "每个", "每")
 MAX_VALUE_LEN = 40
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
@@ -58,6 +60,7 @@ class Lexicon:
     max_len: int = 1
     tokenizer: Any = None
     hierarchy_rank: dict[tuple[str, str], int] = field(default_factory=dict)
+    shared_of: dict[tuple[str, str], str] = field(default_factory=dict)
     _reach: dict[str, frozenset[str]] = field(default_factory=dict)
 
     # -- construction --------------------------------------------------------------------
@@ -74,6 +77,14 @@ class Lexicon:
                 continue
             for w in [f if "_" in f else "", fd.label, fd.label_en, *fd.synonyms]:
                 lex._add(w, Entry("dim", (ds, f)))
+                if w and len(w) == 1 and not _ASCII_WORD.search(w):  # 省 → 各省 / 按省 / 每个省
+                    for g in GROUP_PREFIXES:
+                        lex._add(g + w, Entry("dim", (ds, f)))
+        for sd in getattr(index.model, "shared_dimensions", []):
+            for w in [sd.name, sd.label, sd.label_en, *sd.synonyms]:
+                lex._add(w, Entry("dim", ("", sd.name)))
+            for ds, f in getattr(index, "shared", {}).get(sd.name, []):
+                lex.shared_of[(ds, f)] = sd.name
         for h in index.model.hierarchies:
             for i, lvl in enumerate(h.levels):
                 key = tuple(lvl.split(".", 1)) if isinstance(lvl, str) else (lvl.dataset, lvl.field)
@@ -84,6 +95,10 @@ class Lexicon:
         for (ds, f), vals in (values or {}).items():
             for v in vals:
                 lex._add_value(ds, f, v, glossary)
+        for word, metric in METRIC_ALIASES.items():
+            m = index.metrics.get(metric)
+            if m is not None and not m.hidden and normalize(word) not in lex.terms:
+                lex._add(word, Entry("metric", metric, exact=False))
         lex.max_len = max((len(t) for t in lex.terms), default=1)
         lex._init_tokenizer()
         return lex
@@ -108,7 +123,10 @@ class Lexicon:
             col = exp.column(fd.column if getattr(fd, "column", None) else f, quoted=True)
             q = (exp.select(col).distinct().from_(source).where(exp.Not(this=exp.Is(this=col, expression=exp.Null())))
                  .limit(max_distinct + 1))
-            rows = con.execute(q.sql(dialect="duckdb")).fetchall()
+            try:
+                rows = con.execute(q.sql(dialect="duckdb")).fetchall()
+            except Exception:  # noqa: BLE001 - a column missing in this warehouse: no values for it
+                continue
             if len(rows) <= max_distinct:
                 values[(ds, f)] = [r[0] for r in rows]
         return cls.build(index, values, aliases)
@@ -216,7 +234,16 @@ class Lexicon:
             self._reach[metric] = frozenset(set.intersection(*sets)) if sets else frozenset()
         return self._reach[metric]
 
+    def shared_fits(self, name: str, metrics: list[str]) -> bool:
+        """Every fact of every metric reaches a member of shared dimension `name`."""
+        member = getattr(self.index, "shared_member", None)
+        return bool(metrics) and member is not None and all(
+            member(name, fact) is not None for m in metrics for fact in self.metric_datasets(m))
+
     def field_label(self, ds: str, f: str, en: bool = False) -> str:
+        if not ds:
+            sd = next((x for x in self.index.model.shared_dimensions if x.name == f), None)
+            return ((sd.label_en if en else sd.label) or f) if sd else f
         fd = self.index.fields[(ds, f)]
         return (fd.label_en if en else fd.label) or f
 

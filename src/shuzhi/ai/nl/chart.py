@@ -1,0 +1,114 @@
+"""Chart recommendation for a QuerySpec (used by the ask box and the chart builder).
+
+Rules, first match wins:
+- no dimension → "kpi" (with the yoy/pop output as its comparison when present);
+- a time dimension with a grain → "line" (a second non-time dimension becomes the series; two
+  metrics of different units → "combo": bars for the first, a line on a second axis for the other);
+- a province dimension (customers.province or any field named province) → "map" (China);
+- percent_of_total over one dimension of ≤ 6 categories (limit or rows) → "pie" (donut);
+- two metrics of different units over one dimension → "combo";
+- order_by / limit / rank → "bar", sorted, horizontal when category labels are long;
+- more than two dimensions → "table"; otherwise "bar" (grouped by the second dimension).
+`columns` (the result's column list, with format/unit) and `rows` refine the choice when known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_LONG_LABEL_FIELDS = ("customer_name", "product_name", "supplier_name", "project_name", "title", "sales_rep",
+                      "owner", "production_line", "city")
+
+
+def _dim_name(d: Any) -> tuple[str, str | None]:
+    if isinstance(d, str):
+        return d, None
+    return d.get("field", ""), d.get("grain")
+
+
+def _dim_output(d: Any) -> str:
+    if isinstance(d, str):
+        return d
+    if d.get("name"):
+        return d["name"]
+    f, g = d.get("field", ""), d.get("grain")
+    return f"{f.split('.')[-1]}_{g}" if g else f
+
+
+def _metric_outputs(spec: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """(output name, compute kind, base metric) for each metric item."""
+    out = []
+    for m in spec.get("metrics", []):
+        if isinstance(m, str):
+            out.append((m, None, m))
+        else:
+            comp = m.get("compute") or {}
+            kind, base = next(iter(comp.items())) if comp else (None, m.get("name"))
+            out.append((m["name"], kind, base))
+    return out
+
+
+def _unit(name: str, columns: list[dict[str, Any]] | None, index: Any) -> str | None:
+    for c in columns or []:
+        if c.get("name") == name:
+            return c.get("format") or c.get("unit")
+    if index is not None and name in getattr(index, "metrics", {}):
+        return index.metrics[name].format
+    return None
+
+
+def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None = None, *,
+                    rows: list[Any] | None = None, index: Any = None) -> dict[str, Any]:
+    dims = [_dim_name(d) for d in spec.get("dimensions", [])]
+    outs = _metric_outputs(spec)
+    plain = [o for o in outs if o[1] is None]
+    kinds = {o[1] for o in outs if o[1]}
+    time_dims = [i for i, (_f, g) in enumerate(dims) if g]
+    other_dims = [i for i, (_f, g) in enumerate(dims) if not g]
+    dim_outs = [_dim_output(d) for d in spec.get("dimensions", [])]
+    y = [o[0] for o in plain] or [o[0] for o in outs]
+    units = {_unit(o[0], columns, index) for o in plain}
+    chart: dict[str, Any] = {"type": "bar", "x": dim_outs[0] if dim_outs else None, "y": y}
+
+    def done(kind: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
+        chart.update(type=kind, reason=zh, reason_en=en, **extra)
+        return chart
+
+    if not dims:
+        compare = next((o[0] for o in outs if o[1] in ("yoy", "pop")), None)
+        return done("kpi", "单个数值，用指标卡展示", "a single number: KPI card", value=y[0] if y else None,
+                    compare=compare)
+    if time_dims:
+        chart["x"] = dim_outs[time_dims[0]]
+        if other_dims:
+            chart["series"] = dim_outs[other_dims[0]]
+        if len(plain) >= 2 and len(units) > 1:
+            return done("combo", "时间序列上两个不同单位的指标，用双轴组合图", "two metrics of different units over time: "
+                        "combo chart", bar=plain[0][0], line=[o[0] for o in plain[1:]])
+        if "yoy" in kinds or "pop" in kinds:
+            chart["line_y2"] = [o[0] for o in outs if o[1] in ("yoy", "pop")]
+        return done("line", "时间序列，用折线图", "a time series: line chart")
+    first_field = dims[other_dims[0]][0]
+    if first_field.split(".")[-1] == "province" and len(other_dims) == 1:
+        return done("map", "按省份，用中国地图", "by province: map of China", map="china",
+                    region=dim_outs[other_dims[0]])
+    n_rows = len(rows) if rows is not None else spec.get("limit")
+    if "percent_of_total" in kinds and len(other_dims) == 1 and n_rows is not None and n_rows <= 6:
+        share = next(o[0] for o in outs if o[1] == "percent_of_total")
+        return done("pie", "少数类别的占比，用环形图", "share of a few categories: donut chart", donut=True,
+                    value=plain[0][0] if plain else share)
+    if len(plain) >= 2 and len(units) > 1 and len(other_dims) == 1:
+        return done("combo", "同一维度上两个不同单位的指标，用组合图", "two metrics of different units: combo chart",
+                    bar=plain[0][0], line=[o[0] for o in plain[1:]])
+    if len(other_dims) > 2:
+        return done("table", "维度较多，用表格", "many dimensions: table")
+    horizontal = first_field.split(".")[-1] in _LONG_LABEL_FIELDS
+    if rows and not horizontal:
+        horizontal = max((len(str(r[0])) for r in rows if r), default=0) > 6
+    if len(other_dims) == 2:
+        chart["series"] = dim_outs[other_dims[1]]
+    if spec.get("order_by") or spec.get("limit") or "rank" in kinds:
+        ob = (spec.get("order_by") or [{"desc": True}])[0]
+        return done("bar", "排名，用排序条形图", "a ranking: sorted bar chart", sorted="desc" if ob.get("desc") else "asc",
+                    horizontal=horizontal)
+    return done("bar", "按类别比较，用柱状图", "comparing categories: bar chart", horizontal=horizontal)

@@ -1,0 +1,93 @@
+"""Cue words (Chinese and English) the parser recognises around metrics, dimensions and values.
+
+Every pattern runs over the normalised question (lower case, half-width) with already understood
+spans masked, so a cue never matches inside a metric, value or time expression.
+"""
+
+from __future__ import annotations
+
+import re
+
+N = r"(\d+|[一二两三四五六七八九十]+|one|two|three|four|five|six|seven|eight|nine|ten|twenty)"
+_UNIT = r"(?:名|个|家|位|大|条|款|项|种|只|类|个客户)?"
+
+# comparator + number (+ 以上/以下) → having; or number + 以上/以下 alone
+COMP = [
+    (r"大于等于|不低于|不少于|不小于|至少|起码|\bat least\b|\bno less than\b|>=|≥", ">="),
+    (r"小于等于|不高于|不超过|不多于|不大于|至多|最多不超过|\bat most\b|\bno more than\b|<=|≤", "<="),
+    (r"大于|高于|超过|多于|超出|超|高过|\bover\b|\babove\b|\bmore than\b|\bgreater than\b|\bhigher than\b"
+     r"|\bexceeding\b|\bexceeds?\b|\bbigger than\b|>", ">"),
+    (r"小于|低于|少于|不到|不足|\bless than\b|\bbelow\b|\bunder\b|\bfewer than\b|\blower than\b|<", "<"),
+    (r"等于|=", "="),
+]
+COMP_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(COMP)))
+AFTER_RE = re.compile(r"\s*(?:及以上|以上|及以下|以下|\band above\b|\bor more\b|\band below\b|\bor less\b)")
+_NUM = r"[\d.,]+\s*(?:%|万|亿|千万|百万|million|m|k)?|百分之[零一二两三四五六七八九十]+|[零一二两三四五六七八九十百千万亿]+"
+BETWEEN_RE = re.compile(rf"(?:在|介于|between)\s*(?P<a>{_NUM})\s*(?:到|至|-|~|和|与|and)\s*(?P<b>{_NUM})\s*(?:之间|之内|以内)?")
+
+TOP_DESC = re.compile(
+    rf"(?:排名前|排前|前|\btop[\s-]*|最高的?|最大的?|最多的?|最好的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
+    rf"|\bbest\s+|\bleading\s+){N}{_UNIT}|{N}\s*(?:大|强)(?=[\u4e00-\u9fff])"
+    rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好)")
+TOP_ASC = re.compile(
+    rf"(?:倒数前|倒数|后|\bbottom[\s-]*|最低的?|最小的?|最少的?|最差的?|\blowest\s+|\bsmallest\s+|\bworst\s+"
+    rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差)")
+SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最赚钱|最畅销|卖得最好|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
+                        r"|\btop\b|\bbest\b|\bleading\b|降序|从高到低|从大到小|\bdescending\b")
+SUPER_ASC = re.compile(r"最低|最少|最小|最差|倒数|垫底|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b|\bbottom\b"
+                       r"|升序|从低到高|从小到大|\bascending\b")
+WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪位|哪款|哪条|哪种|哪一|\bwhich\b|\bwho\b")
+RANK = re.compile(r"排名|排行榜?|排序|排个序|名次|\brank(?:ing|ings|ed)?\b|\bsort(?:ed)?\b")
+GROW_FAST = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|提升|涨)(?:得)?最(?:快|多|大|猛)|\bfastest[\s-]*growing\b"
+                       r"|\bgrew (?:the )?(?:most|fastest)\b|\bgrowing (?:the )?fastest\b|\bbiggest (?:growth|increase)\b"
+                       r"|\bmost growth\b")
+DROP_FAST = re.compile(r"(?:下降|下滑|降幅|跌幅|减少|下跌|降|跌)(?:得)?最(?:快|多|大|厉害|猛)"
+                       r"|\bfastest[\s-]*(?:declining|falling|shrinking)\b|\b(?:declined|dropped|fell|decreased)"
+                       r" (?:the )?(?:most|fastest)\b|\bbiggest (?:decline|drop|decrease)\b")
+SHARE = re.compile(r"占比|份额|比重|占多少|所占比例|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
+                   r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
+YOY = re.compile(r"同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
+                 r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"
+                 r"|\bcompared (?:to|with) last year\b|\bversus last year\b")
+POP_MONTH = re.compile(r"比上月|较上月|比上个月|较上个月|\bmom\b|\bm/m\b|\bmonth[\s-]*(?:over|on)[\s-]*month\b")
+POP_QUARTER = re.compile(r"比上季度|较上季度|\bqoq\b|\bq/q\b|\bquarter[\s-]*(?:over|on)[\s-]*quarter\b")
+POP_WEEK = re.compile(r"\bwow\b|\bweek[\s-]*(?:over|on)[\s-]*week\b")
+POP = re.compile(r"环比增长率|环比增长|环比增速|环比变化|环比|\bvs\.? (?:the )?(?:previous|prior|last) period\b"
+                 r"|\bperiod[\s-]*over[\s-]*period\b|\bsequential(?:ly)?\b")
+GROWTH = re.compile(r"增长率|增长|增速|增幅|涨幅|变化率|下降|下滑|\bgrowth(?: rate)?\b|\bgrow(?:n|ing)?\b"
+                    r"|\bincrease\b|\bchange\b|\bdecline\b")
+CUMUL = re.compile(r"累计|累积|累加|\bcumulative(?:ly)?\b|\brunning total\b|\bcumulated\b")
+TOTAL = re.compile(r"一共|总共|合计|总计|总和|汇总|整体|总体|全公司|全部|所有|总的|总|\btotal\b|\boverall\b"
+                   r"|\baltogether\b|\bin total\b|\bsum\b|\ball\b")
+COUNT = re.compile(r"多少个|多少家|多少位|多少款|多少|几个|几家|几位|几款|几条|数量|个数|\bhow many\b|\bnumber of\b"
+                   r"|\bcount(?: of)?\b")
+LISTING = re.compile(r"有哪些|哪些|列出|列表|清单|明细|\blist\b|\bwhat are the\b|\bshow all\b")
+NUM_UNIT = re.compile(rf"{N}\s*(?:个|家|名|位|款|条|种|项)(?!月)")
+COMPARE = re.compile(r"对比|比较|分别|各自|\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\brespectively\b|\beach\b")
+GROUP = re.compile(r"按照|按|各个|各|每个|每一个|每家|每|分|拆分|\bby\b|\bper\b|\bfor each\b|\bacross\b"
+                   r"|\bbroken down by\b|\bsplit by\b")
+NEG = re.compile(r"除了|除去|除开|除|不含|不包含|不包括|不算|排除|剔除|去掉|去除|扣除|不要|不看|非|不是|以外|之外"
+                 r"|\bexcluding\b|\bexclude[sd]?\b|\bexcept(?: for)?\b|\bother than\b|\bwithout\b|\bnot\b"
+                 r"|\bminus\b|\bapart from\b|\bbesides\b|\bnon[- ]")
+CONJ = re.compile(r"^\s*(?:和|与|及|以及|、|,|，|或|或者|跟|还有|/|&|\band\b|\bor\b|\bnor\b)?\s*(?:的)?\s*$")
+
+# Follow-ups
+FOLLOW = re.compile(r"^(?:再|那|那么|换成|换为|改成|改为|改看|只看|仅看|只要|只显示|加上|增加|去掉|不看|如果|同样|也|然后"
+                    r"|\bnow\b|\binstead\b|\bwhat about\b|\bhow about\b|\band\b|\bonly\b|\bjust\b|\bswitch\b"
+                    r"|\bchange\b|\balso\b|\bsame\b|\bthen\b|\bsplit\b|\bbreak\b|\bdrill\b)|呢[?？]?$|\binstead\b")
+ADD = re.compile(r"加上|再加|增加|同时看|也看|还有|以及|\balso\b|\badd\b|\bplus\b|\balong with\b|\btogether with\b"
+                 r"|拆分|细分|下钻|\bdrill\b|\bbreak (?:it )?down\b|\bsplit\b")
+REPLACE = re.compile(r"换成|换为|改成|改为|改看|换|\binstead\b|\bswitch(?:ed)? to\b|\bchange(?:d)? to\b|\breplace\b")
+
+STOP = set("""的 了 吗 呢 吧 啊 呀 是 有 在 和 与 及 以及 或 或者 还有 跟 同 把 被 给 给我 我 我们 我们的 我司 公司 咱们 请 帮 帮我
+一下 下 看 看看 看一下 看下 查 查询 查一下 查看 显示 展示 列出 统计 分析 情况 数据 多少 是多少 有多少 几 什么 怎么样 如何 怎样
+各 按 按照 每 每个 分 各个 个 家 名 位 中 里 里面 上 内 时 期间 的话 这 那 这个 那个 其中 都 又 再 也 就 还 要 想 想看 想知道
+知道 告诉 出 出来 多 少 哪 哪些 哪个 哪家 元 万 亿 块 谁 做 做的 呈现 来 去 到 从 从哪 分布 怎么 如何 变化 表现 水平 对应 相应
+对比 比较 分别 各自 结果 一共 总共 合计 排 前 后 名次 金额 额 量 数 率 值 个数 一个 共 达到 达 整个 期 期间内 截止 截至 目前 现在
+当前 为止 以来 算 计算 同时 只 仅 光 单 单独 其他 之 所 所有 全部 全 总 最 最近 近 近期 呢 嘛 么 吗 吧 年 月 日 天 周 季 度 份 是否
+哦 嗯 好 能 能否 可以 可否 一 下面 以下 以上 之间 相比 对 于 为 中的 当中 里的 上的 下的 范围 哪里 多大 多高 占 比 占到 情况下
+what whats what's is are was were the a an of for in on by per to from with show me give list tell how much many did do does
+our we us i my each all and or which who where when compare compared vs versus breakdown break down split across during
+between please can could you see get display chart graph value values data have has had been be it its that this these those
+there than at as so up out about over under into within both only just now then also same instead what's let lets let's
+view look see trend trends report total overall sum number count top bottom rank ranking ranked""".split())

@@ -1,0 +1,118 @@
+"""Grounding words in the model: numeric conditions, which field a dimension word or a value
+means for the asked metrics (reachable without fan-out, own dataset first, coarser hierarchy level
+first; shared dimensions when a metric spans facts), counts (多少客户 → customer_count).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from shuzhi.ai.nl import cues as C
+from shuzhi.ai.nl.lexicon import Entry, Lexicon, normalize
+from shuzhi.ai.nl.numbers import NUMBER_RE, parse_number
+
+if TYPE_CHECKING:
+    from shuzhi.ai.nl.parser import Mention, _Text
+
+
+def having_hits(t: _Text) -> list[tuple[int, int, str, float]]:
+    hits: list[tuple[int, int, str, Any]] = []
+    text = t.text
+    for m in C.BETWEEN_RE.finditer(text):
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if a is not None and b is not None and a < b:
+            hits.append((m.start(), m.end(), "between", [a, b]))
+    for m in C.COMP_RE.finditer(text):
+        if any(s <= m.start() < e for s, e, _, _ in hits):
+            continue
+        op = next(C.COMP[int(k[1:])][1] for k, v in m.groupdict().items() if v)
+        nm = NUMBER_RE.match(text, skip_space(text, m.end()))
+        if not nm:
+            continue
+        value = parse_number(nm.group(0))
+        if value is None:
+            continue
+        end = nm.end()
+        after = C.AFTER_RE.match(text, end)
+        if after:
+            end = after.end()
+        if re.match(r"\s*(?:个月|年|月|天|日|周)", text[end:]):
+            continue
+        hits.append((m.start(), end, op, value))
+    for nm in NUMBER_RE.finditer(text):
+        after = C.AFTER_RE.match(text, nm.end())
+        if after and not any(s <= nm.start() < e for s, e, _, _ in hits):
+            value = parse_number(nm.group(0))
+            if value is not None:
+                op = ">=" if any(w in after.group(0) for w in ("上", "above", "more")) else "<="
+                hits.append((nm.start(), after.end(), op, value))
+    for s, e, _, _ in hits:
+        t.take(s, e)
+    return sorted(hits)
+
+
+def skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def count_metric(lex: Lexicon, m: Mention) -> str | None:
+    term = m.term
+    fd_labels = [normalize(lex.field_label(ds, f)) for ds, f in (e.key for e in m.entries)]
+    singular = term[:-1] if term.endswith("s") else term
+    for cand in [term + "数", term + "数量", *(x + "数" for x in fd_labels), f"number of {term}", f"{singular} count",
+                 f"{term} count"]:
+        for e in lex.terms.get(cand, []):
+            if e.kind == "metric" and e.exact:
+                return str(e.key)
+    return None
+
+
+def fits(lex: Lexicon, ds: str, metrics: list[str]) -> bool:
+    return all(ds in lex.reachable(m) for m in metrics)
+
+
+def pick_dim(lex: Lexicon, cands: list[Any], metrics: list[str]) -> tuple[Any, list[str]]:
+    own = {d for m in metrics for d in lex.metric_datasets(m)}
+    ok = [c for c in cands if c[0] and fits(lex, c[0], metrics)]
+    if not ok:
+        shared = [c[1] if not c[0] else lex.shared_of.get(c) for c in cands]
+        name = next((s for s in shared if s and lex.shared_fits(s, metrics)), None)
+        return (("", name), []) if name else (None, [])
+    ok.sort(key=lambda c: (c[0] not in own, lex.hierarchy_rank.get(c, 9)))
+    return ok[0], [fname(c) for c in ok[1:] if c[1] != ok[0][1]]
+
+
+def fname(key: tuple[str, str]) -> str:
+    return f"{key[0]}.{key[1]}" if key[0] else key[1]
+
+
+def pick_value(lex: Lexicon, entries: list[Entry], metrics: list[str]) -> tuple[Any, list[str]]:
+    vals = [e for e in entries if e.kind == "value" and fits(lex, e.key[0], metrics)]
+    if not vals:
+        for e in entries:
+            name = lex.shared_of.get(e.key[:2]) if e.kind == "value" else None
+            if name and lex.shared_fits(name, metrics):
+                return ("", name, e.key[2]), []
+        return None, []
+    own = {d for m in metrics for d in lex.metric_datasets(m)}
+    vals.sort(key=lambda e: (not e.exact, e.key[0] not in own, lex.hierarchy_rank.get(e.key[:2], 9)))
+    best = vals[0].key
+    others = list(dict.fromkeys(f"{d}.{f}" for d, f, _ in (e.key for e in vals[1:]) if (d, f) != best[:2]
+                                and f != best[1]))
+    return best, others
+
+
+def qualifies(text: str, m: Mention, mentions: list[Mention], value_fields: dict[int, tuple[str, str]]) -> bool:
+    """A dimension word right after a value of its own dataset names the value's kind (电商渠道, 江苏客户),
+    or right before one in English (customers in Jiangsu)."""
+    dsets = {e.key[0] for e in m.entries}
+    for i, (ds, _f) in value_fields.items():
+        v = mentions[i]
+        if ds in dsets and v.end <= m.start and re.fullmatch(r"\s*(?:的)?\s*", text[v.end:m.start]):
+            return True
+        if ds in dsets and m.end <= v.start and re.fullmatch(r"\s*(?:in|from|at|of)\s+", text[m.end:v.start]):
+            return True
+    return False

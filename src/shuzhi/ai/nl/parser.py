@@ -1,0 +1,406 @@
+"""Question → QuerySpec: a deterministic, offline parser over the semantic model.
+
+Pipeline over the normalised question (each step masks what it understood, so later steps never
+re-read it): numeric conditions (大于100万) → time expressions → dictionary scan of metrics,
+dimensions and values (longest match first) → cue words (前五, 占比, 同比, 按, 除了 …) → what is left
+is tokenised with jieba and reported as not understood. The findings become `Parts`, which are
+applied to an empty Frame, or to the previous answer's Frame for a follow-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from shuzhi.ai.nl import cues as C
+from shuzhi.ai.nl.chart import recommend_chart
+from shuzhi.ai.nl.frame import TIME, Frame
+from shuzhi.ai.nl.grounding import count_metric, fname, having_hits, pick_dim, pick_value, qualifies
+from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, Entry, Lexicon, normalize
+from shuzhi.ai.nl.numbers import cn_int
+from shuzhi.ai.nl.timeexpr import find_time
+from shuzhi.ai.nl.unknown import chunks, suggest, unknown_words
+
+_PCT_FORMATS = ("percent", "percentage")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    term: str
+    kind: str
+    entries: list[Entry]
+
+
+@dataclass
+class Parts:
+    metrics: list[str] = field(default_factory=list)
+    dims: list[str] = field(default_factory=list)
+    grain: str | None = None
+    trend: bool = False
+    where: list[dict[str, Any]] = field(default_factory=list)
+    having: list[tuple[str | None, str, float]] = field(default_factory=list)
+    time_range: dict[str, Any] | None = None
+    computes: list[str] = field(default_factory=list)
+    order: tuple[str, bool] | None = None     # ("metric" | compute kind, desc)
+    limit: int | None = None
+    add: bool = False
+
+
+@dataclass
+class ParseResult:
+    question: str
+    spec: dict[str, Any] | None
+    chart: dict[str, Any] | None
+    interpretation: list[dict[str, Any]]
+    unknown: list[dict[str, Any]]
+    alternatives: list[dict[str, Any]]
+    confidence: float
+    frame: Frame | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "spec": self.spec, "chart": self.chart,
+                "interpretation": self.interpretation, "unknown": self.unknown,
+                "alternatives": self.alternatives, "confidence": self.confidence}
+
+
+class _Text:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.taken = [False] * len(text)
+
+    def masked(self) -> str:
+        return "".join("\x00" if t else c for c, t in zip(self.text, self.taken, strict=True))
+
+    def take(self, s: int, e: int) -> None:
+        for i in range(s, e):
+            self.taken[i] = True
+
+    def find(self, pattern: re.Pattern[str], take: bool = True) -> list[re.Match[str]]:
+        found = [m for m in pattern.finditer(self.masked()) if m.end() > m.start()]
+        if take:
+            for m in found:
+                self.take(m.start(), m.end())
+        return found
+
+
+def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
+                   previous: ParseResult | None = None) -> ParseResult:
+    today = today or _today()
+    t = _Text(normalize(question))
+    unknown: list[dict[str, Any]] = []
+    ambiguous: list[tuple[str, list[str]]] = []
+    parts = Parts()
+
+    conditions = having_hits(t)
+    ranges = []
+    same_period = False
+    for h in find_time(t.masked(), today):
+        t.take(h.start, h.end)
+        if h.kind == "range":
+            ranges.append(h)
+        elif h.kind == "grain":
+            parts.grain = h.grain
+        elif h.kind == "trend":
+            parts.trend = True
+        else:
+            same_period = True
+    mentions = [Mention(s, e, term, _kind(ents), ents) for s, e, term, ents in lex.scan(t.text, t.taken)]
+    for m in mentions:
+        t.take(m.start, m.end)
+    cue = {name: t.find(getattr(C, name)) for name in (
+        "GROW_FAST", "DROP_FAST", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
+        "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT", "TOTAL", "LISTING",
+        "COMPARE", "NEG", "GROUP", "NUM_UNIT")}
+    is_follow = previous is not None and previous.frame is not None and (
+        bool(C.FOLLOW.search(t.text)) or not any(m.kind == "metric" for m in mentions))
+    if is_follow:
+        parts.add = bool(C.ADD.search(t.text)) and not C.REPLACE.search(t.text)
+    for pat in (C.FOLLOW, C.ADD, C.REPLACE):
+        t.find(pat)
+
+    # time range
+    if ranges:
+        if len(ranges) == 1:
+            parts.time_range = dict(ranges[0].range or {})
+        else:
+            spans = [r.dates(today) for r in ranges]
+            s, e = min(x[0] for x in spans), max(x[1] for x in spans)
+            parts.time_range = {"start": s.isoformat(), "end": e.isoformat()}
+            if not parts.grain:
+                days = min((x[1] - x[0]).days for x in spans)
+                parts.grain = "year" if days > 200 else "quarter" if days > 60 else "month" if days > 20 else "day"
+    if same_period:
+        if ranges:
+            parts.computes.append("yoy")
+        else:
+            parts.time_range = {"start": dt.date(today.year - 1, 1, 1).isoformat(),
+                                "end": _minus_year(today).isoformat()}
+
+    # metrics
+    metric_ms = [m for m in mentions if m.kind == "metric"]
+    for m in metric_ms:
+        name = m.entries[0].key
+        if name not in parts.metrics:
+            parts.metrics.append(name)
+    frame_metrics = parts.metrics or (previous.frame.metrics if is_follow and previous and previous.frame else [])
+
+    # count fallback: 多少客户 / how many customers
+    consumed: set[int] = set()
+    if not frame_metrics and cue["COUNT"]:
+        for i, m in enumerate(mentions):
+            if m.kind == "dim":
+                cm = count_metric(lex, m)
+                if cm:
+                    parts.metrics.append(cm)
+                    consumed.add(i)
+                    break
+        frame_metrics = parts.metrics
+
+    # values → filters
+    boundaries = sorted([(m.start, m.end) for m in mentions] + [(r.start, r.end) for r in ranges]
+                        + [(s, e) for s, e, _, _ in conditions])
+    neg_spans = [(x.start(), x.end()) for x in cue["NEG"]]
+    conds: dict[tuple[str, str], tuple[list[Any], list[Any]]] = {}
+    prev_neg_end = -10
+    value_fields: dict[int, tuple[str, str]] = {}
+    for i, m in enumerate(mentions):
+        if m.kind != "value":
+            continue
+        key, others = pick_value(lex, m.entries, frame_metrics)
+        if key is None:
+            unknown.append({"text": m.term, "reason": "这个值不能用于所问的指标 / this value does not apply to the metric",
+                            "suggestions": []})
+            continue
+        if others:
+            ambiguous.append((fname(key[:2]), others))
+        ds, f, v = key
+        prev_end = max([e for s, e in boundaries if e <= m.start], default=0)
+        neg = any(prev_end <= s and e <= m.start for s, e in neg_spans)
+        neg = neg or any(s >= m.end and s - m.end <= 1 and t.text[s:e] in ("以外", "之外") for s, e in neg_spans)
+        neg = neg or (prev_neg_end >= 0 and bool(C.CONJ.match(t.text[prev_neg_end:m.start])))
+        prev_neg_end = m.end if neg else -10
+        pos_vals, neg_vals = conds.setdefault((ds, f), ([], []))
+        (neg_vals if neg else pos_vals).append(v)
+        value_fields[i] = (ds, f)
+
+    # dimensions
+    group_ends = [x.end() for x in cue["GROUP"]]
+    wants_group = bool(cue["TOP_DESC"] or cue["TOP_ASC"] or cue["SUPER_DESC"] or cue["SUPER_ASC"] or cue["RANK"]
+                       or conditions or cue["WHICH"] or cue["GROW_FAST"] or cue["DROP_FAST"] or cue["SHARE"])
+    for i, m in enumerate(mentions):
+        if m.kind != "dim" or i in consumed:
+            continue
+        marker = any(0 <= m.start - e <= 1 for e in group_ends) or m.term.startswith(GROUP_PREFIXES)
+        cands = [e.key for e in m.entries]
+        key, others = pick_dim(lex, cands, frame_metrics)
+        if key is None:
+            unknown.append({"text": m.term, "reason": "这个维度不能与所问的指标组合 / cannot group this metric by it",
+                            "suggestions": []})
+            continue
+        fd = lex.index.fields.get(key)
+        if fd is not None and fd.type == "boolean" and not marker:
+            neg = any(0 <= m.start - e <= 2 for s, e in neg_spans)
+            conds.setdefault(key, ([], []))[0].append(not neg)
+            continue
+        if not marker and not wants_group and qualifies(t.text, m, mentions, value_fields):
+            value_fields[i] = key if key[0] else (next(iter(m.entries)).key)
+            continue
+        if others:
+            ambiguous.append((fname(key), others))
+        name = fname(key)
+        if name not in parts.dims:
+            parts.dims.append(name)
+    for (ds, f), (pos, negs) in conds.items():
+        name = fname((ds, f))
+        pos, negs = list(dict.fromkeys(pos)), list(dict.fromkeys(negs))
+        if pos:
+            parts.where.append({"field": name, "op": "=", "value": pos[0]} if len(pos) == 1
+                               else {"field": name, "op": "in", "values": pos})
+            if len(pos) > 1 and cue["COMPARE"] and not parts.dims:
+                parts.dims.append(name)
+        if negs:
+            parts.where.append({"field": name, "op": "!=", "value": negs[0]} if len(negs) == 1
+                               else {"field": name, "op": "not_in", "values": negs})
+
+    # numeric conditions on metrics
+    for s, _e, op, value in conditions:
+        before = [m for m in metric_ms if m.end <= s]
+        after = [m for m in metric_ms if m.start >= s]
+        target = before[-1].entries[0].key if before else after[0].entries[0].key if after else None
+        parts.having.append((target, op, value))
+
+    # comparisons, order, limit
+    _order_and_computes(parts, cue)
+
+    frame = previous.frame.copy() if is_follow and previous and previous.frame else Frame()
+    _apply(frame, parts, is_follow, lex)
+
+    # what was not understood
+    for s, e in chunks(t):
+        unknown += unknown_words(lex, t.text[s:e])
+    spec = frame.to_spec() if frame.metrics else None
+    if spec is None and frame.dims and cue["LISTING"]:
+        spec = frame.to_spec()
+    if spec is None and not any(u.get("reason") == "no_metric" for u in unknown):
+        unknown.append({"text": question.strip(), "reason": "no_metric",
+                        "message": "没有找到要看的指标 / no metric found in the question",
+                        "suggestions": suggest(lex, " ".join(u["text"] for u in unknown) or question)})
+    alternatives = _alternatives(frame, ambiguous) if spec else []
+    confidence = 0.0 if spec is None else max(0.05, min(1.0, 1.0 - 0.25 * len(unknown) - 0.1 * len(ambiguous)
+                                                       - (0.15 if any(not m.entries[0].exact for m in metric_ms) else 0)))
+    chart = recommend_chart(spec, index=lex.index) if spec else None
+    return ParseResult(question, spec, chart, frame.chips(lex, today) if spec else [], unknown, alternatives,
+                       round(confidence, 2), frame if spec else None)
+
+
+def _today() -> dt.date:
+    from shuzhi.settings import get_settings
+
+    return get_settings().today_date()
+
+
+def _minus_year(d: dt.date) -> dt.date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
+
+
+def _kind(entries: list[Entry]) -> str:
+    kinds = {e.kind for e in entries}
+    for k in ("metric", "value", "dim"):
+        if k in kinds:
+            entries.sort(key=lambda e: (e.kind != k, not e.exact))
+            return k
+    return "dim"
+
+
+def _num_of(match: re.Match[str]) -> int | None:
+    for g in match.groups():
+        if g:
+            return cn_int(g)
+    return None
+
+
+def _order_and_computes(parts: Parts, cue: dict[str, list[re.Match[str]]]) -> None:
+    pop = bool(cue["POP"] or cue["POP_MONTH"] or cue["POP_QUARTER"] or cue["POP_WEEK"])
+    if cue["POP_MONTH"] and not parts.grain:
+        parts.grain = "month"
+    if cue["POP_QUARTER"] and not parts.grain:
+        parts.grain = "quarter"
+    if cue["POP_WEEK"] and not parts.grain:
+        parts.grain = "week"
+    if cue["GROW_FAST"] or cue["DROP_FAST"]:
+        kind = "pop" if pop else "yoy"
+        parts.computes.append(kind)
+        parts.order = (kind, bool(cue["GROW_FAST"]))
+    else:
+        if cue["YOY"] or (cue["GROWTH"] and not pop):
+            parts.computes.append("yoy")
+        if pop:
+            parts.computes.append("pop")
+    if cue["SHARE"]:
+        parts.computes.append("percent_of_total")
+    if cue["CUMUL"] and (parts.grain or parts.trend):
+        parts.computes.append("cumulative")
+    if cue["RANK"]:
+        parts.computes.append("rank")
+    for name, desc in (("TOP_DESC", True), ("TOP_ASC", False)):
+        for m in cue[name]:
+            n = _num_of(m)
+            if n:
+                parts.limit = n
+                if parts.order is None:
+                    parts.order = ("metric", desc)
+                else:
+                    parts.order = (parts.order[0], desc if parts.order[0] == "metric" else parts.order[1])
+    if parts.order is None:
+        if cue["SUPER_ASC"]:
+            parts.order = ("metric", False)
+        elif cue["SUPER_DESC"] or cue["RANK"]:
+            parts.order = ("metric", True)
+    if parts.order and parts.limit is None:
+        counted = [m for m in cue["NUM_UNIT"]]
+        if counted:
+            parts.limit = _num_of(counted[0])
+        elif cue["WHICH"]:
+            parts.limit = 1
+
+
+def _apply(frame: Frame, p: Parts, follow: bool, lex: Lexicon) -> None:
+    if p.metrics:
+        if follow and frame.metrics and not p.add:
+            frame.replace_metrics(p.metrics)
+        else:
+            frame.metrics += [m for m in p.metrics if m not in frame.metrics]
+    if p.dims:
+        time_dims = [d for d in frame.dims if d[0] == TIME]
+        keep = [d for d in frame.dims if d[0] != TIME] if (follow and p.add) else []
+        if follow and not p.add and not p.grain:
+            time_dims = []  # "now by channel": the new dimension replaces the old axis
+        frame.dims = time_dims + keep + [(d, None) for d in p.dims if (d, None) not in keep]
+    for w in p.where:
+        frame.set_condition(w)
+    if p.time_range:
+        frame.time_range = p.time_range
+    if p.grain:
+        frame.set_grain(p.grain)
+    elif p.trend and not frame.grain():
+        frame.set_grain(_trend_grain(frame))
+    if not frame.metrics:
+        return
+    first = frame.metrics[0]
+    for target, op, value in p.having:
+        metric = target or first
+        if metric not in frame.metrics:
+            frame.metrics.append(metric)
+        fmt = lex.index.metrics[metric].format
+        vals = value if isinstance(value, list) else [value]
+        if fmt in _PCT_FORMATS and any(v > 1 for v in vals):
+            vals = [v / 100 for v in vals]
+        frame.having = [h for h in frame.having if not (h["field"] == metric and h["op"] == op)]
+        frame.having.append({"field": metric, "op": op, "values": vals} if op == "between"
+                            else {"field": metric, "op": op, "value": vals[0]})
+    for kind in p.computes:
+        if (kind, first) not in frame.computes:
+            frame.computes.append((kind, first))
+        if kind == "yoy" and not frame.grain() and not frame.time_range:
+            frame.time_range = {"relative": "this_year"}
+        if kind == "pop" and not frame.grain() and not frame.time_range:
+            frame.set_grain("month")
+    if p.order:
+        what, desc = p.order
+        frame.order = (first if what == "metric" else Frame.compute_name(what, first), desc)
+    if p.limit:
+        frame.limit = p.limit
+
+
+def _trend_grain(frame: Frame) -> str:
+    tr = frame.time_range or {}
+    if "start" in tr and "end" in tr:
+        days = (dt.date.fromisoformat(tr["end"]) - dt.date.fromisoformat(tr["start"])).days
+        return "day" if days <= 31 else "month" if days <= 3 * 366 else "year"
+    if tr.get("relative") in ("this_week", "last_week", "last_7_days", "last_30_days", "this_month", "last_month"):
+        return "day"
+    return "month"
+
+
+def _alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """The same question read with another field for an ambiguous word (海外: channel or region)."""
+    out: list[dict[str, Any]] = []
+    base = frame.to_spec()
+    for old, others in ambiguous:
+        for other in others[:2]:
+            alt = frame.copy()
+            alt.dims = [(other if f == old else f, g) for f, g in alt.dims]
+            for w in alt.where:
+                if w.get("field") == old:
+                    w["field"] = other
+            spec = alt.to_spec()
+            if spec and spec != base and spec not in out:
+                out.append(spec)
+    return out[:3]

@@ -1,0 +1,53 @@
+"""What the parser did not understand: runs of content words left over, with suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING, Any
+
+from shuzhi.ai.nl import cues as C
+from shuzhi.ai.nl.lexicon import Lexicon, normalize
+
+if TYPE_CHECKING:
+    from shuzhi.ai.nl.parser import _Text
+
+
+def chunks(t: _Text) -> list[tuple[int, int]]:
+    out, start = [], None
+    for i, taken in enumerate([*t.taken, True]):
+        if not taken and start is None:
+            start = i
+        elif taken and start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+def unknown_words(lex: Lexicon, chunk: str) -> list[dict[str, Any]]:
+    """Runs of content words (not function words) in a chunk nobody understood, as phrases."""
+    phrases, cur = [], ""
+    for w in [*lex.tokenizer.lcut(chunk), " "]:
+        w = w.strip(" ?？!！,，。.、:：;；'\"()（）[]【】-_/\\+*")
+        noise = not w or w in C.STOP or bool(re.fullmatch(r"[\d.%]+", w))
+        if noise:
+            if cur:
+                phrases.append(cur)
+            cur = ""
+        else:
+            cur += w if (not cur or re.search(r"[\u4e00-\u9fff]", w + cur[-1])) else " " + w
+    out = []
+    for p in phrases:
+        cjk = bool(re.search(r"[\u4e00-\u9fff]", p))
+        if not cjk and len(p) < 3:
+            continue
+        out.append({"text": p, "suggestions": suggest(lex, p)})
+    return out
+
+
+def suggest(lex: Lexicon, word: str) -> list[str]:
+    labels = list(lex.visible_metric_labels())
+    for (_ds, _f), fd in lex.index.fields.items():
+        if fd.dimension and not fd.is_time:
+            labels += [normalize(x) for x in (fd.label, fd.label_en) if x]
+    return difflib.get_close_matches(normalize(word), sorted(set(labels)), n=3, cutoff=0.3)

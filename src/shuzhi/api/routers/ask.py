@@ -1,0 +1,36 @@
+"""POST /api/v1/ask: a question → QuerySpec → answer, with how it was understood."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from shuzhi.api.deps import RuntimeDep, auth_parts, resolve_principal
+from shuzhi.api.routers.auth import ERRORS
+from shuzhi.auth.roles import forbidden, has_permission
+from shuzhi.spec.resolve import UserContext
+
+router = APIRouter(tags=["ask"])
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=500)
+    conversation_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+@router.post("/ask", responses=ERRORS, summary="Ask in Chinese or English / 智能问答")
+async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
+    parts = auth_parts(request)
+
+    def answer() -> dict[str, Any]:
+        with rt.catalog.session() as db:
+            p = resolve_principal(rt, *parts, db=db)
+            if not has_permission(p.role, "content:view"):
+                raise forbidden("content:view")
+            user = UserContext(p.username, p.role, dict(p.attributes))
+            return rt.ask(body.question, user, conversation=body.conversation_id, db=db)
+
+    return await run_in_threadpool(answer)
