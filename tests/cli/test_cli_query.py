@@ -66,3 +66,15 @@ def test_model_apply_reports_file_line_and_suggestion(demo, tmp_path: Path) -> N
     assert r.code == 1, r
     line = r.err.strip().splitlines()[-1]
     assert line.startswith(f"Error: {f}:") and "custmers" in line and "customers" in line
+
+
+def test_ask_from_the_shell(demo) -> None:  # type: ignore[no-untyped-def]
+    r = demo("ask", "今年各产品线的销售额", "--format", "json")
+    assert r.code == 0, r
+    out = json.loads(r.out)
+    assert out["spec"]["metrics"] == ["revenue"] and out["rows"] and out["chart"]["type"]
+    assert any(c["kind"] == "time" for c in out["interpretation"])
+    r = demo("ask", "今年各产品线的销售额")
+    assert r.code == 0 and "理解为" in r.out and "产品线" in r.out
+    r = demo("ask", "火星上的天气")
+    assert r.code == 1 and "没能理解" in r.err
