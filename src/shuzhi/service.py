@@ -75,5 +75,7 @@ def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserCon
     result, cached = cache.get_or_compute(key, compute)
     if not cached:
         return result
-    return QueryResult(result.table, result.columns, result.sql, truncated=result.truncated, cached=True,
-                       timings_ms={"total": round((time.perf_counter() - t0) * 1000, 3)})
+    hit = QueryResult(result.table, result.columns, result.sql, truncated=result.truncated, cached=True,
+                      timings_ms={"total": round((time.perf_counter() - t0) * 1000, 3)})
+    hit._rows = result.rows  # encode the rows once per cached result
+    return hit

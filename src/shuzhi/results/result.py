@@ -19,13 +19,21 @@ class QueryResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     truncated: bool = False
     cached: bool = False
+    _rows: list[list[Any]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """JSON-ready rows, computed once (cached results share them)."""
+        if self._rows is None:
+            self._rows = to_rows(self.table)
+        return self._rows
 
     def to_json_obj(self) -> dict[str, Any]:
         return {
             "columns": [{"name": c["name"], "type": c["type"], "label": c.get("label", c["name"]),
                          **{k: c[k] for k in ("role", "format", "unit", "metric", "compute") if c.get(k)}}
                         for c in self.columns],
-            "rows": to_rows(self.table),
+            "rows": self.rows,
             "sql": self.sql,
             "truncated": self.truncated,
             "cached": self.cached,
