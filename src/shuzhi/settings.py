@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     row_cap_export: int = 1_000_000
     cache_max_mb: int = 256
 
+    # Optional LLM help for questions the offline parser cannot fully understand (off when unset).
+    llm_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str | None = None
+    llm_timeout_s: float = 20.0
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 
