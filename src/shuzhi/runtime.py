@@ -159,6 +159,22 @@ class Runtime:
         with self._lock:
             previous = self._conversations.get(key) if key else None
         parsed = parse_question(question, lex, today=self.settings.today_date(), previous=previous)
+        st = self.settings
+        if st.llm_url and (parsed.spec is None or parsed.unknown):
+            # Optional help from an OpenAI-compatible model; its spec is validated against the model
+            # before use (never SQL), and the offline parser's answer stands when it fails.
+            from shuzhi.ai.nl import recommend_chart
+            from shuzhi.ai.nl.llm import llm_assist
+
+            spec = llm_assist(question, lex, st.today_date(), url=st.llm_url, api_key=st.llm_api_key,
+                              model=st.llm_model, timeout=st.llm_timeout_s)
+            if spec is not None:
+                parsed.spec = spec
+                parsed.chart = recommend_chart(spec, index=lex.index)
+                parsed.interpretation = [*parsed.interpretation, {
+                    "kind": "source", "text": "由大模型辅助解析", "text_en": "interpreted with the LLM's help",
+                    "value": "llm"}]
+                parsed.confidence = min(parsed.confidence, 0.6) if parsed.confidence else 0.6
         conversation = conversation or uuid.uuid4().hex
         with self._lock:
             self._conversations[f"{user.username}:{conversation}"] = parsed

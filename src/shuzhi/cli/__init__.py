@@ -9,6 +9,7 @@ import typer
 from shuzhi import __version__
 from shuzhi.cli import ask as ask_cmd
 from shuzhi.cli import demo as demo_cmd
+from shuzhi.cli import eval_ask as eval_ask_cmd
 from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
@@ -28,6 +29,7 @@ app.command("demo")(demo_cmd.demo)
 app.command("sql")(sql_cmd.sql)
 app.command("query")(query_cmd.query)
 app.command("ask")(ask_cmd.ask)
+app.command("eval-ask")(eval_ask_cmd.eval_ask)
 app.add_typer(query_cmd.model_app, name="model")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
@@ -48,7 +50,10 @@ def _root(
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        # Without standalone mode click returns (instead of raising) the code of typer.Exit.
+        if isinstance(rc, int) and rc:
+            raise SystemExit(rc)
     except ShuzhiError as err:
         raise SystemExit(fail(err).exit_code) from None
     except typer.Exit as e:

@@ -28,15 +28,18 @@ BETWEEN_RE = re.compile(rf"(?:在|介于|between)\s*(?P<a>{_NUM})\s*(?:到|至|-
 TOP_DESC = re.compile(
     rf"(?:排名前|排前|前|\btop[\s-]*|最高的?|最大的?|最多的?|最好的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
     rf"|\bbest\s+|\bleading\s+){N}{_UNIT}|{N}\s*(?:大|强)(?=[\u4e00-\u9fff])"
-    rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好)")
+    rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好)|\b{N}\s+(?=(?:highest|largest|biggest|best|top)\b)")
 TOP_ASC = re.compile(
     rf"(?:倒数前|倒数|后|\bbottom[\s-]*|最低的?|最小的?|最少的?|最差的?|\blowest\s+|\bsmallest\s+|\bworst\s+"
-    rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差)")
+    rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差)"
+    rf"|\b{N}\s+(?=(?:lowest|smallest|worst|bottom|least)\b)")
 SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最赚钱|最畅销|卖得最好|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
                         r"|\btop\b|\bbest\b|\bleading\b|降序|从高到低|从大到小|\bdescending\b")
 SUPER_ASC = re.compile(r"最低|最少|最小|最差|倒数|垫底|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b|\bbottom\b"
                        r"|升序|从低到高|从小到大|\bascending\b")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪位|哪款|哪条|哪种|哪一|\bwhich\b|\bwho\b")
+# after "which": a plural noun ("which customers' …", "which regions have …") asks for several, not one
+PLURAL_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?[a-z]*[^s\s']s(?:'|\s+(?:have|are|were|do|did|had|grew|show|sold|saw)\b)")
 RANK = re.compile(r"排名|排行榜?|排序|排个序|名次|\brank(?:ing|ings|ed)?\b|\bsort(?:ed)?\b")
 GROW_FAST = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|提升|涨)(?:得)?最(?:快|多|大|猛)|\bfastest[\s-]*growing\b"
                        r"|\bgrew (?:the )?(?:most|fastest)\b|\bgrowing (?:the )?fastest\b|\bbiggest (?:growth|increase)\b"
@@ -44,7 +47,7 @@ GROW_FAST = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|提升|涨)(?:得
 DROP_FAST = re.compile(r"(?:下降|下滑|降幅|跌幅|减少|下跌|降|跌)(?:得)?最(?:快|多|大|厉害|猛)"
                        r"|\bfastest[\s-]*(?:declining|falling|shrinking)\b|\b(?:declined|dropped|fell|decreased)"
                        r" (?:the )?(?:most|fastest)\b|\bbiggest (?:decline|drop|decrease)\b")
-SHARE = re.compile(r"占比|份额|比重|占多少|所占比例|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
+SHARE = re.compile(r"占比|份额|比重|占多少|所占比例|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
                    r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
 YOY = re.compile(r"同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
                  r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"
@@ -61,6 +64,8 @@ TOTAL = re.compile(r"一共|总共|合计|总计|总和|汇总|整体|总体|全
                    r"|\baltogether\b|\bin total\b|\bsum\b|\ball\b")
 COUNT = re.compile(r"多少个|多少家|多少位|多少款|多少|几个|几家|几位|几款|几条|数量|个数|\bhow many\b|\bnumber of\b"
                    r"|\bcount(?: of)?\b")
+# 客户最多的省 / the most customers: without a metric, a superlative on a thing counts it
+MOST_FEWEST = re.compile(r"最多|最少|\bthe most\b|\bthe fewest\b|\bmost\b|\bfewest\b")
 LISTING = re.compile(r"有哪些|哪些|列出|列表|清单|明细|\blist\b|\bwhat are the\b|\bshow all\b")
 NUM_UNIT = re.compile(rf"{N}\s*(?:个|家|名|位|款|条|种|项)(?!月)")
 COMPARE = re.compile(r"对比|比较|分别|各自|\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\brespectively\b|\beach\b")

@@ -155,3 +155,30 @@ def describe_range(tr: dict[str, Any], today: dt.date) -> tuple[str, str]:
     if s == e:
         return s.isoformat(), s.isoformat()
     return f"{s.isoformat()} 至 {e.isoformat()}", f"{s.isoformat()} to {e.isoformat()}"
+
+
+def trend_grain(frame: Frame) -> str:
+    tr = frame.time_range or {}
+    if "start" in tr and "end" in tr:
+        days = (dt.date.fromisoformat(tr["end"]) - dt.date.fromisoformat(tr["start"])).days
+        return "day" if days <= 31 else "month" if days <= 3 * 366 else "year"
+    if tr.get("relative") in ("this_week", "last_week", "last_7_days", "last_30_days", "this_month", "last_month"):
+        return "day"
+    return "month"
+
+
+def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """The same question read with another field for an ambiguous word (海外: channel or region)."""
+    out: list[dict[str, Any]] = []
+    base = frame.to_spec()
+    for old, others in ambiguous:
+        for other in others[:2]:
+            alt = frame.copy()
+            alt.dims = [(other if f == old else f, g) for f, g in alt.dims]
+            for w in alt.where:
+                if w.get("field") == old:
+                    w["field"] = other
+            spec = alt.to_spec()
+            if spec and spec != base and spec not in out:
+                out.append(spec)
+    return out[:3]

@@ -79,5 +79,6 @@ METRIC_ALIASES: dict[str, str] = {
     "商机": "pipeline_amount", "研发": "rd_spend", "r&d": "rd_spend",
     "卖了多少": "sales_quantity", "卖了多少件": "sales_quantity", "件数": "sales_quantity",
     "良品率": "yield_rate", "合格品率": "yield_rate", "质量": "defect_rate",
-    "订单": "order_count", "单子": "order_count", "产出": "good_qty", "生产": "good_qty",
+    "申请数": "patent_applications", "申请量": "patent_applications", "授权数": "patents_granted",
+    "授权量": "patents_granted", "订单": "order_count", "单子": "order_count", "产出": "good_qty", "生产": "good_qty",
 }

@@ -36,6 +36,7 @@ jieba.setLogLevel(logging.WARNING)
 
 MAX_DISTINCT = 5000
 GROUP_PREFIXES = ("各", "按", "分", "每个", "每")
+WHICH_PREFIXES = ("哪个", "哪些")
 MAX_VALUE_LEN = 40
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
@@ -77,8 +78,8 @@ class Lexicon:
                 continue
             for w in [f if "_" in f else "", fd.label, fd.label_en, *fd.synonyms]:
                 lex._add(w, Entry("dim", (ds, f)))
-                if w and len(w) == 1 and not _ASCII_WORD.search(w):  # 省 → 各省 / 按省 / 每个省
-                    for g in GROUP_PREFIXES:
+                if w and len(w) == 1 and not _ASCII_WORD.search(w):  # 省 → 各省 / 按省 / 每个省 / 哪个省
+                    for g in GROUP_PREFIXES + WHICH_PREFIXES:
                         lex._add(g + w, Entry("dim", (ds, f)))
         for sd in getattr(index.model, "shared_dimensions", []):
             for w in [sd.name, sd.label, sd.label_en, *sd.synonyms]:

@@ -16,9 +16,9 @@ from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.chart import recommend_chart
-from shuzhi.ai.nl.frame import TIME, Frame
+from shuzhi.ai.nl.frame import TIME, Frame, spec_alternatives, trend_grain
 from shuzhi.ai.nl.grounding import count_metric, fname, having_hits, pick_dim, pick_value, qualifies
-from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, Entry, Lexicon, normalize
+from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES, Entry, Lexicon, normalize
 from shuzhi.ai.nl.numbers import cn_int
 from shuzhi.ai.nl.timeexpr import find_time
 from shuzhi.ai.nl.unknown import chunks, suggest, unknown_words
@@ -96,6 +96,10 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     parts = Parts()
 
     conditions = having_hits(t)
+    # 比去年 / vs last year compare with last year: not a time range
+    early_yoy = [m for m in C.YOY.finditer(t.masked()) if re.search("去年|last year", m.group())]
+    for m in early_yoy:
+        t.take(m.start(), m.end())
     ranges = []
     same_period = False
     for h in find_time(t.masked(), today):
@@ -115,6 +119,9 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         "GROW_FAST", "DROP_FAST", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
         "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT", "TOTAL", "LISTING",
         "COMPARE", "NEG", "GROUP", "NUM_UNIT")}
+    cue["YOY"] += early_yoy
+    cue["WHICH"] = [m for m in cue["WHICH"] if not C.PLURAL_AFTER.match(t.text, m.end())]
+    cue["WHICH"] += [w for m in mentions if m.kind == "dim" and (w := C.WHICH.match(m.term)) and w.group() == "哪个"]
     is_follow = previous is not None and previous.frame is not None and (
         bool(C.FOLLOW.search(t.text)) or not any(m.kind == "metric" for m in mentions))
     if is_follow:
@@ -150,7 +157,7 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
 
     # count fallback: 多少客户 / how many customers
     consumed: set[int] = set()
-    if not frame_metrics and cue["COUNT"]:
+    if not frame_metrics and (cue["COUNT"] or C.MOST_FEWEST.search(t.text)):
         for i, m in enumerate(mentions):
             if m.kind == "dim":
                 cm = count_metric(lex, m)
@@ -194,7 +201,7 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     for i, m in enumerate(mentions):
         if m.kind != "dim" or i in consumed:
             continue
-        marker = any(0 <= m.start - e <= 1 for e in group_ends) or m.term.startswith(GROUP_PREFIXES)
+        marker = any(0 <= m.start - e <= 1 for e in group_ends) or m.term.startswith(GROUP_PREFIXES + WHICH_PREFIXES)
         cands = [e.key for e in m.entries]
         key, others = pick_dim(lex, cands, frame_metrics)
         if key is None:
@@ -217,7 +224,9 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     for (ds, f), (pos, negs) in conds.items():
         name = fname((ds, f))
         pos, negs = list(dict.fromkeys(pos)), list(dict.fromkeys(negs))
-        if pos:
+        if pos and cue["SHARE"] and len(pos) == 1 and not negs and not parts.dims and not isinstance(pos[0], bool):
+            parts.dims.append(name)  # 华东占全公司的比例: the share of one value among all of its field
+        elif pos:
             parts.where.append({"field": name, "op": "=", "value": pos[0]} if len(pos) == 1
                                else {"field": name, "op": "in", "values": pos})
             if len(pos) > 1 and cue["COMPARE"] and not parts.dims:
@@ -249,7 +258,7 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         unknown.append({"text": question.strip(), "reason": "no_metric",
                         "message": "没有找到要看的指标 / no metric found in the question",
                         "suggestions": suggest(lex, " ".join(u["text"] for u in unknown) or question)})
-    alternatives = _alternatives(frame, ambiguous) if spec else []
+    alternatives = spec_alternatives(frame, ambiguous) if spec else []
     confidence = 0.0 if spec is None else max(0.05, min(1.0, 1.0 - 0.25 * len(unknown) - 0.1 * len(ambiguous)
                                                        - (0.15 if any(not m.entries[0].exact for m in metric_ms) else 0)))
     chart = recommend_chart(spec, index=lex.index) if spec else None
@@ -350,7 +359,7 @@ def _apply(frame: Frame, p: Parts, follow: bool, lex: Lexicon) -> None:
     if p.grain:
         frame.set_grain(p.grain)
     elif p.trend and not frame.grain():
-        frame.set_grain(_trend_grain(frame))
+        frame.set_grain(trend_grain(frame))
     if not frame.metrics:
         return
     first = frame.metrics[0]
@@ -377,30 +386,3 @@ def _apply(frame: Frame, p: Parts, follow: bool, lex: Lexicon) -> None:
         frame.order = (first if what == "metric" else Frame.compute_name(what, first), desc)
     if p.limit:
         frame.limit = p.limit
-
-
-def _trend_grain(frame: Frame) -> str:
-    tr = frame.time_range or {}
-    if "start" in tr and "end" in tr:
-        days = (dt.date.fromisoformat(tr["end"]) - dt.date.fromisoformat(tr["start"])).days
-        return "day" if days <= 31 else "month" if days <= 3 * 366 else "year"
-    if tr.get("relative") in ("this_week", "last_week", "last_7_days", "last_30_days", "this_month", "last_month"):
-        return "day"
-    return "month"
-
-
-def _alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
-    """The same question read with another field for an ambiguous word (海外: channel or region)."""
-    out: list[dict[str, Any]] = []
-    base = frame.to_spec()
-    for old, others in ambiguous:
-        for other in others[:2]:
-            alt = frame.copy()
-            alt.dims = [(other if f == old else f, g) for f, g in alt.dims]
-            for w in alt.where:
-                if w.get("field") == old:
-                    w["field"] = other
-            spec = alt.to_spec()
-            if spec and spec != base and spec not in out:
-                out.append(spec)
-    return out[:3]

@@ -236,6 +236,11 @@ def _months(m: re.Match[str], t: dt.date) -> TimeHit:
     return _r(m, _last_months(_num(m.group(1) or m.group(2)), t))
 
 
+@rule(r"(?:近|最近|过去)\s*半年|\b(?:last|past|previous|trailing) half[\s-]year\b")
+def _half_year(m: re.Match[str], t: dt.date) -> TimeHit:
+    return _r(m, _last_months(6, t))
+
+
 @rule(rf"(?:近|最近|过去)\s*{_N}?\s*年|\b(?:last|past|previous|trailing)\s+(\d+|\w+)\s+years?\b")
 def _years(m: re.Match[str], t: dt.date) -> TimeHit:
     return _r(m, _last_years(_num(m.group(1) or m.group(2)), t))
