@@ -10,6 +10,7 @@ from shuzhi import __version__
 from shuzhi.cli import ask as ask_cmd
 from shuzhi.cli import demo as demo_cmd
 from shuzhi.cli import eval_ask as eval_ask_cmd
+from shuzhi.cli import insights as insights_cmd
 from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
@@ -30,6 +31,9 @@ app.command("sql")(sql_cmd.sql)
 app.command("query")(query_cmd.query)
 app.command("ask")(ask_cmd.ask)
 app.command("eval-ask")(eval_ask_cmd.eval_ask)
+app.command("forecast")(insights_cmd.forecast)
+app.command("anomalies")(insights_cmd.anomalies)
+app.command("explain")(insights_cmd.explain)
 app.add_typer(query_cmd.model_app, name="model")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")

@@ -1,0 +1,242 @@
+"""QuerySpec → tidy time series, one per member of an optional split dimension.
+
+Invariants:
+- Metrics are fetched only through run_query (so row and column rules apply to insights too).
+- Periods are the first day of each period at the grain (as the QuerySpec returns them); every
+  series covers the same contiguous range of periods. Missing periods are 0 for additive metrics
+  (no orders = no revenue) and NaN otherwise (a rate without inspections is unknown).
+- The period that contains `today` (or later) is incomplete and dropped, and a note says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sqlglot
+from sqlglot import exp
+
+from shuzhi.errors import ShuzhiError
+from shuzhi.model.index import ModelIndex
+from shuzhi.service import Engine, run_query
+from shuzhi.spec.resolve import UserContext
+
+GRAINS = ("day", "week", "month", "quarter", "year")
+SEASON = {"day": 7, "week": 52, "month": 12, "quarter": 4, "year": 1}
+PERIOD_COL = "period"
+MAX_SERIES = 500
+EMPTY_MEMBER = "（空）"
+
+
+def note(code: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
+    """A plain-language remark attached to a result (fallbacks, dropped periods, ...)."""
+    return {"code": code, "zh": zh, "en": en, **extra}
+
+
+def check_grain(grain: str) -> str:
+    if grain not in GRAINS:
+        raise ShuzhiError("bad_grain", f"时间粒度只能是 {'、'.join(GRAINS)}，不能是 {grain}。",
+                          f"The grain must be one of {', '.join(GRAINS)}, not {grain}.")
+    return grain
+
+
+def period_start(d: dt.date, grain: str) -> dt.date:
+    if grain == "day":
+        return d
+    if grain == "week":
+        return d - dt.timedelta(days=d.weekday())
+    if grain == "month":
+        return d.replace(day=1)
+    if grain == "quarter":
+        return dt.date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    return dt.date(d.year, 1, 1)
+
+
+def shift(d: dt.date, grain: str, n: int = 1) -> dt.date:
+    """The period start n periods after (n < 0: before) the period starting at d."""
+    if grain == "day":
+        return d + dt.timedelta(days=n)
+    if grain == "week":
+        return d + dt.timedelta(weeks=n)
+    months = {"month": 1, "quarter": 3, "year": 12}[grain] * n
+    m = d.year * 12 + d.month - 1 + months
+    return dt.date(m // 12, m % 12 + 1, 1)
+
+
+def period_label(d: dt.date, grain: str) -> str:
+    if grain == "month":
+        return f"{d:%Y-%m}"
+    if grain == "quarter":
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    if grain == "year":
+        return str(d.year)
+    if grain == "week":
+        iso = d.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    return d.isoformat()
+
+
+# -- what kind of metric ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MetricKind:
+    """additive: member values add up to the total (sum, count, their +/- combinations);
+    ratio: a derived metric whose formula is numerator / denominator (mix/rate applies);
+    other: neither (count_distinct, semi-additive, products...)."""
+
+    kind: str
+    numerator: str | None = None
+    denominator: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+def _refs(tree: exp.Expression) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
+
+
+def _additive_tree(tree: exp.Expression, idx: ModelIndex, depth: int) -> bool:
+    if isinstance(tree, exp.Paren):
+        return _additive_tree(tree.this, idx, depth)
+    if isinstance(tree, exp.Add | exp.Sub):
+        return _additive_tree(tree.left, idx, depth) and _additive_tree(tree.right, idx, depth)
+    if isinstance(tree, exp.Neg):
+        return _additive_tree(tree.this, idx, depth)
+    if isinstance(tree, exp.Column):
+        return name_kind(idx, tree.name, depth + 1).kind == "additive"
+    return False
+
+
+def name_kind(idx: ModelIndex, name: str, depth: int = 0) -> MetricKind:
+    m = idx.metric(name)
+    if depth > 10:
+        return MetricKind("other")
+    if m.formula is None:
+        ok = m.agg in ("sum", "count") and m.time_aggregation is None
+        return MetricKind("additive" if ok else "other")
+    tree = sqlglot.parse_one(m.formula)
+    while isinstance(tree, exp.Paren):
+        tree = tree.this
+    if isinstance(tree, exp.Div):
+        return MetricKind("ratio", tree.left.sql(), tree.right.sql(), _refs(tree))
+    return MetricKind("additive" if _additive_tree(tree, idx, depth) else "other", refs=_refs(tree))
+
+
+def eval_formula(text: str, values: dict[str, np.ndarray]) -> np.ndarray:
+    """Evaluate + - * / over metric names (numpy arrays); x / 0 is NaN like the model's safe division."""
+    def ev(t: exp.Expression) -> np.ndarray:
+        if isinstance(t, exp.Paren):
+            return ev(t.this)
+        if isinstance(t, exp.Column):
+            return np.asarray(values[t.name], dtype=float)
+        if isinstance(t, exp.Literal):
+            return np.asarray(float(t.this))
+        if isinstance(t, exp.Neg):
+            return -ev(t.this)
+        if isinstance(t, exp.Add):
+            return ev(t.left) + ev(t.right)
+        if isinstance(t, exp.Sub):
+            return ev(t.left) - ev(t.right)
+        if isinstance(t, exp.Mul):
+            return ev(t.left) * ev(t.right)
+        if isinstance(t, exp.Div):
+            num, den = ev(t.left), ev(t.right)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(den == 0, np.nan, num / np.where(den == 0, 1, den))
+        raise ShuzhiError("formula_unsupported", f"无法在分析中计算公式 {text}。",
+                          f"Cannot evaluate the formula {text} for analysis.")
+    return ev(sqlglot.parse_one(text))
+
+
+# -- fetching --------------------------------------------------------------------------------------
+
+@dataclass
+class Series:
+    key: str | None
+    values: np.ndarray  # float, aligned with SeriesSet.periods
+
+
+@dataclass
+class SeriesSet:
+    metric: str
+    label: str
+    grain: str
+    season: int
+    by: str | None
+    kind: MetricKind
+    periods: list[dt.date]
+    series: list[Series]
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    unit: str | None = None
+    format: str | None = None
+
+
+@dataclass
+class Source:
+    """Where data comes from: the model, the user (row rules), 'today' and the engine."""
+
+    index: ModelIndex
+    user: UserContext
+    today: dt.date
+    engine: Engine
+
+    def query(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
+        return run_query(spec, self.index, self.user, self.today, self.engine).table.to_pylist()
+
+
+def _as_date(v: Any) -> dt.date:
+    return v.date() if isinstance(v, dt.datetime) else v
+
+
+def fetch_series(src: Source, metric: str, grain: str, *, by: str | None = None,
+                 where: list[dict[str, Any]] | None = None, time_range: dict[str, Any] | None = None,
+                 drop_incomplete: bool = True) -> SeriesSet:
+    check_grain(grain)
+    mdef = src.index.metric(metric)
+    kind = name_kind(src.index, metric)
+    dims: list[Any] = [{"field": "time", "grain": grain, "name": PERIOD_COL}]
+    if by:
+        dims.append({"field": by, "name": "member"})
+    spec: dict[str, Any] = {"metrics": [metric], "dimensions": dims}
+    if where:
+        spec["where"] = where
+    if time_range:
+        spec["time_range"] = time_range
+    rows = [r for r in src.query(spec) if r[PERIOD_COL] is not None]
+    notes: list[dict[str, Any]] = []
+    if not rows:
+        raise ShuzhiError("no_data", f"指标 {metric} 在所选范围内没有数据。",
+                          f"The metric {metric} has no data in the selected range.", status=404)
+    first = min(_as_date(r[PERIOD_COL]) for r in rows)
+    last = max(_as_date(r[PERIOD_COL]) for r in rows)
+    if drop_incomplete and shift(last, grain) > src.today:
+        notes.append(note("incomplete_period_dropped",
+                          f"{period_label(last, grain)} 尚未结束，未参与分析。",
+                          f"{period_label(last, grain)} is not over yet and was left out.",
+                          period=last.isoformat()))
+        last = shift(last, grain, -1)
+    periods = []
+    p = first
+    while p <= last:
+        periods.append(p)
+        p = shift(p, grain)
+    pos = {p: i for i, p in enumerate(periods)}
+    fill = 0.0 if kind.kind == "additive" or (mdef.agg == "count_distinct" and mdef.formula is None) else np.nan
+    by_key: dict[Any, np.ndarray] = {}
+    for r in rows:
+        i = pos.get(_as_date(r[PERIOD_COL]))
+        if i is None:
+            continue
+        key = (EMPTY_MEMBER if r.get("member") is None else r["member"]) if by else None
+        arr = by_key.setdefault(key, np.full(len(periods), fill))
+        v = r[metric]
+        arr[i] = np.nan if v is None else float(v)
+    if len(by_key) > MAX_SERIES:
+        raise ShuzhiError("too_many_series", f"按 {by} 拆分得到 {len(by_key)} 条序列，超过上限 {MAX_SERIES}；请加筛选。",
+                          f"Splitting by {by} gives {len(by_key)} series, over the limit of {MAX_SERIES}; "
+                          "add a filter.")
+    series = [Series(None if k is None else str(k), v) for k, v in by_key.items()]
+    series.sort(key=lambda s: (s.key is None, s.key or ""))
+    return SeriesSet(metric, mdef.label, grain, SEASON[grain], by, kind, periods, series, notes,
+                     mdef.unit, mdef.format)

@@ -1,0 +1,90 @@
+"""POST /api/v1/forecast, /api/v1/anomalies and /api/v1/explain: thin wrappers over shuzhi.ai.insights.
+
+Series are read through QuerySpecs as the calling user, so row and column rules apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from shuzhi.api.deps import RuntimeDep, auth_parts, resolve_principal
+from shuzhi.api.routers.auth import ERRORS
+from shuzhi.auth.roles import forbidden, has_permission
+from shuzhi.spec.query_spec import FilterNode
+from shuzhi.spec.resolve import UserContext
+
+router = APIRouter(tags=["insights"])
+Grain = Literal["day", "week", "month", "quarter", "year"]
+
+
+class _Req(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    metric: str = Field(max_length=128)
+    where: list[FilterNode] = Field(default=[], max_length=50)
+
+
+class ForecastRequest(_Req):
+    grain: Grain = "month"
+    horizon: int = Field(default=6, ge=1, le=120)
+    by: str | None = Field(default=None, max_length=200)
+
+
+class AnomalyRequest(_Req):
+    grain: Grain = "month"
+    by: str | None = Field(default=None, max_length=200)
+
+
+class ExplainRequest(_Req):
+    to: str = Field(max_length=20, description="Period: 2025-06, 2025-Q2, 2025 or 2025-06-15.")
+    from_: str | None = Field(default=None, alias="from", max_length=20, description="Default: the period before.")
+    by: list[str] | None = Field(default=None, max_length=20, description="Dimensions; default: all reachable.")
+
+
+def _where(req: _Req) -> list[dict[str, Any]]:
+    return [w.model_dump(mode="json", by_alias=True, exclude_none=True) for w in req.where]  # type: ignore[union-attr]
+
+
+async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from shuzhi.ai.insights import Source
+    from shuzhi.engines.duckdb_engine import DuckDBEngine
+
+    parts = auth_parts(request)
+
+    def call() -> dict[str, Any]:
+        with rt.catalog.session() as db:
+            p = resolve_principal(rt, *parts, db=db)
+            if not has_permission(p.role, "content:view"):
+                raise forbidden("content:view")
+            idx, _ = rt.model_index(None, db)
+        engine = DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
+        src = Source(idx, UserContext(p.username, p.role, dict(p.attributes)), rt.settings.today_date(), engine)
+        return work(src)
+
+    return await run_in_threadpool(call)
+
+
+@router.post("/forecast", responses=ERRORS, summary="Forecast a metric / 预测")
+async def forecast(body: ForecastRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
+    from shuzhi.ai.insights import forecast as run
+
+    return await _run(request, rt, lambda src: run(src, body.metric, body.grain, body.horizon, by=body.by,
+                                                   where=_where(body)))
+
+
+@router.post("/anomalies", responses=ERRORS, summary="Find anomalies / 异常检测")
+async def anomalies(body: AnomalyRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
+    from shuzhi.ai.insights import anomalies as run
+
+    return await _run(request, rt, lambda src: run(src, body.metric, body.grain, by=body.by, where=_where(body)))
+
+
+@router.post("/explain", responses=ERRORS, summary="Why did it change / 归因分析")
+async def explain(body: ExplainRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
+    from shuzhi.ai.insights import explain as run
+
+    return await _run(request, rt, lambda src: run(src, body.metric, body.to, body.from_, by=body.by,
+                                                   where=_where(body)))

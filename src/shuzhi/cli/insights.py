@@ -1,0 +1,129 @@
+"""`shuzhi forecast`, `shuzhi anomalies`, `shuzhi explain`: insights from the shell."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from shuzhi.cli.common import lang, runtime, t
+from shuzhi.errors import ShuzhiError
+
+
+def _where(text: str | None) -> list[dict[str, Any]] | None:
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ShuzhiError("where_not_json", f"--where 不是有效的 JSON：{exc.msg}",
+                          f"--where is not valid JSON: {exc.msg}") from None
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+        raise ShuzhiError("where_not_list", "--where 应是一个筛选条件或条件列表（JSON）。",
+                          "--where must be a filter or a list of filters (JSON).")
+    return data
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in ("json", "table"):
+        raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
+                          f"--format must be json or table, not {fmt}.")
+    return fmt
+
+
+def _source():  # type: ignore[no-untyped-def]
+    from shuzhi.ai.insights.series import Source
+    from shuzhi.engines.duckdb_engine import DuckDBEngine
+    from shuzhi.spec.resolve import UserContext
+
+    rt = runtime()
+    idx, _ = rt.model_index()
+    return Source(idx, UserContext.system(), rt.settings.today_date(),
+                  DuckDBEngine(rt.warehouse(read_only=True).open()))
+
+
+def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
+    for n in notes:
+        typer.echo(f"{indent}* {n['en'] if lang() == 'en' else n['zh']}")
+
+
+def _n(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.4g}"
+
+
+def forecast(
+    metric: str = typer.Option(..., "--metric", help="Metric name, e.g. revenue."),
+    grain: str = typer.Option("month", "--grain", help="day, week, month, quarter or year."),
+    horizon: int = typer.Option(6, "--horizon", help="Periods to forecast."),
+    by: str = typer.Option(None, "--by", help="Split into one series per member of this dimension."),
+    where: str = typer.Option(None, "--where", help='Filters as JSON, e.g. \'[{"field": "customers.region", '
+                              '"op": "=", "value": "华东"}]\'.'),
+    fmt: str = typer.Option("table", "--format", help="json or table."),
+) -> None:
+    """Forecast a metric with 80 % / 95 % intervals. 指标预测（含预测区间）。"""
+    from shuzhi.ai.insights.forecast import forecast as run
+
+    _fmt(fmt)
+    out = run(_source(), metric, grain, horizon, by=by, where=_where(where))
+    if fmt == "json":
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    _notes(out["notes"])
+    for s in out["series"]:
+        bt = s["backtest"] or {}
+        head = f"[{s['key']}] " if s["key"] is not None else ""
+        typer.echo(f"{head}{t('模型', 'model')}: {s['model']}  MAPE {_n(bt.get('mape'))}  sMAPE {_n(bt.get('smape'))}"
+                   f"  MASE {_n(bt.get('mase'))}")
+        _notes(s["notes"], "  ")
+        for r in s["forecast"]:
+            typer.echo(f"  {r['label']}\t{_n(r['value'])}\t80% [{_n(r['lower80'])}, {_n(r['upper80'])}]"
+                       f"\t95% [{_n(r['lower95'])}, {_n(r['upper95'])}]")
+
+
+def anomalies(
+    metric: str = typer.Option(..., "--metric", help="Metric name, e.g. defect_rate."),
+    grain: str = typer.Option("month", "--grain", help="day, week, month, quarter or year."),
+    by: str = typer.Option(None, "--by", help="Check each member of this dimension separately."),
+    where: str = typer.Option(None, "--where", help="Filters as JSON."),
+    fmt: str = typer.Option("table", "--format", help="json or table."),
+) -> None:
+    """List anomalies in a metric's history. 指标异常检测。"""
+    from shuzhi.ai.insights.anomalies import anomalies as run
+
+    _fmt(fmt)
+    out = run(_source(), metric, grain, by=by, where=_where(where))
+    if fmt == "json":
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    _notes(out["notes"])
+    if not out["anomalies"]:
+        typer.echo(t("未发现异常。", "No anomalies found."))
+    for a in out["anomalies"]:
+        typer.echo(f"[{a['severity']}] {a['description_en'] if lang() == 'en' else a['description_zh']}")
+
+
+def explain(
+    metric: str = typer.Option(..., "--metric", help="Metric name, e.g. revenue."),
+    to: str = typer.Option(..., "--to", help="The period to explain: 2025-06, 2025-Q2, 2025 or 2025-06-15."),
+    frm: str = typer.Option(None, "--from", help="Compare with this period (default: the one before --to)."),
+    by: list[str] = typer.Option(None, "--by", help="Dimension(s) to break down by (default: all candidates)."),
+    where: str = typer.Option(None, "--where", help="Filters as JSON."),
+    fmt: str = typer.Option("table", "--format", help="json or table."),
+) -> None:
+    """Explain why a metric changed between two periods. 指标变化归因。"""
+    from shuzhi.ai.insights.attribution import explain as run
+
+    _fmt(fmt)
+    out = run(_source(), metric, to, frm, by=by or None, where=_where(where))
+    if fmt == "json":
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    typer.echo(out["summary_en"] if lang() == "en" else out["summary_zh"])
+    for d in out["dimensions"]:
+        typer.echo(f"{d['label']} ({d['dimension']})  score {d['score']:.2f}")
+        for m in d["top"][:5]:
+            extra = (f"  mix {m['mix_effect']:+.4g}  rate {m['rate_effect']:+.4g}" if "mix_effect" in m else "")
+            typer.echo(f"  {m['rank']}. {m['member']}\t{m['contribution']:+,.4g}{extra}")
