@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from tests.ai.insights_env import make_source
+from insights_env import make_source
 
 from shuzhi.ai.insights.anomalies import anomalies, detect_series
 from shuzhi.ai.insights.series import shift

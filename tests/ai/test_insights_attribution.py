@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.ai.insights_env import make_source
+from insights_env import make_source
 
 from shuzhi.ai.insights.attribution import explain, parse_period, previous_period
 from shuzhi.errors import ShuzhiError

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from tests.ai.insights_env import make_source
+from insights_env import make_source
 
 from shuzhi.ai.insights import holidays
 from shuzhi.ai.insights.forecast import forecast, forecast_series
