@@ -177,9 +177,11 @@ def test_login_throttling_over_http(make_client, metadata_url: str) -> None:  # 
 def test_error_shapes_never_leak_traces(make_client) -> None:  # type: ignore[no-untyped-def]
     c = make_client()
 
-    @c.app.get("/api/v1/_boom")
     def boom() -> None:
         raise RuntimeError("secret internal detail")
+
+    c.app.add_api_route("/api/v1/_boom", boom, methods=["GET"])
+    c.app.router.routes.insert(0, c.app.router.routes.pop())  # before the web app's catch-all route
 
     r = c.get("/api/v1/_boom", headers={"X-Request-ID": "trace-me-12345"})
     assert r.status_code == 500

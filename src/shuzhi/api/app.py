@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuzhi import __version__
 from shuzhi.api.errors import install_error_handlers
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
         @app.get("/{path:path}", include_in_schema=False)
         def spa(path: str) -> FileResponse:
+            if path == "api" or path.startswith(("api/", "openapi.json", "docs")):
+                raise StarletteHTTPException(404)  # unknown API paths stay JSON 404s
             target = (dist / path).resolve()
             if path and target.is_file() and dist in target.parents:
                 return FileResponse(target)
