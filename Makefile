@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install web demo lint bench clean help
+.PHONY: run test install web browser demo lint bench clean help
 
 help:
 	@echo "make run    start Shuzhi on http://$(HOST):$(PORT) (builds everything it needs)"
@@ -31,6 +31,15 @@ web:
 		cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
 	else echo "(no web app sources yet: serving the API only)"; fi
 
+# Chromium for the web app's end-to-end tests (Debian packages; no browser downloads). Installed when
+# missing and we may (root with apt, as in CI); elsewhere those tests skip and say why.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and CJK fonts (Debian) for the web tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "(chromium not installed: the web end-to-end tests will be skipped)"; fi
+
 demo: install
 	$(BIN)/shuzhi demo --if-missing
 
@@ -38,9 +47,9 @@ run: install web demo
 	$(BIN)/shuzhi serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
-test: install lint
+test: install lint web browser
 	$(BIN)/python -m pytest
 
 bench: install

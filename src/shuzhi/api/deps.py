@@ -34,7 +34,9 @@ def get_db(rt: RuntimeDep) -> Iterator[Session]:
         yield s
 
 
-DbDep = Annotated[Session, Depends(get_db)]
+# scope="function": the commit happens before the response is sent, so a client that acts on a
+# response (log in, then call /auth/me) always sees what the request wrote.
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 async def get_lang(request: Request) -> str:

@@ -1,0 +1,84 @@
+/** Routes, the Ant Design theme and locale (zh-CN by default). Pages are code-split. */
+import { App as AntApp, ConfigProvider, Result, Button, Spin } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { lazy, Suspense, useEffect, type ReactNode } from "react";
+import { Link, Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { AuthProvider, useAuth } from "./auth";
+import { useI18n } from "./i18n";
+import AppLayout from "./layout/AppLayout";
+import LoginPage from "./pages/Login";
+
+const HomePage = lazy(() => import("./pages/Home"));
+const MetricsPage = lazy(() => import("./pages/Metrics"));
+const MetricPage = lazy(() => import("./pages/MetricDetail"));
+const AnalysisPage = lazy(() => import("./pages/Analysis"));
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { me, checked } = useAuth();
+  const location = useLocation();
+  if (!checked) return <Spin size="large" style={{ display: "block", marginTop: "30vh" }} />;
+  if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <>{children}</>;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <Result
+      status="404"
+      title="404"
+      subTitle={t("error.notFound")}
+      extra={
+        <Link to="/">
+          <Button type="primary">{t("error.backHome")}</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+export default function App() {
+  const { lang } = useI18n();
+  useEffect(() => {
+    dayjs.locale(lang === "zh" ? "zh-cn" : "en");
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  }, [lang]);
+  return (
+    <ConfigProvider
+      locale={lang === "zh" ? zhCN : enUS}
+      theme={{
+        token: {
+          colorPrimary: "#1664ff",
+          borderRadius: 6,
+          fontFamily:
+            '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Helvetica Neue", Arial, sans-serif',
+        },
+        components: { Layout: { headerBg: "#ffffff", siderBg: "#ffffff", bodyBg: "#f4f6fa" } },
+      }}
+    >
+      <AntApp>
+        <AuthProvider>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route
+              element={
+                <RequireAuth>
+                  <AppLayout />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<Suspense fallback={<Spin />}><HomePage /></Suspense>} />
+              <Route path="metrics" element={<Suspense fallback={<Spin />}><MetricsPage /></Suspense>} />
+              <Route path="metrics/:name" element={<Suspense fallback={<Spin />}><MetricPage /></Suspense>} />
+              <Route path="analysis" element={<Suspense fallback={<Spin />}><AnalysisPage /></Suspense>} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Routes>
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,99 @@
+/** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
+import { AppstoreOutlined, BarChartOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
+import { useState } from "react";
+import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { useAuth } from "../auth";
+import { useI18n } from "../i18n";
+
+const { Header, Sider, Content } = Layout;
+
+export function Logo() {
+  return (
+    <svg width="28" height="28" viewBox="0 0 32 32" aria-hidden>
+      <rect width="32" height="32" rx="7" fill="#1664ff" />
+      <path d="M8 22V14M14 22V9M20 22V16M26 22V11" stroke="white" strokeWidth="3" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+export default function AppLayout() {
+  const { t, lang, setLang } = useI18n();
+  const { me, logout } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const phone = !screens.md;
+  const [collapsed, setCollapsed] = useState(false);
+  const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : "home";
+  const items = [
+    { key: "home", icon: <HomeOutlined />, label: t("nav.home"), path: "/" },
+    { key: "metrics", icon: <AppstoreOutlined />, label: t("nav.metrics"), path: "/metrics" },
+    { key: "analysis", icon: <BarChartOutlined />, label: t("nav.analysis"), path: "/analysis" },
+  ];
+  const go = (key: string) => navigate(items.find((i) => i.key === key)!.path);
+  const toggleLang = () => setLang(lang === "zh" ? "en" : "zh");
+  const roleLabel = me ? t(`user.role.${me.role}` as "user.role.admin") : "";
+
+  return (
+    <Layout className="app-root">
+      <Header className="app-header">
+        <Link to="/" className="brand">
+          <Logo />
+          <span className="brand-name">{t("app.name")}</span>
+          {!phone && <span className="brand-sub">Shuzhi BI</span>}
+        </Link>
+        {phone && (
+          <Menu
+            mode="horizontal"
+            className="phone-nav"
+            selectedKeys={[selected]}
+            items={items.map(({ key, icon, label }) => ({ key, icon, label }))}
+            onClick={(e) => go(e.key)}
+          />
+        )}
+        <div className="header-right">
+          <Button type="text" icon={<GlobalOutlined />} onClick={toggleLang} data-testid="lang-switch">
+            {!phone && t("user.language")}
+          </Button>
+          <Dropdown
+            trigger={["click"]}
+            menu={{
+              items: [
+                { key: "lang", icon: <GlobalOutlined />, label: t("user.language"), onClick: toggleLang },
+                { type: "divider" },
+                { key: "logout", icon: <LogoutOutlined />, label: t("user.logout"), onClick: () => void logout() },
+              ],
+            }}
+          >
+            <Button type="text" className="user-button" data-testid="user-menu">
+              <Avatar size="small" icon={<UserOutlined />} style={{ background: "#1664ff" }} />
+              {!phone && (
+                <span className="user-name">
+                  {me?.display_name || me?.username} <span className="user-role">{roleLabel}</span>
+                </span>
+              )}
+              <DownOutlined style={{ fontSize: 10 }} />
+            </Button>
+          </Dropdown>
+        </div>
+      </Header>
+      <Layout>
+        {!phone && (
+          <Sider width={200} collapsible collapsed={collapsed} onCollapse={setCollapsed} breakpoint="lg" className="app-sider" theme="light">
+            <Menu
+              mode="inline"
+              selectedKeys={[selected]}
+              items={items.map(({ key, icon, label }) => ({ key, icon, label }))}
+              onClick={(e) => go(e.key)}
+              style={{ borderInlineEnd: 0, paddingTop: 8 }}
+            />
+          </Sider>
+        )}
+        <Content className="app-content">
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

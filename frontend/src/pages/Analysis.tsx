@@ -1,0 +1,309 @@
+/** 分析: a first chart builder over the default semantic model. */
+import { CloseOutlined, CodeOutlined, FunctionOutlined, MenuOutlined, ReloadOutlined, TableOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Drawer, Empty, Grid, InputNumber, Modal, Segmented, Select, Space, Spin, Tag, Tooltip, Typography, message } from "antd";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useSearchParams } from "react-router-dom";
+import { api, errorMessage, runQuery, unwrap, type QueryResult } from "../api/client";
+import { englishLabels } from "../charts/buildOption";
+import { DataTable, ResultView } from "../charts/ResultView";
+import { useI18n } from "../i18n";
+import type { MessageKey } from "../i18n/zh";
+import {
+  CHART_TYPES,
+  COMPUTES,
+  GRAINS,
+  RANGES,
+  chartChoices,
+  chartRec,
+  toSpec,
+  type BuilderState,
+  type ChartType,
+  type Compute,
+  type FieldRef,
+  type Grain,
+  type RangeKey,
+} from "./analysis/builder";
+import FieldPanel, { type FieldGroup } from "./analysis/FieldPanel";
+import Shelf from "./analysis/Shelf";
+
+interface ModelField { name: string; type: string; label?: string | null; label_en?: string | null; dimension?: boolean }
+interface ModelDef {
+  name: string;
+  datasets: { name: string; label?: string | null; label_en?: string | null; fields: ModelField[] }[];
+  metrics: { name: string; label: string; label_en?: string | null; format?: string; hidden?: boolean }[];
+  shared_dimensions?: { name: string; label?: string | null; label_en?: string | null }[];
+}
+
+const LONG = ["customer_name", "product_name", "supplier_name", "project_name", "title", "sales_rep", "owner", "production_line", "city"];
+
+function FilterValues({ field, values, onChange }: { field: FieldRef; values: string[]; onChange: (v: string[]) => void }) {
+  const { t } = useI18n();
+  const [options, setOptions] = useState<string[] | null>(null);
+  useEffect(() => {
+    runQuery({ dimensions: [field.name], limit: 500 })
+      .then((r) => setOptions(r.rows.map((x) => x[0]).filter((x) => x !== null).map(String)))
+      .catch(() => setOptions([]));
+  }, [field.name]);
+  return (
+    <Select
+      mode="multiple"
+      size="small"
+      allowClear
+      maxTagCount="responsive"
+      placeholder={t("analysis.filterValues")}
+      loading={!options}
+      value={values}
+      onChange={onChange}
+      options={(options ?? []).map((v) => ({ value: v, label: v }))}
+      style={{ minWidth: 160, maxWidth: 280 }}
+      popupMatchSelectWidth={false}
+    />
+  );
+}
+
+export default function AnalysisPage() {
+  const { t, pick, lang } = useI18n();
+  const [params] = useSearchParams();
+  const screens = Grid.useBreakpoint();
+  const phone = !screens.lg;
+  const [model, setModel] = useState<ModelDef | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [state, setState] = useState<BuilderState>({ dims: [], metrics: [], filters: [], range: "this_year", sort: "none", limit: null });
+  const [chosen, setChosen] = useState<ChartType | null>(null);
+  const [result, setResult] = useState<QueryResult | null>(null);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [showData, setShowData] = useState(false);
+  const [sqlOpen, setSqlOpen] = useState(false);
+  const [fieldsOpen, setFieldsOpen] = useState(false);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    (async () => {
+      const models = await unwrap(api.GET("/api/v1/models"));
+      const name = (models.find((m) => m.is_default) ?? models[0])?.name;
+      if (!name) throw new Error(t("common.empty"));
+      const r = (await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }))) as { definition: ModelDef };
+      setModel(r.definition);
+    })().catch((e) => setLoadError(errorMessage(e)));
+  }, [t]);
+
+  const groups: FieldGroup[] = useMemo(() => {
+    if (!model) return [];
+    const metrics: FieldRef[] = model.metrics.filter((m) => !m.hidden).map((m) => ({ kind: "metric", name: m.name, label: m.label, labelEn: m.label_en, format: m.format }));
+    for (const m of model.metrics) if (m.label_en) englishLabels.set(m.name, m.label_en);
+    const time: FieldRef[] = [{ kind: "time", name: "time", label: t("analysis.timeField"), labelEn: t("analysis.timeField"), type: "date" }];
+    const shared: FieldRef[] = (model.shared_dimensions ?? []).map((d) => ({ kind: "dimension", name: d.name, label: d.label ?? d.name, labelEn: d.label_en, type: "string" }));
+    const ds: FieldGroup[] = model.datasets.map((d) => ({
+      key: `ds:${d.name}`,
+      label: pick(d.label ?? d.name, d.label_en),
+      fields: d.fields
+        .filter((f) => f.dimension !== false)
+        .map((f) => ({ kind: f.type === "date" || f.type === "timestamp" ? "time" : "dimension", name: `${d.name}.${f.name}`, label: f.label ?? f.name, labelEn: f.label_en, type: f.type }) as FieldRef),
+    }));
+    return [
+      { key: "metrics", label: t("analysis.metricsGroup"), fields: metrics },
+      { key: "time", label: t("analysis.timeGroup"), fields: time },
+      ...(shared.length ? [{ key: "shared", label: t("analysis.sharedGroup"), fields: shared }] : []),
+      ...ds,
+    ];
+  }, [model, t, pick]);
+
+  // ?metric=revenue (from a metric page) starts with that metric by month
+  useEffect(() => {
+    if (!model) return;
+    const m = params.get("metric") ?? "revenue";
+    const def = model.metrics.find((x) => x.name === m) ?? model.metrics[0];
+    if (!def) return;
+    const metric: FieldRef = { kind: "metric", name: def.name, label: def.label, labelEn: def.label_en, format: def.format };
+    const region = model.datasets.find((d) => d.name === "customers")?.fields.find((f) => f.name === "region");
+    const dims = params.get("metric") || !region
+      ? [{ field: { kind: "time", name: "time", label: t("analysis.timeField"), type: "date" } as FieldRef, grain: "month" as Grain }]
+      : [{ field: { kind: "dimension", name: "customers.region", label: region.label ?? "region", labelEn: region.label_en, type: "string" } as FieldRef }];
+    setState((s) => ({ ...s, metrics: [{ field: metric }], dims, range: params.get("metric") ? "last_12_months" : "this_year" }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [model]);
+
+  const { fits, recommended } = chartChoices(state, result?.rows.length);
+  const type: ChartType = chosen && fits[chosen] ? chosen : recommended;
+  const spec = useMemo(() => toSpec(state), [state]);
+  const specKey = JSON.stringify(spec);
+
+  const run = useCallback(() => {
+    if (!state.metrics.length && !state.dims.length) {
+      setResult(null);
+      return;
+    }
+    const my = ++seq.current;
+    setRunning(true);
+    setError(null);
+    runQuery(spec)
+      .then((r) => my === seq.current && setResult(r))
+      .catch((e) => {
+        if (my !== seq.current) return;
+        setError(errorMessage(e));
+        setResult(null);
+        message.error(errorMessage(e));
+      })
+      .finally(() => my === seq.current && setRunning(false));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [specKey]);
+  useEffect(() => {
+    const h = setTimeout(run, 150);
+    return () => clearTimeout(h);
+  }, [run]);
+
+  const addField = (f: FieldRef, shelf?: "dims" | "metrics" | "filters") => {
+    const target = shelf ?? (f.kind === "metric" ? "metrics" : "dims");
+    setChosen(null);
+    setState((s) => {
+      if (target === "metrics") {
+        if (f.kind !== "metric" || s.metrics.some((m) => m.field.name === f.name)) return s;
+        return { ...s, metrics: [...s.metrics, { field: f }] };
+      }
+      if (target === "filters") {
+        if (f.kind === "metric" || f.name === "time" || s.filters.some((x) => x.field.name === f.name)) return s;
+        return { ...s, filters: [...s.filters, { field: f, values: [] }] };
+      }
+      if (f.kind === "metric" || s.dims.some((d) => d.field.name === f.name)) return s;
+      const grain: Grain | undefined = f.kind === "time" ? "month" : undefined;
+      // one time axis at a time: a new time field replaces the old one
+      const dims = grain ? s.dims.filter((d) => !d.grain) : s.dims;
+      return { ...s, dims: [...dims, { field: f, grain }] };
+    });
+    if (phone) setFieldsOpen(false);
+  };
+
+  const timeDim = state.dims.find((d) => d.grain);
+  const setGrain = (g: Grain | "none") =>
+    setState((s) => {
+      if (g === "none") return { ...s, dims: s.dims.filter((d) => !d.grain) };
+      if (s.dims.some((d) => d.grain)) return { ...s, dims: s.dims.map((d) => (d.grain ? { ...d, grain: g } : d)) };
+      return { ...s, dims: [{ field: { kind: "time", name: "time", label: t("analysis.timeField"), type: "date" }, grain: g }, ...s.dims] };
+    });
+
+  const longLabels = !!result && (state.dims.some((d) => LONG.includes(d.field.name.split(".").pop() ?? "")) || result.rows.some((r) => String(r[0] ?? "").length > 6));
+  const rec = chartRec(state, type, longLabels);
+
+  if (loadError) return <div className="page"><Alert type="error" showIcon message={loadError} /></div>;
+  if (!model) return <div className="page"><Spin style={{ display: "block", margin: "20vh auto" }} /></div>;
+
+  const panel = <FieldPanel groups={groups} onPick={(f) => addField(f)} />;
+  const label = (f: FieldRef) => pick(f.label, f.labelEn);
+
+  return (
+    <div className="analysis-page">
+      {!phone && <aside className="analysis-fields"><div className="panel-title">{t("analysis.fields")}</div>{panel}</aside>}
+      {phone && (
+        <Drawer open={fieldsOpen} onClose={() => setFieldsOpen(false)} placement="left" width={300} title={t("analysis.fields")}>
+          {panel}
+        </Drawer>
+      )}
+      <section className="analysis-main">
+        <div className="analysis-head">
+          <Space>
+            {phone && <Button icon={<MenuOutlined />} onClick={() => setFieldsOpen(true)}>{t("analysis.fieldsButton")}</Button>}
+            <Typography.Title level={4} style={{ margin: 0 }}>{t("analysis.title")}</Typography.Title>
+          </Space>
+          <Space wrap>
+            <Button icon={<ReloadOutlined />} onClick={run} loading={running}>{t("analysis.run")}</Button>
+            <Button icon={<CodeOutlined />} disabled={!result?.sql} onClick={() => setSqlOpen(true)} data-testid="view-sql">{t("analysis.viewSql")}</Button>
+            <Button icon={<TableOutlined />} type={showData ? "primary" : "default"} ghost={showData} disabled={!result} onClick={() => setShowData((v) => !v)} data-testid="view-data">{t("analysis.viewData")}</Button>
+          </Space>
+        </div>
+        <Card size="small" className="shelves">
+          <Shelf title={t("analysis.shelf.dimensions")} testId="shelf-dimensions" onDropField={(f) => addField(f, "dims")} empty={!state.dims.length}>
+            {state.dims.map((d) => (
+              <Tag key={d.field.name} className="chip dim" closable onClose={() => setState((s) => ({ ...s, dims: s.dims.filter((x) => x !== d) }))}>
+                {label(d.field)}
+                {d.grain && (
+                  <Select size="small" variant="borderless" value={d.grain} popupMatchSelectWidth={false} onChange={(g) => setGrain(g)}
+                    options={GRAINS.map((g) => ({ value: g, label: t(`analysis.grain.${g}` as MessageKey) }))} />
+                )}
+              </Tag>
+            ))}
+          </Shelf>
+          <Shelf title={t("analysis.shelf.metrics")} testId="shelf-metrics" onDropField={(f) => addField(f, "metrics")} empty={!state.metrics.length}>
+            {state.metrics.map((m) => (
+              <Tag key={m.field.name} className="chip metric" closable onClose={() => setState((s) => ({ ...s, metrics: s.metrics.filter((x) => x !== m) }))}>
+                {label(m.field)}
+                <Tooltip title={t("analysis.compute")}>
+                  <Select size="small" variant="borderless" value={m.compute ?? null} popupMatchSelectWidth={false}
+                    placeholder={<FunctionOutlined />} suffixIcon={null} className={m.compute ? "compute-on" : "compute-off"}
+                    onChange={(c: string) => setState((s) => ({ ...s, metrics: s.metrics.map((x) => (x === m ? { ...x, compute: c === "none" ? undefined : (c as Compute) } : x)) }))}
+                    options={[{ value: "none", label: t("analysis.compute.none") }, ...COMPUTES.map((c) => ({ value: c, label: t(`analysis.compute.${c}` as MessageKey) }))]}
+                    data-testid={`compute-${m.field.name}`} />
+                </Tooltip>
+              </Tag>
+            ))}
+          </Shelf>
+          <Shelf title={t("analysis.shelf.filters")} testId="shelf-filters" onDropField={(f) => addField(f, "filters")} empty={!state.filters.length}>
+            {state.filters.map((f) => (
+              <span key={f.field.name} className="filter-chip">
+                <span className="filter-name">{label(f.field)}</span>
+                <FilterValues field={f.field} values={f.values} onChange={(v) => setState((s) => ({ ...s, filters: s.filters.map((x) => (x === f ? { ...x, values: v } : x)) }))} />
+                <Button size="small" type="text" icon={<CloseOutlined />} onClick={() => setState((s) => ({ ...s, filters: s.filters.filter((x) => x !== f) }))} />
+              </span>
+            ))}
+          </Shelf>
+        </Card>
+        <Card size="small" className="toolbar">
+          <Space wrap size={[16, 8]}>
+            <span className="tool"><span className="tool-label">{t("analysis.grain")}</span>
+              <Select size="small" value={timeDim?.grain ?? "none"} onChange={setGrain} style={{ width: 110 }} data-testid="grain"
+                options={[{ value: "none", label: t("analysis.grain.none") }, ...GRAINS.map((g) => ({ value: g, label: t(`analysis.grain.${g}` as MessageKey) }))]} />
+            </span>
+            <span className="tool"><span className="tool-label">{t("analysis.range")}</span>
+              <Select size="small" value={state.range} onChange={(r: RangeKey) => setState((s) => ({ ...s, range: r }))} style={{ width: 120 }} data-testid="range"
+                options={[{ value: "all", label: t("analysis.range.all") }, ...RANGES.map((r) => ({ value: r, label: t(`analysis.range.${r}` as MessageKey) }))]} />
+            </span>
+            <span className="tool"><span className="tool-label">{t("analysis.sort")}</span>
+              <Segmented size="small" value={state.sort} onChange={(v) => setState((s) => ({ ...s, sort: v as BuilderState["sort"] }))}
+                options={(["none", "desc", "asc"] as const).map((v) => ({ value: v, label: t(`analysis.sort.${v}` as MessageKey) }))} />
+            </span>
+            <span className="tool"><span className="tool-label">{t("analysis.topN")}</span>
+              <InputNumber size="small" min={1} max={1000} value={state.limit} placeholder="—" onChange={(v) => setState((s) => ({ ...s, limit: v ? Number(v) : null, sort: v && s.sort === "none" ? "desc" : s.sort }))} style={{ width: 80 }} data-testid="topn" />
+            </span>
+          </Space>
+        </Card>
+        <Card size="small" className="chart-card"
+          title={
+            <div className="chart-types" data-testid="chart-types">
+              {CHART_TYPES.map((c) => (
+                <Tooltip key={c} title={!fits[c] ? t("analysis.notFit") : c === recommended ? t("analysis.recommended") : undefined}>
+                  <Button size="small" type={c === type ? "primary" : "default"} disabled={!fits[c]} onClick={() => setChosen(c)} data-testid={`chart-${c}`}>
+                    {t(`analysis.chart.${c}` as MessageKey)}
+                    {c === recommended && <span className="rec-dot" />}
+                  </Button>
+                </Tooltip>
+              ))}
+            </div>
+          }
+          extra={result && <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t("analysis.rows", { n: result.rows.length })}
+            {result.timings_ms ? ` · ${t("analysis.timing", { ms: Math.round(Object.values(result.timings_ms).reduce((a, b) => a + b, 0)) })}` : ""}
+            {result.cached ? ` · ${t("analysis.cached")}` : ""}
+            {result.truncated ? ` · ${t("analysis.truncated")}` : ""}
+          </Typography.Text>}
+        >
+          {error && <div data-testid="analysis-error"><Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /></div>}
+          {!state.metrics.length && !state.dims.length ? (
+            <Empty description={t("analysis.empty")} style={{ padding: 48 }} />
+          ) : !result ? (
+            <Spin style={{ display: "block", margin: "80px auto" }} />
+          ) : (
+            <Spin spinning={running}>
+              <div data-testid="analysis-chart"><ResultView key={type + lang} result={result} chart={rec} height={phone ? 300 : 400} /></div>
+            </Spin>
+          )}
+          {showData && result && <div style={{ marginTop: 16 }} data-testid="analysis-table"><DataTable result={result} pageSize={10} /></div>}
+        </Card>
+      </section>
+      <Modal open={sqlOpen} onCancel={() => setSqlOpen(false)} title={t("analysis.viewSql")} width={860}
+        footer={[<Button key="copy" onClick={() => { void navigator.clipboard?.writeText(result?.sql ?? ""); message.success(t("common.copied")); }}>{t("common.copy")}</Button>,
+          <Button key="close" type="primary" onClick={() => setSqlOpen(false)}>{t("common.close")}</Button>]}>
+        <pre className="code-block sql" data-testid="sql-text">{result?.sql}</pre>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,191 @@
+/** 智能问答: POST /api/v1/ask; follow-ups stay in one conversation (conversation_id). */
+import { BulbOutlined, MessageOutlined, PlusOutlined, SendOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Input, Segmented, Space, Tag, Tooltip, Typography } from "antd";
+import { useRef, useState } from "react";
+import { api, errorMessage, unwrap, type AskAnswer } from "../../api/client";
+import { DataTable, ResultView } from "../../charts/ResultView";
+import { useI18n } from "../../i18n";
+import type { MessageKey } from "../../i18n/zh";
+
+const EXAMPLES: MessageKey[] = ["home.ex.1", "home.ex.2", "home.ex.3", "home.ex.4", "home.ex.5", "home.ex.6"];
+const CHIP_COLORS: Record<string, string> = { time: "blue", dimension: "cyan", metric: "geekblue", filter: "orange", compute: "purple", limit: "magenta", order: "magenta" };
+
+interface Turn {
+  question: string;
+  answer?: AskAnswer;
+  error?: string;
+}
+
+function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void }) {
+  const { t, lang, pick } = useI18n();
+  const [view, setView] = useState<"chart" | "data">("chart");
+  const a = turn.answer;
+  if (turn.error) return <Alert type="error" showIcon message={turn.error} />;
+  if (!a) return null;
+  if (!a.result || !a.chart) {
+    const words = a.unknown.filter((u) => !u.reason).map((u) => u.text);
+    const reason = a.unknown.find((u) => u.message)?.message;
+    const suggestions = [...new Set(a.unknown.flatMap((u) => u.suggestions ?? []))];
+    const reasonText = reason ? (reason.includes(" / ") ? reason.split(" / ")[lang === "zh" ? 0 : 1] : reason) : "";
+    return (
+      <div data-testid="ask-not-understood">
+      <Alert
+        type="warning"
+        showIcon
+        message={t("home.ask.notUnderstood") + (reasonText ? `：${reasonText}` : "")}
+        description={
+          <Space direction="vertical" size={6}>
+            {words.length > 0 && (
+              <span>
+                {t("home.ask.unknownWords")} {words.map((w) => <Tag key={w} color="red">{w}</Tag>)}
+              </span>
+            )}
+            {suggestions.length > 0 && (
+              <span>
+                {t("home.ask.suggestions")}{" "}
+                {suggestions.map((s) => (
+                  <Tag key={s} color="blue" className="clickable" onClick={() => onAsk(words.length ? turn.question.replace(words[0], s) : `${s} ${turn.question}`)}>
+                    {s}
+                  </Tag>
+                ))}
+              </span>
+            )}
+          </Space>
+        }
+      />
+      </div>
+    );
+  }
+  return (
+    <div className="answer" data-testid="ask-answer">
+      <div className="answer-head">
+        <div className="chips">
+          {a.interpretation.map((c, i) => (
+            <Tag key={i} color={CHIP_COLORS[c.kind] ?? "default"} bordered={false}>
+              {pick(c.text, c.text_en)}
+            </Tag>
+          ))}
+        </div>
+        <Space size={8} wrap>
+          <Tooltip title={pick(a.chart.reason, a.chart.reason_en)}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              <BulbOutlined /> {t(`analysis.chart.${a.chart.type}` as MessageKey)} · {t("home.ask.confidence", { value: Math.round(a.confidence * 100) + "%" })}
+            </Typography.Text>
+          </Tooltip>
+          <Segmented
+            size="small"
+            value={view}
+            onChange={(v) => setView(v as "chart" | "data")}
+            options={[
+              { label: t("home.ask.showChart"), value: "chart" },
+              { label: t("home.ask.showData"), value: "data" },
+            ]}
+          />
+        </Space>
+      </div>
+      {a.unknown.some((u) => !u.reason) && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 8 }}
+          message={
+            <span>
+              {t("home.ask.unknownWords")} {a.unknown.filter((u) => !u.reason).map((u) => <Tag key={u.text} color="red">{u.text}</Tag>)}
+            </span>
+          }
+        />
+      )}
+      {a.alternatives.length > 0 && (
+        <div className="alternatives">
+          {t("home.ask.alternatives")} {a.alternatives.map((x, i) => <Tag key={i}>{pick(x.text, x.text_en)}</Tag>)}
+        </div>
+      )}
+      {view === "chart" ? <ResultView result={a.result} chart={a.chart} height={320} /> : <DataTable result={a.result} />}
+    </div>
+  );
+}
+
+export default function AskPanel() {
+  const { t } = useI18n();
+  const [text, setText] = useState("");
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [conversation, setConversation] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const endRef = useRef<HTMLDivElement>(null);
+
+  const ask = async (question: string) => {
+    const q = question.trim();
+    if (!q || busy) return;
+    setBusy(true);
+    setText("");
+    setTurns((ts) => [...ts, { question: q }]);
+    try {
+      const a = (await unwrap(api.POST("/api/v1/ask", { body: { question: q, conversation_id: conversation } }))) as unknown as AskAnswer;
+      setConversation(a.conversation_id);
+      setTurns((ts) => [...ts.slice(0, -1), { question: q, answer: a }]);
+    } catch (e) {
+      setTurns((ts) => [...ts.slice(0, -1), { question: q, error: errorMessage(e) }]);
+    } finally {
+      setBusy(false);
+      setTimeout(() => endRef.current?.scrollIntoView({ behavior: "smooth", block: "nearest" }), 50);
+    }
+  };
+  const reset = () => {
+    setTurns([]);
+    setConversation(null);
+  };
+  const shown = turns.slice(-4);
+
+  return (
+    <Card
+      className="ask-card"
+      title={
+        <span>
+          <MessageOutlined style={{ color: "#1664ff" }} /> {t("home.ask.title")}
+        </span>
+      }
+      extra={
+        turns.length > 0 && (
+          <Button size="small" icon={<PlusOutlined />} onClick={reset}>
+            {t("home.ask.new")}
+          </Button>
+        )
+      }
+    >
+      {shown.map((turn, i) => (
+        <div className="turn" key={turns.length - shown.length + i}>
+          <div className="turn-question">
+            <span>{turn.question}</span>
+          </div>
+          {turn.answer || turn.error ? <AnswerCard turn={turn} onAsk={ask} /> : <div className="turn-loading">{t("common.loading")}</div>}
+        </div>
+      ))}
+      <div ref={endRef} />
+      <Input.Search
+        data-testid="ask-input"
+        size="large"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onSearch={ask}
+        loading={busy}
+        placeholder={turns.length ? t("home.ask.followup") : t("home.ask.placeholder")}
+        enterButton={
+          <span>
+            <SendOutlined /> {t("home.ask.button")}
+          </span>
+        }
+        maxLength={500}
+      />
+      {turns.length === 0 && (
+        <div className="examples">
+          <span className="examples-label">{t("home.ask.examples")}：</span>
+          {EXAMPLES.map((k) => (
+            <Tag key={k} className="clickable example" onClick={() => ask(t(k))}>
+              {t(k)}
+            </Tag>
+          ))}
+        </div>
+      )}
+    </Card>
+  );
+}
