@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import duckdb
 import pytest
 
-from shuzhi.demo import build_demo
-from shuzhi.demo.semantic import install_demo_model
 from shuzhi_testing import login
 
 
 @pytest.fixture
-def client(make_client, settings):  # type: ignore[no-untyped-def]
-    settings.ensure_home()
-    con = duckdb.connect(str(settings.warehouse_path))
-    build_demo(con, scale=0.01, seed=5, end=dt.date(2026, 10, 31), today=dt.date(2026, 11, 26))
-    con.close()
-    c = make_client()
-    with c.app.state.runtime.catalog.session() as s:
-        install_demo_model(s)
-    return c
+def client(demo_api):  # type: ignore[no-untyped-def]
+    return demo_api()
 
 
 def test_ask_answers_with_spec_chart_and_chips(client) -> None:  # type: ignore[no-untyped-def]

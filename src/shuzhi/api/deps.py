@@ -81,6 +81,15 @@ def resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, c
     return principal
 
 
+def authorize(rt: Runtime, parts: tuple[str, str, str | None, str | None], db: Session,
+              permission: str = "content:view") -> Principal:
+    """resolve_principal + a permission check, for handlers that do all their work in one thread."""
+    principal = resolve_principal(rt, *parts, db=db)
+    if not has_permission(principal.role, permission):
+        raise forbidden(permission)
+    return principal
+
+
 async def get_principal(request: Request, rt: RuntimeDep) -> Principal:
     """The caller, from a bearer token or the session cookie (+ CSRF on unsafe methods).
 

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from shuzhi.api.deps import RuntimeDep, auth_parts, resolve_principal
+from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
-from shuzhi.auth.roles import forbidden, has_permission
 from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(tags=["ask"])
@@ -27,9 +26,7 @@ async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, A
 
     def answer() -> dict[str, Any]:
         with rt.catalog.session() as db:
-            p = resolve_principal(rt, *parts, db=db)
-            if not has_permission(p.role, "content:view"):
-                raise forbidden("content:view")
+            p = authorize(rt, parts, db)
             user = UserContext(p.username, p.role, dict(p.attributes))
             return rt.ask(body.question, user, conversation=body.conversation_id, db=db)
 

@@ -11,9 +11,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from shuzhi.api.deps import RuntimeDep, auth_parts, resolve_principal
+from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
-from shuzhi.auth.roles import forbidden, has_permission
 from shuzhi.spec.query_spec import FilterNode
 from shuzhi.spec.resolve import UserContext
 
@@ -56,9 +55,7 @@ async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # typ
 
     def call() -> dict[str, Any]:
         with rt.catalog.session() as db:
-            p = resolve_principal(rt, *parts, db=db)
-            if not has_permission(p.role, "content:view"):
-                raise forbidden("content:view")
+            p = authorize(rt, parts, db)
             idx, _ = rt.model_index(None, db)
         engine = DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
         src = Source(idx, UserContext(p.username, p.role, dict(p.attributes)), rt.settings.today_date(), engine)

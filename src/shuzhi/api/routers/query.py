@@ -9,9 +9,8 @@ import pyarrow as pa
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from shuzhi.api.deps import PrincipalDep, RuntimeDep, auth_parts, resolve_principal
+from shuzhi.api.deps import PrincipalDep, RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
-from shuzhi.auth.roles import forbidden, has_permission
 from shuzhi.results.result import QueryResult
 from shuzhi.spec.query_spec import QuerySpec
 from shuzhi.spec.resolve import UserContext
@@ -35,9 +34,7 @@ async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
         # Authentication, the model version check and the query share one worker thread and one
         # catalog session: this is the hot path of every chart.
         with rt.catalog.session() as db:
-            principal = resolve_principal(rt, *parts, db=db)
-            if not has_permission(principal.role, "content:view"):
-                raise forbidden("content:view")
+            principal = authorize(rt, parts, db)
             request.state.principal = principal
             return rt.query(spec, user_context(principal), purpose=purpose, db=db, cancel=cancel)
 
