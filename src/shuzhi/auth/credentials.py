@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from shuzhi.auth.passwords import hash_password, needs_rehash, verify_password
 from shuzhi.auth.throttle import check_throttle, record_attempt
@@ -116,7 +116,7 @@ def create_session(
 
 
 def resolve_session(s: Session, raw: str, *, ttl: dt.timedelta) -> Principal:
-    ws = s.get(WebSession, _sha256(raw)) if raw else None
+    ws = s.get(WebSession, _sha256(raw), options=[joinedload(WebSession.user)]) if raw else None
     now = utcnow()
     if ws is None or ws.revoked_at is not None or not ws.user.is_active:
         raise unauthenticated("not_authenticated")
@@ -175,7 +175,7 @@ def create_token(
 def resolve_token(s: Session, raw: str) -> Principal:
     if not raw or not raw.startswith(TOKEN_PREFIX):
         raise unauthenticated("token_invalid")
-    tok = s.scalar(select(ApiToken).where(ApiToken.token_hash == _sha256(raw)))
+    tok = s.scalar(select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _sha256(raw)))
     now = utcnow()
     if (
         tok is None
