@@ -30,3 +30,17 @@ def login(client, username: str = "admin", password: str = TEST_PASSWORD) -> dic
     r = client.post("/api/v1/auth/login", json={"username": username, "password": password})
     assert r.status_code == 200, r.text
     return {"X-CSRF-Token": r.json()["csrf_token"]}
+
+
+def restricted_viewer(client, username: str, region: str):  # type: ignore[no-untyped-def]
+    """Add the row rule customers.region = {{ user.region }} to the demo model and return a client
+    logged in as a new viewer of `region`, with its CSRF headers."""
+    h = login(client)
+    model = client.get("/api/v1/models/huajing").json()["definition"]
+    model["row_rules"] = [{"name": "own_region", "dataset": "customers", "filter": "region = {{ user.region }}"}]
+    assert client.put("/api/v1/models/huajing", json=model, headers=h).status_code == 200
+    password = f"{username.title()}-Pass-01"
+    assert client.post("/api/v1/users", json={"username": username, "password": password, "role": "viewer",
+                                              "attributes": {"region": region}}, headers=h).status_code == 201
+    viewer = type(client)(client.app, raise_server_exceptions=False)
+    return viewer, login(viewer, username, password), model

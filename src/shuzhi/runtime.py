@@ -129,7 +129,7 @@ class Runtime:
 
         idx, version = self.model_index(name, db)
         wh = self.warehouse(read_only=True).open()
-        key = (idx.model.name, version, DuckDBEngine(wh).data_version)
+        key = (idx.model.name, version, wh.data_version)
         with self._lock:
             cached = self._lexicons.get(key)
         if cached is not None:

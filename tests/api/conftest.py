@@ -26,3 +26,4 @@ def demo_api(make_client, settings):  # type: ignore[no-untyped-def]
         return c
 
     return make
+

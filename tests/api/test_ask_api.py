@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shuzhi_testing import login
+from shuzhi_testing import login, restricted_viewer
 
 
 @pytest.fixture
@@ -36,13 +36,6 @@ def test_ask_not_understood_says_so(client) -> None:  # type: ignore[no-untyped-
 
 
 def test_ask_applies_row_rules(client) -> None:  # type: ignore[no-untyped-def]
-    h = login(client)
-    model = client.get("/api/v1/models/huajing").json()["definition"]
-    model["row_rules"] = [{"name": "own_region", "dataset": "customers", "filter": "region = {{ user.region }}"}]
-    assert client.put("/api/v1/models/huajing", json=model, headers=h).status_code == 200
-    client.post("/api/v1/users", json={"username": "south", "password": "South-Pass-01", "role": "viewer",
-                                       "attributes": {"region": "华南"}}, headers=h)
-    v = type(client)(client.app, raise_server_exceptions=False)
-    vh = login(v, "south", "South-Pass-01")
+    v, vh, _ = restricted_viewer(client, "south", "华南")
     a = v.post("/api/v1/ask", json={"question": "各大区销售额"}, headers=vh).json()
     assert [r[0] for r in a["result"]["rows"]] == ["华南"]

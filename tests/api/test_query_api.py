@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from shuzhi_testing import login
+from shuzhi_testing import login, restricted_viewer
 
 
 @pytest.fixture
@@ -50,14 +50,7 @@ def test_query_errors_are_4xx_with_suggestions(demo_client) -> None:  # type: ig
 
 
 def test_row_rules_apply_through_the_api(demo_client) -> None:  # type: ignore[no-untyped-def]
-    h = login(demo_client)
-    model = demo_client.get("/api/v1/models/huajing").json()["definition"]
-    model["row_rules"] = [{"name": "own_region", "dataset": "customers", "filter": "region = {{ user.region }}"}]
-    assert demo_client.put("/api/v1/models/huajing", json=model, headers=h).status_code == 200
-    demo_client.post("/api/v1/users", json={"username": "east", "password": "East-Pass-01", "role": "viewer",
-                                            "attributes": {"region": "华东"}}, headers=h)
-    v = type(demo_client)(demo_client.app, raise_server_exceptions=False)
-    vh = login(v, "east", "East-Pass-01")
+    v, vh, model = restricted_viewer(demo_client, "east", "华东")
     rows = v.post("/api/v1/query", json={"metrics": ["revenue"], "dimensions": ["customers.region"]},
                   headers=vh).json()["rows"]
     assert [r[0] for r in rows] == ["华东"]

@@ -22,6 +22,7 @@ from shuzhi.auth.throttle import check_throttle, record_attempt
 from shuzhi.auth.users import audit, find_user, normalize_username
 from shuzhi.catalog.models import ApiToken, User, WebSession, utcnow
 from shuzhi.errors import ShuzhiError
+from shuzhi.spec.resolve import UserContext
 
 TOKEN_PREFIX = "szt_"
 
@@ -42,6 +43,10 @@ class Principal:
     session_id: str | None = None
     csrf_token: str | None = None
     token_id: int | None = None
+
+    def context(self) -> UserContext:
+        """The security context queries run under (row rules read attributes, column rules the role)."""
+        return UserContext(self.username, self.role, dict(self.attributes))
 
 
 def _principal(u: User, **kw: Any) -> Principal:

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shuzhi.cli.common import lang, runtime, t
+from shuzhi.cli.common import lang, runtime, t, user_context
 from shuzhi.errors import ShuzhiError
 
 
@@ -18,14 +18,13 @@ def ask(
     user: str = typer.Option(None, "--user", help="Answer as this user (their row and column rules apply)."),
 ) -> None:
     """Ask a business question in Chinese or English. 用中文或英文提问。"""
-    from shuzhi.cli.query import _user_context
     from shuzhi.results.format import format_value
 
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
     rt = runtime()
-    answer = rt.ask(question, _user_context(rt, user))
+    answer = rt.ask(question, user_context(rt, user))
     result = answer["result"]
     if fmt == "json":
         out = {"columns": result["columns"] if result else [], "rows": result["rows"] if result else [],

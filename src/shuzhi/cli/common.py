@@ -14,6 +14,7 @@ from shuzhi.settings import get_settings
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime, StartInfo
+    from shuzhi.spec.resolve import UserContext
 
 
 def lang() -> str:
@@ -59,6 +60,18 @@ def announce_admin(info: StartInfo) -> None:
             ),
             err=True,
         )
+
+
+def user_context(rt: Runtime, username: str | None) -> UserContext:
+    """The security context of `--user NAME` (the system administrator when omitted)."""
+    from shuzhi.auth.users import get_user
+    from shuzhi.spec.resolve import UserContext
+
+    if username is None:
+        return UserContext.system()
+    with rt.catalog.session() as s:
+        u = get_user(s, username)
+        return UserContext(u.username, u.role, dict(u.attributes or {}))
 
 
 def read_secret(prompt_zh: str, prompt_en: str, *, confirm: bool = True) -> str:

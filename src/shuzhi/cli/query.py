@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shuzhi.cli.common import runtime, t
+from shuzhi.cli.common import runtime, t, user_context
 from shuzhi.errors import ShuzhiError
 
 model_app = typer.Typer(help="Semantic models: list, export to YAML, apply YAML. 语义模型管理。", no_args_is_help=True)
@@ -31,17 +31,6 @@ def _read_json(source: str) -> dict:
     return data
 
 
-def _user_context(rt, username: str | None):  # type: ignore[no-untyped-def]
-    from shuzhi.auth.users import get_user
-    from shuzhi.spec.resolve import UserContext
-
-    if username is None:
-        return UserContext.system()
-    with rt.catalog.session() as s:
-        u = get_user(s, username)
-        return UserContext(u.username, u.role, dict(u.attributes or {}))
-
-
 def query(
     spec: str = typer.Argument(..., help="QuerySpec JSON file, or - to read standard input."),
     fmt: str = typer.Option("table", "--format", help="json, csv or table."),
@@ -60,7 +49,7 @@ def query(
                           f"--format must be json, csv or table, not {fmt}.")
     data = _read_json(spec)
     rt = runtime()
-    ctx = _user_context(rt, user)
+    ctx = user_context(rt, user)
     if explain:
         idx, _ = rt.model_index(data.get("model"))
         typer.echo(plan_query(data, idx, ctx, rt.settings.today_date(), dialect).sql)

@@ -30,12 +30,7 @@ class DuckDBEngine:
 
     @property
     def data_version(self) -> str:
-        """Changes whenever the warehouse file changes (cache invalidation)."""
-        try:
-            st = self.warehouse.path.stat()
-            return f"{st.st_mtime_ns}:{st.st_size}"
-        except OSError:
-            return "missing"
+        return self.warehouse.data_version
 
     def execute(self, sql: str, *, max_rows: int | None = None, timeout_s: float | None = None,
                 cancel: threading.Event | None = None) -> pa.Table:

@@ -252,6 +252,15 @@ class Warehouse:
             except duckdb.Error as exc:
                 raise translate_duckdb_error(exc, self.path) from None
 
+    @property
+    def data_version(self) -> str:
+        """Changes whenever the warehouse file changes (result and lexicon cache invalidation)."""
+        try:
+            st = self.path.stat()
+            return f"{st.st_mtime_ns}:{st.st_size}"
+        except OSError:
+            return "missing"
+
     def tables(self) -> list[str]:
         with self.cursor() as cur:
             rows = cur.execute(

@@ -181,3 +181,7 @@ class SemanticModel(_Strict):
     shared_dimensions: list[SharedDimensionDef] = []
     row_rules: list[RowRuleDef] = []
     column_rules: list[ColumnRuleDef] = []
+
+    def denied_for(self, role: str) -> set[str]:
+        """Fields and metrics the column rules deny to `role`."""
+        return {f for r in self.column_rules if role in r.deny_roles for f in r.fields}

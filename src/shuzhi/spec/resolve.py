@@ -111,7 +111,7 @@ def _err(code: str, zh: str, en: str, **details: Any) -> ShuzhiError:
 
 
 def resolve(spec: QuerySpec, index: ModelIndex, user: UserContext, today: dt.date) -> ResolvedQuery:
-    denied = _denied(index, user)
+    denied = index.model.denied_for(user.role)
     outputs = [_output(m, index, denied) for m in spec.metrics]
     dims = [_dim(d, index, denied) for d in spec.dimensions]
     seen: set[str] = set()
@@ -133,14 +133,6 @@ def resolve(spec: QuerySpec, index: ModelIndex, user: UserContext, today: dt.dat
                        field=o.field, suggestions=near)
         order.append((o.field, o.desc))
     return ResolvedQuery(index, user, outputs, dims, where, having, tr, order, spec.limit, spec.offset, today)
-
-
-def _denied(index: ModelIndex, user: UserContext) -> set[str]:
-    out: set[str] = set()
-    for rule in index.model.column_rules:
-        if user.role in rule.deny_roles:
-            out.update(rule.fields)
-    return out
 
 
 def _restricted(name: str) -> ShuzhiError:

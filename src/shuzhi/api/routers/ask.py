@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
-from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(tags=["ask"])
 
@@ -27,7 +26,6 @@ async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, A
     def answer() -> dict[str, Any]:
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
-            user = UserContext(p.username, p.role, dict(p.attributes))
-            return rt.ask(body.question, user, conversation=body.conversation_id, db=db)
+            return rt.ask(body.question, p.context(), conversation=body.conversation_id, db=db)
 
     return await run_in_threadpool(answer)

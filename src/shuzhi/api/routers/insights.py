@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.spec.query_spec import FilterNode
-from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(tags=["insights"])
 Grain = Literal["day", "week", "month", "quarter", "year"]
@@ -58,7 +57,7 @@ async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # typ
             p = authorize(rt, parts, db)
             idx, _ = rt.model_index(None, db)
         engine = DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
-        src = Source(idx, UserContext(p.username, p.role, dict(p.attributes)), rt.settings.today_date(), engine)
+        src = Source(idx, p.context(), rt.settings.today_date(), engine)
         return work(src)
 
     return await run_in_threadpool(call)

@@ -69,10 +69,6 @@ def _kind(m: MetricDef) -> str:
     return "filtered" if m.filter else "aggregate"
 
 
-def _denied(model: SemanticModel, role: str) -> set[str]:
-    return {f for r in model.column_rules if role in r.deny_roles for f in r.fields}
-
-
 def _summary(m: MetricDef, model: str) -> MetricSummary:
     return MetricSummary(**m.model_dump(include=set(MetricSummary.model_fields) - {"kind", "model"}),
                          kind=_kind(m), model=model)
@@ -83,7 +79,7 @@ def list_metrics(user: Viewer, db: DbDep, model: str | None = None, q: str | Non
                  tag: str | None = None, owner: str | None = None, status: str | None = None,
                  include_hidden: bool = False) -> list[MetricSummary]:
     sm, _ = store.get_model(db, model)
-    denied = _denied(sm, user.role)
+    denied = sm.denied_for(user.role)
     out = []
     needle = (q or "").strip().lower()
     for m in sm.metrics:
@@ -103,7 +99,7 @@ def get_metric(name: str, user: Viewer, db: DbDep, model: str | None = None) -> 
     sm, version = store.get_model(db, model)
     idx = ModelIndex.build(sm)
     m = idx.metric(name)
-    if name in _denied(sm, user.role):
+    if name in sm.denied_for(user.role):
         raise ShuzhiError("field_restricted", f"你的角色无权查看 {name}。", f"Your role may not see {name}.", 403)
     return {"model": sm.name, "model_version": version, "kind": _kind(m), **m.model_dump(mode="json"),
             "lineage": metric_lineage(idx, name)}

@@ -9,18 +9,13 @@ import pyarrow as pa
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from shuzhi.api.deps import PrincipalDep, RuntimeDep, auth_parts, authorize
+from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.results.result import QueryResult
 from shuzhi.spec.query_spec import QuerySpec
-from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(tags=["query"])
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
-
-
-def user_context(p: PrincipalDep) -> UserContext:
-    return UserContext(p.username, p.role, dict(p.attributes))
 
 
 @router.post("/query", responses={**ERRORS, 200: {"content": {ARROW_STREAM: {}}}},
@@ -36,7 +31,7 @@ async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
             request.state.principal = principal
-            return rt.query(spec, user_context(principal), purpose=purpose, db=db, cancel=cancel)
+            return rt.query(spec, principal.context(), purpose=purpose, db=db, cancel=cancel)
 
     # A client that goes away cancels its query (the engine interrupts it within ~50 ms).
     cancel = threading.Event()
