@@ -30,18 +30,14 @@ def build_groups(st: CoreState) -> CoreState:
     return st
 
 
-def _source(idx: ModelIndex, dataset: str, dialect: str) -> exp.Expression:
+def _aliased_source(idx: ModelIndex, dataset: str, alias: str) -> exp.Expression:
+    """The dataset's table (schema.table allowed) or its SQL as a subquery, under `alias`."""
     ds = idx.datasets[dataset]
     if ds.table:
         parts = ds.table.split(".")
-        table = exp.Table(this=ident(parts[-1]), db=ident(parts[-2]) if len(parts) > 1 else None)
-        return table
-    tree = sqlglot.parse_one(ds.sql or "", read="duckdb")
-    return exp.Subquery(this=tree)
-
-
-def _aliased_source(idx: ModelIndex, dataset: str, alias: str, dialect: str) -> exp.Expression:
-    src = _source(idx, dataset, dialect)
+        src: exp.Expression = exp.Table(this=ident(parts[-1]), db=ident(parts[-2]) if len(parts) > 1 else None)
+    else:
+        src = exp.Subquery(this=sqlglot.parse_one(ds.sql or "", read="duckdb"))
     return exp.alias_(src, ident(alias), table=True)
 
 
@@ -175,7 +171,7 @@ def _join_all(st: CoreState, g: GroupPlan, sel: exp.Select) -> exp.Select:
             exp.EQ(this=field_expr(idx, (step.left, lf), g.aliases), expression=field_expr(idx, (step.right, rf), g.aliases))
             for lf, rf in zip(step.left_fields, step.right_fields, strict=True)
         ])
-        sel = sel.join(_aliased_source(idx, step.right, ra, st.dialect), on=on, join_type="left", copy=False)
+        sel = sel.join(_aliased_source(idx, step.right, ra), on=on, join_type="left", copy=False)
     return sel
 
 
@@ -195,7 +191,7 @@ def _build(st: CoreState, g: GroupPlan) -> exp.Select:
     def cond_of(m: MetricDef) -> exp.Expression | None:
         return None if push or not m.filter else formula_expr(idx, g.dataset, m.filter, g.aliases)
 
-    base = exp.select().from_(_aliased_source(idx, g.dataset, "t0", st.dialect), copy=False)
+    base = exp.select().from_(_aliased_source(idx, g.dataset, "t0"), copy=False)
     base = _join_all(st, g, base)
     if where:
         base = base.where(exp.and_(*where), copy=False)
