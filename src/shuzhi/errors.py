@@ -39,6 +39,13 @@ class ShuzhiError(Exception):
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form recorded with jobs and runs: {"code", "zh", "en"} (+ details when any)."""
+        out: dict[str, Any] = {"code": self.code, "zh": self.zh, "en": self.en}
+        if self.details:
+            out["details"] = self.details
+        return out
+
     def __str__(self) -> str:  # pragma: no cover - debugging aid
         return f"{self.code}: {self.en}"
 

@@ -21,7 +21,7 @@ def test_migrate_creates_schema_and_is_idempotent(metadata_url: str) -> None:
     cat = Catalog(metadata_url)
     cat.migrate()
     cat.migrate()
-    assert cat.current_revision() == cat.head_revision() == "0002"
+    assert cat.current_revision() == cat.head_revision()
     assert EXPECTED_TABLES <= set(inspect(cat.engine).get_table_names())
     cat.dispose()
 
@@ -70,7 +70,8 @@ def test_concurrent_migrations_on_postgres_run_once(pg_url: str) -> None:
     for t in threads:
         t.join()
     assert not errors
-    assert Catalog(pg_url).current_revision() == "0002"
+    cat = Catalog(pg_url)
+    assert cat.current_revision() == cat.head_revision()
 
 
 def test_corrupt_sqlite_file_is_reported(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shuzhi import __version__
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
-from shuzhi.api.routers import ask, auth, health, insights, models, query, sql, users
+from shuzhi.api.routers import ask, auth, health, insights, jobs, models, query, sql, users
 from shuzhi.runtime import Runtime
 from shuzhi.settings import Settings, get_settings
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for r in (health.router, auth.router, users.router, sql.router, query.router, models.router, ask.router,
-              insights.router):
+              insights.router, jobs.router):
         app.include_router(r, prefix=API_PREFIX)
 
     dist = _frontend_dist()

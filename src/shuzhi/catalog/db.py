@@ -83,16 +83,19 @@ class Catalog:
                 if self.dialect == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, "heads")
         except (OperationalError, DatabaseError) as exc:
             raise self._unavailable(exc) from None
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            heads = MigrationContext.configure(conn).get_current_heads()
+        return ",".join(sorted(heads)) if heads else None
 
     def head_revision(self) -> str | None:
-        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        """The newest revision (a merge revision joins the branches that areas add in parallel)."""
+        heads = ScriptDirectory.from_config(self._alembic_config()).get_heads()
+        return ",".join(sorted(heads)) if heads else None
 
     def _unavailable(self, exc: Exception) -> ShuzhiError:
         msg = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]

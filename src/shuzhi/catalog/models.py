@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -159,3 +159,58 @@ class ModelVersion(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ux_model_versions", "model_id", "version", unique=True),)
+
+
+JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+
+
+class Job(Base):
+    """A unit of background work (import, refresh, materialize, alert check), with its progress.
+
+    A job is written by the thread running it; readers poll it. `error` is {"code", "zh", "en"}.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    title: Mapped[str] = mapped_column(String(256), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="queued")
+    progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    message: Mapped[str | None] = mapped_column(String(512))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    schedule_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_jobs_created_at", "created_at"), Index("ix_jobs_status", "status"))
+
+
+class Schedule(Base):
+    """When to run a kind of job on a target (an extract id, an alert rule id, ...): a cron
+    expression or an interval, evaluated in `timezone`. next_run_at is claimed atomically by the
+    scheduler (compare-and-set), so several server processes fire a schedule once."""
+
+    __tablename__ = "schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    target: Mapped[str] = mapped_column(String(256), nullable=False)
+    cron: Mapped[str | None] = mapped_column(String(128))
+    interval_s: Mapped[int | None] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="Asia/Shanghai")
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    next_run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_job_id: Mapped[int | None] = mapped_column(Integer)
+    last_status: Mapped[str | None] = mapped_column(String(16))
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_schedules_due", "enabled", "next_run_at"),
+        Index("ux_schedules_kind_target", "kind", "target", unique=True),
+    )

@@ -38,6 +38,10 @@ def serve(
     port = port or rt.settings.port
     _check_port(host, port)
     info = rt.start()
+    # The server owns the warehouse read-write (imports, refreshes and datasets write through it)
+    # and runs the scheduler; CLI commands that write while it runs get a clear "locked" message.
+    rt.warehouse().open()
+    rt.start_background()
     app = create_app(runtime=rt, start=False)
     url = f"http://{host}:{port}"
     typer.echo(f"数智 Shuzhi {__version__}  →  {url}   (API: {url}/docs)")

@@ -23,6 +23,9 @@ from shuzhi.engines.warehouse import Warehouse
 from shuzhi.log import configure_logging
 from shuzhi.model.index import ModelIndex
 from shuzhi.results.result import QueryResult
+from shuzhi.runtime.events import Events
+from shuzhi.runtime.jobs import JobRunner
+from shuzhi.runtime.scheduler import ScheduleHandler, Scheduler
 from shuzhi.service import run_query
 from shuzhi.settings import Settings
 from shuzhi.spec.query_spec import QuerySpec, parse_spec
@@ -45,6 +48,9 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _lexicons: dict[tuple[str, int, str], Any] = field(default_factory=dict, init=False)
     _conversations: dict[str, Any] = field(default_factory=dict, init=False)
+    _jobs: JobRunner | None = field(default=None, init=False)
+    _scheduler: Scheduler | None = field(default=None, init=False)
+    events: Events = field(default_factory=Events, init=False)
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
         s = self.settings
@@ -98,6 +104,45 @@ class Runtime:
             self._indexes = {k: v for k, v in self._indexes.items() if k[0] != model.name}
             self._indexes[key] = idx
         return idx, version
+
+    # -- background work ---------------------------------------------------------------
+    @property
+    def jobs(self) -> JobRunner:
+        """The process's job runner (imports, refreshes, materializations, alert checks)."""
+        if self._jobs is None:
+            with self._lock:
+                if self._jobs is None:
+                    self._jobs = JobRunner(self.catalog)
+        return self._jobs
+
+    @property
+    def scheduler(self) -> Scheduler:
+        if self._scheduler is None:
+            with self._lock:
+                if self._scheduler is None:
+                    self._scheduler = Scheduler(self)
+        return self._scheduler
+
+    def register_schedule_kind(self, kind: str, handler: ScheduleHandler) -> None:
+        """Let schedules of `kind` run `handler(rt, target, ctx)` as jobs."""
+        self.scheduler.register(kind, handler)
+
+    def scheduler_tick(self, now: Any = None) -> list[int]:
+        """One scheduler pass: submit every due schedule; returns the job ids (tests call this)."""
+        return self.scheduler.tick(now)
+
+    def start_background(self) -> None:
+        """For the server process, which owns the warehouse: fail jobs a previous process left
+        unfinished, and start the scheduler loop."""
+        from shuzhi.catalog.jobs import fail_interrupted
+
+        with self.catalog.session() as db:
+            fail_interrupted(db)
+        self.scheduler.start()
+
+    def data_refreshed(self, tables: list[str], reason: str) -> None:
+        """Announce that warehouse tables changed (imports, refreshes, datasets, demo)."""
+        self.events.emit("data_refreshed", {"tables": list(tables), "reason": reason})
 
     @property
     def cache(self) -> ResultCache:
@@ -187,6 +232,11 @@ class Runtime:
         return answer
 
     def close(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.stop()
+        if self._jobs is not None:
+            self._jobs.shutdown()
+            self._jobs = None
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None

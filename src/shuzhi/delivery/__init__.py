@@ -1,0 +1,1 @@
+"""Schedules, alerts and the channels that deliver them (layer 11)."""
