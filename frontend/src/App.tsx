@@ -15,6 +15,7 @@ const HomePage = lazy(() => import("./pages/Home"));
 const MetricsPage = lazy(() => import("./pages/Metrics"));
 const MetricPage = lazy(() => import("./pages/MetricDetail"));
 const AnalysisPage = lazy(() => import("./pages/Analysis"));
+const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, checked } = useAuth();
@@ -73,6 +74,8 @@ export default function App() {
               <Route index element={<Suspense fallback={<Spin />}><HomePage /></Suspense>} />
               <Route path="metrics" element={<Suspense fallback={<Spin />}><MetricsPage /></Suspense>} />
               <Route path="metrics/:name" element={<Suspense fallback={<Spin />}><MetricPage /></Suspense>} />
+              <Route path="metrics/new/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
+              <Route path="metrics/:name/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
               <Route path="analysis" element={<Suspense fallback={<Spin />}><AnalysisPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -240,3 +240,42 @@ def test_web_app(server: str, browser, shots: Path) -> None:  # type: ignore[no-
     page.wait_for_timeout(300)
     page.screenshot(path=str(shots / "home-phone.png"))
     phone.close()
+
+
+def test_metric_editor(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    """An editor creates a metric: problems show while typing, the preview draws, saving opens its page."""
+    from playwright.sync_api import expect
+
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    ctx.set_default_timeout(10_000)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, server)
+    page.goto(server + "/metrics")
+    page.get_by_test_id("metric-new").click()
+    expect(page.get_by_test_id("metric-editor")).to_be_visible()
+    page.get_by_label("标识 name").fill("big_orders")
+    page.get_by_label("名称", exact=True).fill("大单数")
+    page.get_by_label("数据集").click()
+    page.locator(".ant-select-item-option", has_text="(sales_orders)").first.click()
+    page.get_by_label("聚合方式").click()
+    page.locator(".ant-select-item-option[title=count_distinct]").click()
+    page.get_by_label("字段或表达式").fill("order_idd")
+    check = page.get_by_test_id("metric-check")
+    expect(check).to_contain_text("order_idd")  # the unknown field is named while typing
+    expect(page.get_by_test_id("metric-save")).to_be_disabled()
+    page.get_by_label("字段或表达式").fill("order_id")
+    page.get_by_label("过滤条件").fill("amount >= 100000")
+    page.get_by_label("日期字段").click()
+    page.locator(".ant-select-item-option", has_text="(order_date)").first.click()
+    expect(check).to_contain_text("定义有效")
+    expect(check.locator("canvas").first).to_be_visible()
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(shots / "metric-editor.png"), full_page=True)
+    page.get_by_test_id("metric-save").click()
+    expect(page.get_by_test_id("metric-title")).to_have_text("大单数")
+    page.get_by_test_id("metric-edit").click()
+    expect(page.get_by_label("标识 name")).to_be_disabled()
+    assert not errors, errors
+    ctx.close()

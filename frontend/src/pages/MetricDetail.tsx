@@ -1,10 +1,11 @@
 /** A metric's page: 口径, definition, owner, certification, unit/format, lineage, versions and a 24-month trend. */
-import { ArrowLeftOutlined, BarChartOutlined, BranchesOutlined, HistoryOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, BarChartOutlined, EditOutlined, BranchesOutlined, HistoryOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Skeleton, Space, Tag, Timeline, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, errorMessage, runQuery, serverToday, unwrap, type MetricDetail, type QueryResult, type VersionOut } from "../api/client";
 import { ResultView } from "../charts/ResultView";
+import { useAuth } from "../auth";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 import { StatusBadge } from "./Metrics";
@@ -27,6 +28,7 @@ function definitionText(m: MetricDetail): string {
 export default function MetricPage() {
   const { name = "" } = useParams();
   const { t, pick, lang } = useI18n();
+  const { me } = useAuth();
   const [m, setM] = useState<MetricDetail | null>(null);
   const [versions, setVersions] = useState<VersionOut[] | null>(null);
   const [trend, setTrend] = useState<QueryResult | null>(null);
@@ -104,11 +106,18 @@ export default function MetricPage() {
             {m.name} · {t("metric.owner")}：{m.owner ?? "—"}
           </div>
         </div>
-        <Link to={`/analysis?metric=${encodeURIComponent(m.name)}`}>
-          <Button type="primary" icon={<BarChartOutlined />}>
-            {t("metric.analyze")}
-          </Button>
-        </Link>
+        <Space>
+          {me && me.role !== "viewer" ? (
+            <Link to={`/metrics/${encodeURIComponent(m.name)}/edit`}>
+              <Button icon={<EditOutlined />} data-testid="metric-edit">{lang === "en" ? "Edit" : "编辑"}</Button>
+            </Link>
+          ) : null}
+          <Link to={`/analysis?metric=${encodeURIComponent(m.name)}`}>
+            <Button type="primary" icon={<BarChartOutlined />}>
+              {t("metric.analyze")}
+            </Button>
+          </Link>
+        </Space>
       </div>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>

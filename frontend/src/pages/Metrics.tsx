@@ -1,9 +1,10 @@
 /** 指标中心: search and filter metrics by tag and owner (GET /api/v1/metrics?q=&tag=&owner=). */
-import { SafetyCertificateFilled, SearchOutlined } from "@ant-design/icons";
-import { Alert, Card, Col, Empty, Input, Row, Select, Skeleton, Space, Tag, Typography } from "antd";
+import { PlusOutlined, SafetyCertificateFilled, SearchOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Col, Empty, Input, Row, Select, Skeleton, Space, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type MetricSummary } from "../api/client";
+import { useAuth } from "../auth";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 
@@ -19,7 +20,8 @@ export function StatusBadge({ status }: { status: string }) {
 }
 
 export default function MetricsPage() {
-  const { t, pick } = useI18n();
+  const { t, pick, lang } = useI18n();
+  const { me } = useAuth();
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
   const tag = params.get("tag") ?? undefined;
@@ -57,6 +59,13 @@ export default function MetricsPage() {
           </Typography.Title>
           <Typography.Text type="secondary">{t("metrics.subtitle")}</Typography.Text>
         </div>
+        {me && me.role !== "viewer" ? (
+          <Link to="/metrics/new/edit">
+            <Button type="primary" icon={<PlusOutlined />} data-testid="metric-new">
+              {lang === "en" ? "New metric" : "新建指标"}
+            </Button>
+          </Link>
+        ) : null}
       </div>
       <Card size="small" className="filter-bar">
         <Space wrap size={12} style={{ width: "100%" }}>

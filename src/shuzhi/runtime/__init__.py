@@ -156,10 +156,17 @@ class Runtime:
         return {"ui": s.row_cap_ui, "api": s.row_cap_api, "export": s.row_cap_export}[purpose]
 
     def query(self, spec: Any, user: UserContext, *, purpose: str = "api", use_cache: bool = True,
-              db: Session | None = None, cancel: threading.Event | None = None) -> QueryResult:
-        """Answer a QuerySpec on the warehouse for `user` (row and column rules applied)."""
+              db: Session | None = None, cancel: threading.Event | None = None,
+              index: ModelIndex | None = None) -> QueryResult:
+        """Answer a QuerySpec on the warehouse for `user` (row and column rules applied).
+
+        `index` answers over a candidate model that is not saved (the metric editor's preview);
+        such answers are never cached."""
         qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
-        idx, version = self.model_index(qs.model, db)
+        if index is not None:
+            idx, version, use_cache = index, -1, False
+        else:
+            idx, version = self.model_index(qs.model, db)
         engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
         today = self.settings.today_date(qs.timezone)
         return run_query(qs, idx, user, today, engine, max_rows=self.row_cap(purpose),

@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
-from shuzhi.api.deps import DbDep, require
+from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import semantic as store
 from shuzhi.errors import ShuzhiError
-from shuzhi.model.index import ModelIndex
+from shuzhi.model.index import ModelIndex, Problem
 from shuzhi.model.lineage import metric_lineage
 from shuzhi.model.schema import MetricDef, SemanticModel
 
@@ -98,7 +99,11 @@ def list_metrics(user: Viewer, db: DbDep, model: str | None = None, q: str | Non
 def get_metric(name: str, user: Viewer, db: DbDep, model: str | None = None) -> dict[str, Any]:
     sm, version = store.get_model(db, model)
     idx = ModelIndex.build(sm)
-    m = idx.metric(name)
+    try:
+        m = idx.metric(name)
+    except ShuzhiError as exc:
+        exc.status = 404  # a resource path that names no metric
+        raise
     if name in sm.denied_for(user.role):
         raise ShuzhiError("field_restricted", f"你的角色无权查看 {name}。", f"Your role may not see {name}.", 403)
     return {"model": sm.name, "model_version": version, "kind": _kind(m), **m.model_dump(mode="json"),
@@ -109,6 +114,74 @@ def get_metric(name: str, user: Viewer, db: DbDep, model: str | None = None) -> 
             summary="Metric version history / 指标版本")
 def metric_versions(name: str, user: Viewer, db: DbDep, model: str | None = None) -> list[VersionOut]:
     return [VersionOut(**v) for v in store.metric_history(db, model, name)]
+
+
+class MetricCheck(BaseModel):
+    metric: dict[str, Any]
+    replace: str | None = None  # the metric being edited (None: a new metric)
+    preview: bool = True  # also compute the metric's value over the last 12 months when valid
+
+
+class MetricCheckOut(BaseModel):
+    valid: bool
+    problems: list[dict[str, Any]] = []
+    preview: dict[str, Any] | None = None
+
+
+def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+    out = []
+    for e in exc.errors():
+        loc = ".".join(str(x) for x in e.get("loc", ()))
+        out.append(Problem(f"metric.{loc}" if loc else "metric", f"{e.get('msg')}（{loc or '定义'}）",
+                           str(e.get("msg"))))
+    return out
+
+
+def _candidate(sm: SemanticModel, body: MetricCheck) -> tuple[MetricDef | None, list[Problem]]:
+    try:
+        metric = MetricDef.model_validate(body.metric)
+    except ValidationError as exc:
+        return None, _pydantic_problems(exc)
+    if body.replace is None and any(m.name == metric.name for m in sm.metrics):
+        return metric, [Problem("metric.name", f"指标 {metric.name} 已存在。", f"Metric {metric.name} already exists.")]
+    if body.replace is not None and body.replace != metric.name:
+        return metric, [Problem("metric.name", "修改指标时不能改名；请新建指标。",
+                                "A metric cannot be renamed by an update; create a new one.")]
+    metrics = [m for m in sm.metrics if m.name != metric.name] + [metric]
+    try:
+        ModelIndex.build(sm.model_copy(update={"metrics": metrics}))
+    except ShuzhiError as exc:
+        problems = exc.details.get("problems") or [{"path": "metric", "message_zh": exc.zh, "message_en": exc.en}]
+        return metric, [Problem(p["path"], p["message_zh"], p["message_en"], p.get("suggestion")) for p in problems]
+    return metric, []
+
+
+@router.post("/metrics/validate", response_model=MetricCheckOut, responses=ERRORS,
+             summary="Check a metric definition as it is typed / 校验指标定义")
+async def validate_metric(body: MetricCheck, user: Editor, rt: RuntimeDep, model: str | None = None
+                          ) -> MetricCheckOut:
+    """Validate a metric against the model without saving; when valid, preview its value by month
+    over the last 12 months (as the caller, row rules applied)."""
+
+    def work() -> MetricCheckOut:
+        with rt.catalog.session() as db:
+            sm, _ = store.get_model(db, model)
+        metric, problems = _candidate(sm, body)
+        if problems or metric is None:
+            return MetricCheckOut(valid=False, problems=[p.as_dict() for p in problems])
+        if not body.preview:
+            return MetricCheckOut(valid=True)
+        metrics = [m for m in sm.metrics if m.name != metric.name] + [metric]
+        idx = ModelIndex.build(sm.model_copy(update={"metrics": metrics}))
+        spec = {"metrics": [metric.name], "dimensions": [{"field": "time", "grain": "month"}],
+                "time_range": {"field": "time", "relative": "last_12_months"}}
+        try:
+            res = rt.query(spec, user.context(), purpose="ui", index=idx)
+        except ShuzhiError as exc:
+            return MetricCheckOut(valid=True, preview={"error": {"zh": exc.zh, "en": exc.en}})
+        return MetricCheckOut(valid=True, preview=res.to_json_obj())
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/metrics", status_code=201, responses=ERRORS, summary="Create a metric / 新建指标")
