@@ -1,0 +1,28 @@
+"""Reading files for import: format, encoding and layout detection, Excel via calamine, identifiers.
+
+Pure Python plus pyarrow/calamine/charset-normalizer; no SQL and no DuckDB (that is
+shuzhi.engines.imports). See README.md.
+"""
+
+from shuzhi.sources.files.excel import ExcelData, SheetInfo, read_excel
+from shuzhi.sources.files.formats import FORMATS, detect_format
+from shuzhi.sources.files.names import (
+    check_table_name,
+    default_table_name,
+    make_identifier,
+    make_identifiers,
+    rejects_table_name,
+)
+from shuzhi.sources.files.text import (
+    TextLayout,
+    needs_transcoding,
+    normalize_encoding,
+    sniff_layout,
+    transcode_to_utf8,
+)
+
+__all__ = [
+    "FORMATS", "ExcelData", "SheetInfo", "TextLayout", "check_table_name", "default_table_name", "detect_format",
+    "make_identifier", "make_identifiers", "needs_transcoding", "normalize_encoding", "read_excel",
+    "rejects_table_name", "sniff_layout", "transcode_to_utf8",
+]

@@ -1,0 +1,272 @@
+"""Excel workbooks (.xlsx, .xlsm, .xls) read with python-calamine into Arrow.
+
+Invariants
+- Cells are read by calamine (Rust) in one call per sheet; Python only classifies columns and
+  converts values column by column — no per-cell openpyxl objects.
+- Merged cells take the value of their top-left cell everywhere in the range (a region name
+  merged down a block of rows is repeated on each row; a merged group header spans its columns).
+- The header is the first row (of the first 30) with at least half as many filled cells as the
+  widest row and mostly text; title lines above it are skipped. When a header cell is merged
+  across columns, the next row holds sub-headers and the labels join both ("一季度/销售额").
+- Totals rows at the bottom (合计, 总计, 小计, Total ... in one of the first three cells) are
+  flagged by their Excel row number and left out of the data unless keep_totals is set.
+- The Arrow table has one column per header (named by make_identifiers) plus `__row`, the
+  1-based Excel row number of each data row, used to report rows that cannot be converted.
+- Column types: numbers (also numbers stored as text, "1,234", "¥12.5", "15%") become BIGINT or
+  DOUBLE; date cells and date text ("2025/1/3", "2025年1月3日") DATE or TIMESTAMP; true/false
+  BOOLEAN; anything mixed stays VARCHAR with numbers written without a trailing ".0".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from shuzhi.errors import ShuzhiError
+from shuzhi.sources.files.names import make_identifiers
+
+TOTALS = re.compile(r"^\s*(合\s*计|总\s*计|小\s*计|总\s*和|共\s*计|grand\s+total|sub\s*total|total|sum)\b",
+                    re.IGNORECASE)
+_NUM = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?$")
+_DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+ARROW_TYPES = {"BIGINT": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32(),
+               "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    rows: int
+    columns: int
+
+
+@dataclass
+class ExcelData:
+    sheets: list[SheetInfo]
+    sheet: str
+    header_row: int  # 1-based Excel row of the (first) header line
+    header_depth: int  # 1, or 2-3 with merged group headers
+    labels: list[str]
+    names: list[str]
+    types: list[str]  # inferred DuckDB types, one per column
+    table: pa.Table  # names + __row
+    totals_rows: list[int] = field(default_factory=list)  # 1-based Excel rows flagged as totals
+    merged_cells: int = 0
+
+
+def _open(path: Path) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for damaged or foreign files
+        raise ShuzhiError(
+            "bad_excel_file",
+            f"无法读取 Excel 文件：{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}。"
+            "请确认文件没有损坏、没有加密。",
+            f"Cannot read the Excel file: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}. "
+            "Check that it is not damaged or password-protected.",
+        ) from None
+
+
+def read_excel(path: Path, *, sheet: str | None = None, header_row: int | None = None,
+               keep_totals: bool = False) -> ExcelData:
+    """Read one sheet (default: the first) with its header and typed columns."""
+    wb = _open(path)
+    names = list(wb.sheet_names)
+    if not names:
+        raise ShuzhiError("empty_file", "工作簿中没有工作表。", "The workbook has no sheets.")
+    chosen = names[0] if sheet is None else sheet
+    if chosen not in names:
+        raise ShuzhiError(
+            "unknown_sheet",
+            f"工作簿中没有名为「{sheet}」的工作表，可选：{'、'.join(names)}。",
+            f"The workbook has no sheet named '{sheet}'; choose one of: {', '.join(names)}.",
+            details={"sheets": names},
+        )
+    infos = []
+    grid: list[list[Any]] = []
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for n in names:
+        ws = wb.get_sheet_by_name(n)
+        if n == chosen:
+            grid = [list(r) for r in ws.to_python(skip_empty_area=False)]
+            merged = list(ws.merged_cell_ranges or [])
+        infos.append(SheetInfo(n, ws.height, ws.width))
+    wb.close()
+    return _parse(grid, merged, infos, chosen, header_row, keep_totals)
+
+
+def _empty(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: str,
+           header_row: int | None, keep_totals: bool) -> ExcelData:
+    for (r0, c0), (r1, c1) in merged:  # every cell of a merged range shows its top-left value
+        top = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else None
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
+                grid[r][c] = top
+    while grid and all(_empty(v) for v in grid[-1]):
+        grid.pop()
+    if not grid:
+        raise ShuzhiError("empty_sheet", f"工作表「{sheet}」是空的。", f"The sheet '{sheet}' is empty.")
+    width = max(len(r) for r in grid)
+    while width and all(len(r) < width or _empty(r[width - 1]) for r in grid):
+        width -= 1
+    grid = [(r + [None] * width)[:width] for r in grid]
+    if header_row is None:
+        h = _find_header(grid)
+    else:
+        if not 1 <= header_row <= len(grid):
+            raise ShuzhiError("bad_header_row", f"表头行 {header_row} 超出了工作表的行数（{len(grid)}）。",
+                              f"Header row {header_row} is beyond the sheet's {len(grid)} rows.")
+        h = header_row - 1
+    depth = 1
+    for (r0, c0), (r1, c1) in merged:
+        if r0 == h and c1 > c0:
+            depth = max(depth, 2)
+        if r0 == h and r1 > r0:
+            depth = max(depth, min(r1 - r0 + 1, 3))
+    labels = []
+    for c in range(width):
+        parts: list[str] = []
+        for r in range(h, min(h + depth, len(grid))):
+            v = grid[r][c]
+            text = "" if _empty(v) else _text(v).strip()
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        labels.append("/".join(parts) or f"列{c + 1}")
+    body = [(i + 1, row) for i, row in enumerate(grid[h + depth:], start=h + depth) if not all(_empty(v) for v in row)]
+    totals: list[int] = []
+    k = len(body)
+    while k > 0 and _is_totals(body[k - 1][1]):
+        totals.insert(0, body[k - 1][0])
+        k -= 1
+    if not keep_totals:
+        body = body[:k]
+    idents = make_identifiers(labels)
+    types, arrays = [], []
+    for c in range(width):
+        typ, arr = _column([row[c] for _, row in body])
+        types.append(typ)
+        arrays.append(arr)
+    table = pa.table([*arrays, pa.array([n for n, _ in body], pa.int64())], names=[*idents, "__row"])
+    return ExcelData(sheets=infos, sheet=sheet, header_row=h + 1, header_depth=depth, labels=labels, names=idents,
+                     types=types, table=table, totals_rows=totals, merged_cells=len(merged))
+
+
+def _find_header(grid: list[list[Any]]) -> int:
+    top = grid[:30]
+    counts = [sum(not _empty(v) for v in r) for r in top]
+    widest = max(counts)
+    for i, row in enumerate(top):
+        filled = [v for v in row if not _empty(v)]
+        if counts[i] >= max(2, widest / 2) or (widest == 1 and filled):
+            if sum(isinstance(v, str) for v in filled) >= 0.6 * len(filled):
+                return i
+    return 0
+
+
+def _is_totals(row: list[Any]) -> bool:
+    firsts = [v for v in row if not _empty(v)][:3]
+    return any(isinstance(v, str) and TOTALS.match(v) for v in firsts)
+
+
+def _text(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return v.date().isoformat()
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def parse_number(s: str) -> float | None:
+    """A number written as text ("1,234.5", "¥12", "15%", "(300)" is not accepted); None if it is not one."""
+    t = s.strip().replace("¥", "").replace("￥", "").replace(" ", "")
+    pct = t.endswith("%")
+    t = t.rstrip("%")
+    if not _NUM.match(t):
+        return None
+    v = float(t.replace(",", ""))
+    return v / 100 if pct else v
+
+
+def parse_date_text(s: str) -> dt.datetime | None:
+    m = _DATE_TEXT.match(s.strip())
+    if not m:
+        return None
+    y, mo, d, hh, mi, ss = (int(x) if x else 0 for x in m.groups())
+    try:
+        return dt.datetime(y, mo, d, hh, mi, ss)
+    except ValueError:
+        return None
+
+
+def _column(values: list[Any]) -> tuple[str, pa.Array]:
+    """Infer a column's type from its cells and convert them (None for empty cells)."""
+    kinds = set()
+    for v in values:
+        if _empty(v):
+            continue
+        if isinstance(v, bool):
+            kinds.add("bool")
+        elif isinstance(v, int | float):
+            kinds.add("int" if float(v).is_integer() and abs(v) < 2**53 else "float")
+        elif isinstance(v, dt.datetime):
+            kinds.add("date" if v.time() == dt.time(0) else "ts")
+        elif isinstance(v, dt.date):
+            kinds.add("date")
+        elif isinstance(v, str):
+            n = parse_number(v)
+            if n is not None:
+                kinds.add("int" if n.is_integer() and abs(n) < 2**53 and "." not in v and "%" not in v else "float")
+                continue
+            d = parse_date_text(v)
+            if d is not None:
+                kinds.add("date" if d.time() == dt.time(0) else "ts")
+                continue
+            kinds.add("str")
+        else:  # time of day, durations
+            kinds.add("str")
+    if not kinds or "str" in kinds:
+        typ = "VARCHAR"
+    elif kinds <= {"int"}:
+        typ = "BIGINT"
+    elif kinds <= {"int", "float"}:
+        typ = "DOUBLE"
+    elif kinds <= {"date"}:
+        typ = "DATE"
+    elif kinds <= {"date", "ts"}:
+        typ = "TIMESTAMP"
+    elif kinds == {"bool"}:
+        typ = "BOOLEAN"
+    else:
+        typ = "VARCHAR"
+    return typ, pa.array([_convert(v, typ) for v in values], ARROW_TYPES[typ])
+
+
+def _convert(v: Any, typ: str) -> Any:
+    if _empty(v):
+        return None
+    if typ == "VARCHAR":
+        return _text(v).strip() if isinstance(v, str) else _text(v)
+    if typ in ("BIGINT", "DOUBLE"):
+        n = parse_number(v) if isinstance(v, str) else float(v)
+        return int(n) if typ == "BIGINT" else n  # type: ignore[arg-type]
+    if typ in ("DATE", "TIMESTAMP"):
+        d = parse_date_text(v) if isinstance(v, str) else v
+        if typ == "DATE":
+            return d.date() if isinstance(d, dt.datetime) else d
+        return d if isinstance(d, dt.datetime) else dt.datetime.combine(d, dt.time(0))
+    return bool(v)
