@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_timeout_s: float = 20.0
 
+    # Database connections (sources/databases): the key that encrypts stored passwords (a Fernet key or
+    # any passphrase; default: a generated key file SHUZHI_HOME/secret.key, mode 0600), the kinds that
+    # may be connected (comma-separated, default every installed driver), and extract batching.
+    secret_key: str | None = None
+    allowed_dialects: str | None = None
+    connect_timeout_s: int = 10
+    extract_batch_rows: int = 50_000
+    direct_cache_s: int = 60
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 
@@ -78,6 +87,10 @@ class Settings(BaseSettings):
     @property
     def meta_path(self) -> Path:
         return self.home / "meta.db"
+
+    @property
+    def secret_key_path(self) -> Path:
+        return self.home / "secret.key"
 
     @property
     def logs_dir(self) -> Path:

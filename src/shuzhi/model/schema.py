@@ -175,6 +175,11 @@ class SemanticModel(_Strict):
     label: str | None = None
     label_en: str | None = None
     description: str | None = None
+    connection: Name | None = Field(
+        default=None,
+        description="Direct query: the database connection (shuzhi connection list) whose tables the "
+        "datasets name; queries compile to its dialect and run there live. None: the DuckDB warehouse.",
+    )
     datasets: list[DatasetDef]
     metrics: list[MetricDef] = []
     hierarchies: list[HierarchyDef] = []

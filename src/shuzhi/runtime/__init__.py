@@ -51,6 +51,7 @@ class Runtime:
     _jobs: JobRunner | None = field(default=None, init=False)
     _scheduler: Scheduler | None = field(default=None, init=False)
     events: Events = field(default_factory=Events, init=False)
+    _direct: Any = field(default=None, init=False)  # runtime.connections.DirectEngines (direct query)
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
         s = self.settings
@@ -58,6 +59,12 @@ class Runtime:
         if with_logging:
             configure_logging(s.logs_dir, s.log_level, s.log_json_stderr)
         self.catalog.migrate()
+        from shuzhi.runtime import refresh as _refresh
+
+        _refresh.install(self)  # schedule kind "refresh" (database extracts)
+        from shuzhi.runtime import datasets as _datasets
+
+        _datasets.install(self)  # self-service datasets: refresh after their parents, schedule kind "dataset"
         info = StartInfo()
         if not create_admin:
             return info
@@ -167,11 +174,19 @@ class Runtime:
             idx, version, use_cache = index, -1, False
         else:
             idx, version = self.model_index(qs.model, db)
-        engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
+        if idx.model.connection:
+            # Direct mode: the model's datasets live in a database connection; the compiled SQL (in
+            # that database's dialect) runs there, live.
+            from shuzhi.runtime.connections import direct_engines
+
+            engine, data_version = direct_engines(self).get(self, idx.model.connection, db)
+        else:
+            engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
+            data_version = engine.data_version
         today = self.settings.today_date(qs.timezone)
         return run_query(qs, idx, user, today, engine, max_rows=self.row_cap(purpose),
                          cache=self.cache if use_cache else None, model_version=version,
-                         data_version=engine.data_version, cancel=cancel)
+                         data_version=data_version, cancel=cancel)
 
     # -- natural-language questions ------------------------------------------------------
     def lexicon(self, name: str | None = None, db: Session | None = None) -> Any:
@@ -244,6 +259,9 @@ class Runtime:
         if self._jobs is not None:
             self._jobs.shutdown()
             self._jobs = None
+        if self._direct is not None:
+            self._direct.close()
+            self._direct = None
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None

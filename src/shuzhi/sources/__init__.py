@@ -1,0 +1,1 @@
+"""Layer 1: where data lives (file imports, database connections); no SQL building here."""
