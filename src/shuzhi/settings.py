@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     row_cap_api: int = 200_000
     row_cap_export: int = 1_000_000
     cache_max_mb: int = 256
+    # File imports: the largest upload POST /api/v1/imports/preview accepts, in MB (kept in uploads/).
+    upload_max_mb: int = 1024
 
     # Optional LLM help for questions the offline parser cannot fully understand (off when unset).
     llm_url: str | None = None
@@ -91,6 +93,10 @@ class Settings(BaseSettings):
     @property
     def secret_key_path(self) -> Path:
         return self.home / "secret.key"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.home / "uploads"
 
     @property
     def logs_dir(self) -> Path:
