@@ -10,6 +10,7 @@ from shuzhi import __version__
 from shuzhi.cli import ask as ask_cmd
 from shuzhi.cli import demo as demo_cmd
 from shuzhi.cli import eval_ask as eval_ask_cmd
+from shuzhi.cli import imports as imports_cmd
 from shuzhi.cli import insights as insights_cmd
 from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
@@ -29,6 +30,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("demo")(demo_cmd.demo)
 app.command("sql")(sql_cmd.sql)
 app.command("query")(query_cmd.query)
+app.command("import")(imports_cmd.import_file)
 app.command("ask")(ask_cmd.ask)
 app.command("eval-ask")(eval_ask_cmd.eval_ask)
 app.command("forecast")(insights_cmd.forecast)

@@ -1,0 +1,129 @@
+"""`shuzhi import PATH`: preview a file or load it into the warehouse (with a progress bar)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from shuzhi.cli.common import lang, runtime, t
+from shuzhi.errors import ShuzhiError
+
+
+def import_file(
+    path: Path = typer.Argument(..., help="CSV/TSV/TXT, Excel (.xlsx/.xls), Parquet, JSON or NDJSON file."),
+    table: str = typer.Option(None, "--table", help="Warehouse table name (default: from the file name)."),
+    sheet: str = typer.Option(None, "--sheet", help="Excel sheet (default: the first)."),
+    encoding: str = typer.Option(None, "--encoding", help="Text encoding: utf-8, gbk, gb18030, utf-16 (default: detected)."),
+    mode: str = typer.Option("replace", "--mode", help="replace, append or upsert."),
+    key: list[str] = typer.Option(None, "--key", help="Key column(s) for --mode upsert (name or label; repeat or comma-separate)."),
+    header_row: int = typer.Option(None, "--header-row", min=0, help="1-based row of the header (0: no header; default: detected)."),
+    delimiter: str = typer.Option(None, "--delimiter", help="Field delimiter for text files (default: detected)."),
+    skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help="Import the good rows; keep bad ones in <table>__rejects."),
+    keep_totals: bool = typer.Option(False, "--keep-totals", help="Keep Excel totals rows (合计/总计) instead of leaving them out."),
+    force: bool = typer.Option(False, "--force", help="Allow replacing a table that no import created (e.g. a demo table)."),
+    types: list[str] = typer.Option(None, "--type", help="Override a column type, e.g. --type 金额=DOUBLE (repeatable)."),
+    preview: bool = typer.Option(False, "--preview", help="Only show what would be imported."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    user: str = typer.Option(None, "--user", help="Record the import as this user."),
+) -> None:
+    """Import a file into the warehouse. 把文件导入数据仓库。"""
+    from shuzhi.runtime import imports as imp
+
+    if fmt not in ("table", "json"):
+        raise ShuzhiError("bad_format", f"--format 只能是 table 或 json，不能是 {fmt}。",
+                          f"--format must be table or json, not {fmt}.")
+    if not path.is_file():
+        raise ShuzhiError("file_not_found", f"找不到文件 {path}。", f"The file {path} does not exist.", 404)
+    opts = imp.ImportOptions(table=table, sheet=sheet, encoding=encoding, delimiter=_delim(delimiter),
+                             header_row=header_row, mode=mode, key=list(key or []), skip_bad_rows=skip_bad_rows,
+                             keep_totals=keep_totals, force=force)
+    rt = runtime()
+    try:
+        if types:
+            opts.columns = _type_overrides(rt, path, opts, types)
+        if preview:
+            _show_preview(imp.preview(rt, path, path.name, opts), fmt)
+            return
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
+                      TimeElapsedColumn(), transient=True, disable=fmt == "json") as bar:
+            task = bar.add_task(t("导入", "Importing"), total=1.0)
+
+            def on_progress(fraction: float, message: str | None) -> None:
+                label = (message or "").split(" / ")
+                bar.update(task, completed=fraction, description=(label[-1] if lang() == "en" else label[0]) or "")
+
+            result = imp.run_import_inline(rt, path, path.name, opts, user=user, on_progress=on_progress)
+    finally:
+        rt.close()
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    typer.echo(t(f"已导入 {result['rows']:,} 行到表 {result['table']}（{result['mode']}；表中现有 {result['table_rows']:,} 行）。",
+                 f"Imported {result['rows']:,} rows into {result['table']} ({result['mode']}; the table now has "
+                 f"{result['table_rows']:,} rows)."))
+    if result["updated"]:
+        typer.echo(t(f"  更新 {result['updated']:,} 行，新增 {result['inserted']:,} 行。",
+                     f"  {result['updated']:,} rows updated, {result['inserted']:,} inserted."))
+    if result["rejected"]:
+        typer.echo(t(f"  跳过 {result['rejected']:,} 个错误行，已存入 {result['rejects_table']}：",
+                     f"  Skipped {result['rejected']:,} bad rows, kept in {result['rejects_table']}:"), err=True)
+        for r in result["rejects"][:10]:
+            typer.echo("    " + t(f"第 {r['line']} 行", f"line {r['line']}") + f": {r['message']}", err=True)
+    if result["totals_rows"]:
+        typer.echo(t(f"  合计行 {result['totals_rows']} 未导入（--keep-totals 可保留）。",
+                     f"  Totals rows {result['totals_rows']} were left out (--keep-totals keeps them)."))
+
+
+def _delim(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = {"\\t": "\t", "tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(value.lower(), value)
+    if len(v) != 1:
+        raise ShuzhiError("bad_delimiter", f"分隔符必须是一个字符（或 tab），不能是「{value}」。",
+                          f"The delimiter must be one character (or tab), not '{value}'.")
+    return v
+
+
+def _type_overrides(rt, path: Path, opts, types: list[str]) -> list[dict]:  # type: ignore[no-untyped-def]
+    from shuzhi.runtime import imports as imp
+
+    cols = imp.preview(rt, path, path.name, opts)["columns"]
+    out = [{} for _ in cols]
+    for item in types:
+        name, sep, typ = item.partition("=")
+        idx = next((i for i, c in enumerate(cols) if name.strip() in (c["name"], c["label"])), None)
+        if not sep or idx is None:
+            raise ShuzhiError("bad_type_override", f"--type 应写成 列名=类型，且列必须存在：{item}",
+                              f"--type must be COLUMN=TYPE with an existing column: {item}",
+                              details={"columns": [c["label"] for c in cols]})
+        out[idx] = {"type": typ.strip()}
+    return out
+
+
+def _show_preview(p: dict, fmt: str) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(p, ensure_ascii=False, default=str))
+        return
+    con = Console()
+    facts = [f"{t('格式', 'format')}: {p['format']}", f"{t('表', 'table')}: {p['table']}"]
+    if p["encoding"]:
+        facts.append(f"{t('编码', 'encoding')}: {p['encoding']}")
+    if p["delimiter"]:
+        facts.append(f"{t('分隔符', 'delimiter')}: {p['delimiter']!r}")
+    if p["sheet"]:
+        facts.append(f"{t('工作表', 'sheet')}: {p['sheet']} ({', '.join(s['name'] for s in p['sheets'])})")
+    facts.append(f"{t('表头行', 'header row')}: {p['header_row'] or t('无', 'none')}")
+    con.print("  ".join(facts))
+    if p["totals_rows"]:
+        con.print(t(f"合计行（不导入）：{p['totals_rows']}", f"Totals rows (left out): {p['totals_rows']}"))
+    out = Table()
+    for c in p["columns"]:
+        out.add_column(f"{c['label']}\n{c['name']}\n{c['type']}")
+    for row in p["rows"]:
+        out.add_row(*("" if v is None else str(v) for v in row))
+    con.print(out)
