@@ -35,6 +35,9 @@ FULL = ("AutoETS", "AutoARIMA", "AutoTheta", "Ensemble", "SeasonalNaive", "Naive
 ENSEMBLE_OF = ("AutoETS", "AutoARIMA", "AutoTheta")
 # Splits with more series than this leave AutoARIMA out (it costs ~10x the others), and say so.
 ARIMA_MAX_SERIES = 8
+FAST_MAX_SERIES = 50
+FAST = ("AutoTheta", "SeasonalNaive", "Naive")
+FAST_FOLDS = 2  # backtest origins per series in splits of more than FAST_MAX_SERIES series
 MIN_POINTS = 3
 
 Band = dict[str, np.ndarray]  # mean, lo-80, hi-80, lo-95, hi-95
@@ -113,10 +116,11 @@ class Backtest:
     scores: dict[str, dict[str, float]]
 
 
-def backtest(y: np.ndarray, season: int, h: int, names: tuple[str, ...], min_train: int) -> Backtest:
-    """Rolling origin: forecast h ahead from up to FOLDS origins (step max(1, h // 2)), score each."""
+def backtest(y: np.ndarray, season: int, h: int, names: tuple[str, ...], min_train: int,
+             folds: int = FOLDS) -> Backtest:
+    """Rolling origin: forecast h ahead from up to `folds` origins (step max(1, h // 2)), score each."""
     step = max(1, h // 2)
-    origins = [len(y) - h - k * step for k in range(FOLDS)]
+    origins = [len(y) - h - k * step for k in range(folds)]
     origins = [o for o in origins if o >= min_train]
     acc: dict[str, list[tuple[float, float, float]]] = {}
     for o in origins:
@@ -180,8 +184,44 @@ def _holiday_adjust(y: np.ndarray, periods: list[dt.date], future: list[dt.date]
         effect=beta)]
 
 
+def _h_bt(horizon: int, m: int, n: int) -> int:
+    """Backtest horizon: the forecast horizon, at most one season and a quarter of the history."""
+    return max(1, min(horizon, m if m > 1 else horizon, max(1, n // 4)))
+
+
+def _seasonal_test(y: np.ndarray, m: int) -> bool:
+    """Does the last season repeat the one before? After removing a linear trend (in logs), the
+    correlation of the two seasons' m pairs must be positive and significant (one-sided 5 %).
+    (The M4 autocorrelation test cannot pass on only two seasons: its limit exceeds any lag-m acf.)"""
+    from scipy import stats
+
+    if m < 4 or len(y) < 2 * m or (y <= 0).any():
+        return False
+    w = np.log(y[-2 * m:])
+    t = np.arange(2 * m)
+    r = w - np.polyval(np.polyfit(t, w, 1), t)
+    a, b = r[:m], r[m:]
+    if a.std() == 0 or b.std() == 0:
+        return False
+    corr = float(np.corrcoef(a, b)[0, 1])
+    q = float(stats.t.ppf(0.95, m - 2))
+    return corr > q / math.sqrt(m - 2 + q * q)
+
+
+def _seasonal_index(y: np.ndarray, m: int) -> np.ndarray:
+    """Multiplicative seasonal index by position t % m: the mean residual of a log-linear trend
+    over every full season (two observations per position with two seasons, where a centred moving
+    average would leave one), normalised to a geometric mean of 1. Requires y > 0."""
+    n = len(y) - len(y) % m
+    w = np.log(y[len(y) - n:])
+    t = np.arange(len(y) - n, len(y))
+    r = w - np.polyval(np.polyfit(t, w, 1), t)
+    idx = np.array([r[(t % m) == j].mean() for j in range(m)])
+    return np.exp(idx - idx.mean())
+
+
 def forecast_series(values: np.ndarray, periods: list[dt.date], grain: str, season: int, horizon: int,
-                    models: tuple[str, ...] = FULL) -> dict[str, Any]:
+                    models: tuple[str, ...] = FULL, folds: int = FOLDS) -> dict[str, Any]:
     """Forecast one series (NaN = missing). Pure computation: no query."""
     y, first, notes = _clean(np.asarray(values, dtype=float))
     if len(y) < MIN_POINTS:
@@ -192,12 +232,24 @@ def forecast_series(values: np.ndarray, periods: list[dt.date], grain: str, seas
     future = [shift(periods[-1], grain, i) for i in range(1, horizon + 1)]
     y_fit, effect, hnotes = _holiday_adjust(y, periods, future, grain)
     notes += hnotes
-    seasonal = season > 1 and n >= 2 * season + 2
+    # Seasonal models need two full seasons of training before each backtest origin.
+    seasonal = season > 1 and n >= 2 * season + _h_bt(horizon, season, n)
     m = season if seasonal else 1
     names = models
-    if season > 1 and not seasonal:
-        notes.append(note("no_season", f"历史不足两个完整周期（{n} 期，季节长度 {season}），不拟合季节性。",
-                          f"Fewer than two full seasons of history ({n} periods, season length {season}): "
+    index = None
+    if season > 1 and not seasonal and n >= 2 * season and bool((y_fit > 0).all()) and _seasonal_test(y_fit, season):
+        # Two seasons but too few to backtest seasonal models: remove a classical multiplicative
+        # seasonal index, forecast the adjusted series without season, and put the index back.
+        index = _seasonal_index(y_fit, season)
+        y_fit = y_fit / index[np.arange(n) % season]
+        notes.append(note("seasonally_adjusted",
+                          f"历史只有 {n} 期（季节长度 {season}），先用经典乘法分解去除季节性再建模，预测后还原。",
+                          f"Only {n} periods (season length {season}): the series is seasonally adjusted by "
+                          "classical multiplicative decomposition, forecast, and re-seasonalized.", season=season))
+        names = tuple(x for x in models if x != "SeasonalNaive")
+    elif season > 1 and not seasonal:
+        notes.append(note("no_season", f"历史不足以拟合季节性（{n} 期，季节长度 {season}），不拟合季节性。",
+                          f"Too little history to fit seasonality ({n} periods, season length {season}): "
                           "no seasonality is fitted.", season=season))
         names = tuple(x for x in models if x != "SeasonalNaive")
     if n < 8:
@@ -205,9 +257,9 @@ def forecast_series(values: np.ndarray, periods: list[dt.date], grain: str, seas
         notes.append(note("short_series", f"序列很短（{n} 期），只用朴素法和漂移法，预测仅供参考。",
                           f"The series is very short ({n} periods): only Naive and drift are used; "
                           "treat the forecast as indicative.", points=n))
-    h_bt = max(1, min(horizon, m if m > 1 else horizon, max(1, n // 4)))
+    h_bt = _h_bt(horizon, m, n)
     min_train = max(2 * m if m > 1 else 4, 3) if n >= 8 else max(2, n - 2)
-    bt = backtest(y_fit, m, h_bt, names, min_train)
+    bt = backtest(y_fit, m, h_bt, names, min_train, folds)
     if bt.scores:
         chosen = min(bt.scores, key=lambda k: _rank_key(bt.scores[k]))
     else:
@@ -222,6 +274,8 @@ def forecast_series(values: np.ndarray, periods: list[dt.date], grain: str, seas
         band = _forecast_all(("Naive",), y_fit, horizon, m)["Naive"]
         notes.append(note("model_failed", "所选模型无法在全部历史上拟合，改用朴素法。",
                           "The chosen model failed on the full history; Naive is used instead."))
+    if index is not None:
+        band = {k: v * index[np.arange(n, n + horizon) % season] for k, v in band.items()}
     band = {k: v + effect for k, v in band.items()}
     band = _order(band, nonneg=bool((y >= 0).all()))
     rows = [{"period": p.isoformat(), "label": period_label(p, grain), "value": float(band["mean"][i]),
@@ -246,6 +300,40 @@ def _order(b: Band, nonneg: bool) -> Band:
     return dict(zip(("lo-95", "lo-80", "mean", "hi-80", "hi-95"), stack, strict=True))
 
 
+def candidates_for(count: int, models: tuple[str, ...] | None = None
+                   ) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    """The candidate models for a split of `count` series (explicit `models` win), and notes.
+
+    More than ARIMA_MAX_SERIES series: no AutoARIMA (~10x the others). More than FAST_MAX_SERIES:
+    only AutoTheta, SeasonalNaive and Naive, backtested from FAST_FOLDS origins (AutoETS costs
+    ~30 ms a fit; 500 series must take seconds, not minutes — see benchmarks/forecast_accuracy.py)."""
+    if models:
+        return tuple(models), []
+    if count > FAST_MAX_SERIES:
+        return FAST, [note("fast_models", f"序列很多（{count} 条），为速度起见只用 AutoTheta、季节朴素法和朴素法。",
+                           f"Many series ({count}): only AutoTheta, SeasonalNaive and Naive are used, for speed.")]
+    if count > ARIMA_MAX_SERIES:
+        return tuple(x for x in FULL if x != "AutoARIMA"), [note(
+            "arima_skipped", f"序列较多（{count} 条），为速度起见未使用 AutoARIMA。",
+            f"Many series ({count}): AutoARIMA was left out for speed.")]
+    return FULL, []
+
+
+def forecast_many(values: list[np.ndarray], periods: list[dt.date], grain: str, season: int, horizon: int,
+                  models: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Forecast several aligned series; a series that cannot be forecast gets model None and a note."""
+    names = models or candidates_for(len(values))[0]
+    folds = FAST_FOLDS if len(values) > FAST_MAX_SERIES else FOLDS
+    out = []
+    for v in values:
+        try:
+            out.append(forecast_series(v, periods, grain, season, horizon, names, folds))
+        except ShuzhiError as err:
+            out.append({"model": None, "forecast": [], "backtest": None, "candidates": {},
+                        "notes": [note(err.code, err.zh, err.en)]})
+    return out
+
+
 def forecast(src: Source, metric: str, grain: str, horizon: int, *, by: str | None = None,
              where: list[dict[str, Any]] | None = None, models: tuple[str, ...] | None = None
              ) -> dict[str, Any]:
@@ -259,22 +347,16 @@ def forecast(src: Source, metric: str, grain: str, horizon: int, *, by: str | No
                           f"Unknown forecasting model(s): {', '.join(unknown)}; choose from {', '.join(FULL)}.")
     ss = fetch_series(src, metric, grain, by=by, where=where)
     notes = list(ss.notes)
-    names = tuple(models) if models else FULL
-    if models is None and len(ss.series) > ARIMA_MAX_SERIES:
-        names = tuple(x for x in names if x != "AutoARIMA")
-        notes.append(note("arima_skipped", f"序列较多（{len(ss.series)} 条），为速度起见未使用 AutoARIMA。",
-                          f"Many series ({len(ss.series)}): AutoARIMA was left out for speed."))
+    names, more = candidates_for(len(ss.series), models)
+    notes += more
+    if ss.by:
+        fcs = forecast_many([s.values for s in ss.series], ss.periods, grain, ss.season, horizon, names)
+    else:  # one series: its error is the answer
+        fcs = [forecast_series(ss.series[0].values, ss.periods, grain, ss.season, horizon, names)]
     out = []
-    for s in ss.series:
+    for s, fc in zip(ss.series, fcs, strict=True):
         hist = [{"period": p.isoformat(), "label": period_label(p, grain), "value": _num(v)}
                 for p, v in zip(ss.periods, s.values, strict=True)]
-        try:
-            fc = forecast_series(s.values, ss.periods, grain, ss.season, horizon, names)
-        except ShuzhiError as err:
-            if not ss.by:
-                raise
-            fc = {"model": None, "forecast": [], "backtest": None, "candidates": {},
-                  "notes": [note(err.code, err.zh, err.en)]}
         out.append({"key": s.key, "history": hist, **fc})
     return {"metric": ss.metric, "label": ss.label, "grain": grain, "horizon": horizon, "by": ss.by,
             "unit": ss.unit, "format": ss.format, "levels": list(LEVELS), "series": out, "notes": notes}
