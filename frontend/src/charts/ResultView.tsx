@@ -1,16 +1,33 @@
-/** Shows a query result as the recommended chart (or KPI card / table), with an optional data table. */
-import { ArrowDownOutlined, ArrowUpOutlined } from "@ant-design/icons";
-import { Empty, Spin, Table } from "antd";
+/**
+ * The single entry that renders a query result as any chart type (charts/registry.ts): ECharts types
+ * through EChart, and the KPI card, table and pivot table as React components. Used by the analysis page,
+ * the ask box, metric pages and dashboards.
+ *
+ * Props: result, chart (the server's ChartRec or a ChartConfig with the type's options), height;
+ * optional spec (the pivot fetches its subtotal levels with it) and onElementClick(datum: {field, value, row,
+ * series?}) for cross-filtering and drill-down (bars, points, slices, provinces, cells, table rows).
+ */
+import { Empty, Spin } from "antd";
 import ReactEChartsCore from "echarts-for-react/lib/core";
 import { useEffect, useMemo, useState } from "react";
-import type { ChartRec, QueryResult } from "../api/client";
-import { columnFormat, formatPeriod, formatValue, grainOf } from "../format";
+import type { ChartRec, QuerySpec, QueryResult } from "../api/client";
 import { useI18n } from "../i18n";
-import { buildOption, columnLabel } from "./buildOption";
 import { ensureChinaMap } from "./chinaMap";
+import type { ChartConfig, EChartsProps, ElementDatum } from "./core/types";
 import { echarts } from "./echarts";
+import { chartType } from "./registry";
+import KpiCard from "./types/kpi/Component";
+import type { KpiProps } from "./types/kpi/transformProps";
+import PivotTable from "./types/pivot/Component";
+import DataGrid from "./types/table/Component";
+import { transformProps as tableProps, type TableProps } from "./types/table/transformProps";
 
-export function EChart({ option, height = 320, className }: { option: object; height?: number | string; className?: string }) {
+export type { ChartConfig, ElementDatum } from "./core/types";
+
+type ClickParams = Parameters<NonNullable<EChartsProps["click"]>>[0];
+
+export function EChart({ option, height = 320, className, onClick }: { option: object; height?: number | string; className?: string; onClick?: (p: ClickParams) => void }) {
+  const events = useMemo(() => (onClick ? { click: onClick } : undefined), [onClick]);
   return (
     <ReactEChartsCore
       echarts={echarts}
@@ -20,80 +37,60 @@ export function EChart({ option, height = 320, className }: { option: object; he
       className={className}
       style={{ height, width: "100%" }}
       opts={{ renderer: "canvas" }}
+      onEvents={events}
     />
   );
 }
 
+/** The result as a plain data table ("view data"): full numbers, sortable, paged. */
 export function DataTable({ result, pageSize = 10 }: { result: QueryResult; pageSize?: number }) {
   const { lang } = useI18n();
-  const columns = result.columns.map((c, i) => {
-    const fmt = columnFormat(c);
-    const numeric = c.type === "number" || c.type === "integer";
-    return {
-      key: c.name,
-      dataIndex: i,
-      title: columnLabel(c, lang),
-      align: numeric ? ("right" as const) : ("left" as const),
-      sorter: (a: unknown[], b: unknown[]) => {
-        const x = a[i] as number | string | null;
-        const y = b[i] as number | string | null;
-        if (x === null) return 1;
-        if (y === null) return -1;
-        return typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh-CN");
-      },
-      render: (v: unknown) =>
-        c.type === "date" ? formatPeriod(v as string, grainOf(c.name), lang) : formatValue(v as never, fmt, lang, { compact: false }),
-    };
-  });
-  return (
-    <Table
-      size="small"
-      rowKey={(_, i) => String(i)}
-      columns={columns}
-      dataSource={result.rows as unknown as unknown[][]}
-      pagination={result.rows.length > pageSize ? { pageSize, size: "small", showSizeChanger: false } : false}
-      scroll={{ x: "max-content" }}
-    />
-  );
+  const p = useMemo(() => tableProps(result, { type: "table", pageSize }, { lang }), [result, pageSize, lang]);
+  return <DataGrid p={p} compact={false} />;
 }
 
 export function KpiValue({ result, chart }: { result: QueryResult; chart: ChartRec }) {
-  const { lang, t } = useI18n();
-  const row = result.rows[0] ?? [];
-  const vCol = result.columns.find((c) => c.name === chart.value) ?? result.columns.find((c) => c.role === "metric" && !c.compute);
-  const cCol = result.columns.find((c) => c.name === chart.compare) ?? result.columns.find((c) => c.compute === "yoy" || c.compute === "pop");
-  const v = vCol ? row[result.columns.indexOf(vCol)] : null;
-  const cmp = cCol ? (row[result.columns.indexOf(cCol)] as number | null) : null;
-  return (
-    <div className="kpi-big">
-      <div className="kpi-big-label">{columnLabel(vCol, lang)}</div>
-      <div className="kpi-big-value">{formatValue(v, columnFormat(vCol), lang)}</div>
-      {cCol && (
-        <div className={`kpi-delta ${cmp === null ? "" : cmp >= 0 ? "up" : "down"}`}>
-          {cCol.compute === "pop" ? t("analysis.compute.pop") : t("home.kpi.yoy")}{" "}
-          {cmp === null ? t("home.kpi.noCompare") : <>{cmp >= 0 ? <ArrowUpOutlined /> : <ArrowDownOutlined />} {formatValue(Math.abs(cmp), "percent", lang)}</>}
-        </div>
-      )}
-    </div>
-  );
+  const { lang } = useI18n();
+  const p = useMemo(() => chartType("kpi").transformProps(result, chart, { lang }) as KpiProps, [result, chart, lang]);
+  return <KpiCard p={p} />;
 }
 
-export function ResultView({ result, chart, height = 340 }: { result: QueryResult; chart: ChartRec; height?: number }) {
+export function ResultView({
+  result,
+  chart,
+  height = 340,
+  spec,
+  onElementClick,
+}: {
+  result: QueryResult;
+  chart: ChartRec | ChartConfig;
+  height?: number;
+  spec?: Partial<QuerySpec>;
+  onElementClick?: (datum: ElementDatum) => void;
+}) {
   const { lang, t } = useI18n();
-  const [mapReady, setMapReady] = useState(chart.type !== "map");
+  const def = chartType(chart.type);
+  const [mapReady, setMapReady] = useState(def.key !== "map");
   useEffect(() => {
-    if (chart.type === "map") {
+    if (def.key === "map") {
       setMapReady(false);
       ensureChinaMap().then(() => setMapReady(true));
     }
-  }, [chart.type]);
-  const option = useMemo(
-    () => (["kpi", "table"].includes(chart.type) ? null : buildOption(result, chart, { lang, noProvince: t("chart.noProvince") })),
-    [result, chart, lang, t],
-  );
-  if (!result.rows.length) return <Empty description={t("common.empty")} />;
-  if (chart.type === "kpi") return <KpiValue result={result} chart={chart} />;
-  if (chart.type === "table" || !option) return <DataTable result={result} />;
+  }, [def.key]);
+  const props = useMemo(() => (result.rows.length ? def.transformProps(result, chart, { lang, noValue: t("chart.noProvince") }) : null), [def, result, chart, lang, t]);
+  const echartsProps = def.render === "echarts" ? (props as EChartsProps | null) : null;
+  const onClick = useMemo(() => {
+    if (!onElementClick || !echartsProps?.click) return undefined;
+    const resolve = echartsProps.click;
+    return (p: ClickParams) => {
+      const d = resolve(p);
+      if (d) onElementClick(d);
+    };
+  }, [onElementClick, echartsProps]);
+  if (!result.rows.length || !props) return <Empty description={t("common.empty")} />;
+  if (def.render === "kpi") return <KpiCard p={props as KpiProps} />;
+  if (def.render === "table") return <DataGrid p={props as TableProps} onRowClick={onElementClick} compact />;
+  if (def.render === "pivot") return <PivotTable result={result} chart={chart} spec={spec} onCellClick={onElementClick} />;
   if (!mapReady) return <Spin style={{ display: "block", margin: "80px auto" }} />;
-  return <EChart option={option} height={height} className={`chart-${chart.type}`} />;
+  return <EChart option={echartsProps!.option} height={height} className={`chart-${def.key}`} onClick={onClick} />;
 }

@@ -1,6 +1,6 @@
 /** ECharts, tree-shaken: only the chart types and components the app uses are bundled. */
 import * as echarts from "echarts/core";
-import { BarChart, LineChart, MapChart, PieChart } from "echarts/charts";
+import { BarChart, FunnelChart, GaugeChart, HeatmapChart, LineChart, MapChart, PieChart, RadarChart, ScatterChart, TreemapChart } from "echarts/charts";
 import {
   DatasetComponent,
   GridComponent,
@@ -9,7 +9,9 @@ import {
   VisualMapComponent,
   DataZoomComponent,
   MarkLineComponent,
+  RadarComponent,
 } from "echarts/components";
+import { LabelLayout } from "echarts/features";
 import { CanvasRenderer } from "echarts/renderers";
 
 echarts.use([
@@ -17,6 +19,12 @@ echarts.use([
   LineChart,
   MapChart,
   PieChart,
+  ScatterChart,
+  FunnelChart,
+  GaugeChart,
+  HeatmapChart,
+  TreemapChart,
+  RadarChart,
   DatasetComponent,
   GridComponent,
   LegendComponent,
@@ -24,10 +32,11 @@ echarts.use([
   VisualMapComponent,
   DataZoomComponent,
   MarkLineComponent,
+  RadarComponent,
+  LabelLayout,
   CanvasRenderer,
 ]);
 
 export { echarts };
 
-/** The product palette (blue first, like Quick BI / FineBI defaults). */
-export const PALETTE = ["#1664ff", "#14c9c9", "#ffb800", "#7e5bef", "#f5455c", "#3ba272", "#fc8452", "#9a60b4", "#5b8ff9", "#91cc75"];
+export { PALETTE } from "./core/palette";

@@ -1,0 +1,4 @@
+import * as C from "../../core/controls";
+import type { Control } from "../../core/types";
+
+export const controls: Control[] = [C.orientation, C.stack, C.labels, C.numberFormat, C.refLines];
