@@ -1,0 +1,122 @@
+"""Running self-service dataset SQL on the warehouse: schemas, previews, distinct values, materialization.
+
+Invariants
+- Every statement is a sqlglot tree rendered here for DuckDB (the dataset query itself comes from
+  shuzhi.compile.datasets); table names are quoted identifiers.
+- materialize() is atomic: the result is first written to a stage table; only when that succeeded
+  is the live table dropped and the stage renamed, in one transaction. Any failure rolls back and
+  drops the stage, so readers see either the previous table or the new one, never a partial one.
+- DuckDB errors become ShuzhiError (translate_duckdb_error); nothing else leaks.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from shuzhi.engines.warehouse import translate_duckdb_error
+from shuzhi.errors import ShuzhiError
+from shuzhi.model.datasets.flow import Column, field_type_of
+
+
+def _table(name: str) -> exp.Table:
+    return exp.table_(name, quoted=True)
+
+
+def table_columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[Column] | None:
+    """The supported columns of a main-schema table or view (None when it does not exist)."""
+    rows = cur.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+    if not rows:
+        return None
+    return [Column(n, t) for n, raw in rows if (t := field_type_of(raw)) is not None]
+
+
+def table_exists(cur: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+                            "AND table_name = ?", [table]).fetchone()[0])  # type: ignore[index]
+
+
+def run_query(cur: duckdb.DuckDBPyConnection, query: exp.Expression,
+              cancel: threading.Event | None = None) -> pa.Table:
+    """Run a dataset query (a generated SELECT) and return Arrow; cancel interrupts it."""
+    sql = query.sql("duckdb")
+    watcher = _watch(cur, cancel)
+    try:
+        return cur.sql(sql).to_arrow_table()
+    except duckdb.Error as exc:
+        raise translate_duckdb_error(exc) from None
+    finally:
+        if watcher:
+            watcher.set()
+
+
+def _watch(cur: duckdb.DuckDBPyConnection, cancel: threading.Event | None) -> threading.Event | None:
+    if cancel is None:
+        return None
+    done = threading.Event()
+
+    def loop() -> None:
+        while not done.wait(0.1):
+            if cancel.is_set():
+                cur.interrupt()
+                return
+
+    threading.Thread(target=loop, daemon=True, name="dataset-cancel").start()
+    return done
+
+
+def distinct_values(cur: duckdb.DuckDBPyConnection, query: exp.Select, column: str, cap: int) -> list[Any]:
+    """Up to cap + 1 distinct non-null values of `column` in the query's rows, sorted."""
+    c = exp.column(column, quoted=True)
+    q = (exp.select(c).distinct().from_(query.subquery("q"), copy=False)
+         .where(exp.Not(this=exp.Is(this=c.copy(), expression=exp.Null())), copy=False)
+         .order_by(c.copy(), copy=False).limit(cap + 1, copy=False))
+    return run_query(cur, q).column(0).to_pylist()
+
+
+def materialize(cur: duckdb.DuckDBPyConnection, query: exp.Expression, table: str,
+                cancel: threading.Event | None = None) -> int:
+    """Write the query's rows to `table` atomically (stage + swap); returns the row count."""
+    stage = f"{table}__stage"
+    drop_stage = exp.Drop(tables=[_table(stage)], kind="TABLE", exists=True).sql("duckdb")
+    create = exp.Create(this=_table(stage), kind="TABLE", expression=query.copy()).sql("duckdb")
+    count = exp.select(exp.Count(this=exp.Star())).from_(_table(stage)).sql("duckdb")
+    drop_live = exp.Drop(tables=[_table(table)], kind="TABLE", exists=True).sql("duckdb")
+    rename = exp.Alter(this=_table(stage), kind="TABLE", actions=[exp.AlterRename(this=_table(table))]).sql("duckdb")
+    watcher = _watch(cur, cancel)
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            cur.execute(drop_stage)
+            cur.execute(create)
+            rows = int(cur.execute(count).fetchone()[0])  # type: ignore[index]
+            if cancel is not None and cancel.is_set():
+                raise ShuzhiError("job_cancelled", "任务已取消。", "The job was cancelled.", 499)
+            cur.execute(drop_live)
+            cur.execute(rename)
+            cur.execute("COMMIT")
+        except BaseException:
+            try:
+                cur.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the transaction is already gone; nothing was committed
+            raise
+    except duckdb.Error as exc:
+        raise translate_duckdb_error(exc) from None
+    finally:
+        if watcher:
+            watcher.set()
+    return rows
+
+
+def drop_table(cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    try:
+        cur.execute(exp.Drop(tables=[_table(table)], kind="TABLE", exists=True).sql("duckdb"))
+    except duckdb.Error as exc:
+        raise translate_duckdb_error(exc) from None
