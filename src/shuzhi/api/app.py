@@ -18,6 +18,7 @@ from shuzhi import __version__
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.routers import ask, auth, health, insights, jobs, models, query, sql, users
+from shuzhi.api.routers import connections as connections_router
 from shuzhi.runtime import Runtime
 from shuzhi.settings import Settings, get_settings
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     for r in (health.router, auth.router, users.router, sql.router, query.router, models.router, ask.router,
               insights.router, jobs.router):
         app.include_router(r, prefix=API_PREFIX)
+    app.include_router(connections_router.router, prefix=API_PREFIX)
 
     dist = _frontend_dist()
     if dist is not None:

@@ -10,7 +10,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset({"content:view", "tokens:own"}),
     "editor": frozenset({"content:view", "content:edit", "tokens:own"}),
     "admin": frozenset(
-        {"content:view", "content:edit", "tokens:own", "users:manage", "sql:run", "audit:view"}
+        {"content:view", "content:edit", "tokens:own", "users:manage", "sql:run", "audit:view",
+         "connections:manage"}
     ),
 }
 

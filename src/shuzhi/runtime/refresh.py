@@ -147,6 +147,33 @@ def pick_tables(rt: Runtime, db: Session, conn: DbConnection, picks: list[Pick],
     return out
 
 
+def update_settings(rt: Runtime, db: Session, st: SourceTable, *, refresh: str | None = None,
+                    incremental_column: str | None = None, incremental_kind: str | None = None,
+                    primary_key: list[str] | None = None) -> SourceTable:
+    """Change how an extract refreshes; checked against its column snapshot. Changing the incremental
+    setup clears the watermark, so the next refresh is a full one."""
+    if refresh is None and incremental_column is None and incremental_kind is None and primary_key is None:
+        return st
+    _check_extract(st)
+    p = Pick(table=st.source_table, schema=st.source_schema, columns=st.columns,
+             primary_key=primary_key if primary_key is not None else st.primary_key,
+             refresh=refresh or st.refresh_mode,
+             incremental_column=incremental_column or st.incremental_column,
+             incremental_kind=incremental_kind or st.incremental_kind)
+    cols = [ColumnInfo(c["name"], c["type"], c.get("source_type", c["type"]), c.get("nullable", True),
+                       c.get("primary_key", False)) for c in st.source_columns]
+    _, pk = _check_pick(p, cols)
+    before = (st.refresh_mode, st.incremental_column, st.incremental_kind)
+    st.primary_key = pk
+    st.refresh_mode = p.refresh
+    st.incremental_column = p.incremental_column if p.refresh == "incremental" else None
+    st.incremental_kind = (p.incremental_kind or "key") if p.refresh == "incremental" else None
+    if (st.refresh_mode, st.incremental_column, st.incremental_kind) != before:
+        st.watermark = None
+    db.flush()
+    return st
+
+
 def remove_table(rt: Runtime, db: Session, st: SourceTable, *, drop_data: bool) -> None:
     schedules.delete_schedule(db, "refresh", str(st.id))
     target = st.target_table
