@@ -131,6 +131,11 @@ def _relation(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[Column]
     return cur.read_json(str(src.path), format="array" if src.format == "json" else "newline_delimited")
 
 
+def scratch_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for previews: it never touches (or waits for) the warehouse file."""
+    return duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
+
+
 def infer(cur: duckdb.DuckDBPyConnection, src: Source, limit: int = 50) -> tuple[list[str], list[str], list[tuple]]:
     """(source column names, inferred DuckDB types, first `limit` rows) without reading the whole file."""
     try:
@@ -258,11 +263,13 @@ def _cleanup(cur: duckdb.DuckDBPyConnection, tag: str) -> None:
 
 def _csv_rejects(cur: duckdb.DuckDBPyConnection, rej_t: str) -> tuple[int, list[dict[str, Any]]]:
     t = table(rej_t)
-    n = cur.execute(_sql(exp.select("count(*)").from_(t))).fetchone()[0]  # type: ignore[index]
-    q = exp.select("line", "column_name", "error_type", "csv_line", "error_message").from_(t) \
-        .order_by("line").limit(REJECTS_SHOWN)
+    # One entry per rejected line (a line can have several errors; the table keeps them all).
+    n = cur.execute(_sql(exp.select("count(DISTINCT line)").from_(t))).fetchone()[0]  # type: ignore[index]
+    q = exp.select("line", "first(column_name ORDER BY column_idx)", "first(error_type ORDER BY column_idx)",
+                   "first(csv_line)", "string_agg(error_message, '; ' ORDER BY column_idx)") \
+        .from_(t).group_by("line").order_by("line").limit(REJECTS_SHOWN)
     rows = cur.execute(_sql(q)).fetchall()
-    return int(n), [{"line": int(r[0]) if r[0] is not None else None, "column": r[1], "error": r[2],
+    return int(n), [{"line": int(r[0]) if r[0] is not None else None, "column": r[1], "error": str(r[2]),
                      "text": (r[3] or "")[:500], "message": (r[4] or "")[:300]} for r in rows]
 
 
@@ -405,7 +412,8 @@ def _keep_rejects(cur: duckdb.DuckDBPyConnection, target: str, src: Source, rej:
     from shuzhi.sources.files.names import rejects_table_name
 
     if isinstance(src, CsvSource):
-        q = exp.select(exp.alias_(exp.column("line"), "line"), "column_name", "error_type",
+        q = exp.select(exp.alias_(exp.column("line"), "line"), "column_name",
+                       exp.alias_(exp.cast(exp.column("error_type"), "VARCHAR"), "error_type"),
                        exp.alias_(exp.column("csv_line"), "text"), "error_message").from_(table(rej))
     else:
         q = exp.select("line", "column_name", exp.alias_(exp.Literal.string("CAST"), "error_type"), "text",

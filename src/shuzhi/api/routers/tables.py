@@ -1,0 +1,123 @@
+"""Warehouse tables for the data page: list (rows, columns, labels, import record), first rows, profile.
+
+Reading needs content:view.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from shuzhi.api.deps import RuntimeDep, require
+from shuzhi.api.routers.auth import ERRORS
+from shuzhi.auth.credentials import Principal
+from shuzhi.catalog import tables as store
+from shuzhi.engines import profile as prof
+from shuzhi.results.encoders import to_columns, to_rows
+
+router = APIRouter(prefix="/tables", tags=["tables"])
+Viewer = Annotated[Principal, Depends(require("content:view"))]
+
+
+class TableColumn(BaseModel):
+    name: str
+    type: str
+    label: str | None = None
+
+
+class ImportInfo(BaseModel):
+    source_file: str
+    source_format: str
+    source_sheet: str | None = None
+    mode: str
+    rows: int
+    rejected: int
+    imports: int
+    imported_at: str
+    imported_by: str | None = None
+    job_id: int | None = None
+
+
+class TableOut(BaseModel):
+    name: str
+    rows: int
+    columns: list[TableColumn]
+    imported: ImportInfo | None = None
+
+
+class TableRows(BaseModel):
+    columns: list[dict[str, Any]]
+    rows: list[list[Any]]
+
+
+class ColumnProfile(BaseModel):
+    name: str
+    label: str | None = None
+    type: str
+    nulls: int
+    distinct: int
+    min: Any = None
+    max: Any = None
+    top: list[dict[str, Any]]
+
+
+class TableProfile(BaseModel):
+    table: str
+    rows: int
+    columns: list[ColumnProfile]
+
+
+def _labels(rt: Any, name: str | None = None) -> dict[str, Any]:
+    with rt.catalog.session() as db:
+        recs = store.list_imported(db)
+        return {n: (store.to_dict(r), {c["name"]: c.get("label") for c in r.columns or []}) for n, r in recs.items()
+                if name is None or n == name}
+
+
+def _list(rt: Any) -> list[TableOut]:
+    with rt.warehouse().cursor() as cur:
+        tables = prof.list_tables(cur)
+    labels = _labels(rt)
+    out = []
+    for t in tables:
+        rec, lab = labels.get(t["name"], (None, {}))
+        out.append(TableOut(name=t["name"], rows=t["rows"],
+                            columns=[TableColumn(**c, label=lab.get(c["name"])) for c in t["columns"]],
+                            imported=ImportInfo(**{k: v for k, v in rec.items() if k in ImportInfo.model_fields})
+                            if rec else None))
+    return out
+
+
+@router.get("", response_model=list[TableOut], responses=ERRORS, summary="Warehouse tables / 数据表")
+async def list_tables(user: Viewer, rt: RuntimeDep) -> list[TableOut]:
+    return await run_in_threadpool(_list, rt)
+
+
+def _preview(rt: Any, name: str, limit: int) -> TableRows:
+    with rt.warehouse().cursor() as cur:
+        t = prof.first_rows(cur, name, limit)
+    lab = _labels(rt, name).get(name, (None, {}))[1]
+    cols = [{**c, "label": lab.get(c["name"])} for c in to_columns(t)]
+    return TableRows(columns=cols, rows=to_rows(t))
+
+
+@router.get("/{name}/preview", response_model=TableRows, responses=ERRORS, summary="First rows / 前几行")
+async def preview_table(name: str, user: Viewer, rt: RuntimeDep,
+                        limit: int = Query(default=50, ge=1, le=1000)) -> TableRows:
+    return await run_in_threadpool(_preview, rt, name, limit)
+
+
+def _profile(rt: Any, name: str) -> TableProfile:
+    with rt.warehouse().cursor() as cur:
+        p = prof.profile(cur, name)
+    lab = _labels(rt, name).get(name, (None, {}))[1]
+    return TableProfile(table=p["table"], rows=p["rows"],
+                        columns=[ColumnProfile(**c, label=lab.get(c["name"])) for c in p["columns"]])
+
+
+@router.get("/{name}/profile", response_model=TableProfile, responses=ERRORS, summary="Column profile / 列概况")
+async def profile_table(name: str, user: Viewer, rt: RuntimeDep) -> TableProfile:
+    return await run_in_threadpool(_profile, rt, name)

@@ -1,0 +1,30 @@
+"""Fixtures for import tests: the committed test files and a started runtime on a fresh SHUZHI_HOME."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shuzhi.settings import get_settings
+from shuzhi_testing import TEST_PASSWORD
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
+
+
+@pytest.fixture
+def data() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def rt(monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: ignore[type-arg]
+    from shuzhi.runtime import Runtime
+
+    monkeypatch.setenv("SHUZHI_ADMIN_PASSWORD", TEST_PASSWORD)
+    get_settings.cache_clear()
+    runtime = Runtime(get_settings())
+    runtime.start(with_logging=False)
+    yield runtime
+    runtime.close()
