@@ -32,7 +32,7 @@ def test_every_format_imports(rt, data: Path) -> None:  # type: ignore[no-untype
     amount = next(c for c in gbk["columns"] if c["label"] == "销售额")
     assert amount["type"] == "DOUBLE"
     with rt.warehouse().cursor() as cur:
-        total = cur.sql("SELECT * FROM sales").aggregate(f'sum("{amount["name"]}")').fetchone()[0]
+        total = cur.sql("SELECT * FROM sales").aggregate(f'sum("{amount["name"]}")').fetchall()[0][0]
     assert total == pytest.approx(1234.5 * 5050)
     assert _imp(rt, data / "products_utf16.tsv", table="products_u16")["rows"] == 20
     wide = _imp(rt, data / "wide_bom.csv", table="wide")
