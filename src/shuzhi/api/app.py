@@ -19,6 +19,8 @@ from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.routers import ask, auth, health, insights, jobs, models, query, sql, users
 from shuzhi.api.routers import connections as connections_router
+from shuzhi.api.routers import imports as imports_router
+from shuzhi.api.routers import tables as tables_router
 from shuzhi.runtime import Runtime
 from shuzhi.settings import Settings, get_settings
 
@@ -62,6 +64,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
               insights.router, jobs.router):
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(connections_router.router, prefix=API_PREFIX)
+
+    for r in (imports_router.router, tables_router.router):  # file imports and the data page
+        app.include_router(r, prefix=API_PREFIX)
 
     dist = _frontend_dist()
     if dist is not None:
