@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shuzhi import __version__
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
-from shuzhi.api.routers import ask, auth, health, insights, jobs, models, query, sql, users
+from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import tables as tables_router
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for r in (health.router, auth.router, users.router, sql.router, query.router, models.router, ask.router,
-              insights.router, jobs.router):
+              insights.router, jobs.router, dashboards.router):
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(connections_router.router, prefix=API_PREFIX)
 

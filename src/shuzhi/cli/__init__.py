@@ -16,6 +16,7 @@ from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
 from shuzhi.cli.common import fail, lang
+from shuzhi.cli.dashboards import dashboard_app
 from shuzhi.cli.user import token_app, user_app
 from shuzhi.errors import ShuzhiError
 
@@ -37,6 +38,7 @@ app.command("forecast")(insights_cmd.forecast)
 app.command("anomalies")(insights_cmd.anomalies)
 app.command("explain")(insights_cmd.explain)
 app.add_typer(query_cmd.model_app, name="model")
+app.add_typer(dashboard_app, name="dashboard")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 

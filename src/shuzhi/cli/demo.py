@@ -107,6 +107,7 @@ def demo(
     typer.echo(f"  {t('仓库', 'Warehouse')}: {settings.warehouse_path}")
     typer.echo(f"  {t('语义模型', 'Semantic model')}: huajing v{version} "
                f"({t('指标中心已就绪', 'metric center ready')})")
+    typer.echo(f"  {t('仪表板', 'Dashboards')}: {t('经营驾驶舱、销售分析、产销协同与库存、质量追溯、研发创新', '5 demo dashboards')}")
 
 
 def _install_model(rt) -> int:  # type: ignore[no-untyped-def]
@@ -114,4 +115,8 @@ def _install_model(rt) -> int:  # type: ignore[no-untyped-def]
 
     rt.start(create_admin=False)  # the first admin is announced by `shuzhi serve`
     with rt.catalog.session() as s:
-        return install_demo_model(s)
+        version = install_demo_model(s)
+        from shuzhi.demo.dashboards import install_demo_dashboards
+
+        install_demo_dashboards(s, rt.settings.today_date())  # the five demo dashboards (idempotent)
+        return version

@@ -1,0 +1,252 @@
+"""Dashboards (仪表板): list, read, create, update (new version), delete, duplicate, favourites, recent
+views, versions, the batch data endpoint, and filter options (field values, hierarchy members).
+
+Reading needs content:view and the dashboard shared with you (owner, admin, or your role in its
+shared_roles); changing needs content:edit and being its owner or an admin. A dashboard you may
+not see answers 404, like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from shuzhi.api.deps import DbDep, LangDep, RuntimeDep, auth_parts, authorize, require
+from shuzhi.api.routers.auth import ERRORS
+from shuzhi.auth.credentials import Principal
+from shuzhi.catalog import dashboards as store
+from shuzhi.catalog.dashboard_data import DataRequest, plan, run_plans
+from shuzhi.catalog.dashboard_models import DashboardRecord
+from shuzhi.errors import ShuzhiError
+from shuzhi.model.dashboards import DashboardDef
+from shuzhi.runtime import Runtime
+
+router = APIRouter(tags=["dashboards"])
+ViewerDep = Annotated[Principal, Depends(require("content:view"))]
+EditorDep = Annotated[Principal, Depends(require("content:edit"))]
+MAX_VALUES = 1000
+
+
+class DashboardSummary(BaseModel):
+    id: int
+    name: str
+    title: str
+    title_en: str | None = None
+    description: str | None = None
+    theme: str
+    owner: str
+    shared_roles: list[str] = []
+    version: int
+    updated_at: str
+    updated_by: str | None = None
+    components: int
+    favourite: bool = False
+    can_edit: bool = False
+    viewed_at: str | None = None
+
+
+class DashboardOut(DashboardSummary):
+    definition: DashboardDef
+
+
+class DuplicateRequest(BaseModel):
+    name: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class DashboardVersionOut(BaseModel):
+    version: int
+    created_at: str
+    created_by: str | None = None
+    comment: str | None = None
+
+
+class FieldValues(BaseModel):
+    field: str
+    values: list[Any]
+    truncated: bool = False
+
+
+class HierarchyValues(BaseModel):
+    hierarchy: str
+    levels: list[str]
+    labels: list[str]
+    labels_en: list[str | None]
+    rows: list[list[Any]]
+    truncated: bool = False
+
+
+def _who(p: Principal) -> store.Viewer:
+    return store.Viewer(p.user_id, p.username, p.role)
+
+
+def _summary(r: DashboardRecord, who: store.Viewer, favs: set[int], viewed_at: str | None = None) -> DashboardSummary:
+    return DashboardSummary(
+        id=r.id, name=r.name, title=r.title, title_en=r.title_en, description=r.description, theme=r.theme,
+        owner=r.owner, shared_roles=list(r.shared_roles or []), version=r.version,
+        updated_at=r.updated_at.isoformat(), updated_by=r.updated_by,
+        components=len(r.definition.get("components", [])), favourite=r.id in favs,
+        can_edit=store.can_edit(r, who) and who.role in ("admin", "editor"), viewed_at=viewed_at)
+
+
+def _out(s: Session, r: DashboardRecord, who: store.Viewer) -> DashboardOut:
+    base = _summary(r, who, store.favourite_ids(s, who.user_id))
+    return DashboardOut(**base.model_dump(), definition=DashboardDef.model_validate(r.definition))
+
+
+def _validated(rt: Runtime, s: Session, d: DashboardDef) -> DashboardDef:
+    idx, _ = rt.model_index(None, s)
+    store.check_against_model(d, idx, rt.settings.today_date())
+    return d
+
+
+@router.get("/dashboards", response_model=list[DashboardSummary], responses=ERRORS,
+            summary="Dashboards you may see / 仪表板列表")
+def list_dashboards(user: ViewerDep, db: DbDep, favourites: bool = False) -> list[DashboardSummary]:
+    who = _who(user)
+    favs = store.favourite_ids(db, who.user_id)
+    return [_summary(r, who, favs) for r in store.list_records(db, who) if not favourites or r.id in favs]
+
+
+@router.get("/dashboards/recent", response_model=list[DashboardSummary], responses=ERRORS,
+            summary="Dashboards you opened lately / 最近浏览")
+def recent_dashboards(user: ViewerDep, db: DbDep, limit: int = Query(8, ge=1, le=50)) -> list[DashboardSummary]:
+    who = _who(user)
+    favs = store.favourite_ids(db, who.user_id)
+    return [_summary(r, who, favs, at.isoformat()) for r, at in store.recent(db, who, limit)]
+
+
+@router.get("/dashboards/{key}", response_model=DashboardOut, responses=ERRORS,
+            summary="A dashboard (by id or name) / 仪表板详情")
+def get_dashboard(key: str, user: ViewerDep, db: DbDep, view: bool = True) -> DashboardOut:
+    who = _who(user)
+    rec = store.get_record(db, key, who)
+    if view:
+        store.record_view(db, rec, who.user_id)
+    return _out(db, rec, who)
+
+
+@router.post("/dashboards", status_code=201, response_model=DashboardOut, responses=ERRORS,
+             summary="Create a dashboard / 新建仪表板")
+def create_dashboard(body: DashboardDef, user: EditorDep, db: DbDep, rt: RuntimeDep) -> DashboardOut:
+    rec = store.create(db, _validated(rt, db, body), owner=user.username)
+    return _out(db, rec, _who(user))
+
+
+@router.put("/dashboards/{key}", response_model=DashboardOut, responses=ERRORS,
+            summary="Save a dashboard as a new version / 保存仪表板")
+def update_dashboard(key: str, body: DashboardDef, user: EditorDep, db: DbDep, rt: RuntimeDep,
+                     comment: str | None = Query(None, max_length=500)) -> DashboardOut:
+    who = _who(user)
+    rec = store.get_record(db, key, who)
+    store.require_edit(rec, who)
+    store.update(db, rec, _validated(rt, db, body), actor=user.username, comment=comment)
+    return _out(db, rec, who)
+
+
+@router.delete("/dashboards/{key}", status_code=204, responses=ERRORS, summary="Delete a dashboard / 删除仪表板")
+def delete_dashboard(key: str, user: EditorDep, db: DbDep) -> Response:
+    who = _who(user)
+    rec = store.get_record(db, key, who)
+    store.require_edit(rec, who)
+    store.remove(db, rec)
+    return Response(status_code=204)
+
+
+@router.post("/dashboards/{key}/duplicate", status_code=201, response_model=DashboardOut, responses=ERRORS,
+             summary="Copy a dashboard (the copy is yours and unshared) / 复制仪表板")
+def duplicate_dashboard(key: str, user: EditorDep, db: DbDep, body: DuplicateRequest | None = None) -> DashboardOut:
+    who = _who(user)
+    rec = store.get_record(db, key, who)
+    body = body or DuplicateRequest()
+    copy = store.duplicate(db, rec, owner=user.username, name=body.name, title=body.title)
+    return _out(db, copy, who)
+
+
+@router.put("/dashboards/{key}/favourite", status_code=204, responses=ERRORS, summary="Favourite / 收藏")
+def favourite(key: str, user: ViewerDep, db: DbDep) -> Response:
+    store.set_favourite(db, store.get_record(db, key, _who(user)), user.user_id, True)
+    return Response(status_code=204)
+
+
+@router.delete("/dashboards/{key}/favourite", status_code=204, responses=ERRORS, summary="Unfavourite / 取消收藏")
+def unfavourite(key: str, user: ViewerDep, db: DbDep) -> Response:
+    store.set_favourite(db, store.get_record(db, key, _who(user)), user.user_id, False)
+    return Response(status_code=204)
+
+
+@router.get("/dashboards/{key}/versions", response_model=list[DashboardVersionOut], responses=ERRORS,
+            summary="Versions of a dashboard / 版本")
+def dashboard_versions(key: str, user: ViewerDep, db: DbDep) -> list[DashboardVersionOut]:
+    rec = store.get_record(db, key, _who(user))
+    return [DashboardVersionOut(version=v.version, created_at=v.created_at.isoformat(), created_by=v.created_by,
+                                comment=v.comment) for v in store.versions(db, rec)]
+
+
+@router.post("/dashboards/{key}/data", responses=ERRORS,
+             summary="Every component's data in one request (filters, cross-filters, drill) / 仪表板数据")
+async def dashboard_data(key: str, body: DataRequest, request: Request, rt: RuntimeDep,
+                         lang: LangDep) -> dict[str, Any]:
+    parts = auth_parts(request)
+
+    def answer() -> dict[str, Any]:
+        with rt.catalog.session() as db:
+            principal = authorize(rt, parts, db)
+            request.state.principal = principal
+            rec = store.get_record(db, key, _who(principal))
+            d = DashboardDef.model_validate(rec.definition)
+            idx, _ = rt.model_index(None, db)
+        user = principal.context()
+        plans = plan(d, body, idx, user, rt.settings.today_date())
+        out = run_plans(plans, lambda spec: rt.query(spec, user, purpose="ui"), lang)
+        out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
+        return out
+
+    return await run_in_threadpool(answer)
+
+
+@router.get("/fields/{field}/values", response_model=FieldValues, responses=ERRORS,
+            summary="Distinct values of a field, for filter controls (row rules apply) / 字段取值")
+async def field_values(field: str, request: Request, rt: RuntimeDep, search: str | None = Query(None, max_length=100),
+                       limit: int = Query(200, ge=1, le=MAX_VALUES)) -> FieldValues:
+    parts = auth_parts(request)
+
+    def answer() -> FieldValues:
+        with rt.catalog.session() as db:
+            principal = authorize(rt, parts, db)
+            spec: dict[str, Any] = {"dimensions": [field], "order_by": [{"field": field}], "limit": limit + 1}
+            if search and search.strip():
+                spec["where"] = [{"field": field, "op": "contains", "value": search.strip()}]
+            result = rt.query(spec, principal.context(), purpose="ui", db=db)
+        values = [r[0] for r in result.rows]
+        return FieldValues(field=field, values=values[:limit], truncated=len(values) > limit)
+
+    return await run_in_threadpool(answer)
+
+
+@router.get("/hierarchies/{name}/values", response_model=HierarchyValues, responses=ERRORS,
+            summary="Members of a hierarchy, for tree filters (row rules apply) / 层级成员")
+async def hierarchy_values(name: str, request: Request, rt: RuntimeDep,
+                           limit: int = Query(2000, ge=1, le=10_000)) -> HierarchyValues:
+    parts = auth_parts(request)
+
+    def answer() -> HierarchyValues:
+        with rt.catalog.session() as db:
+            principal = authorize(rt, parts, db)
+            idx, _ = rt.model_index(None, db)
+            h = next((h for h in idx.model.hierarchies if h.name == name), None)
+            if h is None:
+                raise ShuzhiError("unknown_hierarchy", f"模型中没有层级 {name}。", f"The model has no hierarchy {name}.", 404)
+            levels = list(h.levels)
+            spec = {"dimensions": levels, "order_by": [{"field": lv} for lv in levels], "limit": limit + 1}
+            result = rt.query(spec, principal.context(), purpose="ui", db=db)
+        fields = [idx.fields[idx.resolve_field(lv)] for lv in levels]
+        return HierarchyValues(hierarchy=name, levels=levels, labels=[f.label or f.name for f in fields],
+                               labels_en=[f.label_en for f in fields], rows=result.rows[:limit],
+                               truncated=len(result.rows) > limit)
+
+    return await run_in_threadpool(answer)

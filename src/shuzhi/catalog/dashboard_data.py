@@ -1,0 +1,201 @@
+"""The batch data of a dashboard: every component's query, with the viewer's filters, cross-filters
+(联动) and drill paths applied, answered in parallel in one request.
+
+Invariants
+- A filter control applies only to the components in its scope; a cross-filter (a clicked element)
+  to every chart and KPI except the one clicked. A filter on a field that a component's metrics
+  cannot reach (no many-to-one join path, e.g. customers.region on defect_rate) is skipped for that
+  component and listed in its `ignored_filters`, never an error: dashboards mix subject areas.
+- Values chosen by the viewer become filter values of the QuerySpec only; the queries run as the
+  viewer (row and column rules apply) through the same pipeline as POST /query.
+- One component's failure is reported in that component (`error`) and does not fail the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shuzhi.catalog.dashboards import hierarchy_levels
+from shuzhi.errors import ShuzhiError
+from shuzhi.model.dashboard_specs import (
+    Piece,
+    apply_pieces,
+    cross_piece,
+    drill_spec,
+    filter_piece,
+    hierarchy_of,
+    kpi_specs,
+)
+from shuzhi.model.dashboards import Component, DashboardDef
+from shuzhi.model.index import ModelIndex
+from shuzhi.results.result import QueryResult
+from shuzhi.service import plan_query
+from shuzhi.spec.query_spec import Scalar
+from shuzhi.spec.resolve import UserContext
+
+SKIPPABLE = {"not_reachable", "fan_out"}  # a filter this component's metrics cannot use
+
+
+class CrossFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(max_length=64, description="The component whose element was clicked.")
+    field: str = Field(max_length=200)
+    value: Scalar = None
+
+
+class DataRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    filters: dict[str, Any] = Field(default={}, description="Filter component id → value; absent ids use "
+                                    "their default, null clears.")
+    cross: list[CrossFilter] = Field(default=[], max_length=10)
+    drill: dict[str, list[Scalar]] = Field(default={}, description="Component id → clicked values, top first.")
+    components: list[str] | None = Field(default=None, description="Only these components (default: all).")
+
+
+@dataclass
+class Plan:
+    component: Component
+    spec: dict[str, Any]
+    spark: dict[str, Any] | None = None
+    chart: dict[str, Any] | None = None
+    ignored: list[str] = field(default_factory=list)
+    drill: dict[str, Any] | None = None
+    error: ShuzhiError | None = None
+
+
+def _pieces(d: DashboardDef, req: DataRequest, idx: ModelIndex) -> list[tuple[str, Component | None, Piece]]:
+    """(filter id or 'cross:<source>', the filter component, piece) for every active filter value."""
+    levels = hierarchy_levels(idx)
+    out: list[tuple[str, Component | None, Piece]] = []
+    unknown = [k for k in req.filters if d.component(k) is None or d.component(k).kind != "filter"]  # type: ignore[union-attr]
+    if unknown:
+        raise ShuzhiError("unknown_filter", f"仪表板没有筛选器 {', '.join(unknown)}。",
+                          f"The dashboard has no filter {', '.join(unknown)}.", details={"filters": unknown})
+    for flt in d.filters():
+        assert flt.filter is not None
+        value = req.filters[flt.id] if flt.id in req.filters else flt.filter.default
+        try:
+            piece = filter_piece(flt.filter, value, levels=levels.get(flt.filter.hierarchy or ""),
+                                 is_metric=flt.filter.field in idx.metrics)
+        except ValueError as exc:
+            raise ShuzhiError("filter_value_invalid", f"筛选器 {flt.id} 的取值有误：{exc}",
+                              f"The value of filter {flt.id} is invalid: {exc}") from None
+        if piece:
+            out.append((flt.id, flt, piece))
+    for cf in req.cross:
+        src = d.component(cf.source)
+        if src is None:
+            raise ShuzhiError("unknown_component", f"仪表板没有组件 {cf.source}。",
+                              f"The dashboard has no component {cf.source}.")
+        if cf.field != "time" and cf.field not in idx.shared:
+            idx.resolve_field(cf.field, dimension_only=True)  # unknown fields are a 4xx
+        out.append((f"cross:{cf.source}", src, cross_piece(cf.field, cf.value)))
+    return out
+
+
+def _applies(key: str, owner: Component | None, d: DashboardDef, c: Component) -> bool:
+    if key.startswith("cross:"):
+        return owner is not None and owner.id != c.id
+    return owner is not None and d.in_scope(owner, c.id)
+
+
+def _fit(spec: dict[str, Any], pieces: list[tuple[str, Piece]], idx: ModelIndex, user: UserContext,
+         today: dt.date) -> tuple[dict[str, Any], list[str]]:
+    """The spec with every piece its metrics can use; the others are named as ignored."""
+    def compiles(s: dict[str, Any]) -> bool:
+        try:
+            plan_query(s, idx, user, today)
+            return True
+        except ShuzhiError as err:
+            if err.code in SKIPPABLE:
+                return False
+            raise
+
+    full = apply_pieces(spec, [p for _, p in pieces])
+    if not pieces or compiles(full):
+        return full, []
+    kept: list[Piece] = []
+    ignored: list[str] = []
+    for key, p in pieces:
+        if compiles(apply_pieces(spec, [*kept, p])):
+            kept.append(p)
+        else:
+            ignored.append(key)
+    return apply_pieces(spec, kept), ignored
+
+
+def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, today: dt.date) -> list[Plan]:
+    pieces = _pieces(d, req, idx)
+    levels = hierarchy_levels(idx)
+    wanted = set(req.components) if req.components is not None else None
+    plans: list[Plan] = []
+    for c in d.components:
+        if c.kind not in ("chart", "kpi") or c.spec is None or (wanted is not None and c.id not in wanted):
+            continue
+        mine = [(k, p) for k, owner, p in pieces if _applies(k, owner, d, c)]
+        chart = c.chart
+        base = c.spec
+        drill_info = None
+        if c.kind == "chart":
+            found = hierarchy_of(base, levels, c.drill)
+            if found:
+                h, di, li = found
+                path = list(req.drill.get(c.id, []))
+                base, chart, level = drill_spec(base, chart, levels[h], di, li, path)
+                drill_info = {"hierarchy": h, "levels": levels[h], "level": level, "start": li,
+                              "path": path[: level - li], "can_drill": level + 1 < len(levels[h])}
+        try:
+            spec, ignored = _fit(base, mine, idx, user, today)
+            p = Plan(c, spec, chart=chart.model_dump(exclude_none=True) if chart else None, ignored=ignored,
+                     drill=drill_info)
+            if c.kind == "kpi" and c.kpi is not None:
+                p.spec, p.spark = kpi_specs(spec, c.kpi)
+        except ShuzhiError as err:
+            p = Plan(c, base, error=err)
+        plans.append(p)
+    return plans
+
+
+def run_plans(plans: list[Plan], run: Callable[[dict[str, Any]], QueryResult], lang: str,
+              workers: int = 4) -> dict[str, Any]:
+    """Answer every plan (value and sparkline queries) in parallel; errors stay per component."""
+    t0 = time.perf_counter()
+    jobs: list[tuple[Plan, str, dict[str, Any]]] = []
+    for p in plans:
+        if p.error is None:
+            jobs.append((p, "result", p.spec))
+            if p.spark is not None:
+                jobs.append((p, "spark", p.spark))
+
+    def one(job: tuple[Plan, str, dict[str, Any]]) -> tuple[Plan, str, Any]:
+        try:
+            return job[0], job[1], run(job[2]).to_json_obj()
+        except ShuzhiError as err:
+            return job[0], job[1], err
+
+    out: dict[str, Any] = {}
+    for p in plans:
+        out[p.component.id] = {"id": p.component.id, "kind": p.component.kind, "result": None, "spark": None,
+                               "chart": p.chart, "spec": p.spec, "ignored_filters": p.ignored, "drill": p.drill,
+                               "error": _err(p.error, lang) if p.error else None}
+    if jobs:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+            for p, slot, value in pool.map(one, jobs):
+                entry = out[p.component.id]
+                if isinstance(value, ShuzhiError):
+                    entry["error"] = entry["error"] or _err(value, lang)
+                else:
+                    value.pop("sql", None)
+                    entry[slot] = value
+    return {"components": out, "timings_ms": {"total": round((time.perf_counter() - t0) * 1000, 1)}}
+
+
+def _err(err: ShuzhiError, lang: str) -> dict[str, str]:
+    return {"code": err.code, "message": err.message(lang)}

@@ -1,0 +1,273 @@
+"""Dashboards in the catalog: save (validated, versioned), read, share by role, favourites, recent views.
+
+Invariants
+- Who sees a dashboard: its owner, admins, and users whose role is in its shared_roles.
+  Who changes or deletes it: its owner and admins (and only roles with content:edit reach that code).
+- Every save validates the definition against the current semantic model (check_against_model):
+  every metric and field of every component and filter must exist; the error names the component.
+- Every save appends a version; nothing is changed in place without a version row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, desc, select
+from sqlalchemy.orm import Session
+
+from shuzhi.catalog.dashboard_models import (
+    DashboardFavourite,
+    DashboardRecord,
+    DashboardVersion,
+    DashboardView,
+)
+from shuzhi.catalog.models import utcnow
+from shuzhi.errors import ShuzhiError
+from shuzhi.model.dashboard_specs import filter_piece, kpi_specs
+from shuzhi.model.dashboards import Component, DashboardDef
+from shuzhi.model.index import ModelIndex
+from shuzhi.spec.query_spec import parse_spec
+from shuzhi.spec.resolve import UserContext, resolve
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks (a plain copy of the principal: the catalog sits below auth)."""
+
+    user_id: int
+    username: str
+    role: str
+
+
+# -- validation ------------------------------------------------------------------------------
+def parse_definition(data: Any, source: str = "") -> DashboardDef:
+    """Validate the shape of a definition; errors become one bilingual ShuzhiError with paths."""
+    try:
+        return DashboardDef.model_validate(data)
+    except ValidationError as exc:
+        problems = [{"path": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+                    for e in exc.errors()]
+        first = problems[0]
+        where = f"{source}: " if source else ""
+        msg = f"{first['path']}: {first['problem']}" if first["path"] else first["problem"]
+        raise ShuzhiError("dashboard_invalid", f"{where}仪表板定义有误：{msg}",
+                          f"{where}The dashboard definition is invalid: {msg}", 422,
+                          details={"problems": problems}) from None
+
+
+def _in_component(c: Component, err: ShuzhiError) -> ShuzhiError:
+    label = c.title or c.id
+    return ShuzhiError(err.code, f"组件「{label}」（{c.id}）：{err.zh}", f"Component '{c.title_en or c.id}' "
+                       f"({c.id}): {err.en}", 422, details={**err.details, "component": c.id})
+
+
+def hierarchy_levels(idx: ModelIndex) -> dict[str, list[str]]:
+    return {h.name: list(h.levels) for h in idx.model.hierarchies}
+
+
+def check_against_model(d: DashboardDef, idx: ModelIndex, today: dt.date) -> None:
+    """Every spec resolves on the model, and every filter's field (or metric) exists."""
+    system = UserContext.system()
+    levels = hierarchy_levels(idx)
+    for c in d.components:
+        try:
+            if c.spec is not None:
+                specs = [c.spec]
+                if c.kind == "kpi" and c.kpi is not None:
+                    value, spark = kpi_specs(c.spec, c.kpi)
+                    specs = [value] + ([spark] if spark else [])
+                for s in specs:
+                    resolve(parse_spec(s), idx, system, today)
+            if c.drill is not None and c.drill not in levels:
+                raise _unknown_hierarchy(c.drill, levels)
+            if c.filter is not None:
+                _check_filter(c, idx, levels, today)
+        except ShuzhiError as err:
+            raise _in_component(c, err) from None
+
+
+def _unknown_hierarchy(name: str, levels: dict[str, list[str]]) -> ShuzhiError:
+    known = "、".join(levels) or "—"
+    return ShuzhiError("unknown_hierarchy", f"模型中没有层级 {name}（可用：{known}）。",
+                       f"The model has no hierarchy {name} (known: {', '.join(levels) or '-'}).",
+                       details={"hierarchy": name})
+
+
+def _check_filter(c: Component, idx: ModelIndex, levels: dict[str, list[str]], today: dt.date) -> None:
+    f = c.filter
+    assert f is not None
+    if f.control == "tree":
+        if not f.hierarchy or f.hierarchy not in levels:
+            raise _unknown_hierarchy(f.hierarchy or "", levels)
+        return
+    is_metric = f.field in idx.metrics
+    if is_metric and f.control != "numeric_range":
+        raise ShuzhiError("filter_on_metric", f"指标 {f.field} 只能用数值范围控件筛选。",
+                          f"Metric {f.field} can only be filtered with a numeric range control.")
+    if f.control == "date_range":
+        if f.field != "time":
+            ds, name = idx.resolve_field(f.field, dimension_only=True)
+            if not idx.fields[(ds, name)].is_time:
+                raise ShuzhiError("filter_not_date", f"日期范围控件需要日期字段，{f.field} 不是。",
+                                  f"A date range control needs a date field; {f.field} is not one.")
+    elif not is_metric and f.field not in idx.shared:
+        idx.resolve_field(f.field, dimension_only=True)
+    if f.default is not None:
+        try:
+            piece = filter_piece(f, f.default, levels=levels.get(f.hierarchy or ""), is_metric=is_metric)
+        except ValueError as exc:
+            raise ShuzhiError("filter_default_invalid", f"筛选器默认值有误：{exc}",
+                              f"The filter's default value is invalid: {exc}") from None
+        if piece and "time_range" in piece:
+            probe = {"metrics": [], "dimensions": ["time"] if f.field == "time" else [f.field],
+                     "time_range": piece["time_range"]}
+            if f.field == "time":
+                probe = {"metrics": [next(iter(idx.metrics))], "time_range": piece["time_range"]}
+            resolve(parse_spec(probe), idx, UserContext.system(), today)
+
+
+# -- access ----------------------------------------------------------------------------------
+def can_view(rec: DashboardRecord, who: Viewer) -> bool:
+    return who.role == "admin" or rec.owner == who.username or who.role in (rec.shared_roles or [])
+
+
+def can_edit(rec: DashboardRecord, who: Viewer) -> bool:
+    return who.role == "admin" or rec.owner == who.username
+
+
+def _not_found(key: str) -> ShuzhiError:
+    return ShuzhiError("dashboard_not_found", f"仪表板 {key} 不存在，或你没有查看它的权限。",
+                       f"Dashboard {key} does not exist, or you may not see it.", 404)
+
+
+def get_record(s: Session, key: str | int, who: Viewer | None = None) -> DashboardRecord:
+    """By id or slug; a dashboard the viewer may not see is reported as missing (no leak)."""
+    key_s = str(key)
+    q = select(DashboardRecord)
+    rec = s.scalar(q.where(DashboardRecord.id == int(key_s))) if key_s.isdigit() else None
+    rec = rec or s.scalar(q.where(DashboardRecord.name == key_s))
+    if rec is None or (who is not None and not can_view(rec, who)):
+        raise _not_found(key_s)
+    return rec
+
+
+def require_edit(rec: DashboardRecord, who: Viewer) -> None:
+    if not can_edit(rec, who):
+        raise ShuzhiError("dashboard_forbidden", f"只有所有者 {rec.owner} 或管理员可以修改仪表板「{rec.title}」。",
+                          f"Only the owner ({rec.owner}) or an administrator may change dashboard "
+                          f"'{rec.title_en or rec.title}'.", 403)
+
+
+def list_records(s: Session, who: Viewer) -> list[DashboardRecord]:
+    return [r for r in s.scalars(select(DashboardRecord).order_by(DashboardRecord.id)) if can_view(r, who)]
+
+
+# -- changes ---------------------------------------------------------------------------------
+def _copy_out(rec: DashboardRecord, d: DashboardDef) -> None:
+    rec.title, rec.title_en, rec.description = d.title, d.title_en, d.description
+    rec.theme, rec.shared_roles = d.theme, list(d.shared_roles)
+    rec.definition = d.model_dump(mode="json", exclude_none=True)
+
+
+def create(s: Session, d: DashboardDef, *, owner: str, comment: str | None = None) -> DashboardRecord:
+    if s.scalar(select(DashboardRecord.id).where(DashboardRecord.name == d.name)) is not None:
+        raise ShuzhiError("dashboard_exists", f"已有名为 {d.name} 的仪表板，请换一个名称。",
+                          f"A dashboard named {d.name} already exists; choose another name.", 409)
+    rec = DashboardRecord(name=d.name, owner=owner, version=1, updated_by=owner)
+    _copy_out(rec, d)
+    s.add(rec)
+    s.flush()
+    s.add(DashboardVersion(dashboard_id=rec.id, version=1, definition=rec.definition, created_by=owner,
+                           comment=comment or "created"))
+    s.flush()
+    return rec
+
+
+def update(s: Session, rec: DashboardRecord, d: DashboardDef, *, actor: str, comment: str | None = None) -> int:
+    """Save a new version (an unchanged definition is not re-versioned); returns the version."""
+    if d.name != rec.name and s.scalar(select(DashboardRecord.id).where(DashboardRecord.name == d.name)):
+        raise ShuzhiError("dashboard_exists", f"已有名为 {d.name} 的仪表板。", f"A dashboard named {d.name} exists.", 409)
+    new = d.model_dump(mode="json", exclude_none=True)
+    if new == rec.definition and d.name == rec.name:
+        return rec.version
+    rec.name = d.name
+    _copy_out(rec, d)
+    rec.version += 1
+    rec.updated_at = utcnow()
+    rec.updated_by = actor
+    s.add(DashboardVersion(dashboard_id=rec.id, version=rec.version, definition=rec.definition, created_by=actor,
+                           comment=comment))
+    s.flush()
+    return rec.version
+
+
+def versions(s: Session, rec: DashboardRecord) -> list[DashboardVersion]:
+    return list(s.scalars(select(DashboardVersion).where(DashboardVersion.dashboard_id == rec.id)
+                          .order_by(DashboardVersion.version)))
+
+
+def remove(s: Session, rec: DashboardRecord) -> None:
+    s.execute(delete(DashboardFavourite).where(DashboardFavourite.dashboard_id == rec.id))
+    s.execute(delete(DashboardView).where(DashboardView.dashboard_id == rec.id))
+    s.execute(delete(DashboardVersion).where(DashboardVersion.dashboard_id == rec.id))
+    s.delete(rec)
+    s.flush()
+
+
+def free_name(s: Session, base: str) -> str:
+    base = base[:56]
+    taken = set(s.scalars(select(DashboardRecord.name).where(DashboardRecord.name.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    i = 2
+    while f"{base}-{i}" in taken:
+        i += 1
+    return f"{base}-{i}"
+
+
+def duplicate(s: Session, rec: DashboardRecord, *, owner: str, name: str | None = None,
+              title: str | None = None) -> DashboardRecord:
+    d = DashboardDef.model_validate(rec.definition)
+    copy = d.model_copy(update={
+        "name": name or free_name(s, f"{rec.name}-copy"),
+        "title": title or f"{d.title}（副本）",
+        "title_en": f"{d.title_en} (copy)" if d.title_en else None,
+        "shared_roles": [],
+    })
+    return create(s, DashboardDef.model_validate(copy.model_dump()), owner=owner,
+                  comment=f"duplicated from {rec.name} v{rec.version}")
+
+
+# -- per user --------------------------------------------------------------------------------
+def set_favourite(s: Session, rec: DashboardRecord, user_id: int, on: bool) -> None:
+    row = s.get(DashboardFavourite, (user_id, rec.id))
+    if on and row is None:
+        s.add(DashboardFavourite(user_id=user_id, dashboard_id=rec.id))
+    elif not on and row is not None:
+        s.delete(row)
+    s.flush()
+
+
+def favourite_ids(s: Session, user_id: int) -> set[int]:
+    return set(s.scalars(select(DashboardFavourite.dashboard_id).where(DashboardFavourite.user_id == user_id)))
+
+
+def record_view(s: Session, rec: DashboardRecord, user_id: int) -> None:
+    row = s.get(DashboardView, (user_id, rec.id))
+    if row is None:
+        s.add(DashboardView(user_id=user_id, dashboard_id=rec.id, viewed_at=utcnow(), views=1))
+    else:
+        row.viewed_at = utcnow()
+        row.views += 1
+    s.flush()
+
+
+def recent(s: Session, who: Viewer, limit: int = 10) -> list[tuple[DashboardRecord, dt.datetime]]:
+    rows = s.execute(select(DashboardRecord, DashboardView.viewed_at)
+                     .join(DashboardView, DashboardView.dashboard_id == DashboardRecord.id)
+                     .where(DashboardView.user_id == who.user_id)
+                     .order_by(desc(DashboardView.viewed_at)).limit(limit * 2)).all()
+    return [(r, at) for r, at in rows if can_view(r, who)][:limit]
