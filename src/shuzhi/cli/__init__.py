@@ -16,6 +16,7 @@ from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
 from shuzhi.cli.common import fail, lang
+from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
 from shuzhi.cli.user import token_app, user_app
 from shuzhi.errors import ShuzhiError
@@ -41,6 +42,8 @@ app.add_typer(query_cmd.model_app, name="model")
 app.add_typer(dashboard_app, name="dashboard")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(connection_app, name="connection")
+app.add_typer(extract_app, name="extract")
 
 
 def _version(value: bool) -> None:

@@ -234,6 +234,18 @@ def submit_refresh(rt: Runtime, extract_id: int, *, full: bool = False, accept_s
                           title=title, created_by=actor)
 
 
+def refresh_inline(rt: Runtime, extract_id: int, *, full: bool = False, accept_schema_changes: bool = False,
+                   actor: str | None = None, on_progress: Any = None) -> dict[str, Any]:
+    """Refresh in the calling thread, recorded as a job like submit_refresh (the CLI, with a progress bar)."""
+    with rt.catalog.session() as db:
+        st = store.get_source_table(db, extract_id)
+        _check_extract(st)
+        title = f"刷新 refresh {st.target_table}"
+    return rt.jobs.run_inline("refresh", lambda ctx: refresh(rt, extract_id, ctx, full=full, actor=actor,
+                                                             accept_schema_changes=accept_schema_changes),
+                              title=title, created_by=actor, on_progress=on_progress)
+
+
 def _check_extract(st: SourceTable) -> None:
     if st.mode != "extract":
         raise ShuzhiError("extract_is_direct", f"表 {st.source_table} 是直连模式，查询时实时读取，无需刷新。",
