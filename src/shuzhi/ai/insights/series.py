@@ -189,12 +189,9 @@ def _as_date(v: Any) -> dt.date:
     return v.date() if isinstance(v, dt.datetime) else v
 
 
-def fetch_series(src: Source, metric: str, grain: str, *, by: str | None = None,
-                 where: list[dict[str, Any]] | None = None, time_range: dict[str, Any] | None = None,
-                 drop_incomplete: bool = True) -> SeriesSet:
-    check_grain(grain)
-    mdef = src.index.metric(metric)
-    kind = name_kind(src.index, metric)
+def series_spec(metric: str, grain: str, *, by: str | None = None, where: list[dict[str, Any]] | None = None,
+                time_range: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The QuerySpec that reads a metric's series (columns period, [member,] metric); alerts record it."""
     dims: list[Any] = [{"field": "time", "grain": grain, "name": PERIOD_COL}]
     if by:
         dims.append({"field": by, "name": "member"})
@@ -203,6 +200,16 @@ def fetch_series(src: Source, metric: str, grain: str, *, by: str | None = None,
         spec["where"] = where
     if time_range:
         spec["time_range"] = time_range
+    return spec
+
+
+def fetch_series(src: Source, metric: str, grain: str, *, by: str | None = None,
+                 where: list[dict[str, Any]] | None = None, time_range: dict[str, Any] | None = None,
+                 drop_incomplete: bool = True) -> SeriesSet:
+    check_grain(grain)
+    mdef = src.index.metric(metric)
+    kind = name_kind(src.index, metric)
+    spec = series_spec(metric, grain, by=by, where=where, time_range=time_range)
     rows = [r for r in src.query(spec) if r[PERIOD_COL] is not None]
     notes: list[dict[str, Any]] = []
     if not rows:

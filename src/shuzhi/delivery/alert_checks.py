@@ -1,0 +1,158 @@
+"""Checking a rule: evaluate it as its owner, record new firings once, hand them to the channels.
+
+Invariants
+- The rule runs as its owner (UserContext from the owner's role and attributes): row and column
+  rules apply exactly as in the owner's own queries. An inactive owner's rules do not run.
+- A firing is recorded once per (rule, series, period, kind): a candidate already recorded is
+  counted as a duplicate; two concurrent checks race on the unique index and one of them wins.
+- Each new firing is sent on every channel of the rule to the owner and the subscribers (active
+  users), and one receipt per recipient and channel records what happened.
+- A check that fails (unknown metric after a model change, query error) leaves the rule with
+  last_status "failed" and the bilingual error; it never raises out of check_rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlglot
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlglot import exp
+
+from shuzhi.ai.insights.series import Source
+from shuzhi.catalog import Catalog
+from shuzhi.catalog.alerts import AlertFiring, AlertRule, FiringReceipt
+from shuzhi.catalog.models import User, utcnow
+from shuzhi.delivery import channels
+from shuzhi.delivery.alert_rules import firing_dict
+from shuzhi.delivery.alerts import evaluate
+from shuzhi.errors import ShuzhiError
+from shuzhi.log import get_logger
+from shuzhi.model.index import ModelIndex
+from shuzhi.model.lineage import metric_lineage
+from shuzhi.service import Engine
+from shuzhi.spec.resolve import UserContext
+
+log = get_logger(__name__)
+
+
+def rule_tables(idx: ModelIndex, metric: str, by: str | None, where: list[dict[str, Any]]) -> set[str]:
+    """Warehouse tables a rule reads: its metric's lineage plus the datasets of its split and filters
+    (tables inside SQL datasets included). Lower-case, without schema."""
+    datasets = set(metric_lineage(idx, metric)["datasets"])
+    refs = [by] if by else []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("field"), str):
+                refs.append(node["field"])
+            for k in ("and", "or", "not"):
+                v = node.get(k)
+                for child in v if isinstance(v, list) else [v] if v else []:
+                    walk(child)
+
+    for w in where or []:
+        walk(w)
+    for r in refs:
+        try:
+            datasets.add(idx.resolve_field(r)[0])
+        except ShuzhiError:
+            continue
+    tables = set()
+    for name in datasets:
+        ds = idx.datasets.get(name)
+        if ds is None:
+            continue
+        if ds.table:
+            tables.add(ds.table.split(".")[-1].lower())
+        elif ds.sql:
+            try:
+                tables |= {t.name.lower() for t in sqlglot.parse_one(ds.sql, read="duckdb").find_all(exp.Table)}
+            except sqlglot.errors.ParseError:
+                continue
+    return tables
+
+
+def _recipients(db: Any, rule: AlertRule) -> tuple[channels.Recipient, ...]:
+    ids = [rule.owner_id, *[i for i in rule.subscribers or [] if i != rule.owner_id]]
+    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids), User.is_active.is_(True)))}
+    return tuple(channels.Recipient(users[i].id, users[i].username, users[i].display_name) for i in ids if i in users)
+
+
+def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring) -> None:
+    recipients = _recipients(db, rule)
+    delivery = channels.Delivery(firing_dict(firing, rule.name), rule.name, recipients)
+    for name in rule.channels or ["inbox"]:
+        try:
+            result = channels.get(name).send(delivery)
+        except Exception as exc:  # noqa: BLE001 - a broken channel must not lose the firing
+            log.exception("alert_channel_failed", channel=name, firing=firing.id)
+            result = channels.SendResult({r.user_id: "failed" for r in recipients},
+                                         {r.user_id: {"zh": f"渠道 {name} 出错（{type(exc).__name__}）。",
+                                                      "en": f"Channel {name} failed ({type(exc).__name__})."}
+                                          for r in recipients})
+        for r in recipients:
+            db.add(FiringReceipt(firing_id=firing.id, user_id=r.user_id, channel=name,
+                                 status=result.status.get(r.user_id, "failed"), detail=result.detail.get(r.user_id)))
+    db.flush()
+
+
+def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, engine: Engine, today: dt.date, *,
+               trigger: str = "manual") -> dict[str, Any]:
+    """Evaluate one rule now and record what is new. Returns {"rule_id", "status" ok|fired|failed|skipped,
+    "firings" (the new ones), "duplicates", "periods_checked", "series_checked", "error"}."""
+    with catalog.session() as db:
+        rule = db.get(AlertRule, rule_id)
+        if rule is None:
+            return {"rule_id": rule_id, "status": "skipped", "firings": [], "duplicates": 0,
+                    "error": {"code": "alert_not_found", "zh": "规则已删除。", "en": "The rule was deleted."}}
+        owner = db.get(User, rule.owner_id)
+        spec = dict(metric=rule.metric, grain=rule.grain, by=rule.by, where=list(rule.where or []),
+                    condition=dict(rule.condition))
+        active = owner is not None and owner.is_active
+        ctx = UserContext(owner.username, owner.role, dict(owner.attributes or {})) if owner else None
+    out: dict[str, Any] = {"rule_id": rule_id, "firings": [], "duplicates": 0, "error": None}
+    result = None
+    if not active or ctx is None:
+        out["error"] = {"code": "alert_owner_inactive", "zh": "规则所有者已停用，规则不再运行。",
+                        "en": "The rule's owner is deactivated; the rule does not run."}
+    else:
+        try:
+            result = evaluate(Source(idx, ctx, today, engine), spec["metric"], spec["grain"], spec["condition"],
+                              by=spec["by"], where=spec["where"])
+        except ShuzhiError as err:
+            out["error"] = {"code": err.code, "zh": err.zh, "en": err.en}
+    with catalog.session() as db:
+        rule = db.get(AlertRule, rule_id)
+        if rule is None:
+            return {**out, "status": "skipped"}
+        rule.last_checked_at = utcnow()
+        if result is None:
+            rule.last_status, rule.last_error = "failed", out["error"]
+            return {**out, "status": "failed"}
+        for c in result["candidates"]:
+            firing = AlertFiring(rule_id=rule_id, series_key=c["series"] or "", period=c["period"], kind=c["kind"],
+                                 value=c["value"], severity=c["severity"], evidence=c["evidence"],
+                                 description_zh=c["description_zh"], description_en=c["description_en"],
+                                 trigger=trigger)
+            exists = db.scalar(select(AlertFiring.id).where(
+                AlertFiring.rule_id == rule_id, AlertFiring.series_key == firing.series_key,
+                AlertFiring.period == firing.period, AlertFiring.kind == firing.kind))
+            if exists is not None:
+                out["duplicates"] += 1
+                continue
+            try:
+                with db.begin_nested():
+                    db.add(firing)
+                    db.flush()
+            except IntegrityError:  # a concurrent check recorded it first
+                out["duplicates"] += 1
+                continue
+            _dispatch(db, rule, firing)
+            out["firings"].append(firing_dict(firing, rule.name))
+        rule.last_status = "fired" if out["firings"] else "ok"
+        rule.last_error = None
+    return {**out, "status": "fired" if out["firings"] else "ok", "periods_checked": result["periods_checked"],
+            "series_checked": result["series_checked"], "notes": result["notes"]}

@@ -1,0 +1,101 @@
+"""Alert wiring: the schedule kind "alert", checks after data refreshes, checks on demand.
+
+Invariants
+- A rule's check reads the warehouse through this process's handle, as the rule's owner.
+- After "data_refreshed", enabled rules whose metric, split or filters read one of the changed
+  tables are checked in ONE background job (trigger "refresh"); other rules are left alone.
+- install() is idempotent (Runtime.start calls it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from shuzhi.catalog.alerts import AlertRule
+from shuzhi.delivery.alert_checks import check_rule, rule_tables
+from shuzhi.delivery.alert_rules import SCHEDULE_KIND
+from shuzhi.engines.duckdb_engine import DuckDBEngine
+from shuzhi.errors import ShuzhiError
+from shuzhi.log import get_logger
+
+if TYPE_CHECKING:
+    from shuzhi.runtime import Runtime
+    from shuzhi.runtime.jobs import JobContext
+
+log = get_logger(__name__)
+JOB_KIND = "alert"
+
+
+def check_now(rt: Runtime, rule_id: int, *, trigger: str = "manual") -> dict[str, Any]:
+    """Check one rule in this thread; returns check_rule's summary."""
+    idx, _ = rt.model_index()
+    engine = DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
+    return check_rule(rt.catalog, rule_id, idx, engine, rt.settings.today_date(), trigger=trigger)
+
+
+def check_many(rt: Runtime, rule_ids: list[int], ctx: JobContext | None, *, trigger: str) -> dict[str, Any]:
+    results = []
+    for i, rid in enumerate(rule_ids):
+        if ctx is not None:
+            ctx.check_cancelled()
+            ctx.progress(i / max(1, len(rule_ids)), f"rule {rid}")
+        results.append(check_now(rt, rid, trigger=trigger))
+    if ctx is not None:
+        ctx.progress(1.0)
+    return {"checked": len(results), "fired": sum(len(r["firings"]) for r in results),
+            "failed": [r["rule_id"] for r in results if r["status"] == "failed"], "results": results}
+
+
+def _scheduled(rt: Runtime, target: str, ctx: JobContext) -> dict[str, Any]:
+    try:
+        rule_id = int(target)
+    except ValueError:
+        raise ShuzhiError("alert_target_invalid", f"计划目标 {target} 不是规则编号。",
+                          f"Schedule target {target} is not a rule id.") from None
+    with rt.catalog.session() as db:
+        rule = db.get(AlertRule, rule_id)
+        enabled = rule is not None and rule.enabled
+    if not enabled:
+        return {"rule_id": rule_id, "status": "skipped"}
+    return check_many(rt, [rule_id], ctx, trigger="schedule")
+
+
+def affected_rules(rt: Runtime, tables: list[str]) -> list[int]:
+    changed = {t.split(".")[-1].lower() for t in tables if isinstance(t, str)}
+    if not changed:
+        return []
+    idx, _ = rt.model_index()
+    with rt.catalog.session() as db:
+        rules = [(r.id, r.metric, r.by, list(r.where or [])) for r in
+                 db.scalars(select(AlertRule).where(AlertRule.enabled.is_(True)).order_by(AlertRule.id))]
+    out = []
+    for rid, metric, by, where in rules:
+        try:
+            if rule_tables(idx, metric, by, where) & changed:
+                out.append(rid)
+        except ShuzhiError:  # the metric left the model: the scheduled check reports it
+            continue
+    return out
+
+
+def on_data_refreshed(rt: Runtime, payload: dict[str, Any]) -> int | None:
+    """Check the rules that read changed tables, in one job; its id, or None when none is affected."""
+    try:
+        ids = affected_rules(rt, payload.get("tables") or [])
+    except ShuzhiError as err:  # no model installed yet, for example
+        log.info("alerts_after_refresh_skipped", code=err.code)
+        return None
+    if not ids:
+        return None
+    return rt.jobs.submit(JOB_KIND, lambda ctx: check_many(rt, ids, ctx, trigger="refresh"),
+                          title=f"检查告警 / check alerts: {', '.join(map(str, ids))}", created_by="system")
+
+
+def install(rt: Runtime) -> None:
+    if getattr(rt, "_alerts_installed", False):
+        return
+    rt._alerts_installed = True  # type: ignore[attr-defined]
+    rt.events.subscribe("data_refreshed", lambda payload: on_data_refreshed(rt, payload))
+    rt.register_schedule_kind(SCHEDULE_KIND, _scheduled)
