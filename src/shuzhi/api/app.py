@@ -17,8 +17,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shuzhi import __version__
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
+from shuzhi.api.routers import alerts as alerts_router
 from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
 from shuzhi.api.routers import connections as connections_router
+from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.runtime import Runtime
@@ -61,12 +63,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for r in (health.router, auth.router, users.router, sql.router, query.router, models.router, ask.router,
-              insights.router, jobs.router, dashboards.router):
+              insights.router, jobs.router, dashboards.router, datasets_router.router):
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(connections_router.router, prefix=API_PREFIX)
 
     for r in (imports_router.router, tables_router.router):  # file imports and the data page
         app.include_router(r, prefix=API_PREFIX)
+    app.include_router(alerts_router.router, prefix=API_PREFIX)  # alert rules, firings, inbox
 
     dist = _frontend_dist()
     if dist is not None:

@@ -65,6 +65,9 @@ class Runtime:
         from shuzhi.runtime import datasets as _datasets
 
         _datasets.install(self)  # self-service datasets: refresh after their parents, schedule kind "dataset"
+        from shuzhi.runtime import alerts as _alerts
+
+        _alerts.install(self)  # alert rules: schedule kind "alert", checks after data_refreshed
         info = StartInfo()
         if not create_admin:
             return info
