@@ -18,6 +18,7 @@ from shuzhi.cli import sql as sql_cmd
 from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
+from shuzhi.cli.datasets import dataset_app
 from shuzhi.cli.user import token_app, user_app
 from shuzhi.errors import ShuzhiError
 
@@ -40,6 +41,7 @@ app.command("anomalies")(insights_cmd.anomalies)
 app.command("explain")(insights_cmd.explain)
 app.add_typer(query_cmd.model_app, name="model")
 app.add_typer(dashboard_app, name="dashboard")
+app.add_typer(dataset_app, name="dataset")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(connection_app, name="connection")
