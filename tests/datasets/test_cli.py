@@ -21,7 +21,8 @@ def shuzhi(*args: str) -> subprocess.CompletedProcess[str]:
 def test_dataset_cli_with_the_documented_example(settings, demo_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.ensure_home()
     shutil.copy(demo_file, settings.warehouse_path)
-    yaml_text = re.search(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S).group(1)  # type: ignore[union-attr]
+    section = DOC.read_text(encoding="utf-8").split("## 自助数据集 Self-service datasets", 1)[1]
+    yaml_text = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)  # type: ignore[union-attr]
     path = tmp_path / "east.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     r = shuzhi("dataset", "apply", str(path))
