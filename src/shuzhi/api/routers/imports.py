@@ -38,8 +38,8 @@ class ColumnOut(BaseModel):
 
 class SheetOut(BaseModel):
     name: str
-    rows: int
-    columns: int
+    rows: int | None = None  # known for the sheet that was read
+    columns: int | None = None
 
 
 class ImportPreview(BaseModel):

@@ -41,8 +41,8 @@ ARROW_TYPES = {"BIGINT": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32()
 @dataclass
 class SheetInfo:
     name: str
-    rows: int
-    columns: int
+    rows: int | None  # None for sheets that were not read (only the chosen sheet is loaded)
+    columns: int | None
 
 
 @dataclass
@@ -89,15 +89,10 @@ def read_excel(path: Path, *, sheet: str | None = None, header_row: int | None =
             f"The workbook has no sheet named '{sheet}'; choose one of: {', '.join(names)}.",
             details={"sheets": names},
         )
-    infos = []
-    grid: list[list[Any]] = []
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    for n in names:
-        ws = wb.get_sheet_by_name(n)
-        if n == chosen:
-            grid = [list(r) for r in ws.to_python(skip_empty_area=False)]
-            merged = list(ws.merged_cell_ranges or [])
-        infos.append(SheetInfo(n, ws.height, ws.width))
+    ws = wb.get_sheet_by_name(chosen)
+    grid: list[list[Any]] = ws.to_python(skip_empty_area=False)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = list(ws.merged_cell_ranges or [])
+    infos = [SheetInfo(n, ws.height if n == chosen else None, ws.width if n == chosen else None) for n in names]
     wb.close()
     return _parse(grid, merged, infos, chosen, header_row, keep_totals)
 
@@ -120,7 +115,8 @@ def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: s
     width = max(len(r) for r in grid)
     while width and all(len(r) < width or _empty(r[width - 1]) for r in grid):
         width -= 1
-    grid = [(r + [None] * width)[:width] for r in grid]
+    if any(len(r) != width for r in grid):
+        grid = [(r + [None] * width)[:width] for r in grid]
     if header_row is None:
         h = _find_header(grid)
     else:
@@ -143,7 +139,8 @@ def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: s
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         labels.append("/".join(parts) or f"列{c + 1}")
-    body = [(i + 1, row) for i, row in enumerate(grid[h + depth:], start=h + depth) if not all(_empty(v) for v in row)]
+    body = [(i + 1, row) for i, row in enumerate(grid[h + depth:], start=h + depth)
+            if row.count("") + row.count(None) < width and not all(_empty(v) for v in row)]
     totals: list[int] = []
     k = len(body)
     while k > 0 and _is_totals(body[k - 1][1]):
@@ -213,32 +210,64 @@ def parse_date_text(s: str) -> dt.datetime | None:
         return None
 
 
+def _kind(v: Any) -> str | None:
+    """The kind of one cell: int, float, date, ts, bool, str, or None when empty."""
+    t = type(v)
+    if t is float:
+        return "int" if v.is_integer() and -2**53 < v < 2**53 else "float"
+    if t is str:
+        if not v.strip():
+            return None
+        n = parse_number(v)
+        if n is not None:
+            return "int" if n.is_integer() and abs(n) < 2**53 and "." not in v and "%" not in v else "float"
+        d = parse_date_text(v)
+        if d is not None:
+            return "date" if d.time() == dt.time(0) else "ts"
+        return "str"
+    if v is None:
+        return None
+    if t is bool:
+        return "bool"
+    if t is int:
+        return "int" if abs(v) < 2**53 else "float"
+    if t is dt.datetime:
+        return "date" if v.time() == dt.time(0) else "ts"
+    if t is dt.date:
+        return "date"
+    return "str"  # time of day, durations
+
+
+def _fast_column(values: list[Any]) -> tuple[str, pa.Array] | None:
+    """Columns of only number cells, or only date cells (plus empty ones), converted in C."""
+    empty = values.count("") + values.count(None)
+    nums = [v for v in values if type(v) is float]
+    if nums and len(nums) + empty == len(values):
+        arr = pa.array([v if type(v) is float else None for v in values], pa.float64())
+        if all(map(float.is_integer, nums)) and max(map(abs, nums)) < 2**53:
+            return "BIGINT", arr.cast(pa.int64())
+        return "DOUBLE", arr
+    days = [v for v in values if type(v) is dt.date]
+    if days and len(days) + empty == len(values):
+        return "DATE", pa.array([v if type(v) is dt.date else None for v in values], pa.date32())
+    return None
+
+
 def _column(values: list[Any]) -> tuple[str, pa.Array]:
-    """Infer a column's type from its cells and convert them (None for empty cells)."""
-    kinds = set()
+    """Infer a column's type from its cells and convert them (None for empty cells).
+
+    Stops classifying at the first cell that can only be text; plain numeric columns convert
+    without per-cell function calls (this is the hot loop of an Excel import)."""
+    fast = _fast_column(values)
+    if fast is not None:
+        return fast
+    kinds: set[str] = set()
     for v in values:
-        if _empty(v):
-            continue
-        if isinstance(v, bool):
-            kinds.add("bool")
-        elif isinstance(v, int | float):
-            kinds.add("int" if float(v).is_integer() and abs(v) < 2**53 else "float")
-        elif isinstance(v, dt.datetime):
-            kinds.add("date" if v.time() == dt.time(0) else "ts")
-        elif isinstance(v, dt.date):
-            kinds.add("date")
-        elif isinstance(v, str):
-            n = parse_number(v)
-            if n is not None:
-                kinds.add("int" if n.is_integer() and abs(n) < 2**53 and "." not in v and "%" not in v else "float")
-                continue
-            d = parse_date_text(v)
-            if d is not None:
-                kinds.add("date" if d.time() == dt.time(0) else "ts")
-                continue
-            kinds.add("str")
-        else:  # time of day, durations
-            kinds.add("str")
+        k = _kind(v)
+        if k is not None:
+            kinds.add(k)
+            if k == "str":
+                break
     if not kinds or "str" in kinds:
         typ = "VARCHAR"
     elif kinds <= {"int"}:
@@ -253,7 +282,14 @@ def _column(values: list[Any]) -> tuple[str, pa.Array]:
         typ = "BOOLEAN"
     else:
         typ = "VARCHAR"
-    return typ, pa.array([_convert(v, typ) for v in values], ARROW_TYPES[typ])
+    if typ == "VARCHAR":
+        out = [(v.strip() or None) if type(v) is str else (None if v is None else _text(v)) for v in values]
+    elif typ in ("BIGINT", "DOUBLE"):
+        cast = int if typ == "BIGINT" else float
+        out = [cast(v) if type(v) is float or type(v) is int else _convert(v, typ) for v in values]
+    else:
+        out = [_convert(v, typ) for v in values]
+    return typ, pa.array(out, ARROW_TYPES[typ])
 
 
 def _convert(v: Any, typ: str) -> Any:
