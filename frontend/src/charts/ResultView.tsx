@@ -26,7 +26,7 @@ export type { ChartConfig, ElementDatum } from "./core/types";
 
 type ClickParams = Parameters<NonNullable<EChartsProps["click"]>>[0];
 
-export function EChart({ option, height = 320, className, onClick }: { option: object; height?: number | string; className?: string; onClick?: (p: ClickParams) => void }) {
+export function EChart({ option, height = 320, className, onClick, theme }: { option: object; height?: number | string; className?: string; onClick?: (p: ClickParams) => void; theme?: string }) {
   const events = useMemo(() => (onClick ? { click: onClick } : undefined), [onClick]);
   return (
     <ReactEChartsCore
@@ -38,6 +38,7 @@ export function EChart({ option, height = 320, className, onClick }: { option: o
       style={{ height, width: "100%" }}
       opts={{ renderer: "canvas" }}
       onEvents={events}
+      theme={theme}
     />
   );
 }
@@ -61,12 +62,15 @@ export function ResultView({
   height = 340,
   spec,
   onElementClick,
+  theme,
 }: {
   result: QueryResult;
   chart: ChartRec | ChartConfig;
   height?: number;
   spec?: Partial<QuerySpec>;
   onElementClick?: (datum: ElementDatum) => void;
+  /** an ECharts theme registered with echarts.registerTheme (dashboards: dark, 大屏) */
+  theme?: string;
 }) {
   const { lang, t } = useI18n();
   const def = chartType(chart.type);
@@ -92,5 +96,5 @@ export function ResultView({
   if (def.render === "table") return <DataGrid p={props as TableProps} onRowClick={onElementClick} compact />;
   if (def.render === "pivot") return <PivotTable result={result} chart={chart} spec={spec} onCellClick={onElementClick} />;
   if (!mapReady) return <Spin style={{ display: "block", margin: "80px auto" }} />;
-  return <EChart option={echartsProps!.option} height={height} className={`chart-${def.key}`} onClick={onClick} />;
+  return <EChart option={echartsProps!.option} height={height} className={`chart-${def.key}`} onClick={onClick} theme={theme} />;
 }

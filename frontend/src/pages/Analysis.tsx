@@ -1,22 +1,26 @@
-/** 分析: a first chart builder over the default semantic model. */
+/**
+ * 分析: the chart builder over the default semantic model: field list → shelves (行/X, 列/系列, 指标, 颜色,
+ * 大小, 提示, 筛选) → the chosen chart type's QuerySpec (charts/types/<type>/buildQuery.ts) → ResultView, with
+ * the type's controls (stacking, labels, number format, 目标线/警戒线…), view SQL and view data.
+ */
 import { CloseOutlined, CodeOutlined, FunctionOutlined, MenuOutlined, ReloadOutlined, TableOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Drawer, Empty, Grid, InputNumber, Modal, Segmented, Select, Space, Spin, Tag, Tooltip, Typography, message } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, runQuery, unwrap, type QueryResult } from "../api/client";
-import { englishLabels } from "../charts/buildOption";
+import { columnLabel, englishLabels } from "../charts/buildOption";
 import { DataTable, ResultView } from "../charts/ResultView";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
+import { chartType } from "../charts/registry";
 import {
-  CHART_TYPES,
   COMPUTES,
   GRAINS,
   RANGES,
+  buildChart,
   chartChoices,
-  chartRec,
-  toSpec,
   type BuilderState,
+  type ChartOptions,
   type ChartType,
   type Compute,
   type FieldRef,
@@ -24,7 +28,11 @@ import {
   type RangeKey,
 } from "./analysis/builder";
 import FieldPanel, { type FieldGroup } from "./analysis/FieldPanel";
+import ChartControls from "./analysis/ChartControls";
+import ChartPicker from "./analysis/ChartPicker";
 import Shelf from "./analysis/Shelf";
+
+type ShelfKey = "dims" | "series" | "color" | "size" | "tooltip" | "metrics" | "filters";
 
 interface ModelField { name: string; type: string; label?: string | null; label_en?: string | null; dimension?: boolean }
 interface ModelDef {
@@ -68,7 +76,8 @@ export default function AnalysisPage() {
   const phone = !screens.lg;
   const [model, setModel] = useState<ModelDef | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [state, setState] = useState<BuilderState>({ dims: [], metrics: [], filters: [], range: "this_year", sort: "none", limit: null });
+  const [state, setState] = useState<BuilderState>({ dims: [], series: [], metrics: [], color: null, size: null, tooltip: [], filters: [], range: "this_year", sort: "none", limit: null });
+  const [chartOptions, setChartOptions] = useState<Partial<Record<ChartType, ChartOptions>>>({});
   const [chosen, setChosen] = useState<ChartType | null>(null);
   const [result, setResult] = useState<QueryResult | null>(null);
   const [running, setRunning] = useState(false);
@@ -124,9 +133,12 @@ export default function AnalysisPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [model]);
 
-  const { fits, recommended } = chartChoices(state, result?.rows.length);
+  const longLabels = !!result && (state.dims.some((d) => LONG.includes(d.field.name.split(".").pop() ?? "")) || result.rows.some((r) => String(r[0] ?? "").length > 6));
+  const { fits, recommended } = chartChoices(state, result?.rows.length, longLabels);
   const type: ChartType = chosen && fits[chosen] ? chosen : recommended;
-  const spec = useMemo(() => toSpec(state), [state]);
+  const built = useMemo(() => buildChart(state, type, chartOptions[type] ?? {}, longLabels), [state, type, chartOptions, longLabels]);
+  const spec = built.spec;
+  const rec = built.chart;
   const specKey = JSON.stringify(spec);
 
   const run = useCallback(() => {
@@ -153,10 +165,18 @@ export default function AnalysisPage() {
     return () => clearTimeout(h);
   }, [run]);
 
-  const addField = (f: FieldRef, shelf?: "dims" | "metrics" | "filters") => {
+  const addField = (f: FieldRef, shelf?: ShelfKey) => {
     const target = shelf ?? (f.kind === "metric" ? "metrics" : "dims");
     setChosen(null);
     setState((s) => {
+      const grainOfNew: Grain | undefined = f.kind === "time" ? "month" : undefined;
+      if (target === "size") return f.kind === "metric" ? { ...s, size: { field: f } } : s;
+      if (target === "tooltip") return f.kind !== "metric" || (s.tooltip ?? []).some((m) => m.field.name === f.name) ? s : { ...s, tooltip: [...(s.tooltip ?? []), { field: f }] };
+      if (target === "color") return f.kind === "metric" ? s : { ...s, color: { field: f, grain: grainOfNew } };
+      if (target === "series") {
+        if (f.kind === "metric" || (s.series ?? []).some((d) => d.field.name === f.name) || s.dims.some((d) => d.field.name === f.name)) return s;
+        return { ...s, series: [...(s.series ?? []), { field: f, grain: grainOfNew }] };
+      }
       if (target === "metrics") {
         if (f.kind !== "metric" || s.metrics.some((m) => m.field.name === f.name)) return s;
         return { ...s, metrics: [...s.metrics, { field: f }] };
@@ -182,8 +202,6 @@ export default function AnalysisPage() {
       return { ...s, dims: [{ field: { kind: "time", name: "time", label: t("analysis.timeField"), type: "date" }, grain: g }, ...s.dims] };
     });
 
-  const longLabels = !!result && (state.dims.some((d) => LONG.includes(d.field.name.split(".").pop() ?? "")) || result.rows.some((r) => String(r[0] ?? "").length > 6));
-  const rec = chartRec(state, type, longLabels);
 
   if (loadError) return <div className="page"><Alert type="error" showIcon message={loadError} /></div>;
   if (!model) return <div className="page"><Spin style={{ display: "block", margin: "20vh auto" }} /></div>;
@@ -212,12 +230,23 @@ export default function AnalysisPage() {
           </Space>
         </div>
         <Card size="small" className="shelves">
-          <Shelf title={t("analysis.shelf.dimensions")} testId="shelf-dimensions" onDropField={(f) => addField(f, "dims")} empty={!state.dims.length}>
+          <Shelf title={pick("行 / X 轴", "Rows / X")} testId="shelf-dimensions" onDropField={(f) => addField(f, "dims")} empty={!state.dims.length}>
             {state.dims.map((d) => (
               <Tag key={d.field.name} className="chip dim" closable onClose={() => setState((s) => ({ ...s, dims: s.dims.filter((x) => x !== d) }))}>
                 {label(d.field)}
                 {d.grain && (
                   <Select size="small" variant="borderless" value={d.grain} popupMatchSelectWidth={false} onChange={(g) => setGrain(g)}
+                    options={GRAINS.map((g) => ({ value: g, label: t(`analysis.grain.${g}` as MessageKey) }))} />
+                )}
+              </Tag>
+            ))}
+          </Shelf>
+          <Shelf title={pick("列 / 系列", "Columns / series")} testId="shelf-series" onDropField={(f) => addField(f, "series")} empty={!state.series?.length}>
+            {(state.series ?? []).map((d) => (
+              <Tag key={d.field.name} className="chip dim" closable onClose={() => setState((s) => ({ ...s, series: (s.series ?? []).filter((x) => x !== d) }))}>
+                {label(d.field)}
+                {d.grain && (
+                  <Select size="small" variant="borderless" value={d.grain} popupMatchSelectWidth={false} onChange={(g: Grain) => setState((s) => ({ ...s, series: (s.series ?? []).map((x) => (x === d ? { ...x, grain: g } : x)) }))}
                     options={GRAINS.map((g) => ({ value: g, label: t(`analysis.grain.${g}` as MessageKey) }))} />
                 )}
               </Tag>
@@ -237,6 +266,19 @@ export default function AnalysisPage() {
               </Tag>
             ))}
           </Shelf>
+          <div className="shelf-row">
+            <Shelf title={pick("颜色", "Colour")} testId="shelf-color" onDropField={(f) => addField(f, "color")} empty={!state.color}>
+              {state.color && <Tag className="chip dim" closable onClose={() => setState((s) => ({ ...s, color: null }))}>{label(state.color.field)}</Tag>}
+            </Shelf>
+            <Shelf title={pick("大小", "Size")} testId="shelf-size" onDropField={(f) => addField(f, "size")} empty={!state.size}>
+              {state.size && <Tag className="chip metric" closable onClose={() => setState((s) => ({ ...s, size: null }))}>{label(state.size.field)}</Tag>}
+            </Shelf>
+            <Shelf title={pick("提示", "Tooltip")} testId="shelf-tooltip" onDropField={(f) => addField(f, "tooltip")} empty={!state.tooltip?.length}>
+              {(state.tooltip ?? []).map((m) => (
+                <Tag key={m.field.name} className="chip metric" closable onClose={() => setState((s) => ({ ...s, tooltip: (s.tooltip ?? []).filter((x) => x !== m) }))}>{label(m.field)}</Tag>
+              ))}
+            </Shelf>
+          </div>
           <Shelf title={t("analysis.shelf.filters")} testId="shelf-filters" onDropField={(f) => addField(f, "filters")} empty={!state.filters.length}>
             {state.filters.map((f) => (
               <span key={f.field.name} className="filter-chip">
@@ -268,16 +310,7 @@ export default function AnalysisPage() {
         </Card>
         <Card size="small" className="chart-card"
           title={
-            <div className="chart-types" data-testid="chart-types">
-              {CHART_TYPES.map((c) => (
-                <Tooltip key={c} title={!fits[c] ? t("analysis.notFit") : c === recommended ? t("analysis.recommended") : undefined}>
-                  <Button size="small" type={c === type ? "primary" : "default"} disabled={!fits[c]} onClick={() => setChosen(c)} data-testid={`chart-${c}`}>
-                    {t(`analysis.chart.${c}` as MessageKey)}
-                    {c === recommended && <span className="rec-dot" />}
-                  </Button>
-                </Tooltip>
-              ))}
-            </div>
+            <ChartPicker value={type} fits={fits} recommended={recommended} onChange={(c) => setChosen(c)} />
           }
           extra={result && <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t("analysis.rows", { n: result.rows.length })}
@@ -286,6 +319,8 @@ export default function AnalysisPage() {
             {result.truncated ? ` · ${t("analysis.truncated")}` : ""}
           </Typography.Text>}
         >
+          <ChartControls key={type} controls={chartType(type).controls} value={chartOptions[type] ?? {}} onChange={(o) => setChartOptions((m) => ({ ...m, [type]: o }))}
+            columns={(result?.columns ?? []).filter((c) => c.role === "metric").map((c) => ({ value: c.name, label: columnLabel(c, lang) }))} />
           {error && <div data-testid="analysis-error"><Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /></div>}
           {!state.metrics.length && !state.dims.length ? (
             <Empty description={t("analysis.empty")} style={{ padding: 48 }} />
@@ -293,7 +328,7 @@ export default function AnalysisPage() {
             <Spin style={{ display: "block", margin: "80px auto" }} />
           ) : (
             <Spin spinning={running}>
-              <div data-testid="analysis-chart"><ResultView key={type + lang} result={result} chart={rec} height={phone ? 300 : 400} /></div>
+              <div data-testid="analysis-chart"><ResultView key={type + lang} result={result} chart={rec} spec={spec} height={phone ? 300 : 400} /></div>
             </Spin>
           )}
           {showData && result && <div style={{ marginTop: 16 }} data-testid="analysis-table"><DataTable result={result} pageSize={10} /></div>}

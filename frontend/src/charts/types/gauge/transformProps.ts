@@ -55,7 +55,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
       splitLine: { show: false },
       axisLabel: { show: false },
       progress: { show: false },
-      pointer: { width: 3, length: "62%", itemStyle: { color: "#00b42a" } },
+      pointer: { icon: "triangle", width: 12, length: "14%", offsetCenter: [0, "-92%"], itemStyle: { color: "#00b42a" } },
       anchor: { show: false },
       title: { show: false },
       detail: { show: false },

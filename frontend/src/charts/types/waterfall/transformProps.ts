@@ -1,7 +1,7 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
 import { categoryAxis, gridClick, refMarkLine, toGrid, valueAxis } from "../../core/cartesian";
-import { fmtValue } from "../../core/columns";
+import { fmtAxis, fmtValue } from "../../core/columns";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
 
 export interface Step {
@@ -37,9 +37,9 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
     position: "top",
     fontSize: 11,
     color: "#4b5563",
-    formatter: (p: { dataIndex: number; value: number | null }) => (p.value === null || p.value === undefined ? "" : `${key === "down" ? "-" : key === "up" ? "+" : ""}${fmtValue(key === "total" ? steps[p.dataIndex].value : p.value, fmt, ctx.lang)}`),
+    formatter: (p: { dataIndex: number; value: number | null }) => (p.value === null || p.value === undefined ? "" : `${key === "down" ? "-" : key === "up" ? "+" : ""}${fmtAxis(key === "total" ? steps[p.dataIndex].value : p.value, fmt, ctx.lang)}`),
   });
-  const bar = { type: "bar", stack: "wf", barMaxWidth: 40 };
+  const bar = { type: "bar", stack: "wf", barMaxWidth: 40, labelLayout: { hideOverlap: true } };
   const option: EChartsCoreOption = {
     animationDuration: 400,
     legend: { top: 0, data: [zh ? "增加" : "Increase", zh ? "减少" : "Decrease", zh ? "合计" : "Total"], icon: "roundRect", itemWidth: 12, itemHeight: 8 },
