@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -144,17 +143,16 @@ def test_bad_inputs(rt, data: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 KILL_SCRIPT = """
-import sys
+import sys, time
 from pathlib import Path
 from shuzhi.runtime import Runtime
 from shuzhi.runtime.imports import ImportOptions, import_file
 from shuzhi.settings import get_settings
 rt = Runtime(get_settings()); rt.start(with_logging=False)
-def progress_then_report(cur):
-    pass
-print("started", flush=True)
-import_file(rt, Path(sys.argv[1]), "big.csv", ImportOptions(table="stock"), user="x")
-print("finished", flush=True)
+def hold(cur):  # everything is staged and swapped, nothing committed: the most dangerous moment
+    print("staged", cur.execute("SELECT count(*) FROM stock").fetchone()[0], flush=True)
+    time.sleep(60)
+import_file(rt, Path(sys.argv[1]), "big.csv", ImportOptions(table="stock"), user="x", before_commit=hold)
 """
 
 
@@ -165,14 +163,14 @@ def test_a_killed_import_leaves_the_old_table(rt, data: Path, tmp_path: Path) ->
     big = tmp_path / "big.csv"
     con = duckdb.connect()
     con.execute("COPY (SELECT 'S' || range AS sku, md5(range::VARCHAR) AS name, range AS qty "
-                "FROM range(6000000)) TO ? (HEADER)", [str(big)])
+                "FROM range(500000)) TO ? (HEADER)", [str(big)])
     con.close()
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(big)], stdout=subprocess.PIPE, env=os.environ)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == b"started"
-    time.sleep(1.5)  # well inside the load (it takes several seconds on two cores)
-    assert proc.poll() is None, "the import finished before it could be killed; make the file bigger"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"staged 500000"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
     with duckdb.connect(str(rt.settings.warehouse_path), read_only=True) as check:
         assert check.execute("SELECT sku, qty FROM stock ORDER BY sku").fetchall() == [
             ("A1", 10), ("A2", 20), ("A3", 30)]
