@@ -176,3 +176,31 @@ def test_a_killed_import_leaves_the_old_table(rt, data: Path, tmp_path: Path) ->
             ("A1", 10), ("A2", 20), ("A3", 30)]
         assert check.execute("SELECT count(*) FROM information_schema.tables "
                              "WHERE table_name LIKE '_shuzhi%'").fetchone()[0] == 0
+
+
+def test_a_cancelled_import_leaves_the_old_table(rt, data: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from shuzhi.catalog import jobs as records
+    from shuzhi.runtime.jobs import JobCancelled, JobContext
+
+    _imp(rt, data / "stock_v1.csv", table="stock")
+    big = tmp_path / "big.csv"
+    with duckdb.connect() as con:
+        con.execute("COPY (SELECT 'S' || range AS sku, 'x' AS name, range AS qty FROM range(300000)) TO ? (HEADER)",
+                    [str(big)])
+    with rt.catalog.session() as db:
+        job_id = records.create_job(db, "import", "cancel test").id
+    ev = threading.Event()
+    seen: list[float] = []
+
+    def on_progress(fraction: float, message: str | None) -> None:
+        seen.append(fraction)
+        if fraction >= 0.3:  # the warehouse load has begun: cancel it
+            ev.set()
+
+    with pytest.raises(JobCancelled):
+        import_file(rt, big, "big.csv", ImportOptions(table="stock"), user="x",
+                    ctx=JobContext(job_id, rt.catalog, ev, on_progress))
+    assert seen and seen[0] == 0.0
+    assert _rows(rt, "SELECT sku, qty FROM stock ORDER BY sku") == [("A1", 10), ("A2", 20), ("A3", 30)]
