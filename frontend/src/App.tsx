@@ -16,6 +16,7 @@ const MetricsPage = lazy(() => import("./pages/Metrics"));
 const MetricPage = lazy(() => import("./pages/MetricDetail"));
 const AnalysisPage = lazy(() => import("./pages/Analysis"));
 const ChartGalleryPage = lazy(() => import("./pages/ChartGallery"));
+const AlertsPage = lazy(() => import("./pages/Alerts"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -78,6 +79,7 @@ export default function App() {
               <Route path="metrics/new/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
               <Route path="metrics/:name/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
               <Route path="analysis" element={<Suspense fallback={<Spin />}><AnalysisPage /></Suspense>} />
+              <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -1,9 +1,12 @@
 /** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
 import { AppstoreOutlined, BarChartOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { BellOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { useAuth } from "../auth";
+import { InboxBadge } from "../insights/InboxBadge";
+import { useText } from "../insights/text";
 import { useI18n } from "../i18n";
 
 const { Header, Sider, Content } = Layout;
@@ -23,6 +26,7 @@ export default function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
+  const tx = useText();
   const phone = !screens.md;
   const [collapsed, setCollapsed] = useState(false);
   const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : "home";
@@ -30,7 +34,9 @@ export default function AppLayout() {
     { key: "home", icon: <HomeOutlined />, label: t("nav.home"), path: "/" },
     { key: "metrics", icon: <AppstoreOutlined />, label: t("nav.metrics"), path: "/metrics" },
     { key: "analysis", icon: <BarChartOutlined />, label: t("nav.analysis"), path: "/analysis" },
+    { key: "alerts", icon: <BellOutlined />, label: tx("alerts"), path: "/alerts" },
   ];
+  const current = location.pathname.startsWith("/alerts") ? "alerts" : selected;
   const go = (key: string) => navigate(items.find((i) => i.key === key)!.path);
   const toggleLang = () => setLang(lang === "zh" ? "en" : "zh");
   const roleLabel = me ? t(`user.role.${me.role}` as "user.role.admin") : "";
@@ -47,12 +53,13 @@ export default function AppLayout() {
           <Menu
             mode="horizontal"
             className="phone-nav"
-            selectedKeys={[selected]}
+            selectedKeys={[current]}
             items={items.map(({ key, icon, label }) => ({ key, icon, label }))}
             onClick={(e) => go(e.key)}
           />
         )}
         <div className="header-right">
+          <InboxBadge />
           <Button type="text" icon={<GlobalOutlined />} onClick={toggleLang} data-testid="lang-switch">
             {!phone && t("user.language")}
           </Button>
@@ -83,7 +90,7 @@ export default function AppLayout() {
           <Sider width={200} collapsible collapsed={collapsed} onCollapse={setCollapsed} breakpoint="lg" className="app-sider" theme="light">
             <Menu
               mode="inline"
-              selectedKeys={[selected]}
+              selectedKeys={[current]}
               items={items.map(({ key, icon, label }) => ({ key, icon, label }))}
               onClick={(e) => go(e.key)}
               style={{ borderInlineEnd: 0, paddingTop: 8 }}

@@ -10,6 +10,7 @@ import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, runQuery, unwrap, type QueryResult } from "../api/client";
 import { columnLabel, englishLabels } from "../charts/buildOption";
 import { DataTable, ResultView } from "../charts/ResultView";
+import { ForecastToggle } from "../insights/ForecastToggle";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 import { chartType } from "../charts/registry";
@@ -331,6 +332,7 @@ export default function AnalysisPage() {
               <div data-testid="analysis-chart"><ResultView key={type + lang} result={result} chart={rec} spec={spec} height={phone ? 300 : 400} /></div>
             </Spin>
           )}
+          {result && (type === "line" || type === "area") && <ForecastToggle spec={spec} />}
           {showData && result && <div style={{ marginTop: 16 }} data-testid="analysis-table"><DataTable result={result} pageSize={10} /></div>}
         </Card>
       </section>

@@ -9,6 +9,7 @@ import { PALETTE } from "../../charts/echarts";
 import { EChart } from "../../charts/ResultView";
 import { columnFormat, formatValue } from "../../format";
 import { useI18n } from "../../i18n";
+import { KpiWhy } from "../../insights/KpiWhy";
 
 /** The four highlights (metric names of the demo model; cards for metrics a model lacks are hidden). */
 export const HIGHLIGHTS = ["revenue", "gross_margin", "order_count", "inventory_value"];
@@ -73,6 +74,7 @@ export default function KpiCards() {
                       </>
                     )}
                   </div>
+                  <KpiWhy metric={m} percent={columnFormat(col) === "percent"} />
                   <div className="kpi-spark" title={t("home.kpi.trend")}>
                     {trend && <EChart option={sparkline(series, PALETTE[i % PALETTE.length])} height={44} />}
                   </div>
