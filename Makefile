@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install web browser demo lint bench clean help
+.PHONY: run test install web webtest browser demo lint bench clean help
 
 help:
 	@echo "make run    start Shuzhi on http://$(HOST):$(PORT) (builds everything it needs)"
@@ -31,6 +31,10 @@ web:
 		cd frontend && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
 	else echo "(no web app sources yet: serving the API only)"; fi
 
+# The web app's unit tests (vitest: chart transforms, pivot subtotals, chart-type fit rules), after `web` installed them.
+webtest: web
+	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi
+
 # Chromium for the web app's end-to-end tests (Debian packages; no browser downloads). Installed when
 # missing and we may (root with apt, as in CI); elsewhere those tests skip and say why.
 browser:
@@ -49,7 +53,7 @@ run: install web demo
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 
-test: install lint web browser
+test: install lint web webtest browser
 	$(BIN)/python -m pytest
 
 bench: install

@@ -102,3 +102,62 @@ def test_chart_gallery(server: str, browser, shots: Path) -> None:  # type: igno
     page.screenshot(path=str(shots / "charts-gallery.png"), full_page=True)
     assert not errors, errors
     ctx.close()
+
+
+def test_analysis_drag_and_drop(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from playwright.sync_api import expect
+
+    ctx, page, errors = _page(browser, server)
+    page.goto(server + "/analysis")
+    chart = page.get_by_test_id("analysis-chart")
+    expect(page.get_by_test_id("shelf-dimensions")).to_contain_text("大区")
+    expect(chart.locator("canvas").first).to_be_visible()
+    # one dimension, one metric: bar recommended; single-number types greyed out
+    expect(page.get_by_test_id("chart-bar")).to_have_class(re.compile("ant-btn-primary"))
+    for t in ("gauge", "kpi", "heatmap", "combo"):
+        expect(page.get_by_test_id(f"chart-{t}")).to_be_disabled()
+
+    # drag 产品线 onto 列/系列: grouped bars, then 100 % stacking and a target line
+    page.get_by_test_id("field-dimension-product_line").drag_to(page.get_by_test_id("shelf-series"))
+    expect(page.get_by_test_id("shelf-series")).to_contain_text("产品线")
+    expect(page.get_by_test_id("chart-heatmap")).to_be_enabled()
+    page.get_by_test_id("ctl-stack").get_by_text("百分比堆叠").click()
+    page.get_by_test_id("refline-add").click()
+    page.locator("[data-testid=refline-value-0] input, input[data-testid=refline-value-0]").fill("0.5")
+    page.wait_for_timeout(600)
+    assert chart.evaluate(PAINTED) > 500
+    page.screenshot(path=str(shots / "analysis-builder.png"), full_page=True)
+
+    # the same shelves as a pivot table with subtotals and totals from the server
+    page.get_by_test_id("chart-pivot").click()
+    pivot = page.get_by_test_id("pivot-table")
+    expect(pivot.locator(".pv-total")).to_contain_text("合计")
+    expect(pivot.locator("thead")).to_contain_text("伺服电机")
+    assert re.search(r"¥[\d.,]+(万|亿)", pivot.locator(".pv-total").inner_text())
+    page.get_by_test_id("chart-heatmap").click()
+    expect(chart.locator("canvas").first).to_be_visible()
+
+    # a second metric and a size: scatter / bubble fits; drop the series first
+    page.locator("[data-testid=shelf-series] .ant-tag-close-icon").first.click()
+    page.get_by_test_id("field-metric-gross_margin").drag_to(page.get_by_test_id("shelf-metrics"))
+    page.get_by_test_id("field-metric-order_count").drag_to(page.get_by_test_id("shelf-size"))
+    expect(page.get_by_test_id("shelf-size")).to_contain_text("订单数")
+    expect(page.get_by_test_id("chart-combo")).to_have_class(re.compile("ant-btn-primary"))  # the server's rule: two units
+    page.get_by_test_id("chart-scatter").click()
+    page.wait_for_timeout(600)
+    assert chart.evaluate(PAINTED) > 200
+
+    # no dimension: a KPI card with 同比 from the quick calculation, and the gauge
+    page.locator("[data-testid=shelf-dimensions] .ant-tag-close-icon").first.click()
+    page.locator("[data-testid=shelf-size] .ant-tag-close-icon").first.click()
+    page.locator("[data-testid=shelf-metrics] .ant-tag-close-icon").nth(1).click()
+    page.get_by_test_id("compute-revenue").click()
+    page.locator(".ant-select-dropdown:visible").get_by_text("同比", exact=True).click()
+    expect(page.get_by_test_id("chart-kpi")).to_have_class(re.compile("ant-btn-primary"))
+    expect(page.get_by_test_id("kpi-card")).to_contain_text("同比")
+    assert re.search(r"¥[\d.,]+(万|亿)", page.get_by_test_id("kpi-card").inner_text())
+    page.get_by_test_id("chart-gauge").click()
+    page.wait_for_timeout(400)
+    assert chart.evaluate(PAINTED) > 200
+    assert not errors, errors
+    ctx.close()

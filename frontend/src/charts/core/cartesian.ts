@@ -193,7 +193,7 @@ export function cartesian(result: QueryResult, chart: ChartConfig, ctx: Transfor
   });
   const primaryFmt = pct ? "percent" : onFirst[0]?.fmt ?? grid.series[0]?.fmt;
   const secondFmt = grid.series.find((s) => s.second)?.fmt;
-  const ml = pct ? undefined : refMarkLine(chart.refLines, horizontal ? "xAxis" : "yAxis", primaryFmt, lang);
+  const ml = refMarkLine(chart.refLines, horizontal ? "xAxis" : "yAxis", primaryFmt, lang);
   if (ml && series[0]) series[0].markLine = ml;
   const labels = horizontal ? [...grid.labels].reverse() : grid.labels;
   const rotate = !horizontal && !time && grid.cats.length > 8 && Math.max(0, ...grid.labels.map((l) => l.length)) > 4;
