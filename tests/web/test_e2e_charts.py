@@ -100,6 +100,14 @@ def test_chart_gallery(server: str, browser, shots: Path) -> None:  # type: igno
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(600)
     page.screenshot(path=str(shots / "charts-gallery.png"), full_page=True)
+    # English: labels from the model's label_en, K/M units
+    page.get_by_test_id("lang-switch").click()
+    table = page.get_by_test_id("gallery-table")
+    expect(table.locator("thead")).to_contain_text("Revenue")
+    assert re.search(r"¥[\d.,]+[KM]", table.locator("tbody").inner_text())
+    expect(page.get_by_test_id("gallery-pivot").locator(".pv-total")).to_contain_text("Total")
+    page.get_by_test_id("lang-switch").click()
+    expect(table.locator("thead")).to_contain_text("销售额")
     assert not errors, errors
     ctx.close()
 

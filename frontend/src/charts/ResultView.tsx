@@ -15,6 +15,7 @@ import { useI18n } from "../i18n";
 import { ensureChinaMap } from "./chinaMap";
 import type { ChartConfig, EChartsProps, ElementDatum } from "./core/types";
 import { echarts } from "./echarts";
+import { ensureEnglishLabels } from "./englishLabels";
 import { chartType } from "./registry";
 import KpiCard from "./types/kpi/Component";
 import type { KpiProps } from "./types/kpi/transformProps";
@@ -81,7 +82,15 @@ export function ResultView({
       ensureChinaMap().then(() => setMapReady(true));
     }
   }, [def.key]);
-  const props = useMemo(() => (result.rows.length ? def.transformProps(result, chart, { lang, noValue: t("chart.noProvince") }) : null), [def, result, chart, lang, t]);
+  const [labelsVersion, setLabelsVersion] = useState(0);
+  useEffect(() => {
+    if (lang === "en") ensureEnglishLabels().then(() => setLabelsVersion((v) => v + 1));
+  }, [lang]);
+  const props = useMemo(
+    () => (result.rows.length ? def.transformProps(result, chart, { lang, noValue: t("chart.noProvince") }) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [def, result, chart, lang, t, labelsVersion],
+  );
   const echartsProps = def.render === "echarts" ? (props as EChartsProps | null) : null;
   const onClick = useMemo(() => {
     if (!onElementClick || !echartsProps?.click) return undefined;

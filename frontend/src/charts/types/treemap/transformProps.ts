@@ -51,7 +51,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
         left: 4,
         right: 4,
         bottom: 4,
-        label: { show: true, overflow: "truncate", ellipsis: "…", fontSize: 11, formatter: (p: { name: string; value: number }) => (chart.labels === false ? p.name : `${p.name}\n${fmtValue(p.value, fmt, ctx.lang)}`) },
+        label: { show: true, overflow: "truncate", ellipsis: "…", fontSize: 11, formatter: (p: { name: string; value: number }) => (chart.labels === false || nested ? p.name : `${p.name}\n${fmtValue(p.value, fmt, ctx.lang)}`) },
         upperLabel: nested ? { show: true, height: 22, color: "#fff", fontWeight: 600 } : undefined,
         itemStyle: { borderColor: "#fff", borderWidth: 1, gapWidth: 1 },
         levels: nested ? [{ itemStyle: { borderWidth: 3, gapWidth: 3, borderColor: "#fff" } }, { colorSaturation: [0.35, 0.6], itemStyle: { gapWidth: 1, borderColorSaturation: 0.7 } }] : undefined,
