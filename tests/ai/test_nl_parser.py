@@ -59,8 +59,11 @@ def test_unknown_words_are_reported(nl_env: dict[str, Any]) -> None:
     r = ask(nl_env, "销售额和碳排放")
     assert r.spec == {"metrics": ["revenue"], "dimensions": []}
     assert [u["text"] for u in r.unknown] == ["碳排放"] and r.confidence < 0.8
-    r = ask(nl_env, "毛利律")  # a typo is never silently dropped
-    assert [u["text"] for u in r.unknown] == ["律"] and r.confidence < 0.8
+    r = ask(nl_env, "毛利律")  # a typo is never silent: repaired (率 sounds like 律) and reported as such
+    assert r.spec["metrics"] == ["gross_margin"] and r.confidence < 0.8
+    assert r.unknown[0]["text"] == "毛利律" and r.unknown[0]["suggestions"] == ["毛利率"]
+    r = ask(nl_env, "各大区的消售额")
+    assert r.spec["metrics"] == ["revenue"] and "消售额" in r.unknown[0]["reason"] + r.unknown[0]["text"]
     r = ask(nl_env, "良率品")
     assert r.unknown and r.confidence < 0.8
     r = ask(nl_env, "研发投入强渡")

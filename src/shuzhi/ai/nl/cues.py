@@ -15,7 +15,7 @@ _UNIT = r"(?:名|个|家|位|大|条|款|项|种|只|类|个客户)?"
 COMP = [
     (r"大于等于|不低于|不少于|不小于|至少|起码|\bat least\b|\bno less than\b|>=|≥", ">="),
     (r"小于等于|不高于|不超过|不多于|不大于|至多|最多不超过|\bat most\b|\bno more than\b|<=|≤", "<="),
-    (r"大于|高于|超过|多于|超出|超|高过|\bover\b|\babove\b|\bmore than\b|\bgreater than\b|\bhigher than\b"
+    (r"大于|高于|超过|多于|超出|过了|超|高过|\bover\b|\babove\b|\bmore than\b|\bgreater than\b|\bhigher than\b"
      r"|\bexceeding\b|\bexceeds?\b|\bbigger than\b|>", ">"),
     (r"小于|低于|少于|不到|不足|\bless than\b|\bbelow\b|\bunder\b|\bfewer than\b|\blower than\b|<", "<"),
     (r"等于|=", "="),
@@ -26,7 +26,7 @@ _NUM = r"[\d.,]+\s*(?:%|万|亿|千万|百万|million|m|k)?|百分之[零一二�
 BETWEEN_RE = re.compile(rf"(?:在|介于|between)\s*(?P<a>{_NUM})\s*(?:到|至|-|~|和|与|and)\s*(?P<b>{_NUM})\s*(?:之间|之内|以内)?")
 
 TOP_DESC = re.compile(
-    rf"(?:排名前|排前|前|\btop[\s-]*|最高的?|最大的?|最多的?|最好的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
+    rf"(?:排名前|排在前面的?|排前面的?|排前|前|(?<![a-z0-9])top[\s-]*|最高的?|最大的?|最多的?|最好的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
     rf"|\bbest\s+|\bleading\s+){N}{_UNIT}|{N}\s*(?:大|强)(?=[\u4e00-\u9fff])"
     rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好)|\b{N}\s+(?=(?:highest|largest|biggest|best|top)\b)")
 TOP_ASC = re.compile(
@@ -40,14 +40,14 @@ SUPER_ASC = re.compile(r"最低|最少|最小|最差|倒数|垫底|\blowest\b|\b
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪位|哪款|哪条|哪种|哪一|\bwhich\b|\bwho\b")
 # after "which": a plural noun ("which customers' …", "which regions have …") asks for several, not one
 PLURAL_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?[a-z]*[^s\s']s(?:'|\s+(?:have|are|were|do|did|had|grew|show|sold|saw)\b)")
-RANK = re.compile(r"排名|排行榜?|排序|排个序|名次|\brank(?:ing|ings|ed)?\b|\bsort(?:ed)?\b")
+RANK = re.compile(r"排名|排行榜?|排序|排个序|排个名|排一下名|名次|\brank(?:ing|ings|ed)?\b|\bsort(?:ed)?\b")
 GROW_FAST = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|提升|涨)(?:得)?最(?:快|多|大|猛)|\bfastest[\s-]*growing\b"
                        r"|\bgrew (?:the )?(?:most|fastest)\b|\bgrowing (?:the )?fastest\b|\bbiggest (?:growth|increase)\b"
                        r"|\bmost growth\b")
 DROP_FAST = re.compile(r"(?:下降|下滑|降幅|跌幅|减少|下跌|降|跌)(?:得)?最(?:快|多|大|厉害|猛)"
                        r"|\bfastest[\s-]*(?:declining|falling|shrinking)\b|\b(?:declined|dropped|fell|decreased)"
                        r" (?:the )?(?:most|fastest)\b|\bbiggest (?:decline|drop|decrease)\b")
-SHARE = re.compile(r"占比|份额|比重|占多少|所占比例|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
+SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成)|百分之几|占比|份额|比重|占多少|所占比例|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
                    r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
 YOY = re.compile(r"同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
                  r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"
@@ -71,9 +71,19 @@ NUM_UNIT = re.compile(rf"{N}\s*(?:个|家|名|位|款|条|种|项)(?!月)")
 COMPARE = re.compile(r"对比|比较|分别|各自|\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\brespectively\b|\beach\b")
 GROUP = re.compile(r"按照|按|各个|各|每个|每一个|每家|每|分|拆分|\bby\b|\bper\b|\bfor each\b|\bacross\b"
                    r"|\bbroken down by\b|\bsplit by\b")
-NEG = re.compile(r"除了|除去|除开|除|不含|不包含|不包括|不算|排除|剔除|去掉|去除|扣除|不要|不看|非|不是|以外|之外"
-                 r"|\bexcluding\b|\bexclude[sd]?\b|\bexcept(?: for)?\b|\bother than\b|\bwithout\b|\bnot\b"
+NEG = re.compile(r"除了|除去|除开|刨去|刨除|刨掉|除|不含|不包含|不包括|不算|排除|剔除|去掉|去除|扣除|不要|不看|非|不是|以外|之外"
+                 r"|\bexcluding\b|\bexclude[sd]?\b|\bexcept(?: for)?\b|\boutside(?: of)?\b|\bother than\b|\bwithout\b|\bnot\b"
                  r"|\bminus\b|\bapart from\b|\bbesides\b|\bnon[- ]")
+# a negation verb after the value: 把电商去掉 / 电商不算
+POST_NEG = ("以外", "之外", "去掉", "去除", "剔除", "排除", "除外", "不算", "不要", "不看")
+# A 占 B 的比例 / A as a percentage of B / A 除以 B → the model's ratio metric A / B
+RATIO_STRONG = re.compile(r"^\s*(?:占|除以|/|÷|as (?:a )?(?:percentage|percent|share|proportion|fraction|%) of"
+                          r"|as % of|divided by|relative to)\s*$")
+RATIO_WEAK = re.compile(r"^\s*(?:与|和|对|跟|to|over|vs\.?|versus)\s*$")
+RATIO_AFTER = re.compile(r"^\s*(?:的)?\s*(?:比例|比重|比率|比值|之比|百分比|占比|\bratio\b|多少)")
+# evaluative superlatives (最差/最好/worst/best) read the other way round for lower-is-better metrics
+EVALUATIVE = re.compile(r"最差|最好|差|\bworst\b|\bbest\b")
+
 CONJ = re.compile(r"^\s*(?:和|与|及|以及|、|,|，|或|或者|跟|还有|/|&|\band\b|\bor\b|\bnor\b)?\s*(?:的)?\s*$")
 
 # Follow-ups
@@ -95,4 +105,9 @@ what whats what's is are was were the a an of for in on by per to from with show
 our we us i my each all and or which who where when compare compared vs versus breakdown break down split across during
 between please can could you see get display chart graph value values data have has had been be it its that this these those
 there than at as so up out about over under into within both only just now then also same instead what's let lets let's
-view look see trend trends report total overall sum number count top bottom rank ranking ranked""".split())
+view look see trend trends report total overall sum number count top bottom rank ranking ranked
+那边 这边 咋 咋样 咋样了 其他 其它 其余 别的 贡献 贡献了 全年 两 三 四 五 六 七 八 九 十 条 台 件 款 项 种 类 笔 投 投了 花 花了
+钱 块钱 多少钱 一下 拆 拆一下 分一下 看一下 一个 了解 高不高 低不低 好不好 怎么 样 现在 目前 那些 这些 是哪个 哪几个 几个
+come comes came go goes went work works look looks like does doing done did on i.e e.g""".split())
+# Single characters too common to be the wrong one in a typo (see Lexicon.correct).
+STOP_CHARS = set("的了吗呢吧啊是有在和与及或把被给我请看查多少几个各按每分前后最")

@@ -40,13 +40,16 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "苏州总仓": ["suzhou warehouse"], "深圳仓": ["shenzhen warehouse"], "成都仓": ["chengdu warehouse"],
     # opportunity stages, patents
     "赢单": ["won deals", "won"], "输单": ["lost deals", "lost"],
+    "商务谈判": ["谈判", "negotiation"], "方案报价": ["报价", "quotation", "proposal"], "线索": ["leads", "lead"],
     "发明": ["invention patents", "inventions", "发明专利"], "实用新型": ["utility models", "utility model"],
     "外观设计": ["design patents"],
     # countries
-    "中国": ["china", "domestic market"], "日本": ["japan"], "德国": ["germany"], "美国": ["usa", "united states"],
-    "韩国": ["korea", "south korea"], "瑞典": ["sweden"], "瑞士": ["switzerland"], "越南": ["vietnam"],
-    "泰国": ["thailand"], "印度": ["india"], "意大利": ["italy"], "墨西哥": ["mexico"], "巴西": ["brazil"],
-    "土耳其": ["turkey"], "马来西亚": ["malaysia"],
+    "中国": ["china", "domestic market", "chinese"], "日本": ["japan", "japanese"], "德国": ["germany", "german"],
+    "美国": ["usa", "united states", "american", "us"], "韩国": ["korea", "south korea", "korean"],
+    "瑞典": ["sweden", "swedish"], "瑞士": ["switzerland", "swiss"], "越南": ["vietnam", "vietnamese"],
+    "泰国": ["thailand", "thai"], "印度": ["india", "indian"], "意大利": ["italy", "italian"],
+    "墨西哥": ["mexico", "mexican"], "巴西": ["brazil", "brazilian"], "土耳其": ["turkey", "turkish"],
+    "马来西亚": ["malaysia", "malaysian"],
 }
 
 PROVINCES_EN: dict[str, str] = {
@@ -81,4 +84,34 @@ METRIC_ALIASES: dict[str, str] = {
     "良品率": "yield_rate", "合格品率": "yield_rate", "质量": "defect_rate",
     "申请数": "patent_applications", "申请量": "patent_applications", "授权数": "patents_granted",
     "授权量": "patents_granted", "订单": "order_count", "单子": "order_count", "产出": "good_qty", "生产": "good_qty",
+    # everyday words of the boss, the sales manager, the quality engineer and the investor
+    "卖得": "revenue", "卖出": "revenue", "买了": "revenue", "营业收入": "revenue", "gmv": "revenue", "sold": "revenue",
+    "top line": "revenue", "出货": "sales_quantity", "发货量": "sales_quantity", "units sold": "sales_quantity",
+    "不良": "defect_rate", "不良品率": "defect_rate", "次品率": "defect_rate", "报废率": "yield_rate",
+    "下单": "order_count", "接单": "order_count", "多少单": "order_count", "几单": "order_count", "接了": "order_count",
+    "每单": "avg_order_value", "平均每单": "avg_order_value", "单均": "avg_order_value",
+    "spend on r&d": "rd_spend", "spent on r&d": "rd_spend", "spending on r&d": "rd_spend", "r&d spending": "rd_spend",
+    "granted": "patents_granted", "专利授权": "patents_granted", "pipeline": "pipeline_amount",
 }
+
+# Characters of metric words and the same-sounding ones a pinyin keyboard offers instead (率 → 律): used
+# only to choose between two vocabulary words that are both one character away from a typo.
+HOMOPHONES: dict[str, str] = {
+    "率": "律绿虑滤吕旅铝", "额": "鹅饿恶俄额", "数": "书树术属输", "量": "两亮凉粮辆", "销": "消小晓笑效",
+    "售": "受兽手寿收", "营": "赢迎影应盈", "润": "闰运", "户": "护互乎", "库": "酷裤苦", "存": "村寸",
+    "品": "拼贫频", "良": "两粮凉量", "利": "力立例丽理", "毛": "猫矛茂", "本": "笨奔", "成": "城程诚乘",
+    "价": "加家架嫁", "单": "但担丹蛋", "订": "定顶钉", "客": "可课刻", "采": "彩菜才财", "购": "够构沟",
+    "投": "头透", "入": "如儒", "强": "墙抢", "度": "渡读杜", "产": "铲惨", "区": "去曲趋",
+    "线": "先现限县", "商": "上伤尚", "供": "共公工", "应": "因英营", "仓": "苍舱", "厂": "场长常",
+    "域": "于与语玉遇", "省": "剩生声", "渠": "取去区", "道": "到倒导", "类": "累泪", "型": "行形性",
+    "阶": "接街节", "段": "断锻短", "领": "令另零", "层": "曾蹭", "级": "及急集极", "项": "向象像",
+    "专": "转砖", "申": "深身伸", "请": "清情青", "授": "受售兽", "权": "全泉劝", "缺": "却确", "陷": "现线限",
+    "检": "减简捡", "验": "眼严研", "物": "务无误", "料": "了聊", "工": "公功攻", "业": "也夜页",
+    "周": "州洲舟", "转": "专赚", "计": "记季及", "划": "话化画", "达": "打答", "研": "验严言", "发": "法罚",
+    "合": "和何河", "格": "个隔革", "赢": "营影迎", "机": "几及鸡", "货": "或获活", "金": "今进近",
+    "均": "军君", "平": "评凭瓶",
+}
+
+# Words in a metric's name or label that mean "lower is better": 最差/worst of such a metric is its highest value.
+LOWER_IS_BETTER = ("defect", "不良", "cost", "成本", "scrap", "报废", "废品", "reject", "退货", "投诉", "complaint",
+                   "故障", "failure", "损耗", "loss", "延误", "逾期", "overdue", "lead time", "周转天数")

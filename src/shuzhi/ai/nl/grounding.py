@@ -74,8 +74,11 @@ def fits(lex: Lexicon, ds: str, metrics: list[str]) -> bool:
     return all(ds in lex.reachable(m) for m in metrics)
 
 
-def pick_dim(lex: Lexicon, cands: list[Any], metrics: list[str]) -> tuple[Any, list[str]]:
-    own = {d for m in metrics for d in lex.metric_datasets(m)}
+def pick_dim(lex: Lexicon, cands: list[Any], metrics: list[str],
+             context: set[str] | None = None) -> tuple[Any, list[str]]:
+    """The field a dimension word means: reachable from every metric, then (for partial words such as
+    领域) the datasets the question names (专利领域 → patents), the metric's own dataset, coarser levels."""
+    own = {d for m in metrics for d in lex.metric_datasets(m)} | (context or set())
     ok = [c for c in cands if c[0] and fits(lex, c[0], metrics)]
     if not ok:
         shared = [c[1] if not c[0] else lex.shared_of.get(c) for c in cands]
@@ -105,13 +108,18 @@ def pick_value(lex: Lexicon, entries: list[Entry], metrics: list[str]) -> tuple[
     return best, others
 
 
+# between a value and the word for its kind: 电商渠道, 基础研究类项目, 山东和河南两个省, 常州工厂其他工厂
+_KIND_GAP = re.compile(r"\s*(?:的)?\s*(?:其他|其它|其余|别的|以外的|之外的)?(?:这|那)?(?:[两几二三四五六七八九十\d]+\s*个|些|类)?"
+                       r"\s*(?:的)?\s*")
+
+
 def qualifies(text: str, m: Mention, mentions: list[Mention], value_fields: dict[int, tuple[str, str]]) -> bool:
     """A dimension word right after a value of its own dataset names the value's kind (电商渠道, 江苏客户),
     or right before one in English (customers in Jiangsu)."""
     dsets = {e.key[0] for e in m.entries}
     for i, (ds, _f) in value_fields.items():
         v = mentions[i]
-        if ds in dsets and v.end <= m.start and re.fullmatch(r"\s*(?:的)?\s*", text[v.end:m.start]):
+        if ds in dsets and v.end <= m.start and _KIND_GAP.fullmatch(text[v.end:m.start]):
             return True
         if ds in dsets and m.end <= v.start and re.fullmatch(r"\s*(?:in|from|at|of)\s+", text[m.end:v.start]):
             return True

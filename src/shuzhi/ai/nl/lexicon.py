@@ -7,7 +7,15 @@ Terms are normalised (NFKC, lower case) surface strings mapped to entries:
   share a word, e.g. 产品线; the parser picks one the metric can reach);
 - ("value", (dataset, field, value)): a distinct value, its short forms (江苏 → 江苏省, 华东区 → 华东)
   and glossary aliases (servo motors → 伺服电机).
+- ("dataset", name): a dataset's own word (研发项目, 专利, patents) when no field or metric has it: it
+  names the thing counted or qualified and is used as context (专利领域 → patents.tech_field);
+- partial terms (`partial`): the trailing words of a metric's or dimension's Chinese label or synonym
+  (研发层级 → 层级, 项目成功率 → 成功率), scanned only where no full term matched and resolved by what
+  else the question asks (the metric's dataset wins);
+- typo repair (`correct`): one wrong character in a Chinese label of three or more characters, one
+  wrong letter in an English word of five or more, when exactly one vocabulary word is that close.
 A jieba tokenizer with every Chinese term as a user word segments what the scanner did not match.
+Traditional characters are read as simplified ones (`hant.py`).
 """
 
 from __future__ import annotations
@@ -21,14 +29,17 @@ from typing import Any
 
 import jieba
 
+from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
     ADMIN_SUFFIXES,
     COMPANY_SUFFIXES,
+    HOMOPHONES,
     METRIC_ALIASES,
     PROVINCES_EN,
     REGION_SUFFIXES,
     VALUE_ALIASES,
 )
+from shuzhi.ai.nl.hant import to_simplified
 from shuzhi.model.checks import metric_closure
 from shuzhi.model.index import ModelIndex
 
@@ -36,6 +47,7 @@ jieba.setLogLevel(logging.WARNING)
 
 MAX_DISTINCT = 5000
 GROUP_PREFIXES = ("各", "按", "分", "每个", "每")
+COUNT_PREFIXES = ("个", "几个", "两个")  # 两个厂 / 哪几个省: a count word before a one-character dimension
 WHICH_PREFIXES = ("哪个", "哪些")
 MAX_VALUE_LEN = 40
 _ASCII_WORD = re.compile(r"[a-z0-9]")
@@ -43,13 +55,13 @@ _ASCII_WORD = re.compile(r"[a-z0-9]")
 
 def normalize(text: str) -> str:
     """Full-width → half-width, lower case, one space between words."""
-    t = unicodedata.normalize("NFKC", text).lower()
+    t = to_simplified(unicodedata.normalize("NFKC", text)).lower()
     return re.sub(r"\s+", " ", t).strip()
 
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str          # metric | dim | value
+    kind: str          # metric | dim | value | dataset
     key: Any           # metric name | (dataset, field) | (dataset, field, value)
     exact: bool = True  # False for short forms and aliases
 
@@ -63,6 +75,11 @@ class Lexicon:
     hierarchy_rank: dict[tuple[str, str], int] = field(default_factory=dict)
     shared_of: dict[tuple[str, str], str] = field(default_factory=dict)
     _reach: dict[str, frozenset[str]] = field(default_factory=dict)
+    partial: dict[str, list[Entry]] = field(default_factory=dict)
+    entity_of: dict[str, str] = field(default_factory=dict)      # 客户 / customers → dataset
+    prefixed: set[str] = field(default_factory=set)              # 各省, 哪个仓: prefix + 1-char dimension word
+    _fuzzy: dict[str, set[str]] = field(default_factory=dict)    # 销?额 → {销售额}
+    _ascii_vocab: set[str] = field(default_factory=set)
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -79,8 +96,9 @@ class Lexicon:
             for w in [f if "_" in f else "", fd.label, fd.label_en, *fd.synonyms]:
                 lex._add(w, Entry("dim", (ds, f)))
                 if w and len(w) == 1 and not _ASCII_WORD.search(w):  # 省 → 各省 / 按省 / 每个省 / 哪个省
-                    for g in GROUP_PREFIXES + WHICH_PREFIXES:
+                    for g in GROUP_PREFIXES + WHICH_PREFIXES + COUNT_PREFIXES:
                         lex._add(g + w, Entry("dim", (ds, f)))
+                        lex.prefixed.add(g + w)
         for sd in getattr(index.model, "shared_dimensions", []):
             for w in [sd.name, sd.label, sd.label_en, *sd.synonyms]:
                 lex._add(w, Entry("dim", ("", sd.name)))
@@ -100,6 +118,8 @@ class Lexicon:
             m = index.metrics.get(metric)
             if m is not None and not m.hidden and normalize(word) not in lex.terms:
                 lex._add(word, Entry("metric", metric, exact=False))
+        lex._add_count_stems()
+        lex._add_dataset_words()
         lex.max_len = max((len(t) for t in lex.terms), default=1)
         lex._init_tokenizer()
         return lex
@@ -163,6 +183,9 @@ class Lexicon:
                 break
         if f in ("region", "area", "sales_region"):
             shorts += [v + s for s in REGION_SUFFIXES]
+        for long, short in _SITE_SHORT:  # 常州工厂 → 常州厂, 苏州总仓 → 苏州仓
+            if v.endswith(long) and len(v) - len(long) >= 2:
+                shorts.append(v[: -len(long)] + short)
         shorts += glossary.get(v, [])
         for s in list(shorts):
             if s in PROVINCES_EN:
@@ -170,15 +193,120 @@ class Lexicon:
         for s in shorts:
             self._add(s, Entry("value", key, exact=False))
 
+    def _add_count_stems(self) -> None:
+        """专利申请数 → 专利申请: a count metric's word without its final 数/量 (when that word is free)."""
+        for name, m in self.index.metrics.items():
+            if m.hidden or (m.agg not in ("count", "count_distinct") and m.format != "integer"):
+                continue
+            for w in [m.label, *m.synonyms]:
+                w = normalize(w or "")
+                for suf in ("数量", "数", "量"):
+                    stem = w[: -len(suf)]
+                    if w.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
+                        self._add(stem, Entry("metric", name, exact=False))
+                        break
+
+    def _add_dataset_words(self) -> None:
+        """A dataset's label (研发项目, 专利) and English label (patents, patent) name its rows."""
+        for name, d in self.index.datasets.items():
+            en = normalize(d.label_en or "")
+            words = [normalize(d.label or ""), en, en[:-1] if en.endswith("s") else ""]
+            for w in words:
+                if len(w) < 2:
+                    continue
+                self.entity_of.setdefault(w, name)
+                if w not in self.terms:
+                    self._add(w, Entry("dataset", name, exact=False))
+
     def _init_tokenizer(self) -> None:
         tok = jieba.Tokenizer()
         tok.initialize()
-        for t in self.terms:
+        self._add_partials(tok)
+        self._init_fuzzy()
+        for t in list(self.terms) + list(self.partial):
             if not _ASCII_WORD.search(t):
                 tok.add_word(t, freq=2_000_000)
         for w in _EXTRA_WORDS:
             tok.add_word(w, freq=2_000_000)
         self.tokenizer = tok
+
+    def _add_partials(self, tok: Any) -> None:
+        """Trailing words of Chinese metric and dimension words, cut where jieba's general dictionary
+        cuts them (项目成功率 → 成功率; 研发层级 → 层级), except generic words (金额, 名称, 占比 …)."""
+        words: list[tuple[str, Entry]] = []
+        for name, m in self.index.metrics.items():
+            if not m.hidden:
+                words += [(w, Entry("metric", name, exact=False)) for w in [m.label, *m.synonyms]]
+        for (ds, f), fd in self.index.fields.items():
+            if fd.dimension and not fd.is_time:
+                words += [(w, Entry("dim", (ds, f), exact=False)) for w in [fd.label, *fd.synonyms]]
+        for word, entry in words:
+            w = normalize(word or "")
+            if len(w) < 3 or _ASCII_WORD.search(w):
+                continue
+            cuts, pos = [], 0
+            for piece in tok.lcut(w, HMM=False)[:-1]:
+                pos += len(piece)
+                cuts.append(pos)
+            for c in cuts:
+                suf = w[c:]
+                if len(suf) < 2 or suf in self.terms or suf in C.STOP or suf in _GENERIC or _is_cue(suf):
+                    continue
+                lst = self.partial.setdefault(suf, [])
+                if entry not in lst:
+                    lst.append(entry)
+
+    def _init_fuzzy(self) -> None:
+        for t, entries in self.terms.items():
+            if not any(e.kind in ("metric", "dim") and e.exact for e in entries):
+                continue  # the model's own words only, never everyday aliases
+            if not _ASCII_WORD.search(t) and len(t) >= 3:
+                for i in range(len(t)):
+                    self._fuzzy.setdefault(t[:i] + "?" + t[i + 1:], set()).add(t)
+            elif _ASCII_WORD.search(t):
+                self._ascii_vocab.update(x for x in re.findall(r"[a-z]+", t) if len(x) >= 4)
+
+    def correct(self, text: str, free: list[bool], soft: list[tuple[int, int]] = ()  # type: ignore[assignment]
+                ) -> tuple[str, str, str] | None:
+        """The question with one typo repaired, or None: a Chinese window of 3–6 characters that is one
+        character away from exactly one metric/dimension word (the differing character not yet
+        understood; other characters free or words found wholly inside the window, as 毛利 in 毛利律),
+        or an unknown English word of 5+ letters one edit away from exactly one vocabulary word.
+        The differing Chinese character must sound like the word's (a pinyin keyboard's typo, 率/律).
+        Returns (repaired text, the typed word, the word read)."""
+        n = len(text)
+        inside = list(free)
+        for s, e in soft:
+            for k in range(s, e):
+                inside[k] = True
+        for i in range(n):
+            for size in range(min(6, n - i), 2, -1):
+                w = text[i:i + size]
+                if _ASCII_WORD.search(w) or " " in w or not all(inside[i:i + size]):
+                    continue
+                if any(s < i < e or s < i + size < e for s, e in soft):
+                    continue  # a word found across the window's edge
+                for k in range(size):
+                    if not free[i + k] or w[k] in C.STOP_CHARS:
+                        continue
+                    hits = self._fuzzy.get(w[:k] + "?" + w[k + 1:], set())
+                    # a pinyin typo: the typed character sounds like the word's (律 for 率); a real word
+                    # of its own (净利润) is never "repaired"
+                    hits = {h for h in hits if w[k] in HOMOPHONES.get(h[k], "")}
+                    if hits and self.tokenizer.FREQ.get(w):
+                        continue
+                    if len(hits) == 1:
+                        right = next(iter(hits))
+                        return text[:i] + right + text[i + size:], w, right
+        for m in re.finditer(r"[a-z]{5,}", text):
+            word = m.group()
+            if word in self._ascii_vocab or word in C.STOP or not all(free[m.start():m.end()]):
+                continue
+            near = {v for v in self._ascii_vocab if v[0] == word[0] and _one_edit(word, v)}
+            if len(near) == 1:
+                right = next(iter(near))
+                return text[:m.start()] + right + text[m.end():], word, right
+        return None
 
     # -- lookups -------------------------------------------------------------------------
     def scan(self, text: str, taken: list[bool]) -> list[tuple[int, int, str, list[Entry]]]:
@@ -194,8 +322,33 @@ class Lexicon:
             for j in range(min(n, i + self.max_len), i, -1):
                 t = text[i:j]
                 if t in self.terms and not any(taken[i:j]) and self._bounded(text, i, j):
+                    if t in self.prefixed and self._longer_at(text, j - 1, j):
+                        continue  # 各仓库: 仓库 is the word, not 各仓 + 库
                     found = (i, j, t, self.terms[t])
                     break
+            if found:
+                out.append(found)
+                i = found[1]
+            else:
+                i += 1
+        return out
+
+    def _longer_at(self, text: str, i: int, j: int) -> bool:
+        """A term starting at i runs past j."""
+        return any(text[i:k] in self.terms for k in range(j + 1, min(len(text), i + self.max_len) + 1))
+
+    def scan_partial(self, text: str, taken: list[bool]) -> list[tuple[int, int, str, list[Entry]]]:
+        """Partial terms (层级, 成功率) at positions no full term took, longest first."""
+        out = []
+        i, n = 0, len(text)
+        while i < n:
+            found = None
+            if not taken[i]:
+                for j in range(min(n, i + 8), i + 1, -1):
+                    t = text[i:j]
+                    if t in self.partial and not any(taken[i:j]):
+                        found = (i, j, t, self.partial[t])
+                        break
             if found:
                 out.append(found)
                 i = found[1]
@@ -260,6 +413,28 @@ class Lexicon:
                     if w:
                         out[normalize(w)] = name
         return out
+
+
+_SITE_SHORT = (("工厂", "厂"), ("总仓", "仓"))
+# Trailing words too generic to stand for one metric or dimension on their own.
+_GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称", "比例", "占比", "总额", "数额", "情况", "指标",
+            "比率", "成本金额", "人数", "次数", "个数", "件数", "笔数", "单价"}
+
+
+def _is_cue(word: str) -> bool:
+    return any(p.fullmatch(word) for p in (C.SHARE, C.YOY, C.POP, C.GROWTH, C.RANK, C.CUMUL, C.TOTAL, C.COUNT))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance exactly 1, or one swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 # Function words the tokenizer should keep whole (so they are recognised as noise, not unknown).

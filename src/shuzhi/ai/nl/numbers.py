@@ -27,7 +27,9 @@ _EN_SCALE_RE = "|".join(sorted(_EN_SCALE, key=len, reverse=True))
 # One number expression: percent forms, Arabic with optional 万/亿/English scale, Chinese numerals.
 NUMBER_RE = re.compile(
     rf"百分之(?:{_CN_NUM}|{_AR_NUM})"
-    rf"|{_AR_NUM}\s*(?:%|％|个百分点)"
+    rf"|{_AR_NUM}\s*(?:%|％|个百分点|percent\b|per cent\b|pct\b)"
+    rf"|[一二三四五六七八九]成[一二三四五六七八九]?(?![\u4e00-\u9fff]*本)"
+    rf"|(?:{_CN_NUM}|{_AR_NUM})个(?:亿|万)"
     rf"|{_AR_NUM}\s*(?:千万|百万|万|亿|千)(?:元|块)?"
     rf"|(?<![A-Za-z]){_AR_NUM}\s*(?:{_EN_SCALE_RE})\b"
     rf"|{_AR_NUM}(?:元|块)?"
@@ -61,9 +63,14 @@ def parse_number(text: str) -> float | None:
     if t.startswith("百分之"):
         v = _cn(t[3:])
         return None if v is None else v / 100
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%|％|个百分点)", t)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%|％|个百分点|percent|per cent|pct)", t)
     if m:
         return float(m.group(1)) / 100
+    m = re.fullmatch(r"([一二三四五六七八九])成([一二三四五六七八九])?", t)  # 九成 = 90 %, 九成五 = 95 %
+    if m:
+        return round((_cn(m.group(1)) or 0) / 10 + ((_cn(m.group(2)) or 0) / 100 if m.group(2) else 0), 4)
+    if "个亿" in t or "个万" in t:
+        t = t.replace("个", "")
     m = re.fullmatch(rf"(\d+(?:\.\d+)?)\s*({_EN_SCALE_RE})", t)
     if m:
         return float(m.group(1)) * _EN_SCALE[m.group(2)]

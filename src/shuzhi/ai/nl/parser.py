@@ -16,6 +16,16 @@ from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.chart import recommend_chart
+from shuzhi.ai.nl.context import (
+    compound_unknowns,
+    dataset_count_metric,
+    drop_qualifier_metrics,
+    entity_qualifiers,
+    flip_for_lower_is_better,
+    ground_partials,
+    ratio_metrics,
+    shift_year,
+)
 from shuzhi.ai.nl.frame import TIME, Frame, spec_alternatives, trend_grain
 from shuzhi.ai.nl.grounding import count_metric, fname, having_hits, pick_dim, pick_value, qualifies
 from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES, Entry, Lexicon, normalize
@@ -88,17 +98,18 @@ class _Text:
 
 
 def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
-                   previous: ParseResult | None = None) -> ParseResult:
+                   previous: ParseResult | None = None, *, _text: str | None = None) -> ParseResult:
     today = today or _today()
-    t = _Text(normalize(question))
+    t = _Text(_text if _text is not None else normalize(question))
     unknown: list[dict[str, Any]] = []
     ambiguous: list[tuple[str, list[str]]] = []
     parts = Parts()
 
     conditions = having_hits(t)
     # 比去年 / vs last year compare with last year: not a time range
-    early_yoy = [m for m in C.YOY.finditer(t.masked()) if re.search("去年|last year", m.group())]
-    for m in early_yoy:
+    early_yoy = [m for m in C.YOY.finditer(t.masked()) if re.search("去年|last year|变化", m.group())]
+    early_pop = [m for m in C.POP.finditer(t.masked()) if "变化" in m.group()]  # 环比变化 is not a trend
+    for m in early_yoy + early_pop:
         t.take(m.start(), m.end())
     ranges = []
     same_period = False
@@ -115,11 +126,23 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     mentions = [Mention(s, e, term, _kind(ents), ents) for s, e, term, ents in lex.scan(t.text, t.taken)]
     for m in mentions:
         t.take(m.start, m.end)
+    # 研发投入占营业收入的比例 → rd_intensity; 商机赢单率 → win_rate (商机 only qualifies it)
+    mentions = ratio_metrics(lex, t, mentions)
+    mentions = drop_qualifier_metrics(lex, t.text, mentions)
+    # 层级, 成功率: partial words, grounded by what else the question asks
+    partials = [Mention(s, e, term, "partial", ents) for s, e, term, ents in lex.scan_partial(t.text, t.taken)]
+    mentions = ground_partials(lex, mentions, partials)
+    for m in mentions:
+        t.take(m.start, m.end)
+    mentions, unknown_compounds, compound_spans = compound_unknowns(lex, t, mentions)
+    mentions = entity_qualifiers(lex, t.text, mentions)
+    context_ds = {m.entries[0].key for m in mentions if m.kind == "dataset"}
     cue = {name: t.find(getattr(C, name)) for name in (
         "GROW_FAST", "DROP_FAST", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
         "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT", "TOTAL", "LISTING",
         "COMPARE", "NEG", "GROUP", "NUM_UNIT")}
     cue["YOY"] += early_yoy
+    cue["POP"] += early_pop
     cue["WHICH"] = [m for m in cue["WHICH"] if not C.PLURAL_AFTER.match(t.text, m.end())]
     cue["WHICH"] += [w for m in mentions if m.kind == "dim" and (w := C.WHICH.match(m.term)) and w.group() == "哪个"]
     is_follow = previous is not None and previous.frame is not None and (
@@ -143,6 +166,8 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     if same_period:
         if ranges:
             parts.computes.append("yoy")
+        elif is_follow and previous and previous.frame and previous.frame.time_range:
+            parts.time_range = shift_year(previous.frame.time_range, today)  # 再看看去年同期
         else:
             parts.time_range = {"start": dt.date(today.year - 1, 1, 1).isoformat(),
                                 "end": _minus_year(today).isoformat()}
@@ -159,12 +184,16 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     consumed: set[int] = set()
     if not frame_metrics and (cue["COUNT"] or C.MOST_FEWEST.search(t.text)):
         for i, m in enumerate(mentions):
-            if m.kind == "dim":
+            if m.kind in ("dim", "entity"):
                 cm = count_metric(lex, m)
                 if cm:
                     parts.metrics.append(cm)
                     consumed.add(i)
                     break
+        if not parts.metrics:  # 多少项专利 / how many patents: the dataset's plain count metric
+            cm = next((c for ds in context_ds if (c := dataset_count_metric(lex, ds))), None)
+            if cm:
+                parts.metrics.append(cm)
         frame_metrics = parts.metrics
 
     # values → filters
@@ -187,7 +216,8 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         ds, f, v = key
         prev_end = max([e for s, e in boundaries if e <= m.start], default=0)
         neg = any(prev_end <= s and e <= m.start for s, e in neg_spans)
-        neg = neg or any(s >= m.end and s - m.end <= 1 and t.text[s:e] in ("以外", "之外") for s, e in neg_spans)
+        neg = neg or any(s >= m.end and t.text[m.end:s] in ("", "的", "给") and t.text[s:e] in C.POST_NEG
+                         for s, e in neg_spans)
         neg = neg or (prev_neg_end >= 0 and bool(C.CONJ.match(t.text[prev_neg_end:m.start])))
         prev_neg_end = m.end if neg else -10
         pos_vals, neg_vals = conds.setdefault((ds, f), ([], []))
@@ -203,7 +233,7 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
             continue
         marker = any(0 <= m.start - e <= 1 for e in group_ends) or m.term.startswith(GROUP_PREFIXES + WHICH_PREFIXES)
         cands = [e.key for e in m.entries]
-        key, others = pick_dim(lex, cands, frame_metrics)
+        key, others = pick_dim(lex, cands, frame_metrics, context_ds)
         if key is None:
             unknown.append({"text": m.term, "reason": "这个维度不能与所问的指标组合 / cannot group this metric by it",
                             "suggestions": []})
@@ -243,14 +273,35 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         parts.having.append((target, op, value))
 
     # comparisons, order, limit
+    explicit_grain = parts.grain
     _order_and_computes(parts, cue)
+    if ("pop" in parts.computes and not explicit_grain and not parts.time_range and not is_follow
+            and (parts.dims or parts.order)):
+        # 销售额环比增长最快的产品线: the latest complete period against the one before it
+        period = "quarter" if cue["POP_QUARTER"] else "week" if cue["POP_WEEK"] else "month"
+        parts.grain = None
+        parts.time_range = {"relative": f"last_{period}"}
+    flip_for_lower_is_better(lex, parts, cue, frame_metrics)
 
     frame = previous.frame.copy() if is_follow and previous and previous.frame else Frame()
     _apply(frame, parts, is_follow, lex)
 
     # what was not understood
+    unknown += unknown_compounds
     for s, e in chunks(t):
         unknown += unknown_words(lex, t.text[s:e])
+    if unknown and _text is None:  # one wrong character or letter: repair it and read the question again
+        soft = [(m.start, m.end) for m in mentions if m.kind in ("metric", "dim", "value", "entity")]
+        free = [not x for x in t.taken]
+        for s, e in compound_spans:
+            free[s:e] = [True] * (e - s)
+        fix = lex.correct(t.text, free, soft)
+        if fix is not None:  # never silent: the repair is reported and costs confidence
+            fixed, wrong, right = fix
+            r = parse_question(question, lex, today, previous, _text=fixed)
+            r.unknown.insert(0, {"text": wrong, "reason": f"按「{right}」理解 / read as {right}", "suggestions": [right]})
+            r.confidence = round(max(0.05, r.confidence - 0.25), 2) if r.spec else 0.0
+            return r
     spec = frame.to_spec() if frame.metrics else None
     if spec is None and frame.dims and cue["LISTING"]:
         spec = frame.to_spec()
@@ -281,7 +332,7 @@ def _minus_year(d: dt.date) -> dt.date:
 
 def _kind(entries: list[Entry]) -> str:
     kinds = {e.kind for e in entries}
-    for k in ("metric", "value", "dim"):
+    for k in ("metric", "value", "dim", "dataset"):
         if k in kinds:
             entries.sort(key=lambda e: (e.kind != k, not e.exact))
             return k

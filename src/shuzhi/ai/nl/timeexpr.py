@@ -155,7 +155,7 @@ def _same(m: re.Match[str], t: dt.date) -> TimeHit:
 
 
 @rule(rf"(?:{_Y}|{_YEAR_WORD})?\s*年?\s*第?([1-4一二三四])\s*季度?(?!度)|{_Y}\s*年?\s*q([1-4])\b"
-      rf"|\bq([1-4])\b(?:\s*(?:of\s*)?{_Y})?")
+      rf"|(?<![a-z0-9])q([1-4])(?![0-9a-z])(?:\s*(?:of\s*)?{_Y})?")
 def _quarter_hit(m: re.Match[str], t: dt.date) -> TimeHit | None:
     g = m.groups()
     if g[2] is not None and "季" not in m.group(0):
@@ -164,6 +164,40 @@ def _quarter_hit(m: re.Match[str], t: dt.date) -> TimeHit | None:
     q = _num(g[2] or g[4] or g[5])
     y = _unstarted(y, dt.date(y or t.year, 3 * (q - 1) + 1, 1), t)
     return _r(m, _quarter(y, q))
+
+
+@rule(rf"{_YEAR_WORD}\s*q([1-4])(?![0-9a-z])")
+def _yearword_quarter(m: re.Match[str], t: dt.date) -> TimeHit:
+    y = _year_of(m.group(1), t) or t.year
+    return _r(m, _quarter(y, int(m.group(2))))
+
+
+@rule(rf"(?:{_Y}\s*年?|{_YEAR_WORD})?\s*前([一二三123])个?季度")
+def _first_quarters(m: re.Match[str], t: dt.date) -> TimeHit:
+    """今年前三季度: from January to the end of the Nth quarter."""
+    n = _num(m.group(3))
+    y = _year_of(m.group(1) or m.group(2), t)
+    y = _unstarted(y, dt.date(y or t.year, 1, 1), t)
+    return _r(m, _span(dt.date(y, 1, 1), dt.date(y, 3 * n, 1) + relativedelta(months=1) - dt.timedelta(days=1)))
+
+
+@rule(rf"(?:{_Y}\s*年?|{_YEAR_WORD})\s*前{_N}个月")
+def _first_months(m: re.Match[str], t: dt.date) -> TimeHit | None:
+    """今年前三个月 / 2025年前6个月: January to the Nth month of that year."""
+    n = _num(m.group(3))
+    if not 1 <= n <= 12:
+        return None
+    y = _year_of(m.group(1) or m.group(2), t) or t.year
+    return _r(m, _span(dt.date(y, 1, 1), dt.date(y, n, 1) + relativedelta(months=1) - dt.timedelta(days=1)))
+
+
+@rule(r"(?<![\d.])(\d\d)\s*年(?![代前后内来度])")
+def _short_year(m: re.Match[str], t: dt.date) -> TimeHit | None:
+    """25年 → 2025 (a two-digit year no later than next year)."""
+    y = 2000 + int(m.group(1))
+    if y > t.year + 1:
+        return None
+    return _r(m, _span(dt.date(y, 1, 1), dt.date(y, 12, 31)))
 
 
 @rule(rf"(?:{_Y}\s*年?|{_YEAR_WORD})?\s*(上|下)半年|\b(first|second) half(?: of)?(?: {_Y}| (this|last) year)?"
@@ -215,7 +249,7 @@ def _month_en(m: re.Match[str], t: dt.date) -> TimeHit | None:
     return _r(m, _month(_unstarted(yy, dt.date(yy or t.year, mo, 1), t), mo))
 
 
-@rule(rf"{_Y}\s*(?:年度|年|财年)|\b(?:fy\s*)?{_Y}\b")
+@rule(rf"{_Y}\s*(?:年度|年|财年|全年|整年)|\b(?:fy\s*)?{_Y}\b")
 def _year_hit(m: re.Match[str], t: dt.date) -> TimeHit:
     y = int(m.group(1) or m.group(2))
     return _r(m, _span(dt.date(y, 1, 1), dt.date(y, 12, 31)))
@@ -256,7 +290,7 @@ _GRAINS = {
 }
 for _g, _pat in _GRAINS.items():
     _RULES.append((re.compile(_pat), (lambda g: lambda m, t: TimeHit(m.start(), m.end(), "grain", grain=g))(_g)))
-_RULES.append((re.compile(r"趋势|走势|变化情况|变化|波动|\btrends?\b|\bover time\b|\bover the (?:months|years)\b"),
+_RULES.append((re.compile(r"趋势|走势|变化情况|变化|波动|\btrend(?:s|ed|ing)?\b|\bover time\b|\bover the (?:months|years)\b"),
                lambda m, t: TimeHit(m.start(), m.end(), "trend")))
 
 _JOIN = re.compile(r"\s*(?:到|至|~|-|—|–|\bto\b|\bthrough\b|\buntil\b|\band\b)\s*")

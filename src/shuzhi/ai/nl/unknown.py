@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from shuzhi.ai.nl.parser import _Text
 
 
+_MEASURE_TAIL = ("率", "数", "额", "量", "值", "金额", "数量")
+
+
 def chunks(t: _Text) -> list[tuple[int, int]]:
     out, start = [], None
     for i, taken in enumerate([*t.taken, True]):
@@ -29,6 +32,9 @@ def unknown_words(lex: Lexicon, chunk: str) -> list[dict[str, Any]]:
     phrases, cur = [], ""
     for w in [*lex.tokenizer.lcut(chunk), " "]:
         w = w.strip(" ?？!！,，。.、:：;；'\"()（）[]【】-_/\\+*")
+        if cur and w in _MEASURE_TAIL and re.search(r"[\u4e00-\u9fff]$", cur):
+            cur += w  # 退货率: the rate of an unknown thing is reported whole
+            continue
         noise = not w or w in C.STOP or bool(re.fullmatch(r"[\d.%]+", w))
         if noise:
             if cur:

@@ -1,0 +1,220 @@
+"""Reading words in the context of the whole question (used by the parser after the dictionary scan).
+
+- ratio metrics: 「研发投入占营业收入的比例」, "R&D as a percentage of revenue", 「销售额除以订单数」 name the
+  model's metric whose formula is exactly A / B (rd_intensity, avg_order_value), never two metrics;
+- qualifier words: an everyday metric word right before a metric of the same dataset only qualifies it
+  (「商机赢单率」 is win_rate, not pipeline_amount + win_rate); a dataset's entity word next to one of its
+  own dimensions or values names whose it is (「行业客户」 groups by industry; "overseas customers" is the
+  customers' region);
+- compounds: an everyday metric word glued to a word nobody understands is part of an unknown concept
+  (「净利润」, 「库存周转天数」 are not gross profit or inventory value): reported, never guessed;
+- partial words (层级, 成功率): kept only when one metric or dimension fits what else is asked;
+- lower-is-better metrics read 最差/worst as their highest values.
+Invariant: these only remove or re-label mentions the scanner found; every span stays masked once
+understood, and anything dropped as unknown is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from shuzhi.ai.nl import cues as C
+from shuzhi.ai.nl.glossary import LOWER_IS_BETTER
+from shuzhi.ai.nl.lexicon import Entry, Lexicon
+from shuzhi.ai.nl.numbers import NUMBER_RE
+from shuzhi.ai.nl.unknown import suggest
+from shuzhi.spec.time_ranges import relative_range
+
+if TYPE_CHECKING:
+    from shuzhi.ai.nl.parser import Mention, Parts, _Text
+
+_GLUE = re.compile(r"^\s*(?:的)?\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CUES = (C.TOP_DESC, C.TOP_ASC, C.SUPER_DESC, C.SUPER_ASC, C.RANK, C.GROW_FAST, C.DROP_FAST, C.SHARE, C.YOY,
+         C.POP, C.POP_MONTH, C.POP_QUARTER, C.GROWTH, C.CUMUL, C.TOTAL, C.COUNT, C.LISTING, C.COMPARE, C.NEG,
+         C.GROUP, C.WHICH, C.COMP_RE, NUMBER_RE, C.FOLLOW, C.ADD, C.REPLACE)
+
+
+def _ratios(lex: Lexicon) -> dict[tuple[str, str], str]:
+    """(numerator, denominator) → the visible metric whose formula is exactly `a / b`."""
+    out: dict[tuple[str, str], str] = {}
+    for name, m in lex.index.metrics.items():
+        f = re.fullmatch(r"\s*(\w+)\s*/\s*(\w+)\s*", m.formula or "")
+        if f and not m.hidden:
+            out.setdefault((f.group(1), f.group(2)), name)
+    return out
+
+
+def _metric(m: Mention) -> str | None:
+    return str(m.entries[0].key) if m.kind == "metric" else None
+
+
+def ratio_metrics(lex: Lexicon, t: _Text, mentions: list[Mention]) -> list[Mention]:
+    from shuzhi.ai.nl.parser import Mention
+
+    ratios = _ratios(lex)
+    metric_ms = [m for m in mentions if m.kind == "metric"]
+    drop: set[int] = set()
+    added: list[Mention] = []
+    for a, b in zip(metric_ms, metric_ms[1:], strict=False):
+        name = ratios.get((_metric(a) or "", _metric(b) or ""))
+        if not name or id(a) in drop:
+            continue
+        between, after = t.text[a.end:b.start], t.text[b.end:]
+        tail = C.RATIO_AFTER.match(after)
+        if C.RATIO_STRONG.match(between) or (C.RATIO_WEAK.match(between) and tail):
+            end = b.end + (tail.end() if tail else 0)
+            t.take(a.start, end)
+            drop |= {id(a), id(b)}
+            added.append(Mention(a.start, end, t.text[a.start:end], "metric", [Entry("metric", name)]))
+    return sorted([m for m in mentions if id(m) not in drop] + added, key=lambda m: m.start)
+
+
+def drop_qualifier_metrics(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """An inexact metric word glued to an exact metric of the same dataset (商机赢单率, 生产计划完成率)."""
+    keep = []
+    for i, m in enumerate(mentions):
+        if m.kind == "metric" and not m.entries[0].exact:
+            mine = set(lex.metric_datasets(str(m.entries[0].key)))
+            near = [x for x in (mentions[i - 1] if i else None, mentions[i + 1] if i + 1 < len(mentions) else None)
+                    if x is not None and x.kind == "metric" and x.entries[0].exact
+                    and _GLUE.match(text[min(m.end, x.end):max(m.start, x.start)])]
+            if any(mine & set(lex.metric_datasets(str(x.entries[0].key))) for x in near):
+                continue
+        keep.append(m)
+    return keep
+
+
+def _is_content(lex: Lexicon, tok: str) -> bool:
+    tok = tok.strip()
+    return bool(tok) and bool(_CJK.search(tok)) and tok not in C.STOP and tok not in lex.partial \
+        and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES)
+
+
+def compound_unknowns(lex: Lexicon, t: _Text, mentions: list[Mention]
+                      ) -> tuple[list[Mention], list[dict[str, Any]], list[tuple[int, int]]]:
+    """净利润 / 库存周转天数: an everyday metric word glued to unknown content is an unknown concept.
+    Returns the mentions kept, the unknown entries and their spans."""
+    keep, unknown, spans = [], [], []
+    n = len(t.text)
+    for m in mentions:
+        if m.kind != "metric" or m.entries[0].exact or not _CJK.search(m.term):
+            keep.append(m)
+            continue
+        s, e = m.start, m.end
+        j = e
+        while j < n and not t.taken[j] and t.text[j] != " ":
+            j += 1
+        right = t.text[e:j]
+        if right and not any(p.match(right) for p in _CUES):
+            for tok in lex.tokenizer.lcut(right):
+                if not _is_content(lex, tok):
+                    break
+                e += len(tok)
+        i = s
+        while i > 0 and not t.taken[i - 1] and t.text[i - 1] != " ":
+            i -= 1
+        left = t.text[i:s]
+        if left and not any(x.end() == len(left) for p in _CUES for x in p.finditer(left)):
+            for tok in reversed(lex.tokenizer.lcut(left)):
+                if not _is_content(lex, tok):
+                    break
+                s -= len(tok)
+        if (s, e) == (m.start, m.end):
+            keep.append(m)
+            continue
+        t.take(s, e)
+        spans.append((s, e))
+        word = t.text[s:e]
+        unknown.append({"text": word, "reason": "模型里没有这个指标 / no such metric in the model",
+                        "suggestions": suggest(lex, word)})
+    return keep, unknown, spans
+
+
+def ground_partials(lex: Lexicon, mentions: list[Mention], partials: list[Mention]) -> list[Mention]:
+    """Keep a partial word when exactly one metric (or a dimension pick_dim can place) fits the question."""
+    asked = [str(m.entries[0].key) for m in mentions if m.kind == "metric"]
+    ctx = {str(m.entries[0].key) for m in mentions if m.kind == "dataset"}
+    ctx |= {e.key[0] for m in mentions if m.kind in ("dim", "value") for e in m.entries}
+    ctx |= {d for x in asked for d in lex.metric_datasets(x)}
+    out = list(mentions)
+    for p in partials:
+        metrics = list(dict.fromkeys(str(e.key) for e in p.entries if e.kind == "metric"))
+        dims = [e for e in p.entries if e.kind == "dim"]
+        if metrics and not asked:
+            fit = [x for x in metrics if set(lex.metric_datasets(x)) & ctx] if len(metrics) > 1 else metrics
+            if len(fit) == 1:
+                p.kind, p.entries = "metric", [Entry("metric", fit[0], exact=False)]
+                out.append(p)
+                asked.append(fit[0])
+            continue
+        if set(metrics) & set(asked):
+            p.kind, p.entries = "metric", [Entry("metric", next(x for x in metrics if x in asked), exact=False)]
+            out.append(p)  # the same metric said again; _apply keeps it once
+            continue
+        if dims:
+            p.kind, p.entries = "dim", dims
+            out.append(p)
+    return sorted(out, key=lambda m: m.start)
+
+
+def entity_qualifiers(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """行业客户 / customer industry: the entity word next to its own field names whose it is."""
+    drop: set[int] = set()
+    for i, m in enumerate(mentions):
+        ds = lex.entity_of.get(m.term)
+        if ds is None or m.kind not in ("dim", "dataset"):
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(mentions) or j in drop:
+                continue
+            x = mentions[j]
+            gap = text[x.end:m.start] if j < i else text[m.end:x.start]
+            if x.kind not in ("dim", "value") or not _GLUE.match(gap) or (j > i and "的" in gap):
+                continue
+            own = [e for e in x.entries if e.key[0] == ds]
+            if own and x.term not in lex.entity_of:
+                x.entries = own
+                drop.add(i)
+                break
+    for i in drop:  # kept as the thing a count counts (浙江的客户有多少), never as a dimension
+        mentions[i].kind = "entity"
+    return mentions
+
+
+def dataset_count_metric(lex: Lexicon, ds: str) -> str | None:
+    """The visible plain COUNT metric of a dataset (专利 → patent_applications), if there is one."""
+    for name, m in lex.index.metrics.items():
+        if not m.hidden and m.dataset == ds and m.agg == "count" and not m.filter:
+            return name
+    return None
+
+
+def flip_for_lower_is_better(lex: Lexicon, parts: Parts, cue: dict[str, list[re.Match[str]]],
+                             metrics: list[str]) -> None:
+    first = (parts.metrics or metrics or [None])[0]
+    if not parts.order or parts.order[0] != "metric" or first is None:
+        return
+    m = lex.index.metrics[first]
+    words = f"{first} {m.label} {m.label_en or ''}".lower()
+    evaluative = any(C.EVALUATIVE.search(x.group()) for k in ("TOP_DESC", "TOP_ASC", "SUPER_DESC", "SUPER_ASC")
+                     for x in cue[k])
+    if evaluative and any(w in words for w in LOWER_IS_BETTER):
+        parts.order = ("metric", not parts.order[1])
+
+
+def shift_year(tr: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """The same range one year earlier (再看看去年同期 after 「本季度…」)."""
+    if "relative" in tr:
+        s, e = relative_range(tr["relative"], today)
+    else:
+        s, e = dt.date.fromisoformat(tr["start"]), dt.date.fromisoformat(tr["end"])
+
+    def back(d: dt.date) -> dt.date:
+        try:
+            return d.replace(year=d.year - 1)
+        except ValueError:
+            return d.replace(year=d.year - 1, day=28)
+    return {"start": back(s).isoformat(), "end": back(e).isoformat()}
