@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from shuzhi_testing import port_open, service_unavailable
-from web.test_e2e import ARGS, CHROMIUM, DIST, PASSWORD, TODAY, _free_port, _login, _missing, _shuzhi
+from web.test_e2e import ARGS, CHROMIUM, DIST, PASSWORD, TODAY, _free_port, _missing, _shuzhi
 
 ROOT = Path(__file__).resolve().parents[2]
 XLSX = ROOT / "tests" / "data" / "imports" / "report.xlsx"
@@ -99,6 +99,18 @@ def browser():  # type: ignore[no-untyped-def]
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login page and wait for the app frame (not for any one home widget)."""
+    from playwright.sync_api import expect
+
+    page.goto(base + "/login")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("登\\s*录")).click()
+    expect(page).to_have_url(base + "/", timeout=15_000)
+    expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=15_000)
 
 
 def _page(browser, server: str, errors: list[str], **kw):  # type: ignore[no-untyped-def]
@@ -207,7 +219,7 @@ def test_dataset_steps(server: str, browser, shots: Path) -> None:  # type: igno
     # step 1: a filter (amount > 100000), preview after it
     page.get_by_test_id("add-step").click()
     page.get_by_test_id("add-step-filter").click()
-    _pick(page, "cond-field-0", "amount ·")
+    _pick(page, "cond-field-0", "amount ·", search="amount")
     _pick(page, "cond-op-0", "大于等于")
     page.get_by_test_id("cond-value-0").fill("abc")
     page.get_by_test_id("step-ok").click()
@@ -229,16 +241,21 @@ def test_dataset_steps(server: str, browser, shots: Path) -> None:  # type: igno
     page.get_by_test_id("step-ok").click()
     expect(page.get_by_test_id("step-2")).to_contain_text("amount_wan = amount / 10000")
     expect(rows).to_contain_text("金额（万元）")
+    expect(page.get_by_test_id("dataset-schema").locator(".ant-tag-green")).to_have_text("金额（万元） amount_wan · 数值")
 
     # preview after each step: step 1 has no amount_wan yet
     page.get_by_test_id("step-1").click()
     expect(page.get_by_test_id("dataset-preview")).to_contain_text("第 1 步（筛选）之后的数据")
     expect(rows).not_to_contain_text("金额（万元）")
-    page.get_by_test_id("step-0").click()
+    page.get_by_test_id("step-0").locator(".step-title").click()
     expect(page.get_by_test_id("dataset-preview")).to_contain_text("来源数据预览")
     page.get_by_test_id("step-2").click()
     expect(rows).to_contain_text("金额（万元）")
-    amounts = [float(x) for x in re.findall(r"\b\d{6,}(?:\.\d+)?\b", rows.inner_text())]
+    amounts = rows.evaluate("""el => {
+        const heads = [...el.querySelectorAll('thead th')].map(th => th.querySelector('.col-head-name')?.textContent);
+        const i = heads.indexOf('amount');
+        return [...el.querySelectorAll('tbody tr.ant-table-row')].map(tr => Number(tr.children[i].textContent));
+    }""")
     assert amounts and min(amounts) >= 100000, amounts
     page.wait_for_timeout(300)
     page.screenshot(path=str(shots / "data-dataset-editor.png"), full_page=True)

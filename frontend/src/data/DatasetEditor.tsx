@@ -22,7 +22,7 @@ import { JobProgress } from "./JobProgress";
 import { DetailedError, unwrapDetailed } from "./jobs";
 import { StepFormFields } from "./StepForm";
 import {
-  followMove, followRemove, formToStep, moveStep, newStepForm, removeStep, STEP_LABELS, STEP_OPS, stepSummary, stepToForm, StepFormError,
+  followMove, followRemove, formToStep, moveStep, newStepForm, removeStep, STEP_LABELS, STEP_OPS, stepSummary, stepToForm, StepFormError, typeLabel,
   type Col as Column, type DatasetSpec, type Step, type StepForm, type StepOp,
 } from "./steps";
 import { RowsTable } from "./TablesPanel";
@@ -53,6 +53,22 @@ export function DatasetsList() {
           { title: t("common.rows"), dataIndex: "row_count", align: "right", render: (n: number | null) => (n ?? "—").toLocaleString() },
           { title: t("ds.updated"), key: "u", render: (_, d) => `${fmtTime(d.updated_at)}${d.updated_by ? ` · ${d.updated_by}` : ""}` },
         ]} />
+    </div>
+  );
+}
+
+/** The columns after the previewed step, the ones this step added or changed in green. */
+function SchemaChips({ preview }: { preview: Preview }) {
+  const { lang } = useI18n();
+  const before = preview.upto > 0 ? preview.steps[preview.upto - 1] ?? [] : null;
+  const changed = (c: Preview["columns"][number]) => before !== null && !before.some((b) => b.name === c.name && b.type === c.type);
+  return (
+    <div className="schema-chips" style={{ marginBottom: 8 }} data-testid="dataset-schema">
+      {preview.columns.map((c) => (
+        <Tag key={c.name} color={changed(c) ? "green" : undefined} style={{ marginInlineEnd: 0 }}>
+          {c.label && c.label !== c.name ? `${c.label} ` : ""}<span className="mono">{c.name}</span> · {typeLabel(c.type, lang)}
+        </Tag>
+      ))}
     </div>
   );
 }
@@ -325,6 +341,7 @@ export function DatasetEditor({ name }: { name: string }) {
               <Alert type="error" showIcon message={pError.message} data-testid="dataset-preview-error" />
             ) : preview && (
               <>
+                <SchemaChips preview={preview} />
                 <RowsTable columns={preview.columns} rows={preview.rows} testId="dataset-rows" height={480} />
                 <details style={{ marginTop: 8 }}><summary className="field-label">SQL</summary><pre className="code-block sql">{preview.sql}</pre></details>
               </>
