@@ -18,6 +18,7 @@ const AnalysisPage = lazy(() => import("./pages/Analysis"));
 const ChartGalleryPage = lazy(() => import("./pages/ChartGallery"));
 const AlertsPage = lazy(() => import("./pages/Alerts"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
+const DataPage = lazy(() => import("./pages/Data"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, checked } = useAuth();
@@ -79,6 +80,9 @@ export default function App() {
               <Route path="metrics/new/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
               <Route path="metrics/:name/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
               <Route path="analysis" element={<Suspense fallback={<Spin />}><AnalysisPage /></Suspense>} />
+              <Route path="data" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
+              <Route path="data/tables/:name" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
+              <Route path="data/datasets/:dataset" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />

@@ -1,5 +1,5 @@
 /** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
-import { AppstoreOutlined, BarChartOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { AppstoreOutlined, BarChartOutlined, DatabaseOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
 import { BellOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
@@ -7,6 +7,7 @@ import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { useAuth } from "../auth";
 import { InboxBadge } from "../insights/InboxBadge";
 import { useText } from "../insights/text";
+import { useDataT } from "../data/i18n";
 import { useI18n } from "../i18n";
 
 const { Header, Sider, Content } = Layout;
@@ -29,12 +30,14 @@ export default function AppLayout() {
   const tx = useText();
   const phone = !screens.md;
   const [collapsed, setCollapsed] = useState(false);
-  const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : "home";
+  const dataT = useDataT();
+  const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : location.pathname.startsWith("/data") ? "data" : "home";
   const items = [
     { key: "home", icon: <HomeOutlined />, label: t("nav.home"), path: "/" },
     { key: "metrics", icon: <AppstoreOutlined />, label: t("nav.metrics"), path: "/metrics" },
     { key: "analysis", icon: <BarChartOutlined />, label: t("nav.analysis"), path: "/analysis" },
     { key: "alerts", icon: <BellOutlined />, label: tx("alerts"), path: "/alerts" },
+    { key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" },
   ];
   const current = location.pathname.startsWith("/alerts") ? "alerts" : selected;
   const go = (key: string) => navigate(items.find((i) => i.key === key)!.path);
