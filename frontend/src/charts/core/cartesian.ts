@@ -12,7 +12,7 @@ import type { Cell, QueryResult, ResultColumn } from "../../api/client";
 import type { Fmt } from "../../format";
 import type { Lang } from "../../i18n";
 import { PALETTE } from "./palette";
-import { catLabel, colIndex, columnLabel, dimIndex, fmtAxis, fmtOf, fmtValue, isTime, metricCols, rowObject } from "./columns";
+import { catLabel, colIndex, columnLabel, dimIndex, extraTooltip, fmtAxis, fmtOf, fmtValue, isTime, metricCols, rowObject } from "./columns";
 import type { ChartConfig, EChartsProps, ElementDatum, RefLine, TransformCtx } from "./types";
 
 export interface GridSeries {
@@ -111,7 +111,7 @@ export function refMarkLine(lines: RefLine[] | undefined, axis: "xAxis" | "yAxis
   };
 }
 
-export function axisTooltip(fmtOfSeries: (i: number) => Fmt, lang: Lang, raw?: (seriesIndex: number, dataIndex: number) => number | null) {
+export function axisTooltip(fmtOfSeries: (i: number) => Fmt, lang: Lang, raw?: (seriesIndex: number, dataIndex: number) => number | null, extra?: (dataIndex: number) => string) {
   return (params: unknown) => {
     const list = (Array.isArray(params) ? params : [params]) as { axisValueLabel?: string; name?: string; marker?: string; seriesName?: string; seriesIndex: number; dataIndex: number; value: unknown }[];
     if (!list.length) return "";
@@ -123,7 +123,7 @@ export function axisTooltip(fmtOfSeries: (i: number) => Fmt, lang: Lang, raw?: (
         const share = raw && typeof p.value === "number" ? `（${(p.value * 100).toFixed(1)}%）` : "";
         return `${p.marker ?? ""}${p.seriesName ?? ""}<span style="float:right;margin-left:16px;font-weight:600">${fmtValue(v as Cell, fmtOfSeries(p.seriesIndex), lang)}${share}</span>`;
       });
-    return `<div style="min-width:150px">${head}<br/>${lines.join("<br/>")}</div>`;
+    return `<div style="min-width:150px">${head}<br/>${lines.join("<br/>")}${extra ? extra(list[0].dataIndex) : ""}</div>`;
   };
 }
 
@@ -202,12 +202,19 @@ export function cartesian(result: QueryResult, chart: ChartConfig, ctx: Transfor
   if (grid.series.some((s) => s.second)) yAxes.push(valueAxis(secondFmt, lang, true));
   const raw = pct ? (si: number, di: number) => grid.series[si]?.values[horizontal ? grid.cats.length - 1 - di : di] ?? null : undefined;
   const legend = grid.series.length > 1;
+  // 提示 shelf: extra metrics of the category's row (when split by a series, the tooltip shows the first member's row)
+  const extra = chart.tooltip?.length
+    ? (di: number) => {
+        const cat = grid.cats[horizontal ? grid.cats.length - 1 - di : di];
+        return extraTooltip(result, chart, result.rows.find((r) => String(r[grid.xi]) === String(cat)), lang);
+      }
+    : undefined;
   const option: EChartsCoreOption = {
     color: PALETTE,
     animationDuration: 400,
     grid: { left: 8, right: horizontal && chart.labels ? 56 : 24, top: (legend ? 36 : 16) + (ml ? 8 : 0), bottom: many && !horizontal ? 36 : 8, containLabel: true },
     legend: legend ? { top: 0, type: "scroll", icon: "roundRect", itemWidth: 12, itemHeight: 8 } : undefined,
-    tooltip: { trigger: "axis", confine: true, axisPointer: { type: kind === "bar" || kind === "combo" ? "shadow" : "line" }, formatter: axisTooltip((i) => grid.series[i]?.fmt, lang, raw) },
+    tooltip: { trigger: "axis", confine: true, axisPointer: { type: kind === "bar" || kind === "combo" ? "shadow" : "line" }, formatter: axisTooltip((i) => grid.series[i]?.fmt, lang, raw, extra) },
     xAxis: horizontal ? yAxes[0] : cat,
     yAxis: horizontal ? cat : yAxes,
     dataZoom: many && !horizontal ? [{ type: "inside" }, { type: "slider", height: 16, bottom: 4 }] : undefined,

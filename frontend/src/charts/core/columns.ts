@@ -99,3 +99,16 @@ export function rowObject(result: QueryResult, row: Cell[] | undefined): Record<
   if (!row) return null;
   return Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]]));
 }
+
+/** The 提示 (tooltip) shelf's metrics of one row, as tooltip lines ("" when none). */
+export function extraTooltip(result: QueryResult, chart: ChartConfig, row: Cell[] | undefined, lang: Lang): string {
+  if (!row || !chart.tooltip?.length) return "";
+  return chart.tooltip
+    .map((n) => {
+      const i = colIndex(result, n);
+      if (i < 0) return "";
+      const c = result.columns[i];
+      return `<br/><span style="color:#86909c">${columnLabel(c, lang)}</span><span style="float:right;margin-left:16px">${fmtValue(row[i], fmtOf(c, chart.numberFormat), lang)}</span>`;
+    })
+    .join("");
+}

@@ -1,6 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
-import { columnLabel, fmtAxis, fmtValue } from "../../core/columns";
+import { columnLabel, extraTooltip, fmtAxis, fmtValue } from "../../core/columns";
 import { itemClick, items } from "../../core/items";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
 
@@ -13,7 +13,8 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
     tooltip: {
       trigger: "item",
       confine: true,
-      formatter: (p: { name: string; value: number }) => `${p.name}<br/><b>${typeof p.value === "number" && !Number.isNaN(p.value) ? fmtValue(p.value, fmt, ctx.lang) : "—"}</b>`,
+      formatter: (p: { name: string; value: number; data?: { rowIndex: number } }) =>
+        `${p.name}<br/><b>${typeof p.value === "number" && !Number.isNaN(p.value) ? fmtValue(p.value, fmt, ctx.lang) : "—"}</b>${extraTooltip(result, chart, result.rows[p.data?.rowIndex ?? -1], ctx.lang)}`,
     },
     visualMap: {
       min: values.length ? Math.min(...values) : 0,
