@@ -11,6 +11,7 @@ import { api, errorMessage, runQuery, unwrap, type QueryResult } from "../api/cl
 import { columnLabel, englishLabels } from "../charts/buildOption";
 import { DataTable, ResultView } from "../charts/ResultView";
 import { ForecastToggle } from "../insights/ForecastToggle";
+import { SaveToDashboardButton } from "../dashboards/SaveToDashboard";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 import { chartType } from "../charts/registry";
@@ -227,6 +228,7 @@ export default function AnalysisPage() {
           <Space wrap>
             <Button icon={<ReloadOutlined />} onClick={run} loading={running}>{t("analysis.run")}</Button>
             <Button icon={<CodeOutlined />} disabled={!result?.sql} onClick={() => setSqlOpen(true)} data-testid="view-sql">{t("analysis.viewSql")}</Button>
+            <SaveToDashboardButton spec={spec} chart={rec as never} disabled={!result} title={(result?.columns ?? []).filter((c) => c.role === "metric").map((c) => c.label ?? c.name).join("、")} />
             <Button icon={<TableOutlined />} type={showData ? "primary" : "default"} ghost={showData} disabled={!result} onClick={() => setShowData((v) => !v)} data-testid="view-data">{t("analysis.viewData")}</Button>
           </Space>
         </div>

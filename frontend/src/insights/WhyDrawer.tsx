@@ -1,0 +1,115 @@
+/**
+ * 「为什么变化?」: POST /api/v1/explain for a metric between two periods, drawn as a waterfall
+ * (before → the largest member contributions of the chosen dimension → after) and a ranked table.
+ * The best-explaining dimension is shown first; the others are one click away.
+ */
+import { Alert, Drawer, Segmented, Skeleton, Table, Typography } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import { api, errorMessage, unwrap } from "../api/client";
+import { EChart } from "../charts/ResultView";
+import { formatValue } from "../format";
+import { useI18n } from "../i18n";
+import { useText } from "./text";
+import { waterfallOption } from "./waterfall";
+
+interface Member {
+  rank: number;
+  member: string;
+  from: number;
+  to: number;
+  contribution: number;
+  share_of_change?: number | null;
+}
+interface DimResult {
+  dimension: string;
+  label: string;
+  score: number;
+  top: Member[];
+  unassigned?: number;
+}
+export interface Explanation {
+  metric: string;
+  label: string;
+  kind: string;
+  from: { period: string; value: number };
+  to: { period: string; value: number };
+  change: number;
+  summary_zh: string;
+  summary_en: string;
+  dimensions: DimResult[];
+}
+
+export interface WhyTarget {
+  metric: string;
+  to: string;
+  from?: string;
+  where?: object[];
+  format?: "percent" | "number";
+}
+
+const MAX_STEPS = 8;
+
+export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClose: () => void }) {
+  const { lang } = useI18n();
+  const tx = useText();
+  const [data, setData] = useState<Explanation | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dim, setDim] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!target) return;
+    setData(null);
+    setError(null);
+    setDim(null);
+    const body = { metric: target.metric, to: target.to, ...(target.from ? { from: target.from } : {}), where: (target.where ?? []) as never };
+    unwrap(api.POST("/api/v1/explain", { body }))
+      .then((d) => setData(d as unknown as Explanation))
+      .catch((e) => setError(errorMessage(e)));
+  }, [target]);
+
+  const fmt = (v: number) => formatValue(v, target?.format === "percent" ? "percent" : "number", lang);
+  const current = data?.dimensions.find((d) => d.dimension === dim) ?? data?.dimensions[0];
+  const option = useMemo(() => {
+    if (!data || !current) return null;
+    const shown = current.top.slice(0, MAX_STEPS);
+    const rest = data.change - shown.reduce((a, m) => a + m.contribution, 0);
+    const steps = shown.map((m) => ({ label: m.member, value: m.contribution }));
+    if (Math.abs(rest) > 1e-9 * Math.max(1, Math.abs(data.change))) steps.push({ label: tx("other"), value: rest });
+    return waterfallOption({ label: `${tx("start")} ${data.from.period}`, value: data.from.value }, steps,
+      { label: `${tx("end")} ${data.to.period}`, value: data.to.value }, fmt);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data, current, lang]);
+
+  return (
+    <Drawer open={!!target} onClose={onClose} width={Math.min(760, window.innerWidth)} destroyOnClose
+      title={data ? tx("whyTitle", { metric: data.label, to: data.to.period, from: data.from.period }) : tx("why")}>
+      <div data-testid="why-drawer">
+        {error && <Alert type="error" showIcon message={error} />}
+        {!data && !error && <Skeleton active paragraph={{ rows: 8 }} />}
+        {data && (
+          <>
+            <Typography.Paragraph data-testid="why-summary">{lang === "en" ? data.summary_en : data.summary_zh}</Typography.Paragraph>
+            {data.dimensions.length > 1 && (
+              <Segmented size="small" value={current?.dimension} onChange={(v) => setDim(String(v))} style={{ marginBottom: 12, flexWrap: "wrap" }}
+                options={data.dimensions.slice(0, 6).map((d) => ({ value: d.dimension, label: d.label }))} />
+            )}
+            {option && <div data-testid="why-waterfall"><EChart option={option} height={300} /></div>}
+            {current && (
+              <Table<Member> size="small" rowKey="member" pagination={false} dataSource={current.top} data-testid="why-table"
+                columns={[
+                  { title: "#", dataIndex: "rank", width: 48 },
+                  { title: current.label, dataIndex: "member" },
+                  { title: tx("before"), dataIndex: "from", align: "right", render: (v: number) => fmt(v) },
+                  { title: tx("after"), dataIndex: "to", align: "right", render: (v: number) => fmt(v) },
+                  { title: tx("contribution"), dataIndex: "contribution", align: "right",
+                    render: (v: number) => <span style={{ color: v >= 0 ? "#f5222d" : "#389e0d" }}>{v >= 0 ? "+" : ""}{fmt(v)}</span> },
+                  { title: tx("share"), dataIndex: "share_of_change", align: "right",
+                    render: (v: number | null | undefined) => (v === null || v === undefined ? "—" : formatValue(v, "percent", lang)) },
+                ]} />
+            )}
+          </>
+        )}
+      </div>
+    </Drawer>
+  );
+}

@@ -1,0 +1,83 @@
+"""End-to-end: the forecast toggle and 「为什么变化?」 on the analysis page, 「为什么变化?」 on a KPI card,
+and the alerts page with the inbox badge, in headless Debian Chromium against a real `shuzhi serve`.
+
+Reuses test_e2e.py's server/browser harness (skips locally when the build, Chromium or playwright is
+missing; fails under CI=true). Screenshots go to a temp dir (printed at the end).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from test_e2e import PASSWORD, browser, server  # noqa: F401  (fixtures)
+
+
+def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.goto(base + "/login")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("登\\s*录")).click()
+    expect(page.get_by_test_id("kpi-revenue")).to_be_visible()
+
+
+def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from playwright.sync_api import expect
+
+    shots = Path(tempfile.mkdtemp(prefix="shuzhi-insight-shots-"))
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    ctx.set_default_timeout(30_000)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, server)
+
+    # KPI card → why drawer (last complete month vs a year before)
+    page.get_by_test_id("why-revenue").click()
+    drawer = page.get_by_test_id("why-drawer")
+    expect(drawer.get_by_test_id("why-summary")).to_contain_text("销售额")
+    expect(drawer.get_by_test_id("why-waterfall").locator("canvas")).to_be_visible()
+    assert drawer.get_by_test_id("why-table").locator("tbody tr").count() >= 3
+    page.screenshot(path=str(shots / "kpi-why.png"))
+    page.keyboard.press("Escape")
+
+    # analysis: revenue by month (a line chart) → forecast toggle → forecast line and bands
+    page.goto(server + "/analysis?metric=revenue")
+    expect(page.get_by_test_id("analysis-chart").locator("canvas")).to_be_visible()
+    with page.expect_response(lambda r: "/api/v1/forecast" in r.url, timeout=60_000) as resp:
+        page.get_by_test_id("forecast-toggle").click()
+    assert resp.value.status == 200, resp.value.text()
+    expect(page.get_by_test_id("forecast-chart").locator("canvas")).to_be_visible()
+    expect(page.get_by_test_id("forecast-model")).to_contain_text(re.compile("AutoETS|AutoARIMA|AutoTheta|Ensemble|Naive"))
+    page.get_by_test_id("forecast-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "forecast.png"), full_page=True)
+    # 为什么变化? for the last month of the line
+    page.get_by_test_id("why-last").click()
+    drawer = page.get_by_test_id("why-drawer")
+    expect(drawer.get_by_test_id("why-waterfall").locator("canvas")).to_be_visible()
+    expect(drawer.get_by_test_id("why-table").locator("tbody tr").first).to_be_visible()
+    page.screenshot(path=str(shots / "analysis-why.png"))
+    page.keyboard.press("Escape")
+
+    # alerts: a rule created through the API, checked from the page; the inbox badge counts it
+    csrf = next(c["value"] for c in ctx.cookies() if c["name"] == "shuzhi_csrf")
+    r = page.request.post(server + "/api/v1/alerts", headers={"X-CSRF-Token": csrf}, data={
+        "name": "不良率异常", "metric": "defect_rate", "by": "production_orders.plant",
+        "condition": {"type": "anomaly", "lookback": 12}})
+    assert r.status == 201, r.text()
+    page.goto(server + "/alerts")
+    rules = page.get_by_test_id("rules-table")
+    expect(rules).to_contain_text("不良率异常")
+    page.get_by_test_id(f"check-{r.json()['id']}").click()
+    expect(page.get_by_test_id("inbox-badge").locator(".ant-badge-count")).to_have_text("1")
+    page.get_by_test_id("inbox-badge").click()
+    expect(page.get_by_test_id("inbox-table")).to_contain_text("常州工厂")
+    page.screenshot(path=str(shots / "alerts-inbox.png"))
+    page.get_by_test_id("read-all").click()
+    expect(page.get_by_test_id("inbox-badge").locator(".ant-badge-count")).to_have_count(0)
+    assert not errors, errors
+    print(f"\nscreenshots: {shots}")
+    ctx.close()
