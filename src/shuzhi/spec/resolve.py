@@ -20,6 +20,8 @@ from shuzhi.spec.query_spec import AndNode, Condition, DimensionItem, MetricItem
 from shuzhi.spec.time_ranges import relative_range
 
 TIME = "time"
+# The column label of the shared time axis at each grain (its name stays time_<grain>).
+TIME_LABELS = {"day": "日期", "week": "周", "month": "月份", "quarter": "季度", "year": "年份"}
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,7 @@ def _dim(item: str | DimensionItem, index: ModelIndex, denied: set[str]) -> RDim
         if item.grain is None:
             raise _err("time_needs_grain", "time 维度需要指定 grain（day/week/month/quarter/year）。",
                        "The time dimension needs a grain (day, week, month, quarter or year).")
-        return RDim(item.name or f"time_{item.grain}", None, TIME, item.grain, item.label)
+        return RDim(item.name or f"time_{item.grain}", None, TIME, item.grain, item.label or TIME_LABELS[item.grain])
     if item.field in index.shared:
         sd = next(x for x in index.model.shared_dimensions if x.name == item.field)
         for ds, f in index.shared[item.field]:
