@@ -322,7 +322,7 @@ export default function AnalysisPage() {
             {result.truncated ? ` · ${t("analysis.truncated")}` : ""}
           </Typography.Text>}
         >
-          <ChartControls key={type} controls={chartType(type).controls} value={chartOptions[type] ?? {}} onChange={(o) => setChartOptions((m) => ({ ...m, [type]: o }))}
+          <ChartControls key={type} controls={chartType(type).controls} value={chartOptions[type] ?? {}} effective={rec} onChange={(o) => setChartOptions((m) => ({ ...m, [type]: o }))}
             columns={(result?.columns ?? []).filter((c) => c.role === "metric").map((c) => ({ value: c.name, label: columnLabel(c, lang) }))} />
           {error && <div data-testid="analysis-error"><Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /></div>}
           {!state.metrics.length && !state.dims.length ? (

@@ -50,14 +50,15 @@ function CondRules({ value, columns, onChange }: { value: CondRule[]; columns: {
   );
 }
 
-export default function ChartControls({ controls, value, columns, onChange }: { controls: Control[]; value: Opts; columns: { value: string; label: string }[]; onChange: (v: Opts) => void }) {
+/** `value` holds what the user set; `effective` is the chart as drawn (e.g. bars turned horizontal for long labels), shown when the user set nothing. */
+export default function ChartControls({ controls, value, effective = {}, columns, onChange }: { controls: Control[]; value: Opts; effective?: Opts; columns: { value: string; label: string }[]; onChange: (v: Opts) => void }) {
   const { pick } = useI18n();
   if (!controls.length) return null;
   const set = (k: keyof ChartConfig, v: unknown) => onChange({ ...value, [k]: v });
   return (
     <Space wrap size={[16, 8]} className="chart-controls" data-testid="chart-controls">
       {controls.map((c) => {
-        const cur = (value[c.key] ?? c.default) as never;
+        const cur = (value[c.key] ?? effective[c.key] ?? c.default) as never;
         const opts = (c.options ?? []).map((o) => ({ value: o.value as string, label: pick(o.label.zh, o.label.en) }));
         let input;
         if (c.kind === "switch") input = <Switch size="small" checked={!!cur} onChange={(v) => set(c.key, v)} data-testid={`ctl-${c.key}`} />;
