@@ -108,7 +108,9 @@ def compound_unknowns(lex: Lexicon, t: _Text, mentions: list[Mention]
         while j < n and not t.taken[j] and t.text[j] != " ":
             j += 1
         right = t.text[e:j]
-        if right and not any(p.match(right) for p in _CUES):
+        if right[:1] == "率" and lex.index.metrics[str(m.entries[0].key)].format not in ("percent", "percentage"):
+            e += 1  # 专利授权率: a rate of something the model only counts
+        elif right and not any(p.match(right) for p in _CUES):
             for tok in lex.tokenizer.lcut(right):
                 if not _is_content(lex, tok):
                     break

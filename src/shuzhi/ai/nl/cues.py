@@ -69,11 +69,13 @@ MOST_FEWEST = re.compile(r"最多|最少|\bthe most\b|\bthe fewest\b|\bmost\b|\b
 LISTING = re.compile(r"有哪些|哪些|列出|列表|清单|明细|\blist\b|\bwhat are the\b|\bshow all\b")
 NUM_UNIT = re.compile(rf"{N}\s*(?:个|家|名|位|款|条|种|项)(?!月)")
 COMPARE = re.compile(r"对比|比较|分别|各自|\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\brespectively\b|\beach\b")
-GROUP = re.compile(r"按照|按|各个|各|每个|每一个|每家|每|分|拆分|\bby\b|\bper\b|\bfor each\b|\bacross\b"
+GROUP = re.compile(r"按照|按|各个|各|每个|每一个|每家|每|分(?!布|析)|拆分|\bby\b|\bper\b|\bfor each\b|\bacross\b"
                    r"|\bbroken down by\b|\bsplit by\b")
 NEG = re.compile(r"除了|除去|除开|刨去|刨除|刨掉|除|不含|不包含|不包括|不算|排除|剔除|去掉|去除|扣除|不要|不看|非|不是|以外|之外"
                  r"|\bexcluding\b|\bexclude[sd]?\b|\bexcept(?: for)?\b|\boutside(?: of)?\b|\bother than\b|\bwithout\b|\bnot\b"
                  r"|\bminus\b|\bapart from\b|\bbesides\b|\bnon[- ]")
+# 新增了多少客户 / how many new customers: count the new ones
+NEW = re.compile(r"新增|新开|新签|\bnew\b")
 # a negation verb after the value: 把电商去掉 / 电商不算
 POST_NEG = ("以外", "之外", "去掉", "去除", "剔除", "排除", "除外", "不算", "不要", "不看")
 # A 占 B 的比例 / A as a percentage of B / A 除以 B → the model's ratio metric A / B
@@ -106,8 +108,8 @@ our we us i my each all and or which who where when compare compared vs versus b
 between please can could you see get display chart graph value values data have has had been be it its that this these those
 there than at as so up out about over under into within both only just now then also same instead what's let lets let's
 view look see trend trends report total overall sum number count top bottom rank ranking ranked
-那边 这边 咋 咋样 咋样了 其他 其它 其余 别的 贡献 贡献了 全年 两 三 四 五 六 七 八 九 十 条 台 件 款 项 种 类 笔 投 投了 花 花了
+分布 分析 那边 这边 咋 咋样 咋样了 其他 其它 其余 别的 贡献 贡献了 全年 两 三 四 五 六 七 八 九 十 条 台 件 款 项 种 类 笔 投 投了 花 花了
 钱 块钱 多少钱 一下 拆 拆一下 分一下 看一下 一个 了解 高不高 低不低 好不好 怎么 样 现在 目前 那些 这些 是哪个 哪几个 几个
-come comes came go goes went work works look looks like does doing done did on i.e e.g""".split())
+新增 新开 新签 new come comes came go goes went work works look looks like does doing done did on i.e e.g""".split())
 # Single characters too common to be the wrong one in a typo (see Lexicon.correct).
 STOP_CHARS = set("的了吗呢吧啊是有在和与及或把被给我请看查多少几个各按每分前后最")

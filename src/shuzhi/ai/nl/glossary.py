@@ -91,7 +91,7 @@ METRIC_ALIASES: dict[str, str] = {
     "下单": "order_count", "接单": "order_count", "多少单": "order_count", "几单": "order_count", "接了": "order_count",
     "每单": "avg_order_value", "平均每单": "avg_order_value", "单均": "avg_order_value",
     "spend on r&d": "rd_spend", "spent on r&d": "rd_spend", "spending on r&d": "rd_spend", "r&d spending": "rd_spend",
-    "granted": "patents_granted", "专利授权": "patents_granted", "pipeline": "pipeline_amount",
+    "granted": "patents_granted", "produced": "good_qty", "production output": "good_qty", "output": "good_qty", "专利授权": "patents_granted", "pipeline": "pipeline_amount",
 }
 
 # Characters of metric words and the same-sounding ones a pinyin keyboard offers instead (率 → 律): used

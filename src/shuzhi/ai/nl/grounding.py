@@ -58,12 +58,14 @@ def skip_space(text: str, i: int) -> int:
     return i
 
 
-def count_metric(lex: Lexicon, m: Mention) -> str | None:
+def count_metric(lex: Lexicon, m: Mention, new: bool = False) -> str | None:
+    """The count metric of a thing (客户 → 客户数); with 新增/new asked, its new-things count (新增客户数)."""
     term = m.term
-    fd_labels = [normalize(lex.field_label(ds, f)) for ds, f in (e.key for e in m.entries)]
+    fd_labels = [normalize(lex.field_label(*e.key)) for e in m.entries if e.kind == "dim"]
     singular = term[:-1] if term.endswith("s") else term
-    for cand in [term + "数", term + "数量", *(x + "数" for x in fd_labels), f"number of {term}", f"{singular} count",
-                 f"{term} count"]:
+    fresh = [f"新增{term}数", f"新{term}数", f"new {term}", f"new {singular} count"] if new else []
+    for cand in [*fresh, term + "数", term + "数量", *(x + "数" for x in fd_labels), f"number of {term}",
+                 f"{singular} count", f"{term} count"]:
         for e in lex.terms.get(cand, []):
             if e.kind == "metric" and e.exact:
                 return str(e.key)

@@ -182,10 +182,10 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
 
     # count fallback: 多少客户 / how many customers
     consumed: set[int] = set()
-    if not frame_metrics and (cue["COUNT"] or C.MOST_FEWEST.search(t.text)):
+    if not frame_metrics and (cue["COUNT"] or C.MOST_FEWEST.search(t.text) or "分布" in t.text):
         for i, m in enumerate(mentions):
             if m.kind in ("dim", "entity"):
-                cm = count_metric(lex, m)
+                cm = count_metric(lex, m, new=bool(C.NEW.search(t.masked())))
                 if cm:
                     parts.metrics.append(cm)
                     consumed.add(i)
