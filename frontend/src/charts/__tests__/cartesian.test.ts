@@ -48,3 +48,12 @@ describe("reference lines and clicks", () => {
     expect(click!({ dataIndex: 1, seriesIndex: 1 })).toMatchObject({ value: "2026-02-01", series: { field: "product_line", value: "减速机" }, row: { revenue: 10 } });
   });
 });
+
+describe("labels", () => {
+  it("time columns read 月份 / Month whatever the server labels them", async () => {
+    const { columnLabel } = await import("../core/columns");
+    const c = { name: "time_month", type: "date", label: "月份", role: "dimension" as const };
+    expect(columnLabel(c, "zh")).toBe("月份");
+    expect(columnLabel(c, "en")).not.toBe("time_month");
+  });
+});

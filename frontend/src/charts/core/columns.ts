@@ -25,7 +25,7 @@ export function columnLabel(c: ResultColumn | undefined, lang: Lang): string {
   if (!c) return "";
   const dict = lang === "en" ? en : zh;
   const g = grainOf(c.name);
-  if (g && (!c.label || c.label === c.name)) return dict[`period.${g}` as MessageKey];
+  if (g && (!c.label || c.label === c.name || (lang === "en" && !c.metric))) return dict[`period.${g}` as MessageKey];
   if (lang === "en") {
     const base = englishLabels.get(c.metric ?? c.name);
     if (base && c.compute) return `${base} ${COMPUTE_EN[c.compute] ?? c.compute}`;
