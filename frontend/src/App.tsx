@@ -15,6 +15,9 @@ const HomePage = lazy(() => import("./pages/Home"));
 const MetricsPage = lazy(() => import("./pages/Metrics"));
 const MetricPage = lazy(() => import("./pages/MetricDetail"));
 const AnalysisPage = lazy(() => import("./pages/Analysis"));
+const DashboardsPage = lazy(() => import("./pages/Dashboards"));
+const DashboardView = lazy(() => import("./dashboards/DashboardView"));
+const DashboardEditor = lazy(() => import("./dashboards/DashboardEditor"));
 const ChartGalleryPage = lazy(() => import("./pages/ChartGallery"));
 const AlertsPage = lazy(() => import("./pages/Alerts"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
@@ -80,6 +83,10 @@ export default function App() {
               <Route path="metrics/new/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
               <Route path="metrics/:name/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
               <Route path="analysis" element={<Suspense fallback={<Spin />}><AnalysisPage /></Suspense>} />
+              <Route path="dashboards" element={<Suspense fallback={<Spin />}><DashboardsPage /></Suspense>} />
+              <Route path="dashboards/new" element={<Suspense fallback={<Spin />}><DashboardEditor /></Suspense>} />
+              <Route path="dashboards/:key" element={<Suspense fallback={<Spin />}><DashboardView /></Suspense>} />
+              <Route path="dashboards/:key/edit" element={<Suspense fallback={<Spin />}><DashboardEditor /></Suspense>} />
               <Route path="data" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
               <Route path="data/tables/:name" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
               <Route path="data/datasets/:dataset" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />

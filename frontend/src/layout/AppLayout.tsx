@@ -4,10 +4,12 @@ import { BellOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { DashboardOutlined } from "@ant-design/icons";
 import { useAuth } from "../auth";
 import { InboxBadge } from "../insights/InboxBadge";
 import { useText } from "../insights/text";
 import { useDataT } from "../data/i18n";
+import { useDT } from "../dashboards/i18n";
 import { useI18n } from "../i18n";
 
 const { Header, Sider, Content } = Layout;
@@ -22,6 +24,7 @@ export function Logo() {
 }
 
 export default function AppLayout() {
+  const { dt: dashT } = useDT();
   const { t, lang, setLang } = useI18n();
   const { me, logout } = useAuth();
   const location = useLocation();
@@ -36,10 +39,11 @@ export default function AppLayout() {
     { key: "home", icon: <HomeOutlined />, label: t("nav.home"), path: "/" },
     { key: "metrics", icon: <AppstoreOutlined />, label: t("nav.metrics"), path: "/metrics" },
     { key: "analysis", icon: <BarChartOutlined />, label: t("nav.analysis"), path: "/analysis" },
+    { key: "dashboards", icon: <DashboardOutlined />, label: dashT("list.title"), path: "/dashboards" },
     { key: "alerts", icon: <BellOutlined />, label: tx("alerts"), path: "/alerts" },
     { key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" },
   ];
-  const current = location.pathname.startsWith("/alerts") ? "alerts" : selected;
+  const current = location.pathname.startsWith("/dashboards") ? "dashboards" : location.pathname.startsWith("/alerts") ? "alerts" : selected;
   const go = (key: string) => navigate(items.find((i) => i.key === key)!.path);
   const toggleLang = () => setLang(lang === "zh" ? "en" : "zh");
   const roleLabel = me ? t(`user.role.${me.role}` as "user.role.admin") : "";

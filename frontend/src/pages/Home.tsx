@@ -3,6 +3,7 @@ import { Typography } from "antd";
 import { useEffect, useState } from "react";
 import { api } from "../api/client";
 import { useAuth } from "../auth";
+import HomeDashboards from "../dashboards/HomeDashboards";
 import { useI18n } from "../i18n";
 import AskPanel from "./home/AskPanel";
 import KpiCards from "./home/KpiCards";
@@ -24,6 +25,8 @@ export default function HomePage() {
       </div>
       <div className="section-title">{t("home.kpi.title")}</div>
       <KpiCards />
+      <div style={{ height: 16 }} />
+      <HomeDashboards />
       <div style={{ height: 16 }} />
       <AskPanel />
     </div>

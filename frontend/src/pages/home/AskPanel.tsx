@@ -4,6 +4,7 @@ import { Alert, Button, Card, Input, Segmented, Space, Tag, Tooltip, Typography 
 import { useRef, useState } from "react";
 import { api, errorMessage, unwrap, type AskAnswer } from "../../api/client";
 import { DataTable, ResultView } from "../../charts/ResultView";
+import { SaveToDashboardButton } from "../../dashboards/SaveToDashboard";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/zh";
 
@@ -72,6 +73,7 @@ function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void })
               <BulbOutlined /> {t(`analysis.chart.${a.chart.type}` as MessageKey)} · {t("home.ask.confidence", { value: Math.round(a.confidence * 100) + "%" })}
             </Typography.Text>
           </Tooltip>
+          <SaveToDashboardButton size="small" label="add" spec={a.spec} chart={a.chart as never} title={turn.question} />
           <Segmented
             size="small"
             value={view}

@@ -1,0 +1,262 @@
+/**
+ * 仪表板查看: one POST /dashboards/{key}/data answers every component with the viewer's filters,
+ * cross-filters (click an element → 联动) and drill paths; the layout is the saved grid, stacked in
+ * reading order on phones; themes light / dark / 大屏 (full screen).
+ */
+import { ArrowLeftOutlined, CopyOutlined, EditOutlined, ExpandOutlined, StarFilled, StarOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Grid, Segmented, Space, Spin, Tag, Tooltip, Typography } from "antd";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import GridLayout, { WidthProvider } from "react-grid-layout";
+import "react-grid-layout/css/styles.css";
+import "./dashboards.css";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import type { Cell } from "../api/client";
+import { errorMessage } from "../api/client";
+import { PALETTE } from "../charts/echarts";
+import { dashboardData, duplicateDashboard, getDashboard, modelInfo, setFavourite, type ModelInfo } from "./api";
+import ChartTile from "./components/ChartTile";
+import { FilterControl } from "./components/FilterBar";
+import ImageTile from "./components/ImageTile";
+import KpiTile from "./components/KpiTile";
+import TextTile from "./components/TextTile";
+import { drillDown, drillUp } from "./drill";
+import { useDT } from "./i18n";
+import { COLS, gridItems, phoneLayout, ROW_HEIGHT } from "./layout";
+import { carryFilters, clearCross, decodeFilters, emptyState, encodeFilters, requestBody, setFilter, toggleCross, type ViewState } from "./linkage";
+import { registerThemes, theme as themeOf, type ThemeKey } from "./themes";
+import Tile, { HEADER, MARGIN, pixelHeight } from "./Tile";
+import type { Component, DashboardData, DashboardOut } from "./types";
+
+const Grid24 = WidthProvider(GridLayout);
+
+export function useLevelLabel(model: ModelInfo | null) {
+  const { lang } = useDT();
+  return useCallback(
+    (field: string) => {
+      const f = model?.fields.get(field);
+      return f ? (lang === "en" && f.label_en ? f.label_en : f.label) : field.split(".").pop() ?? field;
+    },
+    [model, lang],
+  );
+}
+
+export default function DashboardView() {
+  const { key = "" } = useParams();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const { dt, pick } = useDT();
+  const { message } = App.useApp();
+  const screens = Grid.useBreakpoint();
+  const phone = !screens.md;
+  const [dash, setDash] = useState<DashboardOut | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [state, setState] = useState<ViewState>(() => ({ ...emptyState(), filters: decodeFilters(params.get("f")) }));
+  const [data, setData] = useState<DashboardData | null>(null);
+  const [dataError, setDataError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [themeKey, setThemeKey] = useState<ThemeKey>("light");
+  const [model, setModel] = useState<ModelInfo | null>(null);
+  const seq = useRef(0);
+  const levelLabel = useLevelLabel(model);
+
+  useEffect(() => {
+    registerThemes();
+    modelInfo().then(setModel).catch(() => setModel(null));
+  }, []);
+
+  useEffect(() => {
+    setDash(null);
+    setData(null);
+    setLoadError(null);
+    setState({ ...emptyState(), filters: decodeFilters(params.get("f")) });
+    getDashboard(key)
+      .then((d) => {
+        setDash(d);
+        setThemeKey((d.theme as ThemeKey) ?? "light");
+      })
+      .catch((e) => setLoadError(errorMessage(e)));
+    // params are read once per dashboard (a jump navigates to a new key)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  useEffect(() => {
+    if (!dash) return;
+    const n = ++seq.current;
+    setBusy(true);
+    dashboardData(dash.name, requestBody(state))
+      .then((d) => {
+        if (n !== seq.current) return;
+        setData(d);
+        setDataError(null);
+      })
+      .catch((e) => n === seq.current && setDataError(errorMessage(e)))
+      .finally(() => n === seq.current && setBusy(false));
+  }, [dash, state]);
+
+  const th = themeOf(themeKey);
+  useEffect(() => {
+    if (themeKey !== "screen") {
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+      return;
+    }
+    const onEsc = (e: KeyboardEvent) => e.key === "Escape" && setThemeKey((dash?.theme as ThemeKey) === "screen" ? "dark" : ((dash?.theme as ThemeKey) ?? "light"));
+    window.addEventListener("keydown", onEsc);
+    return () => window.removeEventListener("keydown", onEsc);
+  }, [themeKey, dash]);
+
+  const def = dash?.definition;
+  const components = useMemo(() => def?.components ?? [], [def]);
+  const layout = useMemo(() => (phone ? phoneLayout(components) : gridItems(components)), [components, phone]);
+  const heights = useMemo(() => new Map(layout.map((l) => [l.i, l.h])), [layout]);
+  const filterValue = (c: Component) => (c.id in state.filters ? state.filters[c.id] : c.filter?.default ?? null);
+
+  const jump = async (c: Component, field: string, value: Cell) => {
+    if (!c.link || !def) return;
+    try {
+      const target = await getDashboard(c.link.dashboard, false);
+      const fieldOf = Object.fromEntries(def.components.filter((x) => x.filter).map((x) => [x.id, x.filter!.field]));
+      const current = Object.fromEntries(def.components.filter((x) => x.filter).map((x) => [x.id, filterValue(x)]));
+      const targets = target.definition.components.filter((x) => x.filter).map((x) => ({ id: x.id, field: x.filter!.field, control: x.filter!.control }));
+      const carried = c.link.pass_filters ? carryFilters({ filters: current, fieldOf }, targets, { field, value }) : {};
+      navigate(`/dashboards/${target.name}${Object.keys(carried).length ? `?f=${encodeFilters(carried)}` : ""}`);
+    } catch (e) {
+      message.error(errorMessage(e));
+    }
+  };
+
+  const body = (c: Component, i: number) => {
+    const h = heights.get(c.id) ?? c.pos.h;
+    if (c.kind === "text") return <TextTile text={pick(c.text, c.text_en)} />;
+    if (c.kind === "image") return <ImageTile src={c.image ?? ""} alt={c.alt} />;
+    if (c.kind === "filter" && c.filter)
+      return <FilterControl f={c.filter} value={filterValue(c)} onChange={(v) => setState((s) => setFilter(s, c.id, v))} />;
+    const d = data?.components[c.id];
+    if (!d) return null;
+    if (d.error) return <Alert type="warning" showIcon message={d.error.message} />;
+    if (!d.result) return null;
+    if (c.kind === "kpi")
+      return <KpiTile result={d.result} spark={d.spark} higherIsBetter={c.kpi?.higher_is_better ?? true} color={PALETTE[i % PALETTE.length]} theme={th.echarts} />;
+    const active = state.cross.find((x) => x.source === c.id);
+    return (
+      <ChartTile
+        component={c}
+        data={d}
+        height={pixelHeight(h) - HEADER - 12 - (d.drill?.path.length || d.ignored_filters.length ? 22 : 0)}
+        theme={th.echarts}
+        actions={{
+          levelLabel,
+          activeCross: active?.value,
+          cross: c.cross_filter === false ? undefined : (field, value) => setState((s) => ({ ...s, cross: toggleCross(s.cross, { source: c.id, field, value }) })),
+          drill: d.drill ? (value) => setState((s) => ({ ...s, drill: drillDown(s.drill, c.id, d.drill, value), cross: clearCross(s.cross, c.id) })) : undefined,
+          drillTo: (depth) => setState((s) => ({ ...s, drill: drillUp(s.drill, c.id, depth) })),
+          jump: c.link ? { label: pick(c.link.label, c.link.label_en) || c.link.dashboard, go: (f, v) => void jump(c, f, v) } : undefined,
+        }}
+      />
+    );
+  };
+
+  if (loadError) return <Alert type="error" showIcon message={dt("view.loadFailed")} description={loadError} style={{ margin: 24 }} />;
+  if (!dash || !def) return <Spin size="large" style={{ display: "block", marginTop: "20vh" }} />;
+  const crossLabel = (source: string) => pick(def.components.find((x) => x.id === source)?.title, def.components.find((x) => x.id === source)?.title_en);
+
+  return (
+    <div className={`dash-page ${th.className}${themeKey === "screen" ? " dash-screen" : ""}`} data-testid="dashboard-view" data-loading={busy ? "1" : "0"}>
+      <div className="dash-head">
+        <Space size={8} align="center" wrap>
+          {themeKey !== "screen" && (
+            <Link to="/dashboards">
+              <Button type="text" icon={<ArrowLeftOutlined />} aria-label="back" />
+            </Link>
+          )}
+          <Typography.Title level={3} style={{ margin: 0 }} data-testid="dashboard-title">
+            {pick(def.title, def.title_en)}
+          </Typography.Title>
+          <Tooltip title={dash.favourite ? dt("fav.remove") : dt("fav.add")}>
+            <Button
+              type="text"
+              data-testid="favourite"
+              icon={dash.favourite ? <StarFilled style={{ color: "#faad14" }} /> : <StarOutlined />}
+              onClick={() => setFavourite(dash.name, !dash.favourite).then(() => setDash({ ...dash, favourite: !dash.favourite }))}
+            />
+          </Tooltip>
+        </Space>
+        <Space size={8} wrap>
+          <Segmented
+            size="small"
+            value={themeKey}
+            onChange={(v) => {
+              setThemeKey(v as ThemeKey);
+              if (v === "screen") void document.documentElement.requestFullscreen?.().catch(() => undefined);
+            }}
+            options={[
+              { value: "light", label: dt("theme.light") },
+              { value: "dark", label: dt("theme.dark") },
+              { value: "screen", label: <span><ExpandOutlined /> {dt("theme.screen")}</span> },
+            ]}
+            data-testid="theme-switch"
+          />
+          {themeKey !== "screen" && dash.can_edit && (
+            <Button size="small" icon={<EditOutlined />} onClick={() => navigate(`/dashboards/${dash.name}/edit`)} data-testid="edit-dashboard">
+              {dt("view.edit")}
+            </Button>
+          )}
+          {themeKey !== "screen" && (
+            <Button
+              size="small"
+              icon={<CopyOutlined />}
+              onClick={() =>
+                duplicateDashboard(dash.name)
+                  .then((c) => {
+                    message.success(dt("view.duplicated", { title: c.title }));
+                    navigate(`/dashboards/${c.name}`);
+                  })
+                  .catch((e) => message.error(errorMessage(e)))
+              }
+            >
+              {dt("view.duplicate")}
+            </Button>
+          )}
+        </Space>
+      </div>
+      {def.description && themeKey !== "screen" && (
+        <Typography.Paragraph type="secondary" className="dash-desc" ellipsis={{ rows: 1, expandable: true }}>
+          {pick(def.description, def.description_en)}
+        </Typography.Paragraph>
+      )}
+      {state.cross.length > 0 && (
+        <div className="dash-cross" data-testid="cross-filters">
+          {dt("view.crossActive")}
+          {state.cross.map((x) => (
+            <Tag key={x.source} closable color="blue" onClose={() => setState((s) => ({ ...s, cross: clearCross(s.cross, x.source) }))}>
+              {crossLabel(x.source)}: {x.value === null ? "—" : String(x.value)}
+            </Tag>
+          ))}
+          <Button size="small" type="link" onClick={() => setState((s) => ({ ...s, cross: [] }))} data-testid="clear-cross">
+            {dt("view.clearAll")}
+          </Button>
+        </div>
+      )}
+      {dataError && <Alert type="error" showIcon message={dataError} style={{ marginBottom: 12 }} />}
+      <Grid24
+        className="dash-grid"
+        layout={layout}
+        cols={COLS}
+        rowHeight={ROW_HEIGHT}
+        margin={[MARGIN, MARGIN]}
+        containerPadding={[0, 0]}
+        isDraggable={false}
+        isResizable={false}
+        useCSSTransforms={false}
+        compactType={null}
+      >
+        {components.map((c, i) => (
+          <div key={c.id}>
+            <Tile component={c} loading={(c.kind === "chart" || c.kind === "kpi") && !data}>
+              {body(c, i)}
+            </Tile>
+          </div>
+        ))}
+      </Grid24>
+    </div>
+  );
+}

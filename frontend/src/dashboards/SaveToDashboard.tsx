@@ -1,0 +1,109 @@
+/** "Save to dashboard": add the current chart (its QuerySpec and chart config) to an existing dashboard you may
+ * edit, or to a new one. Used by the analysis page and the ask box. */
+import { AppstoreAddOutlined } from "@ant-design/icons";
+import { App, Button, Form, Input, Modal, Radio, Select } from "antd";
+import { useEffect, useState } from "react";
+import { useNavigate } from "react-router-dom";
+import { errorMessage } from "../api/client";
+import { createDashboard, getDashboard, listDashboards, saveDashboard } from "./api";
+import { useDT } from "./i18n";
+import { bottom, uniqueId } from "./layout";
+import type { Component, DashboardSummary } from "./types";
+
+export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
+  open: boolean;
+  onClose: () => void;
+  spec: object;
+  chart: { type: string; [k: string]: unknown };
+  title: string;
+}) {
+  const { dt, pick } = useDT();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [list, setList] = useState<DashboardSummary[]>([]);
+  const [mode, setMode] = useState<"existing" | "new">("existing");
+  const [target, setTarget] = useState<string | null>(null);
+  const [newTitle, setNewTitle] = useState("");
+  const [chartTitle, setChartTitle] = useState(title);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!open) return;
+    setChartTitle(title);
+    listDashboards()
+      .then((l) => {
+        const mine = l.filter((d) => d.can_edit);
+        setList(mine);
+        setMode(mine.length ? "existing" : "new");
+        setTarget(mine[0]?.name ?? null);
+      })
+      .catch(() => setList([]));
+  }, [open, title]);
+
+  const submit = async () => {
+    setBusy(true);
+    try {
+      const kind = "chart";
+      const comp = (components: Component[]) =>
+        ({ id: uniqueId(components, "chart"), kind, title: chartTitle || title, pos: { x: 0, y: bottom(components), w: 12, h: 8 }, spec, chart }) as unknown as Component;
+      let name: string;
+      if (mode === "existing" && target) {
+        const d = await getDashboard(target, false);
+        const def = d.definition;
+        const out = await saveDashboard(target, { ...def, components: [...def.components, comp(def.components)] });
+        name = out.name;
+      } else {
+        const slug = `board-${Date.now().toString(36)}`;
+        const out = await createDashboard({ name: slug, title: newTitle || chartTitle || title, components: [comp([])], theme: "light", shared_roles: [] } as never);
+        name = out.name;
+      }
+      onClose();
+      message.success({ content: dt("save.done", { title: name }), onClick: () => navigate(`/dashboards/${name}`) });
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open={open} title={dt("save.title")} onCancel={onClose} onOk={submit} confirmLoading={busy} okButtonProps={{ disabled: mode === "existing" && !target, "data-testid": "save-to-dashboard-ok" } as never}>
+      <Form layout="vertical">
+        <Form.Item label={dt("save.chartTitle")}>
+          <Input value={chartTitle} onChange={(e) => setChartTitle(e.target.value)} />
+        </Form.Item>
+        <Radio.Group value={mode} onChange={(e) => setMode(e.target.value)} style={{ marginBottom: 12 }}>
+          <Radio value="existing" disabled={!list.length}>{dt("save.existing")}</Radio>
+          <Radio value="new">{dt("save.new")}</Radio>
+        </Radio.Group>
+        {mode === "existing" ? (
+          <Select value={target} onChange={setTarget} style={{ width: "100%" }} placeholder={dt("save.pick")} options={list.map((d) => ({ value: d.name, label: pick(d.title, d.title_en) }))} data-testid="save-target" />
+        ) : (
+          <Input value={newTitle} onChange={(e) => setNewTitle(e.target.value)} placeholder={dt("save.newTitle")} />
+        )}
+      </Form>
+    </Modal>
+  );
+}
+
+/** The button (and its modal) the analysis page and the ask box place next to a chart. */
+export function SaveToDashboardButton({ spec, chart, title, disabled, size, label }: {
+  spec: object | null | undefined;
+  chart: { type: string; [k: string]: unknown } | null | undefined;
+  title: string;
+  disabled?: boolean;
+  size?: "small" | "middle";
+  label?: "save" | "add";
+}) {
+  const { dt } = useDT();
+  const [open, setOpen] = useState(false);
+  if (!spec || !chart) return null;
+  return (
+    <>
+      <Button size={size} icon={<AppstoreAddOutlined />} disabled={disabled} onClick={() => setOpen(true)} data-testid="save-to-dashboard">
+        {dt(label === "add" ? "save.add" : "save.button")}
+      </Button>
+      {open && <SaveToDashboard open={open} onClose={() => setOpen(false)} spec={spec} chart={chart} title={title} />}
+    </>
+  );
+}
