@@ -40,6 +40,8 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "苏州总仓": ["suzhou warehouse"], "深圳仓": ["shenzhen warehouse"], "成都仓": ["chengdu warehouse"],
     # opportunity stages, patents
     "赢单": ["won deals", "won"], "输单": ["lost deals", "lost"],
+    "材料缺陷": ["material defects", "material defect"], "表面缺陷": ["surface defects", "surface defect"],
+    "尺寸超差": ["dimensional defects", "out of tolerance"], "装配异常": ["assembly defects", "assembly issues"],
     "商务谈判": ["谈判", "negotiation"], "方案报价": ["报价", "quotation", "proposal"], "线索": ["leads", "lead"],
     "发明": ["invention patents", "inventions", "发明专利"], "实用新型": ["utility models", "utility model"],
     "外观设计": ["design patents"],

@@ -113,12 +113,15 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         t.take(m.start(), m.end())
     ranges = []
     same_period = False
+    which_time: list[re.Match[str]] = []
     for h in find_time(t.masked(), today):
         t.take(h.start, h.end)
         if h.kind == "range":
             ranges.append(h)
         elif h.kind == "grain":
             parts.grain = h.grain
+            if t.text[h.start] == "哪":  # 哪个月卖得最多: which period → the top one
+                which_time = list(C.WHICH.finditer(t.text[h.start:h.end]))
         elif h.kind == "trend":
             parts.trend = True
         else:
@@ -142,6 +145,7 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT", "TOTAL", "LISTING",
         "COMPARE", "NEG", "GROUP", "NUM_UNIT")}
     cue["YOY"] += early_yoy
+    cue["WHICH"] += which_time
     cue["POP"] += early_pop
     cue["WHICH"] = [m for m in cue["WHICH"] if not C.PLURAL_AFTER.match(t.text, m.end())]
     cue["WHICH"] += [w for m in mentions if m.kind == "dim" and (w := C.WHICH.match(m.term)) and w.group() == "哪个"]

@@ -281,12 +281,12 @@ def _years(m: re.Match[str], t: dt.date) -> TimeHit:
 
 
 _GRAINS = {
-    "month": r"按月份?|每月|每个月|月度|分月|逐月|各月份?|各个月|月份|月均|\bmonthly\b|\b(?:by|per|each) month\b"
+    "month": r"哪一?个月份?|哪月|按月份?|每月|每个月|月度|分月|逐月|各月份?|各个月|月份|月均|\bmonthly\b|\b(?:by|per|each) month\b"
              r"|\bmonth by month\b",
-    "week": r"按周|每周|每个星期|每星期|周度|分周|逐周|各周|\bweekly\b|\b(?:by|per|each) week\b",
-    "quarter": r"按季度?|每季度?|每个季度|季度|分季度?|逐季|各季度?|\bquarterly\b|\b(?:by|per|each) quarter\b",
-    "year": r"按年度?|每年|每一年|年度|分年|逐年|各年|历年|\byearly\b|\bannual(?:ly)?\b|\b(?:by|per|each) year\b",
-    "day": r"按天|按日|每天|每日|日度|逐日|分天|各天|\bdaily\b|\b(?:by|per|each) day\b|\bday by day\b",
+    "week": r"哪一?周|按周|每周|每个星期|每星期|周度|分周|逐周|各周|\bweekly\b|\b(?:by|per|each) week\b",
+    "quarter": r"哪一?个季度|按季度?|每季度?|每个季度|季度|分季度?|逐季|各季度?|\bquarterly\b|\b(?:by|per|each) quarter\b",
+    "year": r"哪一?年|按年度?|每年|每一年|年度|分年|逐年|各年|历年|\byearly\b|\bannual(?:ly)?\b|\b(?:by|per|each) year\b",
+    "day": r"哪一?天|按天|按日|每天|每日|日度|逐日|分天|各天|\bdaily\b|\b(?:by|per|each) day\b|\bday by day\b",
 }
 for _g, _pat in _GRAINS.items():
     _RULES.append((re.compile(_pat), (lambda g: lambda m, t: TimeHit(m.start(), m.end(), "grain", grain=g))(_g)))
