@@ -141,3 +141,15 @@ def test_field_values_and_row_rules(dash_api) -> None:  # type: ignore[no-untype
     assert viewer.get("/api/v1/fields/customers.region/values").json()["values"] == ["华南"]
     comps = _data(viewer, vh, "cockpit")
     assert list(_rows(comps["by_region"])) == ["华南"]
+
+
+def test_kpis_with_the_same_filters_share_one_query(dash_api) -> None:  # type: ignore[no-untyped-def]
+    c, h = dash_api
+    body = c.post(f"{BASE}/cockpit/data", json={}, headers=h).json()
+    # 4 KPI values in one query, 4 sparklines in one, and the 4 charts: 6 queries for 8 components
+    assert body["queries"] == 6
+    alone = c.post(f"{BASE}/cockpit/data", json={"components": ["margin"]}, headers=h).json()
+    assert alone["components"]["margin"]["result"] == body["components"]["margin"]["result"] | {
+        "cached": alone["components"]["margin"]["result"]["cached"],
+        "timings_ms": alone["components"]["margin"]["result"]["timings_ms"]}
+    assert [c["name"] for c in body["components"]["margin"]["spark"]["columns"]] == ["period", "gross_margin"]

@@ -34,8 +34,8 @@ def dash_shots() -> Iterator[Path]:
     print(f"\ndashboard screenshots: {d}")
 
 
-def _page(browser, base: str, **ctx):  # type: ignore[no-untyped-def]
-    context = browser.new_context(**{"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN",
+def _page(b, base: str, **ctx):  # type: ignore[no-untyped-def]
+    context = b.new_context(**{"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN",
                                      "device_scale_factor": 1, **ctx})
     context.set_default_timeout(15_000)
     page = context.new_page()

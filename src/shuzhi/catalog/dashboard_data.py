@@ -14,6 +14,7 @@ Invariants
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -163,38 +164,89 @@ def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, 
     return plans
 
 
+def _merge_key(spec: dict[str, Any]) -> str:
+    """KPI queries that differ only in their metrics can be answered by one query."""
+    return json.dumps({k: v for k, v in spec.items() if k != "metrics"}, sort_keys=True, ensure_ascii=False)
+
+
+def _batches(plans: list[Plan]) -> list[tuple[list[tuple[Plan, str, list[str]]], dict[str, Any]]]:
+    """Queries to run: each is [(plan, slot, its output columns)] and one spec. KPI values and KPI
+    sparklines with the same filters share one query (one scan for the four cockpit KPIs)."""
+    out: list[tuple[list[tuple[Plan, str, list[str]]], dict[str, Any]]] = []
+    groups: dict[tuple[str, str], int] = {}
+    for p in plans:
+        if p.error is not None:
+            continue
+        slots = [("result", p.spec)] + ([("spark", p.spark)] if p.spark is not None else [])
+        for slot, spec in slots:
+            if p.component.kind != "kpi":
+                out.append(([(p, slot, [])], spec))
+                continue
+            names = [m if isinstance(m, str) else m["name"] for m in spec["metrics"]]
+            key = (slot, _merge_key(spec))
+            if key in groups:
+                members, merged = out[groups[key]]
+                have = {m if isinstance(m, str) else m["name"] for m in merged["metrics"]}
+                merged["metrics"] = [*merged["metrics"], *(m for m in spec["metrics"]
+                                                           if (m if isinstance(m, str) else m["name"]) not in have)]
+                members.append((p, slot, names))
+            else:
+                groups[key] = len(out)
+                out.append(([(p, slot, names)], {**spec, "metrics": list(spec["metrics"])}))
+    return out
+
+
+def _pick(result: dict[str, Any], names: list[str], keep_dims: bool) -> dict[str, Any]:
+    """The columns of one member out of a merged result (dimensions first when kept)."""
+    cols = result["columns"]
+    idx = [i for i, c in enumerate(cols) if keep_dims and c.get("role") == "dimension"]
+    idx += [next(i for i, c in enumerate(cols) if c["name"] == n) for n in names]
+    return {**result, "columns": [cols[i] for i in idx], "rows": [[r[i] for i in idx] for r in result["rows"]]}
+
+
 def run_plans(plans: list[Plan], run: Callable[[dict[str, Any]], QueryResult], lang: str,
               workers: int = 4) -> dict[str, Any]:
-    """Answer every plan (value and sparkline queries) in parallel; errors stay per component."""
-    t0 = time.perf_counter()
-    jobs: list[tuple[Plan, str, dict[str, Any]]] = []
-    for p in plans:
-        if p.error is None:
-            jobs.append((p, "result", p.spec))
-            if p.spark is not None:
-                jobs.append((p, "spark", p.spark))
+    """Answer every plan (value and sparkline queries) in parallel; errors stay per component.
 
-    def one(job: tuple[Plan, str, dict[str, Any]]) -> tuple[Plan, str, Any]:
+    A merged KPI query that fails is retried per component, so one KPI's problem stays its own."""
+    t0 = time.perf_counter()
+
+    def answer(spec: dict[str, Any]) -> Any:
         try:
-            return job[0], job[1], run(job[2]).to_json_obj()
+            r = run(spec).to_json_obj()
+            r.pop("sql", None)
+            return r
         except ShuzhiError as err:
-            return job[0], job[1], err
+            return err
+
+    def one(batch: tuple[list[tuple[Plan, str, list[str]]], dict[str, Any]]) -> list[tuple[Plan, str, Any]]:
+        members, spec = batch
+        value = answer(spec)
+        if len(members) == 1 and not members[0][2]:
+            return [(members[0][0], members[0][1], value)]
+        if isinstance(value, ShuzhiError) and len(members) > 1:
+            return [(p, slot, answer(p.spec if slot == "result" else p.spark or {})) for p, slot, _ in members]
+        if isinstance(value, ShuzhiError):
+            return [(members[0][0], members[0][1], value)]
+        return [(p, slot, _pick(value, names, keep_dims=slot == "spark")) for p, slot, names in members]
 
     out: dict[str, Any] = {}
     for p in plans:
         out[p.component.id] = {"id": p.component.id, "kind": p.component.kind, "result": None, "spark": None,
                                "chart": p.chart, "spec": p.spec, "ignored_filters": p.ignored, "drill": p.drill,
                                "error": _err(p.error, lang) if p.error else None}
-    if jobs:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-            for p, slot, value in pool.map(one, jobs):
-                entry = out[p.component.id]
-                if isinstance(value, ShuzhiError):
-                    entry["error"] = entry["error"] or _err(value, lang)
-                else:
-                    value.pop("sql", None)
-                    entry[slot] = value
-    return {"components": out, "timings_ms": {"total": round((time.perf_counter() - t0) * 1000, 1)}}
+    batches = _batches(plans)
+    if batches:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(batches)))) as pool:
+            for answers in pool.map(one, batches):
+                for p, slot, value in answers:
+                    entry = out[p.component.id]
+                    if isinstance(value, ShuzhiError):
+                        entry["error"] = entry["error"] or _err(value, lang)
+                    else:
+                        entry[slot] = value
+    return {"components": out, "queries": len(batches),
+            "timings_ms": {"total": round((time.perf_counter() - t0) * 1000, 1)}}
 
 
 def _err(err: ShuzhiError, lang: str) -> dict[str, str]:
