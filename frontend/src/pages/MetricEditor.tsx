@@ -29,7 +29,10 @@ type Values = {
 };
 
 const AGGS = ["sum", "count", "count_distinct", "avg", "min", "max", "median"];
-const FORMATS = ["number", "integer", "currency", "percent", "wan", "yi"];
+const FORMATS: [string, string, string][] = [
+  ["number", "数值", "Number"], ["integer", "整数", "Integer"], ["currency", "金额 ¥", "Currency ¥"],
+  ["percent", "百分比 %", "Percent %"], ["wan", "万", "10k (万)"], ["yi", "亿", "100M (亿)"],
+];
 
 /** The MetricDef the server expects, without empty strings. */
 export function toMetricDef(v: Values): Record<string, unknown> {
@@ -200,7 +203,7 @@ export default function MetricEditor() {
                   </Col>
                   <Col span={24}>
                     <Form.Item name="filter" label={T("过滤条件", "Filter")} tooltip={T("例如 status != '已取消'", "e.g. status != 'cancelled'")}>
-                      <Input style={{ fontFamily: "monospace" }} placeholder="status != '已取消'" />
+                      <Input style={{ fontFamily: "monospace", lineHeight: 1.6 }} placeholder="status != '已取消'" />
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={12}>
@@ -214,7 +217,7 @@ export default function MetricEditor() {
                 </Row>
               )}
               <Row gutter={12}>
-                <Col xs={12} md={6}><Form.Item name="format" label={T("格式", "Format")}><Select options={FORMATS.map((f) => ({ value: f, label: f }))} /></Form.Item></Col>
+                <Col xs={12} md={6}><Form.Item name="format" label={T("格式", "Format")}><Select options={FORMATS.map(([v, z, e]) => ({ value: v, label: T(z, e) }))} /></Form.Item></Col>
                 <Col xs={12} md={6}><Form.Item name="unit" label={T("单位", "Unit")}><Input placeholder={T("元", "CNY")} /></Form.Item></Col>
                 <Col xs={12} md={6}><Form.Item name="owner" label={T("负责人", "Owner")}><Input /></Form.Item></Col>
                 <Col xs={12} md={6}>
