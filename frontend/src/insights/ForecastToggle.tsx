@@ -49,7 +49,7 @@ export function forecastable(spec: Partial<QuerySpec>): { metric: string; grain:
   return { metric: typeof m === "string" ? m : m.name, grain: d.grain };
 }
 
-const EXPLAINABLE: Grain[] = ["day", "month", "quarter", "year"];
+export const EXPLAINABLE: Grain[] = ["day", "month", "quarter", "year"];
 
 export function forecastOption(s: SeriesOut, label: string, tx: ReturnType<typeof useText>, fmt: (v: number) => string): object {
   const x = [...s.history.map((p) => p.label), ...s.forecast.map((p) => p.label)];

@@ -10,6 +10,7 @@ import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, runQuery, unwrap, type QueryResult } from "../api/client";
 import { columnLabel, englishLabels } from "../charts/buildOption";
 import { DataTable, ResultView } from "../charts/ResultView";
+import { useChartWhy } from "../insights/ChartWhy";
 import { ForecastToggle } from "../insights/ForecastToggle";
 import { SaveToDashboardButton } from "../dashboards/SaveToDashboard";
 import { useI18n } from "../i18n";
@@ -142,6 +143,7 @@ export default function AnalysisPage() {
   const spec = built.spec;
   const rec = built.chart;
   const specKey = JSON.stringify(spec);
+  const why = useChartWhy(spec, result?.columns.find((c) => c.role === "metric")?.format === "percent");
 
   const run = useCallback(() => {
     if (!state.metrics.length && !state.dims.length) {
@@ -331,10 +333,12 @@ export default function AnalysisPage() {
             <Spin style={{ display: "block", margin: "80px auto" }} />
           ) : (
             <Spin spinning={running}>
-              <div data-testid="analysis-chart"><ResultView key={type + lang} result={result} chart={rec} spec={spec} height={phone ? 300 : 400} /></div>
+              <div data-testid="analysis-chart"><ResultView key={type + lang} result={result} chart={rec} spec={spec} height={phone ? 300 : 400}
+                onElementClick={type === "line" || type === "area" ? why.onElementClick : undefined} /></div>
             </Spin>
           )}
           {result && (type === "line" || type === "area") && <ForecastToggle spec={spec} />}
+          {why.drawer}
           {showData && result && <div style={{ marginTop: 16 }} data-testid="analysis-table"><DataTable result={result} pageSize={10} /></div>}
         </Card>
       </section>
