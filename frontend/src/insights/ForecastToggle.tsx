@@ -86,7 +86,11 @@ export function forecastOption(s: SeriesOut, label: string, tx: ReturnType<typeo
   };
 }
 
-export function ForecastToggle({ spec, horizon = 6 }: { spec: Partial<QuerySpec>; horizon?: number }) {
+/** onShown(true) while the forecast chart (history + forecast + bands) is drawn, so the page can let it
+ * take the place of its own line chart. */
+export function ForecastToggle({ spec, horizon = 6, onShown }: {
+  spec: Partial<QuerySpec>; horizon?: number; onShown?: (shown: boolean) => void;
+}) {
   const { lang } = useI18n();
   const tx = useText();
   const target = forecastable(spec);
@@ -112,6 +116,11 @@ export function ForecastToggle({ spec, horizon = 6 }: { spec: Partial<QuerySpec>
   const option = useMemo(() => (s && data ? forecastOption(s, data.label, tx, fmt) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [s, data, lang]);
+  const shown = !!(target && on && option);
+  useEffect(() => {
+    onShown?.(shown);
+    return () => onShown?.(false);
+  }, [shown, onShown]);
   if (!target) return null;
   const explainable = EXPLAINABLE.includes(target.grain);
   const whyAt = (i: number) => {

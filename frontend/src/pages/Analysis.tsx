@@ -143,6 +143,7 @@ export default function AnalysisPage() {
   const spec = built.spec;
   const rec = built.chart;
   const specKey = JSON.stringify(spec);
+  const [forecastShown, setForecastShown] = useState(false);
   const why = useChartWhy(spec, result?.columns.find((c) => c.role === "metric")?.format === "percent");
 
   const run = useCallback(() => {
@@ -333,11 +334,12 @@ export default function AnalysisPage() {
             <Spin style={{ display: "block", margin: "80px auto" }} />
           ) : (
             <Spin spinning={running}>
-              <div data-testid="analysis-chart"><ResultView key={type + lang} result={result} chart={rec} spec={spec} height={phone ? 300 : 400}
-                onElementClick={type === "line" || type === "area" ? why.onElementClick : undefined} /></div>
+              <div data-testid="analysis-chart" style={forecastShown ? { display: "none" } : undefined}>
+                <ResultView key={type + lang} result={result} chart={rec} spec={spec} height={phone ? 300 : 400}
+                  onElementClick={type === "line" || type === "area" ? why.onElementClick : undefined} /></div>
             </Spin>
           )}
-          {result && (type === "line" || type === "area") && <ForecastToggle spec={spec} />}
+          {result && (type === "line" || type === "area") && <ForecastToggle spec={spec} onShown={setForecastShown} />}
           {why.drawer}
           {showData && result && <div style={{ marginTop: 16 }} data-testid="analysis-table"><DataTable result={result} pageSize={10} /></div>}
         </Card>
