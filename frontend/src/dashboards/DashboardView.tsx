@@ -64,11 +64,29 @@ export default function DashboardView() {
     modelInfo().then(setModel).catch(() => setModel(null));
   }, []);
 
+  const fetchData = useCallback((name: string, st: ViewState) => {
+    const n = ++seq.current;
+    setBusy(true);
+    dashboardData(name, requestBody(st))
+      .then((d) => {
+        if (n !== seq.current) return;
+        setData(d);
+        setDataError(null);
+      })
+      .catch((e) => n === seq.current && setDataError(errorMessage(e)))
+      .finally(() => n === seq.current && setBusy(false));
+  }, []);
+  const initialFetched = useRef(false);
+
   useEffect(() => {
     setDash(null);
     setData(null);
     setLoadError(null);
-    setState({ ...emptyState(), filters: decodeFilters(params.get("f")) });
+    const initial = { ...emptyState(), filters: decodeFilters(params.get("f")) };
+    setState(initial);
+    // the data does not need the definition: ask for both at once (one round trip less)
+    initialFetched.current = true;
+    fetchData(key, initial);
     getDashboard(key)
       .then((d) => {
         setDash(d);
@@ -79,19 +97,15 @@ export default function DashboardView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
+  const dashName = dash?.name;
   useEffect(() => {
-    if (!dash) return;
-    const n = ++seq.current;
-    setBusy(true);
-    dashboardData(dash.name, requestBody(state))
-      .then((d) => {
-        if (n !== seq.current) return;
-        setData(d);
-        setDataError(null);
-      })
-      .catch((e) => n === seq.current && setDataError(errorMessage(e)))
-      .finally(() => n === seq.current && setBusy(false));
-  }, [dash, state]);
+    if (!dashName) return;
+    if (initialFetched.current) {
+      initialFetched.current = false; // the request started with the definition's
+      return;
+    }
+    fetchData(dashName, state);
+  }, [dashName, state, fetchData]);
 
   const th = themeOf(themeKey);
   useEffect(() => {
