@@ -147,6 +147,17 @@ def test_filter_cross_filter_drill_english(server: str, browser, dash_shots: Pat
         crumb.get_by_text("全部大区").click()
     assert resp.value.json()["components"]["by_region"]["drill"]["level"] == 0
 
+    # jump to 销售分析 with the clicked region as its area filter (and the period carried over)
+    _settle(page)
+    _click_bar(page, "by_region")
+    region = re.search(r"「(.+)」", page.get_by_test_id("action-cross").inner_text()).group(1)
+    with page.expect_response(lambda r: r.url.endswith("/sales/data")) as resp:
+        page.get_by_test_id("action-jump").click()
+    assert json.loads(resp.value.request.post_data)["filters"]["geo"] == [[region]]
+    assert [r[0] for r in resp.value.json()["components"]["by_region"]["result"]["rows"]] == [region]
+    page.get_by_test_id("dashboard-title").filter(has_text="销售分析").wait_for()
+    _open(page, server, "cockpit")
+
     # English
     page.get_by_test_id("lang-switch").click()
     page.get_by_test_id("dashboard-title").filter(has_text="Management Cockpit").wait_for()

@@ -56,8 +56,8 @@ export function carryFilters(
   for (const t of target) {
     const src = Object.entries(from.fieldOf).find(([id, f]) => f === t.field && id in from.filters);
     if (src) out[t.id] = from.filters[src[0]];
-    if (clicked && sameField(clicked.field, t.field) && ["dropdown", "multi_select"].includes(t.control))
-      out[t.id] = t.control === "dropdown" ? clicked.value : [clicked.value];
+    if (clicked && sameField(clicked.field, t.field) && ["dropdown", "multi_select", "tree"].includes(t.control))
+      out[t.id] = t.control === "dropdown" ? clicked.value : t.control === "tree" ? [[clicked.value]] : [clicked.value];
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { breadcrumb, drillDown, drillUp } from "../drill";
+import { crossTarget } from "../components/ChartTile";
 import { phoneLayout, uniqueId } from "../layout";
 import { carryFilters, clearCross, decodeFilters, encodeFilters, requestBody, setFilter, toggleCross, emptyState } from "../linkage";
 import type { Component, DrillInfo } from "../types";
@@ -35,6 +36,8 @@ describe("cross-filters", () => {
       { field: "customers.region", value: "华南" },
     );
     expect(out).toEqual({ p: { relative: "last_year" }, r: "华南" });
+    // a tree filter whose top level is the clicked field gets the one-step path
+    expect(carryFilters({ filters: {}, fieldOf: {} }, [{ id: "geo", field: "customers.region", control: "tree" }], { field: "customers.region", value: "华东" })).toEqual({ geo: [["华东"]] });
     expect(decodeFilters(decodeURIComponent(encodeFilters(out)))).toEqual(out);
     expect(decodeFilters("{bad")).toEqual({});
     expect(decodeFilters("[1]")).toEqual({});
@@ -54,6 +57,14 @@ describe("drill", () => {
     const crumbs = breadcrumb({ ...info, level: 2, path: ["华东", "江苏省"], can_drill: false }, (f) => (f.endsWith("region") ? "大区" : f), "全部");
     expect(crumbs.map((c) => c.label)).toEqual(["全部大区", "华东", "江苏省"]);
     expect(breadcrumb(info, (f) => f, "全部")).toEqual([]);
+  });
+});
+
+describe("click targets", () => {
+  it("a time axis click filters by the series member", () => {
+    expect(crossTarget({ field: "time_month", value: "2025-12-01", row: null, series: { field: "production_orders.plant", value: "常州工厂" } })).toMatchObject({ field: "production_orders.plant", value: "常州工厂" });
+    expect(crossTarget({ field: "time_month", value: "2025-12-01", row: null })).toBeNull();
+    expect(crossTarget({ field: "customers.region", value: "华东", row: null })).toMatchObject({ field: "customers.region", value: "华东" });
   });
 });
 

@@ -21,6 +21,13 @@ export interface TileActions {
   levelLabel: (field: string) => string;
 }
 
+/** What a clicked element filters by: a model field (dataset.field) and its value. */
+export function crossTarget(d: ElementDatum): ElementDatum | null {
+  if (d.field.includes(".")) return d;
+  if (d.series && d.series.field.includes(".")) return { ...d, field: d.series.field, value: d.series.value };
+  return null;
+}
+
 export default function ChartTile({ component, data, height, theme, actions }: {
   component: Component;
   data: ComponentData;
@@ -29,7 +36,9 @@ export default function ChartTile({ component, data, height, theme, actions }: {
   actions: TileActions;
 }) {
   const { dt } = useDT();
-  const [picked, setPicked] = useState<ElementDatum | null>(null);
+  const [clicked, setPicked] = useState<ElementDatum | null>(null);
+  // a click on a time axis (time_month…) filters by the series member (the plant of a line), never a period
+  const picked = clicked ? crossTarget(clicked) : null;
   const crumbs = breadcrumb(data.drill, actions.levelLabel, dt("drill.all"));
   const nextLevel = data.drill && data.drill.can_drill ? actions.levelLabel(data.drill.levels[data.drill.level + 1]) : null;
   const interactive = !!(actions.cross || (actions.drill && data.drill?.can_drill) || actions.jump);
@@ -54,7 +63,7 @@ export default function ChartTile({ component, data, height, theme, actions }: {
           )}
         </div>
       )}
-      {picked && (
+      {clicked && picked && (
         <div className="chart-actions" data-testid={`actions-${component.id}`}>
           <Space size={4} wrap>
             {actions.cross && (
