@@ -216,6 +216,17 @@ def test_editor_add_resize_save(server: str, browser, dash_shots: Path) -> None:
     page.locator(".ant-modal textarea").fill("端到端测试的说明文字")
     page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
     page.get_by_test_id("tile-text").wait_for()
+    # a filter on the region, scoped to the chart
+    page.get_by_test_id("add-component").hover()
+    page.get_by_test_id("add-filter").click()
+    page.locator(".ant-modal .ant-form-item", has_text="字段").locator(".ant-select-selector").click()
+    page.keyboard.type("customers.region")
+    page.locator(".ant-select-item-option", has_text="customers.region").first.click()
+    page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
+    page.get_by_test_id("tile-filter").wait_for()
+    page.get_by_test_id("filter-scope").locator(".ant-select-selector").click()
+    page.locator(".ant-select-item-option", has_text="各大区销售额").first.click()
+    page.keyboard.press("Escape")
     # resize the chart by its corner handle: 12 → wider
     handle = tile.locator("xpath=..").locator(".react-resizable-handle")
     handle.scroll_into_view_if_needed()
@@ -237,6 +248,7 @@ def test_editor_add_resize_save(server: str, browser, dash_shots: Path) -> None:
     comps = {c["id"]: c for c in saved["definition"]["components"]}
     assert comps["revenue"]["pos"]["w"] > 12 and comps["revenue"]["pos"]["h"] > 8
     assert comps["text"]["text"] == "端到端测试的说明文字"
+    assert comps["filter"]["filter"]["field"] == "customers.region" and comps["filter"]["filter"]["scope"] == ["revenue"]
     page.wait_for_url(re.compile(r"/dashboards/e2e-board$"))
     _settle(page)
     page.get_by_test_id("dashboard-title").filter(has_text="端到端看板").wait_for()

@@ -4,7 +4,7 @@
  * (PUT) or creates the dashboard (POST). Previews use each component's own spec.
  */
 import { ArrowLeftOutlined, CopyOutlined, DeleteOutlined, PlusOutlined, SaveOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Card, Checkbox, Dropdown, Input, Space, Spin, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Dropdown, Input, Select, Space, Spin, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import GridLayout, { WidthProvider, type Layout } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
@@ -155,6 +155,19 @@ export default function DashboardEditor() {
               <Typography.Text strong>{sel.id}</Typography.Text>
               <Input size="small" value={sel.title ?? ""} placeholder={dt("edit.compTitle")} onChange={(e) => setComp(sel.id, { title: e.target.value || null })} style={{ width: 220 }} data-testid="selected-title" />
               <Input size="small" value={sel.title_en ?? ""} placeholder="English title" onChange={(e) => setComp(sel.id, { title_en: e.target.value || null })} style={{ width: 220 }} />
+              {sel.filter && (
+                <Select
+                  size="small"
+                  mode="multiple"
+                  allowClear
+                  style={{ minWidth: 260 }}
+                  placeholder={dt("edit.scopeAll")}
+                  value={sel.filter.scope === "all" ? [] : sel.filter.scope}
+                  onChange={(v: string[]) => setComp(sel.id, { filter: { ...sel.filter!, scope: v.length ? v : "all" } })}
+                  options={def.components.filter((c) => c.kind === "chart" || c.kind === "kpi").map((c) => ({ value: c.id, label: pick(c.title, c.title_en) || c.id }))}
+                  data-testid="filter-scope"
+                />
+              )}
               <Button size="small" icon={<CopyOutlined />} onClick={() => duplicate(sel)} data-testid="duplicate-component">
                 {dt("edit.duplicate")}
               </Button>
