@@ -130,7 +130,7 @@ export function axisTooltip(fmtOfSeries: (i: number) => Fmt, lang: Lang, raw?: (
 export function valueAxis(fmt: Fmt, lang: Lang, second = false) {
   return {
     type: "value",
-    axisLabel: { formatter: (v: number) => fmtAxis(v, fmt, lang), color: "#5c6370" },
+    axisLabel: { formatter: (v: number) => fmtAxis(v, fmt, lang), color: "#5c6370", hideOverlap: true },
     splitLine: { lineStyle: { color: second ? "transparent" : "#eef0f3" } },
   };
 }
