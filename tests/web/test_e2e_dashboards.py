@@ -254,3 +254,21 @@ def test_editor_add_resize_save(server: str, browser, dash_shots: Path) -> None:
     page.get_by_test_id("dashboard-title").filter(has_text="端到端看板").wait_for()
     assert page.get_by_test_id("tile-revenue").locator("canvas").count() >= 1
     assert not errors, errors
+
+
+def test_save_chart_from_analysis(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page, errors = _page(browser, server)
+    page.get_by_role("menuitem", name="分析").click()
+    page.locator("[data-testid=analysis-chart] canvas").first.wait_for()
+    page.get_by_test_id("save-to-dashboard").click()
+    page.get_by_role("radio", name="新仪表板").check()
+    page.get_by_placeholder("新仪表板标题").fill("分析页保存的看板")
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/dashboards") and r.request.method == "POST") as resp:
+        page.get_by_test_id("save-to-dashboard-ok").click()
+    made = resp.value.json()
+    assert resp.value.status == 201 and made["title"] == "分析页保存的看板"
+    comp = made["definition"]["components"][0]
+    assert comp["kind"] == "chart" and "revenue" in comp["spec"]["metrics"]
+    data = _open(page, server, made["name"])
+    _check_rendered(page, data)
+    assert not errors, errors
