@@ -181,6 +181,17 @@ def test_import_excel_then_tables(server: str, browser, shots: Path) -> None:  #
     page.wait_for_timeout(300)
     page.screenshot(path=str(shots / "data-table-profile.png"), full_page=True)
 
+    # 去分析: the table joins the model with generated metrics; the analysis page opens on its sales sum
+    page.get_by_test_id("analyze-table").click()
+    expect(page).to_have_url(re.compile(r"/analysis\?metric=report_sales__sales"))
+    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度/销售额")
+    expect(page.locator("[data-testid=analysis-chart] canvas").first).to_be_visible()
+    page.get_by_test_id("field-search").fill("地区")
+    page.locator("[data-testid^='field-dimension-report_sales.']").first.click()
+    expect(page.get_by_test_id("analysis-chart")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "data-analyze-import.png"))
+
     # the list shows it with its rows and source
     page.get_by_role("menuitem", name="数据").click()
     row = page.locator("tr", has=page.get_by_test_id("table-link-report_sales"))

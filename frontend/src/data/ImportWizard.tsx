@@ -15,6 +15,7 @@ import { useCallback, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { useI18n } from "../i18n";
+import { analyzeTable } from "./analyzeTable";
 import { useDataT } from "./i18n";
 import { JobProgress } from "./JobProgress";
 import { RowsTable } from "./TablesPanel";
@@ -322,7 +323,7 @@ export function ImportWizard() {
             subTitle={t("imp.doneDetail", { inserted: result.inserted, updated: result.updated, total: result.table_rows })}
             extra={[
               <Button key="view" type="primary" icon={<TableOutlined />} onClick={() => navigate(`/data/tables/${result.table}`)} data-testid="import-view">{t("imp.viewData")}</Button>,
-              <Button key="analyze" icon={<BarChartOutlined />} onClick={() => navigate("/analysis")}>{t("imp.analyze")}</Button>,
+              <Button key="analyze" icon={<BarChartOutlined />} data-testid="analyze-table" onClick={() => analyzeTable(result.table).then((to) => navigate(to)).catch((e) => message.error(errorMessage(e)))}>{t("imp.analyze")}</Button>,
               <Button key="again" onClick={reset}>{t("imp.again")}</Button>,
             ]}
           />

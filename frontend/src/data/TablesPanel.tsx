@@ -5,11 +5,12 @@
  * distinct values, min/max and the top values as small bars).
  */
 import { ArrowLeftOutlined, BarChartOutlined, FileExcelOutlined, ReloadOutlined, TableOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Col, Descriptions, Empty, Grid, Input, Row, Skeleton, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
+import { Alert, App as AntApp, Button, Card, Col, Descriptions, Empty, Grid, Input, Row, Skeleton, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { useI18n } from "../i18n";
+import { analyzeTable } from "./analyzeTable";
 import { useDataT } from "./i18n";
 import { duckTypeLabel, fmtCell, fmtTime, percent, typeKind } from "./types";
 
@@ -153,6 +154,7 @@ export function RowsTable({ columns, rows, testId, height }: { columns: { name: 
 export function TableDetail({ name }: { name: string }) {
   const t = useDataT();
   const navigate = useNavigate();
+  const { message } = AntApp.useApp();
   const [info, setInfo] = useState<TableInfo | null>(null);
   const [rows, setRows] = useState<Rows | null>(null);
   const [profile, setProfile] = useState<Profile | null>(null);
@@ -182,7 +184,7 @@ export function TableDetail({ name }: { name: string }) {
             {imp && imp.rejected > 0 && <Tag color="orange">{t("tables.rejected")} {imp.rejected}</Tag>}
           </Space>
         </div>
-        <Button type="primary" icon={<BarChartOutlined />} onClick={() => navigate("/analysis")}>{t("tables.analyze")}</Button>
+        <Button type="primary" icon={<BarChartOutlined />} data-testid="analyze-table" onClick={() => analyzeTable(name).then((to) => navigate(to)).catch((e) => message.error(errorMessage(e)))}>{t("tables.analyze")}</Button>
       </div>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
       <Card bodyStyle={{ paddingTop: 4 }}>

@@ -121,7 +121,7 @@ export default function AnalysisPage() {
     ];
   }, [model, t, pick]);
 
-  // ?metric=revenue (from a metric page) starts with that metric by month
+  // ?metric=revenue (from a metric page) starts with that metric by month (&range=all: over all dates)
   useEffect(() => {
     if (!model) return;
     const m = params.get("metric") ?? "revenue";
@@ -132,7 +132,9 @@ export default function AnalysisPage() {
     const dims = params.get("metric") || !region
       ? [{ field: { kind: "time", name: "time", label: t("analysis.timeField"), type: "date" } as FieldRef, grain: "month" as Grain }]
       : [{ field: { kind: "dimension", name: "customers.region", label: region.label ?? "region", labelEn: region.label_en, type: "string" } as FieldRef }];
-    setState((s) => ({ ...s, metrics: [{ field: metric }], dims, range: params.get("metric") ? "last_12_months" : "this_year" }));
+    // ?range=all: data of any age (an imported file's dates need not be recent)
+    const range: RangeKey = params.get("range") === "all" ? "all" : params.get("metric") ? "last_12_months" : "this_year";
+    setState((s) => ({ ...s, metrics: [{ field: metric }], dims, range }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [model]);
 

@@ -118,3 +118,23 @@ def model_apply(
     with rt.catalog.session() as s:
         version = save_model(s, model, actor="cli", comment=comment, make_default=default or None)
     typer.echo(t(f"已应用模型 {model.name}，当前版本 v{version}。", f"Applied model {model.name}; now at v{version}."))
+
+
+@model_app.command("add-table")
+def model_add_table(
+    table: str = typer.Argument(..., help="A warehouse table (e.g. one made by `shuzhi import`)."),
+    model: str = typer.Option(None, "--model", help="Model name (default: the default model)."),
+    replace: bool = typer.Option(False, "--replace", help="Swap the table's dataset in again (columns changed)."),
+    label: str = typer.Option(None, "--label", help="The dataset's label (default: the imported file's name)."),
+) -> None:
+    """Make a table analyzable: add it to a model with generated metrics. 把数据表加入模型（自动生成指标）。"""
+    from shuzhi.runtime.modeling import add_table_to_model
+
+    rt = runtime()
+    with rt.catalog.session() as s:
+        out = add_table_to_model(rt, s, table, model=model, actor="cli", replace=replace, label=label)
+    typer.echo(t(f"已把表 {table} 加入模型 {out['model']}（v{out['model_version']}），数据集 {out['dataset']}，指标：",
+                 f"Added table {table} to the model {out['model']} (v{out['model_version']}) as the dataset "
+                 f"{out['dataset']}, with the metrics:"))
+    for m in out["metrics"]:
+        typer.echo(f"  {m['name']}\t{m['label']}")

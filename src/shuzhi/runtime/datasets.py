@@ -389,13 +389,13 @@ def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | N
 def add_to_model(rt: Runtime, db: Session, name: str, *, model: str | None, actor: str | None,
                  joins: list[JoinDef] | None = None, replace: bool = False) -> dict[str, Any]:
     """Append (or with replace, swap in) the dataset as a model dataset; saves a new model version."""
+    from shuzhi.runtime.modeling import with_dataset
+
     current, _ = semantic.get_model(db, model)
     dd = dataset_def(rt, db, name, joins=joins)
-    exists = any(d.name == name for d in current.datasets)
-    if exists and not replace:
-        raise ShuzhiError("model_dataset_exists", f"模型 {current.name} 中已有数据集 {name}；如要更新请设置 replace。",
-                          f"The model {current.name} already has a dataset {name}; set replace to update it.", 409)
-    datasets = [dd if d.name == name else d for d in current.datasets] if exists else [*current.datasets, dd]
-    version = semantic.save_model(db, current.model_copy(update={"datasets": datasets}), actor=actor,
-                                  comment=f"add self-service dataset {name}")
-    return {"model": current.name, "model_version": version, "dataset": dd.model_dump(mode="json", exclude_none=True)}
+    updated = with_dataset(current, dd, replace=replace)  # + generated metrics (row count, sums)
+    version = semantic.save_model(db, updated, actor=actor, comment=f"add self-service dataset {name}")
+    metrics = [{"name": m.name, "label": m.label} for m in updated.metrics
+               if m.dataset == name and m.name.startswith(f"{name}__")]
+    return {"model": current.name, "model_version": version, "dataset": dd.model_dump(mode="json", exclude_none=True),
+            "metrics": metrics}

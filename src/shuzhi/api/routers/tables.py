@@ -1,6 +1,6 @@
 """Warehouse tables for the data page: list (rows, columns, labels, import record), first rows, profile.
 
-Reading needs content:view.
+Reading needs content:view; adding a table to a model needs content:edit.
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from shuzhi.api.deps import RuntimeDep, require
+from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import tables as store
 from shuzhi.engines import profile as prof
 from shuzhi.results.encoders import to_columns, to_rows
+from shuzhi.runtime.modeling import add_table_to_model
 
 router = APIRouter(prefix="/tables", tags=["tables"])
 Viewer = Annotated[Principal, Depends(require("content:view"))]
+Editor = Annotated[Principal, Depends(require("content:edit"))]
 
 
 class TableColumn(BaseModel):
@@ -121,3 +123,26 @@ def _profile(rt: Any, name: str) -> TableProfile:
 @router.get("/{name}/profile", response_model=TableProfile, responses=ERRORS, summary="Column profile / 列概况")
 async def profile_table(name: str, user: Viewer, rt: RuntimeDep) -> TableProfile:
     return await run_in_threadpool(_profile, rt, name)
+
+
+class AddTable(BaseModel):
+    model: str | None = None  # default: the default model
+    replace: bool = False  # swap in the table's dataset again (after its columns changed)
+    label: str | None = None  # the dataset's label (default: the imported file's name)
+
+
+class AddTableOut(BaseModel):
+    model: str
+    model_version: int
+    dataset: str
+    metrics: list[dict[str, str]]
+
+
+@router.post("/{name}/add-to-model", response_model=AddTableOut, responses=ERRORS,
+             summary="Make a table analyzable: add it to a semantic model / 加入模型")
+def add_to_model(name: str, user: Editor, db: DbDep, rt: RuntimeDep, body: AddTable | None = None) -> AddTableOut:
+    """The table becomes a model dataset (fields typed and labelled) with generated metrics: a row
+    count and a sum per numeric column. A new model version; usable in analysis and questions."""
+    opts = body or AddTable()
+    return AddTableOut(**add_table_to_model(rt, db, name, model=opts.model, actor=user.username,
+                                            replace=opts.replace, label=opts.label))
