@@ -38,3 +38,16 @@ def test_cli_preview_import_and_errors(data: Path) -> None:
                          ((str(data / "stock_v1.csv"), "--mode", "upsert"), "--key")):
         e = _run(*args, lang="en")
         assert e.returncode == 1 and needle in e.stderr and "Traceback" not in e.stderr, e.stderr
+
+
+def test_cli_imports_a_legacy_xls(data: Path) -> None:
+    """A real Excel 97-2003 (.xls) workbook — statsmodels' macrodata (US quarterly macro series, public data,
+    shipped with statsmodels under BSD-3) — read by calamine: every sheet listed, date cells typed as DATE."""
+    p = _run(str(data / "macrodata.xls"), "--sheet", "Quarterly", "--preview", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    pv = json.loads(p.stdout)
+    assert [s["name"] for s in pv["sheets"]] == ["README", "Monthly", "Quarterly"]
+    assert pv["columns"][0]["type"] == "DATE" and pv["rows"][0][:2] == ["1947-01-01", 1218.6]
+    r = _run(str(data / "macrodata.xls"), "--sheet", "Quarterly", "--table", "macro", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["rows"] == 251  # 1947Q1…2009Q3 (the sheet has 252 rows with its header)
