@@ -8,111 +8,20 @@ SHUZHI_UPDATE_SCREENSHOTS=1.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_harness import PASSWORD, ROOT, screenshot_dir
 
-from shuzhi_testing import IN_CI
-
-ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "frontend" / "dist" / "index.html"
-CHROMIUM = os.environ.get("SHUZHI_CHROMIUM", "/usr/bin/chromium")
-PASSWORD = "E2e-Admin-Pass-01"
-TODAY = "2026-11-26"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS_DOCS = ROOT / "docs" / "screenshots"
-
-
-def _missing(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"web e2e cannot run: {reason} (CI=true requires it)", pytrace=False)
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _shuzhi() -> list[str]:
-    exe = Path(sys.executable).with_name("shuzhi")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "shuzhi.cli"]
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    if not DIST.is_file():
-        _missing("frontend/dist/index.html is missing (run `make web`)")
-    if not Path(CHROMIUM).is_file():
-        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        _missing("the Python package playwright is not installed")
-    home = tempfile.mkdtemp(prefix="shuzhi-e2e-")
-    env = {**os.environ, "SHUZHI_HOME": home, "SHUZHI_ADMIN_PASSWORD": PASSWORD, "SHUZHI_TODAY": TODAY}
-    subprocess.run([*_shuzhi(), "demo", "--scale", "0.05", "--end", "2026-11-25"], env=env, check=True,
-                   capture_output=True, timeout=120)
-    port = _free_port()
-    log = open(Path(home) / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([*_shuzhi(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/api/v1/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-            if proc.poll() is not None:
-                raise RuntimeError((Path(home) / "serve.log").read_text(errors="replace"))
-        else:
-            raise RuntimeError("shuzhi serve did not start")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    d = Path(tempfile.mkdtemp(prefix="shuzhi-shots-"))
-    yield d
-    if os.environ.get("SHUZHI_UPDATE_SCREENSHOTS") == "1":
-        SHOTS_DOCS.mkdir(parents=True, exist_ok=True)
-        for p in d.glob("*.png"):
-            shutil.copy(p, SHOTS_DOCS / p.name)
-    print(f"\nscreenshots: {d}")
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with screenshot_dir("shuzhi-shots-", SHOTS_DOCS) as d:
+        yield d
 
 
 def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]

@@ -8,15 +8,12 @@ SHUZHI_UPDATE_SCREENSHOTS=1.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_e2e import PASSWORD, ROOT, browser, server  # noqa: F401  (fixtures)
+from e2e_harness import PASSWORD, ROOT, screenshot_dir
 
 IMAGES = ROOT / "docs" / "images"
 TYPES = {"bar", "line", "area", "combo", "pie", "scatter", "kpi", "table", "pivot", "map", "funnel", "gauge",
@@ -35,13 +32,8 @@ PAINTED = """(el) => {
 
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    d = Path(tempfile.mkdtemp(prefix="shuzhi-chart-shots-"))
-    yield d
-    if os.environ.get("SHUZHI_UPDATE_SCREENSHOTS") == "1":
-        IMAGES.mkdir(parents=True, exist_ok=True)
-        for p in d.glob("*.png"):
-            shutil.copy(p, IMAGES / p.name)
-    print(f"\nscreenshots: {d}")
+    with screenshot_dir("shuzhi-chart-shots-", IMAGES) as d:
+        yield d
 
 
 def _page(b, base: str, width: int = 1440, height: int = 900):  # type: ignore[no-untyped-def]
@@ -61,7 +53,7 @@ def _page(b, base: str, width: int = 1440, height: int = 900):  # type: ignore[n
     return ctx, page, errors
 
 
-def test_chart_gallery(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_chart_gallery(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     ctx, page, errors = _page(browser, server)
@@ -112,7 +104,7 @@ def test_chart_gallery(server: str, browser, shots: Path) -> None:  # type: igno
     ctx.close()
 
 
-def test_analysis_drag_and_drop(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_analysis_drag_and_drop(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     ctx, page, errors = _page(browser, server)

@@ -9,15 +9,13 @@ Screenshots go to a temp dir, and to docs/images/ when SHUZHI_UPDATE_SCREENSHOTS
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_e2e import ROOT, _login, browser, server  # noqa: F401  (shared server + browser fixtures)
+from e2e_harness import ROOT, screenshot_dir
+from e2e_harness import login as _login
 
 DEMO = ["cockpit", "sales", "supply", "quality", "rd"]
 SHOTS_DOCS = ROOT / "docs" / "images"
@@ -25,13 +23,8 @@ SHOTS_DOCS = ROOT / "docs" / "images"
 
 @pytest.fixture(scope="module")
 def dash_shots() -> Iterator[Path]:
-    d = Path(tempfile.mkdtemp(prefix="shuzhi-dash-shots-"))
-    yield d
-    if os.environ.get("SHUZHI_UPDATE_SCREENSHOTS") == "1":
-        SHOTS_DOCS.mkdir(parents=True, exist_ok=True)
-        for p in d.glob("*.png"):
-            shutil.copy(p, SHOTS_DOCS / p.name)
-    print(f"\ndashboard screenshots: {d}")
+    with screenshot_dir("shuzhi-dash-shots-", SHOTS_DOCS) as d:
+        yield d
 
 
 def _page(b, base: str, **ctx):  # type: ignore[no-untyped-def]
@@ -74,7 +67,7 @@ def _check_rendered(page, data: dict) -> None:  # type: ignore[no-untyped-def]
             assert tile.locator("canvas").count() >= 1, cid
 
 
-def test_demo_dashboards_render(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_demo_dashboards_render(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]
     page, errors = _page(browser, server)
     page.goto(server + "/dashboards")
     for name in DEMO:
@@ -98,7 +91,7 @@ def _click_bar(page, cid: str) -> None:  # type: ignore[no-untyped-def]
     raise AssertionError(f"no bar of {cid} could be clicked")
 
 
-def test_filter_cross_filter_drill_english(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_filter_cross_filter_drill_english(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]
     page, errors = _page(browser, server)
     full = _open(page, server, "cockpit")
     # a filter control: pick 华东 in the region multi-select
@@ -176,7 +169,7 @@ def test_filter_cross_filter_drill_english(server: str, browser, dash_shots: Pat
     assert not errors, errors
 
 
-def test_phone_layout(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_phone_layout(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]
     page, errors = _page(browser, server, viewport={"width": 390, "height": 844}, device_scale_factor=2,
                          is_mobile=True, has_touch=True)
     for name in DEMO:
@@ -191,7 +184,7 @@ def test_phone_layout(server: str, browser, dash_shots: Path) -> None:  # type: 
     assert not errors, errors
 
 
-def test_editor_add_resize_save(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_editor_add_resize_save(server: str, browser, dash_shots: Path) -> None:  # type: ignore[no-untyped-def]
     page, errors = _page(browser, server)
     page.goto(server + "/dashboards/new")
     page.get_by_test_id("dash-name").fill("e2e-board")
@@ -256,7 +249,7 @@ def test_editor_add_resize_save(server: str, browser, dash_shots: Path) -> None:
     assert not errors, errors
 
 
-def test_save_chart_from_analysis(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_save_chart_from_analysis(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     page, errors = _page(browser, server)
     page.get_by_role("menuitem", name="分析").click()
     page.locator("[data-testid=analysis-chart] canvas").first.wait_for()

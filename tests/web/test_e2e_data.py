@@ -12,20 +12,15 @@ Screenshots go to a temp dir, and to docs/images/ (data-*.png) when SHUZHI_UPDAT
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_harness import login as _login
+from e2e_harness import running_server, screenshot_dir
 
 from shuzhi_testing import port_open, service_unavailable
-from web.test_e2e import ARGS, CHROMIUM, DIST, PASSWORD, TODAY, _free_port, _missing, _shuzhi
 
 ROOT = Path(__file__).resolve().parents[2]
 XLSX = ROOT / "tests" / "data" / "imports" / "report.xlsx"
@@ -40,77 +35,15 @@ SEED = ("DROP SCHEMA IF EXISTS shuzhi_e2e_data CASCADE", "CREATE SCHEMA shuzhi_e
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    if not DIST.is_file():
-        _missing("frontend/dist/index.html is missing (run `make web`)")
-    if not Path(CHROMIUM).is_file():
-        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        _missing("the Python package playwright is not installed")
-    home = tempfile.mkdtemp(prefix="shuzhi-e2e-data-")
-    env = {**os.environ, "SHUZHI_HOME": home, "SHUZHI_ADMIN_PASSWORD": PASSWORD, "SHUZHI_TODAY": TODAY}
-    subprocess.run([*_shuzhi(), "demo", "--scale", "0.02", "--end", "2026-11-25"], env=env, check=True,
-                   capture_output=True, timeout=180)
-    port = _free_port()
-    log = open(Path(home) / "serve.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([*_shuzhi(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/api/v1/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-            if proc.poll() is not None:
-                raise RuntimeError((Path(home) / "serve.log").read_text(errors="replace"))
-        else:
-            raise RuntimeError("shuzhi serve did not start")
+    """This file's own server (imports change its warehouse), on a smaller demo."""
+    with running_server("shuzhi-e2e-data-", scale="0.02") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
 def shots() -> Iterator[Path]:
-    d = Path(tempfile.mkdtemp(prefix="shuzhi-shots-data-"))
-    yield d
-    if os.environ.get("SHUZHI_UPDATE_SCREENSHOTS") == "1":
-        SHOTS_DOCS.mkdir(parents=True, exist_ok=True)
-        for p in d.glob("data-*.png"):
-            shutil.copy(p, SHOTS_DOCS / p.name)
-    print(f"\nscreenshots: {d}")
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the login page and wait for the app frame (not for any one home widget)."""
-    from playwright.sync_api import expect
-
-    page.goto(base + "/login")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("登\\s*录")).click()
-    expect(page).to_have_url(base + "/", timeout=15_000)
-    expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=15_000)
+    with screenshot_dir("shuzhi-shots-data-", SHOTS_DOCS, "data-*.png") as d:
+        yield d
 
 
 def _page(browser, server: str, errors: list[str], **kw):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from test_e2e import PASSWORD, browser, server  # noqa: F401  (fixtures)
+from e2e_harness import PASSWORD
 
 
 def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
@@ -24,7 +24,7 @@ def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
     expect(page.get_by_test_id("kpi-revenue")).to_be_visible()
 
 
-def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     shots = Path(tempfile.mkdtemp(prefix="shuzhi-insight-shots-"))

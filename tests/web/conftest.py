@@ -1,0 +1,29 @@
+"""Fixtures of the web end-to-end tests (the harness itself is tests/web/e2e_harness.py).
+
+`server` is per test module, so each file's changes (imports, dashboards, metrics) stay its own;
+`browser` is one Chromium for the whole session (each test opens its own context).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from e2e_harness import ARGS, CHROMIUM, require_browser, running_server
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with running_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

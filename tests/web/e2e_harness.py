@@ -1,0 +1,123 @@
+"""The end-to-end harness every tests/web/test_e2e*.py file shares: a real `shuzhi serve` over a
+small demo on a temp SHUZHI_HOME, Debian's Chromium through Playwright (never `playwright install`),
+and signing in. Fixtures built on it live in tests/web/conftest.py (`server`, `browser`).
+
+Skips locally when the built web app, /usr/bin/chromium (or SHUZHI_CHROMIUM) or the playwright
+package is missing; fails when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from shuzhi_testing import IN_CI
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "frontend" / "dist" / "index.html"
+CHROMIUM = os.environ.get("SHUZHI_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "E2e-Admin-Pass-01"
+TODAY = "2026-11-26"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"web e2e cannot run: {reason} (CI=true requires it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_browser() -> None:
+    if not DIST.is_file():
+        missing("frontend/dist/index.html is missing (run `make web`)")
+    if not Path(CHROMIUM).is_file():
+        missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        missing("the Python package playwright is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def shuzhi_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("shuzhi")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "shuzhi.cli"]
+
+
+@contextmanager
+def running_server(prefix: str = "shuzhi-e2e-", scale: str = "0.05") -> Iterator[str]:
+    """A demo at `scale` (data up to the day before TODAY) served on a free port; yields its base URL."""
+    require_browser()
+    home = tempfile.mkdtemp(prefix=prefix)
+    env = {**os.environ, "SHUZHI_HOME": home, "SHUZHI_ADMIN_PASSWORD": PASSWORD, "SHUZHI_TODAY": TODAY}
+    subprocess.run([*shuzhi_cmd(), "demo", "--scale", scale, "--end", "2026-11-25"], env=env, check=True,
+                   capture_output=True, timeout=180)
+    port = free_port()
+    log = open(Path(home) / "serve.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([*shuzhi_cmd(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(base + "/api/v1/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+            if proc.poll() is not None:
+                raise RuntimeError((Path(home) / "serve.log").read_text(errors="replace"))
+        else:
+            raise RuntimeError("shuzhi serve did not start")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@contextmanager
+def screenshot_dir(prefix: str, docs: Path, pattern: str = "*.png") -> Iterator[Path]:
+    """A temp folder for screenshots; with SHUZHI_UPDATE_SCREENSHOTS=1 the ones matching `pattern`
+    are copied to `docs` (docs/images, docs/screenshots) at the end."""
+    d = Path(tempfile.mkdtemp(prefix=prefix))
+    yield d
+    if os.environ.get("SHUZHI_UPDATE_SCREENSHOTS") == "1":
+        docs.mkdir(parents=True, exist_ok=True)
+        for p in d.glob(pattern):
+            shutil.copy(p, docs / p.name)
+    print(f"\nscreenshots: {d}")
+
+
+def login(page, base: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login page and wait for the app frame (not for any one home widget)."""
+    from playwright.sync_api import expect
+
+    page.goto(base + "/login")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("登\\s*录")).click()
+    expect(page).to_have_url(base + "/", timeout=15_000)
+    expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=15_000)
