@@ -44,3 +44,44 @@ def restricted_viewer(client, username: str, region: str):  # type: ignore[no-un
                                               "attributes": {"region": region}}, headers=h).status_code == 201
     viewer = type(client)(client.app, raise_server_exceptions=False)
     return viewer, login(viewer, username, password), model
+
+
+_DEMO_FILES: dict[tuple[float, int, str], object] = {}
+
+
+def demo_file(tmp_root, *, scale: float, seed: int, end: str):  # type: ignore[no-untyped-def]
+    """A demo warehouse file built once per test session for (scale, seed, end), under tmp_root
+    (a session tmp dir); tests copy it into their own SHUZHI_HOME (see client_over)."""
+    import datetime as dt
+
+    import duckdb
+
+    from shuzhi.demo import build_demo
+
+    key = (scale, seed, end)
+    if key not in _DEMO_FILES:
+        path = tmp_root / f"demo-{scale}-{seed}-{end}.duckdb"
+        con = duckdb.connect(str(path))
+        build_demo(con, scale=scale, seed=seed, end=dt.date.fromisoformat(end), today=dt.date(2026, 11, 26))
+        con.close()
+        _DEMO_FILES[key] = path
+    return _DEMO_FILES[key]
+
+
+def client_over(make_client, settings, warehouse, *, dashboards: bool = False):  # type: ignore[no-untyped-def]
+    """A TestClient over a copy of a demo warehouse file, with the demo model (and its dashboards) installed."""
+    import datetime as dt
+    import shutil
+
+    from shuzhi.demo.semantic import install_demo_model
+
+    settings.ensure_home()
+    shutil.copy(warehouse, settings.warehouse_path)
+    c = make_client()
+    with c.app.state.runtime.catalog.session() as s:
+        install_demo_model(s)
+        if dashboards:
+            from shuzhi.demo.dashboards import install_demo_dashboards
+
+            install_demo_dashboards(s, dt.date(2026, 11, 26))
+    return c

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -10,17 +9,13 @@ import duckdb
 import pytest
 from sqlglot import exp
 
-from shuzhi.demo import build_demo
 from shuzhi.model.datasets import Column, field_type_of
+from shuzhi_testing import demo_file as shared_demo_file
 
 
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("datasets_demo") / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    build_demo(con, scale=0.01, seed=5, end=dt.date(2026, 10, 31), today=dt.date(2026, 11, 26))
-    con.close()
-    return path
+    return shared_demo_file(tmp_path_factory.getbasetemp(), scale=0.01, seed=5, end="2026-10-31")
 
 
 @pytest.fixture(scope="session")
