@@ -66,10 +66,12 @@ def affected_rules(rt: Runtime, tables: list[str]) -> list[int]:
     changed = {t.split(".")[-1].lower() for t in tables if isinstance(t, str)}
     if not changed:
         return []
-    idx, _ = rt.model_index()
     with rt.catalog.session() as db:
         rules = [(r.id, r.metric, r.by, list(r.where or [])) for r in
                  db.scalars(select(AlertRule).where(AlertRule.enabled.is_(True)).order_by(AlertRule.id))]
+    if not rules:
+        return []
+    idx, _ = rt.model_index()
     out = []
     for rid, metric, by, where in rules:
         try:
@@ -85,7 +87,7 @@ def on_data_refreshed(rt: Runtime, payload: dict[str, Any]) -> int | None:
     try:
         ids = affected_rules(rt, payload.get("tables") or [])
     except ShuzhiError as err:  # no model installed yet, for example
-        log.info("alerts_after_refresh_skipped", code=err.code)
+        log.debug("alerts_after_refresh_skipped", code=err.code)
         return None
     if not ids:
         return None
