@@ -71,6 +71,18 @@ export default function AddComponent({ kind, model, onCancel, onAdd }: { kind: A
   const [form] = Form.useForm<Values>();
   useEffect(() => form.resetFields(), [kind, form]);
   const label = (l: { label: string; label_en?: string | null }) => (lang === "en" && l.label_en ? l.label_en : l.label);
+  // An untitled component is named after what it shows (a filter after its field), so tiles never go unlabelled.
+  const defaultTitle = (k: AddKind, v: Values): string | undefined => {
+    const m = (n?: string) => (n && model?.metrics.get(n) ? label(model.metrics.get(n)!) : n);
+    if (k === "filter") {
+      if (v.control === "date_range") return lang === "en" ? "Period" : "期间";
+      const f = v.field ? model?.fields.get(v.field) : undefined;
+      return f ? label(f) : v.hierarchy ?? v.field;
+    }
+    if (k === "kpi") return m(v.metric);
+    if (k === "chart") return (v.metrics ?? []).map(m).join(lang === "en" ? ", " : "、") || undefined;
+    return undefined;
+  };
   const metricOptions = [...(model?.metrics ?? new Map()).entries()].filter(([, m]) => !m.hidden).map(([name, m]) => ({ value: name, label: `${label(m)} · ${name}` }));
   const fieldOptions = [...(model?.fields ?? new Map()).entries()].filter(([, f]) => f.dimension && f.type !== "date").map(([name, f]) => ({ value: name, label: `${label(f)} · ${name}` }));
   const dimOptions = [
@@ -87,7 +99,7 @@ export default function AddComponent({ kind, model, onCancel, onAdd }: { kind: A
       open={kind !== null}
       title={kind ? `${dt("edit.add")} · ${dt(titleKey[kind])}` : ""}
       onCancel={onCancel}
-      onOk={() => form.validateFields().then((v) => kind && onAdd(buildComponent(kind, v, Object.fromEntries((model?.hierarchies ?? []).map((h) => [h.name, h.levels])))))}
+      onOk={() => form.validateFields().then((v) => kind && onAdd(buildComponent(kind, { ...v, title: v.title || defaultTitle(kind, v) }, Object.fromEntries((model?.hierarchies ?? []).map((h) => [h.name, h.levels])))))}
       destroyOnClose
       data-testid="add-component-modal"
     >

@@ -17,7 +17,7 @@ import { createDashboard, getDashboard, modelInfo, saveDashboard, type ModelInfo
 import ImageTile from "./components/ImageTile";
 import TextTile from "./components/TextTile";
 import { useDT } from "./i18n";
-import { applyLayout, bottom, COLS, gridItems, layoutChanged, ROW_HEIGHT, uniqueId } from "./layout";
+import { applyLayout, COLS, gridItems, layoutChanged, place, ROW_HEIGHT, uniqueId } from "./layout";
 import Preview from "./Preview";
 import Tile, { HEADER, MARGIN, pixelHeight } from "./Tile";
 import type { Component, DashboardDef } from "./types";
@@ -56,13 +56,15 @@ export default function DashboardEditor() {
     const size = c.kind === "kpi" ? { w: 6, h: 4 } : c.kind === "filter" ? { w: 8, h: 2 } : c.kind === "text" ? { w: 8, h: 4 } : { w: 12, h: 8 };
     const base = c.kind === "chart" ? ((c.spec as { metrics?: string[] })?.metrics?.[0] ?? "chart") : c.kind;
     const id = uniqueId(def.components, base);
-    update({ components: [...def.components, { ...c, id, pos: { x: 0, y: bottom(def.components), ...size } } as Component] });
+    const spot = place(def.components, size.w, size.h, c.kind);  // first free spot; filters on the top row
+    update({ components: [...spot.components, { ...c, id, pos: spot.pos } as Component] });
     setSelected(id);
     setAdding(null);
   };
   const duplicate = (c: Component) => {
     const id = uniqueId(def.components, c.id);
-    update({ components: [...def.components, { ...structuredClone(c), id, pos: { ...c.pos, y: bottom(def.components) } }] });
+    const spot = place(def.components, c.pos.w, c.pos.h, c.kind);
+    update({ components: [...spot.components, { ...structuredClone(c), id, pos: spot.pos }] });
     setSelected(id);
   };
   const remove = (c: Component) => {

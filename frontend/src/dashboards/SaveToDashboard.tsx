@@ -7,7 +7,7 @@ import { useNavigate } from "react-router-dom";
 import { errorMessage } from "../api/client";
 import { createDashboard, getDashboard, listDashboards, saveDashboard } from "./api";
 import { useDT } from "./i18n";
-import { bottom, uniqueId } from "./layout";
+import { place, uniqueId } from "./layout";
 import type { Component, DashboardSummary } from "./types";
 
 export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
@@ -44,17 +44,18 @@ export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
     setBusy(true);
     try {
       const kind = "chart";
-      const comp = (components: Component[]) =>
-        ({ id: uniqueId(components, "chart"), kind, title: chartTitle || title, pos: { x: 0, y: bottom(components), w: 12, h: 8 }, spec, chart }) as unknown as Component;
+      const comp = (components: Component[], pos: Component["pos"]) =>
+        ({ id: uniqueId(components, "chart"), kind, title: chartTitle || title, pos, spec, chart }) as unknown as Component;
       let name: string;
       if (mode === "existing" && target) {
         const d = await getDashboard(target, false);
         const def = d.definition;
-        const out = await saveDashboard(target, { ...def, components: [...def.components, comp(def.components)] });
+        const spot = place(def.components, 12, 8, kind);  // beside the last chart when there is room
+        const out = await saveDashboard(target, { ...def, components: [...spot.components, comp(def.components, spot.pos)] });
         name = out.name;
       } else {
         const slug = `board-${Date.now().toString(36)}`;
-        const out = await createDashboard({ name: slug, title: newTitle || chartTitle || title, components: [comp([])], theme: "light", shared_roles: [] } as never);
+        const out = await createDashboard({ name: slug, title: newTitle || chartTitle || title, components: [comp([], { x: 0, y: 0, w: 12, h: 8 })], theme: "light", shared_roles: [] } as never);
         name = out.name;
       }
       onClose();

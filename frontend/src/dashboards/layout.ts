@@ -63,7 +63,38 @@ export function layoutChanged(components: Component[], items: GridItem[]): boole
   });
 }
 
-/** The first free row below everything (where a new component goes). */
+function overlaps(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/**
+ * Where a new w×h component goes: the first free spot in reading order (top to bottom, left to
+ * right), so a second half-width chart sits beside the first instead of under it. A filter goes
+ * into the top row: beside the filters already there, or on a new top row that pushes the rest
+ * down. Returns the new position and the (possibly shifted) existing components.
+ */
+export function place(components: Component[], w: number, h: number, kind: string): { pos: Component["pos"]; components: Component[] } {
+  w = Math.min(w, COLS);
+  if (kind === "filter") {
+    const top = components.filter((c) => c.pos.y === 0);
+    if (top.length && top.every((c) => c.kind === "filter")) {
+      const x = top.reduce((m, c) => Math.max(m, c.pos.x + c.pos.w), 0);
+      if (x + w <= COLS) return { pos: { x, y: 0, w, h: Math.max(h, ...top.map((c) => c.pos.h)) }, components };
+    }
+    const shifted = components.map((c) => ({ ...c, pos: { ...c.pos, y: c.pos.y + h } }));
+    return { pos: { x: 0, y: 0, w, h }, components: shifted };
+  }
+  const end = bottom(components);
+  for (let y = 0; y <= end; y++) {
+    for (let x = 0; x + w <= COLS; x++) {
+      const r = { x, y, w, h };
+      if (!components.some((c) => overlaps(r, c.pos))) return { pos: r, components };
+    }
+  }
+  return { pos: { x: 0, y: end, w, h }, components };
+}
+
+/** The first free row below everything. */
 export function bottom(components: Component[]): number {
   return components.reduce((m, c) => Math.max(m, c.pos.y + c.pos.h), 0);
 }
