@@ -32,7 +32,8 @@ describe("every chart type transforms a result it fits", () => {
       const out = t.transformProps(result, chart, { lang: "zh" });
       expect(out).toBeTruthy();
       if (t.render === "echarts") {
-        const o = (out as EChartsProps).option as { series: unknown[] };
+        const raw = (out as EChartsProps).option as { series: unknown[]; baseOption?: { series: unknown[] } };
+        const o = raw.baseOption ?? raw; // a responsive option (media queries) keeps its series in baseOption
         expect(o.series.length).toBeGreaterThan(0);
         // option objects must survive JSON (no cycles): ECharts clones them
         expect(() => JSON.stringify(o)).not.toThrow();

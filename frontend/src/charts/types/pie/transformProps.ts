@@ -10,7 +10,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
   const { items: all, di, fmt } = items(result, chart, ctx.lang);
   const data = foldSmall(all.filter((x) => x.value !== null && x.value > 0), 12, ctx.lang);
   const donut = chart.donut !== false;
-  const option: EChartsCoreOption = {
+  const base: EChartsCoreOption = {
     color: PALETTE,
     tooltip: {
       trigger: "item",
@@ -31,6 +31,15 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
         data: data.map((x) => ({ name: x.name, value: x.value, rowIndex: x.rowIndex })),
       },
     ],
+  };
+  // Narrow tiles (phones): outside labels would be cut off, so the share goes inside the slice and the
+  // legend names the slices (ECharts media query on the chart's own width).
+  const option: EChartsCoreOption = {
+    baseOption: base,
+    media: [{
+      query: { maxWidth: 460 },
+      option: { series: [{ radius: donut ? ["40%", "70%"] : ["0%", "70%"], label: { position: "inside", formatter: "{d}%", color: "#fff", fontSize: 11 }, labelLine: { show: false } }] },
+    }],
   };
   return { option, click: itemClick(result, di) };
 }
