@@ -95,6 +95,8 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     saved = resp.value.json()
     assert saved["shared_roles"] == ["viewer"]
     name = saved["name"]
+    saved_pos = next(c["pos"] for c in saved["definition"]["components"] if c["id"] == "chart")
+    saved_spec = next(c["spec"] for c in saved["definition"]["components"] if c["id"] == "chart")
 
     # the filter works: pick 华东 and every chart shows only 华东
     page.goto(server + f"/dashboards/{name}")
@@ -113,7 +115,25 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     page.screenshot(path=str(tmp_path / "newcomer-dashboard.png"), full_page=True)
     assert not errors, errors
 
-    # 4. a viewer (created through the API by the admin) opens the shared dashboard
+    # 4. change a saved chart: open it from the editor on the analysis page, make it a table, save it back
+    page.get_by_test_id("edit-dashboard").click()
+    page.get_by_test_id("tile-chart").click()
+    page.get_by_test_id("edit-in-analysis").click()
+    expect(page.get_by_test_id("edit-from-dashboard")).to_contain_text("一季度销售看板")
+    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度/销售额")
+    expect(page.get_by_test_id("chart-bar")).to_have_class(re.compile("ant-btn-primary"))
+    page.get_by_test_id("chart-table").click()
+    with page.expect_response(lambda r: f"/api/v1/dashboards/{name}" in r.url and r.request.method == "PUT") as resp:
+        page.get_by_test_id("save-back").click()
+    assert resp.value.status == 200, resp.value.text()
+    comps = {c["id"]: c for c in resp.value.json()["definition"]["components"]}
+    assert comps["chart"]["chart"]["type"] == "table"
+    assert comps["chart"]["spec"]["metrics"] == saved_spec["metrics"]  # the same query, shown as a table
+    assert comps["chart"]["pos"] == saved_pos  # its place and size stay
+    page.wait_for_url(re.compile(rf"/dashboards/{name}$"))
+    assert not errors, errors
+
+    # 5. a viewer (created through the API by the admin) opens the shared dashboard
     csrf = next(c["value"] for c in ctx.cookies() if c["name"] == "shuzhi_csrf")
     r = page.request.post(server + "/api/v1/users", headers={"X-CSRF-Token": csrf},
                           data={"username": "boss", "password": VIEWER_PASSWORD, "role": "viewer"})

@@ -3,7 +3,7 @@
  * text / image / filter components, duplicate and delete them, title and sharing; Save writes a new version
  * (PUT) or creates the dashboard (POST). Previews use each component's own spec.
  */
-import { ArrowLeftOutlined, CopyOutlined, DeleteOutlined, PlusOutlined, SaveOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, BarChartOutlined, CopyOutlined, DeleteOutlined, PlusOutlined, SaveOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Card, Checkbox, Dropdown, Input, Select, Space, Spin, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import GridLayout, { WidthProvider, type Layout } from "react-grid-layout";
@@ -29,19 +29,23 @@ export default function DashboardEditor() {
   const { key } = useParams();
   const navigate = useNavigate();
   const { dt, pick, lang } = useDT();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [def, setDef] = useState<DashboardDef | null>(key ? null : { name: "", title: "", components: [], theme: "light", shared_roles: [] } as unknown as DashboardDef);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [adding, setAdding] = useState<AddKind | null>(null);
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null); // the definition as loaded, to notice unsaved edits
 
   useEffect(() => {
     modelInfo().then(setModel).catch(() => setModel(null));
     if (key)
       getDashboard(key, false)
-        .then((d) => setDef(d.definition))
+        .then((d) => {
+          setDef(d.definition);
+          setSaved(JSON.stringify(d.definition));
+        })
         .catch((e) => setError(errorMessage(e)));
   }, [key]);
 
@@ -169,6 +173,24 @@ export default function DashboardEditor() {
                   options={def.components.filter((c) => c.kind === "chart" || c.kind === "kpi").map((c) => ({ value: c.id, label: pick(c.title, c.title_en) || c.id }))}
                   data-testid="filter-scope"
                 />
+              )}
+              {sel.kind === "chart" && key && (
+                <Button
+                  size="small"
+                  icon={<BarChartOutlined />}
+                  data-testid="edit-in-analysis"
+                  onClick={() => {
+                    const go = () => navigate(`/analysis?dashboard=${encodeURIComponent(key)}&component=${encodeURIComponent(sel.id)}`);
+                    if (saved === JSON.stringify(def) || !def.components.some((c) => c.id === sel.id)) return go();
+                    modal.confirm({
+                      title: lang === "en" ? "Leave without saving?" : "有未保存的修改",
+                      content: lang === "en" ? "The chart opens as last saved; unsaved changes to this dashboard are lost." : "图表将按上次保存的样子打开，本仪表板未保存的修改会丢失。",
+                      onOk: go,
+                    });
+                  }}
+                >
+                  {lang === "en" ? "Edit query in analysis" : "在分析页编辑"}
+                </Button>
               )}
               <Button size="small" icon={<CopyOutlined />} onClick={() => duplicate(sel)} data-testid="duplicate-component">
                 {dt("edit.duplicate")}

@@ -11,6 +11,7 @@ import { api, errorMessage, runQuery, unwrap, type QueryResult } from "../api/cl
 import { columnLabel, englishLabels } from "../charts/buildOption";
 import { DataTable, ResultView } from "../charts/ResultView";
 import { useChartWhy } from "../insights/ChartWhy";
+import { EditFromDashboardBar, loadForEdit, type EditTarget } from "./analysis/EditFromDashboard";
 import { ForecastToggle } from "../insights/ForecastToggle";
 import { SaveToDashboardButton } from "../dashboards/SaveToDashboard";
 import { useI18n } from "../i18n";
@@ -121,9 +122,26 @@ export default function AnalysisPage() {
     ];
   }, [model, t, pick]);
 
+  // ?dashboard=NAME&component=ID: edit that dashboard chart here (its spec back onto the shelves)
+  const [editTarget, setEditTarget] = useState<EditTarget | null>(null);
+  useEffect(() => {
+    const dashboard = params.get("dashboard");
+    const component = params.get("component");
+    if (!model || !dashboard || !component) return;
+    loadForEdit(dashboard, component, groups.flatMap((g) => g.fields))
+      .then(({ target, loaded }) => {
+        setEditTarget(target);
+        setState(loaded.shelves);
+        setChosen(loaded.type as ChartType);
+        setChartOptions({ [loaded.type]: loaded.options } as Partial<Record<ChartType, ChartOptions>>);
+      })
+      .catch((e) => setLoadError(errorMessage(e)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [model]);
+
   // ?metric=revenue (from a metric page) starts with that metric by month (&range=all: over all dates)
   useEffect(() => {
-    if (!model) return;
+    if (!model || params.get("dashboard")) return;
     const m = params.get("metric") ?? "revenue";
     const def = model.metrics.find((x) => x.name === m) ?? model.metrics[0];
     if (!def) return;
@@ -329,6 +347,7 @@ export default function AnalysisPage() {
         >
           <ChartControls key={type} controls={chartType(type).controls} value={chartOptions[type] ?? {}} effective={rec} onChange={(o) => setChartOptions((m) => ({ ...m, [type]: o }))}
             columns={(result?.columns ?? []).filter((c) => c.role === "metric").map((c) => ({ value: c.name, label: columnLabel(c, lang) }))} />
+          {editTarget && <EditFromDashboardBar target={editTarget} spec={spec} chart={rec} />}
           {error && <div data-testid="analysis-error"><Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /></div>}
           {!state.metrics.length && !state.dims.length ? (
             <Empty description={t("analysis.empty")} style={{ padding: 48 }} />

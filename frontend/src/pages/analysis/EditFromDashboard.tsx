@@ -1,0 +1,94 @@
+/**
+ * Editing a dashboard's chart on the analysis page (/analysis?dashboard=NAME&component=ID): the chart's
+ * saved spec and options are put back onto the shelves (charts/core/fromSpec), and 「保存回仪表板」 replaces
+ * that component's spec and chart in the dashboard (its place, size and title stay), as a new version.
+ */
+import { RollbackOutlined, SaveOutlined } from "@ant-design/icons";
+import { Alert, App as AntApp, Button, Space } from "antd";
+import { useState } from "react";
+import { useNavigate } from "react-router-dom";
+import { errorMessage, type QuerySpec } from "../../api/client";
+import { fromSpec, type FromSpec, type Resolve } from "../../charts/core/fromSpec";
+import type { FieldRef } from "../../charts/core/shelves";
+import type { ChartConfig } from "../../charts/core/types";
+import { getDashboard, saveDashboard } from "../../dashboards/api";
+import type { Component } from "../../dashboards/types";
+import { useI18n } from "../../i18n";
+
+export interface EditTarget {
+  dashboard: string;
+  dashboardTitle: string;
+  component: string;
+  componentTitle: string;
+  unsupported: string[];
+}
+
+/** A resolver over the analysis page's field list: exact names first, then a unique field name. */
+export function resolverOf(fields: FieldRef[]): Resolve {
+  return (name, kind) => {
+    const pool = fields.filter((f) => (kind === "metric" ? f.kind === "metric" : f.kind !== "metric"));
+    const exact = pool.find((f) => f.name === name);
+    if (exact) return exact;
+    const short = pool.filter((f) => f.name.split(".").pop() === name);
+    return short.length === 1 ? short[0] : null;
+  };
+}
+
+/** Loads the dashboard component and maps it onto the shelves. */
+export async function loadForEdit(dashboard: string, component: string, fields: FieldRef[]): Promise<{ target: EditTarget; loaded: FromSpec }> {
+  const d = await getDashboard(dashboard, false);
+  const c = d.definition.components.find((x: Component) => x.id === component);
+  if (!c || c.kind !== "chart") throw new Error(`${dashboard}/${component}`);
+  const loaded = fromSpec((c as { spec: Partial<QuerySpec> }).spec, (c as { chart?: Partial<ChartConfig> }).chart, resolverOf(fields));
+  return {
+    loaded,
+    target: { dashboard, dashboardTitle: d.title, component, componentTitle: c.title ?? component, unsupported: loaded.unsupported },
+  };
+}
+
+export function EditFromDashboardBar({ target, spec, chart }: { target: EditTarget; spec: Partial<QuerySpec>; chart: ChartConfig }) {
+  const { lang } = useI18n();
+  const T = (zh: string, en: string) => (lang === "en" ? en : zh);
+  const { message } = AntApp.useApp();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  const back = `/dashboards/${target.dashboard}`;
+
+  const save = async () => {
+    setBusy(true);
+    try {
+      const d = await getDashboard(target.dashboard, false);
+      const components = d.definition.components.map((c: Component) => (c.id === target.component ? ({ ...c, spec, chart } as unknown as Component) : c));
+      await saveDashboard(target.dashboard, { ...d.definition, components });
+      message.success(T("已保存回仪表板（新版本）。", "Saved back to the dashboard (a new version)."));
+      navigate(back);
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Alert
+      type={target.unsupported.length ? "warning" : "info"}
+      showIcon
+      style={{ marginBottom: 12 }}
+      data-testid="edit-from-dashboard"
+      message={T(`正在编辑仪表板「${target.dashboardTitle}」中的图表「${target.componentTitle}」`,
+        `Editing the chart “${target.componentTitle}” of the dashboard “${target.dashboardTitle}”`)}
+      description={target.unsupported.length
+        ? T(`分析页无法表达原图表的这些设置，保存回去将不再包含它们：${target.unsupported.join("；")}`,
+          `The analysis page cannot express these settings of the chart; saving back drops them: ${target.unsupported.join("; ")}`)
+        : undefined}
+      action={
+        <Space direction="vertical">
+          <Button type="primary" size="small" icon={<SaveOutlined />} loading={busy} onClick={save} data-testid="save-back">
+            {T("保存回仪表板", "Save to the dashboard")}
+          </Button>
+          <Button size="small" icon={<RollbackOutlined />} onClick={() => navigate(back)}>{T("返回", "Back")}</Button>
+        </Space>
+      }
+    />
+  );
+}
