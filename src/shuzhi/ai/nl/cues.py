@@ -57,6 +57,10 @@ POP_QUARTER = re.compile(r"比上季度|较上季度|\bqoq\b|\bq/q\b|\bquarter[\
 POP_WEEK = re.compile(r"\bwow\b|\bweek[\s-]*(?:over|on)[\s-]*week\b")
 POP = re.compile(r"环比增长率|环比增长|环比增速|环比变化|环比|\bvs\.? (?:the )?(?:previous|prior|last) period\b"
                  r"|\bperiod[\s-]*over[\s-]*period\b|\bsequential(?:ly)?\b")
+# 哪些客户销售额下降了 / which customers' sales declined: a filter on the change (having yoy < 0), not a ranking
+DECLINED = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低)了|负增长|\b(?:declined|dropped|fell|decreased|shrank)\b"
+                      r"|\bwent down\b")
+ROSE = re.compile(r"(?:增长|上升|提升|上涨|增加|提高)了|正增长|\b(?:grew|increased|rose)\b|\bwent up\b")
 GROWTH = re.compile(r"增长率|增长|增速|增幅|涨幅|变化率|下降|下滑|\bgrowth(?: rate)?\b|\bgrow(?:n|ing)?\b"
                     r"|\bincrease\b|\bchange\b|\bdecline\b")
 CUMUL = re.compile(r"累计|累积|累加|\bcumulative(?:ly)?\b|\brunning total\b|\bcumulated\b")

@@ -114,7 +114,7 @@ class Frame:
             chips.append({"kind": "filter", "text": f"筛选: {lex.field_label(ds, fn)} {OP_ZH.get(w['op'], w['op'])} {shown}",
                           "text_en": f"Filter: {lex.field_label(ds, fn, True)} {w['op']} {shown}", "value": w})
         for h in self.having:
-            label = lex.metric_label(h["field"]) if h["field"] in lex.index.metrics else h["field"]
+            label = self._out_label(lex, h["field"])
             shown = "~".join(f"{v:g}" for v in h["values"]) if "values" in h else f"{h['value']:g}"
             chips.append({"kind": "filter", "text": f"条件: {label} {OP_ZH.get(h['op'], h['op'])} {shown}",
                           "text_en": f"Condition: {h['field']} {h['op']} {shown}", "value": h})

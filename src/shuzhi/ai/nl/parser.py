@@ -58,6 +58,7 @@ class Parts:
     order: tuple[str, bool] | None = None     # ("metric" | compute kind, desc)
     limit: int | None = None
     add: bool = False
+    change_filter: tuple[str, str] | None = None  # (compute kind, "<" | ">"): 哪些…下降了 / 增长了
 
 
 @dataclass
@@ -141,12 +142,13 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     mentions = entity_qualifiers(lex, t.text, mentions)
     context_ds = {m.entries[0].key for m in mentions if m.kind == "dataset"}
     cue = {name: t.find(getattr(C, name)) for name in (
-        "GROW_FAST", "DROP_FAST", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
+        "GROW_FAST", "DROP_FAST", "DECLINED", "ROSE", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
         "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT", "TOTAL", "LISTING",
         "COMPARE", "NEG", "GROUP", "NUM_UNIT")}
     cue["YOY"] += early_yoy
     cue["WHICH"] += which_time
     cue["POP"] += early_pop
+    cue["WHICH_ANY"] = list(cue["WHICH"])  # which customers… (plural) still asks which ones
     cue["WHICH"] = [m for m in cue["WHICH"] if not C.PLURAL_AFTER.match(t.text, m.end())]
     cue["WHICH"] += [w for m in mentions if m.kind == "dim" and (w := C.WHICH.match(m.term)) and w.group() == "哪个"]
     is_follow = previous is not None and previous.frame is not None and (
@@ -363,10 +365,13 @@ def _order_and_computes(parts: Parts, cue: dict[str, list[re.Match[str]]]) -> No
         parts.computes.append(kind)
         parts.order = (kind, bool(cue["GROW_FAST"]))
     else:
-        if cue["YOY"] or (cue["GROWTH"] and not pop):
+        changed = cue["DECLINED"] or cue["ROSE"]
+        if cue["YOY"] or ((cue["GROWTH"] or changed) and not pop):
             parts.computes.append("yoy")
         if pop:
             parts.computes.append("pop")
+        if changed and (cue["LISTING"] or cue["WHICH_ANY"]):
+            parts.change_filter = ("pop" if pop else "yoy", "<" if cue["DECLINED"] else ">")
     if cue["SHARE"]:
         parts.computes.append("percent_of_total")
     if cue["CUMUL"] and (parts.grain or parts.trend):
@@ -436,6 +441,10 @@ def _apply(frame: Frame, p: Parts, follow: bool, lex: Lexicon) -> None:
             frame.time_range = {"relative": "this_year"}
         if kind == "pop" and not frame.grain() and not frame.time_range:
             frame.set_grain("month")
+    if p.change_filter:
+        kind, op = p.change_filter
+        out = frame.compute_name(kind, first)
+        frame.having = [h for h in frame.having if h["field"] != out] + [{"field": out, "op": op, "value": 0}]
     if p.order:
         what, desc = p.order
         frame.order = (first if what == "metric" else Frame.compute_name(what, first), desc)

@@ -128,7 +128,8 @@ _REL = {
     "last_month": r"上个月|上一个月|上月|\blast month\b|\bprevious month\b|\bprior month\b",
     "this_quarter": r"本季度|这个季度|这季度|本季|当季|\bthis quarter\b|\bcurrent quarter\b",
     "last_quarter": r"上季度|上个季度|上一季度|上一个季度|上季|\blast quarter\b|\bprevious quarter\b",
-    "this_year": r"今年以来|今年|本年度|本年|\bthis year\b|\bcurrent year\b",
+    "this_year": r"今年(?:到|至|截至|截止到?)?(?:目前|现在|今天|今日|当前)(?:为止)?|今年迄今|今年以来|今年|本年度|本年"
+                 r"|\bthis year\b|\bcurrent year\b|\bso far this year\b",
     "last_year": r"去年|上一年|上年度|上年|\blast year\b|\bprevious year\b|\bprior year\b",
     "ytd": r"年初至今|年初到现在|年初到今天|年初以来|本年累计|\byear[- ]to[- ]date\b|\bytd\b",
     "mtd": r"月初至今|本月至今|月初到现在|\bmonth[- ]to[- ]date\b|\bmtd\b",
