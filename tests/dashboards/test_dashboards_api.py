@@ -44,6 +44,15 @@ def test_crud_versions_duplicate_delete(dash_api) -> None:  # type: ignore[no-un
     versions = c.get(f"{BASE}/mine/versions").json()
     assert [v["version"] for v in versions] == [1, 2] and versions[1]["comment"] == "resize"
 
+    # restoring v1 saves it again as v3 (the history only grows); an unknown version is a 404
+    r = c.post(f"{BASE}/mine/versions/1/restore", headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["version"] == 3 and r.json()["title"] == "我的看板"
+    assert r.json()["definition"]["components"][1]["pos"]["w"] == 12
+    assert c.get(f"{BASE}/mine/versions").json()[-1]["comment"] == "restore v1"
+    assert c.post(f"{BASE}/mine/versions/9/restore", headers=h).json()["error"]["code"] == "dashboard_version_not_found"
+    c.post(f"{BASE}/mine/versions/2/restore", headers=h)
+
     dup = c.post(f"{BASE}/mine/duplicate", headers=h)
     assert dup.status_code == 201 and dup.json()["name"] == "mine-copy" and dup.json()["shared_roles"] == []
     assert dup.json()["definition"]["components"][1]["pos"]["w"] == 24

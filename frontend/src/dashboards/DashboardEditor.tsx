@@ -20,6 +20,7 @@ import { useDT } from "./i18n";
 import { applyLayout, COLS, gridItems, layoutChanged, place, ROW_HEIGHT, uniqueId } from "./layout";
 import Preview from "./Preview";
 import Tile, { HEADER, MARGIN, pixelHeight } from "./Tile";
+import VersionsMenu from "./VersionsMenu";
 import type { Component, DashboardDef } from "./types";
 
 const Grid24 = WidthProvider(GridLayout);
@@ -125,6 +126,17 @@ export default function DashboardEditor() {
               {dt("edit.add")}
             </Button>
           </Dropdown>
+          {key && (
+            <VersionsMenu
+              dashboard={key}
+              lang={lang}
+              onRestored={(d) => {
+                setDef(d.definition);
+                setSaved(JSON.stringify(d.definition));
+                setSelected(null);
+              }}
+            />
+          )}
           <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={save} data-testid="save-dashboard">
             {dt("edit.save")}
           </Button>

@@ -54,3 +54,8 @@ export function modelInfo(): Promise<ModelInfo> {
   }
   return modelPromise;
 }
+
+export const dashboardVersions = (key: string) =>
+  unwrap(api.GET("/api/v1/dashboards/{key}/versions", { params: { path: { key } } }));
+export const restoreDashboardVersion = (key: string, version: number) =>
+  unwrap(api.POST("/api/v1/dashboards/{key}/versions/{version}/restore", { params: { path: { key, version } } })) as Promise<DashboardOut>;

@@ -209,6 +209,16 @@ def versions(s: Session, rec: DashboardRecord) -> list[DashboardVersion]:
                           .order_by(DashboardVersion.version)))
 
 
+def version_definition(s: Session, rec: DashboardRecord, version: int) -> dict[str, Any]:
+    """The definition saved as `version` of this dashboard, or a 404."""
+    v = s.scalar(select(DashboardVersion).where(DashboardVersion.dashboard_id == rec.id,
+                                                DashboardVersion.version == version))
+    if v is None:
+        raise ShuzhiError("dashboard_version_not_found", f"仪表板 {rec.name} 没有版本 {version}。",
+                          f"The dashboard {rec.name} has no version {version}.", 404)
+    return dict(v.definition)
+
+
 def remove(s: Session, rec: DashboardRecord) -> None:
     s.execute(delete(DashboardFavourite).where(DashboardFavourite.dashboard_id == rec.id))
     s.execute(delete(DashboardView).where(DashboardView.dashboard_id == rec.id))

@@ -187,6 +187,19 @@ def dashboard_versions(key: str, user: ViewerDep, db: DbDep) -> list[DashboardVe
                                 comment=v.comment) for v in store.versions(db, rec)]
 
 
+@router.post("/dashboards/{key}/versions/{version}/restore", response_model=DashboardOut, responses=ERRORS,
+             summary="Restore a version (saved as a new version) / 恢复版本")
+def restore_dashboard_version(key: str, version: int, user: EditorDep, db: DbDep, rt: RuntimeDep) -> DashboardOut:
+    """The old definition becomes the newest version again, checked against today's model (a metric
+    removed since then is refused by name, like any save). The dashboard keeps its current name."""
+    who = _who(user)
+    rec = store.get_record(db, key, who)
+    store.require_edit(rec, who)
+    old = store.parse_definition({**store.version_definition(db, rec, version), "name": rec.name}, f"v{version}")
+    store.update(db, rec, _validated(rt, db, old), actor=user.username, comment=f"restore v{version}")
+    return _out(db, rec, who)
+
+
 @router.post("/dashboards/{key}/data", responses=ERRORS,
              summary="Every component's data in one request (filters, cross-filters, drill) / 仪表板数据")
 async def dashboard_data(key: str, body: DataRequest, request: Request, rt: RuntimeDep,
