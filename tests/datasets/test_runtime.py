@@ -174,3 +174,15 @@ def test_query_spec_over_datasets_added_to_the_model(rt) -> None:  # type: ignor
     res = rt.query({"metrics": ["rep_amount"], "dimensions": ["customers.region"]}, UserContext.system(), use_cache=False)
     assert sum(r["rep_amount"] for r in res.table.to_pylist()) == pytest.approx(
         count(rt, "SELECT sum(amount) FROM sales_orders"))
+
+
+def test_a_dataset_never_takes_an_imported_tables_name(rt) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.catalog.tables import record_import
+
+    with rt.catalog.session() as s:
+        record_import(s, "ds_region_sales", columns=[{"name": "x", "label": "x", "type": "BIGINT"}],
+                      source_file="x.csv", source_format="csv", source_sheet=None, options={}, mode="replace",
+                      rows=1, rejected=0, imported_by="t", job_id=None)
+    with pytest.raises(ShuzhiError) as e:
+        save(rt, BY_REGION, create=True)
+    assert e.value.code == "dataset_table_taken" and e.value.status == 409 and "ds_region_sales" in e.value.en

@@ -162,6 +162,12 @@ def save(rt: Runtime, db: Session, data: Any, *, actor: str | None, create: bool
          comment: str | None = None) -> store.DatasetRecord:
     """Validate (shape, names, types, cycles), fill pivot values, and store as a new version."""
     spec = S.parse_dataset(data)
+    from shuzhi.catalog.tables import get_imported
+
+    if get_imported(db, spec.table_name) is not None:
+        # Materializing would overwrite a table someone imported under that name.
+        raise ShuzhiError("dataset_table_taken", f"数据表 {spec.table_name} 是导入的表，请给数据集换个名字。",
+                          f"The table {spec.table_name} was imported; give the dataset another name.", 409)
     with rt.warehouse(read_only=True).cursor() as cur:
         spec, plan, _ = check(rt, db, cur, spec, fill_pivots=True)
     return store.save_dataset(db, spec, [c.as_dict() for c in plan.output], actor=actor, comment=comment,
