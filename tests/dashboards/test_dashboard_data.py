@@ -149,7 +149,8 @@ def test_kpis_with_the_same_filters_share_one_query(dash_api) -> None:  # type: 
     # 4 KPI values in one query, 4 sparklines in one, and the 4 charts: 6 queries for 8 components
     assert body["queries"] == 6
     alone = c.post(f"{BASE}/cockpit/data", json={"components": ["margin"]}, headers=h).json()
-    assert alone["components"]["margin"]["result"] == body["components"]["margin"]["result"] | {
-        "cached": alone["components"]["margin"]["result"]["cached"],
-        "timings_ms": alone["components"]["margin"]["result"]["timings_ms"]}
+    one, merged = alone["components"]["margin"]["result"], body["components"]["margin"]["result"]
+    assert one["columns"] == merged["columns"]
+    # Same numbers; the last digits of a float sum depend on DuckDB's parallel aggregation order.
+    assert [pytest.approx(r, rel=1e-9) for r in one["rows"]] == merged["rows"]
     assert [c["name"] for c in body["components"]["margin"]["spark"]["columns"]] == ["period", "gross_margin"]
