@@ -142,3 +142,10 @@ def test_events_reach_subscribers_and_survive_failures(rt):
     rt.events.subscribe("data_refreshed", got.append)
     rt.data_refreshed(["sales_orders"], "import")
     assert got == [{"tables": ["sales_orders"], "reason": "import"}]
+
+
+def test_areas_are_wired_once_however_often_start_runs(rt):
+    subscribers = len(rt.events._subs["data_refreshed"])
+    rt.start(with_logging=False, create_admin=False)
+    assert len(rt.events._subs["data_refreshed"]) == subscribers == 2  # datasets and alerts
+    assert {"refresh", "dataset", "alert"} <= set(rt.scheduler.handlers)

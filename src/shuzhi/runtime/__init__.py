@@ -51,6 +51,7 @@ class Runtime:
     _jobs: JobRunner | None = field(default=None, init=False)
     _scheduler: Scheduler | None = field(default=None, init=False)
     events: Events = field(default_factory=Events, init=False)
+    _wired: bool = field(default=False, init=False)
     _direct: Any = field(default=None, init=False)  # runtime.connections.DirectEngines (direct query)
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
@@ -59,15 +60,7 @@ class Runtime:
         if with_logging:
             configure_logging(s.logs_dir, s.log_level, s.log_json_stderr)
         self.catalog.migrate()
-        from shuzhi.runtime import refresh as _refresh
-
-        _refresh.install(self)  # schedule kind "refresh" (database extracts)
-        from shuzhi.runtime import datasets as _datasets
-
-        _datasets.install(self)  # self-service datasets: refresh after their parents, schedule kind "dataset"
-        from shuzhi.runtime import alerts as _alerts
-
-        _alerts.install(self)  # alert rules: schedule kind "alert", checks after data_refreshed
+        self._wire()
         info = StartInfo()
         if not create_admin:
             return info
@@ -114,6 +107,20 @@ class Runtime:
             self._indexes = {k: v for k, v in self._indexes.items() if k[0] != model.name}
             self._indexes[key] = idx
         return idx, version
+
+    def _wire(self) -> None:
+        """Connect the areas that react to schedules and data changes, once per process (start()
+        may run more than once): extract refreshes (schedule kind "refresh"), self-service
+        datasets (refresh after their parents, kind "dataset"), alert rules (kind "alert", checks
+        after data_refreshed)."""
+        if self._wired:
+            return
+        self._wired = True
+        from shuzhi.runtime import alerts, datasets, refresh
+
+        refresh.install(self)
+        datasets.install(self)
+        alerts.install(self)
 
     # -- background work ---------------------------------------------------------------
     @property

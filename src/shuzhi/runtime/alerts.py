@@ -96,8 +96,7 @@ def on_data_refreshed(rt: Runtime, payload: dict[str, Any]) -> int | None:
 
 
 def install(rt: Runtime) -> None:
-    if getattr(rt, "_alerts_installed", False):
-        return
-    rt._alerts_installed = True  # type: ignore[attr-defined]
+    """Register the schedule kind "alert" and check affected rules after data_refreshed.
+    Called once per process by Runtime._wire()."""
     rt.events.subscribe("data_refreshed", lambda payload: on_data_refreshed(rt, payload))
     rt.register_schedule_kind(SCHEDULE_KIND, _scheduled)

@@ -299,10 +299,8 @@ def on_data_refreshed(rt: Runtime, payload: dict[str, Any]) -> int | None:
 
 
 def install(rt: Runtime) -> None:
-    """Subscribe to data_refreshed and register the schedule kind "dataset" (target: its name); once."""
-    if getattr(rt, "_datasets_installed", False):
-        return
-    rt._datasets_installed = True  # type: ignore[attr-defined]
+    """Subscribe to data_refreshed and register the schedule kind "dataset" (target: its name).
+    Called once per process by Runtime._wire()."""
     rt.events.subscribe("data_refreshed", lambda payload: on_data_refreshed(rt, payload))
     rt.register_schedule_kind("dataset", lambda rt_, target, ctx: materialize_now(rt_, target, ctx))
 
