@@ -38,11 +38,10 @@ def field_type(sql_type: str) -> str:
 
 
 def field_name(column: str, taken: set[str]) -> str:
-    """A model field name for a physical column (the column itself when it is already one)."""
-    base = column.lower() if _NAME.match(column.lower()) else re.sub(r"[^a-z0-9_]+", "_", column.lower()).strip("_")
-    if not base or not _NAME.match(base):
-        base = f"col_{len(taken) + 1}"
-    name, n = base[:56], 2
+    """A model field name for a physical column: the column itself (lower-cased) when it is already a
+    valid name, else col_<position>; a name already in `taken` gets _2, _3… (`taken` is updated)."""
+    base = column.lower() if _NAME.match(column.lower()) else f"col_{len(taken) + 1}"
+    name, n = base, 2
     while name in taken:
         name, n = f"{base[:56]}_{n}", n + 1
     taken.add(name)

@@ -17,7 +17,6 @@ Invariants
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from shuzhi.compile.datasets import compile_dataset
 from shuzhi.engines import datasets_runner as runner
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
+from shuzhi.model.auto import field_name
 from shuzhi.model.datasets import steps as S
 from shuzhi.model.datasets.flow import Column, DatasetPlan, plan_dataset
 from shuzhi.model.schema import DatasetDef, FieldDef, JoinDef
@@ -45,7 +45,6 @@ log = get_logger(__name__)
 MAX_PIVOT_VALUES = 50
 PREVIEW_DEFAULT, PREVIEW_MAX = 100, 1000
 JOB_KIND = "dataset_materialize"
-_NAME_RX = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 class Resolver:
@@ -357,15 +356,6 @@ def _closure_sources(db: Session, rec: store.DatasetRecord) -> set[str]:
     return out
 
 
-def field_name(column: str, i: int, taken: set[str]) -> str:
-    base = column.lower() if _NAME_RX.match(column.lower()) else f"col_{i}"
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
-
-
 def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | None = None) -> DatasetDef:
     """A semantic-model DatasetDef for a saved dataset: `table: ds_<name>` when materialized (and
     up to date), else `sql:` (its compiled query); fields typed and labelled from its columns."""
@@ -382,8 +372,8 @@ def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | N
                           409)
     taken: set[str] = set()
     fields = []
-    for i, c in enumerate(plan.output, 1):
-        fname = field_name(c.name, i, taken)
+    for c in plan.output:
+        fname = field_name(c.name, taken)
         fields.append(FieldDef(name=fname, type=c.type, column=c.name if fname != c.name else None,  # type: ignore[arg-type]
                                label=c.label or c.name))
     return DatasetDef(name=name, label=spec.label, label_en=spec.label_en, description=spec.description,
