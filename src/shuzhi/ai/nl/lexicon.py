@@ -312,26 +312,12 @@ class Lexicon:
     def scan(self, text: str, taken: list[bool]) -> list[tuple[int, int, str, list[Entry]]]:
         """Longest dictionary terms at each free position, left to right: (start, end, term, entries).
         ASCII terms must sit on word boundaries."""
-        out = []
-        i, n = 0, len(text)
-        while i < n:
-            if taken[i] or text[i] == " ":
-                i += 1
-                continue
-            found = None
-            for j in range(min(n, i + self.max_len), i, -1):
-                t = text[i:j]
-                if t in self.terms and not any(taken[i:j]) and self._bounded(text, i, j):
-                    if t in self.prefixed and self._longer_at(text, j - 1, j):
-                        continue  # 各仓库: 仓库 is the word, not 各仓 + 库
-                    found = (i, j, t, self.terms[t])
-                    break
-            if found:
-                out.append(found)
-                i = found[1]
-            else:
-                i += 1
-        return out
+
+        def ok(t: str, i: int, j: int) -> bool:
+            # 各仓库: 仓库 is the word, not 各仓 + 库
+            return self._bounded(text, i, j) and not (t in self.prefixed and self._longer_at(text, j - 1, j))
+
+        return _longest(text, taken, self.terms, self.max_len, 1, ok)
 
     def _longer_at(self, text: str, i: int, j: int) -> bool:
         """A term starting at i runs past j."""
@@ -339,22 +325,7 @@ class Lexicon:
 
     def scan_partial(self, text: str, taken: list[bool]) -> list[tuple[int, int, str, list[Entry]]]:
         """Partial terms (层级, 成功率) at positions no full term took, longest first."""
-        out = []
-        i, n = 0, len(text)
-        while i < n:
-            found = None
-            if not taken[i]:
-                for j in range(min(n, i + 8), i + 1, -1):
-                    t = text[i:j]
-                    if t in self.partial and not any(taken[i:j]):
-                        found = (i, j, t, self.partial[t])
-                        break
-            if found:
-                out.append(found)
-                i = found[1]
-            else:
-                i += 1
-        return out
+        return _longest(text, taken, self.partial, 8, 2)
 
     @staticmethod
     def _bounded(text: str, i: int, j: int) -> bool:
@@ -440,3 +411,25 @@ def _one_edit(a: str, b: str) -> bool:
 # Function words the tokenizer should keep whole (so they are recognised as noise, not unknown).
 _EXTRA_WORDS = ["多少", "哪些", "哪个", "哪家", "是多少", "情况", "怎么样", "看一下", "看看", "分别", "一共", "总共",
                 "合计", "前五", "前十", "排名", "占比", "同比", "环比", "累计"]
+
+
+def _longest(text: str, taken: list[bool], table: dict[str, list[Entry]], max_len: int, min_len: int,
+             ok: Any = None) -> list[tuple[int, int, str, list[Entry]]]:
+    """Left to right, the longest term of `table` (min_len..max_len characters, none of them taken,
+    accepted by ok(term, start, end)) at each free non-space position: (start, end, term, entries)."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        found = None
+        if not taken[i] and text[i] != " ":
+            for j in range(min(n, i + max_len), i + min_len - 1, -1):
+                t = text[i:j]
+                if t in table and not any(taken[i:j]) and (ok is None or ok(t, i, j)):
+                    found = (i, j, t, table[t])
+                    break
+        if found:
+            out.append(found)
+            i = found[1]
+        else:
+            i += 1
+    return out
