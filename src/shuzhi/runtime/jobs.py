@@ -43,7 +43,6 @@ class JobContext:
     cancelled: threading.Event = field(default_factory=threading.Event)
     on_progress: Callable[[float, str | None], None] | None = None
     _last_write: float = 0.0
-    _last_fraction: float = -1.0
 
     def progress(self, fraction: float, message: str | None = None) -> None:
         """Report progress (0..1). Throttled; the last value before finishing may be dropped."""
@@ -52,7 +51,7 @@ class JobContext:
         now = time.monotonic()
         if now - self._last_write < 0.25 and fraction < 1.0:
             return
-        self._last_write, self._last_fraction = now, fraction
+        self._last_write = now
         with self.catalog.session() as db:
             records.set_progress(db, self.job_id, fraction, message)
 
