@@ -38,7 +38,8 @@ export function resolverOf(fields: FieldRef[]): Resolve {
 export async function loadForEdit(dashboard: string, component: string, fields: FieldRef[]): Promise<{ target: EditTarget; loaded: FromSpec }> {
   const d = await getDashboard(dashboard, false);
   const c = d.definition.components.find((x: Component) => x.id === component);
-  if (!c || c.kind !== "chart") throw new Error(`${dashboard}/${component}`);
+  if (!c || c.kind !== "chart")
+    throw new Error(`仪表板「${d.title}」中没有图表 ${component} / The dashboard “${d.title}” has no chart ${component}`);
   const loaded = fromSpec((c as { spec: Partial<QuerySpec> }).spec, (c as { chart?: Partial<ChartConfig> }).chart, resolverOf(fields));
   return {
     loaded,
