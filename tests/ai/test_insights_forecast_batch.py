@@ -58,3 +58,29 @@ def test_forecast_many_reports_short_series_instead_of_failing() -> None:
     out = forecast_many(ys, _periods(36), "month", 12, 3)
     assert out[0]["model"] in FULL and len(out[0]["forecast"]) == 3
     assert out[1]["model"] is None and out[1]["notes"][0]["code"] == "series_too_short"
+
+
+def test_two_seasons_combine_the_candidates_and_follow_growth() -> None:
+    """With two seasons the candidates are combined by inverse backtest MASE; a year that keeps
+    growing is forecast better than by repeating last year (SeasonalNaive)."""
+    wins = 0
+    for seed in range(4):
+        y = _seasonal(seed, 36) * np.exp(0.012 * np.arange(36))  # ~15 % a year on top of the trend
+        fc = forecast_series(y[:24], _periods(24), "month", 12, 12)
+        assert fc["model"] == "Combination"
+        weights = fc["weights"]
+        assert "Drift" in weights and abs(sum(weights.values()) - 1) < 1e-3
+        assert all(w > 0 for w in weights.values())
+        combined = next(n for n in fc["notes"] if n["code"] == "combined")
+        assert "Drift" in combined["en"] and "Drift" in combined["zh"]
+        assert abs(fc["backtest"]["mase"] - fc["candidates"]["Combination"]["mase"]) < 1e-5
+        pred = np.array([r["value"] for r in fc["forecast"]])
+        wins += np.mean(np.abs(pred - y[24:])) < np.mean(np.abs(y[12:24] - y[24:]))
+    assert wins == 4
+
+
+def test_long_series_still_pick_one_model() -> None:
+    y = _seasonal(3, 60)
+    fc = forecast_series(y, _periods(60), "month", 12, 6)
+    assert fc["model"] in FULL and fc["weights"] is None
+    assert "combined" not in [n["code"] for n in fc["notes"]]

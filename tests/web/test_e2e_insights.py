@@ -51,7 +51,11 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
         page.get_by_test_id("forecast-toggle").click()
     assert resp.value.status == 200, resp.value.text()
     expect(page.get_by_test_id("forecast-chart").locator("canvas")).to_be_visible()
-    expect(page.get_by_test_id("forecast-model")).to_contain_text(re.compile("AutoETS|AutoARIMA|AutoTheta|Ensemble|Naive"))
+    expect(page.get_by_test_id("forecast-model")).to_contain_text(re.compile("AutoETS|AutoARIMA|AutoTheta|Ensemble|Naive|组合|Combination"))
+    # hovering the model shows every candidate's backtest error, the chosen one marked
+    page.get_by_test_id("forecast-model").hover()
+    expect(page.get_by_test_id("forecast-candidates")).to_contain_text("SeasonalNaive")
+    expect(page.get_by_test_id("forecast-candidates")).to_contain_text("✓")
     page.get_by_test_id("forecast-panel").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "forecast.png"), full_page=True)
     # 为什么变化? for the last month of the line

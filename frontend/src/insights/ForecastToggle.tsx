@@ -29,6 +29,9 @@ interface SeriesOut {
   history: Point[];
   forecast: Point[];
   backtest: { mape: number | null; smape: number | null; mase: number | null } | null;
+  candidates?: Record<string, { mape: number | null; smape: number | null; mase: number | null }>;
+  weights?: Record<string, number> | null;
+  notes?: { zh: string; en: string }[];
 }
 interface ForecastOut {
   label: string;
@@ -86,6 +89,25 @@ export function forecastOption(s: SeriesOut, label: string, tx: ReturnType<typeo
   };
 }
 
+/** Each candidate's backtest MASE (and its weight when the forecast combines them), best first. */
+function BacktestTable({ s }: { s: SeriesOut }) {
+  const tx = useText();
+  const rows = Object.entries(s.candidates ?? {}).sort((a, b) => (a[1].mase ?? Infinity) - (b[1].mase ?? Infinity));
+  if (!rows.length) return null;
+  return (
+    <div data-testid="forecast-candidates">
+      <div>{tx("backtestTitle")}</div>
+      {rows.map(([name, sc]) => (
+        <div key={name}>
+          {name === "Combination" ? tx("combination") : name}: {sc.mase == null ? "—" : sc.mase.toFixed(2)}
+          {s.weights?.[name] != null ? ` · ${tx("weight")} ${Math.round(s.weights[name] * 100)}%` : ""}
+          {name === s.model ? " ✓" : ""}
+        </div>
+      ))}
+    </div>
+  );
+}
+
 /** onShown(true) while the forecast chart (history + forecast + bands) is drawn, so the page can let it
  * take the place of its own line chart. */
 export function ForecastToggle({ spec, horizon = 6, onShown }: {
@@ -134,7 +156,11 @@ export function ForecastToggle({ spec, horizon = 6, onShown }: {
         <Tooltip title={tx("forecastHint")}>
           <Switch checked={on} onChange={setOn} data-testid="forecast-toggle" checkedChildren={tx("forecast")} unCheckedChildren={tx("forecast")} />
         </Tooltip>
-        {s?.model && <Tag data-testid="forecast-model">{tx("model")}: {s.model}{s.backtest?.mape != null ? ` · MAPE ${formatValue(s.backtest.mape, "percent", lang)}` : ""}</Tag>}
+        {s?.model && (
+          <Tooltip title={<BacktestTable s={s} />}>
+            <Tag data-testid="forecast-model">{tx("model")}: {s.model === "Combination" ? tx("combination") : s.model}{s.backtest?.mape != null ? ` · MAPE ${formatValue(s.backtest.mape, "percent", lang)}` : ""}</Tag>
+          </Tooltip>
+        )}
         {s && explainable && s.history.length > 1 && (
           <Button size="small" onClick={() => whyAt(s.history.length - 1)} data-testid="why-last">{tx("why")}</Button>
         )}
@@ -146,7 +172,7 @@ export function ForecastToggle({ spec, horizon = 6, onShown }: {
           <EChart option={option} height={320} onClick={(p) => p.seriesName === tx("history") && whyAt(p.dataIndex ?? -1)} />
         </div>
       )}
-      {data?.notes.map((n, i) => <Typography.Paragraph key={i} type="secondary" style={{ fontSize: 12, margin: 0 }}>* {lang === "en" ? n.en : n.zh}</Typography.Paragraph>)}
+      {[...(data?.notes ?? []), ...(s?.notes ?? [])].map((n, i) => <Typography.Paragraph key={i} type="secondary" style={{ fontSize: 12, margin: 0 }}>* {lang === "en" ? n.en : n.zh}</Typography.Paragraph>)}
       <WhyDrawer target={why} onClose={() => setWhy(null)} />
     </div>
   );

@@ -50,8 +50,13 @@ def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
         typer.echo(f"{indent}* {n['en'] if lang() == 'en' else n['zh']}")
 
 
-def _n(v: float | None) -> str:
-    return "—" if v is None else f"{v:,.4g}"
+def _n(v: float | None, fmt: str | None = None) -> str:
+    """A value as people read it: the metric's format (¥1.41亿, 12.5%), else four significant digits."""
+    from shuzhi.results.format import format_value
+
+    if v is None:
+        return "—"
+    return format_value(v, fmt, lang()) if fmt else f"{v:,.4g}"
 
 
 def forecast(
@@ -75,12 +80,15 @@ def forecast(
     for s in out["series"]:
         bt = s["backtest"] or {}
         head = f"[{s['key']}] " if s["key"] is not None else ""
-        typer.echo(f"{head}{t('模型', 'model')}: {s['model']}  MAPE {_n(bt.get('mape'))}  sMAPE {_n(bt.get('smape'))}"
-                   f"  MASE {_n(bt.get('mase'))}")
+        model = t("组合", "Combination") if s["model"] == "Combination" else s["model"]
+        typer.echo(f"{head}{t('模型', 'model')}: {model}  {t('回测误差', 'backtest error')}: MAPE "
+                   f"{_n(bt.get('mape'), 'percent')}  sMAPE {_n(bt.get('smape'), 'percent')}  MASE "
+                   f"{'—' if bt.get('mase') is None else format(bt['mase'], '.2f')}")
         _notes(s["notes"], "  ")
+        f = out.get("format")
         for r in s["forecast"]:
-            typer.echo(f"  {r['label']}\t{_n(r['value'])}\t80% [{_n(r['lower80'])}, {_n(r['upper80'])}]"
-                       f"\t95% [{_n(r['lower95'])}, {_n(r['upper95'])}]")
+            typer.echo(f"  {r['label']}\t{_n(r['value'], f)}\t80% [{_n(r['lower80'], f)}, {_n(r['upper80'], f)}]"
+                       f"\t95% [{_n(r['lower95'], f)}, {_n(r['upper95'], f)}]")
 
 
 def anomalies(

@@ -5,12 +5,18 @@ SeasonalNaive and Naive. Each candidate forecasts h_bt periods ahead from up to 
 end of the history; the one with the lowest mean MASE (ties: sMAPE) is refitted on all data and
 forecasts `horizon` periods with 80 % and 95 % intervals.
 
+Two seasons of history (e.g. 24–32 months): the series is seasonally adjusted (classical
+multiplicative index), and the non-seasonal candidates plus drift are not selected but combined,
+weighted by 1 / backtest MASE ("Combination"): a backtest on ~18 adjusted points ranks models
+poorly, and combining is the robust answer (benchmarks/forecast_accuracy.py --seeds shows it).
+
 Invariants:
 - Every result carries `notes` saying what was simplified (short series, no season, interpolated
   gaps, Spring Festival adjustment, models dropped for speed) in Chinese and English.
 - Intervals are ordered: lower95 ≤ lower80 ≤ value ≤ upper80 ≤ upper95; a metric that was never
   negative gets no negative bounds.
-- The ensemble's point and bounds are the means of its members' (a simple, robust combination).
+- The ensemble's point and bounds are the means of its members' (a simple, robust combination);
+  the Combination's are the weighted means of its members' (weights in the result's `weights`).
 - Errors are fractions (MAPE 0.08 = 8 %); MASE is scaled by the in-sample (seasonal) naive error.
 """
 
@@ -32,6 +38,10 @@ LEVELS = (80, 95)
 FOLDS = 3
 MAX_HORIZON = 120
 FULL = ("AutoETS", "AutoARIMA", "AutoTheta", "Ensemble", "SeasonalNaive", "Naive")
+# With two seasons of history the series is seasonally adjusted and the backtest (a few folds on
+# 18-odd points) is too noisy to pick one model reliably: the candidates (plus drift, which carries
+# a trend on the adjusted series) are combined, weighted by their inverse backtest MASE.
+COMBINATION = "Combination"
 ENSEMBLE_OF = ("AutoETS", "AutoARIMA", "AutoTheta")
 # Splits with more series than this leave AutoARIMA out (it costs ~10x the others), and say so.
 ARIMA_MAX_SERIES = 8
@@ -41,6 +51,7 @@ FAST_FOLDS = 2  # backtest origins per series in splits of more than FAST_MAX_SE
 MIN_POINTS = 3
 
 Band = dict[str, np.ndarray]  # mean, lo-80, hi-80, lo-95, hi-95
+LEVEL_KEYS = ("mean", "lo-80", "hi-80", "lo-95", "hi-95")
 
 
 def _model(name: str, season: int) -> Any:
@@ -61,26 +72,28 @@ def _model(name: str, season: int) -> Any:
     raise ValueError(name)
 
 
-def _fit(name: str, y: np.ndarray, h: int, season: int) -> Band | None:
-    """One model's forecast band, or None when it cannot fit this series."""
+def _fit(name: str, y: np.ndarray, h: int, season: int, intervals: bool = True) -> Band | None:
+    """One model's forecast band (only its mean without `intervals`: backtests need no bands, and
+    computing them is a quarter of a fit), or None when it cannot fit this series."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            out = _model(name, season).forecast(y=y.astype(float), h=h, level=list(LEVELS))
+            out = _model(name, season).forecast(y=y.astype(float), h=h, level=list(LEVELS) if intervals else None)
     except Exception:  # noqa: BLE001 - a model that cannot fit is just not a candidate
         return None
-    band = {k: np.asarray(out[k], dtype=float) for k in ("mean", "lo-80", "hi-80", "lo-95", "hi-95")}
+    band = {k: np.asarray(out[k], dtype=float) for k in (LEVEL_KEYS if intervals else ("mean",))}
     if not all(np.isfinite(v).all() for v in band.values()):
         return None
     return band
 
 
-def _forecast_all(names: tuple[str, ...], y: np.ndarray, h: int, season: int) -> dict[str, Band]:
+def _forecast_all(names: tuple[str, ...], y: np.ndarray, h: int, season: int, intervals: bool = True
+                  ) -> dict[str, Band]:
     out: dict[str, Band] = {}
     for name in names:
         if name == "Ensemble":
             continue
-        b = _fit(name, y, h, season)
+        b = _fit(name, y, h, season, intervals)
         if b is not None:
             out[name] = b
     if "Ensemble" in names:
@@ -114,26 +127,47 @@ class Backtest:
     horizon: int
     origins: list[int]
     scores: dict[str, dict[str, float]]
+    weights: dict[str, float] | None = None  # set when the candidates are combined (see combine())
 
 
 def backtest(y: np.ndarray, season: int, h: int, names: tuple[str, ...], min_train: int,
-             folds: int = FOLDS) -> Backtest:
-    """Rolling origin: forecast h ahead from up to `folds` origins (step max(1, h // 2)), score each."""
+             folds: int = FOLDS, combine: bool = False) -> Backtest:
+    """Rolling origin: forecast h ahead from up to `folds` origins (step max(1, h // 2)), score each.
+
+    combine=True also scores COMBINATION: the candidates' forecasts weighted by their inverse mean
+    MASE over these folds (the weights come from the same folds, so its score is a little optimistic)."""
     step = max(1, h // 2)
     origins = [len(y) - h - k * step for k in range(folds)]
     origins = [o for o in origins if o >= min_train]
-    acc: dict[str, list[tuple[float, float, float]]] = {}
+    preds: dict[str, list[np.ndarray]] = {}
     for o in origins:
-        train, test = y[:o], y[o:o + h]
-        sc = _scale(train, season)
-        for name, band in _forecast_all(names, train, h, season).items():
-            acc.setdefault(name, []).append(_errors(test, band["mean"], sc))
-    scores = {}
-    for name, errs in acc.items():
-        if len(errs) == len(origins):
-            arr = np.array(errs)
-            scores[name] = {k: _nanmean(arr[:, i]) for i, k in enumerate(("mape", "smape", "mase"))}
-    return Backtest(h, origins, scores)
+        for name, band in _forecast_all(names, y[:o], h, season, intervals=False).items():
+            preds.setdefault(name, []).append(band["mean"])
+    preds = {k: v for k, v in preds.items() if len(v) == len(origins)}
+    truth = [(y[o:o + h], _scale(y[:o], season)) for o in origins]
+
+    def score(ps: list[np.ndarray]) -> dict[str, float]:
+        arr = np.array([_errors(test, p, sc) for (test, sc), p in zip(truth, ps, strict=True)])
+        return {k: _nanmean(arr[:, i]) for i, k in enumerate(("mape", "smape", "mase"))}
+
+    scores = {name: score(ps) for name, ps in preds.items()}
+    weights = _inverse_error_weights(scores) if combine else None
+    if weights and len(weights) > 1:
+        scores[COMBINATION] = score([sum(w * preds[k][i] for k, w in weights.items())
+                                     for i in range(len(origins))])
+    return Backtest(h, origins, scores, weights if weights and len(weights) > 1 else None)
+
+
+def _inverse_error_weights(scores: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Weights proportional to 1 / mean backtest MASE, over the candidates with a finite, positive
+    MASE (an exact fit, MASE 0, takes all the weight)."""
+    mase = {k: s["mase"] for k, s in scores.items() if k != COMBINATION and math.isfinite(s["mase"])}
+    exact = [k for k, v in mase.items() if v <= 0]
+    if exact:
+        return {exact[0]: 1.0}
+    inv = {k: 1.0 / v for k, v in mase.items()}
+    total = sum(inv.values())
+    return {k: v / total for k, v in inv.items()} if total > 0 else {}
 
 
 def _nanmean(a: np.ndarray) -> float:
@@ -246,7 +280,8 @@ def forecast_series(values: np.ndarray, periods: list[dt.date], grain: str, seas
                           f"历史只有 {n} 期（季节长度 {season}），先用经典乘法分解去除季节性再建模，预测后还原。",
                           f"Only {n} periods (season length {season}): the series is seasonally adjusted by "
                           "classical multiplicative decomposition, forecast, and re-seasonalized.", season=season))
-        names = tuple(x for x in models if x != "SeasonalNaive")
+        # The ensemble's members are combined anyway; drift carries a trend on the adjusted series.
+        names = tuple(x for x in models if x not in ("SeasonalNaive", "Ensemble")) + ("Drift",)
     elif season > 1 and not seasonal:
         notes.append(note("no_season", f"历史不足以拟合季节性（{n} 期，季节长度 {season}），不拟合季节性。",
                           f"Too little history to fit seasonality ({n} periods, season length {season}): "
@@ -259,16 +294,30 @@ def forecast_series(values: np.ndarray, periods: list[dt.date], grain: str, seas
                           "treat the forecast as indicative.", points=n))
     h_bt = _h_bt(horizon, m, n)
     min_train = max(2 * m if m > 1 else 4, 3) if n >= 8 else max(2, n - 2)
-    bt = backtest(y_fit, m, h_bt, names, min_train, folds)
-    if bt.scores:
+    bt = backtest(y_fit, m, h_bt, names, min_train, folds, combine=index is not None)
+    if bt.weights:
+        chosen = COMBINATION
+        notes.append(note("combined", "两个季节的回测不足以可靠地挑选单一模型：按回测误差（MASE）的倒数加权组合各候选模型（"
+                          + "、".join(f"{k} {w:.0%}" for k, w in bt.weights.items()) + "）。",
+                          "Two seasons are too few for the backtest to pick one model reliably: the candidates are "
+                          "combined, weighted by their inverse backtest MASE ("
+                          + ", ".join(f"{k} {w:.0%}" for k, w in bt.weights.items()) + ").",
+                          weights={k: round(w, 4) for k, w in bt.weights.items()}))
+    elif bt.scores:
         chosen = min(bt.scores, key=lambda k: _rank_key(bt.scores[k]))
     else:
         chosen = "Naive"
         notes.append(note("no_backtest", "历史太短，无法回测，采用朴素法。",
                           "Too little history to backtest; the Naive method is used."))
-    final = _forecast_all((chosen,) if chosen != "Ensemble" else ENSEMBLE_OF + ("Ensemble",), y_fit,
-                          horizon, m)
-    band = final.get(chosen)
+    if chosen == COMBINATION:
+        final = _forecast_all(tuple(bt.weights), y_fit, horizon, m)
+        got = {k: w for k, w in bt.weights.items() if k in final}
+        band = ({k: sum(w * final[n][k] for n, w in got.items()) / sum(got.values()) for k in LEVEL_KEYS}
+                if got else None)
+    else:
+        final = _forecast_all((chosen,) if chosen != "Ensemble" else ENSEMBLE_OF + ("Ensemble",), y_fit,
+                              horizon, m)
+        band = final.get(chosen)
     if band is None:
         chosen = "Naive"
         band = _forecast_all(("Naive",), y_fit, horizon, m)["Naive"]
@@ -286,6 +335,7 @@ def forecast_series(values: np.ndarray, periods: list[dt.date], grain: str, seas
             "backtest": {"horizon": bt.horizon, "folds": len(bt.origins), **(bt.scores.get(chosen) or
                          {"mape": None, "smape": None, "mase": None})},
             "candidates": {k: {kk: _num(vv) for kk, vv in v.items()} for k, v in bt.scores.items()},
+            "weights": {k: round(w, 4) for k, w in bt.weights.items()} if chosen == COMBINATION else None,
             "notes": notes}
 
 
