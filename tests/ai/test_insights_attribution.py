@@ -58,3 +58,25 @@ def test_demo_sales_drop_explained_by_province(tmp_path_factory: pytest.TempPath
     assert out["best_dimension"] == "customers.province"
     province = out["dimensions"][0]
     assert province["drags"][0] == sd["province"]
+
+
+def test_demo_defect_spike_summary_names_supplier_and_plant(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """All candidate dimensions: a supplier (the batch's) explains best; the plant, a two-member dimension
+    that cannot be scored, is still named in the summary with its share; a member that merely follows the
+    total (the home country of nearly every supplier) is no explanation."""
+    src, truth = make_source(tmp_path_factory.getbasetemp())
+    out = explain(src, "defect_rate", f"{truth['quality_incident']['month']:%Y-%m}")
+    by_dim = {d["dimension"]: d for d in out["dimensions"]}
+    print([(d["dimension"], d["score"]) for d in out["dimensions"]], out["summary_zh"])
+    assert out["best_dimension"] in ("suppliers.supplier_name", "suppliers.supplier_id", "quality_inspections.defect_type",
+                                     "quality_inspections.batch_no")
+    plant = by_dim["production_orders.plant"]
+    assert plant["members"] == 2 and plant["top"][0]["member"] == "常州工厂"
+    assert plant["top"][0]["share_of_change"] > 0.75
+    assert "常州工厂" in out["summary_zh"] and "个百分点" in out["summary_zh"]
+    assert "常州工厂" in out["summary_en"] and "pp)" in out["summary_en"]
+    country = by_dim["suppliers.country"]
+    assert country["score"] < by_dim[out["best_dimension"]]["score"] / 3
+    for d in out["dimensions"]:
+        if d["members"] == len(d["top"]):  # every member listed: surprises cancel out
+            assert sum(m["surprise"] for m in d["top"]) == pytest.approx(0, abs=1e-9), d["dimension"]

@@ -23,7 +23,9 @@ interface Member {
 interface DimResult {
   dimension: string;
   label: string;
+  label_en?: string;
   score: number;
+  members: number;
   top: Member[];
   unassigned?: number;
 }
@@ -48,6 +50,16 @@ export interface WhyTarget {
 }
 
 const MAX_STEPS = 8;
+const MAX_TABS = 6;
+
+/** The dimensions offered as tabs: the best-scoring ones, and every two-member dimension (a plant, a
+ * domestic/overseas split), which cannot be scored against its members' spread but is often the answer. */
+export function tabs(dims: DimResult[]): DimResult[] {
+  const scored = dims.filter((d) => d.members >= 3).slice(0, MAX_TABS);
+  const small = dims.filter((d) => d.members === 2);
+  const keep = new Set([...scored, ...small].map((d) => d.dimension));
+  return dims.filter((d) => keep.has(d.dimension));
+}
 
 export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClose: () => void }) {
   const { lang } = useI18n();
@@ -68,6 +80,7 @@ export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClo
   }, [target]);
 
   const fmt = (v: number) => formatValue(v, target?.format === "percent" ? "percent" : "number", lang);
+  const dimLabel = (d: DimResult) => (lang === "en" && d.label_en ? d.label_en : d.label);
   const current = data?.dimensions.find((d) => d.dimension === dim) ?? data?.dimensions[0];
   const option = useMemo(() => {
     if (!data || !current) return null;
@@ -91,14 +104,14 @@ export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClo
             <Typography.Paragraph data-testid="why-summary">{lang === "en" ? data.summary_en : data.summary_zh}</Typography.Paragraph>
             {data.dimensions.length > 1 && (
               <Segmented size="small" value={current?.dimension} onChange={(v) => setDim(String(v))} style={{ marginBottom: 12, flexWrap: "wrap" }}
-                options={data.dimensions.slice(0, 6).map((d) => ({ value: d.dimension, label: d.label }))} />
+                options={tabs(data.dimensions).map((d) => ({ value: d.dimension, label: dimLabel(d) }))} />
             )}
             {option && <div data-testid="why-waterfall"><EChart option={option} height={300} /></div>}
             {current && (
               <Table<Member> size="small" rowKey="member" pagination={false} dataSource={current.top} data-testid="why-table"
                 columns={[
                   { title: "#", dataIndex: "rank", width: 48 },
-                  { title: current.label, dataIndex: "member" },
+                  { title: dimLabel(current), dataIndex: "member" },
                   { title: tx("before"), dataIndex: "from", align: "right", render: (v: number) => fmt(v) },
                   { title: tx("after"), dataIndex: "to", align: "right", render: (v: number) => fmt(v) },
                   { title: tx("contribution"), dataIndex: "contribution", align: "right",

@@ -129,9 +129,19 @@ def explain(
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
+    from shuzhi.ai.insights.attribution import fmt_change
+
     typer.echo(out["summary_en"] if lang() == "en" else out["summary_zh"])
+    f, lg = out.get("format"), lang()
+    typer.echo(t("（各维度按解释力排序；成员按「意外程度」排序：扣除随总体同步变化后剩下的贡献）",
+                 "(dimensions by score; members by surprise: the contribution beyond moving with the total)"))
     for d in out["dimensions"]:
-        typer.echo(f"{d['label']} ({d['dimension']})  score {d['score']:.2f}")
+        score = (t("解释力", "score") + f" {d['score']:.2f}" if d["members"] >= 3
+                 else t("未评分（成员少于 3 个）", "not scored (fewer than 3 members)"))
+        typer.echo(f"{d['label_en'] if lg == 'en' else d['label']} ({d['dimension']})  {score}")
         for m in d["top"][:5]:
-            extra = (f"  mix {m['mix_effect']:+.4g}  rate {m['rate_effect']:+.4g}" if "mix_effect" in m else "")
-            typer.echo(f"  {m['rank']}. {m['member']}\t{m['contribution']:+,.4g}{extra}")
+            share = (f"  {t('占变化', 'share')} {m['share_of_change']:.0%}" if m.get("share_of_change") is not None
+                     else "")
+            extra = (f"  {t('结构', 'mix')} {fmt_change(m['mix_effect'], f, lg)}  {t('比率', 'rate')} "
+                     f"{fmt_change(m['rate_effect'], f, lg)}" if "mix_effect" in m else "")
+            typer.echo(f"  {m['rank']}. {m['member']}\t{fmt_change(m['contribution'], f, lg)}{share}{extra}")

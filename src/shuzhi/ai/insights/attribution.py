@@ -10,9 +10,11 @@
   period takes its other period's rate, so it contributes pure mix).
 - "Which dimension explains the change best": each member's *surprise* is how far its change is
   from the change it would have had if it had moved like the total (additive:
-  v_to − v_from · T_to / T_from; ratio: its mix + rate effect). A dimension's score is how far its
+  v_to − v_from · T_to / T_from; ratio: its mix + rate effect minus w̄_i ΔR, what it would have
+  contributed had its rate moved like the total's). A dimension's score is how far its
   most surprising member stands out from the other members (robust z: |s − median| / 1.4826 MAD);
-  the dimension with the highest score explains the change best. Members are ranked by |surprise|;
+  the dimension with the highest score explains the change best. Members are ranked by |surprise|
+  (by |contribution| in two-member dimensions, whose surprises are equal and opposite);
   `drags` lists the most negative surprises first, `lifts` the most positive. Dimensions with fewer
   than 3 members score 0 (listed, not ranked).
 """
@@ -32,6 +34,9 @@ from shuzhi.model.index import ModelIndex
 
 MAX_MEMBERS = 2000
 MAX_CANDIDATE_MEMBERS = 200
+# A two-member dimension cannot be scored against its members' spread; the summary still names its
+# leading member when that member carries at least this share of the change.
+CONCENTRATED = 0.75
 _SKIP_SUFFIX = ("_id", "_no", "_code", "id")
 
 
@@ -151,11 +156,15 @@ def _ratio(kind: Any, r0: float, r1: float, a: dict, b: dict) -> dict[str, Any]:
     rr1 = float((w1 * q1).sum())
     mix = (w1 - w0) * ((q0 + q1) / 2 - (rr0 + rr1) / 2)
     rate = (q1 - q0) * (w0 + w1) / 2
+    # Surprise: the contribution beyond what the member would give had its rate moved like the total's
+    # (mix 0, rate change = the total's): a big member that merely followed the total is no explanation.
+    surprise = mix + rate - (rr1 - rr0) * (w0 + w1) / 2
     rows = [{"member": k, "from": _num(q0[i]) if d0[i] else None, "to": _num(q1[i]) if d1[i] else None,
              "weight_from": float(w0[i]), "weight_to": float(w1[i]), "mix_effect": float(mix[i]),
              "rate_effect": float(rate[i]), "contribution": float(mix[i] + rate[i]),
-             "surprise": float(mix[i] + rate[i])} for i, k in enumerate(keys)]
-    return {"rows": rows, "unassigned": (r1 - r0) - float((mix + rate).sum()), "surprise": mix + rate,
+             "share_of_change": _num((mix[i] + rate[i]) / (r1 - r0)) if r1 != r0 else None,
+             "surprise": float(surprise[i])} for i, k in enumerate(keys)]
+    return {"rows": rows, "unassigned": (r1 - r0) - float((mix + rate).sum()), "surprise": surprise,
             "mix_total": float(mix.sum()), "rate_total": float(rate.sum()),
             "from_recomputed": rr0, "to_recomputed": rr1}
 
@@ -183,10 +192,13 @@ def explain(src: Source, metric: str, to: str, frm: str | None = None, *, by: li
             continue
         part = _ratio(kind, t0, t1, a, b) if kind.kind == "ratio" else _additive(metric, t0, t1, a, b)
         score = _outlyingness(part.pop("surprise"))
-        rows = sorted(part.pop("rows"), key=lambda r: -abs(r["surprise"]))
+        rows = part.pop("rows")
+        # two members have equal and opposite surprises: rank those by contribution
+        rows.sort(key=lambda r: -abs(r["contribution"] if len(rows) <= 2 else r["surprise"]))
         for i, r in enumerate(rows):
             r["rank"] = i + 1
-        results.append({"dimension": dim, "label": _label(src.index, dim), "score": round(score, 3),
+        results.append({"dimension": dim, "label": _label(src.index, dim), "label_en": _label(src.index, dim, "en"),
+                        "score": round(score, 3),
                         "members": len(rows), "top": rows[:top],
                         "drags": [r["member"] for r in sorted(rows, key=lambda r: r["surprise"])[:top]
                                   if r["surprise"] < 0],
@@ -194,13 +206,15 @@ def explain(src: Source, metric: str, to: str, frm: str | None = None, *, by: li
                                   if r["surprise"] > 0], **part})
     results.sort(key=lambda r: -r["score"])
     best = results[0] if results else None
-    return {"metric": metric, "label": src.index.metric(metric).label, "kind": kind.kind,
+    mdef = src.index.metric(metric)
+    return {"metric": metric, "label": mdef.label, "label_en": mdef.label_en or mdef.label, "kind": kind.kind,
+            "format": mdef.format,
             "from": {"period": frm, "start": s0.isoformat(), "end": e0.isoformat(), "value": t0},
             "to": {"period": to, "start": s1.isoformat(), "end": e1.isoformat(), "value": t1},
             "change": t1 - t0, "change_pct": _num((t1 - t0) / abs(t0)) if t0 else None,
             "best_dimension": best["dimension"] if best else None,
-            "summary_zh": _summary(metric, best, t0, t1, "zh", src), "summary_en": _summary(metric, best, t0, t1,
-                                                                                            "en", src),
+            "summary_zh": _summary(metric, best, t0, t1, "zh", src, results),
+            "summary_en": _summary(metric, best, t0, t1, "en", src, results),
             "dimensions": results}
 
 
@@ -218,21 +232,47 @@ def _outlyingness(surprise: np.ndarray) -> float:
     return top / mad
 
 
-def _label(idx: ModelIndex, dim: str) -> str:
+def _label(idx: ModelIndex, dim: str, lang: str = "zh") -> str:
     try:
         key = idx.resolve_field(dim)
     except ShuzhiError:
         return dim
-    return idx.fields[key].label or dim
+    f = idx.fields[key]
+    return (f.label_en if lang == "en" else None) or f.label or dim
 
 
-def _summary(metric: str, best: dict | None, t0: float, t1: float, lang: str, src: Source) -> str:
-    label = src.index.metric(metric).label
+def _summary(metric: str, best: dict | None, t0: float, t1: float, lang: str, src: Source,
+             results: list[dict[str, Any]]) -> str:
+    """The change, the best-explaining dimension and its leading member; then any dimension too small
+    to score (2 members) whose leading member carries most of the change (CONCENTRATED)."""
+    mdef = src.index.metric(metric)
     if best is None or not best["top"]:
         return ""
     m = best["top"][0]
+    v0, v1 = fmt_value(t0, mdef.format, lang), fmt_value(t1, mdef.format, lang)
+    c = fmt_change(m["contribution"], mdef.format, lang)
+    also = [(d, d["top"][0]) for d in results if d is not best and 2 <= d["members"] < 3 and d["top"]
+            and (d["top"][0].get("share_of_change") or 0) >= CONCENTRATED]
     if lang == "zh":
-        return (f"{label}从 {t0:,.4g} 变为 {t1:,.4g}；最能解释变化的维度是 {best['label']}，"
-                f"其中 {m['member']} 的贡献最突出（{m['contribution']:+,.4g}）。")
-    return (f"{label} went from {t0:,.4g} to {t1:,.4g}; the change is best explained by {best['dimension']}, "
-            f"led by {m['member']} ({m['contribution']:+,.4g}).")
+        return (f"{mdef.label}从 {v0} 变为 {v1}；最能解释变化的维度是 {best['label']}，"
+                f"其中 {m['member']} 的贡献最突出（{c}）。"
+                + "".join(f"另外，按{d['label']}看，{x['member']} 占变化的 {x['share_of_change']:.0%}。" for d, x in also))
+    return (f"{mdef.label_en or mdef.label} went from {v0} to {v1}; the change is best explained by "
+            f"{best['label_en']}, led by {m['member']} ({c})."
+            + "".join(f" By {d['label_en']}, {x['member']} accounts for {x['share_of_change']:.0%} of the change."
+                      for d, x in also))
+
+
+def fmt_value(v: float, fmt: str | None, lang: str) -> str:
+    """A value in the metric's display format (¥1.42亿, 2.9%); four significant digits without one."""
+    from shuzhi.results.format import format_value
+
+    return format_value(v, fmt, lang) if fmt else f"{v:,.4g}"
+
+
+def fmt_change(v: float, fmt: str | None, lang: str) -> str:
+    """A signed change: percentage points for percent metrics (+1.58 个百分点 / +1.58 pp)."""
+    if fmt == "percent":
+        return f"{v * 100:+,.2f} " + ("个百分点" if lang == "zh" else "pp")
+    text = fmt_value(abs(v), fmt, lang)
+    return ("+" if v >= 0 else "-") + text
