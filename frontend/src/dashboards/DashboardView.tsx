@@ -3,7 +3,7 @@
  * cross-filters (click an element → 联动) and drill paths; the layout is the saved grid, stacked in
  * reading order on phones; themes light / dark / 大屏 (full screen).
  */
-import { ArrowLeftOutlined, CopyOutlined, EditOutlined, ExpandOutlined, StarFilled, StarOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, CopyOutlined, EditOutlined, ExpandOutlined, LineChartOutlined, StarFilled, StarOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Grid, Segmented, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import GridLayout, { WidthProvider } from "react-grid-layout";
@@ -13,6 +13,11 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom"
 import type { Cell } from "../api/client";
 import { errorMessage } from "../api/client";
 import { PALETTE } from "../charts/echarts";
+import { columnFormat } from "../format";
+import { forecastable } from "../insights/ForecastToggle";
+import { KpiWhy } from "../insights/KpiWhy";
+import { useText } from "../insights/text";
+import { TileForecast } from "../insights/TileForecast";
 import { dashboardData, duplicateDashboard, getDashboard, modelInfo, setFavourite, type ModelInfo } from "./api";
 import ChartTile from "./components/ChartTile";
 import { FilterControl } from "./components/FilterBar";
@@ -56,6 +61,8 @@ export default function DashboardView() {
   const [busy, setBusy] = useState(false);
   const [themeKey, setThemeKey] = useState<ThemeKey>("light");
   const [model, setModel] = useState<ModelInfo | null>(null);
+  const [forecastOn, setForecastOn] = useState<Set<string>>(() => new Set());
+  const tx = useText();
   const seq = useRef(0);
   const levelLabel = useLevelLabel(model);
 
@@ -138,6 +145,32 @@ export default function DashboardView() {
     }
   };
 
+  /** A line or area chart of one metric over time can be forecast in its tile. */
+  const canForecast = (c: Component) => {
+    const d = data?.components[c.id];
+    return !!(d?.result && (d.chart?.type === "line" || d.chart?.type === "area") && forecastable(d.spec as never));
+  };
+  /** Tile head buttons: 为什么变化? on KPI cards, 预测 on forecastable line charts. */
+  const headExtra = (c: Component) => {
+    const d = data?.components[c.id];
+    if (!d?.result) return null;
+    if (c.kind === "kpi") {
+      const m = (d.spec.metrics as (string | { name: string })[] | undefined)?.[0];
+      const name = typeof m === "string" ? m : m?.name;
+      return name ? <KpiWhy metric={name} compact percent={columnFormat(d.result.columns[0]) === "percent"} where={d.spec.where as object[] | undefined} /> : null;
+    }
+    if (!canForecast(c)) return null;
+    const on = forecastOn.has(c.id);
+    return (
+      <Tooltip title={tx("forecastHint")}>
+        <Button type={on ? "primary" : "text"} size="small" icon={<LineChartOutlined />} data-testid={`forecast-${c.id}`}
+          onClick={() => setForecastOn((s0) => { const s1 = new Set(s0); if (on) s1.delete(c.id); else s1.add(c.id); return s1; })}>
+          {tx("forecastTile")}
+        </Button>
+      </Tooltip>
+    );
+  };
+
   const body = (c: Component, i: number) => {
     const h = heights.get(c.id) ?? c.pos.h;
     if (c.kind === "text") return <TextTile text={pick(c.text, c.text_en)} />;
@@ -151,6 +184,8 @@ export default function DashboardView() {
     if (c.kind === "kpi")
       return <KpiTile result={d.result} spark={d.spark} higherIsBetter={c.kpi?.higher_is_better ?? true} color={PALETTE[i % PALETTE.length]} theme={th.echarts} />;
     const active = state.cross.find((x) => x.source === c.id);
+    if (forecastOn.has(c.id) && canForecast(c))
+      return <TileForecast spec={d.spec as never} height={pixelHeight(h) - HEADER - 12} theme={th.echarts} />;
     return (
       <ChartTile
         component={c}
@@ -265,7 +300,7 @@ export default function DashboardView() {
       >
         {components.map((c, i) => (
           <div key={c.id}>
-            <Tile component={c} loading={(c.kind === "chart" || c.kind === "kpi") && !data}>
+            <Tile component={c} loading={(c.kind === "chart" || c.kind === "kpi") && !data} extra={headExtra(c)}>
               {body(c, i)}
             </Tile>
           </div>

@@ -14,7 +14,7 @@ import { useText } from "./text";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
 
 type Grain = "day" | "week" | "month" | "quarter" | "year";
-interface Point {
+export interface Point {
   period: string;
   label: string;
   value: number | null;
@@ -23,7 +23,7 @@ interface Point {
   lower95?: number;
   upper95?: number;
 }
-interface SeriesOut {
+export interface SeriesOut {
   key: string | null;
   model: string | null;
   history: Point[];
@@ -33,7 +33,7 @@ interface SeriesOut {
   weights?: Record<string, number> | null;
   notes?: { zh: string; en: string }[];
 }
-interface ForecastOut {
+export interface ForecastOut {
   label: string;
   format?: string | null;
   series: SeriesOut[];

@@ -1,0 +1,59 @@
+/**
+ * A dashboard line chart's forecast (the tile head's 预测 toggle): the metric's history with the next
+ * `horizon` periods and their 80 % / 95 % bands, drawn in the tile's place at the tile's height, with the
+ * chosen model and its backtest error underneath. The dashboard's filters apply (`where`); its period
+ * filter does not, since a forecast needs the whole history (said under the chart).
+ */
+import { Alert, Skeleton, Tooltip, Typography } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import { api, errorMessage, unwrap, type QuerySpec } from "../api/client";
+import { EChart } from "../charts/ResultView";
+import { formatValue } from "../format";
+import { useI18n } from "../i18n";
+import { forecastable, forecastOption, type ForecastOut } from "./ForecastToggle";
+import { useText } from "./text";
+
+const CAPTION = 22;
+
+export function TileForecast({ spec, height, theme, horizon = 6 }: {
+  spec: Partial<QuerySpec>; height: number; theme?: string; horizon?: number;
+}) {
+  const { lang } = useI18n();
+  const tx = useText();
+  const target = forecastable(spec);
+  const [data, setData] = useState<ForecastOut | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify([target, spec.where ?? []]);
+
+  useEffect(() => {
+    setData(null);
+    setError(null);
+    if (!target) return;
+    unwrap(api.POST("/api/v1/forecast", { body: { metric: target.metric, grain: target.grain, horizon, where: (spec.where ?? []) as never } }))
+      .then((d) => setData(d as unknown as ForecastOut))
+      .catch((e) => setError(errorMessage(e)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  const fmt = (v: number) => formatValue(v, data?.format === "percent" ? "percent" : "number", lang);
+  const s = data?.series[0];
+  const option = useMemo(() => (s && data ? forecastOption(s, data.label, tx, fmt) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [s, data, lang]);
+  if (!target) return null;
+  if (error) return <Alert type="warning" showIcon message={error} />;
+  if (!option || !s) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;
+  const notes = [...(data?.notes ?? []), ...(s.notes ?? [])].map((n) => (lang === "en" ? n.en : n.zh));
+  return (
+    <div data-testid="tile-forecast">
+      <EChart option={option} height={Math.max(120, height - CAPTION)} theme={theme} />
+      <Tooltip title={notes.length ? <>{notes.map((n, i) => <div key={i}>* {n}</div>)}</> : undefined}>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="tile-forecast-model">
+          {tx("model")}: {s.model === "Combination" ? tx("combination") : s.model}
+          {s.backtest?.mape != null ? ` · MAPE ${formatValue(s.backtest.mape, "percent", lang)}` : ""}
+          {` · ${tx("wholeHistory")}`}
+        </Typography.Text>
+      </Tooltip>
+    </div>
+  );
+}
