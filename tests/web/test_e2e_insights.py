@@ -82,6 +82,37 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     page.screenshot(path=str(shots / "alerts-inbox.png"))
     page.get_by_test_id("read-all").click()
     expect(page.get_by_test_id("inbox-badge").locator(".ant-badge-count")).to_have_count(0)
+
+    # a dashboard: 为什么变化? on a KPI tile (with the dashboard's filters), 预测 on a line-chart tile
+    r = page.request.post(server + "/api/v1/dashboards", headers={"X-CSRF-Token": csrf}, data={
+        "name": "forecast-tiles", "title": "预测与归因", "components": [
+            {"id": "region", "kind": "filter", "title": "大区", "pos": {"x": 0, "y": 0, "w": 8, "h": 2},
+             "filter": {"field": "customers.region", "control": "multi_select", "default": ["华东"], "scope": "all"}},
+            {"id": "rev", "kind": "kpi", "title": "销售额", "pos": {"x": 0, "y": 2, "w": 8, "h": 4},
+             "spec": {"metrics": ["revenue"]}},
+            {"id": "trend", "kind": "chart", "title": "月度销售额", "pos": {"x": 8, "y": 2, "w": 16, "h": 8},
+             "spec": {"metrics": ["revenue"], "dimensions": [{"field": "time", "grain": "month"}]},
+             "chart": {"type": "line"}}]})
+    assert r.status == 201, r.text()
+    page.goto(server + "/dashboards/forecast-tiles")
+    expect(page.get_by_test_id("chart-trend").locator("canvas")).to_be_visible()
+    with page.expect_response(lambda r: "/api/v1/forecast" in r.url) as resp:
+        page.get_by_test_id("forecast-trend").click()
+    assert resp.value.status == 200, resp.value.text()
+    assert resp.value.request.post_data_json["where"], "the dashboard's 大区 filter goes with the forecast"
+    expect(page.get_by_test_id("tile-forecast").locator("canvas")).to_be_visible()
+    expect(page.get_by_test_id("tile-forecast-model")).to_contain_text("MAPE")
+    page.screenshot(path=str(shots / "dashboard-forecast.png"))
+    with page.expect_response(lambda r: "/api/v1/explain" in r.url) as resp:
+        page.get_by_test_id("tile-rev").get_by_test_id("why-revenue").click()
+    assert resp.value.status == 200, resp.value.text()
+    assert resp.value.request.post_data_json["where"], "the dashboard's 大区 filter goes with the explanation"
+    expect(page.get_by_test_id("why-drawer").get_by_test_id("why-summary")).to_contain_text("销售额")
+    page.screenshot(path=str(shots / "dashboard-kpi-why.png"))
+    page.keyboard.press("Escape")
+    page.get_by_test_id("forecast-trend").click()  # off again: the line chart is back
+    expect(page.get_by_test_id("chart-trend").locator("canvas")).to_be_visible()
+
     assert not errors, errors
     print(f"\nscreenshots: {shots}")
     ctx.close()
