@@ -2,6 +2,8 @@
 
 apply validates the file (shape, then every metric and field against the current model) before
 anything is written, creates the dashboard when its name is new and otherwise saves a new version.
+A file of the wrong shape exits 1 with every problem (component, field path, fault; up to five shown)
+in the user's language, and writes nothing.
 """
 
 from __future__ import annotations
@@ -51,13 +53,20 @@ def dashboard_apply(
     """Validate a YAML dashboard against the model and save it. 校验并应用 YAML 仪表板。"""
     from shuzhi.catalog.dashboards import check_against_model, create, get_record, update
     from shuzhi.demo.dashboards import load_dashboard_yaml
+    from shuzhi.model.dashboards import parse_dashboard_def
 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ShuzhiError("file_unreadable", f"无法读取 {path}：{exc.strerror}",
                           f"Cannot read {path}: {exc.strerror}") from None
-    d = load_dashboard_yaml(text, str(path))
+    try:
+        d = load_dashboard_yaml(text, str(path))
+    except ShuzhiError as exc:
+        if exc.code != "dashboard_invalid":
+            raise
+        # The YAML parsed into a mapping of the wrong shape: say every problem, not only the first.
+        d = parse_dashboard_def(yaml.safe_load(text), str(path))
     rt = runtime()
     with rt.catalog.session() as s:
         idx, _ = rt.model_index(None, s)

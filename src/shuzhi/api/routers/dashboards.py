@@ -4,13 +4,20 @@ views, versions, the batch data endpoint, and filter options (field values, hier
 Reading needs content:view and the dashboard shared with you (owner, admin, or your role in its
 shared_roles); changing needs content:edit and being its owner or an admin. A dashboard you may
 not see answers 404, like one that does not exist.
+
+A definition of the wrong shape (POST, PUT) answers 422 "dashboard_invalid" in the project's error
+shape, naming each problem's component, field path and fault in Chinese and English (the model's
+definition_problems), instead of FastAPI's generic pydantic details; nothing is written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -22,10 +29,44 @@ from shuzhi.catalog import dashboards as store
 from shuzhi.catalog.dashboard_data import DataRequest, plan, run_plans
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.errors import ShuzhiError
-from shuzhi.model.dashboards import DashboardDef
+from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
 from shuzhi.runtime import Runtime
 
+
+class _DefinitionRoute(APIRoute):
+    """A route whose JSON body is a DashboardDef: body errors become one bilingual dashboard_invalid."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                errors = [dict(e) for e in exc.errors()]
+                body = [e for e in errors if tuple(e.get("loc", ()))[:1] == ("body",)]
+                if not body or len(body) < len(errors):
+                    raise  # a query or path parameter is wrong too: the generic answer names it
+                raise _body_error(body, exc.body) from None
+
+        return route
+
+
+def _body_error(errors: list[dict[str, Any]], data: Any) -> ShuzhiError:
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return ShuzhiError("dashboard_invalid", "仪表板定义不是有效的 JSON。", "The dashboard definition is not valid JSON.",
+                           422)
+    if data is None:
+        return ShuzhiError("dashboard_invalid", "请求体中缺少仪表板定义（JSON 对象：name、title、components…）。",
+                           "The request has no dashboard definition (a JSON object: name, title, components, ...).",
+                           422)
+    for e in errors:
+        e["loc"] = tuple(e.get("loc", ()))[1:]
+    return definition_error(definition_problems(data, errors))
+
+
 router = APIRouter(tags=["dashboards"])
+definitions = APIRouter(route_class=_DefinitionRoute)  # POST and PUT of a definition (included in router)
 ViewerDep = Annotated[Principal, Depends(require("content:view"))]
 EditorDep = Annotated[Principal, Depends(require("content:edit"))]
 MAX_VALUES = 1000
@@ -130,14 +171,14 @@ def get_dashboard(key: str, user: ViewerDep, db: DbDep, view: bool = True) -> Da
     return _out(db, rec, who)
 
 
-@router.post("/dashboards", status_code=201, response_model=DashboardOut, responses=ERRORS,
+@definitions.post("/dashboards", status_code=201, response_model=DashboardOut, responses=ERRORS,
              summary="Create a dashboard / 新建仪表板")
 def create_dashboard(body: DashboardDef, user: EditorDep, db: DbDep, rt: RuntimeDep) -> DashboardOut:
     rec = store.create(db, _validated(rt, db, body), owner=user.username)
     return _out(db, rec, _who(user))
 
 
-@router.put("/dashboards/{key}", response_model=DashboardOut, responses=ERRORS,
+@definitions.put("/dashboards/{key}", response_model=DashboardOut, responses=ERRORS,
             summary="Save a dashboard as a new version / 保存仪表板")
 def update_dashboard(key: str, body: DashboardDef, user: EditorDep, db: DbDep, rt: RuntimeDep,
                      comment: str | None = Query(None, max_length=500)) -> DashboardOut:
@@ -263,3 +304,6 @@ async def hierarchy_values(name: str, request: Request, rt: RuntimeDep,
                                truncated=len(result.rows) > limit)
 
     return await run_in_threadpool(answer)
+
+
+router.include_router(definitions)  # after their definitions: include_router copies the routes
