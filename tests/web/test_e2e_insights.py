@@ -113,6 +113,19 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     page.get_by_test_id("forecast-trend").click()  # off again: the line chart is back
     expect(page.get_by_test_id("chart-trend").locator("canvas")).to_be_visible()
 
+    # a line per plant (质量追溯's trend): one forecast per member of the split
+    page.goto(server + "/dashboards/quality")
+    expect(page.get_by_test_id("chart-trend").locator("canvas")).to_be_visible()
+    with page.expect_response(lambda r: "/api/v1/forecast" in r.url) as resp:
+        page.get_by_test_id("forecast-trend").click()
+    assert resp.value.status == 200, resp.value.text()
+    assert resp.value.request.post_data_json["by"] == "production_orders.plant"
+    assert {s["key"] for s in resp.value.json()["series"]} == {"常州工厂", "苏州工厂"}
+    expect(page.get_by_test_id("tile-forecast").locator("canvas")).to_be_visible()
+    expect(page.get_by_test_id("tile-forecast-model")).to_contain_text("2 条序列")
+    page.get_by_test_id("tile-trend").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "dashboard-forecast-by-plant.png"))
+
     assert not errors, errors
     print(f"\nscreenshots: {shots}")
     ctx.close()

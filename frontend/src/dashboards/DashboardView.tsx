@@ -14,7 +14,7 @@ import type { Cell } from "../api/client";
 import { errorMessage } from "../api/client";
 import { PALETTE } from "../charts/echarts";
 import { columnFormat } from "../format";
-import { forecastable } from "../insights/ForecastToggle";
+import { forecastable } from "../insights/forecastChart";
 import { KpiWhy } from "../insights/KpiWhy";
 import { useText } from "../insights/text";
 import { TileForecast } from "../insights/TileForecast";

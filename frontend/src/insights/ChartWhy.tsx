@@ -5,7 +5,7 @@
  */
 import { useState, type ReactNode } from "react";
 import type { QuerySpec } from "../api/client";
-import { EXPLAINABLE, forecastable } from "./ForecastToggle";
+import { EXPLAINABLE, forecastable } from "./forecastChart";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
 
 /** The explain API's period for a period-start date: 2025-06, 2025-Q2, 2025 or the date itself. */
@@ -25,7 +25,7 @@ export function useChartWhy(spec: Partial<QuerySpec>, percent: boolean): {
   const [target, setTarget] = useState<WhyTarget | null>(null);
   const ts = forecastable(spec);
   const drawer = <WhyDrawer target={target} onClose={() => setTarget(null)} />;
-  if (!ts || !EXPLAINABLE.includes(ts.grain)) return { drawer };
+  if (!ts || ts.by || !EXPLAINABLE.includes(ts.grain)) return { drawer };
   return {
     drawer,
     onElementClick: (d) => {

@@ -10,7 +10,7 @@ import { api, errorMessage, unwrap, type QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
-import { forecastable, forecastOption, type ForecastOut } from "./ForecastToggle";
+import { forecastable, forecastOption, multiForecastOption, type ForecastOut } from "./forecastChart";
 import { useText } from "./text";
 
 const CAPTION = 22;
@@ -29,7 +29,7 @@ export function TileForecast({ spec, height, theme, horizon = 6 }: {
     setData(null);
     setError(null);
     if (!target) return;
-    unwrap(api.POST("/api/v1/forecast", { body: { metric: target.metric, grain: target.grain, horizon, where: (spec.where ?? []) as never } }))
+    unwrap(api.POST("/api/v1/forecast", { body: { metric: target.metric, grain: target.grain, horizon, by: target.by ?? null, where: (spec.where ?? []) as never } }))
       .then((d) => setData(d as unknown as ForecastOut))
       .catch((e) => setError(errorMessage(e)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -37,20 +37,22 @@ export function TileForecast({ spec, height, theme, horizon = 6 }: {
 
   const fmt = (v: number) => formatValue(v, data?.format === "percent" ? "percent" : "number", lang);
   const s = data?.series[0];
-  const option = useMemo(() => (s && data ? forecastOption(s, data.label, tx, fmt) : null),
+  const option = useMemo(() => (!s || !data ? null : target?.by ? multiForecastOption(data.series, tx, fmt) : forecastOption(s, data.label, tx, fmt)),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [s, data, lang]);
   if (!target) return null;
   if (error) return <Alert type="warning" showIcon message={error} />;
   if (!option || !s) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;
-  const notes = [...(data?.notes ?? []), ...(s.notes ?? [])].map((n) => (lang === "en" ? n.en : n.zh));
+  const notes = [...(data?.notes ?? []), ...(data?.series ?? []).flatMap((x) => x.notes ?? [])]
+    .map((n) => (lang === "en" ? n.en : n.zh)).filter((n, i, all) => all.indexOf(n) === i);
+  const one = data && data.series.length === 1;
   return (
     <div data-testid="tile-forecast">
       <EChart option={option} height={Math.max(120, height - CAPTION)} theme={theme} />
       <Tooltip title={notes.length ? <>{notes.map((n, i) => <div key={i}>* {n}</div>)}</> : undefined}>
         <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="tile-forecast-model">
-          {tx("model")}: {s.model === "Combination" ? tx("combination") : s.model}
-          {s.backtest?.mape != null ? ` · MAPE ${formatValue(s.backtest.mape, "percent", lang)}` : ""}
+          {one ? `${tx("model")}: ${s.model === "Combination" ? tx("combination") : s.model}` : tx("seriesCount", { n: data?.series.length ?? 0 })}
+          {one && s.backtest?.mape != null ? ` · MAPE ${formatValue(s.backtest.mape, "percent", lang)}` : ""}
           {` · ${tx("wholeHistory")}`}
         </Typography.Text>
       </Tooltip>

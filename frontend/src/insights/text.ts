@@ -17,6 +17,7 @@ const TEXT = {
   why: ["为什么变化?", "Why?"],
   whyKpi: ["为什么变化?（上个完整月份对比去年同月）", "Why did it change? (last complete month vs the same month a year before)"],
   forecastTile: ["预测", "Forecast"],
+  seriesCount: ["{n} 条序列分别预测（悬停查看模型）", "{n} series forecast separately (hover for models)"],
   whyTitle: ["{metric}：{to} 对比 {from}", "{metric}: {to} vs {from}"],
   whyHint: ["点击折线上的点查看该期为什么变化", "Click a point to see why it changed"],
   dimension: ["维度", "Dimension"],
