@@ -7,6 +7,9 @@ printed (run with -s).
   engineer and an English-speaking investor ask (colloquial, typos, traditional characters, mixed
   Chinese/English, ratios, concepts the model lacks), deliberately not reusing the first set's
   phrasings; it judges generalisation and must stay ≥ 95 % overall.
+- blind_users.yaml (188): written by another engineer from the model, the 口径 and docs/ask.md before
+  reading the parser, the way managers type on a phone, over every metric family (each case's `fam`);
+  accuracy by category and by family is printed; the threshold sits a little below the measured value.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from shuzhi.ai.nl.evaluate import Report, evaluate, load_cases, run_case
 HERE = Path(__file__).parent
 CASES = load_cases(HERE / "questions.yaml")
 HELDOUT = load_cases(HERE / "heldout_style.yaml")
+BLIND = load_cases(HERE / "blind_users.yaml")
 CATEGORIES = {"metric", "groupby", "grain", "time", "filter", "negation", "having", "topn", "share", "yoy_pop",
               "total", "followup", "unknown"}
 
@@ -48,6 +52,17 @@ def test_heldout_does_not_reuse_phrasings() -> None:
     assert not [c["q"] for c in HELDOUT if c["q"].strip().lower() in seen]
 
 
+def test_blind_set_shape() -> None:
+    assert len(BLIND) >= 150
+    assert {c["cat"] for c in BLIND} >= CATEGORIES | {"ratio", "mixed"}
+    assert {c.get("fam") for c in BLIND} >= {"sales", "margin", "customers", "products", "inventory", "production",
+                                             "quality", "purchasing", "crm", "rd"}
+    assert len({c["q"] + "|" + str(c.get("previous")) for c in BLIND}) == len(BLIND), "duplicate questions"
+    seen = {c["q"].strip().lower() for c in CASES + HELDOUT}
+    assert not [c["q"] for c in BLIND if c["q"].strip().lower() in seen], "reuses a phrasing of the other sets"
+    assert 20 <= sum(c["q"].isascii() for c in BLIND) <= 0.3 * len(BLIND)
+
+
 def test_accuracy_by_category(nl_env: dict[str, Any]) -> None:
     report = evaluate(CASES, nl_env["lex"], nl_env["today"])
     _print("questions.yaml", report)
@@ -62,6 +77,21 @@ def test_heldout_accuracy_by_category(nl_env: dict[str, Any]) -> None:
     assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
     assert report.accuracy >= 0.95
     assert all(acc >= 0.75 for _, _, acc in report.by_category().values())
+
+
+def test_blind_accuracy_by_category(nl_env: dict[str, Any]) -> None:
+    report = evaluate(BLIND, nl_env["lex"], nl_env["today"])
+    _print("blind_users.yaml", report)
+    fams: dict[str, list[int]] = {}
+    for r in report.results:
+        f = fams.setdefault(str(r.case.get("fam")), [0, 0])
+        f[0] += r.ok
+        f[1] += 1
+    print("family        correct/total  accuracy")
+    for fam, (ok, n) in sorted(fams.items()):
+        print(f"{fam:<13} {ok:>4}/{n:<4}       {ok / n:6.1%}")
+    assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
+    assert report.accuracy >= 0.5
 
 
 @pytest.mark.parametrize("case", [c for c in CASES + HELDOUT if c["cat"] in ("followup", "unknown")],

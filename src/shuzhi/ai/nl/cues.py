@@ -15,7 +15,7 @@ _UNIT = r"(?:名|个|家|位|大|条|款|项|种|只|类|个客户)?"
 COMP = [
     (r"大于等于|不低于|不少于|不小于|至少|起码|\bat least\b|\bno less than\b|>=|≥", ">="),
     (r"小于等于|不高于|不超过|不多于|不大于|至多|最多不超过|\bat most\b|\bno more than\b|<=|≤", "<="),
-    (r"大于|高于|超过|多于|超出|过了|超|高过|\bover\b|\babove\b|\bmore than\b|\bgreater than\b|\bhigher than\b"
+    (r"大于|高于|超过|多于|超出|过了|超|高过|(?:过|破|上)(?=十?亿|千万|百万|万)|\bover\b|\babove\b|\bmore than\b|\bgreater than\b|\bhigher than\b"
      r"|\bexceeding\b|\bexceeds?\b|\bbigger than\b|>", ">"),
     (r"小于|低于|少于|不到|不足|\bless than\b|\bbelow\b|\bunder\b|\bfewer than\b|\blower than\b|<", "<"),
     (r"等于|=", "="),
@@ -51,16 +51,19 @@ SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大�
                    r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
 YOY = re.compile(r"同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
                  r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"
-                 r"|\bcompared (?:to|with) last year\b|\bversus last year\b")
-POP_MONTH = re.compile(r"比上月|较上月|比上个月|较上个月|\bmom\b|\bm/m\b|\bmonth[\s-]*(?:over|on)[\s-]*month\b")
-POP_QUARTER = re.compile(r"比上季度|较上季度|\bqoq\b|\bq/q\b|\bquarter[\s-]*(?:over|on)[\s-]*quarter\b")
+                 r"|\bcompared (?:to|with) last year\b|\bversus last year\b|\bthan (?:last|the previous|the prior) year\b")
+POP_MONTH = re.compile(r"比上月|较上月|比上个月|较上个月|跟上个月比|和上个月比|与上月相比|\b(?:than|vs\.?|versus) last month\b|\bmom\b|\bm/m\b|\bmonth[\s-]*(?:over|on)[\s-]*month\b")
+POP_QUARTER = re.compile(r"比上季度|较上季度|比上个季度|较上个季度|跟上个季度比|\b(?:than|vs\.?|versus) last quarter\b|\bqoq\b|\bq/q\b|\bquarter[\s-]*(?:over|on)[\s-]*quarter\b")
 POP_WEEK = re.compile(r"\bwow\b|\bweek[\s-]*(?:over|on)[\s-]*week\b")
 POP = re.compile(r"环比增长率|环比增长|环比增速|环比变化|环比|\bvs\.? (?:the )?(?:previous|prior|last) period\b"
                  r"|\bperiod[\s-]*over[\s-]*period\b|\bsequential(?:ly)?\b")
 # 哪些客户销售额下降了 / which customers' sales declined: a filter on the change (having yoy < 0), not a ranking
-DECLINED = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低)了|负增长|\b(?:declined|dropped|fell|decreased|shrank)\b"
+# 比去年多了多少钱 / how much more than last year: the difference itself (yoy_value, pop_value), not a rate
+DIFF = re.compile(r"(?:多|少|差)了?多少(?:钱|元|块|万|件|个|单|台|套|项)?|多出了?多少|\bhow much (?:more|less|higher|lower)\b"
+                  r"|\bby how much\b|\babsolute (?:change|difference)\b")
+DECLINED = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低|变少|少|降|跌)了|负增长|\b(?:declined|dropped|fell|decreased|shrank)\b"
                       r"|\bwent down\b")
-ROSE = re.compile(r"(?:增长|上升|提升|上涨|增加|提高)了|正增长|\b(?:grew|increased|rose)\b|\bwent up\b")
+ROSE = re.compile(r"(?:增长|上升|提升|上涨|增加|提高|变多|多|涨)了|正增长|\b(?:grew|increased|rose)\b|\bwent up\b")
 GROWTH = re.compile(r"增长率|增长|增速|增幅|涨幅|变化率|下降|下滑|\bgrowth(?: rate)?\b|\bgrow(?:n|ing)?\b"
                     r"|\bincrease\b|\bchange\b|\bdecline\b")
 CUMUL = re.compile(r"累计|累积|累加|\bcumulative(?:ly)?\b|\brunning total\b|\bcumulated\b")
@@ -73,7 +76,7 @@ MOST_FEWEST = re.compile(r"最多|最少|\bthe most\b|\bthe fewest\b|\bmost\b|\b
 LISTING = re.compile(r"有哪些|哪些|列出|列表|清单|明细|\blist\b|\bwhat are the\b|\bshow all\b")
 NUM_UNIT = re.compile(rf"{N}\s*(?:个|家|名|位|款|条|种|项)(?!月)")
 COMPARE = re.compile(r"对比|比较|分别|各自|\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\brespectively\b|\beach\b")
-GROUP = re.compile(r"按照|按|各个|各|每个|每一个|每家|每|分(?!布|析)|拆分|\bby\b|\bper\b|\bfor each\b|\bacross\b"
+GROUP = re.compile(r"按照|按|各个|各种|各类|各|每个|每一个|每家|每种|每类|每|不同的?|分(?!布|析)|拆分|\bby\b|\bper\b|\bfor each\b|\bacross\b"
                    r"|\bbroken down by\b|\bsplit by\b")
 NEG = re.compile(r"除了|除去|除开|刨去|刨除|刨掉|除|不含|不包含|不包括|不算|排除|剔除|去掉|去除|扣除|不要|不看|非|不是|以外|之外"
                  r"|\bexcluding\b|\bexclude[sd]?\b|\bexcept(?: for)?\b|\boutside(?: of)?\b|\bother than\b|\bwithout\b|\bnot\b"
@@ -114,6 +117,8 @@ there than at as so up out about over under into within both only just now then 
 view look see trend trends report total overall sum number count top bottom rank ranking ranked
 分布 分析 那边 这边 咋 咋样 咋样了 其他 其它 其余 别的 贡献 贡献了 全年 两 三 四 五 六 七 八 九 十 条 台 件 款 项 种 类 笔 投 投了 花 花了
 钱 块钱 多少钱 一下 拆 拆一下 分一下 看一下 一个 了解 高不高 低不低 好不好 怎么 样 现在 目前 那些 这些 是哪个 哪几个 几个
-新增 新开 新签 new come comes came go goes went work works look looks like does doing done did on i.e e.g""".split())
+新增 新开 新签 new come comes came go goes went work works look looks like does doing done did on i.e e.g
+得 地 压 压了 压着 占用 占用了 拿到 拿到了 拿了 获得 获得了 已经 已 不同 每种 各种 各类 每类 分别是 目前为止 到底 大概 大约
+手上 手里 手头 现有 还有多少 一共有 总共有 多不多 怎么样了 如何了 哪几个 哪几家 都是 分别占""".split())
 # Single characters too common to be the wrong one in a typo (see Lexicon.correct).
 STOP_CHARS = set("的了吗呢吧啊是有在和与及或把被给我请看查多少几个各按每分前后最")

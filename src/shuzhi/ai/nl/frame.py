@@ -16,8 +16,10 @@ from shuzhi.spec.time_ranges import relative_range
 
 TIME = "time"
 GRAIN_ZH = {"day": "按天", "week": "按周", "month": "按月", "quarter": "按季度", "year": "按年"}
-COMPUTE_ZH = {"yoy": "同比", "pop": "环比", "percent_of_total": "占比", "cumulative": "累计", "rank": "排名"}
-COMPUTE_EN = {"yoy": "year over year", "pop": "vs previous period", "percent_of_total": "share of total",
+COMPUTE_ZH = {"yoy": "同比", "pop": "环比", "yoy_value": "同比增减额", "pop_value": "环比增减额", "percent_of_total": "占比",
+              "cumulative": "累计", "rank": "排名"}
+COMPUTE_EN = {"yoy": "year over year", "pop": "vs previous period", "yoy_value": "change vs last year",
+              "pop_value": "change vs previous period", "percent_of_total": "share of total",
               "cumulative": "cumulative", "rank": "rank"}
 OP_ZH = {"=": "=", "!=": "不是", "in": "属于", "not_in": "不含", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 

@@ -94,6 +94,13 @@ METRIC_ALIASES: dict[str, str] = {
     "每单": "avg_order_value", "平均每单": "avg_order_value", "单均": "avg_order_value",
     "spend on r&d": "rd_spend", "spent on r&d": "rd_spend", "spending on r&d": "rd_spend", "r&d spending": "rd_spend",
     "granted": "patents_granted", "produced": "good_qty", "production output": "good_qty", "output": "good_qty", "专利授权": "patents_granted", "pipeline": "pipeline_amount",
+    # verbs and word orders people type for the same metrics (出了多少货, 授权了几项, 订单平均金额, 周转得怎样)
+    "出了多少货": "sales_quantity", "出多少货": "sales_quantity", "发了多少货": "sales_quantity", "发多少货": "sales_quantity",
+    "授权": "patents_granted", "获得授权": "patents_granted", "获授权": "patents_granted", "grants": "patents_granted",
+    "订单平均金额": "avg_order_value", "平均每笔": "avg_order_value", "每笔订单平均": "avg_order_value",
+    "每笔平均": "avg_order_value", "笔均": "avg_order_value",
+    "库存周转": "inventory_turnover", "存货周转": "inventory_turnover", "周转": "inventory_turnover",
+    "签单成功率": "win_rate", "成单率": "win_rate", "赢单比例": "win_rate",
 }
 
 # Characters of metric words and the same-sounding ones a pinyin keyboard offers instead (率 → 律): used

@@ -49,6 +49,9 @@ MAX_DISTINCT = 5000
 GROUP_PREFIXES = ("各", "按", "分", "每个", "每")
 COUNT_PREFIXES = ("个", "几个", "两个")  # 两个厂 / 哪几个省: a count word before a one-character dimension
 WHICH_PREFIXES = ("哪个", "哪些")
+# A person word (销售员, 销售代表, 销售人员) names the person by its stem (销售) after 各/每个/哪个/每位 …
+_PERSON = re.compile(r"([\u4e00-\u9fff]{2})(?:员|代表|人员)")
+_PERSON_PREFIXES = ("每位", "各位", "哪位", "各个")
 MAX_VALUE_LEN = 40
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
@@ -77,7 +80,7 @@ class Lexicon:
     _reach: dict[str, frozenset[str]] = field(default_factory=dict)
     partial: dict[str, list[Entry]] = field(default_factory=dict)
     entity_of: dict[str, str] = field(default_factory=dict)      # 客户 / customers → dataset
-    prefixed: set[str] = field(default_factory=set)              # 各省, 哪个仓: prefix + 1-char dimension word
+    prefixed: dict[str, int] = field(default_factory=dict)       # 各省, 哪个仓, 各销售: prefix + short word → its length
     _fuzzy: dict[str, set[str]] = field(default_factory=dict)    # 销?额 → {销售额}
     _ascii_vocab: set[str] = field(default_factory=set)
 
@@ -98,7 +101,12 @@ class Lexicon:
                 if w and len(w) == 1 and not _ASCII_WORD.search(w):  # 省 → 各省 / 按省 / 每个省 / 哪个省
                     for g in GROUP_PREFIXES + WHICH_PREFIXES + COUNT_PREFIXES:
                         lex._add(g + w, Entry("dim", (ds, f)))
-                        lex.prefixed.add(g + w)
+                        lex.prefixed[g + w] = 1
+                person = _PERSON.fullmatch(normalize(w or ""))
+                if person:  # 销售员 → 各销售 / 每个销售 / 哪个销售: the person, only after a group or which word
+                    for g in GROUP_PREFIXES + WHICH_PREFIXES + _PERSON_PREFIXES:
+                        lex._add(g + person.group(1), Entry("dim", (ds, f)))
+                        lex.prefixed[g + person.group(1)] = len(person.group(1))
         for sd in getattr(index.model, "shared_dimensions", []):
             for w in [sd.name, sd.label, sd.label_en, *sd.synonyms]:
                 lex._add(w, Entry("dim", ("", sd.name)))
@@ -315,7 +323,7 @@ class Lexicon:
 
         def ok(t: str, i: int, j: int) -> bool:
             # 各仓库: 仓库 is the word, not 各仓 + 库
-            return self._bounded(text, i, j) and not (t in self.prefixed and self._longer_at(text, j - 1, j))
+            return self._bounded(text, i, j) and not (t in self.prefixed and self._longer_at(text, j - self.prefixed[t], j))
 
         return _longest(text, taken, self.terms, self.max_len, 1, ok)
 

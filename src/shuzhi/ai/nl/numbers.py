@@ -39,6 +39,9 @@ NUMBER_RE = re.compile(
 )
 
 
+_BARE_UNITS = {"万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9}
+
+
 def cn_int(text: str) -> int | None:
     """A small integer written in Chinese or Arabic (五, 十二, 两, 3) → int, else None."""
     v = parse_number(text)
@@ -76,6 +79,8 @@ def parse_number(text: str) -> float | None:
         return float(m.group(1)) * _EN_SCALE[m.group(2)]
     if t in _EN_WORDS:
         return float(_EN_WORDS[t])
+    if t in _BARE_UNITS:  # 过亿, 上千万: the unit alone is one of it
+        return _BARE_UNITS[t]
     if re.fullmatch(r"\d+(?:\.\d+)?", t):
         return float(t)
     t = t.replace("〇", "零")

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.chart import recommend_chart
 from shuzhi.ai.nl.context import (
@@ -32,6 +34,7 @@ from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES, Entry, Lexicon,
 from shuzhi.ai.nl.numbers import cn_int
 from shuzhi.ai.nl.timeexpr import find_time
 from shuzhi.ai.nl.unknown import chunks, suggest, unknown_words
+from shuzhi.spec.time_ranges import relative_range
 
 _PCT_FORMATS = ("percent", "percentage")
 
@@ -110,7 +113,10 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     # 比去年 / vs last year compare with last year: not a time range
     early_yoy = [m for m in C.YOY.finditer(t.masked()) if re.search("去年|last year|变化", m.group())]
     early_pop = [m for m in C.POP.finditer(t.masked()) if "变化" in m.group()]  # 环比变化 is not a trend
-    for m in early_yoy + early_pop:
+    # 比上个月 / than last month compare with the previous period: not a second time range
+    early_pm = [m for m in C.POP_MONTH.finditer(t.masked()) if re.search("上|last", m.group())]
+    early_pq = [m for m in C.POP_QUARTER.finditer(t.masked()) if re.search("上|last", m.group())]
+    for m in early_yoy + early_pop + early_pm + early_pq:
         t.take(m.start(), m.end())
     ranges = []
     same_period = False
@@ -142,12 +148,14 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     mentions = entity_qualifiers(lex, t.text, mentions)
     context_ds = {m.entries[0].key for m in mentions if m.kind == "dataset"}
     cue = {name: t.find(getattr(C, name)) for name in (
-        "GROW_FAST", "DROP_FAST", "DECLINED", "ROSE", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
+        "GROW_FAST", "DROP_FAST", "DIFF", "DECLINED", "ROSE", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
         "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT", "TOTAL", "LISTING",
         "COMPARE", "NEG", "GROUP", "NUM_UNIT")}
     cue["YOY"] += early_yoy
     cue["WHICH"] += which_time
     cue["POP"] += early_pop
+    cue["POP_MONTH"] += early_pm
+    cue["POP_QUARTER"] += early_pq
     cue["WHICH_ANY"] = list(cue["WHICH"])  # which customers… (plural) still asks which ones
     cue["WHICH"] = [m for m in cue["WHICH"] if not C.PLURAL_AFTER.match(t.text, m.end())]
     cue["WHICH"] += [w for m in mentions if m.kind == "dim" and (w := C.WHICH.match(m.term)) and w.group() == "哪个"]
@@ -281,7 +289,9 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     # comparisons, order, limit
     explicit_grain = parts.grain
     _order_and_computes(parts, cue)
-    if ("pop" in parts.computes and not explicit_grain and not parts.time_range and not is_follow
+    if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
+        parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
+    if (("pop" in parts.computes or "pop_value" in parts.computes) and not explicit_grain and not parts.time_range and not is_follow
             and (parts.dims or parts.order)):
         # 销售额环比增长最快的产品线: the latest complete period against the one before it
         period = "quarter" if cue["POP_QUARTER"] else "week" if cue["POP_WEEK"] else "month"
@@ -336,6 +346,19 @@ def _minus_year(d: dt.date) -> dt.date:
         return d.replace(year=d.year - 1, day=28)
 
 
+def _one_period(tr: dict[str, Any], grain: str, today: dt.date) -> bool:
+    """The range is one calendar period of `grain` (up to today for the current one)."""
+    s, e = relative_range(tr["relative"], today) if "relative" in tr else (
+        dt.date.fromisoformat(tr["start"]), dt.date.fromisoformat(tr["end"]))
+    if grain == "week":
+        return s.weekday() == 0 and (e - s).days <= 6
+    months = {"month": 1, "quarter": 3}.get(grain)
+    if months is None or s.day != 1 or (s.month - 1) % months:
+        return False
+    last = s + relativedelta(months=months) - dt.timedelta(days=1)
+    return e <= last and (e == last or e == today)
+
+
 def _kind(entries: list[Entry]) -> str:
     kinds = {e.kind for e in entries}
     for k in ("metric", "value", "dim", "dataset"):
@@ -372,6 +395,8 @@ def _order_and_computes(parts: Parts, cue: dict[str, list[re.Match[str]]]) -> No
             parts.computes.append("pop")
         if changed and (cue["LISTING"] or cue["WHICH_ANY"]):
             parts.change_filter = ("pop" if pop else "yoy", "<" if cue["DECLINED"] else ">")
+    if cue["DIFF"]:  # 多了多少钱: the difference, not the growth rate
+        parts.computes = [f"{k}_value" if k in ("yoy", "pop") else k for k in parts.computes]
     if cue["SHARE"]:
         parts.computes.append("percent_of_total")
     if cue["CUMUL"] and (parts.grain or parts.trend):
@@ -437,9 +462,9 @@ def _apply(frame: Frame, p: Parts, follow: bool, lex: Lexicon) -> None:
     for kind in p.computes:
         if (kind, first) not in frame.computes:
             frame.computes.append((kind, first))
-        if kind == "yoy" and not frame.grain() and not frame.time_range:
+        if kind in ("yoy", "yoy_value") and not frame.grain() and not frame.time_range:
             frame.time_range = {"relative": "this_year"}
-        if kind == "pop" and not frame.grain() and not frame.time_range:
+        if kind in ("pop", "pop_value") and not frame.grain() and not frame.time_range:
             frame.set_grain("month")
     if p.change_filter:
         kind, op = p.change_filter

@@ -155,7 +155,7 @@ def _same(m: re.Match[str], t: dt.date) -> TimeHit:
     return TimeHit(m.start(), m.end(), "same_period")
 
 
-@rule(rf"(?:{_Y}|{_YEAR_WORD})?\s*年?\s*第?([1-4一二三四])\s*季度?(?!度)|{_Y}\s*年?\s*q([1-4])\b"
+@rule(rf"(?:{_Y}|{_YEAR_WORD})?\s*年?\s*第?([1-4一二三四])\s*季度?(?!度)|{_Y}\s*年?\s*q([1-4])(?![0-9a-z])"
       rf"|(?<![a-z0-9])q([1-4])(?![0-9a-z])(?:\s*(?:of\s*)?{_Y})?")
 def _quarter_hit(m: re.Match[str], t: dt.date) -> TimeHit | None:
     g = m.groups()
@@ -199,6 +199,21 @@ def _short_year(m: re.Match[str], t: dt.date) -> TimeHit | None:
     if y > t.year + 1:
         return None
     return _r(m, _span(dt.date(y, 1, 1), dt.date(y, 12, 31)))
+
+
+@rule(rf"(?<![\d.])(\d\d)\s*年\s*(?:(上|下)半年|第?([1-4一二三四])\s*季度|q([1-4])(?![0-9a-z])|{_MON}\s*(?:月份|月(?!度)))")
+def _short_year_period(m: re.Match[str], t: dt.date) -> TimeHit | None:
+    """25年下半年, 25年Q3, 25年3月: a period of a two-digit year (longer than 25年 alone, so it wins)."""
+    y = 2000 + int(m.group(1))
+    if y > t.year + 1:
+        return None
+    half, q, mon = m.group(2), m.group(3) or m.group(4), m.group(5)
+    if half:
+        s = dt.date(y, 1 if half == "上" else 7, 1)
+        return _r(m, _span(s, s + relativedelta(months=6) - dt.timedelta(days=1)))
+    if q:
+        return _r(m, _quarter(y, _num(q)))
+    return _r(m, _month(y, _num(mon)))
 
 
 @rule(rf"(?:{_Y}\s*年?|{_YEAR_WORD})?\s*(上|下)半年|\b(first|second) half(?: of)?(?: {_Y}| (this|last) year)?"
