@@ -64,3 +64,10 @@ def test_demo_planted_anomalies_found(tmp_path_factory: pytest.TempPathFactory) 
     for a in hits_q + hits_s:
         assert a["lower"] <= a["expected"] <= a["upper"]
         assert a["description_zh"] and a["description_en"]
+    # the answer carries each checked series with its expectation and band, for a chart to draw
+    plant = next(x for x in q["series"] if x["key"] == qi["plant"])
+    i = q["periods"].index(qi["month"].isoformat())
+    assert len(plant["values"]) == len(q["periods"]) == len(q["labels"]) == len(plant["upper"])
+    assert plant["values"][i] > plant["upper"][i] >= plant["expected"][i] >= plant["lower"][i]
+    assert q["labels"][i] == f"{qi['month']:%Y-%m}"
+    assert "Defect" in hits_q[0]["description_en"] and "%" in hits_q[0]["description_en"]

@@ -31,6 +31,7 @@ import numpy as np
 from shuzhi.ai.insights.anomalies import MIN_SHARE, detect_series
 from shuzhi.ai.insights.series import SeriesSet, Source, fetch_series, period_label, series_spec
 from shuzhi.errors import ShuzhiError
+from shuzhi.results.format import readable
 
 KINDS = ("threshold", "change", "anomaly")
 OPS: dict[str, Any] = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
@@ -95,8 +96,8 @@ def describe_condition(cond: dict[str, Any], fmt: str | None = None) -> tuple[st
     """The condition in words (zh, en)."""
     k = cond["type"]
     if k == "threshold":
-        v = _fmt(cond["value"], fmt)
-        return f"{OP_ZH[cond['op']]} {v}", f"{OP_EN[cond['op']]} {v}"
+        vz, ve = readable(cond["value"], fmt), readable(cond["value"], fmt, "en")
+        return f"{OP_ZH[cond['op']]} {vz}", f"{OP_EN[cond['op']]} {ve}"
     if k == "change":
         zh_c, en_c = ("环比", "vs the previous period") if cond["compare"] == "previous" else ("同比", "vs a year before")
         v = f"{cond['value'] * 100:+.1f}%"
@@ -105,16 +106,6 @@ def describe_condition(cond: dict[str, Any], fmt: str | None = None) -> tuple[st
     zh = {"both": "出现异常", "up": "异常偏高", "down": "异常偏低"}[d]
     en = {"both": "is anomalous", "up": "is anomalously high", "down": "is anomalously low"}[d]
     return zh, en
-
-
-def _fmt(v: float | None, fmt: str | None) -> str:
-    if v is None or not math.isfinite(v):
-        return "—"
-    if fmt == "percent":
-        return f"{v * 100:.2f}%"
-    if abs(v) >= 1e4:
-        return f"{v / 1e4:,.1f}万"
-    return f"{v:,.4g}"
 
 
 def _year_before(p: dt.date, grain: str) -> dt.date:
@@ -170,8 +161,9 @@ def _threshold_or_change(ss: SeriesSet, cond: dict[str, Any], first: int) -> lis
                 if not op(float(y), target):
                     continue
                 ev["threshold"] = target
-                zh = (f"{lbl}，{wz}{ss.label}为 {_fmt(float(y), ss.format)}，{cz}（告警阈值）。")
-                en = f"In {lbl}, {ss.label}{we} was {_fmt(float(y), ss.format)}, {ce} (the alert threshold)."
+                zh = (f"{lbl}，{wz}{ss.label}为 {readable(float(y), ss.format)}，{cz}（告警阈值）。")
+                en = (f"In {lbl}, {ss.label_en or ss.label}{we} was {readable(float(y), ss.format, 'en')}, {ce} "
+                      "(the alert threshold).")
             else:
                 j = i - 1 if cond["compare"] == "previous" else pos.get(_year_before(p, ss.grain))
                 if j is None or j < 0:
@@ -188,10 +180,10 @@ def _threshold_or_change(ss: SeriesSet, cond: dict[str, Any], first: int) -> lis
                            "threshold": target})
                 zh_c = "环比" if cond["compare"] == "previous" else "同比"
                 en_c = "vs the previous period" if cond["compare"] == "previous" else "vs a year before"
-                zh = (f"{lbl}，{wz}{ss.label}为 {_fmt(float(y), ss.format)}，{zh_c} {change * 100:+.1f}%"
-                      f"（{bl}：{_fmt(float(base), ss.format)}），满足条件「{cz}」。")
-                en = (f"In {lbl}, {ss.label}{we} was {_fmt(float(y), ss.format)}, {change * 100:+.1f}% {en_c} "
-                      f"({bl}: {_fmt(float(base), ss.format)}), meeting '{ce}'.")
+                zh = (f"{lbl}，{wz}{ss.label}为 {readable(float(y), ss.format)}，{zh_c} {change * 100:+.1f}%"
+                      f"（{bl}：{readable(float(base), ss.format)}），满足条件「{cz}」。")
+                en = (f"In {lbl}, {ss.label_en or ss.label}{we} was {readable(float(y), ss.format, 'en')}, "
+                      f"{change * 100:+.1f}% {en_c} ({bl}: {readable(float(base), ss.format, 'en')}), meeting '{ce}'.")
             out.append({"series": s.key, "period": p.isoformat(), "kind": kind, "value": float(y),
                         "severity": cond["severity"], "description_zh": zh, "description_en": en, "evidence": ev})
     return out
@@ -209,7 +201,7 @@ def _anomalies(ss: SeriesSet, cond: dict[str, Any], first: int) -> list[dict[str
             continue  # as anomalies(): members this small are too noisy to alert on
         log = additive and bool(np.nanmin(s.values) >= 0) if np.isfinite(s.values).any() else False
         for a in detect_series(s.values, ss.periods, ss.grain, ss.season, log=log, key=s.key, label=ss.label,
-                               fmt=ss.format):
+                               fmt=ss.format, label_en=ss.label_en):
             if a["period"] not in checked or direction not in ("both", a["direction"]):
                 continue
             ev = {"kind": "anomaly", "condition": cond, **{k: a[k] for k in (

@@ -40,3 +40,15 @@ def format_value(v: Any, fmt: str | None = None, lang: str = "zh") -> str:
             return f"{v:,}"
         return f"{v:,.4f}".rstrip("0").rstrip(".")
     return str(v)
+
+
+def readable(v: float | None, fmt: str | None = None, lang: str = "zh") -> str:
+    """A number inside a sentence (alert and anomaly descriptions): the metric's display format when it
+    has one (¥294.95万, 4.22%: rates keep two decimals), else 万/亿 in Chinese and four significant digits."""
+    if v is None or not math.isfinite(v):
+        return "—"
+    if fmt == "percent":
+        return f"{v * 100:.2f}%"
+    if fmt:
+        return format_value(v, fmt, lang)
+    return cn_number(v) if lang == "zh" and abs(v) >= 1e4 else f"{v:,.4g}"

@@ -15,6 +15,8 @@ Method (per series; per member when split by a dimension):
    reported with every anomaly and in its description.
 4. In a split, members with less than MIN_SHARE of an additive total are skipped (too noisy to be
    worth an alert) and a note says how many.
+The answer carries every checked series with its expectation and band (`series`), so a chart can
+draw the history, the expected range and the flagged points.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from shuzhi.ai.insights.series import Source, fetch_series, note, period_label
+from shuzhi.results.format import readable
 
 Z_FLAG = 3.5
 MIN_REL = 0.2
@@ -125,21 +128,15 @@ def _change(y: np.ndarray, i: int, lag: int) -> float | None:
     return float(y[i] / y[i - lag] - 1)
 
 
-def _fmt(v: float, fmt: str | None) -> str:
-    if fmt == "percent":
-        return f"{v * 100:.2f}%"
-    if abs(v) >= 1e4:
-        return f"{v / 1e4:,.1f}万"
-    return f"{v:,.4g}"
-
-
 def detect_series(values: np.ndarray, periods: list[dt.date], grain: str, season: int, *, log: bool,
-                  key: str | None = None, label: str = "", fmt: str | None = None,
-                  z_flag: float = Z_FLAG, min_rel: float = MIN_REL) -> list[dict[str, Any]]:
+                  key: str | None = None, label: str = "", fmt: str | None = None, label_en: str | None = None,
+                  z_flag: float = Z_FLAG, min_rel: float = MIN_REL,
+                  scored: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The anomalies of one series (`scored`: its score_series result, when the caller has it)."""
     y = np.asarray(values, dtype=float)
     if int(np.isfinite(y).sum()) < 4:
         return []
-    s = score_series(y, season, log=log)
+    s = scored if scored is not None else score_series(y, season, log=log)
     z, expected = s["z"], s["expected"]
     out = []
     for i, p in enumerate(periods):
@@ -154,12 +151,12 @@ def detect_series(values: np.ndarray, periods: list[dt.date], grain: str, season
         who = f"，{key} 的" if key else "，"
         who_en = f" for {key}" if key else ""
         lbl = period_label(p, grain)
-        zh = (f"{lbl}{who}{label}为 {_fmt(y[i], fmt)}，{'高于' if up else '低于'}预期 {_fmt(e, fmt)}"
-              f"（{rel * 100:+.0f}%，预期区间 {_fmt(float(s['lower'][i]), fmt)}–{_fmt(float(s['upper'][i]), fmt)}）；"
+        zh = (f"{lbl}{who}{label}为 {readable(y[i], fmt)}，{'高于' if up else '低于'}预期 {readable(e, fmt)}"
+              f"（{rel * 100:+.0f}%，预期区间 {readable(float(s['lower'][i]), fmt)}–{readable(float(s['upper'][i]), fmt)}）；"
               f"环比 {_pct(pop)}，同比 {_pct(yoy)}。")
-        en = (f"In {lbl}, {label}{who_en} was {_fmt(y[i], fmt)}, {'above' if up else 'below'} the expected "
-              f"{_fmt(e, fmt)} ({rel * 100:+.0f}%, expected range {_fmt(float(s['lower'][i]), fmt)}–"
-              f"{_fmt(float(s['upper'][i]), fmt)}); vs previous period {_pct(pop)}, vs a year before {_pct(yoy)}.")
+        en = (f"In {lbl}, {label_en or label}{who_en} was {readable(y[i], fmt, 'en')}, {'above' if up else 'below'} the expected "
+              f"{readable(e, fmt, 'en')} ({rel * 100:+.0f}%, expected range {readable(float(s['lower'][i]), fmt, 'en')}–"
+              f"{readable(float(s['upper'][i]), fmt, 'en')}); vs previous period {_pct(pop)}, vs a year before {_pct(yoy)}.")
         out.append({"series": key, "period": p.isoformat(), "label": lbl, "value": float(y[i]),
                     "expected": e, "lower": float(s["lower"][i]), "upper": float(s["upper"][i]),
                     "z": round(float(z[i]), 2), "direction": "up" if up else "down", "change": round(rel, 4),
@@ -178,14 +175,18 @@ def anomalies(src: Source, metric: str, grain: str, *, by: str | None = None,
     additive = ss.kind.kind == "additive"
     notes = list(ss.notes)
     total = sum(float(np.nansum(np.abs(s.values))) for s in ss.series) if additive else 0.0
-    found, skipped = [], []
+    found, skipped, drawn = [], [], []
     for s in ss.series:
         if by and additive and total > 0 and float(np.nansum(np.abs(s.values))) / total < min_share:
             skipped.append(s.key)
             continue
         log = additive and bool(np.nanmin(s.values) >= 0)
+        ok = int(np.isfinite(s.values).sum()) >= 4
+        scored = score_series(s.values, ss.season, log=log) if ok else None
         found += detect_series(s.values, ss.periods, grain, ss.season, log=log, key=s.key, label=ss.label,
-                               fmt=ss.format, z_flag=z_flag)
+                               fmt=ss.format, z_flag=z_flag, scored=scored, label_en=ss.label_en)
+        drawn.append({"key": s.key, "values": _nums(s.values),
+                      **({k: _nums(scored[k]) for k in ("expected", "lower", "upper")} if scored else {})})
     if skipped:
         notes.append(note("small_members_skipped",
                           f"{len(skipped)} 个成员占比不足 {min_share:.0%}，波动太大，未做异常检测。",
@@ -198,4 +199,11 @@ def anomalies(src: Source, metric: str, grain: str, *, by: str | None = None,
     found.sort(key=lambda a: (rank[a["severity"]], -abs(a["z"])))
     return {"metric": ss.metric, "label": ss.label, "grain": grain, "by": ss.by, "unit": ss.unit,
             "format": ss.format, "series_checked": len(ss.series) - len(skipped),
-            "periods": [p.isoformat() for p in ss.periods], "anomalies": found, "notes": notes}
+            "periods": [p.isoformat() for p in ss.periods],
+            "labels": [period_label(p, grain) for p in ss.periods],
+            "series": drawn, "anomalies": found, "notes": notes}
+
+
+def _nums(a: Any) -> list[float | None]:
+    """A series for JSON: NaN and infinities become null."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(a, dtype=float)]

@@ -170,6 +170,7 @@ class SeriesSet:
     notes: list[dict[str, Any]] = field(default_factory=list)
     unit: str | None = None
     format: str | None = None
+    label_en: str | None = None
 
 
 @dataclass
@@ -246,4 +247,4 @@ def fetch_series(src: Source, metric: str, grain: str, *, by: str | None = None,
     series = [Series(None if k is None else str(k), v) for k, v in by_key.items()]
     series.sort(key=lambda s: (s.key is None, s.key or ""))
     return SeriesSet(metric, mdef.label, grain, SEASON[grain], by, kind, periods, series, notes,
-                     mdef.unit, mdef.format)
+                     mdef.unit, mdef.format, mdef.label_en or mdef.label)
