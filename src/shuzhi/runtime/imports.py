@@ -1,6 +1,7 @@
 """File imports, orchestrated: inspect → preview → import as a job, with catalog and events.
 
-    preview(rt, path, filename, opts)                  what the file looks like (no warehouse access)
+    preview(rt, path, filename, opts)                  what the file looks like (no warehouse access),
+                                                       with its data-row count (CSV and Excel)
     import_file(rt, path, filename, opts, user, ctx)   the job body: load into the warehouse atomically
     submit_import(...)  / run_import_inline(...)       as a background job (API) or here (CLI)
 
@@ -67,6 +68,8 @@ class Inspection:
     sheet: str | None = None
     totals_rows: list[int] = field(default_factory=list)
     confidence: str = "high"
+    data_rows: int | None = None  # rows the import would read (CSV: counted in previews only; Excel)
+    rows_before_data: int | None = None  # title and header rows above them
 
 
 @contextlib.contextmanager
@@ -105,13 +108,15 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
             src: eng.Source = eng.CsvSource(text_path, layout.delimiter, layout.has_header, layout.skip_lines,
                                             layout.thousands)
             names, types, rows = eng.infer(con, src, PREVIEW_ROWS)
+            counted = None if full else files.count_data_rows(path, layout)  # the original file, one pass
             labels = layout.labels if layout.has_header and len(layout.labels) == len(names) else (
                 names if layout.has_header else [f"列{i}" for i in range(1, len(names) + 1)])
             idents = files.make_identifiers(labels)
             return Inspection("csv", [eng.Column(n, lb, t) for n, lb, t in zip(idents, labels, types, strict=True)],
                               src, [list(r) for r in rows], layout.encoding, layout.delimiter,
                               layout.header_row if layout.has_header else 0, layout.has_header,
-                              confidence=layout.confidence)
+                              confidence=layout.confidence, data_rows=counted,
+                              rows_before_data=layout.rows_before_data)
         if fmt == "excel":
             data = files.read_excel(path, sheet=opts.sheet, header_row=opts.header_row or None,
                                     keep_totals=opts.keep_totals)
@@ -119,7 +124,8 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
             preview = data.table.slice(0, PREVIEW_ROWS).drop_columns(["__row"])
             return Inspection("excel", cols, eng.ArrowSource(data.table), [list(r) for r in to_rows(preview)],
                               header_row=data.header_row, sheets=[asdict(s) for s in data.sheets], sheet=data.sheet,
-                              totals_rows=data.totals_rows)
+                              totals_rows=data.totals_rows, data_rows=data.table.num_rows,
+                              rows_before_data=data.header_row - 1 + data.header_depth)
         src = eng.FileSource(path, fmt)
         names, types, rows = eng.infer(con, src, PREVIEW_ROWS)
         idents = files.make_identifiers(names)
@@ -163,7 +169,8 @@ def preview(rt: Runtime, path: Path, filename: str, opts: ImportOptions) -> dict
     table = files.check_table_name(opts.table) if opts.table else files.default_table_name(filename)
     return {"format": ins.format, "encoding": ins.encoding, "delimiter": ins.delimiter,
             "header_row": ins.header_row, "has_header": ins.has_header, "sheets": ins.sheets, "sheet": ins.sheet,
-            "totals_rows": ins.totals_rows, "confidence": ins.confidence, "table": table,
+            "totals_rows": ins.totals_rows, "data_rows": ins.data_rows, "rows_before_data": ins.rows_before_data,
+            "confidence": ins.confidence, "table": table,
             "columns": [asdict(c) for c in cols], "rows": ins.rows}
 
 

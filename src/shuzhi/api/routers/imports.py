@@ -38,8 +38,10 @@ class ColumnOut(BaseModel):
 
 class SheetOut(BaseModel):
     name: str
-    rows: int | None = None  # known for the sheet that was read
+    rows: int | None = Field(default=None, description="Data rows to import (below the header; blank rows and "
+                             "left-out totals rows not counted); known for the sheet that was read")
     columns: int | None = None
+    rows_before_data: int | None = Field(default=None, description="Title and header rows above the data")
 
 
 class ImportPreview(BaseModel):
@@ -54,6 +56,9 @@ class ImportPreview(BaseModel):
     sheets: list[SheetOut] = []
     sheet: str | None = None
     totals_rows: list[int] = Field(default=[], description="Excel rows flagged as totals (left out unless keep_totals)")
+    data_rows: int | None = Field(default=None, description="Data rows the import would read, header and title "
+                                  "lines not counted (CSV and Excel; null for other formats)")
+    rows_before_data: int | None = Field(default=None, description="Title and header rows above the data")
     confidence: str
     table: str
     columns: list[ColumnOut]

@@ -15,6 +15,7 @@ from shuzhi.sources.files.names import (
 )
 from shuzhi.sources.files.text import (
     TextLayout,
+    count_data_rows,
     needs_transcoding,
     normalize_encoding,
     sniff_layout,
@@ -22,7 +23,7 @@ from shuzhi.sources.files.text import (
 )
 
 __all__ = [
-    "FORMATS", "ExcelData", "SheetInfo", "TextLayout", "check_table_name", "default_table_name", "detect_format",
+    "FORMATS", "ExcelData", "SheetInfo", "TextLayout", "check_table_name", "count_data_rows", "default_table_name", "detect_format",
     "make_identifier", "make_identifiers", "needs_transcoding", "normalize_encoding", "read_excel",
     "rejects_table_name", "sniff_layout", "transcode_to_utf8",
 ]

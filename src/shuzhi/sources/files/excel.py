@@ -12,6 +12,9 @@ Invariants
   flagged by their Excel row number and left out of the data unless keep_totals is set.
 - The Arrow table has one column per header (named by make_identifiers) plus `__row`, the
   1-based Excel row number of each data row, used to report rows that cannot be converted.
+- The chosen sheet's SheetInfo counts what will be imported: `rows` = data rows (below the header,
+  blank rows and left-out totals rows not counted), `columns` = imported columns, and
+  `rows_before_data` = the sheet rows above and at the header (title lines + header lines).
 - Column types: numbers (also numbers stored as text, "1,234", "¥12.5", "15%") become BIGINT or
   DOUBLE; date cells and date text ("2025/1/3", "2025年1月3日") DATE or TIMESTAMP; true/false
   BOOLEAN; anything mixed stays VARCHAR with numbers written without a trailing ".0".
@@ -41,8 +44,9 @@ ARROW_TYPES = {"BIGINT": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32()
 @dataclass
 class SheetInfo:
     name: str
-    rows: int | None  # None for sheets that were not read (only the chosen sheet is loaded)
+    rows: int | None  # data rows to import; None for sheets that were not read (only the chosen one is)
     columns: int | None
+    rows_before_data: int | None = None  # title and header rows above the data (the chosen sheet)
 
 
 @dataclass
@@ -92,7 +96,7 @@ def read_excel(path: Path, *, sheet: str | None = None, header_row: int | None =
     ws = wb.get_sheet_by_name(chosen)
     grid: list[list[Any]] = ws.to_python(skip_empty_area=False)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = list(ws.merged_cell_ranges or [])
-    infos = [SheetInfo(n, ws.height if n == chosen else None, ws.width if n == chosen else None) for n in names]
+    infos = [SheetInfo(n, None, None) for n in names]  # the chosen sheet's counts are filled by _parse
     wb.close()
     return _parse(grid, merged, infos, chosen, header_row, keep_totals)
 
@@ -155,6 +159,7 @@ def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: s
         types.append(typ)
         arrays.append(arr)
     table = pa.table([*arrays, pa.array([n for n, _ in body], pa.int64())], names=[*idents, "__row"])
+    infos = [SheetInfo(i.name, len(body), width, h + depth) if i.name == sheet else i for i in infos]
     return ExcelData(sheets=infos, sheet=sheet, header_row=h + 1, header_depth=depth, labels=labels, names=idents,
                      types=types, table=table, totals_rows=totals, merged_cells=len(merged))
 
