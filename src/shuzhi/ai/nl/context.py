@@ -59,17 +59,70 @@ def ratio_metrics(lex: Lexicon, t: _Text, mentions: list[Mention]) -> list[Menti
     drop: set[int] = set()
     added: list[Mention] = []
     for a, b in zip(metric_ms, metric_ms[1:], strict=False):
-        name = ratios.get((_metric(a) or "", _metric(b) or ""))
-        if not name or id(a) in drop:
+        if id(a) in drop:
             continue
         between, after = t.text[a.end:b.start], t.text[b.end:]
         tail = C.RATIO_AFTER.match(after)
-        if C.RATIO_STRONG.match(between) or (C.RATIO_WEAK.match(between) and tail):
-            end = b.end + (tail.end() if tail else 0)
-            t.take(a.start, end)
-            drop |= {id(a), id(b)}
-            added.append(Mention(a.start, end, t.text[a.start:end], "metric", [Entry("metric", name)]))
+        name = ratios.get((_metric(a) or "", _metric(b) or ""))
+        if name and (_connects(lex, between, C.RATIO_STRONG) or (_connects(lex, between, C.RATIO_WEAK) and tail)):
+            pass
+        elif (name := ratios.get((_metric(b) or "", _metric(a) or ""))) and C.RATIO_REVERSED.match(between) and (
+                (tail := C.RATIO_AFTER_REVERSED.match(after)) or C.RATIO_OF.search(t.text[:a.start])):
+            pass  # 销售额里毛利占多少 / what fraction of revenue is gross profit
+        else:
+            continue
+        start = a.start
+        of = C.RATIO_OF.search(t.text[:a.start])
+        if of and not any(t.taken[of.start():of.end()]):
+            start = of.start()
+        end = b.end + (tail.end() if tail else 0)
+        t.take(start, end)
+        drop |= {id(a), id(b)}
+        added.append(Mention(start, end, t.text[start:end], "metric", [Entry("metric", name)]))
     return sorted([m for m in mentions if id(m) not in drop] + added, key=lambda m: m.start)
+
+
+def _connects(lex: Lexicon, between: str, pattern: re.Pattern[str]) -> bool:
+    """The words between two metrics are the connector (占, as a percentage of), perhaps after
+    function words (研发花的钱占营业额: 花的钱 says nothing)."""
+    if pattern.match(between):
+        return True
+    toks = lex.tokenizer.lcut(between)
+    for k in range(1, len(toks)):
+        if all(x.strip() in C.STOP or not x.strip() for x in toks[:k]) and pattern.match("".join(toks[k:])):
+            return True
+    return False
+
+
+def filtered_share(lex: Lexicon, metric: str, cond: dict[str, Any]) -> str | None:
+    """The visible metric A / `metric` where A is `metric` restricted by the boolean condition `cond`
+    (新品 share of revenue → new_product_revenue_share, 进口 share of purchases → import_share)."""
+    if cond.get("op") != "=" or not isinstance(cond.get("value"), bool):
+        return None
+    for name, (num, den) in _ratio_parts(lex).items():
+        if den != metric:
+            continue
+        a, b = lex.index.metrics.get(num), lex.index.metrics.get(den)
+        if a is None or b is None or not a.dataset or (a.dataset, a.agg, a.expr) != (b.dataset, b.agg, b.expr):
+            continue
+        extra = _conjuncts(a.filter) - _conjuncts(b.filter)
+        if not _conjuncts(b.filter) <= _conjuncts(a.filter) or len(extra) != 1:
+            continue
+        m = re.fullmatch(r"(not\s+)?([a-z_][\w]*(?:\.[a-z_]\w*)?)", next(iter(extra)))
+        if not m:
+            continue
+        ref = m.group(2) if "." in m.group(2) else f"{a.dataset}.{m.group(2)}"
+        if ref == cond["field"] and (m.group(1) is None) == cond["value"]:
+            return name
+    return None
+
+
+def _ratio_parts(lex: Lexicon) -> dict[str, tuple[str, str]]:
+    return {name: nd for nd, name in _ratios(lex).items()}
+
+
+def _conjuncts(sql: str | None) -> set[str]:
+    return {re.sub(r"\s+", " ", c.strip().lower()) for c in re.split(r"(?i)\s+and\s+", sql or "") if c.strip()}
 
 
 def drop_qualifier_metrics(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -89,7 +142,8 @@ def drop_qualifier_metrics(lex: Lexicon, text: str, mentions: list[Mention]) -> 
 
 def _is_content(lex: Lexicon, tok: str) -> bool:
     tok = tok.strip()
-    return bool(tok) and bool(_CJK.search(tok)) and tok not in C.STOP and tok not in lex.partial \
+    # a partial word still free here was not grounded (销售费用: 费用 is not 研发费用), so it is content
+    return bool(tok) and bool(_CJK.search(tok)) and tok not in C.STOP \
         and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES)
 
 
@@ -99,7 +153,26 @@ def compound_unknowns(lex: Lexicon, t: _Text, mentions: list[Mention]
     Returns the mentions kept, the unknown entries and their spans."""
     keep, unknown, spans = [], [], []
     n = len(t.text)
+    swallowed_to = -1
     for m in mentions:
+        if (m.kind == "metric" and not m.entries[0].exact and swallowed_to >= 0
+                and t.text[swallowed_to:m.start] in ("", " ")):
+            swallowed_to = max(swallowed_to, m.end)  # net profit margin: margin belongs to the same phrase
+            t.take(spans[-1][0], m.end)
+            spans[-1] = (spans[-1][0], m.end)
+            unknown[-1]["text"] = t.text[spans[-1][0]:m.end]
+            continue
+        if m.kind == "metric" and not m.entries[0].exact and not _CJK.search(m.term):
+            left = re.search(r"([a-z]+) $", t.text[:m.start])
+            if left and not any(t.taken[left.start(1):left.end(1)]) and left.group(1) not in C.STOP \
+                    and left.group(1) not in lex.ascii_words():  # net profit, operating margin: an unknown concept
+                s = left.start(1)
+                t.take(s, m.end)
+                spans.append((s, m.end))
+                swallowed_to = m.end
+                unknown.append({"text": t.text[s:m.end], "reason": "模型里没有这个指标 / no such metric in the model",
+                                "suggestions": suggest(lex, t.text[s:m.end])})
+                continue
         if m.kind != "metric" or m.entries[0].exact or not _CJK.search(m.term):
             keep.append(m)
             continue
@@ -184,6 +257,41 @@ def entity_qualifiers(lex: Lexicon, text: str, mentions: list[Mention]) -> list[
     for i in drop:  # kept as the thing a count counts (浙江的客户有多少), never as a dimension
         mentions[i].kind = "entity"
     return mentions
+
+
+_HOW_MANY_AFTER = re.compile(r"\s*(?:一共|总共|共)?(?:有)?\s*(?:多少|几)")
+
+
+def counted_things(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """下单的客户有多少家: an everyday verb (下单, 采购) qualifying a thing that is counted is the thing's
+    count metric (下单客户数 = customer_count), not the verb's metric."""
+    from shuzhi.ai.nl.grounding import count_metric
+    from shuzhi.ai.nl.parser import Mention
+
+    out, skip = [], -1
+    for i, a in enumerate(mentions):
+        if i == skip:
+            continue
+        x = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (a.kind == "metric" and not a.entries[0].exact and x is not None and x.kind in ("dim", "entity")
+                and re.fullmatch(r"\s*(?:过)?的\s*", text[a.end:x.start]) and _HOW_MANY_AFTER.match(text, x.end)):
+            cm = count_metric(lex, x)
+            if cm:
+                out.append(Mention(a.start, x.end, text[a.start:x.end], "metric", [Entry("metric", cm, exact=False)]))
+                skip = i + 1
+                continue
+        out.append(a)
+    return out
+
+
+def counts_other(lex: Lexicon, text: str, m: Mention, counts: list[re.Match[str]]) -> bool:
+    """An unknown word sits between the thing and its nearest 多少 (客户投诉多少次): the question counts
+    that unknown thing, not the customers."""
+    if not counts:
+        return False
+    c = min(counts, key=lambda x: min(abs(x.start() - m.end), abs(m.start - x.end())))
+    gap = text[m.end:c.start()] if c.start() >= m.end else text[c.end():m.start]
+    return any(_is_content(lex, tok) for tok in lex.tokenizer.lcut(gap))
 
 
 def dataset_count_metric(lex: Lexicon, ds: str) -> str | None:

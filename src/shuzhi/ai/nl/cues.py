@@ -47,7 +47,7 @@ GROW_FAST = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|提升|涨)(?:得
 DROP_FAST = re.compile(r"(?:下降|下滑|降幅|跌幅|减少|下跌|降|跌)(?:得)?最(?:快|多|大|厉害|猛)"
                        r"|\bfastest[\s-]*(?:declining|falling|shrinking)\b|\b(?:declined|dropped|fell|decreased)"
                        r" (?:the )?(?:most|fastest)\b|\bbiggest (?:decline|drop|decrease)\b")
-SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成)|百分之几|占比|份额|比重|占多少|所占比例|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
+SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成)|百分之几|占比|份额|比重|占多少|所占比例|(?:多少|多大)?比例|百分比|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
                    r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
 YOY = re.compile(r"同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
                  r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"
@@ -89,7 +89,11 @@ POST_NEG = ("以外", "之外", "去掉", "去除", "剔除", "排除", "除外"
 RATIO_STRONG = re.compile(r"^\s*(?:占|除以|/|÷|as (?:a )?(?:percentage|percent|share|proportion|fraction|%) of"
                           r"|as % of|divided by|relative to)\s*$")
 RATIO_WEAK = re.compile(r"^\s*(?:与|和|对|跟|to|over|vs\.?|versus)\s*$")
-RATIO_AFTER = re.compile(r"^\s*(?:的)?\s*(?:比例|比重|比率|比值|之比|百分比|占比|\bratio\b|多少)")
+RATIO_AFTER = re.compile(r"^\s*(?:的)?\s*(?:(?:多少|多大)?比例|比重|比率|比值|之比|百分之几|百分比|占比|几成|\bratio\b|多少)")
+# B 里 A 占多少 / what fraction of B is A: the same ratio, the denominator named first
+RATIO_REVERSED = re.compile(r"^\s*(?:里面?|中|当中|之中|\bis\b|\bare\b|\bwas\b|\bgoes to\b|\bcomes from\b)\s*(?:的)?\s*$")
+RATIO_AFTER_REVERSED = re.compile(r"^\s*(?:占了?|是)\s*(?:(?:多少|多大)?比例|比重|百分之几|百分比|几成|多少)|" + RATIO_AFTER.pattern[1:])
+RATIO_OF = re.compile(r"(?:\bfraction|\bshare|\bpercentage|\bproportion|\bpercent)\s+of\s*(?:the\s+|our\s+)?$")
 # evaluative superlatives (最差/最好/worst/best) read the other way round for lower-is-better metrics
 EVALUATIVE = re.compile(r"最差|最好|差|\bworst\b|\bbest\b")
 

@@ -101,6 +101,23 @@ METRIC_ALIASES: dict[str, str] = {
     "每笔平均": "avg_order_value", "笔均": "avg_order_value",
     "库存周转": "inventory_turnover", "存货周转": "inventory_turnover", "周转": "inventory_turnover",
     "签单成功率": "win_rate", "成单率": "win_rate", "赢单比例": "win_rate",
+    "物料采购": "purchase_amount", "材料采购": "purchase_amount", "原材料采购": "purchase_amount",
+    "purchase": "purchase_amount", "purchase spend": "purchase_amount", "procurement": "purchase_amount",
+}
+
+# Words for one side of a yes/no field (field name → value → words), used only when the field exists:
+# 进口 is is_domestic = false.
+BOOLEAN_ALIASES: dict[str, dict[bool, list[str]]] = {
+    "is_domestic": {False: ["进口", "国外", "境外", "imported", "imports", "foreign"]},
+    "is_new_product": {True: ["新品", "新产品", "新型号", "new products", "new product"],
+                       False: ["老产品", "老品", "老型号", "old products", "existing products"]},
+    "commercialized": {True: ["转化", "已转化", "产业化的专利", "commercialised", "commercialized"]},
+}
+# Words naming both sides of a yes/no field: a breakdown by it (国内外供应商 → by is_domestic).
+BOOLEAN_BOTH: dict[str, list[str]] = {
+    "is_domestic": ["国内外", "国内和国外", "国内与国外", "国产和进口", "domestic and foreign", "domestic vs foreign",
+                    "domestic vs imported"],
+    "is_new_product": ["新老产品", "新品和老品", "新产品和老产品", "新旧产品", "new and old products", "new vs old products"],
 }
 
 # Characters of metric words and the same-sounding ones a pinyin keyboard offers instead (率 → 律): used

@@ -94,7 +94,13 @@ def fname(key: tuple[str, str]) -> str:
     return f"{key[0]}.{key[1]}" if key[0] else key[1]
 
 
-def pick_value(lex: Lexicon, entries: list[Entry], metrics: list[str]) -> tuple[Any, list[str]]:
+def pick_value(lex: Lexicon, entries: list[Entry], metrics: list[str],
+               grouped: set[tuple[str, str]] | None = None,
+               siblings: set[tuple[str, str]] | None = None) -> tuple[Any, list[str]]:
+    """The field a value means for the metrics: exact spellings first, then the field of the other
+    values it is listed with (除了电商和海外: a channel), a field the question groups by (除了海外以外各大区:
+    海外 is a region there, not the channel), the metric's own dataset, coarser hierarchy levels."""
+    grouped, siblings = grouped or set(), siblings or set()
     vals = [e for e in entries if e.kind == "value" and fits(lex, e.key[0], metrics)]
     if not vals:
         for e in entries:
@@ -103,7 +109,8 @@ def pick_value(lex: Lexicon, entries: list[Entry], metrics: list[str]) -> tuple[
                 return ("", name, e.key[2]), []
         return None, []
     own = {d for m in metrics for d in lex.metric_datasets(m)}
-    vals.sort(key=lambda e: (not e.exact, e.key[0] not in own, lex.hierarchy_rank.get(e.key[:2], 9)))
+    vals.sort(key=lambda e: (not e.exact, e.key[:2] not in siblings, e.key[:2] not in grouped, e.key[0] not in own,
+                             lex.hierarchy_rank.get(e.key[:2], 9)))
     best = vals[0].key
     others = list(dict.fromkeys(f"{d}.{f}" for d, f, _ in (e.key for e in vals[1:]) if (d, f) != best[:2]
                                 and f != best[1]))

@@ -32,6 +32,8 @@ import jieba
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
     ADMIN_SUFFIXES,
+    BOOLEAN_ALIASES,
+    BOOLEAN_BOTH,
     COMPANY_SUFFIXES,
     HOMOPHONES,
     METRIC_ALIASES,
@@ -80,9 +82,11 @@ class Lexicon:
     _reach: dict[str, frozenset[str]] = field(default_factory=dict)
     partial: dict[str, list[Entry]] = field(default_factory=dict)
     entity_of: dict[str, str] = field(default_factory=dict)      # 客户 / customers → dataset
+    both_sides: set[str] = field(default_factory=set)            # 国内外: both sides of a yes/no field → group by it
     prefixed: dict[str, int] = field(default_factory=dict)       # 各省, 哪个仓, 各销售: prefix + short word → its length
     _fuzzy: dict[str, set[str]] = field(default_factory=dict)    # 销?额 → {销售额}
     _ascii_vocab: set[str] = field(default_factory=set)
+    _words: set[str] = field(default_factory=set)
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -122,6 +126,15 @@ class Lexicon:
         for (ds, f), vals in (values or {}).items():
             for v in vals:
                 lex._add_value(ds, f, v, glossary)
+        for (ds, f), fd in index.fields.items():  # 进口 → is_domestic = false (words the model lacks)
+            if fd.dimension and fd.type == "boolean":
+                for v, words in BOOLEAN_ALIASES.get(f, {}).items():
+                    for w in words:
+                        if not any(e.kind == "dim" and e.key == (ds, f) for e in lex.terms.get(normalize(w), [])):
+                            lex._add(w, Entry("value", (ds, f, v), exact=False))
+                for w in BOOLEAN_BOTH.get(f, []):
+                    lex._add(w, Entry("dim", (ds, f)))
+                    lex.both_sides.add(normalize(w))
         for word, metric in METRIC_ALIASES.items():
             m = index.metrics.get(metric)
             if m is not None and not m.hidden and normalize(word) not in lex.terms:
@@ -342,6 +355,12 @@ class Lexicon:
         if ascii_word(text[i]) and i > 0 and ascii_word(text[i - 1]):
             return False
         return not (ascii_word(text[j - 1]) and j < len(text) and ascii_word(text[j]))
+
+    def ascii_words(self) -> set[str]:
+        """Every English word that occurs in a term (purchase, of purchase amount)."""
+        if not self._words:
+            self._words = {w for term in self.terms for w in re.findall(r"[a-z]+", term)}
+        return self._words
 
     def metric_datasets(self, metric: str) -> list[str]:
         out = []

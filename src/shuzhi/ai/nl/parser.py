@@ -20,9 +20,12 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.chart import recommend_chart
 from shuzhi.ai.nl.context import (
     compound_unknowns,
+    counted_things,
+    counts_other,
     dataset_count_metric,
     drop_qualifier_metrics,
     entity_qualifiers,
+    filtered_share,
     flip_for_lower_is_better,
     ground_partials,
     ratio_metrics,
@@ -146,6 +149,7 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         t.take(m.start, m.end)
     mentions, unknown_compounds, compound_spans = compound_unknowns(lex, t, mentions)
     mentions = entity_qualifiers(lex, t.text, mentions)
+    mentions = counted_things(lex, t.text, mentions)
     context_ds = {m.entries[0].key for m in mentions if m.kind == "dataset"}
     cue = {name: t.find(getattr(C, name)) for name in (
         "GROW_FAST", "DROP_FAST", "DIFF", "DECLINED", "ROSE", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH", "POP_QUARTER", "POP_WEEK",
@@ -200,12 +204,13 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         for i, m in enumerate(mentions):
             if m.kind in ("dim", "entity"):
                 cm = count_metric(lex, m, new=bool(C.NEW.search(t.masked())))
-                if cm:
+                if cm and not counts_other(lex, t.text, m, cue["COUNT"]):
                     parts.metrics.append(cm)
                     consumed.add(i)
                     break
         if not parts.metrics:  # 多少项专利 / how many patents: the dataset's plain count metric
-            cm = next((c for ds in context_ds if (c := dataset_count_metric(lex, ds))), None)
+            cm = next((c for x in mentions if x.kind == "dataset" and not counts_other(lex, t.text, x, cue["COUNT"])
+                       and (c := dataset_count_metric(lex, str(x.entries[0].key)))), None)
             if cm:
                 parts.metrics.append(cm)
         frame_metrics = parts.metrics
@@ -217,10 +222,13 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     conds: dict[tuple[str, str], tuple[list[Any], list[Any]]] = {}
     prev_neg_end = -10
     value_fields: dict[int, tuple[str, str]] = {}
+    grouped = {e.key for m in mentions if m.kind == "dim" for e in m.entries}
     for i, m in enumerate(mentions):
         if m.kind != "value":
             continue
-        key, others = pick_value(lex, m.entries, frame_metrics)
+        siblings = {f for x in mentions if x is not m and x.kind == "value"
+                    and len(fs := {e.key[:2] for e in x.entries if e.kind == "value"}) == 1 for f in fs}
+        key, others = pick_value(lex, m.entries, frame_metrics, grouped, siblings)
         if key is None:
             unknown.append({"text": m.term, "reason": "这个值不能用于所问的指标 / this value does not apply to the metric",
                             "suggestions": []})
@@ -253,7 +261,7 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
                             "suggestions": []})
             continue
         fd = lex.index.fields.get(key)
-        if fd is not None and fd.type == "boolean" and not marker:
+        if fd is not None and fd.type == "boolean" and not marker and m.term not in lex.both_sides:
             neg = any(0 <= m.start - e <= 2 for s, e in neg_spans)
             conds.setdefault(key, ([], []))[0].append(not neg)
             continue
@@ -291,6 +299,11 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     _order_and_computes(parts, cue)
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
+    if "percent_of_total" in parts.computes and len(parts.metrics) == 1 and not parts.dims and len(parts.where) == 1:
+        share = filtered_share(lex, parts.metrics[0], parts.where[0])
+        if share:  # 新品占销售额的比例: the model's own share metric, not a filtered percent of total
+            parts.metrics, parts.where = [share], []
+            parts.computes.remove("percent_of_total")
     if (("pop" in parts.computes or "pop_value" in parts.computes) and not explicit_grain and not parts.time_range and not is_follow
             and (parts.dims or parts.order)):
         # 销售额环比增长最快的产品线: the latest complete period against the one before it
