@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.lexicon import Entry, Lexicon, normalize
 from shuzhi.ai.nl.numbers import NUMBER_RE, parse_number
+from shuzhi.model.checks import metric_closure
 
 if TYPE_CHECKING:
     from shuzhi.ai.nl.parser import Mention, _Text
@@ -133,3 +134,57 @@ def qualifies(text: str, m: Mention, mentions: list[Mention], value_fields: dict
         if ds in dsets and m.end <= v.start and re.fullmatch(r"\s*(?:in|from|at|of)\s+", text[m.end:v.start]):
             return True
     return False
+
+
+def unreachable_reason(lex: Lexicon, keys: list[tuple[str, str]], metrics: list[str], *, filtering: bool = False) -> str:
+    """Why a dimension cannot split (or filter) the asked metrics, in Chinese and English: the inputs
+    whose data has no path to the field (库存周转率 = 销售成本 ÷ 平均库存金额; 销售成本 comes from sales
+    orders, which have no warehouse). Falls back to a general sentence when no input is to blame."""
+    keys = [k for k in keys if k[0]] or keys
+    if not keys:
+        return "这个维度不能与所问的指标组合 / cannot group this metric by it"
+    ds0, f0 = keys[0]
+    field_zh, field_en = lex.field_label(ds0, f0), lex.field_label(ds0, f0, True)
+    targets = {k[0] for k in keys}
+    zh_parts, en_parts = [], []
+    for name in metrics:
+        m = lex.index.metrics[name]
+        if any(ds in lex.reachable(name) for ds in targets if ds):
+            continue
+        blamed = [c for c in metric_closure(lex.index, name) if lex.index.metrics[c].dataset
+                  and not any(ds in lex.reachable(c) for ds in targets if ds)]
+        if not blamed:
+            continue
+        facts = list(dict.fromkeys(str(lex.index.metrics[c].dataset) for c in blamed))
+        ds_zh = "、".join(lex.index.datasets[d].label or d for d in facts)
+        ds_en = ", ".join(lex.index.datasets[d].label_en or d for d in facts)
+        label_zh, label_en = lex.metric_label(name), lex.metric_label(name, True)
+        if m.formula:
+            shown = [c for c in blamed if c != name]
+            zh_parts.append(f"{label_zh} = {_formula(lex, m.formula)}，其中{'、'.join(lex.metric_label(c) for c in shown)}"
+                            f"来自{ds_zh}，关联不到「{field_zh}」")
+            en_parts.append(f"{label_en} = {_formula(lex, m.formula, True)}; "
+                            f"{', '.join(lex.metric_label(c, True) for c in shown)} "
+                            f"{'come' if len(shown) > 1 else 'comes'} from {ds_en}, "
+                            f"which has no link to {field_en}")
+        else:
+            zh_parts.append(f"{label_zh}来自{ds_zh}，关联不到「{field_zh}」")
+            en_parts.append(f"{label_en} comes from {ds_en}, which has no link to {field_en}")
+    if not zh_parts:
+        return "这个维度不能与所问的指标组合 / cannot group this metric by it"
+    verb_zh, verb_en = ("筛选", "filtered") if filtering else ("拆分", "split")
+    return (f"{'；'.join(zh_parts)}，所以不能按{field_zh}{verb_zh} / "
+            f"{'; '.join(en_parts)}, so it cannot be {verb_en} by {field_en}")
+
+
+def splittable_by(lex: Lexicon, metrics: list[str], n: int = 3, en: bool = False) -> list[str]:
+    """Labels of the top hierarchy levels every asked metric can be split by (suggestions)."""
+    levels = sorted(lex.hierarchy_rank.items(), key=lambda kv: kv[1])
+    return [lex.field_label(ds, f, en) for (ds, f), _ in levels if fits(lex, ds, metrics)][:n]
+
+
+def _formula(lex: Lexicon, formula: str, en: bool = False) -> str:
+    ops = {"/": "÷", "*": "×", "-": "−"}
+    out = re.sub(r"[A-Za-z_]\w*", lambda x: lex.metric_label(x.group(), en) if x.group() in lex.index.metrics
+                 else x.group(), formula)
+    return re.sub(r"\s*([/*-])\s*", lambda x: f" {ops[x.group(1)]} ", out)

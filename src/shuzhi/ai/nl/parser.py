@@ -32,7 +32,16 @@ from shuzhi.ai.nl.context import (
     shift_year,
 )
 from shuzhi.ai.nl.frame import TIME, Frame, spec_alternatives, trend_grain
-from shuzhi.ai.nl.grounding import count_metric, fname, having_hits, pick_dim, pick_value, qualifies
+from shuzhi.ai.nl.grounding import (
+    count_metric,
+    fname,
+    having_hits,
+    pick_dim,
+    pick_value,
+    qualifies,
+    splittable_by,
+    unreachable_reason,
+)
 from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES, Entry, Lexicon, normalize
 from shuzhi.ai.nl.numbers import cn_int
 from shuzhi.ai.nl.timeexpr import find_time
@@ -230,8 +239,10 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
                     and len(fs := {e.key[:2] for e in x.entries if e.kind == "value"}) == 1 for f in fs}
         key, others = pick_value(lex, m.entries, frame_metrics, grouped, siblings)
         if key is None:
-            unknown.append({"text": m.term, "reason": "这个值不能用于所问的指标 / this value does not apply to the metric",
-                            "suggestions": []})
+            fields = list(dict.fromkeys(e.key[:2] for e in m.entries if e.kind == "value"))
+            reason = unreachable_reason(lex, fields, frame_metrics, filtering=True) if frame_metrics else \
+                "这个值不能用于所问的指标 / this value does not apply to the metric"
+            unknown.append({"text": m.term, "reason": reason, "suggestions": []})
             continue
         if others:
             ambiguous.append((fname(key[:2]), others))
@@ -256,9 +267,9 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         marker = any(0 <= m.start - e <= 1 for e in group_ends) or m.term.startswith(GROUP_PREFIXES + WHICH_PREFIXES)
         cands = [e.key for e in m.entries]
         key, others = pick_dim(lex, cands, frame_metrics, context_ds)
-        if key is None:
-            unknown.append({"text": m.term, "reason": "这个维度不能与所问的指标组合 / cannot group this metric by it",
-                            "suggestions": []})
+        if key is None:  # 按仓库看库存周转率: say which input has no path to the field
+            unknown.append({"text": m.term, "reason": unreachable_reason(lex, cands, frame_metrics),
+                            "suggestions": splittable_by(lex, frame_metrics, en=m.term.isascii())})
             continue
         fd = lex.index.fields.get(key)
         if fd is not None and fd.type == "boolean" and not marker and m.term not in lex.both_sides:
