@@ -125,6 +125,32 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     expect(page.get_by_test_id("tile-forecast-model")).to_contain_text("2 条序列")
     page.get_by_test_id("tile-trend").scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "dashboard-forecast-by-plant.png"))
+    # 异常 on the same tile: the 常州工厂 incident month is flagged
+    with page.expect_response(lambda r: "/api/v1/anomalies" in r.url) as resp:
+        page.get_by_test_id("anomalies-trend").click()
+    assert resp.value.status == 200, resp.value.text()
+    assert any(a["series"] == "常州工厂" and a["label"] == "2025-12" for a in resp.value.json()["anomalies"])
+    expect(page.get_by_test_id("tile-anomalies").locator("canvas")).to_be_visible()
+    expect(page.get_by_test_id("tile-anomaly-count")).to_contain_text("常州工厂")
+    page.screenshot(path=str(shots / "dashboard-anomalies.png"))
+
+    # the analysis page: 异常 → the list → 为什么变化? for the flagged month
+    page.goto(server + "/analysis?metric=defect_rate")
+    expect(page.get_by_test_id("analysis-chart").locator("canvas")).to_be_visible()
+    with page.expect_response(lambda r: "/api/v1/anomalies" in r.url) as resp:
+        page.get_by_test_id("anomaly-toggle").click()
+    assert resp.value.status == 200, resp.value.text()
+    flagged = resp.value.json()["anomalies"]
+    assert any(a["label"] == "2025-12" for a in flagged), flagged
+    expect(page.get_by_test_id("anomaly-chart").locator("canvas")).to_be_visible()
+    expect(page.get_by_test_id("analysis-chart")).to_be_hidden()
+    row = page.get_by_test_id("anomaly-table").locator("tbody tr").filter(has_text="2025-12")
+    with page.expect_response(lambda r: "/api/v1/explain" in r.url) as resp:
+        row.get_by_test_id("anomaly-why").click()
+    assert resp.value.request.post_data_json["to"] == "2025-12"
+    expect(page.get_by_test_id("why-drawer").get_by_test_id("why-summary")).to_contain_text("常州工厂")
+    page.screenshot(path=str(shots / "analysis-anomaly-why.png"))
+    page.keyboard.press("Escape")
 
     assert not errors, errors
     print(f"\nscreenshots: {shots}")

@@ -3,7 +3,7 @@
  * cross-filters (click an element → 联动) and drill paths; the layout is the saved grid, stacked in
  * reading order on phones; themes light / dark / 大屏 (full screen).
  */
-import { ArrowLeftOutlined, CopyOutlined, EditOutlined, ExpandOutlined, LineChartOutlined, StarFilled, StarOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, CopyOutlined, EditOutlined, ExpandOutlined, LineChartOutlined, StarFilled, StarOutlined, WarningOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Grid, Segmented, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import GridLayout, { WidthProvider } from "react-grid-layout";
@@ -14,6 +14,7 @@ import type { Cell } from "../api/client";
 import { errorMessage } from "../api/client";
 import { PALETTE } from "../charts/echarts";
 import { columnFormat } from "../format";
+import { TileAnomalies } from "../insights/AnomalyToggle";
 import { forecastable } from "../insights/forecastChart";
 import { KpiWhy } from "../insights/KpiWhy";
 import { useText } from "../insights/text";
@@ -61,7 +62,8 @@ export default function DashboardView() {
   const [busy, setBusy] = useState(false);
   const [themeKey, setThemeKey] = useState<ThemeKey>("light");
   const [model, setModel] = useState<ModelInfo | null>(null);
-  const [forecastOn, setForecastOn] = useState<Set<string>>(() => new Set());
+  /** Line-chart tiles showing their forecast or their anomalies instead of the chart. */
+  const [insightOf, setInsightOf] = useState<Record<string, "forecast" | "anomalies">>({});
   const tx = useText();
   const seq = useRef(0);
   const levelLabel = useLevelLabel(model);
@@ -160,14 +162,19 @@ export default function DashboardView() {
       return name ? <KpiWhy metric={name} compact percent={columnFormat(d.result.columns[0]) === "percent"} where={d.spec.where as object[] | undefined} /> : null;
     }
     if (!canForecast(c)) return null;
-    const on = forecastOn.has(c.id);
+    const toggle = (kind: "forecast" | "anomalies") =>
+      setInsightOf((m) => { const n = { ...m }; if (n[c.id] === kind) delete n[c.id]; else n[c.id] = kind; return n; });
     return (
-      <Tooltip title={tx("forecastHint")}>
-        <Button type={on ? "primary" : "text"} size="small" icon={<LineChartOutlined />} data-testid={`forecast-${c.id}`}
-          onClick={() => setForecastOn((s0) => { const s1 = new Set(s0); if (on) s1.delete(c.id); else s1.add(c.id); return s1; })}>
-          {tx("forecastTile")}
-        </Button>
-      </Tooltip>
+      <Space size={2}>
+        <Tooltip title={tx("anomalyHint")}>
+          <Button type={insightOf[c.id] === "anomalies" ? "primary" : "text"} size="small" icon={<WarningOutlined />}
+            data-testid={`anomalies-${c.id}`} aria-label={tx("anomaly")} onClick={() => toggle("anomalies")}>{phone ? null : tx("anomaly")}</Button>
+        </Tooltip>
+        <Tooltip title={tx("forecastHint")}>
+          <Button type={insightOf[c.id] === "forecast" ? "primary" : "text"} size="small" icon={<LineChartOutlined />}
+            data-testid={`forecast-${c.id}`} aria-label={tx("forecastTile")} onClick={() => toggle("forecast")}>{phone ? null : tx("forecastTile")}</Button>
+        </Tooltip>
+      </Space>
     );
   };
 
@@ -184,8 +191,10 @@ export default function DashboardView() {
     if (c.kind === "kpi")
       return <KpiTile result={d.result} spark={d.spark} higherIsBetter={c.kpi?.higher_is_better ?? true} color={PALETTE[i % PALETTE.length]} theme={th.echarts} />;
     const active = state.cross.find((x) => x.source === c.id);
-    if (forecastOn.has(c.id) && canForecast(c))
+    if (insightOf[c.id] === "forecast" && canForecast(c))
       return <TileForecast spec={d.spec as never} height={pixelHeight(h) - HEADER - 12} theme={th.echarts} />;
+    if (insightOf[c.id] === "anomalies" && canForecast(c))
+      return <TileAnomalies spec={d.spec as never} height={pixelHeight(h) - HEADER - 12} theme={th.echarts} />;
     return (
       <ChartTile
         component={c}

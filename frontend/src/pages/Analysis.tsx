@@ -12,6 +12,7 @@ import { columnLabel, englishLabels } from "../charts/buildOption";
 import { DataTable, ResultView } from "../charts/ResultView";
 import { useChartWhy } from "../insights/ChartWhy";
 import { EditFromDashboardBar, loadForEdit, type EditTarget } from "./analysis/EditFromDashboard";
+import { AnomalyToggle } from "../insights/AnomalyToggle";
 import { ForecastToggle } from "../insights/ForecastToggle";
 import { SaveToDashboardButton } from "../dashboards/SaveToDashboard";
 import { useI18n } from "../i18n";
@@ -164,6 +165,7 @@ export default function AnalysisPage() {
   const rec = built.chart;
   const specKey = JSON.stringify(spec);
   const [forecastShown, setForecastShown] = useState(false);
+  const [anomaliesShown, setAnomaliesShown] = useState(false);
   const why = useChartWhy(spec, result?.columns.find((c) => c.role === "metric")?.format === "percent");
 
   const run = useCallback(() => {
@@ -355,12 +357,13 @@ export default function AnalysisPage() {
             <Spin style={{ display: "block", margin: "80px auto" }} />
           ) : (
             <Spin spinning={running}>
-              <div data-testid="analysis-chart" style={forecastShown ? { display: "none" } : undefined}>
+              <div data-testid="analysis-chart" style={forecastShown || anomaliesShown ? { display: "none" } : undefined}>
                 <ResultView key={type + lang} result={result} chart={rec} spec={spec} height={phone ? 300 : 400}
                   onElementClick={type === "line" || type === "area" ? why.onElementClick : undefined} /></div>
             </Spin>
           )}
           {result && (type === "line" || type === "area") && <ForecastToggle spec={spec} onShown={setForecastShown} />}
+          {result && (type === "line" || type === "area") && <AnomalyToggle spec={spec} onShown={setAnomaliesShown} />}
           {why.drawer}
           {showData && result && <div style={{ marginTop: 16 }} data-testid="analysis-table"><DataTable result={result} pageSize={10} /></div>}
         </Card>
