@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import delete, desc, select
 from sqlalchemy.orm import Session
 
@@ -44,18 +43,11 @@ class Viewer:
 
 # -- validation ------------------------------------------------------------------------------
 def parse_definition(data: Any, source: str = "") -> DashboardDef:
-    """Validate the shape of a definition; errors become one bilingual ShuzhiError with paths."""
-    try:
-        return DashboardDef.model_validate(data)
-    except ValidationError as exc:
-        problems = [{"path": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
-                    for e in exc.errors()]
-        first = problems[0]
-        where = f"{source}: " if source else ""
-        msg = f"{first['path']}: {first['problem']}" if first["path"] else first["problem"]
-        raise ShuzhiError("dashboard_invalid", f"{where}仪表板定义有误：{msg}",
-                          f"{where}The dashboard definition is invalid: {msg}", 422,
-                          details={"problems": problems}) from None
+    """Validate the shape of a definition (stored versions, demo files): every problem, by component and
+    path, in one bilingual ShuzhiError — the same answer as the API's POST/PUT."""
+    from shuzhi.model.dashboards import parse_dashboard_def
+
+    return parse_dashboard_def(data, source)
 
 
 def _in_component(c: Component, err: ShuzhiError) -> ShuzhiError:

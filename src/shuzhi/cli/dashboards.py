@@ -53,20 +53,13 @@ def dashboard_apply(
     """Validate a YAML dashboard against the model and save it. 校验并应用 YAML 仪表板。"""
     from shuzhi.catalog.dashboards import check_against_model, create, get_record, update
     from shuzhi.demo.dashboards import load_dashboard_yaml
-    from shuzhi.model.dashboards import parse_dashboard_def
 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ShuzhiError("file_unreadable", f"无法读取 {path}：{exc.strerror}",
                           f"Cannot read {path}: {exc.strerror}") from None
-    try:
-        d = load_dashboard_yaml(text, str(path))
-    except ShuzhiError as exc:
-        if exc.code != "dashboard_invalid":
-            raise
-        # The YAML parsed into a mapping of the wrong shape: say every problem, not only the first.
-        d = parse_dashboard_def(yaml.safe_load(text), str(path))
+    d = load_dashboard_yaml(text, str(path))
     rt = runtime()
     with rt.catalog.session() as s:
         idx, _ = rt.model_index(None, s)
