@@ -9,7 +9,9 @@ printed (run with -s).
   phrasings; it judges generalisation and must stay ≥ 95 % overall.
 - blind_users.yaml (188): written by another engineer from the model, the 口径 and docs/ask.md before
   reading the parser, the way managers type on a phone, over every metric family (each case's `fam`);
-  accuracy by category and by family is printed; the threshold sits a little below the measured value.
+  accuracy by category and by family is printed; the threshold sits a little below the measured value
+  (81.4 % before the fixes it prompted, 99.5 % after; the set has since been tuned on, so it no longer
+  predicts unseen questions — docs/ask.md gives an untuned estimate).
 """
 
 from __future__ import annotations
@@ -91,7 +93,9 @@ def test_blind_accuracy_by_category(nl_env: dict[str, Any]) -> None:
     for fam, (ok, n) in sorted(fams.items()):
         print(f"{fam:<13} {ok:>4}/{n:<4}       {ok / n:6.1%}")
     assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
-    assert report.accuracy >= 0.5
+    # measured 153/188 (81.4 %) before the parser was read, 187/188 (99.5 %) after the general fixes
+    assert report.accuracy >= 0.97
+    assert all(acc >= 0.75 for _, _, acc in report.by_category().values())
 
 
 @pytest.mark.parametrize("case", [c for c in CASES + HELDOUT if c["cat"] in ("followup", "unknown")],
