@@ -264,7 +264,8 @@ export function ImportWizard() {
               <Checkbox checked={skipBad} onChange={(e) => setSkipBad(e.target.checked)}>{t("imp.skipBad")}</Checkbox>
             </Form>
           </Card>
-          <Card size="small" title={t("imp.columns")} className="import-columns" style={{ marginBottom: 12 }}>
+          <Card size="small" title={t("imp.columns")} className="import-columns" style={{ marginBottom: 12 }}
+            extra={preview.data_rows != null && <Typography.Text type="secondary" data-testid="import-data-rows">{t("imp.dataRows", { n: preview.data_rows.toLocaleString() })}</Typography.Text>}>
             <Table
               size="small"
               rowKey="i"

@@ -80,6 +80,7 @@ const M = {
   "imp.keyRequired": ["按键更新需要选择键列", "An upsert needs key columns"],
   "imp.skipBad": ["跳过无法转换的行（记录到拒绝表）", "Skip rows that do not convert (kept in a rejects table)"],
   "imp.keepTotals": ["保留合计行", "Keep totals rows"],
+  "imp.dataRows": ["将导入 {n} 行数据", "{n} data rows to import"],
   "imp.totals": ["识别出合计行：第 {rows} 行，默认不导入", "Totals rows found: row {rows}; left out unless kept"],
   "imp.colName": ["列名（英文标识）", "Column name"],
   "imp.colLabel": ["显示名", "Label"],

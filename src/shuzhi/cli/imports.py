@@ -118,6 +118,8 @@ def _show_preview(p: dict, fmt: str) -> None:
     if p["sheet"]:
         facts.append(f"{t('工作表', 'sheet')}: {p['sheet']} ({', '.join(s['name'] for s in p['sheets'])})")
     facts.append(f"{t('表头行', 'header row')}: {p['header_row'] or t('无', 'none')}")
+    if p.get("data_rows") is not None:
+        facts.append(f"{t('数据行', 'data rows')}: {p['data_rows']:,}")
     con.print("  ".join(facts))
     if p["totals_rows"]:
         con.print(t(f"合计行（不导入）：{p['totals_rows']}", f"Totals rows (left out): {p['totals_rows']}"))
