@@ -78,3 +78,6 @@ def test_ask_from_the_shell(demo) -> None:  # type: ignore[no-untyped-def]
     assert r.code == 0 and "理解为" in r.out and "产品线" in r.out
     r = demo("ask", "火星上的天气")
     assert r.code == 1 and "没能理解" in r.err
+    # a split the metric cannot take is explained, not "not understood"
+    r = demo("ask", "按仓库看库存周转率")
+    assert r.code == 0 and "不能按仓库拆分" in r.err and "没看懂" not in r.err

@@ -78,6 +78,10 @@ def test_web_app(server: str, browser, shots: Path) -> None:  # type: ignore[no-
     page.locator(".ask-card input.ant-input").press("Enter")
     expect(page.get_by_test_id("ask-not-understood")).to_contain_text("没能理解")
     page.get_by_role("button", name=re.compile("新会话")).click()
+    page.locator(".ask-card input.ant-input").fill("按仓库看库存周转率")  # explained: turnover has no warehouse
+    page.locator(".ask-card input.ant-input").press("Enter")
+    expect(page.get_by_test_id("ask-explanations").last).to_contain_text("不能按仓库拆分")
+    page.get_by_role("button", name=re.compile("新会话")).click()
     page.locator(".ask-card input.ant-input").fill("近12个月销售额和毛利率趋势")
     page.locator(".ask-card input.ant-input").press("Enter")
     expect(page.get_by_test_id("ask-answer").last).to_contain_text("指标: 毛利率")

@@ -41,7 +41,12 @@ def ask(
         typer.echo(t(f"理解为：{chips}", f"Understood as: {chips}"))
     for u in answer["unknown"]:
         word = u.get("text") or u.get("word") or ""
-        sugg = "、".join(u.get("suggestions", [])[:3])
+        sugg = ("、" if lang() != "en" else ", ").join(u.get("suggestions", [])[:3])
+        reason = u.get("reason") or ""
+        if reason and reason != "no_metric":  # explained rather than not understood: "中文 / English"
+            zh, _, en_text = reason.partition(" / ")
+            typer.echo(t(zh, en_text or zh) + (t(f"（可以改按：{sugg}）", f" (try: {sugg})") if sugg else ""), err=True)
+            continue
         typer.echo(t(f"没看懂「{word}」" + (f"，你是不是想问：{sugg}" if sugg else ""),
                      f"Did not understand '{word}'" + (f"; did you mean: {sugg}" if sugg else "")), err=True)
     if result is None:

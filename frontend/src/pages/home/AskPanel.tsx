@@ -17,6 +17,23 @@ interface Turn {
   error?: string;
 }
 
+/** "中文 / English" → the half in the page's language. */
+function half(text: string, lang: string): string {
+  return text.includes(" / ") ? text.split(" / ")[lang === "zh" ? 0 : 1] : text;
+}
+
+/** What the parser explains instead of guessing: a split the metric cannot take and why, a word read as
+ * another. Each reason comes "中文 / English". */
+function Explanations({ a }: { a: AskAnswer }) {
+  const { lang } = useI18n();
+  const items = a.unknown.filter((u) => u.reason && u.reason !== "no_metric");
+  if (!items.length) return null;
+  return (
+    <Alert type="info" showIcon style={{ marginBottom: 8 }} data-testid="ask-explanations"
+      message={<Space direction="vertical" size={2}>{items.map((u) => <span key={u.text}>{half(u.reason!, lang)}</span>)}</Space>} />
+  );
+}
+
 function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void }) {
   const { t, lang, pick } = useI18n();
   const [view, setView] = useState<"chart" | "data">("chart");
@@ -27,9 +44,10 @@ function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void })
     const words = a.unknown.filter((u) => !u.reason).map((u) => u.text);
     const reason = a.unknown.find((u) => u.message)?.message;
     const suggestions = [...new Set(a.unknown.flatMap((u) => u.suggestions ?? []))];
-    const reasonText = reason ? (reason.includes(" / ") ? reason.split(" / ")[lang === "zh" ? 0 : 1] : reason) : "";
+    const reasonText = reason ? half(reason, lang) : "";
     return (
       <div data-testid="ask-not-understood">
+      <Explanations a={a} />
       <Alert
         type="warning"
         showIcon
@@ -85,6 +103,7 @@ function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void })
           />
         </Space>
       </div>
+      <Explanations a={a} />
       {a.unknown.some((u) => !u.reason) && (
         <Alert
           type="info"
