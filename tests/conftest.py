@@ -22,8 +22,8 @@ from shuzhi_testing import PG_ADMIN_URL, TEST_PASSWORD, port_open, service_unava
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own SHUZHI_HOME and no stray SHUZHI_* settings."""
-    for k in list(os.environ):
-        if k.startswith("SHUZHI_") and k != "SHUZHI_TEST_PG_URL":
+    for k in list(os.environ):  # the test harness's own switches stay
+        if k.startswith("SHUZHI_") and k not in ("SHUZHI_TEST_PG_URL", "SHUZHI_UPDATE_SCREENSHOTS", "SHUZHI_CHROMIUM"):
             monkeypatch.delenv(k, raising=False)
     home = tmp_path / "home"
     monkeypatch.setenv("SHUZHI_HOME", str(home))

@@ -2,16 +2,16 @@
 and the alerts page with the inbox badge, in headless Debian Chromium against a real `shuzhi serve`.
 
 Reuses test_e2e.py's server/browser harness (skips locally when the build, Chromium or playwright is
-missing; fails under CI=true). Screenshots go to a temp dir (printed at the end).
+missing; fails under CI=true). Screenshots go to a temp dir (printed at the end); with
+SHUZHI_UPDATE_SCREENSHOTS=1 they are copied to docs/images/insight-*.png.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
-from e2e_harness import PASSWORD
+from e2e_harness import PASSWORD, ROOT, screenshot_dir
 
 
 def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
@@ -25,9 +25,13 @@ def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    with screenshot_dir("shuzhi-insight-shots-", ROOT / "docs" / "images", "insight-*.png") as shots:
+        _flow(server, browser, shots)
+
+
+def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    shots = Path(tempfile.mkdtemp(prefix="shuzhi-insight-shots-"))
     ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     ctx.set_default_timeout(30_000)
     page = ctx.new_page()
@@ -41,7 +45,7 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     expect(drawer.get_by_test_id("why-summary")).to_contain_text("销售额")
     expect(drawer.get_by_test_id("why-waterfall").locator("canvas")).to_be_visible()
     assert drawer.get_by_test_id("why-table").locator("tbody tr").count() >= 3
-    page.screenshot(path=str(shots / "kpi-why.png"))
+    page.screenshot(path=str(shots / "insight-kpi-why.png"))
     page.keyboard.press("Escape")
 
     # analysis: revenue by month (a line chart) → forecast toggle → forecast line and bands
@@ -57,13 +61,13 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     expect(page.get_by_test_id("forecast-candidates")).to_contain_text("SeasonalNaive")
     expect(page.get_by_test_id("forecast-candidates")).to_contain_text("✓")
     page.get_by_test_id("forecast-panel").scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "forecast.png"), full_page=True)
+    page.screenshot(path=str(shots / "insight-forecast.png"), full_page=True)
     # 为什么变化? for the last month of the line
     page.get_by_test_id("why-last").click()
     drawer = page.get_by_test_id("why-drawer")
     expect(drawer.get_by_test_id("why-waterfall").locator("canvas")).to_be_visible()
     expect(drawer.get_by_test_id("why-table").locator("tbody tr").first).to_be_visible()
-    page.screenshot(path=str(shots / "analysis-why.png"))
+    page.screenshot(path=str(shots / "insight-analysis-why.png"))
     page.keyboard.press("Escape")
 
     # alerts: a rule created through the API, checked from the page; the inbox badge counts it
@@ -79,7 +83,7 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     expect(page.get_by_test_id("inbox-badge").locator(".ant-badge-count")).to_have_text("1")
     page.get_by_test_id("inbox-badge").click()
     expect(page.get_by_test_id("inbox-table")).to_contain_text("常州工厂")
-    page.screenshot(path=str(shots / "alerts-inbox.png"))
+    page.screenshot(path=str(shots / "insight-alerts-inbox.png"))
     page.get_by_test_id("read-all").click()
     expect(page.get_by_test_id("inbox-badge").locator(".ant-badge-count")).to_have_count(0)
 
@@ -102,13 +106,13 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     assert resp.value.request.post_data_json["where"], "the dashboard's 大区 filter goes with the forecast"
     expect(page.get_by_test_id("tile-forecast").locator("canvas")).to_be_visible()
     expect(page.get_by_test_id("tile-forecast-model")).to_contain_text("MAPE")
-    page.screenshot(path=str(shots / "dashboard-forecast.png"))
+    page.screenshot(path=str(shots / "insight-dashboard-forecast.png"))
     with page.expect_response(lambda r: "/api/v1/explain" in r.url) as resp:
         page.get_by_test_id("tile-rev").get_by_test_id("why-revenue").click()
     assert resp.value.status == 200, resp.value.text()
     assert resp.value.request.post_data_json["where"], "the dashboard's 大区 filter goes with the explanation"
     expect(page.get_by_test_id("why-drawer").get_by_test_id("why-summary")).to_contain_text("销售额")
-    page.screenshot(path=str(shots / "dashboard-kpi-why.png"))
+    page.screenshot(path=str(shots / "insight-dashboard-kpi-why.png"))
     page.keyboard.press("Escape")
     page.get_by_test_id("forecast-trend").click()  # off again: the line chart is back
     expect(page.get_by_test_id("chart-trend").locator("canvas")).to_be_visible()
@@ -124,7 +128,7 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     expect(page.get_by_test_id("tile-forecast").locator("canvas")).to_be_visible()
     expect(page.get_by_test_id("tile-forecast-model")).to_contain_text("2 条序列")
     page.get_by_test_id("tile-trend").scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "dashboard-forecast-by-plant.png"))
+    page.screenshot(path=str(shots / "insight-dashboard-forecast-by-plant.png"))
     # 异常 on the same tile: the 常州工厂 incident month is flagged
     with page.expect_response(lambda r: "/api/v1/anomalies" in r.url) as resp:
         page.get_by_test_id("anomalies-trend").click()
@@ -132,7 +136,7 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
     assert any(a["series"] == "常州工厂" and a["label"] == "2025-12" for a in resp.value.json()["anomalies"])
     expect(page.get_by_test_id("tile-anomalies").locator("canvas")).to_be_visible()
     expect(page.get_by_test_id("tile-anomaly-count")).to_contain_text("常州工厂")
-    page.screenshot(path=str(shots / "dashboard-anomalies.png"))
+    page.screenshot(path=str(shots / "insight-dashboard-anomalies.png"))
 
     # the analysis page: 异常 → the list → 为什么变化? for the flagged month
     page.goto(server + "/analysis?metric=defect_rate")
@@ -149,9 +153,8 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
         row.get_by_test_id("anomaly-why").click()
     assert resp.value.request.post_data_json["to"] == "2025-12"
     expect(page.get_by_test_id("why-drawer").get_by_test_id("why-summary")).to_contain_text("常州工厂")
-    page.screenshot(path=str(shots / "analysis-anomaly-why.png"))
+    page.screenshot(path=str(shots / "insight-analysis-anomaly-why.png"))
     page.keyboard.press("Escape")
 
     assert not errors, errors
-    print(f"\nscreenshots: {shots}")
     ctx.close()
