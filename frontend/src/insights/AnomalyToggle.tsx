@@ -6,31 +6,15 @@
  */
 import { Alert, Button, Skeleton, Space, Switch, Table, Tag, Tooltip, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
-import { api, errorMessage, unwrap, type QuerySpec } from "../api/client";
+import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
 import { anomalyOption, SEVERITY_COLOR, type AnomaliesOut, type Anomaly } from "./anomalyChart";
-import { EXPLAINABLE, forecastable } from "./forecastChart";
+import { EXPLAINABLE } from "./forecastChart";
 import { useText } from "./text";
+import { useInsight } from "./useInsight";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
-
-function useAnomalies(spec: Partial<QuerySpec>, on: boolean) {
-  const target = forecastable(spec);
-  const [data, setData] = useState<AnomaliesOut | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify([target, spec.where ?? []]);
-  useEffect(() => {
-    setData(null);
-    setError(null);
-    if (!on || !target) return;
-    unwrap(api.POST("/api/v1/anomalies", { body: { metric: target.metric, grain: target.grain, by: target.by ?? null, where: (spec.where ?? []) as never } }))
-      .then((d) => setData(d as unknown as AnomaliesOut))
-      .catch((e) => setError(errorMessage(e)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [on, key]);
-  return { target, data, error };
-}
 
 function useChart(data: AnomaliesOut | null) {
   const { lang } = useI18n();
@@ -48,7 +32,7 @@ export function AnomalyToggle({ spec, onShown }: { spec: Partial<QuerySpec>; onS
   const tx = useText();
   const [on, setOn] = useState(false);
   const [why, setWhy] = useState<WhyTarget | null>(null);
-  const { target, data, error } = useAnomalies(spec, on);
+  const { target, data, error } = useInsight<AnomaliesOut>("/api/v1/anomalies", spec, on);
   const { option } = useChart(data);
   const shown = !!(target && on && option);
   useEffect(() => {
@@ -98,7 +82,7 @@ export function AnomalyToggle({ spec, onShown }: { spec: Partial<QuerySpec>; onS
 export function TileAnomalies({ spec, height, theme }: { spec: Partial<QuerySpec>; height: number; theme?: string }) {
   const tx = useText();
   const { lang } = useI18n();
-  const { data, error } = useAnomalies(spec, true);
+  const { data, error } = useInsight<AnomaliesOut>("/api/v1/anomalies", spec, true);
   const { option } = useChart(data);
   if (error) return <Alert type="warning" showIcon message={error} />;
   if (!option || !data) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;

@@ -6,12 +6,13 @@
  */
 import { Alert, Button, Space, Switch, Tag, Tooltip, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
-import { api, errorMessage, unwrap, type QuerySpec } from "../api/client";
+import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
-import { EXPLAINABLE, forecastable, forecastOption, multiForecastOption, type ForecastOut, type SeriesOut } from "./forecastChart";
+import { EXPLAINABLE, forecastOption, multiForecastOption, type ForecastOut, type SeriesOut } from "./forecastChart";
 import { useText } from "./text";
+import { useInsight } from "./useInsight";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
 
 
@@ -57,22 +58,9 @@ export function ForecastToggle({ spec, horizon = 6, onShown }: {
 }) {
   const { lang } = useI18n();
   const tx = useText();
-  const target = forecastable(spec);
   const [on, setOn] = useState(false);
-  const [data, setData] = useState<ForecastOut | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [why, setWhy] = useState<WhyTarget | null>(null);
-  const key = JSON.stringify([target, spec.where ?? []]);
-
-  useEffect(() => {
-    setData(null);
-    setError(null);
-    if (!on || !target) return;
-    unwrap(api.POST("/api/v1/forecast", { body: { metric: target.metric, grain: target.grain, horizon, by: target.by ?? null, where: (spec.where ?? []) as never } }))
-      .then((d) => setData(d as unknown as ForecastOut))
-      .catch((e) => setError(errorMessage(e)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [on, key]);
+  const { target, data, error } = useInsight<ForecastOut>("/api/v1/forecast", spec, on, { horizon });
 
   const fmtKind = data?.format === "percent" ? "percent" : "number";
   const fmt = (v: number) => formatValue(v, fmtKind, lang);

@@ -5,13 +5,14 @@
  * filter does not, since a forecast needs the whole history (said under the chart).
  */
 import { Alert, Skeleton, Tooltip, Typography } from "antd";
-import { useEffect, useMemo, useState } from "react";
-import { api, errorMessage, unwrap, type QuerySpec } from "../api/client";
+import { useMemo } from "react";
+import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
-import { forecastable, forecastOption, multiForecastOption, type ForecastOut } from "./forecastChart";
+import { forecastOption, multiForecastOption, type ForecastOut } from "./forecastChart";
 import { useText } from "./text";
+import { useInsight } from "./useInsight";
 
 const CAPTION = 22;
 
@@ -20,20 +21,7 @@ export function TileForecast({ spec, height, theme, horizon = 6 }: {
 }) {
   const { lang } = useI18n();
   const tx = useText();
-  const target = forecastable(spec);
-  const [data, setData] = useState<ForecastOut | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify([target, spec.where ?? []]);
-
-  useEffect(() => {
-    setData(null);
-    setError(null);
-    if (!target) return;
-    unwrap(api.POST("/api/v1/forecast", { body: { metric: target.metric, grain: target.grain, horizon, by: target.by ?? null, where: (spec.where ?? []) as never } }))
-      .then((d) => setData(d as unknown as ForecastOut))
-      .catch((e) => setError(errorMessage(e)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  const { target, data, error } = useInsight<ForecastOut>("/api/v1/forecast", spec, true, { horizon });
 
   const fmt = (v: number) => formatValue(v, data?.format === "percent" ? "percent" : "number", lang);
   const s = data?.series[0];
