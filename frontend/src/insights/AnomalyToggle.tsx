@@ -11,7 +11,7 @@ import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
 import { anomalyOption, SEVERITY_COLOR, type AnomaliesOut, type Anomaly } from "./anomalyChart";
-import { EXPLAINABLE } from "./forecastChart";
+import { EXPLAINABLE, MAX_LINES } from "./forecastChart";
 import { useText } from "./text";
 import { useInsight } from "./useInsight";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
@@ -70,6 +70,7 @@ export function AnomalyToggle({ spec, onShown }: { spec: Partial<QuerySpec>; onS
                   <Button size="small" onClick={() => whyOf(a)} data-testid="anomaly-why">{tx("why")}</Button>) }] : []),
               ]} />
           )}
+          {data.series.length > MAX_LINES && <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0 }}>* {tx("linesShown", { n: MAX_LINES, total: data.series.length })}</Typography.Paragraph>}
           {data.notes.map((n, i) => <Typography.Paragraph key={i} type="secondary" style={{ fontSize: 12, margin: 0 }}>* {lang === "en" ? n.en : n.zh}</Typography.Paragraph>)}
         </>
       )}

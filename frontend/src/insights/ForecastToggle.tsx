@@ -10,7 +10,7 @@ import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
-import { EXPLAINABLE, forecastOption, multiForecastOption, type ForecastOut, type SeriesOut } from "./forecastChart";
+import { EXPLAINABLE, forecastOption, MAX_LINES, multiForecastOption, type ForecastOut, type SeriesOut } from "./forecastChart";
 import { useText } from "./text";
 import { useInsight } from "./useInsight";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
@@ -116,6 +116,7 @@ export function ForecastToggle({ spec, horizon = 6, onShown }: {
           <EChart option={option} height={320} onClick={onPoint} />
         </div>
       )}
+      {data && data.series.length > MAX_LINES && <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: 0 }}>* {tx("linesShown", { n: MAX_LINES, total: data.series.length })}</Typography.Paragraph>}
       {notes.map((n, i) => <Typography.Paragraph key={i} type="secondary" style={{ fontSize: 12, margin: 0 }}>* {lang === "en" ? n.en : n.zh}</Typography.Paragraph>)}
       <WhyDrawer target={why} onClose={() => setWhy(null)} />
     </div>

@@ -4,6 +4,7 @@
  * description. Pure: the POST /api/v1/anomalies answer in, an ECharts option out.
  */
 import { PALETTE } from "../charts/core/palette";
+import { largest } from "./forecastChart";
 
 export interface Anomaly {
   series: string | null;
@@ -39,7 +40,11 @@ export interface AnomaliesOut {
 
 export const SEVERITY_COLOR: Record<Anomaly["severity"], string> = { high: "#f5222d", medium: "#fa8c16", low: "#faad14" };
 
-export function anomalyOption(a: AnomaliesOut, lang: string, fmt: (v: number) => string, labels: { expected: string; anomaly: string }): object {
+export function anomalyOption(all: AnomaliesOut, lang: string, fmt: (v: number) => string, labels: { expected: string; anomaly: string }): object {
+  const flagged = new Set(all.anomalies.map((x) => x.series));
+  const a = { ...all, series: largest(all.series, (s) => s.values, (s) => flagged.has(s.key)) };
+  const drawn = new Set(a.series.map((s) => s.key));
+  a.anomalies = all.anomalies.filter((x) => drawn.has(x.series));
   const one = a.series.length === 1;
   const name = (k: string | null) => k ?? a.label;
   const bandSeries = one && a.series[0].lower && a.series[0].upper ? [

@@ -98,7 +98,20 @@ function hexA(hex: string, a: number): string {
 }
 
 /** Several series (one per member of `by`): the legend toggles a member's history, forecast and band together. */
-export function multiForecastOption(ss: SeriesOut[], tx: ReturnType<typeof useText>, fmt: (v: number) => string): object {
+/** A chart draws at most this many members; the rest are named in a caption. */
+export const MAX_LINES = 10;
+
+/** The `n` members to draw: those in `first` (e.g. with anomalies), then the largest by their summed values. */
+export function largest<T>(items: T[], values: (t: T) => (number | null | undefined)[], first: (t: T) => boolean = () => false,
+  n = MAX_LINES): T[] {
+  if (items.length <= n) return items;
+  const size = (t: T) => values(t).reduce<number>((a, v) => a + Math.abs(v ?? 0), 0);
+  const ranked = [...items].sort((a, b) => Number(first(b)) - Number(first(a)) || size(b) - size(a)).slice(0, n);
+  return items.filter((t) => ranked.includes(t)); // keep the API's order
+}
+
+export function multiForecastOption(all: SeriesOut[], tx: ReturnType<typeof useText>, fmt: (v: number) => string): object {
+  const ss = largest(all, (s) => s.history.map((p) => p.value));
   const ref = ss.find((s) => s.forecast.length) ?? ss[0]; // a member too short to forecast has none
   const x = [...ref.history.map((p) => p.label), ...ref.forecast.map((p) => p.label)];
   const nh = ref.history.length;

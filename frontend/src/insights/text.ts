@@ -24,6 +24,7 @@ const TEXT = {
   sev_high: ["高", "high"],
   sev_medium: ["中", "medium"],
   sev_low: ["低", "low"],
+  linesShown: ["图中只画了最大的 {n} 个（共 {total} 个）", "The chart draws the largest {n} of {total}"],
   seriesCount: ["{n} 条序列分别预测（悬停查看模型）", "{n} series forecast separately (hover for models)"],
   whyTitle: ["{metric}：{to} 对比 {from}", "{metric}: {to} vs {from}"],
   whyHint: ["点击折线上的点查看该期为什么变化", "Click a point to see why it changed"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forecastable, multiForecastOption, type SeriesOut } from "../forecastChart";
+import { forecastable, largest, multiForecastOption, type SeriesOut } from "../forecastChart";
 
 const tx = ((k: string) => k) as never;
 const month = { field: "time", grain: "month" as const, name: "time_month" };
@@ -43,5 +43,14 @@ describe("multiForecastOption", () => {
     expect(opt.xAxis.data).toHaveLength(5);
     expect(opt.series.some((s) => s.id.startsWith("w:"))).toBe(false);
     expect(opt.series.find((s) => s.id === "f:a")?.data).toEqual([]);
+  });
+});
+
+describe("largest", () => {
+  it("keeps the flagged members, then the largest, in the original order", () => {
+    const items = Array.from({ length: 14 }, (_, i) => ({ k: `m${i}`, v: [i, i] }));
+    const kept = largest(items, (t) => t.v, (t) => t.k === "m0", 4);
+    expect(kept.map((t) => t.k)).toEqual(["m0", "m11", "m12", "m13"]);
+    expect(largest(items.slice(0, 3), (t) => t.v)).toHaveLength(3);
   });
 });
