@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from shuzhi.ai.nl.parser import Mention, Parts, _Text
 
 _GLUE = re.compile(r"^\s*(?:的)?\s*$")
+_EN_RATE = re.compile(r" rate\b")
+_HAVE = ("有", "一共有", "共有", "总共有", "有过", "一共", "总共", "共")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CUES = (C.TOP_DESC, C.TOP_ASC, C.SUPER_DESC, C.SUPER_ASC, C.RANK, C.GROW_FAST, C.DROP_FAST, C.SHARE, C.YOY,
          C.POP, C.POP_MONTH, C.POP_QUARTER, C.GROWTH, C.CUMUL, C.TOTAL, C.COUNT, C.LISTING, C.COMPARE, C.NEG,
@@ -91,6 +93,31 @@ def _connects(lex: Lexicon, between: str, pattern: re.Pattern[str]) -> bool:
     for k in range(1, len(toks)):
         if all(x.strip() in C.STOP or not x.strip() for x in toks[:k]) and pattern.match("".join(toks[k:])):
             return True
+    return False
+
+
+_SHARE_TAIL = re.compile(r"(?:占比|比例|比重)$")
+
+
+def numerator_share(lex: Lexicon, mentions: list[Mention]) -> bool:
+    """研发投入占比 is a synonym of rd_intensity (rd_spend / revenue), but 「各研发层级的研发投入占比」 splits
+    by a field only rd_spend reaches: it asks for rd_spend's share across that split. Re-labels the
+    mention to the numerator and returns True (the caller adds the share)."""
+    from shuzhi.ai.nl.grounding import pick_dim
+
+    dims = [m for m in mentions if m.kind == "dim"]
+    for m in mentions:
+        if m.kind != "metric" or not _SHARE_TAIL.search(m.term):
+            continue
+        name = str(m.entries[0].key)
+        parts = next((nd for nd, r in _ratios(lex).items() if r == name), None)
+        if parts is None or lex.index.metrics[parts[0]].hidden:
+            continue
+        for d in dims:
+            cands = [e.key for e in d.entries]
+            if pick_dim(lex, cands, [name])[0] is None and pick_dim(lex, cands, [parts[0]])[0] is not None:
+                m.entries = [Entry("metric", parts[0], exact=False)]
+                return True
     return False
 
 
@@ -162,10 +189,25 @@ def compound_unknowns(lex: Lexicon, t: _Text, mentions: list[Mention]
             spans[-1] = (spans[-1][0], m.end)
             unknown[-1]["text"] = t.text[spans[-1][0]:m.end]
             continue
+        rate = _EN_RATE.match(t.text, m.end)
+        if m.kind == "metric" and not _CJK.search(m.term) and rate and not any(t.taken[m.end:rate.end()]) \
+                and lex.index.metrics[str(m.entries[0].key)].format in ("currency", "integer"):
+            # employee turnover rate: a rate of something the model only sums or counts is another concept
+            s = m.start
+            for left in reversed(list(re.finditer(r"[a-z]+ ", t.text[:m.start]))):
+                if left.end() != s or any(t.taken[left.start():left.end()]) or left.group().strip() in C.STOP:
+                    break
+                s = left.start()
+            t.take(s, rate.end())
+            spans.append((s, rate.end()))
+            unknown.append({"text": t.text[s:rate.end()], "reason": "模型里没有这个指标 / no such metric in the model",
+                            "suggestions": suggest(lex, t.text[s:rate.end()])})
+            continue
         if m.kind == "metric" and not m.entries[0].exact and not _CJK.search(m.term):
             left = re.search(r"([a-z]+) $", t.text[:m.start])
             if left and not any(t.taken[left.start(1):left.end(1)]) and left.group(1) not in C.STOP \
-                    and left.group(1) not in lex.ascii_words():  # net profit, operating margin: an unknown concept
+                    and left.group(1) not in lex.ascii_words() \
+                    and not any(p.fullmatch(left.group(1)) for p in _CUES):  # net profit, operating margin: an unknown concept
                 s = left.start(1)
                 t.take(s, m.end)
                 spans.append((s, m.end))
@@ -183,6 +225,15 @@ def compound_unknowns(lex: Lexicon, t: _Text, mentions: list[Mention]
         right = t.text[e:j]
         if right[:1] == "率" and lex.index.metrics[str(m.entries[0].key)].format not in ("percent", "percentage"):
             e += 1  # 专利授权率: a rate of something the model only counts
+        elif right[:1] == "的" and len(right) > 1:
+            # 采购的平均交期: an unknown attribute of an everyday metric word's domain, not that metric
+            grown = 0
+            for tok in lex.tokenizer.lcut(right[1:]):
+                if not _is_content(lex, tok) or tok.strip() in lex.partial:
+                    break
+                grown += len(tok)
+            if grown:
+                e += 1 + grown
         elif right and not any(p.match(right) for p in _CUES):
             for tok in lex.tokenizer.lcut(right):
                 if not _is_content(lex, tok):
@@ -193,10 +244,17 @@ def compound_unknowns(lex: Lexicon, t: _Text, mentions: list[Mention]
             i -= 1
         left = t.text[i:s]
         if left and not any(x.end() == len(left) for p in _CUES for x in p.finditer(left)):
-            for tok in reversed(lex.tokenizer.lcut(left)):
+            toks = lex.tokenizer.lcut(left)
+            have = 0  # 客户投诉有多少单: the unknown thing before 有 is what is counted
+            while toks and toks[-1] in _HAVE:
+                have += len(toks.pop())
+            grown = 0
+            for tok in reversed(toks):
                 if not _is_content(lex, tok):
                     break
-                s -= len(tok)
+                grown += len(tok)
+            if grown:
+                s -= have + grown
         if (s, e) == (m.start, m.end):
             keep.append(m)
             continue

@@ -33,11 +33,11 @@ TOP_ASC = re.compile(
     rf"(?:倒数前|倒数|后|\bbottom[\s-]*|最低的?|最小的?|最少的?|最差的?|\blowest\s+|\bsmallest\s+|\bworst\s+"
     rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差)"
     rf"|\b{N}\s+(?=(?:lowest|smallest|worst|bottom|least)\b)")
-SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最赚钱|最畅销|卖得最好|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
+SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最赚钱|最畅销|卖得最好|最(?=\x00)|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
                         r"|\btop\b|\bbest\b|\bleading\b|降序|从高到低|从大到小|\bdescending\b")
 SUPER_ASC = re.compile(r"最低|最少|最小|最差|倒数|垫底|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b|\bbottom\b"
                        r"|升序|从低到高|从小到大|\bascending\b")
-WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪位|哪款|哪条|哪种|哪一|\bwhich\b|\bwho\b")
+WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪位|哪款|哪条|哪种|哪类|哪一|\bwhich\b|\bwho\b")
 # after "which": a plural noun ("which customers' …", "which regions have …") asks for several, not one
 PLURAL_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?[a-z]*[^s\s']s(?:'|\s+(?:have|are|were|do|did|had|grew|show|sold|saw)\b)")
 RANK = re.compile(r"排名|排行榜?|排序|排个序|排个名|排一下名|名次|\brank(?:ing|ings|ed)?\b|\bsort(?:ed)?\b")
@@ -49,10 +49,10 @@ DROP_FAST = re.compile(r"(?:下降|下滑|降幅|跌幅|减少|下跌|降|跌)(?
                        r" (?:the )?(?:most|fastest)\b|\bbiggest (?:decline|drop|decrease)\b")
 SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成)|百分之几|占比|份额|比重|占多少|所占比例|(?:多少|多大)?比例|百分比|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
                    r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
-YOY = re.compile(r"同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
+YOY = re.compile(r"(?:比|较|和|跟|与|相比|对比)去年同期(?:比|相比)?|同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
                  r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"
                  r"|\bcompared (?:to|with) last year\b|\bversus last year\b|\bthan (?:last|the previous|the prior) year\b")
-POP_MONTH = re.compile(r"比上月|较上月|比上个月|较上个月|跟上个月比|和上个月比|与上月相比|\b(?:than|vs\.?|versus) last month\b|\bmom\b|\bm/m\b|\bmonth[\s-]*(?:over|on)[\s-]*month\b")
+POP_MONTH = re.compile(r"(?:比|较|和|跟|与)(?:前一个月|前一月|前个月|上一个月|上一月)(?:比|相比)?|比上月|较上月|比上个月|较上个月|跟上个月比|和上个月比|与上月相比|\b(?:than|vs\.?|versus) last month\b|\bmom\b|\bm/m\b|\bmonth[\s-]*(?:over|on)[\s-]*month\b")
 POP_QUARTER = re.compile(r"比上季度|较上季度|比上个季度|较上个季度|跟上个季度比|\b(?:than|vs\.?|versus) last quarter\b|\bqoq\b|\bq/q\b|\bquarter[\s-]*(?:over|on)[\s-]*quarter\b")
 POP_WEEK = re.compile(r"\bwow\b|\bweek[\s-]*(?:over|on)[\s-]*week\b")
 POP = re.compile(r"环比增长率|环比增长|环比增速|环比变化|环比|\bvs\.? (?:the )?(?:previous|prior|last) period\b"
@@ -61,9 +61,9 @@ POP = re.compile(r"环比增长率|环比增长|环比增速|环比变化|环比
 # 比去年多了多少钱 / how much more than last year: the difference itself (yoy_value, pop_value), not a rate
 DIFF = re.compile(r"(?:多|少|差)了?多少(?:钱|元|块|万|件|个|单|台|套|项)?|多出了?多少|\bhow much (?:more|less|higher|lower)\b"
                   r"|\bby how much\b|\babsolute (?:change|difference)\b")
-DECLINED = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低|变少|少|降|跌)了|负增长|\b(?:declined|dropped|fell|decreased|shrank)\b"
+DECLINED = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低|变少|少|降|跌)了|(?:下降|下滑|减少|下跌|萎缩|降低|变少)(?=的)|负增长|\b(?:declined|dropped|fell|decreased|shrank)\b"
                       r"|\bwent down\b")
-ROSE = re.compile(r"(?:增长|上升|提升|上涨|增加|提高|变多|多|涨)了|正增长|\b(?:grew|increased|rose)\b|\bwent up\b")
+ROSE = re.compile(r"(?:增长|上升|提升|上涨|增加|提高|变多|多|涨)了|(?:增长|上升|提升|上涨|增加|提高|变多)(?=的)|正增长|\b(?:grew|increased|rose)\b|\bwent up\b")
 GROWTH = re.compile(r"增长率|增长|增速|增幅|涨幅|变化率|下降|下滑|\bgrowth(?: rate)?\b|\bgrow(?:n|ing)?\b"
                     r"|\bincrease\b|\bchange\b|\bdecline\b")
 CUMUL = re.compile(r"累计|累积|累加|\bcumulative(?:ly)?\b|\brunning total\b|\bcumulated\b")
@@ -81,15 +81,27 @@ GROUP = re.compile(r"按照|按|各个|各种|各类|各|每个|每一个|每家
 NEG = re.compile(r"除了|除去|除开|刨去|刨除|刨掉|除|不含|不包含|不包括|不算|排除|剔除|去掉|去除|扣除|不要|不看|非|不是|以外|之外"
                  r"|\bexcluding\b|\bexclude[sd]?\b|\bexcept(?: for)?\b|\boutside(?: of)?\b|\bother than\b|\bwithout\b|\bnot\b"
                  r"|\bminus\b|\bapart from\b|\bbesides\b|\bnon[- ]")
+# 多卖了多少钱 / 少了多少单: the difference, read before the metric word after it (卖了多少钱, 多少单)
+EARLY_DIFF = re.compile(r"(?:多|少)(?=(?:卖|赚|花|买|接|产|出|采购|生产|发|签|投)(?:出|掉)?了?(?:多少|几))"
+                        r"|(?:多|少|差)了?(?=多少|几)")
+# 下降的产品 / 增长的客户: a change used as an adjective on the thing asked for (a filter on the change)
+CHANGE_ADJ = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低|变少|增长|上升|提升|上涨|增加|提高|变多)")
+# 哪个卖得多 / 哪个更高: "which … more/higher" without 最 — the top one (or the bottom one for 少/低)
+WHICH_MORE = re.compile(r"(?:更|比较|要)?(?:多|高|大|好|快)(?:一些|一点|些|点)?\s*[?？呢啊吗]*\s*$")
+WHICH_LESS = re.compile(r"(?:更|比较|要)?(?:少|低|小|差|慢)(?:一些|一点|些|点)?\s*[?？呢啊吗]*\s*$")
+# 谁 / who: the person field the metric reaches (销售代表, 商机负责人)
+WHO = re.compile(r"谁|\bwho\b")
+# 仓库里 / 库存里: a container word, not a breakdown
+INSIDE = re.compile(r"(?:里面|里头|里)")
 # 新增了多少客户 / how many new customers: count the new ones
 NEW = re.compile(r"新增|新开|新签|\bnew\b")
 # a negation verb after the value: 把电商去掉 / 电商不算
 POST_NEG = ("以外", "之外", "去掉", "去除", "剔除", "排除", "除外", "不算", "不要", "不看")
 # A 占 B 的比例 / A as a percentage of B / A 除以 B → the model's ratio metric A / B
-RATIO_STRONG = re.compile(r"^\s*(?:占|除以|/|÷|as (?:a )?(?:percentage|percent|share|proportion|fraction|%) of"
+RATIO_STRONG = re.compile(r"^\s*(?:占|除以|达到了?|达成了?|完成了?|/|÷|as (?:a )?(?:percentage|percent|share|proportion|fraction|%) of"
                           r"|as % of|divided by|relative to)\s*$")
 RATIO_WEAK = re.compile(r"^\s*(?:与|和|对|跟|to|over|vs\.?|versus)\s*$")
-RATIO_AFTER = re.compile(r"^\s*(?:的)?\s*(?:(?:多少|多大)?比例|比重|比率|比值|之比|百分之几|百分比|占比|几成|\bratio\b|多少)")
+RATIO_AFTER = re.compile(r"^\s*(?:的)?\s*(?:(?:多少|多大)?比例|比重|比率|比值|之比|百分之几|百分之多少|百分比|占比|几成|\bratio\b|多少)")
 # B 里 A 占多少 / what fraction of B is A: the same ratio, the denominator named first
 RATIO_REVERSED = re.compile(r"^\s*(?:里面?|中|当中|之中|\bis\b|\bare\b|\bwas\b|\bgoes to\b|\bcomes from\b)\s*(?:的)?\s*$")
 RATIO_AFTER_REVERSED = re.compile(r"^\s*(?:占了?|是)\s*(?:(?:多少|多大)?比例|比重|百分之几|百分比|几成|多少)|" + RATIO_AFTER.pattern[1:])

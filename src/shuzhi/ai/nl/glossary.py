@@ -45,6 +45,12 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "商务谈判": ["谈判", "negotiation"], "方案报价": ["报价", "quotation", "proposal"], "线索": ["leads", "lead"],
     "发明": ["invention patents", "inventions", "发明专利"], "实用新型": ["utility models", "utility model"],
     "外观设计": ["design patents"],
+    # material categories: the short words buyers use (进口芯片, 稀土, 轴承)
+    "芯片与电子元件": ["芯片", "电子元件", "元器件", "电子料", "chips", "chip", "electronic components"],
+    "轴承钢": ["bearing steel", "钢材", "特钢"], "精密轴承": ["轴承", "bearings", "precision bearings"],
+    "稀土磁材": ["稀土", "磁材", "磁钢", "永磁", "rare earth", "magnets", "rare earth magnets"],
+    "润滑材料": ["润滑油", "润滑脂", "润滑", "lubricants", "lubricant"],
+    "铸锻件": ["铸件", "锻件", "毛坯", "castings", "forgings"],
     # countries
     "中国": ["china", "domestic market", "chinese"], "日本": ["japan", "japanese"], "德国": ["germany", "german"],
     "美国": ["usa", "united states", "american", "us"], "韩国": ["korea", "south korea", "korean"],
@@ -103,6 +109,15 @@ METRIC_ALIASES: dict[str, str] = {
     "签单成功率": "win_rate", "成单率": "win_rate", "赢单比例": "win_rate",
     "物料采购": "purchase_amount", "材料采购": "purchase_amount", "原材料采购": "purchase_amount",
     "purchase": "purchase_amount", "purchase spend": "purchase_amount", "procurement": "purchase_amount",
+    # verbs and everyday nouns: 申请了多少, 产了多少, 压了多少货, 订单金额, stock
+    "申请了": "patent_applications", "申请过": "patent_applications", "申请": "patent_applications", "filed": "patent_applications",
+    "产了": "good_qty", "生产了": "good_qty", "产出了": "good_qty", "造了": "good_qty",
+    "压了多少货": "inventory_value", "压货": "inventory_value", "积压": "inventory_value", "货值": "inventory_value",
+    "stock": "inventory_value", "in stock": "inventory_value", "on hand": "inventory_value",
+    "订单金额": "revenue", "订单额": "revenue", "下单金额": "revenue", "成交金额": "revenue",
+    "卖了几个": "sales_quantity", "卖了几台": "sales_quantity", "卖了几件": "sales_quantity", "卖了几套": "sales_quantity",
+    "卖出多少": "sales_quantity", "卖出了多少": "sales_quantity", "卖掉多少": "sales_quantity",
+    "依赖进口": "import_share", "进口依赖": "import_share", "靠进口": "import_share",
 }
 
 # Words for one side of a yes/no field (field name → value → words), used only when the field exists:
@@ -123,10 +138,10 @@ BOOLEAN_BOTH: dict[str, list[str]] = {
 # Characters of metric words and the same-sounding ones a pinyin keyboard offers instead (率 → 律): used
 # only to choose between two vocabulary words that are both one character away from a typo.
 HOMOPHONES: dict[str, str] = {
-    "率": "律绿虑滤吕旅铝", "额": "鹅饿恶俄额", "数": "书树术属输", "量": "两亮凉粮辆", "销": "消小晓笑效",
+    "率": "律绿虑滤吕旅铝", "额": "鹅饿恶俄额", "数": "书树术属输", "量": "两亮凉粮辆", "销": "消小晓笑效萧宵",
     "售": "受兽手寿收", "营": "赢迎影应盈", "润": "闰运", "户": "护互乎", "库": "酷裤苦", "存": "村寸",
-    "品": "拼贫频", "良": "两粮凉量", "利": "力立例丽理", "毛": "猫矛茂", "本": "笨奔", "成": "城程诚乘",
-    "价": "加家架嫁", "单": "但担丹蛋", "订": "定顶钉", "客": "可课刻", "采": "彩菜才财", "购": "够构沟",
+    "品": "拼贫频", "良": "两粮凉量", "利": "力立例丽理莉粒历厉励李里", "毛": "猫矛茂帽貌冒", "本": "笨奔", "成": "城程诚乘",
+    "价": "加家架嫁", "单": "但担丹蛋", "订": "定顶钉丁盯", "客": "可课刻", "采": "彩菜才财", "购": "够构沟购勾狗",
     "投": "头透", "入": "如儒", "强": "墙抢", "度": "渡读杜", "产": "铲惨", "区": "去曲趋",
     "线": "先现限县", "商": "上伤尚", "供": "共公工", "应": "因英营", "仓": "苍舱", "厂": "场长常",
     "域": "于与语玉遇", "省": "剩生声", "渠": "取去区", "道": "到倒导", "类": "累泪", "型": "行形性",

@@ -49,8 +49,11 @@ jieba.setLogLevel(logging.WARNING)
 
 MAX_DISTINCT = 5000
 GROUP_PREFIXES = ("各", "按", "分", "每个", "每")
-COUNT_PREFIXES = ("个", "几个", "两个")  # 两个厂 / 哪几个省: a count word before a one-character dimension
-WHICH_PREFIXES = ("哪个", "哪些")
+COUNT_PREFIXES = ("个", "几个", "两个", "条", "几条", "家", "几家")  # 两个厂 / 三条线: a count word before a one-character dimension
+WHICH_PREFIXES = ("哪个", "哪些", "哪条", "哪家")
+# 最高的省 / 超过500万的省: 的 + a one-character dimension word, only at the end of the question (or before 有哪些 …)
+_OF_PREFIX = "的"
+_TAIL_AFTER = re.compile(r"\s*(?:$|[?？,，。!！]|有|是|排|吗|呢|都)")
 # A person word (销售员, 销售代表, 销售人员) names the person by its stem (销售) after 各/每个/哪个/每位 …
 _PERSON = re.compile(r"([\u4e00-\u9fff]{2})(?:员|代表|人员)")
 _PERSON_PREFIXES = ("每位", "各位", "哪位", "各个")
@@ -84,6 +87,8 @@ class Lexicon:
     entity_of: dict[str, str] = field(default_factory=dict)      # 客户 / customers → dataset
     both_sides: set[str] = field(default_factory=set)            # 国内外: both sides of a yes/no field → group by it
     prefixed: dict[str, int] = field(default_factory=dict)       # 各省, 哪个仓, 各销售: prefix + short word → its length
+    tail_only: set[str] = field(default_factory=set)             # 的省: only at the end of the question
+    person_fields: list[tuple[str, str]] = field(default_factory=list)  # 谁 / who: 销售代表, 商机负责人
     _fuzzy: dict[str, set[str]] = field(default_factory=dict)    # 销?额 → {销售额}
     _ascii_vocab: set[str] = field(default_factory=set)
     _words: set[str] = field(default_factory=set)
@@ -94,7 +99,9 @@ class Lexicon:
               aliases: dict[str, list[str]] | None = None) -> Lexicon:
         lex = cls(index)
         for name, m in index.metrics.items():
-            words = [name, m.label, m.label_en] + ([] if m.hidden else list(m.synonyms))
+            # a hidden building block by its name, label and the model's synonyms for it (计划数 → planned_qty),
+            # never exact: it is read as a metric of its own or inside a ratio (良品数占计划数的比例)
+            words = [name, m.label, m.label_en, *m.synonyms]
             for w in words:
                 lex._add(w, Entry("metric", name, exact=not m.hidden))
         for (ds, f), fd in index.fields.items():
@@ -106,6 +113,12 @@ class Lexicon:
                     for g in GROUP_PREFIXES + WHICH_PREFIXES + COUNT_PREFIXES:
                         lex._add(g + w, Entry("dim", (ds, f)))
                         lex.prefixed[g + w] = 1
+                    lex._add(_OF_PREFIX + w, Entry("dim", (ds, f)))
+                    lex.prefixed[_OF_PREFIX + w] = 1
+                    lex.tail_only.add(_OF_PREFIX + normalize(w))
+                if w and (_PERSON.fullmatch(normalize(w)) or normalize(w).endswith("负责人")) \
+                        and (ds, f) not in lex.person_fields:
+                    lex.person_fields.append((ds, f))
                 person = _PERSON.fullmatch(normalize(w or ""))
                 if person:  # 销售员 → 各销售 / 每个销售 / 哪个销售: the person, only after a group or which word
                     for g in GROUP_PREFIXES + WHICH_PREFIXES + _PERSON_PREFIXES:
@@ -194,6 +207,8 @@ class Lexicon:
         key = (ds, f, v)
         self._add(v, Entry("value", key))
         shorts: list[str] = []
+        if " " in v.strip() and re.search(r"[\u4e00-\u9fff]", v):  # HD-20 谐波减速机 typed as HD-20谐波减速机
+            shorts.append(re.sub(r"\s+", "", v))
         for suf in ADMIN_SUFFIXES:
             if v.endswith(suf) and len(v) - len(suf) >= 2 and f in ("province", "city", "state"):
                 shorts.append(v[: -len(suf)])
@@ -204,9 +219,11 @@ class Lexicon:
                 break
         if f in ("region", "area", "sales_region"):
             shorts += [v + s for s in REGION_SUFFIXES]
-        for long, short in _SITE_SHORT:  # 常州工厂 → 常州厂, 苏州总仓 → 苏州仓
+        for long, short in _SITE_SHORT:  # 常州工厂 → 常州厂, 常州; 苏州总仓 → 苏州仓, 苏州; 深圳仓 → 深圳
             if v.endswith(long) and len(v) - len(long) >= 2:
-                shorts.append(v[: -len(long)] + short)
+                stem = v[: -len(long)]
+                shorts += [stem + short, stem] if short else [stem]
+                break
         shorts += glossary.get(v, [])
         for s in list(shorts):
             if s in PROVINCES_EN:
@@ -336,6 +353,8 @@ class Lexicon:
 
         def ok(t: str, i: int, j: int) -> bool:
             # 各仓库: 仓库 is the word, not 各仓 + 库
+            if t in self.tail_only and not _TAIL_AFTER.match(text, j):
+                return False
             return self._bounded(text, i, j) and not (t in self.prefixed and self._longer_at(text, j - self.prefixed[t], j))
 
         return _longest(text, taken, self.terms, self.max_len, 1, ok)
@@ -413,7 +432,7 @@ class Lexicon:
         return out
 
 
-_SITE_SHORT = (("工厂", "厂"), ("总仓", "仓"))
+_SITE_SHORT = (("工厂", "厂"), ("总仓", "仓"), ("仓", ""))
 # Trailing words too generic to stand for one metric or dimension on their own.
 _GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称", "比例", "占比", "总额", "数额", "情况", "指标",
             "比率", "成本金额", "人数", "次数", "个数", "件数", "笔数", "单价"}

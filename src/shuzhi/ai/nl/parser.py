@@ -28,6 +28,7 @@ from shuzhi.ai.nl.context import (
     filtered_share,
     flip_for_lower_is_better,
     ground_partials,
+    numerator_share,
     ratio_metrics,
     shift_year,
 )
@@ -49,6 +50,7 @@ from shuzhi.ai.nl.unknown import chunks, suggest, unknown_words
 from shuzhi.spec.time_ranges import relative_range
 
 _PCT_FORMATS = ("percent", "percentage")
+_MARK = re.match(r"", "")  # a cue read from context rather than from a word of its own
 
 
 @dataclass
@@ -126,9 +128,10 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     early_yoy = [m for m in C.YOY.finditer(t.masked()) if re.search("去年|last year|变化", m.group())]
     early_pop = [m for m in C.POP.finditer(t.masked()) if "变化" in m.group()]  # 环比变化 is not a trend
     # 比上个月 / than last month compare with the previous period: not a second time range
-    early_pm = [m for m in C.POP_MONTH.finditer(t.masked()) if re.search("上|last", m.group())]
+    early_pm = [m for m in C.POP_MONTH.finditer(t.masked()) if re.search("上|前|last", m.group())]
     early_pq = [m for m in C.POP_QUARTER.finditer(t.masked()) if re.search("上|last", m.group())]
-    for m in early_yoy + early_pop + early_pm + early_pq:
+    early_diff = list(C.EARLY_DIFF.finditer(t.masked()))  # 多卖了多少钱: 多 before the verb's metric word
+    for m in early_yoy + early_pop + early_pm + early_pq + early_diff:
         t.take(m.start(), m.end())
     ranges = []
     same_period = False
@@ -169,9 +172,29 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
     cue["POP"] += early_pop
     cue["POP_MONTH"] += early_pm
     cue["POP_QUARTER"] += early_pq
+    cue["DIFF"] += early_diff
+    # 各研发层级的研发投入占比: a ratio synonym ending in 占比 with a split only its numerator takes is that
+    # numerator's share across the split
+    if numerator_share(lex, mentions):
+        cue["SHARE"].append(_MARK)
+    # 下降的产品: a change as an adjective on the thing asked for filters on the change
+    cue["CHANGE_ADJ"] = [x for x in cue["DECLINED"] + cue["ROSE"] if C.CHANGE_ADJ.fullmatch(x.group())
+                         and t.text[x.end():x.end() + 1] == "的"
+                         and any(m.kind == "dim" and m.start == x.end() + 1 for m in mentions)]
+    who = C.WHO.search(t.text)
+    if who:
+        cue["WHICH"].append(who)
+    if cue["WHICH"] and not (cue["TOP_DESC"] or cue["TOP_ASC"] or cue["SUPER_DESC"] or cue["SUPER_ASC"]):
+        # 哪个卖得多 / 哪个更低: which … more / less without 最 asks for the top (bottom) one
+        for pat, name in ((C.WHICH_MORE, "SUPER_DESC"), (C.WHICH_LESS, "SUPER_ASC")):
+            found = t.find(pat)
+            if found:
+                cue[name] += found
+                break
     cue["WHICH_ANY"] = list(cue["WHICH"])  # which customers… (plural) still asks which ones
     cue["WHICH"] = [m for m in cue["WHICH"] if not C.PLURAL_AFTER.match(t.text, m.end())]
-    cue["WHICH"] += [w for m in mentions if m.kind == "dim" and (w := C.WHICH.match(m.term)) and w.group() == "哪个"]
+    cue["WHICH"] += [w for m in mentions if m.kind == "dim" and (w := C.WHICH.match(m.term))
+                     and w.group() in ("哪个", "哪条", "哪家")]
     is_follow = previous is not None and previous.frame is not None and (
         bool(C.FOLLOW.search(t.text)) or not any(m.kind == "metric" for m in mentions))
     if is_follow:
@@ -279,21 +302,31 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
         if not marker and not wants_group and qualifies(t.text, m, mentions, value_fields):
             value_fields[i] = key if key[0] else (next(iter(m.entries)).key)
             continue
+        if not marker and not wants_group and C.INSIDE.match(t.text, m.end):
+            continue  # 仓库里压了多少货: where the thing is, not a breakdown
         if others:
             ambiguous.append((fname(key), others))
         name = fname(key)
         if name not in parts.dims:
             parts.dims.append(name)
+    if who and not parts.dims and frame_metrics:  # 谁的赢单率最高: the person field the metric reaches
+        key, _ = pick_dim(lex, list(lex.person_fields), frame_metrics, context_ds)
+        if key is not None:
+            parts.dims.append(fname(key))
     for (ds, f), (pos, negs) in conds.items():
         name = fname((ds, f))
         pos, negs = list(dict.fromkeys(pos)), list(dict.fromkeys(negs))
-        if pos and cue["SHARE"] and len(pos) == 1 and not negs and not parts.dims and not isinstance(pos[0], bool):
-            parts.dims.append(name)  # 华东占全公司的比例: the share of one value among all of its field
+        own_share = isinstance(pos[0], bool) and bool(frame_metrics) and bool(
+            filtered_share(lex, frame_metrics[0], {"field": name, "op": "=", "value": pos[0]})) if pos else False
+        if pos and cue["SHARE"] and len(pos) == 1 and not negs and not parts.dims and not own_share:
+            # 华东占全公司的比例 / 库存里新品占多少: the share of one value among all of its field (unless the
+            # model has that share as a metric of its own: 新品占收入的比例 → new_product_revenue_share)
+            parts.dims.append(name)
         elif pos:
             parts.where.append({"field": name, "op": "=", "value": pos[0]} if len(pos) == 1
                                else {"field": name, "op": "in", "values": pos})
-            if len(pos) > 1 and cue["COMPARE"] and not parts.dims:
-                parts.dims.append(name)
+            if len(pos) > 1 and (cue["COMPARE"] or cue["WHICH"]) and not parts.dims:
+                parts.dims.append(name)  # 电商和经销对比 / 伺服电机和滚珠丝杠哪个卖得多: side by side
         if negs:
             parts.where.append({"field": name, "op": "!=", "value": negs[0]} if len(negs) == 1
                                else {"field": name, "op": "not_in", "values": negs})
@@ -417,7 +450,7 @@ def _order_and_computes(parts: Parts, cue: dict[str, list[re.Match[str]]]) -> No
             parts.computes.append("yoy")
         if pop:
             parts.computes.append("pop")
-        if changed and (cue["LISTING"] or cue["WHICH_ANY"]):
+        if changed and (cue["LISTING"] or cue["WHICH_ANY"] or cue["CHANGE_ADJ"]):
             parts.change_filter = ("pop" if pop else "yoy", "<" if cue["DECLINED"] else ">")
     if cue["DIFF"]:  # 多了多少钱: the difference, not the growth rate
         parts.computes = [f"{k}_value" if k in ("yoy", "pop") else k for k in parts.computes]
