@@ -8,10 +8,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from shuzhi.ai.nl import Lexicon
+from shuzhi.ai.nl import Lexicon, parse_question
 from shuzhi.demo import build_demo
 from shuzhi.demo.semantic import demo_model
+from shuzhi.engines.duckdb_engine import DuckDBEngine
+from shuzhi.engines.warehouse import Warehouse
 from shuzhi.model.index import ModelIndex
+from shuzhi.service import run_query
+from shuzhi.spec.query_spec import parse_spec
+from shuzhi.spec.resolve import UserContext
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -28,3 +33,27 @@ def nl_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     lex = Lexicon.from_warehouse(idx, con)
     con.close()
     return {"path": path, "index": idx, "lex": lex, "today": TODAY}
+
+
+def ask(env: dict[str, Any], q: str, previous: Any = None) -> Any:
+    return parse_question(q, env["lex"], today=env["today"], previous=previous)
+
+
+def failing_answers(env: dict[str, Any], cases: list[dict[str, Any]]) -> list[str]:
+    """Parse every case (with its previous question) and run its spec and alternatives on the demo
+    warehouse: the questions whose answer does not validate or run, with why."""
+    engine = DuckDBEngine(Warehouse(env["path"], read_only=True).open())
+    failures = []
+    for case in cases:
+        prev = ask(env, case["previous"]) if case.get("previous") else None
+        r = ask(env, case["q"], prev)
+        for spec in [r.spec, *r.alternatives]:
+            if spec is None:
+                continue
+            try:
+                parse_spec(spec)
+                res = run_query(spec, env["index"], UserContext.system(), env["today"], engine)
+                assert res.table is not None
+            except Exception as exc:  # noqa: BLE001 - collect all
+                failures.append(f"{case['q']}: {exc}")
+    return failures

@@ -8,40 +8,14 @@ from typing import Any
 
 import pytest
 
-from shuzhi.ai.nl import parse_question
+from nl_fixtures import ask, failing_answers
 from shuzhi.ai.nl.evaluate import load_cases
-from shuzhi.engines.duckdb_engine import DuckDBEngine
-from shuzhi.engines.warehouse import Warehouse
-from shuzhi.service import run_query
-from shuzhi.spec.query_spec import parse_spec
-from shuzhi.spec.resolve import UserContext
 
 BLIND = load_cases(Path(__file__).parent / "blind_users.yaml")
 
 
-def ask(env: dict[str, Any], q: str, previous: Any = None) -> Any:
-    return parse_question(q, env["lex"], today=env["today"], previous=previous)
-
-
-@pytest.fixture(scope="module")
-def engine(nl_env: dict[str, Any]) -> Any:
-    return DuckDBEngine(Warehouse(nl_env["path"], read_only=True).open())
-
-
-def test_every_blind_spec_validates_and_runs(nl_env: dict[str, Any], engine: Any) -> None:
-    failures = []
-    for case in BLIND:
-        prev = ask(nl_env, case["previous"]) if case.get("previous") else None
-        r = ask(nl_env, case["q"], prev)
-        for spec in [r.spec, *r.alternatives]:
-            if spec is None:
-                continue
-            parse_spec(spec)
-            try:
-                res = run_query(spec, nl_env["index"], UserContext.system(), nl_env["today"], engine)
-                assert res.table is not None
-            except Exception as exc:  # noqa: BLE001 - collect all
-                failures.append(f"{case['q']}: {exc}")
+def test_every_blind_spec_validates_and_runs(nl_env: dict[str, Any]) -> None:
+    failures = failing_answers(nl_env, BLIND)
     assert not failures, "\n".join(failures)
 
 
