@@ -5,7 +5,7 @@
  * before, narrowed to the anomaly's member); on a dashboard tile the chart takes the tile's place.
  */
 import { Alert, Button, Skeleton, Space, Switch, Table, Tag, Tooltip, Typography } from "antd";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
@@ -13,7 +13,7 @@ import { useI18n } from "../i18n";
 import { anomalyOption, SEVERITY_COLOR, type AnomaliesOut, type Anomaly } from "./anomalyChart";
 import { EXPLAINABLE, MAX_LINES } from "./forecastChart";
 import { useText } from "./text";
-import { useInsight } from "./useInsight";
+import { useInsight, useShown } from "./useInsight";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
 
 function useChart(data: AnomaliesOut | null) {
@@ -34,11 +34,7 @@ export function AnomalyToggle({ spec, onShown }: { spec: Partial<QuerySpec>; onS
   const [why, setWhy] = useState<WhyTarget | null>(null);
   const { target, data, error } = useInsight<AnomaliesOut>("/api/v1/anomalies", spec, on);
   const { option } = useChart(data);
-  const shown = !!(target && on && option);
-  useEffect(() => {
-    onShown?.(shown);
-    return () => onShown?.(false);
-  }, [shown, onShown]);
+  useShown(!!(target && on && option), onShown);
   if (!target) return null;
   const explainable = EXPLAINABLE.includes(target.grain);
   const whyOf = (a: Anomaly) => {

@@ -5,14 +5,14 @@
  * the band's width). Clicking a history point opens 「为什么变化?」 for that period.
  */
 import { Alert, Button, Space, Switch, Tag, Tooltip, Typography } from "antd";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
 import { EXPLAINABLE, forecastOption, MAX_LINES, multiForecastOption, type ForecastOut, type SeriesOut } from "./forecastChart";
 import { useText } from "./text";
-import { useInsight } from "./useInsight";
+import { useInsight, useShown } from "./useInsight";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
 
 
@@ -69,11 +69,7 @@ export function ForecastToggle({ spec, horizon = 6, onShown }: {
   const option = useMemo(() => (!s || !data ? null : multi ? multiForecastOption(data.series, tx, fmt) : forecastOption(s, data.label, tx, fmt)),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [s, data, lang]);
-  const shown = !!(target && on && option);
-  useEffect(() => {
-    onShown?.(shown);
-    return () => onShown?.(false);
-  }, [shown, onShown]);
+  useShown(!!(target && on && option), onShown);
   if (!target) return null;
   const explainable = EXPLAINABLE.includes(target.grain);
   /** 为什么变化? for period i of one series (a member of `by`: its filter joins the page's). */

@@ -25,3 +25,11 @@ export function useInsight<T>(path: "/api/v1/forecast" | "/api/v1/anomalies", sp
   }, [on, key]);
   return { target, data, error };
 }
+
+/** Tells the page (onShown) while an insight chart is drawn in its chart's place, and false when it goes. */
+export function useShown(shown: boolean, onShown?: (shown: boolean) => void) {
+  useEffect(() => {
+    onShown?.(shown);
+    return () => onShown?.(false);
+  }, [shown, onShown]);
+}
