@@ -84,3 +84,24 @@ def test_long_series_still_pick_one_model() -> None:
     fc = forecast_series(y, _periods(60), "month", 12, 6)
     assert fc["model"] in FULL and fc["weights"] is None
     assert "combined" not in [n["code"] for n in fc["notes"]]
+
+
+def test_large_splits_use_the_worker_pool_with_the_same_answers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """100+ series go to worker processes in chunks; the answers (and their order) are those of the serial path,
+    and SHUZHI_FORECAST_WORKERS=1 keeps everything in this process."""
+    import importlib
+
+    fc_mod = importlib.import_module("shuzhi.ai.insights.forecast")  # the package exports a function of that name
+
+    ys = [_seasonal(seed, 36) * (1 + seed / 50) for seed in range(fc_mod.POOL_MIN_SERIES + 4)]
+    ys[7] = np.r_[np.full(34, np.nan), 5.0, 6.0]  # one too short: reported in its place, not failing the batch
+    monkeypatch.setenv("SHUZHI_FORECAST_WORKERS", "2")
+    pooled = forecast_many(ys, _periods(36), "month", 12, 3)
+    assert fc_mod._pool is not None
+    monkeypatch.setenv("SHUZHI_FORECAST_WORKERS", "1")
+    serial = forecast_many(ys, _periods(36), "month", 12, 3)
+    assert len(pooled) == len(serial) == len(ys)
+    assert pooled[7]["model"] is None and pooled[7]["notes"][0]["code"] == "series_too_short"
+    for a, b in zip(pooled, serial, strict=True):
+        assert a["model"] == b["model"]
+        assert [r["value"] for r in a["forecast"]] == [r["value"] for r in b["forecast"]]

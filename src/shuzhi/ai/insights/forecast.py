@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +35,9 @@ import numpy as np
 from shuzhi.ai.insights import holidays
 from shuzhi.ai.insights.series import Source, fetch_series, note, period_label, shift
 from shuzhi.errors import ShuzhiError
+from shuzhi.log import get_logger
+
+log = get_logger(__name__)
 
 LEVELS = (80, 95)
 FOLDS = 3
@@ -369,11 +374,8 @@ def candidates_for(count: int, models: tuple[str, ...] | None = None
     return FULL, []
 
 
-def forecast_many(values: list[np.ndarray], periods: list[dt.date], grain: str, season: int, horizon: int,
-                  models: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    """Forecast several aligned series; a series that cannot be forecast gets model None and a note."""
-    names = models or candidates_for(len(values))[0]
-    folds = FAST_FOLDS if len(values) > FAST_MAX_SERIES else FOLDS
+def _forecast_chunk(values: list[np.ndarray], periods: list[dt.date], grain: str, season: int, horizon: int,
+                    names: tuple[str, ...], folds: int) -> list[dict[str, Any]]:
     out = []
     for v in values:
         try:
@@ -382,6 +384,60 @@ def forecast_many(values: list[np.ndarray], periods: list[dt.date], grain: str, 
             out.append({"model": None, "forecast": [], "backtest": None, "candidates": {},
                         "notes": [note(err.code, err.zh, err.en)]})
     return out
+
+
+# Splits of at least POOL_MIN_SERIES series are forecast by worker processes, one per core (statsforecast's
+# fits hold the GIL, so threads would not help). The pool is started once, from a forkserver (never a fork
+# of the multi-threaded server), and reused; SHUZHI_FORECAST_WORKERS=1 turns it off.
+POOL_MIN_SERIES = 100
+_pool: Any = None
+_pool_lock = threading.Lock()
+
+
+def _workers() -> int:
+    raw = os.environ.get("SHUZHI_FORECAST_WORKERS", "")
+    return max(1, int(raw)) if raw.isdigit() else min(4, os.cpu_count() or 1)
+
+
+def _get_pool(n: int) -> Any:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["shuzhi.ai.insights.forecast", "statsforecast.models"])
+            _pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+        return _pool
+
+
+def _reset_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def forecast_many(values: list[np.ndarray], periods: list[dt.date], grain: str, season: int, horizon: int,
+                  models: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Forecast several aligned series; a series that cannot be forecast gets model None and a note.
+    Large splits go to the worker pool in chunks (results in order); if the pool cannot run, serially."""
+    names = models or candidates_for(len(values))[0]
+    folds = FAST_FOLDS if len(values) > FAST_MAX_SERIES else FOLDS
+    n = _workers()
+    if n > 1 and len(values) >= POOL_MIN_SERIES:
+        size = -(-len(values) // (4 * n))  # a few chunks per worker, so a slow chunk does not idle the others
+        chunks = [values[i:i + size] for i in range(0, len(values), size)]
+        try:
+            futures = [_get_pool(n).submit(_forecast_chunk, c, periods, grain, season, horizon, names, folds)
+                       for c in chunks]
+            return [fc for f in futures for fc in f.result()]
+        except (OSError, RuntimeError, EOFError) as exc:  # BrokenProcessPool is a RuntimeError
+            log.warning("forecast_pool_failed", error=repr(exc))
+            _reset_pool()
+    return _forecast_chunk(values, periods, grain, season, horizon, names, folds)
 
 
 def forecast(src: Source, metric: str, grain: str, horizon: int, *, by: str | None = None,
