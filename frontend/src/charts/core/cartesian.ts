@@ -181,7 +181,8 @@ export function cartesian(result: QueryResult, chart: ChartConfig, ctx: Transfor
       emphasis: { focus: "series" },
     };
     if (stack && !s.second) out.stack = "total";
-    if (type === "line") Object.assign(out, { smooth: chart.smooth ?? true, symbol: many ? "none" : "circle", symbolSize: 6, connectNulls: false });
+    // a crowded line hides its points until hovered — and a hovered point can still be clicked (为什么变化?)
+    if (type === "line") Object.assign(out, { smooth: chart.smooth ?? true, symbol: "circle", showSymbol: !many, symbolSize: 6, connectNulls: false });
     if (type === "line" && (kind === "area" || (kind === "line" && grid.series.length === 1))) out.areaStyle = { opacity: kind === "area" ? (stack ? 0.55 : 0.25) : 0.12 };
     if (type === "bar") Object.assign(out, { barMaxWidth: 36, itemStyle: { borderRadius: stack ? 0 : horizontal ? [0, 4, 4, 0] : [4, 4, 0, 0] } });
     if (chart.labels) {
