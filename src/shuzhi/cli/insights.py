@@ -52,11 +52,9 @@ def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
 
 def _n(v: float | None, fmt: str | None = None) -> str:
     """A value as people read it: the metric's format (¥1.41亿, 12.5%), else four significant digits."""
-    from shuzhi.results.format import format_value
+    from shuzhi.ai.insights.attribution import fmt_value
 
-    if v is None:
-        return "—"
-    return format_value(v, fmt, lang()) if fmt else f"{v:,.4g}"
+    return "—" if v is None else fmt_value(v, fmt, lang())
 
 
 def forecast(
