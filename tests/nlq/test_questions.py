@@ -45,6 +45,28 @@ def _print(name: str, report: Report) -> None:
         print(f"  {r.case['q']!r}\n    expected {r.want}\n    got      {r.got}")
 
 
+def _evaluated(name: str, cases: list[dict[str, Any]], env: dict[str, Any], floor: float,
+               category_floor: float | None = 0.75, by_family: bool = False) -> Report:
+    """Evaluate a set, print it (by category, and by metric family when asked), and hold it to its floors:
+    no crash or invalid spec, overall accuracy >= floor, every category >= category_floor (None: unchecked)."""
+    report = evaluate(cases, env["lex"], env["today"])
+    _print(name, report)
+    if by_family:
+        fams: dict[str, list[int]] = {}
+        for r in report.results:
+            f = fams.setdefault(str(r.case.get("fam")), [0, 0])
+            f[0] += r.ok
+            f[1] += 1
+        print("family        correct/total  accuracy")
+        for fam, (ok, n) in sorted(fams.items()):
+            print(f"{fam:<13} {ok:>4}/{n:<4}       {ok / n:6.1%}")
+    assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
+    assert report.accuracy >= floor
+    if category_floor is not None:
+        assert all(acc >= category_floor for _, _, acc in report.by_category().values())
+    return report
+
+
 @pytest.mark.parametrize("cases", [CASES, HELDOUT], ids=["questions", "heldout_style"])
 def test_question_set_size(cases: list[dict[str, Any]]) -> None:
     assert len(cases) >= 210
@@ -71,36 +93,16 @@ def test_blind_set_shape() -> None:
 
 
 def test_accuracy_by_category(nl_env: dict[str, Any]) -> None:
-    report = evaluate(CASES, nl_env["lex"], nl_env["today"])
-    _print("questions.yaml", report)
-    assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
-    assert report.accuracy >= 0.99
-    assert all(acc >= 0.75 for _, _, acc in report.by_category().values())
+    _evaluated("questions.yaml", CASES, nl_env, 0.99)
 
 
 def test_heldout_accuracy_by_category(nl_env: dict[str, Any]) -> None:
-    report = evaluate(HELDOUT, nl_env["lex"], nl_env["today"])
-    _print("heldout_style.yaml", report)
-    assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
-    assert report.accuracy >= 0.95
-    assert all(acc >= 0.75 for _, _, acc in report.by_category().values())
+    _evaluated("heldout_style.yaml", HELDOUT, nl_env, 0.95)
 
 
 def test_blind_accuracy_by_category(nl_env: dict[str, Any]) -> None:
-    report = evaluate(BLIND, nl_env["lex"], nl_env["today"])
-    _print("blind_users.yaml", report)
-    fams: dict[str, list[int]] = {}
-    for r in report.results:
-        f = fams.setdefault(str(r.case.get("fam")), [0, 0])
-        f[0] += r.ok
-        f[1] += 1
-    print("family        correct/total  accuracy")
-    for fam, (ok, n) in sorted(fams.items()):
-        print(f"{fam:<13} {ok:>4}/{n:<4}       {ok / n:6.1%}")
-    assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
     # measured 153/188 (81.4 %) before the parser was read, 187/188 (99.5 %) after the general fixes
-    assert report.accuracy >= 0.97
-    assert all(acc >= 0.75 for _, _, acc in report.by_category().values())
+    _evaluated("blind_users.yaml", BLIND, nl_env, 0.97, by_family=True)
 
 
 def test_round2_probe_shape() -> None:
@@ -114,11 +116,8 @@ def test_round2_probe_shape() -> None:
 
 
 def test_round2_probe_accuracy(nl_env: dict[str, Any]) -> None:
-    report = evaluate(ROUND2, nl_env["lex"], nl_env["today"])
-    _print("probe_round2.yaml", report)
-    assert not [r for r in report.results if r.error], "the parser crashed or produced an invalid spec"
     # measured 61/80 (76.2 %) before the parser was read, 79/80 (98.8 %) after the round-2 fixes
-    assert report.accuracy >= 0.95
+    _evaluated("probe_round2.yaml", ROUND2, nl_env, 0.95, category_floor=None)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES + HELDOUT if c["cat"] in ("followup", "unknown")],
