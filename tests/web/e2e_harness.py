@@ -111,13 +111,35 @@ def screenshot_dir(prefix: str, docs: Path, pattern: str = "*.png") -> Iterator[
     print(f"\nscreenshots: {d}")
 
 
-def login(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def login(page, base: str, user: str = "admin", password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
     """Sign in through the login page and wait for the app frame (not for any one home widget)."""
     from playwright.sync_api import expect
 
     page.goto(base + "/login")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
     page.get_by_role("button", name=re.compile("登\\s*录")).click()
     expect(page).to_have_url(base + "/", timeout=15_000)
     expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=15_000)
+
+
+def signed_in_page(browser, base: str, timeout_ms: int = 15_000):  # type: ignore[no-untyped-def]
+    """A desktop page (1440×900, zh-CN) signed in as admin, and the list its uncaught page errors go to."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    ctx.set_default_timeout(timeout_ms)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, base)
+    return ctx, page, errors
+
+
+def add_filter_component(page, typed: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """In the dashboard editor: add a filter component on the field found by typing `typed` and picking `option`."""
+    page.get_by_test_id("add-component").hover()
+    page.get_by_test_id("add-filter").click()
+    page.locator(".ant-modal .ant-form-item", has_text="字段").locator(".ant-select-selector").click()
+    page.keyboard.type(typed)
+    page.locator(".ant-select-item-option", has_text=option).first.click()
+    page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
+    page.get_by_test_id("tile-filter").wait_for()

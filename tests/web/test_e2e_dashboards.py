@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import ROOT, screenshot_dir
+from e2e_harness import ROOT, add_filter_component, screenshot_dir
 from e2e_harness import login as _login
 
 DEMO = ["cockpit", "sales", "supply", "quality", "rd"]
@@ -210,13 +210,7 @@ def test_editor_add_resize_save(server: str, browser, dash_shots: Path) -> None:
     page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
     page.get_by_test_id("tile-text").wait_for()
     # a filter on the region, scoped to the chart
-    page.get_by_test_id("add-component").hover()
-    page.get_by_test_id("add-filter").click()
-    page.locator(".ant-modal .ant-form-item", has_text="字段").locator(".ant-select-selector").click()
-    page.keyboard.type("customers.region")
-    page.locator(".ant-select-item-option", has_text="customers.region").first.click()
-    page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
-    page.get_by_test_id("tile-filter").wait_for()
+    add_filter_component(page, "customers.region", "customers.region")
     page.get_by_test_id("filter-scope").locator(".ant-select-selector").click()
     page.locator(".ant-select-item-option", has_text="各大区销售额").first.click()
     page.keyboard.press("Escape")

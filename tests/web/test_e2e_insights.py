@@ -11,17 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from e2e_harness import PASSWORD, ROOT, screenshot_dir
-
-
-def _login(page, base: str) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
-
-    page.goto(base + "/login")
-    page.get_by_label("用户名").fill("admin")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("登\\s*录")).click()
-    expect(page.get_by_test_id("kpi-revenue")).to_be_visible()
+from e2e_harness import ROOT, screenshot_dir, signed_in_page
 
 
 def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -32,12 +22,7 @@ def test_forecast_why_and_alerts(server: str, browser) -> None:  # type: ignore[
 def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    ctx.set_default_timeout(30_000)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    _login(page, server)
+    ctx, page, errors = signed_in_page(browser, server, 30_000)
 
     # KPI card → why drawer (last complete month vs a year before)
     page.get_by_test_id("why-revenue").click()

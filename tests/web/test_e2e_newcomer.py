@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import PASSWORD, ROOT, running_server
+from e2e_harness import PASSWORD, ROOT, add_filter_component, running_server, signed_in_page
 from e2e_harness import login as _login
 
 XLSX = ROOT / "tests" / "data" / "imports" / "report.xlsx"
@@ -40,12 +40,7 @@ def _save_chart(page, *, new_title: str | None = None, existing: str | None = No
 def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    _login(page, server)
+    ctx, page, errors = signed_in_page(browser, server)
 
     # 1. import the Excel file (detected sheet, header and totals row), as the table q1_sales
     page.goto(server + "/data")
@@ -81,13 +76,7 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     tiles = page.locator("[data-testid^='tile-']")
     expect(tiles).to_have_count(3)
     page.get_by_test_id("edit-dashboard").click()
-    page.get_by_test_id("add-component").hover()
-    page.get_by_test_id("add-filter").click()
-    page.locator(".ant-modal .ant-form-item", has_text="字段").locator(".ant-select-selector").click()
-    page.keyboard.type("地区")
-    page.locator(".ant-select-item-option", has_text="地区").first.click()
-    page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
-    page.get_by_test_id("tile-filter").wait_for()
+    add_filter_component(page, "地区", "地区")
     page.get_by_role("checkbox", name="查看者").check()
     with page.expect_response(lambda r: "/api/v1/dashboards/" in r.url and r.request.method == "PUT") as resp:
         page.get_by_test_id("save-dashboard").click()
@@ -152,11 +141,7 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     vctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
     vctx.set_default_timeout(15_000)
     v = vctx.new_page()
-    v.goto(server + "/login")
-    v.get_by_label("用户名").fill("boss")
-    v.get_by_label("密码").fill(VIEWER_PASSWORD)
-    v.get_by_role("button", name=re.compile("登\\s*录")).click()
-    expect(v.get_by_test_id("user-menu")).to_be_visible()
+    _login(v, server, "boss", VIEWER_PASSWORD)
     v.goto(server + f"/dashboards/{name}")
     expect(v.get_by_test_id("dashboard-title")).to_contain_text("一季度销售看板")
     expect(v.locator("[data-testid^='tile-'] canvas").first).to_be_visible()
