@@ -10,7 +10,7 @@ import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
-import { EXPLAINABLE, forecastOption, MAX_LINES, multiForecastOption, type ForecastOut, type SeriesOut } from "./forecastChart";
+import { EXPLAINABLE, forecastNotes, forecastOption, MAX_LINES, multiForecastOption, type ForecastOut, type SeriesOut } from "./forecastChart";
 import { useText } from "./text";
 import { useInsight, useShown } from "./useInsight";
 import { WhyDrawer, type WhyTarget } from "./WhyDrawer";
@@ -82,8 +82,7 @@ export function ForecastToggle({ spec, horizon = 6, onShown }: {
     if (!multi) return p.seriesName === tx("history") && whyAt(p.dataIndex ?? -1);
     if (p.seriesId?.startsWith("h:")) whyAt(p.dataIndex ?? -1, data?.series.find((x) => (x.key ?? "—") === p.seriesId!.slice(2)));
   };
-  const notes = [...(data?.notes ?? []), ...(data?.series ?? []).flatMap((x) => x.notes ?? [])]
-    .filter((n, i, all) => all.findIndex((m) => m.zh === n.zh) === i);
+  const notes = forecastNotes(data);
 
   return (
     <div className="forecast-panel" style={{ marginTop: 12 }} data-testid="forecast-panel">

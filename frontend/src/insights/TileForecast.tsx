@@ -10,7 +10,7 @@ import type { QuerySpec } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
-import { forecastOption, multiForecastOption, type ForecastOut } from "./forecastChart";
+import { forecastNotes, forecastOption, multiForecastOption, type ForecastOut } from "./forecastChart";
 import { useText } from "./text";
 import { useInsight } from "./useInsight";
 
@@ -31,8 +31,7 @@ export function TileForecast({ spec, height, theme, horizon = 6 }: {
   if (!target) return null;
   if (error) return <Alert type="warning" showIcon message={error} />;
   if (!option || !s) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;
-  const notes = [...(data?.notes ?? []), ...(data?.series ?? []).flatMap((x) => x.notes ?? [])]
-    .map((n) => (lang === "en" ? n.en : n.zh)).filter((n, i, all) => all.indexOf(n) === i);
+  const notes = forecastNotes(data).map((n) => (lang === "en" ? n.en : n.zh));
   const one = data && data.series.length === 1;
   return (
     <div data-testid="tile-forecast">

@@ -36,6 +36,12 @@ export interface ForecastOut {
   notes: { zh: string; en: string }[];
 }
 
+/** The answer's notes and every series' notes, each said once (a split repeats the same note per member). */
+export function forecastNotes(data: ForecastOut | null): { zh: string; en: string }[] {
+  return [...(data?.notes ?? []), ...(data?.series ?? []).flatMap((x) => x.notes ?? [])]
+    .filter((n, i, all) => all.findIndex((m) => m.zh === n.zh) === i);
+}
+
 /** What a spec can be forecast as: one metric (no quick calculation) over one time dimension with a grain,
  * and at most one other dimension (`by`: one forecast per member, e.g. defect rate by month per plant). */
 export function forecastable(spec: Partial<QuerySpec>): { metric: string; grain: Grain; by?: string } | null {
