@@ -7,8 +7,10 @@ Invariants
   on restart); leftover `_shuzhi_stage_*` names cannot survive, because they are never committed.
 - Streaming: CSV, Parquet and JSON are read by DuckDB itself (read_csv with explicit column
   types, read_parquet, read_json); Python never holds their rows. Excel arrives as an Arrow table.
-- Nothing is dropped silently: CSV rows DuckDB cannot parse are collected with store_rejects
-  (file line numbers), rows of other sources whose values do not convert to the chosen type are
+- Nothing is dropped silently: a CSV is read by DuckDB alone (store_rejects) and trusted only when
+  nothing is rejected; otherwise engines.csv_exact reads it again at physical lines (DuckDB's own
+  recovery can lose good rows after an unterminated quote), so every good row is staged and every
+  bad one named by its physical line and text, or the import fails. Rows of other sources whose values do not convert to the chosen type are
   found by comparing TRY_CAST with the source. Unless the caller chose skip_bad_rows, any reject
   aborts the import with the first lines listed; with it, they are kept in `<table>__rejects`.
 - No user text is spliced into SQL: table and column names go through sqlglot identifiers,
@@ -30,6 +32,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
+from shuzhi.engines import csv_exact
 from shuzhi.engines.warehouse import translate_duckdb_error
 from shuzhi.errors import ShuzhiError
 
@@ -83,6 +86,8 @@ class CsvSource:
     skip_lines: int  # lines before the header (or before the data without a header)
     thousands: bool = False
     encoding: str = "utf-8"  # DuckDB's name: utf-8 or utf-16
+    workdir: Path | None = None  # where the exact path writes its cleaned copy (default: the system temp)
+    width: int = 0  # fields per record as detected (0: unknown); the exact path's inference needs it
 
 
 @dataclass
@@ -143,6 +148,15 @@ def infer(cur: duckdb.DuckDBPyConnection, src: Source, limit: int = 50) -> tuple
         names = [n for n in rel.columns if n != "__row"]
         types = [str(t) for n, t in zip(rel.columns, rel.types, strict=True) if n != "__row"]
         rows = rel.project(", ".join(_sql(ident(n)) for n in names)).limit(limit).fetchall()
+    except duckdb.InvalidInputException as exc:
+        # DuckDB's sniffer gives up when its sample holds broken rows (an unterminated quote, an
+        # over-long line): infer from the sample's good records instead.
+        if not isinstance(src, CsvSource) or not src.width:
+            raise _read_error(exc) from None
+        try:
+            return csv_exact.infer(cur, src, limit)
+        except duckdb.Error as exc2:
+            raise _read_error(exc2) from None
     except duckdb.Error as exc:
         raise _read_error(exc) from None
     return names, types, rows
@@ -212,8 +226,19 @@ def stage_and_apply(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[C
         with _Watch(cur, progress, cancelled) as watch:
             try:
                 if isinstance(src, CsvSource):
-                    _relation(cur, src, columns, rejects=(rej_t, rej_s)).create(stage)
-                    rejected, rejects = _csv_rejects(cur, rej_t)
+                    try:  # the fast path: DuckDB alone; trusted only when it rejects nothing
+                        _relation(cur, src, columns, rejects=(rej_t, rej_s)).create(stage)
+                        exact = _has_rejects(cur, rej_t)
+                    except duckdb.InvalidInputException:  # e.g. bad rows within the sniffer's sample
+                        if watch.interrupted:
+                            raise
+                        exact = True
+                    if exact:  # DuckDB may have lost good rows or misnumbered lines: read exactly
+                        cur.execute("ROLLBACK")  # nothing but this import's stage is in the transaction
+                        cur.execute("BEGIN TRANSACTION")
+                        rejected, rejects = csv_exact.stage(cur, src, columns, stage, tag, cancelled)
+                    else:
+                        rejected, rejects = 0, []
                 else:
                     rejected, rejects = _stage_cast(cur, src, columns, stage, tag)
             except duckdb.Error as exc:
@@ -249,7 +274,7 @@ def stage_and_apply(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[C
 def _cleanup(cur: duckdb.DuckDBPyConnection, tag: str) -> None:
     """Drop this import's session-only helpers (temp rejects tables and views, registered sources)."""
     for kind, name in (("VIEW", f"_shuzhi_rej_{tag}"), ("TABLE", f"_shuzhi_rej_{tag}"),
-                       ("TABLE", f"_shuzhi_rejscan_{tag}")):
+                       ("TABLE", f"_shuzhi_rejscan_{tag}"), *csv_exact.helper_tables(tag)):
         try:
             cur.execute(_sql(exp.Drop(tables=[exp.Table(this=ident(name), db=ident("temp"))], kind=kind,
                                       exists=True)))
@@ -261,16 +286,8 @@ def _cleanup(cur: duckdb.DuckDBPyConnection, tag: str) -> None:
         pass
 
 
-def _csv_rejects(cur: duckdb.DuckDBPyConnection, rej_t: str) -> tuple[int, list[dict[str, Any]]]:
-    t = table(rej_t)
-    # One entry per rejected line (a line can have several errors; the table keeps them all).
-    n = cur.execute(_sql(exp.select("count(DISTINCT line)").from_(t))).fetchone()[0]  # type: ignore[index]
-    q = exp.select("line", "first(column_name ORDER BY column_idx)", "first(error_type ORDER BY column_idx)",
-                   "first(csv_line)", "string_agg(error_message, '; ' ORDER BY column_idx)") \
-        .from_(t).group_by("line").order_by("line").limit(REJECTS_SHOWN)
-    rows = cur.execute(_sql(q)).fetchall()
-    return int(n), [{"line": int(r[0]) if r[0] is not None else None, "column": r[1], "error": str(r[2]),
-                     "text": (r[3] or "")[:500], "message": (r[4] or "")[:300]} for r in rows]
+def _has_rejects(cur: duckdb.DuckDBPyConnection, rej_t: str) -> bool:
+    return cur.execute(_sql(exp.select("1").from_(table(rej_t)).limit(1))).fetchone() is not None
 
 
 def _stage_cast(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[Column], stage: str,
@@ -412,9 +429,8 @@ def _keep_rejects(cur: duckdb.DuckDBPyConnection, target: str, src: Source, rej:
     from shuzhi.sources.files.names import rejects_table_name
 
     if isinstance(src, CsvSource):
-        q = exp.select(exp.alias_(exp.column("line"), "line"), "column_name",
-                       exp.alias_(exp.cast(exp.column("error_type"), "VARCHAR"), "error_type"),
-                       exp.alias_(exp.column("csv_line"), "text"), "error_message").from_(table(rej))
+        rej = csv_exact.rejects_table(tag)
+        q = exp.select("line", "column_name", "error_type", "text", "error_message").from_(table(rej))
     else:
         q = exp.select("line", "column_name", exp.alias_(exp.Literal.string("CAST"), "error_type"), "text",
                        exp.alias_(exp.Literal.string("cannot convert"), "error_message")).from_(table(rej))

@@ -106,7 +106,7 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
 
                     text_path.write_text(read_sample(path, layout.encoding)[1], encoding="utf-8")
             src: eng.Source = eng.CsvSource(text_path, layout.delimiter, layout.has_header, layout.skip_lines,
-                                            layout.thousands)
+                                            layout.thousands, workdir=workdir, width=len(layout.labels))
             names, types, rows = eng.infer(con, src, PREVIEW_ROWS)
             counted = None if full else files.count_data_rows(path, layout)  # the original file, one pass
             labels = layout.labels if layout.has_header and len(layout.labels) == len(names) else (
