@@ -34,6 +34,7 @@ const M = {
   "job.succeeded": ["已完成", "Done"],
   "job.failed": ["失败", "Failed"],
   "job.cancelled": ["已取消", "Cancelled"],
+  "job.interrupted": ["已中断", "Interrupted"],
   // tables
   "tables.name": ["表名", "Table"],
   "tables.source": ["来源", "Source"],

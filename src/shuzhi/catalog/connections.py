@@ -104,6 +104,7 @@ class RefreshRun(Base):
     schema_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     triggered_by: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(160))  # the process running it (runtime.owners)
 
     __table_args__ = (Index("ix_refresh_runs_table_started", "source_table_id", "started_at"),)
 
@@ -230,9 +231,10 @@ def add_source_table(db: Session, conn: DbConnection, *, schema: str | None, tab
 
 
 # -- refresh runs --------------------------------------------------------------------------
-def start_run(db: Session, st: SourceTable, kind: str, *, job_id: int | None, actor: str | None) -> RefreshRun:
+def start_run(db: Session, st: SourceTable, kind: str, *, job_id: int | None, actor: str | None,
+              owner: str | None = None) -> RefreshRun:
     run = RefreshRun(source_table_id=st.id, kind=kind, job_id=job_id, triggered_by=actor,
-                     watermark_before=st.watermark, status="running")
+                     watermark_before=st.watermark, status="running", owner=owner)
     db.add(run)
     db.flush()
     return run

@@ -21,9 +21,9 @@ FINISHED = ("succeeded", "failed", "cancelled")
 
 
 def create_job(db: Session, kind: str, title: str, *, created_by: str | None = None,
-               schedule_id: int | None = None) -> Job:
+               schedule_id: int | None = None, owner: str | None = None) -> Job:
     job = Job(kind=kind, title=title[:256], status="queued", progress=0.0, created_by=created_by,
-              schedule_id=schedule_id)
+              schedule_id=schedule_id, owner=owner)
     db.add(job)
     db.flush()
     return job
@@ -71,14 +71,21 @@ def finish(db: Session, job_id: int, status: str, *, result: dict[str, Any] | No
     db.execute(update(Job).where(Job.id == job_id, Job.status.in_(("queued", "running"))).values(**values))
 
 
-def fail_interrupted(db: Session) -> int:
-    """Jobs left queued or running by a process that died are failed, saying so (called at start).
+INTERRUPTED = {"code": "job_interrupted", "zh": "任务被中断（运行它的进程已退出）。",
+               "en": "The job was interrupted (the process running it exited)."}
 
-    Only safe when this process is the single writer (the server owns the warehouse)."""
-    res = db.execute(update(Job).where(Job.status.in_(("queued", "running"))).values(
-        status="failed", finished_at=utcnow(),
-        error={"code": "job_interrupted", "zh": "任务被中断（服务重启）。",
-               "en": "The job was interrupted (the server restarted)."}))
+
+def unfinished(db: Session) -> list[Job]:
+    return list(db.scalars(select(Job).where(Job.status.in_(("queued", "running")))))
+
+
+def fail_interrupted(db: Session, job_ids: list[int]) -> int:
+    """End these queued or running jobs as failed with job_interrupted (the startup sweep decides
+    which: shuzhi.runtime.recovery, from each job's owner process)."""
+    if not job_ids:
+        return 0
+    res = db.execute(update(Job).where(Job.id.in_(job_ids), Job.status.in_(("queued", "running"))).values(
+        status="failed", finished_at=utcnow(), error=INTERRUPTED))
     return int(res.rowcount or 0)
 
 

@@ -3,8 +3,11 @@ or upsert it into the target in one transaction.
 
 Invariants
 - Until the final transaction commits, the target table is exactly as before: a failed, cancelled or
-  interrupted refresh leaves the last good data (and drops its stage table; a stage table left by a
-  killed process is dropped by the next refresh of the same target).
+  interrupted refresh leaves the last good data (and drops its stage table).
+- A stage table is committed batch by batch, so a killed process leaves it behind. Only one process
+  at a time can open the warehouse read-write (DuckDB locks the file), and every stage this process
+  is writing is in _ACTIVE; so any other `_shuzhi_stage_*` table is a dead process's leftover, and
+  sweep_stages() drops them all (at every refresh and at the server's start).
 - replace: DROP target + RENAME stage → target, in one transaction.
   upsert: DELETE target rows whose key is in the stage, INSERT the stage rows, in one transaction
   (new source columns are first added to the target, so an added column is taken in).
@@ -15,6 +18,7 @@ Invariants
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -66,11 +70,19 @@ def table_columns(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
     return {r[0]: r[1] for r in rows}
 
 
-def drop_stale_stages(cur: duckdb.DuckDBPyConnection, target: str) -> None:
+_ACTIVE: set[str] = set()  # stage tables being written by this process
+_ACTIVE_LOCK = threading.Lock()
+
+
+def sweep_stages(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop the stage tables no write of this process is using (see the module invariants)."""
     rows = cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-                       "AND starts_with(table_name, ?)", [f"{STAGE_PREFIX}{target}_"]).fetchall()
-    for (name,) in rows:
+                       "AND starts_with(table_name, ?)", [STAGE_PREFIX]).fetchall()
+    with _ACTIVE_LOCK:
+        stale = [name for (name,) in rows if name not in _ACTIVE]
+    for name in stale:
         cur.execute(_sql(_drop(name)))
+    return stale
 
 
 def write_extract(cur: duckdb.DuckDBPyConnection, target: str, schema: pa.Schema,
@@ -86,8 +98,10 @@ def write_extract(cur: duckdb.DuckDBPyConnection, target: str, schema: pa.Schema
         raise ShuzhiError("extract_key_missing", "增量合并需要主键列。", "An upsert needs primary key columns.")
     res = WriteResult()
     stage = f"{STAGE_PREFIX}{target}_{uuid.uuid4().hex[:8]}"
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(stage)
     try:
-        drop_stale_stages(cur, target)
+        sweep_stages(cur)
         cur.from_arrow(schema.empty_table()).create(stage)
         for batch in batches:
             if batch.num_rows:
@@ -130,6 +144,9 @@ def write_extract(cur: duckdb.DuckDBPyConnection, target: str, schema: pa.Schema
     except BaseException:
         _drop_quietly(cur, stage)
         raise
+    finally:
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(stage)
     return res
 
 

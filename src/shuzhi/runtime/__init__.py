@@ -25,6 +25,7 @@ from shuzhi.model.index import ModelIndex
 from shuzhi.results.result import QueryResult
 from shuzhi.runtime.events import Events
 from shuzhi.runtime.jobs import JobRunner
+from shuzhi.runtime.recovery import recover
 from shuzhi.runtime.scheduler import ScheduleHandler, Scheduler
 from shuzhi.service import run_query
 from shuzhi.settings import Settings
@@ -61,6 +62,7 @@ class Runtime:
             configure_logging(s.logs_dir, s.log_level, s.log_json_stderr)
         self.catalog.migrate()
         self._wire()
+        recover(self, server=False)  # jobs and refresh runs of dead processes end as interrupted
         info = StartInfo()
         if not create_admin:
             return info
@@ -149,12 +151,9 @@ class Runtime:
         return self.scheduler.tick(now)
 
     def start_background(self) -> None:
-        """For the server process, which owns the warehouse: fail jobs a previous process left
-        unfinished, and start the scheduler loop."""
-        from shuzhi.catalog.jobs import fail_interrupted
-
-        with self.catalog.session() as db:
-            fail_interrupted(db)
+        """For the server process, which owns the warehouse: end the work dead processes left
+        unfinished and drop their stage tables (runtime.recovery), and start the scheduler loop."""
+        recover(self, server=True)
         self.scheduler.start()
 
     def data_refreshed(self, tables: list[str], reason: str) -> None:

@@ -10,6 +10,8 @@ Invariants
 - Every job ends in succeeded, failed or cancelled, whatever the function does.
 - Progress writes are throttled (≤ 4 per second per job) so a tight loop cannot flood the catalog.
 - Cancellation is cooperative: cancel() sets the job's event; the function checks it.
+- Every job records its owner process (runtime.owners): a job left queued or running by a process
+  that died is ended as interrupted by the next start (runtime.recovery), never one still running.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from shuzhi.catalog import Catalog
 from shuzhi.catalog import jobs as records
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
+from shuzhi.runtime import owners
 
 log = get_logger(__name__)
 
@@ -71,7 +74,8 @@ class JobRunner:
     def submit(self, kind: str, fn: JobFn, *, title: str, created_by: str | None = None,
                schedule_id: int | None = None) -> int:
         with self.catalog.session() as db:
-            job_id = records.create_job(db, kind, title, created_by=created_by, schedule_id=schedule_id).id
+            job_id = records.create_job(db, kind, title, created_by=created_by, schedule_id=schedule_id,
+                                        owner=owners.current()).id
         ev = threading.Event()
         with self._lock:
             self._events[job_id] = ev
@@ -83,7 +87,8 @@ class JobRunner:
                    schedule_id: int | None = None) -> dict[str, Any]:
         """Run now in this thread; returns the result, or raises the function's ShuzhiError."""
         with self.catalog.session() as db:
-            job_id = records.create_job(db, kind, title, created_by=created_by, schedule_id=schedule_id).id
+            job_id = records.create_job(db, kind, title, created_by=created_by, schedule_id=schedule_id,
+                                        owner=owners.current()).id
         ev = threading.Event()
         with self._lock:
             self._events[job_id] = ev
@@ -134,6 +139,11 @@ class JobRunner:
             return False
         ev.set()
         return True
+
+    def active(self) -> set[int]:
+        """Ids of the jobs queued or running in this process (the startup sweep leaves them alone)."""
+        with self._lock:
+            return set(self._events)
 
     def wait(self, job_id: int, timeout: float | None = None) -> None:
         """Block until a job submitted by this process has finished (tests, CLI)."""

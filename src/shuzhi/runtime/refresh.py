@@ -4,7 +4,8 @@ the DuckDB warehouse, the catalog and the job runner.
 Invariants
 - A refresh reads the source in batches and writes through engines.extract.write_extract: the
   warehouse table changes in one transaction at the end, or not at all. Every refresh leaves one
-  RefreshRun (succeeded / failed / cancelled, with rows, bytes, watermarks, schema changes, error).
+  RefreshRun (succeeded / failed / cancelled, or interrupted when its process died — ended by the
+  next start, see runtime.recovery — with rows, bytes, watermarks, schema changes, error).
 - The watermark and the column snapshot move only when a refresh succeeds.
 - Schema changes: the source's columns are compared with the snapshot of the last good refresh.
   Added columns are reported (and taken in when the extract copies all columns); a removed or
@@ -19,10 +20,12 @@ Invariants
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuzhi.catalog import connections as store
@@ -34,6 +37,7 @@ from shuzhi.engines.source_reader import ColumnInfo, parse_arrow_type, watermark
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
 from shuzhi.runtime import connections as conns
+from shuzhi.runtime import owners
 from shuzhi.sources.databases import KINDS
 
 if TYPE_CHECKING:
@@ -266,7 +270,7 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
             have_target = table_exists(cur, st.target_table or "")
         incremental = (st.refresh_mode == "incremental" and not full and st.watermark is not None and have_target)
         run = store.start_run(db, st, "incremental" if incremental else "full",
-                              job_id=ctx.job_id if ctx else None, actor=actor)
+                              job_id=ctx.job_id if ctx else None, actor=actor, owner=owners.current())
         run_id = run.id
     changes: dict[str, Any] | None = None
     try:
@@ -347,6 +351,26 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
         ctx.progress(1.0, f"完成，{res.rows_read:,} 行 / done, {res.rows_read:,} rows")
     rt.data_refreshed([target or ""], "refresh")
     return out
+
+
+INTERRUPTED = {"code": "refresh_interrupted", "zh": "刷新被中断（运行它的进程已退出），已保留上次的数据。",
+               "en": "The refresh was interrupted (the process running it exited); the last good data is kept."}
+
+
+def interrupt_orphan_runs(db: Session, orphan: Callable[[RefreshRun], bool]) -> list[int]:
+    """End the running runs `orphan` picks (their process is gone) as interrupted; their extract's
+    last status says so too. Returns the run ids (the startup sweep, shuzhi.runtime.recovery)."""
+    done = []
+    for run in db.scalars(select(RefreshRun).where(RefreshRun.status == "running")):
+        if not orphan(run):
+            continue
+        run.status, run.finished_at, run.error = "interrupted", utcnow(), INTERRUPTED
+        st = db.get(SourceTable, run.source_table_id)
+        if st is not None:
+            st.last_status = "interrupted"
+        done.append(run.id)
+    db.flush()
+    return done
 
 
 def _count_quietly(src: Any, st: SourceTable) -> int | None:
