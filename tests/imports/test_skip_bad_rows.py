@@ -126,3 +126,22 @@ def test_a_million_rows_with_bad_rows_lose_nothing(rt, tmp_path: Path) -> None: 
     g = generate(tmp_path / "big.csv", 1_000_000, quote={500_000}, long={750_000}, newline={10, 333_333, 600_000},
                  few={200_000}, many={142_857}, cast={900_000})
     _check(rt, g, _import(rt, g, skip_bad_rows=True))
+
+
+def test_odd_lines_are_rejected_alone(rt, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [f"{i},name {i},{i}.5" for i in range(1, 41)]
+    rows[4] = "5,na\rme,5.5"  # a carriage return inside an unquoted value
+    rows[9] = '10,"a"b,10.5'  # text after a closing quote
+    rows[14] = "   "  # blanks only
+    rows[19] = '20,"say ""hi"", ok",20.5'  # good: doubled quotes and a delimiter inside quotes
+    rows[24] = '25, "padded" ,25.5'  # good: blanks around a quoted value
+    path = tmp_path / "odd.csv"
+    path.write_bytes(("id,name,amount\n" + "\n".join(rows) + "\n").encode())
+    r = run_import_inline(rt, path, path.name, ImportOptions(table="t", columns=TYPES, skip_bad_rows=True),
+                          user="admin")
+    assert (r["rows"], [(x["line"], x["error"]) for x in r["rejects"]]) == (
+        37, [(6, "UNQUOTED VALUE"), (11, "UNQUOTED VALUE"), (16, "MISSING COLUMNS")])
+    assert [x["text"] for x in r["rejects"]] == ["5,na\rme,5.5", '10,"a"b,10.5', "   "]
+    with rt.warehouse().cursor() as cur:
+        assert cur.execute("SELECT name FROM t WHERE id IN (20, 25) ORDER BY id").fetchall() == [
+            ('say "hi", ok',), ("padded",)]

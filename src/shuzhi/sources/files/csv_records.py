@@ -10,7 +10,8 @@ so. When an import finds any bad row, the file is read again here, record by rec
 - A record is good when it is valid UTF-8, at most `max_bytes` long, its quoting is well formed and
   it has exactly `columns` fields. Anything else rejects ONLY its first physical line, and reading
   restarts at the next physical line: an unterminated quote can never swallow the rows after it.
-- Empty lines are skipped (as DuckDB does); a line of blanks is a record with one field.
+- Empty lines are skipped (as DuckDB does); a line of blanks is a record with one field; a carriage
+  return inside an unquoted record (not before its b"\n") makes it bad (DuckDB would split there).
 - Good records are written unchanged to `dest`, each prefixed with its line number and the
   delimiter, one per line, so DuckDB can read `dest` (which has no structural errors left) with
   the chosen column types and every type error still names its true line.
@@ -97,24 +98,28 @@ BLOCK = 1024 * 1024  # small: a quote sends only its own block (and the lines a 
 
 
 def _blocks(path: Path) -> Iterator[tuple[int, list[bytes], bool]]:
-    """(number of the first line, the lines without b"\n", whether any holds a quote) per ~BLOCK bytes."""
-    no, carry = 1, b""
+    """(number of the first line, the lines without their newline, whether any holds a quote) per
+    ~BLOCK bytes. Lines end at b"\n"; in a file whose first block has a b"\r" but no b"\n" (old Mac
+    "CSV"), at b"\r"."""
+    no, carry, sep = 1, b"", b""
     with open(path, "rb") as f:
         while True:
             chunk = f.read(BLOCK)
             data = carry + chunk
             if no == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
+            if not sep:
+                sep = b"\r" if b"\n" not in data and b"\r" in data else b"\n"
             if not chunk:
                 if data:
                     yield no, [data], b'"' in data
                 return
-            cut = data.rfind(b"\n")
+            cut = data.rfind(sep)
             if cut < 0:
                 carry = data
                 continue
             carry = data[cut + 1:]
-            lines = data[:cut].split(b"\n")
+            lines = data[:cut].split(sep)
             yield no, lines, b'"' in data[:cut]
             no += len(lines)
 
@@ -141,10 +146,12 @@ class _Splitter:
         clean = counts.count(want) == len(counts) and (want > 0 or all(lines)) \
             and max(map(len, lines), default=0) <= self.max_bytes
         if clean:
+            joined = b"\n".join(lines)
             try:
-                b"\n".join(lines).decode("utf-8")
+                joined.decode("utf-8")
             except UnicodeDecodeError:
                 clean = False
+            clean = clean and b"\r" not in joined
         numbered = zip(range(start, start + len(lines)), lines, strict=True)
         if clean:
             self.fout.write(b"".join([b"%d%s%s\n" % (no, d, ln) for no, ln in numbered]))
@@ -236,6 +243,8 @@ def _check(status: int, fields: int, columns: int, record: bytes, max_bytes: int
         return "LINE SIZE OVER MAXIMUM", f"Maximum line size of {max_bytes} bytes exceeded."
     if status == _BAD:
         return "UNQUOTED VALUE", "A quoted value is followed by text before the next delimiter."
+    if b"\r" in record and b'"' not in record:
+        return "UNQUOTED VALUE", "A carriage return (CR) inside an unquoted value."
     if fields < columns:
         return "MISSING COLUMNS", f"Expected Number of Columns: {columns} Found: {fields}"
     if fields > columns:
