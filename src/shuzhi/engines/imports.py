@@ -11,8 +11,9 @@ Invariants
   nothing is rejected; otherwise engines.csv_exact reads it again at physical lines (DuckDB's own
   recovery can lose good rows after an unterminated quote), so every good row is staged and every
   bad one named by its physical line and text, or the import fails. Rows of other sources whose
-  values do not convert to the chosen type are found by comparing TRY_CAST with the source. Unless the caller chose skip_bad_rows, any reject
-  aborts the import with the first lines listed; with it, they are kept in `<table>__rejects`.
+  values do not convert to the chosen type are found by comparing TRY_CAST with the source.
+  Unless the caller chose skip_bad_rows, any reject aborts the import with the first lines listed;
+  with it, they are kept in `<table>__rejects`.
 - No user text is spliced into SQL: table and column names go through sqlglot identifiers,
   types through a whitelist + sqlglot DataType, file paths and options through DuckDB's Python
   reader arguments.
