@@ -6,7 +6,8 @@ Invariants
   killed process leaves the earlier table exactly as it was (DuckDB rolls back uncommitted work
   on restart); leftover `_shuzhi_stage_*` names cannot survive, because they are never committed.
 - Streaming: CSV, Parquet and JSON are read by DuckDB itself (read_csv with explicit column
-  types, read_parquet, read_json); Python never holds their rows. Excel arrives as an Arrow table.
+  types, read_parquet, read_json); Python never holds their rows (the exact CSV path streams the
+  file in 1 MB blocks). Excel arrives as an Arrow table.
 - Nothing is dropped silently: a CSV is read by DuckDB alone (store_rejects) and trusted only when
   nothing is rejected; otherwise engines.csv_exact reads it again at physical lines (DuckDB's own
   recovery can lose good rows after an unterminated quote), so every good row is staged and every
