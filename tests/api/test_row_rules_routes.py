@@ -1,0 +1,88 @@
+"""Every route that returns data applies the caller's row and column rules (issue 12: findings 2, 7,
+9 and the question parser's value look-up).
+
+The model is the demo's with the issue's probe: region = {{ user.region }} for editors and viewers,
+customers.customer_name and the metric cogs (so sales_orders.cost) denied to viewers. The callers
+are a 华东 viewer and a 华东 editor; routes a viewer may not call at all (the role walk decides
+that) may answer 403, never other regions' rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shuzhi.catalog.semantic import get_model, save_model
+from shuzhi_testing import login
+
+REGIONS = ["华东", "华南", "华北", "华中", "西南", "西北", "东北", "海外"]
+
+
+def _secure(client) -> None:  # type: ignore[no-untyped-def]
+    with client.app.state.runtime.catalog.session() as s:
+        model, _ = get_model(s, "huajing")
+        data = model.model_dump(mode="json")
+        data["row_rules"] = [{"name": "own_region", "dataset": "customers", "filter": "region = {{ user.region }}",
+                              "roles": ["editor", "viewer"]}]
+        data["column_rules"] = [{"name": "hide_names_and_cost", "fields": ["customers.customer_name", "cogs"],
+                                 "deny_roles": ["viewer"]}]
+        save_model(s, type(model).model_validate(data), actor="test")
+
+
+def _user(client, admin_h, name: str, role: str, attrs: dict) -> tuple:  # type: ignore[no-untyped-def]
+    password = f"{name.title()}-Pass-01"
+    r = client.post("/api/v1/users", json={"username": name, "password": password, "role": role,
+                                           "attributes": attrs}, headers=admin_h)
+    assert r.status_code == 201, r.text
+    c = type(client)(client.app, raise_server_exceptions=False)
+    return c, login(c, name, password)
+
+
+@pytest.fixture
+def env(demo_api):  # type: ignore[no-untyped-def]
+    admin = demo_api(scale=0.01, seed=5)
+    ah = login(admin)
+    _secure(admin)
+    viewer = _user(admin, ah, "hd_viewer", "viewer", {"region": "华东"})
+    editor = _user(admin, ah, "hd_editor", "editor", {"region": "华东"})
+    return admin, ah, viewer, editor
+
+
+def _col(body: dict, name: str) -> list:  # type: ignore[type-arg]
+    names = [c["name"] for c in body["columns"]]
+    return [r[names.index(name)] for r in body["rows"]]
+
+
+def _region_ids(admin, ah) -> set[int]:  # type: ignore[no-untyped-def]
+    r = admin.post("/api/v1/sql", json={"sql": "SELECT customer_id FROM customers WHERE region = '华东'"}, headers=ah)
+    return {row[0] for row in r.json()["rows"]}
+
+
+def test_table_preview_and_profile(env) -> None:  # type: ignore[no-untyped-def]
+    admin, ah, (viewer, vh), (editor, eh) = env
+    # The admin (no rule binds) still sees every region and every column.
+    body = admin.get("/api/v1/tables/customers/preview?limit=1000", headers=ah).json()
+    assert set(_col(body, "region")) == set(REGIONS) and "customer_name" in [c["name"] for c in body["columns"]]
+    east = _region_ids(admin, ah)
+
+    for who, c, h in (("viewer", viewer, vh), ("editor", editor, eh)):
+        r = c.get("/api/v1/tables/customers/preview?limit=1000", headers=h)
+        if who == "viewer" and r.status_code == 403:
+            continue
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert set(_col(body, "region")) == {"华东"}, who
+        assert ("customer_name" in [c["name"] for c in body["columns"]]) == (who == "editor")
+
+        lines = c.get("/api/v1/tables/sales_orders/preview?limit=1000", headers=h).json()
+        assert lines["rows"] and set(_col(lines, "customer_id")) <= east, who
+        assert ("cost" in [c["name"] for c in lines["columns"]]) == (who == "editor")
+
+        prof = c.get("/api/v1/tables/customers/profile", headers=h).json()
+        cols = {p["name"]: p for p in prof["columns"]}
+        assert cols["region"]["distinct"] == 1 and [t["value"] for t in cols["region"]["top"]] == ["华东"]
+        assert prof["rows"] == len(east)
+        assert ("customer_name" in cols) == (who == "editor")
+
+        listed = {t["name"]: t for t in c.get("/api/v1/tables", headers=h).json()}
+        assert listed["customers"]["rows"] == len(east)
+        assert ("customer_name" in [x["name"] for x in listed["customers"]["columns"]]) == (who == "editor")
