@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from shuzhi.catalog.semantic import get_model, save_model
-from shuzhi_testing import login
+from shuzhi_testing import client_over, demo_file, login
 
 REGIONS = ["华东", "华南", "华北", "华中", "西南", "西北", "东北", "海外"]
 
@@ -38,8 +38,10 @@ def _user(client, admin_h, name: str, role: str, attrs: dict) -> tuple:  # type:
 
 
 @pytest.fixture
-def env(demo_api):  # type: ignore[no-untyped-def]
-    admin = demo_api(scale=0.01, seed=5)
+def env(make_client, settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    path = demo_file(tmp_path_factory.getbasetemp(), scale=0.01, seed=5, end="2026-10-31")
+    admin = client_over(make_client, settings, path)
+    admin.app.state.runtime.warehouse().open()  # read-write, as under `shuzhi serve`
     ah = login(admin)
     _secure(admin)
     viewer = _user(admin, ah, "hd_viewer", "viewer", {"region": "华东"})
@@ -86,3 +88,32 @@ def test_table_preview_and_profile(env) -> None:  # type: ignore[no-untyped-def]
         listed = {t["name"]: t for t in c.get("/api/v1/tables", headers=h).json()}
         assert listed["customers"]["rows"] == len(east)
         assert ("customer_name" in [x["name"] for x in listed["customers"]["columns"]]) == (who == "editor")
+
+
+def test_dataset_previews_apply_the_editors_rules(env) -> None:  # type: ignore[no-untyped-def]
+    admin, ah, _, (editor, eh) = env
+    by_region = {"source": {"table": "customers"},
+                 "steps": [{"op": "aggregate", "group_by": ["region"],
+                            "aggregates": [{"agg": "count", "name": "n"}]}]}
+    r = admin.post("/api/v1/datasets/preview", json={"definition": by_region}, headers=ah)
+    assert r.status_code == 200, r.text
+    assert set(_col(r.json(), "region")) == set(REGIONS)
+
+    r = editor.post("/api/v1/datasets/preview", json={"definition": by_region}, headers=eh)
+    assert r.status_code == 200, r.text
+    assert _col(r.json(), "region") == ["华东"]
+
+    # Lines joined to customers, and a saved dataset (materialized by the system) previewed by the editor.
+    lines = {"name": "east_lines", "source": {"table": "sales_orders"},
+             "steps": [{"op": "join", "with": {"table": "customers"}, "on": [{"left": "customer_id",
+                                                                                "right": "customer_id"}],
+                        "how": "left", "fields": ["region"]}]}
+    r = admin.post("/api/v1/datasets", json=lines, headers=ah)
+    assert r.status_code == 201, r.text
+    job = admin.post("/api/v1/datasets/east_lines/materialize", headers=ah)
+    assert job.status_code == 202, job.text
+    admin.app.state.runtime.jobs.wait(job.json()["job_id"], timeout=60)
+    assert admin.get("/api/v1/datasets/east_lines", headers=ah).json()["materialized_version"] == 1
+    r = editor.post("/api/v1/datasets/east_lines/preview", json={"limit": 1000}, headers=eh)
+    assert r.status_code == 200, r.text
+    assert set(_col(r.json(), "region")) == {"华东"}

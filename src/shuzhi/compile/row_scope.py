@@ -175,6 +175,11 @@ def scope_table(indexes: list[ModelIndex], table: str, user: UserContext,
     return exp.select(*[col(c, "s") for c in allowed]).from_(exp.alias_(rel, ident("s"), table=True)), allowed
 
 
+def is_restricted(indexes: list[ModelIndex], user: UserContext) -> bool:
+    """Whether any row rule binds `user` or any column rule denies its role something."""
+    return any(rules_for(idx, user) or idx.model.denied_for(user.role) for idx in indexes)
+
+
 def scope_signature(idx: ModelIndex, user: UserContext) -> str:
     """Equal for users who see the same rows and columns of this model (see the module invariants)."""
     parts = [f"deny:{sorted(idx.model.denied_for(user.role))}"]
