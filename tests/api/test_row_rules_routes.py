@@ -117,3 +117,67 @@ def test_dataset_previews_apply_the_editors_rules(env) -> None:  # type: ignore[
     r = editor.post("/api/v1/datasets/east_lines/preview", json={"limit": 1000}, headers=eh)
     assert r.status_code == 200, r.text
     assert set(_col(r.json(), "region")) == {"华东"}
+
+
+def _values(lex, ds: str, f: str) -> set:  # type: ignore[no-untyped-def,type-arg]
+    return {e.key[2] for entries in lex.terms.values() for e in entries
+            if e.kind == "value" and e.key[0] == ds and e.key[1] == f}
+
+
+def test_question_parser_knows_only_visible_values(env) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.spec.resolve import UserContext
+
+    admin, ah, (viewer, vh), _ = env
+    rt = admin.app.state.runtime
+    full = rt.lexicon()
+    assert _values(full, "customers", "region") == set(REGIONS) and _values(full, "customers", "customer_name")
+    east = UserContext("hd_viewer", "viewer", {"region": "华东"})
+    lex = rt.lexicon(None, None, east)
+    assert _values(lex, "customers", "region") == {"华东"}
+    assert not _values(lex, "customers", "customer_name")  # a denied field: no values at all
+    assert _values(lex, "sales_orders", "sales_rep") < _values(full, "sales_orders", "sales_rep")
+    # One lexicon per rule signature, not per user.
+    assert rt.lexicon(None, None, UserContext("other", "viewer", {"region": "华东"})) is lex
+
+    r = viewer.post("/api/v1/ask", json={"question": "华南的销售额"}, headers=vh)
+    assert r.status_code == 200, r.text
+    assert "华南" not in str(r.json().get("spec")) and "华南" not in str(r.json().get("interpretation"))
+    r = admin.post("/api/v1/ask", json={"question": "华南的销售额"}, headers=ah)
+    assert "华南" in str(r.json().get("spec"))
+
+
+def test_alert_deliveries_follow_each_subscribers_rules(env) -> None:  # type: ignore[no-untyped-def]
+    admin, ah, (viewer, vh), (editor, eh) = env
+    rule = {"name": "每个大区都有销售额", "metric": "revenue", "grain": "month", "by": "customers.region",
+            "condition": {"type": "threshold", "op": ">", "value": 0}, "subscribers": ["hd_viewer"]}
+    r = admin.post("/api/v1/alerts", json=rule, headers=ah)
+    assert r.status_code == 201, r.text
+    rid = r.json()["id"]
+    r = admin.post(f"/api/v1/alerts/{rid}/check", headers=ah)
+    assert r.status_code == 200, r.text
+    assert len({f["series"] for f in r.json()["firings"]}) > 1 and "华东" in {f["series"] for f in r.json()["firings"]}
+
+    box = viewer.get("/api/v1/inbox", headers=vh).json()
+    assert box["items"] and {i["firing"]["series"] for i in box["items"]} == {"华东"}
+    east = next(f for f in r.json()["firings"] if f["series"] == "华东")
+    assert box["items"][0]["firing"]["value"] == pytest.approx(east["value"])
+    firings = viewer.get(f"/api/v1/alerts/{rid}/firings", headers=vh).json()
+    assert {f["series"] for f in firings} == {"华东"}
+    again = viewer.post(f"/api/v1/alerts/{rid}/check", headers=vh).json()
+    assert again["firings"] == [] and again["duplicates"] == 1
+    assert len(admin.get(f"/api/v1/alerts/{rid}/firings", headers=ah).json()) == len(r.json()["firings"])
+
+    # Whom one may subscribe: a viewer only themselves; an unknown name answers like a forbidden one.
+    own = {**rule, "name": "我的", "subscribers": ["hd_viewer"]}
+    assert viewer.post("/api/v1/alerts", json=own, headers=vh).status_code == 201
+    answers = []
+    for who, c, h, name in (("viewer", viewer, vh, "hd_editor"), ("viewer", viewer, vh, "nobody"),
+                            ("editor", editor, eh, "nobody")):
+        r = c.post("/api/v1/alerts", json={**rule, "subscribers": [name]}, headers=h)
+        answers.append((r.status_code, r.json()["error"]["code"]))
+        assert name in r.json()["error"]["message"], who
+    assert answers == [(403, "subscriber_not_allowed")] * 3
+    assert editor.post("/api/v1/alerts", json={**rule, "name": "给同事", "subscribers": ["hd_viewer"]},
+                       headers=eh).status_code == 201
+    r = admin.post("/api/v1/alerts", json={**rule, "subscribers": ["nobody"]}, headers=ah)
+    assert r.json()["error"]["code"] == "unknown_user"  # admins may list users anyway
