@@ -14,6 +14,8 @@ import pytest
 from shuzhi.catalog.semantic import get_model, save_model
 from shuzhi_testing import client_over, demo_file, login
 
+pytestmark = pytest.mark.slow  # each test builds an app over a demo copy and logs in three users (~5 s)
+
 REGIONS = ["华东", "华南", "华北", "华中", "西南", "西北", "东北", "海外"]
 
 
@@ -181,3 +183,36 @@ def test_alert_deliveries_follow_each_subscribers_rules(env) -> None:  # type: i
                        headers=eh).status_code == 201
     r = admin.post("/api/v1/alerts", json={**rule, "subscribers": ["nobody"]}, headers=ah)
     assert r.json()["error"]["code"] == "unknown_user"  # admins may list users anyway
+
+
+def test_filter_values_and_insights_follow_the_rules(env) -> None:  # type: ignore[no-untyped-def]
+    admin, ah, (viewer, vh), _ = env
+    r = viewer.get("/api/v1/fields/customers.region/values", headers=vh)
+    assert r.status_code == 200 and r.json()["values"] == ["华东"], r.text
+    r = viewer.get("/api/v1/hierarchies/geography/values", headers=vh)
+    assert r.status_code == 200 and {row[0] for row in r.json()["rows"]} == {"华东"}, r.text
+    r = viewer.post("/api/v1/forecast", json={"metric": "revenue", "grain": "month", "horizon": 1,
+                                              "by": "customers.region"}, headers=vh)
+    assert r.status_code == 200 and [s["key"] for s in r.json()["series"]] == ["华东"], r.text
+    assert viewer.post("/api/v1/forecast", json={"metric": "cogs", "horizon": 1}, headers=vh).status_code == 403
+    r = viewer.post("/api/v1/anomalies", json={"metric": "revenue", "by": "customers.region"}, headers=vh)
+    assert r.status_code == 200 and {a["series"] for a in r.json()["anomalies"]} <= {"华东"}, r.text
+    r = viewer.post("/api/v1/explain", json={"metric": "revenue", "to": "2026-09", "by": ["customers.region"]},
+                    headers=vh)
+    assert r.status_code == 200, r.text
+    members = {m["member"] for d in r.json()["dimensions"] for m in d["top"]}
+    assert members <= {"华东"}
+
+
+def test_demo_model_rule_limits_users_with_a_region_only(make_client, settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """The shipped demo rule: a region attribute limits a user to it (filter values too); none, no limit."""
+    path = demo_file(tmp_path_factory.getbasetemp(), scale=0.01, seed=5, end="2026-10-31")
+    admin = client_over(make_client, settings, path)
+    ah = login(admin)
+    south, sh = _user(admin, ah, "south", "viewer", {"region": "华南"})
+    plain, ph = _user(admin, ah, "plain", "editor", {})
+    assert south.get("/api/v1/fields/customers.region/values", headers=sh).json()["values"] == ["华南"]
+    assert set(plain.get("/api/v1/fields/customers.region/values", headers=ph).json()["values"]) == set(REGIONS)
+    assert set(admin.get("/api/v1/fields/customers.region/values", headers=ah).json()["values"]) == set(REGIONS)
+    r = south.post("/api/v1/query", json={"metrics": ["revenue"], "dimensions": ["customers.region"]}, headers=sh)
+    assert [row[0] for row in r.json()["rows"]] == ["华南"]
