@@ -3,7 +3,8 @@ out gets the rule's filter, with {{ user.x }} replaced by the user's attribute a
 
 Invariants: a rule applies to the roles it lists (admins only when listed); a user without one of
 the rule's attributes (absent, null, "" or []) sees no rows (FALSE) when the rule's
-missing_attribute is "deny" (the default), and is not filtered by it when it is "skip"; a list
+missing_attribute is "deny" (the default); with "skip", a user who lacks the attribute entirely
+(absent or null) is not filtered by the rule, while an empty value ("" or []) still sees nothing; a list
 attribute turns = into IN and != into NOT IN. The filter text is parsed by the formula parser;
 user values only ever become literals. rules_for() is the one place that decides which rules bind
 a user — metric queries and the raw-data routes (compile.row_scope) both use it.
@@ -36,10 +37,10 @@ def rule_attributes(rule: RowRuleDef) -> list[str]:
 
 def rules_for(idx: ModelIndex, user: UserContext) -> list[RowRuleDef]:
     """The row rules that bind `user`: its role is listed, and (for a "skip" rule) it has every
-    attribute the rule reads."""
+    attribute the rule reads (an empty value counts as having it: it sees nothing)."""
     attrs = user.attributes or {}
     return [r for r in idx.model.row_rules if user.role in r.roles and not (
-        r.missing_attribute == "skip" and any(_missing(attrs.get(a)) for a in rule_attributes(r)))]
+        r.missing_attribute == "skip" and any(attrs.get(a) is None for a in rule_attributes(r)))]
 
 
 def apply_security(st: CoreState) -> CoreState:
@@ -79,8 +80,8 @@ def rule_tree(idx: ModelIndex, rule: RowRuleDef, attrs: dict[str, Any], aliases:
     try:
         tree = parse_formula(template_to_formula(rule.filter), resolve=resolve).tree
     except _MissingAttr:
-        # A "skip" rule never gets here for such a user (rules_for left it out); kept total anyway.
-        return exp.true() if rule.missing_attribute == "skip" else exp.false()
+        # Only bound rules get here (rules_for): an absent attribute of a "skip" rule never does.
+        return exp.false()
 
     def lists_to_in(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.EQ | exp.NEQ):

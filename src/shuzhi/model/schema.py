@@ -151,8 +151,9 @@ class RowRuleDef(_Strict):
 
     filter is a formula over the dataset's fields with {{ user.ATTR }} placeholders, replaced by the
     user's attribute as a literal (a list value turns = into IN). A user without one of the
-    attributes (absent, null, "" or []) sees nothing when missing_attribute is "deny" (the default),
-    and is not filtered by this rule when it is "skip". Admins are exempt unless listed in roles.
+    attributes (absent, null, "" or []) sees nothing when missing_attribute is "deny" (the default);
+    with "skip", a user who lacks the attribute entirely (absent or null) is not filtered by this
+    rule, while an empty value ("" or []) still sees nothing. Admins are exempt unless listed in roles.
     """
 
     name: Name
@@ -161,7 +162,8 @@ class RowRuleDef(_Strict):
     roles: list[Role] = ["editor", "viewer"]
     missing_attribute: Literal["deny", "skip"] = Field(
         default="deny",
-        description="A user without the rule's attribute: deny → sees no rows; skip → the rule does not apply.")
+        description="A user without the rule's attribute: deny → sees no rows; skip → the rule does not "
+        "apply when the attribute is absent (an empty value still sees nothing).")
     description: str | None = None
 
 
