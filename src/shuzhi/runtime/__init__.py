@@ -217,9 +217,9 @@ class Runtime:
         with wh.cursor() as cur:
             lex = Lexicon.from_warehouse(idx, cur, user=user)
         with self._lock:
-            # Older versions of this model go; at most 64 rule signatures of the current one stay.
+            # Older versions of this model go; at most 16 rule signatures of the current one stay.
             self._lexicons = {k: v for k, v in self._lexicons.items() if k[0] != key[0] or k[:3] == key[:3]}
-            while len([k for k in self._lexicons if k[0] == key[0]]) >= 64:
+            while len([k for k in self._lexicons if k[0] == key[0]]) >= 16:
                 self._lexicons.pop(next(k for k in self._lexicons if k[0] == key[0]))
             self._lexicons[key] = lex
         return lex
