@@ -46,8 +46,9 @@ def test_query_as_a_user_applies_their_rules(demo, tmp_path: Path) -> None:  # t
     exported = demo("model", "export").out
     assert exported.startswith("# huajing v1")
     f = tmp_path / "m.yaml"
-    f.write_text(exported.replace("row_rules: []", "") + "row_rules:\n- name: own_region\n  dataset: customers\n"
-                 "  filter: region = {{ user.region }}\n", encoding="utf-8")
+    # The demo ships own_region with missing_attribute: skip; make it deny users without the attribute.
+    assert "missing_attribute: skip" in exported
+    f.write_text(exported.replace("missing_attribute: skip", "missing_attribute: deny"), encoding="utf-8")
     r = demo("model", "apply", str(f), "--comment", "regional rule")
     assert r.code == 0 and "v2" in r.out, r
     assert demo("user", "create", "east", "--role", "viewer", "--attr", "region=华南", input="East-Pass-01\n").code == 0
@@ -56,6 +57,12 @@ def test_query_as_a_user_applies_their_rules(demo, tmp_path: Path) -> None:  # t
     assert [r[0] for r in out["rows"]] == ["华南"]
     assert len(json.loads(demo("query", "-", "--format", "json", input=spec).out)["rows"]) == 8
     assert "v2" in demo("model", "list").out
+    # Insights from the shell answer as --user too (the operator, without it, sees every region).
+    args = ("forecast", "--metric", "revenue", "--by", "customers.region", "--horizon", "1", "--format", "json")
+    assert [s["key"] for s in json.loads(demo(*args, "--user", "east").out)["series"]] == ["华南"]
+    assert len(json.loads(demo(*args).out)["series"]) == 8
+    r = demo("anomalies", "--metric", "revenue", "--by", "customers.region", "--format", "json", "--user", "east")
+    assert r.code == 0 and {a["series"] for a in json.loads(r.out)["anomalies"]} <= {"华南"}, r
 
 
 def test_model_apply_reports_file_line_and_suggestion(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -259,7 +259,9 @@ def test_model_validates() -> None:
     assert m.name == "huajing"
     assert m.label == "华精科技经营分析模型"
     assert m.label_en and m.description
-    assert m.row_rules == [] and m.column_rules == []
+    # One row rule shows the feature: a region attribute limits a user to that region; no attribute, no limit.
+    assert [(r.name, r.dataset, r.missing_attribute) for r in m.row_rules] == [("own_region", "customers", "skip")]
+    assert m.column_rules == []
 
 
 def test_yaml_has_only_string_keys() -> None:

@@ -87,6 +87,35 @@ def test_admins_are_exempt_and_missing_attributes_see_nothing(duck, secured) -> 
     assert got == {"华东", "华南"}
 
 
+def test_skip_rules_leave_users_without_the_attribute_alone(duck, demo_index) -> None:  # type: ignore[no-untyped-def]
+    """missing_attribute: skip (the demo model's own_region): no attribute → every region; an empty
+    value still sees nothing; the attribute → that region."""
+    assert [r.missing_attribute for r in demo_index.model.row_rules] == ["skip"]
+    spec = {"metrics": ["revenue"], "dimensions": ["customers.region"]}
+    plain = UserContext("wang", "viewer", {})
+    assert plan_query(spec, demo_index, plain, TODAY).sql == plan_query(spec, demo_index, ADMIN, TODAY).sql
+    assert len(rows(duck, demo_index, spec, plain)) == 8
+    assert rows(duck, demo_index, spec, UserContext("kong", "viewer", {"region": ""})) == []
+    assert rows(duck, demo_index, spec, UserContext("kong", "viewer", {"region": []})) == []
+    assert [r["customers.region"] for r in rows(duck, demo_index, spec, EAST)] == ["华东"]
+
+
+def test_raw_table_scope_matches_the_query_rules(duck, secured) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.compile.row_scope import scope_signature, scope_table
+
+    cols = ["order_id", "customer_id", "amount", "cost"]
+    sel, allowed = scope_table([secured], "sales_orders", EAST, cols)
+    assert sel is not None and "cost" not in allowed and "'华东'" in sel.sql("duckdb")
+    assert scope_table([secured], "sales_orders", ADMIN, cols) == (None, cols)
+    editor = UserContext("e", "editor", {"region": "华东"})
+    sel, allowed = scope_table([secured], "customers", editor, ["customer_id", "customer_name", "region"])
+    assert allowed == ["customer_id", "customer_name", "region"] and "'华东'" in sel.sql("duckdb")
+    # Users who see the same rows and columns share a signature; another region or role does not.
+    assert scope_signature(secured, EAST) == scope_signature(secured, UserContext("x", "viewer", {"region": "华东"}))
+    assert scope_signature(secured, EAST) != scope_signature(secured, UserContext("x", "viewer", {"region": "华南"}))
+    assert scope_signature(secured, EAST) != scope_signature(secured, editor)
+
+
 def test_attribute_values_are_literals(duck, secured) -> None:  # type: ignore[no-untyped-def]
     evil = UserContext("x", "viewer", {"region": "华东' OR '1'='1"})
     assert rows(duck, secured, {"metrics": ["revenue"], "dimensions": ["customers.region"]}, evil) == []

@@ -48,6 +48,8 @@ class AlertFiring(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rule_id: Mapped[int] = mapped_column(ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False)
+    # "" = the owner's audience; else the rule signature of the recipients these values were computed for
+    audience: Mapped[str] = mapped_column(String(32), nullable=False, default="", server_default="")
     series_key: Mapped[str] = mapped_column(String(255), nullable=False)  # "" = the whole metric
     period: Mapped[str] = mapped_column(String(10), nullable=False)  # ISO date of the period start
     kind: Mapped[str] = mapped_column(String(16), nullable=False)  # threshold | change | anomaly
@@ -60,7 +62,7 @@ class AlertFiring(Base):
     fired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (
-        Index("ux_alert_firings_dedup", "rule_id", "series_key", "period", "kind", unique=True),
+        Index("ux_alert_firings_dedup", "rule_id", "audience", "series_key", "period", "kind", unique=True),
         Index("ix_alert_firings_rule_time", "rule_id", "fired_at"),
     )
 

@@ -1,4 +1,8 @@
-"""`shuzhi forecast`, `shuzhi anomalies`, `shuzhi explain`: insights from the shell."""
+"""`shuzhi forecast`, `shuzhi anomalies`, `shuzhi explain`: insights from the shell.
+
+`--user NAME` answers as that user (their row and column rules apply, as in the API, which always
+answers as the caller); without it the shell's operator sees everything, as with `shuzhi query`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 
 import typer
 
-from shuzhi.cli.common import lang, runtime, t
+from shuzhi.cli.common import lang, runtime, t, user_context
 from shuzhi.errors import ShuzhiError
 
 
@@ -34,15 +38,17 @@ def _fmt(fmt: str) -> str:
     return fmt
 
 
-def _source():  # type: ignore[no-untyped-def]
+USER_HELP = "Answer as this user (their row and column rules apply)."
+
+
+def _source(user: str | None = None):  # type: ignore[no-untyped-def]
     from shuzhi.ai.insights.series import Source
     from shuzhi.engines.duckdb_engine import DuckDBEngine
-    from shuzhi.spec.resolve import UserContext
 
     rt = runtime()
+    ctx = user_context(rt, user)
     idx, _ = rt.model_index()
-    return Source(idx, UserContext.system(), rt.settings.today_date(),
-                  DuckDBEngine(rt.warehouse(read_only=True).open()))
+    return Source(idx, ctx, rt.settings.today_date(), DuckDBEngine(rt.warehouse(read_only=True).open()))
 
 
 def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
@@ -65,12 +71,13 @@ def forecast(
     where: str = typer.Option(None, "--where", help='Filters as JSON, e.g. \'[{"field": "customers.region", '
                               '"op": "=", "value": "华东"}]\'.'),
     fmt: str = typer.Option("table", "--format", help="json or table."),
+    user: str = typer.Option(None, "--user", help=USER_HELP),
 ) -> None:
     """Forecast a metric with 80 % / 95 % intervals. 指标预测（含预测区间）。"""
     from shuzhi.ai.insights.forecast import forecast as run
 
     _fmt(fmt)
-    out = run(_source(), metric, grain, horizon, by=by, where=_where(where))
+    out = run(_source(user), metric, grain, horizon, by=by, where=_where(where))
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
@@ -95,12 +102,13 @@ def anomalies(
     by: str = typer.Option(None, "--by", help="Check each member of this dimension separately."),
     where: str = typer.Option(None, "--where", help="Filters as JSON."),
     fmt: str = typer.Option("table", "--format", help="json or table."),
+    user: str = typer.Option(None, "--user", help=USER_HELP),
 ) -> None:
     """List anomalies in a metric's history. 指标异常检测。"""
     from shuzhi.ai.insights.anomalies import anomalies as run
 
     _fmt(fmt)
-    out = run(_source(), metric, grain, by=by, where=_where(where))
+    out = run(_source(user), metric, grain, by=by, where=_where(where))
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
@@ -118,12 +126,13 @@ def explain(
     by: list[str] = typer.Option(None, "--by", help="Dimension(s) to break down by (default: all candidates)."),
     where: str = typer.Option(None, "--where", help="Filters as JSON."),
     fmt: str = typer.Option("table", "--format", help="json or table."),
+    user: str = typer.Option(None, "--user", help=USER_HELP),
 ) -> None:
     """Explain why a metric changed between two periods. 指标变化归因。"""
     from shuzhi.ai.insights.attribution import explain as run
 
     _fmt(fmt)
-    out = run(_source(), metric, to, frm, by=by or None, where=_where(where))
+    out = run(_source(user), metric, to, frm, by=by or None, where=_where(where))
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return

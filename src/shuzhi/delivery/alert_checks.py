@@ -1,12 +1,17 @@
-"""Checking a rule: evaluate it as its owner, record new firings once, hand them to the channels.
+"""Checking a rule: evaluate it for each audience, record new firings once, hand them to the channels.
 
 Invariants
-- The rule runs as its owner (UserContext from the owner's role and attributes): row and column
-  rules apply exactly as in the owner's own queries. An inactive owner's rules do not run.
-- A firing is recorded once per (rule, series, period, kind): a candidate already recorded is
-  counted as a duplicate; two concurrent checks race on the unique index and one of them wins.
-- Each new firing is sent on every channel of the rule to the owner and the subscribers (active
-  users), and one receipt per recipient and channel records what happened.
+- Every recipient receives values computed under THEIR OWN row and column rules. The active
+  recipients (the owner and the subscribers) are grouped by rule signature
+  (compile.row_scope.scope_signature: the same rendered row rules and column rules); the rule is
+  evaluated once per group, as that group's first member. The owner's group is audience "";
+  another group's audience is its signature. An inactive owner's rules do not run.
+- A group whose evaluation fails (its column rules deny the metric, say) receives nothing; the
+  rule's status is the owner's evaluation.
+- A firing is recorded once per (rule, audience, series, period, kind): a candidate already
+  recorded is counted as a duplicate; two concurrent checks race on the unique index and one wins.
+- Each new firing is sent on every channel of the rule to the members of its audience only, and
+  one receipt per recipient and channel records what happened.
 - A check that fails (unknown metric after a model change, query error) leaves the rule with
   last_status "failed" and the bilingual error; it never raises out of check_rule.
 """
@@ -25,6 +30,7 @@ from shuzhi.ai.insights.series import Source
 from shuzhi.catalog import Catalog
 from shuzhi.catalog.alerts import AlertFiring, AlertRule, FiringReceipt
 from shuzhi.catalog.models import User, utcnow
+from shuzhi.compile.row_scope import scope_signature
 from shuzhi.delivery import channels
 from shuzhi.delivery.alert_rules import firing_dict
 from shuzhi.delivery.alerts import evaluate
@@ -75,14 +81,29 @@ def rule_tables(idx: ModelIndex, metric: str, by: str | None, where: list[dict[s
     return tables
 
 
-def _recipients(db: Any, rule: AlertRule) -> tuple[channels.Recipient, ...]:
+def _audiences(db: Any, rule: AlertRule, idx: ModelIndex) -> list[tuple[str, UserContext, list[channels.Recipient]]]:
+    """[(audience, the context to evaluate as, its active recipients)], the owner's audience ("") first."""
     ids = [rule.owner_id, *[i for i in rule.subscribers or [] if i != rule.owner_id]]
     users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids), User.is_active.is_(True)))}
-    return tuple(channels.Recipient(users[i].id, users[i].username, users[i].display_name) for i in ids if i in users)
+    groups: dict[str, tuple[UserContext, list[channels.Recipient]]] = {}
+    owner_sig = None
+    for i in ids:
+        u = users.get(i)
+        if u is None:
+            continue
+        ctx = UserContext(u.username, u.role, dict(u.attributes or {}))
+        sig = scope_signature(idx, ctx)
+        if i == rule.owner_id:
+            owner_sig = sig
+        groups.setdefault(sig, (ctx, []))[1].append(channels.Recipient(u.id, u.username, u.display_name))
+    out = []
+    for sig, (ctx, recipients) in groups.items():
+        out.append(("" if sig == owner_sig else sig, ctx, recipients))
+    out.sort(key=lambda a: a[0] != "")
+    return out
 
 
-def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring) -> None:
-    recipients = _recipients(db, rule)
+def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[channels.Recipient]) -> None:
     delivery = channels.Delivery(firing_dict(firing, rule.name), rule.name, recipients)
     for name in rule.channels or ["inbox"]:
         try:
@@ -101,58 +122,80 @@ def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring) -> None:
 
 def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, engine: Engine, today: dt.date, *,
                trigger: str = "manual") -> dict[str, Any]:
-    """Evaluate one rule now and record what is new. Returns {"rule_id", "status" ok|fired|failed|skipped,
-    "firings" (the new ones), "duplicates", "periods_checked", "series_checked", "error"}."""
+    """Evaluate one rule now, for each audience, and record what is new. Returns {"rule_id", "status"
+    ok|fired|failed|skipped, "firings" (the owner audience's new ones), "duplicates",
+    "periods_checked", "series_checked", "error", "by_user": {user id: that recipient's summary}}."""
     with catalog.session() as db:
         rule = db.get(AlertRule, rule_id)
         if rule is None:
-            return {"rule_id": rule_id, "status": "skipped", "firings": [], "duplicates": 0,
+            return {"rule_id": rule_id, "status": "skipped", "firings": [], "duplicates": 0, "by_user": {},
                     "error": {"code": "alert_not_found", "zh": "规则已删除。", "en": "The rule was deleted."}}
         owner = db.get(User, rule.owner_id)
         spec = dict(metric=rule.metric, grain=rule.grain, by=rule.by, where=list(rule.where or []),
                     condition=dict(rule.condition))
         active = owner is not None and owner.is_active
-        ctx = UserContext(owner.username, owner.role, dict(owner.attributes or {})) if owner else None
-    out: dict[str, Any] = {"rule_id": rule_id, "firings": [], "duplicates": 0, "error": None}
-    result = None
-    if not active or ctx is None:
+        audiences = _audiences(db, rule, idx) if active else []
+    out: dict[str, Any] = {"rule_id": rule_id, "firings": [], "duplicates": 0, "error": None, "by_user": {}}
+    results: dict[str, dict[str, Any] | None] = {}
+    errors: dict[str, dict[str, str]] = {}
+    if not active or not audiences or audiences[0][0] != "":
         out["error"] = {"code": "alert_owner_inactive", "zh": "规则所有者已停用，规则不再运行。",
                         "en": "The rule's owner is deactivated; the rule does not run."}
-    else:
+        audiences = []
+    for audience, ctx, _ in audiences:
         try:
-            result = evaluate(Source(idx, ctx, today, engine), spec["metric"], spec["grain"], spec["condition"],
-                              by=spec["by"], where=spec["where"])
+            results[audience] = evaluate(Source(idx, ctx, today, engine), spec["metric"], spec["grain"],
+                                         spec["condition"], by=spec["by"], where=spec["where"])
         except ShuzhiError as err:
-            out["error"] = {"code": err.code, "zh": err.zh, "en": err.en}
+            results[audience] = None
+            errors[audience] = {"code": err.code, "zh": err.zh, "en": err.en}
+            if audience == "":
+                out["error"] = errors[audience]
     with catalog.session() as db:
         rule = db.get(AlertRule, rule_id)
         if rule is None:
             return {**out, "status": "skipped"}
         rule.last_checked_at = utcnow()
-        if result is None:
+        if results.get("") is None:
             rule.last_status, rule.last_error = "failed", out["error"]
             return {**out, "status": "failed"}
-        for c in result["candidates"]:
-            firing = AlertFiring(rule_id=rule_id, series_key=c["series"] or "", period=c["period"], kind=c["kind"],
-                                 value=c["value"], severity=c["severity"], evidence=c["evidence"],
-                                 description_zh=c["description_zh"], description_en=c["description_en"],
-                                 trigger=trigger)
-            exists = db.scalar(select(AlertFiring.id).where(
-                AlertFiring.rule_id == rule_id, AlertFiring.series_key == firing.series_key,
-                AlertFiring.period == firing.period, AlertFiring.kind == firing.kind))
-            if exists is not None:
-                out["duplicates"] += 1
-                continue
-            try:
-                with db.begin_nested():
-                    db.add(firing)
-                    db.flush()
-            except IntegrityError:  # a concurrent check recorded it first
-                out["duplicates"] += 1
-                continue
-            _dispatch(db, rule, firing)
-            out["firings"].append(firing_dict(firing, rule.name))
+        for audience, _, recipients in audiences:
+            result = results.get(audience)
+            mine: dict[str, Any] = {"firings": [], "duplicates": 0, "error": errors.get(audience)}
+            for c in (result or {}).get("candidates", []):
+                firing = AlertFiring(rule_id=rule_id, audience=audience, series_key=c["series"] or "",
+                                     period=c["period"], kind=c["kind"], value=c["value"], severity=c["severity"],
+                                     evidence=c["evidence"], description_zh=c["description_zh"],
+                                     description_en=c["description_en"], trigger=trigger)
+                exists = db.scalar(select(AlertFiring.id).where(
+                    AlertFiring.rule_id == rule_id, AlertFiring.audience == audience,
+                    AlertFiring.series_key == firing.series_key, AlertFiring.period == firing.period,
+                    AlertFiring.kind == firing.kind))
+                if exists is not None:
+                    mine["duplicates"] += 1
+                    continue
+                try:
+                    with db.begin_nested():
+                        db.add(firing)
+                        db.flush()
+                except IntegrityError:  # a concurrent check recorded it first
+                    mine["duplicates"] += 1
+                    continue
+                _dispatch(db, rule, firing, recipients)
+                mine["firings"].append(firing_dict(firing, rule.name))
+            if result is not None:
+                mine.update(status="fired" if mine["firings"] else "ok", periods_checked=result["periods_checked"],
+                            series_checked=result["series_checked"], notes=result["notes"])
+            else:
+                mine["status"] = "failed"
+            for r in recipients:
+                out["by_user"][r.user_id] = mine
+            if audience == "":
+                out["firings"], out["duplicates"] = mine["firings"], mine["duplicates"]
+        owner_result = results[""]
+        assert owner_result is not None
         rule.last_status = "fired" if out["firings"] else "ok"
         rule.last_error = None
-    return {**out, "status": "fired" if out["firings"] else "ok", "periods_checked": result["periods_checked"],
-            "series_checked": result["series_checked"], "notes": result["notes"]}
+    return {**out, "status": "fired" if out["firings"] else "ok",
+            "periods_checked": owner_result["periods_checked"], "series_checked": owner_result["series_checked"],
+            "notes": owner_result["notes"]}

@@ -6,8 +6,13 @@ Invariants
   can never watch what its owner may not see.
 - A rule's schedule is the `schedules` row (kind "alert", target str(rule id)); it is created,
   changed and removed together with the rule, and disabled while the rule is disabled.
-- Visibility: the owner and the subscribers see a rule and its firings; admins see all. Only the
-  owner or an admin may change or delete it.
+- Visibility: the owner and the subscribers see a rule; admins see all. Only the owner or an
+  admin may change or delete it. The owner and admins see the owner audience's firings; a
+  subscriber sees only the firings delivered to them (computed under their own rules, see
+  delivery.alert_checks).
+- Subscribers: a caller who may not manage users (users:manage) learns nothing about which
+  usernames exist: a viewer may subscribe only themselves, and an editor naming an unknown or
+  deactivated user gets the same answer as a viewer naming anyone else (subscriber_not_allowed).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shuzhi.ai.insights.series import check_grain, series_spec
+from shuzhi.auth.roles import has_permission
 from shuzhi.catalog.alerts import AlertFiring, AlertRule, FiringReceipt
 from shuzhi.catalog.models import User, utcnow
 from shuzhi.delivery import channels
@@ -54,17 +60,30 @@ def _timing(data: Any) -> Timing | None:
     return Timing(data.get("cron"), interval, data.get("timezone") or "Asia/Shanghai").validate()
 
 
-def _subscribers(db: Session, names: Any) -> list[int]:
+def _not_allowed(name: str) -> ShuzhiError:
+    return ShuzhiError("subscriber_not_allowed",
+                       f"不能把 {name} 加为订阅人：查看者只能订阅自己，编辑者只能添加已启用的用户。",
+                       f"{name} cannot be added as a subscriber: viewers may subscribe only themselves, "
+                       "editors only active users.", 403, details={"subscriber": name})
+
+
+def _subscribers(db: Session, names: Any, actor: User) -> list[int]:
     if names is None:
         return []
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or len(names) > 100:
         raise _bad("subscribers_invalid", "subscribers 应是用户名列表（最多 100 个）。",
                    "subscribers must be a list of usernames (at most 100).")
+    admin = has_permission(actor.role, "users:manage")
     ids = []
     for n in dict.fromkeys(names):
-        u = db.scalar(select(User).where(User.username == n.strip().lower()))
-        if u is None:
+        key = n.strip().lower()
+        if actor.role == "viewer" and key != actor.username:
+            raise _not_allowed(n)  # before any look-up: the answer never depends on whether n exists
+        u = db.scalar(select(User).where(User.username == key))
+        if admin and u is None:
             raise ShuzhiError("unknown_user", f"找不到用户 {n}。", f"User {n} not found.", 400)
+        if u is None or not u.is_active:
+            raise _not_allowed(n)
         ids.append(u.id)
     return ids
 
@@ -81,8 +100,9 @@ def _channels(names: Any) -> list[str]:
 
 
 def validate(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any], today: dt.date,
-             base: AlertRule | None = None) -> dict[str, Any]:
-    """Check a rule (a full one, or a partial change of `base`) and return its normalised fields."""
+             base: AlertRule | None = None, actor: User | None = None) -> dict[str, Any]:
+    """Check a rule (a full one, or a partial change of `base`) and return its normalised fields.
+    `actor` (default: the owner) is who makes the change; it decides whom they may subscribe."""
     extra = sorted(set(data) - FIELDS)
     if extra:
         raise _bad("alert_field_unknown", f"不认识的字段：{'、'.join(extra)}。", f"Unknown field(s): {', '.join(extra)}.")
@@ -110,7 +130,7 @@ def validate(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any], to
            "grain": grain, "by": by, "where": where, "condition": check_condition(cur.get("condition")),
            "channels": _channels(cur.get("channels")), "enabled": cur.get("enabled", True)}
     if "subscribers" in data or base is None:
-        out["subscribers"] = _subscribers(db, data.get("subscribers"))
+        out["subscribers"] = _subscribers(db, data.get("subscribers"), actor or owner)
     return out
 
 
@@ -125,10 +145,11 @@ def create_rule(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any],
     return rule
 
 
-def update_rule(db: Session, idx: ModelIndex, rule: AlertRule, data: dict[str, Any], today: dt.date) -> AlertRule:
+def update_rule(db: Session, idx: ModelIndex, rule: AlertRule, data: dict[str, Any], today: dt.date,
+                actor: User | None = None) -> AlertRule:
     owner = db.get(User, rule.owner_id)
     assert owner is not None
-    for k, v in validate(db, idx, owner, data, today, base=rule).items():
+    for k, v in validate(db, idx, owner, data, today, base=rule, actor=actor).items():
         setattr(rule, k, v)
     rule.updated_at = utcnow()
     if "schedule" in data:
@@ -172,7 +193,8 @@ def rule_dict(db: Session, rule: AlertRule) -> dict[str, Any]:
     users = {u.id: u.username for u in db.scalars(select(User).where(User.id.in_([rule.owner_id,
                                                                                  *(rule.subscribers or [])])))}
     sched = get_schedule(db, SCHEDULE_KIND, str(rule.id))
-    n = db.scalar(select(func.count()).select_from(AlertFiring).where(AlertFiring.rule_id == rule.id)) or 0
+    n = db.scalar(select(func.count()).select_from(AlertFiring).where(AlertFiring.rule_id == rule.id,
+                                                                      AlertFiring.audience == "")) or 0
     return {"id": rule.id, "name": rule.name, "description": rule.description, "owner": users.get(rule.owner_id),
             "metric": rule.metric, "grain": rule.grain, "by": rule.by, "where": rule.where,
             "condition": rule.condition, "channels": rule.channels,
@@ -192,9 +214,14 @@ def firing_dict(f: AlertFiring, rule_name: str | None = None) -> dict[str, Any]:
             "fired_at": f.fired_at.isoformat(), "evidence": f.evidence}
 
 
-def list_firings(db: Session, rule_id: int, limit: int = 100) -> list[AlertFiring]:
-    return list(db.scalars(select(AlertFiring).where(AlertFiring.rule_id == rule_id)
-                           .order_by(AlertFiring.fired_at.desc(), AlertFiring.id.desc()).limit(limit)))
+def list_firings(db: Session, rule_id: int, limit: int = 100, *, recipient: int | None = None) -> list[AlertFiring]:
+    """The owner audience's firings, newest first; with `recipient`, those delivered to that user."""
+    q = select(AlertFiring).where(AlertFiring.rule_id == rule_id)
+    if recipient is None:
+        q = q.where(AlertFiring.audience == "")
+    else:
+        q = q.where(AlertFiring.id.in_(select(FiringReceipt.firing_id).where(FiringReceipt.user_id == recipient)))
+    return list(db.scalars(q.order_by(AlertFiring.fired_at.desc(), AlertFiring.id.desc()).limit(limit)))
 
 
 # -- the inbox ---------------------------------------------------------------------------------------

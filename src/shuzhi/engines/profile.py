@@ -6,6 +6,8 @@ Invariants
 - Internal tables (`_shuzhi_*`) are never listed.
 - A profile reads the whole table once for counts, nulls, distinct values and min/max, plus one
   grouped query per column for its top values (at most TOP_COLUMNS columns get top values).
+- A caller with row or column rules passes `scope` (compile.row_scope.scope_table): rows and
+  profiles are then computed over that SELECT only — its rows and its columns, nothing else.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def list_tables(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+def count_rows(cur: duckdb.DuckDBPyConnection, scope: exp.Select) -> int:
+    """The number of rows of a scoped SELECT (a caller's view of a table)."""
+    return int(cur.execute(_sql(exp.select("count(*)").from_(_source("", scope)))).fetchone()[0])  # type: ignore[index]
+
+
 def check_table(cur: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
     """The (column, type) list of an existing table, or a 404 ShuzhiError."""
     rows = cur.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
@@ -49,14 +56,25 @@ def check_table(cur: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, st
     return [(r[0], r[1]) for r in rows]
 
 
-def first_rows(cur: duckdb.DuckDBPyConnection, name: str, limit: int = 50) -> pa.Table:
+def _source(name: str, scope: exp.Select | None) -> exp.Expression:
+    return table(name) if scope is None else exp.alias_(scope.subquery(), "scoped", table=True)
+
+
+def first_rows(cur: duckdb.DuckDBPyConnection, name: str, limit: int = 50,
+               scope: exp.Select | None = None) -> pa.Table:
     check_table(cur, name)
-    return cur.sql(_sql(exp.select("*").from_(table(name)).limit(limit))).to_arrow_table()
+    return cur.sql(_sql(exp.select("*").from_(_source(name, scope)).limit(limit))).to_arrow_table()
 
 
-def profile(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
-    """Per column: nulls, distinct values, min, max and the most frequent values with counts."""
+def profile(cur: duckdb.DuckDBPyConnection, name: str, scope: exp.Select | None = None,
+            allowed: list[str] | None = None) -> dict[str, Any]:
+    """Per column: nulls, distinct values, min, max and the most frequent values with counts (over
+    `scope`'s rows and the `allowed` columns when given)."""
     columns = check_table(cur, name)
+    if allowed is not None:
+        keep = set(allowed)
+        columns = [(c, t) for c, t in columns if c in keep]
+    src = _source(name, scope)
     aggs: list[exp.Expression] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
     for i, (c, typ) in enumerate(columns):
         col = exp.column(ident(c))
@@ -65,7 +83,7 @@ def profile(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
                  exp.alias_(exp.Count(this=exp.Distinct(expressions=[col])), f"d{i}")]
         if orderable:
             aggs += [exp.alias_(exp.Min(this=col), f"mn{i}"), exp.alias_(exp.Max(this=col), f"mx{i}")]
-    row = cur.execute(_sql(exp.select(*aggs).from_(table(name)))).fetchone()
+    row = cur.execute(_sql(exp.select(*aggs).from_(src.copy()))).fetchone()
     assert row is not None
     names = [d[0] for d in cur.description]  # type: ignore[union-attr]
     vals = dict(zip(names, row, strict=True))
@@ -75,7 +93,7 @@ def profile(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, Any]:
         col = exp.column(ident(c))
         top: list[dict[str, Any]] = []
         if i < TOP_COLUMNS:
-            q = exp.select(exp.alias_(col, "v"), exp.alias_(exp.Count(this=exp.Star()), "k")).from_(table(name)) \
+            q = exp.select(exp.alias_(col, "v"), exp.alias_(exp.Count(this=exp.Star()), "k")).from_(src.copy()) \
                 .where(col.is_(exp.null()).not_()).group_by(col).order_by("k DESC", "v").limit(TOP_VALUES)
             try:
                 top = [{"value": _jsonable(v), "count": int(k)} for v, k in cur.execute(_sql(q)).fetchall()]

@@ -150,14 +150,20 @@ class RowRuleDef(_Strict):
     """Rows of `dataset` (and of every fact that reaches it) a role may see.
 
     filter is a formula over the dataset's fields with {{ user.ATTR }} placeholders, replaced by the
-    user's attribute as a literal (a list value turns = into IN). A user without the attribute sees
-    nothing. Admins are exempt unless listed in roles.
+    user's attribute as a literal (a list value turns = into IN). A user without one of the
+    attributes (absent, null, "" or []) sees nothing when missing_attribute is "deny" (the default);
+    with "skip", a user who lacks the attribute entirely (absent or null) is not filtered by this
+    rule, while an empty value ("" or []) still sees nothing. Admins are exempt unless listed in roles.
     """
 
     name: Name
     dataset: Name
     filter: str
     roles: list[Role] = ["editor", "viewer"]
+    missing_attribute: Literal["deny", "skip"] = Field(
+        default="deny",
+        description="A user without the rule's attribute: deny → sees no rows; skip → the rule does not "
+        "apply when the attribute is absent (an empty value still sees nothing).")
     description: str | None = None
 
 

@@ -47,7 +47,7 @@ class Runtime:
     _indexes: dict[tuple[str, int], ModelIndex] = field(default_factory=dict, init=False)
     _cache: ResultCache | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _lexicons: dict[tuple[str, int, str], Any] = field(default_factory=dict, init=False)
+    _lexicons: dict[tuple[str, int, Any, str], Any] = field(default_factory=dict, init=False)
     _conversations: dict[str, Any] = field(default_factory=dict, init=False)
     _jobs: JobRunner | None = field(default=None, init=False)
     _scheduler: Scheduler | None = field(default=None, init=False)
@@ -198,22 +198,28 @@ class Runtime:
                          data_version=data_version, cancel=cancel)
 
     # -- natural-language questions ------------------------------------------------------
-    def lexicon(self, name: str | None = None, db: Session | None = None) -> Any:
-        """The NL vocabulary of a model version and the warehouse's dimension values (built once per
-        model version and data version)."""
+    def lexicon(self, name: str | None = None, db: Session | None = None, user: UserContext | None = None) -> Any:
+        """The NL vocabulary of a model version and the dimension values `user` may see (default:
+        the system, every value). Built once per model version, data version and rule signature
+        (users whom the same rendered rules and column rules bind share one)."""
         from shuzhi.ai.nl import Lexicon
+        from shuzhi.compile.row_scope import scope_signature
 
         idx, version = self.model_index(name, db)
         wh = self.warehouse(read_only=True).open()
-        key = (idx.model.name, version, wh.data_version)
+        user = user or UserContext.system()
+        key = (idx.model.name, version, wh.data_version, scope_signature(idx, user))
         with self._lock:
             cached = self._lexicons.get(key)
         if cached is not None:
             return cached
         with wh.cursor() as cur:
-            lex = Lexicon.from_warehouse(idx, cur)
+            lex = Lexicon.from_warehouse(idx, cur, user=user)
         with self._lock:
-            self._lexicons = {k: v for k, v in self._lexicons.items() if k[0] != key[0]}
+            # Older versions of this model go; at most 16 rule signatures of the current one stay.
+            self._lexicons = {k: v for k, v in self._lexicons.items() if k[0] != key[0] or k[:3] == key[:3]}
+            while len([k for k in self._lexicons if k[0] == key[0]]) >= 16:
+                self._lexicons.pop(next(k for k in self._lexicons if k[0] == key[0]))
             self._lexicons[key] = lex
         return lex
 
@@ -230,7 +236,7 @@ class Runtime:
         question = (question or "").strip()
         if not question or len(question) > 500:
             raise ShuzhiError("bad_question", "请输入 1–500 个字的问题。", "Ask a question of 1–500 characters.")
-        lex = self.lexicon(None, db)
+        lex = self.lexicon(None, db, user)
         key = f"{user.username}:{conversation}" if conversation else None
         with self._lock:
             previous = self._conversations.get(key) if key else None

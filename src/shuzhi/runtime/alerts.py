@@ -1,7 +1,8 @@
 """Alert wiring: the schedule kind "alert", checks after data refreshes, checks on demand.
 
 Invariants
-- A rule's check reads the warehouse through this process's handle, as the rule's owner.
+- A rule's check reads the warehouse through this process's handle, once per audience (the owner's
+  and each group of subscribers with other row/column rules; delivery.alert_checks).
 - After "data_refreshed", enabled rules whose metric, split or filters read one of the changed
   tables are checked in ONE background job (trigger "refresh"); other rules are left alone.
 - install() is idempotent (Runtime.start calls it).
@@ -41,7 +42,8 @@ def check_many(rt: Runtime, rule_ids: list[int], ctx: JobContext | None, *, trig
         if ctx is not None:
             ctx.check_cancelled()
             ctx.progress(i / max(1, len(rule_ids)), f"rule {rid}")
-        results.append(check_now(rt, rid, trigger=trigger))
+        # Per-recipient answers stay out of the job's stored result (they hold other audiences' values).
+        results.append({k: v for k, v in check_now(rt, rid, trigger=trigger).items() if k != "by_user"})
     if ctx is not None:
         ctx.progress(1.0)
     return {"checked": len(results), "fired": sum(len(r["firings"]) for r in results),

@@ -9,6 +9,11 @@ Invariants
   current version; otherwise its SQL is inlined (a virtual dataset is always inlined).
 - Pivot steps saved without values get the column's distinct values (at most MAX_PIVOT_VALUES) from
   the data at save time; the stored step always lists them (a static column list).
+- Row and column rules: a check, save or preview for a user reads every warehouse table through
+  that user's view of it (runtime.scopes: rows the row rules leave, columns the column rules do
+  not deny), and a user whom any rule binds never reads a parent's materialized table (it was
+  written without rules): the parent's definition is inlined over the user's views instead.
+  Materialization and refresh run as the system (no rules): the stored table is for the model.
 - Refresh: materializing a dataset also re-materializes, in dependency order, every materialized
   dataset downstream of it. A "data_refreshed" event about warehouse tables (any reason but
   "dataset", which this module emits itself) submits one job doing the same for every dataset that
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 
     from shuzhi.runtime import Runtime
     from shuzhi.runtime.jobs import JobContext
+    from shuzhi.spec.resolve import UserContext
 
 log = get_logger(__name__)
 MAX_PIVOT_VALUES = 50
@@ -50,11 +56,13 @@ JOB_KIND = "dataset_materialize"
 class Resolver:
     """Columns and relations of sources, for one check/preview/materialization (pure lookups cached)."""
 
-    def __init__(self, db: Session, cur: duckdb.DuckDBPyConnection, overrides: dict[str, S.DatasetSpec] | None = None):
+    def __init__(self, db: Session, cur: duckdb.DuckDBPyConnection, overrides: dict[str, S.DatasetSpec] | None = None,
+                 view: TableView | None = None):
         self.db, self.cur = db, cur
         self.overrides = overrides or {}
         self.plans: dict[str, DatasetPlan] = {}
         self._stack: list[str] = []
+        self.view = view
 
     def spec(self, name: str) -> S.DatasetSpec:
         if name in self.overrides:
@@ -86,6 +94,9 @@ class Resolver:
             if cols is None:
                 raise ShuzhiError("dataset_source_missing", f"数据仓库中没有表 {ref.table}。",
                                   f"The warehouse has no table {ref.table}.", 400, details={"table": ref.table})
+            if self.view is not None:
+                allowed = set(self.view.of(ref.table, [c.name for c in cols])[1])
+                cols = [c for c in cols if c.name in allowed]
             return cols
         assert ref.dataset is not None
         try:
@@ -99,14 +110,46 @@ class Resolver:
 
     def relation_of(self, ref: S.SourceRef) -> exp.Expression:
         if ref.table:
+            if self.view is not None:
+                cols = runner.table_columns(self.cur, ref.table) or []
+                scoped = self.view.of(ref.table, [c.name for c in cols])[0]
+                if scoped is not None:
+                    return scoped
             return exp.table_(ref.table, quoted=True)
         assert ref.dataset is not None
         spec = self.spec(ref.dataset)
         rec = store.find_dataset(self.db, ref.dataset) if ref.dataset not in self.overrides else None
-        if (rec is not None and rec.mode == "materialized" and rec.materialized_version == rec.version
+        if (self.view is None or not self.view.restricted) and (rec is not None and rec.mode == "materialized" and rec.materialized_version == rec.version
                 and runner.table_exists(self.cur, spec.table_name)):
             return exp.table_(spec.table_name, quoted=True)
         return compile_dataset(self.plan(spec), self.relation_of)
+
+
+class TableView:
+    """One user's view of warehouse tables (cached per table for one request)."""
+
+    def __init__(self, rt: Runtime, db: Session, user: UserContext):
+        from shuzhi.compile.row_scope import is_restricted
+        from shuzhi.runtime.scopes import model_indexes
+
+        self.user = user
+        self.indexes = model_indexes(rt, db)
+        self.restricted = is_restricted(self.indexes, user)
+        self._cache: dict[str, tuple[exp.Select | None, list[str]]] = {}
+
+    def of(self, table: str, columns: list[str]) -> tuple[exp.Select | None, list[str]]:
+        from shuzhi.compile.row_scope import scope_table
+
+        if not self.restricted:
+            return None, columns
+        if table not in self._cache:
+            self._cache[table] = scope_table(self.indexes, table, self.user, columns)
+        scoped, allowed = self._cache[table]
+        return (scoped.copy() if scoped is not None else None), allowed
+
+
+def _view(rt: Runtime, db: Session, user: UserContext | None) -> TableView | None:
+    return None if user is None else TableView(rt, db, user)
 
 
 def _write_cursor(rt: Runtime) -> Any:
@@ -123,21 +166,22 @@ def _writable(rt: Runtime) -> Any:
 
 
 def check(rt: Runtime, db: Session, cur: duckdb.DuckDBPyConnection, spec: S.DatasetSpec,
-          *, fill_pivots: bool = False) -> tuple[S.DatasetSpec, DatasetPlan, Resolver]:
-    """Plan a definition against the warehouse and the other datasets (cycles refused)."""
+          *, fill_pivots: bool = False, view: TableView | None = None) -> tuple[S.DatasetSpec, DatasetPlan, Resolver]:
+    """Plan a definition against the warehouse (as `view` shows it) and the other datasets (cycles refused)."""
     if fill_pivots:
-        spec = _fill_pivot_values(db, cur, spec)
-    res = Resolver(db, cur, {spec.name: spec})
+        spec = _fill_pivot_values(db, cur, spec, view)
+    res = Resolver(db, cur, {spec.name: spec}, view)
     return spec, res.plan(spec), res
 
 
-def _fill_pivot_values(db: Session, cur: duckdb.DuckDBPyConnection, spec: S.DatasetSpec) -> S.DatasetSpec:
+def _fill_pivot_values(db: Session, cur: duckdb.DuckDBPyConnection, spec: S.DatasetSpec,
+                       view: TableView | None = None) -> S.DatasetSpec:
     steps = list(spec.steps)
     for i, st in enumerate(steps):
         if not isinstance(st, S.PivotStep) or st.values is not None:
             continue
         head = spec.model_copy(update={"steps": steps[:i]})
-        res = Resolver(db, cur, {spec.name: head})
+        res = Resolver(db, cur, {spec.name: head}, view)
         plan = res.plan(head)
         col = next((c.name for c in plan.output if c.name.casefold() == st.column.casefold()), st.column)
         if col not in {c.name for c in plan.output}:
@@ -158,8 +202,9 @@ def _fill_pivot_values(db: Session, cur: duckdb.DuckDBPyConnection, spec: S.Data
 
 # -- save / read -----------------------------------------------------------------------------------
 def save(rt: Runtime, db: Session, data: Any, *, actor: str | None, create: bool | None = None,
-         comment: str | None = None) -> store.DatasetRecord:
-    """Validate (shape, names, types, cycles), fill pivot values, and store as a new version."""
+         comment: str | None = None, user: UserContext | None = None) -> store.DatasetRecord:
+    """Validate (shape, names, types, cycles), fill pivot values, and store as a new version. With
+    `user`, the definition is checked (and pivot values read) over that user's view of the data."""
     spec = S.parse_dataset(data)
     from shuzhi.catalog.tables import get_imported
 
@@ -167,20 +212,23 @@ def save(rt: Runtime, db: Session, data: Any, *, actor: str | None, create: bool
         # Materializing would overwrite a table someone imported under that name.
         raise ShuzhiError("dataset_table_taken", f"数据表 {spec.table_name} 是导入的表，请给数据集换个名字。",
                           f"The table {spec.table_name} was imported; give the dataset another name.", 409)
+    view = _view(rt, db, user)
     with rt.warehouse(read_only=True).cursor() as cur:
-        spec, plan, _ = check(rt, db, cur, spec, fill_pivots=True)
+        spec, plan, _ = check(rt, db, cur, spec, fill_pivots=True, view=view)
     return store.save_dataset(db, spec, [c.as_dict() for c in plan.output], actor=actor, comment=comment,
                               create=create)
 
 
-def restore(rt: Runtime, db: Session, name: str, version: int, *, actor: str | None) -> store.DatasetRecord:
+def restore(rt: Runtime, db: Session, name: str, version: int, *, actor: str | None,
+            user: UserContext | None = None) -> store.DatasetRecord:
     old = store.dataset_at(db, name, version)
-    return save(rt, db, old, actor=actor, create=False, comment=f"restore version {version}")
+    return save(rt, db, old, actor=actor, create=False, comment=f"restore version {version}", user=user)
 
 
 def preview(rt: Runtime, db: Session, data: Any, *, upto: int | None = None, limit: int | None = None,
-            cancel: threading.Event | None = None) -> dict[str, Any]:
-    """Rows after step `upto` (default: the last), with columns, SQL and every step's columns."""
+            cancel: threading.Event | None = None, user: UserContext | None = None) -> dict[str, Any]:
+    """Rows after step `upto` (default: the last), with columns, SQL and every step's columns; with
+    `user`, over that user's view of the warehouse (row and column rules)."""
     spec = S.parse_dataset({"name": "preview", **data} if isinstance(data, dict) and "name" not in data else data)
     if upto is not None and not 0 <= upto <= len(spec.steps):
         raise ShuzhiError("dataset_bad_upto", f"upto 应在 0 到 {len(spec.steps)} 之间。",
@@ -188,8 +236,9 @@ def preview(rt: Runtime, db: Session, data: Any, *, upto: int | None = None, lim
     n = min(max(1, limit or PREVIEW_DEFAULT), PREVIEW_MAX, rt.row_cap("ui"))
     k = len(spec.steps) if upto is None else upto
     head = spec.model_copy(update={"steps": spec.steps[:k]})
+    view = _view(rt, db, user)
     with rt.warehouse(read_only=True).cursor() as cur:
-        head, plan, res = check(rt, db, cur, head, fill_pivots=True)
+        head, plan, res = check(rt, db, cur, head, fill_pivots=True, view=view)
         tree = compile_dataset(plan, res.relation_of, limit=n)
         table = runner.run_query(cur, tree, cancel)
     return {"columns": [c.as_dict() for c in plan.output], "rows": to_rows(table), "sql": tree.sql("duckdb", pretty=True),

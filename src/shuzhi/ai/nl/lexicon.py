@@ -160,24 +160,43 @@ class Lexicon:
 
     @classmethod
     def from_warehouse(cls, index: ModelIndex, con: Any, *, max_distinct: int = MAX_DISTINCT,
-                       aliases: dict[str, list[str]] | None = None) -> Lexicon:
+                       aliases: dict[str, list[str]] | None = None, user: Any = None) -> Lexicon:
         """Read the DISTINCT values of every string dimension with ≤ max_distinct values through a
-        DB-API/duckdb connection. SQL is built with sqlglot from model identifiers only."""
+        DB-API/duckdb connection. SQL is built with sqlglot from model identifiers only.
+
+        With `user` (a UserContext), only what that user may see is read: each dataset's rows
+        through its binding row rules (compile.row_scope, the same rendering as a query), and no
+        values at all of fields the user's column rules deny."""
         import sqlglot
         from sqlglot import exp
 
+        from shuzhi.compile.row_scope import BASE, denied_fields, scoped_select
+
         values: dict[tuple[str, str], list[Any]] = {}
+        scopes: dict[str, Any] = {}
+        denied: dict[str, set[str]] = {}
         for (ds, f), fd in index.fields.items():
             if not fd.dimension or fd.type != "string":
                 continue
             d = index.datasets[ds]
-            if d.sql:
-                source: exp.Expression = sqlglot.parse_one(d.sql, read="duckdb").subquery("t")
+            name = fd.column if getattr(fd, "column", None) else f
+            if user is not None:
+                if ds not in scopes:
+                    scopes[ds] = scoped_select(index, ds, user)
+                    denied[ds] = denied_fields(index, ds, user.role)
+                if f in denied[ds]:
+                    continue
+            if user is not None and scopes[ds] is not None:
+                col = exp.column(name, table=BASE, quoted=True)
+                q = scopes[ds].copy().select(col).distinct()
             else:
-                source = exp.to_table(d.table or ds)
-            col = exp.column(fd.column if getattr(fd, "column", None) else f, quoted=True)
-            q = (exp.select(col).distinct().from_(source).where(exp.Not(this=exp.Is(this=col, expression=exp.Null())))
-                 .limit(max_distinct + 1))
+                if d.sql:
+                    source: exp.Expression = sqlglot.parse_one(d.sql, read="duckdb").subquery("t")
+                else:
+                    source = exp.to_table(d.table or ds)
+                col = exp.column(name, quoted=True)
+                q = exp.select(col).distinct().from_(source)
+            q = q.where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null()))).limit(max_distinct + 1)
             try:
                 rows = con.execute(q.sql(dialect="duckdb")).fetchall()
             except Exception:  # noqa: BLE001 - a column missing in this warehouse: no values for it

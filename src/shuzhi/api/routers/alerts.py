@@ -1,8 +1,10 @@
 """Alert rules (/api/v1/alerts), their firings, checks on demand, and the inbox (/api/v1/inbox).
 
-Anyone who may view content may own rules; a rule runs as its owner (row rules apply). The owner
-and subscribers see a rule and its firings, admins see all; only the owner or an admin changes it.
-A rule you may not see answers 404, like one that does not exist.
+Anyone who may view content may own rules. A rule is evaluated for each recipient under that
+recipient's row and column rules (delivery.alert_checks): a subscriber's inbox, firing list and
+check answer hold only values computed for them. The owner and subscribers see a rule, admins see
+all; only the owner or an admin changes it. A rule you may not see answers 404, like one that
+does not exist. Viewers may subscribe only themselves (delivery.alert_rules).
 """
 
 from __future__ import annotations
@@ -207,7 +209,8 @@ def get_alert(rule_id: int, p: ViewerDep, db: DbDep) -> dict[str, Any]:
 async def update_alert(rule_id: int, body: AlertRulePatch, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     def work(db, p, idx, today):  # type: ignore[no-untyped-def]
         rule = store.get_rule(db, rule_id, p.user_id, p.role, write=True)
-        return store.rule_dict(db, store.update_rule(db, idx, rule, _payload(body, partial=True), today))
+        return store.rule_dict(db, store.update_rule(db, idx, rule, _payload(body, partial=True), today,
+                                                     actor=db.get(User, p.user_id)))
 
     return await _with_model(request, rt, work)
 
@@ -228,8 +231,18 @@ async def check_alert(rule_id: int, request: Request, rt: RuntimeDep) -> dict[st
     def call() -> dict[str, Any]:
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
-            store.get_rule(db, rule_id, p.user_id, p.role)
-        return check_now(rt, rule_id, trigger="manual")
+            rule = store.get_rule(db, rule_id, p.user_id, p.role)
+            owner_view = p.role == "admin" or rule.owner_id == p.user_id
+        out = check_now(rt, rule_id, trigger="manual")
+        by_user = out.pop("by_user", {})
+        if owner_view:
+            return out
+        # A subscriber gets the answer computed under their own rules, nothing of the owner's.
+        mine = by_user.get(p.user_id, {"firings": [], "duplicates": 0, "status": "ok"})
+        return {"rule_id": rule_id, "error": mine.get("error") if out["status"] != "failed" else out["error"],
+                "status": out["status"] if out["status"] in ("failed", "skipped") else mine.get("status", "ok"),
+                "firings": mine.get("firings", []), "duplicates": mine.get("duplicates", 0),
+                "periods_checked": mine.get("periods_checked", []), "series_checked": mine.get("series_checked")}
 
     return await run_in_threadpool(call)
 
@@ -239,7 +252,8 @@ async def check_alert(rule_id: int, request: Request, rt: RuntimeDep) -> dict[st
 def alert_firings(rule_id: int, p: ViewerDep, db: DbDep,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
     rule = store.get_rule(db, rule_id, p.user_id, p.role)
-    return [store.firing_dict(f, rule.name) for f in store.list_firings(db, rule_id, limit)]
+    recipient = None if p.role == "admin" or rule.owner_id == p.user_id else p.user_id
+    return [store.firing_dict(f, rule.name) for f in store.list_firings(db, rule_id, limit, recipient=recipient)]
 
 
 @router.get("/inbox", response_model=InboxOut, responses=ERRORS, summary="My alert inbox / 我的告警消息")

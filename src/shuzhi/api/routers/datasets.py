@@ -2,7 +2,9 @@
 restore, preview after any step, materialize (a job), lineage, add to a semantic model.
 
 Reading definitions needs content:view. Changing them, and previewing or materializing data, needs
-content:edit: dataset steps read warehouse tables directly, outside the model's row rules.
+content:edit. Dataset steps read warehouse tables, each through the caller's view of it: a table that
+backs a model dataset shows only the rows the caller's row rules leave and no column the caller's
+column rules deny (runtime.datasets, runtime.scopes) — editors have row rules too.
 Request bodies with steps are validated here (shuzhi.model.datasets.steps.parse_dataset), so a bad
 step is a 400 whose message names the step number; the OpenAPI document still describes them.
 """
@@ -132,7 +134,8 @@ def list_datasets(user: Viewer, db: DbDep) -> list[DatasetSummary]:
              summary="Create a dataset / 新建数据集")
 def create_dataset(user: Editor, db: DbDep, rt: RuntimeDep, body: Any = Body(..., include_in_schema=False),
                    comment: str | None = None) -> DatasetOut:
-    return _out(service.save(rt, db, _object(body), actor=user.username, create=True, comment=comment))
+    return _out(service.save(rt, db, _object(body), actor=user.username, create=True, comment=comment,
+                             user=user.context()))
 
 
 @router.post("/preview", response_model=PreviewOut, responses=ERRORS, openapi_extra=_body(PreviewRequest),
@@ -142,7 +145,7 @@ def preview_definition(user: Editor, db: DbDep, rt: RuntimeDep,
     data = dict(_object(body))
     definition = data.pop("definition", None)
     opts = PreviewOptions.model_validate(data)
-    return service.preview(rt, db, _object(definition), upto=opts.upto, limit=opts.limit)
+    return service.preview(rt, db, _object(definition), upto=opts.upto, limit=opts.limit, user=user.context())
 
 
 @router.get("/{name}", response_model=DatasetOut, responses=ERRORS, summary="A dataset / 数据集详情")
@@ -158,7 +161,8 @@ def update_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep, body: Any
     if data.get("name", name) != name:
         raise ShuzhiError("dataset_name_mismatch", f"请求体中的数据集名 {data.get('name')} 与地址中的 {name} 不一致。",
                           f"The dataset name in the body ({data.get('name')}) differs from the URL ({name}).")
-    return _out(service.save(rt, db, {**data, "name": name}, actor=user.username, create=False, comment=comment))
+    return _out(service.save(rt, db, {**data, "name": name}, actor=user.username, create=False, comment=comment,
+                             user=user.context()))
 
 
 @router.delete("/{name}", status_code=204, responses=ERRORS, summary="Delete a dataset / 删除数据集")
@@ -178,14 +182,15 @@ def dataset_versions(name: str, user: Viewer, db: DbDep) -> list[DatasetVersionO
 @router.post("/{name}/versions/{version}/restore", response_model=DatasetOut, responses=ERRORS,
              summary="Restore a dataset version / 恢复版本")
 def restore_dataset(name: str, version: int, user: Editor, db: DbDep, rt: RuntimeDep) -> DatasetOut:
-    return _out(service.restore(rt, db, name, version, actor=user.username))
+    return _out(service.restore(rt, db, name, version, actor=user.username, user=user.context()))
 
 
 @router.post("/{name}/preview", response_model=PreviewOut, responses=ERRORS, summary="Preview a dataset / 预览数据")
 def preview_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep,
                     body: PreviewOptions | None = None) -> dict[str, Any]:
     opts = body or PreviewOptions()
-    return service.preview(rt, db, store.get_dataset(db, name).definition, upto=opts.upto, limit=opts.limit)
+    return service.preview(rt, db, store.get_dataset(db, name).definition, upto=opts.upto, limit=opts.limit,
+                           user=user.context())
 
 
 @router.post("/{name}/materialize", status_code=202, response_model=JobStarted, responses=ERRORS,

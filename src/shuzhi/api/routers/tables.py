@@ -1,6 +1,9 @@
 """Warehouse tables for the data page: list (rows, columns, labels, import record), first rows, profile.
 
 Reading needs content:view; adding a table to a model needs content:edit.
+Row and column rules apply: a table that backs a model dataset shows a caller with rules only the
+rows that dataset's rules leave and none of the denied columns — in the list (row count, columns),
+the preview and the profile alike (runtime.scopes).
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import tables as store
+from shuzhi.compile.row_scope import scope_table
 from shuzhi.engines import profile as prof
 from shuzhi.results.encoders import to_columns, to_rows
 from shuzhi.runtime.modeling import add_table_to_model
+from shuzhi.runtime.scopes import model_indexes
+from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(prefix="/tables", tags=["tables"])
 Viewer = Annotated[Principal, Depends(require("content:view"))]
@@ -79,9 +85,16 @@ def _labels(rt: Any, name: str | None = None) -> dict[str, Any]:
                 if name is None or n == name}
 
 
-def _list(rt: Any) -> list[TableOut]:
+def _list(rt: Any, user: UserContext) -> list[TableOut]:
+    indexes = model_indexes(rt)
     with rt.warehouse().cursor() as cur:
         tables = prof.list_tables(cur)
+        for t in tables:
+            scope, allowed = scope_table(indexes, t["name"], user, [c["name"] for c in t["columns"]])
+            if scope is not None:
+                keep = set(allowed)
+                t["columns"] = [c for c in t["columns"] if c["name"] in keep]
+                t["rows"] = prof.count_rows(cur, scope)
     labels = _labels(rt)
     out = []
     for t in tables:
@@ -95,12 +108,18 @@ def _list(rt: Any) -> list[TableOut]:
 
 @router.get("", response_model=list[TableOut], responses=ERRORS, summary="Warehouse tables / 数据表")
 async def list_tables(user: Viewer, rt: RuntimeDep) -> list[TableOut]:
-    return await run_in_threadpool(_list, rt)
+    return await run_in_threadpool(_list, rt, user.context())
 
 
-def _preview(rt: Any, name: str, limit: int) -> TableRows:
+def _scope(rt: Any, cur: Any, name: str, user: UserContext) -> tuple[Any, list[str]]:
+    columns = [c for c, _ in prof.check_table(cur, name)]
+    return scope_table(model_indexes(rt), name, user, columns)
+
+
+def _preview(rt: Any, name: str, limit: int, user: UserContext) -> TableRows:
     with rt.warehouse().cursor() as cur:
-        t = prof.first_rows(cur, name, limit)
+        scope, _ = _scope(rt, cur, name, user)
+        t = prof.first_rows(cur, name, limit, scope)
     lab = _labels(rt, name).get(name, (None, {}))[1]
     cols = [{**c, "label": lab.get(c["name"])} for c in to_columns(t)]
     return TableRows(columns=cols, rows=to_rows(t))
@@ -109,12 +128,13 @@ def _preview(rt: Any, name: str, limit: int) -> TableRows:
 @router.get("/{name}/preview", response_model=TableRows, responses=ERRORS, summary="First rows / 前几行")
 async def preview_table(name: str, user: Viewer, rt: RuntimeDep,
                         limit: int = Query(default=50, ge=1, le=1000)) -> TableRows:
-    return await run_in_threadpool(_preview, rt, name, limit)
+    return await run_in_threadpool(_preview, rt, name, limit, user.context())
 
 
-def _profile(rt: Any, name: str) -> TableProfile:
+def _profile(rt: Any, name: str, user: UserContext) -> TableProfile:
     with rt.warehouse().cursor() as cur:
-        p = prof.profile(cur, name)
+        scope, allowed = _scope(rt, cur, name, user)
+        p = prof.profile(cur, name, scope, allowed if scope is not None else None)
     lab = _labels(rt, name).get(name, (None, {}))[1]
     return TableProfile(table=p["table"], rows=p["rows"],
                         columns=[ColumnProfile(**c, label=lab.get(c["name"])) for c in p["columns"]])
@@ -122,7 +142,7 @@ def _profile(rt: Any, name: str) -> TableProfile:
 
 @router.get("/{name}/profile", response_model=TableProfile, responses=ERRORS, summary="Column profile / 列概况")
 async def profile_table(name: str, user: Viewer, rt: RuntimeDep) -> TableProfile:
-    return await run_in_threadpool(_profile, rt, name)
+    return await run_in_threadpool(_profile, rt, name, user.context())
 
 
 class AddTable(BaseModel):
