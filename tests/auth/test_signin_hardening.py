@@ -87,6 +87,44 @@ def test_concurrent_wrong_passwords_get_at_most_the_budget_of_checks(cat: Catalo
     assert codes.count("login_throttled") == 30 - len(counted_checks)
 
 
+_WORKER = """
+import datetime as dt, sys, threading, time
+from shuzhi.auth import credentials as cred
+from shuzhi.catalog import Catalog
+from shuzhi.errors import ShuzhiError
+url, start, n = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+checks = []
+real = cred.verify_password
+cred.verify_password = lambda h, p: checks.append(1) or real(h, p)
+cat = Catalog(url)
+limits = {"max_failures": 2, "window": dt.timedelta(minutes=15), "lockout": dt.timedelta(minutes=15)}
+def one(i):
+    time.sleep(max(0.0, start - time.time()))
+    try:
+        with cat.session() as s:
+            cred.authenticate(s, "admin", f"wrong-{i}", ip=None, **limits)
+    except ShuzhiError:
+        pass
+threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(len(checks))
+"""
+
+
+@pytest.mark.slow
+def test_concurrent_processes_share_the_budget(cat: Catalog, metadata_url: str) -> None:
+    """Several server processes: the lock is the metadata database's, not only the process's."""
+    start = time.time() + 8
+    procs = [subprocess.Popen([sys.executable, "-c", _WORKER, metadata_url, str(start), "10"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    assert time.time() > start  # they did start together
+    checks = sum(int(out.strip().splitlines()[-1]) for out, _ in outs)
+    assert 1 <= checks <= LIMITS["max_failures"], outs
+
+
 def test_concurrent_spraying_from_one_address_is_bounded(cat: Catalog, counted_checks) -> None:  # type: ignore[no-untyped-def]
     codes = _storm(cat, [(f"user{i}", "Spray-Pass-001", "10.2.0.1") for i in range(12)], SPRAY)
     assert len(counted_checks) <= 4 * SPRAY["max_failures"]
