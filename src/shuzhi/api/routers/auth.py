@@ -100,7 +100,7 @@ def me(principal: PrincipalDep, db: DbDep) -> MeOut:
 @router.post("/password", status_code=204, responses=ERRORS, summary="Change own password / 修改密码")
 def change_password(body: PasswordChange, request: Request, principal: PrincipalDep, db: DbDep,
                     rt: RuntimeDep) -> Response:
-    """Every other session and every API token of the user is revoked; this session stays."""
+    # Every other session and every API token of the user is revoked; this session stays.
     u = get_user(db, principal.username)
     cred.check_current_password(db, u, body.current_password, ip=client_ip(request),
                                 **_throttle_limits(rt.settings))
