@@ -199,7 +199,7 @@ def create_token(
             f"令牌有效期需在 1 到 {max_days} 天之间（上限由 SHUZHI_TOKEN_MAX_DAYS 设置）。",
             f"Token lifetime must be between 1 and {max_days} days (the limit is SHUZHI_TOKEN_MAX_DAYS).",
         )
-    days = expires_in_days or min(default_days or max_days, max_days)
+    days = expires_in_days or max(1, min(default_days or max_days, max_days))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     tok = ApiToken(
         user_id=user.id,
