@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     login_lockout_minutes: float = 15.0
     token_default_days: int | None = None
 
+    # -- sign-in hardening (issue 12)
+    # Reverse proxies whose X-Forwarded-For / X-Real-IP are believed: comma-separated IPs or CIDRs
+    # (e.g. "127.0.0.1, 10.0.0.0/8"); empty trusts none and the connection's peer is the client.
+    trusted_proxies: str = ""
+    # The longest an API token may live, in days; a token created without a lifetime gets
+    # SHUZHI_TOKEN_DEFAULT_DAYS, or this when that is unset or longer.
+    token_max_days: int = Field(default=365, ge=1, le=3650)
+
     query_timeout_s: float = 60.0
     row_cap_ui: int = 50_000
     row_cap_api: int = 200_000

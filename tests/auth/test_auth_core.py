@@ -59,7 +59,7 @@ def test_first_admin_from_env_is_not_echoed(cat: Catalog) -> None:
     [
         ({"username": "bad name!", "password": "Long-enough-1", "role": "viewer"}, "bad_username"),
         ({"username": "ok", "password": "short", "role": "viewer"}, "password_too_short"),
-        ({"username": "samesame", "password": "SameSame", "role": "viewer"}, "password_is_username"),
+        ({"username": "samesame", "password": "SameSame2024", "role": "viewer"}, "password_is_username"),
         ({"username": "ok", "password": "Long-enough-1", "role": "boss"}, "bad_role"),
     ],
 )

@@ -40,7 +40,7 @@ def test_user_lifecycle(cli, _isolated_env: Path) -> None:  # type: ignore[no-un
     ("args", "stdin", "needle"),
     [
         (["user", "create", "li", "--role", "boss"], "Long-Pass-11\n", "未知角色"),
-        (["user", "create", "li", "--role", "viewer"], "short\n", "至少需要 8 个字符"),
+        (["user", "create", "li", "--role", "viewer"], "short\n", "至少 10 个字符"),
         (["user", "create", "li", "--role", "viewer"], "", "没有读到密码"),
         (["user", "create", "li", "--role", "viewer", "--attr", "oops"], "Long-Pass-11\n", "键=值"),
         (["user", "set", "nobody", "--role", "viewer"], None, "不存在"),

@@ -53,6 +53,8 @@ def auth_parts(request: Request) -> tuple[str, str, str | None, str | None]:
 
 
 def client_ip(request: Request) -> str | None:
+    """The caller's address: the connection's peer, or the address a trusted proxy forwarded
+    (TrustedProxyMiddleware has already rewritten request.client; never read the headers here)."""
     return request.client.host if request.client else None
 
 

@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from shuzhi.auth.passwords import hash_password, needs_rehash, verify_password
-from shuzhi.auth.throttle import check_throttle, record_attempt
+from shuzhi.auth.throttle import record_success, reserve_attempt
 from shuzhi.auth.users import audit, find_user, normalize_username
 from shuzhi.catalog.models import ApiToken, User, WebSession, utcnow
 from shuzhi.errors import ShuzhiError
 from shuzhi.spec.resolve import UserContext
 
 TOKEN_PREFIX = "szt_"
+DEFAULT_TOKEN_MAX_DAYS = 365  # Settings.token_max_days
 
 
 def _sha256(secret: str) -> str:
@@ -74,20 +75,25 @@ def authenticate(
     window: dt.timedelta,
     lockout: dt.timedelta,
 ) -> User:
-    """Check a username and password under throttling; record the attempt either way."""
+    """Check a username and password under throttling.
+
+    The attempt is counted (reserve_attempt) before the slow password check and turned into a
+    success only afterwards, so concurrent guesses cannot slip past the budget. A locked name or
+    address is refused before the user is looked up: the same answer, in the same time, whether
+    the user exists or not."""
     try:
         name = normalize_username(username)
     except ShuzhiError:
         name = (username or "")[:64].strip().lower()
-    check_throttle(s, name, ip, max_failures=max_failures, window=window, lockout=lockout)
+    engine = s.get_bind()
+    attempt = reserve_attempt(engine, name, ip, max_failures=max_failures, window=window, lockout=lockout)
     u = find_user(s, name)
     ok = verify_password(u.password_hash if u else None, password or "")
     if ok and u is not None and not u.is_active:
         ok = False
-    record_attempt(s, name, ip, ok)
     if not ok or u is None:
         audit(s, "auth.login_failed", actor=name, detail={"ip": ip})
-        # Commit the failure even though the request fails: throttling must see it.
+        # Commit the audit event even though the request fails (the attempt is already counted).
         s.commit()
         raise ShuzhiError(
             "bad_credentials",
@@ -95,11 +101,27 @@ def authenticate(
             "Wrong user name or password.",
             401,
         )
+    record_success(engine, attempt)
     if needs_rehash(u.password_hash):
         u.password_hash = hash_password(password)
     u.last_login_at = utcnow()
     audit(s, "auth.login", actor=u.username, detail={"ip": ip})
     return u
+
+
+def check_current_password(
+    s: Session, user: User, password: str, *, ip: str | None, max_failures: int, window: dt.timedelta,
+    lockout: dt.timedelta,
+) -> None:
+    """Before a password change: the current password, under the same throttle as login (so a stolen
+    session or token cannot guess it at full speed and take the account over)."""
+    engine = s.get_bind()
+    attempt = reserve_attempt(engine, user.username, ip, max_failures=max_failures, window=window, lockout=lockout)
+    if not verify_password(user.password_hash, password or ""):
+        audit(s, "auth.password_check_failed", actor=user.username, detail={"ip": ip})
+        s.commit()
+        raise ShuzhiError("bad_credentials", "当前密码不正确。", "The current password is wrong.", 400)
+    record_success(engine, attempt)
 
 
 # -- sessions ------------------------------------------------------------------------------
@@ -147,9 +169,23 @@ def csrf_ok(principal: Principal, header_value: str | None) -> bool:
 
 
 # -- API tokens ----------------------------------------------------------------------------
+def check_may_mint(principal: Principal) -> None:
+    """Only a signed-in person (a browser session) or the CLI creates tokens: a token that could
+    mint tokens would outlive its own revocation through its children."""
+    if principal.via == "token":
+        raise ShuzhiError(
+            "token_cannot_mint",
+            "不能用 API 令牌创建令牌：请在网页登录后创建，或使用 shuzhi token create。",
+            "An API token cannot create tokens: create them after signing in, or with `shuzhi token create`.",
+            403,
+        )
+
+
 def create_token(
-    s: Session, user: User, name: str, *, expires_in_days: int | None, actor: str | None
+    s: Session, user: User, name: str, *, expires_in_days: int | None, actor: str | None,
+    max_days: int = DEFAULT_TOKEN_MAX_DAYS, default_days: int | None = None,
 ) -> tuple[str, ApiToken]:
+    """Create a token that expires: after expires_in_days, else default_days, never after max_days."""
     name = (name or "").strip()
     if not name or len(name) > 128:
         raise ShuzhiError(
@@ -157,23 +193,25 @@ def create_token(
             "令牌名称不能为空，且不超过 128 个字符。",
             "A token name is required (at most 128 characters).",
         )
-    if expires_in_days is not None and not (1 <= expires_in_days <= 3650):
+    if expires_in_days is not None and not (1 <= expires_in_days <= max_days):
         raise ShuzhiError(
             "bad_token_expiry",
-            "令牌有效期需在 1 到 3650 天之间。",
-            "Token lifetime must be between 1 and 3650 days.",
+            f"令牌有效期需在 1 到 {max_days} 天之间（上限由 SHUZHI_TOKEN_MAX_DAYS 设置）。",
+            f"Token lifetime must be between 1 and {max_days} days (the limit is SHUZHI_TOKEN_MAX_DAYS).",
         )
+    days = expires_in_days or max(1, min(default_days or max_days, max_days))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     tok = ApiToken(
         user_id=user.id,
         name=name,
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         token_hash=_sha256(raw),
-        expires_at=utcnow() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
+        expires_at=utcnow() + dt.timedelta(days=days),
     )
     s.add(tok)
     s.flush()
-    audit(s, "token.create", actor=actor, target=user.username, detail={"token_id": tok.id, "name": name})
+    audit(s, "token.create", actor=actor, target=user.username,
+          detail={"token_id": tok.id, "name": name, "days": days})
     return raw, tok
 
 

@@ -202,13 +202,17 @@ def update_user(
     return u
 
 
-def set_password(s: Session, username: str, password: str, *, actor: str | None = None) -> User:
+def set_password(s: Session, username: str, password: str, *, actor: str | None = None,
+                 keep_session_id: str | None = None) -> User:
+    """Set a new password (it must pass the policy) and revoke every session and API token of the
+    user: whoever held the old password must not keep a way in. keep_session_id spares the session
+    that changed its own password (it has just proved the old one)."""
     u = get_user(s, username)
     check_password_policy(password, u.username)
     u.password_hash = hash_password(password)
     u.password_changed_at = u.updated_at = utcnow()
-    _revoke_all(u, sessions_only=True)
-    audit(s, "user.password", actor=actor, target=u.username)
+    revoked = _revoke_all(u, keep_session_id=keep_session_id)
+    audit(s, "user.password", actor=actor, target=u.username, detail={"revoked_tokens": revoked} if revoked else None)
     return u
 
 
@@ -235,15 +239,18 @@ def _keep_one_admin(s: Session, leaving: User) -> None:
         )
 
 
-def _revoke_all(u: User, *, sessions_only: bool = False) -> None:
+def _revoke_all(u: User, *, keep_session_id: str | None = None) -> int:
+    """Revoke the user's sessions (but keep_session_id) and API tokens; returns the tokens revoked."""
     now = utcnow()
     for ws in u.sessions:
-        if ws.revoked_at is None:
+        if ws.revoked_at is None and ws.id != keep_session_id:
             ws.revoked_at = now
-    if not sessions_only:
-        for t in u.tokens:
-            if t.revoked_at is None:
-                t.revoked_at = now
+    revoked = 0
+    for t in u.tokens:
+        if t.revoked_at is None:
+            t.revoked_at = now
+            revoked += 1
+    return revoked
 
 
 def ensure_first_admin(s: Session, preset_password: str | None) -> tuple[bool, str | None]:
@@ -254,6 +261,15 @@ def ensure_first_admin(s: Session, preset_password: str | None) -> tuple[bool, s
     """
     if count_users(s) > 0:
         return False, None
+    if preset_password:
+        try:
+            check_password_policy(preset_password, FIRST_ADMIN)
+        except ShuzhiError as e:
+            raise ShuzhiError(
+                "admin_password_weak",
+                f"SHUZHI_ADMIN_PASSWORD 不符合密码要求：{e.zh}",
+                f"SHUZHI_ADMIN_PASSWORD does not meet the password rules: {e.en}",
+            ) from None
     password = preset_password or generate_password()
     create_user(s, FIRST_ADMIN, password, "admin", display_name="管理员", actor="system")
     return True, None if preset_password else password

@@ -62,4 +62,6 @@ def serve(
             "Log in as admin with the password shown at first start; reset it with `shuzhi user password admin`.",
         ))
     typer.echo("  " + t("按 Ctrl+C 停止。", "Press Ctrl+C to stop."))
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app's
+    # TrustedProxyMiddleware reads it only from SHUZHI_TRUSTED_PROXIES (api/proxies.py).
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)

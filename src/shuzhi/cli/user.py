@@ -83,7 +83,7 @@ def set_(
 
 @user_app.command("password")
 def password(name: str = typer.Argument(..., help="User name.")) -> None:
-    """Set a new password (read from standard input); signs the user out everywhere. 重设密码。"""
+    """Set a new password (read from standard input); revokes the user's sessions and API tokens. 重设密码。"""
     from shuzhi.auth import users as U
 
     pw = read_secret("新密码", "New password")
@@ -113,7 +113,8 @@ def delete(
 def token_create(
     name: str = typer.Argument(..., help="What the token is for, e.g. 'nightly export'."),
     user: str = typer.Option(..., "--user", help="The user the token acts as."),
-    days: int = typer.Option(None, "--days", min=1, max=3650, help="Expire after N days (default: never)."),
+    days: int = typer.Option(None, "--days", min=1,
+                             help="Expire after N days (at most SHUZHI_TOKEN_MAX_DAYS, 365; default: that limit)."),
 ) -> None:
     """Create an API token; it is printed once. 创建 API 令牌（只显示一次）。"""
     from shuzhi.auth import credentials as cred
@@ -122,7 +123,9 @@ def token_create(
     rt = runtime()
     with rt.catalog.session() as s:
         u = U.get_user(s, user)
-        raw, tok = cred.create_token(s, u, name, expires_in_days=days, actor="cli")
+        raw, tok = cred.create_token(s, u, name, expires_in_days=days, actor="cli",
+                                     max_days=rt.settings.token_max_days,
+                                     default_days=rt.settings.token_default_days)
     typer.echo(raw)
     typer.echo(t(f"令牌 #{tok.id} 已创建，只显示这一次。用法：Authorization: Bearer <令牌>",
                  f"Token #{tok.id} created; it is shown only once. Use: Authorization: Bearer <token>"), err=True)

@@ -26,11 +26,9 @@ from shuzhi.api.schemas import (
     UserOut,
 )
 from shuzhi.auth import credentials as cred
-from shuzhi.auth.passwords import verify_password
 from shuzhi.auth.roles import PERMISSIONS, forbidden, has_permission
 from shuzhi.auth.users import UserView, get_user, set_password
 from shuzhi.catalog.models import ApiToken
-from shuzhi.errors import ShuzhiError
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 ERRORS = {401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}, 429: {"model": ErrorResponse}}
@@ -52,18 +50,18 @@ def token_out(t: ApiToken) -> TokenOut:
     )
 
 
+def _throttle_limits(s) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "max_failures": s.login_max_failures,
+        "window": dt.timedelta(minutes=s.login_window_minutes),
+        "lockout": dt.timedelta(minutes=s.login_lockout_minutes),
+    }
+
+
 @router.post("/login", response_model=LoginResponse, responses=ERRORS, summary="Log in / 登录")
 def login(body: LoginRequest, request: Request, response: Response, db: DbDep, rt: RuntimeDep) -> LoginResponse:
     s = rt.settings
-    user = cred.authenticate(
-        db,
-        body.username,
-        body.password,
-        ip=client_ip(request),
-        max_failures=s.login_max_failures,
-        window=dt.timedelta(minutes=s.login_window_minutes),
-        lockout=dt.timedelta(minutes=s.login_lockout_minutes),
-    )
+    user = cred.authenticate(db, body.username, body.password, ip=client_ip(request), **_throttle_limits(s))
     ttl = dt.timedelta(hours=s.session_ttl_hours)
     raw, ws = cred.create_session(
         db, user, ttl=ttl, ip=client_ip(request), user_agent=request.headers.get("user-agent")
@@ -100,11 +98,13 @@ def me(principal: PrincipalDep, db: DbDep) -> MeOut:
 
 
 @router.post("/password", status_code=204, responses=ERRORS, summary="Change own password / 修改密码")
-def change_password(body: PasswordChange, principal: PrincipalDep, db: DbDep) -> Response:
+def change_password(body: PasswordChange, request: Request, principal: PrincipalDep, db: DbDep,
+                    rt: RuntimeDep) -> Response:
+    # Every other session and every API token of the user is revoked; this session stays.
     u = get_user(db, principal.username)
-    if not verify_password(u.password_hash, body.current_password):
-        raise ShuzhiError("bad_credentials", "当前密码不正确。", "The current password is wrong.", 400)
-    set_password(db, u.username, body.new_password, actor=principal.username)
+    cred.check_current_password(db, u, body.current_password, ip=client_ip(request),
+                                **_throttle_limits(rt.settings))
+    set_password(db, u.username, body.new_password, actor=principal.username, keep_session_id=principal.session_id)
     return Response(status_code=204)
 
 
@@ -124,11 +124,13 @@ def list_tokens(principal: PrincipalDep, db: DbDep) -> list[TokenOut]:
     "/tokens", response_model=TokenCreated, status_code=201, responses=ERRORS,
     summary="Create an API token (shown once) / 创建令牌",
 )
-def create_token(body: TokenCreate, principal: PrincipalDep, db: DbDep) -> TokenCreated:
+def create_token(body: TokenCreate, principal: PrincipalDep, db: DbDep, rt: RuntimeDep) -> TokenCreated:
     _own_tokens(principal)
+    cred.check_may_mint(principal)
     u = get_user(db, principal.username)
     raw, tok = cred.create_token(
-        db, u, body.name, expires_in_days=body.expires_in_days, actor=principal.username
+        db, u, body.name, expires_in_days=body.expires_in_days, actor=principal.username,
+        max_days=rt.settings.token_max_days, default_days=rt.settings.token_default_days,
     )
     return TokenCreated(**token_out(tok).model_dump(), token=raw)
 
