@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json_stderr: bool = False
 
+    # -- browser security headers (issue 12): who may frame the web app (CSP frame-ancestors sources,
+    # space-separated, e.g. "'self' https://portal.example.com"; default 'none' = nobody, X-Frame-Options DENY).
+    frame_ancestors: str = "'none'"
+
     @field_validator("home", mode="before")
     @classmethod
     def _expand_home(cls, v: object) -> object:
