@@ -17,13 +17,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shuzhi import __version__
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
-from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.api.routers import alerts as alerts_router
 from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import tables as tables_router
+from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
 from shuzhi.settings import Settings, get_settings
 
