@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     # space-separated, e.g. "'self' https://portal.example.com"; default 'none' = nobody, X-Frame-Options DENY).
     frame_ancestors: str = "'none'"
 
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_ancestors(cls, v: str) -> str:
+        from shuzhi.api.security_headers import frame_ancestors  # the one parser of CSP source lists
+
+        return frame_ancestors(v)
+
     @field_validator("home", mode="before")
     @classmethod
     def _expand_home(cls, v: object) -> object:

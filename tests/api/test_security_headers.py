@@ -10,6 +10,7 @@ import pytest
 
 from shuzhi.api.security_headers import frame_ancestors
 from shuzhi.errors import ShuzhiError
+from shuzhi.settings import get_settings
 
 
 def _csp(r) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -26,6 +27,7 @@ def test_app_policy_on_every_response(make_client) -> None:  # type: ignore[no-u
         assert "'unsafe-inline'" not in csp["script-src"] and "'unsafe-eval'" not in r.headers["content-security-policy"]
         assert csp["object-src"] == "'none'" and csp["base-uri"] == "'self'" and csp["frame-ancestors"] == "'none'"
         assert csp["default-src"] == "'self'" and csp["connect-src"] == "'self'"
+        assert set(csp["img-src"].split()) == {"'self'", "data:", "blob:", "https:", "http:"}  # dashboard image URLs
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers.get_list("x-content-type-options") == ["nosniff"]  # never duplicated
         assert r.headers.get_list("referrer-policy") == ["same-origin"]
@@ -56,6 +58,14 @@ def test_bad_frame_ancestors_are_refused(bad: str) -> None:
     if bad == "":
         assert frame_ancestors(bad) == "'none'"  # empty means the default
         return
-    with pytest.raises(ShuzhiError) as e:
+    with pytest.raises(ValueError):
         frame_ancestors(bad)
-    assert e.value.code == "bad_frame_ancestors"
+
+
+def test_bad_frame_ancestors_stop_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHUZHI_FRAME_ANCESTORS", "https://a.example; script-src *")
+    get_settings.cache_clear()
+    with pytest.raises(ShuzhiError) as e:
+        get_settings()
+    assert e.value.code == "bad_settings" and "SHUZHI_FRAME_ANCESTORS" in e.value.en
+    get_settings.cache_clear()

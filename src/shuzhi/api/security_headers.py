@@ -3,8 +3,8 @@
 Every HTTP response gets
 - `Content-Security-Policy` — the web app's policy: scripts only from this origin (no inline script,
   no eval), styles from this origin plus inline styles (Ant Design and ECharts set style attributes
-  and inject <style> elements), images from this origin plus data:/blob: (favicon, chart export),
-  API calls only to this origin, no plugins (`object-src 'none'`), `base-uri 'self'`,
+  and inject <style> elements), images from this origin, data:/blob: (favicon, chart export) and any
+  http(s) address (a dashboard's image component may be an http(s) URL, model/dashboards.py), API calls only to this origin, no plugins (`object-src 'none'`), `base-uri 'self'`,
   `form-action 'self'`, and `frame-ancestors` from the setting `frame_ancestors`
   (SHUZHI_FRAME_ANCESTORS, default `'none'`: the app cannot be framed by any page).
 - `X-Frame-Options` — `DENY` for `'none'`, `SAMEORIGIN` for `'self'`; omitted for any other list
@@ -18,7 +18,8 @@ document, which is built from our code, not from user data. Without network the 
 
 Invariants: a header a route already set is never duplicated or overwritten (the request-context
 middleware sets nosniff and Referrer-Policy too); the frame-ancestors value is validated at start-up
-(source expressions only — no `;`, `,` or control characters can inject another directive).
+(source expressions only — no `;`, `,` or control characters can inject another directive); a
+malformed SHUZHI_FRAME_ANCESTORS stops start-up with `bad_settings` (settings.py calls the parser).
 """
 
 from __future__ import annotations
@@ -27,13 +28,11 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shuzhi.errors import ShuzhiError
-
 # a CSP host-source / scheme-source / keyword: 'self', 'none', https:, https://*.example.com:8443/path
 _SOURCE = re.compile(r"^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[A-Za-z0-9.-]+(?::(?:\d{1,5}|\*))?(?:/[A-Za-z0-9._~/%-]*)?)$")
 
 APP_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; "
     "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
@@ -47,16 +46,12 @@ DOCS_PATHS = ("/docs", "/docs/oauth2-redirect")
 
 
 def frame_ancestors(value: str | None) -> str:
-    """The validated frame-ancestors source list (default `'none'`); raises ShuzhiError when malformed."""
+    """The validated frame-ancestors source list (default `'none'`); ValueError when malformed (the
+    setting's validator turns it into the `bad_settings` error at start-up)."""
     sources = (value or "'none'").split()
     if not sources or not all(_SOURCE.fullmatch(s) for s in sources) or ("'none'" in sources and len(sources) > 1):
-        raise ShuzhiError(
-            "bad_frame_ancestors",
-            f"SHUZHI_FRAME_ANCESTORS 无效：{value!r}。请用空格分隔的来源，例如 'self' https://portal.example.com，或 'none'。",
-            f"SHUZHI_FRAME_ANCESTORS is invalid: {value!r}. Use space-separated sources such as "
-            "'self' https://portal.example.com, or 'none'.",
-            400,
-        )
+        raise ValueError(f"{value!r}: 请用空格分隔的来源，例如 'self' https://portal.example.com，或 'none' / "
+                         "use space-separated sources such as 'self' https://portal.example.com, or 'none'")
     return " ".join(sources)
 
 
