@@ -19,17 +19,14 @@ document, which is built from our code, not from user data. Without network the 
 Invariants: a header a route already set is never duplicated or overwritten (the request-context
 middleware sets nosniff and Referrer-Policy too); the frame-ancestors value is validated at start-up
 (source expressions only — no `;`, `,` or control characters can inject another directive); a
-malformed SHUZHI_FRAME_ANCESTORS stops start-up with `bad_settings` (settings.py calls the parser).
+malformed SHUZHI_FRAME_ANCESTORS stops start-up with `bad_settings` (the parser is settings.frame_ancestors).
 """
 
 from __future__ import annotations
 
-import re
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# a CSP host-source / scheme-source / keyword: 'self', 'none', https:, https://*.example.com:8443/path
-_SOURCE = re.compile(r"^(?:'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[A-Za-z0-9.-]+(?::(?:\d{1,5}|\*))?(?:/[A-Za-z0-9._~/%-]*)?)$")
+from shuzhi.settings import frame_ancestors
 
 APP_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https: http:; "
@@ -43,16 +40,6 @@ DOCS_POLICY = (
     "form-action 'self'"
 )
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect")
-
-
-def frame_ancestors(value: str | None) -> str:
-    """The validated frame-ancestors source list (default `'none'`); ValueError when malformed (the
-    setting's validator turns it into the `bad_settings` error at start-up)."""
-    sources = (value or "'none'").split()
-    if not sources or not all(_SOURCE.fullmatch(s) for s in sources) or ("'none'" in sources and len(sources) > 1):
-        raise ValueError(f"{value!r}: 请用空格分隔的来源，例如 'self' https://portal.example.com，或 'none' / "
-                         "use space-separated sources such as 'self' https://portal.example.com, or 'none'")
-    return " ".join(sources)
 
 
 class SecurityHeadersMiddleware:
