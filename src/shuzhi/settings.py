@@ -8,6 +8,7 @@ environment.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -76,6 +77,15 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json_stderr: bool = False
+
+    # -- browser security headers (issue 12): who may frame the web app (CSP frame-ancestors sources,
+    # space-separated, e.g. "'self' https://portal.example.com"; default 'none' = nobody, X-Frame-Options DENY).
+    frame_ancestors: str = "'none'"
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_ancestors(cls, v: str) -> str:
+        return frame_ancestors(v)
 
     @field_validator("home", mode="before")
     @classmethod
@@ -146,6 +156,20 @@ class Settings(BaseSettings):
                 f"The data folder {home} is not writable; check permissions or set SHUZHI_HOME.",
             )
         return home
+
+
+# -- browser security headers (issue 12): a CSP source list ('self', 'none', scheme:, [scheme://]host[:port][/path])
+_CSP_SOURCE = re.compile(r"'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[A-Za-z0-9.-]+(?::(?:\d{1,5}|\*))?(?:/[A-Za-z0-9._~/%-]*)?")
+
+
+def frame_ancestors(value: str | None) -> str:
+    """The validated frame-ancestors source list (default 'none'); ValueError when malformed — no `;`, `,` or
+    control character can smuggle in another CSP directive."""
+    sources = (value or "").split() or ["'none'"]
+    if not all(_CSP_SOURCE.fullmatch(s) for s in sources) or ("'none'" in sources and len(sources) > 1):
+        raise ValueError(f"{value!r}: 请用空格分隔的来源，例如 'self' https://portal.example.com，或 'none' / "
+                         "use space-separated sources such as 'self' https://portal.example.com, or 'none'")
+    return " ".join(sources)
 
 
 @lru_cache(maxsize=1)

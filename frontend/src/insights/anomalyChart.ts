@@ -4,6 +4,7 @@
  * description. Pure: the POST /api/v1/anomalies answer in, an ECharts option out.
  */
 import { PALETTE } from "../charts/core/palette";
+import { escapeHtml, html } from "../safeHtml";
 import { largest } from "./forecastChart";
 
 export interface Anomaly {
@@ -66,9 +67,9 @@ export function anomalyOption(all: AnomaliesOut, lang: string, fmt: (v: number) 
     tooltip: {
       trigger: "item",
       formatter: (p: { seriesId?: string; dataIndex: number; data: { description?: string } | number | null; seriesName: string }) => {
-        if (p.seriesId === "anomalies") return (p.data as { description: string }).description;
+        if (p.seriesId === "anomalies") return escapeHtml((p.data as { description: string }).description);
         const v = typeof p.data === "number" ? p.data : null;
-        return `${a.labels[p.dataIndex]}<br/>${p.seriesName}: ${v === null ? "—" : fmt(v)}`;
+        return html`${a.labels[p.dataIndex]}<br/>${p.seriesName}: ${v === null ? "—" : fmt(v)}`.html;
       },
     },
     xAxis: { type: "category", data: a.labels, boundaryGap: false },

@@ -7,6 +7,7 @@
  */
 import type { QuerySpec } from "../api/client";
 import { PALETTE } from "../charts/core/palette";
+import { html, joinHtml } from "../safeHtml";
 import type { useText } from "./text";
 
 type Grain = "day" | "week" | "month" | "quarter" | "year";
@@ -80,9 +81,9 @@ export function forecastOption(s: SeriesOut, label: string, tx: ReturnType<typeo
       trigger: "axis",
       formatter: (ps: { dataIndex: number }[]) => {
         const i = ps[0]?.dataIndex ?? 0;
-        if (i < nh) return `${x[i]}<br/>${label}: ${s.history[i].value === null ? "—" : fmt(s.history[i].value as number)}`;
+        if (i < nh) return html`${x[i]}<br/>${label}: ${s.history[i].value === null ? "—" : fmt(s.history[i].value as number)}`.html;
         const p = s.forecast[i - nh];
-        return `${x[i]}<br/>${tx("predicted")}: ${fmt(p.value as number)}<br/>80%: ${fmt(p.lower80!)} – ${fmt(p.upper80!)}<br/>95%: ${fmt(p.lower95!)} – ${fmt(p.upper95!)}`;
+        return html`${x[i]}<br/>${tx("predicted")}: ${fmt(p.value as number)}<br/>80%: ${fmt(p.lower80!)} – ${fmt(p.upper80!)}<br/>95%: ${fmt(p.lower95!)} – ${fmt(p.upper95!)}`.html;
       },
     },
     xAxis: { type: "category", data: x, boundaryGap: false },
@@ -151,11 +152,11 @@ export function multiForecastOption(all: SeriesOut[], tx: ReturnType<typeof useT
       formatter: (ps: { dataIndex: number }[]) => {
         const i = ps[0]?.dataIndex ?? 0;
         const rows = ss.map((s, k) => {
-          if (i < nh) return `${names[k]}: ${s.history[i].value === null ? "—" : fmt(s.history[i].value as number)}`;
+          if (i < nh) return html`${names[k]}: ${s.history[i].value === null ? "—" : fmt(s.history[i].value as number)}`;
           const p = s.forecast[i - nh];
-          return p ? `${names[k]}: ${fmt(p.value as number)} (80% ${fmt(p.lower80!)} – ${fmt(p.upper80!)})` : `${names[k]}: —`;
+          return p ? html`${names[k]}: ${fmt(p.value as number)} (80% ${fmt(p.lower80!)} – ${fmt(p.upper80!)})` : html`${names[k]}: —`;
         });
-        return `${x[i]}${i >= nh ? ` · ${tx("predicted")}` : ""}<br/>${rows.join("<br/>")}`;
+        return html`${x[i]}${i >= nh ? ` · ${tx("predicted")}` : ""}<br/>${joinHtml(rows, "<br/>")}`.html;
       },
     },
     xAxis: { type: "category", data: x, boundaryGap: false },

@@ -3,6 +3,8 @@
  * Invisible "base" bars stack under each step (the classic stacked-bar waterfall); rises are red and
  * falls green (Chinese market convention), totals blue. Pure: data in, option out.
  */
+import { html } from "../safeHtml";
+
 export interface Step {
   label: string;
   value: number;
@@ -40,7 +42,7 @@ export function waterfallOption(start: { label: string; value: number }, steps: 
       formatter: (ps: { dataIndex: number }[]) => {
         const i = ps[0]?.dataIndex ?? 0;
         const v = i === 0 ? start.value : i === labels.length - 1 ? end.value : steps[i - 1].value;
-        return `${labels[i]}<br/>${i === 0 || i === labels.length - 1 ? "" : v >= 0 ? "+" : ""}${fmt(v)}`;
+        return html`${labels[i]}<br/>${i === 0 || i === labels.length - 1 ? "" : v >= 0 ? "+" : ""}${fmt(v)}`.html;
       },
     },
     xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 6 ? 30 : 0 } },

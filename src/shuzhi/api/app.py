@@ -24,6 +24,7 @@ from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import tables as tables_router
+from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
 from shuzhi.settings import Settings, get_settings
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     )
     app.state.runtime = rt
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors_value=rt.settings.frame_ancestors)  # CSP, framing
     # Outermost, so the access log already sees the real client (SHUZHI_TRUSTED_PROXIES).
     app.add_middleware(TrustedProxyMiddleware, trusted=parse_trusted_proxies(rt.settings.trusted_proxies))
     install_error_handlers(app)

@@ -11,6 +11,7 @@ import type { EChartsCoreOption } from "echarts/core";
 import type { Cell, QueryResult, ResultColumn } from "../../api/client";
 import type { Fmt } from "../../format";
 import type { Lang } from "../../i18n";
+import { html, joinHtml, trusted, type SafeHtml } from "../../safeHtml";
 import { PALETTE } from "./palette";
 import { catLabel, colIndex, columnLabel, dimIndex, extraTooltip, fmtAxis, fmtOf, fmtValue, isTime, metricCols, rowObject } from "./columns";
 import type { ChartConfig, EChartsProps, ElementDatum, RefLine, TransformCtx } from "./types";
@@ -111,7 +112,8 @@ export function refMarkLine(lines: RefLine[] | undefined, axis: "xAxis" | "yAxis
   };
 }
 
-export function axisTooltip(fmtOfSeries: (i: number) => Fmt, lang: Lang, raw?: (seriesIndex: number, dataIndex: number) => number | null, extra?: (dataIndex: number) => string) {
+/** The axis tooltip: category, then one line per series. Every name and value is escaped (safeHtml.ts). */
+export function axisTooltip(fmtOfSeries: (i: number) => Fmt, lang: Lang, raw?: (seriesIndex: number, dataIndex: number) => number | null, extra?: (dataIndex: number) => SafeHtml) {
   return (params: unknown) => {
     const list = (Array.isArray(params) ? params : [params]) as { axisValueLabel?: string; name?: string; marker?: string; seriesName?: string; seriesIndex: number; dataIndex: number; value: unknown }[];
     if (!list.length) return "";
@@ -121,9 +123,9 @@ export function axisTooltip(fmtOfSeries: (i: number) => Fmt, lang: Lang, raw?: (
       .map((p) => {
         const v = raw ? raw(p.seriesIndex, p.dataIndex) : Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
         const share = raw && typeof p.value === "number" ? `（${(p.value * 100).toFixed(1)}%）` : "";
-        return `${p.marker ?? ""}${p.seriesName ?? ""}<span style="float:right;margin-left:16px;font-weight:600">${fmtValue(v as Cell, fmtOfSeries(p.seriesIndex), lang)}${share}</span>`;
+        return html`${trusted(p.marker)}${p.seriesName}<span style="float:right;margin-left:16px;font-weight:600">${fmtValue(v as Cell, fmtOfSeries(p.seriesIndex), lang)}${share}</span>`;
       });
-    return `<div style="min-width:150px">${head}<br/>${lines.join("<br/>")}${extra ? extra(list[0].dataIndex) : ""}</div>`;
+    return html`<div style="min-width:150px">${head}<br/>${joinHtml(lines, "<br/>")}${extra ? extra(list[0].dataIndex) : ""}</div>`.html;
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Cell, QueryResult, ResultColumn } from "../../api/client";
 import { axisLabel, columnFormat, compact, formatPeriod, formatValue, grainOf, type Fmt } from "../../format";
 import type { Lang } from "../../i18n";
+import { html, type SafeHtml } from "../../safeHtml";
 import { en } from "../../i18n/en";
 import { zh, type MessageKey } from "../../i18n/zh";
 import type { ChartConfig, NumberFormat } from "./types";
@@ -100,15 +101,13 @@ export function rowObject(result: QueryResult, row: Cell[] | undefined): Record<
   return Object.fromEntries(result.columns.map((c, i) => [c.name, row[i]]));
 }
 
-/** The 提示 (tooltip) shelf's metrics of one row, as tooltip lines ("" when none). */
-export function extraTooltip(result: QueryResult, chart: ChartConfig, row: Cell[] | undefined, lang: Lang): string {
-  if (!row || !chart.tooltip?.length) return "";
-  return chart.tooltip
-    .map((n) => {
-      const i = colIndex(result, n);
-      if (i < 0) return "";
-      const c = result.columns[i];
-      return `<br/><span style="color:#86909c">${columnLabel(c, lang)}</span><span style="float:right;margin-left:16px">${fmtValue(row[i], fmtOf(c, chart.numberFormat), lang)}</span>`;
-    })
-    .join("");
+/** The 提示 (tooltip) shelf's metrics of one row, as tooltip lines (empty when none); labels escaped. */
+export function extraTooltip(result: QueryResult, chart: ChartConfig, row: Cell[] | undefined, lang: Lang): SafeHtml {
+  if (!row || !chart.tooltip?.length) return html``;
+  return html`${chart.tooltip.map((n) => {
+    const i = colIndex(result, n);
+    if (i < 0) return "";
+    const c = result.columns[i];
+    return html`<br/><span style="color:#86909c">${columnLabel(c, lang)}</span><span style="float:right;margin-left:16px">${fmtValue(row[i], fmtOf(c, chart.numberFormat), lang)}</span>`;
+  })}`;
 }

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
+import { html, trusted } from "../../../safeHtml";
 import { columnLabel, fmtOf, fmtValue, metricCols } from "../../core/columns";
 import { itemClick, items } from "../../core/items";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -24,7 +25,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
   const conv = (v: number) => (first ? ` ${((v / first) * 100).toFixed(1)}%` : "");
   const option: EChartsCoreOption = {
     color: PALETTE,
-    tooltip: { trigger: "item", confine: true, formatter: (p: { name: string; value: number; marker: string }) => `${p.marker}${p.name}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>${first ? `<br/>${ctx.lang === "zh" ? "转化率" : "Conversion"}${conv(p.value)}` : ""}` },
+    tooltip: { trigger: "item", confine: true, formatter: (p: { name: string; value: number; marker: string }) => html`${trusted(p.marker)}${p.name}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>${first ? html`<br/>${ctx.lang === "zh" ? "转化率" : "Conversion"}${conv(p.value)}` : ""}`.html },
     legend: { type: "scroll", bottom: 0, icon: "circle", itemWidth: 8 },
     series: [
       {

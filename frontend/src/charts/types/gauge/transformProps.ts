@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
+import { html } from "../../../safeHtml";
 import { columnLabel, fmtAxis, fmtOf, fmtValue, valueCol } from "../../core/columns";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
 
@@ -63,7 +64,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
       data: [{ value: target, name: zh ? "目标" : "Target" }],
     });
   const option: EChartsCoreOption = {
-    tooltip: { trigger: "item", formatter: (p: { seriesName: string; value: number }) => `${p.seriesName}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>${target ? `<br/>${zh ? "目标" : "Target"} ${fmtValue(target, fmt, ctx.lang)}` : ""}` },
+    tooltip: { trigger: "item", formatter: (p: { seriesName: string; value: number }) => html`${p.seriesName}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>${target ? html`<br/>${zh ? "目标" : "Target"} ${fmtValue(target, fmt, ctx.lang)}` : ""}`.html },
     series,
   };
   return { option };

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
+import { html } from "../../../safeHtml";
 import { toGrid } from "../../core/cartesian";
 import { fmtAxis, fmtValue, rowObject } from "../../core/columns";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -14,7 +15,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
   const option: EChartsCoreOption = {
     tooltip: {
       confine: true,
-      formatter: (p: { value: [number, number, number] }) => `${grid.labels[p.value[0]]} · ${grid.series[p.value[1]]?.name}<br/><b>${fmtValue(p.value[2], fmt, ctx.lang)}</b>`,
+      formatter: (p: { value: [number, number, number] }) => html`${grid.labels[p.value[0]]} · ${grid.series[p.value[1]]?.name}<br/><b>${fmtValue(p.value[2], fmt, ctx.lang)}</b>`.html,
     },
     grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
     xAxis: { type: "category", data: grid.labels, splitArea: { show: true }, axisLabel: { hideOverlap: true, color: "#5c6370", rotate: grid.labels.length > 8 ? 30 : 0 } },

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
+import { html } from "../../../safeHtml";
 import { columnLabel, extraTooltip, fmtAxis, fmtValue } from "../../core/columns";
 import { itemClick, items } from "../../core/items";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -14,7 +15,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
       trigger: "item",
       confine: true,
       formatter: (p: { name: string; value: number; data?: { rowIndex: number } }) =>
-        `${p.name}<br/><b>${typeof p.value === "number" && !Number.isNaN(p.value) ? fmtValue(p.value, fmt, ctx.lang) : "—"}</b>${extraTooltip(result, chart, result.rows[p.data?.rowIndex ?? -1], ctx.lang)}`,
+        html`${p.name}<br/><b>${typeof p.value === "number" && !Number.isNaN(p.value) ? fmtValue(p.value, fmt, ctx.lang) : "—"}</b>${extraTooltip(result, chart, result.rows[p.data?.rowIndex ?? -1], ctx.lang)}`.html,
     },
     visualMap: {
       min: values.length ? Math.min(...values) : 0,

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
+import { html, trusted } from "../../../safeHtml";
 import { extraTooltip, fmtValue } from "../../core/columns";
 import { foldSmall, itemClick, items } from "../../core/items";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -16,7 +17,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
       trigger: "item",
       confine: true,
       formatter: (p: { name: string; value: number; percent: number; marker: string; data: { rowIndex: number } }) =>
-        `${p.marker}${p.name}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>（${p.percent}%）${extraTooltip(result, chart, result.rows[p.data?.rowIndex ?? -1], ctx.lang)}`,
+        html`${trusted(p.marker)}${p.name}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>（${p.percent}%）${extraTooltip(result, chart, result.rows[p.data?.rowIndex ?? -1], ctx.lang)}`.html,
     },
     legend: { type: "scroll", bottom: 0, icon: "circle", itemWidth: 8 },
     series: [

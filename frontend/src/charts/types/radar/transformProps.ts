@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
+import { html, joinHtml, trusted } from "../../../safeHtml";
 import { toGrid } from "../../core/cartesian";
 import { catLabel, columnLabel, dimIndex, fmtOf, fmtValue, metricCols } from "../../core/columns";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -36,7 +37,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
       trigger: "item",
       confine: true,
       formatter: (p: { name: string; value: (number | null)[]; marker: string }) =>
-        `${p.marker}${p.name}<br/>${m.indicators.map((ind, i) => `${ind.name}<span style="float:right;margin-left:16px;font-weight:600">${fmtValue(p.value[i], ind.fmt, ctx.lang)}</span>`).join("<br/>")}`,
+        html`${trusted(p.marker)}${p.name}<br/>${joinHtml(m.indicators.map((ind, i) => html`${ind.name}<span style="float:right;margin-left:16px;font-weight:600">${fmtValue(p.value[i], ind.fmt, ctx.lang)}</span>`), "<br/>")}`.html,
     },
     radar: { indicator: m.indicators.map((i) => ({ name: i.name, max: i.max })), radius: "62%", center: ["50%", "48%"], axisName: { color: "#4e5969", fontSize: 12 }, splitArea: { areaStyle: { color: ["#fafbfc", "#f2f4f7"] } } },
     series: [{ type: "radar", symbolSize: 4, areaStyle: { opacity: m.polygons.length > 3 ? 0.06 : 0.15 }, data: m.polygons.map((p) => ({ name: p.name, value: p.value })) }],

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { Cell, QueryResult } from "../../../api/client";
+import { html, trusted } from "../../../safeHtml";
 import { catLabel, colIndex, columnLabel, dimIndex, extraTooltip, fmtAxis, fmtOf, fmtValue, metricCols, rowObject } from "../../core/columns";
 import { refMarkLine } from "../../core/cartesian";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -46,7 +47,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
       trigger: "item",
       confine: true,
       formatter: (p: { name: string; marker: string; value: Cell[]; data?: { rowIndex: number } }) =>
-        `${p.marker}${p.name}<br/>${columnLabel(xc, ctx.lang)}: <b>${fmtValue(p.value[0], fx, ctx.lang)}</b><br/>${columnLabel(yc, ctx.lang)}: <b>${fmtValue(p.value[1], fy, ctx.lang)}</b>${sc ? `<br/>${columnLabel(sc, ctx.lang)}: <b>${fmtValue(p.value[2], fs, ctx.lang)}</b>` : ""}${extraTooltip(result, chart, result.rows[p.data?.rowIndex ?? -1], ctx.lang)}`,
+        html`${trusted(p.marker)}${p.name}<br/>${columnLabel(xc, ctx.lang)}: <b>${fmtValue(p.value[0], fx, ctx.lang)}</b><br/>${columnLabel(yc, ctx.lang)}: <b>${fmtValue(p.value[1], fy, ctx.lang)}</b>${sc ? html`<br/>${columnLabel(sc, ctx.lang)}: <b>${fmtValue(p.value[2], fs, ctx.lang)}</b>` : ""}${extraTooltip(result, chart, result.rows[p.data?.rowIndex ?? -1], ctx.lang)}`.html,
     },
     xAxis: { ...axis(columnLabel(xc, ctx.lang), fx), nameLocation: "middle", nameGap: 26 },
     yAxis: axis(columnLabel(yc, ctx.lang), fy),

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { Cell, QueryResult } from "../../../api/client";
+import { html } from "../../../safeHtml";
 import { catLabel, colIndex, dimIndex, fmtOf, fmtValue, rowObject, valueCol } from "../../core/columns";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
 import { PALETTE } from "../../core/palette";
@@ -39,7 +40,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
   const nested = data.some((d) => d.children);
   const option: EChartsCoreOption = {
     color: PALETTE,
-    tooltip: { confine: true, formatter: (p: { name: string; value: number; treePathInfo?: { name: string }[] }) => `${(p.treePathInfo ?? []).slice(1).map((x) => x.name).join(" / ") || p.name}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>` },
+    tooltip: { confine: true, formatter: (p: { name: string; value: number; treePathInfo?: { name: string }[] }) => html`${(p.treePathInfo ?? []).slice(1).map((x) => x.name).join(" / ") || p.name}<br/><b>${fmtValue(p.value, fmt, ctx.lang)}</b>`.html },
     series: [
       {
         type: "treemap",

@@ -1,5 +1,6 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
+import { html } from "../../../safeHtml";
 import { categoryAxis, gridClick, refMarkLine, toGrid, valueAxis } from "../../core/cartesian";
 import { fmtAxis, fmtValue } from "../../core/columns";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -51,7 +52,7 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
       formatter: (ps: { dataIndex: number }[]) => {
         const i = ps[0]?.dataIndex ?? 0;
         const st = steps[i];
-        return `${labels[i]}<br/><b>${st.total !== null ? "" : st.value >= 0 ? "+" : "-"}${fmtValue(Math.abs(st.value), fmt, ctx.lang)}</b>`;
+        return html`${labels[i]}<br/><b>${st.total !== null ? "" : st.value >= 0 ? "+" : "-"}${fmtValue(Math.abs(st.value), fmt, ctx.lang)}</b>`.html;
       },
     },
     xAxis: categoryAxis(labels, labels.length > 8 && Math.max(...labels.map((l) => l.length)) > 4),
