@@ -1,7 +1,8 @@
 """Alert rules (/api/v1/alerts), their firings, checks on demand, and the inbox (/api/v1/inbox).
 
-Anyone who may view content may own rules; a rule runs as its owner (row rules apply). The owner
-and subscribers see a rule and its firings, admins see all; only the owner or an admin changes it.
+Creating, changing, checking and deleting rules needs content:edit (editors and admins); a rule runs as its
+owner (row rules apply). The owner and subscribers see a rule and its firings, admins see all; only
+the owner or an admin changes or deletes it. Viewers read the rules they subscribe to and their inbox.
 A rule you may not see answers 404, like one that does not exist.
 """
 
@@ -23,6 +24,7 @@ from shuzhi.spec.query_spec import FilterNode
 
 router = APIRouter(tags=["alerts"])
 ViewerDep = Annotated[Principal, Depends(require("content:view"))]
+EditorDep = Annotated[Principal, Depends(require("content:edit"))]
 Grain = Literal["day", "week", "month", "quarter", "year"]
 
 
@@ -175,12 +177,12 @@ def list_channels(p: ViewerDep) -> list[dict[str, str]]:
     return channels.describe()
 
 
-async def _with_model(request: Request, rt: RuntimeDep, work) -> Any:  # type: ignore[no-untyped-def]
+async def _with_model(request: Request, rt: RuntimeDep, work, permission: str) -> Any:  # type: ignore[no-untyped-def]
     parts = auth_parts(request)
 
     def call() -> Any:
         with rt.catalog.session() as db:
-            p = authorize(rt, parts, db)
+            p = authorize(rt, parts, db, permission)
             idx, _ = rt.model_index(None, db)
             return work(db, p, idx, rt.settings.today_date())
 
@@ -194,7 +196,7 @@ async def create_alert(body: AlertRuleIn, request: Request, rt: RuntimeDep) -> d
         owner = db.get(User, p.user_id)
         return store.rule_dict(db, store.create_rule(db, idx, owner, _payload(body, partial=False), today))
 
-    return await _with_model(request, rt, work)
+    return await _with_model(request, rt, work, "content:edit")
 
 
 @router.get("/alerts/{rule_id}", response_model=AlertRuleOut, responses=ERRORS, summary="One alert rule / 查看规则")
@@ -209,11 +211,11 @@ async def update_alert(rule_id: int, body: AlertRulePatch, request: Request, rt:
         rule = store.get_rule(db, rule_id, p.user_id, p.role, write=True)
         return store.rule_dict(db, store.update_rule(db, idx, rule, _payload(body, partial=True), today))
 
-    return await _with_model(request, rt, work)
+    return await _with_model(request, rt, work, "content:edit")
 
 
 @router.delete("/alerts/{rule_id}", status_code=204, responses=ERRORS, summary="Delete an alert rule / 删除规则")
-def delete_alert(rule_id: int, p: ViewerDep, db: DbDep) -> Response:
+def delete_alert(rule_id: int, p: EditorDep, db: DbDep) -> Response:
     store.delete_rule(db, store.get_rule(db, rule_id, p.user_id, p.role, write=True))
     return Response(status_code=204)
 
@@ -227,7 +229,7 @@ async def check_alert(rule_id: int, request: Request, rt: RuntimeDep) -> dict[st
 
     def call() -> dict[str, Any]:
         with rt.catalog.session() as db:
-            p = authorize(rt, parts, db)
+            p = authorize(rt, parts, db, "content:edit")
             store.get_rule(db, rule_id, p.user_id, p.role)
         return check_now(rt, rule_id, trigger="manual")
 

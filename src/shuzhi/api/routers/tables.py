@@ -1,6 +1,7 @@
 """Warehouse tables for the data page: list (rows, columns, labels, import record), first rows, profile.
 
-Reading needs content:view; adding a table to a model needs content:edit.
+Reading needs data:raw (raw tables are outside the model's rules); adding a table to a model needs
+content:edit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from shuzhi.results.encoders import to_columns, to_rows
 from shuzhi.runtime.modeling import add_table_to_model
 
 router = APIRouter(prefix="/tables", tags=["tables"])
-Viewer = Annotated[Principal, Depends(require("content:view"))]
+Raw = Annotated[Principal, Depends(require("data:raw"))]
 Editor = Annotated[Principal, Depends(require("content:edit"))]
 
 
@@ -94,7 +95,7 @@ def _list(rt: Any) -> list[TableOut]:
 
 
 @router.get("", response_model=list[TableOut], responses=ERRORS, summary="Warehouse tables / 数据表")
-async def list_tables(user: Viewer, rt: RuntimeDep) -> list[TableOut]:
+async def list_tables(user: Raw, rt: RuntimeDep) -> list[TableOut]:
     return await run_in_threadpool(_list, rt)
 
 
@@ -107,7 +108,7 @@ def _preview(rt: Any, name: str, limit: int) -> TableRows:
 
 
 @router.get("/{name}/preview", response_model=TableRows, responses=ERRORS, summary="First rows / 前几行")
-async def preview_table(name: str, user: Viewer, rt: RuntimeDep,
+async def preview_table(name: str, user: Raw, rt: RuntimeDep,
                         limit: int = Query(default=50, ge=1, le=1000)) -> TableRows:
     return await run_in_threadpool(_preview, rt, name, limit)
 
@@ -121,7 +122,7 @@ def _profile(rt: Any, name: str) -> TableProfile:
 
 
 @router.get("/{name}/profile", response_model=TableProfile, responses=ERRORS, summary="Column profile / 列概况")
-async def profile_table(name: str, user: Viewer, rt: RuntimeDep) -> TableProfile:
+async def profile_table(name: str, user: Raw, rt: RuntimeDep) -> TableProfile:
     return await run_in_threadpool(_profile, rt, name)
 
 
