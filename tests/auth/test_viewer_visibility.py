@@ -37,6 +37,14 @@ def test_viewer_gets_no_sql_rules_or_restricted_definitions(demo_client) -> None
     assert a["result"] and "sql" not in a["result"]
     assert "SELECT" in e.post("/api/v1/ask", json={"question": "各区域销售额"}, headers=eh).json()["result"]["sql"]
 
+    # nothing else a viewer calls carries SQL text either
+    for path, body in (("/api/v1/dashboards/cockpit/data", {}),
+                       ("/api/v1/forecast", {"metric": "revenue", "grain": "month", "horizon": 3}),
+                       ("/api/v1/anomalies", {"metric": "revenue", "grain": "month"}),
+                       ("/api/v1/explain", {"metric": "revenue", "to": "2026-09", "by": ["customers.province"]})):
+        r = v.post(path, json=body, headers=vh)
+        assert r.status_code == 200 and '"sql"' not in r.text and "SELECT" not in r.text, (path, r.text[:300])
+
     d = v.get("/api/v1/models/huajing", headers=vh).json()["definition"]
     assert d["row_rules"] == [] and d["column_rules"] == []
     names = {m["name"] for m in d["metrics"]}
