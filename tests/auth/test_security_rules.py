@@ -60,6 +60,17 @@ def test_editor_cannot_remove_add_or_edit_rules(demo_client) -> None:  # type: i
         assert r.status_code == 403, (what, r.text)
         err = r.json()["error"]
         assert err["code"] == "rules_forbidden" and "security:manage" in err["message"], err
+    # the rules unchanged but no longer filtering: a join removed, or a second dataset over a ruled table
+    sales = next(d for d in current["datasets"] if d["name"] == "sales_orders")
+    unjoined = {**current, "datasets": [{**d, "joins": [j for j in d["joins"] if j["to"] != "customers"]}
+                                        if d is sales else d for d in current["datasets"]]}
+    copy = {"name": "sales_copy", "table": "sales_orders", "fields": [{"name": "order_id", "type": "string"}]}
+    for what, body, entry in (("join removed", unjoined, {"unfiltered": ["sales_orders (own_region)"]}),
+                              ("bypass", {**current, "datasets": [*current["datasets"], copy]},
+                               {"bypass": ["sales_copy (own_region)"]})):
+        r = ed.put("/api/v1/models/huajing", json=body, headers=eh)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "rules_forbidden", (what, r.text)
+        assert r.json()["error"]["details"]["changes"] == {"row_rule_coverage": entry}, (what, r.text)
     assert _model(c, h)[0] == version  # nothing was written
     # restoring a version from before the rules is a rule change too
     assert ed.post(f"/api/v1/models/huajing/versions/{version - 1}/restore", headers=eh).status_code == 403
@@ -70,6 +81,9 @@ def test_editor_cannot_remove_add_or_edit_rules(demo_client) -> None:  # type: i
                            "roles": ["viewer", "editor"]}]}
     r = ed.put("/api/v1/models/huajing", json=same, headers=eh)
     assert r.status_code == 200, r.text
+    other = {"name": "patents_copy", "table": "patents", "fields": [{"name": "patent_id", "type": "string"}]}
+    r = ed.put("/api/v1/models/huajing", json={**_model(c, h)[1], "datasets": [*same["datasets"], other]}, headers=eh)
+    assert r.status_code == 200, r.text  # a table no rule filters
     new = {"name": "big_orders", "label": "大单数", "dataset": "sales_orders", "agg": "count_distinct",
            "expr": "order_id", "filter": "amount >= 100000", "time": "order_date"}
     assert ed.post("/api/v1/metrics", json=new, headers=eh).status_code == 201

@@ -71,13 +71,18 @@ def get_model(s: Session, name: str | None = None) -> tuple[SemanticModel, int]:
 
 
 def rules_forbidden(name: str, changes: dict[str, dict[str, list[str]]]) -> ShuzhiError:
+    hint_zh = hint_en = ""
+    if "row_rule_coverage" in changes:
+        hint_zh = "（规则本身未变，但改动后有数据集不再受行级规则过滤：删除了关联，或新数据集读取了受规则保护的表。）"
+        hint_en = (" (The rules themselves are unchanged, but a dataset would no longer be filtered by a row rule: "
+                   "a join was removed, or a new dataset reads a table a rule protects.)")
     what = "; ".join(f"{kind} {verb}: {', '.join(names)}" for kind, d in changes.items() for verb, names in d.items())
     return ShuzhiError(
         "rules_forbidden",
         f"只有管理员可以修改模型 {name} 的行级或列级权限规则（需要 security:manage；本次改动：{what}）。"
-        "其余部分可以照常修改，请保留原有规则后再保存。",
+        f"其余部分可以照常修改，请保留原有规则后再保存。{hint_zh}",
         f"Only administrators may change the row or column rules of the model {name} (needs "
-        f"security:manage; this change: {what}). Keep the rules as they are to save the rest.",
+        f"security:manage; this change: {what}). Keep the rules as they are to save the rest.{hint_en}",
         403, details={"changes": changes})
 
 

@@ -6,6 +6,9 @@ Invariants
   field lists ignored, whitespace in a filter ignored outside quoted literals; anything else in a
   rule (its dataset, filter, roles, fields, description) counts as a change. When in doubt it
   reports a change: a false report only asks for an admin, a missed one would let a rule slip.
+- Besides the rules themselves, a save must not make a rule stop filtering rows: a join removed
+  from a filtered dataset, or a new dataset over a filtered table without the rule, counts as a rule
+  change (coverage_changes).
 - restricted(index, role) is what queries refuse the role (spec/resolve checks the same closure):
   a denied metric or field, and every metric that reads one, directly or through other metrics.
 - reader_view never returns row or column rules, dataset SQL, or a restricted metric or field.
@@ -15,6 +18,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+import sqlglot
+from sqlglot import exp
 
 from shuzhi.model.checks import metric_closure, metric_field_refs
 from shuzhi.model.index import ModelIndex
@@ -46,9 +52,62 @@ def _diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dic
     return {k: v for k, v in out.items() if v}
 
 
+def _sources(ds: Any) -> set[str]:
+    """The warehouse tables a dataset reads (lower case; an unreadable SQL reads "*", everything)."""
+    if ds.table:
+        return {ds.table.lower().split(".")[-1]}
+    try:
+        return {t.name.lower() for t in sqlglot.parse_one(ds.sql, read="duckdb").find_all(exp.Table)} or {"*"}
+    except sqlglot.errors.ParseError:
+        return {"*"}
+
+
+def _coverage(index: ModelIndex) -> dict[str, set[str]]:
+    """Dataset → the row rules that filter it (apply_security: its own dataset's rules and those of
+    every dataset it reaches without fan-out)."""
+    out: dict[str, set[str]] = {d.name: set() for d in index.model.datasets}
+    for rule in index.model.row_rules:
+        for name in out:
+            path = index.join_path(name, rule.dataset)
+            if path is not None and not any(s.fans_out for s in path):
+                out[name].add(rule.name)
+    return out
+
+
+def coverage_changes(old: SemanticModel | None, new: SemanticModel) -> dict[str, list[str]]:
+    """Row rules that stop filtering rows although the rules themselves stay the same:
+    - "unfiltered": a dataset a rule filtered before and no longer does (a join removed or changed);
+    - "bypass": a new or re-pointed dataset that reads a table some rule filters elsewhere in the model,
+      without that rule (a second dataset over the same table would show every row).
+    Entries read "dataset (rule)"."""
+    if not new.row_rules:
+        return {}
+    new_idx = ModelIndex.build(new)
+    cov_new = _coverage(new_idx)
+    old_ds = {d.name: d for d in old.datasets} if old else {}
+    cov_old = _coverage(ModelIndex.build(old)) if old and old.row_rules else {}
+    unfiltered = sorted(f"{ds} ({r})" for ds, rules in cov_old.items() if ds in cov_new
+                        for r in rules - cov_new[ds])
+    ruled: dict[str, set[str]] = {}  # rule → the tables it filters
+    for d in new.datasets:
+        for r in cov_new[d.name]:
+            ruled.setdefault(r, set()).update(_sources(d))
+    bypass = []
+    for d in new.datasets:
+        before = old_ds.get(d.name)
+        if before is not None and (before.table, before.sql) == (d.table, d.sql):
+            continue
+        src = _sources(d)
+        for r, tables in sorted(ruled.items()):
+            if r not in cov_new[d.name] and (src & tables or "*" in src):
+                bypass.append(f"{d.name} ({r})")
+    return {k: v for k, v in (("unfiltered", unfiltered), ("bypass", bypass)) if v}
+
+
 def rule_changes(old: SemanticModel | None, new: SemanticModel) -> dict[str, dict[str, list[str]]]:
-    """{"row_rules": {"added"|"removed"|"changed": [names]}, "column_rules": {...}}; empty when the
-    rules are the same. `old` None is a new model (every rule it has is added)."""
+    """{"row_rules": {"added"|"removed"|"changed": [names]}, "column_rules": {...},
+    "row_rule_coverage": {"unfiltered"|"bypass": [...]}}; empty when nobody would see anything new.
+    `old` None is a new model (every rule it has is added)."""
 
     def keyed(rules: list[Any], norm: Any) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -62,6 +121,10 @@ def rule_changes(old: SemanticModel | None, new: SemanticModel) -> dict[str, dic
         d = _diff(keyed(getattr(old, kind) if old else [], norm), keyed(getattr(new, kind), norm))
         if d:
             out[kind] = d
+    if "row_rules" not in out:  # changed rules are reported (and guarded) as such already
+        cov = coverage_changes(old, new)
+        if cov:
+            out["row_rule_coverage"] = cov
     return out
 
 
