@@ -32,15 +32,15 @@ def login(client, username: str = "admin", password: str = TEST_PASSWORD) -> dic
     return {"X-CSRF-Token": r.json()["csrf_token"]}
 
 
-def restricted_viewer(client, username: str, region: str):  # type: ignore[no-untyped-def]
+def restricted_viewer(client, username: str, region: str, role: str = "viewer"):  # type: ignore[no-untyped-def]
     """Add the row rule customers.region = {{ user.region }} to the demo model and return a client
-    logged in as a new viewer of `region`, with its CSRF headers."""
+    logged in as a new viewer (or `role`, ruled too when editor) of `region`, with its CSRF headers."""
     h = login(client)
     model = client.get("/api/v1/models/huajing").json()["definition"]
     model["row_rules"] = [{"name": "own_region", "dataset": "customers", "filter": "region = {{ user.region }}"}]
     assert client.put("/api/v1/models/huajing", json=model, headers=h).status_code == 200
     password = f"{username.title()}-Pass-01"
-    assert client.post("/api/v1/users", json={"username": username, "password": password, "role": "viewer",
+    assert client.post("/api/v1/users", json={"username": username, "password": password, "role": role,
                                               "attributes": {"region": region}}, headers=h).status_code == 201
     viewer = type(client)(client.app, raise_server_exceptions=False)
     return viewer, login(viewer, username, password), model

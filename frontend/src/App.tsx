@@ -6,7 +6,7 @@ import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { lazy, Suspense, useEffect, type ReactNode } from "react";
 import { Link, Navigate, Route, Routes, useLocation } from "react-router-dom";
-import { AuthProvider, useAuth } from "./auth";
+import { AuthProvider, useAuth, useCan } from "./auth";
 import { useI18n } from "./i18n";
 import AppLayout from "./layout/AppLayout";
 import LoginPage from "./pages/Login";
@@ -28,6 +28,13 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (!checked) return <Spin size="large" style={{ display: "block", marginTop: "30vh" }} />;
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <>{children}</>;
+}
+
+/** A page for roles holding `permission`; anyone else goes to the home page. */
+function RequirePermission({ permission, children }: { permission: string; children: ReactNode }) {
+  const can = useCan();
+  if (!can(permission)) return <Navigate to="/" replace />;
   return <>{children}</>;
 }
 
@@ -80,16 +87,16 @@ export default function App() {
               <Route index element={<Suspense fallback={<Spin />}><HomePage /></Suspense>} />
               <Route path="metrics" element={<Suspense fallback={<Spin />}><MetricsPage /></Suspense>} />
               <Route path="metrics/:name" element={<Suspense fallback={<Spin />}><MetricPage /></Suspense>} />
-              <Route path="metrics/new/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
-              <Route path="metrics/:name/edit" element={<Suspense fallback={<Spin />}><MetricEditorPage /></Suspense>} />
+              <Route path="metrics/new/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><MetricEditorPage /></Suspense></RequirePermission>} />
+              <Route path="metrics/:name/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><MetricEditorPage /></Suspense></RequirePermission>} />
               <Route path="analysis" element={<Suspense fallback={<Spin />}><AnalysisPage /></Suspense>} />
               <Route path="dashboards" element={<Suspense fallback={<Spin />}><DashboardsPage /></Suspense>} />
-              <Route path="dashboards/new" element={<Suspense fallback={<Spin />}><DashboardEditor /></Suspense>} />
+              <Route path="dashboards/new" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><DashboardEditor /></Suspense></RequirePermission>} />
               <Route path="dashboards/:key" element={<Suspense fallback={<Spin />}><DashboardView /></Suspense>} />
-              <Route path="dashboards/:key/edit" element={<Suspense fallback={<Spin />}><DashboardEditor /></Suspense>} />
-              <Route path="data" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
-              <Route path="data/tables/:name" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
-              <Route path="data/datasets/:dataset" element={<Suspense fallback={<Spin />}><DataPage /></Suspense>} />
+              <Route path="dashboards/:key/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><DashboardEditor /></Suspense></RequirePermission>} />
+              <Route path="data" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
+              <Route path="data/tables/:name" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
+              <Route path="data/datasets/:dataset" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />

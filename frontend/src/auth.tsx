@@ -70,6 +70,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
+/** Whether the signed-in user holds a permission (GET /auth/me lists them; docs/auth.md has the
+ * table). The UI shows only what the server would allow: a control that could only answer 403 is not
+ * shown, and a page behind a permission redirects home. The server checks every request anyway. */
+export function useCan(): (permission: string) => boolean {
+  const { me } = useAuth();
+  return useCallback((permission: string) => !!me?.permissions?.includes(permission), [me]);
+}
+
 export function useAuth(): Auth {
   const v = useContext(Ctx);
   if (!v) throw new Error("useAuth outside AuthProvider");

@@ -1,5 +1,5 @@
 """Alert rules on the demo (seed 42): anomaly, threshold and change rules, dedup, checks after a
-data refresh and on a schedule, row rules of a viewer-owned rule, the inbox, and bad rules."""
+data refresh and on a schedule, row rules of an editor-owned rule, the inbox, and bad rules."""
 
 from __future__ import annotations
 
@@ -139,8 +139,9 @@ def test_scheduled_rule_runs_on_the_scheduler_tick(client) -> None:  # type: ign
     assert client.get(f"/api/v1/alerts/{rule['id']}", headers=h).status_code == 404
 
 
-def test_row_rules_apply_to_a_viewer_owned_rule(client) -> None:  # type: ignore[no-untyped-def]
-    viewer, vh, _ = restricted_viewer(client, "huadong", "华东")
+def test_row_rules_apply_to_an_editor_owned_rule(client) -> None:  # type: ignore[no-untyped-def]
+    # Alert rules are authored by editors and admins (content:edit); the rule runs as its owner.
+    viewer, vh, _ = restricted_viewer(client, "huadong", "华东", role="editor")
     rule = _create(viewer, vh, {"name": "各区域销售额", "metric": "revenue", "by": "customers.region",
                                 "condition": {"type": "threshold", "op": ">", "value": 0}})
     out = _check(viewer, vh, rule["id"])

@@ -55,12 +55,12 @@ def test_datasets_api(make_client, settings, demo_file) -> None:  # type: ignore
     assert r.status_code == 200 and r.json()["dataset"]["table"] == "ds_channel_sales"
     r = c.post("/api/v1/datasets/channel_sales/versions/1/restore", headers=h)
     assert r.json()["version"] == 3 and r.json()["mode"] == "virtual"
-    # a viewer may read definitions but not preview data (steps bypass the model's row rules)
+    # a viewer may neither read definitions nor preview data (data:raw: steps bypass the model's row rules)
     assert c.post("/api/v1/users", json={"username": "v1", "password": "Viewer-Pass-01", "role": "viewer"},
                   headers=h).status_code == 201
     v = type(c)(c.app, raise_server_exceptions=False)
     vh = login(v, "v1", "Viewer-Pass-01")
-    assert v.get("/api/v1/datasets").status_code == 200
+    assert v.get("/api/v1/datasets").status_code == 403
     assert v.post("/api/v1/datasets/channel_sales/preview", json={}, headers=vh).status_code == 403
     assert v.delete("/api/v1/datasets/channel_sales", headers=vh).status_code == 403
     assert c.get("/api/v1/datasets/nope").status_code == 404

@@ -72,7 +72,7 @@ def test_viewer_is_refused_and_bad_inputs_are_4xx(make_client, data: Path) -> No
     with open(data / "stock_v1.csv", "rb") as f:
         r = viewer.post("/api/v1/imports/preview", files={"file": ("s.csv", f)}, headers=vh)
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
-    assert viewer.get("/api/v1/tables", headers=vh).status_code == 200
+    assert viewer.get("/api/v1/tables", headers=vh).status_code == 403  # raw tables need data:raw
 
     def up(name: str, content: bytes, lang: str = "zh"):  # type: ignore[no-untyped-def]
         return ed.post("/api/v1/imports/preview", files={"file": (name, content)},

@@ -11,6 +11,7 @@ import "react-grid-layout/css/styles.css";
 import "./dashboards.css";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { Cell } from "../api/client";
+import { useCan } from "../auth";
 import { errorMessage } from "../api/client";
 import { PALETTE } from "../charts/echarts";
 import { columnFormat } from "../format";
@@ -47,6 +48,7 @@ export function useLevelLabel(model: ModelInfo | null) {
 }
 
 export default function DashboardView() {
+  const canEdit = useCan()("content:edit");  // duplicating makes a dashboard of one's own
   const { key = "" } = useParams();
   const [params] = useSearchParams();
   const navigate = useNavigate();
@@ -258,7 +260,7 @@ export default function DashboardView() {
               {dt("view.edit")}
             </Button>
           )}
-          {themeKey !== "screen" && (
+          {themeKey !== "screen" && canEdit && (
             <Button
               size="small"
               icon={<CopyOutlined />}

@@ -5,6 +5,7 @@ import { App, Button, Form, Input, Modal, Radio, Select } from "antd";
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { errorMessage } from "../api/client";
+import { useCan } from "../auth";
 import { createDashboard, getDashboard, listDashboards, saveDashboard } from "./api";
 import { useDT } from "./i18n";
 import { place, uniqueId } from "./layout";
@@ -98,7 +99,8 @@ export function SaveToDashboardButton({ spec, chart, title, disabled, size, labe
 }) {
   const { dt } = useDT();
   const [open, setOpen] = useState(false);
-  if (!spec || !chart) return null;
+  const can = useCan();
+  if (!spec || !chart || !can("content:edit")) return null;  // saving changes a dashboard
   return (
     <>
       <Button size={size} icon={<AppstoreAddOutlined />} disabled={disabled} onClick={() => setOpen(true)} data-testid="save-to-dashboard">

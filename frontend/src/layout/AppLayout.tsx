@@ -5,7 +5,7 @@ import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { DashboardOutlined } from "@ant-design/icons";
-import { useAuth } from "../auth";
+import { useAuth, useCan } from "../auth";
 import { InboxBadge } from "../insights/InboxBadge";
 import { useText } from "../insights/text";
 import { useDataT } from "../data/i18n";
@@ -27,6 +27,7 @@ export default function AppLayout() {
   const { dt: dashT } = useDT();
   const { t, lang, setLang } = useI18n();
   const { me, logout } = useAuth();
+  const can = useCan();
   const location = useLocation();
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
@@ -41,7 +42,8 @@ export default function AppLayout() {
     { key: "analysis", icon: <BarChartOutlined />, label: t("nav.analysis"), path: "/analysis" },
     { key: "dashboards", icon: <DashboardOutlined />, label: dashT("list.title"), path: "/dashboards" },
     { key: "alerts", icon: <BellOutlined />, label: tx("alerts"), path: "/alerts" },
-    { key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" },
+    // raw tables, imports and datasets: not for viewers (data:raw)
+    ...(can("data:raw") ? [{ key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" }] : []),
   ];
   const current = location.pathname.startsWith("/dashboards") ? "dashboards" : location.pathname.startsWith("/alerts") ? "alerts" : selected;
   const go = (key: string) => navigate(items.find((i) => i.key === key)!.path);

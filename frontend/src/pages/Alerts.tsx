@@ -6,6 +6,7 @@ import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, 
 import { useCallback, useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
+import { useAuth, useCan } from "../auth";
 import { useI18n } from "../i18n";
 import { INBOX_CHANGED } from "../insights/InboxBadge";
 import { useText } from "../insights/text";
@@ -142,6 +143,10 @@ function RulesTab() {
   const [rules, setRules] = useState<Rule[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Rule | null | "new">(null);
+  // Rules are authored with content:edit; a rule is changed, checked or deleted by its owner or an admin.
+  const { me } = useAuth();
+  const canEdit = useCan()("content:edit");
+  const mayChange = (r: Rule) => canEdit && (me?.role === "admin" || r.owner === me?.username);
   const [firings, setFirings] = useState<Record<number, Firing[]>>({});
   const load = useCallback(() => {
     unwrap(api.GET("/api/v1/alerts")).then(setRules).catch((e) => setError(errorMessage(e)));
@@ -176,7 +181,7 @@ function RulesTab() {
   return (
     <>
       {error && <Alert type="error" showIcon message={error} />}
-      <Space style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setEditing("new")} data-testid="new-rule">{tx("newRule")}</Button></Space>
+      {canEdit && <Space style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setEditing("new")} data-testid="new-rule">{tx("newRule")}</Button></Space>}
       <Table<Rule> rowKey="id" loading={!rules && !error} dataSource={rules ?? []} size="middle" data-testid="rules-table"
         expandable={{ onExpand: (open, r) => open && void loadFirings(r.id), expandedRowRender: (r) => <FiringTable rows={firings[r.id] ?? []} /> }}
         columns={[
@@ -186,13 +191,13 @@ function RulesTab() {
           { title: tx("schedule"), render: (_, r) => r.schedule?.cron ?? (r.schedule?.interval_s ? `${r.schedule.interval_s}s` : "—") },
           { title: tx("owner"), dataIndex: "owner" },
           { title: tx("status"), render: (_, r) => <Space size={4}>{!r.enabled && <Tag>off</Tag>}{r.last_status && <Tag color={r.last_status === "fired" ? "red" : r.last_status === "failed" ? "orange" : "green"}>{r.last_status}</Tag>}<Typography.Text type="secondary">{r.firing_count}</Typography.Text></Space> },
-          { title: "", width: 220, render: (_, r) => (
+          ...(canEdit ? [{ title: "", width: 220, render: (_: unknown, r: Rule) => mayChange(r) && (
             <Space size={4}>
               <Button size="small" onClick={() => void check(r)} data-testid={`check-${r.id}`}>{tx("checkNow")}</Button>
               <Button size="small" onClick={() => setEditing(r)}>{tx("edit")}</Button>
               <Popconfirm title={`${tx("delete")} ${r.name}?`} onConfirm={() => void remove(r)}><Button size="small" danger>{tx("delete")}</Button></Popconfirm>
             </Space>
-          ) },
+          ) }] : []),
         ]} />
       <RuleForm open={editing !== null} rule={editing === "new" ? null : editing} onDone={(saved) => { setEditing(null); if (saved) load(); }} />
     </>

@@ -15,6 +15,7 @@ import { EditFromDashboardBar, loadForEdit, type EditTarget } from "./analysis/E
 import { AnomalyToggle } from "../insights/AnomalyToggle";
 import { ForecastToggle } from "../insights/ForecastToggle";
 import { SaveToDashboardButton } from "../dashboards/SaveToDashboard";
+import { useCan } from "../auth";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 import { chartType } from "../charts/registry";
@@ -76,6 +77,7 @@ function FilterValues({ field, values, onChange }: { field: FieldRef; values: st
 
 export default function AnalysisPage() {
   const { t, pick, lang } = useI18n();
+  const can = useCan();
   const [params] = useSearchParams();
   const screens = Grid.useBreakpoint();
   const phone = !screens.lg;
@@ -252,7 +254,7 @@ export default function AnalysisPage() {
           </Space>
           <Space wrap>
             <Button icon={<ReloadOutlined />} onClick={run} loading={running}>{t("analysis.run")}</Button>
-            <Button icon={<CodeOutlined />} disabled={!result?.sql} onClick={() => setSqlOpen(true)} data-testid="view-sql">{t("analysis.viewSql")}</Button>
+            {can("data:raw") && <Button icon={<CodeOutlined />} disabled={!result?.sql} onClick={() => setSqlOpen(true)} data-testid="view-sql">{t("analysis.viewSql")}</Button>}
             <SaveToDashboardButton spec={spec} chart={rec as never} disabled={!result} title={(result?.columns ?? []).filter((c) => c.role === "metric").map((c) => c.label ?? c.name).join("、")} />
             <Button icon={<TableOutlined />} type={showData ? "primary" : "default"} ghost={showData} disabled={!result} onClick={() => setShowData((v) => !v)} data-testid="view-data">{t("analysis.viewData")}</Button>
           </Space>

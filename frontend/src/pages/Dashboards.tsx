@@ -4,7 +4,7 @@ import { Alert, Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography 
 import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { errorMessage } from "../api/client";
-import { useAuth } from "../auth";
+import { useCan } from "../auth";
 import { listDashboards, recentDashboards, setFavourite } from "../dashboards/api";
 import { useDT } from "../dashboards/i18n";
 import "../dashboards/dashboards.css";
@@ -50,7 +50,6 @@ export function DashboardCard({ d, onFavourite, compact }: { d: DashboardSummary
 
 export default function DashboardsPage() {
   const { dt } = useDT();
-  const { me } = useAuth();
   const navigate = useNavigate();
   const [all, setAll] = useState<DashboardSummary[] | null>(null);
   const [recent, setRecent] = useState<DashboardSummary[]>([]);
@@ -65,7 +64,7 @@ export default function DashboardsPage() {
   }, []);
   useEffect(load, [load]);
   const fav = (d: DashboardSummary) => setFavourite(d.name, !d.favourite).then(load).catch((e) => setError(errorMessage(e)));
-  const canCreate = me?.role === "admin" || me?.role === "editor";
+  const canCreate = useCan()("content:edit");
   const favourites = (all ?? []).filter((d) => d.favourite);
   const grid = (items: DashboardSummary[], compact = false) => (
     <Row gutter={[16, 16]}>

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api, errorMessage, runQuery, serverToday, unwrap, type MetricDetail, type QueryResult, type VersionOut } from "../api/client";
 import { ResultView } from "../charts/ResultView";
-import { useAuth } from "../auth";
+import { useCan } from "../auth";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 import { StatusBadge } from "./Metrics";
@@ -28,7 +28,7 @@ function definitionText(m: MetricDetail): string {
 export default function MetricPage() {
   const { name = "" } = useParams();
   const { t, pick, lang } = useI18n();
-  const { me } = useAuth();
+  const can = useCan();
   const [m, setM] = useState<MetricDetail | null>(null);
   const [versions, setVersions] = useState<VersionOut[] | null>(null);
   const [trend, setTrend] = useState<QueryResult | null>(null);
@@ -107,7 +107,7 @@ export default function MetricPage() {
           </div>
         </div>
         <Space>
-          {me && me.role !== "viewer" ? (
+          {can("content:edit") ? (
             <Link to={`/metrics/${encodeURIComponent(m.name)}/edit`}>
               <Button icon={<EditOutlined />} data-testid="metric-edit">{lang === "en" ? "Edit" : "编辑"}</Button>
             </Link>

@@ -4,7 +4,7 @@ import { Alert, Button, Card, Col, Empty, Input, Row, Select, Skeleton, Space, T
 import { useEffect, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type MetricSummary } from "../api/client";
-import { useAuth } from "../auth";
+import { useCan } from "../auth";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 
@@ -21,7 +21,7 @@ export function StatusBadge({ status }: { status: string }) {
 
 export default function MetricsPage() {
   const { t, pick, lang } = useI18n();
-  const { me } = useAuth();
+  const can = useCan();
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
   const tag = params.get("tag") ?? undefined;
@@ -59,7 +59,7 @@ export default function MetricsPage() {
           </Typography.Title>
           <Typography.Text type="secondary">{t("metrics.subtitle")}</Typography.Text>
         </div>
-        {me && me.role !== "viewer" ? (
+        {can("content:edit") ? (
           <Link to="/metrics/new/edit">
             <Button type="primary" icon={<PlusOutlined />} data-testid="metric-new">
               {lang === "en" ? "New metric" : "新建指标"}

@@ -6,14 +6,21 @@ from shuzhi.errors import ShuzhiError
 
 ROLES = ("admin", "editor", "viewer")
 
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "viewer": frozenset({"content:view", "tokens:own"}),
-    "editor": frozenset({"content:view", "content:edit", "tokens:own"}),
-    "admin": frozenset(
-        {"content:view", "content:edit", "tokens:own", "users:manage", "sql:run", "audit:view",
-         "connections:manage"}
-    ),
-}
+# What each permission guards (docs/auth.md has the route-by-route table, checked by
+# tests/auth/test_role_walk.py):
+#   content:view     read dashboards, metrics, the model's public parts; query through the model
+#                    (row and column rules apply)
+#   content:edit     change the model (not its security rules), datasets, dashboards, alert rules
+#   data:raw         raw warehouse data outside the model: tables, previews, profiles, dataset
+#                    definitions and previews, imports, and the generated SQL in query answers
+#   security:manage  row and column rules: who sees what (separately audited)
+#   sql:run, users:manage, audit:view, connections:manage: administration
+# Invariant: every role's set includes the sets of the roles below it.
+_VIEWER = frozenset({"content:view", "tokens:own"})
+_EDITOR = _VIEWER | {"content:edit", "data:raw"}
+_ADMIN = _EDITOR | {"users:manage", "sql:run", "audit:view", "connections:manage", "security:manage"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {"viewer": _VIEWER, "editor": _EDITOR, "admin": _ADMIN}
 
 ROLE_LABELS = {
     "admin": ("管理员", "Administrator"),

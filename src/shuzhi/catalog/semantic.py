@@ -5,17 +5,23 @@ Invariants
   ever updated in place without a version row.
 - Metric history is derived from the model versions: a metric's versions are the model versions in
   which its definition changed. Restoring a metric (or a whole model) writes a new version.
+- Row and column rules change only when the caller says it may (may_change_rules, from the
+  security:manage permission; False by default, so an HTTP route that forgets to ask cannot change
+  them); every rule change is also an audit event `model.rules` naming what was added, removed or
+  changed, in the same transaction as the new version.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shuzhi.catalog.models import ModelRecord, ModelVersion, utcnow
+from shuzhi.catalog.models import AuditEvent, ModelRecord, ModelVersion, utcnow
 from shuzhi.errors import ShuzhiError
+from shuzhi.model.access import rule_changes
 from shuzhi.model.index import ModelIndex, closest
 from shuzhi.model.schema import MetricDef, SemanticModel
 
@@ -64,12 +70,34 @@ def get_model(s: Session, name: str | None = None) -> tuple[SemanticModel, int]:
     return SemanticModel.model_validate(rec.definition), rec.version
 
 
+def rules_forbidden(name: str, changes: dict[str, dict[str, list[str]]]) -> ShuzhiError:
+    hint_zh = hint_en = ""
+    if "row_rule_coverage" in changes:
+        hint_zh = "（规则本身未变，但改动后有数据集不再受行级规则过滤：删除了关联，或新数据集读取了受规则保护的表。）"
+        hint_en = (" (The rules themselves are unchanged, but a dataset would no longer be filtered by a row rule: "
+                   "a join was removed, or a new dataset reads a table a rule protects.)")
+    what = "; ".join(f"{kind} {verb}: {', '.join(names)}" for kind, d in changes.items() for verb, names in d.items())
+    return ShuzhiError(
+        "rules_forbidden",
+        f"只有管理员可以修改模型 {name} 的行级或列级权限规则（需要 security:manage；本次改动：{what}）。"
+        f"其余部分可以照常修改，请保留原有规则后再保存。{hint_zh}",
+        f"Only administrators may change the row or column rules of the model {name} (needs "
+        f"security:manage; this change: {what}). Keep the rules as they are to save the rest.{hint_en}",
+        403, details={"changes": changes})
+
+
 def save_model(s: Session, model: SemanticModel, *, actor: str | None, comment: str | None = None,
-               make_default: bool | None = None) -> int:
-    """Validate and store; returns the new version number (unchanged models are not re-versioned)."""
+               make_default: bool | None = None, may_change_rules: bool = False) -> int:
+    """Validate and store; returns the new version number (unchanged models are not re-versioned).
+
+    A change to the row or column rules needs may_change_rules (else 403 rules_forbidden, nothing
+    written) and is audited as `model.rules`."""
     ModelIndex.build(model)
     definition = model.model_dump(mode="json", by_alias=True)
     rec = s.scalar(select(ModelRecord).where(ModelRecord.name == model.name))
+    changes = rule_changes(SemanticModel.model_validate(rec.definition) if rec is not None else None, model)
+    if changes and not may_change_rules:
+        raise rules_forbidden(model.name, changes)
     if rec is None:
         has_default = s.scalar(select(ModelRecord).where(ModelRecord.is_default.is_(True))) is not None
         rec = ModelRecord(name=model.name, version=0, definition=definition,
@@ -88,6 +116,9 @@ def save_model(s: Session, model: SemanticModel, *, actor: str | None, comment: 
         rec.is_default = True
     s.add(ModelVersion(model_id=rec.id, version=rec.version, definition=definition, created_by=actor,
                        comment=comment))
+    if changes:
+        s.add(AuditEvent(action="model.rules", actor=actor, target=f"{model.name} v{rec.version}",
+                         detail=json.dumps(changes, ensure_ascii=False)))
     s.flush()
     return rec.version
 
@@ -122,7 +153,8 @@ def metric_history(s: Session, name: str | None, metric: str) -> list[dict[str, 
     return out
 
 
-def restore_metric(s: Session, name: str | None, metric: str, version: int, *, actor: str | None) -> int:
+def restore_metric(s: Session, name: str | None, metric: str, version: int, *, actor: str | None,
+                   may_change_rules: bool = False) -> int:
     old = next((m for m in model_at(s, name, version).metrics if m.name == metric), None)
     if old is None:
         raise ShuzhiError("version_not_found", f"第 {version} 版中没有指标 {metric}。",
@@ -132,8 +164,11 @@ def restore_metric(s: Session, name: str | None, metric: str, version: int, *, a
     pos = next((i for i, m in enumerate(current.metrics) if m.name == metric), len(metrics))
     metrics.insert(pos, MetricDef.model_validate(old.model_dump()))
     restored = current.model_copy(update={"metrics": metrics})
-    return save_model(s, restored, actor=actor, comment=f"restore metric {metric} from version {version}")
+    return save_model(s, restored, actor=actor, comment=f"restore metric {metric} from version {version}",
+                      may_change_rules=may_change_rules)
 
 
-def restore_model(s: Session, name: str | None, version: int, *, actor: str | None) -> int:
-    return save_model(s, model_at(s, name, version), actor=actor, comment=f"restore version {version}")
+def restore_model(s: Session, name: str | None, version: int, *, actor: str | None,
+                  may_change_rules: bool = False) -> int:
+    return save_model(s, model_at(s, name, version), actor=actor, comment=f"restore version {version}",
+                      may_change_rules=may_change_rules)

@@ -104,8 +104,13 @@ def model_apply(
     path: Path = typer.Argument(..., help="YAML file to apply (creates or updates the model it names)."),
     comment: str = typer.Option(None, "--comment", help="Why this change (kept in the version history)."),
     default: bool = typer.Option(False, "--default", help="Make it the default model."),
+    user: str = typer.Option(None, "--user", help="Apply as this user: changing row or column rules then "
+                             "needs their role to hold security:manage. Omitted: the operator (may change rules)."),
 ) -> None:
-    """Validate a YAML model and save it as a new version. 校验并应用 YAML 模型。"""
+    """Validate a YAML model and save it as a new version. 校验并应用 YAML 模型。
+
+    Rule changes are recorded in the audit log (model.rules) either way."""
+    from shuzhi.auth.roles import has_permission
     from shuzhi.catalog.semantic import save_model
     from shuzhi.model.yaml_io import load_model_yaml
 
@@ -115,8 +120,13 @@ def model_apply(
         raise ShuzhiError("file_unreadable", f"无法读取 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}") from None
     model = load_model_yaml(text, str(path))
     rt = runtime()
+    # The operator runs this next to the catalog and could change it anyway: without --user the rules
+    # are theirs to change (still audited). With --user the user's permissions decide.
+    ctx = user_context(rt, user) if user else None
     with rt.catalog.session() as s:
-        version = save_model(s, model, actor="cli", comment=comment, make_default=default or None)
+        version = save_model(s, model, actor=ctx.username if ctx else "cli", comment=comment,
+                             make_default=default or None,
+                             may_change_rules=ctx is None or has_permission(ctx.role, "security:manage"))
     typer.echo(t(f"已应用模型 {model.name}，当前版本 v{version}。", f"Applied model {model.name}; now at v{version}."))
 
 

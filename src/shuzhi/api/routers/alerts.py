@@ -1,10 +1,11 @@
 """Alert rules (/api/v1/alerts), their firings, checks on demand, and the inbox (/api/v1/inbox).
 
-Anyone who may view content may own rules. A rule is evaluated for each recipient under that
-recipient's row and column rules (delivery.alert_checks): a subscriber's inbox, firing list and
-check answer hold only values computed for them. The owner and subscribers see a rule, admins see
-all; only the owner or an admin changes it. A rule you may not see answers 404, like one that
-does not exist. Viewers may subscribe only themselves (delivery.alert_rules).
+Creating, changing, checking and deleting rules needs content:edit (editors and admins). A rule is
+evaluated for each recipient under that recipient's row and column rules (delivery.alert_checks): a
+subscriber's inbox, firing list and check answer hold only values computed for them. The owner and
+subscribers see a rule, admins see all; only the owner or an admin changes or deletes it. Viewers read
+the rules they subscribe to and their inbox. A rule you may not see answers 404, like one that does
+not exist. Viewers may subscribe only themselves (delivery.alert_rules).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from shuzhi.spec.query_spec import FilterNode
 
 router = APIRouter(tags=["alerts"])
 ViewerDep = Annotated[Principal, Depends(require("content:view"))]
+EditorDep = Annotated[Principal, Depends(require("content:edit"))]
 Grain = Literal["day", "week", "month", "quarter", "year"]
 
 
@@ -177,12 +179,12 @@ def list_channels(p: ViewerDep) -> list[dict[str, str]]:
     return channels.describe()
 
 
-async def _with_model(request: Request, rt: RuntimeDep, work) -> Any:  # type: ignore[no-untyped-def]
+async def _with_model(request: Request, rt: RuntimeDep, work, permission: str) -> Any:  # type: ignore[no-untyped-def]
     parts = auth_parts(request)
 
     def call() -> Any:
         with rt.catalog.session() as db:
-            p = authorize(rt, parts, db)
+            p = authorize(rt, parts, db, permission)
             idx, _ = rt.model_index(None, db)
             return work(db, p, idx, rt.settings.today_date())
 
@@ -196,7 +198,7 @@ async def create_alert(body: AlertRuleIn, request: Request, rt: RuntimeDep) -> d
         owner = db.get(User, p.user_id)
         return store.rule_dict(db, store.create_rule(db, idx, owner, _payload(body, partial=False), today))
 
-    return await _with_model(request, rt, work)
+    return await _with_model(request, rt, work, "content:edit")
 
 
 @router.get("/alerts/{rule_id}", response_model=AlertRuleOut, responses=ERRORS, summary="One alert rule / 查看规则")
@@ -212,11 +214,11 @@ async def update_alert(rule_id: int, body: AlertRulePatch, request: Request, rt:
         return store.rule_dict(db, store.update_rule(db, idx, rule, _payload(body, partial=True), today,
                                                      actor=db.get(User, p.user_id)))
 
-    return await _with_model(request, rt, work)
+    return await _with_model(request, rt, work, "content:edit")
 
 
 @router.delete("/alerts/{rule_id}", status_code=204, responses=ERRORS, summary="Delete an alert rule / 删除规则")
-def delete_alert(rule_id: int, p: ViewerDep, db: DbDep) -> Response:
+def delete_alert(rule_id: int, p: EditorDep, db: DbDep) -> Response:
     store.delete_rule(db, store.get_rule(db, rule_id, p.user_id, p.role, write=True))
     return Response(status_code=204)
 
@@ -230,7 +232,7 @@ async def check_alert(rule_id: int, request: Request, rt: RuntimeDep) -> dict[st
 
     def call() -> dict[str, Any]:
         with rt.catalog.session() as db:
-            p = authorize(rt, parts, db)
+            p = authorize(rt, parts, db, "content:edit")
             rule = store.get_rule(db, rule_id, p.user_id, p.role)
             owner_view = p.role == "admin" or rule.owner_id == p.user_id
         out = check_now(rt, rule_id, trigger="manual")

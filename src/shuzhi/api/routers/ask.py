@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
+from shuzhi.auth.roles import has_permission
 
 router = APIRouter(tags=["ask"])
 
@@ -26,6 +27,9 @@ async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, A
     def answer() -> dict[str, Any]:
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
-            return rt.ask(body.question, p.context(), conversation=body.conversation_id, db=db)
+            answer = rt.ask(body.question, p.context(), conversation=body.conversation_id, db=db)
+        if answer.get("result") and not has_permission(p.role, "data:raw"):
+            answer["result"].pop("sql", None)  # raw tables and the caller's row-rule filter
+        return answer
 
     return await run_in_threadpool(answer)

@@ -1,10 +1,10 @@
 """Self-service datasets (自助数据集): list, read, create, update (new version), delete, versions,
 restore, preview after any step, materialize (a job), lineage, add to a semantic model.
 
-Reading definitions needs content:view. Changing them, and previewing or materializing data, needs
-content:edit. Dataset steps read warehouse tables, each through the caller's view of it: a table that
-backs a model dataset shows only the rows the caller's row rules leave and no column the caller's
-column rules deny (runtime.datasets, runtime.scopes) — editors have row rules too.
+Reading definitions and previewing data need data:raw (dataset steps read warehouse tables); changing,
+materializing and adding to a model need content:edit. Each table is read through the caller's view of
+it: a table that backs a model dataset shows only the rows the caller's row rules leave and no column
+the caller's column rules deny (runtime.datasets, runtime.scopes) — editors have row rules too.
 Request bodies with steps are validated here (shuzhi.model.datasets.steps.parse_dataset), so a bad
 step is a 400 whose message names the step number; the OpenAPI document still describes them.
 """
@@ -26,7 +26,7 @@ from shuzhi.model.schema import JoinDef
 from shuzhi.runtime import datasets as service
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
-Viewer = Annotated[Principal, Depends(require("content:view"))]
+Raw = Annotated[Principal, Depends(require("data:raw"))]
 Editor = Annotated[Principal, Depends(require("content:edit"))]
 
 
@@ -126,7 +126,7 @@ def _object(body: Any) -> dict[str, Any]:
 
 
 @router.get("", response_model=list[DatasetSummary], responses=ERRORS, summary="Datasets / 自助数据集列表")
-def list_datasets(user: Viewer, db: DbDep) -> list[DatasetSummary]:
+def list_datasets(user: Raw, db: DbDep) -> list[DatasetSummary]:
     return [DatasetSummary(**_summary(r)) for r in store.list_datasets(db)]
 
 
@@ -140,7 +140,7 @@ def create_dataset(user: Editor, db: DbDep, rt: RuntimeDep, body: Any = Body(...
 
 @router.post("/preview", response_model=PreviewOut, responses=ERRORS, openapi_extra=_body(PreviewRequest),
              summary="Preview an unsaved definition / 预览（未保存）")
-def preview_definition(user: Editor, db: DbDep, rt: RuntimeDep,
+def preview_definition(user: Raw, db: DbDep, rt: RuntimeDep,
                        body: Any = Body(..., include_in_schema=False)) -> dict[str, Any]:
     data = dict(_object(body))
     definition = data.pop("definition", None)
@@ -149,7 +149,7 @@ def preview_definition(user: Editor, db: DbDep, rt: RuntimeDep,
 
 
 @router.get("/{name}", response_model=DatasetOut, responses=ERRORS, summary="A dataset / 数据集详情")
-def get_dataset(name: str, user: Viewer, db: DbDep) -> DatasetOut:
+def get_dataset(name: str, user: Raw, db: DbDep) -> DatasetOut:
     return _out(store.get_dataset(db, name))
 
 
@@ -173,7 +173,7 @@ def delete_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep) -> Respon
 
 @router.get("/{name}/versions", response_model=list[DatasetVersionOut], responses=ERRORS,
             summary="Dataset versions / 数据集版本")
-def dataset_versions(name: str, user: Viewer, db: DbDep) -> list[DatasetVersionOut]:
+def dataset_versions(name: str, user: Raw, db: DbDep) -> list[DatasetVersionOut]:
     return [DatasetVersionOut(version=v.version, created_at=v.created_at.isoformat(), created_by=v.created_by,
                               comment=v.comment, definition=DatasetSpec.model_validate(v.definition))
             for v in store.dataset_versions(db, name)]
@@ -186,7 +186,7 @@ def restore_dataset(name: str, version: int, user: Editor, db: DbDep, rt: Runtim
 
 
 @router.post("/{name}/preview", response_model=PreviewOut, responses=ERRORS, summary="Preview a dataset / 预览数据")
-def preview_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep,
+def preview_dataset(name: str, user: Raw, db: DbDep, rt: RuntimeDep,
                     body: PreviewOptions | None = None) -> dict[str, Any]:
     opts = body or PreviewOptions()
     return service.preview(rt, db, store.get_dataset(db, name).definition, upto=opts.upto, limit=opts.limit,
@@ -201,7 +201,7 @@ def materialize_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep) -> J
 
 
 @router.get("/{name}/lineage", responses=ERRORS, summary="Dataset lineage / 数据集血缘")
-def dataset_lineage(name: str, user: Viewer, db: DbDep, rt: RuntimeDep) -> dict[str, Any]:
+def dataset_lineage(name: str, user: Raw, db: DbDep, rt: RuntimeDep) -> dict[str, Any]:
     return service.lineage(rt, db, name)
 
 

@@ -1,6 +1,6 @@
 """File imports over HTTP: upload + preview, then import as a background job (GET /jobs/{id}).
 
-Importing needs content:edit (editors and administrators). An upload is kept under
+Importing needs data:raw (editors and administrators). An upload is kept under
 SHUZHI_HOME/uploads for 24 hours and only its uploader (or an administrator) may use it.
 """
 
@@ -20,7 +20,7 @@ from shuzhi.runtime import imports as imp
 from shuzhi.runtime import uploads
 
 router = APIRouter(prefix="/imports", tags=["imports"])
-Importer = Annotated[Principal, Depends(require("content:edit"))]
+Importer = Annotated[Principal, Depends(require("data:raw"))]
 CHUNK = 1024 * 1024
 
 

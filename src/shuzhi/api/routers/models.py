@@ -2,6 +2,13 @@
 
 Reading needs content:view, changing needs content:edit. Every change validates the whole model and
 becomes a new version; versions can be read and restored.
+
+Who sees what:
+- Changing row or column rules (by any route: PUT /models, restores, metric routes) also needs
+  security:manage; the catalog refuses the save otherwise (see catalog/semantic.save_model).
+- A reader without content:edit gets the model without its rules, dataset SQL, or anything the
+  column rules deny to their role (model.access.reader_view); a metric their role is denied answers
+  403 for its definition and its versions.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
+from shuzhi.auth.roles import has_permission
 from shuzhi.catalog import semantic as store
 from shuzhi.errors import ShuzhiError
+from shuzhi.model.access import reader_view, restricted
 from shuzhi.model.index import ModelIndex, Problem
 from shuzhi.model.lineage import metric_lineage
 from shuzhi.model.schema import MetricDef, SemanticModel
@@ -24,6 +33,14 @@ from shuzhi.model.schema import MetricDef, SemanticModel
 router = APIRouter(tags=["metrics", "models"])
 Viewer = Annotated[Principal, Depends(require("content:view"))]
 Editor = Annotated[Principal, Depends(require("content:edit"))]
+
+
+def _rules_ok(p: Principal) -> bool:
+    return has_permission(p.role, "security:manage")
+
+
+def _restricted(name: str) -> ShuzhiError:
+    return ShuzhiError("field_restricted", f"你的角色无权查看 {name}。", f"Your role may not see {name}.", 403)
 
 
 class MetricSummary(BaseModel):
@@ -80,7 +97,7 @@ def list_metrics(user: Viewer, db: DbDep, model: str | None = None, q: str | Non
                  tag: str | None = None, owner: str | None = None, status: str | None = None,
                  include_hidden: bool = False) -> list[MetricSummary]:
     sm, _ = store.get_model(db, model)
-    denied = sm.denied_for(user.role)
+    denied = restricted(ModelIndex.build(sm), user.role)
     out = []
     needle = (q or "").strip().lower()
     for m in sm.metrics:
@@ -104,8 +121,8 @@ def get_metric(name: str, user: Viewer, db: DbDep, model: str | None = None) -> 
     except ShuzhiError as exc:
         exc.status = 404  # a resource path that names no metric
         raise
-    if name in sm.denied_for(user.role):
-        raise ShuzhiError("field_restricted", f"你的角色无权查看 {name}。", f"Your role may not see {name}.", 403)
+    if name in restricted(idx, user.role):
+        raise _restricted(name)
     return {"model": sm.name, "model_version": version, "kind": _kind(m), **m.model_dump(mode="json"),
             "lineage": metric_lineage(idx, name)}
 
@@ -113,6 +130,9 @@ def get_metric(name: str, user: Viewer, db: DbDep, model: str | None = None) -> 
 @router.get("/metrics/{name}/versions", response_model=list[VersionOut], responses=ERRORS,
             summary="Metric version history / 指标版本")
 def metric_versions(name: str, user: Viewer, db: DbDep, model: str | None = None) -> list[VersionOut]:
+    sm, _ = store.get_model(db, model)
+    if name in restricted(ModelIndex.build(sm), user.role):
+        raise _restricted(name)
     return [VersionOut(**v) for v in store.metric_history(db, model, name)]
 
 
@@ -190,7 +210,7 @@ def create_metric(body: MetricDef, user: Editor, db: DbDep, model: str | None = 
     if any(m.name == body.name for m in sm.metrics):
         raise ShuzhiError("metric_exists", f"指标 {body.name} 已存在。", f"Metric {body.name} already exists.", 409)
     version = store.save_model(db, sm.model_copy(update={"metrics": [*sm.metrics, body]}), actor=user.username,
-                               comment=f"create metric {body.name}")
+                               comment=f"create metric {body.name}", may_change_rules=_rules_ok(user))
     return {"name": body.name, "model": sm.name, "model_version": version}
 
 
@@ -204,13 +224,13 @@ def update_metric(name: str, body: MetricDef, user: Editor, db: DbDep, model: st
                           "A metric cannot be renamed by an update; create a new one.")
     metrics = [body if m.name == name else m for m in sm.metrics]
     version = store.save_model(db, sm.model_copy(update={"metrics": metrics}), actor=user.username,
-                               comment=comment or f"update metric {name}")
+                               comment=comment or f"update metric {name}", may_change_rules=_rules_ok(user))
     return {"name": name, "model": sm.name, "model_version": version}
 
 
 @router.post("/metrics/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a metric version")
 def restore_metric(name: str, version: int, user: Editor, db: DbDep, model: str | None = None) -> dict[str, Any]:
-    v = store.restore_metric(db, model, name, version, actor=user.username)
+    v = store.restore_metric(db, model, name, version, actor=user.username, may_change_rules=_rules_ok(user))
     return {"name": name, "model_version": v}
 
 
@@ -224,7 +244,9 @@ def list_models(user: Viewer, db: DbDep) -> list[ModelSummary]:
 @router.get("/models/{name}", responses=ERRORS, summary="A model's definition / 模型定义")
 def get_model(name: str, user: Viewer, db: DbDep) -> dict[str, Any]:
     sm, version = store.get_model(db, name)
-    return {"version": version, "definition": sm.model_dump(mode="json", by_alias=True)}
+    if has_permission(user.role, "content:edit"):  # editors need the whole model to change it
+        return {"version": version, "definition": sm.model_dump(mode="json", by_alias=True)}
+    return {"version": version, "definition": reader_view(sm, user.role)}
 
 
 @router.put("/models/{name}", responses=ERRORS, summary="Replace a model (validated) / 保存模型")
@@ -232,7 +254,7 @@ def put_model(name: str, body: SemanticModel, user: Editor, db: DbDep, comment: 
     if body.name != name:
         raise ShuzhiError("model_name_mismatch", f"请求体中的模型名 {body.name} 与地址中的 {name} 不一致。",
                           f"The model name in the body ({body.name}) differs from the URL ({name}).")
-    version = store.save_model(db, body, actor=user.username, comment=comment)
+    version = store.save_model(db, body, actor=user.username, comment=comment, may_change_rules=_rules_ok(user))
     return {"name": name, "version": version}
 
 
@@ -245,7 +267,7 @@ def model_versions(name: str, user: Viewer, db: DbDep) -> list[VersionOut]:
 
 @router.post("/models/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a model version")
 def restore_model(name: str, version: int, user: Editor, db: DbDep) -> Response:
-    v = store.restore_model(db, name, version, actor=user.username)
+    v = store.restore_model(db, name, version, actor=user.username, may_change_rules=_rules_ok(user))
     import json
 
     return Response(json.dumps({"name": name, "version": v}), media_type="application/json")

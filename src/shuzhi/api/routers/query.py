@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
+from shuzhi.auth.roles import has_permission
 from shuzhi.results.result import QueryResult
 from shuzhi.spec.query_spec import QuerySpec
 
@@ -52,5 +53,7 @@ async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
     import json
 
     body = result.to_json_obj()
+    if not has_permission(request.state.principal.role, "data:raw"):
+        body.pop("sql", None)  # the generated SQL shows raw tables and the caller's row-rule filter
     body["spec"] = spec.model_dump(mode="json", by_alias=True, exclude_none=True)
     return Response(json.dumps(body, ensure_ascii=False, allow_nan=False), media_type="application/json")

@@ -1,6 +1,6 @@
 """Warehouse tables for the data page: list (rows, columns, labels, import record), first rows, profile.
 
-Reading needs content:view; adding a table to a model needs content:edit.
+Reading needs data:raw (editors and admins); adding a table to a model needs content:edit.
 Row and column rules apply: a table that backs a model dataset shows a caller with rules only the
 rows that dataset's rules leave and none of the denied columns — in the list (row count, columns),
 the preview and the profile alike (runtime.scopes).
@@ -26,7 +26,7 @@ from shuzhi.runtime.scopes import model_indexes
 from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(prefix="/tables", tags=["tables"])
-Viewer = Annotated[Principal, Depends(require("content:view"))]
+Raw = Annotated[Principal, Depends(require("data:raw"))]
 Editor = Annotated[Principal, Depends(require("content:edit"))]
 
 
@@ -107,7 +107,7 @@ def _list(rt: Any, user: UserContext) -> list[TableOut]:
 
 
 @router.get("", response_model=list[TableOut], responses=ERRORS, summary="Warehouse tables / 数据表")
-async def list_tables(user: Viewer, rt: RuntimeDep) -> list[TableOut]:
+async def list_tables(user: Raw, rt: RuntimeDep) -> list[TableOut]:
     return await run_in_threadpool(_list, rt, user.context())
 
 
@@ -126,7 +126,7 @@ def _preview(rt: Any, name: str, limit: int, user: UserContext) -> TableRows:
 
 
 @router.get("/{name}/preview", response_model=TableRows, responses=ERRORS, summary="First rows / 前几行")
-async def preview_table(name: str, user: Viewer, rt: RuntimeDep,
+async def preview_table(name: str, user: Raw, rt: RuntimeDep,
                         limit: int = Query(default=50, ge=1, le=1000)) -> TableRows:
     return await run_in_threadpool(_preview, rt, name, limit, user.context())
 
@@ -141,7 +141,7 @@ def _profile(rt: Any, name: str, user: UserContext) -> TableProfile:
 
 
 @router.get("/{name}/profile", response_model=TableProfile, responses=ERRORS, summary="Column profile / 列概况")
-async def profile_table(name: str, user: Viewer, rt: RuntimeDep) -> TableProfile:
+async def profile_table(name: str, user: Raw, rt: RuntimeDep) -> TableProfile:
     return await run_in_threadpool(_profile, rt, name, user.context())
 
 
