@@ -26,6 +26,7 @@ async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, A
     def answer() -> dict[str, Any]:
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
-            return rt.ask(body.question, p.context(), conversation=body.conversation_id, db=db)
+        # the session is closed: parsing and the query take short sessions of their own
+        return rt.ask(body.question, p.context(), conversation=body.conversation_id)
 
     return await run_in_threadpool(answer)
