@@ -168,7 +168,10 @@ def get_dashboard(key: str, user: ViewerDep, db: DbDep, view: bool = True) -> Da
     rec = store.get_record(db, key, who)
     out = _out(db, rec, who)
     if view:
-        store.record_view(db, rec, who.user_id)  # the only write, last: committed right after
+        # The only write, last, and committed at once: the SQLite write lock is held for one
+        # statement, not until the response is on its way (concurrent views queued on it).
+        store.record_view(db, rec, who.user_id)
+        db.commit()
     return out
 
 
