@@ -14,7 +14,7 @@ GET /dashboards/cockpit?view=true, /models/huajing and /fields/customers.region/
 
 Prints per viewer count: views and views/s, view latency p50/p95/p99 (a view is OK when all 7
 requests answer 200), the requests by status (503 = shed by the admission queue, "timeout" /
-"conn" = no answer), the slowest /health answer during the run and one view made right after the
+"conn:<error>" = no answer), the slowest /health answer during the run and one view made right after the
 burst (does the server recover at once?). Baseline measured in the same run: the median latency of
 a single viewer's view on the idle server (warm); ratio = view p50 under load / baseline.
 Target (2 cores): 100 viewers with 0 errors and view p99 < 2 s; 200 degrade with 503s only, /health
@@ -91,8 +91,8 @@ class Viewer:
             return str(r.status_code)
         except httpx.TimeoutException:
             return "timeout"
-        except httpx.TransportError:
-            return "conn"
+        except httpx.TransportError as exc:
+            return f"conn:{type(exc).__name__}"
 
     async def view(self, dashboard: str) -> tuple[float, list[str]]:
         t0 = time.perf_counter()

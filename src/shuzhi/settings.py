@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     # Requests served at once per process (the rest wait in a bounded queue, then get 503 +
     # Retry-After); worker threads and metadata connections are derived from it so an admitted
     # request never waits for either.
-    max_concurrent_requests: int = Field(default_factory=lambda: 4 * max(1, os.cpu_count() or 1) + 4, ge=1)
+    max_concurrent_requests: int = Field(default_factory=lambda: 2 * max(1, os.cpu_count() or 1) + 2, ge=1)
     max_queued_requests: int = Field(default_factory=lambda: 200 * max(1, os.cpu_count() or 1), ge=0)
     queue_timeout_s: float = Field(default=10.0, gt=0)
     retry_after_s: int = Field(default=2, ge=1)

@@ -40,7 +40,7 @@ def _redact(url: str) -> str:
 def default_pool_size() -> int:
     """Without settings (CLI helpers, tests): enough for the default worker threads of this machine."""
     cpus = max(1, os.cpu_count() or 1)
-    return (4 * cpus + 8) + 2 * cpus + 4
+    return (2 * cpus + 6) + 2 * cpus + 4
 
 
 class Catalog:
@@ -65,11 +65,12 @@ class Catalog:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "postgresql" and parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        kwargs: dict = {"pool_pre_ping": True, "pool_size": self.pool_size, "max_overflow": 4,
+        # pre-ping (a round trip per checkout) only where connections can go stale: a server.
+        kwargs: dict = {"pool_pre_ping": self.dialect != "sqlite", "pool_size": self.pool_size, "max_overflow": 4,
                         "pool_timeout": pool_timeout}
         if self.dialect == "sqlite":
             if parsed.database in (None, "", ":memory:"):
-                kwargs = {"pool_pre_ping": True}  # an in-memory database keeps SQLAlchemy's own pool
+                kwargs = {}  # an in-memory database keeps SQLAlchemy's own pool
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         elif self.dialect != "postgresql":
             raise ShuzhiError(

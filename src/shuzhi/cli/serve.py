@@ -20,6 +20,10 @@ from shuzhi import __version__
 from shuzhi.cli.common import runtime, t
 from shuzhi.errors import ShuzhiError
 
+# Idle keep-alive connections live this long (uvicorn's default, 5 s, races browsers and clients
+# that reuse a connection just as the server closes it: "server disconnected" under load).
+KEEP_ALIVE_S = 75
+
 
 def _check_port(host: str, port: int) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -86,11 +90,12 @@ def serve(
         ))
     typer.echo("  " + t("按 Ctrl+C 停止。", "Press Ctrl+C to stop."))
     if app is not None:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    timeout_keep_alive=KEEP_ALIVE_S)
         return
     os.environ["SHUZHI_WORKERS"] = str(workers)  # the worker processes read it through Settings
     uvicorn.run("shuzhi.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S)
 
 
 def worker_app():  # type: ignore[no-untyped-def]
