@@ -105,10 +105,9 @@ def test_60_concurrent_dashboard_reads_answer_and_health_stays_up(make_client, s
     assert all(s == 200 or (s == 503 and ra) for s, ra, _ in results), statuses
     assert max(dt for _, _, dt in results) < BOUND_S
     assert health and max(health) < HEALTH_BOUND_S, health
+    assert 200 in statuses
     if limits:
-        assert 503 in statuses and 200 in statuses  # the queue sheds, and what it admits is served
-    else:
-        assert set(statuses) == {200}
+        assert 503 in statuses  # the tiny queue sheds, and what it admits is served
 
 
 def test_identical_concurrent_dashboard_requests_run_once(dash_api):  # type: ignore[no-untyped-def]
