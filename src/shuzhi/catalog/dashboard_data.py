@@ -47,6 +47,7 @@ from shuzhi.model.dashboard_specs import (
 )
 from shuzhi.model.dashboards import Component, DashboardDef
 from shuzhi.model.index import ModelIndex
+from shuzhi.results.encoders import json_value
 from shuzhi.results.result import QueryResult
 from shuzhi.service import plan_query
 from shuzhi.spec.query_spec import Scalar
@@ -296,7 +297,7 @@ class DashboardAnswers:
         def encoded() -> tuple[bytes, bool]:
             out = compute()
             ok = not any(c.get("error") for c in out["components"].values())
-            return json.dumps(out, ensure_ascii=False, allow_nan=False, default=str).encode("utf-8"), ok
+            return json.dumps(out, ensure_ascii=False, allow_nan=False, default=json_value).encode("utf-8"), ok
 
         value, _ = self.cache.get_or_compute(key, encoded, keep=lambda v: keep and v[1])
         return value[0]
