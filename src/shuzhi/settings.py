@@ -75,6 +75,20 @@ class Settings(BaseSettings):
     extract_batch_rows: int = 50_000
     direct_cache_s: int = 60
 
+    # -- concurrency (issue 12) -- sized from the machine; see docs/configuration.md.
+    # Requests served at once per process (the rest wait in a bounded queue, then get 503 +
+    # Retry-After); worker threads and metadata connections are derived from it so an admitted
+    # request never waits for either.
+    max_concurrent_requests: int = Field(default_factory=lambda: 2 * max(1, os.cpu_count() or 1) + 2, ge=1)
+    max_queued_requests: int = Field(default_factory=lambda: 200 * max(1, os.cpu_count() or 1), ge=0)
+    queue_timeout_s: float = Field(default=10.0, gt=0)
+    retry_after_s: int = Field(default=2, ge=1)
+    # Warehouse queries of one dashboard request run in a process-wide pool of this many threads.
+    dashboard_query_threads: int = Field(default_factory=lambda: 2 * max(1, os.cpu_count() or 1), ge=1)
+    metadata_pool_size: int | None = Field(default=None, ge=1)  # default: worker threads + query threads + 4
+    metadata_pool_timeout_s: float = Field(default=10.0, gt=0)
+    workers: int = Field(default=1, ge=1, le=64)  # `shuzhi serve --workers`; > 1 opens the warehouse read-only
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 
@@ -98,6 +112,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_today(cls, v: object) -> object:
         return None if v == "" else v
+
+    # -- concurrency (issue 12) --------------------------------------------------------
+    @property
+    def worker_threads(self) -> int:
+        """Threads for blocking request work: one per admitted request, plus a few for cleanup."""
+        return self.max_concurrent_requests + 4
+
+    @property
+    def effective_metadata_pool_size(self) -> int:
+        """Every thread that may touch the catalog at once can hold a connection without waiting."""
+        return self.metadata_pool_size or self.worker_threads + self.dashboard_query_threads + 4
 
     # -- derived paths -------------------------------------------------------------------
     @property

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuzhi import __version__
+from shuzhi.api import admission
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
@@ -24,6 +25,7 @@ from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import tables as tables_router
+from shuzhi.catalog.dashboard_data import DashboardAnswers
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
 from shuzhi.settings import Settings, get_settings
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         yield
+        app.state.dashboard_answers.close()
         rt.close()
 
     app = FastAPI(
@@ -62,6 +65,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         lifespan=lifespan,
     )
     app.state.runtime = rt
+    app.state.dashboard_answers = DashboardAnswers(rt.settings.dashboard_query_threads)  # shared query threads
+    admission.install(app, rt.settings)  # bounded queue → 503; added first so the request id wraps it
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors_value=rt.settings.frame_ancestors)  # CSP, framing
     # Outermost, so the access log already sees the real client (SHUZHI_TRUSTED_PROXIES).

@@ -36,6 +36,12 @@ def get_db(rt: RuntimeDep) -> Iterator[Session]:
 
 # scope="function": the commit happens before the response is sent, so a client that acts on a
 # response (log in, then call /auth/me) always sees what the request wrote.
+# Invariant (issue 12): DbDep is for handlers that only read and write the catalog. A handler that
+# queries the warehouse, or may wait for another request (single-flight) or a lock, does not take
+# DbDep: it opens `rt.catalog.session()` itself, reads what it needs (authorize, the record, the
+# model index), closes it, and only then queries (see routers/dashboards.py dashboard_data). The
+# pool has a connection for every worker thread (Settings.effective_metadata_pool_size), so a
+# catalog-only handler never waits for one.
 DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 

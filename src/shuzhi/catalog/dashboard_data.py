@@ -9,6 +9,16 @@ Invariants
 - Values chosen by the viewer become filter values of the QuerySpec only; the queries run as the
   viewer (row and column rules apply) through the same pipeline as POST /query.
 - One component's failure is reported in that component (`error`) and does not fail the others.
+- Concurrency: the caller reads what it needs from the catalog (dashboard, model index) and closes
+  its session before plan() and run_plans(); no catalog connection is held while queries run or
+  while waiting for another request. Queries run on the process-wide DashboardAnswers.pool (bounded,
+  sized from the machine), not on threads made per request.
+- Identical concurrent requests are answered once (single-flight): the key is answer_key(), i.e. the
+  dashboard and its version, the request (filters, cross-filters, drill, components), the viewer's
+  rule signature (role for column rules, attributes for row rules — the same parts the query cache
+  keys on), the model version, the data version, today and the language. Two viewers whose row
+  rules differ never share an answer. Answers without component errors are kept (bounded LRU) until
+  one of those parts changes; direct-mode models are only single-flighted, never kept.
 """
 
 from __future__ import annotations
@@ -17,13 +27,14 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shuzhi.catalog.dashboards import hierarchy_levels
+from shuzhi.engines.cache import ResultCache, cache_key
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboard_specs import (
     Piece,
@@ -36,6 +47,7 @@ from shuzhi.model.dashboard_specs import (
 )
 from shuzhi.model.dashboards import Component, DashboardDef
 from shuzhi.model.index import ModelIndex
+from shuzhi.results.encoders import json_value
 from shuzhi.results.result import QueryResult
 from shuzhi.service import plan_query
 from shuzhi.spec.query_spec import Scalar
@@ -205,9 +217,11 @@ def _pick(result: dict[str, Any], names: list[str], keep_dims: bool) -> dict[str
 
 
 def run_plans(plans: list[Plan], run: Callable[[dict[str, Any]], QueryResult], lang: str,
-              workers: int = 4) -> dict[str, Any]:
+              workers: int = 4, executor: Executor | None = None) -> dict[str, Any]:
     """Answer every plan (value and sparkline queries) in parallel; errors stay per component.
 
+    With `executor` (the process-wide pool) the queries run there; else on `workers` threads of
+    this call. The executor's tasks never wait on the executor itself, so it cannot deadlock.
     A merged KPI query that fails is retried per component, so one KPI's problem stays its own."""
     t0 = time.perf_counter()
 
@@ -237,17 +251,56 @@ def run_plans(plans: list[Plan], run: Callable[[dict[str, Any]], QueryResult], l
                                "error": _err(p.error, lang) if p.error else None}
     batches = _batches(plans)
     if batches:
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(batches)))) as pool:
-            for answers in pool.map(one, batches):
-                for p, slot, value in answers:
-                    entry = out[p.component.id]
-                    if isinstance(value, ShuzhiError):
-                        entry["error"] = entry["error"] or _err(value, lang)
-                    else:
-                        entry[slot] = value
+        if executor is not None:
+            answered = list(executor.map(one, batches))
+        else:
+            with ThreadPoolExecutor(max_workers=max(1, min(workers, len(batches)))) as pool:
+                answered = list(pool.map(one, batches))
+        for answers in answered:
+            for p, slot, value in answers:
+                entry = out[p.component.id]
+                if isinstance(value, ShuzhiError):
+                    entry["error"] = entry["error"] or _err(value, lang)
+                else:
+                    entry[slot] = value
     return {"components": out, "queries": len(batches),
             "timings_ms": {"total": round((time.perf_counter() - t0) * 1000, 1)}}
 
 
 def _err(err: ShuzhiError, lang: str) -> dict[str, str]:
     return {"code": err.code, "message": err.message(lang)}
+
+
+# -- concurrency ------------------------------------------------------------------------------
+def rule_signature(user: UserContext) -> dict[str, Any]:
+    """What row and column rules read of a user: answers may be shared only when this is equal."""
+    return {"role": user.role, "attributes": user.attributes}
+
+
+def answer_key(dashboard_id: int, dashboard_version: int, req: DataRequest, user: UserContext, model: str,
+               model_version: int, data_version: str, today: dt.date, lang: str) -> str:
+    return cache_key("dashboard-data", dashboard_id, dashboard_version, req.model_dump(mode="json"),
+                     rule_signature(user), model, model_version, data_version, today.isoformat(), lang)
+
+
+class DashboardAnswers:
+    """Process-wide: the bounded pool dashboard queries run on, and the single-flight (+ bounded
+    LRU) of whole answers, kept as encoded JSON bytes."""
+
+    def __init__(self, threads: int, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="dashboard-query")
+        # cache.misses counts the answers actually computed; cache.shared those that waited for one.
+        self.cache = ResultCache(max_bytes, size_of=lambda v: len(v[0]))
+
+    def answer(self, key: str, compute: Callable[[], dict[str, Any]], *, keep: bool) -> bytes:
+        """The encoded answer for `key`: computed once however many identical requests arrive together."""
+        def encoded() -> tuple[bytes, bool]:
+            out = compute()
+            ok = not any(c.get("error") for c in out["components"].values())
+            return json.dumps(out, ensure_ascii=False, allow_nan=False, default=json_value).encode("utf-8"), ok
+
+        value, _ = self.cache.get_or_compute(key, encoded, keep=lambda v: keep and v[1])
+        return value[0]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, desc, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from shuzhi.catalog.dashboard_models import (
@@ -258,13 +260,13 @@ def favourite_ids(s: Session, user_id: int) -> set[int]:
 
 
 def record_view(s: Session, rec: DashboardRecord, user_id: int) -> None:
-    row = s.get(DashboardView, (user_id, rec.id))
-    if row is None:
-        s.add(DashboardView(user_id=user_id, dashboard_id=rec.id, viewed_at=utcnow(), views=1))
-    else:
-        row.viewed_at = utcnow()
-        row.views += 1
-    s.flush()
+    """One row per (user, dashboard), written as an upsert: two tabs of one user opening the same
+    dashboard at once must not collide on the primary key (it was a 500 under load)."""
+    now = utcnow()
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(DashboardView).values(user_id=user_id, dashboard_id=rec.id, viewed_at=now, views=1)
+    s.execute(stmt.on_conflict_do_update(index_elements=["user_id", "dashboard_id"],
+                                         set_={"viewed_at": now, "views": DashboardView.views + 1}))
 
 
 def recent(s: Session, who: Viewer, limit: int = 10) -> list[tuple[DashboardRecord, dt.datetime]]:

@@ -8,6 +8,7 @@ migrate once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from shuzhi.errors import ShuzhiError
 
@@ -34,9 +37,23 @@ def _redact(url: str) -> str:
         return "<invalid url>"
 
 
+def default_pool_size() -> int:
+    """Without settings (CLI helpers, tests): enough for the default worker threads of this machine."""
+    cpus = max(1, os.cpu_count() or 1)
+    return (2 * cpus + 6) + 2 * cpus + 4
+
+
 class Catalog:
-    def __init__(self, url: str) -> None:
+    """The metadata store. Pool invariant: `pool_size` is at least the number of threads that may
+    use the catalog at once (the server passes worker threads + dashboard query threads + a few),
+    so a thread waits for a connection only when that bound is exceeded, and then at most
+    `pool_timeout` seconds before a 503 "metadata_busy" (never a hang)."""
+
+    def __init__(self, url: str, *, pool_size: int | None = None, pool_timeout: float = 10.0) -> None:
         self.url = url
+        self.pool_size = pool_size or default_pool_size()
+        self.pool_timeout = pool_timeout
+        self._ping_engine: Engine | None = None
         try:
             parsed = make_url(url)
         except ArgumentError:
@@ -48,8 +65,12 @@ class Catalog:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "postgresql" and parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        kwargs: dict = {"pool_pre_ping": True}
+        # pre-ping (a round trip per checkout) only where connections can go stale: a server.
+        kwargs: dict = {"pool_pre_ping": self.dialect != "sqlite", "pool_size": self.pool_size, "max_overflow": 4,
+                        "pool_timeout": pool_timeout}
         if self.dialect == "sqlite":
+            if parsed.database in (None, "", ":memory:"):
+                kwargs = {}  # an in-memory database keeps SQLAlchemy's own pool
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         elif self.dialect != "postgresql":
             raise ShuzhiError(
@@ -114,6 +135,15 @@ class Catalog:
                 f"Cannot write the metadata store {_redact(self.url)}: {msg}. Check SHUZHI_HOME permissions.",
                 500,
             )
+        if isinstance(exc, PoolTimeout):
+            return ShuzhiError(
+                "metadata_busy",
+                f"服务器繁忙：{self.pool_timeout:g} 秒内没有空闲的元数据库连接，请稍后重试。",
+                f"The server is busy: no metadata connection was free within {self.pool_timeout:g} s; "
+                "try again shortly.",
+                503,
+                headers={"Retry-After": "2"},
+            )
         return ShuzhiError(
             "metadata_unavailable",
             f"无法连接元数据库 {_redact(self.url)}：{msg}",
@@ -129,7 +159,7 @@ class Catalog:
         try:
             yield s
             s.commit()
-        except OperationalError as exc:
+        except (OperationalError, PoolTimeout) as exc:
             s.rollback()
             raise self._unavailable(exc) from None
         except BaseException:
@@ -140,10 +170,17 @@ class Catalog:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._ping_engine is not None:
+            self._ping_engine.dispose()
 
     def ping(self) -> bool:
+        """Can the store be reached? Uses a connection of its own (NullPool), never one of the
+        request pool, so /health answers even when every pooled connection is busy."""
+        if self._ping_engine is None:
+            args = {"check_same_thread": False, "timeout": 2} if self.dialect == "sqlite" else {"connect_timeout": 2}
+            self._ping_engine = create_engine(self.engine.url, poolclass=NullPool, connect_args=args)
         try:
-            with self.engine.connect() as conn:
+            with self._ping_engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             return True
         except SQLAlchemyError:

@@ -1,7 +1,17 @@
-"""`shuzhi serve`: start the API (and the web app when built)."""
+"""`shuzhi serve`: start the API (and the web app when built).
+
+One worker (the default) is one process that owns the warehouse read-write: it serves requests,
+runs imports, refreshes, datasets and the scheduler. `--workers N` (N > 1) starts N uvicorn worker
+processes for read-heavy serving: DuckDB lets several processes open a database file only
+read-only, so every worker opens the warehouse read-only, the scheduler does not run, and anything
+that writes the warehouse answers 409 "warehouse_read_only" (stop the server, or run one worker,
+to import or refresh). Metadata (users, dashboards, sessions) stays writable in every worker.
+Admission limits (SHUZHI_MAX_CONCURRENT_REQUESTS, ...) apply per worker.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 
 import typer
@@ -9,6 +19,10 @@ import typer
 from shuzhi import __version__
 from shuzhi.cli.common import runtime, t
 from shuzhi.errors import ShuzhiError
+
+# Idle keep-alive connections live this long (uvicorn's default, 5 s, races browsers and clients
+# that reuse a connection just as the server closes it: "server disconnected" under load).
+KEEP_ALIVE_S = 75
 
 
 def _check_port(host: str, port: int) -> None:
@@ -27,6 +41,9 @@ def _check_port(host: str, port: int) -> None:
 def serve(
     host: str = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1, SHUZHI_HOST)."),
     port: int = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000, SHUZHI_PORT)."),
+    workers: int = typer.Option(None, "--workers", min=1, max=64,
+                                help="Worker processes (default 1, SHUZHI_WORKERS). More than 1 serves the "
+                                     "warehouse read-only: no imports, refreshes or scheduler while it runs."),
 ) -> None:
     """Start the Shuzhi server: the API at /api/v1 and the web app at /. 启动数智服务。"""
     import uvicorn
@@ -36,16 +53,26 @@ def serve(
     rt = runtime(start=False)
     host = host or rt.settings.host
     port = port or rt.settings.port
+    workers = workers or rt.settings.workers
     _check_port(host, port)
     info = rt.start()
-    # The server owns the warehouse read-write (imports, refreshes and datasets write through it)
-    # and runs the scheduler; CLI commands that write while it runs get a clear "locked" message.
-    rt.warehouse().open()
-    rt.start_background()
-    app = create_app(runtime=rt, start=False)
+    app = None
+    if workers == 1:
+        # The server owns the warehouse read-write (imports, refreshes and datasets write through
+        # it) and runs the scheduler; CLI commands that write while it runs get a clear "locked" message.
+        rt.warehouse().open()
+        rt.start_background()
+        app = create_app(runtime=rt, start=False)
+    else:
+        rt.warehouse(read_only=True).open().close()  # fails clearly now (missing, locked) rather than in N workers
+        rt.close()
     url = f"http://{host}:{port}"
     typer.echo(f"数智 Shuzhi {__version__}  →  {url}   (API: {url}/docs)")
     typer.echo(f"  {t('数据目录', 'Data folder')}: {rt.settings.home}")
+    if workers > 1:
+        typer.echo("  " + t(f"{workers} 个工作进程，数据仓库只读：导入、刷新、数据集和定时任务需以单进程（--workers 1）运行。",
+                            f"{workers} worker processes, warehouse read-only: imports, refreshes, datasets "
+                            "and schedules need a single worker (--workers 1)."))
     if info.admin_created and info.admin_password:
         typer.echo("")
         typer.echo("  " + t("首次启动，已创建管理员账号（密码只显示这一次，请妥善保存）：",
@@ -64,4 +91,25 @@ def serve(
     typer.echo("  " + t("按 Ctrl+C 停止。", "Press Ctrl+C to stop."))
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app's
     # TrustedProxyMiddleware reads it only from SHUZHI_TRUSTED_PROXIES (api/proxies.py).
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
+    if app is not None:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    timeout_keep_alive=KEEP_ALIVE_S, proxy_headers=False)
+        return
+    os.environ["SHUZHI_WORKERS"] = str(workers)  # the worker processes read it through Settings
+    uvicorn.run("shuzhi.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S,
+                proxy_headers=False)
+
+
+def worker_app():  # type: ignore[no-untyped-def]
+    """The app of one `--workers N` process: the warehouse read-only (shared with the other
+    workers; the first open decides the handle's mode), no scheduler. Migrations and the first
+    admin were done by `shuzhi serve` before the workers started."""
+    from shuzhi.api import create_app
+    from shuzhi.runtime import Runtime
+    from shuzhi.settings import get_settings
+
+    rt = Runtime(get_settings())
+    rt.start(create_admin=False)
+    rt.warehouse(read_only=True).open()
+    return create_app(runtime=rt, start=False)

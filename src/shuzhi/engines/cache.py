@@ -3,7 +3,8 @@
 Keys are made by the caller from everything that determines a result: the normalized spec, the
 model and its version, the user's security context, the data version and the row cap. A query
 that is already running under a key is not run again: later callers wait for its result (or its
-error). The cache is an in-process LRU bounded by bytes (Arrow buffer sizes).
+error). The cache is an in-process LRU bounded by bytes (Arrow buffer sizes). A waiter holds no
+lock and no catalog connection while it waits (callers close their sessions first).
 """
 
 from __future__ import annotations
@@ -56,13 +57,19 @@ class ResultCache:
                 _, (_, s) = self._items.popitem(last=False)
                 self._bytes -= s
 
+    def single_flight(self, key: str, compute: Callable[[], T]) -> T:
+        """Run `compute` once for identical concurrent calls; nothing is kept afterwards."""
+        return self.get_or_compute(key, compute, keep=lambda _v: False)[0]
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self._bytes = 0
 
-    def get_or_compute(self, key: str, compute: Callable[[], T]) -> tuple[T, bool]:
-        """(value, was_cached). Identical concurrent calls share one computation."""
+    def get_or_compute(self, key: str, compute: Callable[[], T],
+                       keep: Callable[[T], bool] | None = None) -> tuple[T, bool]:
+        """(value, was_cached). Identical concurrent calls share one computation; its value is
+        kept for later calls unless `keep(value)` says no (then only concurrent callers share it)."""
         hit = self.get(key)
         if hit is not None:
             return hit, True
@@ -85,7 +92,8 @@ class ResultCache:
             with self._lock:
                 self._inflight.pop(key, None)
             raise
-        self.put(key, value)
+        if keep is None or keep(value):
+            self.put(key, value)
         fut.set_result(value)
         with self._lock:
             self._inflight.pop(key, None)

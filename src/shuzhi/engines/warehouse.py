@@ -125,6 +125,14 @@ def translate_duckdb_error(exc: Exception, path: Path | None = None) -> ShuzhiEr
     """Map a DuckDB exception to a user-facing ShuzhiError."""
     msg = str(exc)
     where = str(path) if path else "warehouse"
+    if "attached in read-only mode" in msg:  # `shuzhi serve --workers N` opens the warehouse read-only
+        return ShuzhiError(
+            "warehouse_read_only",
+            "服务以多个工作进程运行（--workers），数据仓库只读，不能导入、刷新或写入。请以单进程运行服务后再试。",
+            "The server runs several worker processes (--workers), so the warehouse is read-only: nothing can be "
+            "imported, refreshed or written. Run the server with one worker for that.",
+            409,
+        )
     if "Could not set lock" in msg or "Conflicting lock" in msg:
         pid = re.search(r"PID (\d+)", msg)
         who = f"（进程 {pid.group(1)}）" if pid else ""

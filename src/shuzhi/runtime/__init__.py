@@ -77,7 +77,9 @@ class Runtime:
     @property
     def catalog(self) -> Catalog:
         if self._catalog is None:
-            self._catalog = Catalog(self.settings.effective_metadata_url)
+            s = self.settings
+            self._catalog = Catalog(s.effective_metadata_url, pool_size=s.effective_metadata_pool_size,
+                                    pool_timeout=s.metadata_pool_timeout_s)
         return self._catalog
 
     def warehouse(self, *, read_only: bool = False, external_access: bool = True) -> Warehouse:

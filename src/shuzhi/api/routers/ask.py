@@ -27,7 +27,8 @@ async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, A
     def answer() -> dict[str, Any]:
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
-            answer = rt.ask(body.question, p.context(), conversation=body.conversation_id, db=db)
+        # the session is closed: parsing and the query take short sessions of their own
+        answer = rt.ask(body.question, p.context(), conversation=body.conversation_id)
         if answer.get("result") and not has_permission(p.role, "data:raw"):
             answer["result"].pop("sql", None)  # raw tables and the caller's row-rule filter
         return answer

@@ -26,7 +26,7 @@ from shuzhi.api.deps import DbDep, LangDep, RuntimeDep, auth_parts, authorize, r
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import dashboards as store
-from shuzhi.catalog.dashboard_data import DataRequest, plan, run_plans
+from shuzhi.catalog.dashboard_data import DashboardAnswers, DataRequest, answer_key, plan, run_plans
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
@@ -166,9 +166,13 @@ def recent_dashboards(user: ViewerDep, db: DbDep, limit: int = Query(8, ge=1, le
 def get_dashboard(key: str, user: ViewerDep, db: DbDep, view: bool = True) -> DashboardOut:
     who = _who(user)
     rec = store.get_record(db, key, who)
+    out = _out(db, rec, who)
     if view:
+        # The only write, last, and committed at once: the SQLite write lock is held for one
+        # statement, not until the response is on its way (concurrent views queued on it).
         store.record_view(db, rec, who.user_id)
-    return _out(db, rec, who)
+        db.commit()
+    return out
 
 
 @definitions.post("/dashboards", status_code=201, response_model=DashboardOut, responses=ERRORS,
@@ -246,21 +250,37 @@ def restore_dashboard_version(key: str, version: int, user: EditorDep, db: DbDep
 async def dashboard_data(key: str, body: DataRequest, request: Request, rt: RuntimeDep,
                          lang: LangDep) -> dict[str, Any]:
     parts = auth_parts(request)
+    answers = _answers(request)
 
-    def answer() -> dict[str, Any]:
+    def answer() -> Response:
+        # Read what the answer needs, then close the session: no catalog connection is held while
+        # the queries run or while this request waits for an identical one (single-flight).
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
             request.state.principal = principal
             rec = store.get_record(db, key, _who(principal))
             d = DashboardDef.model_validate(rec.definition)
-            idx, _ = rt.model_index(None, db)
+            idx, model_version = rt.model_index(None, db)
         user = principal.context()
-        plans = plan(d, body, idx, user, rt.settings.today_date())
-        out = run_plans(plans, lambda spec: rt.query(spec, user, purpose="ui"), lang)
-        out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
-        return out
+        today = rt.settings.today_date()
+        direct = bool(idx.model.connection)
+        data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
 
-    return await run_in_threadpool(answer)
+        def compute() -> dict[str, Any]:
+            plans = plan(d, body, idx, user, today)
+            out = run_plans(plans, lambda spec: rt.query(spec, user, purpose="ui"), lang, executor=answers.pool)
+            out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
+            return out
+
+        k = answer_key(rec.id, rec.version, body, user, idx.model.name, model_version, data_version, today, lang)
+        return Response(answers.answer(k, compute, keep=not direct), media_type="application/json")
+
+    return await run_in_threadpool(answer)  # type: ignore[return-value]
+
+
+def _answers(request: Request) -> DashboardAnswers:
+    """The process's DashboardAnswers (made by create_app)."""
+    return request.app.state.dashboard_answers
 
 
 @router.get("/fields/{field}/values", response_model=FieldValues, responses=ERRORS,
@@ -272,10 +292,11 @@ async def field_values(field: str, request: Request, rt: RuntimeDep, search: str
     def answer() -> FieldValues:
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
-            spec: dict[str, Any] = {"dimensions": [field], "order_by": [{"field": field}], "limit": limit + 1}
-            if search and search.strip():
-                spec["where"] = [{"field": field, "op": "contains", "value": search.strip()}]
-            result = rt.query(spec, principal.context(), purpose="ui", db=db)
+        # the session is closed: the warehouse query holds no catalog connection
+        spec: dict[str, Any] = {"dimensions": [field], "order_by": [{"field": field}], "limit": limit + 1}
+        if search and search.strip():
+            spec["where"] = [{"field": field, "op": "contains", "value": search.strip()}]
+        result = rt.query(spec, principal.context(), purpose="ui")
         values = [r[0] for r in result.rows]
         return FieldValues(field=field, values=values[:limit], truncated=len(values) > limit)
 
@@ -292,12 +313,13 @@ async def hierarchy_values(name: str, request: Request, rt: RuntimeDep,
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
             idx, _ = rt.model_index(None, db)
-            h = next((h for h in idx.model.hierarchies if h.name == name), None)
-            if h is None:
-                raise ShuzhiError("unknown_hierarchy", f"模型中没有层级 {name}。", f"The model has no hierarchy {name}.", 404)
-            levels = list(h.levels)
-            spec = {"dimensions": levels, "order_by": [{"field": lv} for lv in levels], "limit": limit + 1}
-            result = rt.query(spec, principal.context(), purpose="ui", db=db)
+        # the session is closed: the warehouse query holds no catalog connection
+        h = next((h for h in idx.model.hierarchies if h.name == name), None)
+        if h is None:
+            raise ShuzhiError("unknown_hierarchy", f"模型中没有层级 {name}。", f"The model has no hierarchy {name}.", 404)
+        levels = list(h.levels)
+        spec = {"dimensions": levels, "order_by": [{"field": lv} for lv in levels], "limit": limit + 1}
+        result = rt.query(spec, principal.context(), purpose="ui")
         fields = [idx.fields[idx.resolve_field(lv)] for lv in levels]
         return HierarchyValues(hierarchy=name, levels=levels, labels=[f.label or f.name for f in fields],
                                labels_en=[f.label_en for f in fields], rows=result.rows[:limit],

@@ -27,12 +27,12 @@ async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
     parts = auth_parts(request)
 
     def answer() -> QueryResult:
-        # Authentication, the model version check and the query share one worker thread and one
-        # catalog session: this is the hot path of every chart.
+        # Authentication and the query share one worker thread; the catalog session is closed
+        # before the query runs, so no metadata connection waits on the warehouse.
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
-            request.state.principal = principal
-            return rt.query(spec, principal.context(), purpose=purpose, db=db, cancel=cancel)
+        request.state.principal = principal
+        return rt.query(spec, principal.context(), purpose=purpose, cancel=cancel)
 
     # A client that goes away cancels its query (the engine interrupts it within ~50 ms).
     cancel = threading.Event()
