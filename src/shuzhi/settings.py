@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     extract_batch_rows: int = 50_000
     direct_cache_s: int = 60
 
+    # -- sandboxed warehouse (issue 12): administrator SQL (POST /api/v1/sql, `shuzhi sql`) streams at
+    # most sql_row_cap rows and sql_result_max_mb of Arrow data, and is cancelled after sql_timeout_s.
+    sql_row_cap: int = Field(default=10_000, ge=1)
+    sql_result_max_mb: int = Field(default=64, ge=1)
+    sql_timeout_s: float = Field(default=30.0, gt=0)
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 

@@ -163,8 +163,9 @@ class Lexicon:
                        aliases: dict[str, list[str]] | None = None) -> Lexicon:
         """Read the DISTINCT values of every string dimension with ≤ max_distinct values through a
         DB-API/duckdb connection. SQL is built with sqlglot from model identifiers only."""
-        import sqlglot
         from sqlglot import exp
+
+        from shuzhi.model.sql_guard import dataset_query
 
         values: dict[tuple[str, str], list[Any]] = {}
         for (ds, f), fd in index.fields.items():
@@ -172,7 +173,7 @@ class Lexicon:
                 continue
             d = index.datasets[ds]
             if d.sql:
-                source: exp.Expression = sqlglot.parse_one(d.sql, read="duckdb").subquery("t")
+                source: exp.Expression = dataset_query(d.sql).subquery("t")
             else:
                 source = exp.to_table(d.table or ds)
             col = exp.column(fd.column if getattr(fd, "column", None) else f, quoted=True)
