@@ -59,7 +59,7 @@ def check_read_only(sql: str) -> str:
             check_read_only(rest)
         elif m.group(1).upper().startswith("EXPLAIN") or not re.fullmatch(r"[\w.\"]*", rest, re.U):
             raise _not_read_only()
-        elif sql_guard.PATH_LIKE.search(rest):
+        elif sql_guard.PATH_LIKE.search(rest.replace('"', "")):
             raise _external(rest)
         return text
     tree = sql_guard.parse_single(text)
@@ -114,6 +114,12 @@ def translate_duckdb_error(exc: Exception, path: Path | None = None) -> ShuzhiEr
             f"The warehouse file {where} is corrupt or not a DuckDB file. Move it away, then run "
             "`shuzhi demo` or re-import your data.",
             500,
+        )
+    if isinstance(exc, duckdb.PermissionException):  # the sandbox said no (engines/sandbox.py)
+        return ShuzhiError(
+            "sql_external_access",
+            "查询不能读取数据仓库以外的文件、网址或数据库，也不能更改数据库设置。",
+            "Queries cannot read files, URLs or databases outside the warehouse, nor change database settings.",
         )
     if isinstance(exc, duckdb.CatalogException):
         return ShuzhiError("sql_unknown_name", f"找不到对象：{_short(exc)}", f"Unknown name: {_short(exc)}")
@@ -334,12 +340,13 @@ def _collect(reader: pa.RecordBatchReader, max_rows: int | None, max_bytes: int 
     for batch in reader:
         if max_rows is not None and rows + batch.num_rows > max_rows:
             batch, truncated = batch.slice(0, max_rows - rows), True
-        if max_bytes is not None and size + batch.nbytes > max_bytes and batches:
-            truncated = True
-            break
-        batches.append(batch)
-        rows, size = rows + batch.num_rows, size + batch.nbytes
-        if truncated or (max_bytes is not None and size > max_bytes):
-            truncated = True
+        if max_bytes is not None and size + batch.nbytes > max_bytes:
+            per_row = batch.nbytes / max(batch.num_rows, 1)
+            fit = int((max_bytes - size) / per_row) if per_row else batch.num_rows
+            batch, truncated = batch.slice(0, max(fit, 0 if rows else 1)), True  # at least one row
+        if batch.num_rows:
+            batches.append(batch)
+            rows, size = rows + batch.num_rows, size + batch.nbytes
+        if truncated:
             break
     return ReadResult(pa.Table.from_batches(batches, schema=reader.schema), truncated)
