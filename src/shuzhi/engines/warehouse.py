@@ -159,15 +159,12 @@ class Warehouse:
         read_only: bool = False,
         memory_limit: str = "4GB",
         threads: int = 2,
-        external_access: bool = False,
         allowed_dirs: Sequence[Path] = (),
         allowed_paths: Sequence[Path] = (),
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self.memory_limit, self.threads = memory_limit, int(threads)
-        # external_access=True opens DuckDB unsandboxed: only for trusted local tools, never the server.
-        self.external_access = external_access
         self.allowed_dirs, self.allowed_paths = tuple(allowed_dirs), tuple(allowed_paths)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
@@ -192,10 +189,6 @@ class Warehouse:
         return self
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        if self.external_access:
-            return duckdb.connect(str(self.path), read_only=self.read_only,
-                                  config={"memory_limit": self.memory_limit, "threads": self.threads})
-
         def prepare(con: duckdb.DuckDBPyConnection) -> None:
             for _ in range(JOB_CURSORS):
                 cur = con.cursor()

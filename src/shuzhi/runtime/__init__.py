@@ -81,12 +81,10 @@ class Runtime:
             self._catalog = Catalog(self.settings.effective_metadata_url)
         return self._catalog
 
-    def warehouse(self, *, read_only: bool = False, external_access: bool = False) -> Warehouse:
-        """The process's warehouse handle (opened lazily, read-write unless asked otherwise), sandboxed:
-        DuckDB reads files only in SHUZHI_HOME/uploads and SHUZHI_HOME/tmp (where imports stage
-        them) and the paths given to allow_reading() before it opens. external_access is accepted
-        for old callers and ignored: no caller may open the warehouse unsandboxed."""
-        del external_access
+    def warehouse(self, *, read_only: bool = False) -> Warehouse:
+        """The process's warehouse handle (opened lazily, read-write unless asked otherwise), always
+        sandboxed: DuckDB reads files only in SHUZHI_HOME/uploads and SHUZHI_HOME/tmp (where imports
+        stage them) and the paths given to allow_reading() before it opens."""
         if self._warehouse is None:
             s = self.settings
             dirs, paths = self._sandbox_paths()
