@@ -125,3 +125,38 @@ def test_home_is_a_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped
     f.write_text("x")
     r = cli("user", "list", env={"SHUZHI_HOME": str(f), "SHUZHI_LANG": "en"})
     assert r.code == 1 and "not a folder" in r.err
+
+
+def test_sql_is_sandboxed_and_bounded(cli, warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # the CLI runs here: a CSV beside it must stay unreadable
+    (tmp_path / "secret.csv").write_text("k\nSHUZHI_SECRET_IN_CWD\n")
+    for q in ('SUMMARIZE "secret.csv"', "SELECT * FROM 'secret.csv'", "SELECT * FROM read_text('/etc/passwd')",
+              "SELECT * FROM glob('*')"):
+        r = cli("sql", q)
+        assert r.code == 1 and "SHUZHI_SECRET" not in r.out + r.err and "Traceback" not in r.err, r
+    r = cli("sql", "SELECT * FROM range(10000000000)", "--format", "csv", env={"SHUZHI_SQL_ROW_CAP": "500"})
+    assert r.code == 0 and len(r.out.splitlines()) == 501 and "截断" in r.err, r
+
+
+MODEL_READING_A_FILE = """name: tiny
+datasets:
+- name: customers
+  table: customers
+  fields:
+  - {name: region, type: string}
+- name: leak
+  sql: SELECT content FROM read_text('/etc/passwd')
+  fields:
+  - {name: content, type: string}
+metrics:
+- {name: n, label: 客户数, dataset: customers, agg: count}
+"""
+
+
+def test_model_apply_refuses_sql_reading_a_file(cli, warehouse: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "tiny.yaml"
+    f.write_text(MODEL_READING_A_FILE, encoding="utf-8")
+    r = cli("model", "apply", str(f), env={"SHUZHI_LANG": "en"})
+    assert r.code == 1 and "read_text" in r.err and "root:" not in r.out + r.err, r
+    f.write_text(MODEL_READING_A_FILE.replace("read_text('/etc/passwd')", "range(3) t(content)"), encoding="utf-8")
+    assert cli("model", "apply", str(f)).code == 0

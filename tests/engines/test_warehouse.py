@@ -107,7 +107,7 @@ def test_cursors_run_concurrently(wh: Warehouse) -> None:
 def test_read_only_open_refuses_writes_itself(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     duckdb.connect(str(path)).execute("CREATE TABLE t AS SELECT 1 AS a").close()
-    w = Warehouse(path, read_only=True, external_access=False).open()
+    w = Warehouse(path, read_only=True).open()
     with w.cursor() as cur, pytest.raises(duckdb.Error):
         cur.execute("CREATE TABLE u (a INT)")
     with w.cursor() as cur, pytest.raises(duckdb.Error):

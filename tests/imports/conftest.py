@@ -25,6 +25,9 @@ def rt(monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: ignore[type-arg]
     monkeypatch.setenv("SHUZHI_ADMIN_PASSWORD", TEST_PASSWORD)
     get_settings.cache_clear()
     runtime = Runtime(get_settings())
+    # The warehouse is sandboxed: these tests import straight from their data folder and tmp_path.
+    runtime.allow_reading(DATA)
+    runtime.allow_reading(get_settings().home.parent)
     runtime.start(with_logging=False)
     yield runtime
     runtime.close()

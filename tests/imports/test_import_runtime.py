@@ -148,7 +148,7 @@ from pathlib import Path
 from shuzhi.runtime import Runtime
 from shuzhi.runtime.imports import ImportOptions, import_file
 from shuzhi.settings import get_settings
-rt = Runtime(get_settings()); rt.start(with_logging=False)
+rt = Runtime(get_settings()); rt.allow_reading(Path(sys.argv[1])); rt.start(with_logging=False)
 def hold(cur):  # everything is staged and swapped, nothing committed: the most dangerous moment
     print("staged", cur.execute("SELECT count(*) FROM stock").fetchone()[0], flush=True)
     time.sleep(60)

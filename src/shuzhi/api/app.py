@@ -25,8 +25,8 @@ from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import tables as tables_router
-from shuzhi.catalog.dashboard_data import DashboardAnswers
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
+from shuzhi.catalog.dashboard_data import DashboardAnswers
 from shuzhi.runtime import Runtime
 from shuzhi.settings import Settings, get_settings
 

@@ -23,11 +23,13 @@ def sql(
                           f"--format must be table, csv or json, not {fmt}.")
     rt = runtime(start=False)
     rt.settings.ensure_home()
-    wh = rt.warehouse(read_only=True, external_access=False)
-    table = wh.open().run_read_only(query)
+    s = rt.settings
+    wh = rt.warehouse(read_only=True)
+    # Sandboxed, READ ONLY, streamed and timed like POST /api/v1/sql (SHUZHI_SQL_* settings).
+    res = wh.open().read_query(query, max_rows=min(limit or s.sql_row_cap, s.sql_row_cap),
+                               max_bytes=s.sql_result_max_mb * 1024 * 1024, timeout_s=s.sql_timeout_s)
     wh.close()
-    if limit is not None:
-        table = table.slice(0, limit)
+    table = res.table
     if fmt == "json":
         typer.echo(to_json(table))
     elif fmt == "csv":
@@ -40,3 +42,7 @@ def sql(
             out.add_row(*(display_value(v) for v in row))
         Console().print(out)
         typer.echo(t(f"{table.num_rows} 行", f"{table.num_rows} rows"), err=True)
+    if res.truncated:
+        typer.echo(t(f"结果已截断：只显示前 {table.num_rows} 行（上限见 --limit 和 SHUZHI_SQL_ROW_CAP）。",
+                     f"Truncated: only the first {table.num_rows} rows are shown (see --limit and SHUZHI_SQL_ROW_CAP)."),
+                   err=True)

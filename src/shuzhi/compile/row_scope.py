@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 
-import sqlglot
 from sqlglot import exp
 
 from shuzhi.compile.apply_security import rule_tree, rules_for
@@ -39,6 +38,7 @@ from shuzhi.model.checks import (
 )
 from shuzhi.model.index import ModelIndex
 from shuzhi.model.schema import RowRuleDef
+from shuzhi.model.sql_guard import dataset_query
 from shuzhi.spec.resolve import UserContext
 
 BASE = "t0"
@@ -50,7 +50,7 @@ def source_of(idx: ModelIndex, dataset: str) -> exp.Expression:
     if ds.table:
         parts = ds.table.split(".")
         return exp.Table(this=ident(parts[-1]), db=ident(parts[-2]) if len(parts) > 1 else None)
-    return exp.Subquery(this=sqlglot.parse_one(ds.sql or "", read="duckdb"))
+    return exp.Subquery(this=dataset_query(ds.sql or ""))
 
 
 def _rule_datasets(idx: ModelIndex, rule: RowRuleDef) -> set[str]:

@@ -135,7 +135,8 @@ def build_demo(
     ctx = DemoContext(seed=seed, scale=scale, window=make_window(end))
 
     previous = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-    con.execute("SET preserve_insertion_order = true")
+    if previous is not None and not previous[0]:  # the sandboxed warehouse (locked settings) already has it on
+        con.execute("SET preserve_insertion_order = true")
     try:
         try:
             con.execute("BEGIN TRANSACTION")

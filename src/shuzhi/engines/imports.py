@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from shuzhi.engines import csv_exact
+from shuzhi.engines.sandbox import sandboxed_connect
 from shuzhi.engines.warehouse import translate_duckdb_error
 from shuzhi.errors import ShuzhiError
 
@@ -138,9 +139,11 @@ def _relation(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[Column]
     return cur.read_json(str(src.path), format="array" if src.format == "json" else "newline_delimited")
 
 
-def scratch_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for previews: it never touches (or waits for) the warehouse file."""
-    return duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
+def scratch_connection(*, paths: Iterable[Path] = (), dirs: Iterable[Path] = ()) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for previews: it never touches (or waits for) the warehouse file. Sandboxed
+    (engines/sandbox.py): it reads only the file being previewed (`paths`) and files under `dirs`
+    (the import's own work folder), and never spills to disk."""
+    return sandboxed_connect(":memory:", memory_limit="1GB", threads=2, paths=paths, dirs=dirs, temp_directory="")
 
 
 def infer(cur: duckdb.DuckDBPyConnection, src: Source, limit: int = 50) -> tuple[list[str], list[str], list[tuple]]:
@@ -214,15 +217,14 @@ def stage_and_apply(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[C
                     before_commit: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Outcome:
     """Load `src` as `columns` into `target` (replace / append / upsert on `keys`), all or nothing.
 
-    progress(fraction) is called while DuckDB reads (0..1); cancelled() is polled and interrupts
+    progress(fraction) is called while DuckDB reads (0..1) when `cur` reports progress (a
+    Warehouse.job_cursor(); the sandbox locks that setting); cancelled() is polled and interrupts
     the read. before_commit runs inside the transaction (tests inject failures here)."""
     if mode not in MODES:
         raise ShuzhiError("bad_import_mode", f"导入方式只能是 replace、append 或 upsert，不能是 {mode}。",
                           f"The import mode must be replace, append or upsert, not {mode}.")
     tag = uuid.uuid4().hex[:12]
     stage, rej_t, rej_s = f"_shuzhi_stage_{tag}", f"_shuzhi_rej_{tag}", f"_shuzhi_rejscan_{tag}"
-    cur.execute("SET enable_progress_bar = true")
-    cur.execute("SET enable_progress_bar_print = false")
     cur.execute("BEGIN TRANSACTION")
     try:
         with _Watch(cur, progress, cancelled) as watch:

@@ -3,29 +3,37 @@
 Invariants
 - A process opens the warehouse file once (Warehouse.open); every request or job takes its
   own cursor (Warehouse.cursor), which is cheap and isolates transactions.
-- Queries go through run_read_only(), which parses the SQL with sqlglot and accepts a single
-  read-only statement (SELECT / WITH / set operations / VALUES / DESCRIBE / SHOW / SUMMARIZE /
-  EXPLAIN of those). Writes happen only through explicit write cursors held by jobs (demo
-  build, imports). When nothing in the process needs to write, open it with read_only=True
-  so DuckDB itself enforces it and other processes may read the same file.
+- Sandboxed (engines/sandbox.py): the database is opened with external access off and its
+  configuration locked; DuckDB reads no file outside the directories Shuzhi writes (uploads,
+  tmp, its spill folder) and the paths a local operator named, no URL, no other database.
+- People's SQL goes through read_query() / run_read_only(), which parse it with sqlglot
+  (model/sql_guard.py) and accept a single read-only statement (SELECT / WITH / set operations /
+  VALUES / DESCRIBE / SHOW / SUMMARIZE / EXPLAIN of those) without file-reading functions, run
+  it inside a READ ONLY transaction, stream at most the capped rows and bytes, and interrupt it
+  at the time limit. Writes happen only through explicit write cursors held by jobs (demo
+  build, imports, extracts). When nothing in the process needs to write, open it with
+  read_only=True so DuckDB itself enforces it and other processes may read the same file.
 - DuckDB errors that a user can cause (file locked by another process, corrupt file, bad SQL)
   become ShuzhiError with a bilingual message; nothing else leaks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import sqlglot
 from sqlglot import exp
 
+from shuzhi.engines.sandbox import sandboxed_connect
 from shuzhi.errors import ShuzhiError
+from shuzhi.model import sql_guard
 
 _READ_ONLY_ROOTS: tuple[type[exp.Expression], ...] = (
     exp.Select,
@@ -34,21 +42,6 @@ _READ_ONLY_ROOTS: tuple[type[exp.Expression], ...] = (
     exp.Except,
     exp.Values,
     exp.Subquery,
-)
-# Nodes that write or reach outside the warehouse; refused anywhere in a read-only tree.
-_FORBIDDEN_NODES: tuple[type[exp.Expression], ...] = tuple(
-    getattr(exp, name)
-    for name in (
-        "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "Copy",
-        "Attach", "Detach", "Use", "Set", "Pragma", "Command", "Into", "TruncateTable",
-        "Transaction", "Commit", "Rollback", "LoadData", "Install",
-    )
-    if hasattr(exp, name)
-)
-# Table functions that read files or other databases; admin SQL stays inside the warehouse.
-_FORBIDDEN_FUNCS = re.compile(
-    r"^(read_\w+|.*_scan|glob|sniff_csv|parquet_\w+|iceberg_\w+|delta_\w+|query_table|query)$",
-    re.IGNORECASE,
 )
 
 
@@ -66,45 +59,23 @@ def check_read_only(sql: str) -> str:
             check_read_only(rest)
         elif m.group(1).upper().startswith("EXPLAIN") or not re.fullmatch(r"[\w.\"]*", rest, re.U):
             raise _not_read_only()
+        elif sql_guard.PATH_LIKE.search(rest.replace('"', "")):
+            raise _external(rest)
         return text
-    try:
-        trees = [t for t in sqlglot.parse(text, read="duckdb") if t is not None]
-    except sqlglot.errors.ParseError as exc:
-        raise ShuzhiError(
-            "sql_syntax",
-            f"SQL 语法错误：{_short(exc)}",
-            f"SQL syntax error: {_short(exc)}",
-        ) from None
-    if len(trees) != 1:
-        raise ShuzhiError(
-            "sql_multiple_statements",
-            "一次只能执行一条 SQL 语句。",
-            "Only one SQL statement can be run at a time.",
-        )
-    tree = trees[0]
-    if not isinstance(tree, _READ_ONLY_ROOTS) or any(
-        isinstance(node, _FORBIDDEN_NODES) for node in tree.walk()
-    ):
+    tree = sql_guard.parse_single(text)
+    if not isinstance(tree, _READ_ONLY_ROOTS):
         raise _not_read_only()
-    for fn in tree.find_all(exp.Anonymous, exp.Func):
-        name = fn.name if isinstance(fn, exp.Anonymous) else fn.sql_name()
-        if _FORBIDDEN_FUNCS.match(name or ""):
-            raise _external(name)
-    # DuckDB reads a file when a table name looks like a path ("FROM 'x.csv'").
-    for table in tree.find_all(exp.Table):
-        if _PATH_LIKE.search(table.name or "") or isinstance(table.this, exp.Literal):
-            raise _external(table.name)
+    why = sql_guard.refusal(tree, "admin")
+    if why is not None:
+        raise _not_read_only() if why[0] == "write" else _external(why[1])
     return text
-
-
-_PATH_LIKE = re.compile(r"[/\\]|://|\.(csv|tsv|txt|parquet|json|ndjson|jsonl|xlsx?|db|duckdb|sqlite|gz|zst)$", re.I)
 
 
 def _external(name: str) -> ShuzhiError:
     return ShuzhiError(
         "sql_external_access",
-        f"只读查询不能读取仓库外的文件或数据库（{name}）。",
-        f"Read-only queries cannot read files or databases outside the warehouse ({name}).",
+        f"只读查询不能读取仓库外的文件、网址或数据库（{name}）。",
+        f"Read-only queries cannot read files, URLs or databases outside the warehouse ({name}).",
     )
 
 
@@ -152,6 +123,12 @@ def translate_duckdb_error(exc: Exception, path: Path | None = None) -> ShuzhiEr
             "`shuzhi demo` or re-import your data.",
             500,
         )
+    if isinstance(exc, duckdb.PermissionException):  # the sandbox said no (engines/sandbox.py)
+        return ShuzhiError(
+            "sql_external_access",
+            "查询不能读取数据仓库以外的文件、网址或数据库，也不能更改数据库设置。",
+            "Queries cannot read files, URLs or databases outside the warehouse, nor change database settings.",
+        )
     if isinstance(exc, duckdb.CatalogException):
         return ShuzhiError("sql_unknown_name", f"找不到对象：{_short(exc)}", f"Unknown name: {_short(exc)}")
     if isinstance(exc, duckdb.ParserException):
@@ -178,7 +155,10 @@ def translate_duckdb_error(exc: Exception, path: Path | None = None) -> ShuzhiEr
 
 
 class Warehouse:
-    """A process-wide handle on the warehouse DuckDB file."""
+    """A process-wide handle on the warehouse DuckDB file, sandboxed (engines/sandbox.py).
+
+    allowed_dirs / allowed_paths: the only files DuckDB may read besides its own (imports stage
+    files from SHUZHI_HOME/uploads and SHUZHI_HOME/tmp; `shuzhi import FILE` names FILE)."""
 
     def __init__(
         self,
@@ -187,17 +167,17 @@ class Warehouse:
         read_only: bool = False,
         memory_limit: str = "4GB",
         threads: int = 2,
-        external_access: bool = True,
+        allowed_dirs: Sequence[Path] = (),
+        allowed_paths: Sequence[Path] = (),
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._config: dict[str, str | int | bool] = {"memory_limit": memory_limit, "threads": int(threads)}
-        if not external_access:
-            # DuckDB then refuses every file, network and ATTACH access itself (defence in depth
-            # under check_read_only); it cannot be switched back on in this process.
-            self._config["enable_external_access"] = False
+        self.memory_limit, self.threads = memory_limit, int(threads)
+        self.allowed_dirs, self.allowed_paths = tuple(allowed_dirs), tuple(allowed_paths)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
+        # Cursors made before the configuration was locked, with progress reporting on (jobs borrow them).
+        self._job_cursors: list[duckdb.DuckDBPyConnection] = []
 
     # -- lifecycle -----------------------------------------------------------------------
     def open(self) -> Warehouse:
@@ -211,16 +191,30 @@ class Warehouse:
                         404,
                     )
                 try:
-                    self._con = duckdb.connect(
-                        str(self.path), read_only=self.read_only, config=dict(self._config)
-                    )
+                    self._con = self._connect()
                 except duckdb.Error as exc:
                     raise translate_duckdb_error(exc, self.path) from None
         return self
 
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        def prepare(con: duckdb.DuckDBPyConnection) -> None:
+            for _ in range(JOB_CURSORS):
+                cur = con.cursor()
+                cur.execute("SET enable_progress_bar = true")
+                cur.execute("SET enable_progress_bar_print = false")
+                self._job_cursors.append(cur)
+
+        self._job_cursors = []
+        return sandboxed_connect(self.path, read_only=self.read_only, memory_limit=self.memory_limit,
+                                 threads=self.threads, dirs=self.allowed_dirs, paths=self.allowed_paths,
+                                 prepare=prepare)
+
     def close(self) -> None:
         with self._lock:
             if self._con is not None:
+                for cur in self._job_cursors:
+                    cur.close()
+                self._job_cursors = []
                 self._con.close()
                 self._con = None
 
@@ -229,6 +223,10 @@ class Warehouse:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self._con is not None
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -247,18 +245,65 @@ class Warehouse:
         finally:
             cur.close()
 
+    @contextmanager
+    def job_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor whose query_progress() reports (a pre-made one when free, else a fresh one that
+        reports -1). The job must end its transaction; one left open is rolled back on return."""
+        con = self.connection
+        with self._lock:
+            cur = self._job_cursors.pop() if self._job_cursors else None
+        if cur is None:
+            with self.cursor() as fresh:
+                yield fresh
+            return
+        try:
+            yield cur
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.rollback()
+            with self._lock:
+                if self._con is con:
+                    self._job_cursors.append(cur)
+
     # -- queries -------------------------------------------------------------------------
     def run_read_only(self, sql: str, params: list | None = None) -> pa.Table:
-        """Run one read-only statement and return its rows as Arrow."""
+        """Run one read-only statement and return all its rows as Arrow (trusted callers, small results)."""
+        return self.read_query(sql, params).table
+
+    def read_query(self, sql: str, params: list | None = None, *, max_rows: int | None = None,
+                   max_bytes: int | None = None, timeout_s: float | None = None) -> ReadResult:
+        """Run one read-only statement (checked with check_read_only, inside a READ ONLY transaction)
+        and stream its rows: reading stops at `max_rows` or `max_bytes` (truncated=True), so the
+        query never builds more than that in memory here; a watcher interrupts it after `timeout_s`."""
         text = check_read_only(sql)
         with self.cursor() as cur:
+            stop = threading.Event()
+            timed_out = threading.Event()
+
+            def watch() -> None:
+                if timeout_s and not stop.wait(timeout_s):
+                    timed_out.set()
+                    cur.interrupt()
+
+            watcher = threading.Thread(target=watch, daemon=True, name="sql-timeout")
+            watcher.start()
             try:
+                cur.execute("BEGIN TRANSACTION READ ONLY")
                 rel = cur.sql(text, params=params) if params else cur.sql(text)
                 if rel is None:
-                    return pa.table({})
-                return rel.to_arrow_table()
+                    return ReadResult(pa.table({}), False)
+                return _collect(rel.to_arrow_reader(batch_size=BATCH_ROWS), max_rows, max_bytes)
             except duckdb.Error as exc:
+                if timed_out.is_set():
+                    raise ShuzhiError(
+                        "query_timeout", f"查询超过 {timeout_s:g} 秒未完成，已取消。请缩小范围或加上筛选条件。",
+                        f"The query did not finish within {timeout_s:g} s and was cancelled; narrow it down.",
+                        504) from None
                 raise translate_duckdb_error(exc, self.path) from None
+            finally:
+                stop.set()
+                with contextlib.suppress(duckdb.Error):
+                    cur.rollback()
 
     @property
     def data_version(self) -> str:
@@ -276,3 +321,33 @@ class Warehouse:
                 "WHERE table_schema = 'main' ORDER BY table_name"
             ).fetchall()
         return [r[0] for r in rows]
+
+
+JOB_CURSORS = 4  # concurrent jobs (imports) that report progress; more still run, without progress
+BATCH_ROWS = 2048  # rows DuckDB hands over at a time while a read-only result streams
+
+
+@dataclass
+class ReadResult:
+    table: pa.Table
+    truncated: bool  # rows or bytes beyond the cap were not read
+
+
+def _collect(reader: pa.RecordBatchReader, max_rows: int | None, max_bytes: int | None) -> ReadResult:
+    """Read batches until the end or a cap; the rest of the result is never produced."""
+    batches: list[pa.RecordBatch] = []
+    rows = size = 0
+    truncated = False
+    for batch in reader:
+        if max_rows is not None and rows + batch.num_rows > max_rows:
+            batch, truncated = batch.slice(0, max_rows - rows), True
+        if max_bytes is not None and size + batch.nbytes > max_bytes:
+            per_row = batch.nbytes / max(batch.num_rows, 1)
+            fit = int((max_bytes - size) / per_row) if per_row else batch.num_rows
+            batch, truncated = batch.slice(0, max(fit, 0 if rows else 1)), True  # at least one row
+        if batch.num_rows:
+            batches.append(batch)
+            rows, size = rows + batch.num_rows, size + batch.nbytes
+        if truncated:
+            break
+    return ReadResult(pa.Table.from_batches(batches, schema=reader.schema), truncated)

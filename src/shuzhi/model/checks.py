@@ -103,20 +103,11 @@ def metric_field_refs(index: ModelIndex, name: str) -> list[tuple[str, str]]:
 
 
 def check_dataset_sql(sql: str) -> None:
-    """A SQL dataset is one read-only SELECT (it is embedded as a subquery in every query)."""
-    import sqlglot
+    """A SQL dataset is one read-only SELECT over warehouse tables (it is embedded as a subquery in
+    every query); see model/sql_guard.py for what it may not read."""
+    from shuzhi.model.sql_guard import dataset_query
 
-    try:
-        trees = [t for t in sqlglot.parse(sql, read="duckdb") if t is not None]
-    except sqlglot.errors.ParseError as exc:
-        msg = str(exc).splitlines()[0][:200]
-        raise ShuzhiError("dataset_sql_syntax", f"数据集 SQL 语法错误：{msg}", f"Dataset SQL syntax error: {msg}") from None
-    if len(trees) != 1 or not isinstance(trees[0], exp.Query) or any(
-        isinstance(n, exp.Insert | exp.Update | exp.Delete | exp.Create | exp.Drop | exp.Command)
-        for n in trees[0].walk()
-    ):
-        raise ShuzhiError("dataset_sql_not_select", "数据集 SQL 必须是一条只读的 SELECT 查询。",
-                          "Dataset SQL must be one read-only SELECT query.")
+    dataset_query(sql)
 
 
 def check_model(idx: ModelIndex) -> None:

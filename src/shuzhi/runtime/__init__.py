@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from shuzhi.catalog.semantic import current_version, get_model
 from shuzhi.engines.cache import ResultCache
 from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.engines.warehouse import Warehouse
+from shuzhi.errors import ShuzhiError
 from shuzhi.log import configure_logging
 from shuzhi.model.index import ModelIndex
 from shuzhi.results.result import QueryResult
@@ -54,6 +56,7 @@ class Runtime:
     events: Events = field(default_factory=Events, init=False)
     _wired: bool = field(default=False, init=False)
     _direct: Any = field(default=None, init=False)  # runtime.connections.DirectEngines (direct query)
+    _readable: list[Path] = field(default_factory=list, init=False)  # files / folders imports may read
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
         s = self.settings
@@ -82,18 +85,39 @@ class Runtime:
                                     pool_timeout=s.metadata_pool_timeout_s)
         return self._catalog
 
-    def warehouse(self, *, read_only: bool = False, external_access: bool = True) -> Warehouse:
-        """The process's warehouse handle (opened lazily, read-write unless asked otherwise)."""
+    def warehouse(self, *, read_only: bool = False) -> Warehouse:
+        """The process's warehouse handle (opened lazily, read-write unless asked otherwise), always
+        sandboxed: DuckDB reads files only in SHUZHI_HOME/uploads and SHUZHI_HOME/tmp (where imports
+        stage them) and the paths given to allow_reading() before it opens."""
         if self._warehouse is None:
             s = self.settings
+            dirs, paths = self._sandbox_paths()
             self._warehouse = Warehouse(
                 s.warehouse_path,
                 read_only=read_only,
                 memory_limit=s.duckdb_memory_limit,
                 threads=s.duckdb_threads,
-                external_access=external_access,
+                allowed_dirs=dirs,
+                allowed_paths=paths,
             )
         return self._warehouse
+
+    def allow_reading(self, path: Path) -> None:
+        """Let this process's warehouse read one more file, or every file under a folder (`shuzhi import
+        FILE`: a path the shell user chose; tests: their data folder). Only before the warehouse
+        opens: DuckDB's sandbox is fixed once configured."""
+        wh = self._warehouse
+        if wh is not None and wh.is_open and path not in (*wh.allowed_paths, *wh.allowed_dirs):
+            raise ShuzhiError("warehouse_already_open", "数据仓库已打开，无法再允许读取新的文件。",
+                              "The warehouse is already open; it cannot be allowed to read another file.", 500)
+        self._readable.append(path)
+        if wh is not None:
+            wh.allowed_dirs, wh.allowed_paths = self._sandbox_paths()
+
+    def _sandbox_paths(self) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+        s = self.settings
+        dirs = (s.uploads_dir, s.home / "tmp")  # tmp: runtime/imports.py _workdir
+        return (*dirs, *(p for p in self._readable if p.is_dir())), tuple(p for p in self._readable if not p.is_dir())
 
     def model_index(self, name: str | None = None, db: Session | None = None) -> tuple[ModelIndex, int]:
         """The current model (default: the default model), validated and indexed once per version."""

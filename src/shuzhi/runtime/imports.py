@@ -88,7 +88,7 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
              ) -> Inspection:
     """Detect the file's layout and types. full=False reads only a sample (previews)."""
     fmt = files.detect_format(path, filename)
-    con = eng.scratch_connection()
+    con = eng.scratch_connection(paths=[path], dirs=[workdir])
     try:
         if fmt == "csv":
             suffix = Path(filename).suffix.lower()
@@ -247,7 +247,7 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
             keys = _resolve_keys(opts.key, cols) if opts.mode == "upsert" else []
             base = 0.3 if ins.format in ("csv", "excel") else 0.05
             report(base, "写入数据仓库", "loading into the warehouse")
-            with wh.cursor() as cur:
+            with wh.job_cursor() as cur:
                 out = eng.stage_and_apply(
                     cur, ins.source, cols, table, opts.mode, keys, skip_bad_rows=opts.skip_bad_rows,
                     progress=lambda f: report(base + (0.95 - base) * f, "写入数据仓库", "loading into the warehouse"),

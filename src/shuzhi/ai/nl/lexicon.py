@@ -167,10 +167,10 @@ class Lexicon:
         With `user` (a UserContext), only what that user may see is read: each dataset's rows
         through its binding row rules (compile.row_scope, the same rendering as a query), and no
         values at all of fields the user's column rules deny."""
-        import sqlglot
         from sqlglot import exp
 
         from shuzhi.compile.row_scope import BASE, denied_fields, scoped_select
+        from shuzhi.model.sql_guard import dataset_query
 
         values: dict[tuple[str, str], list[Any]] = {}
         scopes: dict[str, Any] = {}
@@ -191,7 +191,7 @@ class Lexicon:
                 q = scopes[ds].copy().select(col).distinct()
             else:
                 if d.sql:
-                    source: exp.Expression = sqlglot.parse_one(d.sql, read="duckdb").subquery("t")
+                    source: exp.Expression = dataset_query(d.sql).subquery("t")
                 else:
                     source = exp.to_table(d.table or ds)
                 col = exp.column(name, quoted=True)
