@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     extract_batch_rows: int = 50_000
     direct_cache_s: int = 60
 
+    # -- bounded work (issue 12): request bodies, insights, Excel files
+    # The largest request body in MB (JSON and forms); file uploads use upload_max_mb instead.
+    body_max_mb: float = Field(default=2.0, gt=0)
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 

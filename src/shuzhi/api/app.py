@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuzhi import __version__
+from shuzhi.api.body_limit import BodyLimitMiddleware
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.routers import alerts as alerts_router
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         lifespan=lifespan,
     )
     app.state.runtime = rt
+    app.add_middleware(BodyLimitMiddleware, body_max_mb=rt.settings.body_max_mb, upload_max_mb=rt.settings.upload_max_mb)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for r in (health.router, auth.router, users.router, sql.router, query.router, models.router, ask.router,

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shuzhi.api.body_limit import BodyTooLarge, refusal
 from shuzhi.api.i18n import pick_language
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
@@ -70,6 +71,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):  # a streamed body over its limit (api/body_limit.py)
+            code, msg = refusal(exc.limit_mb, exc.upload, _lang(request))
+            return JSONResponse(error_body(code, msg, request), status_code=413, headers={"Connection": "close"})
         code, zh, en = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求失败。", "Request failed."))
         msg = en if _lang(request) == "en" else zh
         return JSONResponse(

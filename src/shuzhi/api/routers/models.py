@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import DbDep, RuntimeDep, require
+from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import semantic as store
@@ -209,7 +210,7 @@ def update_metric(name: str, body: MetricDef, user: Editor, db: DbDep, model: st
 
 
 @router.post("/metrics/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a metric version")
-def restore_metric(name: str, version: int, user: Editor, db: DbDep, model: str | None = None) -> dict[str, Any]:
+def restore_metric(name: str, version: VersionPath, user: Editor, db: DbDep, model: str | None = None) -> dict[str, Any]:
     v = store.restore_metric(db, model, name, version, actor=user.username)
     return {"name": name, "model_version": v}
 
@@ -244,7 +245,7 @@ def model_versions(name: str, user: Viewer, db: DbDep) -> list[VersionOut]:
 
 
 @router.post("/models/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a model version")
-def restore_model(name: str, version: int, user: Editor, db: DbDep) -> Response:
+def restore_model(name: str, version: VersionPath, user: Editor, db: DbDep) -> Response:
     v = store.restore_model(db, name, version, actor=user.username)
     import json
 
