@@ -61,3 +61,45 @@ def test_uploads_have_their_own_limit(make_client) -> None:  # type: ignore[no-u
     assert r.status_code == 200, r.text[:300]
     r = c.post("/api/v1/imports/preview", files={"file": ("t.csv", "id,name,v\n" + rows * 3)}, headers=h)
     assert r.status_code == 413 and r.json()["error"]["code"] == "upload_too_large", r.text[:300]
+
+
+def _deep(levels: int) -> dict:  # type: ignore[type-arg]
+    node: dict = {"field": "region", "op": "=", "value": "华东"}  # type: ignore[type-arg]
+    for _ in range(levels):
+        node = {"not": node}
+    return node
+
+
+def test_spec_size_limits_give_short_errors(admin) -> None:  # type: ignore[no-untyped-def]
+    c, h = admin
+    cases = {
+        "deep where": {"metrics": ["revenue"], "where": [_deep(300)]},
+        "deep having": {"metrics": ["revenue"], "having": [_deep(300)]},
+        "in list": {"metrics": ["revenue"], "where": [{"field": "region", "op": "in", "values": list(range(10_001))}]},
+        "in list as value": {"metrics": ["revenue"], "where": [{"field": "region", "op": "in",
+                                                               "value": list(range(10_001))}]},
+        "many nodes": {"metrics": ["revenue"], "where": [{"or": [{"field": "region", "op": "=", "value": 1}] * 600}] * 2},
+        "many metrics": {"metrics": [f"m{i}" for i in range(51)]},
+        "many dimensions": {"metrics": ["revenue"], "dimensions": [f"d{i}" for i in range(21)]},
+        "long time zone": {"metrics": ["revenue"], "timezone": "x" * 100_000},
+    }
+    for name, spec in cases.items():
+        r = c.post("/api/v1/query", json=spec, headers=h)
+        assert r.status_code in (400, 422), (name, r.status_code)
+        assert len(r.content) < 1000, (name, len(r.content), r.text[:300])
+    r = c.post("/api/v1/query", json=cases["deep where"], headers={**h, "Accept-Language": "en"})
+    assert "nested at most 20 levels" in r.json()["error"]["details"][0]["problem"]
+    # request models that embed filter trees (insights) and plain body validation are short too
+    for body in ({"metric": "revenue", "where": [_deep(300)]},
+                 {"metric": "revenue", "where": [{"field": "region", "op": "in", "values": list(range(10_001))}]},
+                 {"metric": "revenue", "where": [{"bad": i} for i in range(50)]}):
+        r = c.post("/api/v1/anomalies", json=body, headers=h)
+        assert r.status_code in (400, 422) and len(r.content) < 2000, (r.status_code, len(r.content), r.text[:300])
+
+
+def test_specs_at_the_limits_still_work(make_client, settings) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.spec.query_spec import MAX_IN_VALUES, parse_spec
+
+    spec = parse_spec({"metrics": ["revenue"], "where": [_deep(19)],
+                       "having": [{"field": "revenue", "op": "in", "value": list(range(MAX_IN_VALUES))}]})
+    assert spec.having[0].values is not None and len(spec.having[0].values) == MAX_IN_VALUES

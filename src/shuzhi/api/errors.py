@@ -31,6 +31,18 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
 }
 
 
+_MAX_PROBLEMS = 4
+_MAX_TEXT = 160
+
+
+def _branch_name(part: object) -> bool:
+    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
 def error_body(code: str, message: str, request: Request, details: Any = None) -> dict[str, Any]:
     err: dict[str, Any] = {"code": code, "message": message}
     rid = getattr(request.state, "request_id", None)
@@ -59,13 +71,20 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = _lang(request)
-        fields = []
+        fields: list[dict[str, str]] = []
+        # The first few distinct problems, clipped: a hostile body (deep trees, huge lists) must not
+        # produce a huge answer, and the input itself is never echoed (pydantic's `input` is left out).
+        # Union branch names (Condition, AndNode, function-after[...]) are dropped from paths.
         for e in exc.errors():
-            loc = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
-            fields.append({"field": loc, "problem": e.get("msg", "")})
-        names = "、".join(f["field"] or "请求体" for f in fields) if lang == "zh" else ", ".join(
-            f["field"] or "body" for f in fields
-        )
+            loc = ".".join(str(p) for p in e.get("loc", ())
+                           if p not in ("body", "query", "path") and not _branch_name(p))
+            item = {"field": _clip(loc), "problem": _clip(str(e.get("msg", "")).removeprefix("Value error, "))}
+            if item not in fields:
+                fields.append(item)
+            if len(fields) == _MAX_PROBLEMS:
+                break
+        unique = list(dict.fromkeys(f["field"] for f in fields))
+        names = "、".join(f or "请求体" for f in unique) if lang == "zh" else ", ".join(f or "body" for f in unique)
         msg = f"请求参数有误：{names}。" if lang == "zh" else f"Invalid request parameters: {names}."
         return JSONResponse(error_body("invalid_request", msg, request, fields), status_code=422)
 
