@@ -196,3 +196,30 @@ def test_xlsx_expansion_and_entities_are_refused_before_parsing(admin) -> None: 
     # a sheet calamine cannot parse is a 400, not a 500
     r = preview(_xlsx(_sheet(header.replace(b">id<", b">&undefined;<"))))
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_excel_file", r.text[:300]
+
+
+def test_a_cancelled_materialization_ends_cancelled(admin) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    c, h = admin
+    rt = c.app.state.runtime
+    with rt.warehouse().cursor() as cur:  # a self-join of 40,000 equal keys: 1.6 billion rows to sum (~1 min)
+        cur.execute("CREATE TABLE big AS SELECT 1 AS k, i AS v FROM range(40000) t(i)")
+    ds = {"name": "slow", "label": "slow", "mode": "materialized", "source": {"table": "big"}, "steps": [
+        {"op": "join", "with": {"table": "big"}, "on": [{"left": "k", "right": "k"}], "fields": [{"name": "v", "as": "v2"}]},
+        {"op": "aggregate", "group_by": ["k"], "aggregates": [{"name": "n", "agg": "sum", "field": "v2"}]}]}
+    r = c.post("/api/v1/datasets", json=ds, headers=h)
+    assert r.status_code == 201, r.text[:300]
+    job_id = c.post("/api/v1/datasets/slow/materialize", headers=h).json()["job_id"]
+    deadline = time.monotonic() + 30
+    while c.get(f"/api/v1/jobs/{job_id}").json()["status"] != "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the CREATE TABLE is under way
+    r = c.post(f"/api/v1/jobs/{job_id}/cancel", headers=h)
+    assert r.status_code == 200, r.text[:300]
+    rt.jobs.wait(job_id, timeout=60)
+    job = c.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "cancelled" and job["error"]["code"] == "job_cancelled", job  # was "failed"
+    with rt.warehouse().cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'ds_slow'"
+                           ).fetchone()[0] == 0

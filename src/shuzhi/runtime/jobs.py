@@ -9,7 +9,14 @@ internal error (logged with its traceback, never shown to users).
 Invariants
 - Every job ends in succeeded, failed or cancelled, whatever the function does.
 - Progress writes are throttled (≤ 4 per second per job) so a tight loop cannot flood the catalog.
-- Cancellation is cooperative: cancel() sets the job's event; the function checks it.
+- Cancellation is cooperative: cancel() sets the job's event; the function checks it (between
+  batches, rules or datasets) or hands it to the engine, which interrupts the running DuckDB query.
+  Every long job kind takes it: import (engines/imports interrupts the load), refresh (between
+  batches), dataset materialization (interrupts the CREATE), alert checks (between rules; each check
+  is bounded by the query and insight time limits).
+- A cancelled job ends `cancelled` however the stop surfaced: JobCancelled, or an engine's
+  job_cancelled / query_cancelled / import_cancelled error raised after cancel() (a materialization
+  stopped by its interrupt used to end `failed`).
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from shuzhi.log import get_logger
 log = get_logger(__name__)
 
 JobFn = Callable[["JobContext"], "dict[str, Any] | None"]
+
+
+CANCEL_CODES = frozenset({"job_cancelled", "query_cancelled", "import_cancelled"})
 
 
 class JobCancelled(ShuzhiError):
@@ -111,9 +121,11 @@ class JobRunner:
                 records.finish(db, job_id, "cancelled", error=exc.to_dict())
             return exc
         except ShuzhiError as exc:
+            cancelled = ev.is_set() and exc.code in CANCEL_CODES
             with self.catalog.session() as db:
-                records.finish(db, job_id, "failed", error=exc.to_dict())
-            return exc
+                records.finish(db, job_id, "cancelled" if cancelled else "failed",
+                               error=JobCancelled().to_dict() if cancelled else exc.to_dict())
+            return JobCancelled() if cancelled else exc
         except Exception as exc:  # noqa: BLE001 - recorded for the user, logged for us
             log.exception("job_failed", job_id=job_id)
             err = ShuzhiError("job_internal_error", f"任务意外失败（{type(exc).__name__}），详情见服务日志。",
