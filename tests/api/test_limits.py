@@ -223,3 +223,24 @@ def test_a_cancelled_materialization_ends_cancelled(admin) -> None:  # type: ign
     with rt.warehouse().cursor() as cur:
         assert cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'ds_slow'"
                            ).fetchone()[0] == 0
+
+
+def test_error_messages_carry_no_server_paths(admin, settings) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    c, h = admin
+    for name, data in (("t.parquet", b"PAR1garbage"), ("t.json", b'[{"a": 1}, {')):
+        r = c.post("/api/v1/imports/preview", files={"file": (name, data)}, headers={**h, "Accept-Language": "en"})
+        assert r.status_code == 400 and r.json()["error"]["code"] == "file_unreadable", r.text[:300]
+        text = r.text
+        # was: "... File '/tmp/.../home/uploads/<id>/data' too small to be a Parquet file"
+        assert str(settings.home) not in text and "/uploads/" not in text and sys.prefix not in text, text
+        assert "…/data" in text
+
+
+def test_redaction_keeps_user_text() -> None:
+    from shuzhi.runtime.redact import redact_text
+
+    assert redact_text("the warehouse /srv/shuzhi/warehouse.duckdb is locked", "/srv/shuzhi") == \
+        "the warehouse …/warehouse.duckdb is locked"
+    assert redact_text("date 2025/1/3, ratio a/b", "/srv/shuzhi") == "date 2025/1/3, ratio a/b"

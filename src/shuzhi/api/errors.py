@@ -17,6 +17,7 @@ from shuzhi.api.body_limit import BodyTooLarge, refusal
 from shuzhi.api.i18n import pick_language
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
+from shuzhi.runtime.redact import redact_error
 
 log = get_logger("shuzhi.api")
 
@@ -61,7 +62,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ShuzhiError)
     async def _shuzhi(request: Request, exc: ShuzhiError) -> JSONResponse:
         if exc.status >= 500:
-            log.error("request_failed", code=exc.code, detail=exc.en)
+            log.error("request_failed", code=exc.code, detail=exc.en)  # the log keeps server paths
+        rt = getattr(request.app.state, "runtime", None)
+        exc = redact_error(exc, rt.settings.home if rt is not None else "")  # users do not see them
         return JSONResponse(
             error_body(exc.code, exc.message(_lang(request)), request, exc.details or None),
             status_code=exc.status,

@@ -26,12 +26,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from shuzhi.catalog import Catalog
 from shuzhi.catalog import jobs as records
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
+from shuzhi.runtime.redact import redact_error
 
 log = get_logger(__name__)
 
@@ -71,8 +73,9 @@ class JobContext:
 
 
 class JobRunner:
-    def __init__(self, catalog: Catalog, *, workers: int = 2) -> None:
+    def __init__(self, catalog: Catalog, *, workers: int = 2, home: str | Path = "") -> None:
         self.catalog = catalog
+        self.home = home  # SHUZHI_HOME: paths under it (and other server roots) are cut from recorded errors
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shuzhi-job")
         self._events: dict[int, threading.Event] = {}
         self._futures: dict[int, Future[None]] = {}
@@ -122,9 +125,9 @@ class JobRunner:
             return exc
         except ShuzhiError as exc:
             cancelled = ev.is_set() and exc.code in CANCEL_CODES
+            shown = JobCancelled() if cancelled else redact_error(exc, self.home)  # users read job errors
             with self.catalog.session() as db:
-                records.finish(db, job_id, "cancelled" if cancelled else "failed",
-                               error=JobCancelled().to_dict() if cancelled else exc.to_dict())
+                records.finish(db, job_id, "cancelled" if cancelled else "failed", error=shown.to_dict())
             return JobCancelled() if cancelled else exc
         except Exception as exc:  # noqa: BLE001 - recorded for the user, logged for us
             log.exception("job_failed", job_id=job_id)
