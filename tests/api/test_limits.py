@@ -244,3 +244,10 @@ def test_redaction_keeps_user_text() -> None:
     assert redact_text("the warehouse /srv/shuzhi/warehouse.duckdb is locked", "/srv/shuzhi") == \
         "the warehouse …/warehouse.duckdb is locked"
     assert redact_text("date 2025/1/3, ratio a/b", "/srv/shuzhi") == "date 2025/1/3, ratio a/b"
+
+
+def test_options_a_route_validates_itself_are_a_422(admin) -> None:  # type: ignore[no-untyped-def]
+    c, h = admin  # found by tests/api/test_schemathesis.py: a 500 (pydantic ValidationError for PreviewOptions)
+    r = c.post("/api/v1/datasets/preview", json={"upto": -1, "definition": {"name": "x", "source": {"table": "t"},
+                                                                           "steps": []}}, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "upto", r.text[:300]

@@ -199,7 +199,7 @@ class QuerySpec(_Spec):
     time_range: TimeRange | None = None
     order_by: list[OrderItem] = Field(default=[], max_length=20)
     limit: int | None = Field(default=None, ge=1, le=1_000_000)
-    offset: int | None = Field(default=None, ge=0)
+    offset: int | None = Field(default=None, ge=0, le=10**12)  # bounded: OFFSET is a signed 64-bit integer
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
 
     @model_validator(mode="before")
