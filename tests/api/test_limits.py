@@ -82,11 +82,15 @@ def test_spec_size_limits_give_short_errors(admin) -> None:  # type: ignore[no-u
         "many metrics": {"metrics": [f"m{i}" for i in range(51)]},
         "many dimensions": {"metrics": ["revenue"], "dimensions": [f"d{i}" for i in range(21)]},
         "long time zone": {"metrics": ["revenue"], "timezone": "x" * 100_000},
+        "long metric name": {"metrics": ["x" * 1_000_000]},  # was echoed: a 2 MB error
+        "long model name": {"model": "x" * 1_000_000, "metrics": ["revenue"]},
     }
     for name, spec in cases.items():
         r = c.post("/api/v1/query", json=spec, headers=h)
         assert r.status_code in (400, 422), (name, r.status_code)
         assert len(r.content) < 1000, (name, len(r.content), r.text[:300])
+    r = c.get("/api/v1/models/" + "x" * 5000, headers=h)  # any message quoting a huge input is clipped
+    assert r.status_code == 404 and len(r.content) < 1500, len(r.content)
     r = c.post("/api/v1/query", json=cases["deep where"], headers={**h, "Accept-Language": "en"})
     assert "nested at most 20 levels" in r.json()["error"]["details"][0]["problem"]
     # request models that embed filter trees (insights) and plain body validation are short too

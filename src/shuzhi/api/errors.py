@@ -34,6 +34,7 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
 
 
 _MAX_PROBLEMS = 4
+_MAX_MESSAGE = 1000
 _MAX_TEXT = 160
 
 
@@ -66,8 +67,11 @@ def install_error_handlers(app: FastAPI) -> None:
             log.error("request_failed", code=exc.code, detail=exc.en)  # the log keeps server paths
         rt = getattr(request.app.state, "runtime", None)
         exc = redact_error(exc, rt.settings.home if rt is not None else "")  # users do not see them
+        message = exc.message(_lang(request))
+        if len(message) > _MAX_MESSAGE:  # a message that quotes a huge input stays short
+            message = message[: _MAX_MESSAGE - 1] + "…"
         return JSONResponse(
-            error_body(exc.code, exc.message(_lang(request)), request, exc.details or None),
+            error_body(exc.code, message, request, exc.details or None),
             status_code=exc.status,
             headers=exc.headers,
         )

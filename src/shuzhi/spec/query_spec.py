@@ -90,6 +90,7 @@ InValues = Annotated[list[Scalar], Field(max_length=MAX_IN_VALUES)]
 # Output names become quoted identifiers in generated SQL (sqlglot escapes them); we also refuse
 # quotes, backticks, semicolons, backslashes and control characters outright.
 Alias = Annotated[str, StringConstraints(pattern=r"^[^\"'`;\\\x00-\x1f]{1,128}$")]
+Name = Annotated[str, StringConstraints(max_length=200)]  # a metric, field or model name (errors echo it)
 
 
 class _Spec(BaseModel):
@@ -98,7 +99,7 @@ class _Spec(BaseModel):
 
 class MetricItem(_Spec):
     name: Alias = Field(description="Output column name; the metric's name when no compute.")
-    compute: dict[Compute, str] | None = Field(
+    compute: dict[Compute, Name] | None = Field(
         default=None, description='One comparison over a metric, e.g. {"yoy": "revenue"}.')
     label: str | None = Field(default=None, max_length=200)
 
@@ -191,9 +192,9 @@ class OrderItem(_Spec):
 
 
 class QuerySpec(_Spec):
-    model: str | None = Field(default=None, description="Model name; the default model when omitted.")
-    metrics: list[str | MetricItem] = Field(default=[], max_length=MAX_METRICS)
-    dimensions: list[str | DimensionItem] = Field(default=[], max_length=MAX_DIMENSIONS)
+    model: Name | None = Field(default=None, description="Model name; the default model when omitted.")
+    metrics: list[Name | MetricItem] = Field(default=[], max_length=MAX_METRICS)
+    dimensions: list[Name | DimensionItem] = Field(default=[], max_length=MAX_DIMENSIONS)
     where: list[FilterNode] = Field(default=[], max_length=100)
     having: list[FilterNode] = Field(default=[], max_length=50)
     time_range: TimeRange | None = None
