@@ -255,3 +255,29 @@ def test_options_a_route_validates_itself_are_a_422(admin) -> None:  # type: ign
     r = c.post("/api/v1/datasets/preview", json={"upto": -1, "definition": {"name": "x", "source": {"table": "t"},
                                                                            "steps": []}}, headers=h)
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "upto", r.text[:300]
+
+
+def test_a_timed_out_forecast_pool_is_stopped_and_restarted(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import importlib
+    import time
+
+    import numpy as np
+
+    from shuzhi.ai.insights.series import shift, time_limit
+    from shuzhi.errors import ShuzhiError
+
+    fc = importlib.import_module("shuzhi.ai.insights.forecast")
+    monkeypatch.setenv("SHUZHI_FORECAST_WORKERS", "2")  # splits of 100+ series go to worker processes
+    periods = [dt.date(2020, 1, 1)]
+    for _ in range(59):
+        periods.append(shift(periods[-1], "month"))
+    rng = np.random.default_rng(1)
+    values = [100 + 10 * np.sin(np.arange(60) / 12 * 6.28) + rng.normal(0, 3, 60) for _ in range(120)]
+    t = time.monotonic()
+    with pytest.raises(ShuzhiError) as err, time_limit(0.5):
+        fc.forecast_many(values, periods, "month", 12, 6)
+    assert err.value.code == "insight_timeout" and time.monotonic() - t < 5
+    assert fc._pool is None  # the busy workers were terminated
+    assert len(fc.forecast_many(values[:100], periods, "month", 12, 6)) == 100  # a fresh pool serves the next
+    fc._reset_pool()
