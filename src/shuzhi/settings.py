@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     extract_batch_rows: int = 50_000
     direct_cache_s: int = 60
 
-    # -- bounded work (issue 12): request bodies, insights, Excel files
+    # -- bounded work (issue 12): request bodies, insights (Excel limits are constants in sources/files/excel.py)
     # The largest request body in MB (JSON and forms); file uploads use upload_max_mb instead.
     body_max_mb: float = Field(default=2.0, gt=0)
     # Forecasts and anomaly checks: most series × periods (a forecast adds its horizon), and wall time.

@@ -2,6 +2,8 @@
 
 The message is Chinese or English by Accept-Language. Unexpected exceptions are logged with
 their traceback and answered with a generic 500 carrying the request id, never the trace.
+Messages never carry server paths (runtime/redact.py) and stay short whatever the input: at most
+1,000 characters, and validation errors list the first four distinct problems without the input.
 """
 
 from __future__ import annotations
