@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     sql_row_cap: int = Field(default=10_000, ge=1)
     sql_result_max_mb: int = Field(default=64, ge=1)
     sql_timeout_s: float = Field(default=30.0, gt=0)
+    # -- bounded work (issue 12): request bodies, insights (Excel limits are constants in sources/files/excel.py)
+    # The largest request body in MB (JSON and forms); file uploads use upload_max_mb instead.
+    body_max_mb: float = Field(default=2.0, gt=0)
+    # Forecasts and anomaly checks: most series × periods (a forecast adds its horizon), and wall time.
+    insight_forecast_max_points: int = Field(default=30_000, ge=1)
+    insight_anomaly_max_points: int = Field(default=300_000, ge=1)
+    insight_timeout_s: float = Field(default=60.0, gt=0)
 
     log_level: str = "INFO"
     log_json_stderr: bool = False

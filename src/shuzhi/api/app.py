@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuzhi import __version__
 from shuzhi.api import admission
+from shuzhi.api.body_limit import BodyLimitMiddleware
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.state.runtime = rt
     app.state.dashboard_answers = DashboardAnswers(rt.settings.dashboard_query_threads)  # shared query threads
     admission.install(app, rt.settings)  # bounded queue → 503; added first so the request id wraps it
+    app.add_middleware(BodyLimitMiddleware, body_max_mb=rt.settings.body_max_mb, upload_max_mb=rt.settings.upload_max_mb)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors_value=rt.settings.frame_ancestors)  # CSP, framing
     # Outermost, so the access log already sees the real client (SHUZHI_TRUSTED_PROXIES).

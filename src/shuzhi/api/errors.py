@@ -2,6 +2,8 @@
 
 The message is Chinese or English by Accept-Language. Unexpected exceptions are logged with
 their traceback and answered with a generic 500 carrying the request id, never the trace.
+Messages never carry server paths (runtime/redact.py) and stay short whatever the input: at most
+1,000 characters, and validation errors list the first four distinct problems without the input.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shuzhi.api.body_limit import BodyTooLarge, refusal
 from shuzhi.api.i18n import pick_language
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
+from shuzhi.runtime.redact import redact_error
 
 log = get_logger("shuzhi.api")
 
@@ -28,6 +33,19 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     413: ("payload_too_large", "请求内容过大。", "The request body is too large."),
     415: ("unsupported_media_type", "不支持的内容类型，请发送 JSON。", "Unsupported content type; send JSON."),
 }
+
+
+_MAX_PROBLEMS = 4
+_MAX_MESSAGE = 1000
+_MAX_TEXT = 160
+
+
+def _branch_name(part: object) -> bool:
+    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
 
 
 def error_body(code: str, message: str, request: Request, details: Any = None) -> dict[str, Any]:
@@ -48,28 +66,50 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ShuzhiError)
     async def _shuzhi(request: Request, exc: ShuzhiError) -> JSONResponse:
         if exc.status >= 500:
-            log.error("request_failed", code=exc.code, detail=exc.en)
+            log.error("request_failed", code=exc.code, detail=exc.en)  # the log keeps server paths
+        rt = getattr(request.app.state, "runtime", None)
+        exc = redact_error(exc, rt.settings.home if rt is not None else "")  # users do not see them
+        message = exc.message(_lang(request))
+        if len(message) > _MAX_MESSAGE:  # a message that quotes a huge input stays short
+            message = message[: _MAX_MESSAGE - 1] + "…"
         return JSONResponse(
-            error_body(exc.code, exc.message(_lang(request)), request, exc.details or None),
+            error_body(exc.code, message, request, exc.details or None),
             status_code=exc.status,
             headers=exc.headers,
         )
 
+    @app.exception_handler(ValidationError)
+    async def _route_validation(request: Request, exc: ValidationError) -> JSONResponse:
+        # A route that validates part of its body itself (e.g. POST /datasets/preview's options) let
+        # pydantic's error escape as a 500; it is the caller's input, so it answers like any bad body.
+        log.warning("validation_error_in_route", path=request.url.path, model=exc.title)
+        return await _validation(request, exc)
+
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError | ValidationError) -> JSONResponse:
         lang = _lang(request)
-        fields = []
+        fields: list[dict[str, str]] = []
+        # The first few distinct problems, clipped: a hostile body (deep trees, huge lists) must not
+        # produce a huge answer, and the input itself is never echoed (pydantic's `input` is left out).
+        # Union branch names (Condition, AndNode, function-after[...]) are dropped from paths.
         for e in exc.errors():
-            loc = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
-            fields.append({"field": loc, "problem": e.get("msg", "")})
-        names = "、".join(f["field"] or "请求体" for f in fields) if lang == "zh" else ", ".join(
-            f["field"] or "body" for f in fields
-        )
+            loc = ".".join(str(p) for p in e.get("loc", ())
+                           if p not in ("body", "query", "path") and not _branch_name(p))
+            item = {"field": _clip(loc), "problem": _clip(str(e.get("msg", "")).removeprefix("Value error, "))}
+            if item not in fields:
+                fields.append(item)
+            if len(fields) == _MAX_PROBLEMS:
+                break
+        unique = list(dict.fromkeys(f["field"] for f in fields))
+        names = "、".join(f or "请求体" for f in unique) if lang == "zh" else ", ".join(f or "body" for f in unique)
         msg = f"请求参数有误：{names}。" if lang == "zh" else f"Invalid request parameters: {names}."
         return JSONResponse(error_body("invalid_request", msg, request, fields), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):  # a streamed body over its limit (api/body_limit.py)
+            code, msg = refusal(exc.limit_mb, exc.upload, _lang(request))
+            return JSONResponse(error_body(code, msg, request), status_code=413, headers={"Connection": "close"})
         code, zh, en = _HTTP_MESSAGES.get(exc.status_code, ("http_error", "请求失败。", "Request failed."))
         msg = en if _lang(request) == "en" else zh
         return JSONResponse(

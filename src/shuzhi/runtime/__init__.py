@@ -157,7 +157,7 @@ class Runtime:
         if self._jobs is None:
             with self._lock:
                 if self._jobs is None:
-                    self._jobs = JobRunner(self.catalog)
+                    self._jobs = JobRunner(self.catalog, home=self.settings.home)
         return self._jobs
 
     @property

@@ -9,7 +9,14 @@ internal error (logged with its traceback, never shown to users).
 Invariants
 - Every job ends in succeeded, failed or cancelled, whatever the function does.
 - Progress writes are throttled (≤ 4 per second per job) so a tight loop cannot flood the catalog.
-- Cancellation is cooperative: cancel() sets the job's event; the function checks it.
+- Cancellation is cooperative: cancel() sets the job's event; the function checks it (between
+  batches, rules or datasets) or hands it to the engine, which interrupts the running DuckDB query.
+  Every long job kind takes it: import (engines/imports interrupts the load), refresh (between
+  batches), dataset materialization (interrupts the CREATE), alert checks (between rules; each check
+  is bounded by the query and insight time limits).
+- A cancelled job ends `cancelled` however the stop surfaced: JobCancelled, or an engine's
+  job_cancelled / query_cancelled / import_cancelled error raised after cancel() (a materialization
+  stopped by its interrupt used to end `failed`).
 - Every job records its owner process (runtime.owners): a job left queued or running by a process
   that died is ended as interrupted by the next start (runtime.recovery), never one still running.
 """
@@ -21,6 +28,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from shuzhi.catalog import Catalog
@@ -28,10 +36,14 @@ from shuzhi.catalog import jobs as records
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
 from shuzhi.runtime import owners
+from shuzhi.runtime.redact import redact_error
 
 log = get_logger(__name__)
 
 JobFn = Callable[["JobContext"], "dict[str, Any] | None"]
+
+
+CANCEL_CODES = frozenset({"job_cancelled", "query_cancelled", "import_cancelled"})
 
 
 class JobCancelled(ShuzhiError):
@@ -64,8 +76,9 @@ class JobContext:
 
 
 class JobRunner:
-    def __init__(self, catalog: Catalog, *, workers: int = 2) -> None:
+    def __init__(self, catalog: Catalog, *, workers: int = 2, home: str | Path = "") -> None:
         self.catalog = catalog
+        self.home = home  # SHUZHI_HOME: paths under it (and other server roots) are cut from recorded errors
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shuzhi-job")
         self._events: dict[int, threading.Event] = {}
         self._futures: dict[int, Future[None]] = {}
@@ -116,9 +129,11 @@ class JobRunner:
                 records.finish(db, job_id, "cancelled", error=exc.to_dict())
             return exc
         except ShuzhiError as exc:
+            cancelled = ev.is_set() and exc.code in CANCEL_CODES
+            shown = JobCancelled() if cancelled else redact_error(exc, self.home)  # users read job errors
             with self.catalog.session() as db:
-                records.finish(db, job_id, "failed", error=exc.to_dict())
-            return exc
+                records.finish(db, job_id, "cancelled" if cancelled else "failed", error=shown.to_dict())
+            return JobCancelled() if cancelled else exc
         except Exception as exc:  # noqa: BLE001 - recorded for the user, logged for us
             log.exception("job_failed", job_id=job_id)
             err = ShuzhiError("job_internal_error", f"任务意外失败（{type(exc).__name__}），详情见服务日志。",

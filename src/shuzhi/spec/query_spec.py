@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Grain = Literal["day", "week", "month", "quarter", "year"]
 Op = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not_in", "between", "contains", "starts_with",
@@ -24,10 +32,65 @@ Relative = Literal["today", "yesterday", "this_week", "last_week", "last_7_days"
                    "last_year", "ytd", "mtd", "qtd", "last_12_months"]
 Scalar = Union[str, int, float, bool, None]  # noqa: UP007 - pydantic union order matters
 
+# Size limits (issue 12). A spec is small: these bound the work and the error size of a hostile one.
+# They are checked on the raw JSON before pydantic walks it, so a 300-deep tree costs microseconds
+# and its error is one short line, not megabytes of nested union errors.
+MAX_FILTER_DEPTH = 20  # and/or/not nesting of one filter tree
+MAX_FILTER_NODES = 1_000  # conditions and and/or/not nodes in all of a spec's where and having
+MAX_IN_VALUES = 10_000  # values of one in / not_in condition
+MAX_METRICS = 50
+MAX_DIMENSIONS = 20
+_MAX_PROBLEMS = 10  # validation problems reported (the first ones)
+_MAX_PATH = 120  # characters of a problem's path / message kept
+
+
+def _tree_size(node: Any, limit_nodes: int) -> tuple[int, int]:
+    """(depth, nodes) of a raw filter tree, stopping early once either passes its limit.
+    Iterative, so a very deep input cannot exhaust the Python stack."""
+    depth = nodes = 0
+    stack: list[tuple[Any, int]] = [(node, 1)]
+    while stack:
+        cur, d = stack.pop()
+        nodes += 1
+        depth = max(depth, d)
+        if depth > MAX_FILTER_DEPTH or nodes > limit_nodes:
+            break
+        if isinstance(cur, dict):
+            for key in ("and", "or"):
+                kids = cur.get(key)
+                if isinstance(kids, list):
+                    stack.extend((k, d + 1) for k in kids[: limit_nodes + 1])
+            if "not" in cur:
+                stack.append((cur["not"], d + 1))
+    return depth, nodes
+
+
+def check_filter_size(nodes: Any, limit_nodes: int = MAX_FILTER_NODES) -> int:
+    """Refuse a filter node (or list of them) nested deeper than MAX_FILTER_DEPTH or with more than
+    `limit_nodes` nodes; returns the node count. Raises ValueError (a validation error in pydantic)."""
+    total = 0
+    for node in nodes if isinstance(nodes, list) else [nodes]:
+        depth, n = _tree_size(node, limit_nodes - total)
+        if depth > MAX_FILTER_DEPTH:
+            raise ValueError(f"filters may be nested at most {MAX_FILTER_DEPTH} levels deep")
+        total += n
+        if total > limit_nodes:
+            raise ValueError(f"at most {limit_nodes} filter conditions and and/or/not nodes in all")
+    return total
+
+
+def _bounded_tree(v: Any) -> Any:
+    check_filter_size(v)
+    return v
+
+
+InValues = Annotated[list[Scalar], Field(max_length=MAX_IN_VALUES)]
+
 
 # Output names become quoted identifiers in generated SQL (sqlglot escapes them); we also refuse
 # quotes, backticks, semicolons, backslashes and control characters outright.
 Alias = Annotated[str, StringConstraints(pattern=r"^[^\"'`;\\\x00-\x1f]{1,128}$")]
+Name = Annotated[str, StringConstraints(max_length=200)]  # a metric, field or model name (errors echo it)
 
 
 class _Spec(BaseModel):
@@ -36,7 +99,7 @@ class _Spec(BaseModel):
 
 class MetricItem(_Spec):
     name: Alias = Field(description="Output column name; the metric's name when no compute.")
-    compute: dict[Compute, str] | None = Field(
+    compute: dict[Compute, Name] | None = Field(
         default=None, description='One comparison over a metric, e.g. {"yoy": "revenue"}.')
     label: str | None = Field(default=None, max_length=200)
 
@@ -57,8 +120,16 @@ class DimensionItem(_Spec):
 class Condition(_Spec):
     field: str = Field(max_length=200)
     op: Op
-    value: Scalar | list[Scalar] = None
-    values: list[Scalar] | None = None
+    value: Scalar | InValues = None
+    values: InValues | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_value(cls, data: Any) -> Any:
+        """A list given as `value` is the `values` list (so its size limit reads as such)."""
+        if isinstance(data, dict) and isinstance(data.get("value"), list) and data.get("values") is None:
+            data = {k: v for k, v in data.items() if k != "value"} | {"values": data["value"]}
+        return data
 
     @model_validator(mode="after")
     def _operands(self) -> Condition:
@@ -94,7 +165,8 @@ class NotNode(_Spec):
     not_: FilterNode = Field(alias="not")
 
 
-FilterNode = Annotated[Union[Condition, AndNode, OrNode, NotNode], Field(union_mode="left_to_right")]  # noqa: UP007
+FilterNode = Annotated[Union[Condition, AndNode, OrNode, NotNode], Field(union_mode="left_to_right"),  # noqa: UP007
+                       BeforeValidator(_bounded_tree)]
 
 
 class TimeRange(_Spec):
@@ -120,16 +192,23 @@ class OrderItem(_Spec):
 
 
 class QuerySpec(_Spec):
-    model: str | None = Field(default=None, description="Model name; the default model when omitted.")
-    metrics: list[str | MetricItem] = Field(default=[], max_length=50)
-    dimensions: list[str | DimensionItem] = Field(default=[], max_length=20)
+    model: Name | None = Field(default=None, description="Model name; the default model when omitted.")
+    metrics: list[Name | MetricItem] = Field(default=[], max_length=MAX_METRICS)
+    dimensions: list[Name | DimensionItem] = Field(default=[], max_length=MAX_DIMENSIONS)
     where: list[FilterNode] = Field(default=[], max_length=100)
     having: list[FilterNode] = Field(default=[], max_length=50)
     time_range: TimeRange | None = None
     order_by: list[OrderItem] = Field(default=[], max_length=20)
     limit: int | None = Field(default=None, ge=1, le=1_000_000)
-    offset: int | None = Field(default=None, ge=0)
-    timezone: str = "Asia/Shanghai"
+    offset: int | None = Field(default=None, ge=0, le=10**12)  # bounded: OFFSET is a signed 64-bit integer
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded_filters(cls, data: Any) -> Any:
+        if isinstance(data, dict):  # all trees together, before any of them is validated
+            check_filter_size([*_as_list(data.get("where")), *_as_list(data.get("having"))])
+        return data
 
     @field_validator("timezone")
     @classmethod
@@ -149,11 +228,19 @@ class QuerySpec(_Spec):
         return self
 
 
+def _as_list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
+
+
 for _m in (AndNode, OrNode, NotNode, QuerySpec):
     _m.model_rebuild()
 
 
 _NODE_NAMES = {"Condition", "AndNode", "OrNode", "NotNode", "MetricItem", "DimensionItem", "str"}
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_PATH else text[: _MAX_PATH - 1] + "…"
 
 
 def parse_spec(data: Any) -> QuerySpec:
@@ -166,12 +253,13 @@ def parse_spec(data: Any) -> QuerySpec:
         return QuerySpec.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for e in exc.errors():
+        for e in exc.errors(include_input=False, include_url=False)[:_MAX_PROBLEMS]:
             loc = ".".join(
                 str(p) for p in e.get("loc", ())
                 if not (isinstance(p, str) and ("[" in p or p in _NODE_NAMES))
             )
-            problems.append({"path": loc, "problem": e.get("msg", "")})
+            msg = e.get("msg", "").removeprefix("Value error, ")
+            problems.append({"path": _clip(loc), "problem": _clip(msg)})
         first = problems[0]
         return_msg = f"{first['path']}: {first['problem']}" if first["path"] else first["problem"]
         raise ShuzhiError(

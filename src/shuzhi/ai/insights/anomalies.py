@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from typing import Any
 
 import numpy as np
 
-from shuzhi.ai.insights.series import Source, fetch_series, note, period_label
+from shuzhi.ai.insights.series import Source, check_size, fetch_series, note, period_label, timeout_error
 from shuzhi.results.format import readable
 
 Z_FLAG = 3.5
@@ -172,11 +173,15 @@ def anomalies(src: Source, metric: str, grain: str, *, by: str | None = None,
               z_flag: float = Z_FLAG) -> dict[str, Any]:
     """Anomalies of a metric over time, per member of `by`, most severe first."""
     ss = fetch_series(src, metric, grain, by=by, where=where)
+    check_size(ss, src.limits.anomaly_max_points)
     additive = ss.kind.kind == "additive"
     notes = list(ss.notes)
     total = sum(float(np.nansum(np.abs(s.values))) for s in ss.series) if additive else 0.0
     found, skipped, drawn = [], [], []
+    end = time.monotonic() + src.limits.timeout_s
     for s in ss.series:
+        if time.monotonic() > end:
+            raise timeout_error(src.limits.timeout_s)
         if by and additive and total > 0 and float(np.nansum(np.abs(s.values))) / total < min_share:
             skipped.append(s.key)
             continue

@@ -26,14 +26,27 @@ import datetime as dt
 import math
 import os
 import threading
+import time
 import warnings
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from shuzhi.ai.insights import holidays
-from shuzhi.ai.insights.series import Source, fetch_series, note, period_label, shift
+from shuzhi.ai.insights.series import (
+    Source,
+    check_deadline,
+    check_size,
+    fetch_series,
+    note,
+    period_label,
+    remaining,
+    shift,
+    time_limit,
+    timeout_error,
+)
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
 
@@ -80,6 +93,7 @@ def _model(name: str, season: int) -> Any:
 def _fit(name: str, y: np.ndarray, h: int, season: int, intervals: bool = True) -> Band | None:
     """One model's forecast band (only its mean without `intervals`: backtests need no bands, and
     computing them is a quarter of a fit), or None when it cannot fit this series."""
+    check_deadline()  # between fits: a request past its time limit stops here (not swallowed below)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -420,6 +434,19 @@ def _reset_pool() -> None:
         _pool = None
 
 
+def _kill_pool() -> None:
+    """Terminate the workers (a timed-out request's fits cannot be interrupted otherwise); the next
+    large split starts a fresh pool."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        procs = list(getattr(pool, "_processes", {}).values())  # no public API to stop running work
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.terminate()
+
+
 def forecast_many(values: list[np.ndarray], periods: list[dt.date], grain: str, season: int, horizon: int,
                   models: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Forecast several aligned series; a series that cannot be forecast gets model None and a note.
@@ -430,10 +457,16 @@ def forecast_many(values: list[np.ndarray], periods: list[dt.date], grain: str, 
     if n > 1 and len(values) >= POOL_MIN_SERIES:
         size = -(-len(values) // (4 * n))  # a few chunks per worker, so a slow chunk does not idle the others
         chunks = [values[i:i + size] for i in range(0, len(values), size)]
+        left = remaining()
+        end = None if left is None else time.monotonic() + left
         try:
             futures = [_get_pool(n).submit(_forecast_chunk, c, periods, grain, season, horizon, names, folds)
                        for c in chunks]
-            return [fc for f in futures for fc in f.result()]
+            try:
+                return [fc for f in futures for fc in f.result(None if end is None else max(0.0, end - time.monotonic()))]
+            except FuturesTimeout:
+                _kill_pool()  # the workers are busy with this request's chunks: stop them now
+                raise timeout_error(left or 0.0) from None
         except (OSError, RuntimeError, EOFError) as exc:  # BrokenProcessPool is a RuntimeError
             log.warning("forecast_pool_failed", error=repr(exc))
             _reset_pool()
@@ -452,13 +485,15 @@ def forecast(src: Source, metric: str, grain: str, horizon: int, *, by: str | No
         raise ShuzhiError("unknown_model", f"未知的预测模型：{'、'.join(unknown)}；可选 {'、'.join(FULL)}。",
                           f"Unknown forecasting model(s): {', '.join(unknown)}; choose from {', '.join(FULL)}.")
     ss = fetch_series(src, metric, grain, by=by, where=where)
+    check_size(ss, src.limits.forecast_max_points, horizon=horizon)
     notes = list(ss.notes)
     names, more = candidates_for(len(ss.series), models)
     notes += more
-    if ss.by:
-        fcs = forecast_many([s.values for s in ss.series], ss.periods, grain, ss.season, horizon, names)
-    else:  # one series: its error is the answer
-        fcs = [forecast_series(ss.series[0].values, ss.periods, grain, ss.season, horizon, names)]
+    with time_limit(src.limits.timeout_s):
+        if ss.by:
+            fcs = forecast_many([s.values for s in ss.series], ss.periods, grain, ss.season, horizon, names)
+        else:  # one series: its error is the answer
+            fcs = [forecast_series(ss.series[0].values, ss.periods, grain, ss.season, horizon, names)]
     out = []
     for s, fc in zip(ss.series, fcs, strict=True):
         hist = [{"period": p.isoformat(), "label": period_label(p, grain), "value": _num(v)}

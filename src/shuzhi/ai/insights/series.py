@@ -6,11 +6,16 @@ Invariants:
   series covers the same contiguous range of periods. Missing periods are 0 for additive metrics
   (no orders = no revenue) and NaN otherwise (a rate without inspections is unknown).
 - The period that contains `today` (or later) is incomplete and dropped, and a note says so.
+- Work is bounded (issue 12): a request whose series × periods (a forecast adds its horizon) pass
+  its `Limits` is refused before any model runs, and model fitting stops at the time limit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,17 +178,82 @@ class SeriesSet:
     label_en: str | None = None
 
 
+# Default work limits; the API takes them from settings (SHUZHI_INSIGHT_*).
+FORECAST_MAX_POINTS = 30_000  # e.g. 24 daily series of three years with a 120-day horizon
+ANOMALY_MAX_POINTS = 300_000  # detection is plain numpy: ten times the forecast budget
+TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of one insight request: points = series × periods (a forecast adds its horizon)."""
+
+    forecast_max_points: int = FORECAST_MAX_POINTS
+    anomaly_max_points: int = ANOMALY_MAX_POINTS
+    timeout_s: float = TIMEOUT_S
+
+
 @dataclass
 class Source:
-    """Where data comes from: the model, the user (row rules), 'today' and the engine."""
+    """Where data comes from: the model, the user (row rules), 'today', the engine and the limits."""
 
     index: ModelIndex
     user: UserContext
     today: dt.date
     engine: Engine
+    limits: Limits = field(default_factory=Limits)
 
     def query(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
         return run_query(spec, self.index, self.user, self.today, self.engine).table.to_pylist()
+
+
+GRAIN_ZH = {"day": "天", "week": "周", "month": "月", "quarter": "季度", "year": "年"}
+
+
+def check_size(ss: SeriesSet, max_points: int, *, horizon: int = 0) -> None:
+    """Refuse, before any model runs, a request of more than `max_points` series × periods."""
+    n, periods = len(ss.series), len(ss.periods) + horizon
+    if n * periods <= max_points:
+        return
+    split_zh = f"按 {ss.by} 拆成 {n} 条序列" if ss.by else "1 条序列"
+    split_en = f"{n} series (split by {ss.by})" if ss.by else "1 series"
+    raise ShuzhiError(
+        "insight_too_large",
+        f"分析量过大：{split_zh}，每条 {periods} 个{GRAIN_ZH[ss.grain]}，共 {n * periods:,} 个点，超过上限 "
+        f"{max_points:,}。请改用更粗的时间粒度、减少拆分或加筛选。",
+        f"Too much to analyse: {split_en} of {periods} {ss.grain}s each, {n * periods:,} points, over the limit "
+        f"of {max_points:,}. Use a coarser grain, fewer splits or a filter.", 422)
+
+
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("insight_deadline", default=None)
+
+
+@contextmanager
+def time_limit(seconds: float):  # type: ignore[no-untyped-def]
+    """Within this block, check_deadline() raises once `seconds` have passed (for this thread's work)."""
+    token = _deadline.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def timeout_error(seconds: float) -> ShuzhiError:
+    return ShuzhiError("insight_timeout", f"分析超过 {seconds:g} 秒未完成，已停止。请改用更粗的时间粒度、减少拆分或加筛选。",
+                       f"The analysis did not finish within {seconds:g} s and was stopped. Use a coarser grain, "
+                       "fewer splits or a filter.", 504)
+
+
+def remaining() -> float | None:
+    """Seconds left before the current time limit (None: no limit)."""
+    d = _deadline.get()
+    return None if d is None else d[0] - time.monotonic()
+
+
+def check_deadline() -> None:
+    d = _deadline.get()
+    if d is not None and time.monotonic() > d[0]:
+        raise timeout_error(d[1])
 
 
 def _as_date(v: Any) -> dt.date:

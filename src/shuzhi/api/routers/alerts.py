@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import DbDep, RuntimeDep, auth_parts, authorize, require
+from shuzhi.api.params import IdPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog.models import User
@@ -202,13 +203,13 @@ async def create_alert(body: AlertRuleIn, request: Request, rt: RuntimeDep) -> d
 
 
 @router.get("/alerts/{rule_id}", response_model=AlertRuleOut, responses=ERRORS, summary="One alert rule / 查看规则")
-def get_alert(rule_id: int, p: ViewerDep, db: DbDep) -> dict[str, Any]:
+def get_alert(rule_id: IdPath, p: ViewerDep, db: DbDep) -> dict[str, Any]:
     return store.rule_dict(db, store.get_rule(db, rule_id, p.user_id, p.role))
 
 
 @router.patch("/alerts/{rule_id}", response_model=AlertRuleOut, responses=ERRORS,
               summary="Change an alert rule / 修改告警规则")
-async def update_alert(rule_id: int, body: AlertRulePatch, request: Request, rt: RuntimeDep) -> dict[str, Any]:
+async def update_alert(rule_id: IdPath, body: AlertRulePatch, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     def work(db, p, idx, today):  # type: ignore[no-untyped-def]
         rule = store.get_rule(db, rule_id, p.user_id, p.role, write=True)
         return store.rule_dict(db, store.update_rule(db, idx, rule, _payload(body, partial=True), today,
@@ -218,14 +219,14 @@ async def update_alert(rule_id: int, body: AlertRulePatch, request: Request, rt:
 
 
 @router.delete("/alerts/{rule_id}", status_code=204, responses=ERRORS, summary="Delete an alert rule / 删除规则")
-def delete_alert(rule_id: int, p: EditorDep, db: DbDep) -> Response:
+def delete_alert(rule_id: IdPath, p: EditorDep, db: DbDep) -> Response:
     store.delete_rule(db, store.get_rule(db, rule_id, p.user_id, p.role, write=True))
     return Response(status_code=204)
 
 
 @router.post("/alerts/{rule_id}/check", response_model=CheckOut, responses=ERRORS,
              summary="Check a rule now / 立即检查")
-async def check_alert(rule_id: int, request: Request, rt: RuntimeDep) -> dict[str, Any]:
+async def check_alert(rule_id: IdPath, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     from shuzhi.runtime.alerts import check_now
 
     parts = auth_parts(request)
@@ -251,7 +252,7 @@ async def check_alert(rule_id: int, request: Request, rt: RuntimeDep) -> dict[st
 
 @router.get("/alerts/{rule_id}/firings", response_model=list[FiringOut], responses=ERRORS,
             summary="Firings of a rule / 告警记录")
-def alert_firings(rule_id: int, p: ViewerDep, db: DbDep,
+def alert_firings(rule_id: IdPath, p: ViewerDep, db: DbDep,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
     rule = store.get_rule(db, rule_id, p.user_id, p.role)
     recipient = None if p.role == "admin" or rule.owner_id == p.user_id else p.user_id
@@ -266,7 +267,7 @@ def get_inbox(p: ViewerDep, db: DbDep, unread: bool = False,
 
 
 @router.post("/inbox/{item_id}/read", status_code=204, responses=ERRORS, summary="Mark read / 标为已读")
-def read_item(item_id: int, p: ViewerDep, db: DbDep) -> Response:
+def read_item(item_id: IdPath, p: ViewerDep, db: DbDep) -> Response:
     store.mark_read(db, p.user_id, item_id)
     return Response(status_code=204)
 

@@ -14,6 +14,7 @@ from shuzhi.api.deps import (
     RuntimeDep,
     client_ip,
 )
+from shuzhi.api.params import IdPath
 from shuzhi.api.schemas import (
     ErrorResponse,
     LoginRequest,
@@ -136,7 +137,7 @@ def create_token(body: TokenCreate, principal: PrincipalDep, db: DbDep, rt: Runt
 
 
 @router.delete("/tokens/{token_id}", status_code=204, responses=ERRORS, summary="Revoke a token / 撤销令牌")
-def revoke_token(token_id: int, principal: PrincipalDep, db: DbDep) -> Response:
+def revoke_token(token_id: IdPath, principal: PrincipalDep, db: DbDep) -> Response:
     owner = None if has_permission(principal.role, "users:manage") else principal.user_id
     cred.revoke_token(db, token_id, owner_id=owner, actor=principal.username)
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
 from shuzhi.api.deps import DbDep, RuntimeDep, require
+from shuzhi.api.params import ListLimit
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import connections as store
@@ -359,6 +360,6 @@ def refresh_extract(ref: str, admin: Admin, rt: RuntimeDep, db: DbDep, body: Ref
 
 @router.get("/extracts/{ref}/runs", response_model=list[RunOut], responses=ERRORS,
             summary="Refresh history / 刷新记录")
-def list_runs(ref: str, admin: Admin, db: DbDep, limit: int = 50) -> list[RunOut]:
+def list_runs(ref: str, admin: Admin, db: DbDep, limit: ListLimit = 50) -> list[RunOut]:
     st = store.get_source_table(db, ref)
     return [RunOut(**R.run_to_dict(r)) for r in store.list_runs(db, st.id, max(1, min(limit, 500)))]

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import DbDep, LangDep, RuntimeDep, auth_parts, authorize, require
+from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import dashboards as store
@@ -234,7 +235,7 @@ def dashboard_versions(key: str, user: ViewerDep, db: DbDep) -> list[DashboardVe
 
 @router.post("/dashboards/{key}/versions/{version}/restore", response_model=DashboardOut, responses=ERRORS,
              summary="Restore a version (saved as a new version) / 恢复版本")
-def restore_dashboard_version(key: str, version: int, user: EditorDep, db: DbDep, rt: RuntimeDep) -> DashboardOut:
+def restore_dashboard_version(key: str, version: VersionPath, user: EditorDep, db: DbDep, rt: RuntimeDep) -> DashboardOut:
     """The old definition becomes the newest version again, checked against today's model (a metric
     removed since then is refused by name, like any save). The dashboard keeps its current name."""
     who = _who(user)

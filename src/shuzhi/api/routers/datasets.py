@@ -17,6 +17,7 @@ from fastapi import APIRouter, Body, Depends, Response
 from pydantic import BaseModel, Field
 
 from shuzhi.api.deps import DbDep, RuntimeDep, require
+from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import datasets as store
@@ -181,7 +182,7 @@ def dataset_versions(name: str, user: Raw, db: DbDep) -> list[DatasetVersionOut]
 
 @router.post("/{name}/versions/{version}/restore", response_model=DatasetOut, responses=ERRORS,
              summary="Restore a dataset version / 恢复版本")
-def restore_dataset(name: str, version: int, user: Editor, db: DbDep, rt: RuntimeDep) -> DatasetOut:
+def restore_dataset(name: str, version: VersionPath, user: Editor, db: DbDep, rt: RuntimeDep) -> DatasetOut:
     return _out(service.restore(rt, db, name, version, actor=user.username, user=user.context()))
 
 

@@ -46,6 +46,13 @@ def _where(req: _Req) -> list[dict[str, Any]]:
     return [w.model_dump(mode="json", by_alias=True, exclude_none=True) for w in req.where]  # type: ignore[union-attr]
 
 
+def _limits(settings: Any) -> Any:
+    from shuzhi.ai.insights.series import Limits
+
+    return Limits(settings.insight_forecast_max_points, settings.insight_anomaly_max_points,
+                  settings.insight_timeout_s)
+
+
 async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from shuzhi.ai.insights import Source
     from shuzhi.engines.duckdb_engine import DuckDBEngine
@@ -57,7 +64,7 @@ async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # typ
             p = authorize(rt, parts, db)
             idx, _ = rt.model_index(None, db)
         engine = DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
-        src = Source(idx, p.context(), rt.settings.today_date(), engine)
+        src = Source(idx, p.context(), rt.settings.today_date(), engine, limits=_limits(rt.settings))
         return work(src)
 
     return await run_in_threadpool(call)

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from shuzhi.api.deps import DbDep, PrincipalDep, RuntimeDep
+from shuzhi.api.params import IdPath, ListLimit
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import jobs as J
@@ -44,19 +45,19 @@ def _visible(job: Job, p: Principal) -> Job:
 
 @router.get("", response_model=list[JobOut], responses=ERRORS, summary="Recent jobs / 最近的任务")
 def list_jobs(p: PrincipalDep, db: DbDep, kind: str | None = None, status: str | None = None,
-              limit: int = 50) -> list[JobOut]:
+              limit: ListLimit = 50) -> list[JobOut]:
     rows = J.list_jobs(db, kind=kind, status=status, limit=limit,
                        created_by=None if p.role == "admin" else p.username)
     return [JobOut(**J.job_dict(j)) for j in rows]
 
 
 @router.get("/{job_id}", response_model=JobOut, responses=ERRORS, summary="One job's status / 任务状态")
-def get_job(job_id: int, p: PrincipalDep, db: DbDep) -> JobOut:
+def get_job(job_id: IdPath, p: PrincipalDep, db: DbDep) -> JobOut:
     return JobOut(**J.job_dict(_visible(J.get_job(db, job_id), p)))
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut, responses=ERRORS, summary="Cancel a job / 取消任务")
-def cancel_job(job_id: int, p: PrincipalDep, db: DbDep, rt: RuntimeDep) -> JobOut:
+def cancel_job(job_id: IdPath, p: PrincipalDep, db: DbDep, rt: RuntimeDep) -> JobOut:
     job = _visible(J.get_job(db, job_id), p)
     if job.status in J.FINISHED:
         raise ShuzhiError("job_finished", f"任务 {job_id} 已结束（{job.status}），无法取消。",

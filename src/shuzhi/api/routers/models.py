@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import DbDep, RuntimeDep, require
+from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import has_permission
@@ -229,7 +230,7 @@ def update_metric(name: str, body: MetricDef, user: Editor, db: DbDep, model: st
 
 
 @router.post("/metrics/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a metric version")
-def restore_metric(name: str, version: int, user: Editor, db: DbDep, model: str | None = None) -> dict[str, Any]:
+def restore_metric(name: str, version: VersionPath, user: Editor, db: DbDep, model: str | None = None) -> dict[str, Any]:
     v = store.restore_metric(db, model, name, version, actor=user.username, may_change_rules=_rules_ok(user))
     return {"name": name, "model_version": v}
 
@@ -266,7 +267,7 @@ def model_versions(name: str, user: Viewer, db: DbDep) -> list[VersionOut]:
 
 
 @router.post("/models/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a model version")
-def restore_model(name: str, version: int, user: Editor, db: DbDep) -> Response:
+def restore_model(name: str, version: VersionPath, user: Editor, db: DbDep) -> Response:
     v = store.restore_model(db, name, version, actor=user.username, may_change_rules=_rules_ok(user))
     import json
 

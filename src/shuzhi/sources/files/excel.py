@@ -18,12 +18,17 @@ Invariants
 - Column types: numbers (also numbers stored as text, "1,234", "¥12.5", "15%") become BIGINT or
   DOUBLE; date cells and date text ("2025/1/3", "2025年1月3日") DATE or TIMESTAMP; true/false
   BOOLEAN; anything mixed stays VARCHAR with numbers written without a trailing ".0".
+- Before calamine sees an .xlsx/.xlsm (a zip), `check_workbook` refuses (4xx) a workbook whose parts
+  declare more than MAX_UNZIPPED_MB in all, a large part compressed more than MAX_RATIO times (a
+  778 KB file that expands to 319 MB cost 1.5 GB per preview), too many parts, or an XML part with a
+  DOCTYPE (entity declarations: billion laughs). Calamine's own errors are bad_excel_file (400).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,19 +68,95 @@ class ExcelData:
     merged_cells: int = 0
 
 
+# Workbook expansion limits (checked on the zip's declared sizes before anything is decompressed,
+# except the XML prologs). Calamine needs about 5 bytes of memory per uncompressed byte of sheet XML.
+MAX_UNZIPPED_MB = 512
+MAX_RATIO = 100  # ordinary workbooks compress 5–30 times; 319 MB from 778 KB is 410
+RATIO_FROM_MB = 8  # small parts may compress better than that without harm
+MAX_PARTS = 10_000
+_PROLOG_MAX = 64 * 1024  # an XML prolog (declaration, comments) longer than this is refused
+
+
+def _refuse(code: str, zh: str, en: str) -> ShuzhiError:
+    return ShuzhiError(code, zh, en, 422)
+
+
+def _has_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Does this XML part declare a DOCTYPE (the only place entities can be declared)? Reads only its
+    prolog: the declaration, comments and processing instructions before the first element."""
+    with z.open(info) as f:
+        raw = f.read(_PROLOG_MAX)
+    full = len(raw) == _PROLOG_MAX  # there may be more prolog than we read
+    # UTF-16 parts: without the byte-order mark and the zero bytes the markup reads as ASCII
+    head = raw.removeprefix(b"\xef\xbb\xbf").removeprefix(b"\xff\xfe").removeprefix(b"\xfe\xff")
+    head = head.replace(b"\x00", b"")
+    i = 0
+    while True:
+        while i < len(head) and head[i] in b" \t\r\n":
+            i += 1
+        if head.startswith(b"<?", i):
+            close = b"?>"
+        elif head.startswith(b"<!--", i):
+            close = b"-->"
+        else:  # the root element, a DOCTYPE, or the end of what we read
+            return head[i:i + 9].upper() == b"<!DOCTYPE" or (i >= len(head) and full)
+        end = head.find(close, i)
+        if end < 0:
+            return full  # a prolog that does not end within the limit is refused too
+        i = end + len(close)
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse an .xlsx/.xlsm whose expansion is out of bounds or that declares XML entities, before
+    calamine reads it. Old .xls files (not zips) are bounded by the upload size alone."""
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+            if len(parts) > MAX_PARTS:
+                raise _refuse("excel_too_complex", f"工作簿包含 {len(parts):,} 个部件，超过上限 {MAX_PARTS:,}。",
+                              f"The workbook has {len(parts):,} parts, over the limit of {MAX_PARTS:,}.")
+            total = sum(p.file_size for p in parts)
+            if total > MAX_UNZIPPED_MB * 1024 * 1024:
+                raise _refuse("excel_too_large",
+                              f"工作簿解压后有 {total / 1048576:,.0f} MB，超过上限 {MAX_UNZIPPED_MB} MB。请拆分文件或另存为 CSV。",
+                              f"The workbook expands to {total / 1048576:,.0f} MB, over the limit of {MAX_UNZIPPED_MB} MB. "
+                              "Split it or save it as CSV.")
+            for p in parts:
+                if p.file_size > RATIO_FROM_MB * 1024 * 1024 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+                    raise _refuse("excel_suspicious",
+                                  f"工作簿中的 {p.filename[:100]} 压缩比异常（{p.file_size // max(p.compress_size, 1)} 倍），"
+                                  "疑似压缩炸弹，已拒绝。请另存为 CSV 再导入。",
+                                  f"The workbook part {p.filename[:100]} is compressed "
+                                  f"{p.file_size // max(p.compress_size, 1)} times, which looks like a zip bomb; "
+                                  "refused. Save it as CSV and import that.")
+            for p in parts:
+                if p.filename.lower().endswith((".xml", ".rels", ".vml")) and _has_doctype(z, p):
+                    raise _refuse("excel_dtd", f"工作簿中的 {p.filename[:100]} 含有 DTD（实体声明），出于安全原因不予读取。",
+                                  f"The workbook part {p.filename[:100]} contains a DTD (entity declarations); "
+                                  "it is refused for safety.")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
+        raise _bad_file(exc) from None
+
+
+def _bad_file(exc: BaseException) -> ShuzhiError:
+    first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return ShuzhiError(
+        "bad_excel_file",
+        f"无法读取 Excel 文件：{first}。请确认文件没有损坏、没有加密。",
+        f"Cannot read the Excel file: {first}. Check that it is not damaged or password-protected.",
+    )
+
+
 def _open(path: Path) -> Any:
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for damaged or foreign files
-        raise ShuzhiError(
-            "bad_excel_file",
-            f"无法读取 Excel 文件：{str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}。"
-            "请确认文件没有损坏、没有加密。",
-            f"Cannot read the Excel file: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}. "
-            "Check that it is not damaged or password-protected.",
-        ) from None
+        raise _bad_file(exc) from None
 
 
 def read_excel(path: Path, *, sheet: str | None = None, header_row: int | None = None,
@@ -93,11 +174,15 @@ def read_excel(path: Path, *, sheet: str | None = None, header_row: int | None =
             f"The workbook has no sheet named '{sheet}'; choose one of: {', '.join(names)}.",
             details={"sheets": names},
         )
-    ws = wb.get_sheet_by_name(chosen)
-    grid: list[list[Any]] = ws.to_python(skip_empty_area=False)
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = list(ws.merged_cell_ranges or [])
+    try:
+        ws = wb.get_sheet_by_name(chosen)
+        grid: list[list[Any]] = ws.to_python(skip_empty_area=False)
+        merged: list[tuple[tuple[int, int], tuple[int, int]]] = list(ws.merged_cell_ranges or [])
+    except Exception as exc:  # noqa: BLE001 - calamine's XML and zip errors: a damaged sheet
+        raise _bad_file(exc) from None
+    finally:
+        wb.close()
     infos = [SheetInfo(n, None, None) for n in names]  # the chosen sheet's counts are filled by _parse
-    wb.close()
     return _parse(grid, merged, infos, chosen, header_row, keep_totals)
 
 
