@@ -41,14 +41,16 @@ def test_editor_cannot_remove_add_or_edit_rules(demo_client) -> None:  # type: i
     h, ed, eh = _editor(c)
     _, model = _model(c, h)
     n0 = len(_audit(c))  # the demo install's rules, if it ships any
+    shipped = {r["name"] for r in model["row_rules"]}  # the demo ships own_region (missing_attribute: skip)
     model["row_rules"], model["column_rules"] = [RULE], [DENY]
     assert c.put("/api/v1/models/huajing", json=model, headers=h).status_code == 200
     events = _audit(c)
     assert len(events) == n0 + 1
     assert events[-1].actor == "admin" and json.loads(events[-1].detail) == {
-        "row_rules": {"added": ["own_region"]}, "column_rules": {"added": ["no_cost"]}}
+        "row_rules": {"changed" if "own_region" in shipped else "added": ["own_region"]},
+        "column_rules": {"added": ["no_cost"]}}
     version, current = _model(c, eh)
-    assert current["row_rules"] == [{**RULE, "roles": ["editor", "viewer"], "description": None}]
+    assert current["row_rules"] == [{**RULE, "roles": ["editor", "viewer"], "missing_attribute": "deny", "description": None}]
 
     attempts = {"removed": {**current, "row_rules": []},
                 "edited": {**current, "row_rules": [{**current["row_rules"][0], "filter": "1 = 1"}]},
