@@ -147,7 +147,7 @@ def test_query_spec_over_datasets_added_to_the_model(rt) -> None:  # type: ignor
     from shuzhi.model.schema import JoinDef, MetricDef
 
     with rt.catalog.session() as s:
-        a = service.add_to_model(rt, s, "region_sales", model=None, actor="t")
+        a = service.add_to_model(rt, s, "region_sales", model=None, actor="t", may_change_rules=True)
         assert a["dataset"]["sql"].startswith("WITH")
         b = service.add_to_model(rt, s, "rep_sales", model=None, actor="t",
                                  joins=[JoinDef(to="customers", on={"customer_id": "customer_id"})])

@@ -141,7 +141,8 @@ def dataset_add_to_model(
 
     rt = runtime()
     with rt.catalog.session() as s:
-        out = service.add_to_model(rt, s, name, model=model, actor="cli", replace=replace)
+        out = service.add_to_model(rt, s, name, model=model, actor="cli", replace=replace,
+                                   may_change_rules=True)  # the operator (audited as cli)
     typer.echo(t(f"已把数据集 {name} 加入模型 {out['model']}，模型版本 v{out['model_version']}。",
                  f"Added dataset {name} to model {out['model']}; model version v{out['model_version']}."))
 

@@ -142,7 +142,8 @@ def model_add_table(
 
     rt = runtime()
     with rt.catalog.session() as s:
-        out = add_table_to_model(rt, s, table, model=model, actor="cli", replace=replace, label=label)
+        out = add_table_to_model(rt, s, table, model=model, actor="cli", replace=replace, label=label,
+                                  may_change_rules=True)  # the operator (audited as cli)
     typer.echo(t(f"已把表 {table} 加入模型 {out['model']}（v{out['model_version']}），数据集 {out['dataset']}，指标：",
                  f"Added table {table} to the model {out['model']} (v{out['model_version']}) as the dataset "
                  f"{out['dataset']}, with the metrics:"))

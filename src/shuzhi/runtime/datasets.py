@@ -430,14 +430,18 @@ def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | N
 
 
 def add_to_model(rt: Runtime, db: Session, name: str, *, model: str | None, actor: str | None,
-                 joins: list[JoinDef] | None = None, replace: bool = False) -> dict[str, Any]:
-    """Append (or with replace, swap in) the dataset as a model dataset; saves a new model version."""
+                 joins: list[JoinDef] | None = None, replace: bool = False,
+                 may_change_rules: bool = False) -> dict[str, Any]:
+    """Append (or with replace, swap in) the dataset as a model dataset; saves a new model version.
+    A dataset that reads a table a row rule protects, without that rule, is a rule change
+    (catalog.semantic.save_model): only callers with security:manage, or the operator's CLI."""
     from shuzhi.runtime.modeling import with_dataset
 
     current, _ = semantic.get_model(db, model)
     dd = dataset_def(rt, db, name, joins=joins)
     updated = with_dataset(current, dd, replace=replace)  # + generated metrics (row count, sums)
-    version = semantic.save_model(db, updated, actor=actor, comment=f"add self-service dataset {name}")
+    version = semantic.save_model(db, updated, actor=actor, comment=f"add self-service dataset {name}",
+                                  may_change_rules=may_change_rules)
     metrics = [{"name": m.name, "label": m.label} for m in updated.metrics
                if m.dataset == name and m.name.startswith(f"{name}__")]
     return {"model": current.name, "model_version": version, "dataset": dd.model_dump(mode="json", exclude_none=True),

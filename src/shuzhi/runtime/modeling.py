@@ -39,7 +39,8 @@ def with_dataset(model: SemanticModel, ds: DatasetDef, *, replace: bool, metrics
 
 
 def add_table_to_model(rt: Runtime, db: Session, table: str, *, model: str | None = None, actor: str | None,
-                       replace: bool = False, label: str | None = None) -> dict[str, Any]:
+                       replace: bool = False, label: str | None = None,
+                       may_change_rules: bool = False) -> dict[str, Any]:
     with rt.warehouse().cursor() as cur:
         columns = prof.check_table(cur, table)
     current, _ = semantic.get_model(db, model)
@@ -53,7 +54,8 @@ def add_table_to_model(rt: Runtime, db: Session, table: str, *, model: str | Non
     ds = table_dataset(name, table, [(c, t, labels.get(c)) for c, t in columns],
                        label=label or (PurePath(rec.source_file).stem if rec else None) or table)
     updated = with_dataset(current, ds, replace=replace)
-    version = semantic.save_model(db, updated, actor=actor, comment=f"add table {table}")
+    version = semantic.save_model(db, updated, actor=actor, comment=f"add table {table}",
+                                  may_change_rules=may_change_rules)
     new = [m for m in updated.metrics if m.dataset == name and m.name.startswith(f"{name}__")]
     return {"model": current.name, "model_version": version, "dataset": name,
             "metrics": [{"name": m.name, "label": m.label} for m in new]}

@@ -20,6 +20,7 @@ from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
+from shuzhi.auth.roles import has_permission
 from shuzhi.catalog import datasets as store
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.datasets.steps import DatasetSpec
@@ -210,4 +211,5 @@ def dataset_lineage(name: str, user: Raw, db: DbDep, rt: RuntimeDep) -> dict[str
 def add_to_model(name: str, user: Editor, db: DbDep, rt: RuntimeDep, body: AddToModel | None = None) -> dict[str, Any]:
     opts = body or AddToModel()
     return service.add_to_model(rt, db, name, model=opts.model, actor=user.username, joins=opts.joins,
-                                replace=opts.replace)
+                                replace=opts.replace,
+                                may_change_rules=has_permission(user.role, "security:manage"))

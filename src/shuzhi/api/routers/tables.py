@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
+from shuzhi.auth.roles import has_permission
 from shuzhi.catalog import tables as store
 from shuzhi.compile.row_scope import scope_table
 from shuzhi.engines import profile as prof
@@ -165,4 +166,5 @@ def add_to_model(name: str, user: Editor, db: DbDep, rt: RuntimeDep, body: AddTa
     count and a sum per numeric column. A new model version; usable in analysis and questions."""
     opts = body or AddTable()
     return AddTableOut(**add_table_to_model(rt, db, name, model=opts.model, actor=user.username,
-                                            replace=opts.replace, label=opts.label))
+                                            replace=opts.replace, label=opts.label,
+                                            may_change_rules=has_permission(user.role, "security:manage")))
