@@ -183,6 +183,7 @@ function RulesTab() {
       {error && <Alert type="error" showIcon message={error} />}
       {canEdit && <Space style={{ marginBottom: 12 }}><Button type="primary" onClick={() => setEditing("new")} data-testid="new-rule">{tx("newRule")}</Button></Space>}
       <Table<Rule> rowKey="id" loading={!rules && !error} dataSource={rules ?? []} size="middle" data-testid="rules-table"
+        scroll={{ x: "max-content" }}
         expandable={{ onExpand: (open, r) => open && void loadFirings(r.id), expandedRowRender: (r) => <FiringTable rows={firings[r.id] ?? []} /> }}
         columns={[
           { title: tx("name"), dataIndex: "name" },
@@ -218,7 +219,7 @@ function InboxTab() {
   return (
     <>
       <Space style={{ marginBottom: 12 }}><Button onClick={() => void read(null)} disabled={!box?.unread} data-testid="read-all">{tx("readAll")}</Button></Space>
-      <Table<InboxItem> rowKey="id" loading={!box} dataSource={box?.items ?? []} size="middle" data-testid="inbox-table" locale={{ emptyText: tx("noFirings") }}
+      <Table<InboxItem> rowKey="id" loading={!box} dataSource={box?.items ?? []} size="middle" data-testid="inbox-table" scroll={{ x: "max-content" }} locale={{ emptyText: tx("noFirings") }}
         columns={[
           { title: "", width: 70, render: (_, i) => (i.read ? null : <Tag color="red">{tx("unread")}</Tag>) },
           { title: tx("rules"), render: (_, i) => i.firing.rule_name },
