@@ -11,8 +11,16 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.i18n import pick_language
-from shuzhi.auth.credentials import Principal, csrf_ok, resolve_session, resolve_token, unauthenticated
+from shuzhi.auth.credentials import (
+    Principal,
+    csrf_ok,
+    resolve_session,
+    resolve_token,
+    session_id,
+    unauthenticated,
+)
 from shuzhi.auth.roles import forbidden, has_permission
+from shuzhi.auth.session_cache import CACHE
 from shuzhi.errors import ShuzhiError
 from shuzhi.runtime import Runtime
 
@@ -64,9 +72,34 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def _csrf_checked(principal: Principal, method: str, csrf: str | None) -> Principal:
+    if method not in SAFE_METHODS and not csrf_ok(principal, csrf):
+        raise ShuzhiError(
+            "csrf_failed",
+            "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
+            "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
+            403,
+        )
+    return principal
+
+
+def cached_principal(method: str, auth: str, cookie: str | None, csrf: str | None) -> Principal | None:
+    """The caller from the session cache (auth/session_cache.py), without a catalog read; None when
+    the request has no session cookie or its session is not cached. The CSRF check still applies."""
+    if auth or not cookie:
+        return None
+    principal = CACHE.get(session_id(cookie))
+    return None if principal is None else _csrf_checked(principal, method, csrf)
+
+
 def resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, csrf: str | None,
                       db: Session | None = None) -> Principal:
-    """Authenticate a request (sync; call in a worker thread). Uses `db` when given."""
+    """Authenticate a request (sync; call in a worker thread). Uses `db` when given.
+
+    At most one catalog read: none when the session is cached."""
+    hit = cached_principal(method, auth, cookie, csrf)
+    if hit is not None:
+        return hit
     if db is None:
         with rt.catalog.session() as own:
             return resolve_principal(rt, method, auth, cookie, csrf, own)
@@ -78,15 +111,11 @@ def resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, c
     if not cookie:
         raise unauthenticated("not_authenticated")
     ttl = dt.timedelta(hours=rt.settings.session_ttl_hours)
+    generation = CACHE.generation  # read before the catalog: a change after it is not cached
     principal = resolve_session(db, cookie, ttl=ttl)
-    if method not in SAFE_METHODS and not csrf_ok(principal, csrf):
-        raise ShuzhiError(
-            "csrf_failed",
-            "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
-            "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
-            403,
-        )
-    return principal
+    CACHE.put(principal.session_id or "", principal, ttl=rt.settings.session_cache_seconds, generation=generation,
+              session_expires_at=principal.session_expires_at)
+    return _csrf_checked(principal, method, csrf)
 
 
 def authorize(rt: Runtime, parts: tuple[str, str, str | None, str | None], db: Session,
@@ -101,8 +130,10 @@ def authorize(rt: Runtime, parts: tuple[str, str, str | None, str | None], db: S
 async def get_principal(request: Request, rt: RuntimeDep) -> Principal:
     """The caller, from a bearer token or the session cookie (+ CSRF on unsafe methods).
 
-    One thread hop with its own catalog session, so the check stays cheap on hot paths."""
-    principal = await run_in_threadpool(resolve_principal, rt, *auth_parts(request))
+    A cached session answers on the event loop; otherwise one thread hop with its own catalog
+    session, so the check stays cheap on hot paths."""
+    parts = auth_parts(request)
+    principal = cached_principal(*parts) or await run_in_threadpool(resolve_principal, rt, *parts)
     request.state.principal = principal
     return principal
 
