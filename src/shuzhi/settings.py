@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     # space-separated, e.g. "'self' https://portal.example.com"; default 'none' = nobody, X-Frame-Options DENY).
     frame_ancestors: str = "'none'"
 
+    # -- request cost (issue 12): seconds a browser session's principal stays cached in a server
+    # process (auth/session_cache.py; 0 = off). Changes made in this process apply at once; another
+    # worker process or the CLI sees them after at most this long. Kept a few seconds at most.
+    session_cache_seconds: float = Field(default=2.0, ge=0, le=10)
+
     @field_validator("frame_ancestors")
     @classmethod
     def _frame_ancestors(cls, v: str) -> str:

@@ -166,3 +166,27 @@ def test_catalog_tables_on_sqlite_and_postgres(make_client, settings, metadata_u
     assert c.get(f"{BASE}/rd").json()["title_en"] == "R&D and Innovation"
     assert [d["name"] for d in c.get(f"{BASE}/recent").json()] == ["rd"]
     assert c.delete(f"{BASE}/rd", headers=h).status_code == 204
+
+
+def test_reloads_of_one_dashboard_are_not_rewritten(dash_api) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 finding 5 (request cost): every view wrote and committed a dashboard_views row (a
+    write-lock and a commit on each request of a busy dashboard); reloads of the dashboard a user
+    viewed last are now coalesced, and /dashboards/recent keeps its order."""
+    from sqlalchemy import event
+
+    c, _ = dash_api
+    writes: list[str] = []
+
+    def on(_conn, _cursor, statement, *_a):  # type: ignore[no-untyped-def]
+        if "dashboard_views" in statement and not statement.lstrip().upper().startswith("SELECT"):
+            writes.append(statement)
+
+    event.listen(c.app.state.runtime.catalog.engine, "before_cursor_execute", on)
+    for _ in range(5):
+        assert c.get(f"{BASE}/cockpit").status_code == 200
+    assert len(writes) == 1, writes  # was 5
+    assert c.get(f"{BASE}/cockpit", params={"view": False}).status_code == 200
+    for n in ("sales", "cockpit"):  # another dashboard in between: the view is written again
+        assert c.get(f"{BASE}/{n}").status_code == 200
+    assert len(writes) == 3
+    assert [d["name"] for d in c.get(f"{BASE}/recent").json()][:2] == ["cockpit", "sales"]

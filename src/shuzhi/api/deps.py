@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.i18n import pick_language
-from shuzhi.auth.credentials import Principal, csrf_ok, resolve_session, resolve_token, unauthenticated
+from shuzhi.auth.credentials import (
+    Principal,
+    csrf_ok,
+    resolve_session,
+    resolve_token,
+    session_id,
+    unauthenticated,
+)
 from shuzhi.auth.roles import forbidden, has_permission
+from shuzhi.auth.session_cache import CACHE
 from shuzhi.errors import ShuzhiError
 from shuzhi.runtime import Runtime
 
@@ -29,9 +39,26 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_db(rt: RuntimeDep) -> Iterator[Session]:
-    with rt.catalog.session() as s:
+async def get_db(rt: RuntimeDep) -> AsyncIterator[Session]:
+    """A catalog unit of work (Catalog.session) for a handler.
+
+    Made on the event loop: making the session does no I/O (it connects on first use, in the
+    handler's thread), so it needs no thread hop; only its commit or rollback and close run in a
+    worker thread, shielded from cancellation and outside the thread limit, as FastAPI does for
+    sync dependencies (one hop per request instead of two)."""
+    cm = rt.catalog.session()
+    s = cm.__enter__()
+    try:
         yield s
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            ok = await anyio.to_thread.run_sync(cm.__exit__, type(exc), exc, exc.__traceback__,
+                                                limiter=CapacityLimiter(1))
+        if not ok:
+            raise
+    else:
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(cm.__exit__, None, None, None, limiter=CapacityLimiter(1))
 
 
 # scope="function": the commit happens before the response is sent, so a client that acts on a
@@ -64,9 +91,34 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def _csrf_checked(principal: Principal, method: str, csrf: str | None) -> Principal:
+    if method not in SAFE_METHODS and not csrf_ok(principal, csrf):
+        raise ShuzhiError(
+            "csrf_failed",
+            "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
+            "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
+            403,
+        )
+    return principal
+
+
+def cached_principal(method: str, auth: str, cookie: str | None, csrf: str | None) -> Principal | None:
+    """The caller from the session cache (auth/session_cache.py), without a catalog read; None when
+    the request has no session cookie or its session is not cached. The CSRF check still applies."""
+    if auth or not cookie:
+        return None
+    principal = CACHE.get(session_id(cookie))
+    return None if principal is None else _csrf_checked(principal, method, csrf)
+
+
 def resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, csrf: str | None,
                       db: Session | None = None) -> Principal:
-    """Authenticate a request (sync; call in a worker thread). Uses `db` when given."""
+    """Authenticate a request (sync; call in a worker thread). Uses `db` when given.
+
+    At most one catalog read: none when the session is cached."""
+    hit = cached_principal(method, auth, cookie, csrf)
+    if hit is not None:
+        return hit
     if db is None:
         with rt.catalog.session() as own:
             return resolve_principal(rt, method, auth, cookie, csrf, own)
@@ -78,15 +130,11 @@ def resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, c
     if not cookie:
         raise unauthenticated("not_authenticated")
     ttl = dt.timedelta(hours=rt.settings.session_ttl_hours)
+    generation = CACHE.generation  # read before the catalog: a change after it is not cached
     principal = resolve_session(db, cookie, ttl=ttl)
-    if method not in SAFE_METHODS and not csrf_ok(principal, csrf):
-        raise ShuzhiError(
-            "csrf_failed",
-            "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试。",
-            "The request lacks a valid CSRF token (X-CSRF-Token); reload the page and try again.",
-            403,
-        )
-    return principal
+    CACHE.put(principal.session_id or "", principal, ttl=rt.settings.session_cache_seconds, generation=generation,
+              session_expires_at=principal.session_expires_at)
+    return _csrf_checked(principal, method, csrf)
 
 
 def authorize(rt: Runtime, parts: tuple[str, str, str | None, str | None], db: Session,
@@ -101,8 +149,10 @@ def authorize(rt: Runtime, parts: tuple[str, str, str | None, str | None], db: S
 async def get_principal(request: Request, rt: RuntimeDep) -> Principal:
     """The caller, from a bearer token or the session cookie (+ CSRF on unsafe methods).
 
-    One thread hop with its own catalog session, so the check stays cheap on hot paths."""
-    principal = await run_in_threadpool(resolve_principal, rt, *auth_parts(request))
+    A cached session answers on the event loop; otherwise one thread hop with its own catalog
+    session, so the check stays cheap on hot paths."""
+    parts = auth_parts(request)
+    principal = cached_principal(*parts) or await run_in_threadpool(resolve_principal, rt, *parts)
     request.state.principal = principal
     return principal
 

@@ -28,6 +28,11 @@ TOKEN_PREFIX = "szt_"
 DEFAULT_TOKEN_MAX_DAYS = 365  # Settings.token_max_days
 
 
+def session_id(raw: str) -> str:
+    """The id the catalog stores for a session cookie (its SHA-256)."""
+    return _sha256(raw)
+
+
 def _sha256(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
@@ -44,6 +49,7 @@ class Principal:
     session_id: str | None = None
     csrf_token: str | None = None
     token_id: int | None = None
+    session_expires_at: dt.datetime | None = None  # when via="session" (bounds auth/session_cache)
 
     def context(self) -> UserContext:
         """The security context queries run under (row rules read attributes, column rules the role)."""
@@ -153,7 +159,8 @@ def resolve_session(s: Session, raw: str, *, ttl: dt.timedelta) -> Principal:
     if (now - ws.last_seen_at) > dt.timedelta(minutes=1):
         ws.last_seen_at = now
         ws.expires_at = max(ws.expires_at, now + ttl)
-    return _principal(ws.user, via="session", session_id=ws.id, csrf_token=ws.csrf_token)
+    return _principal(ws.user, via="session", session_id=ws.id, csrf_token=ws.csrf_token,
+                      session_expires_at=ws.expires_at)
 
 
 def revoke_session(s: Session, session_id: str) -> None:

@@ -259,14 +259,29 @@ def favourite_ids(s: Session, user_id: int) -> set[int]:
     return set(s.scalars(select(DashboardFavourite.dashboard_id).where(DashboardFavourite.user_id == user_id)))
 
 
-def record_view(s: Session, rec: DashboardRecord, user_id: int) -> None:
+# A user's view of the dashboard they viewed last, less than this long ago, is not written again.
+VIEW_COALESCE = dt.timedelta(seconds=10)
+
+
+def record_view(s: Session, rec: DashboardRecord, user_id: int) -> bool:
     """One row per (user, dashboard), written as an upsert: two tabs of one user opening the same
-    dashboard at once must not collide on the primary key (it was a 500 under load)."""
+    dashboard at once must not collide on the primary key (it was a 500 under load).
+
+    Reloads are coalesced: when the user's most recent view is this dashboard, less than
+    VIEW_COALESCE ago, nothing is written (a read instead of a write and a commit on every view;
+    the order of /dashboards/recent is the same, viewed_at may be up to VIEW_COALESCE older and
+    `views` counts written views). Returns whether a row was written."""
     now = utcnow()
+    last = s.execute(select(DashboardView.dashboard_id, DashboardView.viewed_at)
+                     .where(DashboardView.user_id == user_id)
+                     .order_by(desc(DashboardView.viewed_at)).limit(1)).first()
+    if last is not None and last[0] == rec.id and now - last[1] < VIEW_COALESCE:
+        return False
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(DashboardView).values(user_id=user_id, dashboard_id=rec.id, viewed_at=now, views=1)
     s.execute(stmt.on_conflict_do_update(index_elements=["user_id", "dashboard_id"],
                                          set_={"viewed_at": now, "views": DashboardView.views + 1}))
+    return True
 
 
 def recent(s: Session, who: Viewer, limit: int = 10) -> list[tuple[DashboardRecord, dt.datetime]]:

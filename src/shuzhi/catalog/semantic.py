@@ -61,6 +61,12 @@ def current_version(s: Session, name: str | None = None) -> tuple[str, int]:
     return row[0], row[1]
 
 
+def model_versions_key(s: Session) -> list[tuple[str, int, bool]]:
+    """(name, version, is_default) of every model: what decides the model list (cheap)."""
+    q = select(ModelRecord.name, ModelRecord.version, ModelRecord.is_default).order_by(ModelRecord.name)
+    return [(r[0], r[1], bool(r[2])) for r in s.execute(q)]
+
+
 def list_models(s: Session) -> list[ModelRecord]:
     return list(s.scalars(select(ModelRecord).order_by(ModelRecord.name)))
 

@@ -171,8 +171,8 @@ def get_dashboard(key: str, user: ViewerDep, db: DbDep, view: bool = True) -> Da
     if view:
         # The only write, last, and committed at once: the SQLite write lock is held for one
         # statement, not until the response is on its way (concurrent views queued on it).
-        store.record_view(db, rec, who.user_id)
-        db.commit()
+        if store.record_view(db, rec, who.user_id):
+            db.commit()
     return out
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from shuzhi.api import model_answers as answers
 from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
@@ -236,18 +237,31 @@ def restore_metric(name: str, version: VersionPath, user: Editor, db: DbDep, mod
 
 
 @router.get("/models", response_model=list[ModelSummary], responses=ERRORS, summary="Semantic models / 模型列表")
-def list_models(user: Viewer, db: DbDep) -> list[ModelSummary]:
-    return [ModelSummary(name=r.name, label=r.definition.get("label"), version=r.version, is_default=r.is_default,
+def list_models(user: Viewer, db: DbDep, request: Request) -> list[ModelSummary]:
+    cache = answers.of(request)
+    key = ("models", *store.model_versions_key(db))
+    hit = cache.cached(key)
+    if hit is not None:
+        return hit  # type: ignore[return-value]  # the same JSON, encoded once per set of versions
+    return cache.keep(key, [ModelSummary(name=r.name, label=r.definition.get("label"), version=r.version, is_default=r.is_default,
                          datasets=len(r.definition.get("datasets", [])), metrics=len(r.definition.get("metrics", [])),
-                         updated_at=r.updated_at.isoformat(), updated_by=r.updated_by) for r in store.list_models(db)]
+                         updated_at=r.updated_at.isoformat(), updated_by=r.updated_by).model_dump(mode="json")
+                                for r in store.list_models(db)])  # type: ignore[return-value]
 
 
 @router.get("/models/{name}", responses=ERRORS, summary="A model's definition / 模型定义")
-def get_model(name: str, user: Viewer, db: DbDep) -> dict[str, Any]:
+def get_model(name: str, user: Viewer, db: DbDep, request: Request) -> dict[str, Any]:
+    # The view decides the answer: editors need the whole model to change it, readers get
+    # reader_view(model, role). Cached per (name, version, view): see api/model_answers.py.
+    cache = answers.of(request)
+    view = "full" if has_permission(user.role, "content:edit") else f"reader:{user.role}"
+    hit = cache.cached(("model", *store.current_version(db, name), view))
+    if hit is not None:
+        return hit  # type: ignore[return-value]
     sm, version = store.get_model(db, name)
-    if has_permission(user.role, "content:edit"):  # editors need the whole model to change it
-        return {"version": version, "definition": sm.model_dump(mode="json", by_alias=True)}
-    return {"version": version, "definition": reader_view(sm, user.role)}
+    definition = sm.model_dump(mode="json", by_alias=True) if view == "full" else reader_view(sm, user.role)
+    return cache.keep(("model", sm.name, version, view),  # type: ignore[return-value]
+                        {"version": version, "definition": definition})
 
 
 @router.put("/models/{name}", responses=ERRORS, summary="Replace a model (validated) / 保存模型")
