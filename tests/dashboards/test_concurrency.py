@@ -106,8 +106,8 @@ def test_60_concurrent_dashboard_reads_answer_and_health_stays_up(make_client, s
     assert max(dt for _, _, dt in results) < BOUND_S
     assert health and max(health) < HEALTH_BOUND_S, health
     assert 200 in statuses
-    if limits:
-        assert 503 in statuses  # the tiny queue sheds, and what it admits is served
+    # Whether the tiny queue sheds depends on how fast the views are served (cheap, cached views may
+    # never fill it); shedding itself is asserted deterministically in tests/api/test_admission.py.
 
 
 def test_identical_concurrent_dashboard_requests_run_once(dash_api):  # type: ignore[no-untyped-def]
