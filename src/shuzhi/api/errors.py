@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuzhi.api.body_limit import BodyTooLarge, refusal
@@ -78,15 +77,8 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=exc.headers,
         )
 
-    @app.exception_handler(ValidationError)
-    async def _route_validation(request: Request, exc: ValidationError) -> JSONResponse:
-        # A route that validates part of its body itself (e.g. POST /datasets/preview's options) let
-        # pydantic's error escape as a 500; it is the caller's input, so it answers like any bad body.
-        log.warning("validation_error_in_route", path=request.url.path, model=exc.title)
-        return await _validation(request, exc)
-
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError | ValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = _lang(request)
         fields: list[dict[str, str]] = []
         # The first few distinct problems, clipped: a hostile body (deep trees, huge lists) must not

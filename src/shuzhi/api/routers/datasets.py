@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Response
-from pydantic import BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.params import VersionPath
@@ -146,7 +147,10 @@ def preview_definition(user: Raw, db: DbDep, rt: RuntimeDep,
                        body: Any = Body(..., include_in_schema=False)) -> dict[str, Any]:
     data = dict(_object(body))
     definition = data.pop("definition", None)
-    opts = PreviewOptions.model_validate(data)
+    try:
+        opts = PreviewOptions.model_validate(data)
+    except ValidationError as exc:  # the caller's options: a 422 like any bad body, never a 500
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
     return service.preview(rt, db, _object(definition), upto=opts.upto, limit=opts.limit, user=user.context())
 
 
