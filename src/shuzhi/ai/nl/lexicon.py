@@ -42,6 +42,7 @@ from shuzhi.ai.nl.glossary import (
     VALUE_ALIASES,
 )
 from shuzhi.ai.nl.hant import to_simplified
+from shuzhi.ai.nl.types import Entry
 from shuzhi.model.checks import metric_closure
 from shuzhi.model.index import ModelIndex
 
@@ -65,13 +66,6 @@ def normalize(text: str) -> str:
     """Full-width → half-width, lower case, one space between words."""
     t = to_simplified(unicodedata.normalize("NFKC", text)).lower()
     return re.sub(r"\s+", " ", t).strip()
-
-
-@dataclass(frozen=True)
-class Entry:
-    kind: str          # metric | dim | value | dataset
-    key: Any           # metric name | (dataset, field) | (dataset, field, value)
-    exact: bool = True  # False for short forms and aliases
 
 
 @dataclass

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -43,9 +42,10 @@ from shuzhi.ai.nl.grounding import (
     splittable_by,
     unreachable_reason,
 )
-from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES, Entry, Lexicon, normalize
+from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES, Lexicon, normalize
 from shuzhi.ai.nl.numbers import cn_int
 from shuzhi.ai.nl.timeexpr import find_time
+from shuzhi.ai.nl.types import Entry, Mention, ParseResult, Parts, Text
 from shuzhi.ai.nl.unknown import chunks, suggest, unknown_words
 from shuzhi.spec.time_ranges import relative_range
 
@@ -53,72 +53,10 @@ _PCT_FORMATS = ("percent", "percentage")
 _MARK = re.match(r"", "")  # a cue read from context rather than from a word of its own
 
 
-@dataclass
-class Mention:
-    start: int
-    end: int
-    term: str
-    kind: str
-    entries: list[Entry]
-
-
-@dataclass
-class Parts:
-    metrics: list[str] = field(default_factory=list)
-    dims: list[str] = field(default_factory=list)
-    grain: str | None = None
-    trend: bool = False
-    where: list[dict[str, Any]] = field(default_factory=list)
-    having: list[tuple[str | None, str, float]] = field(default_factory=list)
-    time_range: dict[str, Any] | None = None
-    computes: list[str] = field(default_factory=list)
-    order: tuple[str, bool] | None = None     # ("metric" | compute kind, desc)
-    limit: int | None = None
-    add: bool = False
-    change_filter: tuple[str, str] | None = None  # (compute kind, "<" | ">"): 哪些…下降了 / 增长了
-
-
-@dataclass
-class ParseResult:
-    question: str
-    spec: dict[str, Any] | None
-    chart: dict[str, Any] | None
-    interpretation: list[dict[str, Any]]
-    unknown: list[dict[str, Any]]
-    alternatives: list[dict[str, Any]]
-    confidence: float
-    frame: Frame | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "spec": self.spec, "chart": self.chart,
-                "interpretation": self.interpretation, "unknown": self.unknown,
-                "alternatives": self.alternatives, "confidence": self.confidence}
-
-
-class _Text:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.taken = [False] * len(text)
-
-    def masked(self) -> str:
-        return "".join("\x00" if t else c for c, t in zip(self.text, self.taken, strict=True))
-
-    def take(self, s: int, e: int) -> None:
-        for i in range(s, e):
-            self.taken[i] = True
-
-    def find(self, pattern: re.Pattern[str], take: bool = True) -> list[re.Match[str]]:
-        found = [m for m in pattern.finditer(self.masked()) if m.end() > m.start()]
-        if take:
-            for m in found:
-                self.take(m.start(), m.end())
-        return found
-
-
 def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
                    previous: ParseResult | None = None, *, _text: str | None = None) -> ParseResult:
     today = today or _today()
-    t = _Text(_text if _text is not None else normalize(question))
+    t = Text(_text if _text is not None else normalize(question))
     unknown: list[dict[str, Any]] = []
     ambiguous: list[tuple[str, list[str]]] = []
     parts = Parts()
