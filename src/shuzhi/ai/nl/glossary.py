@@ -6,6 +6,8 @@ caller may pass more through `Lexicon.build(..., aliases=...)`.
 
 from __future__ import annotations
 
+import re
+
 VALUE_ALIASES: dict[str, list[str]] = {
     # channels
     "电商": ["e-commerce", "ecommerce", "online", "线上", "网店", "电商平台"],
@@ -77,6 +79,38 @@ ADMIN_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "�
 COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
 # Region-like values also written with these suffixes (华东区, 华东地区).
 REGION_SUFFIXES = ("地区", "大区", "区域", "区")
+
+# Site suffixes and their short forms: 常州工厂 → 常州厂, 常州; 苏州总仓 → 苏州仓, 苏州; 深圳仓 → 深圳.
+_SITE_SHORT = (("工厂", "厂"), ("总仓", "仓"), ("仓", ""))
+
+
+def short_forms(f: str, v: str, glossary: dict[str, list[str]]) -> list[str]:
+    """The other ways people write value `v` of field `f`: without spaces, without an administrative or
+    company suffix, with a region suffix, a site's short name, glossary aliases, English province names."""
+    shorts: list[str] = []
+    if " " in v.strip() and re.search(r"[\u4e00-\u9fff]", v):  # HD-20 谐波减速机 typed as HD-20谐波减速机
+        shorts.append(re.sub(r"\s+", "", v))
+    for suf in ADMIN_SUFFIXES:
+        if v.endswith(suf) and len(v) - len(suf) >= 2 and f in ("province", "city", "state"):
+            shorts.append(v[: -len(suf)])
+            break
+    for suf in COMPANY_SUFFIXES:
+        if v.endswith(suf) and len(v) - len(suf) >= 4:
+            shorts.append(v[: -len(suf)])
+            break
+    if f in ("region", "area", "sales_region"):
+        shorts += [v + s for s in REGION_SUFFIXES]
+    for long, short in _SITE_SHORT:  # 常州工厂 → 常州厂, 常州; 苏州总仓 → 苏州仓, 苏州; 深圳仓 → 深圳
+        if v.endswith(long) and len(v) - len(long) >= 2:
+            stem = v[: -len(long)]
+            shorts += [stem + short, stem] if short else [stem]
+            break
+    shorts += glossary.get(v, [])
+    for s in list(shorts):
+        if s in PROVINCES_EN:
+            shorts.append(PROVINCES_EN[s])
+    return shorts
+
 
 # Everyday words for a metric, used (with lower confidence) only when the metric exists and nothing
 # more specific matched: 「华东销售情况」 → revenue, 「利润」 → gross_profit.

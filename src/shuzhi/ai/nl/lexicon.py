@@ -32,14 +32,11 @@ import jieba
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
-    ADMIN_SUFFIXES,
     BOOLEAN_ALIASES,
     BOOLEAN_BOTH,
-    COMPANY_SUFFIXES,
     METRIC_ALIASES,
-    PROVINCES_EN,
-    REGION_SUFFIXES,
     VALUE_ALIASES,
+    short_forms,
 )
 from shuzhi.ai.nl.hant import to_simplified
 from shuzhi.ai.nl.types import Entry
@@ -204,29 +201,7 @@ class Lexicon:
             return
         key = (ds, f, v)
         self._add(v, Entry("value", key))
-        shorts: list[str] = []
-        if " " in v.strip() and re.search(r"[\u4e00-\u9fff]", v):  # HD-20 谐波减速机 typed as HD-20谐波减速机
-            shorts.append(re.sub(r"\s+", "", v))
-        for suf in ADMIN_SUFFIXES:
-            if v.endswith(suf) and len(v) - len(suf) >= 2 and f in ("province", "city", "state"):
-                shorts.append(v[: -len(suf)])
-                break
-        for suf in COMPANY_SUFFIXES:
-            if v.endswith(suf) and len(v) - len(suf) >= 4:
-                shorts.append(v[: -len(suf)])
-                break
-        if f in ("region", "area", "sales_region"):
-            shorts += [v + s for s in REGION_SUFFIXES]
-        for long, short in _SITE_SHORT:  # 常州工厂 → 常州厂, 常州; 苏州总仓 → 苏州仓, 苏州; 深圳仓 → 深圳
-            if v.endswith(long) and len(v) - len(long) >= 2:
-                stem = v[: -len(long)]
-                shorts += [stem + short, stem] if short else [stem]
-                break
-        shorts += glossary.get(v, [])
-        for s in list(shorts):
-            if s in PROVINCES_EN:
-                shorts.append(PROVINCES_EN[s])
-        for s in shorts:
+        for s in short_forms(f, v, glossary):
             self._add(s, Entry("value", key, exact=False))
 
     def _add_count_stems(self) -> None:
@@ -386,7 +361,6 @@ class Lexicon:
         return out
 
 
-_SITE_SHORT = (("工厂", "厂"), ("总仓", "仓"), ("仓", ""))
 # Trailing words too generic to stand for one metric or dimension on their own.
 _GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称", "比例", "占比", "总额", "数额", "情况", "指标",
             "比率", "成本金额", "人数", "次数", "个数", "件数", "笔数", "单价"}
