@@ -86,6 +86,11 @@ class MetricDef(_Strict):
     label: str
     label_en: str | None = None
     synonyms: list[str] = []
+    everyday_words: list[str] = Field(
+        default=[],
+        description="Looser everyday words and verb forms for the metric (销售, 卖了多少钱, 出了多少货, sold): the "
+        "question parser reads them, with lower confidence, only where no name, label, synonym or value "
+        "matched; unlike synonyms they are not names of the metric.")
     description: str | None = Field(default=None, description="The 口径: how it is defined, in words.")
     owner: str | None = None
     unit: str | None = None

@@ -34,7 +34,6 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
     BOOLEAN_ALIASES,
     BOOLEAN_BOTH,
-    METRIC_ALIASES,
     VALUE_ALIASES,
     short_forms,
 )
@@ -143,10 +142,10 @@ class Lexicon:
                 for w in BOOLEAN_BOTH.get(f, []):
                     lex._add(w, Entry("dim", (ds, f)))
                     lex.both_sides.add(normalize(w))
-        for word, metric in METRIC_ALIASES.items():
-            m = index.metrics.get(metric)
-            if m is not None and not m.hidden and normalize(word) not in lex.terms:
-                lex._add(word, Entry("metric", metric, exact=False))
+        for name, m in index.metrics.items():  # the model's everyday words (销售 → revenue), when free
+            for word in [] if m.hidden else m.everyday_words:
+                if normalize(word) not in lex.terms:
+                    lex._add(word, Entry("metric", name, exact=False))
         lex._add_count_stems()
         lex._add_dataset_words()
         lex.max_len = max((len(t) for t in lex.terms), default=1)
