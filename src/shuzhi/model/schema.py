@@ -39,6 +39,10 @@ class FieldDef(_Strict):
     synonyms: list[str] = []
     description: str | None = None
     dimension: bool = Field(default=True, description="False: used inside metrics only, not to group by.")
+    long_labels: bool | None = Field(
+        default=None,
+        description="Its values are long labels (charts lay their bars horizontally). Unset: true for names "
+        "(…_name, 客户名称), people (销售代表, 商机负责人) and the finest level of a hierarchy.")
 
     @model_validator(mode="after")
     def _column_or_expr(self) -> FieldDef:
