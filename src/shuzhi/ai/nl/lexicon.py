@@ -1,8 +1,9 @@
-"""The parser's vocabulary, built once from a ModelIndex and the distinct values of its dimensions.
+"""The parser's vocabulary, built once from a ModelIndex and the distinct values of its dimensions
+(got through a callable: `Lexicon.from_queries`; the lexicon runs no SQL).
 
 Terms are normalised (NFKC, lower case) surface strings mapped to entries:
-- ("metric", name): a visible metric's name, label, English label and synonyms; a hidden metric
-  only by its exact name or label;
+- ("metric", name): a visible metric's name, label, English label and synonyms, and (not exact, when
+  free) its everyday words from the model (销售, 出了多少货); a hidden metric only by its name or label;
 - ("dim", (dataset, field)): a dimension field's name, labels and synonyms (several fields may
   share a word, e.g. 产品线; the parser picks one the metric can reach);
 - ("value", (dataset, field, value)): a distinct value, its short forms (江苏 → 江苏省, 华东区 → 华东)
