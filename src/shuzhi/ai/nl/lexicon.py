@@ -3,7 +3,7 @@
 
 Terms are normalised (NFKC, lower case) surface strings mapped to entries:
 - ("metric", name): a visible metric's name, label, English label and synonyms, and (not exact, when
-  free) its everyday words from the model (销售, 出了多少货); a hidden metric only by its name or label;
+  free) its everyday words from the model (销售, 出了多少货); a hidden one by its own words, never exact;
 - ("dim", (dataset, field)): a dimension field's name, labels and synonyms (several fields may
   share a word, e.g. 产品线; the parser picks one the metric can reach);
 - ("value", (dataset, field, value)): a distinct value, its short forms (江苏 → 江苏省, 华东区 → 华东)
