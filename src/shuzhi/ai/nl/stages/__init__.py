@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shuzhi.ai.nl.stages.answer import answer
 from shuzhi.ai.nl.stages.apply_frame import apply_frame
 from shuzhi.ai.nl.stages.compare_cues import compare_cues
 from shuzhi.ai.nl.stages.computes import computes
@@ -21,6 +20,7 @@ from shuzhi.ai.nl.stages.leftovers import leftovers
 from shuzhi.ai.nl.stages.metric_conditions import metric_conditions
 from shuzhi.ai.nl.stages.metrics import metrics
 from shuzhi.ai.nl.stages.numeric_conditions import numeric_conditions
+from shuzhi.ai.nl.stages.result import result
 from shuzhi.ai.nl.stages.scan_words import scan_words
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.stages.time_range import time_range
@@ -45,7 +45,7 @@ STAGES: tuple[Callable[[ParseState], None], ...] = (
     computes,            # comparisons, share, cumulative, rank, order, limit
     apply_frame,         # the findings onto a new frame or the previous answer's
     leftovers,           # what was not understood (or a typo to repair)
-    answer,              # spec, alternatives, confidence, chart, chips
+    result,              # spec, alternatives, confidence, chart, chips
 )
 
 __all__ = ["STAGES", "ParseState"]

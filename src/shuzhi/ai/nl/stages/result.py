@@ -1,4 +1,4 @@
-"""Stage: the answer — the spec from the frame (a listing may have dimensions only), `no_metric` when
+"""Stage: the result — the spec from the frame (a listing may have dimensions only), `no_metric` when
 there is none, alternatives for ambiguous words, confidence, the chart and the interpretation chips."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from shuzhi.ai.nl.types import ParseResult
 from shuzhi.ai.nl.unknown import suggest
 
 
-def answer(st: ParseState) -> None:
+def result(st: ParseState) -> None:
     lex, frame, unknown, question = st.lex, st.frame, st.unknown, st.question
     spec = frame.to_spec() if frame.metrics else None
     if spec is None and frame.dims and st.cue["LISTING"]:
