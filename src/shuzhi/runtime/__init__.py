@@ -9,9 +9,9 @@ caller can print it exactly once.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +30,6 @@ from shuzhi.runtime.jobs import JobRunner
 from shuzhi.runtime.recovery import recover
 from shuzhi.runtime.scheduler import ScheduleHandler, Scheduler
 from shuzhi.settings import Settings
-
 
 T = TypeVar("T")
 

@@ -102,9 +102,6 @@ class Executor:
                 self._engine = (engine, engine.data_version)
         return self._engine
 
-    def today(self, timezone: str | None = None) -> Any:
-        return self.rt.settings.today_date(timezone) if timezone else self.rt.settings.today_date()
-
     def run(self, spec: QuerySpec | dict[str, Any], *, use_cache: bool = True, cancel: threading.Event | None = None,
             index: ModelIndex | None = None) -> QueryResult:
         """Answer a QuerySpec as this executor's user (row and column rules applied).
