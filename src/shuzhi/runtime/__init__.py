@@ -53,6 +53,7 @@ class Runtime:
     events: Events = field(default_factory=Events, init=False)
     _wired: bool = field(default=False, init=False)
     _attached: dict[str, Any] = field(default_factory=dict, init=False)  # the application layer's objects
+    _wirings: set[str] = field(default_factory=set, init=False)  # layers above wired to this runtime
     _readable: list[Path] = field(default_factory=list, init=False)  # files / folders imports may read
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
@@ -202,6 +203,14 @@ class Runtime:
             if obj is None:
                 obj = self._attached[name] = factory()
         return obj  # type: ignore[no-any-return]
+
+    def first_wiring(self, name: str) -> bool:
+        """True the first time `name` asks (a layer above wiring itself to this runtime once, even
+        across close() and start() again)."""
+        with self._lock:
+            first = name not in self._wirings
+            self._wirings.add(name)
+        return first
 
     @property
     def _direct(self) -> Any:

@@ -110,7 +110,7 @@ class Executor:
         derived from its own formulas); it shares the version, so its answers are cached too."""
         qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
         idx = index or self.index
-        if qs.model is not None and qs.model != idx.model.name:
+        if self.version >= 0 and qs.model is not None and qs.model != idx.model.name:
             raise ShuzhiError("model_mismatch", f"查询的模型 {qs.model} 与执行器的模型 {idx.model.name} 不一致。",
                               f"The query's model {qs.model} is not the executor's model {idx.model.name}.", 500)
         engine, data_version = self.engine()

@@ -13,19 +13,8 @@ if TYPE_CHECKING:
     from shuzhi.runtime import Runtime
 
 
-class _Wired:
-    """A marker attached to the runtime once wire() has run."""
-
-
 def wire(rt: Runtime) -> Runtime:
-    made: list[bool] = []
-
-    def mark() -> _Wired:
-        made.append(True)
-        return _Wired()
-
-    rt.attached("service_wiring", mark)
-    if made:
+    if rt.first_wiring("service"):
         from shuzhi.service import alerts
 
         alerts.install(rt)
