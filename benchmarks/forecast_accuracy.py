@@ -69,6 +69,7 @@ def demo_sources(scale: float, seed: int = 42) -> tuple[Any, Any, Path]:
     from shuzhi.engines.duckdb_engine import DuckDBEngine
     from shuzhi.engines.warehouse import Warehouse
     from shuzhi.model.index import ModelIndex
+    from shuzhi.service.pipeline import run_query
     from shuzhi.spec.resolve import UserContext
 
     tmp = Path(tempfile.mkdtemp(prefix="shuzhi-forecast-bench-"))
@@ -79,7 +80,12 @@ def demo_sources(scale: float, seed: int = 42) -> tuple[Any, Any, Path]:
     con.close()
     print(f"demo scale {scale} seed {seed}: {report.total_rows:,} rows in {time.perf_counter() - t0:.1f} s")
     wh = Warehouse(path, read_only=True, memory_limit="2GB", threads=2).open()
-    src = Source(ModelIndex.build(demo_model()), UserContext.system(), TODAY, DuckDBEngine(wh, timeout_s=120))
+    idx, eng = ModelIndex.build(demo_model()), DuckDBEngine(wh, timeout_s=120)
+
+    def run(spec: dict[str, Any], index: Any = None) -> list[dict[str, Any]]:
+        return run_query(spec, index or idx, UserContext.system(), TODAY, eng).table.to_pylist()
+
+    src = Source(idx, TODAY, run)
     return src, wh, tmp
 
 

@@ -19,17 +19,19 @@ LAYERS = [
     "compile",   # 4 ResolvedQuery -> sqlglot -> SQL
     "engines",   # 5 the only layer that runs SQL
     "results",   # 6 Arrow results and encoders
-    "service",   # 7 the pipeline
-    "ai",        # 8 questions, forecasts, anomalies
-    "catalog",   # 9 the metadata store
-    "auth",      # 10 users, sessions, tokens
-    "delivery",  # 11 schedules, alerts, channels
-    "demo",      # 12 the demo company (warehouse data and, later, its model)
-    "runtime",   # 13 the process's shared resources
+    "ai",        # 7 questions, forecasts, anomalies (specs run by a callable they are given)
+    "catalog",   # 8 the metadata store
+    "auth",      # 9 users, sessions, tokens
+    "delivery",  # 10 schedules, alerts, channels
+    "demo",      # 11 the demo company (warehouse data and, later, its model)
+    "runtime",   # 12 the process's shared resources
+    "service",   # 13 the application layer: the executor and one module per use case
     "api",       # 14 HTTP
     "cli",       # 15 the shuzhi command
 ]
 RANK = {name: i for i, name in enumerate(LAYERS)}
+# Modules on their way into service/ (issue 13), exempt until they arrive; this set must end empty.
+MOVING = {"catalog/dashboard_data.py"}
 # Pure layers open no connection and import no I/O library.
 PURE = {"model", "spec", "compile"}
 IO_LIBS = {"duckdb", "sqlalchemy", "psycopg", "pymysql", "redis", "httpx", "requests", "fastapi"}
@@ -74,7 +76,7 @@ def test_imports_flow_one_way() -> None:
             if layer in BASE:
                 violations.append(f"{path.relative_to(SRC)}:{lineno} base module imports {mod}")
                 continue
-            if RANK[target] > RANK[layer]:
+            if RANK[target] > RANK[layer] and str(path.relative_to(SRC)) not in MOVING:
                 violations.append(f"{path.relative_to(SRC)}:{lineno} {layer} imports higher layer {mod}")
     assert not violations, "\n".join(violations)
 

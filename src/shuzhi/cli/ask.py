@@ -19,12 +19,13 @@ def ask(
 ) -> None:
     """Ask a business question in Chinese or English. 用中文或英文提问。"""
     from shuzhi.results.format import format_value
+    from shuzhi.service.ask import ask as ask_question
 
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
     rt = runtime()
-    answer = rt.ask(question, user_context(rt, user))
+    answer = ask_question(rt, question, user_context(rt, user))
     result = answer["result"]
     if fmt == "json":
         out = {"columns": result["columns"] if result else [], "rows": result["rows"] if result else [],

@@ -42,13 +42,10 @@ USER_HELP = "Answer as this user (their row and column rules apply)."
 
 
 def _source(user: str | None = None):  # type: ignore[no-untyped-def]
-    from shuzhi.ai.insights.series import Source
-    from shuzhi.engines.duckdb_engine import DuckDBEngine
+    from shuzhi.service.insights import source
 
     rt = runtime()
-    ctx = user_context(rt, user)
-    idx, _ = rt.model_index()
-    return Source(idx, ctx, rt.settings.today_date(), DuckDBEngine(rt.warehouse(read_only=True).open()))
+    return source(rt, user_context(rt, user))
 
 
 def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
