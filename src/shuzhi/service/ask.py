@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,19 +47,22 @@ def _state(rt: Runtime) -> AskState:
     return rt.attached("ask", AskState)
 
 
-class _Rows:
-    """What Lexicon.from_warehouse reads through: execute(sql).fetchall(), run by the executor."""
+def _values_of(ex: Executor) -> Callable[[str, str, int], list[Any] | None]:
+    """The lexicon's fetch_values(dataset, field, limit): the field's distinct non-null values as a
+    QuerySpec answered by the executor as its user (row rules applied; a field the column rules deny,
+    or a column missing from the data, gives None)."""
 
-    def __init__(self, ex: Executor) -> None:
-        self._ex = ex
-        self._rows: list[tuple[Any, ...]] = []
+    def fetch(ds: str, f: str, limit: int) -> list[Any] | None:
+        ref = f"{ds}.{f}"
+        spec = {"dimensions": [ref], "where": [{"field": ref, "op": "not_null"}],
+                "order_by": [{"field": ref}], "limit": limit}
+        try:
+            table = ex.run(spec, use_cache=False).table
+        except ShuzhiError:
+            return None
+        return table.column(0).to_pylist() if table.num_columns else []
 
-    def execute(self, sql: str) -> _Rows:
-        self._rows = self._ex.read_rows(sql)
-        return self
-
-    def fetchall(self) -> list[tuple[Any, ...]]:
-        return self._rows
+    return fetch
 
 
 def lexicon(rt: Runtime, name: str | None = None, db: Session | None = None, user: UserContext | None = None) -> Any:
@@ -77,7 +81,7 @@ def lexicon(rt: Runtime, name: str | None = None, db: Session | None = None, use
         cached = st.lexicons.get(key)
     if cached is not None:
         return cached
-    lex = Lexicon.from_warehouse(idx, _Rows(ex), user=user)
+    lex = Lexicon.from_queries(idx, _values_of(ex))
     with st.lock:
         # Older versions of this model go; at most 16 rule signatures of the current one stay.
         st.lexicons = {k: v for k, v in st.lexicons.items() if k[0] != key[0] or k[:3] == key[:3]}

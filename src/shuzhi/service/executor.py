@@ -129,14 +129,6 @@ class Executor:
         engine, _ = self.engine()
         return plan_query(qs, self.index, self.user, self.rt.settings.today_date(qs.timezone), engine.dialect)
 
-    def read_rows(self, sql: str) -> list[tuple[Any, ...]]:
-        """Rows of a statement built by a lower layer from model identifiers only (the question
-        lexicon's DISTINCT values, with the user's row rules already rendered into it), on the
-        warehouse."""
-        table = warehouse_engine(self.rt).execute(sql)
-        cols = [c.to_pylist() for c in table.columns]
-        return list(zip(*cols, strict=True)) if cols else []
-
 
 @contextmanager
 def warehouse_reader(rt: Runtime) -> Iterator[Any]:
