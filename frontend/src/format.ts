@@ -71,10 +71,13 @@ function digitsOf(a: number, decimals: number, trim: boolean, group: boolean): s
 function numberText(v: number, kind: string, rule: Rule, lang: Lang): string {
   if (kind === "percent") v = v * 100;
   else if (rule.round) v = Math.round(v);
-  if (rule.plain_int && Number.isInteger(v)) return String(v);
   let a = Math.abs(v);
   let unit = "";
-  if (rule.huge && a >= rule.huge) return v.toPrecision(6);
+  if (rule.huge && a >= rule.huge) {  // six significant digits, as Python's "%.6g" writes them (1.5e+16)
+    const [m, e] = v.toExponential(5).split("e");
+    return `${m.replace(/\.?0+$/, "")}e${e[0]}${e.slice(1).padStart(2, "0")}`;
+  }
+  if (rule.plain_int && Number.isInteger(v)) return String(v);  // (huge first: JS has no int/float split)
   let decimals = rule.decimals ?? 2;
   if (rule.small && a < rule.small[0] * (kind === "percent" ? 100 : 1)) decimals = rule.small[1];
   const units = rule.units ?? "none";
@@ -111,12 +114,7 @@ export function format(v: Cell | undefined, fmt: Fmt, lang: Lang = "zh", style: 
   return numberText(v, style === "raw" ? "number" : kindOf(fmt), style === "raw" ? (rules.number as Rule) : ruleOf(style, fmt), lang);
 }
 
-/** Compact: 2.54亿, 1.23万, 8,765 (zh) or 254M, 12.35K (en). */
-export function compact(n: number, lang: Lang = "zh"): string {
-  return format(n, "number", lang, "compact");
-}
-
-/** A value for people: compact (万/亿, K/M) by default, full precision with { compact: false }. */
+/** A value for people: compact by default (2.54亿, 1.23万, 8,765; 254M, 12.35K), full precision with { compact: false }. */
 export function formatValue(v: Cell | undefined, fmt: Fmt, lang: Lang = "zh", opts: { compact?: boolean } = {}): string {
   return format(v, fmt, lang, opts.compact ?? true ? "compact" : "table");
 }

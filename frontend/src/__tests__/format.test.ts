@@ -23,3 +23,12 @@ describe("the number formatter mirrors the server's (src/shuzhi/results/format.p
     expect(axisLabel(0.25, "percent", "zh")).toBe("25%");
   });
 });
+
+describe("the raw style (the terminal's; the web has no int/float split)", () => {
+  it("writes huge numbers as Python does", () => {
+    expect(format(1e16, undefined, "zh", "raw")).toBe("1e+16");
+    expect(format(-1.5e20, undefined, "zh", "raw")).toBe("-1.5e+20");
+    expect(format(1234.56789, undefined, "zh", "raw")).toBe("1,234.5679");
+    expect(format(null, undefined, "zh", "raw")).toBe("∅");
+  });
+});
