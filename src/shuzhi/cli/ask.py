@@ -59,5 +59,5 @@ def ask(
     for c in cols:
         table.add_column(c.get("label") or c["name"], justify="right" if c["type"] in ("number", "integer") else "left")
     for row in result["rows"]:
-        table.add_row(*(format_value(v, c.get("format"), lang()) for v, c in zip(row, cols, strict=True)))
+        table.add_row(*(format_value(v, c.get("format"), lang(), style="cli") for v, c in zip(row, cols, strict=True)))
     Console().print(table)

@@ -68,7 +68,7 @@ def query(
             table.add_column(c.get("label") or c["name"], justify="right" if c["type"] in ("number", "integer") else "left")
         fmts = [c.get("format") for c in result.columns]
         for row in result.table.to_pylist():
-            table.add_row(*(format_value(v, f, lang()) for v, f in zip(row.values(), fmts, strict=True)))
+            table.add_row(*(format_value(v, f, lang(), style="cli") for v, f in zip(row.values(), fmts, strict=True)))
         Console().print(table)
         typer.echo(t(f"{result.table.num_rows} 行", f"{result.table.num_rows} rows"), err=True)
 

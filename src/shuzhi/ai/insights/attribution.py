@@ -32,6 +32,7 @@ from shuzhi.ai.insights.metric_kind import RATIO_DEN, RATIO_NUM, name_kind, rati
 from shuzhi.ai.insights.series import EMPTY_MEMBER, Source, shift
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
+from shuzhi.results.format import format_change, format_value
 
 MAX_MEMBERS = 2000
 MAX_CANDIDATE_MEMBERS = 200
@@ -253,8 +254,8 @@ def _summary(metric: str, best: dict | None, t0: float, t1: float, lang: str, sr
     if best is None or not best["top"]:
         return ""
     m = best["top"][0]
-    v0, v1 = fmt_value(t0, mdef.format, lang), fmt_value(t1, mdef.format, lang)
-    c = fmt_change(m["contribution"], mdef.format, lang)
+    v0, v1 = (format_value(t, mdef.format, lang, style="sentence") for t in (t0, t1))
+    c = format_change(m["contribution"], mdef.format, lang)
     also = [(d, d["top"][0]) for d in results if d is not best and 2 <= d["members"] < 3 and d["top"]
             and (d["top"][0].get("share_of_change") or 0) >= CONCENTRATED]
     if lang == "zh":
@@ -265,18 +266,3 @@ def _summary(metric: str, best: dict | None, t0: float, t1: float, lang: str, sr
             f"{best['label_en']}, led by {m['member']} ({c})."
             + "".join(f" By {d['label_en']}, {x['member']} accounts for {x['share_of_change']:.0%} of the change."
                       for d, x in also))
-
-
-def fmt_value(v: float, fmt: str | None, lang: str) -> str:
-    """A value in the metric's display format (¥1.42亿, 2.9%); four significant digits without one."""
-    from shuzhi.results.format import format_value
-
-    return format_value(v, fmt, lang) if fmt else f"{v:,.4g}"
-
-
-def fmt_change(v: float, fmt: str | None, lang: str) -> str:
-    """A signed change: percentage points for percent metrics (+1.58 个百分点 / +1.58 pp)."""
-    if fmt == "percent":
-        return f"{v * 100:+,.2f} " + ("个百分点" if lang == "zh" else "pp")
-    text = fmt_value(abs(v), fmt, lang)
-    return ("+" if v >= 0 else "-") + text
