@@ -19,13 +19,13 @@ LAYERS = [
     "compile",   # 4 ResolvedQuery -> sqlglot -> SQL
     "engines",   # 5 the only layer that runs SQL
     "results",   # 6 Arrow results and encoders
-    "service",   # 7 the pipeline
-    "ai",        # 8 questions, forecasts, anomalies
-    "catalog",   # 9 the metadata store
-    "auth",      # 10 users, sessions, tokens
-    "delivery",  # 11 schedules, alerts, channels
-    "demo",      # 12 the demo company (warehouse data and, later, its model)
-    "runtime",   # 13 the process's shared resources
+    "ai",        # 7 questions, forecasts, anomalies
+    "catalog",   # 8 the metadata store
+    "auth",      # 9 users, sessions, tokens
+    "delivery",  # 10 schedules, alerts, channels
+    "demo",      # 11 the demo company (warehouse data and, later, its model)
+    "runtime",   # 12 the process's shared resources
+    "service",   # 13 the application layer: the executor and one module per use case
     "api",       # 14 HTTP
     "cli",       # 15 the shuzhi command
 ]

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+import shuzhi.service  # noqa: F401  (registers the use cases Runtime.start wires)
 from shuzhi.catalog import jobs as J
 from shuzhi.delivery.schedules import Timing, create_schedule, list_schedules, next_run, set_schedule
 from shuzhi.errors import ShuzhiError

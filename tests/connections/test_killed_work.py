@@ -18,7 +18,7 @@ from shuzhi.catalog import connections as store
 from shuzhi.catalog import jobs as J
 from shuzhi.catalog.models import Job
 from shuzhi.runtime import Runtime
-from shuzhi.runtime.refresh import Pick, pick_tables
+from shuzhi.service.refresh import Pick, pick_tables
 from shuzhi.settings import get_settings
 from shuzhi.sources.databases import ConnectionParts
 
@@ -60,7 +60,7 @@ def test_a_killed_refresh_ends_interrupted_and_leaves_no_stage(rt: Runtime, pg_s
     view = f"CREATE VIEW {pg_source.q('big')} AS SELECT g AS id, md5(g::text) AS name "  # noqa: S608 - test schema
     pg_source.execute(view + "FROM generate_series(1, 3000000) g")
     b = pg_source.conn_body("erp")
-    from shuzhi.runtime import connections as conns
+    from shuzhi.service import connections as conns
 
     with rt.catalog.session() as db:
         conn = conns.create(rt, db, "erp", ConnectionParts(b["kind"], b["host"], b["port"], b["database"],

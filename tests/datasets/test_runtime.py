@@ -7,7 +7,7 @@ import pytest
 
 from shuzhi.catalog import datasets as store
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime import datasets as service
+from shuzhi.service import datasets as service
 from shuzhi.spec.resolve import UserContext
 
 BY_REGION = {"name": "region_sales", "label": "各大区销售", "source": {"table": "sales_orders"}, "steps": [

@@ -25,6 +25,8 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.log import configure_logging
 from shuzhi.model.index import ModelIndex
 from shuzhi.results.result import QueryResult
+from shuzhi.runtime import wiring
+from shuzhi.runtime.direct import DirectEngines
 from shuzhi.runtime.events import Events
 from shuzhi.runtime.jobs import JobRunner
 from shuzhi.runtime.recovery import recover
@@ -55,7 +57,7 @@ class Runtime:
     _scheduler: Scheduler | None = field(default=None, init=False)
     events: Events = field(default_factory=Events, init=False)
     _wired: bool = field(default=False, init=False)
-    _direct: Any = field(default=None, init=False)  # runtime.connections.DirectEngines (direct query)
+    _direct: DirectEngines | None = field(default=None, init=False)  # direct-query engines (runtime.direct)
     _readable: list[Path] = field(default_factory=list, init=False)  # files / folders imports may read
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
@@ -138,17 +140,15 @@ class Runtime:
 
     def _wire(self) -> None:
         """Connect the areas that react to schedules and data changes, once per process (start()
-        may run more than once): extract refreshes (schedule kind "refresh"), self-service
-        datasets (refresh after their parents, kind "dataset"), alert rules (kind "alert", checks
-        after data_refreshed)."""
+        may run more than once). What to connect is registered from the application layer
+        (runtime.wiring; shuzhi.service registers extract refreshes (schedule kind "refresh"),
+        self-service datasets (refresh after their parents, kind "dataset") and alert rules (kind
+        "alert", checks after data_refreshed))."""
         if self._wired:
             return
         self._wired = True
-        from shuzhi.runtime import alerts, datasets, refresh
-
-        refresh.install(self)
-        datasets.install(self)
-        alerts.install(self)
+        for install in wiring.installers():
+            install(self)
 
     # -- background work ---------------------------------------------------------------
     @property
@@ -186,6 +186,14 @@ class Runtime:
         """Announce that warehouse tables changed (imports, refreshes, datasets, demo)."""
         self.events.emit("data_refreshed", {"tables": list(tables), "reason": reason})
 
+    def direct_engines(self) -> DirectEngines:
+        """The engines of the database connections direct-mode models query (created on first use;
+        service.connections invalidates one when its connection changes)."""
+        with self._lock:
+            if self._direct is None:
+                self._direct = DirectEngines()
+            return self._direct
+
     @property
     def cache(self) -> ResultCache:
         if self._cache is None:
@@ -212,9 +220,7 @@ class Runtime:
         if idx.model.connection:
             # Direct mode: the model's datasets live in a database connection; the compiled SQL (in
             # that database's dialect) runs there, live.
-            from shuzhi.runtime.connections import direct_engines
-
-            engine, data_version = direct_engines(self).get(self, idx.model.connection, db)
+            engine, data_version = self.direct_engines().get(self, idx.model.connection, db)
         else:
             engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
             data_version = engine.data_version

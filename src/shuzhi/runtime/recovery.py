@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from shuzhi.catalog import jobs as job_records
+from shuzhi.catalog.connections import interrupt_orphan_runs
 from shuzhi.log import get_logger
 from shuzhi.runtime import owners
 
@@ -47,8 +48,6 @@ def _orphan(owner: str | None, *, server: bool) -> bool:
 
 
 def recover(rt: Runtime, *, server: bool) -> Recovered:
-    from shuzhi.runtime.refresh import interrupt_orphan_runs
-
     out = Recovered()
     with rt.catalog.session() as db:
         out.jobs = [j.id for j in job_records.unfinished(db) if _orphan(j.owner, server=server)]

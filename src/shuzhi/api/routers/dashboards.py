@@ -27,11 +27,11 @@ from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import dashboards as store
-from shuzhi.catalog.dashboard_data import DashboardAnswers, DataRequest, answer_key, plan, run_plans
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
 from shuzhi.runtime import Runtime
+from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, plan, run_plans
 
 
 class _DefinitionRoute(APIRoute):

@@ -26,7 +26,7 @@ from shuzhi.catalog import datasets as store
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.datasets.steps import DatasetSpec
 from shuzhi.model.schema import JoinDef
-from shuzhi.runtime import datasets as service
+from shuzhi.service import datasets as service
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 Raw = Annotated[Principal, Depends(require("data:raw"))]

@@ -16,8 +16,8 @@ from shuzhi.api.deps import RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime import imports as imp
-from shuzhi.runtime import uploads
+from shuzhi.service import imports as imp
+from shuzhi.service import uploads
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 Importer = Annotated[Principal, Depends(require("data:raw"))]

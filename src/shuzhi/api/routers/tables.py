@@ -22,8 +22,8 @@ from shuzhi.catalog import tables as store
 from shuzhi.compile.row_scope import scope_table
 from shuzhi.engines import profile as prof
 from shuzhi.results.encoders import to_columns, to_rows
-from shuzhi.runtime.modeling import add_table_to_model
 from shuzhi.runtime.scopes import model_indexes
+from shuzhi.service.modeling import add_table_to_model
 from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(prefix="/tables", tags=["tables"])

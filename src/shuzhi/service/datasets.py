@@ -435,7 +435,7 @@ def add_to_model(rt: Runtime, db: Session, name: str, *, model: str | None, acto
     """Append (or with replace, swap in) the dataset as a model dataset; saves a new model version.
     A dataset that reads a table a row rule protects, without that rule, is a rule change
     (catalog.semantic.save_model): only callers with security:manage, or the operator's CLI."""
-    from shuzhi.runtime.modeling import with_dataset
+    from shuzhi.service.modeling import with_dataset
 
     current, _ = semantic.get_model(db, model)
     dd = dataset_def(rt, db, name, joins=joins)

@@ -20,12 +20,10 @@ Invariants
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuzhi.catalog import connections as store
@@ -36,8 +34,8 @@ from shuzhi.engines.extract import drop_table, table_exists, write_extract
 from shuzhi.engines.source_reader import ColumnInfo, parse_arrow_type, watermark_of, watermark_value
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
-from shuzhi.runtime import connections as conns
 from shuzhi.runtime import owners
+from shuzhi.service import connections as conns
 from shuzhi.sources.databases import KINDS
 
 if TYPE_CHECKING:
@@ -351,26 +349,6 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
         ctx.progress(1.0, f"完成，{res.rows_read:,} 行 / done, {res.rows_read:,} rows")
     rt.data_refreshed([target or ""], "refresh")
     return out
-
-
-INTERRUPTED = {"code": "refresh_interrupted", "zh": "刷新被中断（运行它的进程已退出），已保留上次的数据。",
-               "en": "The refresh was interrupted (the process running it exited); the last good data is kept."}
-
-
-def interrupt_orphan_runs(db: Session, orphan: Callable[[RefreshRun], bool]) -> list[int]:
-    """End the running runs `orphan` picks (their process is gone) as interrupted; their extract's
-    last status says so too. Returns the run ids (the startup sweep, shuzhi.runtime.recovery)."""
-    done = []
-    for run in db.scalars(select(RefreshRun).where(RefreshRun.status == "running")):
-        if not orphan(run):
-            continue
-        run.status, run.finished_at, run.error = "interrupted", utcnow(), INTERRUPTED
-        st = db.get(SourceTable, run.source_table_id)
-        if st is not None:
-            st.last_status = "interrupted"
-        done.append(run.id)
-    db.flush()
-    return done
 
 
 def _count_quietly(src: Any, st: SourceTable) -> int | None:
