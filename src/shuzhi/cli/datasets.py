@@ -116,10 +116,10 @@ def dataset_preview(
 @dataset_app.command("materialize")
 def dataset_materialize(name: str = typer.Argument(..., help="Dataset name.")) -> None:
     """Write the dataset to the warehouse table ds_<name> (and refresh what depends on it). 物化。"""
-    from shuzhi.service import datasets as service
+    from shuzhi.service import datasets_refresh
 
     rt = runtime()
-    result = rt.jobs.run_inline(service.JOB_KIND, lambda ctx: service.materialize_now(rt, name, ctx),
+    result = rt.jobs.run_inline(datasets_refresh.JOB_KIND, lambda ctx: datasets_refresh.materialize_now(rt, name, ctx),
                                 title=f"materialize dataset {name}", created_by="cli")
     for d in result.get("materialized", []):
         typer.echo(t(f"已物化 {d['dataset']} → 表 {d['table']}（{d['rows']} 行）。",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from shuzhi.runtime import alerts
 from shuzhi.runtime.wiring import on_start
-from shuzhi.service import datasets, refresh
+from shuzhi.service import datasets_refresh, refresh
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime
@@ -21,5 +21,5 @@ if TYPE_CHECKING:
 @on_start
 def install(rt: Runtime) -> None:
     refresh.install(rt)
-    datasets.install(rt)
+    datasets_refresh.install(rt)
     alerts.install(rt)

@@ -27,6 +27,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.model.datasets.steps import DatasetSpec
 from shuzhi.model.schema import JoinDef
 from shuzhi.service import datasets as service
+from shuzhi.service import datasets_refresh
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 Raw = Annotated[Principal, Depends(require("data:raw"))]
@@ -203,7 +204,7 @@ def preview_dataset(name: str, user: Raw, db: DbDep, rt: RuntimeDep,
              summary="Materialize (a background job) / 物化")
 def materialize_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep) -> JobStarted:
     store.get_dataset(db, name)
-    return JobStarted(job_id=service.submit_materialize(rt, name, actor=user.username), dataset=name)
+    return JobStarted(job_id=datasets_refresh.submit_materialize(rt, name, actor=user.username), dataset=name)
 
 
 @router.get("/{name}/lineage", responses=ERRORS, summary="Dataset lineage / 数据集血缘")
