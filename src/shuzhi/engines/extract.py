@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from shuzhi.engines.warehouse import translate_duckdb_error
+from shuzhi.engines.warehouse import Warehouse, translate_duckdb_error
 from shuzhi.errors import ShuzhiError
 
 STAGE_PREFIX = "_shuzhi_stage_"
@@ -83,6 +83,15 @@ def sweep_stages(cur: duckdb.DuckDBPyConnection) -> list[str]:
     for name in stale:
         cur.execute(_sql(_drop(name)))
     return stale
+
+
+def extract_into(warehouse: Warehouse, target: str, schema: pa.Schema, batches: Iterable[pa.RecordBatch], *,
+                 how: str, key: list[str] | None = None, watermark_column: str | None = None,
+                 on_batch: Callable[[WriteResult], None] | None = None) -> WriteResult:
+    """write_extract() on a fresh cursor of the (read-write) warehouse."""
+    with warehouse.cursor() as cur:
+        return write_extract(cur, target, schema, batches, how=how, key=key, watermark_column=watermark_column,
+                             on_batch=on_batch)
 
 
 def write_extract(cur: duckdb.DuckDBPyConnection, target: str, schema: pa.Schema,

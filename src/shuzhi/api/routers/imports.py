@@ -131,7 +131,7 @@ def start_import(body: ImportRequest, user: Importer, rt: RuntimeDep) -> ImportS
     up = uploads.get_upload(rt.settings, body.upload_id, user.username, is_admin=user.role == "admin")
     cols = [c.model_dump() for c in body.columns] if body.columns is not None else None
     if cols is not None:
-        from shuzhi.engines.imports import check_type
+        from shuzhi.engines.import_sources import check_type
 
         for c in cols:  # refuse bad types now, not minutes later in the job
             if c.get("type"):
