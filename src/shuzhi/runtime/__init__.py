@@ -118,7 +118,7 @@ class Runtime:
 
     def _sandbox_paths(self) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
         s = self.settings
-        dirs = (s.uploads_dir, s.home / "tmp")  # tmp: runtime/imports.py _workdir
+        dirs = (s.uploads_dir, s.home / "tmp")  # tmp: service/imports.py _workdir
         return (*dirs, *(p for p in self._readable if p.is_dir())), tuple(p for p in self._readable if not p.is_dir())
 
     def model_index(self, name: str | None = None, db: Session | None = None) -> tuple[ModelIndex, int]:

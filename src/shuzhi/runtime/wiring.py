@@ -5,7 +5,7 @@
 
 Invariants
 - runtime/ imports no use case (tests/test_layers.py): the application layer (service/) registers
-  `install(rt)` functions here, and Runtime._wire() calls each once per Runtime.
+  `install(rt)` functions here, and Runtime.start() calls each once per Runtime.
 - Registering the same function twice keeps one entry, so re-imports do not double-subscribe.
 """
 

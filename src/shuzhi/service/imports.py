@@ -6,8 +6,8 @@
     submit_import(...)  / run_import_inline(...)       as a background job (API) or here (CLI)
 
 Invariants
-- Detection and reading are shuzhi.sources.files (no SQL); all DuckDB work is
-  shuzhi.engines.imports / import_sources (one transaction per import). This module adds the rules: which tables an
+- Detection and reading are shuzhi.sources.files (no SQL); all DuckDB work is shuzhi.engines.imports
+  and engines.import_sources (one transaction per import). This module adds the rules: which tables an
   import may touch (never a demo-contract table or a table it does not own unless force), the
   column overrides a user edited in the preview, the catalog record, and the data_refreshed event.
 - Non-UTF-8 text (GBK/GB18030, UTF-16) is transcoded in streaming chunks to a temporary UTF-8 file

@@ -4,7 +4,7 @@ restore, preview after any step, materialize (a job), lineage, add to a semantic
 Reading definitions and previewing data need data:raw (dataset steps read warehouse tables); changing,
 materializing and adding to a model need content:edit. Each table is read through the caller's view of
 it: a table that backs a model dataset shows only the rows the caller's row rules leave and no column
-the caller's column rules deny (runtime.datasets, runtime.scopes) — editors have row rules too.
+the caller's column rules deny (service.datasets, runtime.scopes) — editors have row rules too.
 Request bodies with steps are validated here (shuzhi.model.datasets.steps.parse_dataset), so a bad
 step is a 400 whose message names the step number; the OpenAPI document still describes them.
 """
