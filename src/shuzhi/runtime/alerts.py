@@ -99,6 +99,6 @@ def on_data_refreshed(rt: Runtime, payload: dict[str, Any]) -> int | None:
 
 def install(rt: Runtime) -> None:
     """Register the schedule kind "alert" and check affected rules after data_refreshed.
-    Called once per process by Runtime.start() (registered by service.wiring)."""
+    Called once per process by Runtime._wire()."""
     rt.events.subscribe("data_refreshed", lambda payload: on_data_refreshed(rt, payload))
     rt.register_schedule_kind(SCHEDULE_KIND, _scheduled)
