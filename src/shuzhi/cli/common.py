@@ -42,6 +42,7 @@ def fail(err: ShuzhiError) -> typer.Exit:
 
 def runtime(*, start: bool = True) -> Runtime:
     """The runtime; when starting it created the first admin, say so (the only time we can)."""
+    import shuzhi.service  # noqa: F401  (registers the use cases Runtime.start wires: refreshes, datasets, alerts)
     from shuzhi.runtime import Runtime
 
     rt = Runtime(get_settings())
