@@ -85,6 +85,12 @@ def sweep_stages(cur: duckdb.DuckDBPyConnection) -> list[str]:
     return stale
 
 
+def sweep_warehouse(warehouse: Warehouse) -> list[str]:
+    """sweep_stages() on a fresh cursor of the (read-write) warehouse (the server's startup sweep)."""
+    with warehouse.cursor() as cur:
+        return sweep_stages(cur)
+
+
 def extract_into(warehouse: Warehouse, target: str, schema: pa.Schema, batches: Iterable[pa.RecordBatch], *,
                  how: str, key: list[str] | None = None, watermark_column: str | None = None,
                  on_batch: Callable[[WriteResult], None] | None = None) -> WriteResult:
