@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shuzhi.runtime import alerts
 from shuzhi.runtime.wiring import on_start
-from shuzhi.service import datasets_refresh, refresh
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime
@@ -20,6 +18,11 @@ if TYPE_CHECKING:
 
 @on_start
 def install(rt: Runtime) -> None:
+    # Imported here, at start, not when shuzhi.service is: the alert checks import modules that
+    # themselves import shuzhi.service (its pipeline), which would make a cycle at import time.
+    from shuzhi.runtime import alerts
+    from shuzhi.service import datasets_refresh, refresh
+
     refresh.install(rt)
     datasets_refresh.install(rt)
     alerts.install(rt)
