@@ -87,7 +87,7 @@ def main() -> None:
     import duckdb
 
     from shuzhi.runtime import Runtime
-    from shuzhi.runtime.imports import ImportOptions, run_import_inline
+    from shuzhi.service.imports import ImportOptions, run_import_inline
     from shuzhi.settings import get_settings
 
     csv, gbk, xlsx = tmp / "sales.csv", tmp / "sales_gbk.csv", tmp / "sales.xlsx"

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.runtime import Runtime
+from shuzhi.service.wiring import wire
 
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
@@ -27,6 +28,7 @@ def test_alert_cli_round_trip(settings, demo_file) -> None:  # type: ignore[no-u
     shutil.copy(demo_file, settings.warehouse_path)
     rt = Runtime(settings)
     rt.start(with_logging=False)
+    wire(rt)
     with rt.catalog.session() as s:
         install_demo_model(s)
     rt.close()

@@ -10,6 +10,7 @@ from shuzhi.demo import build_demo
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.runtime import Runtime
 from shuzhi.service.query import query as run_spec
+from shuzhi.service.wiring import wire
 from shuzhi.spec.resolve import UserContext
 
 
@@ -20,6 +21,7 @@ def test_cache_respects_user_and_data_version(settings) -> None:  # type: ignore
     con.close()
     rt = Runtime(settings)
     rt.start(create_admin=False)
+    wire(rt)
     with rt.catalog.session() as s:
         install_demo_model(s)
     spec = {"metrics": ["revenue"], "dimensions": ["customers.region"]}

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from shuzhi.catalog.models import AuditEvent
+from shuzhi.service.wiring import wire
 from shuzhi_testing import login
 
 RULE = {"name": "own_region", "dataset": "customers", "filter": "region = {{ user.region }}"}
@@ -107,6 +108,7 @@ def test_model_apply_as_a_user_needs_security_manage(settings, tmp_path: Path) -
 
     rt = Runtime(settings)
     rt.start()
+    wire(rt)
     with rt.catalog.session() as s:
         install_demo_model(s)
         create_user(s, "bianji", "Bianji-Pass-01", "editor")

@@ -11,6 +11,7 @@ from shuzhi.catalog import jobs as J
 from shuzhi.delivery.schedules import Timing, create_schedule, list_schedules, next_run, set_schedule
 from shuzhi.errors import ShuzhiError
 from shuzhi.runtime import Runtime
+from shuzhi.service.wiring import wire
 from shuzhi.settings import Settings
 
 
@@ -18,6 +19,7 @@ from shuzhi.settings import Settings
 def rt(tmp_path):
     r = Runtime(Settings(home=tmp_path))
     r.start(with_logging=False, create_admin=False)
+    wire(r)
     yield r
     r.close()
 
@@ -147,5 +149,6 @@ def test_events_reach_subscribers_and_survive_failures(rt):
 def test_areas_are_wired_once_however_often_start_runs(rt):
     subscribers = len(rt.events._subs["data_refreshed"])
     rt.start(with_logging=False, create_admin=False)
+    wire(rt)
     assert len(rt.events._subs["data_refreshed"]) == subscribers == 2  # datasets and alerts
     assert {"refresh", "dataset", "alert"} <= set(rt.scheduler.handlers)

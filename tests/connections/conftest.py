@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from source_env import MARIA_TEST_URL, PG_TEST_URL, Source, create_tables
 
 from shuzhi.runtime import Runtime
+from shuzhi.service.wiring import wire
 from shuzhi.settings import get_settings
 from shuzhi_testing import port_open, service_unavailable
 
@@ -63,5 +64,6 @@ def maria_source() -> Iterator[Source]:
 def rt() -> Iterator[Runtime]:
     r = Runtime(get_settings())
     r.start(create_admin=False)
+    wire(r)
     yield r
     r.close()

@@ -14,8 +14,8 @@ from shuzhi.catalog.semantic import save_model
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.schema import SemanticModel
 from shuzhi.runtime import Runtime
-from shuzhi.runtime.refresh import refresh
 from shuzhi.service.query import query as run_spec
+from shuzhi.service.refresh import refresh
 from shuzhi.spec.resolve import UserContext
 
 SPEC = {
@@ -68,7 +68,7 @@ def test_direct_query_equals_the_extract(rt: Runtime, pg_source: Source, maria_s
     refresh(rt, pick(rt, pg, pg_source, target="x_orders"))
     with rt.catalog.session() as db:
         from shuzhi.catalog import connections as store
-        from shuzhi.runtime.refresh import Pick, pick_tables
+        from shuzhi.service.refresh import Pick, pick_tables
 
         conn = store.get_connection(db, pg)
         (st,) = pick_tables(rt, db, conn, [Pick(table="customers", schema=pg_source.schema, target="x_customers")],

@@ -18,7 +18,8 @@ from shuzhi.catalog import connections as store
 from shuzhi.catalog import jobs as J
 from shuzhi.catalog.models import Job
 from shuzhi.runtime import Runtime
-from shuzhi.runtime.refresh import Pick, pick_tables
+from shuzhi.service.refresh import Pick, pick_tables
+from shuzhi.service.wiring import wire
 from shuzhi.settings import get_settings
 from shuzhi.sources.databases import ConnectionParts
 
@@ -60,7 +61,7 @@ def test_a_killed_refresh_ends_interrupted_and_leaves_no_stage(rt: Runtime, pg_s
     view = f"CREATE VIEW {pg_source.q('big')} AS SELECT g AS id, md5(g::text) AS name "  # noqa: S608 - test schema
     pg_source.execute(view + "FROM generate_series(1, 3000000) g")
     b = pg_source.conn_body("erp")
-    from shuzhi.runtime import connections as conns
+    from shuzhi.service import connections as conns
 
     with rt.catalog.session() as db:
         conn = conns.create(rt, db, "erp", ConnectionParts(b["kind"], b["host"], b["port"], b["database"],
@@ -79,6 +80,7 @@ def test_a_killed_refresh_ends_interrupted_and_leaves_no_stage(rt: Runtime, pg_s
     # The next start: the run and the job end as interrupted ...
     again = Runtime(get_settings())
     again.start(create_admin=False)
+    wire(again)
     try:
         with again.catalog.session() as db:
             (run,) = store.list_runs(db, sid)
@@ -108,6 +110,7 @@ def test_a_killed_import_ends_interrupted_and_leaves_nothing(rt: Runtime, tmp_pa
     job_id = _kill_when(proc, rt, "import", 0.31)  # reading into the warehouse (after detection)
     again = Runtime(get_settings())
     again.start(create_admin=False)
+    wire(again)
     try:
         with again.catalog.session() as db:
             job = J.get_job(db, job_id)

@@ -11,8 +11,8 @@ from source_env import T0, Source, order_rows
 from shuzhi.catalog import connections as store
 from shuzhi.errors import ShuzhiError
 from shuzhi.runtime import Runtime
-from shuzhi.runtime import connections as conns
-from shuzhi.runtime.refresh import Pick, pick_tables, refresh
+from shuzhi.service import connections as conns
+from shuzhi.service.refresh import Pick, pick_tables, refresh
 from shuzhi.sources.databases import ConnectionParts
 
 

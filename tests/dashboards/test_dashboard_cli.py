@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from shuzhi.demo.dashboards import install_demo_dashboards
 from shuzhi.demo.semantic import install_demo_model
+from shuzhi.service.wiring import wire
 
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
@@ -28,6 +29,7 @@ def test_list_export_apply(settings, demo_warehouse, tmp_path) -> None:  # type:
     shutil.copy(demo_warehouse, settings.warehouse_path)
     rt = Runtime(settings)
     rt.start(with_logging=False, create_admin=False)
+    wire(rt)
     with rt.catalog.session() as s:
         install_demo_model(s)
         install_demo_dashboards(s, dt.date(2026, 11, 26))

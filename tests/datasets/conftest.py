@@ -10,6 +10,7 @@ import pytest
 from sqlglot import exp
 
 from shuzhi.model.datasets import Column, field_type_of
+from shuzhi.service.wiring import wire
 from shuzhi_testing import demo_file as shared_demo_file
 
 
@@ -51,6 +52,7 @@ def rt(demo_file: Path, settings):  # type: ignore[no-untyped-def]
     shutil.copy(demo_file, settings.warehouse_path)
     r = Runtime(settings)
     r.start(with_logging=False, create_admin=False)
+    wire(r)
     r.warehouse().open()
     with r.catalog.session() as s:
         install_demo_model(s)

@@ -7,7 +7,8 @@ import pytest
 
 from shuzhi.catalog import datasets as store
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime import datasets as service
+from shuzhi.service import datasets as service
+from shuzhi.service import datasets_refresh
 from shuzhi.spec.resolve import UserContext
 
 BY_REGION = {"name": "region_sales", "label": "各大区销售", "source": {"table": "sales_orders"}, "steps": [
@@ -102,7 +103,7 @@ def test_materialize_refresh_and_atomic_failure(rt) -> None:  # type: ignore[no-
     save(rt, {**BY_REGION, "mode": "materialized"})
     save(rt, {"name": "region_total", "mode": "materialized", "source": {"dataset": "region_sales"}, "steps": [
         {"op": "aggregate", "group_by": ["region"], "aggregates": [{"name": "revenue", "agg": "sum", "field": "revenue"}]}]})
-    job = service.submit_materialize(rt, "region_sales", actor="t")
+    job = datasets_refresh.submit_materialize(rt, "region_sales", actor="t")
     rt.jobs.wait(job, timeout=60)
     with rt.catalog.session() as s:
         from shuzhi.catalog.jobs import get_job
@@ -117,18 +118,18 @@ def test_materialize_refresh_and_atomic_failure(rt) -> None:  # type: ignore[no-
         cur.execute("INSERT INTO sales_orders SELECT order_id || '-X', line_no, DATE '2030-01-01', ship_date, customer_id, "
                     "product_id, sales_rep, channel, quantity, unit_price, discount_rate, amount, cost, status "
                     "FROM sales_orders WHERE status <> '已取消' LIMIT 3")
-    job = service.on_data_refreshed(rt, {"tables": ["sales_orders"], "reason": "import"})
+    job = datasets_refresh.on_data_refreshed(rt, {"tables": ["sales_orders"], "reason": "import"})
     assert job is not None
     rt.jobs.wait(job, timeout=60)
     assert count(rt, "SELECT count(*) FROM ds_region_sales") > before
     assert count(rt, "SELECT sum(revenue) FROM ds_region_total") > total
-    assert service.on_data_refreshed(rt, {"tables": ["ds_region_sales"], "reason": "dataset"}) is None
+    assert datasets_refresh.on_data_refreshed(rt, {"tables": ["ds_region_sales"], "reason": "dataset"}) is None
     # the parent table disappears: materializing fails and the previous table stays whole
     rows = count(rt, "SELECT count(*) FROM ds_region_sales")
     with rt.warehouse().cursor() as cur:
         cur.execute("ALTER TABLE customers RENAME TO customers_gone")
     with pytest.raises(ShuzhiError):
-        service.materialize_now(rt, "region_sales")
+        datasets_refresh.materialize_now(rt, "region_sales")
     assert count(rt, "SELECT count(*) FROM ds_region_sales") == rows
     assert count(rt, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '%__stage'") == 0
     with rt.catalog.session() as s:
@@ -143,7 +144,7 @@ def test_query_spec_over_datasets_added_to_the_model(rt) -> None:  # type: ignor
     with rt.catalog.session() as s, pytest.raises(ShuzhiError) as e:
         service.add_to_model(rt, s, "rep_sales", model=None, actor="t")
     assert e.value.code == "dataset_not_materialized"
-    service.materialize_now(rt, "rep_sales")
+    datasets_refresh.materialize_now(rt, "rep_sales")
     from shuzhi.model.schema import JoinDef, MetricDef
 
     with rt.catalog.session() as s:

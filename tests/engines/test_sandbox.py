@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from shuzhi.engines.imports import scratch_connection
+from shuzhi.engines.import_sources import scratch_connection
 from shuzhi.engines.sandbox import sandboxed_connect
 from shuzhi.engines.warehouse import Warehouse, check_read_only
 from shuzhi.errors import ShuzhiError

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from shuzhi.service.wiring import wire
 from shuzhi.settings import get_settings
 from shuzhi_testing import TEST_PASSWORD
 
@@ -29,5 +30,6 @@ def rt(monkeypatch: pytest.MonkeyPatch) -> Iterator:  # type: ignore[type-arg]
     runtime.allow_reading(DATA)
     runtime.allow_reading(get_settings().home.parent)
     runtime.start(with_logging=False)
+    wire(runtime)
     yield runtime
     runtime.close()

@@ -13,7 +13,7 @@ import pytest
 
 from shuzhi.catalog import tables as store
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime.imports import ImportOptions, import_file, preview, run_import_inline
+from shuzhi.service.imports import ImportOptions, import_file, preview, run_import_inline
 
 
 def _rows(rt, sql: str) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -146,7 +146,7 @@ KILL_SCRIPT = """
 import sys, time
 from pathlib import Path
 from shuzhi.runtime import Runtime
-from shuzhi.runtime.imports import ImportOptions, import_file
+from shuzhi.service.imports import ImportOptions, import_file
 from shuzhi.settings import get_settings
 rt = Runtime(get_settings()); rt.allow_reading(Path(sys.argv[1])); rt.start(with_logging=False)
 def hold(cur):  # everything is staged and swapped, nothing committed: the most dangerous moment

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from shuzhi.runtime import imports as imp
+from shuzhi.service import imports as imp
 from shuzhi_testing import demo_file, login
 
 N = 3000

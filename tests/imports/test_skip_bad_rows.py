@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime.imports import ImportOptions, run_import_inline
+from shuzhi.service.imports import ImportOptions, run_import_inline
 
 TYPES = [{"type": "BIGINT"}, {"type": "VARCHAR"}, {"type": "DOUBLE"}]
 LONG = 2_100_000  # over the 2,000,000-byte record limit

@@ -13,6 +13,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.runtime import Runtime
 from shuzhi.service import insights
 from shuzhi.service.executor import Executor
+from shuzhi.service.wiring import wire
 from shuzhi.spec.resolve import UserContext
 
 
@@ -24,6 +25,7 @@ def rt(settings):  # type: ignore[no-untyped-def]
     con.close()
     r = Runtime(settings)
     r.start(create_admin=False)
+    wire(r)
     with r.catalog.session() as s:
         install_demo_model(s)
     yield r

@@ -27,8 +27,8 @@ from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
-from shuzhi.catalog.dashboard_data import DashboardAnswers
 from shuzhi.runtime import Runtime
+from shuzhi.service.dashboards import DashboardAnswers
 from shuzhi.service.wiring import wire
 from shuzhi.settings import Settings, get_settings
 

@@ -37,7 +37,7 @@ class BodyTooLarge(HTTPException):
 def refusal(limit_mb: float, upload: bool, lang: str) -> tuple[str, str]:
     """(code, message) for a body over its limit; an upload gets the upload limit's own error."""
     if upload:
-        from shuzhi.runtime.uploads import too_large
+        from shuzhi.service.uploads import too_large
 
         err = too_large(int(limit_mb))
         return err.code, err.message(lang)

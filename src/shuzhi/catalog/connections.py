@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, select
@@ -243,3 +244,23 @@ def start_run(db: Session, st: SourceTable, kind: str, *, job_id: int | None, ac
 def list_runs(db: Session, source_table_id: int, limit: int = 50) -> list[RefreshRun]:
     return list(db.scalars(select(RefreshRun).where(RefreshRun.source_table_id == source_table_id)
                            .order_by(RefreshRun.id.desc()).limit(limit)))
+
+
+INTERRUPTED = {"code": "refresh_interrupted", "zh": "刷新被中断（运行它的进程已退出），已保留上次的数据。",
+               "en": "The refresh was interrupted (the process running it exited); the last good data is kept."}
+
+
+def interrupt_orphan_runs(db: Session, orphan: Callable[[RefreshRun], bool]) -> list[int]:
+    """End the running runs `orphan` picks (their process is gone) as interrupted; their extract's
+    last status says so too. Returns the run ids (the startup sweep, shuzhi.runtime.recovery)."""
+    done = []
+    for run in db.scalars(select(RefreshRun).where(RefreshRun.status == "running")):
+        if not orphan(run):
+            continue
+        run.status, run.finished_at, run.error = "interrupted", utcnow(), INTERRUPTED
+        st = db.get(SourceTable, run.source_table_id)
+        if st is not None:
+            st.last_status = "interrupted"
+        done.append(run.id)
+    db.flush()
+    return done

@@ -5,7 +5,7 @@ Invariants
   holds its references as "table:<name>" / "dataset:<name>" keys and `columns` the planned output
   columns, so lineage and the editor's field lists need no recomputation.
 - Every save that changes the definition appends a DatasetVersion; restoring writes a new version.
-  Callers (shuzhi.runtime.datasets) check names, types and cycles before saving.
+  Callers (shuzhi.service.datasets) check names, types and cycles before saving.
 - Materialization state (materialized_at/_version, row_count, refresh_error) is written only by the
   runtime after the warehouse table was swapped in (or the refresh failed).
 """

@@ -52,7 +52,7 @@ def add(
 ) -> None:
     """Add a connection (tested first). 新建数据库连接（先测试）。"""
     from shuzhi.errors import ShuzhiError
-    from shuzhi.runtime import connections as conns
+    from shuzhi.service import connections as conns
     from shuzhi.sources.databases import ConnectionParts
 
     opts = {}
@@ -83,7 +83,7 @@ def add(
 def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """List connections (passwords are never shown). 列出连接。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import connections as conns
+    from shuzhi.service import connections as conns
 
     rt = runtime()
     try:
@@ -105,7 +105,7 @@ def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -
 def test(name: str = typer.Argument(..., help="Connection name or id.")) -> None:
     """Test a saved connection. 测试连接。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import connections as conns
+    from shuzhi.service import connections as conns
 
     rt = runtime()
     try:
@@ -128,7 +128,7 @@ def tables(
 ) -> None:
     """Browse schemas, tables with row counts, or one table's columns. 浏览表和列。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import connections as conns
+    from shuzhi.service import connections as conns
 
     rt = runtime()
     try:
@@ -163,7 +163,7 @@ def tables(
 def remove(name: str = typer.Argument(..., help="Connection name or id.")) -> None:
     """Remove a connection (its picked tables must be removed first). 删除连接。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import connections as conns
+    from shuzhi.service import connections as conns
 
     rt = runtime()
     try:
@@ -191,7 +191,7 @@ def extract_add(
 ) -> None:
     """Pick a table from a connection. 选择要抽取或直连的表。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import refresh as R
+    from shuzhi.service import refresh as R
 
     schema, name = _split_table(table)
     pick = R.Pick(table=name, schema=schema, mode=mode, target=target, columns=list(column) or None,
@@ -219,7 +219,7 @@ def extract_list(
 ) -> None:
     """List picked tables with their last refresh. 列出已选的表。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import refresh as R
+    from shuzhi.service import refresh as R
 
     rt = runtime()
     try:
@@ -273,7 +273,7 @@ def extract_runs(
 ) -> None:
     """Refresh history: start, end, rows, bytes, errors. 刷新记录。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import refresh as R
+    from shuzhi.service import refresh as R
 
     rt = runtime()
     try:
@@ -304,7 +304,7 @@ def extract_remove(
 ) -> None:
     """Remove a picked table (and its schedule). 移除已选的表。"""
     from shuzhi.catalog import connections as store
-    from shuzhi.runtime import refresh as R
+    from shuzhi.service import refresh as R
 
     rt = runtime()
     try:
@@ -316,7 +316,7 @@ def extract_remove(
 
 
 def _refresh_with_bar(rt, sid: int, *, full: bool, accept: bool) -> None:  # type: ignore[no-untyped-def]
-    from shuzhi.runtime import refresh as R
+    from shuzhi.service import refresh as R
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                   transient=True) as bar:

@@ -51,8 +51,9 @@ def dashboard_apply(
     comment: str = typer.Option(None, "--comment", help="Why this change (kept in the version history)."),
 ) -> None:
     """Validate a YAML dashboard against the model and save it. 校验并应用 YAML 仪表板。"""
-    from shuzhi.catalog.dashboards import check_against_model, create, get_record, update
+    from shuzhi.catalog.dashboards import create, get_record, update
     from shuzhi.demo.dashboards import load_dashboard_yaml
+    from shuzhi.spec.dashboards import check_against_model
 
     try:
         text = path.read_text(encoding="utf-8")

@@ -69,7 +69,7 @@ def dataset_apply(
     comment: str = typer.Option(None, "--comment", help="Why this change (kept in the version history)."),
 ) -> None:
     """Create or update datasets from YAML (each change is a new version). 从 YAML 创建或更新数据集。"""
-    from shuzhi.runtime import datasets as service
+    from shuzhi.service import datasets as service
 
     items = _load_yaml(path)
     rt = runtime()
@@ -93,7 +93,7 @@ def dataset_preview(
     from rich.table import Table
 
     from shuzhi.catalog.datasets import get_dataset
-    from shuzhi.runtime import datasets as service
+    from shuzhi.service import datasets as service
 
     if fmt not in ("table", "json"):
         raise ShuzhiError("bad_format", f"--format 只能是 table 或 json，不能是 {fmt}。", f"--format must be table or json, not {fmt}.")
@@ -116,10 +116,10 @@ def dataset_preview(
 @dataset_app.command("materialize")
 def dataset_materialize(name: str = typer.Argument(..., help="Dataset name.")) -> None:
     """Write the dataset to the warehouse table ds_<name> (and refresh what depends on it). 物化。"""
-    from shuzhi.runtime import datasets as service
+    from shuzhi.service import datasets_refresh
 
     rt = runtime()
-    result = rt.jobs.run_inline(service.JOB_KIND, lambda ctx: service.materialize_now(rt, name, ctx),
+    result = rt.jobs.run_inline(datasets_refresh.JOB_KIND, lambda ctx: datasets_refresh.materialize_now(rt, name, ctx),
                                 title=f"materialize dataset {name}", created_by="cli")
     for d in result.get("materialized", []):
         typer.echo(t(f"已物化 {d['dataset']} → 表 {d['table']}（{d['rows']} 行）。",
@@ -137,7 +137,7 @@ def dataset_add_to_model(
     replace: bool = typer.Option(False, "--replace", help="Replace a model dataset of the same name."),
 ) -> None:
     """Add the dataset to a semantic model (a new model version). 加入语义模型。"""
-    from shuzhi.runtime import datasets as service
+    from shuzhi.service import datasets as service
 
     rt = runtime()
     with rt.catalog.session() as s:
@@ -150,7 +150,7 @@ def dataset_add_to_model(
 @dataset_app.command("delete")
 def dataset_delete(name: str = typer.Argument(..., help="Dataset name.")) -> None:
     """Delete a dataset (and its table ds_<name>). 删除数据集。"""
-    from shuzhi.runtime import datasets as service
+    from shuzhi.service import datasets as service
 
     rt = runtime()
     with rt.catalog.session() as s:

@@ -32,7 +32,7 @@ def import_file(
     user: str = typer.Option(None, "--user", help="Record the import as this user."),
 ) -> None:
     """Import a file into the warehouse. 把文件导入数据仓库。"""
-    from shuzhi.runtime import imports as imp
+    from shuzhi.service import imports as imp
 
     if fmt not in ("table", "json"):
         raise ShuzhiError("bad_format", f"--format 只能是 table 或 json，不能是 {fmt}。",
@@ -91,7 +91,7 @@ def _delim(value: str | None) -> str | None:
 
 
 def _type_overrides(rt, path: Path, opts, types: list[str]) -> list[dict]:  # type: ignore[no-untyped-def]
-    from shuzhi.runtime import imports as imp
+    from shuzhi.service import imports as imp
 
     cols = imp.preview(rt, path, path.name, opts)["columns"]
     out = [{} for _ in cols]

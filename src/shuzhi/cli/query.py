@@ -139,7 +139,7 @@ def model_add_table(
     label: str = typer.Option(None, "--label", help="The dataset's label (default: the imported file's name)."),
 ) -> None:
     """Make a table analyzable: add it to a model with generated metrics. 把数据表加入模型（自动生成指标）。"""
-    from shuzhi.runtime.modeling import add_table_to_model
+    from shuzhi.service.modeling import add_table_to_model
 
     rt = runtime()
     with rt.catalog.session() as s:

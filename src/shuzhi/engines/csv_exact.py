@@ -36,7 +36,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.sources.files.csv_records import MAX_RECORD_BYTES, split_records
 
 if TYPE_CHECKING:
-    from shuzhi.engines.import_types import Column, CsvSource
+    from shuzhi.engines.import_sources import Column, CsvSource
 
 LINE_COLUMN = "__shuzhi_line"
 REJECTS_SHOWN = 20
@@ -118,7 +118,7 @@ def stage(cur: duckdb.DuckDBPyConnection, src: CsvSource, columns: list[Column],
 
 
 def infer(cur: duckdb.DuckDBPyConnection, src: CsvSource, limit: int) -> tuple[list[str], list[str], list[tuple]]:
-    """engines.imports.infer for a sample DuckDB cannot sniff: its good records (src.width fields each)
+    """engines.import_sources.infer for a sample DuckDB cannot sniff: its good records (src.width fields each)
     within the first SAMPLE_LINES lines, read with inferred types."""
     fd, name = tempfile.mkstemp(prefix="sample-", suffix=".csv", dir=str(src.workdir) if src.workdir else None)
     os.close(fd)

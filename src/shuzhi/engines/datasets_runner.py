@@ -7,18 +7,22 @@ Invariants
   is the live table dropped and the stage renamed, in one transaction. Any failure rolls back and
   drops the stage, so readers see either the previous table or the new one, never a partial one.
 - DuckDB errors become ShuzhiError (translate_duckdb_error); nothing else leaks.
+- The application layer (service.datasets*) reads and writes through `tables(warehouse)` → Tables,
+  never through a cursor of its own.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from shuzhi.engines.warehouse import translate_duckdb_error
+from shuzhi.engines.warehouse import Warehouse, translate_duckdb_error
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.datasets.flow import Column, field_type_of
 
@@ -120,3 +124,36 @@ def drop_table(cur: duckdb.DuckDBPyConnection, table: str) -> None:
         cur.execute(exp.Drop(tables=[_table(table)], kind="TABLE", exists=True).sql("duckdb"))
     except duckdb.Error as exc:
         raise translate_duckdb_error(exc) from None
+
+
+class Tables:
+    """The warehouse tables one dataset check, preview or materialization reads (and writes), over
+    one cursor: the application layer never holds the cursor itself."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self._cur = cur
+
+    def columns(self, table: str) -> list[Column] | None:
+        return table_columns(self._cur, table)
+
+    def exists(self, table: str) -> bool:
+        return table_exists(self._cur, table)
+
+    def run(self, query: exp.Expression, cancel: threading.Event | None = None) -> pa.Table:
+        return run_query(self._cur, query, cancel)
+
+    def distinct_values(self, query: exp.Select, column: str, cap: int) -> list[Any]:
+        return distinct_values(self._cur, query, column, cap)
+
+    def materialize(self, query: exp.Expression, table: str, cancel: threading.Event | None = None) -> int:
+        return materialize(self._cur, query, table, cancel)
+
+    def drop(self, table: str) -> None:
+        drop_table(self._cur, table)
+
+
+@contextmanager
+def tables(warehouse: Warehouse) -> Iterator[Tables]:
+    """The warehouse's tables for the duration of a block (one fresh cursor, closed afterwards)."""
+    with warehouse.cursor() as cur:
+        yield Tables(cur)

@@ -85,10 +85,19 @@ def sweep_stages(cur: duckdb.DuckDBPyConnection) -> list[str]:
     return stale
 
 
-def sweep_warehouse_stages(wh: Warehouse) -> list[str]:
-    """sweep_stages on a cursor of its own (runtime.recovery, when the server starts)."""
-    with wh.cursor() as cur:
+def sweep_warehouse(warehouse: Warehouse) -> list[str]:
+    """sweep_stages() on a fresh cursor of the (read-write) warehouse (the server's startup sweep)."""
+    with warehouse.cursor() as cur:
         return sweep_stages(cur)
+
+
+def extract_into(warehouse: Warehouse, target: str, schema: pa.Schema, batches: Iterable[pa.RecordBatch], *,
+                 how: str, key: list[str] | None = None, watermark_column: str | None = None,
+                 on_batch: Callable[[WriteResult], None] | None = None) -> WriteResult:
+    """write_extract() on a fresh cursor of the (read-write) warehouse."""
+    with warehouse.cursor() as cur:
+        return write_extract(cur, target, schema, batches, how=how, key=key, watermark_column=watermark_column,
+                             on_batch=on_batch)
 
 
 def write_extract(cur: duckdb.DuckDBPyConnection, target: str, schema: pa.Schema,

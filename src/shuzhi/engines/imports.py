@@ -1,5 +1,10 @@
 """Loading files into the warehouse: stage, check, and swap in one transaction.
 
+    import_into(warehouse, src, columns, target, mode, keys, ...)   the load, on a job cursor
+    stage_and_apply(cur, ...)                                       the same on a cursor given
+
+What the load reads (sources, types, inference) is engines.import_sources.
+
 Invariants
 - Atomic: everything an import does to the warehouse (the staging table, the swap / insert /
   delete, the rejects table) happens inside ONE DuckDB transaction. A failure, a cancel or a
@@ -22,145 +27,46 @@ Invariants
 
 from __future__ import annotations
 
-import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 from sqlglot import exp
 
 from shuzhi.engines import csv_exact
-from shuzhi.engines.import_types import Column, CsvSource
-from shuzhi.engines.sandbox import sandboxed_connect
-from shuzhi.engines.warehouse import translate_duckdb_error
+from shuzhi.engines.import_sources import (
+    MODES,
+    REJECTS_SHOWN,
+    ArrowSource,
+    Column,
+    CsvSource,
+    Outcome,
+    Source,
+    cancelled_error,
+    ident,
+    key_error,
+    read_error,
+    relation,
+    table,
+)
+from shuzhi.engines.warehouse import Warehouse
 from shuzhi.errors import ShuzhiError
-
-MODES = ("replace", "append", "upsert")
-_TYPE = re.compile(r"^(VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DATE|TIME|TIMESTAMP|"
-                   r"TIMESTAMPTZ|DECIMAL\(\s*\d{1,2}\s*,\s*\d{1,2}\s*\)|JSON)$")
-_TYPE_ALIASES = {"TEXT": "VARCHAR", "STRING": "VARCHAR", "INT": "INTEGER", "INT64": "BIGINT", "LONG": "BIGINT",
-                 "REAL": "FLOAT", "NUMBER": "DOUBLE", "NUMERIC": "DOUBLE", "BOOL": "BOOLEAN",
-                 "DATETIME": "TIMESTAMP", "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ"}
-REJECTS_SHOWN = 20
-
-
-def check_type(name: str) -> str:
-    """A column type a user may choose, normalized (VARCHAR, BIGINT, DOUBLE, DATE, DECIMAL(18,2) ...)."""
-    t = re.sub(r"\s+", " ", (name or "").strip().upper())
-    t = _TYPE_ALIASES.get(t, t)
-    if not _TYPE.match(t):
-        raise ShuzhiError(
-            "bad_column_type",
-            f"不支持的列类型「{name}」，可选：VARCHAR、BIGINT、INTEGER、DOUBLE、DECIMAL(p,s)、BOOLEAN、DATE、TIMESTAMP。",
-            f"Unsupported column type '{name}'; choose VARCHAR, BIGINT, INTEGER, DOUBLE, DECIMAL(p,s), BOOLEAN, "
-            "DATE or TIMESTAMP.",
-        )
-    return t.replace(" ", "")
-
-
-def ident(name: str) -> exp.Identifier:
-    return exp.to_identifier(name, quoted=True)
-
-
-def table(name: str) -> exp.Table:
-    return exp.Table(this=ident(name))
 
 
 def _sql(e: exp.Expression) -> str:
     return e.sql(dialect="duckdb")
 
 
-@dataclass
-class ArrowSource:
-    table: pa.Table  # may hold __row (the source row number used for reports)
-
-
-@dataclass
-class FileSource:
-    path: Path
-    format: str  # parquet | json | ndjson
-
-
-Source = CsvSource | ArrowSource | FileSource
-
-
-@dataclass
-class Outcome:
-    rows: int  # rows now in the staging data (imported)
-    inserted: int = 0
-    updated: int = 0
-    table_rows: int = 0  # rows in the target table after the import
-    rejected: int = 0
-    rejects: list[dict[str, Any]] = field(default_factory=list)  # first REJECTS_SHOWN
-
-
-def _relation(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[Column] | None = None,
-              *, rejects: tuple[str, str] | None = None) -> duckdb.DuckDBPyRelation:
-    """A DuckDB relation over the source (types inferred when `columns` is None)."""
-    if isinstance(src, CsvSource):
-        kw: dict[str, Any] = dict(header=src.has_header, delimiter=src.delimiter, quotechar='"',
-                                  skiprows=src.skip_lines, encoding=src.encoding)
-        if src.thousands:
-            kw["thousands"] = ","
-        if columns is not None:
-            kw["columns"] = {c.name: c.type for c in columns}
-        else:  # inference for a preview: a malformed line must not stop the sniffer
-            kw.update(sample_size=20480, ignore_errors=True)
-        if rejects is not None:
-            kw.update(store_rejects=True, rejects_table=rejects[0], rejects_scan=rejects[1])
-        return cur.read_csv(str(src.path), **kw)
-    if isinstance(src, ArrowSource):
-        return cur.from_arrow(src.table)
-    if src.format == "parquet":
-        return cur.read_parquet(str(src.path))
-    return cur.read_json(str(src.path), format="array" if src.format == "json" else "newline_delimited")
-
-
-def scratch_connection(*, paths: Iterable[Path] = (), dirs: Iterable[Path] = ()) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for previews: it never touches (or waits for) the warehouse file. Sandboxed
-    (engines/sandbox.py): it reads only the file being previewed (`paths`) and files under `dirs`
-    (the import's own work folder), and never spills to disk."""
-    return sandboxed_connect(":memory:", memory_limit="1GB", threads=2, paths=paths, dirs=dirs, temp_directory="")
-
-
-def infer(cur: duckdb.DuckDBPyConnection, src: Source, limit: int = 50) -> tuple[list[str], list[str], list[tuple]]:
-    """(source column names, inferred DuckDB types, first `limit` rows) without reading the whole file."""
-    try:
-        rel = _relation(cur, src)
-        names = [n for n in rel.columns if n != "__row"]
-        types = [str(t) for n, t in zip(rel.columns, rel.types, strict=True) if n != "__row"]
-        rows = rel.project(", ".join(_sql(ident(n)) for n in names)).limit(limit).fetchall()
-    except duckdb.InvalidInputException as exc:
-        # DuckDB's sniffer gives up when its sample holds broken rows (an unterminated quote, an
-        # over-long line): infer from the sample's good records instead.
-        if not isinstance(src, CsvSource) or not src.width:
-            raise _read_error(exc) from None
-        try:
-            return csv_exact.infer(cur, src, limit)
-        except duckdb.Error as exc2:
-            raise _read_error(exc2) from None
-    except duckdb.Error as exc:
-        raise _read_error(exc) from None
-    return names, types, rows
-
-
-def _read_error(exc: Exception) -> ShuzhiError:
-    msg = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-    if isinstance(exc, duckdb.InterruptException):
-        return cancelled_error()
-    if isinstance(exc, duckdb.OutOfMemoryException | duckdb.IOException):
-        return translate_duckdb_error(exc)
-    return ShuzhiError("file_unreadable", f"无法按所选格式读取文件：{msg}", f"Cannot read the file as chosen: {msg}")
-
-
-def cancelled_error() -> ShuzhiError:
-    return ShuzhiError("import_cancelled", "导入已取消，原有数据保持不变。",
-                       "The import was cancelled; the existing data is unchanged.", 499)
+def import_into(warehouse: Warehouse, src: Source, columns: list[Column], target: str, mode: str,
+                keys: list[str] | None = None, *, skip_bad_rows: bool = False,
+                progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None,
+                before_commit: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Outcome:
+    """stage_and_apply() on one of the warehouse's job cursors (progress reported while DuckDB reads)."""
+    with warehouse.job_cursor() as cur:
+        return stage_and_apply(cur, src, columns, target, mode, keys, skip_bad_rows=skip_bad_rows,
+                               progress=progress, cancelled=cancelled, before_commit=before_commit)
 
 
 class _Watch:
@@ -213,7 +119,7 @@ def stage_and_apply(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[C
             try:
                 if isinstance(src, CsvSource):
                     try:  # the fast path: DuckDB alone; trusted only when it rejects nothing
-                        _relation(cur, src, columns, rejects=(rej_t, rej_s)).create(stage)
+                        relation(cur, src, columns, rejects=(rej_t, rej_s)).create(stage)
                         exact = _has_rejects(cur, rej_t)
                     except duckdb.InvalidInputException:  # e.g. bad rows within the sniffer's sample
                         if watch.interrupted:
@@ -230,7 +136,7 @@ def stage_and_apply(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[C
             except duckdb.Error as exc:
                 if watch.interrupted:
                     raise cancelled_error() from None
-                raise _read_error(exc) from None
+                raise read_error(exc) from None
         if cancelled and cancelled():
             raise cancelled_error()
         if rejected and not skip_bad_rows:
@@ -280,7 +186,7 @@ def _stage_cast(cur: duckdb.DuckDBPyConnection, src: Source, columns: list[Colum
                 tag: str) -> tuple[int, list[dict[str, Any]]]:
     """Stage a non-CSV source, converting each column to its chosen type; report values that fail."""
     view = f"_shuzhi_src_{tag}"
-    rel = _relation(cur, src)
+    rel = relation(cur, src)
     names = [n for n in rel.columns if n != "__row"]
     if len(names) != len(columns):
         raise ShuzhiError("column_count_mismatch", f"文件有 {len(names)} 列，但导入选项给了 {len(columns)} 列。",
@@ -397,17 +303,6 @@ def _apply(cur: duckdb.DuckDBPyConnection, stage: str, columns: list[Column], ta
                           f"The new data does not fit the column types of {target}: {msg}", 409) from None
     cur.execute(_sql(exp.Drop(tables=[table(stage)], kind="TABLE")))
     return Outcome(rows=rows, inserted=rows - updated, updated=updated, table_rows=_count(cur, target))
-
-
-def key_error(missing: list[str], names: list[str]) -> ShuzhiError:
-    if not missing:
-        return ShuzhiError("upsert_key_missing", "按键更新（upsert）需要指定键列（--key）。",
-                           "An upsert needs key columns (--key).")
-    return ShuzhiError(
-        "upsert_key_missing",
-        f"键列 {'、'.join(missing)} 不在文件或表中，可用的列：{'、'.join(names)}。",
-        f"Key columns {', '.join(missing)} are not in the file or the table; columns: {', '.join(names)}.",
-        details={"columns": names})
 
 
 def _keep_rejects(cur: duckdb.DuckDBPyConnection, target: str, src: Source, rej: str, tag: str) -> None:

@@ -18,7 +18,8 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from shuzhi.engines.imports import ident, table
+from shuzhi.engines.import_sources import ident, table
+from shuzhi.engines.warehouse import Warehouse
 from shuzhi.errors import ShuzhiError
 
 TOP_VALUES = 5
@@ -54,6 +55,12 @@ def check_table(cur: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, st
     if not rows or name.startswith("_shuzhi"):
         raise ShuzhiError("table_not_found", f"数据仓库中没有表 {name}。", f"The warehouse has no table {name}.", 404)
     return [(r[0], r[1]) for r in rows]
+
+
+def table_schema(warehouse: Warehouse, name: str) -> list[tuple[str, str]]:
+    """check_table() on a fresh cursor of the warehouse: (column, type) of an existing table, or a 404."""
+    with warehouse.cursor() as cur:
+        return check_table(cur, name)
 
 
 def _source(name: str, scope: exp.Select | None) -> exp.Expression:

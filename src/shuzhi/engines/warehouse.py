@@ -322,6 +322,22 @@ class Warehouse:
             ).fetchall()
         return [r[0] for r in rows]
 
+    def has_table(self, name: str) -> bool:
+        """Whether the main schema has a table (or view) of that exact name."""
+        with self.cursor() as cur:
+            row = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+                              "AND table_name = ?", [name]).fetchone()
+        return bool(row and row[0])
+
+    def drop_table(self, name: str) -> None:
+        """Drop a table if it exists (the name is a quoted identifier, never SQL text)."""
+        drop = exp.Drop(tables=[exp.table_(name, quoted=True)], kind="TABLE", exists=True).sql("duckdb")
+        with self.cursor() as cur:
+            try:
+                cur.execute(drop)
+            except duckdb.Error as exc:
+                raise translate_duckdb_error(exc, self.path) from None
+
 
 JOB_CURSORS = 4  # concurrent jobs (imports) that report progress; more still run, without progress
 BATCH_ROWS = 2048  # rows DuckDB hands over at a time while a read-only result streams

@@ -51,7 +51,6 @@ class Runtime:
     _jobs: JobRunner | None = field(default=None, init=False)
     _scheduler: Scheduler | None = field(default=None, init=False)
     events: Events = field(default_factory=Events, init=False)
-    _wired: bool = field(default=False, init=False)
     _attached: dict[str, Any] = field(default_factory=dict, init=False)  # the application layer's objects
     _wirings: set[str] = field(default_factory=set, init=False)  # layers above wired to this runtime
     _readable: list[Path] = field(default_factory=list, init=False)  # files / folders imports may read
@@ -62,7 +61,6 @@ class Runtime:
         if with_logging:
             configure_logging(s.logs_dir, s.log_level, s.log_json_stderr)
         self.catalog.migrate()
-        self._wire()
         recover(self, server=False)  # jobs and refresh runs of dead processes end as interrupted
         info = StartInfo()
         if not create_admin:
@@ -114,7 +112,7 @@ class Runtime:
 
     def _sandbox_paths(self) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
         s = self.settings
-        dirs = (s.uploads_dir, s.home / "tmp")  # tmp: runtime/imports.py _workdir
+        dirs = (s.uploads_dir, s.home / "tmp")  # tmp: service/imports.py _workdir
         return (*dirs, *(p for p in self._readable if p.is_dir())), tuple(p for p in self._readable if not p.is_dir())
 
     def model_index(self, name: str | None = None, db: Session | None = None) -> tuple[ModelIndex, int]:
@@ -133,19 +131,6 @@ class Runtime:
             self._indexes = {k: v for k, v in self._indexes.items() if k[0] != model.name}
             self._indexes[key] = idx
         return idx, version
-
-    def _wire(self) -> None:
-        """Connect the areas that react to schedules and data changes, once per process (start()
-        may run more than once): extract refreshes (schedule kind "refresh") and self-service
-        datasets (refresh after their parents, kind "dataset"). The use cases of service/ (alert
-        rules, ...) are wired by service.wiring.wire()."""
-        if self._wired:
-            return
-        self._wired = True
-        from shuzhi.runtime import datasets, refresh
-
-        refresh.install(self)
-        datasets.install(self)
 
     # -- background work ---------------------------------------------------------------
     @property
@@ -190,10 +175,6 @@ class Runtime:
                                       size_of=lambda r: int(r.table.nbytes) + len(r.sql) + 512)
         return self._cache
 
-    def row_cap(self, purpose: str) -> int:
-        s = self.settings
-        return {"ui": s.row_cap_ui, "api": s.row_cap_api, "export": s.row_cap_export}[purpose]
-
     # -- the application layer's process-wide objects -------------------------------------
     def attached(self, name: str, factory: Callable[[], T]) -> T:
         """The process-wide object `name` of a layer above (service/: the direct-query engine pool,
@@ -211,19 +192,6 @@ class Runtime:
             first = name not in self._wirings
             self._wirings.add(name)
         return first
-
-    @property
-    def _direct(self) -> Any:
-        """The direct-query engine pool (service.executor.DirectEngines), if one was created."""
-        return self._attached.get("direct_engines")
-
-    @_direct.setter
-    def _direct(self, value: Any) -> None:
-        with self._lock:
-            if value is None:
-                self._attached.pop("direct_engines", None)
-            else:
-                self._attached["direct_engines"] = value
 
     def close(self) -> None:
         if self._scheduler is not None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from shuzhi.catalog import jobs as job_records
+from shuzhi.catalog.connections import interrupt_orphan_runs
 from shuzhi.log import get_logger
 from shuzhi.runtime import owners
 
@@ -47,19 +48,17 @@ def _orphan(owner: str | None, *, server: bool) -> bool:
 
 
 def recover(rt: Runtime, *, server: bool) -> Recovered:
-    from shuzhi.runtime.refresh import interrupt_orphan_runs
-
     out = Recovered()
     with rt.catalog.session() as db:
         out.jobs = [j.id for j in job_records.unfinished(db) if _orphan(j.owner, server=server)]
         job_records.fail_interrupted(db, out.jobs)
         out.runs = interrupt_orphan_runs(db, lambda r: _orphan(r.owner, server=server))
     if server:
-        from shuzhi.engines.extract import sweep_warehouse_stages
+        from shuzhi.engines.extract import sweep_warehouse
 
         wh = rt.warehouse()
         if not wh.read_only:
-            out.stages = sweep_warehouse_stages(wh)
+            out.stages = sweep_warehouse(wh)
     if out.jobs or out.runs or out.stages:
         log.warning("interrupted_work_ended", jobs=out.jobs, runs=out.runs, stages=out.stages)
     return out

@@ -1,8 +1,10 @@
-"""Connect the use cases of service/ to a started Runtime, once per process.
+"""Connect the use cases of service/ to a started Runtime, once per runtime.
 
-The runtime wires what lives below it (extract refreshes, dataset refreshes); wire() adds what
-lives here: alert rules (schedule kind "alert", checks after data_refreshed). The API
-(api.app.create_app) and the CLI (cli.common.runtime) call it; calling it again does nothing.
+The runtime is the process's resources and knows no use case; wire() registers the ones that react
+to schedules and data changes: extract refreshes (schedule kind "refresh"), self-service datasets
+(kind "dataset", and refreshes after their parents change) and alert rules (kind "alert", checks
+after data_refreshed), in that order. The API (api.app.create_app) and the CLI (cli.common.runtime)
+call it; calling it again does nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ if TYPE_CHECKING:
 
 def wire(rt: Runtime) -> Runtime:
     if rt.first_wiring("service"):
-        from shuzhi.service import alerts
+        # Imported here, not at module import: the alert checks import modules that themselves import
+        # shuzhi.service, which would make a cycle at import time.
+        from shuzhi.service import alerts, datasets_refresh, refresh
 
+        refresh.install(rt)
+        datasets_refresh.install(rt)
         alerts.install(rt)
     return rt

@@ -18,8 +18,8 @@ from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import connections as store
 from shuzhi.delivery import schedules
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime import connections as conns
-from shuzhi.runtime import refresh as R
+from shuzhi.service import connections as conns
+from shuzhi.service import refresh as R
 from shuzhi.sources.databases import KINDS, ConnectionParts, allowed_kinds, installed_kinds
 
 router = APIRouter(tags=["connections"])

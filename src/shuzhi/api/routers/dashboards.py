@@ -27,12 +27,13 @@ from shuzhi.api.params import VersionPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import dashboards as store
-from shuzhi.catalog.dashboard_data import DashboardAnswers, DataRequest, answer_key, plan, run_plans
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
 from shuzhi.runtime import Runtime
+from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, plan, run_plans
 from shuzhi.service.query import query as run_spec
+from shuzhi.spec.dashboards import check_against_model, parse_definition
 
 
 class _DefinitionRoute(APIRoute):
@@ -143,7 +144,7 @@ def _out(s: Session, r: DashboardRecord, who: store.Viewer) -> DashboardOut:
 
 def _validated(rt: Runtime, s: Session, d: DashboardDef) -> DashboardDef:
     idx, _ = rt.model_index(None, s)
-    store.check_against_model(d, idx, rt.settings.today_date())
+    check_against_model(d, idx, rt.settings.today_date())
     return d
 
 
@@ -242,7 +243,7 @@ def restore_dashboard_version(key: str, version: VersionPath, user: EditorDep, d
     who = _who(user)
     rec = store.get_record(db, key, who)
     store.require_edit(rec, who)
-    old = store.parse_definition({**store.version_definition(db, rec, version), "name": rec.name}, f"v{version}")
+    old = parse_definition({**store.version_definition(db, rec, version), "name": rec.name}, f"v{version}")
     store.update(db, rec, _validated(rt, db, old), actor=user.username, comment=f"restore v{version}")
     return _out(db, rec, who)
 

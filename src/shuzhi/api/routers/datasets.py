@@ -4,7 +4,7 @@ restore, preview after any step, materialize (a job), lineage, add to a semantic
 Reading definitions and previewing data need data:raw (dataset steps read warehouse tables); changing,
 materializing and adding to a model need content:edit. Each table is read through the caller's view of
 it: a table that backs a model dataset shows only the rows the caller's row rules leave and no column
-the caller's column rules deny (runtime.datasets, runtime.scopes) — editors have row rules too.
+the caller's column rules deny (service.datasets, runtime.scopes) — editors have row rules too.
 Request bodies with steps are validated here (shuzhi.model.datasets.steps.parse_dataset), so a bad
 step is a 400 whose message names the step number; the OpenAPI document still describes them.
 """
@@ -26,7 +26,8 @@ from shuzhi.catalog import datasets as store
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.datasets.steps import DatasetSpec
 from shuzhi.model.schema import JoinDef
-from shuzhi.runtime import datasets as service
+from shuzhi.service import datasets as service
+from shuzhi.service import datasets_refresh
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 Raw = Annotated[Principal, Depends(require("data:raw"))]
@@ -203,7 +204,7 @@ def preview_dataset(name: str, user: Raw, db: DbDep, rt: RuntimeDep,
              summary="Materialize (a background job) / 物化")
 def materialize_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep) -> JobStarted:
     store.get_dataset(db, name)
-    return JobStarted(job_id=service.submit_materialize(rt, name, actor=user.username), dataset=name)
+    return JobStarted(job_id=datasets_refresh.submit_materialize(rt, name, actor=user.username), dataset=name)
 
 
 @router.get("/{name}/lineage", responses=ERRORS, summary="Dataset lineage / 数据集血缘")

@@ -16,8 +16,8 @@ from shuzhi.api.deps import RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.errors import ShuzhiError
-from shuzhi.runtime import imports as imp
-from shuzhi.runtime import uploads
+from shuzhi.service import imports as imp
+from shuzhi.service import uploads
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 Importer = Annotated[Principal, Depends(require("data:raw"))]
@@ -131,7 +131,7 @@ def start_import(body: ImportRequest, user: Importer, rt: RuntimeDep) -> ImportS
     up = uploads.get_upload(rt.settings, body.upload_id, user.username, is_admin=user.role == "admin")
     cols = [c.model_dump() for c in body.columns] if body.columns is not None else None
     if cols is not None:
-        from shuzhi.engines.imports import check_type
+        from shuzhi.engines.import_sources import check_type
 
         for c in cols:  # refuse bad types now, not minutes later in the job
             if c.get("type"):

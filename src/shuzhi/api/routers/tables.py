@@ -19,8 +19,8 @@ from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import has_permission
 from shuzhi.results.encoders import to_columns, to_rows
-from shuzhi.runtime.modeling import add_table_to_model
 from shuzhi.service import tables
+from shuzhi.service.modeling import add_table_to_model
 from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(prefix="/tables", tags=["tables"])

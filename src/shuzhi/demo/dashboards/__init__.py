@@ -19,6 +19,7 @@ from shuzhi.catalog.semantic import get_model
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef
 from shuzhi.model.index import ModelIndex
+from shuzhi.spec.dashboards import check_against_model, parse_definition
 
 DEMO_DASHBOARDS = ("cockpit", "sales", "supply", "quality", "rd")  # display order
 OWNER = "admin"
@@ -39,7 +40,7 @@ def load_dashboard_yaml(text: str, source: str) -> DashboardDef:
     if not isinstance(data, dict):
         raise ShuzhiError("dashboard_yaml_invalid", f"{source} 应当是一个 YAML 映射（name、title、components…）。",
                           f"{source} must be a YAML mapping (name, title, components, ...).")
-    return store.parse_definition(data, source)
+    return parse_definition(data, source)
 
 
 def demo_dashboards() -> list[DashboardDef]:
@@ -52,7 +53,7 @@ def install_demo_dashboards(s: Session, today: dt.date) -> dict[str, int]:
     idx = ModelIndex.build(model)
     out: dict[str, int] = {}
     for d in demo_dashboards():
-        store.check_against_model(d, idx, today)
+        check_against_model(d, idx, today)
         try:
             rec = store.get_record(s, d.name)
         except ShuzhiError:

@@ -33,7 +33,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shuzhi.catalog.dashboards import hierarchy_levels
 from shuzhi.engines.cache import ResultCache, cache_key
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboard_specs import (
@@ -50,6 +49,7 @@ from shuzhi.model.index import ModelIndex
 from shuzhi.results.encoders import json_value
 from shuzhi.results.result import QueryResult
 from shuzhi.service import plan_query
+from shuzhi.spec.dashboards import hierarchy_levels
 from shuzhi.spec.query_spec import Scalar
 from shuzhi.spec.resolve import UserContext
 

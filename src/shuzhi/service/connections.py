@@ -1,18 +1,17 @@
-"""Database connections as a service: create/change/remove with the password sealed, test, browse,
-and the per-connection engines that answer direct-mode queries.
+"""Database connections as a use case: create/change/remove with the password sealed, test, browse.
+The engines that answer direct-mode queries are a process resource (service.executor.direct_engines); changing or
+removing a connection invalidates its engine there.
 
 Invariants
 - Plaintext passwords exist only in memory between the request and the driver: they are sealed with
   shuzhi.auth.secrets before they reach the catalog, opened only to build a URL, and never put in a
   log line, a response or an error message (errors pass through sources.databases.redact).
-- Direct engines are cached per connection name and keyed by the connection's updated_at: changing
-  or removing a connection disposes its engine, so the next query uses the new settings.
+- Changing or removing a connection disposes its direct engine (service.executor.direct_engines), so the
+  next query uses the new settings.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -23,9 +22,8 @@ from shuzhi.auth.secrets import SecretBox
 from shuzhi.catalog import connections as store
 from shuzhi.catalog.connections import DbConnection
 from shuzhi.engines.source_reader import SourceDB
-from shuzhi.engines.sql_engine import SqlAlchemyEngine
-from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
+from shuzhi.service.executor import direct_engines
 from shuzhi.sources.databases import KINDS, ConnectionParts, build_url, check_parts, display_url
 
 if TYPE_CHECKING:
@@ -112,66 +110,3 @@ def delete(rt: Runtime, db: Session, rec: DbConnection, *, actor: str | None = N
     store.delete_connection(db, rec)
     direct_engines(rt).invalidate(name)
     log.info("connection_deleted", connection=name, actor=actor)
-
-
-# -- direct query ------------------------------------------------------------------------
-class DirectEngines:
-    """One SqlAlchemyEngine per connection name, rebuilt when the connection changes."""
-
-    def __init__(self) -> None:
-        self._engines: dict[str, tuple[str, SqlAlchemyEngine]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, rt: Runtime, name: str, db: Session | None = None) -> tuple[SqlAlchemyEngine, str]:
-        """The engine for connection `name` and a data version for the result cache (changes when the
-        connection does, and every SHUZHI_DIRECT_CACHE_S seconds: live data may change any time)."""
-        if db is None:
-            with rt.catalog.session() as own:
-                return self.get(rt, name, own)
-        try:
-            rec = store.get_connection(db, name)
-        except ShuzhiError:
-            raise ShuzhiError("model_connection_missing", f"模型使用的数据库连接「{name}」不存在。",
-                              f"The model's database connection '{name}' does not exist.", 404) from None
-        kind = KINDS[rec.kind]
-        if kind.sql_dialect not in ("postgres", "mysql"):
-            raise ShuzhiError("direct_unsupported", f"{kind.label} 暂不支持直连查询，请改用抽取模式。",
-                              f"Direct query on {kind.label} is not supported yet; use extract mode.")
-        stamp = rec.updated_at.isoformat()
-        with self._lock:
-            cached = self._engines.get(name)
-        if cached is None or cached[0] != stamp:
-            parts = check(rt, rec.parts)
-            url = build_url(parts, password_of(rt, rec)).render_as_string(hide_password=False)
-            engine = SqlAlchemyEngine(url, timeout_s=rt.settings.query_timeout_s)
-            with self._lock:
-                old = self._engines.get(name)
-                self._engines[name] = (stamp, engine)
-            if old is not None:
-                old[1].dispose()
-            cached = (stamp, engine)
-        bucket = int(time.time() // rt.settings.direct_cache_s) if rt.settings.direct_cache_s > 0 else time.time_ns()
-        return cached[1], f"direct:{name}:{stamp}:{bucket}"
-
-    def invalidate(self, name: str) -> None:
-        with self._lock:
-            old = self._engines.pop(name, None)
-        if old is not None:
-            old[1].dispose()
-
-    def close(self) -> None:
-        with self._lock:
-            engines, self._engines = list(self._engines.values()), {}
-        for _, e in engines:
-            e.dispose()
-
-
-_registry_lock = threading.Lock()
-
-
-def direct_engines(rt: Runtime) -> DirectEngines:
-    """The runtime's DirectEngines (created on first use)."""
-    with _registry_lock:
-        if rt._direct is None:
-            rt._direct = DirectEngines()
-        return rt._direct

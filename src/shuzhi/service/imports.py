@@ -6,8 +6,8 @@
     submit_import(...)  / run_import_inline(...)       as a background job (API) or here (CLI)
 
 Invariants
-- Detection and reading are shuzhi.sources.files (no SQL); all DuckDB work is
-  shuzhi.engines.imports (one transaction per import). This module adds the rules: which tables an
+- Detection and reading are shuzhi.sources.files (no SQL); all DuckDB work is shuzhi.engines.imports
+  and engines.import_sources (one transaction per import). This module adds the rules: which tables an
   import may touch (never a demo-contract table or a table it does not own unless force), the
   column overrides a user edited in the preview, the catalog record, and the data_refreshed event.
 - Non-UTF-8 text (GBK/GB18030, UTF-16) is transcoded in streaming chunks to a temporary UTF-8 file
@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shuzhi.catalog import tables as store
-from shuzhi.engines import imports as eng
+from shuzhi.engines import import_sources as eng
+from shuzhi.engines.imports import import_into
 from shuzhi.errors import ShuzhiError
 from shuzhi.results.encoders import to_rows
 from shuzhi.sources import files
@@ -88,51 +89,47 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
              ) -> Inspection:
     """Detect the file's layout and types. full=False reads only a sample (previews)."""
     fmt = files.detect_format(path, filename)
-    con = eng.scratch_connection(paths=[path], dirs=[workdir])
-    try:
-        if fmt == "csv":
-            suffix = Path(filename).suffix.lower()
-            layout = files.sniff_layout(path, encoding=opts.encoding, delimiter=opts.delimiter,
-                                        header_row=opts.header_row, suffix=suffix)
-            text_path = path
-            if files.needs_transcoding(layout.encoding):
-                text_path = workdir / "utf8.csv"
-                if full:
-                    files.transcode_to_utf8(path, text_path, layout.encoding,
-                                            progress=(lambda d, t: progress(0.3 * d / max(t, 1))) if progress
-                                            else None, cancelled=cancelled)
-                else:
-                    from shuzhi.sources.files.text import read_sample
+    if fmt == "csv":
+        suffix = Path(filename).suffix.lower()
+        layout = files.sniff_layout(path, encoding=opts.encoding, delimiter=opts.delimiter,
+                                    header_row=opts.header_row, suffix=suffix)
+        text_path = path
+        if files.needs_transcoding(layout.encoding):
+            text_path = workdir / "utf8.csv"
+            if full:
+                files.transcode_to_utf8(path, text_path, layout.encoding,
+                                        progress=(lambda d, t: progress(0.3 * d / max(t, 1))) if progress
+                                        else None, cancelled=cancelled)
+            else:
+                from shuzhi.sources.files.text import read_sample
 
-                    text_path.write_text(read_sample(path, layout.encoding)[1], encoding="utf-8")
-            src: eng.Source = eng.CsvSource(text_path, layout.delimiter, layout.has_header, layout.skip_lines,
-                                            layout.thousands, workdir=workdir, width=len(layout.labels))
-            names, types, rows = eng.infer(con, src, PREVIEW_ROWS)
-            counted = None if full else files.count_data_rows(path, layout)  # the original file, one pass
-            labels = layout.labels if layout.has_header and len(layout.labels) == len(names) else (
-                names if layout.has_header else [f"列{i}" for i in range(1, len(names) + 1)])
-            idents = files.make_identifiers(labels)
-            return Inspection("csv", [eng.Column(n, lb, t) for n, lb, t in zip(idents, labels, types, strict=True)],
-                              src, [list(r) for r in rows], layout.encoding, layout.delimiter,
-                              layout.header_row if layout.has_header else 0, layout.has_header,
-                              confidence=layout.confidence, data_rows=counted,
-                              rows_before_data=layout.rows_before_data)
-        if fmt == "excel":
-            data = files.read_excel(path, sheet=opts.sheet, header_row=opts.header_row or None,
-                                    keep_totals=opts.keep_totals)
-            cols = [eng.Column(n, lb, t) for n, lb, t in zip(data.names, data.labels, data.types, strict=True)]
-            preview = data.table.slice(0, PREVIEW_ROWS).drop_columns(["__row"])
-            return Inspection("excel", cols, eng.ArrowSource(data.table), [list(r) for r in to_rows(preview)],
-                              header_row=data.header_row, sheets=[asdict(s) for s in data.sheets], sheet=data.sheet,
-                              totals_rows=data.totals_rows, data_rows=data.table.num_rows,
-                              rows_before_data=data.header_row - 1 + data.header_depth)
-        src = eng.FileSource(path, fmt)
-        names, types, rows = eng.infer(con, src, PREVIEW_ROWS)
-        idents = files.make_identifiers(names)
-        return Inspection(fmt, [eng.Column(i, n, t) for i, n, t in zip(idents, names, types, strict=True)], src,
-                          [list(r) for r in rows])
-    finally:
-        con.close()
+                text_path.write_text(read_sample(path, layout.encoding)[1], encoding="utf-8")
+        src: eng.Source = eng.CsvSource(text_path, layout.delimiter, layout.has_header, layout.skip_lines,
+                                        layout.thousands, workdir=workdir, width=len(layout.labels))
+        names, types, rows = eng.infer_file(src, PREVIEW_ROWS, paths=[path], dirs=[workdir])
+        counted = None if full else files.count_data_rows(path, layout)  # the original file, one pass
+        labels = layout.labels if layout.has_header and len(layout.labels) == len(names) else (
+            names if layout.has_header else [f"列{i}" for i in range(1, len(names) + 1)])
+        idents = files.make_identifiers(labels)
+        return Inspection("csv", [eng.Column(n, lb, t) for n, lb, t in zip(idents, labels, types, strict=True)],
+                          src, [list(r) for r in rows], layout.encoding, layout.delimiter,
+                          layout.header_row if layout.has_header else 0, layout.has_header,
+                          confidence=layout.confidence, data_rows=counted,
+                          rows_before_data=layout.rows_before_data)
+    if fmt == "excel":
+        data = files.read_excel(path, sheet=opts.sheet, header_row=opts.header_row or None,
+                                keep_totals=opts.keep_totals)
+        cols = [eng.Column(n, lb, t) for n, lb, t in zip(data.names, data.labels, data.types, strict=True)]
+        preview = data.table.slice(0, PREVIEW_ROWS).drop_columns(["__row"])
+        return Inspection("excel", cols, eng.ArrowSource(data.table), [list(r) for r in to_rows(preview)],
+                          header_row=data.header_row, sheets=[asdict(s) for s in data.sheets], sheet=data.sheet,
+                          totals_rows=data.totals_rows, data_rows=data.table.num_rows,
+                          rows_before_data=data.header_row - 1 + data.header_depth)
+    src = eng.FileSource(path, fmt)
+    names, types, rows = eng.infer_file(src, PREVIEW_ROWS, paths=[path], dirs=[workdir])
+    idents = files.make_identifiers(names)
+    return Inspection(fmt, [eng.Column(i, n, t) for i, n, t in zip(idents, names, types, strict=True)], src,
+                      [list(r) for r in rows])
 
 
 def _apply_overrides(cols: list[eng.Column], overrides: list[dict[str, Any]] | None) -> list[eng.Column]:
@@ -186,10 +183,7 @@ def _check_target(rt: Runtime, table: str, opts: ImportOptions) -> None:
                           f"The table {table} belongs to the demo data; imports do not overwrite it. Use --force "
                           "(or the force option) if you really mean to.", 409)
     if opts.mode == "replace":
-        with rt.warehouse().cursor() as cur:
-            exists = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-                                 "AND table_name = ?", [table]).fetchone()[0]  # type: ignore[index]
-        if exists:
+        if rt.warehouse().has_table(table):
             with rt.catalog.session() as db:
                 owned = store.get_imported(db, table) is not None
             if not owned:
@@ -247,11 +241,10 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
             keys = _resolve_keys(opts.key, cols) if opts.mode == "upsert" else []
             base = 0.3 if ins.format in ("csv", "excel") else 0.05
             report(base, "写入数据仓库", "loading into the warehouse")
-            with wh.job_cursor() as cur:
-                out = eng.stage_and_apply(
-                    cur, ins.source, cols, table, opts.mode, keys, skip_bad_rows=opts.skip_bad_rows,
-                    progress=lambda f: report(base + (0.95 - base) * f, "写入数据仓库", "loading into the warehouse"),
-                    cancelled=cancelled, before_commit=before_commit)
+            out = import_into(
+                wh, ins.source, cols, table, opts.mode, keys, skip_bad_rows=opts.skip_bad_rows,
+                progress=lambda f: report(base + (0.95 - base) * f, "写入数据仓库", "loading into the warehouse"),
+                cancelled=cancelled, before_commit=before_commit)
     except ShuzhiError as err:
         if err.code == "import_cancelled":
             raise JobCancelled() from None

@@ -20,24 +20,22 @@ Invariants
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuzhi.catalog import connections as store
 from shuzhi.catalog.connections import DbConnection, RefreshRun, SourceTable
 from shuzhi.catalog.models import utcnow
 from shuzhi.delivery import schedules
-from shuzhi.engines.extract import drop_table, table_exists, write_extract
+from shuzhi.engines.extract import extract_into
 from shuzhi.engines.source_reader import ColumnInfo, parse_arrow_type, watermark_of, watermark_value
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
-from shuzhi.runtime import connections as conns
 from shuzhi.runtime import owners
+from shuzhi.service import connections as conns
 from shuzhi.sources.databases import KINDS
 
 if TYPE_CHECKING:
@@ -134,11 +132,10 @@ def pick_tables(rt: Runtime, db: Session, conn: DbConnection, picks: list[Pick],
             if target:
                 # A warehouse table that no extract owns (a file import, the demo) is never overwritten.
                 target = store.check_name(target, "仓库表名", "warehouse table name")
-                with rt.warehouse().cursor() as cur:
-                    if table_exists(cur, target):
-                        raise ShuzhiError("warehouse_table_exists", f"数据仓库中已有表「{target}」，请换一个目标表名。",
-                                          f"The warehouse already has a table '{target}'; choose another target.",
-                                          409)
+                if rt.warehouse().has_table(target):
+                    raise ShuzhiError("warehouse_table_exists", f"数据仓库中已有表「{target}」，请换一个目标表名。",
+                                      f"The warehouse already has a table '{target}'; choose another target.",
+                                      409)
             st = store.add_source_table(
                 db, conn, schema=p.schema, table=p.table, mode=p.mode, target=target, columns=columns,
                 source_columns=[c.as_dict() for c in cols], primary_key=pk,
@@ -184,8 +181,7 @@ def remove_table(rt: Runtime, db: Session, st: SourceTable, *, drop_data: bool) 
     db.delete(st)
     db.flush()
     if drop_data and target:
-        with rt.warehouse().cursor() as cur:
-            drop_table(cur, target)
+        rt.warehouse().drop_table(target)
         rt.data_refreshed([target], "refresh")
 
 
@@ -266,8 +262,7 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
         _check_extract(st)
         conn = db.get(DbConnection, st.connection_id)
         assert conn is not None
-        with rt.warehouse().cursor() as cur:
-            have_target = table_exists(cur, st.target_table or "")
+        have_target = rt.warehouse().has_table(st.target_table or "")
         incremental = (st.refresh_mode == "incremental" and not full and st.watermark is not None and have_target)
         run = store.start_run(db, st, "incremental" if incremental else "full",
                               job_id=ctx.job_id if ctx else None, actor=actor, owner=owners.current())
@@ -315,10 +310,9 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
             if wh.read_only:
                 raise ShuzhiError("warehouse_read_only", "数据仓库以只读方式打开，无法写入抽取。",
                                   "The warehouse is open read-only; extracts cannot be written.", 409)
-            with wh.cursor() as cur:
-                res = write_extract(cur, st.target_table or "", pa.schema(selected), batches, how=how, key=pk,
-                                    watermark_column=st.incremental_column if st.incremental_column in by_name
-                                    else None, on_batch=on_batch)
+            res = extract_into(wh, st.target_table or "", pa.schema(selected), batches, how=how, key=pk,
+                               watermark_column=st.incremental_column if st.incremental_column in by_name
+                               else None, on_batch=on_batch)
     except ShuzhiError as err:
         _finish_failed(rt, extract_id, run_id, err, changes)
         raise
@@ -351,26 +345,6 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
         ctx.progress(1.0, f"完成，{res.rows_read:,} 行 / done, {res.rows_read:,} rows")
     rt.data_refreshed([target or ""], "refresh")
     return out
-
-
-INTERRUPTED = {"code": "refresh_interrupted", "zh": "刷新被中断（运行它的进程已退出），已保留上次的数据。",
-               "en": "The refresh was interrupted (the process running it exited); the last good data is kept."}
-
-
-def interrupt_orphan_runs(db: Session, orphan: Callable[[RefreshRun], bool]) -> list[int]:
-    """End the running runs `orphan` picks (their process is gone) as interrupted; their extract's
-    last status says so too. Returns the run ids (the startup sweep, shuzhi.runtime.recovery)."""
-    done = []
-    for run in db.scalars(select(RefreshRun).where(RefreshRun.status == "running")):
-        if not orphan(run):
-            continue
-        run.status, run.finished_at, run.error = "interrupted", utcnow(), INTERRUPTED
-        st = db.get(SourceTable, run.source_table_id)
-        if st is not None:
-            st.last_status = "interrupted"
-        done.append(run.id)
-    db.flush()
-    return done
 
 
 def _count_quietly(src: Any, st: SourceTable) -> int | None:
