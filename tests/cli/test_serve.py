@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -11,11 +10,7 @@ from pathlib import Path
 import httpx
 from cli_helpers import SHUZHI
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from shuzhi_testing import free_port
 
 
 def test_serve_prints_first_admin_and_accepts_login(cli, _isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
