@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Groups for parallel runs (`pytest -n 2 --dist loadgroup`, what `make test` does).
 
     - Every browser test is in the group "web": one worker runs them all, so one Chromium (a session
-      fixture) and one demo server at a time, whatever the number of workers.
+      fixture) and one demo server at a time, whatever the number of workers. They are also slow.
     - The tests of a module that share a module- or class-scoped fixture (a server, a demo copy) stay on
       one worker, which builds that fixture once instead of once per worker.
     Session fixtures are built once per worker (each worker has its own tmp_path_factory)."""
@@ -36,6 +36,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(str(item.path))
         if WEB_TESTS in path.parents:
             item.add_marker(pytest.mark.xdist_group("web"))
+            item.add_marker(pytest.mark.slow)  # a demo server and Chromium: -m "not slow" leaves them out
             continue
         info = getattr(item, "_fixtureinfo", None)
         defs = info.name2fixturedefs.values() if info is not None else []
