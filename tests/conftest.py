@@ -34,14 +34,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Session fixtures are built once per worker (each worker has its own tmp_path_factory)."""
     for item in items:
         path = Path(str(item.path))
+        group = None
         if WEB_TESTS in path.parents:
-            item.add_marker(pytest.mark.xdist_group("web"))
+            group = "web"
             item.add_marker(pytest.mark.slow)  # a demo server and Chromium: -m "not slow" leaves them out
+        else:
+            info = getattr(item, "_fixtureinfo", None)
+            defs = info.name2fixturedefs.values() if info is not None else []
+            if any(d and d[-1].scope in ("module", "class") for d in defs):
+                group = item.nodeid.split("::")[0]
+        if group is None:
             continue
-        info = getattr(item, "_fixtureinfo", None)
-        defs = info.name2fixturedefs.values() if info is not None else []
-        if any(d and d[-1].scope in ("module", "class") for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        item.add_marker(pytest.mark.xdist_group(group))
+        if getattr(config.option, "loadgroup", False) and hasattr(item, "_id"):
+            # pytest >= 9.2 derives nodeid from item._id, so pytest-xdist 3.8's own suffix (written to
+            # item._nodeid) is lost and the groups would silently not hold: add the "@group" suffix here.
+            from _pytest.nodeid import coerce_node_id
+
+            item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
 @pytest.fixture(autouse=True)
