@@ -1,11 +1,13 @@
 # 数智 Shuzhi — the two commands a newcomer needs:
 #   make run    set up everything and start the server on http://127.0.0.1:8000
-#   make test   install the test tools and run ruff and the whole test suite
+#   make test   install the test tools and run ruff and the whole test suite (TEST_WORKERS=2 in parallel)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# pytest-xdist workers for `make test` (0: serial, in one process). Groups: tests/conftest.py.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install web webtest browser demo lint bench clean help
 
@@ -54,7 +56,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 
 test: install lint web webtest browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install
 	$(BIN)/python benchmarks/demo_build.py

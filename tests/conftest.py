@@ -1,5 +1,8 @@
 """Shared fixtures: an isolated SHUZHI_HOME per test, services, API clients.
 
+Parallel runs: see pytest_collection_modifyitems below and docs/development.md; names in the shared
+servers come from shuzhi_testing.unique_name, ports from shuzhi_testing.free_port.
+
 Services (PostgreSQL, MariaDB, Redis at 127.0.0.1 on their standard ports): a test that needs
 one is skipped with the reason when it is absent, except under CI=true, where it fails, so CI
 really exercises them.
@@ -8,7 +11,6 @@ really exercises them.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +18,40 @@ import pytest
 
 from nl_fixtures import nl_env  # noqa: F401  (session fixture for tests/ai and tests/nlq)
 from shuzhi.settings import Settings, get_settings
-from shuzhi_testing import PG_ADMIN_URL, TEST_PASSWORD, port_open, service_unavailable
+from shuzhi_testing import PG_ADMIN_URL, TEST_PASSWORD, port_open, service_unavailable, unique_name
+
+WEB_TESTS = Path(__file__).parent / "web"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for parallel runs (`pytest -n 2 --dist loadgroup`, what `make test` does).
+
+    - Every browser test is in the group "web": one worker runs them all, so one Chromium (a session
+      fixture) and one demo server at a time, whatever the number of workers. They are also slow.
+    - The tests of a module that share a module- or class-scoped fixture (a server, a demo copy) stay on
+      one worker, which builds that fixture once instead of once per worker.
+    Session fixtures are built once per worker (each worker has its own tmp_path_factory)."""
+    for item in items:
+        path = Path(str(item.path))
+        group = None
+        if WEB_TESTS in path.parents:
+            group = "web"
+            item.add_marker(pytest.mark.slow)  # a demo server and Chromium: -m "not slow" leaves them out
+        else:
+            info = getattr(item, "_fixtureinfo", None)
+            defs = info.name2fixturedefs.values() if info is not None else []
+            if any(d and d[-1].scope in ("module", "class") for d in defs):
+                group = item.nodeid.split("::")[0]
+        if group is None:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
+        if getattr(config.option, "loadgroup", False) and hasattr(item, "_id"):
+            # pytest >= 9.2 derives nodeid from item._id, so pytest-xdist 3.8's own suffix (written to
+            # item._nodeid) is lost and the groups would silently not hold: add the "@group" suffix here.
+            from _pytest.nodeid import coerce_node_id
+
+            item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +97,7 @@ def pg_url(pg_server: str) -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    name = f"shuzhi_test_{uuid.uuid4().hex[:12]}"
+    name = unique_name("shuzhi_test")
     admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 
 import pytest
 
 TEST_PASSWORD = "Test-Passw0rd!"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("SHUZHI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
 
 def service_unavailable(name: str, reason: str) -> None:
     """Skip locally, fail in CI."""
@@ -18,12 +20,42 @@ def service_unavailable(name: str, reason: str) -> None:
         pytest.fail(f"{msg}; CI=true requires it", pytrace=False)
     pytest.skip(msg)
 
+
+_PORTS_GIVEN: set[int] = set()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, never handed out twice in this process.
+
+    The kernel picks it (bind to port 0), so parallel workers (pytest-xdist) and other test runs on the
+    machine get different ones; the caller starts its server on it at once."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port not in _PORTS_GIVEN:
+            _PORTS_GIVEN.add(port)
+            return port
+
+
+def worker_id() -> str:
+    """The pytest-xdist worker running this test ("gw0", "gw1", …), or "main" in a serial run."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def unique_name(prefix: str) -> str:
+    """A name no other test, worker or concurrent run uses: for databases, schemas, tables and keys in the
+    shared PostgreSQL / MariaDB / Redis servers. Lower case letters, digits and underscores only."""
+    return f"{prefix}_{worker_id()}_{uuid.uuid4().hex[:10]}".lower()
+
+
 def port_open(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
             return True
     except OSError:
         return False
+
 
 def login(client, username: str = "admin", password: str = TEST_PASSWORD) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Log in with the session cookie; returns headers carrying the CSRF token."""

@@ -52,7 +52,8 @@ def _imports(path: Path) -> list[tuple[int, str]]:
 
 
 def test_every_top_level_module_has_a_layer() -> None:
-    names = {p.name.removesuffix(".py") for p in SRC.iterdir() if p.name != "__pycache__" and not p.name.startswith(".")}
+    names = {p.name.removesuffix(".py") for p in SRC.iterdir()
+             if (p.is_dir() or p.suffix == ".py") and p.name != "__pycache__" and not p.name.startswith(".")}
     names = {n for n in names if n not in ("py.typed",)}
     unknown = names - BASE - set(LAYERS)
     assert not unknown, f"place these in LAYERS (tests/test_layers.py) deliberately: {sorted(unknown)}"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from shuzhi.ai.nl.llm import describe_model, endpoint, extract_json, llm_assist
+from shuzhi_testing import free_port
 
 VALID = {"metrics": ["revenue"], "dimensions": ["customers.region"], "time_range": {"field": "time",
          "relative": "last_month"}, "order_by": [{"field": "revenue", "desc": True}], "limit": 5}
@@ -106,11 +107,7 @@ def test_timeout_gives_none_quickly(server: str, nl_env: dict[str, Any]) -> None
 
 
 def test_unreachable_or_unset_gives_none(nl_env: dict[str, Any]) -> None:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nothing listens there
     assert _ask(nl_env, f"http://127.0.0.1:{port}/v1", "valid", timeout=1) is None
     assert _ask(nl_env, "", "valid") is None
     assert _ask(nl_env, "file:///etc/passwd", "valid") is None

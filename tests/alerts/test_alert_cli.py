@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.runtime import Runtime
 from shuzhi.service.wiring import wire
@@ -23,6 +25,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
     return SimpleNamespace(code=p.returncode, out=p.stdout, err=p.stderr)
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_alert_cli_round_trip(settings, demo_file) -> None:  # type: ignore[no-untyped-def]
     settings.ensure_home()
     shutil.copy(demo_file, settings.warehouse_path)

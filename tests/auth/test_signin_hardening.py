@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -24,7 +23,7 @@ from shuzhi.auth.passwords import check_password_policy, generate_password, hash
 from shuzhi.catalog import Catalog
 from shuzhi.catalog.models import AuditEvent, User
 from shuzhi.errors import ShuzhiError
-from shuzhi_testing import TEST_PASSWORD, login
+from shuzhi_testing import TEST_PASSWORD, free_port, login
 
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 LIMITS = {"max_failures": 2, "window": dt.timedelta(minutes=15), "lockout": dt.timedelta(minutes=15)}
@@ -221,16 +220,12 @@ def test_bad_trusted_proxies_setting_is_a_clear_error(make_client) -> None:  # t
     assert e.value.code == "bad_trusted_proxies" and "SHUZHI_TRUSTED_PROXIES" in e.value.en
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow
 def test_served_app_does_not_trust_local_forwarded_for(_isolated_env: Path) -> None:
     """uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise; `shuzhi serve` must not."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SHUZHI_ADMIN_PASSWORD": TEST_PASSWORD}
     proc = subprocess.Popen([SHUZHI, "serve", "--port", str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)

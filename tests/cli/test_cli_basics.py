@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_help_everywhere(cli) -> None:  # type: ignore[no-untyped-def]
     for args in ([], ["--help"], ["serve", "--help"], ["demo", "--help"], ["user", "--help"],
                  ["user", "create", "--help"], ["sql", "--help"], ["token", "--help"]):
@@ -18,6 +19,7 @@ def test_help_everywhere(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("--version").out.strip().startswith("shuzhi ")
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_user_lifecycle(cli, _isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
     r = cli("user", "create", "张三", "--role", "viewer", "--attr", "region=华东", "--attr", "plant=常州工厂",
             input="Zhang-San-Pass1\n")
@@ -98,6 +100,7 @@ def test_sql_formats(cli, warehouse: Path) -> None:  # type: ignore[no-untyped-d
     assert table.code == 0 and "苏州恒信精工" in table.out and "2 行" in table.err
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_sql_is_read_only(cli, warehouse: Path) -> None:  # type: ignore[no-untyped-def]
     before = warehouse.read_bytes()
     for q in ("DROP TABLE customers", "SELECT 1; DELETE FROM customers", "COPY customers TO '/tmp/x.csv'",
@@ -127,6 +130,7 @@ def test_home_is_a_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped
     assert r.code == 1 and "not a folder" in r.err
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_sql_is_sandboxed_and_bounded(cli, warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)  # the CLI runs here: a CSV beside it must stay unreadable
     (tmp_path / "secret.csv").write_text("k\nSHUZHI_SECRET_IN_CWD\n")
@@ -153,6 +157,7 @@ metrics:
 """
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_model_apply_refuses_sql_reading_a_file(cli, warehouse: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     f = tmp_path / "tiny.yaml"
     f.write_text(MODEL_READING_A_FILE, encoding="utf-8")

@@ -16,6 +16,7 @@ def _tables(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return {row[0]: row[1] for row in json.loads(r.out)["rows"]}
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_demo_builds_and_if_missing_skips(cli, _isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
     r = cli("demo", "--scale", "0.05", "--seed", "3", "--end", "2026-10-31")
     assert r.code == 0, r
@@ -38,6 +39,7 @@ def test_demo_builds_and_if_missing_skips(cli, _isolated_env: Path) -> None:  # 
         (["--seed", "-5"], "seed"),
     ],
 )
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_bad_arguments_leave_existing_data_alone(cli, _isolated_env: Path, args, needle) -> None:  # type: ignore[no-untyped-def]
     assert cli("demo", "--scale", "0.02", "--end", "2026-10-31").code == 0
     warehouse = _isolated_env / "warehouse.duckdb"
@@ -60,6 +62,7 @@ def test_two_builds_at_once_are_refused(cli, _isolated_env: Path) -> None:  # ty
     assert not (_isolated_env / "warehouse.duckdb").exists()
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_demo_while_the_warehouse_is_held_by_another_process(cli, _isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
     import subprocess
     import sys

@@ -16,6 +16,7 @@ def demo(cli, _isolated_env: Path):  # type: ignore[no-untyped-def]
     return cli
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_query_json_explain_and_table(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     spec = {"metrics": ["revenue", "gross_margin"], "dimensions": ["customers.region"],
             "order_by": [{"field": "revenue", "desc": True}], "limit": 3}
@@ -42,6 +43,7 @@ def test_query_errors(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     assert r.code == 1 and "无法读取" in r.err
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_query_as_a_user_applies_their_rules(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     exported = demo("model", "export").out
     assert exported.startswith("# huajing v1")
@@ -75,6 +77,7 @@ def test_model_apply_reports_file_line_and_suggestion(demo, tmp_path: Path) -> N
     assert line.startswith(f"Error: {f}:") and "custmers" in line and "customers" in line
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_ask_from_the_shell(demo) -> None:  # type: ignore[no-untyped-def]
     r = demo("ask", "今年各产品线的销售额", "--format", "json")
     assert r.code == 0, r

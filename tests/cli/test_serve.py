@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 from cli_helpers import SHUZHI
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from shuzhi_testing import free_port
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_serve_prints_first_admin_and_accepts_login(cli, _isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
     port = free_port()
     proc = subprocess.Popen([SHUZHI, "serve", "--port", str(port)], stdout=subprocess.PIPE,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -12,13 +11,11 @@ import httpx
 import pytest
 from cli_helpers import SHUZHI
 
+from shuzhi_testing import free_port
+
 PASSWORD = "Workers-Admin-Pass-01"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow
@@ -26,7 +23,7 @@ def test_serve_with_two_workers_answers_dashboards_read_only(cli, _isolated_env:
     env = {**os.environ, "SHUZHI_ADMIN_PASSWORD": PASSWORD}
     r = cli("demo", "--scale", "0.02", "--end", "2026-11-25", env=env)
     assert r.code == 0, r
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([SHUZHI, "serve", "--port", str(port), "--workers", "2"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)
     try:

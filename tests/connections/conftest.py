@@ -3,7 +3,6 @@ tables with a unique prefix in MariaDB's database `test`, dropped afterwards; an
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -13,14 +12,14 @@ from source_env import MARIA_TEST_URL, PG_TEST_URL, Source, create_tables
 from shuzhi.runtime import Runtime
 from shuzhi.service.wiring import wire
 from shuzhi.settings import get_settings
-from shuzhi_testing import port_open, service_unavailable
+from shuzhi_testing import port_open, service_unavailable, unique_name
 
 
 @pytest.fixture
 def pg_source() -> Iterator[Source]:
     if not port_open("127.0.0.1", 5432):
         service_unavailable("PostgreSQL", "nothing listens on 127.0.0.1:5432")
-    schema = f"shuzhi_src_{uuid.uuid4().hex[:8]}"
+    schema = unique_name("shuzhi_src")
     eng = sa.create_engine(PG_TEST_URL)
     try:
         with eng.begin() as c:
@@ -41,7 +40,7 @@ def pg_source() -> Iterator[Source]:
 def maria_source() -> Iterator[Source]:
     if not port_open("127.0.0.1", 3306):
         service_unavailable("MariaDB", "nothing listens on 127.0.0.1:3306")
-    prefix = f"sz{uuid.uuid4().hex[:8]}"
+    prefix = unique_name("sz")
     eng = sa.create_engine(MARIA_TEST_URL)
     try:
         with eng.connect() as c:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from source_env import Source, order_rows
 
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
@@ -19,6 +20,7 @@ def sh(*args: str, input: str | None = None, lang: str = "zh") -> subprocess.Com
     return subprocess.run([SHUZHI, *args], input=input, capture_output=True, text=True, env=env, timeout=300)
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_cli_connection_and_extract_round_trip(pg_source: Source, settings) -> None:  # type: ignore[no-untyped-def]
     r = sh("connection", "add", "erp", "--kind", "postgresql", "--host", "127.0.0.1", "--database", "test",
            "--user", "postgres", "--password-stdin", input=SECRET + "\n")

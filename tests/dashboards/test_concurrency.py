@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,23 +20,19 @@ import httpx
 import pytest
 import uvicorn
 
-from shuzhi_testing import TEST_PASSWORD, client_over, login, restricted_viewer
+from shuzhi_testing import TEST_PASSWORD, client_over, free_port, login, restricted_viewer
 
 CONCURRENT = 60
 BOUND_S = 25.0  # every request answers within this (the old server hung 30 s+ on its pool)
 HEALTH_BOUND_S = 3.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
 def _serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app on a real uvicorn server in a thread (lifespan off: the test's client owns the runtime)."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
                                            access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from shuzhi.demo.dashboards import install_demo_dashboards
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.service.wiring import wire
@@ -22,6 +24,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
     return SimpleNamespace(code=p.returncode, out=p.stdout, err=p.stderr)
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_list_export_apply(settings, demo_warehouse, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from shuzhi.runtime import Runtime
 

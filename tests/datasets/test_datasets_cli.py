@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-sources.md"
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
@@ -18,6 +20,7 @@ def shuzhi(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([SHUZHI, *args], capture_output=True, text=True, env=dict(os.environ), timeout=300)
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_dataset_cli_with_the_documented_example(settings, demo_file, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.ensure_home()
     shutil.copy(demo_file, settings.warehouse_path)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
 
@@ -16,6 +18,7 @@ def _run(*args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
     return subprocess.run([SHUZHI, "import", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
+@pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine
 def test_cli_preview_import_and_errors(data: Path) -> None:
     p = _run(str(data / "report.xlsx"), "--preview", "--format", "json")
     assert p.returncode == 0, p.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.engines.sql_engine import SqlAlchemyEngine
 from shuzhi.engines.warehouse import Warehouse
 from shuzhi.model.index import ModelIndex
-from shuzhi_testing import PG_ADMIN_URL, port_open, service_unavailable
+from shuzhi_testing import PG_ADMIN_URL, port_open, service_unavailable, unique_name
 
 MARIADB_ADMIN_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 
@@ -48,7 +47,7 @@ def duck(demo_path: str) -> Iterator[DuckDBEngine]:
 def pg_engine(duck: DuckDBEngine) -> Iterator[SqlAlchemyEngine]:
     if not port_open("127.0.0.1", 5432):
         service_unavailable("PostgreSQL", "nothing listens on 127.0.0.1:5432")
-    name = f"shuzhi_golden_{uuid.uuid4().hex[:10]}"
+    name = unique_name("shuzhi_golden")
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -66,7 +65,7 @@ def pg_engine(duck: DuckDBEngine) -> Iterator[SqlAlchemyEngine]:
 def maria_engine(duck: DuckDBEngine) -> Iterator[SqlAlchemyEngine]:
     if not port_open("127.0.0.1", 3306):
         service_unavailable("MariaDB", "nothing listens on 127.0.0.1:3306")
-    name = f"shuzhi_golden_{uuid.uuid4().hex[:10]}"
+    name = unique_name("shuzhi_golden")
     try:
         admin = sa.create_engine(MARIADB_ADMIN_URL)
         with admin.begin() as c:

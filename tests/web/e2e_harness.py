@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from shuzhi_testing import IN_CI
+from shuzhi_testing import IN_CI, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist" / "index.html"
@@ -50,11 +49,6 @@ def require_browser() -> None:
     except ImportError:
         missing("the Python package playwright is not installed")
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def shuzhi_cmd() -> list[str]:

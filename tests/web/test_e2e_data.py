@@ -12,6 +12,7 @@ Screenshots go to a temp dir, and to docs/images/ (data-*.png) when SHUZHI_UPDAT
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,17 +21,20 @@ import pytest
 from e2e_harness import login as _login
 from e2e_harness import running_server, screenshot_dir
 
-from shuzhi_testing import port_open, service_unavailable
+from shuzhi_testing import port_open, service_unavailable, unique_name
 
 ROOT = Path(__file__).resolve().parents[2]
 XLSX = ROOT / "tests" / "data" / "imports" / "report.xlsx"
 SHOTS_DOCS = ROOT / "docs" / "images"
-PG_SCHEMA = "shuzhi_e2e_data"
-SEED = ("DROP SCHEMA IF EXISTS shuzhi_e2e_data CASCADE", "CREATE SCHEMA shuzhi_e2e_data",
-        "CREATE TABLE shuzhi_e2e_data.machines (id INTEGER PRIMARY KEY, name TEXT, line TEXT, rated_kw NUMERIC(8,2))",
-        "INSERT INTO shuzhi_e2e_data.machines VALUES (1, '数控车床', '一号线', 15.5), (2, '加工中心', '一号线', 22), "
+# A schema of this run's own in the shared database `test` (parallel workers and other runs use their own);
+# the fixed name only when screenshots for the docs are taken.
+PG_SCHEMA = ("shuzhi_e2e_data" if os.environ.get("SHUZHI_UPDATE_SCREENSHOTS") == "1"
+             else unique_name("shuzhi_e2e_data"))
+SEED = (f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE", f"CREATE SCHEMA {PG_SCHEMA}",
+        f"CREATE TABLE {PG_SCHEMA}.machines (id INTEGER PRIMARY KEY, name TEXT, line TEXT, rated_kw NUMERIC(8,2))",
+        f"INSERT INTO {PG_SCHEMA}.machines VALUES (1, '数控车床', '一号线', 15.5), (2, '加工中心', '一号线', 22), "  # noqa: S608
         "(3, '注塑机', '二号线', 30.25)",
-        "ANALYZE shuzhi_e2e_data.machines")
+        f"ANALYZE {PG_SCHEMA}.machines")
 
 
 @pytest.fixture(scope="module")
