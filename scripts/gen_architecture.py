@@ -1,6 +1,6 @@
 """Regenerate the tree in docs/architecture.md from src/shuzhi (the part between the tree markers).
 
-Each package and module is listed with the first line of its docstring, so the document can not
+Each package and module is listed with the first sentence of its docstring, so the document can not
 drift from the code:  python scripts/gen_architecture.py [--check]
 """
 
@@ -22,7 +22,12 @@ def _summary(path: Path) -> str:
     if not target.exists():
         return ""
     doc = ast.get_docstring(ast.parse(target.read_text(encoding="utf-8"))) or ""
-    return doc.strip().splitlines()[0].strip() if doc.strip() else ""
+    para = " ".join(line.strip() for line in doc.strip().split("\n\n")[0].splitlines())
+    # the first sentence of the first paragraph
+    for end in (". ", "。"):
+        if end in para:
+            para = para[: para.index(end) + 1].rstrip()
+    return para
 
 
 def _entries(folder: Path) -> list[Path]:
