@@ -114,3 +114,18 @@ def test_pre_encoded_answers_fit_their_models(client) -> None:  # type: ignore[n
         data = _ok(client.post(f"/api/v1/dashboards/{key}/data", json={}, headers=h))
         assert data["components"]
         _same(DashboardData, data)
+
+
+def test_metric_check_answers_keep_their_shape(client) -> None:  # type: ignore[no-untyped-def]
+    h = login(client)
+    new = {"name": "big_orders", "label": "大单数", "dataset": "sales_orders", "agg": "count_distinct",
+           "expr": "order_id", "filter": "amount >= 100000", "time": "order_date"}
+    ok = _ok(client.post("/api/v1/metrics/validate", json={"metric": new}, headers=h))
+    assert ok["valid"] and ok["problems"] == [] and ok["preview"]["rows"]
+    for c in ok["preview"]["columns"]:
+        assert None not in c.values() and {"name", "type", "label"} <= c.keys()
+    bad = _ok(client.post("/api/v1/metrics/validate", json={"metric": {**new, "expr": "order_idd"}}, headers=h))
+    assert not bad["valid"] and bad["preview"] is None
+    assert all(p.get("suggestion", "x") is not None for p in bad["problems"]) and bad["problems"]
+    assert _ok(client.post("/api/v1/metrics/validate", json={"metric": new, "preview": False}, headers=h)) == {
+        "valid": True, "problems": [], "preview": None}

@@ -7,9 +7,9 @@ model/charts.py (chart configs), model/schema.py (metrics and models).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from shuzhi.model.charts import ChartConfig
 from shuzhi.model.schema import DatasetDef, MetricDef, SemanticModel
@@ -45,6 +45,37 @@ class MetricDetail(MetricDef):
     model_version: int
     kind: Literal["aggregate", "filtered", "semi_additive", "derived"]
     lineage: MetricLineage
+
+
+class Problem(_Closed):
+    """One problem of a definition: where (a path such as metric.expr), what, in both languages."""
+
+    path: str
+    message_zh: str
+    message_en: str
+    suggestion: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _no_null_suggestion(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A problem without a suggestion has none (as model.index.Problem.as_dict writes it)."""
+        return {k: v for k, v in handler(self).items() if k != "suggestion" or v is not None}
+
+
+class Bilingual(_Closed):
+    zh: str
+    en: str
+
+
+class PreviewFailed(_Closed):
+    error: Bilingual
+
+
+class MetricCheckOut(_Closed):
+    """POST /metrics/validate: valid or the problems; when valid, the metric by month over 12 months."""
+
+    valid: bool
+    problems: list[Problem] = []
+    preview: ResultBody | PreviewFailed | None = None
 
 
 class MetricSaved(_Closed):

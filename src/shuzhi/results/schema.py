@@ -6,9 +6,9 @@ so the web client's QueryResult type is generated from here.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from shuzhi.spec.query_spec import QuerySpec
 
@@ -27,6 +27,11 @@ class ResultColumn(BaseModel):
     unit: str | None = None
     metric: str | None = Field(default=None, description="The metric a computed column is based on.")
     compute: str | None = Field(default=None, description="yoy, pop, percent_of_total, cumulative, rank.")
+
+    @model_serializer(mode="wrap")
+    def _without_nulls(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Absent, not null, as QueryResult.to_json_obj() writes them (a column without a role has none)."""
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class ResultBody(BaseModel):

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from shuzhi.api import model_answers as answers
 from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.params import VersionPath
-from shuzhi.api.responses import MetricDetail, MetricSaved, ModelOut, ModelSaved
+from shuzhi.api.responses import MetricCheckOut, MetricDetail, MetricSaved, ModelOut, ModelSaved
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import has_permission
@@ -144,12 +144,6 @@ class MetricCheck(BaseModel):
     metric: dict[str, Any]
     replace: str | None = None  # the metric being edited (None: a new metric)
     preview: bool = True  # also compute the metric's value over the last 12 months when valid
-
-
-class MetricCheckOut(BaseModel):
-    valid: bool
-    problems: list[dict[str, Any]] = []
-    preview: dict[str, Any] | None = None
 
 
 def _pydantic_problems(exc: ValidationError) -> list[Problem]:
