@@ -8,16 +8,23 @@ Invariants:
 - column references (x, y, series, value, bar, line, region, size, color, tooltip, rows, columns,
   cond[].column) are result column names (dimension/metric output names), or model field names in
   stored dashboards, which the page maps to output names;
-- every field but `type` is optional, and the shape is closed (extra="forbid"): a field the page sends
+- every field but `type` is optional and absent when unset (never null in an answer), and the shape is closed (extra="forbid"): a field the page sends
   and this model does not know is refused when a dashboard is saved, so the two cannot drift apart
-  silently (tests/model/test_chart_config.py round-trips every variant the page produces).
+  silently (tests/api/test_chart_config.py round-trips every variant the page produces).
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 ChartType = Literal["bar", "line", "area", "combo", "pie", "scatter", "kpi", "table", "pivot", "map", "funnel",
                     "gauge", "heatmap", "treemap", "radar", "waterfall"]
@@ -27,7 +34,13 @@ NumberFormat = Literal["auto", "currency", "wan", "yi", "percent", "integer", "n
 
 
 class _Closed(BaseModel):
+    """Closed shapes whose unset options are absent, not null, in every answer (as the page sends them)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_serializer(mode="wrap")
+    def _without_nulls(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class RefLine(_Closed):
