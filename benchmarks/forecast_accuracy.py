@@ -8,7 +8,7 @@ elec_equip (euro-area electrical equipment orders, 1995–2016) and the airline 
 (demo built at --scale into a temporary folder, history 2023-11 … 2026-10). For every series the
 last 12 months are held out; each method forecasts them from the rest and is scored with
 sMAPE (fraction, 0.05 = 5 %) and MASE (mean absolute error over the in-sample seasonal-naive
-error, season 12). Methods: Shuzhi's automatic choice (shuzhi.ai.insights.forecast.forecast_series,
+error, season 12). Methods: Shuzhi's automatic choice (shuzhi.ai.insights.forecast_one.forecast_series,
 the path the API uses), SeasonalNaive, and each statsforecast model alone (AutoETS, AutoARIMA,
 AutoTheta, and their mean ensemble), all with season length 12.
 
@@ -69,6 +69,7 @@ def demo_sources(scale: float, seed: int = 42) -> tuple[Any, Any, Path]:
     from shuzhi.engines.duckdb_engine import DuckDBEngine
     from shuzhi.engines.warehouse import Warehouse
     from shuzhi.model.index import ModelIndex
+    from shuzhi.service.pipeline import run_query
     from shuzhi.spec.resolve import UserContext
 
     tmp = Path(tempfile.mkdtemp(prefix="shuzhi-forecast-bench-"))
@@ -79,7 +80,12 @@ def demo_sources(scale: float, seed: int = 42) -> tuple[Any, Any, Path]:
     con.close()
     print(f"demo scale {scale} seed {seed}: {report.total_rows:,} rows in {time.perf_counter() - t0:.1f} s")
     wh = Warehouse(path, read_only=True, memory_limit="2GB", threads=2).open()
-    src = Source(ModelIndex.build(demo_model()), UserContext.system(), TODAY, DuckDBEngine(wh, timeout_s=120))
+    idx, eng = ModelIndex.build(demo_model()), DuckDBEngine(wh, timeout_s=120)
+
+    def run(spec: dict[str, Any], index: Any = None) -> list[dict[str, Any]]:
+        return run_query(spec, index or idx, UserContext.system(), TODAY, eng).table.to_pylist()
+
+    src = Source(idx, TODAY, run)
     return src, wh, tmp
 
 
@@ -91,21 +97,21 @@ def demo_series(src: Any) -> list[tuple[str, np.ndarray, list[dt.date]]]:
 
 
 def score(actual: np.ndarray, pred: np.ndarray, train: np.ndarray) -> tuple[float, float]:
-    from shuzhi.ai.insights.forecast import _errors, _scale
+    from shuzhi.ai.insights.backtest import forecast_errors, mase_scale
 
-    _, smape, mase = _errors(actual, pred, _scale(train, SEASON))
+    _, smape, mase = forecast_errors(actual, pred, mase_scale(train, SEASON))
     return smape, mase
 
 
 def single_models(train: np.ndarray) -> dict[str, np.ndarray]:
-    from shuzhi.ai.insights.forecast import _forecast_all
+    from shuzhi.ai.insights.backtest import forecast_all
 
-    bands = _forecast_all(("SeasonalNaive", *SINGLE), train, HOLDOUT, SEASON)
+    bands = forecast_all(("SeasonalNaive", *SINGLE), train, HOLDOUT, SEASON)
     return {k: v["mean"] for k, v in bands.items()}
 
 
 def accuracy(series: list[tuple[str, np.ndarray, list[dt.date]]]) -> bool:
-    from shuzhi.ai.insights.forecast import forecast_series
+    from shuzhi.ai.insights.forecast_one import forecast_series
 
     methods = ("Shuzhi", "SeasonalNaive", *SINGLE)
     table: dict[str, dict[str, tuple[float, float]]] = {}
@@ -144,7 +150,8 @@ def accuracy(series: list[tuple[str, np.ndarray, list[dt.date]]]) -> bool:
 
 
 def seed_sweep(seeds: list[int], scale: float) -> bool:
-    from shuzhi.ai.insights.forecast import _forecast_all, forecast_series
+    from shuzhi.ai.insights.backtest import forecast_all
+    from shuzhi.ai.insights.forecast_one import forecast_series
 
     ratios: list[float] = []
     for seed in seeds:
@@ -154,7 +161,7 @@ def seed_sweep(seeds: list[int], scale: float) -> bool:
                 train, test = y[:-HOLDOUT], y[-HOLDOUT:]
                 fc = forecast_series(train, periods[:-HOLDOUT], "month", SEASON, HOLDOUT)
                 pred = np.array([r["value"] for r in fc["forecast"]])
-                sn = _forecast_all(("SeasonalNaive",), train, HOLDOUT, SEASON)["SeasonalNaive"]["mean"]
+                sn = forecast_all(("SeasonalNaive",), train, HOLDOUT, SEASON)["SeasonalNaive"]["mean"]
                 ratios.append(score(test, pred, train)[1] / score(test, sn, train)[1])
         finally:
             wh.close()
@@ -167,11 +174,11 @@ def seed_sweep(seeds: list[int], scale: float) -> bool:
 
 
 def speed(src: Any, n: int) -> bool:
-    from shuzhi.ai.insights.forecast import (
+    from shuzhi.ai.insights.forecast_batch import (
         FAST_FOLDS,
-        _forecast_chunk,
         _workers,
         candidates_for,
+        forecast_chunk,
         forecast_many,
     )
 
@@ -198,7 +205,7 @@ def speed(src: Any, n: int) -> bool:
     # the baseline, in the same run: the same forecasts one after another in this process
     names, _ = candidates_for(len(values))
     t0 = time.perf_counter()
-    serial = _forecast_chunk(values, periods, "month", SEASON, 6, names, FAST_FOLDS)
+    serial = forecast_chunk(values, periods, "month", SEASON, 6, names, FAST_FOLDS)
     serial_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     forecast_many(values, periods, "month", SEASON, 6)  # again, the pool already running (a server's case)

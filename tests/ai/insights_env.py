@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -13,9 +14,20 @@ from shuzhi.demo.semantic import demo_model
 from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.engines.warehouse import Warehouse
 from shuzhi.model.index import ModelIndex
+from shuzhi.service.pipeline import run_query
 from shuzhi.spec.resolve import UserContext
 
 TODAY = dt.date(2026, 11, 26)
+
+
+def runner(idx: ModelIndex, eng: DuckDBEngine, user: UserContext | None = None) -> Any:
+    """A Source's runner over one engine (what service.insights does with the executor)."""
+    user = user or UserContext.system()
+
+    def run(spec: dict[str, Any], index: ModelIndex | None = None) -> list[dict[str, Any]]:
+        return run_query(spec, index or idx, user, TODAY, eng).table.to_pylist()
+
+    return run
 
 
 _CACHE: dict[Path, tuple[Source, dict]] = {}
@@ -35,5 +47,5 @@ def make_source(base: Path) -> tuple[Source, dict]:
     con.close()
     idx = ModelIndex.build(demo_model())
     eng = DuckDBEngine(Warehouse(path, read_only=True).open())
-    _CACHE[path] = (Source(idx, UserContext.system(), TODAY, eng), truth)
+    _CACHE[path] = (Source(idx, TODAY, runner(idx, eng)), truth)
     return _CACHE[path]

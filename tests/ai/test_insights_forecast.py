@@ -10,7 +10,8 @@ import pytest
 from insights_env import make_source
 
 from shuzhi.ai.insights import holidays
-from shuzhi.ai.insights.forecast import forecast, forecast_series
+from shuzhi.ai.insights.forecast import forecast
+from shuzhi.ai.insights.forecast_one import forecast_series
 from shuzhi.ai.insights.series import shift
 from shuzhi.errors import ShuzhiError
 

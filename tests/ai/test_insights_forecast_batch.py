@@ -6,15 +6,15 @@ import datetime as dt
 
 import numpy as np
 
-from shuzhi.ai.insights.forecast import (
+from shuzhi.ai.insights.backtest import FULL
+from shuzhi.ai.insights.forecast_batch import (
     ARIMA_MAX_SERIES,
     FAST,
     FAST_MAX_SERIES,
-    FULL,
     candidates_for,
     forecast_many,
-    forecast_series,
 )
+from shuzhi.ai.insights.forecast_one import forecast_series
 from shuzhi.ai.insights.series import shift
 
 
@@ -89,9 +89,7 @@ def test_long_series_still_pick_one_model() -> None:
 def test_large_splits_use_the_worker_pool_with_the_same_answers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """100+ series go to worker processes in chunks; the answers (and their order) are those of the serial path,
     and SHUZHI_FORECAST_WORKERS=1 keeps everything in this process."""
-    import importlib
-
-    fc_mod = importlib.import_module("shuzhi.ai.insights.forecast")  # the package exports a function of that name
+    from shuzhi.ai.insights import forecast_batch as fc_mod
 
     ys = [_seasonal(seed, 36) * (1 + seed / 50) for seed in range(fc_mod.POOL_MIN_SERIES + 4)]
     ys[7] = np.r_[np.full(34, np.nan), 5.0, 6.0]  # one too short: reported in its place, not failing the batch

@@ -95,7 +95,7 @@ def test_checked_after_a_data_refresh_of_its_tables(client, truth) -> None:  # t
     h = login(client)
     rt = client.app.state.runtime
     rule = _create(client, h, PLANT_ANOMALY)
-    from shuzhi.runtime.alerts import on_data_refreshed
+    from shuzhi.service.alerts import on_data_refreshed
 
     assert on_data_refreshed(rt, {"tables": ["patents"], "reason": "import"}) is None  # not read by the rule
     job = on_data_refreshed(rt, {"tables": ["suppliers", "quality_inspections"], "reason": "import"})

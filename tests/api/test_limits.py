@@ -267,7 +267,7 @@ def test_a_timed_out_forecast_pool_is_stopped_and_restarted(monkeypatch) -> None
     from shuzhi.ai.insights.series import shift, time_limit
     from shuzhi.errors import ShuzhiError
 
-    fc = importlib.import_module("shuzhi.ai.insights.forecast")
+    fc = importlib.import_module("shuzhi.ai.insights.forecast_batch")
     monkeypatch.setenv("SHUZHI_FORECAST_WORKERS", "2")  # splits of 100+ series go to worker processes
     periods = [dt.date(2020, 1, 1)]
     for _ in range(59):

@@ -1,4 +1,4 @@
-"""The runtime's cache answers identical requests from memory and forgets them when data changes."""
+"""The result cache answers identical requests from memory and forgets them when data changes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import duckdb
 from shuzhi.demo import build_demo
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.runtime import Runtime
+from shuzhi.service.query import query as run_spec
 from shuzhi.spec.resolve import UserContext
 
 
@@ -23,11 +24,11 @@ def test_cache_respects_user_and_data_version(settings) -> None:  # type: ignore
         install_demo_model(s)
     spec = {"metrics": ["revenue"], "dimensions": ["customers.region"]}
     admin = UserContext.system()
-    first = rt.query(spec, admin)
-    second = rt.query(spec, admin)
+    first = run_spec(rt, spec, admin)
+    second = run_spec(rt, spec, admin)
     assert not first.cached and second.cached and second.table.equals(first.table)
     # Another security context is another entry.
-    assert not rt.query(spec, UserContext("v", "viewer", {"region": "华东"})).cached
+    assert not run_spec(rt, spec, UserContext("v", "viewer", {"region": "华东"})).cached
     # A new model version is another entry.
     with rt.catalog.session() as s:
         from shuzhi.catalog.semantic import get_model, save_model
@@ -35,6 +36,6 @@ def test_cache_respects_user_and_data_version(settings) -> None:  # type: ignore
         model, _ = get_model(s)
         model.metrics[0].description = (model.metrics[0].description or "") + "。"
         save_model(s, model, actor="test")
-    assert not rt.query(spec, admin).cached
-    assert rt.query(spec, admin).cached
+    assert not run_spec(rt, spec, admin).cached
+    assert run_spec(rt, spec, admin).cached
     rt.close()

@@ -127,19 +127,20 @@ def _values(lex, ds: str, f: str) -> set:  # type: ignore[no-untyped-def,type-ar
 
 
 def test_question_parser_knows_only_visible_values(env) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.service.ask import lexicon
     from shuzhi.spec.resolve import UserContext
 
     admin, ah, (viewer, vh), _ = env
     rt = admin.app.state.runtime
-    full = rt.lexicon()
+    full = lexicon(rt)
     assert _values(full, "customers", "region") == set(REGIONS) and _values(full, "customers", "customer_name")
     east = UserContext("hd_viewer", "viewer", {"region": "华东"})
-    lex = rt.lexicon(None, None, east)
+    lex = lexicon(rt, None, None, east)
     assert _values(lex, "customers", "region") == {"华东"}
     assert not _values(lex, "customers", "customer_name")  # a denied field: no values at all
     assert _values(lex, "sales_orders", "sales_rep") < _values(full, "sales_orders", "sales_rep")
     # One lexicon per rule signature, not per user.
-    assert rt.lexicon(None, None, UserContext("other", "viewer", {"region": "华东"})) is lex
+    assert lexicon(rt, None, None, UserContext("other", "viewer", {"region": "华东"})) is lex
 
     r = viewer.post("/api/v1/ask", json={"question": "华南的销售额"}, headers=vh)
     assert r.status_code == 200, r.text

@@ -15,6 +15,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.model.schema import SemanticModel
 from shuzhi.runtime import Runtime
 from shuzhi.runtime.refresh import refresh
+from shuzhi.service.query import query as run_spec
 from shuzhi.spec.resolve import UserContext
 
 SPEC = {
@@ -56,7 +57,7 @@ def _norm(rows: list[list]) -> list[tuple]:
 
 
 def run(rt: Runtime, model_name: str) -> list[tuple]:
-    res = rt.query({**SPEC, "model": model_name}, UserContext.system(), use_cache=False)
+    res = run_spec(rt, {**SPEC, "model": model_name}, UserContext.system(), use_cache=False)
     return _norm([list(r.values()) for r in res.table.to_pylist()])
 
 
@@ -85,10 +86,10 @@ def test_direct_query_equals_the_extract(rt: Runtime, pg_source: Source, maria_s
         save_model(db, model("on_maria", maria_source.orders, maria_source.customers, "maria_erp"), actor="test")
     local = run(rt, "local")
     assert len(local) == 6 and local[0][0] == "经理0"  # 3 managers × 2 months
-    on_pg = rt.query({**SPEC, "model": "on_pg"}, UserContext.system(), use_cache=False)
+    on_pg = run_spec(rt, {**SPEC, "model": "on_pg"}, UserContext.system(), use_cache=False)
     assert '"orders"' in on_pg.sql and "DATE_TRUNC" in on_pg.sql.upper()  # PostgreSQL SQL, run on PostgreSQL
     assert run(rt, "on_pg") == local
-    on_maria = rt.query({**SPEC, "model": "on_maria"}, UserContext.system(), use_cache=False)
+    on_maria = run_spec(rt, {**SPEC, "model": "on_maria"}, UserContext.system(), use_cache=False)
     assert "`" in on_maria.sql  # MySQL dialect
     assert run(rt, "on_maria") == local
     # Live: a change in the source shows up at once in direct mode, in the extract only after a refresh.
@@ -100,5 +101,5 @@ def test_a_model_on_an_unknown_connection_is_a_clear_error(rt: Runtime) -> None:
     with rt.catalog.session() as db:
         save_model(db, model("ghost", "orders", "customers", "nowhere"), actor="test")
     with pytest.raises(ShuzhiError) as ei:
-        rt.query({**SPEC, "model": "ghost"}, UserContext.system())
+        run_spec(rt, {**SPEC, "model": "ghost"}, UserContext.system())
     assert ei.value.code == "model_connection_missing" and ei.value.status == 404

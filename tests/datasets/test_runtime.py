@@ -161,7 +161,9 @@ def test_query_spec_over_datasets_added_to_the_model(rt) -> None:  # type: ignor
         save_model(s, model, actor="t")
         lineage = service.lineage(rt, s, "rep_sales")
         assert lineage["models"] == [{"model": model.name, "dataset": "rep_sales"}] and lineage["tables"] == ["sales_orders"]
-    res = rt.query({"metrics": ["ds_revenue"], "dimensions": ["region_sales.region"],
+    from shuzhi.service.query import query as run_spec
+
+    res = run_spec(rt, {"metrics": ["ds_revenue"], "dimensions": ["region_sales.region"],
                     "time_range": {"field": "region_sales.order_date", "start": "2025-01-01", "end": "2025-12-31"}},
                    UserContext.system(), use_cache=False)
     got = {r["region_sales.region"] if "region_sales.region" in r else r["region"]: r["ds_revenue"]
@@ -171,7 +173,7 @@ def test_query_spec_over_datasets_added_to_the_model(rt) -> None:  # type: ignor
                                "status <> '已取消' AND order_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31' "
                                "GROUP BY 1").fetchall())
     assert got.keys() == ref.keys() and all(got[k] == pytest.approx(ref[k]) for k in ref)
-    res = rt.query({"metrics": ["rep_amount"], "dimensions": ["customers.region"]}, UserContext.system(), use_cache=False)
+    res = run_spec(rt, {"metrics": ["rep_amount"], "dimensions": ["customers.region"]}, UserContext.system(), use_cache=False)
     assert sum(r["rep_amount"] for r in res.table.to_pylist()) == pytest.approx(
         count(rt, "SELECT sum(amount) FROM sales_orders"))
 

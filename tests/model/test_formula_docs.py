@@ -15,7 +15,7 @@ from shuzhi.model.formula import ALLOWED_FUNCTIONS, parse_formula
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = (ROOT / "docs" / "formulas.md").read_text(encoding="utf-8")
-SOURCES = [ROOT / "src" / "shuzhi" / "model" / name for name in ("formula.py", "formula_functions.py")]
+SOURCES = sorted((ROOT / "src" / "shuzhi" / "model").glob("formula*.py"))
 ROW = re.compile(r"^\| `([A-Z_0-9]+)[(`][^|]*\|[^|]*\|[^|]*\| `(?P<example>[^|]+)` \|$", re.M)
 DOCUMENTED = {m.group(1): m.group("example") for m in ROW.finditer(DOCS)}
 

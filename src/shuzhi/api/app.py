@@ -29,6 +29,7 @@ from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.catalog.dashboard_data import DashboardAnswers
 from shuzhi.runtime import Runtime
+from shuzhi.service.wiring import wire
 from shuzhi.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     rt = runtime or Runtime(settings or get_settings())
     if start:
         rt.start()
+    wire(rt)  # the use cases that react to schedules and data changes (service.wiring)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]

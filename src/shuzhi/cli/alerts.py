@@ -98,7 +98,7 @@ def check(
     from sqlalchemy import select
 
     from shuzhi.catalog.alerts import AlertRule
-    from shuzhi.runtime.alerts import JOB_KIND, check_many
+    from shuzhi.service.alerts import JOB_KIND, check_many
 
     if (rule_id is None) == (not all_):
         raise ShuzhiError("alert_check_target", "请给出一个规则编号，或使用 --all。", "Give one rule id, or --all.")

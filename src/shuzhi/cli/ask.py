@@ -19,12 +19,13 @@ def ask(
 ) -> None:
     """Ask a business question in Chinese or English. 用中文或英文提问。"""
     from shuzhi.results.format import format_value
+    from shuzhi.service.ask import ask as ask_question
 
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
     rt = runtime()
-    answer = rt.ask(question, user_context(rt, user))
+    answer = ask_question(rt, question, user_context(rt, user))
     result = answer["result"]
     if fmt == "json":
         out = {"columns": result["columns"] if result else [], "rows": result["rows"] if result else [],
@@ -58,5 +59,5 @@ def ask(
     for c in cols:
         table.add_column(c.get("label") or c["name"], justify="right" if c["type"] in ("number", "integer") else "left")
     for row in result["rows"]:
-        table.add_row(*(format_value(v, c.get("format"), lang()) for v, c in zip(row, cols, strict=True)))
+        table.add_row(*(format_value(v, c.get("format"), lang(), style="cli") for v, c in zip(row, cols, strict=True)))
     Console().print(table)

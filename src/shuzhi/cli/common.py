@@ -43,10 +43,12 @@ def fail(err: ShuzhiError) -> typer.Exit:
 def runtime(*, start: bool = True) -> Runtime:
     """The runtime; when starting it created the first admin, say so (the only time we can)."""
     from shuzhi.runtime import Runtime
+    from shuzhi.service.wiring import wire
 
     rt = Runtime(get_settings())
     if start:
         announce_admin(rt.start())
+        wire(rt)
     return rt
 
 

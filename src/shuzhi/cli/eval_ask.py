@@ -25,6 +25,7 @@ def eval_ask(
 ) -> None:
     """Accuracy of the question parser over a question set. 按类别统计智能问答的准确率。"""
     from shuzhi.ai.nl.evaluate import declared_today, evaluate, load_cases
+    from shuzhi.service.ask import lexicon
 
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
@@ -39,7 +40,7 @@ def eval_ask(
     rt = runtime()
     try:
         day = day or rt.settings.today_date()
-        report = evaluate(cases, rt.lexicon(), day)
+        report = evaluate(cases, lexicon(rt), day)
     finally:
         rt.close()
     if fmt == "json":

@@ -42,13 +42,10 @@ USER_HELP = "Answer as this user (their row and column rules apply)."
 
 
 def _source(user: str | None = None):  # type: ignore[no-untyped-def]
-    from shuzhi.ai.insights.series import Source
-    from shuzhi.engines.duckdb_engine import DuckDBEngine
+    from shuzhi.service.insights import source
 
     rt = runtime()
-    ctx = user_context(rt, user)
-    idx, _ = rt.model_index()
-    return Source(idx, ctx, rt.settings.today_date(), DuckDBEngine(rt.warehouse(read_only=True).open()))
+    return source(rt, user_context(rt, user))
 
 
 def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
@@ -58,9 +55,9 @@ def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
 
 def _n(v: float | None, fmt: str | None = None) -> str:
     """A value as people read it: the metric's format (¥1.41亿, 12.5%), else four significant digits."""
-    from shuzhi.ai.insights.attribution import fmt_value
+    from shuzhi.results.format import format_value
 
-    return "—" if v is None else fmt_value(v, fmt, lang())
+    return format_value(v, fmt, lang(), style="sentence")
 
 
 def forecast(
@@ -136,7 +133,7 @@ def explain(
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
-    from shuzhi.ai.insights.attribution import fmt_change
+    from shuzhi.results.format import format_change
 
     typer.echo(out["summary_en"] if lang() == "en" else out["summary_zh"])
     f, lg = out.get("format"), lang()
@@ -149,6 +146,6 @@ def explain(
         for m in d["top"][:5]:
             share = (f"  {t('占变化', 'share')} {m['share_of_change']:.0%}" if m.get("share_of_change") is not None
                      else "")
-            extra = (f"  {t('结构', 'mix')} {fmt_change(m['mix_effect'], f, lg)}  {t('比率', 'rate')} "
-                     f"{fmt_change(m['rate_effect'], f, lg)}" if "mix_effect" in m else "")
-            typer.echo(f"  {m['rank']}. {m['member']}\t{fmt_change(m['contribution'], f, lg)}{share}{extra}")
+            extra = (f"  {t('结构', 'mix')} {format_change(m['mix_effect'], f, lg)}  {t('比率', 'rate')} "
+                     f"{format_change(m['rate_effect'], f, lg)}" if "mix_effect" in m else "")
+            typer.echo(f"  {m['rank']}. {m['member']}\t{format_change(m['contribution'], f, lg)}{share}{extra}")

@@ -43,6 +43,7 @@ def query(
     from shuzhi.results.encoders import to_csv
     from shuzhi.results.format import format_value
     from shuzhi.service import plan_query
+    from shuzhi.service.query import query as run_spec
 
     if fmt not in ("json", "csv", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json、csv 或 table，不能是 {fmt}。",
@@ -54,7 +55,7 @@ def query(
         idx, _ = rt.model_index(data.get("model"))
         typer.echo(plan_query(data, idx, ctx, rt.settings.today_date(), dialect).sql)
         return
-    result = rt.query(data, ctx, purpose="export" if fmt == "csv" else "api", use_cache=False)
+    result = run_spec(rt, data, ctx, purpose="export" if fmt == "csv" else "api", use_cache=False)
     if fmt == "json":
         out = result.to_json_obj()
         typer.echo(json.dumps({"columns": out["columns"], "rows": out["rows"], "sql": out["sql"],
@@ -67,7 +68,7 @@ def query(
             table.add_column(c.get("label") or c["name"], justify="right" if c["type"] in ("number", "integer") else "left")
         fmts = [c.get("format") for c in result.columns]
         for row in result.table.to_pylist():
-            table.add_row(*(format_value(v, f, lang()) for v, f in zip(row.values(), fmts, strict=True)))
+            table.add_row(*(format_value(v, f, lang(), style="cli") for v, f in zip(row.values(), fmts, strict=True)))
         Console().print(table)
         typer.echo(t(f"{result.table.num_rows} 行", f"{result.table.num_rows} rows"), err=True)
 

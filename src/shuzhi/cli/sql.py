@@ -7,7 +7,8 @@ from rich.console import Console
 from rich.table import Table
 
 from shuzhi.cli.common import runtime, t
-from shuzhi.results.encoders import display_value, to_csv, to_json, to_rows
+from shuzhi.results.encoders import to_csv, to_json, to_rows
+from shuzhi.results.format import format_value
 
 
 def sql(
@@ -39,7 +40,7 @@ def sql(
         for f in table.schema:
             out.add_column(f.name, justify="right" if str(f.type).startswith(("int", "double", "float", "decimal")) else "left")
         for row in to_rows(table):
-            out.add_row(*(display_value(v) for v in row))
+            out.add_row(*(format_value(v, style="raw") for v in row))
         Console().print(out)
         typer.echo(t(f"{table.num_rows} 行", f"{table.num_rows} rows"), err=True)
     if res.truncated:

@@ -18,7 +18,7 @@ Invariants
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import sqlglot
@@ -38,7 +38,6 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
 from shuzhi.model.index import ModelIndex
 from shuzhi.model.lineage import metric_lineage
-from shuzhi.service import Engine
 from shuzhi.spec.resolve import UserContext
 
 log = get_logger(__name__)
@@ -120,9 +119,10 @@ def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[ch
     db.flush()
 
 
-def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, engine: Engine, today: dt.date, *,
+def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Callable[[UserContext], Source], *,
                trigger: str = "manual") -> dict[str, Any]:
-    """Evaluate one rule now, for each audience, and record what is new. Returns {"rule_id", "status"
+    """Evaluate one rule now, for each audience, and record what is new. `source_for(user)` is the
+    Source that reads series as `user` (the application layer's executor, bound to idx's model). Returns {"rule_id", "status"
     ok|fired|failed|skipped, "firings" (the owner audience's new ones), "duplicates",
     "periods_checked", "series_checked", "error", "by_user": {user id: that recipient's summary}}."""
     with catalog.session() as db:
@@ -144,7 +144,7 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, engine: Engine, 
         audiences = []
     for audience, ctx, _ in audiences:
         try:
-            results[audience] = evaluate(Source(idx, ctx, today, engine), spec["metric"], spec["grain"],
+            results[audience] = evaluate(source_for(ctx), spec["metric"], spec["grain"],
                                          spec["condition"], by=spec["by"], where=spec["where"])
         except ShuzhiError as err:
             results[audience] = None

@@ -31,7 +31,7 @@ import numpy as np
 from shuzhi.ai.insights.anomalies import MIN_SHARE, detect_series
 from shuzhi.ai.insights.series import SeriesSet, Source, fetch_series, period_label, series_spec
 from shuzhi.errors import ShuzhiError
-from shuzhi.results.format import readable
+from shuzhi.results.format import format_growth, format_value
 
 KINDS = ("threshold", "change", "anomaly")
 OPS: dict[str, Any] = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
@@ -92,15 +92,20 @@ def check_condition(cond: Any) -> dict[str, Any]:
     return out
 
 
+def _say(v: float, fmt: str | None, lang: str = "zh") -> str:
+    """A value inside an alert's sentence."""
+    return format_value(v, fmt, lang, style="sentence")
+
+
 def describe_condition(cond: dict[str, Any], fmt: str | None = None) -> tuple[str, str]:
     """The condition in words (zh, en)."""
     k = cond["type"]
     if k == "threshold":
-        vz, ve = readable(cond["value"], fmt), readable(cond["value"], fmt, "en")
+        vz, ve = _say(cond["value"], fmt), _say(cond["value"], fmt, "en")
         return f"{OP_ZH[cond['op']]} {vz}", f"{OP_EN[cond['op']]} {ve}"
     if k == "change":
         zh_c, en_c = ("环比", "vs the previous period") if cond["compare"] == "previous" else ("同比", "vs a year before")
-        v = f"{cond['value'] * 100:+.1f}%"
+        v = format_growth(cond["value"])
         return f"{zh_c}变化{OP_ZH[cond['op']]} {v}", f"change {en_c} {OP_EN[cond['op']]} {v}"
     d = cond.get("direction", "both")
     zh = {"both": "出现异常", "up": "异常偏高", "down": "异常偏低"}[d]
@@ -161,8 +166,8 @@ def _threshold_or_change(ss: SeriesSet, cond: dict[str, Any], first: int) -> lis
                 if not op(float(y), target):
                     continue
                 ev["threshold"] = target
-                zh = (f"{lbl}，{wz}{ss.label}为 {readable(float(y), ss.format)}，{cz}（告警阈值）。")
-                en = (f"In {lbl}, {ss.label_en or ss.label}{we} was {readable(float(y), ss.format, 'en')}, {ce} "
+                zh = (f"{lbl}，{wz}{ss.label}为 {_say(float(y), ss.format)}，{cz}（告警阈值）。")
+                en = (f"In {lbl}, {ss.label_en or ss.label}{we} was {_say(float(y), ss.format, 'en')}, {ce} "
                       "(the alert threshold).")
             else:
                 j = i - 1 if cond["compare"] == "previous" else pos.get(_year_before(p, ss.grain))
@@ -180,10 +185,10 @@ def _threshold_or_change(ss: SeriesSet, cond: dict[str, Any], first: int) -> lis
                            "threshold": target})
                 zh_c = "环比" if cond["compare"] == "previous" else "同比"
                 en_c = "vs the previous period" if cond["compare"] == "previous" else "vs a year before"
-                zh = (f"{lbl}，{wz}{ss.label}为 {readable(float(y), ss.format)}，{zh_c} {change * 100:+.1f}%"
-                      f"（{bl}：{readable(float(base), ss.format)}），满足条件「{cz}」。")
-                en = (f"In {lbl}, {ss.label_en or ss.label}{we} was {readable(float(y), ss.format, 'en')}, "
-                      f"{change * 100:+.1f}% {en_c} ({bl}: {readable(float(base), ss.format, 'en')}), meeting '{ce}'.")
+                zh = (f"{lbl}，{wz}{ss.label}为 {_say(float(y), ss.format)}，{zh_c} {format_growth(change)}"
+                      f"（{bl}：{_say(float(base), ss.format)}），满足条件「{cz}」。")
+                en = (f"In {lbl}, {ss.label_en or ss.label}{we} was {_say(float(y), ss.format, 'en')}, "
+                      f"{format_growth(change)} {en_c} ({bl}: {_say(float(base), ss.format, 'en')}), meeting '{ce}'.")
             out.append({"series": s.key, "period": p.isoformat(), "kind": kind, "value": float(y),
                         "severity": cond["severity"], "description_zh": zh, "description_en": en, "evidence": ev})
     return out

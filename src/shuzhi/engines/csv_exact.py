@@ -36,7 +36,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.sources.files.csv_records import MAX_RECORD_BYTES, split_records
 
 if TYPE_CHECKING:
-    from shuzhi.engines.imports import Column, CsvSource
+    from shuzhi.engines.import_types import Column, CsvSource
 
 LINE_COLUMN = "__shuzhi_line"
 REJECTS_SHOWN = 20

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
@@ -31,6 +33,13 @@ class DuckDBEngine:
     @property
     def data_version(self) -> str:
         return self.warehouse.data_version
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for engines-level helpers that build SQL from identifiers
+        (engines.profile); closed afterwards."""
+        with self.warehouse.cursor() as cur:
+            yield cur
 
     def execute(self, sql: str, *, max_rows: int | None = None, timeout_s: float | None = None,
                 cancel: threading.Event | None = None) -> pa.Table:

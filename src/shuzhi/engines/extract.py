@@ -28,7 +28,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from shuzhi.engines.warehouse import translate_duckdb_error
+from shuzhi.engines.warehouse import Warehouse, translate_duckdb_error
 from shuzhi.errors import ShuzhiError
 
 STAGE_PREFIX = "_shuzhi_stage_"
@@ -83,6 +83,12 @@ def sweep_stages(cur: duckdb.DuckDBPyConnection) -> list[str]:
     for name in stale:
         cur.execute(_sql(_drop(name)))
     return stale
+
+
+def sweep_warehouse_stages(wh: Warehouse) -> list[str]:
+    """sweep_stages on a cursor of its own (runtime.recovery, when the server starts)."""
+    with wh.cursor() as cur:
+        return sweep_stages(cur)
 
 
 def write_extract(cur: duckdb.DuckDBPyConnection, target: str, schema: pa.Schema,

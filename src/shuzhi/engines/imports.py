@@ -35,6 +35,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from shuzhi.engines import csv_exact
+from shuzhi.engines.import_types import Column, CsvSource
 from shuzhi.engines.sandbox import sandboxed_connect
 from shuzhi.engines.warehouse import translate_duckdb_error
 from shuzhi.errors import ShuzhiError
@@ -72,25 +73,6 @@ def table(name: str) -> exp.Table:
 
 def _sql(e: exp.Expression) -> str:
     return e.sql(dialect="duckdb")
-
-
-@dataclass
-class Column:
-    name: str  # safe identifier
-    label: str
-    type: str  # DuckDB type
-
-
-@dataclass
-class CsvSource:
-    path: Path  # UTF-8 (or UTF-16) text
-    delimiter: str
-    has_header: bool
-    skip_lines: int  # lines before the header (or before the data without a header)
-    thousands: bool = False
-    encoding: str = "utf-8"  # DuckDB's name: utf-8 or utf-16
-    workdir: Path | None = None  # where the exact path writes its cleaned copy (default: the system temp)
-    width: int = 0  # fields per record as detected (0: unknown); the exact path's inference needs it
 
 
 @dataclass

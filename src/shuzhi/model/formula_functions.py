@@ -14,14 +14,32 @@ Invariants (tests/model/test_formula.py executes every function on DuckDB, Postg
 - A builder's result is call-shaped (renders NAME(...) / CASE ... END) or wrapped in exp.Paren, so it
   can sit under any operator.
 - Builders see arguments only through CallContext: they never resolve names themselves.
+
+The neutral building blocks (safe division, casts, calendar arithmetic) are in formula_trees.py; CAST
+targets and type hints in formula_types.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, NoReturn, Protocol
+from typing import NoReturn, Protocol
 
 from sqlglot import exp
+
+from shuzhi.model.formula_trees import (
+    cast_to,
+    date_add,
+    date_diff,
+    date_trunc,
+    int_literal,
+    iso_dow,
+    iso_week,
+    number,
+    paren,
+    quarter,
+    safe_divide,
+    safe_mod,
+)
 
 # name -> (min_args, max_args, zh description, en description); used for checks, docs and autocomplete
 ALLOWED_FUNCTIONS: dict[str, tuple[int, int | None, str, str]] = {
@@ -81,7 +99,7 @@ ALLOWED_FUNCTIONS: dict[str, tuple[int, int | None, str, str]] = {
 }
 AGGREGATES = frozenset({"SUM", "COUNT", "AVG", "MIN", "MAX", "MEDIAN"})
 DATE_UNITS = ("day", "week", "month", "quarter", "year")
-TypeHint = Literal["number", "string", "boolean", "date"]
+
 
 
 class CallContext(Protocol):
@@ -98,48 +116,6 @@ class CallContext(Protocol):
 
 
 Builder = Callable[[CallContext], exp.Expression]
-_ATOMIC = (exp.Column, exp.Literal, exp.Boolean, exp.Null, exp.Paren, exp.Cast, exp.Case, exp.If,
-           exp.Coalesce, exp.Nullif, exp.AggFunc, exp.Anonymous, exp.Round, exp.Abs, exp.Floor, exp.Ceil,
-           exp.Sqrt, exp.Ln, exp.Exp, exp.Pow, exp.Sign, exp.Greatest, exp.Least, exp.Upper, exp.Lower,
-           exp.Length, exp.Trim, exp.Substring, exp.Replace, exp.Left, exp.Right, exp.StrPosition, exp.Year,
-           exp.Month, exp.Day, exp.Extract, exp.CurrentDate)
-
-
-def paren(e: exp.Expression) -> exp.Expression:
-    """e, wrapped in parentheses unless it renders call-shaped."""
-    return e if isinstance(e, _ATOMIC) else exp.Paren(this=e)
-
-
-def _num(v: int) -> exp.Expression:
-    return exp.Literal.number(v) if v >= 0 else exp.Neg(this=exp.Literal.number(-v))
-
-
-def _cast(e: exp.Expression, to: str) -> exp.Cast:
-    target = exp.DataType.build(to)
-    return e if isinstance(e, exp.Cast) and e.to == target else exp.Cast(this=e, to=target)
-
-
-def safe_divide(a: exp.Expression, b: exp.Expression) -> exp.Expression:
-    """CAST(a AS DOUBLE) / NULLIF(b, 0): a float even for integers (Postgres!), NULL for a zero divisor."""
-    return exp.Div(this=_cast(a, "DOUBLE"), expression=exp.Nullif(this=b, expression=_num(0)))
-
-
-def safe_mod(a: exp.Expression, b: exp.Expression) -> exp.Expression:
-    return exp.Paren(this=exp.Mod(this=paren(a), expression=exp.Nullif(this=b, expression=_num(0))))
-
-
-def int_literal(node: exp.Expression | None) -> int | None:
-    """The integer a literal such as 3, -3 or '3' stands for, else None."""
-    sign = 1
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.Neg):
-        sign, node = -1, node.this
-    if isinstance(node, exp.Literal):
-        text = str(node.this).strip()
-        if text.lstrip("+-").isdigit() and len(text) < 12:
-            return sign * int(text)
-    return None
 
 
 def unit_of(ctx: CallContext, node: exp.Expression | None) -> str:
@@ -158,7 +134,7 @@ def unit_of(ctx: CallContext, node: exp.Expression | None) -> str:
 
 def _guarded(x: exp.Expression, strict: bool) -> exp.Expression:
     """CASE WHEN x > 0 (x >= 0) THEN x END: NULL outside the domain on every engine (Postgres would raise)."""
-    cond = (exp.GT if strict else exp.GTE)(this=paren(x), expression=_num(0))
+    cond = (exp.GT if strict else exp.GTE)(this=paren(x), expression=number(0))
     return exp.Case(ifs=[exp.If(this=cond, true=x.copy())])
 
 
@@ -169,66 +145,14 @@ def _ignore_nulls(cls: type[exp.Expression], args: list[exp.Expression]) -> exp.
     return cls(this=wrapped[0], expressions=wrapped[1:], ignore_nulls=True)
 
 
-def _quarter(d: exp.Expression) -> exp.Expression:
-    return exp.Extract(this=exp.var("QUARTER"), expression=d)
-
-
-def days_between(a: exp.Expression, b: exp.Expression) -> exp.Expression:
-    """Whole days from a to b (b - a), both as DATEs: (b - a) on Postgres, DATEDIFF / DATE_DIFF elsewhere."""
-    return exp.DateDiff(this=_cast(b, "DATE"), expression=_cast(a, "DATE"), date_part_boundary=True)
-
-
-def date_trunc(unit: str, d: exp.Expression) -> exp.Expression:
-    if unit == "day":  # Spark's TRUNC knows no 'DAY'
-        return _cast(d, "DATE")
-    return _cast(exp.DateTrunc(this=d, unit=exp.var(unit.upper())), "DATE")
-
-
-def date_add(d: exp.Expression, n: exp.Expression, unit: str, subtract: bool = False) -> exp.Expression:
-    cls = exp.DateSub if subtract else exp.DateAdd
-    return _cast(cls(this=_cast(d, "DATE"), expression=paren(n), unit=exp.var(unit.upper())), "DATE")
-
-
-def iso_week(d: exp.Expression) -> exp.Expression:
-    """The week's Thursday decides the ISO year; week = days since that year's 1 January // 7 + 1."""
-    thursday = date_add(date_trunc("week", d), _num(3), "day")
-    days = days_between(date_trunc("year", thursday), thursday.copy())
-    week = exp.Add(this=exp.Floor(this=exp.Div(this=days, expression=_num(7))), expression=_num(1))
-    return _cast(exp.Paren(this=week), "BIGINT")
-
-
-def iso_dow(d: exp.Expression) -> exp.Expression:
-    """1 = Monday .. 7 = Sunday, counted from Monday 1900-01-01 (a positive modulo for earlier dates)."""
-    days = days_between(_cast(exp.Literal.string("1900-01-01"), "DATE"), d)
-    positive = exp.Paren(this=exp.Add(this=exp.Mod(this=days, expression=_num(7)), expression=_num(7)))
-    return _cast(exp.Paren(this=exp.Add(this=exp.Mod(this=positive, expression=_num(7)), expression=_num(1))),
-                 "BIGINT")
-
-
-def date_diff(unit: str, a: exp.Expression, b: exp.Expression) -> exp.Expression:
-    """Calendar boundaries crossed from a to b (DuckDB's date_diff), built from parts every engine has."""
-    if unit == "day":
-        return days_between(a, b)
-    if unit == "week":
-        weeks = exp.Div(this=days_between(date_trunc("week", a), date_trunc("week", b)), expression=_num(7))
-        return _cast(exp.Floor(this=weeks), "BIGINT")
-    years = exp.Paren(this=exp.Sub(this=exp.Year(this=b), expression=exp.Year(this=a)))
-    if unit == "year":
-        return _cast(years, "BIGINT")
-    per, part = (12, lambda x: exp.Month(this=x)) if unit == "month" else (4, _quarter)
-    within = exp.Paren(this=exp.Sub(this=part(b.copy()), expression=part(a.copy())))
-    return _cast(exp.Paren(this=exp.Add(this=exp.Mul(this=years, expression=_num(per)), expression=within)),
-                 "BIGINT")
-
-
 def _amount(ctx: CallContext, n: exp.Expression) -> exp.Expression:
     """How many units: an integer literal stays a literal, an expression is cast to BIGINT."""
     value = int_literal(n)
     if value is not None:
-        return _num(value)
+        return number(value)
     if isinstance(n, exp.Literal):
         ctx.fail("数量必须是整数，例如 INTERVAL 3 DAY。", "the amount must be an integer, for example INTERVAL 3 DAY.")
-    return _cast(ctx.build(n), "BIGINT")
+    return cast_to(ctx.build(n), "BIGINT")
 
 
 def _date_shift(ctx: CallContext, subtract: bool) -> exp.Expression:
@@ -248,12 +172,12 @@ def _date_shift(ctx: CallContext, subtract: bool) -> exp.Expression:
 
 def _round(ctx: CallContext) -> exp.Expression:
     """ROUND on DECIMAL(38, 10): half away from zero everywhere, and Postgres has no ROUND(double, int)."""
-    x = _cast(ctx.arg(0), "DECIMAL(38, 10)")
+    x = cast_to(ctx.arg(0), "DECIMAL(38, 10)")
     digits = int_literal(ctx.raw[1]) if len(ctx.raw) == 2 else 0
     if digits is None or not -10 <= digits <= 10:
         ctx.fail("小数位数必须是 -10 到 10 之间的整数，例如 ROUND(x, 2)。",
                  "the number of decimals must be an integer from -10 to 10, for example ROUND(x, 2).")
-    return exp.Round(this=x, decimals=_num(digits) if len(ctx.raw) == 2 else None)
+    return exp.Round(this=x, decimals=number(digits) if len(ctx.raw) == 2 else None)
 
 
 def _aggregate(cls: type[exp.Expression]) -> Builder:
@@ -271,7 +195,7 @@ def _aggregate(cls: type[exp.Expression]) -> Builder:
             ctx.fail("DISTINCT 只能用于 COUNT、SUM、AVG 的一个参数。",
                      "DISTINCT takes one argument of COUNT, SUM or AVG.")
         x = ctx.build(first.expressions[0]) if distinct else ctx.arg(0)
-        x = _cast(x, "DOUBLE") if averaging else x
+        x = cast_to(x, "DOUBLE") if averaging else x
         return cls(this=exp.Distinct(expressions=[x]) if distinct else x)
 
     return build
@@ -282,7 +206,7 @@ def _unary(cls: type[exp.Expression]) -> Builder:
 
 
 def _bigint(part: Callable[[exp.Expression], exp.Expression]) -> Builder:
-    return lambda c: _cast(part(c.arg(0)), "BIGINT")  # Postgres' EXTRACT returns numeric
+    return lambda c: cast_to(part(c.arg(0)), "BIGINT")  # Postgres' EXTRACT returns numeric
 
 
 def _args(c: CallContext) -> list[exp.Expression]:
@@ -327,12 +251,12 @@ BUILDERS: dict[str, Builder] = {
     "RIGHT": lambda c: exp.Right(this=c.arg(0), expression=c.arg(1)),
     "POSITION": lambda c: _strpos(c, text=1, sub=0),
     "STRPOS": _strpos,
-    "CONTAINS": lambda c: exp.Paren(this=exp.GT(this=_strpos(c), expression=_num(0))),
-    "STARTS_WITH": lambda c: exp.Paren(this=exp.EQ(this=_strpos(c), expression=_num(1))),
+    "CONTAINS": lambda c: exp.Paren(this=exp.GT(this=_strpos(c), expression=number(0))),
+    "STARTS_WITH": lambda c: exp.Paren(this=exp.EQ(this=_strpos(c), expression=number(1))),
     "ENDS_WITH": lambda c: exp.Paren(this=exp.EQ(
         this=exp.Right(this=c.arg(0), expression=exp.Length(this=c.arg(1))), expression=c.arg(1))),
     "YEAR": _bigint(lambda d: exp.Year(this=d)),
-    "QUARTER": _bigint(_quarter),
+    "QUARTER": _bigint(quarter),
     "MONTH": _bigint(lambda d: exp.Month(this=d)),
     "WEEK": lambda c: iso_week(c.arg(0)),
     "DAY": _bigint(lambda d: exp.Day(this=d)),
@@ -346,68 +270,3 @@ BUILDERS: dict[str, Builder] = {
     **{name: _aggregate(cls) for name, cls in (("SUM", exp.Sum), ("COUNT", exp.Count), ("AVG", exp.Avg),
                                                ("MIN", exp.Min), ("MAX", exp.Max), ("MEDIAN", exp.Median))},
 }
-
-# --- CAST targets: canonical type per accepted spelling ------------------------------------------
-_CAST_TYPES = {exp.DataType.build(spelling).this: canonical for canonical, spellings in (
-    ("VARCHAR", "VARCHAR NVARCHAR CHAR NCHAR TEXT"), ("BIGINT", "INT BIGINT SMALLINT TINYINT"),
-    ("DOUBLE", "DOUBLE FLOAT"), ("DECIMAL", "DECIMAL"), ("DATE", "DATE"), ("TIMESTAMP", "TIMESTAMP DATETIME"),
-    ("BOOLEAN", "BOOLEAN"),
-) for spelling in spellings.split()}
-
-
-def cast_type(to: exp.DataType, refuse: Callable[..., NoReturn]) -> exp.DataType:
-    """VARCHAR, BIGINT, DOUBLE, DECIMAL(p, s) (bare DECIMAL pinned to 38, 10), DATE, TIMESTAMP or BOOLEAN."""
-    canonical = _CAST_TYPES.get(to.this)
-    if canonical is None:
-        refuse(f"转换为类型 {to.sql()}", f"CAST to {to.sql()}",
-               "可用类型：VARCHAR、BIGINT、DOUBLE、DECIMAL(p, s)、DATE、TIMESTAMP、BOOLEAN。",
-               "Allowed types: VARCHAR, BIGINT, DOUBLE, DECIMAL(p, s), DATE, TIMESTAMP, BOOLEAN.")
-    if canonical != "DECIMAL":
-        return exp.DataType.build(canonical)
-    params = [int_literal(p.this) for p in to.expressions] or [38, 10]  # DuckDB: 18,3; MySQL: 10,0
-    precision, scale = (params + [0])[:2]
-    valid = len(params) <= 2 and precision is not None and scale is not None and 0 <= scale <= precision <= 38
-    if not valid or precision == 0:
-        refuse(f"类型 {to.sql()}", f"The type {to.sql()}", "DECIMAL 的精度为 1-38，小数位不超过精度。",
-               "DECIMAL takes a precision of 1-38 and a scale no larger than it.")
-    return exp.DataType.build(f"DECIMAL({precision}, {scale})")
-
-
-# --- type hints ----------------------------------------------------------------------------------
-_STRING_NODES = (exp.Upper, exp.Lower, exp.Trim, exp.Substring, exp.Concat, exp.Replace, exp.Left, exp.Right)
-_NUMBER_NODES = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Abs, exp.Round, exp.Floor,
-                 exp.Ceil, exp.Sqrt, exp.Ln, exp.Exp, exp.Pow, exp.Sign, exp.Length, exp.StrPosition,
-                 exp.Year, exp.Month, exp.Day, exp.Extract, exp.DateDiff, exp.Count, exp.Sum, exp.Avg,
-                 exp.Median, exp.Anonymous)
-_BOOLEAN_NODES = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Escape)
-
-
-def _type_of(dt: exp.DataType | None) -> TypeHint | None:
-    if dt is None:
-        return None
-    for hint, types in (("string", exp.DataType.TEXT_TYPES), ("number", exp.DataType.NUMERIC_TYPES),
-                        ("boolean", {exp.DType.BOOLEAN}), ("date", exp.DataType.TEMPORAL_TYPES)):
-        if dt.is_type(*types):
-            return hint  # type: ignore[return-value]
-    return None
-
-
-def formula_type_hint(tree: exp.Expression) -> TypeHint | None:
-    """Best effort "number" | "string" | "boolean" | "date", or None when unknown (e.g. an untyped column)."""
-    if isinstance(tree, exp.Cast):
-        return _type_of(tree.to)
-    if isinstance(tree, exp.Literal):
-        return "string" if tree.is_string else "number"
-    for hint, kinds in (("boolean", _BOOLEAN_NODES), ("date", exp.CurrentDate), ("string", _STRING_NODES),
-                        ("number", _NUMBER_NODES)):
-        if isinstance(tree, kinds):
-            return hint  # type: ignore[return-value]
-    if isinstance(tree, exp.Case):
-        branches = [i.args.get("true") for i in tree.args.get("ifs", [])] + [tree.args.get("default")]
-    elif isinstance(tree, exp.If):
-        branches = [tree.args.get("true"), tree.args.get("false")]
-    elif isinstance(tree, (exp.Coalesce, exp.Nullif, exp.Greatest, exp.Least, exp.Min, exp.Max, exp.Paren)):
-        branches = [tree.this, *tree.expressions]
-    else:
-        return _type_of(tree.type) if isinstance(tree, exp.Column) else None
-    return next((h for b in branches if b is not None and (h := formula_type_hint(b))), None)

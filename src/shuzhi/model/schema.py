@@ -39,6 +39,10 @@ class FieldDef(_Strict):
     synonyms: list[str] = []
     description: str | None = None
     dimension: bool = Field(default=True, description="False: used inside metrics only, not to group by.")
+    long_labels: bool | None = Field(
+        default=None,
+        description="Its values are long labels (charts lay their bars horizontally). Unset: true for names "
+        "(…_name, 客户名称), people (销售代表, 商机负责人) and the finest level of a hierarchy.")
 
     @model_validator(mode="after")
     def _column_or_expr(self) -> FieldDef:
@@ -86,6 +90,11 @@ class MetricDef(_Strict):
     label: str
     label_en: str | None = None
     synonyms: list[str] = []
+    everyday_words: list[str] = Field(
+        default=[],
+        description="Looser everyday words and verb forms for the metric (销售, 卖了多少钱, 出了多少货, sold): the "
+        "question parser reads them, with lower confidence, only where no name, label, synonym or value "
+        "matched; unlike synonyms they are not names of the metric.")
     description: str | None = Field(default=None, description="The 口径: how it is defined, in words.")
     owner: str | None = None
     unit: str | None = None

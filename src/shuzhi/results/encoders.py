@@ -90,12 +90,3 @@ def to_csv(table: pa.Table) -> str:
         w.writerow(["" if v is None else v for v in row])
     return buf.getvalue()
 
-
-def display_value(v: Any) -> str:
-    if v is None:
-        return "∅"
-    if isinstance(v, float):
-        return f"{v:,.4f}".rstrip("0").rstrip(".") if abs(v) < 1e15 else f"{v:.6g}"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)

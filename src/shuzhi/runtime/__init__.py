@@ -1,4 +1,5 @@
-"""The process's shared resources: settings, the metadata catalog and the warehouse.
+"""The process's shared resources: settings, the metadata catalog, the warehouse, model indexes, the
+result cache, jobs and the scheduler. Use cases (query, ask, insights, alerts, ...) live in service/.
 
 One Runtime per process. start() makes SHUZHI_HOME usable, applies catalog migrations and
 creates the first admin on a fresh install; it returns that admin's generated password so the
@@ -8,9 +9,10 @@ caller can print it exactly once.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,20 +21,17 @@ from shuzhi.auth.users import ensure_first_admin
 from shuzhi.catalog import Catalog
 from shuzhi.catalog.semantic import current_version, get_model
 from shuzhi.engines.cache import ResultCache
-from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.engines.warehouse import Warehouse
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import configure_logging
 from shuzhi.model.index import ModelIndex
-from shuzhi.results.result import QueryResult
 from shuzhi.runtime.events import Events
 from shuzhi.runtime.jobs import JobRunner
 from shuzhi.runtime.recovery import recover
 from shuzhi.runtime.scheduler import ScheduleHandler, Scheduler
-from shuzhi.service import run_query
 from shuzhi.settings import Settings
-from shuzhi.spec.query_spec import QuerySpec, parse_spec
-from shuzhi.spec.resolve import UserContext
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,13 +48,12 @@ class Runtime:
     _indexes: dict[tuple[str, int], ModelIndex] = field(default_factory=dict, init=False)
     _cache: ResultCache | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _lexicons: dict[tuple[str, int, Any, str], Any] = field(default_factory=dict, init=False)
-    _conversations: dict[str, Any] = field(default_factory=dict, init=False)
     _jobs: JobRunner | None = field(default=None, init=False)
     _scheduler: Scheduler | None = field(default=None, init=False)
     events: Events = field(default_factory=Events, init=False)
     _wired: bool = field(default=False, init=False)
-    _direct: Any = field(default=None, init=False)  # runtime.connections.DirectEngines (direct query)
+    _attached: dict[str, Any] = field(default_factory=dict, init=False)  # the application layer's objects
+    _wirings: set[str] = field(default_factory=set, init=False)  # layers above wired to this runtime
     _readable: list[Path] = field(default_factory=list, init=False)  # files / folders imports may read
 
     def start(self, *, with_logging: bool = True, create_admin: bool = True) -> StartInfo:
@@ -138,17 +136,16 @@ class Runtime:
 
     def _wire(self) -> None:
         """Connect the areas that react to schedules and data changes, once per process (start()
-        may run more than once): extract refreshes (schedule kind "refresh"), self-service
-        datasets (refresh after their parents, kind "dataset"), alert rules (kind "alert", checks
-        after data_refreshed)."""
+        may run more than once): extract refreshes (schedule kind "refresh") and self-service
+        datasets (refresh after their parents, kind "dataset"). The use cases of service/ (alert
+        rules, ...) are wired by service.wiring.wire()."""
         if self._wired:
             return
         self._wired = True
-        from shuzhi.runtime import alerts, datasets, refresh
+        from shuzhi.runtime import datasets, refresh
 
         refresh.install(self)
         datasets.install(self)
-        alerts.install(self)
 
     # -- background work ---------------------------------------------------------------
     @property
@@ -197,102 +194,36 @@ class Runtime:
         s = self.settings
         return {"ui": s.row_cap_ui, "api": s.row_cap_api, "export": s.row_cap_export}[purpose]
 
-    def query(self, spec: Any, user: UserContext, *, purpose: str = "api", use_cache: bool = True,
-              db: Session | None = None, cancel: threading.Event | None = None,
-              index: ModelIndex | None = None) -> QueryResult:
-        """Answer a QuerySpec on the warehouse for `user` (row and column rules applied).
-
-        `index` answers over a candidate model that is not saved (the metric editor's preview);
-        such answers are never cached."""
-        qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
-        if index is not None:
-            idx, version, use_cache = index, -1, False
-        else:
-            idx, version = self.model_index(qs.model, db)
-        if idx.model.connection:
-            # Direct mode: the model's datasets live in a database connection; the compiled SQL (in
-            # that database's dialect) runs there, live.
-            from shuzhi.runtime.connections import direct_engines
-
-            engine, data_version = direct_engines(self).get(self, idx.model.connection, db)
-        else:
-            engine = DuckDBEngine(self.warehouse(read_only=True).open(), timeout_s=self.settings.query_timeout_s)
-            data_version = engine.data_version
-        today = self.settings.today_date(qs.timezone)
-        return run_query(qs, idx, user, today, engine, max_rows=self.row_cap(purpose),
-                         cache=self.cache if use_cache else None, model_version=version,
-                         data_version=data_version, cancel=cancel)
-
-    # -- natural-language questions ------------------------------------------------------
-    def lexicon(self, name: str | None = None, db: Session | None = None, user: UserContext | None = None) -> Any:
-        """The NL vocabulary of a model version and the dimension values `user` may see (default:
-        the system, every value). Built once per model version, data version and rule signature
-        (users whom the same rendered rules and column rules bind share one)."""
-        from shuzhi.ai.nl import Lexicon
-        from shuzhi.compile.row_scope import scope_signature
-
-        idx, version = self.model_index(name, db)
-        wh = self.warehouse(read_only=True).open()
-        user = user or UserContext.system()
-        key = (idx.model.name, version, wh.data_version, scope_signature(idx, user))
+    # -- the application layer's process-wide objects -------------------------------------
+    def attached(self, name: str, factory: Callable[[], T]) -> T:
+        """The process-wide object `name` of a layer above (service/: the direct-query engine pool,
+        question lexicons, conversations), created by `factory` on first use; close() closes it."""
         with self._lock:
-            cached = self._lexicons.get(key)
-        if cached is not None:
-            return cached
-        with wh.cursor() as cur:
-            lex = Lexicon.from_warehouse(idx, cur, user=user)
+            obj = self._attached.get(name)
+            if obj is None:
+                obj = self._attached[name] = factory()
+        return obj  # type: ignore[no-any-return]
+
+    def first_wiring(self, name: str) -> bool:
+        """True the first time `name` asks (a layer above wiring itself to this runtime once, even
+        across close() and start() again)."""
         with self._lock:
-            # Older versions of this model go; at most 16 rule signatures of the current one stay.
-            self._lexicons = {k: v for k, v in self._lexicons.items() if k[0] != key[0] or k[:3] == key[:3]}
-            while len([k for k in self._lexicons if k[0] == key[0]]) >= 16:
-                self._lexicons.pop(next(k for k in self._lexicons if k[0] == key[0]))
-            self._lexicons[key] = lex
-        return lex
+            first = name not in self._wirings
+            self._wirings.add(name)
+        return first
 
-    def ask(self, question: str, user: UserContext, *, conversation: str | None = None,
-            db: Session | None = None) -> dict[str, Any]:
-        """Answer a question: parse it over the model into a QuerySpec (never SQL), run that spec as
-        `user` (row rules apply), and say how it was understood. Follow-ups refine the previous
-        answer of the same conversation."""
-        import uuid
+    @property
+    def _direct(self) -> Any:
+        """The direct-query engine pool (service.executor.DirectEngines), if one was created."""
+        return self._attached.get("direct_engines")
 
-        from shuzhi.ai.nl import parse_question
-        from shuzhi.errors import ShuzhiError
-
-        question = (question or "").strip()
-        if not question or len(question) > 500:
-            raise ShuzhiError("bad_question", "请输入 1–500 个字的问题。", "Ask a question of 1–500 characters.")
-        lex = self.lexicon(None, db, user)
-        key = f"{user.username}:{conversation}" if conversation else None
+    @_direct.setter
+    def _direct(self, value: Any) -> None:
         with self._lock:
-            previous = self._conversations.get(key) if key else None
-        parsed = parse_question(question, lex, today=self.settings.today_date(), previous=previous)
-        st = self.settings
-        if st.llm_url and (parsed.spec is None or parsed.unknown):
-            # Optional help from an OpenAI-compatible model; its spec is validated against the model
-            # before use (never SQL), and the offline parser's answer stands when it fails.
-            from shuzhi.ai.nl import recommend_chart
-            from shuzhi.ai.nl.llm import llm_assist
-
-            spec = llm_assist(question, lex, st.today_date(), url=st.llm_url, api_key=st.llm_api_key,
-                              model=st.llm_model, timeout=st.llm_timeout_s)
-            if spec is not None:
-                parsed.spec = spec
-                parsed.chart = recommend_chart(spec, index=lex.index)
-                parsed.interpretation = [*parsed.interpretation, {
-                    "kind": "source", "text": "由大模型辅助解析", "text_en": "interpreted with the LLM's help",
-                    "value": "llm"}]
-                parsed.confidence = min(parsed.confidence, 0.6) if parsed.confidence else 0.6
-        conversation = conversation or uuid.uuid4().hex
-        with self._lock:
-            self._conversations[f"{user.username}:{conversation}"] = parsed
-            while len(self._conversations) > 1000:
-                self._conversations.pop(next(iter(self._conversations)))
-        answer = {"conversation_id": conversation, **parsed.to_dict(), "result": None}
-        if parsed.spec is not None:
-            result = self.query(parsed.spec, user, purpose="ui", db=db)
-            answer["result"] = result.to_json_obj()
-        return answer
+            if value is None:
+                self._attached.pop("direct_engines", None)
+            else:
+                self._attached["direct_engines"] = value
 
     def close(self) -> None:
         if self._scheduler is not None:
@@ -300,9 +231,12 @@ class Runtime:
         if self._jobs is not None:
             self._jobs.shutdown()
             self._jobs = None
-        if self._direct is not None:
-            self._direct.close()
-            self._direct = None
+        with self._lock:
+            attached, self._attached = list(self._attached.values()), {}
+        for obj in attached:
+            close = getattr(obj, "close", None)
+            if close is not None:
+                close()
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None

@@ -55,12 +55,11 @@ def recover(rt: Runtime, *, server: bool) -> Recovered:
         job_records.fail_interrupted(db, out.jobs)
         out.runs = interrupt_orphan_runs(db, lambda r: _orphan(r.owner, server=server))
     if server:
-        from shuzhi.engines.extract import sweep_stages
+        from shuzhi.engines.extract import sweep_warehouse_stages
 
         wh = rt.warehouse()
         if not wh.read_only:
-            with wh.cursor() as cur:
-                out.stages = sweep_stages(cur)
+            out.stages = sweep_warehouse_stages(wh)
     if out.jobs or out.runs or out.stages:
         log.warning("interrupted_work_ended", jobs=out.jobs, runs=out.runs, stages=out.stages)
     return out

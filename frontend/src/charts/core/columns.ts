@@ -3,7 +3,7 @@
  * number-format override). Pure.
  */
 import type { Cell, QueryResult, ResultColumn } from "../../api/client";
-import { axisLabel, columnFormat, compact, formatPeriod, formatValue, grainOf, type Fmt } from "../../format";
+import { axisLabel, columnFormat, formatPeriod, formatValue, grainOf, type Fmt } from "../../format";
 import type { Lang } from "../../i18n";
 import { html, type SafeHtml } from "../../safeHtml";
 import { en } from "../../i18n/en";
@@ -75,25 +75,11 @@ export function fmtOf(c: ResultColumn | undefined, nf: NumberFormat | null | und
   return nf;
 }
 
-function fixed(n: number, div: number, unit: string): string {
-  const v = n / div;
-  return `${v.toLocaleString("zh-CN", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}${unit}`;
-}
-
-/** formatValue plus the fixed units 万 / 亿 (always in that unit, not auto-scaled). */
-export function fmtValue(v: Cell | undefined, fmt: Fmt, lang: Lang, opts: { compact?: boolean } = {}): string {
-  if (typeof v === "number" && (fmt === "wan" || fmt === "yi")) return lang === "zh" ? fixed(v, fmt === "wan" ? 1e4 : 1e8, fmt === "wan" ? "万" : "亿") : fixed(v, fmt === "wan" ? 1e3 : 1e6, fmt === "wan" ? "K" : "M");
-  return formatValue(v, fmt, lang, opts);
-}
+/** A value under a chart's format (wan / yi stay in their fixed unit: the rules of ../../format). */
+export const fmtValue = formatValue;
 
 /** Axis tick labels: short, no currency sign. */
-export function fmtAxis(v: number, fmt: Fmt, lang: Lang): string {
-  if (fmt === "wan" || fmt === "yi") {
-    if (lang !== "zh") return compact(v, "en", 1);
-    return v === 0 ? "0" : `${(v / (fmt === "wan" ? 1e4 : 1e8)).toLocaleString("zh-CN", { maximumFractionDigits: 2 })}${fmt === "wan" ? "万" : "亿"}`;
-  }
-  return axisLabel(v, fmt, lang);
-}
+export const fmtAxis = axisLabel;
 
 /** The row at index i as an object keyed by column name. */
 export function rowObject(result: QueryResult, row: Cell[] | undefined): Record<string, Cell> | null {

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from shuzhi.ai.insights.series import Source, check_size, fetch_series, note, period_label, timeout_error
-from shuzhi.results.format import readable
+from shuzhi.results.format import format_growth, format_value
 
 Z_FLAG = 3.5
 MIN_REL = 0.2
@@ -120,7 +120,11 @@ def _severity(z: float) -> str:
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:+.0f}%"
+    return format_growth(x, 0)
+
+
+def _say(v: float, fmt: str | None, lang: str = "zh") -> str:
+    return format_value(v, fmt, lang, style="sentence")
 
 
 def _change(y: np.ndarray, i: int, lag: int) -> float | None:
@@ -152,12 +156,12 @@ def detect_series(values: np.ndarray, periods: list[dt.date], grain: str, season
         who = f"，{key} 的" if key else "，"
         who_en = f" for {key}" if key else ""
         lbl = period_label(p, grain)
-        zh = (f"{lbl}{who}{label}为 {readable(y[i], fmt)}，{'高于' if up else '低于'}预期 {readable(e, fmt)}"
-              f"（{rel * 100:+.0f}%，预期区间 {readable(float(s['lower'][i]), fmt)}–{readable(float(s['upper'][i]), fmt)}）；"
+        zh = (f"{lbl}{who}{label}为 {_say(y[i], fmt)}，{'高于' if up else '低于'}预期 {_say(e, fmt)}"
+              f"（{format_growth(rel, 0)}，预期区间 {_say(float(s['lower'][i]), fmt)}–{_say(float(s['upper'][i]), fmt)}）；"
               f"环比 {_pct(pop)}，同比 {_pct(yoy)}。")
-        en = (f"In {lbl}, {label_en or label}{who_en} was {readable(y[i], fmt, 'en')}, {'above' if up else 'below'} the expected "
-              f"{readable(e, fmt, 'en')} ({rel * 100:+.0f}%, expected range {readable(float(s['lower'][i]), fmt, 'en')}–"
-              f"{readable(float(s['upper'][i]), fmt, 'en')}); vs previous period {_pct(pop)}, vs a year before {_pct(yoy)}.")
+        en = (f"In {lbl}, {label_en or label}{who_en} was {_say(y[i], fmt, 'en')}, {'above' if up else 'below'} the expected "
+              f"{_say(e, fmt, 'en')} ({format_growth(rel, 0)}, expected range {_say(float(s['lower'][i]), fmt, 'en')}–"
+              f"{_say(float(s['upper'][i]), fmt, 'en')}); vs previous period {_pct(pop)}, vs a year before {_pct(yoy)}.")
         out.append({"series": key, "period": p.isoformat(), "label": lbl, "value": float(y[i]),
                     "expected": e, "lower": float(s["lower"][i]), "upper": float(s["upper"][i]),
                     "z": round(float(z[i]), 2), "direction": "up" if up else "down", "change": round(rel, 4),

@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from shuzhi.ai.insights.series import EMPTY_MEMBER, Source, eval_formula, name_kind, shift
+from shuzhi.ai.insights.metric_kind import RATIO_DEN, RATIO_NUM, name_kind, ratio_index
+from shuzhi.ai.insights.series import EMPTY_MEMBER, Source, shift
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
+from shuzhi.results.format import format_change, format_value
 
 MAX_MEMBERS = 2000
 MAX_CANDIDATE_MEMBERS = 200
@@ -100,7 +102,7 @@ def candidate_dimensions(idx: ModelIndex, metric: str) -> list[str]:
 
 
 def _fetch(src: Source, metrics: list[str], dim: str | None, start: dt.date, end: dt.date,
-           where: list[dict[str, Any]] | None) -> dict[str, dict[str, float]]:
+           where: list[dict[str, Any]] | None, index: ModelIndex | None = None) -> dict[str, dict[str, float]]:
     spec: dict[str, Any] = {"metrics": metrics, "time_range": {"field": "time", "start": start.isoformat(),
                                                                 "end": end.isoformat()}}
     if dim:
@@ -108,7 +110,7 @@ def _fetch(src: Source, metrics: list[str], dim: str | None, start: dt.date, end
     if where:
         spec["where"] = where
     out: dict[str, dict[str, float]] = {}
-    for r in src.query(spec):
+    for r in src.query(spec, index):
         key = (EMPTY_MEMBER if r.get("member") is None else str(r["member"])) if dim else "__total__"
         out[key] = {m: (math.nan if r[m] is None else float(r[m])) for m in metrics}
     if len(out) > MAX_MEMBERS:
@@ -134,15 +136,15 @@ def _additive(metric: str, t0: float, t1: float, a: dict, b: dict) -> dict[str, 
     return {"rows": rows, "unassigned": (t1 - t0) - float(delta.sum()), "surprise": surprise}
 
 
-def _ratio(kind: Any, r0: float, r1: float, a: dict, b: dict) -> dict[str, Any]:
+def _ratio(r0: float, r1: float, a: dict, b: dict) -> dict[str, Any]:
+    """a, b: member -> {RATIO_NUM: numerator, RATIO_DEN: denominator, ...} of the two periods."""
     keys = sorted(set(a) | set(b))
 
     def parts(d: dict, k: str) -> tuple[float, float]:
         vals = d.get(k)
         if vals is None:
             return 0.0, 0.0
-        arrs = {m: np.array([np.nan_to_num(v)]) for m, v in vals.items()}
-        return float(eval_formula(kind.numerator, arrs)[0]), float(eval_formula(kind.denominator, arrs)[0])
+        return float(np.nan_to_num(vals[RATIO_NUM])), float(np.nan_to_num(vals[RATIO_DEN]))
 
     n0, d0 = np.array([parts(a, k) for k in keys]).T.reshape(2, -1)
     n1, d1 = np.array([parts(b, k) for k in keys]).T.reshape(2, -1)
@@ -180,17 +182,20 @@ def explain(src: Source, metric: str, to: str, frm: str | None = None, *, by: li
     if not dims:
         raise ShuzhiError("no_dimensions", f"指标 {metric} 没有可用于归因的维度。",
                           f"The metric {metric} has no dimension to break the change down by.")
-    metrics = [metric] if kind.kind != "ratio" else [metric, *[r for r in kind.refs if r != metric]]
-    tot0 = _fetch(src, metrics, None, s0, e0, where).get("__total__", {})
-    tot1 = _fetch(src, metrics, None, s1, e1, where).get("__total__", {})
+    # A ratio's numerator and denominator are read as two helper metrics the compiler evaluates.
+    ratio = kind.kind == "ratio"
+    metrics = [metric, RATIO_NUM, RATIO_DEN] if ratio else [metric]
+    vidx = ratio_index(src.index, metric) if ratio else None
+    tot0 = _fetch(src, metrics, None, s0, e0, where, vidx).get("__total__", {})
+    tot1 = _fetch(src, metrics, None, s1, e1, where, vidx).get("__total__", {})
     t0, t1 = float(np.nan_to_num(tot0.get(metric, 0.0))), float(np.nan_to_num(tot1.get(metric, 0.0)))
     results = []
     for dim in dims:
-        a = _fetch(src, metrics, dim, s0, e0, where)
-        b = _fetch(src, metrics, dim, s1, e1, where)
+        a = _fetch(src, metrics, dim, s0, e0, where, vidx)
+        b = _fetch(src, metrics, dim, s1, e1, where, vidx)
         if not by and len(set(a) | set(b)) > MAX_CANDIDATE_MEMBERS:
             continue
-        part = _ratio(kind, t0, t1, a, b) if kind.kind == "ratio" else _additive(metric, t0, t1, a, b)
+        part = _ratio(t0, t1, a, b) if ratio else _additive(metric, t0, t1, a, b)
         score = _outlyingness(part.pop("surprise"))
         rows = part.pop("rows")
         # two members have equal and opposite surprises: rank those by contribution
@@ -249,8 +254,8 @@ def _summary(metric: str, best: dict | None, t0: float, t1: float, lang: str, sr
     if best is None or not best["top"]:
         return ""
     m = best["top"][0]
-    v0, v1 = fmt_value(t0, mdef.format, lang), fmt_value(t1, mdef.format, lang)
-    c = fmt_change(m["contribution"], mdef.format, lang)
+    v0, v1 = (format_value(t, mdef.format, lang, style="sentence") for t in (t0, t1))
+    c = format_change(m["contribution"], mdef.format, lang)
     also = [(d, d["top"][0]) for d in results if d is not best and 2 <= d["members"] < 3 and d["top"]
             and (d["top"][0].get("share_of_change") or 0) >= CONCENTRATED]
     if lang == "zh":
@@ -261,18 +266,3 @@ def _summary(metric: str, best: dict | None, t0: float, t1: float, lang: str, sr
             f"{best['label_en']}, led by {m['member']} ({c})."
             + "".join(f" By {d['label_en']}, {x['member']} accounts for {x['share_of_change']:.0%} of the change."
                       for d, x in also))
-
-
-def fmt_value(v: float, fmt: str | None, lang: str) -> str:
-    """A value in the metric's display format (¥1.42亿, 2.9%); four significant digits without one."""
-    from shuzhi.results.format import format_value
-
-    return format_value(v, fmt, lang) if fmt else f"{v:,.4g}"
-
-
-def fmt_change(v: float, fmt: str | None, lang: str) -> str:
-    """A signed change: percentage points for percent metrics (+1.58 个百分点 / +1.58 pp)."""
-    if fmt == "percent":
-        return f"{v * 100:+,.2f} " + ("个百分点" if lang == "zh" else "pp")
-    text = fmt_value(abs(v), fmt, lang)
-    return ("+" if v >= 0 else "-") + text

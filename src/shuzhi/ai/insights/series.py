@@ -1,7 +1,8 @@
 """QuerySpec → tidy time series, one per member of an optional split dimension.
 
 Invariants:
-- Metrics are fetched only through run_query (so row and column rules apply to insights too).
+- Metrics are fetched only through the Source's runner of QuerySpecs (the compiler: row and column
+  rules apply to insights too); no formula is parsed or evaluated here (metric_kind).
 - Periods are the first day of each period at the grain (as the QuerySpec returns them); every
   series covers the same contiguous range of periods. Missing periods are 0 for additive metrics
   (no orders = no revenue) and NaN otherwise (a rate without inspections is unknown).
@@ -17,16 +18,13 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
-import sqlglot
-from sqlglot import exp
 
+from shuzhi.ai.insights.metric_kind import MetricKind, name_kind
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
-from shuzhi.service import Engine, run_query
-from shuzhi.spec.resolve import UserContext
 
 GRAINS = ("day", "week", "month", "quarter", "year")
 SEASON = {"day": 7, "week": 52, "month": 12, "quarter": 4, "year": 1}
@@ -83,77 +81,6 @@ def period_label(d: dt.date, grain: str) -> str:
     return d.isoformat()
 
 
-# -- what kind of metric ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MetricKind:
-    """additive: member values add up to the total (sum, count, their +/- combinations);
-    ratio: a derived metric whose formula is numerator / denominator (mix/rate applies);
-    other: neither (count_distinct, semi-additive, products...)."""
-
-    kind: str
-    numerator: str | None = None
-    denominator: str | None = None
-    refs: tuple[str, ...] = ()
-
-
-def _refs(tree: exp.Expression) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
-
-
-def _additive_tree(tree: exp.Expression, idx: ModelIndex, depth: int) -> bool:
-    if isinstance(tree, exp.Paren):
-        return _additive_tree(tree.this, idx, depth)
-    if isinstance(tree, exp.Add | exp.Sub):
-        return _additive_tree(tree.left, idx, depth) and _additive_tree(tree.right, idx, depth)
-    if isinstance(tree, exp.Neg):
-        return _additive_tree(tree.this, idx, depth)
-    if isinstance(tree, exp.Column):
-        return name_kind(idx, tree.name, depth + 1).kind == "additive"
-    return False
-
-
-def name_kind(idx: ModelIndex, name: str, depth: int = 0) -> MetricKind:
-    m = idx.metric(name)
-    if depth > 10:
-        return MetricKind("other")
-    if m.formula is None:
-        ok = m.agg in ("sum", "count") and m.time_aggregation is None
-        return MetricKind("additive" if ok else "other")
-    tree = sqlglot.parse_one(m.formula)
-    while isinstance(tree, exp.Paren):
-        tree = tree.this
-    if isinstance(tree, exp.Div):
-        return MetricKind("ratio", tree.left.sql(), tree.right.sql(), _refs(tree))
-    return MetricKind("additive" if _additive_tree(tree, idx, depth) else "other", refs=_refs(tree))
-
-
-def eval_formula(text: str, values: dict[str, np.ndarray]) -> np.ndarray:
-    """Evaluate + - * / over metric names (numpy arrays); x / 0 is NaN like the model's safe division."""
-    def ev(t: exp.Expression) -> np.ndarray:
-        if isinstance(t, exp.Paren):
-            return ev(t.this)
-        if isinstance(t, exp.Column):
-            return np.asarray(values[t.name], dtype=float)
-        if isinstance(t, exp.Literal):
-            return np.asarray(float(t.this))
-        if isinstance(t, exp.Neg):
-            return -ev(t.this)
-        if isinstance(t, exp.Add):
-            return ev(t.left) + ev(t.right)
-        if isinstance(t, exp.Sub):
-            return ev(t.left) - ev(t.right)
-        if isinstance(t, exp.Mul):
-            return ev(t.left) * ev(t.right)
-        if isinstance(t, exp.Div):
-            num, den = ev(t.left), ev(t.right)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(den == 0, np.nan, num / np.where(den == 0, 1, den))
-        raise ShuzhiError("formula_unsupported", f"无法在分析中计算公式 {text}。",
-                          f"Cannot evaluate the formula {text} for analysis.")
-    return ev(sqlglot.parse_one(text))
-
-
 # -- fetching --------------------------------------------------------------------------------------
 
 @dataclass
@@ -193,18 +120,25 @@ class Limits:
     timeout_s: float = TIMEOUT_S
 
 
+class Runner(Protocol):
+    """Answers a QuerySpec (as one user, row and column rules applied) with its rows as dicts;
+    `index`, when given, is a variant of the source's model index (metric_kind.ratio_index)."""
+
+    def __call__(self, spec: dict[str, Any], index: ModelIndex | None = None) -> list[dict[str, Any]]: ...
+
+
 @dataclass
 class Source:
-    """Where data comes from: the model, the user (row rules), 'today', the engine and the limits."""
+    """Where data comes from: the model, 'today', the runner of QuerySpecs (bound to a user by the
+    caller: service.insights) and the limits."""
 
     index: ModelIndex
-    user: UserContext
     today: dt.date
-    engine: Engine
+    run: Runner
     limits: Limits = field(default_factory=Limits)
 
-    def query(self, spec: dict[str, Any]) -> list[dict[str, Any]]:
-        return run_query(spec, self.index, self.user, self.today, self.engine).table.to_pylist()
+    def query(self, spec: dict[str, Any], index: ModelIndex | None = None) -> list[dict[str, Any]]:
+        return self.run(spec, index)
 
 
 GRAIN_ZH = {"day": "天", "week": "周", "month": "月", "quarter": "季度", "year": "年"}

@@ -7,17 +7,44 @@ Rules, first match wins:
 - a province dimension (customers.province or any field named province) → "map" (China);
 - percent_of_total over one dimension of ≤ 6 categories (limit or rows) → "pie" (donut);
 - two metrics of different units over one dimension → "combo";
-- order_by / limit / rank → "bar", sorted, horizontal when category labels are long;
+- order_by / limit / rank → "bar", sorted, horizontal when category labels are long (names, people and
+  the finest hierarchy levels, from the model's fields; or the rows' labels);
 - more than two dimensions → "table"; otherwise "bar" (grouped by the second dimension).
 `columns` (the result's column list, with format/unit) and `rows` refine the choice when known.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-_LONG_LABEL_FIELDS = ("customer_name", "product_name", "supplier_name", "project_name", "title", "sales_rep",
-                      "owner", "production_line", "city")
+# A person's field by its Chinese label (销售代表, 业务员, 商机负责人): short names, but many of them.
+_PERSON_LABEL = re.compile(r"[\u4e00-\u9fff]{2,}(?:员|代表|人员|负责人)")
+
+
+def _long_labels(field: str, index: Any) -> bool:
+    """The field's category labels read badly on a vertical axis, as the model describes the field: its
+    `long_labels`, else a name (…_name, 客户名称, 专利名称, Project Name), a person (销售代表, 商机负责人)
+    or the finest level of a hierarchy (城市, 产品名称). Without the model, the …_name convention."""
+    ds, _, f = field.rpartition(".")
+    fd = getattr(index, "fields", {}).get((ds, f)) if ds else None
+    if fd is not None and fd.long_labels is not None:
+        return bool(fd.long_labels)
+    if f.endswith("_name"):
+        return True
+    if fd is None:
+        return False
+    label, label_en = fd.label or "", (fd.label_en or "").lower()
+    if label.endswith("名称") or label_en.endswith(("name", "title")) or _PERSON_LABEL.fullmatch(label):
+        return True
+    return any(_level(h.levels[-1]) == (ds, f) for h in index.model.hierarchies if h.levels)
+
+
+def _level(lvl: Any) -> tuple[str, str]:
+    if isinstance(lvl, str):
+        ds, _, f = lvl.partition(".")
+        return ds, f
+    return lvl.dataset, lvl.field
 
 
 def _dim_name(d: Any) -> tuple[str, str | None]:
@@ -102,7 +129,7 @@ def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None =
                     bar=plain[0][0], line=[o[0] for o in plain[1:]])
     if len(other_dims) > 2:
         return done("table", "维度较多，用表格", "many dimensions: table")
-    horizontal = first_field.split(".")[-1] in _LONG_LABEL_FIELDS
+    horizontal = _long_labels(first_field, index)
     if rows and not horizontal:
         horizontal = max((len(str(r[0])) for r in rows if r), default=0) > 6
     if len(other_dims) == 2:

@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import LOWER_IS_BETTER
-from shuzhi.ai.nl.lexicon import Entry, Lexicon
+from shuzhi.ai.nl.grounding import count_metric, pick_dim
+from shuzhi.ai.nl.lexicon import Lexicon
 from shuzhi.ai.nl.numbers import NUMBER_RE
+from shuzhi.ai.nl.types import Entry, Mention, Parts, Text
 from shuzhi.ai.nl.unknown import suggest
 from shuzhi.spec.time_ranges import relative_range
-
-if TYPE_CHECKING:
-    from shuzhi.ai.nl.parser import Mention, Parts, _Text
 
 _GLUE = re.compile(r"^\s*(?:的)?\s*$")
 _EN_RATE = re.compile(r" rate\b")
@@ -53,9 +52,7 @@ def _metric(m: Mention) -> str | None:
     return str(m.entries[0].key) if m.kind == "metric" else None
 
 
-def ratio_metrics(lex: Lexicon, t: _Text, mentions: list[Mention]) -> list[Mention]:
-    from shuzhi.ai.nl.parser import Mention
-
+def ratio_metrics(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Mention]:
     ratios = _ratios(lex)
     metric_ms = [m for m in mentions if m.kind == "metric"]
     drop: set[int] = set()
@@ -103,8 +100,6 @@ def numerator_share(lex: Lexicon, mentions: list[Mention]) -> bool:
     """研发投入占比 is a synonym of rd_intensity (rd_spend / revenue), but 「各研发层级的研发投入占比」 splits
     by a field only rd_spend reaches: it asks for rd_spend's share across that split. Re-labels the
     mention to the numerator and returns True (the caller adds the share)."""
-    from shuzhi.ai.nl.grounding import pick_dim
-
     dims = [m for m in mentions if m.kind == "dim"]
     for m in mentions:
         if m.kind != "metric" or not _SHARE_TAIL.search(m.term):
@@ -174,7 +169,7 @@ def _is_content(lex: Lexicon, tok: str) -> bool:
         and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES)
 
 
-def compound_unknowns(lex: Lexicon, t: _Text, mentions: list[Mention]
+def compound_unknowns(lex: Lexicon, t: Text, mentions: list[Mention]
                       ) -> tuple[list[Mention], list[dict[str, Any]], list[tuple[int, int]]]:
     """净利润 / 库存周转天数: an everyday metric word glued to unknown content is an unknown concept.
     Returns the mentions kept, the unknown entries and their spans."""
@@ -323,9 +318,6 @@ _HOW_MANY_AFTER = re.compile(r"\s*(?:一共|总共|共)?(?:有)?\s*(?:多少|几
 def counted_things(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
     """下单的客户有多少家: an everyday verb (下单, 采购) qualifying a thing that is counted is the thing's
     count metric (下单客户数 = customer_count), not the verb's metric."""
-    from shuzhi.ai.nl.grounding import count_metric
-    from shuzhi.ai.nl.parser import Mention
-
     out, skip = [], -1
     for i, a in enumerate(mentions):
         if i == skip:

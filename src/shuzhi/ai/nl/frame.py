@@ -9,12 +9,23 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from shuzhi.ai.nl.lexicon import Lexicon
 from shuzhi.spec.time_ranges import relative_range
 
 TIME = "time"
+
+
+class Labels(Protocol):
+    """What the chips need of the lexicon (shuzhi.ai.nl.lexicon.Lexicon): its model and labels."""
+
+    index: Any
+
+    def field_label(self, ds: str, f: str, en: bool = False) -> str: ...
+
+    def metric_label(self, name: str, en: bool = False) -> str: ...
+
+
 GRAIN_ZH = {"day": "按天", "week": "按周", "month": "按月", "quarter": "按季度", "year": "按年"}
 COMPUTE_ZH = {"yoy": "同比", "pop": "环比", "yoy_value": "同比增减额", "pop_value": "环比增减额", "percent_of_total": "占比",
               "cumulative": "累计", "rank": "排名"}
@@ -90,7 +101,7 @@ class Frame:
             spec["limit"] = self.limit
         return spec
 
-    def chips(self, lex: Lexicon, today: dt.date) -> list[dict[str, Any]]:
+    def chips(self, lex: Labels, today: dt.date) -> list[dict[str, Any]]:
         chips: list[dict[str, Any]] = []
         if self.time_range:
             zh, en = describe_range(self.time_range, today)
@@ -130,7 +141,7 @@ class Frame:
                           "value": self.limit})
         return chips
 
-    def _out_label(self, lex: Lexicon, name: str) -> str:
+    def _out_label(self, lex: Labels, name: str) -> str:
         if name in lex.index.metrics:
             return lex.metric_label(name)
         for k, m in self.computes:

@@ -6,6 +6,8 @@ caller may pass more through `Lexicon.build(..., aliases=...)`.
 
 from __future__ import annotations
 
+import re
+
 VALUE_ALIASES: dict[str, list[str]] = {
     # channels
     "电商": ["e-commerce", "ecommerce", "online", "线上", "网店", "电商平台"],
@@ -78,47 +80,37 @@ COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", 
 # Region-like values also written with these suffixes (华东区, 华东地区).
 REGION_SUFFIXES = ("地区", "大区", "区域", "区")
 
-# Everyday words for a metric, used (with lower confidence) only when the metric exists and nothing
-# more specific matched: 「华东销售情况」 → revenue, 「利润」 → gross_profit.
-METRIC_ALIASES: dict[str, str] = {
-    "销售": "revenue", "卖了": "revenue", "买得": "revenue", "买的": "revenue", "采购得": "revenue", "卖了多少钱": "revenue", "业绩": "revenue", "销售总额": "revenue",
-    "总销售额": "revenue", "成交额": "revenue", "revenues": "revenue",
-    "利润": "gross_profit", "赚了": "gross_profit", "profit": "gross_profit", "profits": "gross_profit",
-    "margin": "gross_margin", "利润率": "gross_margin", "margins": "gross_margin",
-    "库存": "inventory_value", "inventory": "inventory_value", "存货": "inventory_value",
-    "采购": "purchase_amount", "purchases": "purchase_amount", "spend": "purchase_amount",
-    "商机": "pipeline_amount", "研发": "rd_spend", "r&d": "rd_spend",
-    "卖了多少": "sales_quantity", "卖了多少件": "sales_quantity", "件数": "sales_quantity",
-    "良品率": "yield_rate", "合格品率": "yield_rate", "质量": "defect_rate",
-    "申请数": "patent_applications", "申请量": "patent_applications", "授权数": "patents_granted",
-    "授权量": "patents_granted", "订单": "order_count", "单子": "order_count", "产出": "good_qty", "生产": "good_qty",
-    # everyday words of the boss, the sales manager, the quality engineer and the investor
-    "卖得": "revenue", "卖出": "revenue", "买了": "revenue", "营业收入": "revenue", "gmv": "revenue", "sold": "revenue",
-    "top line": "revenue", "出货": "sales_quantity", "发货量": "sales_quantity", "units sold": "sales_quantity",
-    "不良": "defect_rate", "不良品率": "defect_rate", "次品率": "defect_rate", "报废率": "yield_rate",
-    "下单": "order_count", "接单": "order_count", "多少单": "order_count", "几单": "order_count", "接了": "order_count",
-    "每单": "avg_order_value", "平均每单": "avg_order_value", "单均": "avg_order_value",
-    "spend on r&d": "rd_spend", "spent on r&d": "rd_spend", "spending on r&d": "rd_spend", "r&d spending": "rd_spend",
-    "granted": "patents_granted", "produced": "good_qty", "production output": "good_qty", "output": "good_qty", "专利授权": "patents_granted", "pipeline": "pipeline_amount",
-    # verbs and word orders people type for the same metrics (出了多少货, 授权了几项, 订单平均金额, 周转得怎样)
-    "出了多少货": "sales_quantity", "出多少货": "sales_quantity", "发了多少货": "sales_quantity", "发多少货": "sales_quantity",
-    "授权": "patents_granted", "获得授权": "patents_granted", "获授权": "patents_granted", "grants": "patents_granted",
-    "订单平均金额": "avg_order_value", "平均每笔": "avg_order_value", "每笔订单平均": "avg_order_value",
-    "每笔平均": "avg_order_value", "笔均": "avg_order_value",
-    "库存周转": "inventory_turnover", "存货周转": "inventory_turnover", "周转": "inventory_turnover",
-    "签单成功率": "win_rate", "成单率": "win_rate", "赢单比例": "win_rate",
-    "物料采购": "purchase_amount", "材料采购": "purchase_amount", "原材料采购": "purchase_amount",
-    "purchase": "purchase_amount", "purchase spend": "purchase_amount", "procurement": "purchase_amount",
-    # verbs and everyday nouns: 申请了多少, 产了多少, 压了多少货, 订单金额, stock
-    "申请了": "patent_applications", "申请过": "patent_applications", "申请": "patent_applications", "filed": "patent_applications",
-    "产了": "good_qty", "生产了": "good_qty", "产出了": "good_qty", "造了": "good_qty",
-    "压了多少货": "inventory_value", "压货": "inventory_value", "积压": "inventory_value", "货值": "inventory_value",
-    "stock": "inventory_value", "in stock": "inventory_value", "on hand": "inventory_value",
-    "订单金额": "revenue", "订单额": "revenue", "下单金额": "revenue", "成交金额": "revenue",
-    "卖了几个": "sales_quantity", "卖了几台": "sales_quantity", "卖了几件": "sales_quantity", "卖了几套": "sales_quantity",
-    "卖出多少": "sales_quantity", "卖出了多少": "sales_quantity", "卖掉多少": "sales_quantity",
-    "依赖进口": "import_share", "进口依赖": "import_share", "靠进口": "import_share",
-}
+# Site suffixes and their short forms: 常州工厂 → 常州厂, 常州; 苏州总仓 → 苏州仓, 苏州; 深圳仓 → 深圳.
+_SITE_SHORT = (("工厂", "厂"), ("总仓", "仓"), ("仓", ""))
+
+
+def short_forms(f: str, v: str, glossary: dict[str, list[str]]) -> list[str]:
+    """The other ways people write value `v` of field `f`: without spaces, without an administrative or
+    company suffix, with a region suffix, a site's short name, glossary aliases, English province names."""
+    shorts: list[str] = []
+    if " " in v.strip() and re.search(r"[\u4e00-\u9fff]", v):  # HD-20 谐波减速机 typed as HD-20谐波减速机
+        shorts.append(re.sub(r"\s+", "", v))
+    for suf in ADMIN_SUFFIXES:
+        if v.endswith(suf) and len(v) - len(suf) >= 2 and f in ("province", "city", "state"):
+            shorts.append(v[: -len(suf)])
+            break
+    for suf in COMPANY_SUFFIXES:
+        if v.endswith(suf) and len(v) - len(suf) >= 4:
+            shorts.append(v[: -len(suf)])
+            break
+    if f in ("region", "area", "sales_region"):
+        shorts += [v + s for s in REGION_SUFFIXES]
+    for long, short in _SITE_SHORT:  # 常州工厂 → 常州厂, 常州; 苏州总仓 → 苏州仓, 苏州; 深圳仓 → 深圳
+        if v.endswith(long) and len(v) - len(long) >= 2:
+            stem = v[: -len(long)]
+            shorts += [stem + short, stem] if short else [stem]
+            break
+    shorts += glossary.get(v, [])
+    for s in list(shorts):
+        if s in PROVINCES_EN:
+            shorts.append(PROVINCES_EN[s])
+    return shorts
+
 
 # Words for one side of a yes/no field (field name → value → words), used only when the field exists:
 # 进口 is is_domestic = false.

@@ -6,18 +6,16 @@ first; shared dimensions when a metric spans facts), counts (多少客户 → cu
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shuzhi.ai.nl import cues as C
-from shuzhi.ai.nl.lexicon import Entry, Lexicon, normalize
+from shuzhi.ai.nl.lexicon import Lexicon, normalize
 from shuzhi.ai.nl.numbers import NUMBER_RE, parse_number
+from shuzhi.ai.nl.types import Entry, Mention, Text
 from shuzhi.model.checks import metric_closure
 
-if TYPE_CHECKING:
-    from shuzhi.ai.nl.parser import Mention, _Text
 
-
-def having_hits(t: _Text) -> list[tuple[int, int, str, float]]:
+def having_hits(t: Text) -> list[tuple[int, int, str, float]]:
     hits: list[tuple[int, int, str, Any]] = []
     text = t.text
     for m in C.BETWEEN_RE.finditer(text):

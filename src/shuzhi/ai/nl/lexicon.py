@@ -1,8 +1,9 @@
-"""The parser's vocabulary, built once from a ModelIndex and the distinct values of its dimensions.
+"""The parser's vocabulary, built once from a ModelIndex and the distinct values of its dimensions
+(got through a callable: `Lexicon.from_queries`; the lexicon runs no SQL).
 
 Terms are normalised (NFKC, lower case) surface strings mapped to entries:
-- ("metric", name): a visible metric's name, label, English label and synonyms; a hidden metric
-  only by its exact name or label;
+- ("metric", name): a visible metric's name, label, English label and synonyms, and (not exact, when
+  free) its everyday words from the model (销售, 出了多少货); a hidden one by its own words, never exact;
 - ("dim", (dataset, field)): a dimension field's name, labels and synonyms (several fields may
   share a word, e.g. 产品线; the parser picks one the metric can reach);
 - ("value", (dataset, field, value)): a distinct value, its short forms (江苏 → 江苏省, 华东区 → 华东)
@@ -24,6 +25,7 @@ import logging
 import re
 import unicodedata
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,21 +33,21 @@ import jieba
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
-    ADMIN_SUFFIXES,
     BOOLEAN_ALIASES,
     BOOLEAN_BOTH,
-    COMPANY_SUFFIXES,
-    HOMOPHONES,
-    METRIC_ALIASES,
-    PROVINCES_EN,
-    REGION_SUFFIXES,
     VALUE_ALIASES,
+    short_forms,
 )
 from shuzhi.ai.nl.hant import to_simplified
+from shuzhi.ai.nl.types import Entry
+from shuzhi.ai.nl.typos import fuzzy_index, repair
 from shuzhi.model.checks import metric_closure
 from shuzhi.model.index import ModelIndex
 
 jieba.setLogLevel(logging.WARNING)
+
+# fetch_values(dataset, field, limit) → distinct non-null values (at most limit), or None: see Lexicon.from_queries
+FetchValues = Callable[[str, str, int], Sequence[Any] | None]
 
 MAX_DISTINCT = 5000
 GROUP_PREFIXES = ("各", "按", "分", "每个", "每")
@@ -65,13 +67,6 @@ def normalize(text: str) -> str:
     """Full-width → half-width, lower case, one space between words."""
     t = to_simplified(unicodedata.normalize("NFKC", text)).lower()
     return re.sub(r"\s+", " ", t).strip()
-
-
-@dataclass(frozen=True)
-class Entry:
-    kind: str          # metric | dim | value | dataset
-    key: Any           # metric name | (dataset, field) | (dataset, field, value)
-    exact: bool = True  # False for short forms and aliases
 
 
 @dataclass
@@ -148,10 +143,10 @@ class Lexicon:
                 for w in BOOLEAN_BOTH.get(f, []):
                     lex._add(w, Entry("dim", (ds, f)))
                     lex.both_sides.add(normalize(w))
-        for word, metric in METRIC_ALIASES.items():
-            m = index.metrics.get(metric)
-            if m is not None and not m.hidden and normalize(word) not in lex.terms:
-                lex._add(word, Entry("metric", metric, exact=False))
+        for name, m in index.metrics.items():  # the model's everyday words (销售 → revenue), when free
+            for word in [] if m.hidden else m.everyday_words:
+                if normalize(word) not in lex.terms:
+                    lex._add(word, Entry("metric", name, exact=False))
         lex._add_count_stems()
         lex._add_dataset_words()
         lex.max_len = max((len(t) for t in lex.terms), default=1)
@@ -159,51 +154,32 @@ class Lexicon:
         return lex
 
     @classmethod
-    def from_warehouse(cls, index: ModelIndex, con: Any, *, max_distinct: int = MAX_DISTINCT,
-                       aliases: dict[str, list[str]] | None = None, user: Any = None) -> Lexicon:
-        """Read the DISTINCT values of every string dimension with ≤ max_distinct values through a
-        DB-API/duckdb connection. SQL is built with sqlglot from model identifiers only.
-
-        With `user` (a UserContext), only what that user may see is read: each dataset's rows
-        through its binding row rules (compile.row_scope, the same rendering as a query), and no
-        values at all of fields the user's column rules deny."""
-        from sqlglot import exp
-
-        from shuzhi.compile.row_scope import BASE, denied_fields, scoped_select
-        from shuzhi.model.sql_guard import dataset_query
-
+    def from_queries(cls, index: ModelIndex, fetch_values: FetchValues, *, max_distinct: int = MAX_DISTINCT,
+                     aliases: dict[str, list[str]] | None = None) -> Lexicon:
+        """Build with the distinct values of every string dimension, got through `fetch_values(dataset,
+        field, limit)`: the field's distinct non-null values, at most `limit` (the lexicon asks for one
+        more than `max_distinct` and keeps none of a field that has more), or None when it has none to
+        give (a column missing in this warehouse, a field the user may not see); an error it raises
+        stops the build. The lexicon runs no SQL itself: the caller's fetcher does, as a query with the
+        user's row and column rules (`values.warehouse_values` is the plain default)."""
         values: dict[tuple[str, str], list[Any]] = {}
-        scopes: dict[str, Any] = {}
-        denied: dict[str, set[str]] = {}
         for (ds, f), fd in index.fields.items():
             if not fd.dimension or fd.type != "string":
                 continue
-            d = index.datasets[ds]
-            name = fd.column if getattr(fd, "column", None) else f
-            if user is not None:
-                if ds not in scopes:
-                    scopes[ds] = scoped_select(index, ds, user)
-                    denied[ds] = denied_fields(index, ds, user.role)
-                if f in denied[ds]:
-                    continue
-            if user is not None and scopes[ds] is not None:
-                col = exp.column(name, table=BASE, quoted=True)
-                q = scopes[ds].copy().select(col).distinct()
-            else:
-                if d.sql:
-                    source: exp.Expression = dataset_query(d.sql).subquery("t")
-                else:
-                    source = exp.to_table(d.table or ds)
-                col = exp.column(name, quoted=True)
-                q = exp.select(col).distinct().from_(source)
-            q = q.where(exp.Not(this=exp.Is(this=col.copy(), expression=exp.Null()))).limit(max_distinct + 1)
-            try:
-                rows = con.execute(q.sql(dialect="duckdb")).fetchall()
-            except Exception:  # noqa: BLE001 - a column missing in this warehouse: no values for it
-                continue
-            if len(rows) <= max_distinct:
-                values[(ds, f)] = [r[0] for r in rows]
+            rows = fetch_values(ds, f, max_distinct + 1)
+            if rows is not None and len(rows) <= max_distinct:
+                values[(ds, f)] = list(rows)
         return cls.build(index, values, aliases)
+
+    @classmethod
+    def from_warehouse(cls, index: ModelIndex, con: Any, *, max_distinct: int = MAX_DISTINCT,
+                       aliases: dict[str, list[str]] | None = None, user: Any = None) -> Lexicon:
+        """`from_queries` with the values read through a DB-API/duckdb connection (`values.warehouse_values`;
+        with `user`, only the rows and columns that user may see)."""
+        from shuzhi.ai.nl.values import warehouse_values
+
+        return cls.from_queries(index, warehouse_values(index, con, user=user), max_distinct=max_distinct,
+                                aliases=aliases)
 
     def _add(self, word: str | None, entry: Entry) -> None:
         if not word:
@@ -225,29 +201,7 @@ class Lexicon:
             return
         key = (ds, f, v)
         self._add(v, Entry("value", key))
-        shorts: list[str] = []
-        if " " in v.strip() and re.search(r"[\u4e00-\u9fff]", v):  # HD-20 谐波减速机 typed as HD-20谐波减速机
-            shorts.append(re.sub(r"\s+", "", v))
-        for suf in ADMIN_SUFFIXES:
-            if v.endswith(suf) and len(v) - len(suf) >= 2 and f in ("province", "city", "state"):
-                shorts.append(v[: -len(suf)])
-                break
-        for suf in COMPANY_SUFFIXES:
-            if v.endswith(suf) and len(v) - len(suf) >= 4:
-                shorts.append(v[: -len(suf)])
-                break
-        if f in ("region", "area", "sales_region"):
-            shorts += [v + s for s in REGION_SUFFIXES]
-        for long, short in _SITE_SHORT:  # 常州工厂 → 常州厂, 常州; 苏州总仓 → 苏州仓, 苏州; 深圳仓 → 深圳
-            if v.endswith(long) and len(v) - len(long) >= 2:
-                stem = v[: -len(long)]
-                shorts += [stem + short, stem] if short else [stem]
-                break
-        shorts += glossary.get(v, [])
-        for s in list(shorts):
-            if s in PROVINCES_EN:
-                shorts.append(PROVINCES_EN[s])
-        for s in shorts:
+        for s in short_forms(f, v, glossary):
             self._add(s, Entry("value", key, exact=False))
 
     def _add_count_stems(self) -> None:
@@ -314,56 +268,12 @@ class Lexicon:
                     lst.append(entry)
 
     def _init_fuzzy(self) -> None:
-        for t, entries in self.terms.items():
-            if not any(e.kind in ("metric", "dim") and e.exact for e in entries):
-                continue  # the model's own words only, never everyday aliases
-            if not _ASCII_WORD.search(t) and len(t) >= 3:
-                for i in range(len(t)):
-                    self._fuzzy.setdefault(t[:i] + "?" + t[i + 1:], set()).add(t)
-            elif _ASCII_WORD.search(t):
-                self._ascii_vocab.update(x for x in re.findall(r"[a-z]+", t) if len(x) >= 4)
+        self._fuzzy, self._ascii_vocab = fuzzy_index(self.terms)
 
     def correct(self, text: str, free: list[bool], soft: list[tuple[int, int]] = ()  # type: ignore[assignment]
                 ) -> tuple[str, str, str] | None:
-        """The question with one typo repaired, or None: a Chinese window of 3–6 characters that is one
-        character away from exactly one metric/dimension word (the differing character not yet
-        understood; other characters free or words found wholly inside the window, as 毛利 in 毛利律),
-        or an unknown English word of 5+ letters one edit away from exactly one vocabulary word.
-        The differing Chinese character must sound like the word's (a pinyin keyboard's typo, 率/律).
-        Returns (repaired text, the typed word, the word read)."""
-        n = len(text)
-        inside = list(free)
-        for s, e in soft:
-            for k in range(s, e):
-                inside[k] = True
-        for i in range(n):
-            for size in range(min(6, n - i), 2, -1):
-                w = text[i:i + size]
-                if _ASCII_WORD.search(w) or " " in w or not all(inside[i:i + size]):
-                    continue
-                if any(s < i < e or s < i + size < e for s, e in soft):
-                    continue  # a word found across the window's edge
-                for k in range(size):
-                    if not free[i + k] or w[k] in C.STOP_CHARS:
-                        continue
-                    hits = self._fuzzy.get(w[:k] + "?" + w[k + 1:], set())
-                    # a pinyin typo: the typed character sounds like the word's (律 for 率); a real word
-                    # of its own (净利润) is never "repaired"
-                    hits = {h for h in hits if w[k] in HOMOPHONES.get(h[k], "")}
-                    if hits and self.tokenizer.FREQ.get(w):
-                        continue
-                    if len(hits) == 1:
-                        right = next(iter(hits))
-                        return text[:i] + right + text[i + size:], w, right
-        for m in re.finditer(r"[a-z]{5,}", text):
-            word = m.group()
-            if word in self._ascii_vocab or word in C.STOP or not all(free[m.start():m.end()]):
-                continue
-            near = {v for v in self._ascii_vocab if v[0] == word[0] and _one_edit(word, v)}
-            if len(near) == 1:
-                right = next(iter(near))
-                return text[:m.start()] + right + text[m.end():], word, right
-        return None
+        """The question with one typo repaired, or None (`typos.repair`): (repaired text, typed word, word read)."""
+        return repair(text, free, soft, self._fuzzy, self._ascii_vocab, self.tokenizer)
 
     # -- lookups -------------------------------------------------------------------------
     def scan(self, text: str, taken: list[bool]) -> list[tuple[int, int, str, list[Entry]]]:
@@ -451,7 +361,6 @@ class Lexicon:
         return out
 
 
-_SITE_SHORT = (("工厂", "厂"), ("总仓", "仓"), ("仓", ""))
 # Trailing words too generic to stand for one metric or dimension on their own.
 _GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称", "比例", "占比", "总额", "数额", "情况", "指标",
             "比率", "成本金额", "人数", "次数", "个数", "件数", "笔数", "单价"}
@@ -459,18 +368,6 @@ _GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称"
 
 def _is_cue(word: str) -> bool:
     return any(p.fullmatch(word) for p in (C.SHARE, C.YOY, C.POP, C.GROWTH, C.RANK, C.CUMUL, C.TOTAL, C.COUNT))
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance exactly 1, or one swap of neighbours."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 # Function words the tokenizer should keep whole (so they are recognised as noise, not unknown).

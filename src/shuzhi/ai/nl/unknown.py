@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.lexicon import Lexicon, normalize
-
-if TYPE_CHECKING:
-    from shuzhi.ai.nl.parser import _Text
-
+from shuzhi.ai.nl.types import Text
 
 _MEASURE_TAIL = ("率", "数", "额", "量", "值", "金额", "数量")
 
 
-def chunks(t: _Text) -> list[tuple[int, int]]:
+def chunks(t: Text) -> list[tuple[int, int]]:
     out, start = [], None
     for i, taken in enumerate([*t.taken, True]):
         if not taken and start is None:

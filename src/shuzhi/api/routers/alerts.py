@@ -227,7 +227,7 @@ def delete_alert(rule_id: IdPath, p: EditorDep, db: DbDep) -> Response:
 @router.post("/alerts/{rule_id}/check", response_model=CheckOut, responses=ERRORS,
              summary="Check a rule now / 立即检查")
 async def check_alert(rule_id: IdPath, request: Request, rt: RuntimeDep) -> dict[str, Any]:
-    from shuzhi.runtime.alerts import check_now
+    from shuzhi.service.alerts import check_now
 
     parts = auth_parts(request)
 

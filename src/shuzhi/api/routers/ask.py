@@ -12,6 +12,7 @@ from shuzhi.ai.nl.answer import AskAnswer
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.roles import has_permission
+from shuzhi.service.ask import ask as ask_question
 
 router = APIRouter(tags=["ask"])
 
@@ -29,7 +30,7 @@ async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, A
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
         # the session is closed: parsing and the query take short sessions of their own
-        answer = rt.ask(body.question, p.context(), conversation=body.conversation_id)
+        answer = ask_question(rt, body.question, p.context(), conversation=body.conversation_id)
         if answer.get("result") and not has_permission(p.role, "data:raw"):
             answer["result"].pop("sql", None)  # raw tables and the caller's row-rule filter
         return answer

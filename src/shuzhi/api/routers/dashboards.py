@@ -33,6 +33,7 @@ from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
 from shuzhi.runtime import Runtime
+from shuzhi.service.query import query as run_spec
 
 
 class _DefinitionRoute(APIRoute):
@@ -270,7 +271,7 @@ async def dashboard_data(key: str, body: DataRequest, request: Request, rt: Runt
 
         def compute() -> dict[str, Any]:
             plans = plan(d, body, idx, user, today)
-            out = run_plans(plans, lambda spec: rt.query(spec, user, purpose="ui"), lang, executor=answers.pool)
+            out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui"), lang, executor=answers.pool)
             out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
             return out
 
@@ -298,7 +299,7 @@ async def field_values(field: str, request: Request, rt: RuntimeDep, search: str
         spec: dict[str, Any] = {"dimensions": [field], "order_by": [{"field": field}], "limit": limit + 1}
         if search and search.strip():
             spec["where"] = [{"field": field, "op": "contains", "value": search.strip()}]
-        result = rt.query(spec, principal.context(), purpose="ui")
+        result = run_spec(rt, spec, principal.context(), purpose="ui")
         values = [r[0] for r in result.rows]
         return FieldValues(field=field, values=values[:limit], truncated=len(values) > limit)
 
@@ -321,7 +322,7 @@ async def hierarchy_values(name: str, request: Request, rt: RuntimeDep,
             raise ShuzhiError("unknown_hierarchy", f"模型中没有层级 {name}。", f"The model has no hierarchy {name}.", 404)
         levels = list(h.levels)
         spec = {"dimensions": levels, "order_by": [{"field": lv} for lv in levels], "limit": limit + 1}
-        result = rt.query(spec, principal.context(), purpose="ui")
+        result = run_spec(rt, spec, principal.context(), purpose="ui")
         fields = [idx.fields[idx.resolve_field(lv)] for lv in levels]
         return HierarchyValues(hierarchy=name, levels=levels, labels=[f.label or f.name for f in fields],
                                labels_en=[f.label_en for f in fields], rows=result.rows[:limit],

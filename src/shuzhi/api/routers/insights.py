@@ -1,4 +1,4 @@
-"""POST /api/v1/forecast, /api/v1/anomalies and /api/v1/explain: thin wrappers over shuzhi.ai.insights.
+"""POST /api/v1/forecast, /api/v1/anomalies and /api/v1/explain: thin wrappers over shuzhi.service.insights.
 
 Series are read through QuerySpecs as the calling user, so row and column rules apply.
 """
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from shuzhi.ai.insights.schemas import AnomaliesOut, Explanation, ForecastOut
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
+from shuzhi.service import insights
 from shuzhi.spec.query_spec import FilterNode
 
 router = APIRouter(tags=["insights"])
@@ -47,49 +48,31 @@ def _where(req: _Req) -> list[dict[str, Any]]:
     return [w.model_dump(mode="json", by_alias=True, exclude_none=True) for w in req.where]  # type: ignore[union-attr]
 
 
-def _limits(settings: Any) -> Any:
-    from shuzhi.ai.insights.series import Limits
-
-    return Limits(settings.insight_forecast_max_points, settings.insight_anomaly_max_points,
-                  settings.insight_timeout_s)
-
-
 async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from shuzhi.ai.insights import Source
-    from shuzhi.engines.duckdb_engine import DuckDBEngine
-
     parts = auth_parts(request)
 
     def call() -> dict[str, Any]:
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
-            idx, _ = rt.model_index(None, db)
-        engine = DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
-        src = Source(idx, p.context(), rt.settings.today_date(), engine, limits=_limits(rt.settings))
-        return work(src)
+        return work(p.context())
 
     return await run_in_threadpool(call)
 
 
 @router.post("/forecast", response_model=ForecastOut, response_model_exclude_unset=True, responses=ERRORS, summary="Forecast a metric / 预测")
 async def forecast(body: ForecastRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
-    from shuzhi.ai.insights import forecast as run
-
-    return await _run(request, rt, lambda src: run(src, body.metric, body.grain, body.horizon, by=body.by,
-                                                   where=_where(body)))
+    return await _run(request, rt, lambda user: insights.forecast(rt, user, body.metric, body.grain, body.horizon,
+                                                                  by=body.by, where=_where(body)))
 
 
 @router.post("/anomalies", response_model=AnomaliesOut, response_model_exclude_unset=True, responses=ERRORS,
               summary="Find anomalies / 异常检测")
 async def anomalies(body: AnomalyRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
-    from shuzhi.ai.insights import anomalies as run
-
-    return await _run(request, rt, lambda src: run(src, body.metric, body.grain, by=body.by, where=_where(body)))
+    return await _run(request, rt, lambda user: insights.anomalies(rt, user, body.metric, body.grain, by=body.by,
+                                                                   where=_where(body)))
 
 
 @router.post("/explain", response_model=Explanation, response_model_exclude_unset=True, responses=ERRORS, summary="Why did it change / 归因分析")
 async def explain(body: ExplainRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
-    from shuzhi.ai.insights import explain as run
-
-    return await _run(request, rt, lambda src: run(src, body.metric, body.to, body.from_, by=body.by,
-                                                   where=_where(body)))
+    return await _run(request, rt, lambda user: insights.explain(rt, user, body.metric, body.to, body.from_,
+                                                                 by=body.by, where=_where(body)))

@@ -32,6 +32,7 @@ from shuzhi.model.access import reader_view, restricted
 from shuzhi.model.index import ModelIndex, Problem
 from shuzhi.model.lineage import metric_lineage
 from shuzhi.model.schema import MetricDef, SemanticModel
+from shuzhi.service.query import query as run_spec
 
 router = APIRouter(tags=["metrics", "models"])
 Viewer = Annotated[Principal, Depends(require("content:view"))]
@@ -194,7 +195,7 @@ async def validate_metric(body: MetricCheck, user: Editor, rt: RuntimeDep, model
         spec = {"metrics": [metric.name], "dimensions": [{"field": "time", "grain": "month"}],
                 "time_range": {"field": "time", "relative": "last_12_months"}}
         try:
-            res = rt.query(spec, user.context(), purpose="ui", index=idx)
+            res = run_spec(rt, spec, user.context(), purpose="ui", index=idx)
         except ShuzhiError as exc:
             return MetricCheckOut(valid=True, preview={"error": {"zh": exc.zh, "en": exc.en}})
         return MetricCheckOut(valid=True, preview=res.to_json_obj())

@@ -14,6 +14,7 @@ from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.roles import has_permission
 from shuzhi.results.result import QueryResult
 from shuzhi.results.schema import QueryAnswer
+from shuzhi.service.query import query as run_spec
 from shuzhi.spec.query_spec import QuerySpec
 
 router = APIRouter(tags=["query"])
@@ -33,7 +34,7 @@ async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
         request.state.principal = principal
-        return rt.query(spec, principal.context(), purpose=purpose, cancel=cancel)
+        return run_spec(rt, spec, principal.context(), purpose=purpose, cancel=cancel)
 
     # A client that goes away cancels its query (the engine interrupts it within ~50 ms).
     cancel = threading.Event()

@@ -3,7 +3,7 @@
 Reading needs data:raw (editors and admins); adding a table to a model needs content:edit.
 Row and column rules apply: a table that backs a model dataset shows a caller with rules only the
 rows that dataset's rules leave and none of the denied columns — in the list (row count, columns),
-the preview and the profile alike (runtime.scopes).
+the preview and the profile alike (service.tables, runtime.scopes).
 """
 
 from __future__ import annotations
@@ -18,12 +18,9 @@ from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import has_permission
-from shuzhi.catalog import tables as store
-from shuzhi.compile.row_scope import scope_table
-from shuzhi.engines import profile as prof
 from shuzhi.results.encoders import to_columns, to_rows
 from shuzhi.runtime.modeling import add_table_to_model
-from shuzhi.runtime.scopes import model_indexes
+from shuzhi.service import tables
 from shuzhi.spec.resolve import UserContext
 
 router = APIRouter(prefix="/tables", tags=["tables"])
@@ -79,27 +76,10 @@ class TableProfile(BaseModel):
     columns: list[ColumnProfile]
 
 
-def _labels(rt: Any, name: str | None = None) -> dict[str, Any]:
-    with rt.catalog.session() as db:
-        recs = store.list_imported(db)
-        return {n: (store.to_dict(r), {c["name"]: c.get("label") for c in r.columns or []}) for n, r in recs.items()
-                if name is None or n == name}
-
-
 def _list(rt: Any, user: UserContext) -> list[TableOut]:
-    indexes = model_indexes(rt)
-    with rt.warehouse().cursor() as cur:
-        tables = prof.list_tables(cur)
-        for t in tables:
-            scope, allowed = scope_table(indexes, t["name"], user, [c["name"] for c in t["columns"]])
-            if scope is not None:
-                keep = set(allowed)
-                t["columns"] = [c for c in t["columns"] if c["name"] in keep]
-                t["rows"] = prof.count_rows(cur, scope)
-    labels = _labels(rt)
     out = []
-    for t in tables:
-        rec, lab = labels.get(t["name"], (None, {}))
+    for t in tables.list_tables(rt, user):
+        rec, lab = t["record"], t["labels"]
         out.append(TableOut(name=t["name"], rows=t["rows"],
                             columns=[TableColumn(**c, label=lab.get(c["name"])) for c in t["columns"]],
                             imported=ImportInfo(**{k: v for k, v in rec.items() if k in ImportInfo.model_fields})
@@ -112,16 +92,9 @@ async def list_tables(user: Raw, rt: RuntimeDep) -> list[TableOut]:
     return await run_in_threadpool(_list, rt, user.context())
 
 
-def _scope(rt: Any, cur: Any, name: str, user: UserContext) -> tuple[Any, list[str]]:
-    columns = [c for c, _ in prof.check_table(cur, name)]
-    return scope_table(model_indexes(rt), name, user, columns)
-
-
 def _preview(rt: Any, name: str, limit: int, user: UserContext) -> TableRows:
-    with rt.warehouse().cursor() as cur:
-        scope, _ = _scope(rt, cur, name, user)
-        t = prof.first_rows(cur, name, limit, scope)
-    lab = _labels(rt, name).get(name, (None, {}))[1]
+    t = tables.first_rows(rt, name, limit, user)
+    lab = tables.labels(rt, name).get(name, (None, {}))[1]
     cols = [{**c, "label": lab.get(c["name"])} for c in to_columns(t)]
     return TableRows(columns=cols, rows=to_rows(t))
 
@@ -133,10 +106,8 @@ async def preview_table(name: str, user: Raw, rt: RuntimeDep,
 
 
 def _profile(rt: Any, name: str, user: UserContext) -> TableProfile:
-    with rt.warehouse().cursor() as cur:
-        scope, allowed = _scope(rt, cur, name, user)
-        p = prof.profile(cur, name, scope, allowed if scope is not None else None)
-    lab = _labels(rt, name).get(name, (None, {}))[1]
+    p = tables.profile(rt, name, user)
+    lab = tables.labels(rt, name).get(name, (None, {}))[1]
     return TableProfile(table=p["table"], rows=p["rows"],
                         columns=[ColumnProfile(**c, label=lab.get(c["name"])) for c in p["columns"]])
 

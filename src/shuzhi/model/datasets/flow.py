@@ -29,7 +29,7 @@ from sqlglot import exp
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.datasets import steps as S
 from shuzhi.model.formula import parse_formula
-from shuzhi.model.formula_functions import formula_type_hint
+from shuzhi.model.formula_types import formula_type_hint
 from shuzhi.model.index import did_you_mean
 
 SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE",

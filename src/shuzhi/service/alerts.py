@@ -1,11 +1,12 @@
 """Alert wiring: the schedule kind "alert", checks after data refreshes, checks on demand.
 
 Invariants
-- A rule's check reads the warehouse through this process's handle, once per audience (the owner's
-  and each group of subscribers with other row/column rules; delivery.alert_checks).
+- A rule's check reads its series through the executor, once per audience and as that audience's
+  user (the owner's and each group of subscribers with other row/column rules;
+  delivery.alert_checks): answers are cached and direct-mode models are read live.
 - After "data_refreshed", enabled rules whose metric, split or filters read one of the changed
   tables are checked in ONE background job (trigger "refresh"); other rules are left alone.
-- install() is idempotent (Runtime.start calls it).
+- install() is called once per process (service.wiring.wire).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from sqlalchemy import select
 from shuzhi.catalog.alerts import AlertRule
 from shuzhi.delivery.alert_checks import check_rule, rule_tables
 from shuzhi.delivery.alert_rules import SCHEDULE_KIND
-from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
+from shuzhi.service.executor import Executor
+from shuzhi.service.insights import source_of
+from shuzhi.spec.resolve import UserContext
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime
@@ -31,9 +34,12 @@ JOB_KIND = "alert"
 
 def check_now(rt: Runtime, rule_id: int, *, trigger: str = "manual") -> dict[str, Any]:
     """Check one rule in this thread; returns check_rule's summary."""
-    idx, _ = rt.model_index()
-    engine = DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
-    return check_rule(rt.catalog, rule_id, idx, engine, rt.settings.today_date(), trigger=trigger)
+    idx, version = rt.model_index()
+
+    def source_for(user: UserContext):  # type: ignore[no-untyped-def]
+        return source_of(Executor(rt, user, idx, version, "alert"))
+
+    return check_rule(rt.catalog, rule_id, idx, source_for, trigger=trigger)
 
 
 def check_many(rt: Runtime, rule_ids: list[int], ctx: JobContext | None, *, trigger: str) -> dict[str, Any]:
@@ -99,6 +105,6 @@ def on_data_refreshed(rt: Runtime, payload: dict[str, Any]) -> int | None:
 
 def install(rt: Runtime) -> None:
     """Register the schedule kind "alert" and check affected rules after data_refreshed.
-    Called once per process by Runtime._wire()."""
+    Called once per process by service.wiring.wire()."""
     rt.events.subscribe("data_refreshed", lambda payload: on_data_refreshed(rt, payload))
     rt.register_schedule_kind(SCHEDULE_KIND, _scheduled)

@@ -1,0 +1,108 @@
+"""Stage: comparisons (yoy, pop and their differences), share, cumulative, rank, order and limit from
+the cue words; a one-period range drops the implied grain; the model's own share metric replaces a
+filtered percent of total; 环比增长最快 without a time compares the latest complete period; 最差 of a
+lower-is-better metric is its highest value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from shuzhi.ai.nl.context import filtered_share, flip_for_lower_is_better
+from shuzhi.ai.nl.numbers import cn_int
+from shuzhi.ai.nl.stages.state import Cues, ParseState
+from shuzhi.ai.nl.types import Parts
+from shuzhi.spec.time_ranges import relative_range
+
+
+def computes(st: ParseState) -> None:
+    parts, cue, today = st.parts, st.cue, st.today
+    explicit_grain = parts.grain
+    _order_and_computes(parts, cue)
+    if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
+        parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
+    if "percent_of_total" in parts.computes and len(parts.metrics) == 1 and not parts.dims and len(parts.where) == 1:
+        share = filtered_share(st.lex, parts.metrics[0], parts.where[0])
+        if share:  # 新品占销售额的比例: the model's own share metric, not a filtered percent of total
+            parts.metrics, parts.where = [share], []
+            parts.computes.remove("percent_of_total")
+    if (("pop" in parts.computes or "pop_value" in parts.computes) and not explicit_grain and not parts.time_range
+            and not st.is_follow and (parts.dims or parts.order)):
+        # 销售额环比增长最快的产品线: the latest complete period against the one before it
+        period = "quarter" if cue["POP_QUARTER"] else "week" if cue["POP_WEEK"] else "month"
+        parts.grain = None
+        parts.time_range = {"relative": f"last_{period}"}
+    flip_for_lower_is_better(st.lex, parts, cue, st.frame_metrics)
+
+
+def _one_period(tr: dict[str, Any], grain: str, today: dt.date) -> bool:
+    """The range is one calendar period of `grain` (up to today for the current one)."""
+    s, e = relative_range(tr["relative"], today) if "relative" in tr else (
+        dt.date.fromisoformat(tr["start"]), dt.date.fromisoformat(tr["end"]))
+    if grain == "week":
+        return s.weekday() == 0 and (e - s).days <= 6
+    months = {"month": 1, "quarter": 3}.get(grain)
+    if months is None or s.day != 1 or (s.month - 1) % months:
+        return False
+    last = s + relativedelta(months=months) - dt.timedelta(days=1)
+    return e <= last and (e == last or e == today)
+
+
+def _num_of(match: re.Match[str]) -> int | None:
+    for g in match.groups():
+        if g:
+            return cn_int(g)
+    return None
+
+
+def _order_and_computes(parts: Parts, cue: Cues) -> None:
+    pop = bool(cue["POP"] or cue["POP_MONTH"] or cue["POP_QUARTER"] or cue["POP_WEEK"])
+    if cue["POP_MONTH"] and not parts.grain:
+        parts.grain = "month"
+    if cue["POP_QUARTER"] and not parts.grain:
+        parts.grain = "quarter"
+    if cue["POP_WEEK"] and not parts.grain:
+        parts.grain = "week"
+    if cue["GROW_FAST"] or cue["DROP_FAST"]:
+        kind = "pop" if pop else "yoy"
+        parts.computes.append(kind)
+        parts.order = (kind, bool(cue["GROW_FAST"]))
+    else:
+        changed = cue["DECLINED"] or cue["ROSE"]
+        if cue["YOY"] or ((cue["GROWTH"] or changed) and not pop):
+            parts.computes.append("yoy")
+        if pop:
+            parts.computes.append("pop")
+        if changed and (cue["LISTING"] or cue["WHICH_ANY"] or cue["CHANGE_ADJ"]):
+            parts.change_filter = ("pop" if pop else "yoy", "<" if cue["DECLINED"] else ">")
+    if cue["DIFF"]:  # 多了多少钱: the difference, not the growth rate
+        parts.computes = [f"{k}_value" if k in ("yoy", "pop") else k for k in parts.computes]
+    if cue["SHARE"]:
+        parts.computes.append("percent_of_total")
+    if cue["CUMUL"] and (parts.grain or parts.trend):
+        parts.computes.append("cumulative")
+    if cue["RANK"]:
+        parts.computes.append("rank")
+    for name, desc in (("TOP_DESC", True), ("TOP_ASC", False)):
+        for m in cue[name]:
+            n = _num_of(m)
+            if n:
+                parts.limit = n
+                if parts.order is None:
+                    parts.order = ("metric", desc)
+                else:
+                    parts.order = (parts.order[0], desc if parts.order[0] == "metric" else parts.order[1])
+    if parts.order is None:
+        if cue["SUPER_ASC"]:
+            parts.order = ("metric", False)
+        elif cue["SUPER_DESC"] or cue["RANK"]:
+            parts.order = ("metric", True)
+    if parts.order and parts.limit is None:
+        counted = [m for m in cue["NUM_UNIT"]]
+        if counted:
+            parts.limit = _num_of(counted[0])
+        elif cue["WHICH"]:
+            parts.limit = 1

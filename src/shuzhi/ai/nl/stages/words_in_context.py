@@ -1,0 +1,31 @@
+"""Stage: the scanned words read in the context of the whole question (shuzhi.ai.nl.context): ratio
+metrics, qualifier words, partial words, unknown compounds, entity words, counted things."""
+
+from __future__ import annotations
+
+from shuzhi.ai.nl.context import (
+    compound_unknowns,
+    counted_things,
+    drop_qualifier_metrics,
+    entity_qualifiers,
+    ground_partials,
+    ratio_metrics,
+)
+from shuzhi.ai.nl.stages.state import ParseState
+from shuzhi.ai.nl.types import Mention
+
+
+def words_in_context(st: ParseState) -> None:
+    lex, t = st.lex, st.t
+    # 研发投入占营业收入的比例 → rd_intensity; 商机赢单率 → win_rate (商机 only qualifies it)
+    mentions = ratio_metrics(lex, t, st.mentions)
+    mentions = drop_qualifier_metrics(lex, t.text, mentions)
+    # 层级, 成功率: partial words, grounded by what else the question asks
+    partials = [Mention(s, e, term, "partial", ents) for s, e, term, ents in lex.scan_partial(t.text, t.taken)]
+    mentions = ground_partials(lex, mentions, partials)
+    for m in mentions:
+        t.take(m.start, m.end)
+    mentions, st.unknown_compounds, st.compound_spans = compound_unknowns(lex, t, mentions)
+    mentions = entity_qualifiers(lex, t.text, mentions)
+    st.mentions = counted_things(lex, t.text, mentions)
+    st.context_ds = {m.entries[0].key for m in st.mentions if m.kind == "dataset"}
