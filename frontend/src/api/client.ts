@@ -77,81 +77,25 @@ export async function unwrap<T>(p: Promise<{ data?: T; error?: unknown; response
   return r.data as T;
 }
 
-// ---- Shapes of responses the server declares only as `object` (query, ask, metric detail). ----
-// TODO(server): give these endpoints response models so these come from the generated schema too.
-export interface ResultColumn {
-  name: string;
-  type: string;
-  label?: string;
-  role?: "dimension" | "metric";
-  format?: string;
-  unit?: string;
-  metric?: string;
-  compute?: string;
-}
-export type Cell = string | number | boolean | null;
-export interface QueryResult {
-  columns: ResultColumn[];
-  rows: Cell[][];
-  sql?: string;
-  truncated?: boolean;
-  cached?: boolean;
-  timings_ms?: Record<string, number>;
-}
-export interface ChartRec {
-  type: "line" | "bar" | "pie" | "map" | "kpi" | "table" | "combo" | string;
-  x?: string | null;
-  y?: string[];
-  series?: string;
-  horizontal?: boolean;
-  sorted?: "asc" | "desc";
-  value?: string | null;
-  compare?: string | null;
-  bar?: string;
-  line?: string[];
-  line_y2?: string[];
-  region?: string;
-  donut?: boolean;
-  reason?: string;
-  reason_en?: string;
-}
-export interface AskAnswer {
-  conversation_id: string;
-  question: string;
-  spec: Partial<QuerySpec> | null;
-  chart: ChartRec | null;
-  interpretation: { kind: string; text: string; text_en?: string }[];
-  unknown: { text: string; reason?: string; message?: string; suggestions?: string[] }[];
-  alternatives: { text?: string; text_en?: string; spec?: unknown }[];
-  confidence: number;
-  result: QueryResult | null;
-}
-export interface MetricDetail extends MetricSummary {
-  model_version: number;
-  dataset?: string | null;
-  agg?: string | null;
-  expr?: string | null;
-  filter?: string | null;
-  time?: string | null;
-  time_aggregation?: string | null;
-  formula?: string | null;
-  lineage: {
-    depends_on: string[];
-    fields: string[];
-    datasets: string[];
-    tables: { dataset: string; table: string | null; sql: boolean }[];
-    used_by_metrics: string[];
-    dashboards: string[];
-  };
-}
+// ---- Response types: aliases of the generated schema (no hand-written response shapes: src/api/__tests__/contract.test.ts). ----
+export type ResultColumn = Schemas["ResultColumn"];
+export type QueryResult = Schemas["ResultBody"];
+export type QueryAnswer = Schemas["QueryAnswer"];
+export type Cell = QueryResult["rows"][number][number];
+export type ChartRec = Schemas["ChartConfig"];
+export type AskAnswer = Schemas["AskAnswer"];
+export type MetricDetail = Schemas["MetricDetail"];
+export type SemanticModel = Schemas["SemanticModel"];
+export type ModelOut = Schemas["ModelOut"];
 
 /** A QuerySpec with the server's defaults filled in (the generated type marks defaulted fields required). */
 export function makeSpec(s: Partial<QuerySpec>): QuerySpec {
   return { metrics: [], dimensions: [], where: [], having: [], order_by: [], timezone: "Asia/Shanghai", ...s } as QuerySpec;
 }
 
-export function runQuery(spec: Partial<QuerySpec>): Promise<QueryResult> {
-  return unwrap(api.POST("/api/v1/query", { body: makeSpec(spec) })) as Promise<QueryResult>;
+export function runQuery(spec: Partial<QuerySpec>): Promise<QueryAnswer> {
+  // the 200 answer is JSON or Arrow (Accept), so openapi-fetch cannot pick one type for it
+  return unwrap(api.POST("/api/v1/query", { body: makeSpec(spec) })) as Promise<QueryAnswer>;
 }
 
 let todayPromise: Promise<string> | null = null;

@@ -6,8 +6,6 @@
 import { api, unwrap } from "../api/client";
 import { englishLabels } from "./core/columns";
 
-interface Labeled { name: string; label_en?: string | null }
-interface ModelDef { datasets?: (Labeled & { fields?: Labeled[] })[]; metrics?: Labeled[]; shared_dimensions?: Labeled[] }
 
 let loading: Promise<void> | null = null;
 
@@ -17,7 +15,7 @@ export function ensureEnglishLabels(): Promise<void> {
       const models = await unwrap(api.GET("/api/v1/models"));
       const name = (models.find((m) => m.is_default) ?? models[0])?.name;
       if (!name) return;
-      const r = (await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }))) as { definition: ModelDef };
+      const r = await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }));
       const d = r.definition;
       for (const m of d.metrics ?? []) if (m.label_en) englishLabels.set(m.name, m.label_en);
       for (const s of d.shared_dimensions ?? []) if (s.label_en) englishLabels.set(s.name, s.label_en);

@@ -1,16 +1,13 @@
 /**
  * Every chart type, in picker order, and the rules that grey out what cannot fit and recommend one.
  *
- * recommend() mirrors the server's recommender (src/shuzhi/ai/nl/chart.py, used by the NL answers), rule
- * for rule, first match wins:
- *   no dimension → kpi · a time dimension → line (combo when 2+ plain metrics of different units) ·
- *   a province dimension alone → map · percent_of_total over one dimension of ≤ 6 rows → pie ·
- *   2+ metrics of different units over one dimension → combo · more than two dimensions → table ·
- *   otherwise → bar.
+ * recommend() follows the server's rule table (src/shuzhi/model/chart_rules.py, also used by the NL answers),
+ * generated into rules.generated.ts by scripts/export_chart_rules.py; first match wins.
  * The recommended type always fits; if the mirrored rule names one that does not, the first fitting
  * type in picker order is used. Adding a type: a folder under types/ and one line in CHART_TYPES.
  */
 import type { ChartKey, ChartTypeDef, ShelfSummary } from "./core/types";
+import { CHART_RULES, type RuleSummary } from "./rules.generated";
 import { area } from "./types/area";
 import { bar } from "./types/bar";
 import { combo } from "./types/combo";
@@ -46,17 +43,21 @@ export function fitMap(s: ShelfSummary): Record<ChartKey, boolean> {
   return Object.fromEntries(CHART_TYPES.map((t) => [t.key, t.fits(s)])) as Record<ChartKey, boolean>;
 }
 
-/** The server's rule for these shelves (before the fit check). */
+/** The shape the rule table reads, from the shelves' summary. */
+export function ruleSummary(s: ShelfSummary): RuleSummary {
+  return {
+    dims: s.timeDims + s.otherDims, time_dims: s.timeDims, other_dims: s.otherDims, metrics: s.metrics, units: s.units,
+    province: s.province, percent_of_total: s.computes.includes("percent_of_total"), rows: s.rowCount ?? null,
+  };
+}
+
+const holds = (v: number | boolean | null, op: string, want: number | boolean) =>
+  v !== null && (op === "==" ? v === want : op === ">=" ? v >= want : v <= want);
+
+/** The server's rule for these shelves (before the fit check): the first rule of the generated table that holds. */
 export function serverRule(s: ShelfSummary): ChartKey {
-  const dims = s.timeDims + s.otherDims;
-  if (!dims) return "kpi";
-  if (s.timeDims) return s.metrics >= 2 && s.units > 1 ? "combo" : "line";
-  if (s.province && s.otherDims === 1) return "map";
-  const rows = s.rowCount;
-  if (s.computes.includes("percent_of_total") && s.otherDims === 1 && rows !== undefined && rows <= 6) return "pie";
-  if (s.metrics >= 2 && s.units > 1 && s.otherDims === 1) return "combo";
-  if (s.otherDims > 2) return "table";
-  return "bar";
+  const sum = ruleSummary(s);
+  return (CHART_RULES.find((r) => r.when.every(([f, op, want]) => holds(sum[f], op, want))) ?? CHART_RULES[CHART_RULES.length - 1]).type;
 }
 
 export function recommend(s: ShelfSummary): ChartKey {

@@ -3,18 +3,18 @@
 import { HistoryOutlined } from "@ant-design/icons";
 import { App, Button, Dropdown } from "antd";
 import { useState } from "react";
-import { errorMessage } from "../api/client";
+import { errorMessage, type Schemas } from "../api/client";
 import { dashboardVersions, restoreDashboardVersion } from "./api";
 import type { DashboardOut } from "./types";
 
-interface Version { version: number; created_at: string; created_by?: string | null; comment?: string | null }
+type Version = Schemas["DashboardVersionOut"];
 
 export default function VersionsMenu({ dashboard, lang, onRestored }: { dashboard: string; lang: string; onRestored: (d: DashboardOut) => void }) {
   const { message, modal } = App.useApp();
   const [versions, setVersions] = useState<Version[] | null>(null);
   const T = (zh: string, en: string) => (lang === "en" ? en : zh);
   const load = (open: boolean) => {
-    if (open) dashboardVersions(dashboard).then((v) => setVersions([...(v as Version[])].reverse())).catch((e) => message.error(errorMessage(e)));
+    if (open) dashboardVersions(dashboard).then((v) => setVersions([...v].reverse())).catch((e) => message.error(errorMessage(e)));
   };
   const restore = (v: Version) =>
     modal.confirm({

@@ -38,12 +38,7 @@ export function modelInfo(): Promise<ModelInfo> {
     modelPromise = unwrap(api.GET("/api/v1/models")).then(async (models) => {
       const list = models as { name: string; is_default: boolean }[];
       const name = (list.find((m) => m.is_default) ?? list[0]).name;
-      const m = (await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }))) as { definition: Record<string, never> };
-      const def = m.definition as unknown as {
-        datasets: { name: string; fields: { name: string; label?: string; label_en?: string; type: string; dimension?: boolean }[] }[];
-        metrics: { name: string; label: string; label_en?: string; format?: string; hidden?: boolean }[];
-        hierarchies?: ModelInfo["hierarchies"];
-      };
+      const def = (await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }))).definition;
       const fields: ModelInfo["fields"] = new Map();
       for (const ds of def.datasets)
         for (const f of ds.fields) fields.set(`${ds.name}.${f.name}`, { label: f.label ?? f.name, label_en: f.label_en, type: f.type, dimension: f.dimension !== false });

@@ -5,41 +5,16 @@
  */
 import { Alert, Drawer, Segmented, Skeleton, Table, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
-import { api, errorMessage, unwrap } from "../api/client";
+import { api, errorMessage, type Schemas, unwrap } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
 import { useText } from "./text";
 import { waterfallOption } from "./waterfall";
 
-interface Member {
-  rank: number;
-  member: string;
-  from: number;
-  to: number;
-  contribution: number;
-  share_of_change?: number | null;
-}
-interface DimResult {
-  dimension: string;
-  label: string;
-  label_en?: string;
-  score: number;
-  members: number;
-  top: Member[];
-  unassigned?: number;
-}
-export interface Explanation {
-  metric: string;
-  label: string;
-  kind: string;
-  from: { period: string; value: number };
-  to: { period: string; value: number };
-  change: number;
-  summary_zh: string;
-  summary_en: string;
-  dimensions: DimResult[];
-}
+type DimResult = Schemas["DimensionResult"];
+type Member = Schemas["Member"];
+export type Explanation = Schemas["Explanation"];
 
 export interface WhyTarget {
   metric: string;
@@ -86,7 +61,7 @@ export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClo
     if (!data || !current) return null;
     const shown = current.top.slice(0, MAX_STEPS);
     const rest = data.change - shown.reduce((a, m) => a + m.contribution, 0);
-    const steps = shown.map((m) => ({ label: m.member, value: m.contribution }));
+    const steps = shown.map((m) => ({ label: String(m.member), value: m.contribution }));
     if (Math.abs(rest) > 1e-9 * Math.max(1, Math.abs(data.change))) steps.push({ label: tx("other"), value: rest });
     return waterfallOption({ label: `${tx("start")} ${data.from.period}`, value: data.from.value }, steps,
       { label: `${tx("end")} ${data.to.period}`, value: data.to.value }, fmt);

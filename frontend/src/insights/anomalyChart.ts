@@ -3,41 +3,14 @@
  * series as a band, and the flagged points as markers coloured by severity whose tooltip is the anomaly's
  * description. Pure: the POST /api/v1/anomalies answer in, an ECharts option out.
  */
+import type { Schemas } from "../api/client";
 import { PALETTE } from "../charts/core/palette";
 import { escapeHtml, html } from "../safeHtml";
 import { largest } from "./forecastChart";
 
-export interface Anomaly {
-  series: string | null;
-  period: string;
-  label: string;
-  value: number;
-  expected: number;
-  lower: number;
-  upper: number;
-  z: number;
-  direction: "up" | "down";
-  severity: "high" | "medium" | "low";
-  description_zh: string;
-  description_en: string;
-}
-export interface AnomalySeries {
-  key: string | null;
-  values: (number | null)[];
-  expected?: (number | null)[];
-  lower?: (number | null)[];
-  upper?: (number | null)[];
-}
-export interface AnomaliesOut {
-  label: string;
-  format?: string | null;
-  by: string | null;
-  periods: string[];
-  labels: string[];
-  series: AnomalySeries[];
-  anomalies: Anomaly[];
-  notes: { zh: string; en: string }[];
-}
+export type Anomaly = Schemas["Anomaly"];
+export type AnomalySeries = Schemas["AnomalySeries"];
+export type AnomaliesOut = Schemas["AnomaliesOut"];
 
 export const SEVERITY_COLOR: Record<Anomaly["severity"], string> = { high: "#f5222d", medium: "#fa8c16", low: "#faad14" };
 

@@ -5,37 +5,15 @@
  * of `by`), each a solid history and a dashed forecast in its own colour, with the 80 % band when there
  * are at most MAX_BANDS series. Pure: data in, option out.
  */
-import type { QuerySpec } from "../api/client";
+import type { QuerySpec, Schemas } from "../api/client";
 import { PALETTE } from "../charts/core/palette";
 import { html, joinHtml } from "../safeHtml";
 import type { useText } from "./text";
 
 type Grain = "day" | "week" | "month" | "quarter" | "year";
-export interface Point {
-  period: string;
-  label: string;
-  value: number | null;
-  lower80?: number;
-  upper80?: number;
-  lower95?: number;
-  upper95?: number;
-}
-export interface SeriesOut {
-  key: string | null;
-  model: string | null;
-  history: Point[];
-  forecast: Point[];
-  backtest: { mape: number | null; smape: number | null; mase: number | null } | null;
-  candidates?: Record<string, { mape: number | null; smape: number | null; mase: number | null }>;
-  weights?: Record<string, number> | null;
-  notes?: { zh: string; en: string }[];
-}
-export interface ForecastOut {
-  label: string;
-  format?: string | null;
-  series: SeriesOut[];
-  notes: { zh: string; en: string }[];
-}
+export type Point = Schemas["HistoryPoint"] | Schemas["ForecastPoint"];
+export type SeriesOut = Schemas["ForecastSeries"];
+export type ForecastOut = Schemas["ForecastOut"];
 
 /** The answer's notes and every series' notes, each said once (a split repeats the same note per member). */
 export function forecastNotes(data: ForecastOut | null): { zh: string; en: string }[] {
@@ -67,9 +45,9 @@ export function forecastOption(s: SeriesOut, label: string, tx: ReturnType<typeo
   const nh = s.history.length;
   const pad = (n: number) => Array<string>(n).fill("-");
   const last = s.history[nh - 1]?.value ?? null;
-  const fc = (k: keyof Point) => s.forecast.map((p) => p[k] as number);
-  const width = (hi: keyof Point, lo: keyof Point) => s.forecast.map((p) => (p[hi] as number) - (p[lo] as number));
-  const band = (name: string, lo: keyof Point, hi: keyof Point, color: string, stack: string) => [
+  const fc = (k: keyof Schemas["ForecastPoint"]) => s.forecast.map((p) => p[k] as number);
+  const width = (hi: keyof Schemas["ForecastPoint"], lo: keyof Schemas["ForecastPoint"]) => s.forecast.map((p) => (p[hi] as number) - (p[lo] as number));
+  const band = (name: string, lo: keyof Schemas["ForecastPoint"], hi: keyof Schemas["ForecastPoint"], color: string, stack: string) => [
     { name: `${name}-lo`, type: "line", stack, symbol: "none", lineStyle: { opacity: 0 }, data: [...pad(nh), ...fc(lo)], tooltip: { show: false } },
     { name, type: "line", stack, symbol: "none", lineStyle: { opacity: 0 }, itemStyle: { color }, areaStyle: { color }, data: [...pad(nh), ...width(hi, lo)] },
   ];

@@ -7,7 +7,7 @@ import { CloseOutlined, CodeOutlined, FunctionOutlined, MenuOutlined, ReloadOutl
 import { Alert, Button, Card, Drawer, Empty, Grid, InputNumber, Modal, Segmented, Select, Space, Spin, Tag, Tooltip, Typography, message } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
-import { api, errorMessage, runQuery, unwrap, type QueryResult } from "../api/client";
+import { api, errorMessage, runQuery, unwrap, type QueryResult, type SemanticModel } from "../api/client";
 import { columnLabel, englishLabels } from "../charts/buildOption";
 import { DataTable, ResultView } from "../charts/ResultView";
 import { useChartWhy } from "../insights/ChartWhy";
@@ -40,13 +40,7 @@ import Shelf from "./analysis/Shelf";
 
 type ShelfKey = "dims" | "series" | "color" | "size" | "tooltip" | "metrics" | "filters";
 
-interface ModelField { name: string; type: string; label?: string | null; label_en?: string | null; dimension?: boolean }
-interface ModelDef {
-  name: string;
-  datasets: { name: string; label?: string | null; label_en?: string | null; fields: ModelField[] }[];
-  metrics: { name: string; label: string; label_en?: string | null; format?: string; hidden?: boolean }[];
-  shared_dimensions?: { name: string; label?: string | null; label_en?: string | null }[];
-}
+type ModelDef = SemanticModel;
 
 const LONG = ["customer_name", "product_name", "supplier_name", "project_name", "title", "sales_rep", "owner", "production_line", "city"];
 
@@ -99,7 +93,7 @@ export default function AnalysisPage() {
       const models = await unwrap(api.GET("/api/v1/models"));
       const name = (models.find((m) => m.is_default) ?? models[0])?.name;
       if (!name) throw new Error(t("common.empty"));
-      const r = (await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }))) as { definition: ModelDef };
+      const r = await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }));
       setModel(r.definition);
     })().catch((e) => setLoadError(errorMessage(e)));
   }, [t]);

@@ -11,22 +11,15 @@ import {
 } from "antd";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, errorMessage, unwrap, type QueryResult } from "../api/client";
+import { api, errorMessage, unwrap, type Schemas, type SemanticModel } from "../api/client";
 import { ResultView } from "../charts/ResultView";
 import { useI18n } from "../i18n";
 
-interface FieldDef { name: string; type: string; label?: string | null; dimension?: boolean }
-interface DatasetDef { name: string; label?: string | null; label_en?: string | null; fields: FieldDef[] }
-interface ModelDef { name: string; datasets: DatasetDef[]; metrics: { name: string; label: string }[] }
-interface Problem { path: string; message_zh: string; message_en: string; suggestion?: string }
-interface CheckOut { valid: boolean; problems: Problem[]; preview?: (QueryResult & { error?: { zh: string; en: string } }) | null }
+type ModelDef = SemanticModel;
+type CheckOut = Schemas["MetricCheckOut"];
 
-type Values = {
-  name: string; label: string; label_en?: string; synonyms?: string[]; description?: string; owner?: string;
-  unit?: string; format: string; tags?: string[]; status: string; hidden?: boolean; kind: "aggregate" | "derived";
-  dataset?: string; agg?: string; expr?: string; filter?: string; time?: string; time_aggregation?: string;
-  formula?: string;
-};
+/** The form: a metric definition being typed, and whether it is an aggregate or derived (picks the fields shown). */
+type Values = Partial<Schemas["MetricDef"]> & { kind: "aggregate" | "derived" };
 
 const AGGS = ["sum", "count", "count_distinct", "avg", "min", "max", "median"];
 const FORMATS: [string, string, string][] = [
@@ -36,7 +29,7 @@ const FORMATS: [string, string, string][] = [
 
 /** The MetricDef the server expects, without empty strings. */
 export function toMetricDef(v: Values): Record<string, unknown> {
-  const clean = (s?: string) => (s && s.trim() ? s.trim() : undefined);
+  const clean = (s?: string | null) => (s && s.trim() ? s.trim() : undefined);
   const base: Record<string, unknown> = {
     name: v.name?.trim(), label: v.label?.trim(), label_en: clean(v.label_en), synonyms: v.synonyms ?? [],
     description: clean(v.description), owner: clean(v.owner), unit: clean(v.unit), format: v.format,
@@ -71,8 +64,7 @@ export default function MetricEditor() {
     (async () => {
       const models = await unwrap(api.GET("/api/v1/models"));
       const def = models.find((m) => m.is_default) ?? models[0];
-      const full = (await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name: def.name } } }))) as unknown;
-      setModel((full as { definition?: ModelDef }).definition ?? (full as ModelDef));
+      setModel((await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name: def.name } } }))).definition);
       if (editing) {
         const m = (await unwrap(api.GET("/api/v1/metrics/{name}", { params: { path: { name: name! } } }))) as Record<string, unknown>;
         form.setFieldsValue({ ...(m as unknown as Values), kind: m.formula ? "derived" : "aggregate" });
@@ -103,7 +95,7 @@ export default function MetricEditor() {
     try {
       const out = (await unwrap(api.POST("/api/v1/metrics/validate", {
         body: { metric: toMetricDef(v), replace: editing ? name : null, preview: true },
-      }))) as unknown as CheckOut;
+      })));
       if (mine === seq.current) setCheck(out);
     } catch (e) {
       if (mine === seq.current) setCheck({ valid: false, problems: [{ path: "", message_zh: errorMessage(e), message_en: errorMessage(e) }] });
@@ -132,6 +124,8 @@ export default function MetricEditor() {
   if (!model) return <Skeleton active />;
 
   const problems = check?.problems ?? [];
+  const preview = check?.preview && "rows" in check.preview ? check.preview : null;
+  const previewError = check?.preview && "error" in check.preview ? check.preview.error : null;
   return (
     <div data-testid="metric-editor">
       <Space style={{ marginBottom: 12 }}>
@@ -249,13 +243,13 @@ export default function MetricEditor() {
                 ))}
               </Space>
             )}
-            {check?.valid && check.preview && !check.preview.error && check.preview.rows?.length ? (
+            {check?.valid && preview && preview.rows.length ? (
               <div style={{ marginTop: 12 }}>
                 <Typography.Text type="secondary">{T("近 12 个月（按你的数据权限）", "Last 12 months (as you see the data)")}</Typography.Text>
-                <ResultView result={check.preview} chart={{ type: "line", x: check.preview.columns[0].name, y: [check.preview.columns[1].name] }} height={220} />
+                <ResultView result={preview} chart={{ type: "line", x: preview.columns[0].name, y: [preview.columns[1].name] }} height={220} />
               </div>
             ) : null}
-            {check?.preview?.error ? <Alert style={{ marginTop: 12 }} type="warning" showIcon message={pick(check.preview.error.zh, check.preview.error.en)} /> : null}
+            {previewError ? <Alert style={{ marginTop: 12 }} type="warning" showIcon message={pick(previewError.zh, previewError.en)} /> : null}
           </Card>
         </Col>
       </Row>

@@ -66,6 +66,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         docs_url="/docs",
         redoc_url=None,
         lifespan=lifespan,
+        # one schema per model for requests and answers (a QuerySpec sent and a QuerySpec answered are
+        # the same type in the generated web client)
+        separate_input_output_schemas=False,
     )
     app.state.runtime = rt
     app.state.dashboard_answers = DashboardAnswers(rt.settings.dashboard_query_threads)  # shared query threads

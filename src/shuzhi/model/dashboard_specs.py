@@ -148,16 +148,13 @@ def drill_spec(spec: dict[str, Any], chart: ChartConfig | None, levels: list[str
     new_chart = chart
     if chart is not None:
         upd: dict[str, Any] = {}
-        for key in ("x", "series"):
+        for key in ("x", "series", "region"):
             if getattr(chart, key) == old_name:
                 upd[key] = new_field
         if chart.type == "map" and not new_field.endswith("province"):
             upd["type"] = "bar"  # the China map shows provinces; below them a ranked bar reads best
             upd["horizontal"] = True
             upd["x"] = new_field
-        extra = chart.model_extra or {}
-        if extra.get("region") == old_name:
-            upd["region"] = new_field
         new_chart = chart.model_copy(update=upd)
     return out, new_chart, level_index + depth
 

@@ -32,13 +32,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import PydanticCustomError
 
 from shuzhi.errors import ShuzhiError
+from shuzhi.model.charts import ChartConfig
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 ComponentKind = Literal["chart", "kpi", "text", "image", "filter"]
 ControlKind = Literal["dropdown", "multi_select", "date_range", "numeric_range", "tree"]
 Theme = Literal["light", "dark", "screen"]
-ChartType = Literal["line", "bar", "pie", "map", "combo", "table", "area", "scatter", "funnel", "gauge",
-                    "heatmap", "treemap", "radar", "kpi"]
 GRID_COLUMNS = 24
 MAX_PROBLEMS = 5
 
@@ -61,19 +60,6 @@ class GridPos(_Strict):
             raise PydanticCustomError("grid_overflow", "x + w = {end} is past the {columns}-column grid",
                                       {"end": self.x + self.w, "columns": GRID_COLUMNS})
         return self
-
-
-class ChartConfig(BaseModel):
-    """How a result is drawn: the chart recommendation shape of the web app (ResultView's `chart`)."""
-
-    model_config = ConfigDict(extra="allow")
-    type: ChartType
-    x: str | None = None
-    y: list[str] | None = None
-    series: str | None = None
-    horizontal: bool | None = None
-    donut: bool | None = None
-    stack: bool | None = None
 
 
 class KpiConfig(_Strict):

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { QueryResult } from "../../api/client";
+import type { ChartConfig } from "../core/types";
 import { pivotLevelSpecs } from "../types/pivot/buildQuery";
 import { assemblePivot, rowHeader } from "../types/pivot/transformProps";
+import { result } from "./fixtures";
 
 const col = (name: string, role: "dimension" | "metric", format?: string) => ({ name, type: role === "metric" ? "number" : "string", label: name, role, format });
-const main: QueryResult = {
+const main: QueryResult = result({
   columns: [col("region", "dimension"), col("line", "dimension"), col("year", "dimension"), col("gm", "metric", "percent")],
   rows: [
     ["华东", "伺服", "2025", 0.3],
@@ -12,9 +14,9 @@ const main: QueryResult = {
     ["华东", "减速机", "2025", 0.2],
     ["华南", "伺服", "2025", 0.4],
   ],
-};
+});
 // the server's answers for the levels: ratios are recomputed, never summed
-const lvl = (cols: string[], rows: (string | number)[][]): QueryResult => ({ columns: [...cols.map((c) => col(c, "dimension")), col("gm", "metric", "percent")], rows });
+const lvl = (cols: string[], rows: (string | number)[][]): QueryResult => result({ columns: [...cols.map((c) => col(c, "dimension")), col("gm", "metric", "percent")], rows });
 const levels = new Map<string, QueryResult>([
   ["1|1", lvl(["region", "year"], [["华东", "2025", 0.26], ["华东", "2026", 0.32], ["华南", "2025", 0.4]])],
   ["0|1", lvl(["year"], [["2025", 0.29], ["2026", 0.32]])],
@@ -22,7 +24,7 @@ const levels = new Map<string, QueryResult>([
   ["1|0", lvl(["region"], [["华东", 0.28], ["华南", 0.4]])],
   ["0|0", lvl([], [[0.3]])],
 ]);
-const chart = { type: "pivot", rows: ["region", "line"], columns: ["year"], y: ["gm"] };
+const chart: ChartConfig = { type: "pivot", rows: ["region", "line"], columns: ["year"], y: ["gm"] };
 
 describe("pivot", () => {
   it("asks the server for every subtotal and total level, without order or limit", () => {

@@ -3,9 +3,10 @@ import type { QueryResult } from "../../api/client";
 import { summarizeSpec } from "../core/shelves";
 import type { EChartsProps } from "../core/types";
 import { CHART_TYPES } from "../registry";
+import { result } from "./fixtures";
 
 // three dimensions' worth of shapes; each type gets the one it fits
-const twoDims: QueryResult = {
+const twoDims: QueryResult = result({
   columns: [
     { name: "customers.region", type: "string", label: "大区", role: "dimension" },
     { name: "product_line", type: "string", label: "产品线", role: "dimension" },
@@ -20,9 +21,9 @@ const twoDims: QueryResult = {
     ["华南", "伺服电机", 2e7, 150, 20, 0.33],
     ["华北", "减速机", 1e7, 90, 12, 0.25],
   ],
-};
-const single: QueryResult = { columns: twoDims.columns.slice(2), rows: [[1.1e8, 740, 102, 0.3]] };
-const province: QueryResult = { columns: [{ name: "customers.province", type: "string", role: "dimension" }, twoDims.columns[2]], rows: [["江苏省", 3e7], ["广东省", 2e7]] };
+});
+const single: QueryResult = result({ columns: twoDims.columns.slice(2), rows: [[1.1e8, 740, 102, 0.3]] });
+const province: QueryResult = result({ columns: [{ name: "customers.province", type: "string", role: "dimension" }, twoDims.columns[2]], rows: [["江苏省", 3e7], ["广东省", 2e7]] });
 
 describe("every chart type transforms a result it fits", () => {
   for (const t of CHART_TYPES) {

@@ -10,7 +10,7 @@ import { bubbleSize } from "../types/scatter/transformProps";
 import { cellStyle, transformProps as table } from "../types/table/transformProps";
 import { toTree } from "../types/treemap/transformProps";
 import { waterfallSteps } from "../types/waterfall/transformProps";
-import { byRegion } from "./fixtures";
+import { byRegion, result } from "./fixtures";
 
 describe("number formats (Chinese habit)", () => {
   it("uses 万/亿, ¥ and %", () => {
@@ -31,15 +31,15 @@ describe("one-dimension types", () => {
     expect(out[11]).toMatchObject({ name: "其他", value: 4 + 3 + 2 + 1 });
   });
   it("funnel stages come from metrics when there is no dimension, largest first otherwise", () => {
-    const r: QueryResult = { columns: [{ name: "closed", type: "integer", role: "metric", label: "关闭商机" }, { name: "won", type: "integer", role: "metric", label: "赢单" }], rows: [[120, 45]] };
+    const r: QueryResult = result({ columns: [{ name: "closed", type: "integer", role: "metric", label: "关闭商机" }, { name: "won", type: "integer", role: "metric", label: "赢单" }], rows: [[120, 45]] });
     expect(funnelStages(r, { type: "funnel" }, { lang: "zh" }).stages.map((s) => [s.name, s.value])).toEqual([["关闭商机", 120], ["赢单", 45]]);
     expect(funnelStages(byRegion, { type: "funnel" }, { lang: "zh" }).stages.map((s) => s.name)).toEqual(["华东", "华南", "华北"]);
   });
   it("treemap parents sum their children and drop non-positive values", () => {
-    const r: QueryResult = {
+    const r: QueryResult = result({
       columns: [{ name: "line", type: "string", role: "dimension" }, { name: "product", type: "string", role: "dimension" }, { name: "revenue", type: "number", role: "metric" }],
       rows: [["伺服", "A", 5], ["伺服", "B", 3], ["减速机", "C", 10], ["减速机", "D", -1]],
-    };
+    });
     const tree = toTree(r, { type: "treemap", x: "line", series: "product" }, { lang: "zh" });
     expect(tree.map((n) => [n.name, n.value, n.children!.length])).toEqual([["减速机", 10, 1], ["伺服", 8, 2]]);
   });
@@ -47,7 +47,7 @@ describe("one-dimension types", () => {
 
 describe("single-number types", () => {
   it("KPI shows the yoy arrow input and target attainment", () => {
-    const r: QueryResult = { columns: [{ name: "revenue", type: "number", role: "metric", format: "currency", label: "销售额" }, { name: "revenue_yoy", type: "number", role: "metric", compute: "yoy" }], rows: [[80, 0.12]] };
+    const r: QueryResult = result({ columns: [{ name: "revenue", type: "number", role: "metric", format: "currency", label: "销售额" }, { name: "revenue_yoy", type: "number", role: "metric", compute: "yoy" }], rows: [[80, 0.12]] });
     const p = kpi(r, { type: "kpi", refLines: [{ kind: "target", value: 100 }] }, { lang: "zh" });
     expect(p).toMatchObject({ label: "销售额", value: 80, compare: { kind: "yoy", value: 0.12 }, target: { value: 100, attainment: 0.8 } });
   });
@@ -73,10 +73,10 @@ describe("waterfall and radar", () => {
     ]);
   });
   it("radar: 3+ metrics are the axes, each with its own scale", () => {
-    const r: QueryResult = {
+    const r: QueryResult = result({
       columns: [{ name: "plant", type: "string", role: "dimension" }, { name: "a", type: "number", role: "metric" }, { name: "b", type: "number", role: "metric", format: "percent" }, { name: "c", type: "number", role: "metric" }],
       rows: [["苏州", 100, 0.9, 5], ["常州", 50, 0.8, 10]],
-    };
+    });
     const m = radarModel(r, { type: "radar" }, { lang: "zh" });
     [110, 0.99, 11].forEach((v, i) => expect(m.indicators[i].max).toBeCloseTo(v, 6));
     expect(m.polygons.map((p) => p.name)).toEqual(["苏州", "常州"]);

@@ -13,6 +13,7 @@ import { waterfallOption } from "../../insights/waterfall";
 import { escapeHtml, html, joinHtml, trusted } from "../../safeHtml";
 import type { EChartsProps } from "../core/types";
 import { CHART_TYPES } from "../registry";
+import { result as asResult } from "./fixtures";
 
 const PAYLOADS = [
   "<img src=x onerror=window.__xss=1>",
@@ -49,7 +50,7 @@ describe("safeHtml", () => {
 });
 
 // payloads as category values, series members and metric labels
-const result: QueryResult = {
+const result: QueryResult = asResult({
   columns: [
     { name: "cat", type: "string", label: CAT, role: "dimension" },
     { name: "member", type: "string", label: MEMBER, role: "dimension" },
@@ -62,9 +63,9 @@ const result: QueryResult = {
     [p, MEMBER, 100 + i, 10, 3, 0.3],
     [p, PAYLOADS[(i + 2) % PAYLOADS.length], 50 + i, 5, 2, 0.2],
   ]),
-};
-const single: QueryResult = { columns: result.columns.slice(2), rows: [[1e6, 7, 3, 0.4]] };
-const province: QueryResult = { columns: [{ name: "customers.province", type: "string", label: CAT, role: "dimension" }, result.columns[2], result.columns[5]], rows: [["江苏省", 3e7, 0.1], [CAT, 2e7, 0.2]] };
+});
+const single: QueryResult = asResult({ columns: result.columns.slice(2), rows: [[1e6, 7, 3, 0.4]] });
+const province: QueryResult = asResult({ columns: [{ name: "customers.province", type: "string", label: CAT, role: "dimension" }, result.columns[2], result.columns[5]], rows: [["江苏省", 3e7, 0.1], [CAT, 2e7, 0.2]] });
 
 type Formatter = (p: unknown) => unknown;
 
@@ -131,7 +132,7 @@ describe("every chart type's tooltips escape categories, series names and labels
 describe("insight charts escape their labels", () => {
   const tx = ((k: string) => k) as never;
   const pt = (label: string, value: number) => ({ period: label, label, value, lower80: value - 1, upper80: value + 1, lower95: value - 2, upper95: value + 2 });
-  const s = (key: string): SeriesOut => ({ key, model: "AutoETS", backtest: null, history: [pt(CAT, 1), pt(MEMBER, 2)], forecast: [pt(LABEL, 3)] });
+  const s = (key: string): SeriesOut => ({ key, model: "AutoETS", backtest: null, candidates: {}, notes: [], history: [pt(CAT, 1), pt(MEMBER, 2)], forecast: [pt(LABEL, 3)] });
   it("forecast, multi-series forecast, anomalies and the attribution waterfall", () => {
     const opts: [string, object][] = [
       ["forecast", forecastOption(s(CAT), LABEL, tx, String)],

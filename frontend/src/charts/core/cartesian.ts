@@ -96,7 +96,7 @@ export function percentStack(values: (number | null)[][]): (number | null)[][] {
 const REF_COLOR = { target: "#00b42a", warning: "#f53f3f" } as const;
 
 /** markLine for 目标线 / 警戒线 on a value axis ("yAxis", or "xAxis" when horizontal). */
-export function refMarkLine(lines: RefLine[] | undefined, axis: "xAxis" | "yAxis", fmt: Fmt, lang: Lang) {
+export function refMarkLine(lines: RefLine[] | null | undefined, axis: "xAxis" | "yAxis", fmt: Fmt, lang: Lang) {
   if (!lines?.length) return undefined;
   const names = { target: lang === "zh" ? "目标" : "Target", warning: lang === "zh" ? "警戒" : "Warning" };
   return {

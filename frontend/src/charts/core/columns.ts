@@ -68,7 +68,7 @@ export function valueCol(result: QueryResult, chart: ChartConfig): ResultColumn 
 }
 
 /** The display format of a column under the chart's number-format override (computes keep theirs). */
-export function fmtOf(c: ResultColumn | undefined, nf: NumberFormat | undefined): Fmt {
+export function fmtOf(c: ResultColumn | undefined, nf: NumberFormat | null | undefined): Fmt {
   const base = columnFormat(c);
   if (!nf || nf === "auto" || c?.compute === "rank") return base;
   if (c?.compute && base === "percent") return base;

@@ -3,32 +3,16 @@
  * the renderer takes. Pure types: no React, no I/O.
  *
  * Invariants:
- * - ChartConfig extends the server's ChartRec (what POST /ask and dashboards send), so a config stored by a
- *   dashboard or recommended by the NL parser renders unchanged; every added field is optional.
+ * - ChartConfig is the server's one chart-config schema (model/charts.py: the analysis page, dashboards and
+ *   POST /ask share it), so a config stored by a dashboard or recommended by the NL parser renders unchanged.
  * - Column references in a ChartConfig are result column names (dimension/metric output names).
  */
 import type { EChartsCoreOption } from "echarts/core";
-import type { Cell, ChartRec, QuerySpec, QueryResult } from "../../api/client";
+import type { Cell, QuerySpec, QueryResult, Schemas } from "../../api/client";
 import type { Lang } from "../../i18n";
 import type { Shelves } from "./shelves";
 
-export type ChartKey =
-  | "bar"
-  | "line"
-  | "area"
-  | "combo"
-  | "pie"
-  | "scatter"
-  | "kpi"
-  | "table"
-  | "pivot"
-  | "map"
-  | "funnel"
-  | "gauge"
-  | "heatmap"
-  | "treemap"
-  | "radar"
-  | "waterfall";
+export type ChartKey = Schemas["ChartConfig"]["type"];
 
 /** A bilingual text. */
 export interface L {
@@ -37,44 +21,16 @@ export interface L {
 }
 
 /** 目标线 (target) or 警戒线 (warning) drawn across value axes. */
-export interface RefLine {
-  kind: "target" | "warning";
-  value: number;
-  label?: string;
-}
+export type RefLine = Schemas["RefLine"];
 
 /** Number display: "auto" follows each column's format (¥ 万/亿 for money, % for ratios). */
-export type NumberFormat = "auto" | "currency" | "wan" | "yi" | "percent" | "integer" | "number";
+export type NumberFormat = NonNullable<ChartConfig["numberFormat"]>;
 
 /** Table conditional formatting. */
-export interface CondRule {
-  column: string; // a result column name, or "*" for every metric column
-  mode: "databar" | "scale" | "above" | "below";
-  value?: number; // for above / below
-}
+export type CondRule = Schemas["CondRule"];
 
-export interface ChartConfig extends ChartRec {
-  stack?: "none" | "stacked" | "percent";
-  labels?: boolean;
-  smooth?: boolean;
-  numberFormat?: NumberFormat;
-  refLines?: RefLine[];
-  /** scatter: the bubble size column; colour: a dimension column grouping points/series */
-  size?: string;
-  color?: string;
-  /** extra metric columns shown in tooltips only */
-  tooltip?: string[];
-  /** pivot: row and column dimension columns; subtotals/totals switches */
-  rows?: string[];
-  columns?: string[];
-  subtotals?: boolean;
-  totals?: boolean;
-  /** table: rows per page and conditional formatting */
-  pageSize?: number;
-  cond?: CondRule[];
-  /** gauge: the scale's max (default: the target line, else a round number above the value) */
-  max?: number;
-}
+/** The one chart configuration (server: src/shuzhi/model/charts.py), generated from the OpenAPI document. */
+export type ChartConfig = Schemas["ChartConfig"];
 
 /** What a click on a chart element means, for cross-filtering and drill-down. */
 export interface ElementDatum {

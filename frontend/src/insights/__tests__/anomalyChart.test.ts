@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { anomalyOption, type AnomaliesOut } from "../anomalyChart";
 
 const base: AnomaliesOut = {
-  label: "不良率", format: "percent", by: "production_orders.plant",
+  metric: "defect_rate", label: "不良率", grain: "month", unit: null, series_checked: 2, format: "percent", by: "production_orders.plant",
   periods: ["2025-10-01", "2025-11-01", "2025-12-01"], labels: ["2025-10", "2025-11", "2025-12"],
   series: [
     { key: "常州工厂", values: [0.012, 0.013, 0.042], expected: [0.012, 0.013, 0.014], lower: [0.008, 0.009, 0.009], upper: [0.016, 0.017, 0.019] },
     { key: "苏州工厂", values: [0.008, 0.007, 0.007] },
   ],
   anomalies: [{ series: "常州工厂", period: "2025-12-01", label: "2025-12", value: 0.042, expected: 0.014, lower: 0.009, upper: 0.019, z: 5.2,
-    direction: "up", severity: "high", description_zh: "2025-12，常州工厂 的不良率为 4.20%", description_en: "In 2025-12, Defect Rate for 常州工厂 was 4.20%" }],
+    direction: "up", change: 2, pop: 2.2, yoy: null, method: "seasonal_loo", severity: "high", description_zh: "2025-12，常州工厂 的不良率为 4.20%", description_en: "In 2025-12, Defect Rate for 常州工厂 was 4.20%" }],
   notes: [],
 };
 const labels = { expected: "预期区间", anomaly: "异常" };

@@ -19,11 +19,12 @@ describe("forecastable", () => {
   });
 });
 
-const pt = (label: string, value: number, band = false) => ({ period: label, label, value, ...(band ? { lower80: value - 1, upper80: value + 1, lower95: value - 2, upper95: value + 2 } : {}) });
+const pt = (label: string, value: number) => ({ period: label, label, value });
+const fpt = (label: string, value: number) => ({ ...pt(label, value), lower80: value - 1, upper80: value + 1, lower95: value - 2, upper95: value + 2 });
 const series = (key: string, base: number, withForecast = true): SeriesOut => ({
-  key, model: withForecast ? "AutoETS" : null, backtest: null,
+  key, model: withForecast ? "AutoETS" : null, backtest: null, candidates: {}, notes: [],
   history: [pt("2026-08", base), pt("2026-09", base + 1), pt("2026-10", base + 2)],
-  forecast: withForecast ? [pt("2026-11", base + 3, true), pt("2026-12", base + 4, true)] : [],
+  forecast: withForecast ? [fpt("2026-11", base + 3), fpt("2026-12", base + 4)] : [],
 });
 
 describe("multiForecastOption", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tabs } from "../WhyDrawer";
 
-const dim = (dimension: string, score: number, members: number) => ({ dimension, label: dimension, score, members, top: [] });
+const dim = (dimension: string, score: number, members: number) => ({ dimension, label: dimension, label_en: dimension, score, members, top: [], drags: [], lifts: [], unassigned: 0 });
 
 describe("why-drawer tabs", () => {
   it("keeps the six best-scoring dimensions and every two-member one, in the API's order", () => {

@@ -118,7 +118,7 @@ function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void })
       )}
       {a.alternatives.length > 0 && (
         <div className="alternatives">
-          {t("home.ask.alternatives")} {a.alternatives.map((x, i) => <Tag key={i}>{pick(x.text, x.text_en)}</Tag>)}
+          {t("home.ask.alternatives")} {a.alternatives.map((x, i) => <Tag key={i}>{x.dimensions.map((d) => (typeof d === "string" ? d : d.field)).join(" × ")}</Tag>)}
         </div>
       )}
       {view === "chart" ? <ResultView result={a.result} chart={a.chart} height={320} /> : <DataTable result={a.result} />}

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from shuzhi.ai.nl.answer import AskAnswer
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.roles import has_permission
@@ -21,7 +22,7 @@ class AskRequest(BaseModel):
     conversation_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-@router.post("/ask", responses=ERRORS, summary="Ask in Chinese or English / 智能问答")
+@router.post("/ask", response_model=AskAnswer, response_model_exclude_unset=True, responses=ERRORS, summary="Ask in Chinese or English / 智能问答")
 async def ask(body: AskRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     parts = auth_parts(request)
 

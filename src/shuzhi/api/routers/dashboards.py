@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import DbDep, LangDep, RuntimeDep, auth_parts, authorize, require
 from shuzhi.api.params import VersionPath
+from shuzhi.api.responses import DashboardData
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.catalog import dashboards as store
@@ -248,7 +249,7 @@ def restore_dashboard_version(key: str, version: VersionPath, user: EditorDep, d
     return _out(db, rec, who)
 
 
-@router.post("/dashboards/{key}/data", responses=ERRORS,
+@router.post("/dashboards/{key}/data", response_model=DashboardData, responses=ERRORS,
              summary="Every component's data in one request (filters, cross-filters, drill) / 仪表板数据")
 async def dashboard_data(key: str, body: DataRequest, request: Request, rt: RuntimeDep,
                          lang: LangDep) -> dict[str, Any]:

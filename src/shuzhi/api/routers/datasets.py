@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.params import VersionPath
+from shuzhi.api.responses import AddedToModel, DatasetLineage
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import has_permission
@@ -207,12 +208,14 @@ def materialize_dataset(name: str, user: Editor, db: DbDep, rt: RuntimeDep) -> J
     return JobStarted(job_id=datasets_refresh.submit_materialize(rt, name, actor=user.username), dataset=name)
 
 
-@router.get("/{name}/lineage", responses=ERRORS, summary="Dataset lineage / 数据集血缘")
+@router.get("/{name}/lineage", response_model=DatasetLineage, response_model_exclude_unset=True, responses=ERRORS,
+            summary="Dataset lineage / 数据集血缘")
 def dataset_lineage(name: str, user: Raw, db: DbDep, rt: RuntimeDep) -> dict[str, Any]:
     return service.lineage(rt, db, name)
 
 
-@router.post("/{name}/add-to-model", responses=ERRORS, summary="Add to a semantic model / 加入语义模型")
+@router.post("/{name}/add-to-model", response_model=AddedToModel, response_model_exclude_unset=True, responses=ERRORS,
+              summary="Add to a semantic model / 加入语义模型")
 def add_to_model(name: str, user: Editor, db: DbDep, rt: RuntimeDep, body: AddToModel | None = None) -> dict[str, Any]:
     opts = body or AddToModel()
     return service.add_to_model(rt, db, name, model=opts.model, actor=user.username, joins=opts.joins,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from shuzhi.ai.insights.schemas import AnomaliesOut, Explanation, ForecastOut
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.service import insights
@@ -58,19 +59,20 @@ async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # typ
     return await run_in_threadpool(call)
 
 
-@router.post("/forecast", responses=ERRORS, summary="Forecast a metric / 预测")
+@router.post("/forecast", response_model=ForecastOut, response_model_exclude_unset=True, responses=ERRORS, summary="Forecast a metric / 预测")
 async def forecast(body: ForecastRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     return await _run(request, rt, lambda user: insights.forecast(rt, user, body.metric, body.grain, body.horizon,
                                                                   by=body.by, where=_where(body)))
 
 
-@router.post("/anomalies", responses=ERRORS, summary="Find anomalies / 异常检测")
+@router.post("/anomalies", response_model=AnomaliesOut, response_model_exclude_unset=True, responses=ERRORS,
+              summary="Find anomalies / 异常检测")
 async def anomalies(body: AnomalyRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     return await _run(request, rt, lambda user: insights.anomalies(rt, user, body.metric, body.grain, by=body.by,
                                                                    where=_where(body)))
 
 
-@router.post("/explain", responses=ERRORS, summary="Why did it change / 归因分析")
+@router.post("/explain", response_model=Explanation, response_model_exclude_unset=True, responses=ERRORS, summary="Why did it change / 归因分析")
 async def explain(body: ExplainRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     return await _run(request, rt, lambda user: insights.explain(rt, user, body.metric, body.to, body.from_,
                                                                  by=body.by, where=_where(body)))

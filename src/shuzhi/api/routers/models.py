@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from shuzhi.api import model_answers as answers
 from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.params import VersionPath
+from shuzhi.api.responses import MetricCheckOut, MetricDetail, MetricSaved, ModelOut, ModelSaved
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import has_permission
@@ -115,7 +116,8 @@ def list_metrics(user: Viewer, db: DbDep, model: str | None = None, q: str | Non
     return out
 
 
-@router.get("/metrics/{name}", responses=ERRORS, summary="One metric with lineage / 指标详情")
+@router.get("/metrics/{name}", response_model=MetricDetail, response_model_exclude_unset=True, responses=ERRORS,
+            summary="One metric with lineage / 指标详情")
 def get_metric(name: str, user: Viewer, db: DbDep, model: str | None = None) -> dict[str, Any]:
     sm, version = store.get_model(db, model)
     idx = ModelIndex.build(sm)
@@ -143,12 +145,6 @@ class MetricCheck(BaseModel):
     metric: dict[str, Any]
     replace: str | None = None  # the metric being edited (None: a new metric)
     preview: bool = True  # also compute the metric's value over the last 12 months when valid
-
-
-class MetricCheckOut(BaseModel):
-    valid: bool
-    problems: list[dict[str, Any]] = []
-    preview: dict[str, Any] | None = None
 
 
 def _pydantic_problems(exc: ValidationError) -> list[Problem]:
@@ -207,7 +203,8 @@ async def validate_metric(body: MetricCheck, user: Editor, rt: RuntimeDep, model
     return await run_in_threadpool(work)
 
 
-@router.post("/metrics", status_code=201, responses=ERRORS, summary="Create a metric / 新建指标")
+@router.post("/metrics", status_code=201, response_model=MetricSaved, response_model_exclude_unset=True, responses=ERRORS,
+              summary="Create a metric / 新建指标")
 def create_metric(body: MetricDef, user: Editor, db: DbDep, model: str | None = None) -> dict[str, Any]:
     sm, _ = store.get_model(db, model)
     if any(m.name == body.name for m in sm.metrics):
@@ -217,7 +214,8 @@ def create_metric(body: MetricDef, user: Editor, db: DbDep, model: str | None = 
     return {"name": body.name, "model": sm.name, "model_version": version}
 
 
-@router.put("/metrics/{name}", responses=ERRORS, summary="Change a metric / 修改指标")
+@router.put("/metrics/{name}", response_model=MetricSaved, response_model_exclude_unset=True, responses=ERRORS,
+             summary="Change a metric / 修改指标")
 def update_metric(name: str, body: MetricDef, user: Editor, db: DbDep, model: str | None = None,
                   comment: str | None = None) -> dict[str, Any]:
     sm, _ = store.get_model(db, model)
@@ -231,7 +229,8 @@ def update_metric(name: str, body: MetricDef, user: Editor, db: DbDep, model: st
     return {"name": name, "model": sm.name, "model_version": version}
 
 
-@router.post("/metrics/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a metric version")
+@router.post("/metrics/{name}/versions/{version}/restore", response_model=MetricSaved, response_model_exclude_unset=True,
+             responses=ERRORS, summary="Restore a metric version")
 def restore_metric(name: str, version: VersionPath, user: Editor, db: DbDep, model: str | None = None) -> dict[str, Any]:
     v = store.restore_metric(db, model, name, version, actor=user.username, may_change_rules=_rules_ok(user))
     return {"name": name, "model_version": v}
@@ -250,7 +249,7 @@ def list_models(user: Viewer, db: DbDep, request: Request) -> list[ModelSummary]
                                 for r in store.list_models(db)])  # type: ignore[return-value]
 
 
-@router.get("/models/{name}", responses=ERRORS, summary="A model's definition / 模型定义")
+@router.get("/models/{name}", response_model=ModelOut, responses=ERRORS, summary="A model's definition / 模型定义")
 def get_model(name: str, user: Viewer, db: DbDep, request: Request) -> dict[str, Any]:
     # The view decides the answer: editors need the whole model to change it, readers get
     # reader_view(model, role). Cached per (name, version, view): see api/model_answers.py.
@@ -265,7 +264,8 @@ def get_model(name: str, user: Viewer, db: DbDep, request: Request) -> dict[str,
                         {"version": version, "definition": definition})
 
 
-@router.put("/models/{name}", responses=ERRORS, summary="Replace a model (validated) / 保存模型")
+@router.put("/models/{name}", response_model=ModelSaved, response_model_exclude_unset=True, responses=ERRORS,
+            summary="Replace a model (validated) / 保存模型")
 def put_model(name: str, body: SemanticModel, user: Editor, db: DbDep, comment: str | None = None) -> dict[str, Any]:
     if body.name != name:
         raise ShuzhiError("model_name_mismatch", f"请求体中的模型名 {body.name} 与地址中的 {name} 不一致。",
@@ -281,7 +281,8 @@ def model_versions(name: str, user: Viewer, db: DbDep) -> list[VersionOut]:
                        comment=v.comment) for v in store.model_versions(db, name)]
 
 
-@router.post("/models/{name}/versions/{version}/restore", responses=ERRORS, summary="Restore a model version")
+@router.post("/models/{name}/versions/{version}/restore", response_model=ModelSaved, responses=ERRORS,
+              summary="Restore a model version")
 def restore_model(name: str, version: VersionPath, user: Editor, db: DbDep) -> Response:
     v = store.restore_model(db, name, version, actor=user.username, may_change_rules=_rules_ok(user))
     import json

@@ -13,6 +13,7 @@ from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.roles import has_permission
 from shuzhi.results.result import QueryResult
+from shuzhi.results.schema import QueryAnswer
 from shuzhi.service.query import query as run_spec
 from shuzhi.spec.query_spec import QuerySpec
 
@@ -20,7 +21,7 @@ router = APIRouter(tags=["query"])
 ARROW_STREAM = "application/vnd.apache.arrow.stream"
 
 
-@router.post("/query", responses={**ERRORS, 200: {"content": {ARROW_STREAM: {}}}},
+@router.post("/query", response_model=QueryAnswer, responses={**ERRORS, 200: {"content": {ARROW_STREAM: {}}}},
              summary="Answer a QuerySpec / 执行查询")
 async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
     purpose = request.headers.get("x-shuzhi-purpose", "api")

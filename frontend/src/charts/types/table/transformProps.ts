@@ -37,7 +37,7 @@ export function cellStyle(v: Cell, col: TableColumn): CSSProperties | undefined 
       const t = col.max === col.min ? 1 : (v - col.min) / (col.max - col.min);
       style.background = `rgba(22,100,255,${(0.06 + 0.5 * t).toFixed(3)})`;
       if (t > 0.7) style.color = "#fff";
-    } else if ((r.mode === "above" && r.value !== undefined && v > r.value) || (r.mode === "below" && r.value !== undefined && v < r.value)) {
+    } else if ((r.mode === "above" && r.value != null && v > r.value) || (r.mode === "below" && r.value != null && v < r.value)) {
       style.background = r.mode === "above" ? "#fff1f0" : "#f6ffed";
       style.color = r.mode === "above" ? "#cf1322" : "#389e0d";
       style.fontWeight = 600;

@@ -1,0 +1,49 @@
+"""The answer to a question (POST /api/v1/ask), as a pydantic model: the OpenAPI contract of the ask box.
+
+Runtime.ask builds it as a dict (ParseResult.to_dict() + conversation id + result); this module only
+describes that shape, so the web client's AskAnswer is generated from it. Interpretation chips and
+unknown words are open-ended in their details (a chip's `value` is the spec part it stands for).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shuzhi.model.charts import ChartConfig
+from shuzhi.results.schema import ResultBody
+from shuzhi.spec.query_spec import QuerySpec
+
+
+class Chip(BaseModel):
+    """How one part of the question was understood (时间 / 维度 / 指标 / 计算 / 筛选 / 排序 / 前 N 条 / source)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(description="time, dimension, metric, compute, filter, sort, limit or source.")
+    text: str
+    text_en: str | None = None
+    value: Any = Field(default=None, description="The spec part this chip stands for.")
+
+
+class Unknown(BaseModel):
+    """Words the parser did not understand, why, and what the model has that looks like them."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    reason: str | None = None
+    message: str | None = None
+    suggestions: list[str] = []
+
+
+class AskAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    conversation_id: str = Field(description="Send it back with a follow-up question to refine this answer.")
+    question: str
+    spec: QuerySpec | None = Field(description="The question as a QuerySpec; null when not understood.")
+    chart: ChartConfig | None
+    interpretation: list[Chip]
+    unknown: list[Unknown]
+    alternatives: list[QuerySpec] = Field(description="The same question read with another field for an ambiguous word.")
+    confidence: float
+    result: ResultBody | None

@@ -1,0 +1,174 @@
+"""Response models of the API's own envelopes (what a route wraps around the data of the layers below).
+
+The data themselves are described next to where they are made: results/schema.py (query results),
+ai/nl/answer.py (answers to questions), ai/insights/schemas.py (forecasts, anomalies, explanations),
+model/charts.py (chart configs), model/schema.py (metrics and models).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from shuzhi.model.charts import ChartConfig
+from shuzhi.model.schema import DatasetDef, MetricDef, SemanticModel
+from shuzhi.results.schema import Cell, ResultBody
+from shuzhi.spec.query_spec import QuerySpec
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- metrics and models -------------------------------------------------------------------------------
+class LineageTable(_Closed):
+    dataset: str
+    table: str | None
+    sql: bool = Field(description="The dataset is a SQL query (its text is not shown here).")
+
+
+class MetricLineage(_Closed):
+    metric: str
+    depends_on: list[str]
+    fields: list[str]
+    datasets: list[str]
+    tables: list[LineageTable]
+    used_by_metrics: list[str]
+    dashboards: list[str]
+
+
+class MetricDetail(MetricDef):
+    """GET /metrics/{name}: every field of the metric's definition, its kind, model and lineage."""
+
+    model: str
+    model_version: int
+    kind: Literal["aggregate", "filtered", "semi_additive", "derived"]
+    lineage: MetricLineage
+
+
+class Problem(_Closed):
+    """One problem of a definition: where (a path such as metric.expr), what, in both languages."""
+
+    path: str
+    message_zh: str
+    message_en: str
+    suggestion: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _no_null_suggestion(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A problem without a suggestion has none (as model.index.Problem.as_dict writes it)."""
+        return {k: v for k, v in handler(self).items() if k != "suggestion" or v is not None}
+
+
+class Bilingual(_Closed):
+    zh: str
+    en: str
+
+
+class PreviewFailed(_Closed):
+    error: Bilingual
+
+
+class MetricCheckOut(_Closed):
+    """POST /metrics/validate: valid or the problems; when valid, the metric by month over 12 months."""
+
+    valid: bool
+    problems: list[Problem] = []
+    preview: ResultBody | PreviewFailed | None = None
+
+
+class MetricSaved(_Closed):
+    name: str
+    model: str | None = None
+    model_version: int
+
+
+class ModelOut(_Closed):
+    """GET /models/{name}: the definition (for readers without content:edit: without rules, dataset SQL
+    and whatever the column rules deny to their role) and its version."""
+
+    version: int
+    definition: SemanticModel
+
+
+class ModelSaved(_Closed):
+    name: str
+    version: int
+
+
+# -- dashboards ---------------------------------------------------------------------------------------
+class DrillInfo(_Closed):
+    hierarchy: str
+    levels: list[str]
+    level: int
+    start: int
+    path: list[Cell]
+    can_drill: bool
+
+
+class ComponentError(_Closed):
+    code: str
+    message: str
+
+
+class ComponentData(_Closed):
+    id: str
+    kind: Literal["chart", "kpi"]
+    result: ResultBody | None
+    spark: ResultBody | None
+    chart: ChartConfig | None
+    spec: QuerySpec
+    ignored_filters: list[str]
+    drill: DrillInfo | None
+    error: ComponentError | None
+
+
+class DashboardRef(_Closed):
+    id: int
+    name: str
+    version: int
+
+
+class DashboardData(_Closed):
+    """POST /dashboards/{key}/data: every component's result, keyed by component id."""
+
+    components: dict[str, ComponentData]
+    queries: int = Field(description="Queries run (KPIs of one spec share one).")
+    timings_ms: dict[str, float]
+    dashboard: DashboardRef
+
+
+# -- datasets -----------------------------------------------------------------------------------------
+class LineageNode(_Closed):
+    kind: Literal["table", "dataset"]
+    name: str
+    mode: str | None = None
+    upstream: list[LineageNode] | None = None
+
+
+class ModelUse(_Closed):
+    model: str
+    dataset: str | None
+
+
+class DatasetLineage(_Closed):
+    dataset: str
+    mode: str
+    table: str | None
+    upstream: list[LineageNode]
+    tables: list[str]
+    downstream: list[str]
+    models: list[ModelUse]
+
+
+class MetricName(_Closed):
+    name: str
+    label: str
+
+
+class AddedToModel(_Closed):
+    model: str
+    model_version: int
+    dataset: DatasetDef
+    metrics: list[MetricName] = Field(description="The metrics generated for the dataset (row count, sums).")
