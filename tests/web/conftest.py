@@ -11,6 +11,15 @@ from collections.abc import Iterator
 import pytest
 from e2e_harness import ARGS, CHROMIUM, require_browser, running_server
 
+# Waits, not timings: on a shared 2-core machine running the other xdist worker beside the browser, a
+# page can take several seconds to settle, so assertions wait up to 20 s (Playwright's default: 5 s).
+try:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+except ImportError:  # the tests skip without Playwright (require_browser says why)
+    pass
+
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:

@@ -117,7 +117,7 @@ def login(page, base: str, user: str = "admin", password: str = PASSWORD) -> Non
     expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=15_000)
 
 
-def signed_in_page(browser, base: str, timeout_ms: int = 15_000):  # type: ignore[no-untyped-def]
+def signed_in_page(browser, base: str, timeout_ms: int = 30_000):  # type: ignore[no-untyped-def]
     """A desktop page (1440×900, zh-CN) signed in as admin, and the list its uncaught page errors go to."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     ctx.set_default_timeout(timeout_ms)
