@@ -1,6 +1,6 @@
 """Benchmark: natural-language questions → QuerySpec → result, at demo scale 1, on this machine.
 
-    python benchmarks/ask_latency.py [--scale 1] [--reps 3] [--threads 2] [--questions tests/nlq/questions.yaml]
+    python benchmarks/ask_latency.py [--scale 1] [--reps 3] [--threads 2] [--questions tests/ai/nl/questions/questions.yaml]
 
 Builds the demo company at --scale into a temporary folder, builds the lexicon once (reports its
 build time: distinct dimension values read from the warehouse + jieba dictionary), then for every

@@ -1,4 +1,4 @@
-"""A small demo warehouse (scale 0.02) and its NL lexicon, built once per test session (tests/ai, tests/nlq)."""
+"""A small demo warehouse (scale 0.02) and its NL lexicon, built once per test session (tests/ai, tests/ai/nl/questions)."""
 
 from __future__ import annotations
 

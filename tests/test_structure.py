@@ -50,3 +50,22 @@ def test_no_module_over_400_lines() -> None:
     long = [f"{p.relative_to(SRC).as_posix()}: {n} lines" for p in sorted(SRC.rglob("*.py"))
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
     assert not long, f"modules over {MAX_LINES} lines (split them by meaning):\n" + "\n".join(long)
+
+
+TESTS = Path(__file__).resolve().parent
+NOT_SOURCE = {"data", "web", "questions", "golden", "fixtures", "__pycache__"}  # inputs and the web app
+
+
+def test_tests_mirror_src() -> None:
+    """Each test folder is named after a package or module of src/shuzhi at the same place
+    (tests/service/datasets ↔ src/shuzhi/service/datasets*.py), so a newcomer finds a module's tests."""
+    wrong = []
+    for folder in sorted(p for p in TESTS.rglob("*") if p.is_dir()):
+        rel = folder.relative_to(TESTS)
+        if any(part in NOT_SOURCE or part.startswith(".") for part in rel.parts):
+            continue
+        target = SRC.joinpath(*rel.parts)
+        if not (target.is_dir() or target.with_suffix(".py").exists()
+                or any(target.parent.glob(f"{target.name}_*.py"))):
+            wrong.append(rel.as_posix())
+    assert not wrong, "test folders with no source package or module of that name:\n" + "\n".join(wrong)

@@ -17,7 +17,7 @@ TARGET = 0.90
 
 
 def eval_ask(
-    path: Path = typer.Argument(..., help="Question set (YAML), e.g. tests/nlq/questions.yaml."),
+    path: Path = typer.Argument(..., help="Question set (YAML), e.g. tests/ai/nl/questions/questions.yaml."),
     today: str = typer.Option(None, "--today", help="Date the questions were written for (YYYY-MM-DD); default: "
                               "the set's '# today = …' line, else SHUZHI_TODAY or the real date."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every failed question."),

@@ -1,4 +1,4 @@
-"""Accuracy of the question parser over a question set (tests/nlq/questions.yaml, `shuzhi eval-ask`).
+"""Accuracy of the question parser over a question set (tests/ai/nl/questions/questions.yaml, `shuzhi eval-ask`).
 
 A case is {q, cat, previous?, expect}; `expect` lists the essential spec parts — metrics (computes as
 "kind:metric"), dims (time grains as "time:month"), where, having, time [start, end] after resolving

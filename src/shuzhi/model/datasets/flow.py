@@ -7,7 +7,7 @@ Invariants
 - Pure: the input tables' columns come from the caller (columns_of); nothing here opens anything.
 - Types are the model's field types (string, integer, number, boolean, date, timestamp) and match what
   DuckDB returns for the compiled SQL, because shuzhi.compile.datasets casts every computed column to
-  the type decided here (tests/datasets check this against DuckDB).
+  the type decided here (tests/service/datasets check this against DuckDB).
 - Names are matched the way DuckDB matches identifiers: exactly, else case-insensitively; two columns
   whose names differ only in case are refused (they would collide in SQL).
 - Every problem is a ShuzhiError 400 whose message starts with the step number and kind

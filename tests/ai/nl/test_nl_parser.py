@@ -13,7 +13,7 @@ import yaml
 from nl_fixtures import ask, failing_answers
 from shuzhi.ai.nl import Lexicon, parse_question
 
-QUESTIONS = yaml.safe_load((Path(__file__).parents[1] / "nlq" / "questions.yaml").read_text(encoding="utf-8"))
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "questions" / "questions.yaml").read_text(encoding="utf-8"))
 
 
 def test_negation(nl_env: dict[str, Any]) -> None:

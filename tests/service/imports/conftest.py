@@ -11,7 +11,7 @@ from shuzhi.service.wiring import wire
 from shuzhi.settings import get_settings
 from shuzhi_testing import TEST_PASSWORD
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
+DATA = Path(__file__).resolve().parents[2] / "data" / "imports"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "data-sources.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "data-sources.md"
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
 
