@@ -1,8 +1,13 @@
-"""A small demo warehouse (scale 0.02) and its NL lexicon, built once per test session (tests/ai, tests/ai/nl/questions)."""
+"""A small demo warehouse (scale 0.02) and its NL lexicon, built once per test session (tests/ai, tests/ai/nl/questions).
+
+The lexicon's dimension values are read as production reads them (service/ask.py): each field's distinct
+values as a QuerySpec answered by the query pipeline (`query_values`); the ai layer runs no SQL."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -13,12 +18,38 @@ from shuzhi.demo import build_demo
 from shuzhi.demo.semantic import demo_model
 from shuzhi.engines.duckdb_engine import DuckDBEngine
 from shuzhi.engines.warehouse import Warehouse
+from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
 from shuzhi.service import run_query
 from shuzhi.spec.query_spec import parse_spec
 from shuzhi.spec.resolve import UserContext
 
 TODAY = dt.date(2026, 11, 26)
+
+
+def query_values(index: ModelIndex, engine: DuckDBEngine, today: dt.date, user: UserContext | None = None
+                 ) -> Callable[[str, str, int], list[Any] | None]:
+    """fetch_values(dataset, field, limit) for `Lexicon.from_queries`: the field's distinct non-null values
+    as a QuerySpec run through the pipeline as `user` (default: the system), the spec service/ask.py asks;
+    a field the user may not see, or a column missing from the data, gives None."""
+    user = user or UserContext.system()
+
+    def fetch(ds: str, f: str, limit: int) -> list[Any] | None:
+        ref = f"{ds}.{f}"
+        spec = {"dimensions": [ref], "where": [{"field": ref, "op": "not_null"}],
+                "order_by": [{"field": ref}], "limit": limit}
+        try:
+            table = run_query(spec, index, user, today, engine).table
+        except ShuzhiError:
+            return None
+        return table.column(0).to_pylist() if table.num_columns else []
+
+    return fetch
+
+
+def demo_values(path: Path, index: ModelIndex, today: dt.date) -> Callable[[str, str, int], list[Any] | None]:
+    """`query_values` over the demo warehouse file at `path` (read only)."""
+    return query_values(index, DuckDBEngine(Warehouse(path, read_only=True).open()), today)
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +60,7 @@ def nl_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         build_demo(con, scale=0.02, seed=3, end=dt.date(2026, 10, 31), today=TODAY)
         con.close()
     idx = ModelIndex.build(demo_model())
-    con = duckdb.connect(str(path), read_only=True)
-    lex = Lexicon.from_warehouse(idx, con)
-    con.close()
+    lex = Lexicon.from_queries(idx, demo_values(path, idx, TODAY))
     return {"path": path, "index": idx, "lex": lex, "today": TODAY}
 
 

@@ -80,6 +80,15 @@ def test_imports_flow_one_way() -> None:
     assert not violations, "\n".join(violations)
 
 
+def test_ai_runs_no_sql() -> None:
+    """The ai layer is given its data (specs run by a callable, the lexicon's values by a fetcher): it
+    imports neither the compiler nor an engine nor a database library."""
+    bad = [f"{path.relative_to(SRC)}:{lineno} imports {mod}"
+           for path in (SRC / "ai").rglob("*.py") for lineno, mod in _imports(path)
+           if mod.split(".")[0] in IO_LIBS or mod.startswith(("shuzhi.compile", "shuzhi.engines"))]
+    assert not bad, "\n".join(bad)
+
+
 def test_the_checker_catches_an_upward_import(tmp_path: Path) -> None:
     bad = tmp_path / "x.py"
     bad.write_text("from shuzhi.api import create_app\nimport duckdb\n")

@@ -1,8 +1,8 @@
 """Which chart type a query's shape gets: the ordered rule table, first match wins.
 
-One table for the server and the web app: ai/nl/chart.py recommends charts for answers by these rules
-(tests/model/test_chart_rules.py checks that it agrees over every shape), and the analysis page reads
-them from frontend/src/charts/rules.generated.ts, written from this table by scripts/export_chart_rules.py.
+One table for the server and the web app: ai/nl/chart.py reads it to choose the chart type of an answer
+(tests/model/test_chart_rules.py checks the two agree over every shape), and the analysis page reads it
+from frontend/src/charts/rules.generated.ts, written from this table by scripts/export_chart_rules.py.
 
 A rule reads a summary of the query's shape:
   dims        all dimensions; time_dims with a grain, other_dims without

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nl_fixtures import demo_values
 from shuzhi.ai.nl import Lexicon, parse_question, recommend_chart
-from shuzhi.ai.nl.values import warehouse_values
 from shuzhi.model.index import ModelIndex
 
 
@@ -29,17 +29,11 @@ def test_from_queries_asks_each_string_dimension(nl_env: dict[str, Any]) -> None
     assert r.spec["where"] == [{"field": "customers.region", "op": "=", "value": "华东"}]
 
 
-def test_warehouse_values_reads_distinct_values(nl_env: dict[str, Any]) -> None:
-    import duckdb
-
-    con = duckdb.connect(str(nl_env["path"]), read_only=True)
-    try:
-        fetch = warehouse_values(nl_env["index"], con)
-        vals = fetch("customers", "region", 100) or []
-        assert "华东" in vals and None not in vals and len(vals) == len(set(vals))
-        assert len(fetch("customers", "region", 2) or []) == 2
-    finally:
-        con.close()
+def test_values_are_read_through_the_query_pipeline(nl_env: dict[str, Any]) -> None:
+    fetch = demo_values(nl_env["path"], nl_env["index"], nl_env["today"])
+    vals = fetch("customers", "region", 100) or []
+    assert "华东" in vals and None not in vals and len(vals) == len(set(vals)) and vals == sorted(vals)
+    assert fetch("customers", "region", 2) == vals[:2]
 
 
 def test_everyday_words_come_from_the_model(nl_env: dict[str, Any]) -> None:

@@ -1,15 +1,15 @@
 """Chart recommendation for a QuerySpec (used by the ask box and the chart builder).
 
-Rules, first match wins:
-- no dimension → "kpi" (with the yoy/pop output as its comparison when present);
-- a time dimension with a grain → "line" (a second non-time dimension becomes the series; two
-  metrics of different units → "combo": bars for the first, a line on a second axis for the other);
-- a province dimension (customers.province or any field named province) → "map" (China);
-- percent_of_total over one dimension of ≤ 6 categories (limit or rows) → "pie" (donut);
-- two metrics of different units over one dimension → "combo";
-- order_by / limit / rank → "bar", sorted, horizontal when category labels are long (names, people and
-  the finest hierarchy levels, from the model's fields; or the rows' labels);
-- more than two dimensions → "table"; otherwise "bar" (grouped by the second dimension).
+The chart type is the first matching rule of the rule table (model/chart_rules.py, the one the web app's
+copy is generated from), read on the query's shape (`_shape`). This module fills in the rest:
+- "kpi": the value, with the yoy/pop output as its comparison when present;
+- "line": the time dimension on x, a second non-time dimension as the series, yoy/pop on a second axis;
+- "combo": bars for the first metric, a line on a second axis for the others (over time or one dimension);
+- "map": China, by the province dimension (customers.province or any field named province);
+- "pie": a donut of the percent_of_total share over ≤ 6 categories (limit or rows);
+- "table": more than two dimensions;
+- "bar": sorted for order_by / limit / rank, horizontal when category labels are long (names, people and
+  the finest hierarchy levels, from the model's fields; or the rows' labels), grouped by a second dimension.
 `columns` (the result's column list, with format/unit) and `rows` refine the choice when known.
 """
 
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from shuzhi.model.chart_rules import chart_rule
 
 # A person's field by its Chinese label (销售代表, 业务员, 商机负责人): short names, but many of them.
 _PERSON_LABEL = re.compile(r"[\u4e00-\u9fff]{2,}(?:员|代表|人员|负责人)")
@@ -84,6 +86,16 @@ def _unit(name: str, columns: list[dict[str, Any]] | None, index: Any) -> str | 
     return None
 
 
+def _shape(dims: list[tuple[str, str | None]], plain: list[Any], units: set[str | None], kinds: set[str],
+           n_rows: int | None) -> dict[str, int | bool | None]:
+    """The summary the rule table reads (model/chart_rules.py SUMMARY_FIELDS)."""
+    other = [f for f, g in dims if not g]
+    return {"dims": len(dims), "time_dims": len(dims) - len(other), "other_dims": len(other),
+            "metrics": len(plain), "units": len(units),
+            "province": bool(other) and other[0].split(".")[-1] == "province",
+            "percent_of_total": "percent_of_total" in kinds, "rows": n_rows}
+
+
 def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None = None, *,
                     rows: list[Any] | None = None, index: Any = None) -> dict[str, Any]:
     dims = [_dim_name(d) for d in spec.get("dimensions", [])]
@@ -95,41 +107,42 @@ def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None =
     dim_outs = [_dim_output(d) for d in spec.get("dimensions", [])]
     y = [o[0] for o in plain] or [o[0] for o in outs]
     units = {_unit(o[0], columns, index) for o in plain}
+    n_rows = len(rows) if rows is not None else spec.get("limit")
+    kind = chart_rule(_shape(dims, plain, units, kinds, n_rows)).type
     chart: dict[str, Any] = {"type": "bar", "x": dim_outs[0] if dim_outs else None, "y": y}
 
     def done(kind: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
         chart.update(type=kind, reason=zh, reason_en=en, **extra)
         return chart
 
-    if not dims:
+    if kind == "kpi":
         compare = next((o[0] for o in outs if o[1] in ("yoy", "pop")), None)
         return done("kpi", "单个数值，用指标卡展示", "a single number: KPI card", value=y[0] if y else None,
                     compare=compare)
-    if time_dims:
+    if time_dims:  # over time: the time dimension on x, a second (non-time) dimension as the series
         chart["x"] = dim_outs[time_dims[0]]
         if other_dims:
             chart["series"] = dim_outs[other_dims[0]]
-        if len(plain) >= 2 and len(units) > 1:
-            return done("combo", "时间序列上两个不同单位的指标，用双轴组合图", "two metrics of different units over time: "
-                        "combo chart", bar=plain[0][0], line=[o[0] for o in plain[1:]])
+    if kind == "combo":
+        zh, en = (("时间序列上两个不同单位的指标，用双轴组合图", "two metrics of different units over time: combo chart")
+                  if time_dims else
+                  ("同一维度上两个不同单位的指标，用组合图", "two metrics of different units: combo chart"))
+        return done("combo", zh, en, bar=plain[0][0], line=[o[0] for o in plain[1:]])
+    if kind == "line":
         if "yoy" in kinds or "pop" in kinds:
             chart["line_y2"] = [o[0] for o in outs if o[1] in ("yoy", "pop")]
         return done("line", "时间序列，用折线图", "a time series: line chart")
-    first_field = dims[other_dims[0]][0]
-    if first_field.split(".")[-1] == "province" and len(other_dims) == 1:
+    if kind == "map":
         return done("map", "按省份，用中国地图", "by province: map of China", map="china",
                     region=dim_outs[other_dims[0]])
-    n_rows = len(rows) if rows is not None else spec.get("limit")
-    if "percent_of_total" in kinds and len(other_dims) == 1 and n_rows is not None and n_rows <= 6:
+    if kind == "pie":
         share = next(o[0] for o in outs if o[1] == "percent_of_total")
         return done("pie", "少数类别的占比，用环形图", "share of a few categories: donut chart", donut=True,
                     value=plain[0][0] if plain else share)
-    if len(plain) >= 2 and len(units) > 1 and len(other_dims) == 1:
-        return done("combo", "同一维度上两个不同单位的指标，用组合图", "two metrics of different units: combo chart",
-                    bar=plain[0][0], line=[o[0] for o in plain[1:]])
-    if len(other_dims) > 2:
+    if kind == "table":
         return done("table", "维度较多，用表格", "many dimensions: table")
-    horizontal = _long_labels(first_field, index)
+    # bar: sorted for a ranking, horizontal when the category labels are long, grouped by a second dimension
+    horizontal = _long_labels(dims[(other_dims or [0])[0]][0], index)
     if rows and not horizontal:
         horizontal = max((len(str(r[0])) for r in rows if r), default=0) > 6
     if len(other_dims) == 2:

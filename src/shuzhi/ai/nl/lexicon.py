@@ -160,8 +160,8 @@ class Lexicon:
         field, limit)`: the field's distinct non-null values, at most `limit` (the lexicon asks for one
         more than `max_distinct` and keeps none of a field that has more), or None when it has none to
         give (a column missing in this warehouse, a field the user may not see); an error it raises
-        stops the build. The lexicon runs no SQL itself: the caller's fetcher does, as a query with the
-        user's row and column rules (`values.warehouse_values` is the plain default)."""
+        stops the build. The lexicon runs no SQL itself: the caller's fetcher runs a QuerySpec per field
+        through the application's executor, with the user's row and column rules (service/ask.py)."""
         values: dict[tuple[str, str], list[Any]] = {}
         for (ds, f), fd in index.fields.items():
             if not fd.dimension or fd.type != "string":
@@ -170,16 +170,6 @@ class Lexicon:
             if rows is not None and len(rows) <= max_distinct:
                 values[(ds, f)] = list(rows)
         return cls.build(index, values, aliases)
-
-    @classmethod
-    def from_warehouse(cls, index: ModelIndex, con: Any, *, max_distinct: int = MAX_DISTINCT,
-                       aliases: dict[str, list[str]] | None = None, user: Any = None) -> Lexicon:
-        """`from_queries` with the values read through a DB-API/duckdb connection (`values.warehouse_values`;
-        with `user`, only the rows and columns that user may see)."""
-        from shuzhi.ai.nl.values import warehouse_values
-
-        return cls.from_queries(index, warehouse_values(index, con, user=user), max_distinct=max_distinct,
-                                aliases=aliases)
 
     def _add(self, word: str | None, entry: Entry) -> None:
         if not word:
