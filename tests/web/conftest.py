@@ -1,7 +1,9 @@
 """Fixtures of the web end-to-end tests (the harness itself is tests/web/e2e_harness.py).
 
 `server` is per test module, so each file's changes (imports, dashboards, metrics) stay its own;
-`browser` is one Chromium for the whole session (each test opens its own context).
+`browser` is one Chromium per test module (each test opens its own context): Playwright's sync API keeps
+an event loop current while it is open, so a session-wide browser would break `asyncio.run()` in any
+other test the same xdist worker runs later.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def server() -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     require_browser()
     from playwright.sync_api import sync_playwright

@@ -113,8 +113,8 @@ def login(page, base: str, user: str = "admin", password: str = PASSWORD) -> Non
     page.get_by_label("用户名").fill(user)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name=re.compile("登\\s*录")).click()
-    expect(page).to_have_url(base + "/", timeout=15_000)
-    expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=15_000)
+    expect(page).to_have_url(base + "/", timeout=30_000)
+    expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=30_000)
 
 
 def signed_in_page(browser, base: str, timeout_ms: int = 30_000):  # type: ignore[no-untyped-def]

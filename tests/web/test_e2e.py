@@ -44,7 +44,7 @@ def test_web_app(server: str, browser, shots: Path) -> None:  # type: ignore[no-
     from playwright.sync_api import expect
 
     ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN", device_scale_factor=1)
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -160,7 +160,7 @@ def test_metric_editor(server: str, browser, shots: Path) -> None:  # type: igno
     from playwright.sync_api import expect
 
     ctx = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -40,7 +40,7 @@ def _page(b, base: str, width: int = 1440, height: int = 900):  # type: ignore[n
     from playwright.sync_api import expect
 
     ctx = b.new_context(viewport={"width": width, "height": height}, locale="zh-CN", device_scale_factor=1)
-    ctx.set_default_timeout(15_000)
+    ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     page.goto(base + "/login")
     page.get_by_label("用户名").fill("admin")

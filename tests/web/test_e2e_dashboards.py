@@ -30,7 +30,7 @@ def dash_shots() -> Iterator[Path]:
 def _page(b, base: str, **ctx):  # type: ignore[no-untyped-def]
     context = b.new_context(**{"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN",
                                      "device_scale_factor": 1, **ctx})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

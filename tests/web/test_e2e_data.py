@@ -52,7 +52,7 @@ def shots() -> Iterator[Path]:
 
 def _page(browser, server: str, errors: list[str], **kw):  # type: ignore[no-untyped-def]
     ctx = browser.new_context(**{"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN", **kw})
-    ctx.set_default_timeout(15_000)
+    ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     _login(page, server)

@@ -139,7 +139,7 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     assert r.status == 201, r.text()
     ctx.close()
     vctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
-    vctx.set_default_timeout(15_000)
+    vctx.set_default_timeout(30_000)
     v = vctx.new_page()
     _login(v, server, "boss", VIEWER_PASSWORD)
     v.goto(server + f"/dashboards/{name}")

@@ -36,7 +36,7 @@ def _add_users(browser, server: str) -> None:  # type: ignore[no-untyped-def]
 
 def _walk(browser, server: str, user: str, password: str, viewport: dict[str, int], shots: Path | None):  # type: ignore[no-untyped-def]
     ctx = browser.new_context(viewport=viewport, locale="zh-CN")
-    ctx.set_default_timeout(15_000)
+    ctx.set_default_timeout(30_000)
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
