@@ -120,13 +120,16 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     assert comps["chart"]["spec"]["metrics"] == saved_spec["metrics"]  # the same query, shown as a table
     assert comps["chart"]["pos"] == saved_pos  # its place and size stay
     page.wait_for_url(re.compile(rf"/dashboards/{name}$"))
+    expect(page.locator("[data-testid^='tile-'] canvas").first).to_be_visible()  # the page has settled
     # changed our mind: restore the version saved before (the bar chart) from the editor's 版本 menu
     page.get_by_test_id("edit-dashboard").click()
     page.get_by_test_id("dashboard-versions").click()
     before = saved["version"]
     page.get_by_test_id(f"version-{before}").click()
+    confirm = page.locator(".ant-modal-confirm").filter(has_text=f"恢复到版本 {before}")
+    expect(confirm).to_be_visible()
     with page.expect_response(lambda r: f"/versions/{before}/restore" in r.url) as resp:
-        page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
+        confirm.locator(".ant-btn-primary").click()
     assert resp.value.status == 200, resp.value.text()
     restored = {c["id"]: c for c in resp.value.json()["definition"]["components"]}
     assert restored["chart"]["chart"]["type"] == "bar" and resp.value.json()["version"] == before + 2
