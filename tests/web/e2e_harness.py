@@ -137,3 +137,25 @@ def add_filter_component(page, typed: str, option: str) -> None:  # type: ignore
     page.locator(".ant-select-item-option", has_text=option).first.click()
     page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
     page.get_by_test_id("tile-filter").wait_for()
+
+
+def choose_option(page, select, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick an option of an Ant Design select and wait until its list has closed.
+
+    Under load the option can be clicked while the list is still opening: the
+    click is lost and the open list then covers the dialog's buttons.
+    """
+    from playwright.sync_api import expect
+
+    for _ in range(3):
+        select.locator(".ant-select-selector").click()
+        option = page.locator(".ant-select-dropdown:visible .ant-select-item-option", has_text=text).first
+        option.wait_for(state="visible")
+        option.click()
+        try:
+            expect(page.locator(".ant-select-dropdown:visible")).to_have_count(0, timeout=5000)
+            expect(select).to_contain_text(text, timeout=5000)
+            return
+        except AssertionError:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {text!r}")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import PASSWORD, ROOT, add_filter_component, running_server, signed_in_page
+from e2e_harness import PASSWORD, ROOT, add_filter_component, choose_option, running_server, signed_in_page
 from e2e_harness import login as _login
 
 XLSX = ROOT / "tests" / "data" / "imports" / "report.xlsx"
@@ -30,8 +30,7 @@ def _save_chart(page, *, new_title: str | None = None, existing: str | None = No
         page.get_by_placeholder("新仪表板标题").fill(new_title)
     else:
         page.get_by_role("radio", name="已有仪表板").check()
-        page.get_by_test_id("save-target").locator(".ant-select-selector").click()
-        page.locator(".ant-select-item-option", has_text=existing).first.click()
+        choose_option(page, page.get_by_test_id("save-target"), existing or "")
     with page.expect_response(lambda r: "/api/v1/dashboards" in r.url and r.request.method in ("POST", "PUT")) as resp:
         page.get_by_test_id("save-to-dashboard-ok").click()
     assert resp.value.status in (200, 201), resp.value.text()
