@@ -74,6 +74,10 @@ def apply_filters(st: CoreState) -> CoreState:
             g.filters.append(f)
         if tr is not None:
             if tr.dataset is None:
+                if not g.metrics:
+                    # Dimension members only (the builder with no metric yet): 'time' means the metrics'
+                    # dates and there are none, so the members are listed whatever the period.
+                    continue
                 if g.time_field is None:
                     m = g.metrics[0]
                     raise ShuzhiError(
