@@ -206,7 +206,7 @@ def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: s
         raise ShuzhiError("bad_header_row", f"表头行 {header_row} 超出了工作表的行数（{len(grid)}）。",
                           f"Header row {header_row} is beyond the sheet's {len(grid)} rows.")
     found = locate(grid, merged, width, None if header_row is None else header_row - 1)
-    top = [[_text(v).strip() if filled(v) else "" for v in row] for row in grid[:TOP_ROWS]]
+    first_rows = [[_text(v).strip() if filled(v) else "" for v in row] for row in grid[:TOP_ROWS]]
     for (r0, c0), (r1, c1) in merged:  # every cell of a merged range shows its top-left value
         top = grid[r0][c0] if r0 < len(grid) and c0 < width else None
         for r in range(r0, min(r1, len(grid) - 1) + 1):
@@ -227,7 +227,7 @@ def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: s
     return ExcelData(sheets=infos, sheet=sheet, header_row=h + 1, header_depth=depth, labels=found.labels,
                      names=idents, types=types, table=table, totals_rows=[r + 1 for r in found.totals],
                      merged_cells=len(merged), footer_rows=[r + 1 for r in found.notes],
-                     confidence=found.confidence, reasons=found.reasons, top=top)
+                     confidence=found.confidence, reasons=found.reasons, top=first_rows)
 
 
 def _text(v: Any) -> str:
