@@ -5,11 +5,11 @@ Invariants
   converts values column by column — no per-cell openpyxl objects.
 - Merged cells take the value of their top-left cell everywhere in the range (a region name
   merged down a block of rows is repeated on each row; a merged group header spans its columns).
-- The header is the first row (of the first 30) with at least half as many filled cells as the
-  widest row and mostly text; title lines above it are skipped. When a header cell is merged
-  across columns, the next row holds sub-headers and the labels join both ("一季度 销售额").
-- Totals rows at the bottom (合计, 总计, 小计, Total ... in one of the first three cells) are
-  flagged by their Excel row number and left out of the data unless keep_totals is set.
+- The header row(s), and the totals and notes rows below the data, are found by header.locate (see
+  header.py): merged titles, unit and notes lines are skipped; a group header merged over sub-headers
+  joins both lines ("一季度 销售额"). Totals rows (合计, 本期合计, Total ...) are flagged by their Excel row
+  number and left out unless keep_totals is set; notes rows (备注, 制表人 ...) are always left out and
+  reported (footer_rows).
 - The Arrow table has one column per header (named by make_identifiers) plus `__row`, the
   1-based Excel row number of each data row, used to report rows that cannot be converted.
 - The chosen sheet's SheetInfo counts what will be imported: `rows` = data rows (below the header,
