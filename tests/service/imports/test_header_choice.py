@@ -4,9 +4,12 @@ the import uses the chosen row."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from test_import_api import _wait
+from test_import_cli import _run
 
 from shuzhi_testing import login
 
@@ -47,3 +50,14 @@ def test_notes_below_the_data_are_reported(make_client) -> None:  # type: ignore
     job = _wait(client, r.json()["job_id"], h)
     assert job["status"] == "succeeded" and job["result"]["rows"] == 40 and job["result"]["rejected"] == 0, job
     assert job["result"]["footer_rows"] == [47]
+
+
+@pytest.mark.slow  # two CLI processes
+def test_cli_header_row_option() -> None:
+    p = _run(str(CORPUS / "xlsx_merged_title.xlsx"), "--preview", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    got = json.loads(p.stdout)
+    assert (got["header_row"], got["confidence"], got["columns"][0]["label"]) == (2, "high", "订单号")
+    p = _run(str(CORPUS / "xlsx_merged_title.xlsx"), "--preview", "--format", "json", "--header-row", "1")
+    got = json.loads(p.stdout)
+    assert got["header_row"] == 1 and got["confidence"] == "low" and "header_like_title" in got["confidence_reasons"]
