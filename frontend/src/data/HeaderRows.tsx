@@ -49,7 +49,7 @@ export function HeaderRows({ rows, headerRow, rowsBeforeData, onPick }: Props) {
           })),
           {
             title: "", key: "pick", width: 96, fixed: "right" as const,
-            render: (_, r) => kind(r.n) !== "header" && r.cells.some((c) => c) && (
+            render: (_, r) => r.n !== first && r.cells.some((c) => c) && (
               <Button size="small" type="link" onClick={() => onPick(r.n)} data-testid={`import-set-header-${r.n}`}>{t("imp.headerPick")}</Button>
             ),
           },
