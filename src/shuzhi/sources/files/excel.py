@@ -200,7 +200,9 @@ def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: s
         grid.pop()
     if not grid:
         raise ShuzhiError("empty_sheet", f"工作表「{sheet}」是空的。", f"The sheet '{sheet}' is empty.")
-    width = max((c + 1 for r in grid for c, v in enumerate(r) if filled(v)), default=1)
+    width = max(len(r) for r in grid)
+    while width > 1 and all(len(r) < width or not filled(r[width - 1]) for r in grid):
+        width -= 1
     grid = [(r + [None] * width)[:width] if len(r) != width else r for r in grid]
     if header_row is not None and not 1 <= header_row <= len(grid):
         raise ShuzhiError("bad_header_row", f"表头行 {header_row} 超出了工作表的行数（{len(grid)}）。",

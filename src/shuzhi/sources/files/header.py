@@ -14,7 +14,7 @@ Invariants
   the second line fills. Labels join the lines with a space ("一季度 销售额"); a group name spreads over
   the gaps to its right.
 - Below the data, from the bottom up: blank rows, totals rows (合计 / 总计 / 小计 / 本期合计 / 本年累计 /
-  Total in one of the first three filled cells) and notes rows (备注, 说明, 制表, 审核, 打印日期 ..., or one
+  Total in one of the first three filled cells) and notes rows (备注：, 说明：, 制表人：, 审核：, 打印日期：..., or one
   long text cell) are split off and reported by row; the first row that is none of these ends the data.
 - confidence is "low" with reasons (codes; the web app words them) when the header looks like a title
   (one cell or one merged range), holds numbers or dates, has missing or repeated names, no header row
@@ -33,9 +33,10 @@ from typing import Any
 MAX_SCAN = 30  # rows searched for the header
 TOTALS = re.compile(r"^\s*((本|上|当)?\s*(期|月|年|季|日)?\s*(合\s*计|总\s*计|小\s*计|累\s*计)|总\s*和|共\s*计"
                     r"|grand\s+total|sub\s*total|total|sum)\b", re.IGNORECASE)
-NOTE = re.compile(r"^\s*(备\s*注|说\s*明|附\s*注|注\s*[:：\d１-９.、]|制\s*表|制\s*单|编\s*制|审\s*核|审\s*批|批\s*准|复\s*核"
-                  r"|打\s*印|导\s*出|经\s*办|记\s*账|出\s*纳|会计主管|财务负责人|单位负责人|负责人|数据来源|填\s*表|填\s*报"
-                  r"|note|remark)", re.IGNORECASE)
+NOTE = re.compile(r"^\s*(备\s*注|说\s*明|附\s*注|注\s*\d?|制\s*表人?|制\s*单人?|编\s*制(人|单位|日期)?|审\s*核人?|审\s*批人?"
+                  r"|批\s*准人?|复\s*核人?|打\s*印(人|日期|时间)?|导\s*出(人|日期|时间)?|经\s*办人?|记\s*账人?|出\s*纳"
+                  r"|会计主管|财务负责人|单位负责人|负责人|数据来源|填\s*表人?|填\s*报(人|单位|日期)?|notes?|remarks?)\s*[:：]",
+                  re.IGNORECASE)
 _LABELLED = re.compile(r"^[^：:]{1,12}[：:]\s*\S")  # 单位：元, 期间：2025.01, 制表人：张三
 _NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?%?$")
 _DATE = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
