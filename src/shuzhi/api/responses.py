@@ -84,12 +84,22 @@ class MetricSaved(_Closed):
     model_version: int
 
 
+class FieldAggregationsOut(_Closed):
+    """The aggregations a field allows as an ad-hoc metric (model/aggregations.py), in menu order."""
+
+    allowed: list[Literal["sum", "avg", "min", "max", "median", "count", "count_distinct"]]
+    default: Literal["sum", "avg", "min", "max", "median", "count", "count_distinct"]
+
+
 class ModelOut(_Closed):
     """GET /models/{name}: the definition (for readers without content:edit: without rules, dataset SQL
     and whatever the column rules deny to their role) and its version."""
 
     version: int
     definition: SemanticModel
+    aggregations: dict[str, FieldAggregationsOut] = Field(
+        default={}, description='Per "dataset.field" of the definition: the aggregations the analysis page may '
+        "offer for it (QuerySpec metric items {field, aggregate}) and the one it starts with.")
 
 
 class ModelSaved(_Closed):

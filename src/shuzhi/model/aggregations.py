@@ -9,7 +9,7 @@ FieldDef.default_aggregation); when a field says nothing:
   amount a sum), else sum for a numeric measure, max (the latest) for a date, else count_distinct;
 - the metric made (`adhoc_metric`) is dated like the model's metrics of its dataset, keeps the
   semi-additive rule of a snapshot table's metrics for sums (stock is never summed over time), and takes
-  the format and unit of the model's metric over the field.
+  the format and unit of the model's metric over the field (sum(amount) in 元 like revenue).
 Pure: no I/O.
 """
 
@@ -53,11 +53,12 @@ def allowed_aggregations(fd: FieldDef) -> list[str]:
     return list(_ANY)
 
 
-def metric_over(index: ModelIndex, dataset: str, field: str) -> MetricDef | None:
-    """The model's unfiltered aggregate metric over exactly `dataset.field` (certified ones first)."""
+def metric_over(index: ModelIndex, dataset: str, field: str, *, filtered: bool = False) -> MetricDef | None:
+    """The model's aggregate metric over exactly `dataset.field`, unfiltered unless `filtered` (certified
+    and unfiltered ones first)."""
     found = [m for m in index.model.metrics
-             if m.dataset == dataset and m.agg and m.expr and m.expr.strip() == field and not m.filter]
-    found.sort(key=lambda m: m.status != "certified")
+             if m.dataset == dataset and m.agg and m.expr and m.expr.strip() == field and (filtered or not m.filter)]
+    found.sort(key=lambda m: (bool(m.filter), m.status != "certified"))
     return found[0] if found else None
 
 
@@ -115,7 +116,7 @@ def _semi_additive(index: ModelIndex, dataset: str, field: str) -> tuple[str, st
 def adhoc_metric(index: ModelIndex, name: str, dataset: str, field: str, agg: str) -> MetricDef:
     """The metric an ad-hoc item computes (the caller has checked `agg` is allowed)."""
     fd = index.fields[(dataset, field)]
-    own = metric_over(index, dataset, field)
+    own = metric_over(index, dataset, field, filtered=True)  # its format and unit (a filter keeps them)
     zh, en = AGG_LABELS[agg]
     label = f"{fd.label or fd.name}（{zh}）"
     label_en = f"{fd.label_en or fd.label or fd.name} ({en})"

@@ -63,3 +63,10 @@ def zh_problem(kind: str, msg: str, ctx: dict[str, Any] | None) -> str:
     if kind == "too_short":
         return f"过短（至少 {ctx.get('min_length')}）"
     return _TYPES.get(kind, msg)
+
+
+def name_branch(e: dict[str, Any]) -> bool:
+    """A problem of the plain-name branch of a `name | {object}` union ("should be a valid string") that an
+    object item also fails: the object branch's problems are the ones that help."""
+    loc = e.get("loc", ())
+    return e.get("type") == "string_type" and bool(loc) and loc[-1] in ("str", "constrained-str")

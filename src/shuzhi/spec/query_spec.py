@@ -261,14 +261,16 @@ def parse_spec(data: Any) -> QuerySpec:
     from pydantic import ValidationError
 
     from shuzhi.errors import ShuzhiError
-    from shuzhi.spec.messages import zh_problem
+    from shuzhi.spec.messages import name_branch, zh_problem
 
     try:
         return QuerySpec.model_validate(data)
     except ValidationError as exc:
         problems = []
         first_zh = ""
-        for e in exc.errors(include_input=False, include_url=False)[:_MAX_PROBLEMS]:
+        errors = exc.errors(include_input=False, include_url=False)
+        errors = [e for e in errors if not name_branch(e)] or errors
+        for e in errors[:_MAX_PROBLEMS]:
             loc = ".".join(
                 str(p) for p in e.get("loc", ())
                 if not (isinstance(p, str) and ("[" in p or p in _NODE_NAMES))
