@@ -10,11 +10,14 @@ FieldDef.default_aggregation); when a field says nothing:
 - the metric made (`adhoc_metric`) is dated like the model's metrics of its dataset, keeps the
   semi-additive rule of a snapshot table's metrics for sums (stock is never summed over time), and takes
   the format and unit of the model's metric over the field (sum(amount) in 元 like revenue).
+An imported table has no model yet, only its header text: `header_aggregation` reads the unit a header
+states (交期（天）, 合格率(%), 单价（元/件）) to start such columns as averages (model/auto.py).
 Pure: no I/O.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -31,6 +34,20 @@ AGG_LABELS: dict[str, tuple[str, str]] = {
 }
 NUMERIC = ("integer", "number")
 _ANY = ("count", "count_distinct")
+
+
+# A header naming a per-row quantity that does not add up across rows: a duration in days (交期, 账龄), a
+# rate or share, a unit price, an average, a score, a temperature; or stating such a unit in brackets.
+# Hours are left out: work hours (工时) add up.
+_PER_ROW = re.compile(
+    r"[（(]\s*(天|日|%|％|‰|元/[^)）]+|d|days?|pct|percent)\s*[)）]\s*$"
+    r"|(率|比例|占比|比率|单价|均价|价格|平均|天数|周期|时长|工期|交期|账龄|温度|湿度|年龄|评分|得分|系数)\s*$"
+    r"|(?<![a-z])(rate|ratio|price|avg|average|days|score|percent|pct)(?![a-z])", re.IGNORECASE)
+
+
+def header_aggregation(header: str) -> str | None:
+    """"avg" for an imported numeric column whose header names a per-row quantity (see _PER_ROW), else None."""
+    return "avg" if _PER_ROW.search(header.strip()) else None
 
 
 def compatible(agg: str, ftype: str) -> bool:
