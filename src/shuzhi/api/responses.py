@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from shuzhi.model.charts import ChartConfig
-from shuzhi.model.schema import DatasetDef, MetricDef, SemanticModel
+from shuzhi.model.schema import Aggregation, DatasetDef, MetricDef, SemanticModel
 from shuzhi.results.schema import Cell, ResultBody
 from shuzhi.spec.query_spec import QuerySpec
 
@@ -87,8 +87,8 @@ class MetricSaved(_Closed):
 class FieldAggregationsOut(_Closed):
     """The aggregations a field allows as an ad-hoc metric (model/aggregations.py), in menu order."""
 
-    allowed: list[Literal["sum", "avg", "min", "max", "median", "count", "count_distinct"]]
-    default: Literal["sum", "avg", "min", "max", "median", "count", "count_distinct"]
+    allowed: list[Aggregation]
+    default: Aggregation
 
 
 class ModelOut(_Closed):

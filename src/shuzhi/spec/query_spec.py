@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from shuzhi.model.schema import Aggregation
+
 Grain = Literal["day", "week", "month", "quarter", "year"]
 Op = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not_in", "between", "contains", "starts_with",
              "is_null", "not_null"]
@@ -27,7 +29,8 @@ OPS: tuple[str, ...] = ("=", "!=", ">", ">=", "<", "<=", "in", "not_in", "betwee
                         "starts_with", "is_null", "not_null")
 Compute = Literal["yoy", "yoy_value", "pop", "pop_value", "percent_of_total", "cumulative", "rank"]
 COMPUTES: tuple[str, ...] = ("yoy", "yoy_value", "pop", "pop_value", "percent_of_total", "cumulative", "rank")
-Aggregate = Literal["sum", "avg", "min", "max", "median", "count", "count_distinct"]
+# The model's own Literal (one object: pydantic caches schemas of equal Literals whatever their order).
+Aggregate = Aggregation
 AGGREGATES: tuple[str, ...] = ("sum", "avg", "min", "max", "median", "count", "count_distinct")
 Relative = Literal["today", "yesterday", "this_week", "last_week", "last_7_days", "last_30_days",
                    "last_90_days", "this_month", "last_month", "this_quarter", "last_quarter", "this_year",
