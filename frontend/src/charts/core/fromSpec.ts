@@ -2,13 +2,14 @@
  * The inverse of toSpec: a saved chart (a dashboard component's QuerySpec and chart config) back onto
  * the analysis page's shelves, so the chart can be edited there and saved back. Pure.
  *
- * Covers what the analysis page can express: metrics (with one quick calculation each), dimensions
- * (with a time grain), `in`/`=` filters on dimensions, a relative time range on `time`, a sort on the
- * first metric, a row limit. Anything else (absolute dates, other operators, HAVING, a sort on a
+ * Covers what the analysis page can express: metrics (with one quick calculation each), ad-hoc aggregates
+ * of dataset fields ({name, field, aggregate}), dimensions (with a time grain), `in`/`=` filters on
+ * dimensions, a relative or absolute (start/end, either open) time range on `time`, a sort on the first
+ * metric, a row limit. Anything else (a range on another field, other operators, HAVING, a sort on a
  * dimension, custom output names the chart refers to) is reported instead of silently dropped.
  */
 import type { QuerySpec } from "../../api/client";
-import { COMPUTES, RANGES, type Compute, type DimItem, type FieldRef, type FilterItem, type Grain, type MetricPick, type RangeKey, type Shelves } from "./shelves";
+import { COMPUTES, RANGES, aggPick, type Aggregation, type Compute, type DimItem, type FieldRef, type FilterItem, type Grain, type MetricPick, type RangeKey, type Shelves } from "./shelves";
 import type { ChartConfig } from "./types";
 
 export type Resolve = (name: string, kind: "metric" | "dimension") => FieldRef | null;
@@ -34,17 +35,25 @@ export function fromSpec(spec: Partial<QuerySpec>, chart: Partial<ChartConfig> |
       else unsupported.push(`metric ${m}`);
       continue;
     }
-    const obj = m as { name: string; compute?: Record<string, string> };
+    const obj = m as { name: string; compute?: Record<string, string>; field?: string | null; aggregate?: Aggregation | null };
+    if (obj.field && obj.aggregate) {
+      const src = resolve(obj.field, "dimension");
+      if (src) picks.push(aggPick(src, obj.aggregate, obj.name));
+      else unsupported.push(`metric ${obj.name}`);
+      continue;
+    }
     const [kind, base] = Object.entries(obj.compute ?? {})[0] ?? [];
-    const f = base ? resolve(base, "metric") : null;
+    const adhoc = picks.find((p) => p.agg && p.field.name === base);
+    const f = adhoc ? adhoc.field : base ? resolve(base, "metric") : null;
     if (!f || !COMPUTES.includes(kind as Compute)) {
       unsupported.push(`metric ${obj.name}`);
       continue;
     }
     const plain = picks.findIndex((p) => p.field.name === base && !p.compute);
     // toSpec writes a computed metric right after its base; the page shows the pair as one pick.
-    if (plain >= 0) picks.splice(plain, 1, { field: f, compute: kind as Compute });
-    else picks.push({ field: f, compute: kind as Compute });
+    const pick: MetricPick = adhoc ? { ...adhoc, compute: kind as Compute } : { field: f, compute: kind as Compute };
+    if (plain >= 0) picks.splice(plain, 1, pick);
+    else picks.push(pick);
   }
   const dims: DimItem[] = [];
   for (const d of spec.dimensions ?? []) {
@@ -67,10 +76,15 @@ export function fromSpec(spec: Partial<QuerySpec>, chart: Partial<ChartConfig> |
     filters.push({ field, values: values.map(String) });
   }
   let range: RangeKey = "all";
-  const tr = spec.time_range as { field?: string; relative?: string } | undefined;
+  let dates: Shelves["dates"] = null;
+  const tr = spec.time_range as { field?: string; relative?: string | null; start?: string | null; end?: string | null } | undefined;
   if (tr) {
-    if ((tr.field ?? "time") === "time" && tr.relative && (RANGES as readonly string[]).includes(tr.relative)) range = tr.relative as RangeKey;
-    else unsupported.push(`time_range ${JSON.stringify(tr)}`);
+    const onTime = (tr.field ?? "time") === "time";
+    if (onTime && tr.relative && (RANGES as readonly string[]).includes(tr.relative)) range = tr.relative as RangeKey;
+    else if (onTime && !tr.relative && (tr.start || tr.end)) {
+      range = "custom";
+      dates = { start: tr.start ?? null, end: tr.end ?? null };
+    } else unsupported.push(`time_range ${JSON.stringify(tr)}`);
   }
   if (spec.having?.length) unsupported.push("having");
   let sort: Shelves["sort"] = "none";
@@ -92,6 +106,7 @@ export function fromSpec(spec: Partial<QuerySpec>, chart: Partial<ChartConfig> |
     tooltip: [],
     filters,
     range,
+    ...(dates ? { dates } : {}),
     sort,
     limit: spec.limit ?? null,
   };
