@@ -156,7 +156,7 @@ export default function RuleForm({ rule, open, phone, onDone }: { rule: Rule | n
     try {
       const c = toCondition(v, fmt);
       if (c.type === "threshold") cond = `${c.op === ">" || c.op === ">=" ? at("above") : at("below")} ${format(c.value ?? 0, fmt, lang, "sentence")}`;
-      else if (c.type === "change") cond = `${c.compare === "last_year" ? at("yoy") : at("prev")}${at(("way_" + (v.way ?? "any")) as "way_any")} ${Math.abs(v.pct ?? 0)}%`;
+      else if (c.type === "change") cond = `${c.compare === "last_year" ? at("yoy").split("（")[0] : at("prev").split("（")[0]}${at(("way_" + (v.way ?? "any")) as "way_any")}${lang === "en" ? " over" : "超过"} ${v.pct ?? 0}%`;
       else cond = `${at("anomaly")}（${at(("dir_" + (v.direction ?? "both")) as "dir_both")}）`;
     } catch {
       return null;

@@ -110,8 +110,8 @@ export default function RuleList({ rules, phone, mayChange, onCheck, onEdit, onD
         {(rules ?? []).map((r) => (
           <Card key={r.id} size="small" className="alert-card" data-testid={`rule-card-${r.id}`} title={<span className="alert-card-title">{r.name}</span>} extra={d.status(r)}>
             <div className="alert-card-line"><span className="k">{at("metric")}</span><span className="v">{d.what(r)}</span></div>
-            <div className="alert-card-line"><span className="k">{at("when")}</span><span className="v">{d.condition(r)}</span></div>
-            <div className="alert-card-line"><span className="k">{at("checkTime")}</span><span className="v">{d.schedule(r)}</span></div>
+            <div className="alert-card-line"><span className="k">{at("cardCond")}</span><span className="v">{d.condition(r)}</span></div>
+            <div className="alert-card-line"><span className="k">{at("cardCheck")}</span><span className="v">{d.schedule(r)}</span></div>
             <div className="alert-card-line"><span className="k">{at("owner")}</span><span className="v">{r.owner ?? "—"}</span></div>
             <Space size={4} wrap style={{ marginTop: 8 }}>
               {actions(r)}
@@ -130,8 +130,8 @@ export default function RuleList({ rules, phone, mayChange, onCheck, onEdit, onD
       columns={[
         { title: at("name"), dataIndex: "name", render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
         { title: at("what"), render: (_, r) => d.what(r) },
-        { title: at("when"), render: (_, r) => d.condition(r) },
-        { title: at("checkTime"), render: (_, r) => d.schedule(r) },
+        { title: at("cardCond"), render: (_, r) => d.condition(r) },
+        { title: at("cardCheck"), render: (_, r) => d.schedule(r) },
         { title: at("owner"), dataIndex: "owner" },
         { title: "", render: (_, r) => d.status(r) },
         { title: "", render: (_, r) => actions(r) },

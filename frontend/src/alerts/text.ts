@@ -19,6 +19,8 @@ const TEXT = {
   g_quarter: ["季", "Quarter"],
   g_year: ["年", "Year"],
   when: ["什么时候提醒", "When to alert"],
+  cardCond: ["条件", "Condition"],
+  cardCheck: ["检查", "Checked"],
   above: ["高于", "Above"],
   below: ["低于", "Below"],
   change: ["变化超过", "Changes by more than"],
