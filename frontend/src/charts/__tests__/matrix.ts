@@ -13,7 +13,7 @@ import type { ChartConfig, ChartKey, RefLine } from "../core/types";
 // the analysis page's field list for the demo model (pages/Analysis.tsx builds these from the model)
 const METRICS: Record<string, string> = {
   revenue: "currency", gross_margin: "percent", order_count: "integer", cogs: "currency", plan_attainment: "percent",
-  pipeline_amount: "currency", won_opportunities: "integer",
+  pipeline_amount: "currency", gross_profit: "currency",
 };
 export const FIELDS: FieldRef[] = [
   ...Object.entries(METRICS).map(([name, format]): FieldRef => ({ kind: "metric", name, label: name, format })),
@@ -77,7 +77,7 @@ export const CELLS: Cell[] = [
   { id: "pivot_subtotals", title: "透视表 两级行 小计", type: "pivot", shelves: shelves({ dims: [dim("customers.region"), dim("product_line")], series: [dim("time", "quarter")] }), options: { numberFormat: "wan" } },
   { id: "pivot_no_totals", title: "透视表 无合计", type: "pivot", shelves: regionByLine, options: { subtotals: false, totals: false } },
   { id: "funnel_stages", title: "漏斗 阶段", type: "funnel", shelves: shelves({ dims: [dim("opportunities.stage")], metrics: [met("pipeline_amount")], range: "all" }), options: {} },
-  { id: "funnel_metrics", title: "漏斗 指标", type: "funnel", shelves: shelves({ metrics: [met("pipeline_amount"), met("won_opportunities")], range: "all" }), options: { labels: false } },
+  { id: "funnel_metrics", title: "漏斗 指标", type: "funnel", shelves: shelves({ metrics: [met("revenue"), met("gross_profit")] }), options: { labels: false } },
   { id: "gauge_max_ref", title: "仪表盘 上限 目标", type: "gauge", shelves: shelves({ metrics: [met("plan_attainment")] }), options: { max: 1.2, refLines: [{ kind: "target", value: 0.95 }] } },
   { id: "heatmap_labels", title: "热力图 数值", type: "heatmap", shelves: regionByLine, options: { labels: true } },
   { id: "treemap_nested", title: "矩形树图 两级", type: "treemap", shelves: shelves({ dims: [dim("product_line"), dim("products.product_name")] }), options: { labels: false } },
