@@ -68,9 +68,9 @@ def shots() -> Iterator[Path]:
         yield d
 
 
-def _open_dashboard(page, base: str, name: str) -> dict:  # type: ignore[no-untyped-def]
+def _open_dashboard(page, name: str) -> dict:  # type: ignore[no-untyped-def]
     with page.expect_response(lambda r: r.url.endswith(f"/api/v1/dashboards/{name}/data")) as resp:
-        page.goto(f"{base}/dashboards/{name}")
+        _navigate(page, f"/dashboards/{name}")
     page.wait_for_selector("[data-testid=dashboard-view][data-loading='0']")
     return resp.value.json()
 
@@ -147,7 +147,7 @@ def test_matrix_saves_renders_reopens(server: str, session, shots: Path) -> None
     for c in MATRIX:
         assert {k: v for k, v in stored[c["id"]]["chart"].items() if v is not None} == \
             {k: v for k, v in c["chart"].items() if v is not None}, c["id"]
-    data = _open_dashboard(page, server, "chart-matrix")
+    data = _open_dashboard(page, "chart-matrix")
     for c in MATRIX:
         comp = data["components"][c["id"]]
         assert comp["error"] is None, (c["id"], comp["error"])
@@ -194,14 +194,19 @@ def test_driven_through_the_page(server: str, session, shots: Path) -> None:  # 
         _settled_chart(page)
         saved.append((_save_new(page, f"柱状图 {mode}"), "bar", f"bar {mode}", {"ctl-stack": mode}))
 
+    # 堆叠 + 同比: each product line's 同比 as a dashed line on the right axis
+    page.get_by_test_id("ctl-stack").get_by_text("堆叠", exact=True).click()
+    page.get_by_test_id("compute-revenue").click()
+    page.locator(".ant-select-dropdown:visible").get_by_text("同比", exact=True).click()
+    _settled_chart(page)
+    saved.append((_save_new(page, "柱状图 堆叠 + 同比"), "bar", "bar 堆叠 同比", {"ctl-stack": "堆叠"}))
+
     page.get_by_test_id("chart-area").click()
     _settled_chart(page)
-    saved.append((_save_new(page, "面积图"), "area", "area", {"ctl-stack": "堆叠"}))
+    saved.append((_save_new(page, "面积图 + 同比"), "area", "area", {"ctl-stack": "堆叠"}))
 
     # a pivot with 同比: 大区 down, 产品线 across, 销售额 and its 同比 in the cells and in 合计
     page.get_by_test_id("chart-pivot").click()
-    page.get_by_test_id("compute-revenue").click()
-    page.locator(".ant-select-dropdown:visible").get_by_text("同比", exact=True).click()
     pivot = page.get_by_test_id("pivot-table")
     expect(pivot.locator("thead")).to_contain_text("同比")
     expect(pivot.locator(".pv-total")).to_contain_text("%")
@@ -229,12 +234,12 @@ def test_driven_through_the_page(server: str, session, shots: Path) -> None:  # 
     saved.append((_save_new(page, "折线图 目标线"), "line", "line 目标线", {}))
 
     for i, (name, kind, label, segmented) in enumerate(saved):
-        data = _open_dashboard(page, server, name)
+        data = _open_dashboard(page, name)
         comp = data["components"]["chart"]
         assert comp["error"] is None and comp["result"]["rows"], (label, comp["error"])
         assert comp["chart"]["type"] == kind, label
         _check_painted(page, "chart", kind, label)
-        if label == "bar 堆叠":
+        if label == "bar 堆叠 同比":
             page.wait_for_timeout(600)
             page.screenshot(path=str(shots / "dashboard-stacked-chart.png"))
         if kind == "pivot":
@@ -249,7 +254,7 @@ def test_driven_through_the_page(server: str, session, shots: Path) -> None:  # 
             page.get_by_test_id("edit-in-analysis").click()
             expect(page).to_have_url(re.compile(r"/analysis\?dashboard="))
         else:
-            page.goto(f"{server}/analysis?dashboard={name}&component=chart")
+            _navigate(page, f"/analysis?dashboard={name}&component=chart")
         _check_reopened(page, kind, label)
         for ctl, value in segmented.items():
             expect(page.get_by_test_id(ctl).locator(".ant-segmented-item-selected")).to_have_text(value)

@@ -119,4 +119,30 @@ describe("quick calculations on split charts (同比/环比/占比 stay visible)
     const o = option as { series: { areaStyle?: object; stack?: string; yAxisIndex: number }[] };
     expect(o.series.map((s) => [!!s.areaStyle, s.stack ?? null, s.yAxisIndex])).toEqual([[true, "total", 0], [true, "total", 0], [false, null, 1], [false, null, 1]]);
   });
+
+  it("占比 on a split bar labels each member's bars with its share (and shows it in the tooltip)", () => {
+    const share = result({
+      columns: [
+        { name: "customers.region", type: "string", label: "大区", role: "dimension" },
+        { name: "product_line", type: "string", label: "产品线", role: "dimension" },
+        { name: "revenue", type: "number", label: "销售额", role: "metric", format: "currency" },
+        { name: "revenue_percent_of_total", type: "number", label: "销售额占比", role: "metric", format: "percent", compute: "percent_of_total", metric: "revenue" },
+      ],
+      rows: [["华东", "伺服电机", 30, 0.3], ["华东", "减速机", 50, 0.5], ["华南", "伺服电机", 20, 0.2]],
+    });
+    const c = { type: "bar" as const, x: "customers.region", series: "product_line", y: ["revenue", "revenue_percent_of_total"], line_y2: ["revenue_percent_of_total"], stack: "stacked" as const };
+    const { option } = cartesian(share, c, { lang: "zh" }, "bar");
+    const o = option as { series: { name: string; type: string; label?: { show: boolean; formatter: (p: { value: number | null; dataIndex: number }) => string } }[]; tooltip: { formatter: (p: unknown) => string } };
+    expect(o.series.map((s) => [s.name, s.type])).toEqual([["伺服电机", "bar"], ["减速机", "bar"]]);
+    expect(o.series[0].label?.formatter({ value: 30, dataIndex: 0 })).toBe("30%");
+    expect(o.series[1].label?.formatter({ value: null, dataIndex: 1 })).toBe("");
+    const tip = o.tooltip.formatter([{ axisValueLabel: "华东", seriesName: "伺服电机", seriesIndex: 0, dataIndex: 0, value: 30, marker: "" }]);
+    expect(tip).toContain("（30%）");
+    // with data labels on: the value and the share
+    const on = cartesian(share, { ...c, labels: true }, { lang: "zh" }, "bar").option as typeof o;
+    expect(on.series[0].label?.formatter({ value: 30, dataIndex: 0 })).toMatch(/^¥30 · 30%$/);
+    // lines and areas keep the share as a line on the second axis
+    const area = cartesian(share, { ...c, type: "area" }, { lang: "zh" }, "area").option as typeof o;
+    expect(area.series.map((s) => s.name)).toEqual(["伺服电机", "减速机", "伺服电机 占比", "减速机 占比"]);
+  });
 });
