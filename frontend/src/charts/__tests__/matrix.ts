@@ -57,6 +57,7 @@ export const CELLS: Cell[] = [
   { id: "bar_horizontal", title: "条形 横向 标签 万", type: "bar", shelves: { ...byRegion, sort: "desc", limit: 5 }, options: { horizontal: true, labels: true, numberFormat: "wan" } },
   { id: "bar_horizontal_yoy", title: "条形 横向 + 同比", type: "bar", shelves: { ...byRegion, metrics: [met("revenue", "yoy")] }, options: { horizontal: true } },
   { id: "bar_reflines", title: "柱状 目标线/警戒线", type: "bar", shelves: byRegion, options: { refLines: REF } },
+  { id: "bar_filter_sort", title: "柱状 筛选 升序 近12个月 亿", type: "bar", shelves: { ...byRegion, range: "last_12_months", sort: "asc", filters: [{ field: f("product_line"), values: ["伺服电机", "精密减速机"] }] }, options: { numberFormat: "yi" } },
   { id: "bar_tooltip_color", title: "柱状 颜色 提示", type: "bar", shelves: { ...byRegion, color: dim("sales_orders.channel"), tooltip: [met("cogs")] }, options: {} },
   { id: "line_series", title: "折线 系列", type: "line", shelves: shelves({ dims: [month], series: [dim("customers.region")] }), options: { labels: true } },
   { id: "line_reflines", title: "折线 目标线 不平滑", type: "line", shelves: overMonths, options: { refLines: REF, smooth: false } },
