@@ -119,7 +119,7 @@ def _check_reopened(page, kind: str, label: str, title: str | None = None) -> No
     if title:
         expect(bar).to_contain_text(f"「{title}」")
     expect(page.get_by_test_id(f"chart-{kind}")).to_have_class(re.compile("ant-btn-primary"))
-    expect(bar.get_by_test_id("edit-unchanged")).to_be_visible(), label
+    expect(bar.get_by_test_id("edit-unchanged")).to_be_visible()
     assert page.get_by_test_id("analysis-error").count() == 0, label
     chart = page.get_by_test_id("analysis-chart")
     if kind == "kpi":
