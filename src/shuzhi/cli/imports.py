@@ -67,9 +67,14 @@ def import_file(
     typer.echo(t(f"已导入 {result['rows']:,} 行到表 {result['table']}（{result['mode']}；表中现有 {result['table_rows']:,} 行）。",
                  f"Imported {result['rows']:,} rows into {result['table']} ({result['mode']}; the table now has "
                  f"{result['table_rows']:,} rows)."))
-    if result["updated"]:
+    if result["mode"] == "upsert":
         typer.echo(t(f"  更新 {result['updated']:,} 行，新增 {result['inserted']:,} 行。",
                      f"  {result['updated']:,} rows updated, {result['inserted']:,} inserted."))
+    if result.get("duplicates_removed"):
+        n = result["duplicates_removed"]
+        typer.echo(t(f"  表中有重复的键：每个更新的键原有的多行（多出 {n:,} 行）已由文件中的一行取代。",
+                     f"  The table held some keys more than once: each updated key's rows ({n:,} extra) were "
+                     "replaced by the file's one row."))
     if result["rejected"]:
         typer.echo(t(f"  跳过 {result['rejected']:,} 个错误行，已存入 {result['rejects_table']}：",
                      f"  Skipped {result['rejected']:,} bad rows, kept in {result['rejects_table']}:"), err=True)

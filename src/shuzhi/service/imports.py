@@ -264,7 +264,8 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
     rt.data_refreshed(changed, "import")
     report(1.0, "完成", "done")
     return {"table": table, "mode": opts.mode, "format": ins.format, "rows": out.rows, "inserted": out.inserted,
-            "updated": out.updated, "table_rows": out.table_rows, "rejected": out.rejected,
+            "updated": out.updated, "duplicates_removed": out.duplicates_removed, "table_rows": out.table_rows,
+            "rejected": out.rejected,
             "rejects": out.rejects, "rejects_table": files.rejects_table_name(table) if out.rejected else None,
             "totals_rows": ins.totals_rows, "columns": [asdict(c) for c in cols]}
 
