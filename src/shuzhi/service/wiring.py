@@ -3,7 +3,9 @@
 The runtime is the process's resources and knows no use case; wire() registers the ones that react
 to schedules and data changes: extract refreshes (schedule kind "refresh"), self-service datasets
 (kind "dataset", and refreshes after their parents change) and alert rules (kind "alert", checks
-after data_refreshed), in that order. The API (api.app.create_app) and the CLI (cli.common.runtime)
+after data_refreshed), in that order. Before them it upgrades the column names of imports made by
+older versions (service.name_migration; a no-op once done; a failure is logged and retried at the
+next start, never stops the start). The API (api.app.create_app) and the CLI (cli.common.runtime)
 call it; calling it again does nothing.
 """
 
@@ -21,7 +23,18 @@ def wire(rt: Runtime) -> Runtime:
         # shuzhi.service, which would make a cycle at import time.
         from shuzhi.service import alerts, datasets_refresh, refresh
 
+        _upgrade_names(rt)
         refresh.install(rt)
         datasets_refresh.install(rt)
         alerts.install(rt)
     return rt
+
+
+def _upgrade_names(rt: Runtime) -> None:
+    from shuzhi.log import get_logger
+    from shuzhi.service.name_migration import upgrade_column_names
+
+    try:
+        upgrade_column_names(rt)
+    except Exception as exc:  # noqa: BLE001 - never stop a start; the next start tries again
+        get_logger(__name__).warning("column_names_upgrade_failed", error=str(exc)[:300])
