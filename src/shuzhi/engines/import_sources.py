@@ -64,7 +64,7 @@ def _sql(e: exp.Expression) -> str:
 
 @dataclass
 class Column:
-    name: str  # safe identifier
+    name: str  # the column name (the cleaned header, sources.files.names); reaches SQL only quoted
     label: str
     type: str  # DuckDB type
 
