@@ -23,14 +23,15 @@ def wire(rt: Runtime) -> Runtime:
         # shuzhi.service, which would make a cycle at import time.
         from shuzhi.service import alerts, datasets_refresh, refresh
 
-        _upgrade_names(rt)
+        upgrade_names(rt)
         refresh.install(rt)
         datasets_refresh.install(rt)
         alerts.install(rt)
     return rt
 
 
-def _upgrade_names(rt: Runtime) -> None:
+def upgrade_names(rt: Runtime) -> None:
+    """The upgrade of older imports' column names; a failure is logged (the next start tries again)."""
     from shuzhi.log import get_logger
     from shuzhi.service.name_migration import upgrade_column_names
 
