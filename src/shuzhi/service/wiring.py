@@ -35,7 +35,11 @@ def upgrade_names(rt: Runtime) -> None:
     from shuzhi.log import get_logger
     from shuzhi.service.name_migration import upgrade_column_names
 
+    if not rt.settings.warehouse_path.exists():
+        return  # nothing was ever imported here (or the runtime is a throw-away one, e.g. the OpenAPI export)
     try:
+        if rt.catalog.current_revision() != rt.catalog.head_revision():
+            return  # a runtime that was not started: its catalog is not migrated yet
         upgrade_column_names(rt)
     except Exception as exc:  # noqa: BLE001 - never stop a start; the next start tries again
         get_logger(__name__).warning("column_names_upgrade_failed", error=str(exc)[:300])
