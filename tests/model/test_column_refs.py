@@ -38,3 +38,20 @@ def test_formulas_name_columns_bare_or_quoted_and_sql_quotes_them() -> None:
     assert '"o"."订单金额"' in sql and '"o"."运费（元）"' in sql
     with pytest.raises(ShuzhiError):
         formula_expr(idx, "orders", "运费（元） * 2", {"orders": "o"})  # symbols need quotes
+
+
+def test_a_column_rule_on_the_field_also_denies_its_column_name() -> None:
+    import datetime as dt
+
+    from shuzhi.spec.query_spec import QuerySpec
+    from shuzhi.spec.resolve import UserContext, resolve
+
+    data = _index().model.model_dump()
+    data["column_rules"] = [{"name": "no_customer", "fields": ["orders.col_1"], "deny_roles": ["viewer"]}]
+    idx = ModelIndex.build(SemanticModel.model_validate(data))
+    viewer = UserContext("v", "viewer")
+    for ref in ("orders.客户", "客户", "orders.col_1"):
+        with pytest.raises(ShuzhiError) as e:
+            resolve(QuerySpec.model_validate({"metrics": ["east"], "dimensions": [ref]}), idx, viewer,
+                    dt.date(2026, 1, 1))
+        assert e.value.status == 403 or "restricted" in e.value.code, e.value.code
