@@ -79,6 +79,11 @@ def test_a_new_file_appends_to_an_upgraded_table(rt) -> None:  # type: ignore[no
     out = run_import_inline(rt, LEGACY / "orders.csv", "orders.csv", ImportOptions(table="orders", mode="append"),
                             user="admin")
     assert out["table_rows"] == 6
+    # A new import whose column a user renamed in the preview to what the old rule made stays as named.
+    cols = [{"name": "order_no"}, {}, {}, {"name": "order_id"}, {}]
+    run_import_inline(rt, LEGACY / "orders.csv", "orders.csv", ImportOptions(table="fresh", columns=cols), user="admin")
+    assert upgrade_column_names(rt).tables == {}
+    assert table_columns(rt.warehouse(), "fresh") == ["order_no", "客户编号", "订单金额", "order_id", "qty"]
 
 
 def test_dry_run_changes_nothing(old_home: Path) -> None:

@@ -254,9 +254,14 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
             raise JobCancelled() from None
         raise
     with rt.catalog.session() as db:
+        # "header": the table's columns are named by their headers (service.name_migration leaves it alone);
+        # an append to a table of an older import keeps that table's state until it is upgraded.
+        prev = store.get_imported(db, table) if opts.mode != "replace" else None
+        naming = {"column_names": "header"} if prev is None or (prev.options or {}).get("column_names") == "header" \
+            else {}
         store.record_import(db, table, columns=[asdict(c) for c in cols], source_file=filename,
                             source_format=ins.format, source_sheet=ins.sheet,
-                            options={"encoding": ins.encoding, "delimiter": ins.delimiter,
+                            options={**naming, "encoding": ins.encoding, "delimiter": ins.delimiter,
                                      "header_row": ins.header_row, "key": keys, "skip_bad_rows": opts.skip_bad_rows},
                             mode=opts.mode, rows=out.table_rows, rejected=out.rejected, imported_by=user,
                             job_id=ctx.job_id if ctx is not None else None)

@@ -19,8 +19,9 @@ refers to them, so everything that worked before keeps working:
   the report (`needs_attention`) and left as it was.
 
 Invariants
-- Only columns whose name is exactly what the old code gave their label are renamed: a column a
-  user named in the preview keeps its name. New names never collide (ignoring case) with the
+- Only records of older imports are looked at (new imports and upgraded records say
+  options.column_names = "header"), and only columns whose name is exactly what the old code gave
+  their label are renamed: a column a user named in the preview keeps its name. New names never collide (ignoring case) with the
   table's other columns.
 - Safe to run again and after a crash: the warehouse renames are one transaction, then all catalog
   rewrites are one catalog transaction; a column already renamed in the warehouse (a crash between
@@ -177,6 +178,8 @@ def upgrade_column_names(rt: Runtime, *, dry_run: bool = False) -> Report:
     todo: dict[str, list[tuple[str, str]]] = {}
     physical: dict[str, list[str]] = {}
     for name, rec in records.items():
+        if (rec.options or {}).get("column_names") == "header":
+            continue  # imported (or already upgraded) by this version: its names are the user's
         cols = table_columns(wh, name)
         if cols is None:
             continue
@@ -199,7 +202,7 @@ def upgrade_column_names(rt: Runtime, *, dry_run: bool = False) -> Report:
             rec = store.get_imported(db, t)
             assert rec is not None
             rec.columns = [{**c, "name": m.get(c["name"], c["name"])} for c in rec.columns or []]
-            opts = dict(rec.options or {})
+            opts = {**(rec.options or {}), "column_names": "header"}
             if opts.get("key"):
                 opts["key"] = [m.get(k, k) for k in opts["key"]]
             rec.options = opts
