@@ -85,6 +85,7 @@ export const en: Record<MessageKey, string> = {
   "metric.fields": "Fields",
   "metric.tables": "Tables",
   "metric.usedBy": "Used by metrics",
+  "metric.dashboards": "Used on dashboards",
   "metric.versions": "Versions",
   "metric.version": "Version {v}",
   "metric.trend": "Monthly trend (last 24 months)",

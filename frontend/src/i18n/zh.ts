@@ -83,6 +83,7 @@ export const zh = {
   "metric.fields": "使用字段",
   "metric.tables": "来源表",
   "metric.usedBy": "被以下指标引用",
+  "metric.dashboards": "用在以下仪表板",
   "metric.versions": "版本记录",
   "metric.version": "版本 {v}",
   "metric.trend": "月度趋势（近 24 个月）",

@@ -151,6 +151,21 @@ export default function MetricPage() {
               <Descriptions.Item label={t("metric.fields")}>{list(lin?.fields)}</Descriptions.Item>
               <Descriptions.Item label={t("metric.tables")}>{list(lin?.tables?.map((x) => x.table ?? x.dataset))}</Descriptions.Item>
               <Descriptions.Item label={t("metric.usedBy")}>{list(lin?.used_by_metrics, true)}</Descriptions.Item>
+              <Descriptions.Item label={t("metric.dashboards")}>
+                {lin?.dashboards?.length ? (
+                  <Space size={[4, 4]} wrap data-testid="metric-dashboards">
+                    {lin.dashboards.map((d) => (
+                      <Link key={d.name} to={`/dashboards/${encodeURIComponent(d.name)}`}>
+                        <Tag color="geekblue" title={d.via.filter((x) => x !== m.name).join("、") || undefined}>
+                          {pick(d.title, d.title_en)}
+                        </Tag>
+                      </Link>
+                    ))}
+                  </Space>
+                ) : (
+                  <Typography.Text type="secondary">{t("metric.none")}</Typography.Text>
+                )}
+              </Descriptions.Item>
             </Descriptions>
           </Card>
         </Col>

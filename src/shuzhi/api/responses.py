@@ -28,6 +28,17 @@ class LineageTable(_Closed):
     sql: bool = Field(description="The dataset is a SQL query (its text is not shown here).")
 
 
+class LineageDashboard(_Closed):
+    """A dashboard the caller may see whose components use the metric (or a metric built on it)."""
+
+    name: str
+    title: str
+    title_en: str | None = None
+    components: list[str] = Field(description="Ids of the components that use it.")
+    via: list[str] = Field(description="The metrics those components ask for that need this one (itself, or "
+                           "derived metrics built on it).")
+
+
 class MetricLineage(_Closed):
     metric: str
     depends_on: list[str]
@@ -35,7 +46,8 @@ class MetricLineage(_Closed):
     datasets: list[str]
     tables: list[LineageTable]
     used_by_metrics: list[str]
-    dashboards: list[str]
+    dashboards: list[LineageDashboard] = Field(description="Dashboards of the default model that the caller "
+                                               "may see and that use the metric; empty for other models.")
 
 
 class MetricDetail(MetricDef):

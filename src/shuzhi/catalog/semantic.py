@@ -92,9 +92,16 @@ def rules_forbidden(name: str, changes: dict[str, dict[str, list[str]]]) -> Shuz
         403, details={"changes": changes})
 
 
+def _make_default(s: Session, rec: ModelRecord) -> None:
+    for other in s.scalars(select(ModelRecord).where(ModelRecord.id != rec.id)):
+        other.is_default = False
+    rec.is_default = True
+
+
 def save_model(s: Session, model: SemanticModel, *, actor: str | None, comment: str | None = None,
                make_default: bool | None = None, may_change_rules: bool = False) -> int:
-    """Validate and store; returns the new version number (unchanged models are not re-versioned).
+    """Validate and store; returns the new version number (unchanged models are not re-versioned, but
+    make_default=True still makes them the default).
 
     A change to the row or column rules needs may_change_rules (else 403 rules_forbidden, nothing
     written) and is audited as `model.rules`."""
@@ -111,15 +118,16 @@ def save_model(s: Session, model: SemanticModel, *, actor: str | None, comment: 
         s.add(rec)
         s.flush()
     elif rec.definition == definition and rec.version > 0:
+        if make_default:
+            _make_default(s, rec)
+            s.flush()
         return rec.version
     rec.version += 1
     rec.definition = definition
     rec.updated_at = utcnow()
     rec.updated_by = actor
     if make_default:
-        for other in s.scalars(select(ModelRecord).where(ModelRecord.id != rec.id)):
-            other.is_default = False
-        rec.is_default = True
+        _make_default(s, rec)
     s.add(ModelVersion(model_id=rec.id, version=rec.version, definition=definition, created_by=actor,
                        comment=comment))
     if changes:

@@ -4,8 +4,9 @@ Invariants
 - One row per warehouse table that a file import created or changed (`name` is the warehouse
   table name). Each import updates it after the warehouse transaction committed, so the
   catalog never describes data that does not exist; `imports` counts how often it was loaded.
-- `columns` is the list of {"name", "label", "type"} in table order: `name` is the safe SQL
-  identifier, `label` the header as the user wrote it (销售额), shown everywhere people read.
+- `columns` is the list of {"name", "label", "type"} in table order: `name` is the warehouse column
+  (the cleaned header, 销售额; imports before issue 14 used hashed names until upgraded by
+  service.name_migration), `label` the header as the user wrote it, shown everywhere people read.
 """
 
 from __future__ import annotations

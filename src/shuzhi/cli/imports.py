@@ -67,9 +67,14 @@ def import_file(
     typer.echo(t(f"已导入 {result['rows']:,} 行到表 {result['table']}（{result['mode']}；表中现有 {result['table_rows']:,} 行）。",
                  f"Imported {result['rows']:,} rows into {result['table']} ({result['mode']}; the table now has "
                  f"{result['table_rows']:,} rows)."))
-    if result["updated"]:
+    if result["mode"] == "upsert":
         typer.echo(t(f"  更新 {result['updated']:,} 行，新增 {result['inserted']:,} 行。",
                      f"  {result['updated']:,} rows updated, {result['inserted']:,} inserted."))
+    if result.get("duplicates_removed"):
+        n = result["duplicates_removed"]
+        typer.echo(t(f"  表中有重复的键：每个更新的键原有的多行（多出 {n:,} 行）已由文件中的一行取代。",
+                     f"  The table held some keys more than once: each updated key's rows ({n:,} extra) were "
+                     "replaced by the file's one row."))
     if result["rejected"]:
         typer.echo(t(f"  跳过 {result['rejected']:,} 个错误行，已存入 {result['rejects_table']}：",
                      f"  Skipped {result['rejected']:,} bad rows, kept in {result['rejects_table']}:"), err=True)
@@ -137,3 +142,36 @@ def _show_preview(p: dict, fmt: str) -> None:
     for row in p["rows"]:
         out.add_row(*("" if v is None else str(v) for v in row))
     con.print(out)
+
+
+def upgrade_names(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only list what would be renamed."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Give columns of older imports their header text as name (also done on every start).
+    把旧版本导入的列名（c_9e4f1d 等）改为表头文字，并改写模型与数据集中的引用。"""
+    from shuzhi.service.name_migration import upgrade_column_names
+
+    rt = runtime(start=False)
+    rt.start(create_admin=False)
+    try:
+        report = upgrade_column_names(rt, dry_run=dry_run)
+    finally:
+        rt.close()
+    if fmt == "json":
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    if not report.tables:
+        typer.echo(t("没有需要升级的列名。", "No column names to upgrade."))
+        return
+    for table, pairs in report.tables.items():
+        verb = t("将重命名" if dry_run else "已重命名", "would rename" if dry_run else "renamed")
+        typer.echo(f"{table}: {verb} " + ", ".join(f"{o} → {n}" for o, n in pairs))
+    if report.models:
+        typer.echo(t(f"已改写模型：{'、'.join(report.models)}", f"Models rewritten: {', '.join(report.models)}"))
+    if report.datasets:
+        typer.echo(t(f"已改写数据集：{'、'.join(report.datasets)}", f"Datasets rewritten: {', '.join(report.datasets)}"))
+    if report.needs_attention:
+        typer.echo(t(f"请检查这些数据集（它们追加合并了改名的表）：{'、'.join(report.needs_attention)}",
+                     f"Check these datasets (they union a renamed table): {', '.join(report.needs_attention)}"),
+                   err=True)

@@ -129,6 +129,8 @@ def model_apply(
                              make_default=default or None,
                              may_change_rules=ctx is None or has_permission(ctx.role, "security:manage"))
     typer.echo(t(f"已应用模型 {model.name}，当前版本 v{version}。", f"Applied model {model.name}; now at v{version}."))
+    if default:
+        typer.echo(t(f"模型 {model.name} 现在是默认模型。", f"{model.name} is now the default model."))
 
 
 @model_app.command("add-table")

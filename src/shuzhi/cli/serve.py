@@ -64,6 +64,13 @@ def serve(
         rt.start_background()
         app = create_app(runtime=rt, start=False)
     else:
+        # The workers open the warehouse read-only: upgrade old imports' column names here first
+        # (service.name_migration; the one-worker server does it when it wires the app).
+        if rt.settings.warehouse_path.exists():
+            from shuzhi.service.wiring import upgrade_names
+
+            upgrade_names(rt)
+            rt.close()  # its warehouse was opened read-write; the check below reopens it read-only
         rt.warehouse(read_only=True).open().close()  # fails clearly now (missing, locked) rather than in N workers
         rt.close()
     url = f"http://{host}:{port}"

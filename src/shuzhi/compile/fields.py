@@ -23,9 +23,10 @@ def field_expr(index: ModelIndex, key: tuple[str, str], aliases: dict[str, str])
         return col(fd.column or fd.name, aliases[ds])
 
     def resolve(parts: tuple[str, ...]) -> exp.Expression:
-        if len(parts) != 1:
+        found = index.field_key(ds, parts[0]) if len(parts) == 1 else None
+        if found is None:
             raise index.unknown_field(".".join(parts))
-        return field_expr(index, (ds, parts[0]), aliases)
+        return field_expr(index, found, aliases)
 
     return exp.paren(parse_formula(fd.expr, resolve=resolve).tree, copy=False)
 

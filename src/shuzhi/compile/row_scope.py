@@ -116,7 +116,9 @@ def _field_columns(idx: ModelIndex, ds: str, f: str, seen: set[str] | None = Non
         return {fd.column or fd.name}
     out: set[str] = set()
     for parts in _collect(fd.expr):
-        out |= _field_columns(idx, ds, parts[-1], seen)
+        key = idx.field_key(ds, parts[-1])
+        if key is not None:
+            out |= _field_columns(idx, ds, key[1], seen)
     return out
 
 

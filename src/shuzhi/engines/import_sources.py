@@ -64,7 +64,7 @@ def _sql(e: exp.Expression) -> str:
 
 @dataclass
 class Column:
-    name: str  # safe identifier
+    name: str  # the column name (the cleaned header, sources.files.names); reaches SQL only quoted
     label: str
     type: str  # DuckDB type
 
@@ -98,8 +98,9 @@ Source = CsvSource | ArrowSource | FileSource
 @dataclass
 class Outcome:
     rows: int  # rows now in the staging data (imported)
-    inserted: int = 0
-    updated: int = 0
+    inserted: int = 0  # rows whose key was not in the table (replace / append: every row)
+    updated: int = 0  # upsert: rows of the file whose key was in the table
+    duplicates_removed: int = 0  # upsert: extra table rows of an updated key (it was there more than once)
     table_rows: int = 0  # rows in the target table after the import
     rejected: int = 0
     rejects: list[dict[str, Any]] = field(default_factory=list)  # first REJECTS_SHOWN

@@ -249,7 +249,11 @@ def _columns_of(cur: duckdb.DuckDBPyConnection, name: str) -> dict[str, str] | N
 
 
 def _count(cur: duckdb.DuckDBPyConnection, name: str) -> int:
-    return int(cur.execute(_sql(exp.select("count(*)").from_(table(name)))).fetchone()[0])  # type: ignore[index]
+    return _count_query(cur, exp.select("count(*)").from_(table(name)))
+
+
+def _count_query(cur: duckdb.DuckDBPyConnection, q: exp.Select) -> int:
+    return int(cur.execute(_sql(q)).fetchone()[0])  # type: ignore[index]
 
 
 def _apply(cur: duckdb.DuckDBPyConnection, stage: str, columns: list[Column], target: str, mode: str,
@@ -271,7 +275,7 @@ def _apply(cur: duckdb.DuckDBPyConnection, stage: str, columns: list[Column], ta
             f"The table {target} has no columns {', '.join(extra)}. Appending or upserting needs the file's columns "
             "to exist in the table; use replace instead.", 409, details={"missing": extra})
     cols = [exp.column(ident(n)) for n in names]
-    updated = 0
+    updated = duplicates = 0
     if mode == "upsert":
         missing = [k for k in keys if k not in names or k not in existing]
         if not keys or missing:
@@ -290,9 +294,13 @@ def _apply(cur: duckdb.DuckDBPyConnection, stage: str, columns: list[Column], ta
                 f"{nulls} rows have no key.", 422)
         match = exp.and_(*[exp.column(ident(k), table=ident(target)).eq(exp.column(ident(k), table=ident(stage)))
                            for k in keys])
+        # Keys of the file already in the table are updated; every table row with such a key (the
+        # table may hold a key more than once, e.g. after an append) is replaced by the file's one row.
+        updated = _count_query(cur, exp.select("count(*)").from_(table(stage)).where(exp.Exists(
+            this=exp.select("1").from_(table(target)).where(match.copy()))))
         before = _count(cur, target)
         cur.execute(_sql(exp.Delete(this=table(target), using=[table(stage)], where=exp.Where(this=match))))
-        updated = before - _count(cur, target)
+        duplicates = before - _count(cur, target) - updated
     insert = exp.Insert(this=exp.Schema(this=table(target), expressions=[ident(n) for n in names]),
                         expression=exp.select(*cols).from_(table(stage)))
     try:
@@ -302,7 +310,8 @@ def _apply(cur: duckdb.DuckDBPyConnection, stage: str, columns: list[Column], ta
         raise ShuzhiError("import_type_mismatch", f"新数据与表 {target} 的列类型不兼容：{msg}",
                           f"The new data does not fit the column types of {target}: {msg}", 409) from None
     cur.execute(_sql(exp.Drop(tables=[table(stage)], kind="TABLE")))
-    return Outcome(rows=rows, inserted=rows - updated, updated=updated, table_rows=_count(cur, target))
+    return Outcome(rows=rows, inserted=rows - updated, updated=updated, duplicates_removed=duplicates,
+                   table_rows=_count(cur, target))
 
 
 def _keep_rejects(cur: duckdb.DuckDBPyConnection, target: str, src: Source, rej: str, tag: str) -> None:

@@ -40,8 +40,16 @@ def field_type(sql_type: str) -> str:
 
 def field_name(column: str, taken: set[str]) -> str:
     """A model field name for a physical column: the column itself (lower-cased) when it is already a
-    valid name, else col_<position>; a name already in `taken` gets _2, _3… (`taken` is updated)."""
-    base = column.lower() if _NAME.match(column.lower()) else f"col_{len(taken) + 1}"
+    valid name, its snake_case form when it is ASCII ("Order ID" -> order_id), else col_<position> (a
+    column 订单号 keeps its name as the field's column and label; formulas and queries may name the
+    field by it); a name already in `taken` gets _2, _3… (`taken` is updated)."""
+    snake = re.sub(r"[^0-9a-z]+", "_", column.lower()).strip("_")[:56] if column.isascii() else ""
+    if _NAME.match(column.lower()):
+        base = column.lower()
+    elif snake and _NAME.match(snake):
+        base = snake
+    else:
+        base = f"col_{len(taken) + 1}"
     name, n = base, 2
     while name in taken:
         name, n = f"{base[:56]}_{n}", n + 1

@@ -73,13 +73,15 @@ def leaf_metrics(index: ModelIndex, name: str) -> list[str]:
 
 
 def field_ref_key(index: ModelIndex, home: str, parts: tuple[str, ...]) -> tuple[str, str]:
-    """A formula reference seen from dataset `home`: bare → home's field; a.b → dataset a's field b."""
+    """A formula reference seen from dataset `home`: bare → home's field; a.b → dataset a's field b. A field
+    may be named by its physical column (订单金额 for a field col_3 reading the column 订单金额)."""
     if len(parts) == 1:
         key = (home, parts[0])
     else:
         key = (parts[0], parts[1])
         if parts[0] not in index.datasets:
             raise index.unknown_field(".".join(parts))
+    key = index.field_key(*key) or key
     if key not in index.fields:
         if len(parts) == 1 and len(index.bare.get(parts[0], [])) == 1 and index.bare[parts[0]][0][0] != home:
             other = index.bare[parts[0]][0]
@@ -146,9 +148,10 @@ def check_model(idx: ModelIndex) -> None:
             if f.expr:
                 try:
                     for parts in _collect(f.expr):
-                        if len(parts) != 1 or (ds.name, parts[0]) not in idx.fields:
+                        key = idx.field_key(ds.name, parts[0]) if len(parts) == 1 else None
+                        if key is None:
                             raise idx.unknown_field(".".join(parts))
-                        if parts[0] == f.name:
+                        if key[1] == f.name:
                             raise ShuzhiError("field_cycle", f"计算字段 {f.name} 引用了自己。",
                                               f"Calculated field {f.name} refers to itself.")
                 except ShuzhiError as e:

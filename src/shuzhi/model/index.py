@@ -68,6 +68,11 @@ class ModelIndex:
     datasets: dict[str, DatasetDef] = field(default_factory=dict)
     fields: dict[tuple[str, str], FieldDef] = field(default_factory=dict)
     bare: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # (dataset, physical column) -> field name, for columns named otherwise than their field (订单号 of
+    # field col_1): formulas and QuerySpecs may name such a field by its column; a column two fields share
+    # is left out (ambiguous).
+    by_column: dict[tuple[str, str], str] = field(default_factory=dict)
+    bare_columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     metrics: dict[str, MetricDef] = field(default_factory=dict)
     shared: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     edges: dict[str, list[JoinStep]] = field(default_factory=dict)
@@ -102,6 +107,7 @@ class ModelIndex:
                                                  f"Duplicate field name: {ds.name}.{f.name}"))
                 self.fields[key] = f
                 self.bare.setdefault(f.name, []).append(key)
+            self._index_columns(ds)
             for k, pk in enumerate(ds.primary_key):
                 if (ds.name, pk) not in self.fields:
                     self._unknown_field(f"datasets[{i}].primary_key[{k}]", ds.name, pk)
@@ -145,6 +151,24 @@ class ModelIndex:
                                              f"Duplicate shared dimension name: {sd.name}"))
             self.shared[sd.name] = members
 
+    def _index_columns(self, ds: DatasetDef) -> None:
+        seen: dict[str, list[str]] = {}
+        for f in ds.fields:
+            if f.column and f.column != f.name:
+                seen.setdefault(f.column, []).append(f.name)
+        for column, names in seen.items():
+            if len(names) == 1 and (ds.name, column) not in self.fields:
+                self.by_column[(ds.name, column)] = names[0]
+                self.bare_columns.setdefault(column, []).append((ds.name, names[0]))
+
+    def field_key(self, dataset: str, name: str) -> tuple[str, str] | None:
+        """The field `name` of `dataset`: its model name, or the physical column it reads (see by_column)."""
+        if (dataset, name) in self.fields:
+            return (dataset, name)
+        if (dataset, name) in self.by_column:
+            return (dataset, self.by_column[(dataset, name)])
+        return None
+
     def _unknown_field(self, path: str, dataset: str, name: str) -> None:
         cands = {f for (d, f) in self.fields if d == dataset}
         zh, en = did_you_mean(name, cands)
@@ -154,12 +178,16 @@ class ModelIndex:
 
     # -- lookups -------------------------------------------------------------------------
     def resolve_field(self, ref: str, *, dimension_only: bool = False) -> tuple[str, str]:
-        """'dataset.field' or a bare field name unique in the model → (dataset, field)."""
+        """'dataset.field' or a bare field name unique in the model → (dataset, field). A field may also be
+        named by its physical column (t.订单号, 订单号) when that is not another field's name."""
         parts = ref.split(".")
-        if len(parts) == 2 and (parts[0], parts[1]) in self.fields:
-            key = (parts[0], parts[1])
+        found = self.field_key(parts[0], parts[1]) if len(parts) == 2 else None
+        if found is not None:
+            key = found
         elif len(parts) == 1 and len(self.bare.get(ref, [])) == 1:
             key = self.bare[ref][0]
+        elif len(parts) == 1 and not self.bare.get(ref) and len(self.bare_columns.get(ref, [])) == 1:
+            key = self.bare_columns[ref][0]
         elif len(parts) == 1 and len(self.bare.get(ref, [])) > 1:
             options = ", ".join(f"{d}.{f}" for d, f in self.bare[ref])
             raise ShuzhiError(

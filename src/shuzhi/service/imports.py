@@ -153,19 +153,23 @@ def _apply_overrides(cols: list[eng.Column], overrides: list[dict[str, Any]] | N
     out = []
     for c, o in zip(cols, overrides, strict=True):
         name = o.get("name") or c.name
-        if name != c.name:
-            name = files.make_identifier(name) if files.make_identifier(name) == name else _bad_column(name)
+        if name != c.name and not files.is_column_name(name):
+            _bad_column(name)
         out.append(eng.Column(name, (o.get("label") or c.label).strip(), eng.check_type(o["type"]) if o.get("type")
                               else c.type))
-    if len({c.name for c in out}) != len(out):
-        raise ShuzhiError("duplicate_column", "列名重复，请修改后再导入。", "Column names repeat; rename them first.")
+    if len({c.name.lower() for c in out}) != len(out):
+        raise ShuzhiError("duplicate_column", "列名重复（不区分大小写），请修改后再导入。",
+                          "Column names repeat (ignoring case); rename them first.")
     return out
 
 
 def _bad_column(name: str) -> str:
-    raise ShuzhiError("bad_column_name", f"列名「{name}」无效：只能用小写英文字母、数字和下划线，且不能是 SQL 关键字。",
-                      f"Invalid column name '{name}': use lower-case letters, digits and underscores, not an "
-                      "SQL keyword.")
+    raise ShuzhiError("bad_column_name",
+                      f"列名「{name}」无效：不能为空，不能含控制字符、引号、反引号、方括号或点号，首尾不能有空格，"
+                      f"最长 {files.names.MAX_COLUMN} 个字符。",
+                      f"Invalid column name '{name}': it must not be empty, contain control characters, quotes, "
+                      f"backticks, brackets or dots, or start or end with a space, and has at most "
+                      f"{files.names.MAX_COLUMN} characters.")
 
 
 def preview(rt: Runtime, path: Path, filename: str, opts: ImportOptions) -> dict[str, Any]:
@@ -261,9 +265,14 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
             raise JobCancelled() from None
         raise
     with rt.catalog.session() as db:
+        # "header": the table's columns are named by their headers (service.name_migration leaves it alone);
+        # an append to a table of an older import keeps that table's state until it is upgraded.
+        prev = store.get_imported(db, table) if opts.mode != "replace" else None
+        naming = {"column_names": "header"} if prev is None or (prev.options or {}).get("column_names") == "header" \
+            else {}
         store.record_import(db, table, columns=[asdict(c) for c in cols], source_file=filename,
                             source_format=ins.format, source_sheet=ins.sheet,
-                            options={"encoding": ins.encoding, "delimiter": ins.delimiter,
+                            options={**naming, "encoding": ins.encoding, "delimiter": ins.delimiter,
                                      "header_row": ins.header_row, "key": keys, "skip_bad_rows": opts.skip_bad_rows},
                             mode=opts.mode, rows=out.table_rows, rejected=out.rejected, imported_by=user,
                             job_id=ctx.job_id if ctx is not None else None)
@@ -271,7 +280,8 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
     rt.data_refreshed(changed, "import")
     report(1.0, "完成", "done")
     return {"table": table, "mode": opts.mode, "format": ins.format, "rows": out.rows, "inserted": out.inserted,
-            "updated": out.updated, "table_rows": out.table_rows, "rejected": out.rejected,
+            "updated": out.updated, "duplicates_removed": out.duplicates_removed, "table_rows": out.table_rows,
+            "rejected": out.rejected,
             "rejects": out.rejects, "rejects_table": files.rejects_table_name(table) if out.rejected else None,
             "totals_rows": ins.totals_rows, "footer_rows": ins.footer_rows, "columns": [asdict(c) for c in cols]}
 

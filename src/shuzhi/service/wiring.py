@@ -3,7 +3,9 @@
 The runtime is the process's resources and knows no use case; wire() registers the ones that react
 to schedules and data changes: extract refreshes (schedule kind "refresh"), self-service datasets
 (kind "dataset", and refreshes after their parents change) and alert rules (kind "alert", checks
-after data_refreshed), in that order. The API (api.app.create_app) and the CLI (cli.common.runtime)
+after data_refreshed), in that order. Before them it upgrades the column names of imports made by
+older versions (service.name_migration; a no-op once done; a failure is logged and retried at the
+next start, never stops the start). The API (api.app.create_app) and the CLI (cli.common.runtime)
 call it; calling it again does nothing.
 """
 
@@ -21,7 +23,23 @@ def wire(rt: Runtime) -> Runtime:
         # shuzhi.service, which would make a cycle at import time.
         from shuzhi.service import alerts, datasets_refresh, refresh
 
+        upgrade_names(rt)
         refresh.install(rt)
         datasets_refresh.install(rt)
         alerts.install(rt)
     return rt
+
+
+def upgrade_names(rt: Runtime) -> None:
+    """The upgrade of older imports' column names; a failure is logged (the next start tries again)."""
+    from shuzhi.log import get_logger
+    from shuzhi.service.name_migration import upgrade_column_names
+
+    if not rt.settings.warehouse_path.exists():
+        return  # nothing was ever imported here (or the runtime is a throw-away one, e.g. the OpenAPI export)
+    try:
+        if rt.catalog.current_revision() != rt.catalog.head_revision():
+            return  # a runtime that was not started: its catalog is not migrated yet
+        upgrade_column_names(rt)
+    except Exception as exc:  # noqa: BLE001 - never stop a start; the next start tries again
+        get_logger(__name__).warning("column_names_upgrade_failed", error=str(exc)[:300])

@@ -10,8 +10,6 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.sources.files import (
     check_table_name,
     detect_format,
-    make_identifier,
-    make_identifiers,
     read_excel,
     sniff_layout,
     transcode_to_utf8,
@@ -85,13 +83,7 @@ def test_excel_merged_headers_dates_numbers_as_text_totals(data: Path) -> None:
     assert e.value.code == "unknown_sheet" and "说明" in e.value.zh
 
 
-def test_identifiers_are_stable_safe_and_unique() -> None:
-    assert make_identifier("Order ID") == "order_id"
-    cn = make_identifier("销售额")
-    assert cn == make_identifier("销售额") and cn.startswith("c_") and cn.isascii()
-    assert make_identifier("金额 RMB").startswith("rmb_")
-    assert make_identifier("select") == "select_" and make_identifier("2025") == "c_2025"
-    assert make_identifiers(["a", "A", "", "列3"]) == ["a", "a_2", "col_3", "col_3_2"]
+def test_table_names_are_safe() -> None:
     assert check_table_name("Sales_2025") == "sales_2025"
     for bad in ("1abc", "a-b", "select", "_shuzhi_x", "t__rejects", "表"):
         with pytest.raises(ShuzhiError):

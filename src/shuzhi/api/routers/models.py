@@ -26,6 +26,7 @@ from shuzhi.api.responses import MetricCheckOut, MetricDetail, MetricSaved, Mode
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import has_permission
+from shuzhi.catalog import dashboards as dash_store
 from shuzhi.catalog import semantic as store
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.access import reader_view, restricted
@@ -130,7 +131,15 @@ def get_metric(name: str, user: Viewer, db: DbDep, model: str | None = None) -> 
     if name in restricted(idx, user.role):
         raise _restricted(name)
     return {"model": sm.name, "model_version": version, "kind": _kind(m), **m.model_dump(mode="json"),
-            "lineage": metric_lineage(idx, name)}
+            "lineage": metric_lineage(idx, name, _dashboards_of(db, sm.name, user))}
+
+
+def _dashboards_of(db: Any, model: str, user: Principal) -> list[tuple[str, str, str | None, dict[str, Any]]]:
+    """The dashboards `user` may see, when `model` is the default model (the one dashboards query)."""
+    if store.current_version(db, None)[0] != model:
+        return []
+    who = dash_store.Viewer(user.user_id, user.username, user.role)
+    return [(r.name, r.title, r.title_en, r.definition) for r in dash_store.list_records(db, who)]
 
 
 @router.get("/metrics/{name}/versions", response_model=list[VersionOut], responses=ERRORS,

@@ -8,7 +8,9 @@ from shuzhi.sources.files.excel import ExcelData, SheetInfo, read_excel
 from shuzhi.sources.files.formats import FORMATS, detect_format
 from shuzhi.sources.files.names import (
     check_table_name,
+    clean_column_name,
     default_table_name,
+    is_column_name,
     make_identifier,
     make_identifiers,
     rejects_table_name,
@@ -24,7 +26,7 @@ from shuzhi.sources.files.text import (
 )
 
 __all__ = [
-    "FORMATS", "ExcelData", "SheetInfo", "TextLayout", "check_table_name", "copy_lines", "count_data_rows", "default_table_name", "detect_format",
-    "make_identifier", "make_identifiers", "needs_transcoding", "normalize_encoding", "read_excel",
+    "FORMATS", "ExcelData", "SheetInfo", "TextLayout", "check_table_name", "clean_column_name", "copy_lines", "count_data_rows", "default_table_name", "detect_format",
+    "is_column_name", "make_identifier", "make_identifiers", "needs_transcoding", "normalize_encoding", "read_excel",
     "rejects_table_name", "sniff_layout", "transcode_to_utf8",
 ]

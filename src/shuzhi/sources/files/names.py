@@ -1,15 +1,21 @@
-"""Safe identifiers for imported tables and columns; the original text is kept as a label.
+"""Column names of imported tables (the cleaned header text) and safe table names.
 
 Invariants
-- make_identifier(label) is a pure function of the label: the same header always gets the same
-  column identifier, in every file and every import, so append and upsert match columns by
-  identifier across files whose columns are in a different order.
-- Identifiers match [a-z_][a-z0-9_]*, are at most 63 characters, and are never an SQL reserved
-  word. ASCII headers become snake_case ("Order ID" -> order_id). A header with any non-ASCII
-  letter (销售额, "金额 RMB") gets its ASCII part, or "c", plus "_" and 6 hex digits of a hash of
-  the whole header (销售额 -> c_9e4f1d, 金额 RMB -> rmb_2b07c4): stable and collision-resistant,
-  with no transliteration dictionary. The header itself is stored as the column's label.
-- Within one table, duplicates get _2, _3 ... in column order.
+- make_identifier(label) is a pure function of the header: the same header always gets the same
+  column name, in every file and every import, so append and upsert match columns by name across
+  files whose columns are in a different order.
+- A column is named by its header as written, cleaned (clean_column_name): Unicode NFC, control
+  and format characters removed, whitespace (also full-width) collapsed to one space and trimmed,
+  the characters that would break a reference removed (" ` [ ]) and a dot made "_", a leading "__" reduced to "_"
+  (names starting with "__" are Shuzhi's own, e.g. __row), at most MAX_COLUMN characters. A header
+  left empty is named 列<position> (列1, 列2 ...). So 订单号 stays 订单号 and "Order ID" stays
+  "Order ID": the name reaches SQL only as a quoted sqlglot identifier, never as text.
+- Within one table names are unique ignoring case (DuckDB compares identifiers case-insensitively):
+  repeats get _2, _3 ... in column order (订单号, 订单号_2).
+- legacy_identifier / legacy_identifiers are the names imports before issue 14 gave (ASCII
+  snake_case, non-ASCII headers hashed to c_9e4f1d); they are kept only so that the name migration
+  (shuzhi.service.name_migration) can recognise columns an old import created.
+- Table names stay ASCII identifiers (check_table_name); default_table_name derives one from a file name.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import unicodedata
 from shuzhi.errors import ShuzhiError
 
 MAX_IDENT = 63
+MAX_COLUMN = 63  # characters; the same bound the self-service datasets put on column names
 # SQL reserved words (DuckDB's reserved keywords plus the common standard ones); identifiers equal
 # to one of these get a trailing underscore, table names equal to one are refused.
 RESERVED = frozenset("""
@@ -41,8 +48,49 @@ def _hash6(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=3).hexdigest()
 
 
+_BREAKS = re.compile(r'["`\[\]]')  # would break a quoted name (a dot, which would read as dataset.field, becomes _)
+_SPACE = re.compile(r"\s+")
+
+
+def clean_column_name(text: str) -> str:
+    """A header cleaned into a column name ("" when nothing is left; see the module docstring)."""
+    t = unicodedata.normalize("NFC", str(text if text is not None else ""))
+    t = "".join(" " if ch.isspace() else ch for ch in t
+                if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    t = _SPACE.sub(" ", _BREAKS.sub("", t).replace(".", "_")).strip()
+    if t.startswith("__"):
+        t = "_" + t.lstrip("_")
+    return t[:MAX_COLUMN].rstrip()
+
+
 def make_identifier(label: str, position: int = 1) -> str:
-    """The safe column identifier of a header (position: 1-based, used only for blank headers)."""
+    """The column name of a header (position: 1-based, names a blank header 列<position>)."""
+    return clean_column_name(label) or f"列{position}"
+
+
+def make_identifiers(labels: list[str]) -> list[str]:
+    """Column names for a header row, unique ignoring case, in column order (订单号, 订单号_2)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, label in enumerate(labels, start=1):
+        base = make_identifier(label, i)
+        name, n = base, 1
+        while name.lower() in seen:
+            n += 1
+            suffix = f"_{n}"
+            name = base[:MAX_COLUMN - len(suffix)].rstrip() + suffix
+        seen.add(name.lower())
+        out.append(name)
+    return out
+
+
+def is_column_name(name: str) -> bool:
+    """True when `name` may name an imported column as it is (a user's rename in the preview)."""
+    return isinstance(name, str) and bool(name) and clean_column_name(name) == name
+
+
+def legacy_identifier(label: str, position: int = 1) -> str:
+    """The column identifier imports before issue 14 gave a header (position: 1-based, for blank headers)."""
     text = unicodedata.normalize("NFKC", str(label or "")).strip()
     if not text:
         return f"col_{position}"
@@ -63,12 +111,12 @@ def make_identifier(label: str, position: int = 1) -> str:
     return ident
 
 
-def make_identifiers(labels: list[str]) -> list[str]:
-    """Identifiers for a header row, de-duplicated in column order (a, a_2, a_3)."""
+def legacy_identifiers(labels: list[str]) -> list[str]:
+    """The identifiers imports before issue 14 gave a header row (a, a_2, a_3)."""
     out: list[str] = []
     seen: set[str] = set()
     for i, label in enumerate(labels, start=1):
-        base = make_identifier(label, i)
+        base = legacy_identifier(label, i)
         ident, n = base, 1
         while ident in seen:
             n += 1
@@ -81,7 +129,7 @@ def make_identifiers(labels: list[str]) -> list[str]:
 def default_table_name(filename: str) -> str:
     """A table name derived from a file name (销售明细.csv -> t_xxxxxx, Orders 2025.csv -> orders_2025)."""
     stem = re.sub(r"\.[A-Za-z0-9]{1,8}$", "", filename.rsplit("/", 1)[-1])
-    ident = make_identifier(stem)
+    ident = legacy_identifier(stem)
     if ident.startswith("c_"):
         ident = "t_" + ident[2:]
     return ident
