@@ -5,8 +5,8 @@
 Invariants
 - The card's period ends on the data's last date when the data ends inside it: 今年 on 2026-12-07 with
   data to 2026-11-30 is 2026-01-01…2026-11-30, so 同比 compares it with 2025-01-01…2025-11-30 (the
-  same days), never with a year that had a month more. A period wholly outside the data is kept as
-  asked (the card says it has no data).
+  same days), never with a year that had a month more. A period wholly outside the data is returned
+  unchanged, without windows (the card says it has no data; there is nothing to compare).
 - 同比 (yoy) is the period against the same days a year before.
 - 环比 (pop) of a period within one calendar month is that period against the same days of the month
   before (本月至今 12-01…12-07 against 11-01…11-07; a whole month against the whole month before);
@@ -54,7 +54,9 @@ def kpi_windows(value: dict[str, Any], dates: Dates, today: dt.date
         s, e = dt.date.fromisoformat(str(tr["start"])), dt.date.fromisoformat(str(tr["end"]))
     else:
         return value, None, None
-    if dates is not None and s <= dates[1] < e:
+    if dates is not None and (s > dates[1] or e < dates[0]):
+        return value, None, None  # no data in the period: nothing to compare (the card says so)
+    if dates is not None and dates[1] < e:
         e = dates[1]
     out = copy.deepcopy(value)
     out["time_range"] = {"field": tr.get("field", "time"), "start": s.isoformat(), "end": e.isoformat()}
