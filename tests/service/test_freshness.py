@@ -101,5 +101,9 @@ def test_a_chosen_empty_period_is_kept_and_offers_the_latest(api) -> None:  # ty
     p = body["periods"]["period"]
     assert p["anchored"] is False and p["empty"] is True
     assert p["latest"] == {"start": "2025-01-01", "end": "2025-12-31", "relative": None}
-    kpi = body["components"]["win_rate"]
-    assert kpi["freshness"]["empty"] is True and kpi["freshness"]["latest"]["end"] == "2025-12-31"
+    kpi = body["components"]["revenue"]
+    assert kpi["freshness"]["empty"] is True and kpi["windows"] is None
+    assert kpi["freshness"]["latest"] == {"start": "2025-01-01", "end": "2025-12-31", "relative": None}
+    # each metric has its own last date: opportunities close until shortly before the orders end
+    rate = body["components"]["win_rate"]["freshness"]
+    assert rate["empty"] is True and rate["latest"]["end"] == rate["last_date"] <= "2025-12-31"
