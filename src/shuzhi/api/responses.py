@@ -135,6 +135,7 @@ class PeriodState(_Closed):
     anchored: bool = Field(description="The default period had no data: the latest period of its kind with "
                            "data is shown instead.")
     latest: Period | None
+    asked: Period | None = Field(default=None, description="When anchored: the default period that had no data.")
 
 
 class ComponentData(_Closed):

@@ -205,13 +205,14 @@ def anchor_defaults(d: DashboardDef, filters: dict[str, Any], dates: dict[str, D
         entry: dict[str, Any] = {"relative": relative, "start": s.isoformat() if s else None,
                                  "end": e.isoformat() if e else None, "first_date": first.isoformat(),
                                  "last_date": last.isoformat(), "empty": all(is_empty(period, v) for v in known),
-                                 "anchored": False, "latest": None}
+                                 "anchored": False, "latest": None, "asked": None}
         if entry["empty"]:
             ls, le = anchored_range(relative, s, e, first, last, today)
             entry["latest"] = {"start": ls.isoformat(), "end": le.isoformat(), "relative": None}
             if flt.id not in filters:
                 out[flt.id] = {"start": ls.isoformat(), "end": le.isoformat()}
-                entry.update(anchored=True, empty=False, start=ls.isoformat(), end=le.isoformat())
+                entry.update(anchored=True, empty=False, start=ls.isoformat(), end=le.isoformat(),
+                             asked={"start": entry["start"], "end": entry["end"], "relative": relative})
         periods[flt.id] = entry
     return out, periods
 
