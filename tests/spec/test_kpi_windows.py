@@ -44,3 +44,9 @@ def test_without_a_period_or_outside_the_data_nothing_moves() -> None:
     assert kpi_windows(plain, None, TODAY) == (plain, None, None)
     empty = _value({"field": "time", "relative": "this_year"})
     assert kpi_windows(empty, (D(2023, 1, 1), D(2025, 12, 31)), TODAY) == (empty, None, None)  # the card says so
+
+
+def test_rates_compare_by_difference() -> None:
+    value, pop, _ = kpi_windows(_value({"field": "time", "relative": "this_year"}), None, TODAY, points=True)
+    assert value["metrics"][1] == {"name": "revenue_yoy", "compute": {"yoy_value": "revenue"}}
+    assert pop is not None and pop["metrics"][1] == {"name": "revenue_pop", "compute": {"pop_value": "revenue"}}

@@ -177,7 +177,8 @@ def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, 
             if c.kind == "kpi" and c.kpi is not None:
                 p.spec, p.spark = kpi_specs(spec, c.kpi)
                 metric = p.spec["metrics"][0]
-                p.spec, p.pop, p.windows = kpi_windows(p.spec, (dates or {}).get(metric), today)
+                rate = metric in idx.metrics and idx.metrics[metric].format == "percent"
+                p.spec, p.pop, p.windows = kpi_windows(p.spec, (dates or {}).get(metric), today, points=rate)
         except ShuzhiError as err:
             p = Plan(c, base, error=err)
         plans.append(p)

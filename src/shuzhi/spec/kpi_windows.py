@@ -13,6 +13,8 @@ Invariants
   of a longer period (a quarter, a year, 近12个月) it is the period's latest month — to the data's last
   date — against the same days of the month before, answered by a second spec (`pop`), and its
   window says so (`scope: month`). So 同比 and 环比 of 今年 are never the same comparison.
+- A rate (format percent) compares by difference (yoy_value / pop_value): the card shows percentage
+  points (「↑2.98 个百分点」), not a relative growth of a rate.
 - Specs without a time range, or with an open end, are returned unchanged (the card shows the value
   alone, as before).
 """
@@ -39,13 +41,21 @@ def _window(s: dt.date, e: dt.date, bs: dt.date, be: dt.date, scope: str) -> dic
             "scope": scope}
 
 
-def kpi_windows(value: dict[str, Any], dates: Dates, today: dt.date
+def kpi_windows(value: dict[str, Any], dates: Dates, today: dt.date, *, points: bool = False
                 ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
     """(value spec, 环比 spec or None, {"yoy": window, "pop": window}) of a KPI card's value spec
-    (metric, then its yoy / pop computes, as model.dashboard_specs.kpi_specs writes them)."""
+    (metric, then its yoy / pop computes, as model.dashboard_specs.kpi_specs writes them).
+
+    `points`: the metric is a rate, so its changes are differences (yoy_value / pop_value, shown in
+    percentage points), never a relative growth of a rate."""
+    if points:
+        value = {**value, "metrics": [
+            {**m, "compute": {f"{k}_value" if k in ("yoy", "pop") else k: v for k, v in m["compute"].items()}}
+            if isinstance(m, dict) and m.get("compute") else m for m in value.get("metrics") or []]}
     tr = value.get("time_range")
     metrics = value.get("metrics") or []
-    computes = {next(iter(m["compute"])): m for m in metrics[1:] if isinstance(m, dict) and m.get("compute")}
+    computes = {next(iter(m["compute"])).removesuffix("_value"): m for m in metrics[1:]
+                if isinstance(m, dict) and m.get("compute")}
     if not tr or not computes:
         return value, None, None
     if tr.get("relative"):
