@@ -12,7 +12,7 @@ import { useFreshText } from "./text";
 
 export type Freshness = Schemas["Freshness"];
 export type PeriodState = Schemas["PeriodState"];
-export type Period = Schemas["Period"];
+export type Period = Schemas["DataPeriod"];
 
 /** 「数据截至 2025-12-31」 as a small tag. */
 export function DataAsOf({ date }: { date?: string | null }) {

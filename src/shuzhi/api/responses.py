@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 from shuzhi.model.charts import ChartConfig
 from shuzhi.model.schema import DatasetDef, MetricDef, SemanticModel
-from shuzhi.results.schema import Cell, Freshness, Period, ResultBody
+from shuzhi.results.schema import Cell, DataPeriod, Freshness, ResultBody
 from shuzhi.spec.query_spec import QuerySpec
 
 
@@ -134,8 +134,8 @@ class PeriodState(_Closed):
     empty: bool = Field(description="No chart or KPI in the filter's scope has data in the period.")
     anchored: bool = Field(description="The default period had no data: the latest period of its kind with "
                            "data is shown instead.")
-    latest: Period | None
-    asked: Period | None = Field(default=None, description="When anchored: the default period that had no data.")
+    latest: DataPeriod | None
+    asked: DataPeriod | None = Field(default=None, description="When anchored: the default period that had no data.")
 
 
 class ComponentData(_Closed):

@@ -34,7 +34,7 @@ class ResultColumn(BaseModel):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
-class Period(BaseModel):
+class DataPeriod(BaseModel):
     """A period on the time axis (inclusive ISO dates; either end may be open) and the preset it came from."""
 
     model_config = ConfigDict(extra="forbid")
@@ -51,9 +51,9 @@ class Freshness(BaseModel):
     first_date: str
     last_date: str = Field(description="The latest day any metric of the answer has data (数据截至).")
     metrics: dict[str, str] = Field(default={}, description="Metric → its own last day with data.")
-    period: Period | None = Field(default=None, description="The query's period on the time axis, resolved.")
+    period: DataPeriod | None = Field(default=None, description="The query's period on the time axis, resolved.")
     empty: bool = Field(default=False, description="The period has no data for any metric of the answer.")
-    latest: Period | None = Field(default=None, description="When empty: the latest period of the same kind "
+    latest: DataPeriod | None = Field(default=None, description="When empty: the latest period of the same kind "
                                   "that has data (查看最近有数据的期间).")
 
 
