@@ -199,7 +199,7 @@ export default function DashboardView() {
     if (c.kind === "kpi")
       return <KpiTile result={d.result} spark={d.spark} higherIsBetter={c.kpi?.higher_is_better ?? true} color={PALETTE[i % PALETTE.length]} theme={th.echarts}
         windows={d.windows} empty={!!d.freshness?.empty} />;
-    if (d.freshness?.empty && !coveredByFilter(c))
+    if (d.freshness?.empty)
       return <EmptyPeriodNotice compact period={d.freshness.period} lastDate={d.freshness.last_date} firstDate={d.freshness.first_date} latest={null} />;
     const active = state.cross.find((x) => x.source === c.id);
     if (insightOf[c.id] === "forecast" && canForecast(c))
@@ -226,11 +226,6 @@ export default function DashboardView() {
 
   if (loadError) return <Alert type="error" showIcon message={dt("view.loadFailed")} description={loadError} style={{ margin: 24 }} />;
   if (!dash || !def) return <Spin size="large" style={{ display: "block", marginTop: "20vh" }} />;
-  /** A chart whose period comes from an empty date filter: the dashboard's notice speaks for it. */
-  const coveredByFilter = (c: Component) => Object.entries(data?.periods ?? {}).some(([id, p]) => {
-    const f = def.components.find((x) => x.id === id);
-    return p.empty && !!f?.filter && (f.filter.scope === "all" || (Array.isArray(f.filter.scope) && f.filter.scope.includes(c.id)));
-  });
   const crossLabel = (source: string) => pick(def.components.find((x) => x.id === source)?.title, def.components.find((x) => x.id === source)?.title_en);
 
   return (

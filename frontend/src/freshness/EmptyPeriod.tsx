@@ -7,6 +7,7 @@ import { Alert, Button, Tag, Tooltip } from "antd";
 import { ClockCircleOutlined } from "@ant-design/icons";
 import type { Schemas } from "../api/client";
 import { useI18n } from "../i18n";
+import "./freshness.css";
 import { periodLabel } from "./period";
 import { useFreshText } from "./text";
 
