@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shuzhi.spec.kpi_windows import kpi_windows
+from shuzhi.spec.kpi_windows import kpi_windows, spark_at_data
 
 D = dt.date
 TODAY = D(2026, 12, 7)
@@ -50,3 +50,10 @@ def test_rates_compare_by_difference() -> None:
     value, pop, _ = kpi_windows(_value({"field": "time", "relative": "this_year"}), None, TODAY, points=True)
     assert value["metrics"][1] == {"name": "revenue_yoy", "compute": {"yoy_value": "revenue"}}
     assert pop is not None and pop["metrics"][1] == {"name": "revenue_pop", "compute": {"pop_value": "revenue"}}
+
+
+def test_sparklines_end_at_the_data() -> None:
+    spark = {"metrics": ["revenue"], "time_range": {"field": "time", "relative": "last_12_months"}}
+    assert spark_at_data(spark, (D(2023, 1, 1), D(2025, 12, 31)), TODAY)["time_range"] == {
+        "field": "time", "start": "2025-01-01", "end": "2025-12-31"}
+    assert spark_at_data(spark, (D(2023, 1, 1), D(2026, 12, 7)), TODAY) is spark  # fresh data: as it was

@@ -50,7 +50,7 @@ from shuzhi.results.encoders import json_value
 from shuzhi.results.result import QueryResult
 from shuzhi.service import plan_query
 from shuzhi.spec.dashboards import hierarchy_levels
-from shuzhi.spec.kpi_windows import kpi_windows
+from shuzhi.spec.kpi_windows import kpi_windows, spark_at_data
 from shuzhi.spec.query_spec import Scalar
 from shuzhi.spec.resolve import UserContext
 
@@ -179,6 +179,7 @@ def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, 
                 metric = p.spec["metrics"][0]
                 rate = metric in idx.metrics and idx.metrics[metric].format == "percent"
                 p.spec, p.pop, p.windows = kpi_windows(p.spec, (dates or {}).get(metric), today, points=rate)
+                p.spark = spark_at_data(p.spark, (dates or {}).get(metric), today)
         except ShuzhiError as err:
             p = Plan(c, base, error=err)
         plans.append(p)

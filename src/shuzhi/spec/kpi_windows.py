@@ -15,6 +15,7 @@ Invariants
   window says so (`scope: month`). So 同比 and 环比 of 今年 are never the same comparison.
 - A rate (format percent) compares by difference (yoy_value / pop_value): the card shows percentage
   points (「↑2.98 个百分点」), not a relative growth of a rate.
+- A sparkline's recent history ends at the data's last date when the data ends before today.
 - Specs without a time range, or with an open end, are returned unchanged (the card shows the value
   alone, as before).
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from shuzhi.spec.time_ranges import month_start, previous_range, relative_range
+from shuzhi.spec.time_ranges import anchored_range, month_start, previous_range, relative_range
 
 Dates = tuple[dt.date, dt.date] | None
 
@@ -86,3 +87,13 @@ def kpi_windows(value: dict[str, Any], dates: Dates, today: dt.date, *, points: 
             pop_spec = {**copy.deepcopy(out), "metrics": [metrics[0], copy.deepcopy(computes["pop"])],
                         "time_range": {**out["time_range"], "start": ms.isoformat()}}
     return out, pop_spec, windows
+
+
+def spark_at_data(spark: dict[str, Any] | None, dates: Dates, today: dt.date) -> dict[str, Any] | None:
+    """A sparkline's recent history (近12个月 …) ends at the data's last date when the data ends before
+    today (the same rule as a dashboard's default period: the preset anchored at the data)."""
+    tr = (spark or {}).get("time_range") or {}
+    if spark is None or dates is None or not tr.get("relative") or dates[1] >= today:
+        return spark
+    s, e = anchored_range(tr["relative"], None, None, dates[0], dates[1], today)
+    return {**spark, "time_range": {"field": tr.get("field", "time"), "start": s.isoformat(), "end": e.isoformat()}}
