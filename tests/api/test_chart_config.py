@@ -79,3 +79,39 @@ def test_save_to_dashboard_keeps_every_variant(demo_api) -> None:  # type: ignor
     assert r.status_code == 201, r.text
     back = c.get("/api/v1/dashboards/all-charts").json()
     assert [x["chart"] for x in back["definition"]["components"]] == VARIANTS
+
+
+def test_the_analysis_page_matrix_saves_answers_and_totals(demo_api) -> None:  # type: ignore[no-untyped-def]
+    """Every cell of tests/web/chart_matrix.json (16 types × their options, as the page builds them) saves,
+    is stored as sent, and answers on the dashboard; a pivot's subtotal/total queries (with 同比/占比) answer
+    with the quick calculation computed for the total."""
+    import json
+    from pathlib import Path
+
+    from shuzhi_testing import login
+
+    cells = json.loads((Path(__file__).parents[1] / "web" / "chart_matrix.json").read_text(encoding="utf-8"))["cells"]
+    c = demo_api()
+    h = login(c)
+    body = {"name": "matrix", "title": "图表矩阵", "components": [
+        {"id": x["id"], "kind": "chart", "title": x["title"], "pos": {"x": 0, "y": 6 * i, "w": 12, "h": 6},
+         "spec": x["spec"], "chart": x["chart"]} for i, x in enumerate(cells)]}
+    r = c.post("/api/v1/dashboards", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    stored = {x["id"]: x for x in c.get("/api/v1/dashboards/matrix").json()["definition"]["components"]}
+    for x in cells:
+        assert stored[x["id"]]["chart"] == {k: v for k, v in x["chart"].items() if v is not None}, x["id"]
+    data = c.post("/api/v1/dashboards/matrix/data", json={}, headers=h)
+    assert data.status_code == 200, data.text
+    for cid, comp in data.json()["components"].items():
+        assert comp["error"] is None, (cid, comp["error"])
+    for x in cells:
+        for level in x.get("levels", []):
+            a = c.post("/api/v1/query", json=level["spec"], headers=h)
+            assert a.status_code == 200, (x["id"], level["key"], a.text)
+            ans = a.json()
+            names = [col["name"] for col in ans["columns"]]
+            for col in ans["columns"]:
+                if col.get("compute") in ("yoy", "percent_of_total"):
+                    values = [row[names.index(col["name"])] for row in ans["rows"]]
+                    assert values and all(isinstance(v, float) for v in values), (x["id"], level["key"], col["name"], values)

@@ -28,3 +28,15 @@ def test_metrics_count_and_sum_dated_by_the_first_date() -> None:
     # 销售额 is taken by another metric: this one says which table it sums.
     assert [m.label for m in ms] == ["销售明细记录数", "销售额（销售明细）", "数量"]
     assert all("自动生成" in m.tags and m.status == "draft" for m in ms)
+
+
+def test_per_row_quantities_average() -> None:
+    """交期（天） was summed (issue 14): a header naming days, a rate or a unit price starts as an average,
+    in the field's default aggregation (the analysis page's pill) and in its generated metric."""
+    ds = table_dataset("po", "po", [("c1", "DOUBLE", "交期（天）"), ("c2", "DOUBLE", "合格率(%)"),
+                                    ("c3", "DOUBLE", "单价（元/件）"), ("c4", "DOUBLE", "金额（元）"),
+                                    ("c5", "DOUBLE", "工时(h)"), ("c6", "VARCHAR", "供应商")], label="采购")
+    assert [f.default_aggregation for f in ds.fields] == ["avg", "avg", "avg", None, None, None]
+    ms = {m.expr: m for m in auto_metrics(ds, set(), set())}
+    assert [ms[c].agg for c in ("c1", "c2", "c3", "c4", "c5")] == ["avg", "avg", "avg", "sum", "sum"]
+    assert "平均值" in (ms["c1"].description or "") and "合计" in (ms["c4"].description or "")

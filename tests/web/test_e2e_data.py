@@ -82,11 +82,11 @@ def test_import_excel_then_tables(server: str, browser, shots: Path) -> None:  #
     page.locator("[data-testid=import-wizard] input[type=file]").set_input_files(str(XLSX))
     expect(page.get_by_test_id("import-filename")).to_have_text("report.xlsx")
     expect(page.get_by_test_id("import-totals")).to_contain_text("合计行：第 9 行")
-    expect(page.get_by_test_id("import-col-label-1")).to_have_value("一季度/销售额")
+    expect(page.get_by_test_id("import-col-label-1")).to_have_value("一季度 销售额")
     _pick(page, "import-sheet", "说明")  # another sheet previews again
     expect(page.get_by_test_id("import-col-label-2")).to_have_count(0)
     _pick(page, "import-sheet", "销售")
-    expect(page.get_by_test_id("import-col-label-1")).to_have_value("一季度/销售额")
+    expect(page.get_by_test_id("import-col-label-1")).to_have_value("一季度 销售额")
     for i, name in enumerate(["region", "sales", "qty", "first_day", "customers"]):
         page.get_by_test_id(f"import-col-name-{i}").fill(name)
     _pick(page, "import-col-type-4", "DOUBLE")  # 客户数: BIGINT → DOUBLE
@@ -108,7 +108,7 @@ def test_import_excel_then_tables(server: str, browser, shots: Path) -> None:  #
     expect(page.get_by_test_id("table-rows")).to_contain_text("4 行")
     preview = page.get_by_test_id("table-preview")
     expect(preview).to_contain_text("华东")
-    expect(preview).to_contain_text("一季度/销售额")
+    expect(preview).to_contain_text("一季度 销售额")
     expect(preview).to_contain_text("125000.5")
     page.get_by_test_id("tab-table-profile").click()
     prof = page.get_by_test_id("profile-customers")
@@ -121,7 +121,7 @@ def test_import_excel_then_tables(server: str, browser, shots: Path) -> None:  #
     # 去分析: the table joins the model with generated metrics; the analysis page opens on its sales sum
     page.get_by_test_id("analyze-table").click()
     expect(page).to_have_url(re.compile(r"/analysis\?metric=report_sales__sales"))
-    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度/销售额")
+    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度 销售额")
     expect(page.locator("[data-testid=analysis-chart] canvas").first).to_be_visible()
     page.get_by_test_id("field-search").fill("地区")
     page.locator("[data-testid^='field-dimension-report_sales.']").first.click()

@@ -52,7 +52,7 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
 
     # 2. 去分析: the table joins the model; chart 1 = the sales sum by 地区, saved to a new dashboard
     page.get_by_test_id("analyze-table").click()
-    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度/销售额")
+    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度 销售额")
     page.locator(".chip.dim .ant-tag-close-icon").first.click()  # drop the time axis
     page.get_by_test_id("field-search").fill("地区")
     page.locator("[data-testid^='field-dimension-q1_sales.']").first.click()
@@ -108,7 +108,7 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     page.get_by_test_id("tile-chart").click()
     page.get_by_test_id("edit-in-analysis").click()
     expect(page.get_by_test_id("edit-from-dashboard")).to_contain_text("一季度销售看板")
-    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度/销售额")
+    expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度 销售额")
     expect(page.get_by_test_id("chart-bar")).to_have_class(re.compile("ant-btn-primary"))
     page.get_by_test_id("chart-table").click()
     with page.expect_response(lambda r: f"/api/v1/dashboards/{name}" in r.url and r.request.method == "PUT") as resp:

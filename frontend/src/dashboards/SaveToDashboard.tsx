@@ -8,7 +8,7 @@ import { errorMessage } from "../api/client";
 import { useCan } from "../auth";
 import { createDashboard, getDashboard, listDashboards, saveDashboard } from "./api";
 import { useDT } from "./i18n";
-import { place, uniqueId } from "./layout";
+import { COLS, place, uniqueId } from "./layout";
 import type { Component, DashboardSummary } from "./types";
 
 export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
@@ -55,8 +55,9 @@ export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
         const out = await saveDashboard(target, { ...def, components: [...spot.components, comp(def.components, spot.pos)] });
         name = out.name;
       } else {
+        // a new dashboard's first chart spans the width (wide pivots and long category axes need it)
         const slug = `board-${Date.now().toString(36)}`;
-        const out = await createDashboard({ name: slug, title: newTitle || chartTitle || title, components: [comp([], { x: 0, y: 0, w: 12, h: 8 })], theme: "light", shared_roles: [] } as never);
+        const out = await createDashboard({ name: slug, title: newTitle || chartTitle || title, components: [comp([], { x: 0, y: 0, w: COLS, h: 10 })], theme: "light", shared_roles: [] } as never);
         name = out.name;
       }
       onClose();

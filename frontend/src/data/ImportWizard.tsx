@@ -16,6 +16,7 @@ import { useNavigate } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { useI18n } from "../i18n";
 import { analyzeTable } from "./analyzeTable";
+import { HeaderRows } from "./HeaderRows";
 import { useDataT } from "./i18n";
 import { JobProgress } from "./JobProgress";
 import { RowsTable } from "./TablesPanel";
@@ -153,6 +154,8 @@ export function ImportWizard() {
     setKey([]);
   };
 
+  const said = (key: string) => t(key as Parameters<typeof t>[0]); // imp.reason.* / imp.confidence.* from the server's codes
+  const reasons = (preview?.confidence_reasons ?? []).map((r) => said(`imp.reason.${r}`)).join("；");
   const editCol = (i: number, patch: Partial<ColEdit>) => setCols((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
   const tableProblem = table ? tableNameProblem(table) : null;
 
@@ -195,7 +198,10 @@ export function ImportWizard() {
                     <Space wrap>
                       <Typography.Text strong data-testid="import-filename">{preview.filename}</Typography.Text>
                       <Tag>{preview.format}</Tag>
-                      <Tag color={preview.confidence === "high" ? "green" : preview.confidence === "low" ? "orange" : "blue"}>{t("imp.confidence")}: {preview.confidence}</Tag>
+                      <Tag data-testid="import-confidence" color={preview.confidence === "high" ? "green" : preview.confidence === "low" ? "orange" : "blue"}
+                        title={reasons}>
+                        {t("imp.confidence")}: {said(`imp.confidence.${preview.confidence}`)}{reasons ? `（${reasons}）` : ""}
+                      </Tag>
                     </Space>
                   </Form.Item>
                 </Col>
@@ -240,6 +246,10 @@ export function ImportWizard() {
                   message={t("imp.totals", { rows: preview.totals_rows.join(", ") })}
                   action={<Checkbox checked={!!opts.keep_totals} onChange={(e) => void repreview({ keep_totals: e.target.checked })}>{t("imp.keepTotals")}</Checkbox>} />
               )}
+              {(preview.footer_rows ?? []).length > 0 && (
+                <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="import-footer"
+                  message={t("imp.footer", { rows: (preview.footer_rows ?? []).join(", ") })} />
+              )}
               <Row gutter={12}>
                 <Col xs={24} md={8}>
                   <Form.Item label={t("imp.table")} validateStatus={tableProblem ? "error" : undefined} help={tableProblem?.[lang === "en" ? 1 : 0]} required>
@@ -264,6 +274,12 @@ export function ImportWizard() {
               <Checkbox checked={skipBad} onChange={(e) => setSkipBad(e.target.checked)}>{t("imp.skipBad")}</Checkbox>
             </Form>
           </Card>
+          {(preview.top_rows ?? []).length > 0 && (
+            <Card size="small" title={t("imp.headerRow")} style={{ marginBottom: 12 }}>
+              <HeaderRows rows={preview.top_rows ?? []} headerRow={preview.header_row} rowsBeforeData={preview.rows_before_data}
+                onPick={(n) => void repreview({ header_row: n })} />
+            </Card>
+          )}
           <Card size="small" title={t("imp.columns")} className="import-columns" style={{ marginBottom: 12 }}
             extra={preview.data_rows != null && <Typography.Text type="secondary" data-testid="import-data-rows">{t("imp.dataRows", { n: preview.data_rows.toLocaleString() })}</Typography.Text>}>
             <Table

@@ -3,8 +3,8 @@
  * 大小, 提示, 筛选) → the chosen chart type's QuerySpec (charts/types/<type>/buildQuery.ts) → ResultView, with
  * the type's controls (stacking, labels, number format, 目标线/警戒线…), view SQL and view data.
  */
-import { CloseOutlined, CodeOutlined, FunctionOutlined, MenuOutlined, ReloadOutlined, TableOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, Drawer, Empty, Grid, InputNumber, Modal, Segmented, Select, Space, Spin, Tag, Tooltip, Typography, message } from "antd";
+import { CloseOutlined, CodeOutlined, MenuOutlined, ReloadOutlined, TableOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, Drawer, Empty, Grid, InputNumber, Modal, Segmented, Select, Space, Spin, Tag, Typography, message } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, runQuery, unwrap, type QueryResult, type SemanticModel } from "../api/client";
@@ -19,20 +19,20 @@ import { useCan } from "../auth";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
 import { chartType } from "../charts/registry";
+import { aggPick, type Aggregation } from "../charts/core/shelves";
 import {
-  COMPUTES,
   GRAINS,
-  RANGES,
   buildChart,
   chartChoices,
   type BuilderState,
   type ChartOptions,
   type ChartType,
-  type Compute,
   type FieldRef,
   type Grain,
   type RangeKey,
 } from "./analysis/builder";
+import MetricPill from "./analysis/MetricPill";
+import RangeTool from "./analysis/RangeTool";
 import FieldPanel, { type FieldGroup } from "./analysis/FieldPanel";
 import ChartControls from "./analysis/ChartControls";
 import ChartPicker from "./analysis/ChartPicker";
@@ -76,6 +76,7 @@ export default function AnalysisPage() {
   const screens = Grid.useBreakpoint();
   const phone = !screens.lg;
   const [model, setModel] = useState<ModelDef | null>(null);
+  const [aggs, setAggs] = useState<Record<string, { allowed: Aggregation[]; default: Aggregation }>>({});
   const [loadError, setLoadError] = useState<string | null>(null);
   const [state, setState] = useState<BuilderState>({ dims: [], series: [], metrics: [], color: null, size: null, tooltip: [], filters: [], range: "this_year", sort: "none", limit: null });
   const [chartOptions, setChartOptions] = useState<Partial<Record<ChartType, ChartOptions>>>({});
@@ -94,6 +95,7 @@ export default function AnalysisPage() {
       const name = (models.find((m) => m.is_default) ?? models[0])?.name;
       if (!name) throw new Error(t("common.empty"));
       const r = await unwrap(api.GET("/api/v1/models/{name}", { params: { path: { name } } }));
+      setAggs(r.aggregations ?? {});
       setModel(r.definition);
     })().catch((e) => setLoadError(errorMessage(e)));
   }, [t]);
@@ -107,9 +109,14 @@ export default function AnalysisPage() {
     const ds: FieldGroup[] = model.datasets.map((d) => ({
       key: `ds:${d.name}`,
       label: pick(d.label ?? d.name, d.label_en),
+      // dimensions (dates as time) and measures (only inside metrics: to 指标 with an aggregation)
       fields: d.fields
-        .filter((f) => f.dimension !== false)
-        .map((f) => ({ kind: f.type === "date" || f.type === "timestamp" ? "time" : "dimension", name: `${d.name}.${f.name}`, label: f.label ?? f.name, labelEn: f.label_en, type: f.type }) as FieldRef),
+        .filter((f) => f.dimension !== false || aggs[`${d.name}.${f.name}`])
+        .map((f) => {
+          const a = aggs[`${d.name}.${f.name}`];
+          const kind = f.dimension === false ? "measure" : f.type === "date" || f.type === "timestamp" ? "time" : "dimension";
+          return { kind, name: `${d.name}.${f.name}`, label: f.label ?? f.name, labelEn: f.label_en, type: f.type, ...(a ? { aggs: a.allowed, defaultAgg: a.default } : {}) } as FieldRef;
+        }),
     }));
     return [
       { key: "metrics", label: t("analysis.metricsGroup"), fields: metrics },
@@ -117,7 +124,7 @@ export default function AnalysisPage() {
       ...(shared.length ? [{ key: "shared", label: t("analysis.sharedGroup"), fields: shared }] : []),
       ...ds,
     ];
-  }, [model, t, pick]);
+  }, [model, aggs, t, pick]);
 
   // ?dashboard=NAME&component=ID: edit that dashboard chart here (its spec back onto the shelves)
   const [editTarget, setEditTarget] = useState<EditTarget | null>(null);
@@ -189,7 +196,7 @@ export default function AnalysisPage() {
   }, [run]);
 
   const addField = (f: FieldRef, shelf?: ShelfKey) => {
-    const target = shelf ?? (f.kind === "metric" ? "metrics" : "dims");
+    const target = shelf ?? (f.kind === "metric" || f.kind === "measure" ? "metrics" : "dims");
     setChosen(null);
     setState((s) => {
       const grainOfNew: Grain | undefined = f.kind === "time" ? "month" : undefined;
@@ -201,9 +208,12 @@ export default function AnalysisPage() {
         return { ...s, series: [...(s.series ?? []), { field: f, grain: grainOfNew }] };
       }
       if (target === "metrics") {
-        if (f.kind !== "metric" || s.metrics.some((m) => m.field.name === f.name)) return s;
-        return { ...s, metrics: [...s.metrics, { field: f }] };
+        // a dataset field becomes an ad-hoc aggregate (the pill's menu), when the model allows one
+        const m = f.kind === "metric" ? { field: f } : f.aggs?.length ? aggPick(f) : null;
+        if (!m || s.metrics.some((x) => x.field.name === m.field.name)) return s;
+        return { ...s, metrics: [...s.metrics, m] };
       }
+      if (f.kind === "measure") return s; // measures only go to 指标
       if (target === "filters") {
         if (f.kind === "metric" || f.name === "time" || s.filters.some((x) => x.field.name === f.name)) return s;
         return { ...s, filters: [...s.filters, { field: f, values: [] }] };
@@ -278,16 +288,9 @@ export default function AnalysisPage() {
           </Shelf>
           <Shelf title={t("analysis.shelf.metrics")} testId="shelf-metrics" onDropField={(f) => addField(f, "metrics")} empty={!state.metrics.length}>
             {state.metrics.map((m) => (
-              <Tag key={m.field.name} className="chip metric" closable onClose={() => setState((s) => ({ ...s, metrics: s.metrics.filter((x) => x !== m) }))}>
-                {label(m.field)}
-                <Tooltip title={t("analysis.compute")}>
-                  <Select size="small" variant="borderless" value={m.compute ?? null} popupMatchSelectWidth={false}
-                    placeholder={<FunctionOutlined />} suffixIcon={null} className={m.compute ? "compute-on" : "compute-off"}
-                    onChange={(c: string) => setState((s) => ({ ...s, metrics: s.metrics.map((x) => (x === m ? { ...x, compute: c === "none" ? undefined : (c as Compute) } : x)) }))}
-                    options={[{ value: "none", label: t("analysis.compute.none") }, ...COMPUTES.map((c) => ({ value: c, label: t(`analysis.compute.${c}` as MessageKey) }))]}
-                    data-testid={`compute-${m.field.name}`} />
-                </Tooltip>
-              </Tag>
+              <MetricPill key={m.field.name} m={m}
+                onClose={() => setState((s) => ({ ...s, metrics: s.metrics.filter((x) => x !== m) }))}
+                onChange={(n) => setState((s) => ({ ...s, metrics: s.metrics.some((x) => x !== m && x.field.name === n.field.name) ? s.metrics : s.metrics.map((x) => (x === m ? n : x)) }))} />
             ))}
           </Shelf>
           <div className="shelf-row">
@@ -319,10 +322,7 @@ export default function AnalysisPage() {
               <Select size="small" value={timeDim?.grain ?? "none"} onChange={setGrain} style={{ width: 110 }} data-testid="grain"
                 options={[{ value: "none", label: t("analysis.grain.none") }, ...GRAINS.map((g) => ({ value: g, label: t(`analysis.grain.${g}` as MessageKey) }))]} />
             </span>
-            <span className="tool"><span className="tool-label">{t("analysis.range")}</span>
-              <Select size="small" value={state.range} onChange={(r: RangeKey) => setState((s) => ({ ...s, range: r }))} style={{ width: 120 }} data-testid="range"
-                options={[{ value: "all", label: t("analysis.range.all") }, ...RANGES.map((r) => ({ value: r, label: t(`analysis.range.${r}` as MessageKey) }))]} />
-            </span>
+            <RangeTool state={state} onChange={(range, dates) => setState((s) => ({ ...s, range, dates }))} />
             <span className="tool"><span className="tool-label">{t("analysis.sort")}</span>
               <Segmented size="small" value={state.sort} onChange={(v) => setState((s) => ({ ...s, sort: v as BuilderState["sort"] }))}
                 options={(["none", "desc", "asc"] as const).map((v) => ({ value: v, label: t(`analysis.sort.${v}` as MessageKey) }))} />
@@ -350,7 +350,8 @@ export default function AnalysisPage() {
           {!state.metrics.length && !state.dims.length ? (
             <Empty description={t("analysis.empty")} style={{ padding: 48 }} />
           ) : !result ? (
-            <Spin style={{ display: "block", margin: "80px auto" }} />
+            // waiting for the first answer; after a refusal the message above stands alone (no endless spinner)
+            error ? null : <Spin style={{ display: "block", margin: "80px auto" }} data-testid="analysis-loading" />
           ) : (
             <Spin spinning={running}>
               <div data-testid="analysis-chart" style={forecastShown || anomaliesShown ? { display: "none" } : undefined}>

@@ -20,6 +20,7 @@ from shuzhi.api.i18n import pick_language
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
 from shuzhi.runtime.redact import redact_error
+from shuzhi.spec.messages import name_branch, zh_problem
 
 log = get_logger("shuzhi.api")
 
@@ -84,17 +85,22 @@ def install_error_handlers(app: FastAPI) -> None:
         # The first few distinct problems, clipped: a hostile body (deep trees, huge lists) must not
         # produce a huge answer, and the input itself is never echoed (pydantic's `input` is left out).
         # Union branch names (Condition, AndNode, function-after[...]) are dropped from paths.
-        for e in exc.errors():
+        errors = [e for e in exc.errors() if not name_branch(e)] or list(exc.errors())
+        first = ""
+        for e in errors:
             loc = ".".join(str(p) for p in e.get("loc", ())
                            if p not in ("body", "query", "path") and not _branch_name(p))
             item = {"field": _clip(loc), "problem": _clip(str(e.get("msg", "")).removeprefix("Value error, "))}
             if item not in fields:
                 fields.append(item)
+            if not first:  # the first problem itself, in the asked language
+                first = _clip(zh_problem(e.get("type", ""), item["problem"], e.get("ctx"))
+                              if lang == "zh" else item["problem"])
             if len(fields) == _MAX_PROBLEMS:
                 break
         unique = list(dict.fromkeys(f["field"] for f in fields))
         names = "、".join(f or "请求体" for f in unique) if lang == "zh" else ", ".join(f or "body" for f in unique)
-        msg = f"请求参数有误：{names}。" if lang == "zh" else f"Invalid request parameters: {names}."
+        msg = f"请求参数有误：{names}（{first}）。" if lang == "zh" else f"Invalid request parameters: {names} ({first})."
         return JSONResponse(error_body("invalid_request", msg, request, fields), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from shuzhi.model.charts import ChartConfig
-from shuzhi.model.schema import DatasetDef, MetricDef, SemanticModel
+from shuzhi.model.schema import Aggregation, DatasetDef, MetricDef, SemanticModel
 from shuzhi.results.schema import Cell, DataPeriod, Freshness, ResultBody
 from shuzhi.spec.query_spec import QuerySpec
 
@@ -84,12 +84,22 @@ class MetricSaved(_Closed):
     model_version: int
 
 
+class FieldAggregationsOut(_Closed):
+    """The aggregations a field allows as an ad-hoc metric (model/aggregations.py), in menu order."""
+
+    allowed: list[Aggregation]
+    default: Aggregation
+
+
 class ModelOut(_Closed):
     """GET /models/{name}: the definition (for readers without content:edit: without rules, dataset SQL
     and whatever the column rules deny to their role) and its version."""
 
     version: int
     definition: SemanticModel
+    aggregations: dict[str, FieldAggregationsOut] = Field(
+        default={}, description='Per "dataset.field" of the definition: the aggregations the analysis page may '
+        "offer for it (QuerySpec metric items {field, aggregate}) and the one it starts with.")
 
 
 class ModelSaved(_Closed):

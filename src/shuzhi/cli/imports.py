@@ -78,6 +78,9 @@ def import_file(
     if result["totals_rows"]:
         typer.echo(t(f"  合计行 {result['totals_rows']} 未导入（--keep-totals 可保留）。",
                      f"  Totals rows {result['totals_rows']} were left out (--keep-totals keeps them)."))
+    if result.get("footer_rows"):
+        typer.echo(t(f"  表格下方的备注行 {result['footer_rows']} 未导入。",
+                     f"  Notes rows {result['footer_rows']} below the table were left out."))
 
 
 def _delim(value: str | None) -> str | None:
@@ -119,11 +122,15 @@ def _show_preview(p: dict, fmt: str) -> None:
     if p["sheet"]:
         facts.append(f"{t('工作表', 'sheet')}: {p['sheet']} ({', '.join(s['name'] for s in p['sheets'])})")
     facts.append(f"{t('表头行', 'header row')}: {p['header_row'] or t('无', 'none')}")
+    facts.append(f"{t('识别可信度', 'confidence')}: {p['confidence']}"
+                 + (f" ({', '.join(p['confidence_reasons'])})" if p.get("confidence_reasons") else ""))
     if p.get("data_rows") is not None:
         facts.append(f"{t('数据行', 'data rows')}: {p['data_rows']:,}")
     con.print("  ".join(facts))
     if p["totals_rows"]:
         con.print(t(f"合计行（不导入）：{p['totals_rows']}", f"Totals rows (left out): {p['totals_rows']}"))
+    if p.get("footer_rows"):
+        con.print(t(f"备注行（不导入）：{p['footer_rows']}", f"Notes rows (left out): {p['footer_rows']}"))
     out = Table()
     for c in p["columns"]:
         out.add_column(f"{c['label']}\n{c['name']}\n{c['type']}")

@@ -7,7 +7,7 @@ A time_range on "time" filters each group by its own time field.
 
 from __future__ import annotations
 
-from shuzhi.compile.context import CoreState
+from shuzhi.compile.context import CoreState, shown
 from shuzhi.errors import ShuzhiError
 from shuzhi.spec.resolve import RCond, RFilter, RTimeRange
 
@@ -36,7 +36,7 @@ def bind_shared(st: CoreState, g, name: str) -> None:  # type: ignore[no-untyped
         return
     member = st.rq.index.shared_member(name, g.dataset)
     if member is None:
-        raise unreachable(g.metrics, g.dataset, name, "共享维度", "shared dimension")
+        raise unreachable(shown(st.rq, g.metrics), g.dataset, name, "共享维度", "shared dimension")
     g.shared_keys[name] = member
     g.datasets.add(member[0])
 
@@ -52,6 +52,14 @@ def unreachable(metrics: list[str], dataset: str, target: str, what_zh: str, wha
     )
 
 
+def _without_time(metric: str) -> ShuzhiError:
+    return ShuzhiError(
+        "metric_without_time",
+        f"指标 {metric} 没有时间字段，不能按 time 筛选或汇总；请改用具体的日期字段。",
+        f"Metric {metric} has no time field, so it cannot be filtered or grouped by 'time'; "
+        "use a specific date field instead.", details={"metric": metric})
+
+
 def apply_filters(st: CoreState) -> CoreState:
     rq = st.rq
     idx = rq.index
@@ -63,11 +71,13 @@ def apply_filters(st: CoreState) -> CoreState:
         if uses_axis and g.time_field is not None:
             # A metric is dated by its time field: rows without that date are not on the time axis.
             g.filters.append(("range", g.dataset, g.time_field, None, None))
+        elif uses_axis and g.metrics:
+            raise _without_time(shown(st.rq, g.metrics)[0])
         for f in rq.where:
             for ds in filter_datasets(f):
                 path = idx.join_path(g.dataset, ds)
                 if path is None or any(s.fans_out for s in path):
-                    raise unreachable(g.metrics, g.dataset, ds, "筛选条件", "filter")
+                    raise unreachable(shown(st.rq, g.metrics), g.dataset, ds, "筛选条件", "filter")
                 g.datasets.add(ds)
             for name in filter_shared(f):
                 bind_shared(st, g, name)
@@ -79,17 +89,12 @@ def apply_filters(st: CoreState) -> CoreState:
                     # dates and there are none, so the members are listed whatever the period.
                     continue
                 if g.time_field is None:
-                    m = g.metrics[0]
-                    raise ShuzhiError(
-                        "metric_without_time",
-                        f"指标 {m} 没有时间字段，不能按 time 筛选或汇总；请改用具体的日期字段。",
-                        f"Metric {m} has no time field, so it cannot be filtered or grouped by 'time'; "
-                        "use a specific date field instead.", details={"metric": m})
+                    raise _without_time(shown(st.rq, g.metrics)[0])
                 g.filters.append(("range", g.dataset, g.time_field, tr.start, tr.end))
             else:
                 path = idx.join_path(g.dataset, tr.dataset)
                 if path is None or any(s.fans_out for s in path):
-                    raise unreachable(g.metrics, g.dataset, tr.dataset, "时间范围", "time range")
+                    raise unreachable(shown(st.rq, g.metrics), g.dataset, tr.dataset, "时间范围", "time range")
                 g.datasets.add(tr.dataset)
                 g.filters.append(("range", tr.dataset, tr.field, tr.start, tr.end))
     return st

@@ -26,6 +26,11 @@ def check_dialect(dialect: str) -> str:
     return dialect
 
 
+def shown(rq: ResolvedQuery, metrics: list[str]) -> list[str]:
+    """Metric names as errors show them: an ad-hoc item's hidden metric by its label (单价（平均值）)."""
+    return [rq.index.metrics[m].label if m in rq.adhoc else m for m in metrics]
+
+
 def dim_col(i: int) -> str:
     return f"d{i}"
 

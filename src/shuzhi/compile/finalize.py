@@ -74,7 +74,8 @@ def output_columns(rq: ResolvedQuery) -> list[dict[str, Any]]:
         else:
             t, fmt = metric_type(idx, m), m.format
         label = o.label or _compute_label(m.label, o.compute)
-        cols.append({"name": o.alias, "type": t, "label": label, "role": "metric", "metric": o.metric,
+        # An ad-hoc item's hidden metric is no model metric: its column names none.
+        cols.append({"name": o.alias, "type": t, "label": label, "role": "metric", "metric": None if o.adhoc else o.metric,
                      "compute": o.compute, "format": fmt, "unit": m.unit if fmt != "percent" else "%"})
     return cols
 

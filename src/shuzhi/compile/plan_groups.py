@@ -38,10 +38,14 @@ def plan_groups(st: CoreState, only: list[str] | None = None) -> CoreState:
     st.groups = list(groups.values())
     if not st.groups:
         # Dimensions only: their distinct combinations, read from the first dimension's dataset.
+        # The shared time axis means "each metric's own date": without a metric there is none.
         base = next((d.dataset for d in rq.dims if d.dataset), None) or next(
             (rq.index.shared[d.shared][0][0] for d in rq.dims if d.shared), None)
-        if base is None:
-            raise ShuzhiError("time_needs_metric", "只有 time 维度而没有指标时，无法确定按哪个日期字段汇总。",
-                              "A query with only the time dimension and no metric has no date field to use.")
+        if base is None or any(d.is_time_axis for d in rq.dims):
+            raise ShuzhiError(
+                "time_needs_metric",
+                "按时间轴（time）分组需要至少一个指标：时间轴用每个指标自己的日期字段。请添加指标，或改用具体的日期字段（如下单日期）。",
+                "Grouping by the time axis ('time') needs at least one metric: the axis uses each metric's own "
+                "date field. Add a metric, or use a specific date field (such as the order date) instead.")
         st.groups = [GroupPlan("g0", base, None, [])]
     return st

@@ -9,7 +9,7 @@ insensitive to repetition (count_distinct, min, max) — otherwise the query is 
 from __future__ import annotations
 
 from shuzhi.compile.apply_filters import bind_shared, unreachable
-from shuzhi.compile.context import CoreState
+from shuzhi.compile.context import CoreState, shown
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.checks import metric_field_refs
 
@@ -35,9 +35,9 @@ def plan_joins(st: CoreState) -> CoreState:
         for target in sorted(wanted, key=lambda ds: (len(idx.join_path(g.dataset, ds) or []), ds)):
             path = idx.join_path(g.dataset, target)
             if path is None:
-                raise unreachable(g.metrics, g.dataset, target, "维度或字段", "dimension or field")
+                raise unreachable(shown(st.rq, g.metrics), g.dataset, target, "维度或字段", "dimension or field")
             if any(s.fans_out for s in path):
-                unsafe = [m for m in g.metrics if idx.metrics[m].agg not in _FANOUT_SAFE]
+                unsafe = shown(rq, [m for m in g.metrics if idx.metrics[m].agg not in _FANOUT_SAFE])
                 if unsafe:
                     raise ShuzhiError(
                         "fan_out",

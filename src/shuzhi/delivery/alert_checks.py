@@ -124,7 +124,8 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Call
     """Evaluate one rule now, for each audience, and record what is new. `source_for(user)` is the
     Source that reads series as `user` (the application layer's executor, bound to idx's model). Returns {"rule_id", "status"
     ok|fired|failed|skipped, "firings" (the owner audience's new ones), "duplicates",
-    "periods_checked", "series_checked", "error", "by_user": {user id: that recipient's summary}}."""
+    "periods_checked", "series_checked", "observed" (delivery.alerts.evaluate's rows, met ones marked new or
+    not), "error", "by_user": {user id: that recipient's summary}}."""
     with catalog.session() as db:
         rule = db.get(AlertRule, rule_id)
         if rule is None:
@@ -185,7 +186,8 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Call
                 mine["firings"].append(firing_dict(firing, rule.name))
             if result is not None:
                 mine.update(status="fired" if mine["firings"] else "ok", periods_checked=result["periods_checked"],
-                            series_checked=result["series_checked"], notes=result["notes"])
+                            series_checked=result["series_checked"], notes=result["notes"],
+                            **_found(result, mine["firings"]))
             else:
                 mine["status"] = "failed"
             for r in recipients:
@@ -198,4 +200,13 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Call
         rule.last_error = None
     return {**out, "status": "fired" if out["firings"] else "ok",
             "periods_checked": owner_result["periods_checked"], "series_checked": owner_result["series_checked"],
-            "notes": owner_result["notes"]}
+            "notes": owner_result["notes"], **_found(owner_result, out["firings"])}
+
+
+def _found(result: dict[str, Any], firings: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the evaluation looked at, each met row marked new (recorded now) or not (recorded before)."""
+    new = {(f["series"], f["period"]) for f in firings}
+    rows = [{**r, "new": (r["series"], r["period"]) in new} if r["met"] else dict(r) for r in result["observed"]]
+    return {"observed": rows, "observed_total": result["observed_total"],
+            "metric_label": result["label"], "metric_label_en": result["label_en"],
+            "unit": result["unit"], "format": result["format"]}

@@ -4,7 +4,7 @@ What FineBI does when a table is added to a business package, done once and writ
 model (so it is versioned, editable in the metric center, and reachable by questions):
 - text, date and boolean columns are dimensions; numeric columns are measures (not grouped by);
 - a row-count metric `<dataset>__rows` (「<表>记录数」), and a sum metric `<dataset>__<field>` per
-  numeric column, labelled with the column's label — or「<label>（<表>）」when another metric of the
+  numeric column (an average for a header naming a per-row quantity: 交期（天）, 合格率(%), 单价), labelled with the column's label — or「<label>（<表>）」when another metric of the
   model already uses that label, so the metric center and questions stay unambiguous;
 - every metric is dated by the first date column, when there is one; all are drafts (not certified).
 Pure: no I/O.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from shuzhi.model.aggregations import header_aggregation
 from shuzhi.model.schema import DatasetDef, FieldDef, MetricDef
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -57,7 +58,8 @@ def table_dataset(name: str, table: str, columns: list[tuple[str, str, str | Non
         ftype = field_type(sql_type)
         fname = field_name(col, taken)
         fields.append(FieldDef(name=fname, type=ftype, column=None if fname == col else col,  # type: ignore[arg-type]
-                               label=col_label or col, dimension=ftype not in NUMERIC))
+                               label=col_label or col, dimension=ftype not in NUMERIC,
+                               default_aggregation=header_aggregation(col_label or col) if ftype in NUMERIC else None))
     return DatasetDef(name=name, label=label or table, table=table, fields=fields)
 
 
@@ -88,8 +90,10 @@ def auto_metrics(ds: DatasetDef, taken_labels: set[str], taken_names: set[str]) 
         if f.type not in NUMERIC or (n := name_for(f.name)) is None:
             continue
         text = f.label or f.name
+        agg = f.default_aggregation or "sum"  # avg for per-row quantities (交期（天）, 合格率): see header_aggregation
+        how = ("平均值", "average") if agg == "avg" else ("合计", "sum")
         out.append(MetricDef(name=n, label=label_for(text), label_en=f.label_en or text,
-                             description=f"自动生成：{what} 的 {text} 合计。Generated: the sum of {text} in {what}.",
-                             dataset=ds.name, agg="sum", expr=f.name, time=time,
+                             description=f"自动生成：{what} 的 {text} {how[0]}。Generated: the {how[1]} of {text} in {what}.",
+                             dataset=ds.name, agg=agg, expr=f.name, time=time,  # type: ignore[arg-type]
                              format="integer" if f.type == "integer" else "number", tags=["自动生成"]))
     return out

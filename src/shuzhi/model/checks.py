@@ -110,6 +110,24 @@ def check_dataset_sql(sql: str) -> None:
     dataset_query(sql)
 
 
+def _check_aggregations(idx: ModelIndex, path: str, f) -> None:  # type: ignore[no-untyped-def]
+    """A field's aggregations must mean something for its type, and its default must be one of them."""
+    from shuzhi.model.aggregations import allowed_aggregations, compatible
+    from shuzhi.model.index import Problem
+
+    for k, agg in enumerate(f.aggregations or []):
+        if not compatible(agg, f.type):
+            idx.problems.append(Problem(f"{path}.aggregations[{k}]", f"{f.type} 类型的字段 {f.name} 不能用 {agg} 汇总。",
+                                        f"Field {f.name} of type {f.type} cannot be aggregated with {agg}."))
+    if f.default_aggregation is not None and f.default_aggregation not in allowed_aggregations(f):
+        allowed = allowed_aggregations(f)
+        idx.problems.append(Problem(
+            f"{path}.default_aggregation",
+            f"字段 {f.name} 的默认汇总方式 {f.default_aggregation} 不在允许的方式中（{'、'.join(allowed) or '无'}）。",
+            f"Field {f.name}'s default_aggregation {f.default_aggregation} is not one it allows "
+            f"({', '.join(allowed) or 'none'})."))
+
+
 def check_model(idx: ModelIndex) -> None:
     from shuzhi.model.index import Problem
 
@@ -124,6 +142,7 @@ def check_model(idx: ModelIndex) -> None:
             except ShuzhiError as e:
                 problem(f"datasets[{i}].sql", e)
         for j, f in enumerate(ds.fields):
+            _check_aggregations(idx, f"datasets[{i}].fields[{j}]", f)
             if f.expr:
                 try:
                     for parts in _collect(f.expr):

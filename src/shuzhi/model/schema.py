@@ -43,6 +43,18 @@ class FieldDef(_Strict):
         default=None,
         description="Its values are long labels (charts lay their bars horizontally). Unset: true for names "
         "(…_name, 客户名称), people (销售代表, 商机负责人) and the finest level of a hierarchy.")
+    aggregations: list[Aggregation] | None = Field(
+        default=None,
+        description="The aggregations people may apply to this field as an ad-hoc metric (a QuerySpec metric "
+        "item {field, aggregate}; the analysis page's 指标 pill menu). Unset: numeric measures allow all; ids, "
+        "codes and other numeric dimensions, text and booleans allow count and count_distinct; dates count, "
+        "count_distinct, min and max. [] allows none.")
+    default_aggregation: Aggregation | None = Field(
+        default=None,
+        description="The aggregation such a metric starts with. Unset: the aggregation of the model's metric "
+        "over exactly this field, when there is one; else sum for a numeric measure, max for a date, count_distinct "
+        "otherwise. "
+        "Set avg for values that do not add up across rows (days, rates, prices).")
 
     @model_validator(mode="after")
     def _column_or_expr(self) -> FieldDef:

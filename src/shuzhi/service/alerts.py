@@ -48,8 +48,10 @@ def check_many(rt: Runtime, rule_ids: list[int], ctx: JobContext | None, *, trig
         if ctx is not None:
             ctx.check_cancelled()
             ctx.progress(i / max(1, len(rule_ids)), f"rule {rid}")
-        # Per-recipient answers stay out of the job's stored result (they hold other audiences' values).
-        results.append({k: v for k, v in check_now(rt, rid, trigger=trigger).items() if k != "by_user"})
+        # Per-recipient answers stay out of the job's stored result (they hold other audiences' values), and
+        # so do the values looked at (up to delivery.alerts.MAX_OBSERVED rows each; 立即检查 shows them).
+        results.append({k: v for k, v in check_now(rt, rid, trigger=trigger).items()
+                        if k not in ("by_user", "observed")})
     if ctx is not None:
         ctx.progress(1.0)
     return {"checked": len(results), "fired": sum(len(r["firings"]) for r in results),

@@ -71,6 +71,9 @@ class Inspection:
     confidence: str = "high"
     data_rows: int | None = None  # rows the import would read (CSV: counted in previews only; Excel)
     rows_before_data: int | None = None  # title and header rows above them
+    footer_rows: list[int] = field(default_factory=list)  # notes rows below the data (left out)
+    reasons: list[str] = field(default_factory=list)  # why the confidence is low
+    top_rows: list[list[str]] = field(default_factory=list)  # the file's first rows, for choosing the header
 
 
 @contextlib.contextmanager
@@ -92,7 +95,7 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
     if fmt == "csv":
         suffix = Path(filename).suffix.lower()
         layout = files.sniff_layout(path, encoding=opts.encoding, delimiter=opts.delimiter,
-                                    header_row=opts.header_row, suffix=suffix)
+                                    header_row=opts.header_row, suffix=suffix, keep_totals=opts.keep_totals)
         text_path = path
         if files.needs_transcoding(layout.encoding):
             text_path = workdir / "utf8.csv"
@@ -104,6 +107,11 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
                 from shuzhi.sources.files.text import read_sample
 
                 text_path.write_text(read_sample(path, layout.encoding)[1], encoding="utf-8")
+        if layout.footer.keep_lines is not None:  # 合计 and notes lines below the data are left out
+            body = workdir / "body.csv"
+            keep = layout.footer.keep_lines
+            files.copy_lines(text_path, body, keep if full else min(keep, layout.rows_before_data + 20481))
+            text_path = body
         src: eng.Source = eng.CsvSource(text_path, layout.delimiter, layout.has_header, layout.skip_lines,
                                         layout.thousands, workdir=workdir, width=len(layout.labels))
         names, types, rows = eng.infer_file(src, PREVIEW_ROWS, paths=[path], dirs=[workdir])
@@ -114,8 +122,9 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
         return Inspection("csv", [eng.Column(n, lb, t) for n, lb, t in zip(idents, labels, types, strict=True)],
                           src, [list(r) for r in rows], layout.encoding, layout.delimiter,
                           layout.header_row if layout.has_header else 0, layout.has_header,
-                          confidence=layout.confidence, data_rows=counted,
-                          rows_before_data=layout.rows_before_data)
+                          totals_rows=layout.footer.totals, confidence=layout.confidence, data_rows=counted,
+                          rows_before_data=layout.rows_before_data, footer_rows=layout.footer.notes,
+                          reasons=layout.reasons, top_rows=layout.top)
     if fmt == "excel":
         data = files.read_excel(path, sheet=opts.sheet, header_row=opts.header_row or None,
                                 keep_totals=opts.keep_totals)
@@ -124,7 +133,8 @@ def _inspect(path: Path, filename: str, opts: ImportOptions, workdir: Path, *, f
         return Inspection("excel", cols, eng.ArrowSource(data.table), [list(r) for r in to_rows(preview)],
                           header_row=data.header_row, sheets=[asdict(s) for s in data.sheets], sheet=data.sheet,
                           totals_rows=data.totals_rows, data_rows=data.table.num_rows,
-                          rows_before_data=data.header_row - 1 + data.header_depth)
+                          rows_before_data=data.header_row - 1 + data.header_depth, confidence=data.confidence,
+                          footer_rows=data.footer_rows, reasons=data.reasons, top_rows=data.top)
     src = eng.FileSource(path, fmt)
     names, types, rows = eng.infer_file(src, PREVIEW_ROWS, paths=[path], dirs=[workdir])
     idents = files.make_identifiers(names)
@@ -167,7 +177,8 @@ def preview(rt: Runtime, path: Path, filename: str, opts: ImportOptions) -> dict
     return {"format": ins.format, "encoding": ins.encoding, "delimiter": ins.delimiter,
             "header_row": ins.header_row, "has_header": ins.has_header, "sheets": ins.sheets, "sheet": ins.sheet,
             "totals_rows": ins.totals_rows, "data_rows": ins.data_rows, "rows_before_data": ins.rows_before_data,
-            "confidence": ins.confidence, "table": table,
+            "confidence": ins.confidence, "confidence_reasons": ins.reasons, "footer_rows": ins.footer_rows,
+            "top_rows": ins.top_rows, "table": table,
             "columns": [asdict(c) for c in cols], "rows": ins.rows}
 
 
@@ -262,7 +273,7 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
     return {"table": table, "mode": opts.mode, "format": ins.format, "rows": out.rows, "inserted": out.inserted,
             "updated": out.updated, "table_rows": out.table_rows, "rejected": out.rejected,
             "rejects": out.rejects, "rejects_table": files.rejects_table_name(table) if out.rejected else None,
-            "totals_rows": ins.totals_rows, "columns": [asdict(c) for c in cols]}
+            "totals_rows": ins.totals_rows, "footer_rows": ins.footer_rows, "columns": [asdict(c) for c in cols]}
 
 
 def submit_import(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, user: str | None) -> int:

@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from shuzhi.model.schema import Aggregation
+
 Grain = Literal["day", "week", "month", "quarter", "year"]
 Op = Literal["=", "!=", ">", ">=", "<", "<=", "in", "not_in", "between", "contains", "starts_with",
              "is_null", "not_null"]
@@ -27,6 +29,9 @@ OPS: tuple[str, ...] = ("=", "!=", ">", ">=", "<", "<=", "in", "not_in", "betwee
                         "starts_with", "is_null", "not_null")
 Compute = Literal["yoy", "yoy_value", "pop", "pop_value", "percent_of_total", "cumulative", "rank"]
 COMPUTES: tuple[str, ...] = ("yoy", "yoy_value", "pop", "pop_value", "percent_of_total", "cumulative", "rank")
+# The model's own Literal (one object: pydantic caches schemas of equal Literals whatever their order).
+Aggregate = Aggregation
+AGGREGATES: tuple[str, ...] = ("sum", "avg", "min", "max", "median", "count", "count_distinct")
 Relative = Literal["today", "yesterday", "this_week", "last_week", "last_7_days", "last_30_days",
                    "last_90_days", "this_month", "last_month", "this_quarter", "last_quarter", "this_year",
                    "last_year", "ytd", "mtd", "qtd", "last_12_months"]
@@ -98,15 +103,26 @@ class _Spec(BaseModel):
 
 
 class MetricItem(_Spec):
-    name: Alias = Field(description="Output column name; the metric's name when no compute.")
+    name: Alias = Field(description="Output column name; the metric's name when no compute and no field.")
     compute: dict[Compute, Name] | None = Field(
-        default=None, description='One comparison over a metric, e.g. {"yoy": "revenue"}.')
+        default=None, description='One comparison over a metric, e.g. {"yoy": "revenue"}; the metric may also be '
+        "the name of an ad-hoc item (field + aggregate) of the same spec.")
+    field: Name | None = Field(
+        default=None, description="An ad-hoc metric: the dataset field (dataset.field, or a unique field name) "
+        "to aggregate with `aggregate`, if the model allows that aggregation for the field.")
+    aggregate: Aggregate | None = Field(default=None, description="The ad-hoc metric's aggregation.")
     label: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _one_compute(self) -> MetricItem:
         if self.compute is not None and len(self.compute) != 1:
             raise ValueError("compute takes exactly one of " + ", ".join(COMPUTES))
+        if self.compute is not None and (self.field is not None or self.aggregate is not None):
+            raise ValueError("an item has either compute or field/aggregate, not both")
+        if self.aggregate is not None and self.field is None:
+            raise ValueError("aggregate needs a field")
+        if self.field is not None and self.aggregate is None:
+            raise ValueError("field needs an aggregate (" + ", ".join(AGGREGATES) + ")")
         return self
 
 
@@ -248,23 +264,30 @@ def parse_spec(data: Any) -> QuerySpec:
     from pydantic import ValidationError
 
     from shuzhi.errors import ShuzhiError
+    from shuzhi.spec.messages import name_branch, zh_problem
 
     try:
         return QuerySpec.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for e in exc.errors(include_input=False, include_url=False)[:_MAX_PROBLEMS]:
+        first_zh = ""
+        errors = exc.errors(include_input=False, include_url=False)
+        errors = [e for e in errors if not name_branch(e)] or errors
+        for e in errors[:_MAX_PROBLEMS]:
             loc = ".".join(
                 str(p) for p in e.get("loc", ())
                 if not (isinstance(p, str) and ("[" in p or p in _NODE_NAMES))
             )
             msg = e.get("msg", "").removeprefix("Value error, ")
             problems.append({"path": _clip(loc), "problem": _clip(msg)})
+            if not first_zh:
+                zh = _clip(zh_problem(e.get("type", ""), msg, e.get("ctx")))
+                first_zh = f"{_clip(loc)}：{zh}" if loc else zh
         first = problems[0]
         return_msg = f"{first['path']}: {first['problem']}" if first["path"] else first["problem"]
         raise ShuzhiError(
             "spec_invalid",
-            f"查询定义有误：{return_msg}",
+            f"查询定义有误：{first_zh}",
             f"The query spec is invalid: {return_msg}",
             details={"problems": problems},
         ) from None

@@ -58,9 +58,10 @@ class RDim:
 @dataclass(frozen=True)
 class ROutput:
     alias: str
-    metric: str
+    metric: str  # a model metric, or the hidden metric of an ad-hoc item (adhoc True)
     compute: str | None = None
     label: str | None = None
+    adhoc: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class ResolvedQuery:
     limit: int | None
     offset: int | None
     today: dt.date
+    adhoc: set[str] = field(default_factory=set)  # the hidden metrics of ad-hoc items (in index.metrics)
 
     @property
     def aliases(self) -> list[str]:
@@ -114,7 +116,8 @@ def _err(code: str, zh: str, en: str, **details: Any) -> ShuzhiError:
 
 def resolve(spec: QuerySpec, index: ModelIndex, user: UserContext, today: dt.date) -> ResolvedQuery:
     denied = index.model.denied_for(user.role)
-    outputs = [_output(m, index, denied) for m in spec.metrics]
+    index, adhoc = _with_adhoc(spec, index, denied)
+    outputs = [_output(m, index, denied, adhoc) for m in spec.metrics]
     dims = [_dim(d, index, denied) for d in spec.dimensions]
     seen: set[str] = set()
     for alias in [d.alias for d in dims] + [o.alias for o in outputs]:
@@ -134,7 +137,8 @@ def resolve(spec: QuerySpec, index: ModelIndex, user: UserContext, today: dt.dat
                        f"Order field {o.field} is not an output column; use one of: {', '.join(sorted(seen))}.",
                        field=o.field, suggestions=near)
         order.append((o.field, o.desc))
-    return ResolvedQuery(index, user, outputs, dims, where, having, tr, order, spec.limit, spec.offset, today)
+    return ResolvedQuery(index, user, outputs, dims, where, having, tr, order, spec.limit, spec.offset, today,
+                         set(adhoc.values()))
 
 
 def _restricted(name: str) -> ShuzhiError:
@@ -161,13 +165,50 @@ def _metric_field_refs(index: ModelIndex, name: str) -> list[str]:
     return [f"{d}.{f}" for d, f in metric_field_refs(index, name)]
 
 
-def _output(item: str | MetricItem, index: ModelIndex, denied: set[str]) -> ROutput:
+def _with_adhoc(spec: QuerySpec, index: ModelIndex, denied: set[str]) -> tuple[ModelIndex, dict[str, str]]:
+    """The index this query compiles against: the model's, plus one hidden metric per ad-hoc item
+    ({name, field, aggregate}); and {item name: that metric's name}. Column rules apply to the field as
+    they apply to metrics (403); the model must allow the aggregation for the field."""
+    from dataclasses import replace
+
+    from shuzhi.model.aggregations import AGG_LABELS, adhoc_metric, allowed_aggregations
+
+    items = [m for m in spec.metrics if isinstance(m, MetricItem) and m.field is not None]
+    if not items:
+        return index, {}
+    extra: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    for item in items:
+        assert item.field is not None and item.aggregate is not None
+        ds, f = _field_key(item.field, index, denied, dimension_only=False)
+        allowed = allowed_aggregations(index.fields[(ds, f)])
+        if item.aggregate not in allowed:
+            zh_allowed = "、".join(AGG_LABELS[a][0] for a in allowed) or "无"
+            raise _err("aggregate_not_allowed",
+                       f"字段 {item.field} 不能用 {AGG_LABELS[item.aggregate][0]}（{item.aggregate}）汇总；"
+                       f"模型允许：{zh_allowed}。",
+                       f"Field {item.field} cannot be aggregated with {item.aggregate}; the model allows: "
+                       f"{', '.join(allowed) or 'none'}.", field=item.field, allowed=allowed)
+        name = f"_adhoc_{len(extra)}"
+        while name in index.metrics:  # never a model metric's name
+            name = "_" + name
+        extra[name] = adhoc_metric(index, name, ds, f, item.aggregate)
+        names[item.name] = name
+    return replace(index, metrics={**index.metrics, **extra}), names
+
+
+def _output(item: str | MetricItem, index: ModelIndex, denied: set[str], adhoc: dict[str, str]) -> ROutput:
     if isinstance(item, str):
         index.metric(item)
         _check_metric_allowed(index, item, denied)
         return ROutput(item, item, None, index.metrics[item].label)
+    if item.field is not None:
+        metric = adhoc[item.name]
+        return ROutput(item.name, metric, None, item.label or index.metrics[metric].label, adhoc=True)
     if item.compute:
         (kind, base), = item.compute.items()
+        if base in adhoc:  # a comparison over an ad-hoc item of this spec
+            return ROutput(item.name, adhoc[base], kind, item.label, adhoc=True)
         index.metric(base)
         _check_metric_allowed(index, base, denied)
         return ROutput(item.name, base, kind, item.label)

@@ -35,7 +35,7 @@ describe("fromSpec: a saved chart back onto the shelves", () => {
   it("says what it cannot express instead of dropping it", () => {
     const back = fromSpec({
       metrics: ["revenue", "nope"],
-      time_range: { field: "time", start: "2025-01-01", end: "2025-06-30" },
+      time_range: { field: "sales_orders.ship_date", start: "2025-01-01", end: "2025-06-30" },
       where: [{ field: "customers.region", op: "!=", value: "华东" }],
       having: [{ field: "revenue", op: ">", value: 1 }],
     } as never, { type: "bar" }, resolve);

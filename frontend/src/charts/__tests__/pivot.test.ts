@@ -60,4 +60,47 @@ describe("pivot", () => {
     expect(m.rows.every((r) => r.kind === "leaf")).toBe(true);
     expect(m.cols.every((c) => c.kind === "leaf")).toBe(true);
   });
+
+  it("keeps the quick calculations that mean the same thing in a total (the server computes them from the totals)", () => {
+    const yoy = { name: "revenue_yoy", compute: { yoy: "revenue" } };
+    const pop = { name: "revenue_pop", compute: { pop: "revenue" } };
+    const share = { name: "revenue_percent_of_total", compute: { percent_of_total: "revenue" } };
+    const cum = { name: "revenue_cumulative", compute: { cumulative: "revenue" } };
+    const rank = { name: "revenue_rank", compute: { rank: "revenue" } };
+    const month = { field: "time", grain: "month" };
+    const spec = { metrics: ["revenue", yoy, pop, share, cum, rank], dimensions: [month, "customers.region"], time_range: { field: "time", relative: "this_year" } };
+    const got = new Map(pivotLevelSpecs(spec as never, ["time_month"], ["customers.region"], true, true).map((g) => [g.key, g.spec.metrics]));
+    expect(got.get("1|0")).toEqual(["revenue", yoy, pop, share, cum]); // per month: no rank among months
+    expect(got.get("0|1")).toEqual(["revenue", yoy, pop, share, rank]); // per region over the range: no running total
+    expect(got.get("0|0")).toEqual(["revenue", yoy, pop, share]);
+    // without a time range a total without the time dimension has no 同比
+    const all = new Map(pivotLevelSpecs({ ...spec, time_range: undefined } as never, ["time_month"], ["customers.region"], true, true).map((g) => [g.key, g.spec.metrics]));
+    expect(all.get("1|0")).toContainEqual(yoy);
+    expect(all.get("0|0")).toEqual(["revenue", share]);
+  });
+
+  it("shows 同比 and 占比 in the 合计 row and column from the level results", () => {
+    const cols = (names: string[]) => [
+      ...names.map((n) => (n === "time_month" ? { name: n, type: "date", role: "dimension" as const } : col(n, "dimension"))),
+      col("revenue", "metric", "currency"),
+      { ...col("revenue_yoy", "metric", "percent"), compute: "yoy", metric: "revenue" },
+      { ...col("revenue_percent_of_total", "metric", "percent"), compute: "percent_of_total", metric: "revenue" },
+    ];
+    const mainR = result({ columns: cols(["time_month", "region"]), rows: [
+      ["2026-01-01", "华东", 60, 0.2, 0.6], ["2026-01-01", "华南", 40, -0.1, 0.4],
+      ["2026-02-01", "华东", 30, 0.5, 0.5], ["2026-02-01", "华南", 30, null, 0.5],
+    ] });
+    const lv = new Map<string, QueryResult>([
+      ["1|0", result({ columns: cols(["time_month"]), rows: [["2026-01-01", 100, 0.08, 0.625], ["2026-02-01", 60, 0.3, 0.375]] })],
+      ["0|1", result({ columns: cols(["region"]), rows: [["华东", 90, 0.3, 0.5625], ["华南", 70, 0.05, 0.4375]] })],
+      ["0|0", result({ columns: cols([]), rows: [[160, 0.15, 1]] })],
+    ]);
+    const m = assemblePivot(mainR, { type: "pivot", rows: ["time_month"], columns: ["region"], y: ["revenue", "revenue_yoy", "revenue_percent_of_total"] }, lv, { lang: "zh" });
+    expect(m.cols.map((c) => c.kind)).toEqual(["leaf", "leaf", "total"]);
+    const total = m.rows.find((r) => r.kind === "total")!;
+    expect(total.cells).toEqual([90, 0.3, 0.5625, 70, 0.05, 0.4375, 160, 0.15, 1]);
+    // the month's 合计 column: its own 同比, and 100 % (each region's share is within the month)
+    expect(m.rows[0].cells.slice(6)).toEqual([100, 0.08, 1]);
+    expect(m.rows[1].cells.slice(6)).toEqual([60, 0.3, 1]);
+  });
 });

@@ -15,23 +15,36 @@ export type Compute = "yoy" | "pop" | "percent_of_total" | "cumulative" | "rank"
 export const COMPUTES: Compute[] = ["yoy", "pop", "percent_of_total", "cumulative", "rank"];
 export const GRAINS: Grain[] = ["day", "week", "month", "quarter", "year"];
 export const RANGES = ["this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year", "last_30_days", "last_90_days", "last_12_months"] as const;
-export type RangeKey = (typeof RANGES)[number] | "all";
+/** a preset, "all" (no range) or "custom" (absolute dates in Shelves.dates) */
+export type RangeKey = (typeof RANGES)[number] | "all" | "custom";
+export type Aggregation = "sum" | "avg" | "min" | "max" | "median" | "count" | "count_distinct";
+export const AGGREGATIONS: Aggregation[] = ["sum", "avg", "min", "max", "median", "count", "count_distinct"];
+const AGG_LABELS: Record<Aggregation, [string, string]> = {
+  sum: ["求和", "sum"], avg: ["平均值", "average"], min: ["最小值", "min"], max: ["最大值", "max"],
+  median: ["中位数", "median"], count: ["计数", "count"], count_distinct: ["去重计数", "distinct count"],
+};
+export const aggLabel = (a: Aggregation, lang: "zh" | "en") => AGG_LABELS[a][lang === "zh" ? 0 : 1];
 
 export interface FieldRef {
-  kind: "metric" | "dimension" | "time";
+  kind: "metric" | "dimension" | "time" | "measure"; // measure: a dataset field used only inside metrics
   name: string; // metric name, "dataset.field", a shared dimension name, or "time"
   label: string;
   labelEn?: string | null;
   type?: string;
   format?: string;
+  /** a dataset field: the aggregations the model allows for it on 指标 (menu order), and the one it starts with */
+  aggs?: Aggregation[];
+  defaultAgg?: Aggregation;
 }
 export interface DimItem {
   field: FieldRef;
   grain?: Grain;
 }
 export interface MetricPick {
-  field: FieldRef;
+  field: FieldRef; // a model metric, or (with agg) the ad-hoc output: name `<dataset.field>__<aggregate>`
   compute?: Compute;
+  /** an ad-hoc aggregate of a dataset field (QuerySpec item {name, field, aggregate}) */
+  agg?: { source: FieldRef; aggregate: Aggregation };
 }
 export interface FilterItem {
   field: FieldRef;
@@ -46,9 +59,30 @@ export interface Shelves {
   tooltip?: MetricPick[];
   filters: FilterItem[];
   range: RangeKey;
+  /** range "custom": inclusive ISO dates; either end may be open */
+  dates?: { start: string | null; end: string | null } | null;
   sort: "none" | "desc" | "asc";
   limit: number | null;
 }
+
+/** A dataset field aggregated on 指标 (the pill's menu changes `aggregate`; the output name follows it). */
+export function aggPick(source: FieldRef, aggregate?: Aggregation, name?: string): MetricPick {
+  const a = aggregate ?? source.defaultAgg ?? source.aggs?.[0] ?? "count_distinct";
+  return {
+    field: { kind: "metric", name: name ?? `${source.name}__${a}`, label: `${source.label}（${aggLabel(a, "zh")}）`,
+      labelEn: `${source.labelEn ?? source.label} (${aggLabel(a, "en")})`, format: a === "count" || a === "count_distinct" ? "integer" : undefined },
+    agg: { source, aggregate: a },
+  };
+}
+
+/** The pill menu's choice: the same field with another aggregation (its quick calculation kept). */
+export function setAggregate(m: MetricPick, aggregate: Aggregation): MetricPick {
+  if (!m.agg || !(m.agg.source.aggs ?? AGGREGATIONS).includes(aggregate)) return m;
+  return { ...aggPick(m.agg.source, aggregate), ...(m.compute ? { compute: m.compute } : {}) };
+}
+
+/** The menu's options for a pick: what the model allows for its field (none for a model metric). */
+export const aggOptions = (m: MetricPick): Aggregation[] => (m.agg ? m.agg.source.aggs ?? [] : []);
 
 export const computeName = (m: MetricPick) => (m.compute ? `${m.field.name}_${m.compute}` : m.field.name);
 export const dimOutput = (d: DimItem) => (d.grain ? `${d.field.name.split(".").pop()}_${d.grain}` : d.field.name);
@@ -74,8 +108,9 @@ export function allMetrics(s: Shelves): MetricPick[] {
 
 export function toSpec(s: Shelves): Partial<QuerySpec> {
   const metrics: QuerySpec["metrics"] = [];
+  const has = (name: string) => metrics.some((x) => (typeof x === "string" ? x : x.name) === name);
   for (const m of allMetrics(s)) {
-    if (!metrics.includes(m.field.name)) metrics.push(m.field.name);
+    if (!has(m.field.name)) metrics.push(m.agg ? { name: m.field.name, field: m.agg.source.name, aggregate: m.agg.aggregate } : m.field.name);
     if (m.compute) metrics.push({ name: computeName(m), compute: { [m.compute]: m.field.name } });
   }
   const spec: Partial<QuerySpec> = {
@@ -83,7 +118,10 @@ export function toSpec(s: Shelves): Partial<QuerySpec> {
     dimensions: allDims(s).map((d) => (d.grain ? { field: d.field.name, grain: d.grain } : d.field.name)),
     where: s.filters.filter((f) => f.values.length).map((f) => ({ field: f.field.name, op: "in", values: f.values })) as QuerySpec["where"],
   };
-  if (s.range !== "all") spec.time_range = { field: "time", relative: s.range };
+  if (s.range === "custom") {
+    const { start, end } = s.dates ?? { start: null, end: null };
+    if (start || end) spec.time_range = { field: "time", ...(start ? { start } : {}), ...(end ? { end } : {}) };
+  } else if (s.range !== "all") spec.time_range = { field: "time", relative: s.range };
   if (s.sort !== "none" && s.metrics.length) spec.order_by = [{ field: s.metrics[0].field.name, desc: s.sort === "desc" }];
   if (s.limit) spec.limit = s.limit;
   return spec;

@@ -2,13 +2,17 @@
  * Editing a dashboard's chart on the analysis page (/analysis?dashboard=NAME&component=ID): the chart's
  * saved spec and options are put back onto the shelves (charts/core/fromSpec), and 「保存回仪表板」 replaces
  * that component's spec and chart in the dashboard (its place, size and title stay), as a new version.
+ * A tag says whether the page shows the chart exactly as saved (与仪表板中相同: the same spec and chart
+ * config, charts/core/fromSpec.sameChart) or changed.
  */
 import { RollbackOutlined, SaveOutlined } from "@ant-design/icons";
-import { Alert, App as AntApp, Button, Space } from "antd";
+import { Alert, App as AntApp, Button, Space, Tag } from "antd";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { errorMessage, type QuerySpec } from "../../api/client";
-import { fromSpec, type FromSpec, type Resolve } from "../../charts/core/fromSpec";
+import { fromSpec, resolverOf, sameChart, type FromSpec } from "../../charts/core/fromSpec";
+
+export { resolverOf };
 import type { FieldRef } from "../../charts/core/shelves";
 import type { ChartConfig } from "../../charts/core/types";
 import { getDashboard, saveDashboard } from "../../dashboards/api";
@@ -21,17 +25,8 @@ export interface EditTarget {
   component: string;
   componentTitle: string;
   unsupported: string[];
-}
-
-/** A resolver over the analysis page's field list: exact names first, then a unique field name. */
-export function resolverOf(fields: FieldRef[]): Resolve {
-  return (name, kind) => {
-    const pool = fields.filter((f) => (kind === "metric" ? f.kind === "metric" : f.kind !== "metric"));
-    const exact = pool.find((f) => f.name === name);
-    if (exact) return exact;
-    const short = pool.filter((f) => f.name.split(".").pop() === name);
-    return short.length === 1 ? short[0] : null;
-  };
+  /** the component's saved spec and chart, to tell the user whether the page shows it unchanged */
+  original: { spec: unknown; chart: unknown };
 }
 
 /** Loads the dashboard component and maps it onto the shelves. */
@@ -43,7 +38,10 @@ export async function loadForEdit(dashboard: string, component: string, fields: 
   const loaded = fromSpec((c as { spec: Partial<QuerySpec> }).spec, (c as { chart?: Partial<ChartConfig> }).chart, resolverOf(fields));
   return {
     loaded,
-    target: { dashboard, dashboardTitle: d.title, component, componentTitle: c.title ?? component, unsupported: loaded.unsupported },
+    target: {
+      dashboard, dashboardTitle: d.title, component, componentTitle: c.title ?? component, unsupported: loaded.unsupported,
+      original: { spec: (c as { spec?: unknown }).spec, chart: (c as { chart?: unknown }).chart },
+    },
   };
 }
 
@@ -54,6 +52,7 @@ export function EditFromDashboardBar({ target, spec, chart }: { target: EditTarg
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const back = `/dashboards/${target.dashboard}`;
+  const unchanged = sameChart({ spec, chart }, target.original);
 
   const save = async () => {
     setBusy(true);
@@ -76,8 +75,13 @@ export function EditFromDashboardBar({ target, spec, chart }: { target: EditTarg
       showIcon
       style={{ marginBottom: 12 }}
       data-testid="edit-from-dashboard"
-      message={T(`正在编辑仪表板「${target.dashboardTitle}」中的图表「${target.componentTitle}」`,
-        `Editing the chart “${target.componentTitle}” of the dashboard “${target.dashboardTitle}”`)}
+      message={<>
+        {T(`正在编辑仪表板「${target.dashboardTitle}」中的图表「${target.componentTitle}」`,
+          `Editing the chart “${target.componentTitle}” of the dashboard “${target.dashboardTitle}”`)}
+        {unchanged
+          ? <Tag style={{ marginLeft: 8 }} data-testid="edit-unchanged">{T("与仪表板中相同", "As on the dashboard")}</Tag>
+          : <Tag color="orange" style={{ marginLeft: 8 }} data-testid="edit-changed">{T("已修改，未保存", "Changed, not saved")}</Tag>}
+      </>}
       description={target.unsupported.length
         ? T(`分析页无法表达原图表的这些设置，保存回去将不再包含它们：${target.unsupported.join("；")}`,
           `The analysis page cannot express these settings of the chart; saving back drops them: ${target.unsupported.join("; ")}`)

@@ -126,6 +126,22 @@ class FiringOut(BaseModel):
     evidence: dict[str, Any]
 
 
+class CheckedValue(BaseModel):
+    """One (split member, period) a check looked at: its value and whether the condition is met."""
+    series: str | None = None
+    period: str
+    label: str
+    value: float | None = None
+    met: bool
+    new: bool | None = Field(default=None, description="Met: recorded by this check (true) or before (false).")
+    change: float | None = Field(default=None, description="change: the growth as a fraction.")
+    compare_value: float | None = None
+    compare_label: str | None = None
+    expected: float | None = Field(default=None, description="anomaly: the expected value (met rows).")
+    lower: float | None = None
+    upper: float | None = None
+
+
 class CheckOut(BaseModel):
     rule_id: int
     status: Literal["ok", "fired", "failed", "skipped"]
@@ -134,6 +150,12 @@ class CheckOut(BaseModel):
     error: dict[str, Any] | None = None
     periods_checked: list[str] = []
     series_checked: int | None = None
+    observed: list[CheckedValue] = Field(default=[], description="What was looked at, met rows first (capped).")
+    observed_total: int | None = None
+    metric_label: str | None = None
+    metric_label_en: str | None = None
+    unit: str | None = None
+    format: str | None = None
 
 
 class InboxItem(BaseModel):
@@ -153,6 +175,14 @@ class ChannelOut(BaseModel):
     name: str
     label: str
     label_en: str
+
+
+class SplitOption(BaseModel):
+    field: str = Field(description="What goes into the rule's by: a shared dimension's name or dataset.field.")
+    label: str
+    label_en: str | None = None
+    group: str
+    group_en: str | None = None
 
 
 def _payload(body: BaseModel, *, partial: bool) -> dict[str, Any]:
@@ -178,6 +208,18 @@ def list_alerts(p: ViewerDep, db: DbDep) -> list[dict[str, Any]]:
             summary="Delivery channels / 通知渠道")
 def list_channels(p: ViewerDep) -> list[dict[str, str]]:
     return channels.describe()
+
+
+@router.get("/alerts/splits", response_model=list[SplitOption], responses=ERRORS,
+            summary="Split dimensions for a metric / 可用的拆分维度")
+async def list_splits(request: Request, rt: RuntimeDep,
+                      metric: Annotated[str, Query(min_length=1, max_length=128)]) -> list[dict[str, Any]]:
+    from shuzhi.delivery.alert_options import split_options
+
+    def work(db, p, idx, today):  # type: ignore[no-untyped-def]
+        return split_options(idx, p.context(), metric, today)
+
+    return await _with_model(request, rt, work, "content:view")
 
 
 async def _with_model(request: Request, rt: RuntimeDep, work, permission: str) -> Any:  # type: ignore[no-untyped-def]
@@ -245,7 +287,9 @@ async def check_alert(rule_id: IdPath, request: Request, rt: RuntimeDep) -> dict
         return {"rule_id": rule_id, "error": mine.get("error") if out["status"] != "failed" else out["error"],
                 "status": out["status"] if out["status"] in ("failed", "skipped") else mine.get("status", "ok"),
                 "firings": mine.get("firings", []), "duplicates": mine.get("duplicates", 0),
-                "periods_checked": mine.get("periods_checked", []), "series_checked": mine.get("series_checked")}
+                "periods_checked": mine.get("periods_checked", []), "series_checked": mine.get("series_checked"),
+                **{k: mine[k] for k in ("observed", "observed_total", "metric_label", "metric_label_en", "unit",
+                                        "format") if k in mine}}
 
     return await run_in_threadpool(call)
 

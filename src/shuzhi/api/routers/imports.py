@@ -59,7 +59,15 @@ class ImportPreview(BaseModel):
     data_rows: int | None = Field(default=None, description="Data rows the import would read, header and title "
                                   "lines not counted (CSV and Excel; null for other formats)")
     rows_before_data: int | None = Field(default=None, description="Title and header rows above the data")
-    confidence: str
+    confidence: str = Field(description="high | low: low when the header looks like a title, holds numbers, "
+                            "has missing or repeated names, or the columns below it mix text and numbers")
+    confidence_reasons: list[str] = Field(default=[], description="Why the confidence is low: header_like_title, "
+                                          "header_has_values, header_incomplete, mixed_columns, no_header_found, "
+                                          "ragged_rows")
+    footer_rows: list[int] = Field(default=[], description="Rows (lines) of notes below the data (备注, 制表人 ...), "
+                                   "left out")
+    top_rows: list[list[str]] = Field(default=[], description="The first rows of the sheet or file as text, to show "
+                                      "which row is the header (header_row) and choose another")
     table: str
     columns: list[ColumnOut]
     rows: list[list[Any]]

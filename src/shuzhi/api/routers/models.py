@@ -29,6 +29,7 @@ from shuzhi.auth.roles import has_permission
 from shuzhi.catalog import semantic as store
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.access import reader_view, restricted
+from shuzhi.model.aggregations import field_aggregations
 from shuzhi.model.index import ModelIndex, Problem
 from shuzhi.model.lineage import metric_lineage
 from shuzhi.model.schema import MetricDef, SemanticModel
@@ -260,8 +261,10 @@ def get_model(name: str, user: Viewer, db: DbDep, request: Request) -> dict[str,
         return hit  # type: ignore[return-value]
     sm, version = store.get_model(db, name)
     definition = sm.model_dump(mode="json", by_alias=True) if view == "full" else reader_view(sm, user.role)
+    shown = {f"{d['name']}.{f['name']}" for d in definition["datasets"] for f in d["fields"]}
+    aggs = {k: v for k, v in field_aggregations(ModelIndex.build(sm, check_formulas=False)).items() if k in shown}
     return cache.keep(("model", sm.name, version, view),  # type: ignore[return-value]
-                        {"version": version, "definition": definition})
+                        {"version": version, "definition": definition, "aggregations": aggs})
 
 
 @router.put("/models/{name}", response_model=ModelSaved, response_model_exclude_unset=True, responses=ERRORS,

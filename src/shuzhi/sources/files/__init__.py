@@ -13,6 +13,7 @@ from shuzhi.sources.files.names import (
     make_identifiers,
     rejects_table_name,
 )
+from shuzhi.sources.files.tail import copy_lines
 from shuzhi.sources.files.text import (
     TextLayout,
     count_data_rows,
@@ -23,7 +24,7 @@ from shuzhi.sources.files.text import (
 )
 
 __all__ = [
-    "FORMATS", "ExcelData", "SheetInfo", "TextLayout", "check_table_name", "count_data_rows", "default_table_name", "detect_format",
+    "FORMATS", "ExcelData", "SheetInfo", "TextLayout", "check_table_name", "copy_lines", "count_data_rows", "default_table_name", "detect_format",
     "make_identifier", "make_identifiers", "needs_transcoding", "normalize_encoding", "read_excel",
     "rejects_table_name", "sniff_layout", "transcode_to_utf8",
 ]

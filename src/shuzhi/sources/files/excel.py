@@ -5,11 +5,11 @@ Invariants
   converts values column by column — no per-cell openpyxl objects.
 - Merged cells take the value of their top-left cell everywhere in the range (a region name
   merged down a block of rows is repeated on each row; a merged group header spans its columns).
-- The header is the first row (of the first 30) with at least half as many filled cells as the
-  widest row and mostly text; title lines above it are skipped. When a header cell is merged
-  across columns, the next row holds sub-headers and the labels join both ("一季度/销售额").
-- Totals rows at the bottom (合计, 总计, 小计, Total ... in one of the first three cells) are
-  flagged by their Excel row number and left out of the data unless keep_totals is set.
+- The header row(s), and the totals and notes rows below the data, are found by header.locate (see
+  header.py): merged titles, unit and notes lines are skipped; a group header merged over sub-headers
+  joins both lines ("一季度 销售额"). Totals rows (合计, 本期合计, Total ...) are flagged by their Excel row
+  number and left out unless keep_totals is set; notes rows (备注, 制表人 ...) are always left out and
+  reported (footer_rows).
 - The Arrow table has one column per header (named by make_identifiers) plus `__row`, the
   1-based Excel row number of each data row, used to report rows that cannot be converted.
 - The chosen sheet's SheetInfo counts what will be imported: `rows` = data rows (below the header,
@@ -36,10 +36,9 @@ from typing import Any
 import pyarrow as pa
 
 from shuzhi.errors import ShuzhiError
+from shuzhi.sources.files.header import filled, locate
 from shuzhi.sources.files.names import make_identifiers
 
-TOTALS = re.compile(r"^\s*(合\s*计|总\s*计|小\s*计|总\s*和|共\s*计|grand\s+total|sub\s*total|total|sum)\b",
-                    re.IGNORECASE)
 _NUM = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?$")
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 ARROW_TYPES = {"BIGINT": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32(),
@@ -66,10 +65,15 @@ class ExcelData:
     table: pa.Table  # names + __row
     totals_rows: list[int] = field(default_factory=list)  # 1-based Excel rows flagged as totals
     merged_cells: int = 0
+    footer_rows: list[int] = field(default_factory=list)  # 1-based rows of notes below the data (left out)
+    confidence: str = "high"  # header.judge: low when the header looks like a title, ...
+    reasons: list[str] = field(default_factory=list)
+    top: list[list[str]] = field(default_factory=list)  # the sheet's first TOP_ROWS rows as text (merged: top-left)
 
 
 # Workbook expansion limits (checked on the zip's declared sizes before anything is decompressed,
 # except the XML prologs). Calamine needs about 5 bytes of memory per uncompressed byte of sheet XML.
+TOP_ROWS = 40  # first rows returned for the preview's "which row is the header" view
 MAX_UNZIPPED_MB = 512
 MAX_RATIO = 100  # ordinary workbooks compress 5–30 times; 319 MB from 778 KB is 410
 RATIO_FROM_MB = 8  # small parts may compress better than that without harm
@@ -192,52 +196,29 @@ def _empty(v: Any) -> bool:
 
 def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: str,
            header_row: int | None, keep_totals: bool) -> ExcelData:
-    for (r0, c0), (r1, c1) in merged:  # every cell of a merged range shows its top-left value
-        top = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else None
-        for r in range(r0, min(r1, len(grid) - 1) + 1):
-            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
-                grid[r][c] = top
-    while grid and all(_empty(v) for v in grid[-1]):
+    while grid and not any(filled(v) for v in grid[-1]):
         grid.pop()
     if not grid:
         raise ShuzhiError("empty_sheet", f"工作表「{sheet}」是空的。", f"The sheet '{sheet}' is empty.")
     width = max(len(r) for r in grid)
-    while width and all(len(r) < width or _empty(r[width - 1]) for r in grid):
+    while width > 1 and all(len(r) < width or not filled(r[width - 1]) for r in grid):
         width -= 1
-    if any(len(r) != width for r in grid):
-        grid = [(r + [None] * width)[:width] for r in grid]
-    if header_row is None:
-        h = _find_header(grid)
-    else:
-        if not 1 <= header_row <= len(grid):
-            raise ShuzhiError("bad_header_row", f"表头行 {header_row} 超出了工作表的行数（{len(grid)}）。",
-                              f"Header row {header_row} is beyond the sheet's {len(grid)} rows.")
-        h = header_row - 1
-    depth = 1
-    for (r0, c0), (r1, c1) in merged:
-        if r0 == h and c1 > c0:
-            depth = max(depth, 2)
-        if r0 == h and r1 > r0:
-            depth = max(depth, min(r1 - r0 + 1, 3))
-    labels = []
-    for c in range(width):
-        parts: list[str] = []
-        for r in range(h, min(h + depth, len(grid))):
-            v = grid[r][c]
-            text = "" if _empty(v) else _text(v).strip()
-            if text and (not parts or parts[-1] != text):
-                parts.append(text)
-        labels.append("/".join(parts) or f"列{c + 1}")
-    body = [(i + 1, row) for i, row in enumerate(grid[h + depth:], start=h + depth)
-            if row.count("") + row.count(None) < width and not all(_empty(v) for v in row)]
-    totals: list[int] = []
-    k = len(body)
-    while k > 0 and _is_totals(body[k - 1][1]):
-        totals.insert(0, body[k - 1][0])
-        k -= 1
-    if not keep_totals:
-        body = body[:k]
-    idents = make_identifiers(labels)
+    grid = [(r + [None] * width)[:width] if len(r) != width else r for r in grid]
+    if header_row is not None and not 1 <= header_row <= len(grid):
+        raise ShuzhiError("bad_header_row", f"表头行 {header_row} 超出了工作表的行数（{len(grid)}）。",
+                          f"Header row {header_row} is beyond the sheet's {len(grid)} rows.")
+    found = locate(grid, merged, width, None if header_row is None else header_row - 1)
+    first_rows = [[_text(v).strip() if filled(v) else "" for v in row] for row in grid[:TOP_ROWS]]
+    for (r0, c0), (r1, c1) in merged:  # every cell of a merged range shows its top-left value
+        top = grid[r0][c0] if r0 < len(grid) and c0 < width else None
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                grid[r][c] = top
+    h, depth = found.row, found.depth
+    keep = set(found.totals) if keep_totals else set()
+    body = [(i + 1, grid[i]) for i in range(h + depth, len(grid))
+            if (i < found.end or i in keep) and any(filled(v) for v in grid[i])]
+    idents = make_identifiers(found.labels)
     types, arrays = [], []
     for c in range(width):
         typ, arr = _column([row[c] for _, row in body])
@@ -245,25 +226,10 @@ def _parse(grid: list[list[Any]], merged: list, infos: list[SheetInfo], sheet: s
         arrays.append(arr)
     table = pa.table([*arrays, pa.array([n for n, _ in body], pa.int64())], names=[*idents, "__row"])
     infos = [SheetInfo(i.name, len(body), width, h + depth) if i.name == sheet else i for i in infos]
-    return ExcelData(sheets=infos, sheet=sheet, header_row=h + 1, header_depth=depth, labels=labels, names=idents,
-                     types=types, table=table, totals_rows=totals, merged_cells=len(merged))
-
-
-def _find_header(grid: list[list[Any]]) -> int:
-    top = grid[:30]
-    counts = [sum(not _empty(v) for v in r) for r in top]
-    widest = max(counts)
-    for i, row in enumerate(top):
-        filled = [v for v in row if not _empty(v)]
-        if counts[i] >= max(2, widest / 2) or (widest == 1 and filled):
-            if sum(isinstance(v, str) for v in filled) >= 0.6 * len(filled):
-                return i
-    return 0
-
-
-def _is_totals(row: list[Any]) -> bool:
-    firsts = [v for v in row if not _empty(v)][:3]
-    return any(isinstance(v, str) and TOTALS.match(v) for v in firsts)
+    return ExcelData(sheets=infos, sheet=sheet, header_row=h + 1, header_depth=depth, labels=found.labels,
+                     names=idents, types=types, table=table, totals_rows=[r + 1 for r in found.totals],
+                     merged_cells=len(merged), footer_rows=[r + 1 for r in found.notes],
+                     confidence=found.confidence, reasons=found.reasons, top=first_rows)
 
 
 def _text(v: Any) -> str:

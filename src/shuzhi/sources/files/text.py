@@ -25,9 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shuzhi.errors import ShuzhiError
+from shuzhi.sources.files.header import locate
+from shuzhi.sources.files.tail import Footer, find_footer
 
 SAMPLE_BYTES = 256 * 1024
 SAMPLE_LINES = 60
+TOP_LINES = 40  # first lines returned for the preview's "which line is the header" view
 CHUNK = 4 * 1024 * 1024
 DELIMITERS = (",", "\t", ";", "|")
 
@@ -55,11 +58,15 @@ class TextLayout:
     confidence: str = "high"  # high | low (low: the sample was ambiguous; the user should check)
     multiline: bool = False  # the sample has a quoted field spanning lines
     filled_before_data: int = 0  # non-empty lines among the rows_before_data (title lines, the header)
+    header_depth: int = 1  # 2: a group line above the header line ("一季度,,二季度," over "销售额,数量,...")
+    footer: Footer = field(default_factory=Footer)  # 合计 and notes lines below the data (left out)
+    reasons: list[str] = field(default_factory=list)  # why the confidence is low (header.judge codes)
+    top: list[list[str]] = field(default_factory=list)  # the first lines as cells, for the preview
 
     @property
     def skip_lines(self) -> int:
-        """Lines before the header (or before the data when there is no header)."""
-        return max(self.header_row - 1, 0)
+        """Lines before the (last) header line (or before the data when there is no header)."""
+        return max(self.header_row - 1 + (self.header_depth - 1 if self.has_header else 0), 0)
 
     @property
     def rows_before_data(self) -> int:
@@ -156,13 +163,14 @@ def _looks_like_value(cell: str) -> bool:
 
 
 def sniff_layout(path: Path, *, encoding: str | None = None, delimiter: str | None = None,
-                 header_row: int | None = None, suffix: str = "") -> TextLayout:
-    """Detect encoding, delimiter, quoting and the header row of a delimited text file.
+                 header_row: int | None = None, suffix: str = "", keep_totals: bool = False) -> TextLayout:
+    """Detect encoding, delimiter, quoting, the header row(s) and the lines below the data of a delimited
+    text file.
 
-    The delimiter is the candidate whose field count is most consistent (and > 1) over the sample;
-    the header row is the first line that has the modal field count (title lines above a table,
-    as Excel exports often have, are skipped); a header exists when that line's cells are all
-    non-empty, distinct, and none looks like a number or a date.
+    The delimiter is the candidate whose field count is most consistent (and > 1) over the sample; the
+    header, a two-line group header, and the 合计 / notes lines at the end are found as in Excel
+    (header.locate, tail.find_footer). A header exists when its labels are filled, distinct, and none
+    looks like a number or a date; header_row=0 says the file has none.
     """
     enc, text = read_sample(path, encoding)
     lines = [ln for ln in text.splitlines()][:SAMPLE_LINES]
@@ -175,23 +183,38 @@ def sniff_layout(path: Path, *, encoding: str | None = None, delimiter: str | No
     rows = _split(lines, delimiter, quote)
     widths = [len(r) for r in rows if any(c.strip() for c in r)]
     modal = Counter(widths).most_common(1)[0][0] if widths else 1
-    confidence = "high" if widths and widths.count(modal) >= 0.8 * len(widths) else "low"
-    if header_row is None:
-        header_row = next((i + 1 for i, r in enumerate(rows) if len(r) == modal and any(c.strip() for c in r)), 1)
-    if header_row < 0 or header_row > max(len(rows), 1):
+    if header_row is not None and (header_row < 0 or header_row > max(len(rows), 1)):
         raise ShuzhiError("bad_header_row", f"表头行 {header_row} 超出了文件的行数。",
                           f"Header row {header_row} is beyond the lines of the file.")
-    first = rows[header_row - 1] if header_row and rows else []
-    has_header = bool(first) and all(c.strip() for c in first) and len({c.strip() for c in first}) == len(first) \
-        and not any(_looks_like_value(c) for c in first)
-    if header_row == 0:
-        has_header = False
-    body = rows[header_row:] if has_header else rows[max(header_row - 1, 0):]
-    labels = [c.strip() for c in first] if has_header else [f"列{i}" for i in range(1, modal + 1)]
+    grid = [(r + [""] * modal)[:modal] for r in rows]
+    found = locate(grid, [], modal, None if not header_row else header_row - 1)
+    labels = [c.strip() for c in found.labels]
+    detected = header_row is not None or "no_header_found" not in found.reasons
+    blank = any(not any(grid[r][c].strip() for r in range(found.row, min(found.row + found.depth, len(grid))))
+                for c in range(modal)) if grid else True
+    has_header = header_row != 0 and detected and not blank and len(set(labels)) == len(labels) \
+        and not any(_looks_like_value(c) for c in labels)
+    if header_row == 0 or not has_header:
+        first_data = header_row or next((i + 1 for i, r in enumerate(rows) if any(c.strip() for c in r)), 1)
+        start, labels, depth = first_data - 1, [f"列{i}" for i in range(1, modal + 1)], 1
+    else:
+        start, depth = found.row, found.depth
+    data_from = start + (depth if has_header else 0)
+    body = rows[data_from:]
     thousands = any("," in c and _NUMBER.match(c.strip()) for r in body for c in r)
-    layout = TextLayout(encoding=enc, delimiter=delimiter, quote=quote, header_row=header_row if has_header else
-                        (header_row or 1), has_header=has_header, labels=labels, thousands=thousands,
-                        confidence=confidence, multiline=bool(quote and rows and len(rows) < len(lines)))
+    sample_whole = path.stat().st_size < SAMPLE_BYTES
+    footer = find_footer(path, enc, text, sample_whole, lambda ls: _split(ls, delimiter, quote), data_from,
+                         modal, keep_totals)
+    inside = [len(r) for r in rows[data_from:] if any(c.strip() for c in r)]
+    if footer.keep_lines is not None:
+        inside = [len(r) for r in rows[data_from:footer.keep_lines] if any(c.strip() for c in r)]
+    reasons = list(found.reasons) if has_header else ["no_header_found"]
+    if inside and inside.count(modal) < 0.8 * len(inside):
+        reasons.append("ragged_rows")
+    layout = TextLayout(encoding=enc, delimiter=delimiter, quote=quote, header_row=start + 1, has_header=has_header,
+                        labels=labels, thousands=thousands, confidence="low" if reasons else "high",
+                        multiline=bool(quote and rows and len(rows) < len(lines)), header_depth=depth,
+                        footer=footer, reasons=reasons, top=[[c.strip() for c in r] for r in rows[:TOP_LINES]])
     layout.filled_before_data = sum(1 for ln in lines[:layout.rows_before_data] if ln)
     return layout
 
@@ -208,7 +231,7 @@ def count_data_rows(path: Path, layout: TextLayout) -> int:
         total = _decoded_records(path, layout)
     else:
         total = _nonempty_lines(path)
-    return max(total - layout.filled_before_data, 0)
+    return max(total - layout.filled_before_data - layout.footer.nonempty, 0)
 
 
 def _nonempty_lines(path: Path) -> int:
@@ -217,6 +240,8 @@ def _nonempty_lines(path: Path) -> int:
     carry, last = b"\n", b""  # the start of the file behaves like the end of a line
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
+            if not last:
+                chunk = chunk.removeprefix(codecs.BOM_UTF8)  # a BOM before an empty first line is not a line
             lines += chunk.count(b"\n")
             buf = carry + chunk
             if _TWO_NEWLINES.search(buf):  # only then can a line here be empty

@@ -93,12 +93,27 @@ export function assemblePivot(result: QueryResult, chart: ChartConfig, levels: M
     const pos = names.map((n) => res.columns.findIndex((c) => c.name === n));
     index.set(lk, { res, map: new Map(res.rows.map((r) => [key(pos.map((p) => r[p])), r])) });
   }
+  // The server's 占比 partitions by the time dimension when the query has one beside other dimensions (each
+  // member's share within its period): a level left with only that time dimension is the period's own
+  // total, 100 % of itself, where the level query alone would give the period's share of all periods.
+  const dimNames = [...rowNames, ...colNames];
+  const byPeriod = dimNames.length > 1 && dimNames.some((n) => isTime(result.columns[idxOf(n)]));
+  const periodOnly = (k: number, j: number) => {
+    const names = [...rowNames.slice(0, k), ...colNames.slice(0, j)];
+    return byPeriod && names.length === 1 && isTime(result.columns[idxOf(names[0])]);
+  };
   const lookup = (rp: Cell[], cp: Cell[], m: string): Cell => {
     const lvl = index.get(levelKey(rp.length, cp.length));
     if (!lvl) return null;
     const r = lvl.map.get(key([...rp, ...cp]));
     const mi = lvl.res.columns.findIndex((c) => c.name === m);
-    return r && mi >= 0 ? r[mi] : null;
+    if (!r || mi < 0) return null;
+    const col = lvl.res.columns[mi];
+    if (col.compute === "percent_of_total" && periodOnly(rp.length, cp.length)) {
+      const base = lvl.res.columns.findIndex((c) => c.name === col.metric && !c.compute);
+      return base >= 0 && r[base] !== null && r[base] !== 0 ? 1 : null;
+    }
+    return r[mi];
   };
   const label = (p: Cell[], idx: number[]) => p.map((v, d) => catLabel(v, result.columns[idx[d]], ctx.lang));
   const sub = zh ? "小计" : "Subtotal";
