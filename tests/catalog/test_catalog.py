@@ -14,14 +14,14 @@ from shuzhi.catalog.models import User
 from shuzhi.errors import ShuzhiError
 
 EXPECTED_TABLES = {"users", "web_sessions", "api_tokens", "login_attempts", "audit_events", "alembic_version",
-                   "semantic_models", "semantic_model_versions"}
+                   "semantic_models", "semantic_model_versions", "app_settings"}
 
 
 def test_migrate_creates_schema_and_is_idempotent(metadata_url: str) -> None:
     cat = Catalog(metadata_url)
     cat.migrate()
     cat.migrate()
-    assert cat.current_revision() == cat.head_revision() == "0011_firing_audience"  # one head
+    assert cat.current_revision() == cat.head_revision() == "0012_display_preferences"  # one head
     assert EXPECTED_TABLES <= set(inspect(cat.engine).get_table_names())
     cat.dispose()
 

@@ -15,6 +15,7 @@ import { useCan } from "../auth";
 import { errorMessage } from "../api/client";
 import { PALETTE } from "../charts/echarts";
 import { columnFormat } from "../format";
+import { DataAsOf, EmptyPeriodNotice, PeriodNotices } from "../freshness/EmptyPeriod";
 import { TileAnomalies } from "../insights/AnomalyToggle";
 import { forecastable } from "../insights/forecastChart";
 import { KpiWhy } from "../insights/KpiWhy";
@@ -133,7 +134,12 @@ export default function DashboardView() {
   const components = useMemo(() => def?.components ?? [], [def]);
   const layout = useMemo(() => (phone ? phoneLayout(components) : gridItems(components)), [components, phone]);
   const heights = useMemo(() => new Map(layout.map((l) => [l.i, l.h])), [layout]);
-  const filterValue = (c: Component) => (c.id in state.filters ? state.filters[c.id] : c.filter?.default ?? null);
+  /** A default period without data was moved to the latest period with data (service/freshness.py): show that. */
+  const anchored = (c: Component) => {
+    const p = data?.periods?.[c.id];
+    return p?.anchored ? { start: p.start, end: p.end } : undefined;
+  };
+  const filterValue = (c: Component) => (c.id in state.filters ? state.filters[c.id] : anchored(c) ?? c.filter?.default ?? null);
 
   const jump = async (c: Component, field: string, value: Cell) => {
     if (!c.link || !def) return;
@@ -191,7 +197,10 @@ export default function DashboardView() {
     if (d.error) return <Alert type="warning" showIcon message={d.error.message} />;
     if (!d.result) return null;
     if (c.kind === "kpi")
-      return <KpiTile result={d.result} spark={d.spark} higherIsBetter={c.kpi?.higher_is_better ?? true} color={PALETTE[i % PALETTE.length]} theme={th.echarts} />;
+      return <KpiTile result={d.result} spark={d.spark} higherIsBetter={c.kpi?.higher_is_better ?? true} color={PALETTE[i % PALETTE.length]} theme={th.echarts}
+        windows={d.windows} empty={!!d.freshness?.empty} />;
+    if (d.freshness?.empty)
+      return <EmptyPeriodNotice compact period={d.freshness.period} lastDate={d.freshness.last_date} firstDate={d.freshness.first_date} latest={null} />;
     const active = state.cross.find((x) => x.source === c.id);
     if (insightOf[c.id] === "forecast" && canForecast(c))
       return <TileForecast spec={d.spec as never} height={pixelHeight(h) - HEADER - 12} theme={th.echarts} />;
@@ -231,6 +240,7 @@ export default function DashboardView() {
           <Typography.Title level={3} style={{ margin: 0 }} data-testid="dashboard-title">
             {pick(def.title, def.title_en)}
           </Typography.Title>
+          <DataAsOf date={data?.last_date} />
           <Tooltip title={dash.favourite ? dt("fav.remove") : dt("fav.add")}>
             <Button
               type="text"
@@ -297,6 +307,7 @@ export default function DashboardView() {
         </div>
       )}
       {dataError && <Alert type="error" showIcon message={dataError} style={{ marginBottom: 12 }} />}
+      <PeriodNotices periods={data?.periods} onChoose={(id, v) => setState((s) => setFilter(s, id, v))} />
       <Grid24
         className="dash-grid"
         layout={layout}

@@ -6,6 +6,7 @@
 import { Alert, Drawer, Segmented, Skeleton, Table, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { api, errorMessage, type Schemas, unwrap } from "../api/client";
+import { changeColor } from "../changes";
 import { EChart } from "../charts/ResultView";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
@@ -90,7 +91,7 @@ export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClo
                   { title: tx("before"), dataIndex: "from", align: "right", render: (v: number) => fmt(v) },
                   { title: tx("after"), dataIndex: "to", align: "right", render: (v: number) => fmt(v) },
                   { title: tx("contribution"), dataIndex: "contribution", align: "right",
-                    render: (v: number) => <span style={{ color: v >= 0 ? "#f5222d" : "#389e0d" }}>{v >= 0 ? "+" : ""}{fmt(v)}</span> },
+                    render: (v: number) => <span style={{ color: changeColor(v) }}>{v >= 0 ? "+" : ""}{fmt(v)}</span> },
                   { title: tx("share"), dataIndex: "share_of_change", align: "right",
                     render: (v: number | null | undefined) => (v === null || v === undefined ? "—" : formatValue(v, "percent", lang)) },
                 ]} />

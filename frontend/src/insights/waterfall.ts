@@ -1,8 +1,9 @@
 /**
  * ECharts option for an attribution waterfall: start value → one bar per contribution → end value.
- * Invisible "base" bars stack under each step (the classic stacked-bar waterfall); rises are red and
- * falls green (Chinese market convention), totals blue. Pure: data in, option out.
+ * Invisible "base" bars stack under each step (the classic stacked-bar waterfall); rises and falls in
+ * the colours of the 涨跌颜色 setting (changes.ts: red up by default), totals blue.
  */
+import { riseFall } from "../changes";
 import { html } from "../safeHtml";
 
 export interface Step {
@@ -51,9 +52,9 @@ export function waterfallOption(start: { label: string; value: number }, steps: 
       { name: "base", type: "bar", stack: "w", silent: true, itemStyle: { color: "transparent" }, data: base },
       {
         name: "up", type: "bar", stack: "w", data: up.map((v, i) => (colors[i] && v !== "-" ? { value: v, itemStyle: { color: colors[i] } } : v)),
-        itemStyle: { color: "#f5222d" },
+        itemStyle: { color: riseFall().rise },
       },
-      { name: "down", type: "bar", stack: "w", data: down, itemStyle: { color: "#52c41a" } },
+      { name: "down", type: "bar", stack: "w", data: down, itemStyle: { color: riseFall().fall } },
     ],
   };
 }

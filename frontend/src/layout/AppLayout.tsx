@@ -1,6 +1,6 @@
 /** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
 import { AppstoreOutlined, BarChartOutlined, DatabaseOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
-import { BellOutlined } from "@ant-design/icons";
+import { BellOutlined, BgColorsOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -10,7 +10,9 @@ import { InboxBadge } from "../insights/InboxBadge";
 import { useText } from "../insights/text";
 import { useDataT } from "../data/i18n";
 import { useDT } from "../dashboards/i18n";
+import { useFreshText } from "../freshness/text";
 import { useI18n } from "../i18n";
+import { ChangeColorsDialog, useChangeColorsLoader } from "./ChangeColorsDialog";
 
 const { Header, Sider, Content } = Layout;
 
@@ -34,6 +36,9 @@ export default function AppLayout() {
   const tx = useText();
   const phone = !screens.md;
   const [collapsed, setCollapsed] = useState(false);
+  const [colorsOpen, setColorsOpen] = useState(false);
+  const ft = useFreshText();
+  useChangeColorsLoader(me?.username);
   const dataT = useDataT();
   const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : location.pathname.startsWith("/data") ? "data" : "home";
   const items = [
@@ -77,6 +82,7 @@ export default function AppLayout() {
             menu={{
               items: [
                 { key: "lang", icon: <GlobalOutlined />, label: t("user.language"), onClick: toggleLang },
+                { key: "colors", icon: <BgColorsOutlined />, label: ft("colors"), onClick: () => setColorsOpen(true) },
                 { type: "divider" },
                 { key: "logout", icon: <LogoutOutlined />, label: t("user.logout"), onClick: () => void logout() },
               ],
@@ -92,6 +98,7 @@ export default function AppLayout() {
               <DownOutlined style={{ fontSize: 10 }} />
             </Button>
           </Dropdown>
+          <ChangeColorsDialog open={colorsOpen} onClose={() => setColorsOpen(false)} admin={me?.role === "admin"} />
         </div>
       </Header>
       <Layout>

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 from shuzhi.model.charts import ChartConfig
 from shuzhi.model.schema import Aggregation, DatasetDef, MetricDef, SemanticModel
-from shuzhi.results.schema import Cell, ResultBody
+from shuzhi.results.schema import Cell, DataPeriod, Freshness, ResultBody
 from shuzhi.spec.query_spec import QuerySpec
 
 
@@ -134,6 +134,32 @@ class ComponentError(_Closed):
     message: str
 
 
+class KpiWindow(_Closed):
+    """What a KPI's change compares: [start, end] against [base_start, base_end]; scope month = the
+    period's latest month (环比 of a period longer than a month)."""
+
+    start: str
+    end: str
+    base_start: str
+    base_end: str
+    scope: Literal["period", "month"]
+
+
+class PeriodState(_Closed):
+    """A date filter's period in this answer (service.freshness.anchor_defaults)."""
+
+    relative: str | None
+    start: str | None
+    end: str | None
+    first_date: str
+    last_date: str
+    empty: bool = Field(description="No chart or KPI in the filter's scope has data in the period.")
+    anchored: bool = Field(description="The default period had no data: the latest period of its kind with "
+                           "data is shown instead.")
+    latest: DataPeriod | None
+    asked: DataPeriod | None = Field(default=None, description="When anchored: the default period that had no data.")
+
+
 class ComponentData(_Closed):
     id: str
     kind: Literal["chart", "kpi"]
@@ -144,6 +170,9 @@ class ComponentData(_Closed):
     ignored_filters: list[str]
     drill: DrillInfo | None
     error: ComponentError | None
+    freshness: Freshness | None = None
+    windows: dict[str, KpiWindow] | None = Field(default=None, description="A KPI's 同比 (yoy) / 环比 (pop): "
+                                                 "the periods compared.")
 
 
 class DashboardRef(_Closed):
@@ -159,6 +188,9 @@ class DashboardData(_Closed):
     queries: int = Field(description="Queries run (KPIs of one spec share one).")
     timings_ms: dict[str, float]
     dashboard: DashboardRef
+    periods: dict[str, PeriodState] = Field(default={}, description="Date filter id → its period and whether "
+                                            "it has data.")
+    last_date: str | None = Field(default=None, description="The latest day the dashboard's metrics have data.")
 
 
 # -- datasets -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ class QueryResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     truncated: bool = False
     cached: bool = False
+    freshness: dict[str, Any] | None = None  # service.freshness: the data's last date, an empty period
     _rows: list[list[Any]] | None = field(default=None, repr=False)
 
     @property
@@ -38,4 +39,5 @@ class QueryResult:
             "truncated": self.truncated,
             "cached": self.cached,
             "timings_ms": self.timings_ms,
+            **({"freshness": self.freshness} if self.freshness is not None else {}),
         }

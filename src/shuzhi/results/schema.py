@@ -34,6 +34,29 @@ class ResultColumn(BaseModel):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
+class DataPeriod(BaseModel):
+    """A period on the time axis (inclusive ISO dates; either end may be open) and the preset it came from."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: str | None = None
+    end: str | None = None
+    relative: str | None = None
+
+
+class Freshness(BaseModel):
+    """How fresh the answer's data is (数据截至): the first and last day the query's metrics have data,
+    as the caller's row rules let them see it (service/freshness.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    first_date: str
+    last_date: str = Field(description="The latest day any metric of the answer has data (数据截至).")
+    metrics: dict[str, str] = Field(default={}, description="Metric → its own last day with data.")
+    period: DataPeriod | None = Field(default=None, description="The query's period on the time axis, resolved.")
+    empty: bool = Field(default=False, description="The period has no data for any metric of the answer.")
+    latest: DataPeriod | None = Field(default=None, description="When empty: the latest period of the same kind "
+                                  "that has data (查看最近有数据的期间).")
+
+
 class ResultBody(BaseModel):
     """Columns and rows (cells: strings for dates and times, numbers, booleans or null) with how they were made."""
 
@@ -44,6 +67,7 @@ class ResultBody(BaseModel):
     truncated: bool = False
     cached: bool = False
     timings_ms: dict[str, float] = {}
+    freshness: Freshness | None = None
 
 
 class QueryAnswer(ResultBody):

@@ -139,6 +139,6 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
             st.conversations.pop(next(iter(st.conversations)))
     answer = {"conversation_id": conversation, **parsed.to_dict(), "result": None}
     if parsed.spec is not None:
-        result = query(rt, parsed.spec, user, purpose="ui", db=db)
+        result = query(rt, parsed.spec, user, purpose="ui", db=db, freshness=True)
         answer["result"] = result.to_json_obj()
     return answer

@@ -50,6 +50,7 @@ from shuzhi.results.encoders import json_value
 from shuzhi.results.result import QueryResult
 from shuzhi.service import plan_query
 from shuzhi.spec.dashboards import hierarchy_levels
+from shuzhi.spec.kpi_windows import kpi_windows, spark_at_data
 from shuzhi.spec.query_spec import Scalar
 from shuzhi.spec.resolve import UserContext
 
@@ -81,6 +82,8 @@ class Plan:
     ignored: list[str] = field(default_factory=list)
     drill: dict[str, Any] | None = None
     error: ShuzhiError | None = None
+    pop: dict[str, Any] | None = None  # a KPI's 环比 of the latest month, when its period is longer
+    windows: dict[str, Any] | None = None  # the periods a KPI's 同比 / 环比 compare
 
 
 def _pieces(d: DashboardDef, req: DataRequest, idx: ModelIndex) -> list[tuple[str, Component | None, Piece]]:
@@ -144,7 +147,10 @@ def _fit(spec: dict[str, Any], pieces: list[tuple[str, Piece]], idx: ModelIndex,
     return apply_pieces(spec, kept), ignored
 
 
-def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, today: dt.date) -> list[Plan]:
+def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, today: dt.date,
+         dates: dict[str, Any] | None = None) -> list[Plan]:
+    """Every chart's and KPI's spec; `dates` (metric → first and last day with data, from
+    service.freshness) let a KPI compare like with like (spec.kpi_windows)."""
     pieces = _pieces(d, req, idx)
     levels = hierarchy_levels(idx)
     wanted = set(req.components) if req.components is not None else None
@@ -170,6 +176,10 @@ def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, 
                      drill=drill_info)
             if c.kind == "kpi" and c.kpi is not None:
                 p.spec, p.spark = kpi_specs(spec, c.kpi)
+                metric = p.spec["metrics"][0]
+                rate = metric in idx.metrics and idx.metrics[metric].format == "percent"
+                p.spec, p.pop, p.windows = kpi_windows(p.spec, (dates or {}).get(metric), today, points=rate)
+                p.spark = spark_at_data(p.spark, (dates or {}).get(metric), today)
         except ShuzhiError as err:
             p = Plan(c, base, error=err)
         plans.append(p)
@@ -189,7 +199,8 @@ def _batches(plans: list[Plan]) -> list[tuple[list[tuple[Plan, str, list[str]]],
     for p in plans:
         if p.error is not None:
             continue
-        slots = [("result", p.spec)] + ([("spark", p.spark)] if p.spark is not None else [])
+        slots = [("result", p.spec)] + ([("spark", p.spark)] if p.spark is not None else []) + (
+            [("pop", p.pop)] if p.pop is not None else [])
         for slot, spec in slots:
             if p.component.kind != "kpi":
                 out.append(([(p, slot, [])], spec))
@@ -239,7 +250,8 @@ def run_plans(plans: list[Plan], run: Callable[[dict[str, Any]], QueryResult], l
         if len(members) == 1 and not members[0][2]:
             return [(members[0][0], members[0][1], value)]
         if isinstance(value, ShuzhiError) and len(members) > 1:
-            return [(p, slot, answer(p.spec if slot == "result" else p.spark or {})) for p, slot, _ in members]
+            return [(p, slot, answer({"result": p.spec, "spark": p.spark, "pop": p.pop}[slot] or {}))
+                    for p, slot, _ in members]
         if isinstance(value, ShuzhiError):
             return [(members[0][0], members[0][1], value)]
         return [(p, slot, _pick(value, names, keep_dims=slot == "spark")) for p, slot, names in members]
@@ -248,7 +260,7 @@ def run_plans(plans: list[Plan], run: Callable[[dict[str, Any]], QueryResult], l
     for p in plans:
         out[p.component.id] = {"id": p.component.id, "kind": p.component.kind, "result": None, "spark": None,
                                "chart": p.chart, "spec": p.spec, "ignored_filters": p.ignored, "drill": p.drill,
-                               "error": _err(p.error, lang) if p.error else None}
+                               "error": _err(p.error, lang) if p.error else None, "windows": p.windows}
     batches = _batches(plans)
     if batches:
         if executor is not None:
@@ -263,8 +275,20 @@ def run_plans(plans: list[Plan], run: Callable[[dict[str, Any]], QueryResult], l
                     entry["error"] = entry["error"] or _err(value, lang)
                 else:
                     entry[slot] = value
+    for entry in out.values():
+        _add_pop(entry)
     return {"components": out, "queries": len(batches),
             "timings_ms": {"total": round((time.perf_counter() - t0) * 1000, 1)}}
+
+
+def _add_pop(entry: dict[str, Any]) -> None:
+    """A KPI's 环比 answered by its own spec becomes the last column of its result, as if one query."""
+    pop = entry.pop("pop", None)
+    res = entry.get("result")
+    if pop is None or res is None or not pop["rows"]:
+        return
+    entry["result"] = {**res, "columns": [*res["columns"], pop["columns"][-1]],
+                       "rows": [[*res["rows"][0], pop["rows"][0][-1]]] if res["rows"] else []}
 
 
 def _err(err: ShuzhiError, lang: str) -> dict[str, str]:

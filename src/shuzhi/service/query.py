@@ -7,6 +7,7 @@ default model).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,17 @@ if TYPE_CHECKING:
 
 def query(rt: Runtime, spec: QuerySpec | dict[str, Any], user: UserContext, *, purpose: str = "api",
           use_cache: bool = True, db: Session | None = None, cancel: threading.Event | None = None,
-          index: ModelIndex | None = None) -> QueryResult:
+          index: ModelIndex | None = None, freshness: bool = False) -> QueryResult:
     """Answer a QuerySpec for `user` (row and column rules applied) with the limits of `purpose`.
 
     `index` answers over a candidate model that is not saved (the metric editor's preview); such
-    answers are never cached."""
+    answers are never cached. With `freshness` the answer says how fresh its data is (数据截至, an
+    empty period and the latest period with data: service.freshness), as the caller sees the rows."""
     qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
     ex = Executor.open(rt, user, model=qs.model, purpose=purpose, db=db, index=index)
-    return ex.run(qs, use_cache=use_cache, cancel=cancel)
+    result = ex.run(qs, use_cache=use_cache, cancel=cancel)
+    if freshness and index is None:
+        from shuzhi.service.freshness import freshness as freshness_of
+
+        result = dataclasses.replace(result, freshness=freshness_of(ex, qs))
+    return result

@@ -146,8 +146,9 @@ def test_field_values_and_row_rules(dash_api) -> None:  # type: ignore[no-untype
 def test_kpis_with_the_same_filters_share_one_query(dash_api) -> None:  # type: ignore[no-untyped-def]
     c, h = dash_api
     body = c.post(f"{BASE}/cockpit/data", json={}, headers=h).json()
-    # 4 KPI values in one query, 4 sparklines in one, and the 4 charts: 6 queries for 8 components
-    assert body["queries"] == 6
+    # 4 KPI values in one query, their 环比 of the latest month in one, 4 sparklines in one, and the 4
+    # charts: 7 queries for 8 components
+    assert body["queries"] == 7
     alone = c.post(f"{BASE}/cockpit/data", json={"components": ["margin"]}, headers=h).json()
     one, merged = alone["components"]["margin"]["result"], body["components"]["margin"]["result"]
     assert one["columns"] == merged["columns"]

@@ -2,9 +2,10 @@
 import { BulbOutlined, MessageOutlined, PlusOutlined, SendOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Input, Segmented, Space, Tag, Tooltip, Typography } from "antd";
 import { useRef, useState } from "react";
-import { api, errorMessage, unwrap, type AskAnswer } from "../../api/client";
+import { api, errorMessage, runQuery, unwrap, type AskAnswer, type QueryResult, type QuerySpec } from "../../api/client";
 import { DataTable, ResultView } from "../../charts/ResultView";
 import { SaveToDashboardButton } from "../../dashboards/SaveToDashboard";
+import { DataAsOf, EmptyPeriodNotice } from "../../freshness/EmptyPeriod";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/zh";
 
@@ -34,9 +35,30 @@ function Explanations({ a }: { a: AskAnswer }) {
   );
 }
 
+/** 数据截至, and for a period without data the message and the latest period with data (one click). */
+function Freshness({ a, shown, onShow }: { a: NonNullable<Turn["answer"]>; shown: QueryResult | null; onShow: (r: QueryResult) => void }) {
+  const f = (shown ?? a.result)?.freshness;
+  if (!f) return null;
+  const spec = a.spec as QuerySpec | null | undefined;
+  const latest = async (p: { start?: string | null; end?: string | null }) => {
+    if (!spec?.time_range || !p.start || !p.end) return;
+    onShow(await runQuery({ ...spec, time_range: { field: spec.time_range.field, start: p.start, end: p.end } }));
+  };
+  return (
+    <div style={{ marginBottom: 8 }}>
+      {f.empty ? (
+        <EmptyPeriodNotice period={f.period} lastDate={f.last_date} firstDate={f.first_date} latest={spec?.time_range ? f.latest : null} onLatest={(p) => void latest(p)} />
+      ) : (
+        <DataAsOf date={f.last_date} />
+      )}
+    </div>
+  );
+}
+
 function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void }) {
   const { t, lang, pick } = useI18n();
   const [view, setView] = useState<"chart" | "data">("chart");
+  const [shown, setShown] = useState<QueryResult | null>(null);  // the latest period with data, when asked for
   const a = turn.answer;
   if (turn.error) return <Alert type="error" showIcon message={turn.error} />;
   if (!a) return null;
@@ -121,7 +143,8 @@ function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void })
           {t("home.ask.alternatives")} {a.alternatives.map((x, i) => <Tag key={i}>{x.dimensions.map((d) => (typeof d === "string" ? d : d.field)).join(" × ")}</Tag>)}
         </div>
       )}
-      {view === "chart" ? <ResultView result={a.result} chart={a.chart} height={320} /> : <DataTable result={a.result} />}
+      <Freshness a={a} shown={shown} onShow={setShown} />
+      {view === "chart" ? <ResultView result={shown ?? a.result} chart={a.chart} height={320} /> : <DataTable result={shown ?? a.result} />}
     </div>
   );
 }

@@ -33,6 +33,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
 from shuzhi.runtime import Runtime
 from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, plan, run_plans
+from shuzhi.service.freshness import annotate, dashboard_periods
 from shuzhi.service.query import query as run_spec
 from shuzhi.spec.dashboards import check_against_model, parse_definition
 
@@ -271,8 +272,10 @@ async def dashboard_data(key: str, body: DataRequest, request: Request, rt: Runt
         data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
 
         def compute() -> dict[str, Any]:
-            plans = plan(d, body, idx, user, today)
+            dates, req, periods = dashboard_periods(rt, d, body, user, today)
+            plans = plan(d, req, idx, user, today, dates)
             out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui"), lang, executor=answers.pool)
+            annotate(out, plans, dates, periods, today, idx)
             out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
             return out
 

@@ -34,7 +34,7 @@ async def run(spec: QuerySpec, request: Request, rt: RuntimeDep) -> Response:
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
         request.state.principal = principal
-        return run_spec(rt, spec, principal.context(), purpose=purpose, cancel=cancel)
+        return run_spec(rt, spec, principal.context(), purpose=purpose, cancel=cancel, freshness=True)
 
     # A client that goes away cancels its query (the engine interrupts it within ~50 ms).
     cancel = threading.Event()

@@ -1,6 +1,7 @@
-/** The KPI card: big value, 同比/环比 arrow (red up, green down: the Chinese convention), target attainment. */
+/** The KPI card: big value, 同比/环比 arrow (colour: changes.ts, the 涨跌颜色 setting), target attainment. */
 import { ArrowDownOutlined, ArrowUpOutlined } from "@ant-design/icons";
 import { Progress } from "antd";
+import { changeColor, useChangeColors } from "../../../changes";
 import { fmtValue } from "../../core/columns";
 import { useI18n } from "../../../i18n";
 import type { KpiProps } from "./transformProps";
@@ -8,12 +9,13 @@ import type { KpiProps } from "./transformProps";
 export default function KpiCard({ p }: { p: KpiProps }) {
   const { lang, t } = useI18n();
   const zh = lang === "zh";
+  const colors = useChangeColors();
   return (
     <div className="kpi-big" data-testid="kpi-card">
       <div className="kpi-big-label">{p.label}</div>
       <div className="kpi-big-value">{fmtValue(p.value, p.fmt, lang)}</div>
       {p.compare && (
-        <div className={`kpi-delta ${p.compare.value === null ? "" : p.compare.value >= 0 ? "up" : "down"}`}>
+        <div className="kpi-delta" style={{ color: changeColor(p.compare.value, { colors }) }}>
           {p.compare.kind === "pop" ? t("analysis.compute.pop") : t("home.kpi.yoy")}{" "}
           {p.compare.value === null ? t("home.kpi.noCompare") : <>{p.compare.value >= 0 ? <ArrowUpOutlined /> : <ArrowDownOutlined />} {fmtValue(Math.abs(p.compare.value), "percent", lang)}</>}
         </div>

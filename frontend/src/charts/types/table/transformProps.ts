@@ -1,5 +1,6 @@
 import type { CSSProperties } from "react";
 import type { Cell, QueryResult } from "../../../api/client";
+import { changeColor } from "../../../changes";
 import type { Fmt } from "../../../format";
 import { columnLabel, fmtOf, isNumeric, isTime } from "../../core/columns";
 import type { ChartConfig, CondRule, TransformCtx } from "../../core/types";
@@ -27,7 +28,7 @@ export interface TableProps {
 export function cellStyle(v: Cell, col: TableColumn): CSSProperties | undefined {
   if (typeof v !== "number") return undefined;
   const style: CSSProperties = {};
-  if (col.growth && v !== 0) style.color = v > 0 ? "#f53f3f" : "#00b42a";
+  if (col.growth && v !== 0) style.color = changeColor(v);  // 涨跌颜色 (changes.ts)
   for (const r of col.rules) {
     const span = col.max - Math.min(0, col.min) || 1;
     if (r.mode === "databar") {

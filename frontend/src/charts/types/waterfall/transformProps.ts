@@ -1,6 +1,7 @@
 import type { EChartsCoreOption } from "echarts/core";
 import type { QueryResult } from "../../../api/client";
 import { html } from "../../../safeHtml";
+import { riseFall } from "../../../changes";
 import { categoryAxis, gridClick, refMarkLine, toGrid, valueAxis } from "../../core/cartesian";
 import { fmtAxis, fmtValue } from "../../core/columns";
 import type { ChartConfig, EChartsProps, TransformCtx } from "../../core/types";
@@ -59,8 +60,8 @@ export function transformProps(result: QueryResult, chart: ChartConfig, ctx: Tra
     yAxis: valueAxis(fmt, ctx.lang),
     series: [
       { ...bar, name: "__base", data: steps.map((x) => x.base), itemStyle: { color: "transparent" }, emphasis: { disabled: true }, tooltip: { show: false }, silent: true },
-      { ...bar, name: zh ? "增加" : "Increase", data: steps.map((x) => x.up), itemStyle: { color: "#f5455c" }, label: lbl("up"), markLine: refMarkLine(chart.refLines, "yAxis", fmt, ctx.lang) },
-      { ...bar, name: zh ? "减少" : "Decrease", data: steps.map((x) => x.down), itemStyle: { color: "#00b42a" }, label: lbl("down") },
+      { ...bar, name: zh ? "增加" : "Increase", data: steps.map((x) => x.up), itemStyle: { color: riseFall().rise }, label: lbl("up"), markLine: refMarkLine(chart.refLines, "yAxis", fmt, ctx.lang) },
+      { ...bar, name: zh ? "减少" : "Decrease", data: steps.map((x) => x.down), itemStyle: { color: riseFall().fall }, label: lbl("down") },
       { ...bar, name: zh ? "合计" : "Total", data: steps.map((x) => x.total), itemStyle: { color: "#1664ff" }, label: lbl("total") },
     ],
   };
