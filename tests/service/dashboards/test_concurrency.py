@@ -24,7 +24,7 @@ from shuzhi_testing import TEST_PASSWORD, client_over, free_port, login, restric
 
 CONCURRENT = 60
 BOUND_S = 25.0  # every request answers within this (the old server hung 30 s+ on its pool)
-HEALTH_BOUND_S = 3.0
+HEALTH_BOUND_S = 10.0  # /health keeps answering (the old server stopped for minutes); generous for loaded CI machines
 
 
 
