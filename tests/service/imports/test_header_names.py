@@ -82,6 +82,17 @@ def test_excel_duplicate_and_blank_headers(rt, tmp_path: Path) -> None:  # type:
         assert cur.execute('SELECT "订单号_2", "列3", "Order ID" FROM dup ORDER BY 1').fetchall()[0] == ("SO1-A", 3, "x")
 
 
+def test_csv_duplicate_and_blank_headers(rt, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A CSV header that repeats a name or ends with a blank cell (a trailing comma) is still the header:
+    the names are made unique as in Excel, and the confidence says why it is low."""
+    path = tmp_path / "dup.csv"
+    path.write_text("订单号,客户,金额,金额,\nSO1,甲,10,11,x\nSO2,乙,20,21,y\n", encoding="utf-8")
+    out = run_import_inline(rt, path, path.name, ImportOptions(table="dupcsv"), user="admin")
+    assert [c["name"] for c in out["columns"]] == ["订单号", "客户", "金额", "金额_2", "列5"]
+    with rt.warehouse().cursor() as cur:
+        assert cur.execute('SELECT "金额", "金额_2", "列5" FROM dupcsv ORDER BY 1').fetchall() == [(10, 11, "x"), (20, 21, "y")]
+
+
 def test_the_lexicon_reads_the_header_words(rt, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from shuzhi.service.ask import ask
 

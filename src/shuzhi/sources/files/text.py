@@ -169,8 +169,9 @@ def sniff_layout(path: Path, *, encoding: str | None = None, delimiter: str | No
 
     The delimiter is the candidate whose field count is most consistent (and > 1) over the sample; the
     header, a two-line group header, and the 合计 / notes lines at the end are found as in Excel
-    (header.locate, tail.find_footer). A header exists when its labels are filled, distinct, and none
-    looks like a number or a date; header_row=0 says the file has none.
+    (header.locate, tail.find_footer). A header exists when most of its labels are filled and none
+    looks like a number or a date (repeated and blank names are allowed, with a low confidence; the names are
+    made unique later); a chosen header_row is taken as it is; header_row=0 says the file has none.
     """
     enc, text = read_sample(path, encoding)
     lines = [ln for ln in text.splitlines()][:SAMPLE_LINES]
@@ -190,10 +191,13 @@ def sniff_layout(path: Path, *, encoding: str | None = None, delimiter: str | No
     found = locate(grid, [], modal, None if not header_row else header_row - 1)
     labels = [c.strip() for c in found.labels]
     detected = header_row is not None or "no_header_found" not in found.reasons
-    blank = any(not any(grid[r][c].strip() for r in range(found.row, min(found.row + found.depth, len(grid))))
-                for c in range(modal)) if grid else True
-    has_header = header_row != 0 and detected and not blank and len(set(labels)) == len(labels) \
-        and not any(_looks_like_value(c) for c in labels)
+    # A header may repeat a name (借方 金额 / 贷方 金额 exported as 金额, 金额) or leave a cell blank (a trailing
+    # delimiter): names.make_identifiers de-duplicates and names blanks 列N, and header.locate has already
+    # lowered the confidence with its reasons. It needs most of its cells filled and none looking like a value,
+    # unless the person chose the row.
+    filled = [c for c in labels if c]
+    plausible = bool(grid) and 2 * len(filled) >= len(labels) and not any(_looks_like_value(c) for c in filled)
+    has_header = header_row != 0 and detected and (header_row is not None or plausible)
     if header_row == 0 or not has_header:
         first_data = header_row or next((i + 1 for i, r in enumerate(rows) if any(c.strip() for c in r)), 1)
         start, labels, depth = first_data - 1, [f"列{i}" for i in range(1, modal + 1)], 1
