@@ -21,11 +21,11 @@ from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
 from shuzhi.api.routers import alerts as alerts_router
-from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
+from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
