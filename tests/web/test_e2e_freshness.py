@@ -63,3 +63,22 @@ def test_home_and_dashboard_with_data_that_ends_before_today(browser, old_server
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_analysis_page_says_the_period_is_empty(browser, old_server) -> None:  # type: ignore[no-untyped-def]
+    """The analysis page opens on 今年, which has no data: it says so and one click shows 2025."""
+    from playwright.sync_api import expect
+
+    ctx, page, errors = signed_in_page(browser, old_server)
+    try:
+        page.goto(old_server + "/analysis")
+        notice = page.get_by_test_id("empty-period")
+        expect(notice).to_contain_text("2026 年暂无数据，数据截至 2025-12-31")
+        with page.expect_response(lambda r: r.url.endswith("/api/v1/query") and r.status == 200):
+            page.get_by_test_id("show-latest-period").click()
+        expect(page.get_by_test_id("empty-period")).to_have_count(0)
+        expect(page.get_by_test_id("data-as-of")).to_contain_text("数据截至 2025-12-31")
+        expect(page.get_by_test_id("analysis-chart").locator("canvas").first).to_be_visible()
+        assert not errors, errors
+    finally:
+        ctx.close()

@@ -37,6 +37,7 @@ import FieldPanel, { type FieldGroup } from "./analysis/FieldPanel";
 import ChartControls from "./analysis/ChartControls";
 import ChartPicker from "./analysis/ChartPicker";
 import Shelf from "./analysis/Shelf";
+import { DataAsOf, EmptyPeriodNotice } from "../freshness/EmptyPeriod";
 
 type ShelfKey = "dims" | "series" | "color" | "size" | "tooltip" | "metrics" | "filters";
 
@@ -341,11 +342,20 @@ export default function AnalysisPage() {
             {result.timings_ms ? ` · ${t("analysis.timing", { ms: Math.round(Object.values(result.timings_ms).reduce((a, b) => a + b, 0)) })}` : ""}
             {result.cached ? ` · ${t("analysis.cached")}` : ""}
             {result.truncated ? ` · ${t("analysis.truncated")}` : ""}
+            {result.freshness && !result.freshness.empty ? <> <DataAsOf date={result.freshness.last_date} /></> : null}
           </Typography.Text>}
         >
           <ChartControls key={type} controls={chartType(type).controls} value={chartOptions[type] ?? {}} effective={rec} onChange={(o) => setChartOptions((m) => ({ ...m, [type]: o }))}
             columns={(result?.columns ?? []).filter((c) => c.role === "metric").map((c) => ({ value: c.name, label: columnLabel(c, lang) }))} />
           {editTarget && <EditFromDashboardBar target={editTarget} spec={spec} chart={rec} />}
+          {result?.freshness?.empty && (
+            // a period with no data yet says so, with one click to the latest period that has data
+            <div style={{ marginBottom: 12 }}>
+              <EmptyPeriodNotice period={result.freshness.period} lastDate={result.freshness.last_date} firstDate={result.freshness.first_date}
+                latest={result.freshness.latest}
+                onLatest={(p) => setState((s) => ({ ...s, range: "custom", dates: { start: p.start ?? null, end: p.end ?? null } }))} />
+            </div>
+          )}
           {error && <div data-testid="analysis-error"><Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /></div>}
           {!state.metrics.length && !state.dims.length ? (
             <Empty description={t("analysis.empty")} style={{ padding: 48 }} />
