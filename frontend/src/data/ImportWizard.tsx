@@ -27,7 +27,7 @@ type Preview = Schemas["ImportPreview"];
 type ColEdit = { name: string; label: string; type: string };
 interface Options { encoding?: string | null; delimiter?: string | null; sheet?: string | null; header_row?: number | null; keep_totals?: boolean }
 interface ImportResult {
-  table: string; rows: number; inserted: number; updated: number; table_rows: number; rejected: number;
+  table: string; rows: number; inserted: number; updated: number; duplicates_removed?: number; table_rows: number; rejected: number;
   rejects: { line: number | null; column?: string | null; error?: string; text?: string; message?: string }[]; rejects_table?: string | null;
 }
 
@@ -337,7 +337,10 @@ export function ImportWizard() {
           <Result
             status={result.rejected ? "warning" : "success"}
             title={t("imp.done", { rows: result.rows.toLocaleString(), table: result.table })}
-            subTitle={t("imp.doneDetail", { inserted: result.inserted, updated: result.updated, total: result.table_rows })}
+            subTitle={<>
+              {t("imp.doneDetail", { inserted: result.inserted, updated: result.updated, total: result.table_rows })}
+              {result.duplicates_removed ? <div data-testid="import-duplicates">{t("imp.duplicatesRemoved", { n: result.duplicates_removed.toLocaleString() })}</div> : null}
+            </>}
             extra={[
               <Button key="view" type="primary" icon={<TableOutlined />} onClick={() => navigate(`/data/tables/${result.table}`)} data-testid="import-view">{t("imp.viewData")}</Button>,
               <Button key="analyze" icon={<BarChartOutlined />} data-testid="analyze-table" onClick={() => analyzeTable(result.table).then((to) => navigate(to)).catch((e) => message.error(errorMessage(e)))}>{t("imp.analyze")}</Button>,

@@ -106,6 +106,7 @@ const M = {
   "imp.again": ["再导入一个文件", "Import another file"],
   "imp.importing": ["正在导入 {table} …", "Importing into {table} …"],
   "imp.done": ["已导入 {rows} 行到 {table}", "Imported {rows} rows into {table}"],
+  "imp.duplicatesRemoved": ["表中原有重复的键：每个更新的键原有的多行（多出 {n} 行）已由文件中的一行取代", "The table held some keys more than once: each updated key's rows ({n} extra) were replaced by the file's one row"],
   "imp.doneDetail": ["新增 {inserted} 行，更新 {updated} 行，表中现有 {total} 行", "{inserted} inserted, {updated} updated, {total} rows in the table"],
   "imp.rejects": ["{n} 行无法导入", "{n} rows could not be imported"],
   "imp.rejectsTable": ["完整列表保存在表 {table}", "All of them are kept in the table {table}"],
