@@ -31,7 +31,13 @@ def test_query_json_explain_and_table(demo, tmp_path: Path) -> None:  # type: ig
     r = demo("query", "-", "--explain", "--dialect", "mysql", input=json.dumps(spec))
     assert r.code == 0 and "`sales_orders`" in r.out
     r = demo("query", str(f))
-    assert r.code == 0 and "华东" in r.out and "%" in r.out and "3 行" in r.err
+    assert r.code == 0 and "华东" in r.out and "%" in r.out and "3 行，数据截至 2026-10-31" in r.err
+    # a period after the data's end says so, and which period has data
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"metrics": ["revenue"], "time_range": {"field": "time", "start": "2026-11-01",
+                                                                       "end": "2026-11-30"}}), encoding="utf-8")
+    r = demo("query", str(empty))
+    assert r.code == 0 and "所选期间暂无数据，数据截至 2026-10-31" in r.err, r
 
 
 def test_query_errors(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

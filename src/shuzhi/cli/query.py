@@ -55,7 +55,8 @@ def query(
         idx, _ = rt.model_index(data.get("model"))
         typer.echo(plan_query(data, idx, ctx, rt.settings.today_date(), dialect).sql)
         return
-    result = run_spec(rt, data, ctx, purpose="export" if fmt == "csv" else "api", use_cache=False)
+    result = run_spec(rt, data, ctx, purpose="export" if fmt == "csv" else "api", use_cache=False,
+                      freshness=fmt == "table")
     if fmt == "json":
         out = result.to_json_obj()
         typer.echo(json.dumps({"columns": out["columns"], "rows": out["rows"], "sql": out["sql"],
@@ -70,7 +71,20 @@ def query(
         for row in result.table.to_pylist():
             table.add_row(*(format_value(v, f, lang(), style="cli") for v, f in zip(row.values(), fmts, strict=True)))
         Console().print(table)
-        typer.echo(t(f"{result.table.num_rows} 行", f"{result.table.num_rows} rows"), err=True)
+        typer.echo(t(f"{result.table.num_rows} 行", f"{result.table.num_rows} rows") + _as_of(result.freshness), err=True)
+
+
+def _as_of(fresh: dict | None) -> str:
+    """「，数据截至 2025-12-31」, or what an empty period lacks and the latest period that has data."""
+    if not fresh:
+        return ""
+    last = fresh["last_date"]
+    if not fresh.get("empty"):
+        return t(f"，数据截至 {last}", f", data as of {last}")
+    latest = fresh.get("latest") or {}
+    hint = (t(f"；最近有数据的期间 {latest['start']} → {latest['end']}", f"; the latest period with data is "
+              f"{latest['start']} → {latest['end']}") if latest.get("start") and latest.get("end") else "")
+    return t(f"（所选期间暂无数据，数据截至 {last}{hint}）", f" (the period has no data yet; data as of {last}{hint})")
 
 
 @model_app.command("list")
