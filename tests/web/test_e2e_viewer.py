@@ -51,7 +51,8 @@ def _walk(browser, server: str, user: str, password: str, viewport: dict[str, in
         page.wait_for_timeout(500)
         seen[path] = page.url.removeprefix(server)
     page.goto(server + "/alerts")
-    page.get_by_test_id("rules-table").wait_for()
+    # a table on a desktop, cards on a phone
+    page.locator("[data-testid=rules-table], [data-testid=rules-cards]").first.wait_for()
     seen["new-rule"] = page.get_by_test_id("new-rule").count()
     if shots:
         page.screenshot(path=str(shots / f"viewer-{tag}-alerts.png"))

@@ -104,7 +104,7 @@ export default function RuleList({ rules, phone, mayChange, onCheck, onEdit, onD
       </Space>
     );
   if (phone) {
-    if (rules && !rules.length) return <Empty description={at("noRules")} />;
+    if (rules && !rules.length) return <div className="alert-cards" data-testid="rules-cards"><Empty description={at("noRules")} /></div>;
     return (
       <div className="alert-cards" data-testid="rules-cards">
         {(rules ?? []).map((r) => (
