@@ -27,8 +27,9 @@ WEB_TESTS = Path(__file__).parent / "web"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Groups for parallel runs (`pytest -n 2 --dist loadgroup`, what `make test` does).
 
-    - Every browser test is in the group "web": one worker runs them all, so one Chromium (a session
-      fixture) and one demo server at a time, whatever the number of workers. They are also slow.
+    - Every browser module is its own group "web:<module>": its tests share one Chromium and one demo server
+      (module fixtures) on one worker, and the modules spread over the workers (the browser tests are the
+      longest part of the suite; one worker running them all was the floor of a parallel run).
     - The tests of a module that share a module- or class-scoped fixture (a server, a demo copy) stay on
       one worker, which builds that fixture once instead of once per worker.
     Session fixtures are built once per worker (each worker has its own tmp_path_factory)."""
@@ -36,7 +37,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(str(item.path))
         group = None
         if WEB_TESTS in path.parents:
-            group = "web"
+            group = "web:" + path.stem
             item.add_marker(pytest.mark.slow)  # a demo server and Chromium: -m "not slow" leaves them out
         else:
             info = getattr(item, "_fixtureinfo", None)
