@@ -140,8 +140,9 @@ def add_filter_component(page, typed: str, option: str) -> None:  # type: ignore
     page.get_by_test_id("tile-filter").wait_for()
 
 
-def choose_option(page, select, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Pick an option of an Ant Design select and wait until its list has closed.
+def choose_option(page, select, text: str, typed: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Pick an option of an Ant Design select (typing `typed` first into a searchable one) and wait until its
+    list has closed.
 
     Under load the option can be clicked while the list is still opening: the
     click is lost and the open list then covers the dialog's buttons.
@@ -150,6 +151,8 @@ def choose_option(page, select, text: str) -> None:  # type: ignore[no-untyped-d
 
     for _ in range(3):
         select.locator(".ant-select-selector").click()
+        if typed:
+            page.keyboard.type(typed)
         option = page.locator(".ant-select-dropdown:visible .ant-select-item-option", has_text=text).first
         option.wait_for(state="visible")
         option.click()
@@ -160,3 +163,18 @@ def choose_option(page, select, text: str) -> None:  # type: ignore[no-untyped-d
         except AssertionError:
             page.keyboard.press("Escape")
     raise AssertionError(f"could not choose {text!r}")
+
+
+# The 16 chart types of the web app (frontend/src/charts/types).
+CHART_TYPES = {"area", "bar", "combo", "funnel", "gauge", "heatmap", "kpi", "line", "map", "pie", "pivot", "radar",
+               "scatter", "table", "treemap", "waterfall"}
+
+# non-blank pixels of an element's first canvas (ECharts paints on a 2D canvas; blank = fully transparent)
+PAINTED = """(el) => {
+  const c = el.querySelector('canvas');
+  if (!c || !c.width || !c.height) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 16) if (d[i] > 0) n++;
+  return n;
+}"""

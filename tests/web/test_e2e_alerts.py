@@ -16,25 +16,6 @@ from e2e_harness import ROOT, choose_option, login, screenshot_dir, signed_in_pa
 SHOTS = ROOT / "docs" / "images"
 
 
-def _search_pick(page, select, typed: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type into a searchable Ant Design select and pick the option; waits until the list has closed."""
-    from playwright.sync_api import expect
-
-    for _ in range(3):
-        select.locator(".ant-select-selector").click()
-        page.keyboard.type(typed)
-        option = page.locator(".ant-select-dropdown:visible .ant-select-item-option", has_text=text).first
-        option.wait_for(state="visible")
-        option.click()
-        try:
-            expect(page.locator(".ant-select-dropdown:visible")).to_have_count(0, timeout=5000)
-            expect(select).to_contain_text(text, timeout=5000)
-            return
-        except AssertionError:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not pick {text}")
-
-
 def _csrf(ctx) -> str:  # type: ignore[no-untyped-def]
     return next(c["value"] for c in ctx.cookies() if c["name"] == "shuzhi_csrf")
 
@@ -52,8 +33,8 @@ def _desktop(server: str, browser, shots: Path) -> None:  # type: ignore[no-unty
     page.get_by_test_id("new-rule").click()
     form = page.get_by_test_id("rule-form")
     page.get_by_test_id("rule-name").fill("各工厂不良率偏高")
-    _search_pick(page, form.get_by_test_id("rule-metric"), "不良", "不良率")
-    _search_pick(page, form.get_by_test_id("rule-by"), "工厂", "工厂")
+    choose_option(page, form.get_by_test_id("rule-metric"), "不良率", typed="不良")
+    choose_option(page, form.get_by_test_id("rule-by"), "工厂", typed="工厂")
     form.get_by_test_id("rule-grain").get_by_text("月", exact=True).click()
     form.get_by_test_id("rule-kind").get_by_text("高于", exact=True).click()
     amount = form.get_by_test_id("rule-amount")
@@ -159,7 +140,7 @@ def _phone(server: str, browser, shots: Path) -> None:  # type: ignore[no-untype
     box = page.locator(".alert-form-phone .ant-drawer-content-wrapper").bounding_box()
     assert box["width"] >= 389 and box["height"] >= 840, box
     page.get_by_test_id("rule-name").fill("华东销售额下降")
-    _search_pick(page, form.get_by_test_id("rule-metric"), "销售", "销售额")
+    choose_option(page, form.get_by_test_id("rule-metric"), "销售额", typed="销售")
     form.get_by_test_id("rule-kind").get_by_text("变化超过", exact=True).tap()
     form.get_by_test_id("rule-pct").fill("15")
     page.screenshot(path=str(shots / "alert-form-phone.png"))

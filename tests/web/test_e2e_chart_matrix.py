@@ -22,22 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import ROOT, running_server, screenshot_dir, signed_in_page
+from e2e_harness import CHART_TYPES, PAINTED, ROOT, running_server, screenshot_dir, signed_in_page
 
 MATRIX = json.loads((Path(__file__).parent / "chart_matrix.json").read_text(encoding="utf-8"))["cells"]
 IMAGES = ROOT / "docs" / "images"
-TYPES = {"area", "bar", "combo", "funnel", "gauge", "heatmap", "kpi", "line", "map", "pie", "pivot", "radar",
-         "scatter", "table", "treemap", "waterfall"}
 
-# non-blank pixels of a tile's first canvas (ECharts paints on a 2D canvas; blank = fully transparent)
-PAINTED = """(el) => {
-  const c = el.querySelector('canvas');
-  if (!c || !c.width || !c.height) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 16) if (d[i] > 0) n++;
-  return n;
-}"""
 
 # the call SaveToDashboard makes (dashboards/api.ts createDashboard), with the page's CSRF cookie
 CREATE = """async (body) => {
@@ -135,7 +124,7 @@ def _check_reopened(page, kind: str, label: str, title: str | None = None) -> No
 
 def test_matrix_saves_renders_reopens(server: str, session, shots: Path) -> None:  # type: ignore[no-untyped-def]
     page, errors = session
-    assert {c["type"] for c in MATRIX} == TYPES
+    assert {c["type"] for c in MATRIX} == CHART_TYPES
     components = [{"id": c["id"], "kind": "chart", "title": c["title"], "pos": {"x": (i % 2) * 6, "y": (i // 2) * 6, "w": 6, "h": 6},
                    "spec": c["spec"], "chart": c["chart"]} for i, c in enumerate(MATRIX)]
     page.goto(server + "/dashboards")

@@ -13,21 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import PASSWORD, ROOT, screenshot_dir
+from e2e_harness import CHART_TYPES, PAINTED, PASSWORD, ROOT, screenshot_dir
 
 IMAGES = ROOT / "docs" / "images"
-TYPES = {"bar", "line", "area", "combo", "pie", "scatter", "kpi", "table", "pivot", "map", "funnel", "gauge",
-         "heatmap", "treemap", "radar", "waterfall"}
 
-# non-blank pixels of a canvas (ECharts paints on a 2D canvas; blank = fully transparent)
-PAINTED = """(el) => {
-  const c = el.querySelector('canvas');
-  if (!c || !c.width || !c.height) return 0;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 16) if (d[i] > 0) n++;
-  return n;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +77,7 @@ def test_chart_gallery(server: str, browser, shots: Path) -> None:  # type: igno
             expect(card.locator(".pv-subtotal").first).to_be_visible()
             expect(card.locator(".pv-total")).to_contain_text("合计")
             expect(card.locator("thead")).to_contain_text("合计")
-    assert TYPES <= seen, TYPES - seen
+    assert CHART_TYPES <= seen, CHART_TYPES - seen
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(600)
     page.screenshot(path=str(shots / "charts-gallery.png"), full_page=True)
