@@ -110,7 +110,13 @@ def test_import_three_charts_dashboard_filter_share(server: str, browser, tmp_pa
     expect(page.get_by_test_id("edit-from-dashboard")).to_contain_text("一季度销售看板")
     expect(page.get_by_test_id("shelf-metrics")).to_contain_text("一季度 销售额")
     expect(page.get_by_test_id("chart-bar")).to_have_class(re.compile("ant-btn-primary"))
+    # the page has settled (the saved chart loaded and drawn) before the user picks another type: a result
+    # arriving mid-click shifts the layout under the pointer
+    expect(page.get_by_test_id("edit-unchanged")).to_be_visible()
+    expect(page.locator("canvas").first).to_be_visible()
     page.get_by_test_id("chart-table").click()
+    expect(page.get_by_test_id("chart-table")).to_have_class(re.compile("ant-btn-primary"))
+    expect(page.get_by_test_id("edit-changed")).to_be_visible()
     with page.expect_response(lambda r: f"/api/v1/dashboards/{name}" in r.url and r.request.method == "PUT") as resp:
         page.get_by_test_id("save-back").click()
     assert resp.value.status == 200, resp.value.text()

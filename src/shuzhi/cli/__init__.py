@@ -19,6 +19,7 @@ from shuzhi.cli.alerts import alert_app
 from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
+from shuzhi.cli.exports import export_app
 from shuzhi.cli.datasets import dataset_app
 from shuzhi.cli.user import token_app, user_app
 from shuzhi.errors import ShuzhiError
@@ -49,6 +50,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(connection_app, name="connection")
 app.add_typer(extract_app, name="extract")
 app.add_typer(alert_app, name="alert")
+app.add_typer(export_app, name="export")
 
 
 def _version(value: bool) -> None:
