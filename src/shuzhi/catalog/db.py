@@ -8,15 +8,14 @@ migrate once.
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
@@ -25,6 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from shuzhi.errors import ShuzhiError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 7_342_001  # arbitrary constant for pg_advisory_lock
@@ -92,12 +94,20 @@ class Catalog:
 
     # -- schema --------------------------------------------------------------------------
     def _alembic_config(self) -> Config:
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         return cfg
 
     def migrate(self) -> None:
-        """Upgrade the schema to the newest revision (idempotent)."""
+        """Upgrade the schema to the newest revision (idempotent). A catalog already at the newest
+        revision (every start but the first after an upgrade) is told apart with one query, without
+        loading Alembic: a CLI command starts half a second sooner."""
+        if self.at_head():
+            return
+        from alembic import command
+
         cfg = self._alembic_config()
         try:
             with self.engine.begin() as conn:
@@ -108,13 +118,26 @@ class Catalog:
         except (OperationalError, DatabaseError) as exc:
             raise self._unavailable(exc) from None
 
+    def at_head(self) -> bool:
+        """Whether the schema is at the newest revision (one query; Alembic is not loaded)."""
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(text("SELECT version_num FROM alembic_version")).fetchall()
+        except (OperationalError, DatabaseError):  # a new catalog (no table yet) or an unreachable one: migrate says
+            return False
+        return {r[0] for r in rows} == migration_heads()
+
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             heads = MigrationContext.configure(conn).get_current_heads()
         return ",".join(sorted(heads)) if heads else None
 
     def head_revision(self) -> str | None:
         """The newest revision (a merge revision joins the branches that areas add in parallel)."""
+        from alembic.script import ScriptDirectory
+
         heads = ScriptDirectory.from_config(self._alembic_config()).get_heads()
         return ",".join(sorted(heads)) if heads else None
 
@@ -185,6 +208,24 @@ class Catalog:
             return True
         except SQLAlchemyError:
             return False
+
+
+_ASSIGN = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.M)
+
+
+def migration_heads() -> set[str]:
+    """The revisions no other revision builds on, read from the revision files' own `revision` and
+    `down_revision` lines (Alembic reads the same lines; tests/catalog checks both agree)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for f in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_ASSIGN.findall(f.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        revisions.add(ast.literal_eval(found["revision"].strip()))
+        down = ast.literal_eval(found.get("down_revision", "None").strip())
+        parents.update((down,) if isinstance(down, str) else (down or ()))
+    return revisions - parents
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

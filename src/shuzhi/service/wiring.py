@@ -38,7 +38,7 @@ def upgrade_names(rt: Runtime) -> None:
     if not rt.settings.warehouse_path.exists():
         return  # nothing was ever imported here (or the runtime is a throw-away one, e.g. the OpenAPI export)
     try:
-        if rt.catalog.current_revision() != rt.catalog.head_revision():
+        if not rt.catalog.at_head():
             return  # a runtime that was not started: its catalog is not migrated yet
         upgrade_column_names(rt)
     except Exception as exc:  # noqa: BLE001 - never stop a start; the next start tries again
