@@ -20,6 +20,7 @@ Invariants
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import json
@@ -183,41 +184,47 @@ def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes] | str, *, max_rows: int =
     counts: list[int] = []
     title_font, note_font = Font(bold=True, size=14), Font(color="666666")
     head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F7")
-    for sheet, name in zip(sheets, names, strict=True):
-        ws = wb.create_sheet(title=name)
-        cols = list(sheet.columns)
-        fmts = [number_format(c) for c in cols]
-        rows = iter(sheet.rows)
-        first = [list(r) for r in islice(rows, _WIDTH_SAMPLE)]
-        for i, w in enumerate(column_widths(cols, first), start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = f"A{HEAD_ROWS + 1}"
+    try:
+        for sheet, name in zip(sheets, names, strict=True):
+            ws = wb.create_sheet(title=name)
+            cols = list(sheet.columns)
+            fmts = [number_format(c) for c in cols]
+            rows = iter(sheet.rows)
+            first = [list(r) for r in islice(rows, _WIDTH_SAMPLE)]
+            for i, w in enumerate(column_widths(cols, first), start=1):
+                ws.column_dimensions[get_column_letter(i)].width = w
+            ws.freeze_panes = f"A{HEAD_ROWS + 1}"
 
-        def text(value: str, font: Font | None = None, ws: Any = ws) -> Any:
-            c = WriteOnlyCell(ws, value)
-            c.data_type = "s"  # never a formula, whatever the text starts with
-            if font is not None:
-                c.font = font
-            return c
+            def text(value: str, font: Font | None = None, ws: Any = ws) -> Any:
+                c = WriteOnlyCell(ws, value)
+                c.data_type = "s"  # never a formula, whatever the text starts with
+                if font is not None:
+                    c.font = font
+                return c
 
-        ws.append([text(sheet.title, title_font)])
-        notes = [sheet.filters and f"筛选：{sheet.filters}", sheet.as_of and f"数据截至 {sheet.as_of}"]
-        ws.append([text("；".join(n for n in notes if n) or "筛选：无", note_font)])
-        header = []
-        for c in cols:
-            cell = text(header_label(c), head_font)
-            cell.fill = head_fill
-            cell.alignment = Alignment(vertical="center")
-            header.append(cell)
-        ws.append(header)
-        n = 0
-        limit = max_rows - HEAD_ROWS
-        for row in _chain(first, rows):
-            n += 1
-            if n > limit:
-                raise too_many_rows(max_rows, HEAD_ROWS, sheet.title)
-            ws.append([_cell(ws, WriteOnlyCell, v, f) for v, f in zip(row, fmts, strict=True)])
-        counts.append(n)
+            ws.append([text(sheet.title, title_font)])
+            notes = [sheet.filters and f"筛选：{sheet.filters}", sheet.as_of and f"数据截至 {sheet.as_of}"]
+            ws.append([text("；".join(n for n in notes if n) or "筛选：无", note_font)])
+            header = []
+            for c in cols:
+                cell = text(header_label(c), head_font)
+                cell.fill = head_fill
+                cell.alignment = Alignment(vertical="center")
+                header.append(cell)
+            ws.append(header)
+            n = 0
+            limit = max_rows - HEAD_ROWS
+            for row in _chain(first, rows):
+                n += 1
+                if n > limit:
+                    raise too_many_rows(max_rows, HEAD_ROWS, sheet.title)
+                ws.append([_cell(ws, WriteOnlyCell, v, f) for v, f in zip(row, fmts, strict=True)])
+            counts.append(n)
+    except BaseException:
+        for ws in wb.worksheets:  # finish the sheets' temporary files, so nothing writes to them later
+            with contextlib.suppress(Exception):
+                ws.close()
+        raise
     wb.save(out)
     return counts
 
