@@ -7,10 +7,10 @@ Invariants
 - Values stay values: numbers are numbers with the metric's number format (XLSX_FORMATS maps the display
   formats of results/format.py to Excel's), dates and timestamps are Excel dates, nothing is pre-formatted
   as text. Headers are the column labels the web app shows.
-- No cell from data is ever a formula: in XLSX every string is a string cell (openpyxl would otherwise
-  read a leading "=" as a formula); in CSV a string starting with = + - @ TAB or CR gets a leading
+- No cell from data is ever a formula: in XLSX every string is written as a string cell (and the workbook
+  turns no string into a formula, URL or number); in CSV a string starting with = + - @ TAB or CR gets a leading
   apostrophe (OWASP, CSV injection), which spreadsheets show as text.
-- Rows are streamed: XLSX through openpyxl's write-only mode (rows go to a temporary file as they come),
+- Rows are streamed: XLSX through XlsxWriter's constant-memory mode (rows go to a temporary file as they come),
   CSV one Arrow batch at a time; neither holds the whole result.
 - A sheet holds at most XLSX_MAX_ROWS rows counting its title, filter and header rows; a sheet that would
   have more stops the whole file with `xlsx_too_many_rows` (nothing is written: the caller writes to a
@@ -25,6 +25,7 @@ import datetime as dt
 import decimal
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ XLSX_FORMATS = {
 }
 DATE_FORMAT = "yyyy-mm-dd"
 TIMESTAMP_FORMAT = "yyyy-mm-dd hh:mm:ss"
+TIME_FORMAT = "hh:mm:ss"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")  # control characters XML cannot hold
@@ -109,6 +111,8 @@ def number_format(col: dict[str, Any]) -> str | None:
         return DATE_FORMAT
     if t == "timestamp":
         return TIMESTAMP_FORMAT
+    if t == "time":
+        return TIME_FORMAT
     if t not in ("integer", "number"):
         return None
     if col.get("role") != "metric" and not col.get("format"):
@@ -170,62 +174,64 @@ def column_widths(columns: Sequence[dict[str, Any]], sample: Sequence[Sequence[A
 def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes] | str, *, max_rows: int = XLSX_MAX_ROWS) -> list[int]:
     """Write the sheets to `out` (a path or a binary file); returns each sheet's number of data rows.
 
-    Raises `xlsx_too_many_rows` as soon as a sheet has more than `max_rows` rows in all (title, filters,
-    header and data); `out` then holds no usable file, so write to a temporary file and rename."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    XlsxWriter in constant-memory mode: each row goes to a temporary file as it is written, so a sheet's
+    size does not grow the process. Raises `xlsx_too_many_rows` as soon as a sheet has more than
+    `max_rows` rows in all (title, filters, header and data); nothing is written to `out` then (its
+    temporary files are removed), so a caller writing to a path writes to a temporary one and renames."""
+    import xlsxwriter
 
     if not sheets:
         raise ShuzhiError("export_nothing", "没有可导出的数据组件。", "There is no data component to export.", 400)
-    wb = Workbook(write_only=True)
-    names = sheet_names([s.name or s.title for s in sheets])
+    # Text is text: no formulas, URLs or numbers guessed from strings; NaN/inf never reach a cell.
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                   "strings_to_numbers": False, "remove_timezone": True})
+    title_fmt = wb.add_format({"bold": True, "font_size": 14})
+    note_fmt = wb.add_format({"font_color": "#666666"})
+    head_fmt = wb.add_format({"bold": True, "bg_color": "#EEF2F7", "bottom": 1, "valign": "vcenter"})
+    formats: dict[str, Any] = {}
+
+    def fmt_of(code: str | None) -> Any:
+        if code is None:
+            return None
+        if code not in formats:
+            formats[code] = wb.add_format({"num_format": code})
+        return formats[code]
+
     counts: list[int] = []
-    title_font, note_font = Font(bold=True, size=14), Font(color="666666")
-    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="EEF2F7")
     try:
-        for sheet, name in zip(sheets, names, strict=True):
-            ws = wb.create_sheet(title=name)
+        for sheet, name in zip(sheets, sheet_names([s.name or s.title for s in sheets]), strict=True):
+            ws = wb.add_worksheet(name)
             cols = list(sheet.columns)
-            fmts = [number_format(c) for c in cols]
+            fmts = [fmt_of(number_format(c)) for c in cols]
             rows = iter(sheet.rows)
             first = [list(r) for r in islice(rows, _WIDTH_SAMPLE)]
-            for i, w in enumerate(column_widths(cols, first), start=1):
-                ws.column_dimensions[get_column_letter(i)].width = w
-            ws.freeze_panes = f"A{HEAD_ROWS + 1}"
-
-            def text(value: str, font: Font | None = None, ws: Any = ws) -> Any:
-                c = WriteOnlyCell(ws, value)
-                c.data_type = "s"  # never a formula, whatever the text starts with
-                if font is not None:
-                    c.font = font
-                return c
-
-            ws.append([text(sheet.title, title_font)])
+            for i, w in enumerate(column_widths(cols, first)):
+                ws.set_column(i, i, w)
+            ws.freeze_panes(HEAD_ROWS, 0)
+            ws.write_string(0, 0, _ILLEGAL.sub("", sheet.title), title_fmt)
             notes = [sheet.filters and f"筛选：{sheet.filters}", sheet.as_of and f"数据截至 {sheet.as_of}"]
-            ws.append([text("；".join(n for n in notes if n) or "筛选：无", note_font)])
-            header = []
-            for c in cols:
-                cell = text(header_label(c), head_font)
-                cell.fill = head_fill
-                cell.alignment = Alignment(vertical="center")
-                header.append(cell)
-            ws.append(header)
-            n = 0
+            ws.write_string(1, 0, _ILLEGAL.sub("", "；".join(n for n in notes if n) or "筛选：无"), note_fmt)
+            for j, c in enumerate(cols):
+                ws.write_string(2, j, _ILLEGAL.sub("", header_label(c)), head_fmt)
             limit = max_rows - HEAD_ROWS
+            n = 0
             for row in _chain(first, rows):
-                n += 1
-                if n > limit:
+                if n >= limit:
                     raise too_many_rows(max_rows, HEAD_ROWS, sheet.title)
-                ws.append([_cell(ws, WriteOnlyCell, v, f) for v, f in zip(row, fmts, strict=True)])
+                r = HEAD_ROWS + n
+                for j, (v, f) in enumerate(zip(row, fmts, strict=True)):
+                    _write(ws, r, j, cell_value(v), f)
+                n += 1
             counts.append(n)
     except BaseException:
-        for ws in wb.worksheets:  # finish the sheets' temporary files, so nothing writes to them later
-            with contextlib.suppress(Exception):
-                ws.close()
+        for ws in wb.worksheets():  # remove the rows' temporary files; the workbook is never assembled
+            fh = getattr(ws, "row_data_fh", None)
+            if fh is not None:
+                with contextlib.suppress(OSError):
+                    fh.close()
+                    os.unlink(ws.row_data_filename)
         raise
-    wb.save(out)
+    wb.close()
     return counts
 
 
@@ -234,17 +240,21 @@ def _chain(first: list[list[Any]], rest: Iterator[Sequence[Any]]) -> Iterator[Se
     yield from rest
 
 
-def _cell(ws: Any, make: Any, v: Any, fmt: str | None) -> Any:
-    v = cell_value(v)
+def _write(ws: Any, r: int, c: int, v: Any, fmt: Any) -> None:
+    """One cell by its Python type: text always as a string (never a formula), numbers and dates with the
+    column's format; None stays blank."""
+    if v is None:
+        return
     if isinstance(v, str):
-        c = make(ws, v)
-        c.data_type = "s"  # text from data is text: "=cmd|..." stays a string
-        return c
-    if fmt is None or v is None:
-        return v
-    c = make(ws, v)
-    c.number_format = fmt
-    return c
+        ws.write_string(r, c, v)
+    elif isinstance(v, bool):
+        ws.write_boolean(r, c, v)
+    elif isinstance(v, int | float):
+        ws.write_number(r, c, v, fmt)
+    elif isinstance(v, dt.datetime | dt.date | dt.time):
+        ws.write_datetime(r, c, v, fmt)
+    else:
+        ws.write_string(r, c, str(v))
 
 
 # -- CSV ---------------------------------------------------------------------------------------
