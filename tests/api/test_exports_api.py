@@ -91,3 +91,18 @@ def test_the_xlsx_cap_counts_head_rows(client) -> None:  # type: ignore[no-untyp
         exp.write(io.BytesIO())
     exp.close()
     assert err.value.code == "xlsx_too_many_rows" and "最多 7 行数据" in err.value.message("zh")
+
+
+def test_over_the_export_cap_is_a_413_not_a_short_file(make_client, settings, tmp_path_factory,
+                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SHUZHI_ROW_CAP_EXPORT", "3")
+    c = client_over(make_client, settings, demo_file(tmp_path_factory.getbasetemp(), scale=0.01, seed=5,
+                                                      end="2026-10-31"))
+    h = login(c)
+    for fmt in ("csv", "xlsx"):
+        r = c.post("/api/v1/exports/query", json={"spec": SPEC, "format": fmt}, headers={**h, "Accept-Language": "en"})
+        assert r.status_code == 413 and r.headers["content-type"].startswith("application/json"), r.text
+        assert r.json()["error"]["code"] == "export_too_many_rows"
+        assert "export limit of 3 rows" in r.json()["error"]["message"]
+    r = c.post("/api/v1/exports/query", json={"spec": {**SPEC, "limit": 3}, "format": "csv"}, headers=h)
+    assert r.status_code == 200 and len(_csv_rows(r.content)) == 4

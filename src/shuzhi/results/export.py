@@ -94,11 +94,11 @@ def sheet_names(titles: Sequence[str]) -> list[str]:
     seen: set[str] = set()
     for i, title in enumerate(titles):
         base = _BAD_SHEET_CHARS.sub("_", _ILLEGAL.sub("", title or "")).strip().strip("'") or f"Sheet{i + 1}"
-        name, n = base[:SHEET_NAME_MAX], 1
-        while name.lower() in seen:
+        name, n = base[:SHEET_NAME_MAX].rstrip("'"), 1  # a name may not begin or end with an apostrophe
+        while name.lower() in seen or name.lower() == "history":  # Excel reserves History
             n += 1
             suffix = f" ({n})"
-            name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
         seen.add(name.lower())
         out.append(name)
     return out
