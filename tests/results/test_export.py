@@ -19,6 +19,7 @@ from shuzhi.results.export import (
     Sheet,
     csv_safe_text,
     python_rows,
+    result_sheet,
     sheet_names,
     write_csv,
     write_xlsx,
@@ -119,6 +120,17 @@ def test_one_sheet_per_component_with_excel_safe_names(tmp_path) -> None:  # typ
     assert counts == [1, 1, 1] and wb.sheetnames == ["销售", "销售 (2)", "质量"]
     with pytest.raises(ShuzhiError):
         write_xlsx([], io.BytesIO())
+    assert sheet_names(["History", "a" * 30 + "'b", "'x'"]) == ["History (2)", "a" * 30, "x"]
+
+
+def test_a_result_becomes_a_sheet_with_real_dates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.results.result import QueryResult
+
+    result = QueryResult(_table(), COLUMNS, "SELECT 1", freshness={"first_date": "2025-01-01", "last_date": "2026-10-31"})
+    _, wb = _xlsx(tmp_path, [result_sheet(result, "各月销售", filters="大区 = 华东")])
+    ws = wb.active
+    assert ws["A2"].value == "筛选：大区 = 华东；数据截至 2026-10-31"
+    assert ws["B4"].is_date and ws["D4"].number_format == '"¥"#,##0.00'
 
 
 def test_csv_has_a_bom_labels_and_reads_back(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """Tabular files for people: XLSX (one sheet per data component) and CSV, written as rows arrive.
 
     write_xlsx([Sheet(title, columns, rows, filters="地区 = 华东", as_of="2026-10-31")], out)
+    write_xlsx([result_sheet(result, "各大区销售额", filters=...), ...], out)   # a dashboard: a sheet per component
     write_csv(columns, batches, out)                 # Arrow record batches, UTF-8 with BOM
 
 Invariants
@@ -38,6 +39,7 @@ import pyarrow.csv as pacsv
 
 from shuzhi.errors import ShuzhiError
 from shuzhi.results.format import kind_of
+from shuzhi.results.result import QueryResult
 
 XLSX_MAX_ROWS = 1_048_576  # Excel's rows per worksheet
 HEAD_ROWS = 3  # title, filters / 数据截至, column header
@@ -75,6 +77,15 @@ class Sheet:
     filters: str = ""
     as_of: str | None = None
     name: str | None = None  # the sheet's name (default: the title)
+
+
+def result_sheet(result: QueryResult, title: str, *, filters: str = "", as_of: str | None = None,
+                 name: str | None = None) -> Sheet:
+    """A Sheet of a query result (a dashboard component's answer): its Arrow rows, so dates stay dates
+    (the JSON rows have them as text); 数据截至 from the result's freshness unless given."""
+    fresh = result.freshness or {}
+    return Sheet(title, result.columns, python_rows(result.table.to_batches()), filters=filters,
+                 as_of=as_of or (None if fresh.get("empty") else fresh.get("last_date")), name=name)
 
 
 def too_many_rows(limit: int, head: int, title: str) -> ShuzhiError:
