@@ -120,6 +120,11 @@ def test_one_sheet_per_component_with_excel_safe_names(tmp_path) -> None:  # typ
     assert counts == [1, 1, 1] and wb.sheetnames == ["销售", "销售 (2)", "质量"]
     with pytest.raises(ShuzhiError):
         write_xlsx([], io.BytesIO())
+    from shuzhi.results.export import header_label
+
+    assert header_label({"name": "order_date_month", "label": "order_date_month"}) == "月份"
+    assert header_label({"name": "order_date_month", "label": "下单月"}) == "下单月"
+    assert header_label({"name": "revenue"}) == "revenue"
     assert sheet_names(["History", "a" * 30 + "'b", "'x'"]) == ["History (2)", "a" * 30, "x"]
 
 

@@ -134,8 +134,18 @@ def number_format(col: dict[str, Any]) -> str | None:
     return XLSX_FORMATS[kind_of(fmt)]
 
 
+_GRAIN = re.compile(r"_(day|week|month|quarter|year)$")
+_PERIOD = {"day": "日期", "week": "周", "month": "月份", "quarter": "季度", "year": "年份"}
+
+
 def header_label(col: dict[str, Any]) -> str:
-    return str(col.get("label") or col["name"])
+    """The column's label as the web app shows it (charts/core/columns.ts columnLabel): a period column
+    without a label of its own (order_date_month) is named by its grain (月份)."""
+    name, label = str(col["name"]), col.get("label")
+    grain = _GRAIN.search(name)
+    if grain and (not label or label == name):
+        return _PERIOD[grain.group(1)]
+    return str(label or name)
 
 
 def cell_value(v: Any) -> Any:
