@@ -8,10 +8,13 @@ as the caller (row and column rules) through service.query_export; errors found 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from itertools import chain
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
@@ -26,6 +29,7 @@ from shuzhi.service.query_export import FORMATS, QueryExport, prepare_query_expo
 from shuzhi.spec.query_spec import QuerySpec
 
 router = APIRouter(prefix="/exports", tags=["exports"])
+T = TypeVar("T")
 
 
 class QueryExportRequest(BaseModel):
@@ -44,6 +48,17 @@ def content_disposition(filename: str) -> str:
     ascii_stem = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_ .") else "_" for ch in stem).strip(" _")
     fallback = f"{ascii_stem or 'export'}.{ext}"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def _until_done(request: Request, cancel: threading.Event, fn: Callable[[], T]) -> T:
+    """Run fn in a worker thread; set `cancel` when the client disconnects meanwhile."""
+    task = asyncio.ensure_future(run_in_threadpool(fn))
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=0.25)
+        if done:
+            return task.result()
+        if await request.is_disconnected():
+            cancel.set()
 
 
 def _headers(exp: QueryExport) -> dict[str, str]:
@@ -65,13 +80,14 @@ async def export_query(body: QueryExportRequest, request: Request, rt: RuntimeDe
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
         request.state.principal = principal
-        exp = prepare_query_export(rt, body.spec, principal.context(), body.format, title=body.title)
+        exp = prepare_query_export(rt, body.spec, principal.context(), body.format, title=body.title, cancel=cancel)
         if exp.fmt == "csv":  # the first chunk (header and first batch) before the response: errors stay JSON
             chunks = exp.csv_chunks()
             return exp, [next(chunks), next(chunks, b""), chunks]
         return exp, []
 
-    exp, first = await run_in_threadpool(prepare)
+    cancel = threading.Event()  # a client that goes away stops the query and the file (as POST /query does)
+    exp, first = await _until_done(request, cancel, prepare)
     if exp.fmt == "csv":
         head, batch, rest = first
         return StreamingResponse(chain([head, batch], rest), media_type=exp.media_type, headers=_headers(exp),
@@ -89,6 +105,6 @@ async def export_query(body: QueryExportRequest, request: Request, rt: RuntimeDe
             exp.close()
         return path
 
-    path = await run_in_threadpool(write_file)
+    path = await _until_done(request, cancel, write_file)
     return FileResponse(path, media_type=exp.media_type, headers=_headers(exp),
                         background=BackgroundTask(os.unlink, path))
