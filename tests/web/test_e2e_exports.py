@@ -1,5 +1,6 @@
 """导出 in the browser: a dashboard chart tile's menu → 导出 Excel downloads the tile's data with the
-dashboard's current filters (here 地区 = 华东 from the address), as the file's rows and its filter row say."""
+dashboard's current filters (here 地区 = 华东 from the address), as the file's rows and its filter row say;
+导出图片 saves the tile's chart as a PNG."""
 
 from __future__ import annotations
 
@@ -39,6 +40,14 @@ def test_a_tile_exports_excel_with_its_filters(browser, server, tmp_path) -> Non
         assert ws["A3"].value == "大区"
         assert ws["A4"].value == "华东" and ws.max_row == 4  # only the filtered region
         assert isinstance(ws["B4"].value, float)
+        # 导出图片: the drawn chart, made by ECharts in the page
+        page.get_by_test_id("export-by_region").click()
+        with page.expect_download() as info:
+            page.get_by_test_id("export-by_region-png").click()
+        png = tmp_path / "tile.png"
+        info.value.save_as(png)
+        data = png.read_bytes()
+        assert info.value.suggested_filename.endswith(".png") and data.startswith(b"\x89PNG") and len(data) > 2000
         assert errors == []
     finally:
         ctx.close()
