@@ -136,6 +136,8 @@ def _call(c, h: dict[str, str], method: str, path: str, p: dict[str, Any], role:
         ("POST", "/api/v1/users/{username}/password"): {"new_password": "Walk-Target-02"},
         ("POST", "/api/v1/sql"): {"sql": "SELECT 1 AS x"},
         ("POST", "/api/v1/query"): {"metrics": ["revenue"], "dimensions": ["customers.region"]},
+        ("POST", "/api/v1/exports/query"): {"spec": {"metrics": ["revenue"], "dimensions": ["customers.region"]},
+                                            "format": "csv"},
         ("POST", "/api/v1/metrics"): {**METRIC, "name": f"walk_{tag}"},
         ("PUT", "/api/v1/metrics/{name}"): {**METRIC, "name": "revenue", "label": "销售额"},
         ("POST", "/api/v1/metrics/validate"): {"metric": {**METRIC, "name": "walk_check"}, "preview": False},

@@ -15,6 +15,7 @@ import { useCan } from "../auth";
 import { errorMessage } from "../api/client";
 import { PALETTE } from "../charts/echarts";
 import { columnFormat } from "../format";
+import ExportMenu from "../exports/ExportMenu";
 import { DataAsOf, EmptyPeriodNotice, PeriodNotices } from "../freshness/EmptyPeriod";
 import { TileAnomalies } from "../insights/AnomalyToggle";
 import { forecastable } from "../insights/forecastChart";
@@ -160,7 +161,19 @@ export default function DashboardView() {
     const d = data?.components[c.id];
     return !!(d?.result && (d.chart?.type === "line" || d.chart?.type === "area") && forecastable(d.spec as never));
   };
-  /** Tile head buttons: 为什么变化? on KPI cards, 预测 on forecastable line charts. */
+  /** A chart or table tile's 「导出」: its effective spec (the tile's current filters, cross-filters and drill
+   * level, as the data endpoint answered it) as Excel / CSV, and a chart's drawn PNG. */
+  const exportMenu = (c: Component) => {
+    const d = data?.components[c.id];
+    if (c.kind !== "chart" || !d?.result || !d.spec) return null;
+    const root = () => document.querySelector<HTMLElement>(`[data-testid="tile-${c.id}"] .dash-tile-body`);
+    const background = () => { const el = root(); return el ? getComputedStyle(el).backgroundColor : "#ffffff"; };
+    return (
+      <ExportMenu compact spec={d.spec} title={pick(c.title, c.title_en) || undefined} testid={`export-${c.id}`}
+        chartRoot={d.chart?.type === "table" ? undefined : root} background={themeKey === "light" ? "#ffffff" : background()} />
+    );
+  };
+  /** Tile head buttons: 为什么变化? on KPI cards, 预测 on forecastable line charts, 导出 on charts and tables. */
   const headExtra = (c: Component) => {
     const d = data?.components[c.id];
     if (!d?.result) return null;
@@ -169,7 +182,7 @@ export default function DashboardView() {
       const name = typeof m === "string" ? m : m?.name;
       return name ? <KpiWhy metric={name} compact percent={columnFormat(d.result.columns[0]) === "percent"} where={d.spec.where as object[] | undefined} /> : null;
     }
-    if (!canForecast(c)) return null;
+    if (!canForecast(c)) return exportMenu(c);
     const toggle = (kind: "forecast" | "anomalies") =>
       setInsightOf((m) => { const n = { ...m }; if (n[c.id] === kind) delete n[c.id]; else n[c.id] = kind; return n; });
     return (
@@ -182,6 +195,7 @@ export default function DashboardView() {
           <Button type={insightOf[c.id] === "forecast" ? "primary" : "text"} size="small" icon={<LineChartOutlined />}
             data-testid={`forecast-${c.id}`} aria-label={tx("forecastTile")} onClick={() => toggle("forecast")}>{phone ? null : tx("forecastTile")}</Button>
         </Tooltip>
+        {exportMenu(c)}
       </Space>
     );
   };

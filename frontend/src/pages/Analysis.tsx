@@ -15,6 +15,7 @@ import { EditFromDashboardBar, loadForEdit, type EditTarget } from "./analysis/E
 import { AnomalyToggle } from "../insights/AnomalyToggle";
 import { ForecastToggle } from "../insights/ForecastToggle";
 import { SaveToDashboardButton } from "../dashboards/SaveToDashboard";
+import ExportMenu from "../exports/ExportMenu";
 import { useCan } from "../auth";
 import { useI18n } from "../i18n";
 import type { MessageKey } from "../i18n/zh";
@@ -262,6 +263,8 @@ export default function AnalysisPage() {
             {can("data:raw") && <Button icon={<CodeOutlined />} disabled={!result?.sql} onClick={() => setSqlOpen(true)} data-testid="view-sql">{t("analysis.viewSql")}</Button>}
             <SaveToDashboardButton spec={spec} chart={rec as never} disabled={!result} title={(result?.columns ?? []).filter((c) => c.role === "metric").map((c) => c.label ?? c.name).join("、")} />
             <Button icon={<TableOutlined />} type={showData ? "primary" : "default"} ghost={showData} disabled={!result} onClick={() => setShowData((v) => !v)} data-testid="view-data">{t("analysis.viewData")}</Button>
+            {result && <ExportMenu spec={spec} testid="analysis-export"
+              chartRoot={type === "table" ? undefined : () => document.querySelector<HTMLElement>('[data-testid="analysis-chart"]')} />}
           </Space>
         </div>
         <Card size="small" className="shelves">

@@ -85,3 +85,49 @@ class DuckDBEngine:
                 raise translate_duckdb_error(exc, self.warehouse.path) from None
             finally:
                 done.set()
+
+    def stream(self, sql: str, *, batch_size: int = 65_536, max_rows: int | None = None,
+               timeout_s: float | None = None, cancel: threading.Event | None = None) -> Iterator[pa.RecordBatch]:
+        """Run on a fresh cursor and yield the answer in Arrow batches (exports: a million rows without
+        holding them). At most `max_rows` rows. The timeout bounds the wait for the first batch (the
+        query's own work); after that only `cancel` stops it, since the consumer sets the pace. The
+        cursor is closed when the generator is exhausted or closed."""
+        limit = timeout_s if timeout_s is not None else self.timeout_s
+        with self.warehouse.cursor() as cur:
+            done, started = threading.Event(), threading.Event()
+            why: list[str] = []
+
+            def watch() -> None:
+                deadline = time.monotonic() + limit if limit else None
+                while not done.wait(0.05):
+                    if cancel is not None and cancel.is_set():
+                        why.append("cancelled")
+                    elif deadline is not None and not started.is_set() and time.monotonic() >= deadline:
+                        why.append("timeout")
+                    if why:
+                        cur.interrupt()
+                        return
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            try:
+                rel = cur.sql(sql)
+                if rel is None:
+                    return
+                n = 0
+                for batch in rel.to_arrow_reader(batch_size=batch_size):
+                    started.set()
+                    if max_rows is not None and n + batch.num_rows > max_rows:
+                        batch = batch.slice(0, max_rows - n)
+                    n += batch.num_rows
+                    yield batch
+                    if max_rows is not None and n >= max_rows:
+                        return
+            except duckdb.Error as exc:
+                if why == ["timeout"]:
+                    raise timeout_error(limit or 0) from None
+                if why == ["cancelled"]:
+                    raise ShuzhiError("query_cancelled", "查询已取消。", "The query was cancelled.", 499) from None
+                raise translate_duckdb_error(exc, self.warehouse.path) from None
+            finally:
+                done.set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Iterator
 
 import pyarrow as pa
 from sqlalchemy import create_engine
@@ -112,3 +113,9 @@ class SqlAlchemyEngine:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def stream(self, sql: str, *, batch_size: int = 65_536, max_rows: int | None = None,
+               **_: object) -> Iterator[pa.RecordBatch]:
+        """The answer in Arrow batches. Direct databases answer through execute() (a DB-API fetch of
+        at most `max_rows` rows), so the rows are held once here; the warehouse engine streams."""
+        yield from self.execute(sql, max_rows=max_rows).to_batches(max_chunksize=batch_size)

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
 from sqlalchemy.orm import Session
 
 from shuzhi.catalog import connections as store
@@ -36,7 +37,7 @@ from shuzhi.engines.sql_engine import SqlAlchemyEngine
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
 from shuzhi.results.result import QueryResult
-from shuzhi.service.pipeline import Engine, plan_query, run_query
+from shuzhi.service.pipeline import Engine, plan_query, run_query, stream_query
 from shuzhi.sources.databases import KINDS, build_url, check_parts
 from shuzhi.spec.query_spec import QuerySpec, parse_spec
 from shuzhi.spec.resolve import UserContext
@@ -122,6 +123,16 @@ class Executor:
     def rows(self, spec: QuerySpec | dict[str, Any], *, index: ModelIndex | None = None) -> list[dict[str, Any]]:
         """The answer's rows as dicts (insights and alerts read series this way)."""
         return self.run(spec, index=index).table.to_pylist()
+
+    def stream(self, spec: QuerySpec | dict[str, Any], *, max_rows: int | None = None, batch_size: int = 65_536,
+               cancel: threading.Event | None = None) -> tuple[CompiledQuery, Iterator[pa.RecordBatch]]:
+        """The answer in Arrow batches (exports), never cached: at most `max_rows` rows (default: the
+        purpose's cap). Row and column rules apply as in run()."""
+        qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
+        engine, _ = self.engine()
+        cap = max_rows if max_rows is not None else self.max_rows
+        return stream_query(qs, self.index, self.user, self.rt.settings.today_date(qs.timezone), engine,
+                            max_rows=cap, batch_size=batch_size, cancel=cancel)
 
     def plan(self, spec: QuerySpec | dict[str, Any]) -> CompiledQuery:
         """The compiled SQL of a spec for this user, in this model's dialect, without running it."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 import pyarrow as pa
@@ -79,3 +80,20 @@ def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserCon
                       timings_ms={"total": round((time.perf_counter() - t0) * 1000, 3)})
     hit._rows = result.rows  # encode the rows once per cached result
     return hit
+
+
+def stream_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserContext, today: dt.date,
+                 engine: Engine, *, max_rows: int | None = None, batch_size: int = 65_536,
+                 cancel: threading.Event | None = None) -> tuple[CompiledQuery, Iterator[pa.RecordBatch]]:
+    """Compile a spec as run_query does (row and column rules applied) and stream its answer in Arrow
+    batches of at most `max_rows` rows in all, without the cache (exports). Compile errors raise here;
+    the engine's own errors arrive with the first batch."""
+    compiled = plan_query(spec, index, user, today, engine.dialect)
+    stream = getattr(engine, "stream", None)
+    if stream is None:
+        batches = iter(engine.execute(compiled.sql, max_rows=max_rows).to_batches(max_chunksize=batch_size))
+    elif getattr(engine, "dialect", "") == "duckdb":
+        batches = stream(compiled.sql, batch_size=batch_size, max_rows=max_rows, cancel=cancel)
+    else:
+        batches = stream(compiled.sql, batch_size=batch_size, max_rows=max_rows)
+    return compiled, batches
