@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuzhi.auth.secrets import SecretBox
+from shuzhi.catalog.alerts import AlertRule
 from shuzhi.catalog.channels import Channel, ChannelSend
 from shuzhi.catalog.models import utcnow
 from shuzhi.delivery import channels as registry
@@ -88,7 +89,15 @@ def open_config(box: SecretBox, ch: Channel) -> dict[str, Any]:
 
 
 def delete(db: Session, name: str) -> None:
-    db.delete(get(db, name))
+    """Delete a channel and its sends; refused while an alert rule names it."""
+    ch = get(db, name)
+    rules = [f"{r.id}（{r.name}）" for r in db.scalars(select(AlertRule).order_by(AlertRule.id))
+             if name in (r.channels or [])]
+    if rules:
+        raise ShuzhiError("channel_in_use", f"告警规则 {'、'.join(rules)} 还在用渠道「{name}」，请先从规则中移除它。",
+                          f"Alert rule(s) {', '.join(rules)} still use the channel '{name}'; remove it from them "
+                          "first.", 409, details={"rules": rules})
+    db.delete(ch)
     db.flush()
 
 
