@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import re
 
+from test_senders import png
+
 from fakes.robots import FakeDingTalk, FakeWeCom
 from shuzhi.delivery.channel_send import send_to_channel
 from shuzhi.delivery.messages import Message
 from shuzhi_testing import login
-from test_senders import png
 
 
 def _user(client, h, name: str, role: str):  # type: ignore[no-untyped-def]
     pw = f"{name.title()}-Pass-01"
-    assert client.post("/api/v1/users", json={"username": name, "password": pw, "role": role}, headers=h).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/users", json={"username": name, "password": pw, "role": role}, headers=h
+        ).status_code
+        == 201
+    )
     c = type(client)(client.app, raise_server_exceptions=False)
     return c, login(c, name, pw)
 
@@ -25,7 +31,13 @@ def test_channels_api_roles_secrets_test_and_sends(make_client, fast) -> None:  
     editor, eh = _user(client, h, "ed", "editor")
     viewer, vh = _user(client, h, "vi", "viewer")
     with FakeDingTalk(secret="SEC-api-secret") as ding, FakeWeCom() as wc:
-        body = {"name": "quality", "kind": "dingtalk", "label": "质量群", "url": ding.url, "secret": "SEC-api-secret"}
+        body = {
+            "name": "quality",
+            "kind": "dingtalk",
+            "label": "质量群",
+            "url": ding.url,
+            "secret": "SEC-api-secret",
+        }
         assert viewer.post("/api/v1/channels", json=body, headers=vh).json()["error"]["code"] == "forbidden"
         assert editor.post("/api/v1/channels", json=body, headers=eh).status_code == 403
         r = client.post("/api/v1/channels", json=body, headers=h)
@@ -34,7 +46,9 @@ def test_channels_api_roles_secrets_test_and_sends(make_client, fast) -> None:  
         shown = {k: v for k, v in out["settings"].items() if v is not None}
         assert shown == {"url": f"{ding.base}/robot/send?***", "signed": True} and out["status"] == "unused"
         assert ding.token not in r.text and "SEC-api-secret" not in r.text
-        assert client.post("/api/v1/channels", json=body, headers=h).json()["error"]["code"] == "channel_exists"
+        assert (
+            client.post("/api/v1/channels", json=body, headers=h).json()["error"]["code"] == "channel_exists"
+        )
         r = client.post("/api/v1/channels", json={**body, "name": "x", "url": "ftp://nowhere"}, headers=h)
         assert r.status_code == 400 and r.json()["error"]["code"] == "channel_url_invalid"
         assert client.post("/api/v1/channels", json={**body, "kind": "sms"}, headers=h).status_code == 422
@@ -43,7 +57,10 @@ def test_channels_api_roles_secrets_test_and_sends(make_client, fast) -> None:  
 
         # editors list names and status to pick in forms, without settings; viewers not at all
         listed = editor.get("/api/v1/channels", headers=eh).json()
-        assert [(c["name"], c["kind"], c["settings"]) for c in listed] == [("quality", "dingtalk", None), ("wc", "wecom", None)]
+        assert [(c["name"], c["kind"], c["settings"]) for c in listed] == [
+            ("quality", "dingtalk", None),
+            ("wc", "wecom", None),
+        ]
         assert viewer.get("/api/v1/channels", headers=vh).status_code == 403
         names = [c["name"] for c in editor.get("/api/v1/alerts/channels", headers=eh).json()]
         assert names == ["inbox", "quality", "wc"]
@@ -58,7 +75,11 @@ def test_channels_api_roles_secrets_test_and_sends(make_client, fast) -> None:  
         r = client.post("/api/v1/channels/wc/test", headers=h).json()
         assert r["status"] == "failed" and "93000" in r["error"]["provider"] and r["attempts"] == 1
         sends = client.get("/api/v1/channels/wc/sends", headers=h).json()
-        assert sends[0]["status"] == "failed" and sends[0]["source"] == "test" and "invalid webhook url" in sends[0]["error"]["en"]
+        assert (
+            sends[0]["status"] == "failed"
+            and sends[0]["source"] == "test"
+            and "invalid webhook url" in sends[0]["error"]["en"]
+        )
         assert viewer.get("/api/v1/channels/wc/sends", headers=vh).status_code == 403
         assert client.get("/api/v1/channels/nope/sends", headers=h).status_code == 404
 

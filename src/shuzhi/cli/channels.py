@@ -15,8 +15,9 @@ import typer
 from shuzhi.cli.common import lang, read_secret, runtime, t
 from shuzhi.errors import ShuzhiError
 
-channel_app = typer.Typer(help="Delivery channels: DingTalk, WeCom, Feishu, e-mail, webhook. 推送渠道。",
-                          no_args_is_help=True)
+channel_app = typer.Typer(
+    help="Delivery channels: DingTalk, WeCom, Feishu, e-mail, webhook. 推送渠道。", no_args_is_help=True
+)
 ROBOTS = ("dingtalk", "wecom", "feishu", "webhook")
 
 
@@ -26,8 +27,11 @@ def _bad(code: str, zh: str, en: str) -> ShuzhiError:
 
 def _port(text: str | None) -> int:
     if text is None or not text.strip().isdigit() or not 1 <= int(text) <= 65535:
-        raise _bad("smtp_port_invalid", f"--smtp-port 应是 1–65535 的整数（常用 465、587、25），不是 {text!r}。",
-                   f"--smtp-port must be a whole number 1–65535 (usually 465, 587 or 25), not {text!r}.")
+        raise _bad(
+            "smtp_port_invalid",
+            f"--smtp-port 应是 1–65535 的整数（常用 465、587、25），不是 {text!r}。",
+            f"--smtp-port must be a whole number 1–65535 (usually 465, 587 or 25), not {text!r}.",
+        )
     return int(text)
 
 
@@ -36,14 +40,18 @@ def add(
     name: str = typer.Argument(..., help="Channel name: a-z 0-9 _ -, e.g. quality-group."),
     kind: str = typer.Option(..., "--kind", help="dingtalk, wecom, feishu, webhook or email."),
     url: str = typer.Option(None, "--url", help="Robots and webhook: the full webhook URL."),
-    secret_stdin: bool = typer.Option(False, "--secret-stdin", help="Read the signing secret (DingTalk 加签, "
-                                      "Feishu 签名校验, webhook HMAC) from standard input."),
+    secret_stdin: bool = typer.Option(
+        False,
+        "--secret-stdin",
+        help="Read the signing secret (DingTalk 加签, Feishu 签名校验, webhook HMAC) from standard input.",
+    ),
     smtp_host: str = typer.Option(None, "--smtp-host", help="E-mail: the SMTP server."),
     smtp_port: str = typer.Option(None, "--smtp-port", help="E-mail: the SMTP port (465, 587, 25)."),
     tls: str = typer.Option("starttls", "--tls", help="E-mail: starttls, ssl or none."),
     smtp_user: str = typer.Option(None, "--smtp-user", help="E-mail: the login (with --password-stdin)."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="E-mail: read the SMTP password from "
-                                        "standard input."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="E-mail: read the SMTP password from standard input."
+    ),
     sender: str = typer.Option(None, "--from", help="E-mail: the sender address."),
     to: str = typer.Option(None, "--to", help="E-mail: recipients, comma-separated."),
     label: str = typer.Option(None, "--label", help="Display name, e.g. 质量群."),
@@ -54,46 +62,84 @@ def add(
     from shuzhi.delivery.senders import sender as sender_of
 
     sender_of(kind)  # the kind first: a clear message for a typo
-    email_opts = {"--smtp-host": smtp_host, "--smtp-port": smtp_port, "--smtp-user": smtp_user, "--from": sender,
-                  "--to": to, "--password-stdin": password_stdin or None}
+    email_opts = {
+        "--smtp-host": smtp_host,
+        "--smtp-port": smtp_port,
+        "--smtp-user": smtp_user,
+        "--from": sender,
+        "--to": to,
+        "--password-stdin": password_stdin or None,
+    }
     cfg: dict[str, Any]
     if kind in ROBOTS:
         extra = [k for k, v in email_opts.items() if v]
         if extra:
-            raise _bad("channel_option_invalid", f"{kind} 渠道不用这些选项：{'、'.join(extra)}。",
-                       f"A {kind} channel does not take: {', '.join(extra)}.")
+            raise _bad(
+                "channel_option_invalid",
+                f"{kind} 渠道不用这些选项：{'、'.join(extra)}。",
+                f"A {kind} channel does not take: {', '.join(extra)}.",
+            )
         if not url:
-            raise _bad("channel_url_missing", "请用 --url 给出机器人（或 webhook）的完整地址。",
-                       "Give the robot's (or webhook's) full address with --url.")
+            raise _bad(
+                "channel_url_missing",
+                "请用 --url 给出机器人（或 webhook）的完整地址。",
+                "Give the robot's (or webhook's) full address with --url.",
+            )
         if secret_stdin and kind == "wecom":
-            raise _bad("channel_option_invalid", "企业微信群机器人没有签名密钥（地址中的 key 就是凭据）。",
-                       "A WeCom group robot has no signing secret (the key in its URL is the credential).")
+            raise _bad(
+                "channel_option_invalid",
+                "企业微信群机器人没有签名密钥（地址中的 key 就是凭据）。",
+                "A WeCom group robot has no signing secret (the key in its URL is the credential).",
+            )
         cfg = {"url": url}
         if secret_stdin:
             cfg["secret"] = read_secret("签名密钥", "Signing secret", confirm=False)
     else:
         if url or secret_stdin:
-            raise _bad("channel_option_invalid", "邮件渠道不用 --url / --secret-stdin，请用 --smtp-host 等选项。",
-                       "An e-mail channel takes --smtp-host and friends, not --url / --secret-stdin.")
+            raise _bad(
+                "channel_option_invalid",
+                "邮件渠道不用 --url / --secret-stdin，请用 --smtp-host 等选项。",
+                "An e-mail channel takes --smtp-host and friends, not --url / --secret-stdin.",
+            )
         if not smtp_host:
-            raise _bad("smtp_host_invalid", "请给出 SMTP 服务器（--smtp-host）。", "Give the SMTP server (--smtp-host).")
-        cfg = {"smtp_host": smtp_host, "smtp_port": _port(smtp_port), "tls": tls, "smtp_user": smtp_user,
-               "from": sender, "to": to or ""}
+            raise _bad(
+                "smtp_host_invalid",
+                "请给出 SMTP 服务器（--smtp-host）。",
+                "Give the SMTP server (--smtp-host).",
+            )
+        cfg = {
+            "smtp_host": smtp_host,
+            "smtp_port": _port(smtp_port),
+            "tls": tls,
+            "smtp_user": smtp_user,
+            "from": sender,
+            "to": to or "",
+        }
         if password_stdin:
             if not smtp_user:
-                raise _bad("smtp_user_missing", "--password-stdin 需要 --smtp-user。", "--password-stdin needs --smtp-user.")
+                raise _bad(
+                    "smtp_user_missing",
+                    "--password-stdin 需要 --smtp-user。",
+                    "--password-stdin needs --smtp-user.",
+                )
             cfg["password"] = read_secret("SMTP 密码", "SMTP password", confirm=False)
     rt = runtime()
     try:
         with rt.catalog.session() as db:
-            ch = channel_store.create(db, SecretBox.from_settings(rt.settings), name, kind, cfg, label=label,
-                                      actor="cli")
-            shown = channel_store.channel_dict(db, SecretBox.from_settings(rt.settings), ch,
-                                               rt.settings.channel_failing_after)
+            ch = channel_store.create(
+                db, SecretBox.from_settings(rt.settings), name, kind, cfg, label=label, actor="cli"
+            )
+            shown = channel_store.channel_dict(
+                db, SecretBox.from_settings(rt.settings), ch, rt.settings.channel_failing_after
+            )
     finally:
         rt.close()
-    typer.echo(t(f"已添加推送渠道 {shown['name']}（{shown['kind_label']}）：{_target(shown)}",
-                 f"Added channel {shown['name']} ({shown['kind_label_en']}): {_target(shown)}"))
+    typer.echo(
+        t(
+            f"已添加推送渠道 {shown['name']}（{shown['kind_label']}）：{_target(shown)}",
+            f"Added channel {shown['name']} ({shown['kind_label_en']}): {_target(shown)}",
+        )
+    )
 
 
 def _target(d: dict[str, Any]) -> str:
@@ -104,8 +150,11 @@ def _target(d: dict[str, Any]) -> str:
 
 
 def _status(d: dict[str, Any]) -> str:
-    return {"ok": t("正常", "ok"), "unused": t("未使用", "unused"),
-            "failing": t(f"失败（连续 {d['failed_in_a_row']} 次）", f"FAILING ({d['failed_in_a_row']} in a row)")}[d["status"]]
+    return {
+        "ok": t("正常", "ok"),
+        "unused": t("未使用", "unused"),
+        "failing": t(f"失败（连续 {d['failed_in_a_row']} 次）", f"FAILING ({d['failed_in_a_row']} in a row)"),
+    }[d["status"]]
 
 
 def _error(e: dict[str, Any] | None) -> str:
@@ -125,15 +174,22 @@ def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -
     try:
         box = SecretBox.from_settings(rt.settings)
         with rt.catalog.session() as db:
-            rows = [channel_store.channel_dict(db, box, c, rt.settings.channel_failing_after)
-                    for c in channel_store.list_all(db)]
+            rows = [
+                channel_store.channel_dict(db, box, c, rt.settings.channel_failing_after)
+                for c in channel_store.list_all(db)
+            ]
     finally:
         rt.close()
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
     if not rows:
-        typer.echo(t("还没有推送渠道。用 shuzhi channel add 添加。", "No channels yet. Add one with shuzhi channel add."))
+        typer.echo(
+            t(
+                "还没有推送渠道。用 shuzhi channel add 添加。",
+                "No channels yet. Add one with shuzhi channel add.",
+            )
+        )
     for d in rows:
         last = d["last_send"]
         when = f"\t{last['created_at'][:19]} {last['status']} {_error(last['error'])}" if last else ""
@@ -152,11 +208,20 @@ def test(name: str = typer.Argument(..., help="The channel.")) -> None:
     finally:
         rt.close()
     if out.delivered:
-        typer.echo(t(f"delivered：测试消息已送达 {out.recipient}。", f"delivered: the test message reached "
-                     f"{out.recipient}."))
+        typer.echo(
+            t(
+                f"delivered：测试消息已送达 {out.recipient}。",
+                f"delivered: the test message reached {out.recipient}.",
+            )
+        )
         return
-    typer.echo(t(f"failed：{_error(out.error)}（尝试 {out.attempts} 次）", f"failed: {_error(out.error)} "
-                 f"({out.attempts} attempt(s))"), err=True)
+    typer.echo(
+        t(
+            f"failed：{_error(out.error)}（尝试 {out.attempts} 次）",
+            f"failed: {_error(out.error)} ({out.attempts} attempt(s))",
+        ),
+        err=True,
+    )
     raise typer.Exit(1)
 
 

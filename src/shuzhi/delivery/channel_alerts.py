@@ -39,15 +39,24 @@ class StoredChannel:
         from shuzhi.delivery.channel_send import resolve_target, send_to_channel
 
         public_url = resolve_target(target)[1].public_url
-        out = send_to_channel(target, self.name, firing_message(delivery.firing, delivery.rule_name, public_url),
-                              source=f"alert:{delivery.firing.get('id')}")
+        out = send_to_channel(
+            target,
+            self.name,
+            firing_message(delivery.firing, delivery.rule_name, public_url),
+            source=f"alert:{delivery.firing.get('id')}",
+        )
         detail = None
         if out.error:
-            detail = {"zh": f"渠道 {self.name} 发送失败：{out.error['zh']}",
-                      "en": f"Channel {self.name} failed: {out.error['en']}", "provider": out.error.get("provider")}
+            detail = {
+                "zh": f"渠道 {self.name} 发送失败：{out.error['zh']}",
+                "en": f"Channel {self.name} failed: {out.error['en']}",
+                "provider": out.error.get("provider"),
+            }
         status = "delivered" if out.delivered else "failed"
-        return SendResult({r.user_id: status for r in delivery.recipients},
-                          {r.user_id: detail for r in delivery.recipients} if detail else {})
+        return SendResult(
+            {r.user_id: status for r in delivery.recipients},
+            {r.user_id: detail for r in delivery.recipients} if detail else {},
+        )
 
 
 def stored_channel(db: Session, name: str) -> StoredChannel | None:
@@ -55,21 +64,30 @@ def stored_channel(db: Session, name: str) -> StoredChannel | None:
     if ch is None:
         return None
     s = sender(ch.kind)
-    return StoredChannel(ch.name, f"{ch.label or ch.name}（{s.LABEL}）", f"{ch.label or ch.name} ({s.LABEL_EN})",
-                         ch.kind)
+    return StoredChannel(
+        ch.name, f"{ch.label or ch.name}（{s.LABEL}）", f"{ch.label or ch.name} ({s.LABEL_EN})", ch.kind
+    )
 
 
 def firing_message(firing: dict[str, Any], rule_name: str, public_url: str | None) -> Message:
-    zh_sev, en_sev = SEVERITY.get(firing.get("severity") or "", (firing.get("severity") or "", firing.get("severity")))
+    zh_sev, en_sev = SEVERITY.get(
+        firing.get("severity") or "", (firing.get("severity") or "", firing.get("severity"))
+    )
     ev = firing.get("evidence") or {}
     numbers = []
     if firing.get("value") is not None:
         label = ev.get("label_metric") or ev.get("metric") or "值"
-        numbers.append(KeyNumber(f"{label} / value", format_value(firing["value"], ev.get("format"), style="sentence")))
+        numbers.append(
+            KeyNumber(f"{label} / value", format_value(firing["value"], ev.get("format"), style="sentence"))
+        )
     numbers.append(KeyNumber("周期 / period", str(ev.get("label") or firing.get("period") or "")))
     if firing.get("series"):
         numbers.append(KeyNumber("成员 / member", str(firing["series"])))
     link = f"{public_url.rstrip('/')}/alerts?rule={firing.get('rule_id')}" if public_url else None
-    return Message(title=f"【{zh_sev}】{rule_name} 告警 / alert ({en_sev})",
-                   text=f"{firing.get('description_zh') or ''}\n{firing.get('description_en') or ''}".strip(),
-                   key_numbers=tuple(numbers), link=link, link_label="查看告警 / Open the alert")
+    return Message(
+        title=f"【{zh_sev}】{rule_name} 告警 / alert ({en_sev})",
+        text=f"{firing.get('description_zh') or ''}\n{firing.get('description_en') or ''}".strip(),
+        key_numbers=tuple(numbers),
+        link=link,
+        link_label="查看告警 / Open the alert",
+    )

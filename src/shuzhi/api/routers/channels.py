@@ -37,10 +37,17 @@ class ChannelIn(BaseModel):
     name: str = Field(min_length=1, max_length=32, description="a-z 0-9 _ -, starting with a letter.")
     kind: Kind
     label: str | None = Field(default=None, max_length=128)
-    url: str | None = Field(default=None, max_length=2048, description="Robots and webhook: the full webhook URL "
-                            "(write-only: it carries the access_token / key).")
-    secret: str | None = Field(default=None, max_length=512, description="Signing secret (DingTalk 加签, Feishu "
-                               "签名校验, webhook HMAC); write-only.")
+    url: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="Robots and webhook: the full webhook URL "
+        "(write-only: it carries the access_token / key).",
+    )
+    secret: str | None = Field(
+        default=None,
+        max_length=512,
+        description="Signing secret (DingTalk 加签, Feishu 签名校验, webhook HMAC); write-only.",
+    )
     smtp_host: str | None = Field(default=None, max_length=253)
     smtp_port: int | None = None
     tls: Literal["starttls", "ssl", "none"] = "starttls"
@@ -51,15 +58,24 @@ class ChannelIn(BaseModel):
 
     def config(self) -> dict[str, Any]:
         if self.kind == "email":
-            return {"smtp_host": self.smtp_host, "smtp_port": self.smtp_port, "tls": self.tls,
-                    "smtp_user": self.smtp_user, "password": self.password, "from": self.from_, "to": self.to}
+            return {
+                "smtp_host": self.smtp_host,
+                "smtp_port": self.smtp_port,
+                "tls": self.tls,
+                "smtp_user": self.smtp_user,
+                "password": self.password,
+                "from": self.from_,
+                "to": self.to,
+            }
         return {"url": self.url, "secret": self.secret}
 
 
 class ChannelError(BaseModel):
     zh: str
     en: str
-    provider: str | None = Field(default=None, description="The provider's own text (errmsg, HTTP body, SMTP reply).")
+    provider: str | None = Field(
+        default=None, description="The provider's own text (errmsg, HTTP body, SMTP reply)."
+    )
     part: str | None = Field(default=None, description="Which request failed: markdown, image, file …, mail.")
 
 
@@ -100,8 +116,11 @@ class ChannelOut(BaseModel):
     status: Literal["ok", "failing", "unused"] = Field(description="failing: the last sends all failed.")
     failed_in_a_row: int
     settings: ChannelSettings | None = Field(default=None, description="Administrators only.")
-    secret_readable: bool | None = Field(default=None, description="Administrators only; false when the "
-                                         "encryption key changed and the channel must be added again.")
+    secret_readable: bool | None = Field(
+        default=None,
+        description="Administrators only; false when the "
+        "encryption key changed and the channel must be added again.",
+    )
     last_send: SendOut | None = Field(default=None, description="Administrators only.")
     created_at: str
     created_by: str | None = None
@@ -125,45 +144,77 @@ def _out(d: dict[str, Any], admin: bool) -> ChannelOut:
 def list_channels(p: Editor, rt: RuntimeDep, db: DbDep) -> list[ChannelOut]:
     box = SecretBox.from_settings(rt.settings)
     admin = has_permission(p.role, "channels:manage")
-    return [_out(channel_store.channel_dict(db, box, c, rt.settings.channel_failing_after), admin)
-            for c in channel_store.list_all(db)]
+    return [
+        _out(channel_store.channel_dict(db, box, c, rt.settings.channel_failing_after), admin)
+        for c in channel_store.list_all(db)
+    ]
 
 
-@router.post("/channels", response_model=ChannelOut, status_code=201, responses=ERRORS,
-             summary="Add a channel / 新建推送渠道")
+@router.post(
+    "/channels",
+    response_model=ChannelOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Add a channel / 新建推送渠道",
+)
 def create_channel(body: ChannelIn, p: Admin, rt: RuntimeDep, db: DbDep) -> ChannelOut:
     box = SecretBox.from_settings(rt.settings)
-    ch = channel_store.create(db, box, body.name, body.kind, body.config(), label=body.label, actor=p.username)
+    ch = channel_store.create(
+        db, box, body.name, body.kind, body.config(), label=body.label, actor=p.username
+    )
     return _out(channel_store.channel_dict(db, box, ch, rt.settings.channel_failing_after), True)
 
 
-@router.delete("/channels/{name}", status_code=204, responses=ERRORS, summary="Delete a channel / 删除推送渠道")
+@router.delete(
+    "/channels/{name}", status_code=204, responses=ERRORS, summary="Delete a channel / 删除推送渠道"
+)
 def delete_channel(name: str, p: Admin, db: DbDep) -> Response:
     channel_store.delete(db, name)
     return Response(status_code=204)
 
 
-@router.post("/channels/{name}/test", response_model=TestOut, responses=ERRORS,
-             summary="Send a test message / 发送测试消息")
+@router.post(
+    "/channels/{name}/test",
+    response_model=TestOut,
+    responses=ERRORS,
+    summary="Send a test message / 发送测试消息",
+)
 def test_channel(name: str, p: Admin, rt: RuntimeDep) -> TestOut:
     # No DbDep: send_to_channel commits the send record before it talks to the provider.
     out = send_to_channel(rt, name, channel_test_message(name, rt.settings.public_url), source="test")
     return TestOut.model_validate(out.as_dict())
 
 
-@router.get("/channels/{name}/sends", response_model=list[SendOut], responses=ERRORS,
-            summary="A channel's sends, newest first / 发送记录")
+@router.get(
+    "/channels/{name}/sends",
+    response_model=list[SendOut],
+    responses=ERRORS,
+    summary="A channel's sends, newest first / 发送记录",
+)
 def list_sends(name: str, p: Admin, db: DbDep, limit: ListLimit = 50) -> list[SendOut]:
     ch = channel_store.get(db, name)
-    return [SendOut.model_validate(channel_store.send_dict(s)) for s in channel_store.recent_sends(db, ch, limit)]
+    return [
+        SendOut.model_validate(channel_store.send_dict(s)) for s in channel_store.recent_sends(db, ch, limit)
+    ]
 
 
-@router.get("/channel-images/{token}.png", response_class=Response, summary="A picture sent to a robot / 消息图片",
-            responses={200: {"content": {"image/png": {}}}, 404: {"description": "Unknown or expired."}})
+@router.get(
+    "/channel-images/{token}.png",
+    response_class=Response,
+    summary="A picture sent to a robot / 消息图片",
+    responses={200: {"content": {"image/png": {}}}, 404: {"description": "Unknown or expired."}},
+)
 def channel_image(token: str, db: DbDep) -> Response:
     data = channel_images.load(db, token)
     if data is None:
-        raise ShuzhiError("channel_image_not_found", "图片不存在或已过期。", "The picture does not exist or has expired.",
-                          404)
-    return Response(content=data, media_type="image/png", headers={"Cache-Control": "private, max-age=86400",
-                                                                    "X-Content-Type-Options": "nosniff"})
+        raise ShuzhiError(
+            "channel_image_not_found",
+            "图片不存在或已过期。",
+            "The picture does not exist or has expired.",
+            404,
+        )
+    return Response(
+        content=data,
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"},
+    )
