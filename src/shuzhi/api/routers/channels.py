@@ -70,7 +70,7 @@ class ChannelIn(BaseModel):
         return {"url": self.url, "secret": self.secret}
 
 
-class ChannelError(BaseModel):
+class ChannelSendError(BaseModel):
     zh: str
     en: str
     provider: str | None = Field(
@@ -79,19 +79,19 @@ class ChannelError(BaseModel):
     part: str | None = Field(default=None, description="Which request failed: markdown, image, file …, mail.")
 
 
-class SendOut(BaseModel):
+class ChannelSendOut(BaseModel):
     id: int
     recipient: str
     subject: str
     source: str = Field(description="test, alert:<firing id>, subscription:<id> …")
     status: Literal["sending", "delivered", "failed"]
     attempts: int
-    error: ChannelError | None = None
+    error: ChannelSendError | None = None
     created_at: str
     finished_at: str | None = None
 
 
-class ChannelSettings(BaseModel):
+class DeliveryChannelSettings(BaseModel):
     """What may be shown of a config: never a secret."""
 
     url: str | None = Field(default=None, description="Scheme, host and path; the credential masked.")
@@ -107,7 +107,7 @@ class ChannelSettings(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
 
-class ChannelOut(BaseModel):
+class DeliveryChannelOut(BaseModel):
     name: str
     kind: Kind
     kind_label: str
@@ -115,33 +115,33 @@ class ChannelOut(BaseModel):
     label: str | None = None
     status: Literal["ok", "failing", "unused"] = Field(description="failing: the last sends all failed.")
     failed_in_a_row: int
-    settings: ChannelSettings | None = Field(default=None, description="Administrators only.")
+    settings: DeliveryChannelSettings | None = Field(default=None, description="Administrators only.")
     secret_readable: bool | None = Field(
         default=None,
         description="Administrators only; false when the "
         "encryption key changed and the channel must be added again.",
     )
-    last_send: SendOut | None = Field(default=None, description="Administrators only.")
+    last_send: ChannelSendOut | None = Field(default=None, description="Administrators only.")
     created_at: str
     created_by: str | None = None
 
 
-class TestOut(BaseModel):
+class ChannelTestOut(BaseModel):
     status: Literal["delivered", "failed"]
     attempts: int
     recipient: str
-    error: ChannelError | None = None
+    error: ChannelSendError | None = None
     send_id: int | None = None
 
 
-def _out(d: dict[str, Any], admin: bool) -> ChannelOut:
+def _out(d: dict[str, Any], admin: bool) -> DeliveryChannelOut:
     if not admin:
         d = {**d, "settings": None, "secret_readable": None, "last_send": None}
-    return ChannelOut.model_validate(d)
+    return DeliveryChannelOut.model_validate(d)
 
 
-@router.get("/channels", response_model=list[ChannelOut], responses=ERRORS, summary="Channels / 推送渠道")
-def list_channels(p: Editor, rt: RuntimeDep, db: DbDep) -> list[ChannelOut]:
+@router.get("/channels", response_model=list[DeliveryChannelOut], responses=ERRORS, summary="Channels / 推送渠道")
+def list_channels(p: Editor, rt: RuntimeDep, db: DbDep) -> list[DeliveryChannelOut]:
     box = SecretBox.from_settings(rt.settings)
     admin = has_permission(p.role, "channels:manage")
     return [
@@ -152,12 +152,12 @@ def list_channels(p: Editor, rt: RuntimeDep, db: DbDep) -> list[ChannelOut]:
 
 @router.post(
     "/channels",
-    response_model=ChannelOut,
+    response_model=DeliveryChannelOut,
     status_code=201,
     responses=ERRORS,
     summary="Add a channel / 新建推送渠道",
 )
-def create_channel(body: ChannelIn, p: Admin, rt: RuntimeDep, db: DbDep) -> ChannelOut:
+def create_channel(body: ChannelIn, p: Admin, rt: RuntimeDep, db: DbDep) -> DeliveryChannelOut:
     box = SecretBox.from_settings(rt.settings)
     ch = channel_store.create(
         db, box, body.name, body.kind, body.config(), label=body.label, actor=p.username
@@ -175,26 +175,26 @@ def delete_channel(name: str, p: Admin, db: DbDep) -> Response:
 
 @router.post(
     "/channels/{name}/test",
-    response_model=TestOut,
+    response_model=ChannelTestOut,
     responses=ERRORS,
     summary="Send a test message / 发送测试消息",
 )
-def test_channel(name: str, p: Admin, rt: RuntimeDep) -> TestOut:
+def test_channel(name: str, p: Admin, rt: RuntimeDep) -> ChannelTestOut:
     # No DbDep: send_to_channel commits the send record before it talks to the provider.
     out = send_to_channel(rt, name, channel_test_message(name, rt.settings.public_url), source="test")
-    return TestOut.model_validate(out.as_dict())
+    return ChannelTestOut.model_validate(out.as_dict())
 
 
 @router.get(
     "/channels/{name}/sends",
-    response_model=list[SendOut],
+    response_model=list[ChannelSendOut],
     responses=ERRORS,
     summary="A channel's sends, newest first / 发送记录",
 )
-def list_sends(name: str, p: Admin, db: DbDep, limit: ListLimit = 50) -> list[SendOut]:
+def list_sends(name: str, p: Admin, db: DbDep, limit: ListLimit = 50) -> list[ChannelSendOut]:
     ch = channel_store.get(db, name)
     return [
-        SendOut.model_validate(channel_store.send_dict(s)) for s in channel_store.recent_sends(db, ch, limit)
+        ChannelSendOut.model_validate(channel_store.send_dict(s)) for s in channel_store.recent_sends(db, ch, limit)
     ]
 
 
