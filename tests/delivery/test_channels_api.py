@@ -78,7 +78,7 @@ def test_channels_api_roles_secrets_test_and_sends(make_client, fast) -> None:  
         assert (
             sends[0]["status"] == "failed"
             and sends[0]["source"] == "test"
-            and "invalid webhook url" in sends[0]["error"]["en"]
+            and "invalid webhook url" in sends[0]["error"]["provider"]
         )
         assert viewer.get("/api/v1/channels/wc/sends", headers=vh).status_code == 403
         assert client.get("/api/v1/channels/nope/sends", headers=h).status_code == 404

@@ -103,7 +103,7 @@ def test_wecom_markdown_picture_and_file(catalog, fast) -> None:  # type: ignore
         assert (
             out.status == "failed"
             and "93000" in out.error["provider"]
-            and "invalid webhook url" in out.error["en"]
+            and "invalid webhook url" in out.error["provider"]
         )
 
 

@@ -22,7 +22,12 @@ export function ChannelForm({ open, onClose, onSaved }: { open: boolean; onClose
   }, [open, form]);
 
   async function save() {
-    const v = await form.validateFields();
+    let v: Values;
+    try {
+      v = await form.validateFields();
+    } catch {
+      return; // the form shows what is missing
+    }
     setSaving(true);
     setError(null);
     try {

@@ -128,8 +128,8 @@ def check_errcode(
         return
     msg = str(body.get(msg_key) or body.get("StatusMessage") or "")
     raise SendFailed(
-        f"{host} 拒绝了消息：{code_key} {code}（{msg}）。",
-        f"{host} refused the message: {code_key} {code} ({msg}).",
-        _short(f"{code_key}={code} {msg}"),
+        f"{host} 拒绝了消息。",
+        f"{host} refused the message.",
+        _short(f"{code_key} {code}: {msg}"),
         retry=code in rate_limited,
     )
