@@ -16,9 +16,8 @@ import ssl
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
