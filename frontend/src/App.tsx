@@ -22,6 +22,7 @@ const ChartGalleryPage = lazy(() => import("./pages/ChartGallery"));
 const AlertsPage = lazy(() => import("./pages/Alerts"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 const DataPage = lazy(() => import("./pages/Data"));
+const ChannelsPage = lazy(() => import("./channels/ChannelsPage"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, checked } = useAuth();
@@ -97,6 +98,7 @@ export default function App() {
               <Route path="data" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="data/tables/:name" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="data/datasets/:dataset" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
+              <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />

@@ -22,6 +22,7 @@ from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
 from shuzhi.api.routers import alerts as alerts_router
 from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
+from shuzhi.api.routers import channels as channels_router
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import exports as exports_router
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(alerts_router.router, prefix=API_PREFIX)  # alert rules, firings, inbox
     app.include_router(preferences_router.router, prefix=API_PREFIX)  # 涨跌颜色: company and own
     app.include_router(exports_router.router, prefix=API_PREFIX)  # files: query → XLSX / CSV
+    app.include_router(channels_router.router, prefix=API_PREFIX)  # delivery channels, pictures for robots
 
     dist = _frontend_dist()
     if dist is not None:
