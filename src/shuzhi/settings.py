@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     insight_anomaly_max_points: int = Field(default=300_000, ge=1)
     insight_timeout_s: float = Field(default=60.0, gt=0)
 
+    # -- dashboard rendering (issue 15, delivery/render.py): the headless Chromium that draws PDF/PNG exports
+    # (never downloaded: Debian's /usr/bin/chromium by default) and the longest a render may take.
+    chromium_path: Path = Path("/usr/bin/chromium")
+    render_timeout_s: float = Field(default=90.0, gt=0)
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 
