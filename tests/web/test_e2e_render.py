@@ -25,8 +25,18 @@ from e2e_harness import PASSWORD, TODAY, login, running_server, shuzhi_cmd
 
 pytestmark = pytest.mark.slow
 VIEWER_PASSWORD = "Render-Viewer-01"
-COCKPIT_TITLES = ["期间", "大区", "销售额", "毛利率", "订单数", "客户数", "月度销售额与毛利率", "各大区销售额", "各省份销售额",
-                  "产品线结构"]
+COCKPIT_TITLES = [
+    "期间",
+    "大区",
+    "销售额",
+    "毛利率",
+    "订单数",
+    "客户数",
+    "月度销售额与毛利率",
+    "各大区销售额",
+    "各省份销售额",
+    "产品线结构",
+]
 CHART_TILES = ["revenue", "margin", "orders", "customers", "trend", "by_region", "map", "mix"]
 
 
@@ -69,11 +79,20 @@ def _fetch(page, base: str, job_id: int, timeout_s: float = 150) -> bytes:  # ty
 def made(browser, server: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Every render of the module, started together (the server's job pool draws two at a time)."""
     ctx, page, h = _api(browser, server)
-    r = page.request.post(server + "/api/v1/dashboards", headers=h,
-                          data={"name": "blank", "title": "空白", "components": []})
+    r = page.request.post(
+        server + "/api/v1/dashboards", headers=h, data={"name": "blank", "title": "空白", "components": []}
+    )
     assert r.status == 201, r.text()
-    r = page.request.post(server + "/api/v1/users", headers=h, data={
-        "username": "kan", "password": VIEWER_PASSWORD, "role": "viewer", "attributes": {"region": "华东"}})
+    r = page.request.post(
+        server + "/api/v1/users",
+        headers=h,
+        data={
+            "username": "kan",
+            "password": VIEWER_PASSWORD,
+            "role": "viewer",
+            "attributes": {"region": "华东"},
+        },
+    )
     assert r.status == 201, r.text()
     jobs = {
         "pdf": _start(page, server, h, "cockpit", {"format": "pdf", "filters": {"大区": "华东,华南"}}),
@@ -180,16 +199,52 @@ def test_export_menu_downloads_a_pdf(browser, server: str) -> None:  # type: ign
 def test_cli_renders_without_a_server(tmp_path: Path) -> None:
     home = str(tmp_path / "home")
     env = {**os.environ, "SHUZHI_HOME": home, "SHUZHI_ADMIN_PASSWORD": PASSWORD, "SHUZHI_TODAY": TODAY}
-    subprocess.run([*shuzhi_cmd(), "demo", "--scale", "0.01", "--end", "2026-11-25"], env=env, check=True,
-                   capture_output=True, timeout=180)
+    subprocess.run(
+        [*shuzhi_cmd(), "demo", "--scale", "0.01", "--end", "2026-11-25"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     out = tmp_path / "质量.pdf"
-    r = subprocess.run([*shuzhi_cmd(), "export", "dashboard", "quality", "--format", "pdf", "-o", str(out),
-                        "--filter", "工厂=常州工厂"], env=env, capture_output=True, text=True, timeout=240)
+    r = subprocess.run(
+        [
+            *shuzhi_cmd(),
+            "export",
+            "dashboard",
+            "quality",
+            "--format",
+            "pdf",
+            "-o",
+            str(out),
+            "--filter",
+            "工厂=常州工厂",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert r.returncode == 0, r.stderr
     text = _pdf_text(out.read_bytes())[1]
     assert "质量追溯" in text and "工厂:常州工厂" in text.replace("：", ":").replace(" ", "")
-    bad = subprocess.run([*shuzhi_cmd(), "export", "dashboard", "quality", "--format", "pdf", "-o",
-                          str(tmp_path / "x.pdf"), "--filter", "颜色=红"], env=env, capture_output=True, text=True,
-                         timeout=120)
+    bad = subprocess.run(
+        [
+            *shuzhi_cmd(),
+            "export",
+            "dashboard",
+            "quality",
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp_path / "x.pdf"),
+            "--filter",
+            "颜色=红",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 1 and "没有筛选器「颜色」" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.pdf").exists() and not list(tmp_path.glob(".render-*"))
