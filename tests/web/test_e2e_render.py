@@ -135,6 +135,32 @@ def test_pdf_has_header_filters_date_and_every_component(made: dict[str, Any]) -
     assert f"数据截至 {TODAY}" in text or "数据截至 2026-11-25" in text
     for title in COCKPIT_TITLES:
         assert title in text, title
+    # every chart's canvas is printed on its tile's page: the trend row (775 px canvas) and the map row
+    # (674 px) do not fit one page, so they are on different pages (a canvas ending near a page break used
+    # to land on the next page, under other tiles, leaving its tile empty)
+    pages_of = _chart_images(made["pdf"])
+    assert sorted(w for ws in pages_of for w in ws) == [369, 470, 674, 775], pages_of
+    assert not any(775 in ws and 674 in ws for ws in pages_of), pages_of
+
+
+def _chart_images(data: bytes) -> list[list[int]]:
+    """Per page, the widths of the colour images at least 300 px wide (the charts' canvases)."""
+    from pypdf import PdfReader
+
+    def walk(resources, out: list[int]) -> list[int]:  # type: ignore[no-untyped-def]
+        for obj in (resources or {}).get("/XObject", {}).values():
+            obj = obj.get_object()
+            if (
+                obj.get("/Subtype") == "/Image"
+                and obj.get("/Width", 0) >= 300
+                and obj.get("/ColorSpace") != "/DeviceGray"
+            ):
+                out.append(int(obj["/Width"]))
+            elif obj.get("/Subtype") == "/Form":
+                walk(obj.get("/Resources"), out)
+        return out
+
+    return [walk(page.get("/Resources"), []) for page in PdfReader(io.BytesIO(data)).pages]
 
 
 COLOURED = """async ([png, boxes]) => {

@@ -39,6 +39,7 @@ Progress = Callable[[float, str | None], None]
 # Moves every row of tiles that a page boundary would cut to the top of the next page (print layout).
 _PAGINATE = """
 (pageH) => {
+  const SAFE = 24;
   const grid = document.querySelector('.dash-grid');
   if (!grid) return 0;
   const items = Array.from(grid.children).filter((e) => e.classList.contains('react-grid-item'))
@@ -50,7 +51,9 @@ _PAGINATE = """
     const group = items.filter((i) => i.top === t);
     const y0 = gridTop + t + shift;
     const pageEnd = (Math.floor(y0 / pageH) + 1) * pageH;
-    if (group.some((i) => y0 + i.h > pageEnd && i.h <= pageH - 16)) shift += pageEnd - y0 + 8;
+    // a tile within SAFE px of the page end counts as cut: Chromium moves a canvas that ends near the
+    // boundary (sub-pixel rounding) to the next page on its own, leaving its tile empty
+    if (group.some((i) => y0 + i.h > pageEnd - SAFE && i.h <= pageH - 2 * SAFE)) shift += pageEnd - y0 + 8;
     for (const i of group) i.e.style.top = (t + shift) + 'px';
   }
   grid.style.height = (grid.offsetHeight + shift) + 'px';
