@@ -431,6 +431,26 @@ def dashboard_xlsx(rt: Runtime, p: Prepared) -> bytes:
     return buf.getvalue()
 
 
+# -- where the web app runs --------------------------------------------------------------------
+SERVER_URL = "renders.server_url"  # Runtime.attached: this process's own web app, set by `shuzhi serve`
+
+
+def loopback_url(host: str | None, port: int) -> str:
+    """The address a browser on this machine reaches a server bound to host:port at (a wildcard bind on loopback)."""
+    host = "127.0.0.1" if host in ("0.0.0.0", "", None) else "[::1]" if host == "::" else host
+    return f"http://{host}:{port}"
+
+
+def set_server_url(rt: Runtime, host: str, port: int) -> None:
+    """Called by `shuzhi serve`: renders started without a request (subscriptions) draw on this server."""
+    rt.attached(SERVER_URL, lambda: loopback_url(host, port))
+
+
+def server_url(rt: Runtime) -> str | None:
+    """This process's own web app when it serves one (`shuzhi serve`), else None (the CLI serves in-process)."""
+    return rt.attached(SERVER_URL, lambda: None)
+
+
 # -- files and jobs ----------------------------------------------------------------------------
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temp file in the same folder and rename: the file is whole or absent."""

@@ -110,3 +110,9 @@ def test_the_render_session_is_gone_after_the_render(make_client) -> None:  # ty
             )
     with rt.catalog.session() as db:
         assert db.scalar(select(func.count()).select_from(WebSession)) == before
+
+
+def test_a_wildcard_bind_is_reached_on_loopback() -> None:
+    assert renders.loopback_url("0.0.0.0", 8000) == "http://127.0.0.1:8000"
+    assert renders.loopback_url("::", 8000) == "http://[::1]:8000"
+    assert renders.loopback_url("127.0.0.1", 9) == "http://127.0.0.1:9"

@@ -65,9 +65,7 @@ def own_address(request: Request) -> str:
             "This server does not listen on a TCP port, so it cannot draw dashboards.",
             503,
         )
-    host, port = server
-    host = "127.0.0.1" if host in ("0.0.0.0", "", None) else "[::1]" if host == "::" else host
-    return f"http://{host}:{port}"
+    return renders.loopback_url(*server)
 
 
 def _job(rt: Any, job_id: int, p: Principal) -> RenderJob:
