@@ -28,6 +28,7 @@ from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import exports as exports_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import preferences as preferences_router
+from shuzhi.api.routers import renders as renders_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(preferences_router.router, prefix=API_PREFIX)  # 涨跌颜色: company and own
     app.include_router(exports_router.router, prefix=API_PREFIX)  # files: query → XLSX / CSV
     app.include_router(channels_router.router, prefix=API_PREFIX)  # delivery channels, pictures for robots
+    app.include_router(renders_router.router, prefix=API_PREFIX)  # dashboard exports drawn by Chromium
 
     dist = _frontend_dist()
     if dist is not None:

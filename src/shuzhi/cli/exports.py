@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import typer
 
+from shuzhi.cli.export_dashboard import export_dashboard
 from shuzhi.cli.export_query import export_query
 
 export_app = typer.Typer(help="导出查询结果或仪表板为文件 / Export query results or dashboards as files.", no_args_is_help=True)
 
 export_app.command("query")(export_query)
+export_app.command("dashboard")(export_dashboard)
