@@ -32,6 +32,7 @@ import { useDT } from "./i18n";
 import { COLS, gridItems, phoneLayout, ROW_HEIGHT } from "./layout";
 import { carryFilters, clearCross, decodeFilters, emptyState, encodeFilters, requestBody, setFilter, toggleCross, type ViewState } from "./linkage";
 import { registerThemes, theme as themeOf, type ThemeKey } from "./themes";
+import ShareButton from "./share/ShareDialog";
 import Tile, { HEADER, MARGIN, pixelHeight } from "./Tile";
 import type { Component, DashboardData, DashboardOut } from "./types";
 
@@ -270,6 +271,7 @@ export default function DashboardView() {
               {dt("view.edit")}
             </Button>
           )}
+          {themeKey !== "screen" && dash.can_edit && <ShareButton dashboard={dash.name} title={pick(def.title, def.title_en)} phone={phone} />}
           {themeKey !== "screen" && canEdit && (
             <Button
               size="small"
