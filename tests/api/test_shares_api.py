@@ -118,6 +118,14 @@ def test_share_link_shows_the_creators_rows_and_nothing_else(env) -> None:  # ty
         assert anon.get("/api/v1/models", headers=auth).status_code == 401
         assert anon.put("/api/v1/dashboards/probe", json=PROBE, headers=auth).status_code == 401
         assert anon.delete(f"/api/v1/shares/{sid}", headers=auth).status_code == 401
+    # cross-filters only on what the clicked chart shows: no probing other fields through the KPIs
+    probe = {"cross": [{"source": "by_region", "field": "customers.customer_name", "value": "x"}]}
+    r = anon.post("/api/v1/public/share/data", json=probe, headers=h)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "cross_filter_not_offered"
+    probe = {"cross": [{"source": "rev", "field": REGION, "value": "华南"}]}
+    assert anon.post("/api/v1/public/share/data", json=probe, headers=h).status_code == 400
+    ok = {"cross": [{"source": "by_region", "field": REGION, "value": "华南"}]}
+    assert anon.post("/api/v1/public/share/data", json=ok, headers=h).status_code == 200
     # a request cannot pick another dashboard: there is no dashboard parameter at all
     assert anon.post("/api/v1/public/share/data?dashboard=other", json={}, headers=h).json()["dashboard"][
         "name"] == "probe"

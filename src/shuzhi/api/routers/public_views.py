@@ -21,11 +21,13 @@ from shuzhi.api.routers.dashboards import MAX_VALUES, FieldValues, HierarchyValu
 from shuzhi.auth.secrets import SecretBox
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.errors import ShuzhiError
+from shuzhi.model.dashboard_specs import hierarchy_of, same_field
 from shuzhi.model.dashboards import DashboardDef
 from shuzhi.model.index import ModelIndex
 from shuzhi.runtime import Runtime
 from shuzhi.service.dashboards import DataRequest
 from shuzhi.service.query import query as run_spec
+from shuzhi.spec.dashboards import hierarchy_levels
 from shuzhi.spec.resolve import UserContext
 
 
@@ -79,6 +81,34 @@ def view_of(
     )
 
 
+def _dim_fields(spec: dict[str, Any]) -> set[str]:
+    out: set[str] = set()
+    for x in spec.get("dimensions") or []:
+        out |= {x} if isinstance(x, str) else {str(x.get("field", "")), str(x.get("name") or "")}
+    return out - {""}
+
+
+def check_cross(d: DashboardDef, idx: ModelIndex, body: DataRequest) -> None:
+    """A cross-filter (联动) from a page without an account may name only a dimension the clicked chart
+    shows (or a level of the hierarchy it drills along): otherwise a holder could probe any field of the
+    model (does customer X have revenue?) through the dashboard's KPIs."""
+    levels = hierarchy_levels(idx)
+    for cf in body.cross:
+        c = d.component(cf.source)
+        allowed: set[str] = set()
+        if c is not None and c.kind == "chart" and c.spec is not None:
+            allowed = _dim_fields(c.spec)
+            found = hierarchy_of(c.spec, levels, c.drill)
+            if found:
+                allowed |= set(levels[found[0]])
+        if not any(same_field(cf.field, a) for a in allowed):
+            raise ShuzhiError(
+                "cross_filter_not_offered",
+                f"此页面不能按 {cf.field} 联动筛选（只能按所点图表显示的维度）。",
+                f"This page cannot cross-filter on {cf.field} (only on a dimension the clicked chart shows).",
+            )
+
+
 def data(
     request: Request,
     rt: Runtime,
@@ -95,6 +125,7 @@ def data(
 ) -> Any:
     if component is not None:  # a chart embed answers that chart only, whatever the request asks
         body = body.model_copy(update={"components": [component], "filters": {}})
+    check_cross(d, idx, body)
     return answer_data(
         rt, request.app.state.dashboard_answers, rec, d, idx, model_version, user, body, lang, fixed=fixed
     )
