@@ -24,23 +24,55 @@ PROBE = {
     "title": "探针",
     "shared_roles": ["viewer", "editor"],
     "components": [
-        {"id": "region", "kind": "filter", "title": "区域", "pos": {"x": 0, "y": 0, "w": 8, "h": 2},
-         "filter": {"field": REGION, "control": "multi_select"}},
-        {"id": "by_region", "kind": "chart", "title": "分区域", "pos": {"x": 0, "y": 2, "w": 12, "h": 6},
-         "spec": {"metrics": ["revenue"], "dimensions": [REGION]}, "chart": {"type": "bar"}},
-        {"id": "rev", "kind": "kpi", "title": "销售额", "pos": {"x": 12, "y": 2, "w": 6, "h": 4},
-         "spec": {"metrics": ["revenue"]}, "kpi": {"compare": [], "sparkline": False}},
+        {
+            "id": "region",
+            "kind": "filter",
+            "title": "区域",
+            "pos": {"x": 0, "y": 0, "w": 8, "h": 2},
+            "filter": {"field": REGION, "control": "multi_select"},
+        },
+        {
+            "id": "by_region",
+            "kind": "chart",
+            "title": "分区域",
+            "pos": {"x": 0, "y": 2, "w": 12, "h": 6},
+            "spec": {"metrics": ["revenue"], "dimensions": [REGION]},
+            "chart": {"type": "bar"},
+        },
+        {
+            "id": "rev",
+            "kind": "kpi",
+            "title": "销售额",
+            "pos": {"x": 12, "y": 2, "w": 6, "h": 4},
+            "spec": {"metrics": ["revenue"]},
+            "kpi": {"compare": [], "sparkline": False},
+        },
     ],
 }
-OTHER = {"name": "other", "title": "别的", "shared_roles": ["viewer"], "components": [
-    {"id": "k", "kind": "kpi", "title": "K", "pos": {"x": 0, "y": 0, "w": 6, "h": 4}, "spec": {"metrics": ["revenue"]},
-     "kpi": {"compare": [], "sparkline": False}}]}
+OTHER = {
+    "name": "other",
+    "title": "别的",
+    "shared_roles": ["viewer"],
+    "components": [
+        {
+            "id": "k",
+            "kind": "kpi",
+            "title": "K",
+            "pos": {"x": 0, "y": 0, "w": 6, "h": 4},
+            "spec": {"metrics": ["revenue"]},
+            "kpi": {"compare": [], "sparkline": False},
+        }
+    ],
+}
 
 
 def _user(admin, ah, name, role, region):  # type: ignore[no-untyped-def]
     pw = f"{name.title()}-Pass-0917"
-    r = admin.post("/api/v1/users", json={"username": name, "password": pw, "role": role,
-                                          "attributes": {"region": region}}, headers=ah)
+    r = admin.post(
+        "/api/v1/users",
+        json={"username": name, "password": pw, "role": role, "attributes": {"region": region}},
+        headers=ah,
+    )
     assert r.status_code == 201, r.text
     c = type(admin)(admin.app, raise_server_exceptions=False)
     return c, login(c, name, pw)
@@ -50,8 +82,14 @@ def _rule(admin, roles):  # type: ignore[no-untyped-def]
     with admin.app.state.runtime.catalog.session() as s:
         model, _ = get_model(s, "huajing")
         data = model.model_dump(mode="json")
-        data["row_rules"] = [{"name": "own_region", "dataset": "customers", "filter": "region = {{ user.region }}",
-                              "roles": roles}]
+        data["row_rules"] = [
+            {
+                "name": "own_region",
+                "dataset": "customers",
+                "filter": "region = {{ user.region }}",
+                "roles": roles,
+            }
+        ]
         save_model(s, type(model).model_validate(data), actor="test", may_change_rules=True)
 
 
@@ -91,7 +129,9 @@ def test_share_link_shows_the_creators_rows_and_nothing_else(env) -> None:  # ty
     # a viewer may not create links; an editor who is not the owner neither (owner or admin only)
     assert vc.post("/api/v1/shares", json={"dashboard": "probe"}, headers=vh).status_code == 403
     # an editor cannot share as someone else
-    assert ec.post("/api/v1/shares", json={"dashboard": "probe", "as_user": "hd"}, headers=eh).status_code == 403
+    assert (
+        ec.post("/api/v1/shares", json={"dashboard": "probe", "as_user": "hd"}, headers=eh).status_code == 403
+    )
     sid, tok = _share(ec, eh)
     anon = _anon(admin)
     h = {"X-Share-Token": tok}
@@ -107,7 +147,9 @@ def test_share_link_shows_the_creators_rows_and_nothing_else(env) -> None:  # ty
     # filter options: only the dashboard's own filter fields, with the creator's rules
     vals = anon.get(f"/api/v1/public/share/fields/{REGION}/values", headers=h)
     assert vals.status_code == 200 and vals.json()["values"] == ["华南"]
-    assert anon.get("/api/v1/public/share/fields/customers.customer_name/values", headers=h).status_code == 404
+    assert (
+        anon.get("/api/v1/public/share/fields/customers.customer_name/values", headers=h).status_code == 404
+    )
     assert anon.get("/api/v1/public/share/hierarchies/geography/values", headers=h).status_code == 404
 
     # the share token opens nothing else: no query, no other dashboard, no model, no writes
@@ -127,8 +169,10 @@ def test_share_link_shows_the_creators_rows_and_nothing_else(env) -> None:  # ty
     ok = {"cross": [{"source": "by_region", "field": REGION, "value": "华南"}]}
     assert anon.post("/api/v1/public/share/data", json=ok, headers=h).status_code == 200
     # a request cannot pick another dashboard: there is no dashboard parameter at all
-    assert anon.post("/api/v1/public/share/data?dashboard=other", json={}, headers=h).json()["dashboard"][
-        "name"] == "probe"
+    assert (
+        anon.post("/api/v1/public/share/data?dashboard=other", json={}, headers=h).json()["dashboard"]["name"]
+        == "probe"
+    )
     # a bad or missing token is a 404, not a hint
     for bad in ("", "szs_nope", tok[:-1] + ("A" if tok[-1] != "A" else "B")):
         r = anon.get("/api/v1/public/share", headers={"X-Share-Token": bad})
@@ -141,7 +185,10 @@ def test_share_link_shows_the_creators_rows_and_nothing_else(env) -> None:  # ty
 
     # revoked: 410 everywhere
     assert ec.delete(f"/api/v1/shares/{sid}", headers=eh).json()["status"] == "revoked"
-    for r in (anon.get("/api/v1/public/share", headers=h), anon.post("/api/v1/public/share/data", json={}, headers=h)):
+    for r in (
+        anon.get("/api/v1/public/share", headers=h),
+        anon.post("/api/v1/public/share/data", json={}, headers=h),
+    ):
         assert r.status_code == 410 and r.json()["error"]["code"] == "share_revoked"
 
 
@@ -197,11 +244,15 @@ def test_password_and_throttle(env, monkeypatch) -> None:  # type: ignore[no-unt
         r = anon.post("/api/v1/public/share/data", json={}, headers={**h, "X-Share-Grant": forged})
         assert r.status_code == 401, forged
     # wrong passwords: 401, then throttled like logins (5 failures)
-    codes = [anon.post("/api/v1/public/share/unlock", json={"password": f"guess-{i}"}, headers=h).status_code
-             for i in range(6)]
+    codes = [
+        anon.post("/api/v1/public/share/unlock", json={"password": f"guess-{i}"}, headers=h).status_code
+        for i in range(6)
+    ]
     assert codes[:5] == [401] * 5 and codes[5] == 429
     r = anon.post("/api/v1/public/share/unlock", json={"password": "门口-2026"}, headers=h)
-    assert r.status_code == 429 and r.json()["error"]["code"] == "share_throttled" and "Retry-After" in r.headers
+    assert (
+        r.status_code == 429 and r.json()["error"]["code"] == "share_throttled" and "Retry-After" in r.headers
+    )
     # a short password is refused at creation
     r = ec.post("/api/v1/shares", json={"dashboard": "probe", "password": "123"}, headers=eh)
     assert r.status_code == 400 and r.json()["error"]["code"] == "share_bad_password"
@@ -219,10 +270,15 @@ def test_embed_tokens(env) -> None:  # type: ignore[no-untyped-def]
     assert ec.post("/api/v1/embed/tokens", json={"dashboard": "probe"}, headers=eh).status_code == 403
     assert vc.post("/api/v1/embed/tokens", json={"dashboard": "probe"}, headers=vh).status_code == 403
     # an admin's API token (a portal's backend) issues one without a CSRF header
-    tok = admin.post("/api/v1/auth/tokens", json={"name": "portal", "expires_in_days": 1}, headers=ah).json()["token"]
+    tok = admin.post("/api/v1/auth/tokens", json={"name": "portal", "expires_in_days": 1}, headers=ah).json()[
+        "token"
+    ]
     portal = _anon(admin)
-    r = portal.post("/api/v1/embed/tokens", json={"dashboard": "probe", "attributes": {"region": "华北"}},
-                    headers={"Authorization": f"Bearer {tok}"})
+    r = portal.post(
+        "/api/v1/embed/tokens",
+        json={"dashboard": "probe", "attributes": {"region": "华北"}},
+        headers={"Authorization": f"Bearer {tok}"},
+    )
     assert r.status_code == 201, r.text
     out = r.json()
     assert out["url"].startswith("http://127.0.0.1:8000/embed/dashboards/probe#token=sze_")
@@ -248,8 +304,9 @@ def test_embed_tokens(env) -> None:  # type: ignore[no-untyped-def]
     narrow = {"filters": {"region": ["华东"]}}
     assert _regions(anon.post("/api/v1/embed/data", json=narrow, headers=hf).json()) == {"华东"}
     cross = {"cross": [{"source": "by_region", "field": REGION, "value": "西北"}]}
-    assert anon.post("/api/v1/embed/data", json=cross, headers=hf).json()["components"]["rev"]["result"]["rows"] in (
-        [], [[None]])
+    assert anon.post("/api/v1/embed/data", json=cross, headers=hf).json()["components"]["rev"]["result"][
+        "rows"
+    ] in ([], [[None]])
     vals = anon.get(f"/api/v1/embed/fields/{REGION}/values", headers=hf).json()["values"]
     assert vals == ["华东", "华南"]
     assert anon.get("/api/v1/embed/fields/customers.customer_name/values", headers=hf).status_code == 404
@@ -295,15 +352,23 @@ def test_embed_tokens(env) -> None:  # type: ignore[no-untyped-def]
         et.utcnow = real  # type: ignore[assignment]
 
     # bad requests are refused with a reason
-    for body, code in (({"filters": {"nope.x": "1"}}, "embed_bad_filters"),
-                       ({"component": "region"}, "embed_bad_component"),
-                       ({"minutes": 100000}, "embed_bad_minutes"),
-                       ({"attributes": {"1bad": "x"}}, "bad_attribute")):
+    for body, code in (
+        ({"filters": {"nope.x": "1"}}, "embed_bad_filters"),
+        ({"component": "region"}, "embed_bad_component"),
+        ({"minutes": 100000}, "embed_bad_minutes"),
+        ({"attributes": {"1bad": "x"}}, "bad_attribute"),
+    ):
         r = admin.post("/api/v1/embed/tokens", json={"dashboard": "probe", **body}, headers=ah)
         assert r.status_code == 400 and r.json()["error"]["code"] == code, (body, r.text)
     # the issuer disabled: every token it issued stops
-    assert admin.post("/api/v1/users", json={"username": "portal", "password": "Portal-Pass-0917", "role": "admin"},
-                      headers=ah).status_code == 201
+    assert (
+        admin.post(
+            "/api/v1/users",
+            json={"username": "portal", "password": "Portal-Pass-0917", "role": "admin"},
+            headers=ah,
+        ).status_code
+        == 201
+    )
     pc = _anon(admin)
     ph = login(pc, "portal", "Portal-Pass-0917")
     pt = pc.post("/api/v1/embed/tokens", json={"dashboard": "probe"}, headers=ph).json()["token"]
@@ -316,6 +381,8 @@ def test_embed_pages_have_their_own_frame_ancestors(make_client, settings) -> No
     c = make_client(SHUZHI_EMBED_FRAME_ANCESTORS="https://portal.example.com http://127.0.0.1:9999")
     embed = c.get("/embed/dashboards/probe").headers
     app = c.get("/api/v1/health").headers
-    assert "frame-ancestors https://portal.example.com http://127.0.0.1:9999" in embed["content-security-policy"]
+    assert (
+        "frame-ancestors https://portal.example.com http://127.0.0.1:9999" in embed["content-security-policy"]
+    )
     assert "x-frame-options" not in embed
     assert "frame-ancestors 'none'" in app["content-security-policy"] and app["x-frame-options"] == "DENY"

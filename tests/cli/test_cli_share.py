@@ -16,8 +16,16 @@ def home(make_client, settings, tmp_path_factory, monkeypatch):  # type: ignore[
     path = demo_file(tmp_path_factory.getbasetemp(), scale=0.01, seed=5, end="2026-10-31")
     c = client_over(make_client, settings, path, dashboards=True)
     h = login(c)
-    r = c.post("/api/v1/users", json={"username": "boss", "password": "Boss-Pass-0917", "role": "viewer",
-                                      "attributes": {"region": "华东"}}, headers=h)
+    r = c.post(
+        "/api/v1/users",
+        json={
+            "username": "boss",
+            "password": "Boss-Pass-0917",
+            "role": "viewer",
+            "attributes": {"region": "华东"},
+        },
+        headers=h,
+    )
     assert r.status_code == 201
     monkeypatch.setenv("SHUZHI_LANG", "en")
     monkeypatch.setenv("SHUZHI_PUBLIC_URL", "https://bi.example.com/")
@@ -36,15 +44,27 @@ def test_create_list_revoke(home) -> None:  # type: ignore[no-untyped-def]
     anon = type(home)(home.app, raise_server_exceptions=False)
     assert anon.get("/api/v1/public/share", headers={"X-Share-Token": link.split("#")[1]}).status_code == 200
 
-    r = run(app, ["share", "create", "--dashboard", "sales", "--days", "0", "--password-stdin"], input="码头-2026\n")
+    r = run(
+        app,
+        ["share", "create", "--dashboard", "sales", "--days", "0", "--password-stdin"],
+        input="码头-2026\n",
+    )
     assert r.exit_code == 0, r.output
     second = r.stdout.strip().splitlines()[-1]
 
     r = run(app, ["share", "list"])
     assert r.exit_code == 0, r.output
     lines = r.stdout.strip().splitlines()
-    assert lines[0].split("\t") == ["id", "dashboard", "as user", "created by", "expires", "password", "views",
-                                    "status"]
+    assert lines[0].split("\t") == [
+        "id",
+        "dashboard",
+        "as user",
+        "created by",
+        "expires",
+        "password",
+        "views",
+        "status",
+    ]
     first, other = lines[1].split("\t"), lines[2].split("\t")
     assert first[1:4] == ["sales", "boss", "cli"] and first[5:] == ["no", "1", "active"]
     assert other[2] == "admin" and other[4] == "never" and other[5] == "yes"  # default: the owner; 0 = never
@@ -57,12 +77,15 @@ def test_create_list_revoke(home) -> None:  # type: ignore[no-untyped-def]
     assert run(app, ["share", "list"]).stdout.count("revoked") == 2
 
 
-@pytest.mark.parametrize(("args", "stdin", "needle"), [
-    (["--dashboard", "nope"], None, "does not exist"),
-    (["--dashboard", "sales", "--days", "9999"], None, "never expires"),
-    (["--dashboard", "sales", "--as", "nobody"], None, "nobody"),
-    (["--dashboard", "sales", "--password-stdin"], "123\n", "6 to 128"),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "needle"),
+    [
+        (["--dashboard", "nope"], None, "does not exist"),
+        (["--dashboard", "sales", "--days", "9999"], None, "never expires"),
+        (["--dashboard", "sales", "--as", "nobody"], None, "nobody"),
+        (["--dashboard", "sales", "--password-stdin"], "123\n", "6 to 128"),
+    ],
+)
 def test_bad_input_exits_1(home, args, stdin, needle) -> None:  # type: ignore[no-untyped-def]
     r = CliRunner().invoke(app, ["share", "create", *args], input=stdin)
     assert r.exit_code == 1 and needle in r.output and "Traceback" not in r.output

@@ -27,8 +27,9 @@ PORTAL = f"http://127.0.0.1:{PORTAL_PORT}"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with running_server(prefix="shuzhi-e2e-share-", scale="0.01",
-                        extra_env={"SHUZHI_EMBED_FRAME_ANCESTORS": PORTAL}) as base:
+    with running_server(
+        prefix="shuzhi-e2e-share-", scale="0.01", extra_env={"SHUZHI_EMBED_FRAME_ANCESTORS": PORTAL}
+    ) as base:
         yield base
 
 
@@ -54,8 +55,9 @@ def test_share_link_open_and_revoke(browser, server: str) -> None:  # type: igno
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / "share-dialog.png"))
 
-        anon = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                   has_touch=True)
+        anon = browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True
+        )
         public = anon.new_page()
         public.on("pageerror", lambda e: errors.append(str(e)))
         public.goto(_local(link, server))
@@ -101,14 +103,19 @@ def test_embed_in_an_iframe_of_another_origin(browser, server: str) -> None:  # 
 
     ctx, page, errors = signed_in_page(browser, server)
     csrf = next(c["value"] for c in ctx.cookies() if c["name"] == "shuzhi_csrf")
-    r = page.request.post(server + "/api/v1/embed/tokens", headers={"X-CSRF-Token": csrf},
-                          data={"dashboard": "sales", "filters": {"customers.region": "华东"}, "minutes": 5})
+    r = page.request.post(
+        server + "/api/v1/embed/tokens",
+        headers={"X-CSRF-Token": csrf},
+        data={"dashboard": "sales", "filters": {"customers.region": "华东"}, "minutes": 5},
+    )
     assert r.status == 201, r.text()
     url = _local(r.json()["url"], server)
     ctx.close()
 
-    _Portal.html = (f'<!doctype html><meta charset="utf-8"><title>MES 门户</title><h1>MES 门户</h1>'
-                    f'<iframe id="bi" src="{url}" style="width:1200px;height:800px;border:0"></iframe>').encode()
+    _Portal.html = (
+        f'<!doctype html><meta charset="utf-8"><title>MES 门户</title><h1>MES 门户</h1>'
+        f'<iframe id="bi" src="{url}" style="width:1200px;height:800px;border:0"></iframe>'
+    ).encode()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORTAL_PORT), _Portal)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
