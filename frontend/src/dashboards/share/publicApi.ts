@@ -15,7 +15,7 @@ export type FieldValues = Schemas["FieldValues"];
 export type HierarchyValues = Schemas["HierarchyValues"];
 
 async function call<T>(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<T> {
-  const lang = document.documentElement.lang === "en" ? "en" : "zh-CN,zh;q=0.9";
+  const lang = typeof document !== "undefined" && document.documentElement.lang === "en" ? "en" : "zh-CN,zh;q=0.9";
   const r = await fetch(path, {
     method,
     credentials: "omit",
