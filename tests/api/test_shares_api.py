@@ -269,11 +269,35 @@ def test_embed_tokens(env) -> None:  # type: ignore[no-untyped-def]
     # only admins issue tokens (they carry any row attributes)
     assert ec.post("/api/v1/embed/tokens", json={"dashboard": "probe"}, headers=eh).status_code == 403
     assert vc.post("/api/v1/embed/tokens", json={"dashboard": "probe"}, headers=vh).status_code == 403
-    # an admin's API token (a portal's backend) issues one without a CSRF header
-    tok = admin.post("/api/v1/auth/tokens", json={"name": "portal", "expires_in_days": 1}, headers=ah).json()[
-        "token"
-    ]
+    # an admin's embed-scoped API token (a portal's backend) issues one without a CSRF header ...
+    made = admin.post(
+        "/api/v1/auth/tokens", json={"name": "portal", "expires_in_days": 1, "scope": "embed"}, headers=ah
+    )
+    assert made.status_code == 201 and made.json()["scope"] == "embed"
+    tok = made.json()["token"]
     portal = _anon(admin)
+    # ... and nothing else: no data, no model, no account routes, no minting
+    bearer = {"Authorization": f"Bearer {tok}"}
+    for method, path, body in (
+        ("POST", "/api/v1/query", {"metrics": ["revenue"]}),
+        ("POST", "/api/v1/dashboards/probe/data", {}),
+        ("GET", "/api/v1/dashboards", None),
+        ("GET", "/api/v1/models", None),
+        ("GET", "/api/v1/auth/me", None),
+        ("POST", "/api/v1/auth/tokens", {"name": "x"}),
+        ("GET", f"/api/v1/fields/{REGION}/values", None),
+        ("POST", "/api/v1/shares", {"dashboard": "probe"}),
+    ):
+        r = portal.request(method, path, json=body, headers=bearer)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "token_scope", (path, r.text)
+    # an editor's embed-scoped token still lacks embed:issue
+    etok = ec.post("/api/v1/auth/tokens", json={"name": "p", "scope": "embed"}, headers=eh).json()["token"]
+    r = portal.post(
+        "/api/v1/embed/tokens", json={"dashboard": "probe"}, headers={"Authorization": f"Bearer {etok}"}
+    )
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    r = admin.post("/api/v1/auth/tokens", json={"name": "x", "scope": "everything"}, headers=ah)
+    assert r.status_code == 422
     r = portal.post(
         "/api/v1/embed/tokens",
         json={"dashboard": "probe", "attributes": {"region": "华北"}},

@@ -95,3 +95,15 @@ def test_bad_input_exits_1(home, args, stdin, needle) -> None:  # type: ignore[n
 def test_revoke_unknown(home) -> None:  # type: ignore[no-untyped-def]
     r = CliRunner().invoke(app, ["share", "revoke", "424242"])
     assert r.exit_code == 1 and "No share link" in r.output
+
+
+def test_embed_scoped_token(home) -> None:  # type: ignore[no-untyped-def]
+    r = CliRunner().invoke(
+        app, ["token", "create", "portal", "--user", "admin", "--scope", "embed", "--days", "30"]
+    )
+    assert r.exit_code == 0, r.output
+    raw = r.stdout.strip().splitlines()[0]
+    anon = type(home)(home.app, raise_server_exceptions=False)
+    bearer = {"Authorization": f"Bearer {raw}"}
+    assert anon.post("/api/v1/embed/tokens", json={"dashboard": "sales"}, headers=bearer).status_code == 201
+    assert anon.get("/api/v1/dashboards", headers=bearer).status_code == 403

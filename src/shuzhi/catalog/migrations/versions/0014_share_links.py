@@ -5,7 +5,8 @@ Revises: 0012_display_preferences
 Create Date: 2026-12-07
 
 share_links keeps each link's SHA-256 (never the link), the user whose data it shows, expiry, an
-optional argon2 password hash, revocation and a view count (catalog/share_models.py).
+optional argon2 password hash, revocation and a view count (catalog/share_models.py); api_tokens.scope
+limits a token to one use ("embed": issuing embed guest tokens only; NULL for every existing token).
 """
 
 import sqlalchemy as sa
@@ -37,8 +38,12 @@ def upgrade() -> None:
         sa.Column("last_viewed_at", sa.DateTime()),
     )
     op.create_index("ix_share_links_dashboard", "share_links", ["dashboard_id"])
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.add_column(sa.Column("scope", sa.String(32)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.drop_column("scope")
     op.drop_index("ix_share_links_dashboard", table_name="share_links")
     op.drop_table("share_links")
