@@ -11,6 +11,8 @@ import { useI18n } from "./i18n";
 import AppLayout from "./layout/AppLayout";
 import LoginPage from "./pages/Login";
 
+const SharePage = lazy(() => import("./dashboards/share/SharePage"));
+const EmbedPage = lazy(() => import("./dashboards/share/EmbedPage"));
 const HomePage = lazy(() => import("./pages/Home"));
 const MetricsPage = lazy(() => import("./pages/Metrics"));
 const MetricPage = lazy(() => import("./pages/MetricDetail"));
@@ -78,6 +80,8 @@ export default function App() {
         <AuthProvider>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/share" element={<Suspense fallback={<Spin />}><SharePage /></Suspense>} />
+            <Route path="/embed/dashboards/:name" element={<Suspense fallback={<Spin />}><EmbedPage /></Suspense>} />
             <Route
               element={
                 <RequireAuth>

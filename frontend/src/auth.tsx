@@ -12,6 +12,9 @@ interface Auth {
 
 const Ctx = createContext<Auth | null>(null);
 
+/** Pages opened without an account (a share link, an embed): no sign-in check, no redirect to /login. */
+export const isPublicPath = (path: string) => path === "/share" || path.startsWith("/embed/");
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<MeOut | null>(null);
   const [checked, setChecked] = useState(false);
@@ -21,7 +24,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       setMe(null);
-      if (!window.location.pathname.startsWith("/login")) {
+      if (!window.location.pathname.startsWith("/login") && !isPublicPath(window.location.pathname)) {
         const next = window.location.pathname + window.location.search;
         navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
       }
@@ -29,7 +32,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [navigate]);
 
   useEffect(() => {
-    if (location.pathname.startsWith("/login")) {
+    if (location.pathname.startsWith("/login") || isPublicPath(location.pathname)) {
       setChecked(true);
       return;
     }

@@ -123,12 +123,23 @@ class Settings(BaseSettings):
     # space-separated, e.g. "'self' https://portal.example.com"; default 'none' = nobody, X-Frame-Options DENY).
     frame_ancestors: str = "'none'"
 
+    # -- publishing (issue 15): share links and embed URLs start with public_url when it is set, else with
+    # the address `shuzhi serve` uses by default (links_base).
+    # Share links (docs/delivery/share.md): lifetime when --days is not given, and the longest allowed.
+    share_default_days: int = Field(default=7, ge=1, le=3650)
+    share_max_days: int = Field(default=365, ge=1, le=3650)
+    # Embedding: who may frame the /embed/ pages (CSP frame-ancestors sources, like SHUZHI_FRAME_ANCESTORS;
+    # only /embed/ pages use it), and the lifetime of guest tokens in minutes (default and longest).
+    embed_frame_ancestors: str = "'self'"
+    embed_token_minutes: int = Field(default=10, ge=1, le=1440)
+    embed_token_max_minutes: int = Field(default=1440, ge=1, le=10080)
+
     # -- request cost (issue 12): seconds a browser session's principal stays cached in a server
     # process (auth/session_cache.py; 0 = off). Changes made in this process apply at once; another
     # worker process or the CLI sees them after at most this long. Kept a few seconds at most.
     session_cache_seconds: float = Field(default=2.0, ge=0, le=10)
 
-    @field_validator("frame_ancestors")
+    @field_validator("frame_ancestors", "embed_frame_ancestors")
     @classmethod
     def _frame_ancestors(cls, v: str) -> str:
         return frame_ancestors(v)
@@ -143,6 +154,11 @@ class Settings(BaseSettings):
             raise ValueError(f"{v!r}: 应是 http(s):// 开头的地址，例如 https://bi.example.com / "
                              "must be an http(s):// address such as https://bi.example.com")
         return v
+
+    @property
+    def links_base(self) -> str:
+        """Where links people open start: SHUZHI_PUBLIC_URL, else http://127.0.0.1:8000 (`shuzhi serve`'s default)."""
+        return self.public_url or "http://127.0.0.1:8000"
 
     @field_validator("home", mode="before")
     @classmethod

@@ -47,8 +47,13 @@ def permission_table() -> dict[tuple[str, str], tuple[str, str]]:
     return out
 
 
+# Routes without an account that answer only to a secret (a share link's or a guest token's, sent in a
+# header): walked like `public`; without the secret they must refuse with exactly these codes.
+HOLDER = {"share-link": ("share_not_found",), "guest-token": ("embed_token_invalid",)}
+
+
 def allowed_roles(permission: str) -> set[str]:
-    if permission in ("public", "signed-in"):
+    if permission in ("public", "signed-in", *HOLDER):
         return {"admin", "editor", "viewer"}
     assert any(permission in p for p in PERMISSIONS.values()), f"unknown permission {permission} in docs/auth.md"
     return {r for r, p in PERMISSIONS.items() if permission in p}
@@ -110,7 +115,7 @@ def _call(c, h: dict[str, str], method: str, path: str, p: dict[str, Any], role:
     """One request with a minimal valid input for the route."""
     fill = {"{name}": p["metric"], "{token_id}": "999999", "{username}": "walk_target", "{job_id}": str(p["job_id"]),
             "{key}": p["dash"], "{field}": "customers.region", "{ref}": "walk-nowhere", "{table}": "orders",
-            "{rule_id}": str(p["rule_id"]), "{item_id}": "999999", "{version}": "1"}
+            "{rule_id}": str(p["rule_id"]), "{item_id}": "999999", "{version}": "1", "{share_id}": "999999"}
     if path.startswith("/api/v1/models/"):
         fill["{name}"], fill["{version}"] = p["model"], str(p["model_version"])
     elif path.startswith("/api/v1/datasets/"):
@@ -160,6 +165,11 @@ def _call(c, h: dict[str, str], method: str, path: str, p: dict[str, Any], role:
         ("POST", "/api/v1/alerts"): ALERT,
         ("PATCH", "/api/v1/alerts/{rule_id}"): {"enabled": False},
         ("POST", "/api/v1/extracts/{ref}/refresh"): {"full": False},
+        ("POST", "/api/v1/shares"): {"dashboard": p["own_dash"]},
+        ("POST", "/api/v1/embed/tokens"): {"dashboard": p["dash"]},
+        ("POST", "/api/v1/public/share/unlock"): {"password": "walk-guess"},
+        ("POST", "/api/v1/public/share/data"): {},
+        ("POST", "/api/v1/embed/data"): {},
     }
     if (method, path) == ("POST", "/api/v1/imports/preview"):
         files = {"file": ("walk.csv", io.BytesIO(b"a,b\n1,2\n"), "text/csv")}
@@ -189,7 +199,7 @@ def test_every_route_against_the_permission_table(demo_client) -> None:  # type:
     assert not stale, f"docs/auth.md lists routes the API does not have: {stale}"
     for (m, p), (perm, who) in table.items():
         roles = allowed_roles(perm)
-        expect = "anyone" if perm == "public" else ", ".join(r for r in ("admin", "editor", "viewer") if r in roles)
+        expect = "anyone" if perm in ("public", *HOLDER) else ", ".join(r for r in ("admin", "editor", "viewer") if r in roles)
         assert who == expect, f"docs/auth.md: {m} {p} needs {perm}, so its 'who' column should read '{expect}'"
 
     ctx = _setup(client)
@@ -198,6 +208,13 @@ def test_every_route_against_the_permission_table(demo_client) -> None:  # type:
         perm, _ = table[(method, path)]
         for role in ROLES:
             c, h = ctx["clients"][role]
+            if perm in HOLDER:  # no secret: refused with the route's own code, never 5xx or a hint
+                anon = type(client)(client.app, raise_server_exceptions=False)
+                r = _call(anon, {}, method, path, ctx["params"][role], role)
+                code = r.json().get("error", {}).get("code") if r.status_code in (401, 404) else None
+                if code not in HOLDER[perm]:
+                    problems.append(f"{role} {method} {path}: without the secret {r.status_code} {r.text[:200]}")
+                continue
             if perm == "public":
                 c, h = type(client)(client.app, raise_server_exceptions=False), {}
                 if path.endswith("/login"):

@@ -57,12 +57,14 @@ def shuzhi_cmd() -> list[str]:
 
 
 @contextmanager
-def running_server(prefix: str = "shuzhi-e2e-", scale: str = "0.05", end: str = "2026-11-25") -> Iterator[str]:
+def running_server(prefix: str = "shuzhi-e2e-", scale: str = "0.05", end: str = "2026-11-25",
+                   extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """A demo at `scale` (data up to `end`, by default the day before TODAY) served on a free port; yields
-    its base URL."""
+    its base URL. `extra_env`: more SHUZHI_* settings for the server."""
     require_browser()
     home = tempfile.mkdtemp(prefix=prefix)
-    env = {**os.environ, "SHUZHI_HOME": home, "SHUZHI_ADMIN_PASSWORD": PASSWORD, "SHUZHI_TODAY": TODAY}
+    env = {**os.environ, "SHUZHI_HOME": home, "SHUZHI_ADMIN_PASSWORD": PASSWORD, "SHUZHI_TODAY": TODAY,
+           **(extra_env or {})}
     subprocess.run([*shuzhi_cmd(), "demo", "--scale", scale, "--end", end], env=env, check=True,
                    capture_output=True, timeout=180)
     port = free_port()

@@ -36,6 +36,7 @@ import { COLS, gridItems, phoneLayout, ROW_HEIGHT } from "./layout";
 import { carryFilters, clearCross, decodeFilters, emptyState, encodeFilters, requestBody, setFilter, toggleCross, type ViewState } from "./linkage";
 import { filtersLine, renderReady } from "./printView";
 import { registerThemes, theme as themeOf, type ThemeKey } from "./themes";
+import ShareButton from "./share/ShareDialog";
 import Tile, { HEADER, MARGIN, pixelHeight } from "./Tile";
 import type { Component, DashboardData, DashboardOut } from "./types";
 
@@ -321,6 +322,7 @@ export default function DashboardView() {
             </Button>
           )}
           {themeKey !== "screen" && <DashboardExport name={dash.name} filters={state.filters} />}
+          {themeKey !== "screen" && dash.can_edit && <ShareButton dashboard={dash.name} title={pick(def.title, def.title_en)} phone={phone} />}
           {themeKey !== "screen" && canEdit && (
             <Button
               size="small"

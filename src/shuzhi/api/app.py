@@ -25,10 +25,12 @@ from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, mo
 from shuzhi.api.routers import channels as channels_router
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
+from shuzhi.api.routers import embed as embed_router
 from shuzhi.api.routers import exports as exports_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import renders as renders_router
+from shuzhi.api.routers import shares as shares_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
@@ -79,7 +81,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     admission.install(app, rt.settings)  # bounded queue → 503; added first so the request id wraps it
     app.add_middleware(BodyLimitMiddleware, body_max_mb=rt.settings.body_max_mb, upload_max_mb=rt.settings.upload_max_mb)
     app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors_value=rt.settings.frame_ancestors)  # CSP, framing
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors_value=rt.settings.frame_ancestors,
+                       embed_frame_ancestors=rt.settings.embed_frame_ancestors)  # CSP, framing (/embed/: its own)
     # Outermost, so the access log already sees the real client (SHUZHI_TRUSTED_PROXIES).
     app.add_middleware(TrustedProxyMiddleware, trusted=parse_trusted_proxies(rt.settings.trusted_proxies))
     install_error_handlers(app)
@@ -95,6 +98,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(exports_router.router, prefix=API_PREFIX)  # files: query → XLSX / CSV
     app.include_router(channels_router.router, prefix=API_PREFIX)  # delivery channels, pictures for robots
     app.include_router(renders_router.router, prefix=API_PREFIX)  # dashboard exports drawn by Chromium
+    for r in (shares_router.router, embed_router.router):  # share links and embedding (issue 15)
+        app.include_router(r, prefix=API_PREFIX)
 
     dist = _frontend_dist()
     if dist is not None:

@@ -15,11 +15,14 @@ from starlette.concurrency import run_in_threadpool
 from shuzhi.api.i18n import pick_language
 from shuzhi.auth.credentials import (
     CSRF_COOKIE,
+    SCOPE_PATHS,
     SESSION_COOKIE,
     Principal,
     csrf_ok,
     resolve_session,
     resolve_token,
+    scope_allows,
+    scope_refused,
     session_id,
     unauthenticated,
 )
@@ -142,6 +145,8 @@ def authorize(rt: Runtime, parts: tuple[str, str, str | None, str | None], db: S
               permission: str = "content:view") -> Principal:
     """resolve_principal + a permission check, for handlers that do all their work in one thread."""
     principal = resolve_principal(rt, *parts, db=db)
+    if not scope_allows(principal, permission):
+        raise scope_refused(principal)
     if not has_permission(principal.role, permission):
         raise forbidden(permission)
     return principal
@@ -154,6 +159,8 @@ async def get_principal(request: Request, rt: RuntimeDep) -> Principal:
     session, so the check stays cheap on hot paths."""
     parts = auth_parts(request)
     principal = cached_principal(*parts) or await run_in_threadpool(resolve_principal, rt, *parts)
+    if principal.scope is not None and request.url.path not in SCOPE_PATHS.get(principal.scope, frozenset()):
+        raise scope_refused(principal)  # a scoped token reaches only its own routes
     request.state.principal = principal
     return principal
 
@@ -163,6 +170,8 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 def require(permission: str) -> Callable[[Principal], Principal]:
     async def _check(principal: PrincipalDep) -> Principal:
+        if not scope_allows(principal, permission):
+            raise scope_refused(principal)
         if not has_permission(principal.role, permission):
             raise forbidden(permission)
         return principal

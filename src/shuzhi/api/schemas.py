@@ -64,6 +64,8 @@ class PasswordChange(BaseModel):
 class TokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=128)
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    scope: Literal["embed"] | None = Field(default=None, description="embed: the token may only issue embed guest "
+                                           "tokens (POST /embed/tokens); default: the user's full rights.")
 
 
 class TokenOut(BaseModel):
@@ -74,6 +76,7 @@ class TokenOut(BaseModel):
     expires_at: str | None = None
     last_used_at: str | None = None
     revoked: bool
+    scope: str | None = None
 
 
 class TokenCreated(TokenOut):

@@ -11,6 +11,11 @@ Every HTTP response gets
   (the header cannot express an allow-list; browsers then follow frame-ancestors).
 - `X-Content-Type-Options: nosniff` and `Referrer-Policy: same-origin`.
 
+/embed/... (the page a portal frames, issue 15) gets the app's policy with `frame-ancestors` from
+`embed_frame_ancestors` (SHUZHI_EMBED_FRAME_ANCESTORS, default `'self'`) and no X-Frame-Options unless that
+list is `'none'` / `'self'`; every other path keeps SHUZHI_FRAME_ANCESTORS. Only the page's document is
+framed, so this reaches nothing but the embed page (its API calls and assets are not documents).
+
 /docs (Swagger UI, which FastAPI loads from cdn.jsdelivr.net with an inline boot script) gets its
 own policy: the CDN and inline script are allowed on that page only. The page shows the OpenAPI
 document, which is built from our code, not from user data. Without network the page stays blank;
@@ -40,26 +45,27 @@ DOCS_POLICY = (
     "form-action 'self'"
 )
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect")
+EMBED_PREFIX = "/embed/"
 
 
 class SecurityHeadersMiddleware:
     """Pure ASGI middleware adding the headers above to every http response."""
 
-    def __init__(self, app: ASGIApp, frame_ancestors_value: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors_value: str | None = None,
+                 embed_frame_ancestors: str | None = "'self'") -> None:
         self.app = app
         fa = frame_ancestors(frame_ancestors_value)
-        common: list[tuple[bytes, bytes]] = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
-        xfo = {"'none'": b"DENY", "'self'": b"SAMEORIGIN"}.get(fa)
-        if xfo:
-            common.append((b"x-frame-options", xfo))
-        self.app_headers = [(b"content-security-policy", f"{APP_POLICY}; frame-ancestors {fa}".encode()), *common]
-        self.docs_headers = [(b"content-security-policy", f"{DOCS_POLICY}; frame-ancestors {fa}".encode()), *common]
+        self.app_headers = _headers(APP_POLICY, fa)
+        self.docs_headers = _headers(DOCS_POLICY, fa)
+        self.embed_headers = _headers(APP_POLICY, frame_ancestors(embed_frame_ancestors))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self.docs_headers if scope.get("path") in DOCS_PATHS else self.app_headers
+        path = scope.get("path") or ""
+        extra = (self.docs_headers if path in DOCS_PATHS else self.embed_headers if path.startswith(EMBED_PREFIX)
+                 else self.app_headers)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -70,3 +76,11 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+
+def _headers(policy: str, fa: str) -> list[tuple[bytes, bytes]]:
+    common: list[tuple[bytes, bytes]] = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+    xfo = {"'none'": b"DENY", "'self'": b"SAMEORIGIN"}.get(fa)
+    if xfo:
+        common.append((b"x-frame-options", xfo))
+    return [(b"content-security-policy", f"{policy}; frame-ancestors {fa}".encode()), *common]

@@ -27,6 +27,10 @@ from shuzhi.spec.resolve import UserContext
 TOKEN_PREFIX = "szt_"
 SESSION_COOKIE = "shuzhi_session"  # the browser session's cookie (api/deps.py reads it)
 CSRF_COOKIE = "shuzhi_csrf"  # its CSRF token, readable by the page, echoed in X-CSRF-Token
+# A scoped token may do only this (its user's role still applies): "embed" issues embed guest tokens, so a
+# portal's backend need not hold a token with its account's full rights.
+TOKEN_SCOPES: dict[str, frozenset[str]] = {"embed": frozenset({"embed:issue"})}
+SCOPE_PATHS: dict[str, frozenset[str]] = {"embed": frozenset({"/api/v1/embed/tokens"})}
 DEFAULT_TOKEN_MAX_DAYS = 365  # Settings.token_max_days
 
 
@@ -52,6 +56,7 @@ class Principal:
     csrf_token: str | None = None
     token_id: int | None = None
     session_expires_at: dt.datetime | None = None  # when via="session" (bounds auth/session_cache)
+    scope: str | None = None  # a scoped API token (TOKEN_SCOPES); None: the role's full rights
 
     def context(self) -> UserContext:
         """The security context queries run under (row rules read attributes, column rules the role)."""
@@ -192,7 +197,7 @@ def check_may_mint(principal: Principal) -> None:
 
 def create_token(
     s: Session, user: User, name: str, *, expires_in_days: int | None, actor: str | None,
-    max_days: int = DEFAULT_TOKEN_MAX_DAYS, default_days: int | None = None,
+    max_days: int = DEFAULT_TOKEN_MAX_DAYS, default_days: int | None = None, scope: str | None = None,
 ) -> tuple[str, ApiToken]:
     """Create a token that expires: after expires_in_days, else default_days, never after max_days."""
     name = (name or "").strip()
@@ -208,6 +213,9 @@ def create_token(
             f"令牌有效期需在 1 到 {max_days} 天之间（上限由 SHUZHI_TOKEN_MAX_DAYS 设置）。",
             f"Token lifetime must be between 1 and {max_days} days (the limit is SHUZHI_TOKEN_MAX_DAYS).",
         )
+    if scope is not None and scope not in TOKEN_SCOPES:
+        raise ShuzhiError("bad_token_scope", f"未知的令牌用途「{scope}」，可选：embed（只能签发嵌入令牌）。",
+                          f"Unknown token scope '{scope}'; choose embed (issuing embed guest tokens only).")
     days = expires_in_days or max(1, min(default_days or max_days, max_days))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     tok = ApiToken(
@@ -216,11 +224,12 @@ def create_token(
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         token_hash=_sha256(raw),
         expires_at=utcnow() + dt.timedelta(days=days),
+        scope=scope,
     )
     s.add(tok)
     s.flush()
     audit(s, "token.create", actor=actor, target=user.username,
-          detail={"token_id": tok.id, "name": name, "days": days})
+          detail={"token_id": tok.id, "name": name, "days": days, "scope": scope})
     return raw, tok
 
 
@@ -238,7 +247,17 @@ def resolve_token(s: Session, raw: str) -> Principal:
         raise unauthenticated("token_invalid")
     if tok.last_used_at is None or (now - tok.last_used_at) > dt.timedelta(minutes=1):
         tok.last_used_at = now
-    return _principal(tok.user, via="token", token_id=tok.id)
+    return _principal(tok.user, via="token", token_id=tok.id, scope=tok.scope)
+
+
+def scope_allows(principal: Principal, permission: str) -> bool:
+    """A scoped token holds only its scope's permissions (and its role must still hold them)."""
+    return principal.scope is None or permission in TOKEN_SCOPES.get(principal.scope, frozenset())
+
+
+def scope_refused(principal: Principal) -> ShuzhiError:
+    return ShuzhiError("token_scope", f"此 API 令牌只能用于「{principal.scope}」（签发嵌入令牌）。",
+                       f"This API token may only be used for '{principal.scope}' (issuing embed guest tokens).", 403)
 
 
 def list_tokens(s: Session, user_id: int) -> list[ApiToken]:

@@ -15,11 +15,12 @@ ROLES = ("admin", "editor", "viewer")
 #                    definitions and previews, imports, and the generated SQL in query answers
 #   security:manage  row and column rules: who sees what (separately audited)
 #   sql:run, users:manage, audit:view, connections:manage, channels:manage: administration
+#   embed:issue      guest tokens for embedding (they carry any row attributes, so admin only)
 # Invariant: every role's set includes the sets of the roles below it.
 _VIEWER = frozenset({"content:view", "tokens:own"})
 _EDITOR = _VIEWER | {"content:edit", "data:raw"}
 _ADMIN = _EDITOR | {"users:manage", "sql:run", "audit:view", "connections:manage", "channels:manage",
-                    "security:manage"}
+                    "security:manage", "embed:issue"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {"viewer": _VIEWER, "editor": _EDITOR, "admin": _ADMIN}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
 import stat
 from pathlib import Path
@@ -60,6 +61,7 @@ class SecretBox:
     """seal() / open() text with the installation's key."""
 
     def __init__(self, key: bytes) -> None:
+        self._key = key
         try:
             self._fernet = Fernet(key)
         except (ValueError, binascii.Error):
@@ -72,6 +74,11 @@ class SecretBox:
             return cls(_key_from_text(settings.secret_key))
         settings.ensure_home()
         return cls(_key_file(settings.secret_key_path))
+
+    def signing_key(self, purpose: str) -> bytes:
+        """A key for HMAC signatures of one purpose (e.g. "embed"), derived from the installation's key:
+        one secret to keep, and a signature for one purpose is never valid for another."""
+        return hmac.new(self._key, b"shuzhi-signing:" + purpose.encode("utf-8"), hashlib.sha256).digest()
 
     def seal(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode("utf-8")).decode("ascii")

@@ -105,6 +105,8 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # None: the user's full rights; "embed": only POST /api/v1/embed/tokens (revision 0014, auth/credentials.py)
+    scope: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship(back_populates="tokens")
 

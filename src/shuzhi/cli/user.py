@@ -115,6 +115,8 @@ def token_create(
     user: str = typer.Option(..., "--user", help="The user the token acts as."),
     days: int = typer.Option(None, "--days", min=1,
                              help="Expire after N days (at most SHUZHI_TOKEN_MAX_DAYS, 365; default: that limit)."),
+    scope: str = typer.Option(None, "--scope", help="embed: the token may only issue embed guest tokens "
+                              "(for a portal's backend); default: the user's full rights."),
 ) -> None:
     """Create an API token; it is printed once. 创建 API 令牌（只显示一次）。"""
     from shuzhi.auth import credentials as cred
@@ -125,7 +127,7 @@ def token_create(
         u = U.get_user(s, user)
         raw, tok = cred.create_token(s, u, name, expires_in_days=days, actor="cli",
                                      max_days=rt.settings.token_max_days,
-                                     default_days=rt.settings.token_default_days)
+                                     default_days=rt.settings.token_default_days, scope=scope)
     typer.echo(raw)
     typer.echo(t(f"令牌 #{tok.id} 已创建，只显示这一次。用法：Authorization: Bearer <令牌>",
                  f"Token #{tok.id} created; it is shown only once. Use: Authorization: Bearer <token>"), err=True)

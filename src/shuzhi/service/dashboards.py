@@ -153,9 +153,13 @@ def _fit(spec: dict[str, Any], pieces: list[tuple[str, Piece]], idx: ModelIndex,
 
 
 def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, today: dt.date,
-         dates: dict[str, Any] | None = None) -> list[Plan]:
+         dates: dict[str, Any] | None = None, fixed: list[Piece] | None = None) -> list[Plan]:
     """Every chart's and KPI's spec; `dates` (metric → first and last day with data, from
-    service.freshness) let a KPI compare like with like (spec.kpi_windows)."""
+    service.freshness) let a KPI compare like with like (spec.kpi_windows).
+
+    `fixed` (an embed token's filters, delivery/embed_tokens.py) are where-pieces put into every
+    component's base spec: never skipped like a viewer's filter — a component that cannot use one
+    fails (its query is refused) instead of showing unfiltered rows."""
     pieces = _pieces(d, req, idx)
     levels = hierarchy_levels(idx)
     wanted = set(req.components) if req.components is not None else None
@@ -175,6 +179,8 @@ def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, 
                 base, chart, level = drill_spec(base, chart, levels[h], di, li, path)
                 drill_info = {"hierarchy": h, "levels": levels[h], "level": level, "start": li,
                               "path": path[: level - li], "can_drill": level + 1 < len(levels[h])}
+        if fixed:
+            base = apply_pieces(base, fixed)
         try:
             spec, ignored = _fit(base, mine, idx, user, today)
             p = Plan(c, spec, chart=chart.model_dump(exclude_none=True) if chart else None, ignored=ignored,
@@ -307,9 +313,10 @@ def rule_signature(user: UserContext) -> dict[str, Any]:
 
 
 def answer_key(dashboard_id: int, dashboard_version: int, req: DataRequest, user: UserContext, model: str,
-               model_version: int, data_version: str, today: dt.date, lang: str) -> str:
+               model_version: int, data_version: str, today: dt.date, lang: str,
+               fixed: list[Piece] | None = None) -> str:
     return cache_key("dashboard-data", dashboard_id, dashboard_version, req.model_dump(mode="json"),
-                     rule_signature(user), model, model_version, data_version, today.isoformat(), lang)
+                     rule_signature(user), model, model_version, data_version, today.isoformat(), lang, fixed or [])
 
 
 class DashboardAnswers:

@@ -5,14 +5,23 @@
  */
 import { DatePicker, InputNumber, Select, Space, TreeSelect } from "antd";
 import dayjs from "dayjs";
-import { useEffect, useMemo, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { fieldValues, hierarchyValues } from "../api";
 import { useDT, type DashKey } from "../i18n";
 import type { FilterConfig } from "../types";
 
+/** Where filter options come from: the signed-in API by default; a share link or an embed passes its own
+ * (they answer only for the page's own filters, with the link's or guest's rules). */
+export interface ValuesSource {
+  fieldValues: (field: string, search?: string) => Promise<unknown>;
+  hierarchyValues: (name: string) => Promise<unknown>;
+}
+export const ValuesContext = createContext<ValuesSource>({ fieldValues, hierarchyValues });
+
 const DEFAULT_PRESETS = ["this_month", "last_month", "this_quarter", "this_year", "last_year", "last_12_months"];
 
 function useOptions(field: string, search: string) {
+  const { fieldValues } = useContext(ValuesContext);
   const [options, setOptions] = useState<string[] | null>(null);
   useEffect(() => {
     let live = true;
@@ -25,7 +34,7 @@ function useOptions(field: string, search: string) {
       live = false;
       clearTimeout(t);
     };
-  }, [field, search]);
+  }, [field, search, fieldValues]);
   return options;
 }
 
@@ -106,6 +115,7 @@ const SEP = "\u001f";
 
 function Tree({ f, value, onChange }: { f: FilterConfig; value: unknown; onChange: (v: unknown) => void }) {
   const { dt } = useDT();
+  const { hierarchyValues } = useContext(ValuesContext);
   const [tree, setTree] = useState<TreeNode[] | null>(null);
   useEffect(() => {
     if (!f.hierarchy) return;
@@ -135,7 +145,7 @@ function Tree({ f, value, onChange }: { f: FilterConfig; value: unknown; onChang
         setTree(roots);
       })
       .catch(() => setTree([]));
-  }, [f.hierarchy]);
+  }, [f.hierarchy, hierarchyValues]);
   const selected = useMemo(() => ((value as string[][] | null) ?? []).map((p) => p.join(SEP)), [value]);
   return (
     <TreeSelect

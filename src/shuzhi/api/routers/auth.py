@@ -48,6 +48,7 @@ def token_out(t: ApiToken) -> TokenOut:
         expires_at=t.expires_at.isoformat() if t.expires_at else None,
         last_used_at=t.last_used_at.isoformat() if t.last_used_at else None,
         revoked=t.revoked_at is not None,
+        scope=t.scope,
     )
 
 
@@ -131,7 +132,7 @@ def create_token(body: TokenCreate, principal: PrincipalDep, db: DbDep, rt: Runt
     u = get_user(db, principal.username)
     raw, tok = cred.create_token(
         db, u, body.name, expires_in_days=body.expires_in_days, actor=principal.username,
-        max_days=rt.settings.token_max_days, default_days=rt.settings.token_default_days,
+        max_days=rt.settings.token_max_days, default_days=rt.settings.token_default_days, scope=body.scope,
     )
     return TokenCreated(**token_out(tok).model_dump(), token=raw)
 

@@ -31,11 +31,13 @@ from shuzhi.catalog import dashboards as store
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
+from shuzhi.model.index import ModelIndex
 from shuzhi.runtime import Runtime
 from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, plan, run_plans
 from shuzhi.service.freshness import annotate, dashboard_periods
 from shuzhi.service.query import query as run_spec
 from shuzhi.spec.dashboards import check_against_model, parse_definition
+from shuzhi.spec.resolve import UserContext
 
 
 class _DefinitionRoute(APIRoute):
@@ -266,23 +268,31 @@ async def dashboard_data(key: str, body: DataRequest, request: Request, rt: Runt
             rec = store.get_record(db, key, _who(principal))
             d = DashboardDef.model_validate(rec.definition)
             idx, model_version = rt.model_index(None, db)
-        user = principal.context()
-        today = rt.settings.today_date()
-        direct = bool(idx.model.connection)
-        data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
-
-        def compute() -> dict[str, Any]:
-            dates, req, periods = dashboard_periods(rt, d, body, user, today)
-            plans = plan(d, req, idx, user, today, dates)
-            out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui"), lang, executor=answers.pool)
-            annotate(out, plans, dates, periods, today, idx)
-            out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
-            return out
-
-        k = answer_key(rec.id, rec.version, body, user, idx.model.name, model_version, data_version, today, lang)
-        return Response(answers.answer(k, compute, keep=not direct), media_type="application/json")
+        return answer_data(rt, answers, rec, d, idx, model_version, principal.context(), body, lang)
 
     return await run_in_threadpool(answer)  # type: ignore[return-value]
+
+
+def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d: DashboardDef, idx: ModelIndex,
+                model_version: int, user: UserContext, body: DataRequest, lang: str,
+                fixed: list[dict[str, Any]] | None = None) -> Response:
+    """The data answer of a dashboard for `user` (sync; the catalog session is already closed). Also
+    serves share links and embeds (routers/shares.py, routers/embed.py); `fixed` are an embed token's
+    filters, applied to every component and part of the answer's key."""
+    today = rt.settings.today_date()
+    direct = bool(idx.model.connection)
+    data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
+
+    def compute() -> dict[str, Any]:
+        dates, req, periods = dashboard_periods(rt, d, body, user, today)
+        plans = plan(d, req, idx, user, today, dates, fixed=fixed)
+        out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui"), lang, executor=answers.pool)
+        annotate(out, plans, dates, periods, today, idx)
+        out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
+        return out
+
+    k = answer_key(rec.id, rec.version, body, user, idx.model.name, model_version, data_version, today, lang, fixed)
+    return Response(answers.answer(k, compute, keep=not direct), media_type="application/json")
 
 
 def _answers(request: Request) -> DashboardAnswers:

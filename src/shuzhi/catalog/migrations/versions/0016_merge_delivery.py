@@ -1,0 +1,19 @@
+"""join the publishing areas added in parallel (issue 15): channels, share links
+
+Revision ID: 0016_merge_delivery
+Revises: 0013_channels, 0014_share_links
+Create Date: 2026-12-07
+"""
+
+revision = "0016_merge_delivery"
+down_revision = ("0013_channels", "0014_share_links")
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
