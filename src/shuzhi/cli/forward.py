@@ -1,0 +1,173 @@
+"""The client side of forwarded commands: while `shuzhi serve` holds the warehouse of this
+SHUZHI_HOME, a `shuzhi` command runs inside that server (cli/served.py) instead of failing on the lock.
+
+Which commands: all but `serve`, `--version`, help and a bare `shuzhi` (they need no warehouse, or
+are the server). The decision is made before the command starts (SHUZHI_HOME/run/server.json names a
+live server), and again when a command run here finds the warehouse locked (a server that was just
+starting). The command's output is printed here as it comes, prompts appear on this terminal, and
+this process exits with the command's exit code.
+
+No tight timeouts: a long import streams its output, and the server pings every 15 s.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import shutil
+import sys
+import time
+from typing import Any
+
+import typer
+
+from shuzhi.cli import local_server
+from shuzhi.cli.common import LANG_VARS, t
+
+NOT_FORWARDED = {"serve"}
+CONNECT_WAIT_S = 10.0  # a server that wrote server.json but does not listen yet (starting)
+
+
+def forwardable(argv: list[str]) -> bool:
+    if not argv or argv[0].startswith("-") or argv[0] in NOT_FORWARDED:
+        return False
+    return "--help" not in argv
+
+
+def live_server(wait_s: float = 0.0) -> local_server.ServerInfo | None:
+    """The live server of this SHUZHI_HOME (waiting up to `wait_s` for its server.json), or None."""
+    from shuzhi.settings import get_settings
+
+    try:
+        home = get_settings().home
+    except Exception:  # noqa: BLE001 - bad settings: the command itself reports them
+        return None
+    deadline = time.monotonic() + wait_s
+    while True:
+        info = local_server.read(home)
+        if info is not None or time.monotonic() >= deadline:
+            return info
+        time.sleep(0.2)
+
+
+class RecordingStdin:
+    """sys.stdin of a command run here: remembers what it read, so that if the command must be sent
+    to the server after all (the warehouse was locked), the server gets the whole input again."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream, self.seen = stream, []  # type: ignore[var-annotated]
+
+    def read(self, size: int = -1) -> str:
+        data = self.stream.read(size)
+        self.seen.append(data)
+        return data  # type: ignore[no-any-return]
+
+    def readline(self, size: int = -1) -> str:
+        data = self.stream.readline(size)
+        self.seen.append(data)
+        return data  # type: ignore[no-any-return]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.readline, "")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _stdin_text() -> str:
+    """All of this process's standard input (what a command run here already read, then the rest)."""
+    stream = sys.stdin
+    if stream is None:
+        return ""
+    seen = "".join(stream.seen) if isinstance(stream, RecordingStdin) else ""
+    try:
+        return seen + stream.read()
+    except (OSError, ValueError):
+        return seen
+
+
+def _answer(kind: str, prompt: str, stdin_tty: bool) -> str | None:
+    try:
+        if kind == "stdin":
+            return _stdin_text()
+        if kind == "secret":
+            return getpass.getpass(prompt + ": ")
+        if kind == "confirm":
+            return "y" if typer.confirm(prompt) else "n"
+    except EOFError:
+        return None
+    return None
+
+
+def forward(info: local_server.ServerInfo, argv: list[str]) -> int | None:
+    """Run `argv` in the server; its exit code, or None when the server cannot be reached (the caller
+    then runs the command here, which reports what is wrong)."""
+    import httpx
+
+    stdin_tty = bool(sys.stdin is not None and sys.stdin.isatty())
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
+    body = {
+        "argv": argv,
+        "cwd": os.getcwd(),
+        "env": {k: os.environ[k] for k in LANG_VARS if k in os.environ},
+        "stdin_tty": stdin_tty,
+        "width": width,
+    }
+    headers = {local_server.KEY_HEADER: info.key}
+    base = info.url + local_server.LOCAL_PREFIX
+    # trust_env=False: no HTTP proxy from the environment for a loopback call. No read timeout: a long
+    # command streams its output, and the server pings while it is silent.
+    with httpx.Client(timeout=httpx.Timeout(30.0, read=None), trust_env=False) as client:
+        deadline = time.monotonic() + CONNECT_WAIT_S
+        while True:
+            try:
+                with client.stream("POST", base + "/cli", json=body, headers=headers) as r:
+                    return _consume(client, r, base, headers, stdin_tty)
+            except httpx.ConnectError:
+                if time.monotonic() >= deadline or not local_server.alive(info.pid):
+                    return None
+                time.sleep(0.3)
+
+
+def _consume(client: Any, r: Any, base: str, headers: dict[str, str], stdin_tty: bool) -> int:
+    import httpx
+
+    if r.status_code != 200:
+        r.read()
+        try:
+            message = r.json()["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            message = f"HTTP {r.status_code}"
+        typer.echo(
+            t(
+                f"错误：运行中的 shuzhi serve 拒绝了这个命令：{message}",
+                f"Error: the running shuzhi serve refused the command: {message}",
+            ),
+            err=True,
+        )
+        return 1
+    try:
+        for line in r.iter_lines():
+            if not line:
+                continue
+            frame = json.loads(line)
+            if "o" in frame:
+                typer.echo(frame["o"], nl=False)
+            elif "e" in frame:
+                typer.echo(frame["e"], nl=False, err=True)
+            elif "ask" in frame:
+                text = _answer(frame["ask"], frame.get("prompt", ""), stdin_tty)
+                client.post(f"{base}/cli/{frame['call']}/input", json={"text": text}, headers=headers)
+            elif "exit" in frame:
+                return int(frame["exit"])
+    except httpx.TransportError:
+        pass
+    typer.echo(
+        t(
+            "错误：shuzhi serve 在命令完成前停止了，命令的结果未知（请检查后再试）。",
+            "Error: shuzhi serve stopped before the command finished; its outcome is unknown (check, then retry).",
+        ),
+        err=True,
+    )
+    return 1
