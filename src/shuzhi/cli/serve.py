@@ -16,6 +16,7 @@ warehouse lock; with --workers N they run in one of the workers, on the read-onl
 from __future__ import annotations
 
 import os
+import signal
 import socket
 
 import typer
@@ -108,6 +109,7 @@ def serve(
     # TrustedProxyMiddleware reads it only from SHUZHI_TRUSTED_PROXIES (api/proxies.py).
     home = rt.settings.home
     local_server.write(home, host=host, port=port, key=key, workers=workers)  # CLI commands now come here
+    _remove_on_sigterm(home)
     try:
         if app is not None:
             uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
@@ -119,6 +121,18 @@ def serve(
                     proxy_headers=False)
     finally:
         local_server.remove(home)
+
+
+def _remove_on_sigterm(home) -> None:  # type: ignore[no-untyped-def]
+    """uvicorn stops gracefully on SIGTERM, then restores the handler it found and raises the signal
+    again: this handler, which removes server.json and ends the process as SIGTERM would have."""
+
+    def on_term(signum: int, _frame) -> None:  # type: ignore[no-untyped-def]
+        local_server.remove(home)
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, on_term)
 
 
 def _check_running(home) -> None:  # type: ignore[no-untyped-def]
