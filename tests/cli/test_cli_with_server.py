@@ -24,8 +24,13 @@ def test_commands_run_in_the_running_server(cli, _isolated_env: Path, tmp_path: 
     env = {**os.environ, "SHUZHI_ADMIN_PASSWORD": TEST_PASSWORD}
     assert cli("demo", "--scale", "0.02", "--end", "2026-11-25", env=env).code == 0
     port = free_port()
-    proc = subprocess.Popen([SHUZHI, "serve", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+    proc = subprocess.Popen(
+        [SHUZHI, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(proc, base)
@@ -42,8 +47,11 @@ def test_commands_run_in_the_running_server(cli, _isolated_env: Path, tmp_path: 
         assert "已导入 2 行到表 cli_orders" in r.stdout
         # ... and the server's users see the table at once
         with httpx.Client(base_url=base, timeout=30) as c:
-            h = {"X-CSRF-Token": c.post("/api/v1/auth/login", json={"username": "admin", "password": TEST_PASSWORD})
-                 .json()["csrf_token"]}
+            h = {
+                "X-CSRF-Token": c.post(
+                    "/api/v1/auth/login", json={"username": "admin", "password": TEST_PASSWORD}
+                ).json()["csrf_token"]
+            }
             sql = c.post("/api/v1/sql", json={"sql": "SELECT sum(数量) AS n FROM cli_orders"}, headers=h)
             assert sql.status_code == 200, sql.text
             assert sql.json()["rows"] == [[8]]
@@ -78,9 +86,12 @@ def test_commands_run_in_the_running_server(cli, _isolated_env: Path, tmp_path: 
     assert cli("sql", "SELECT count(*) FROM cli_orders", env=env).code == 0  # runs here again
 
 
-def _run(args: list[str], *, cwd: Path, env: dict[str, str], input: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SHUZHI, *args], cwd=cwd, env=env, input=input, capture_output=True, text=True,
-                          timeout=300)
+def _run(
+    args: list[str], *, cwd: Path, env: dict[str, str], input: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SHUZHI, *args], cwd=cwd, env=env, input=input, capture_output=True, text=True, timeout=300
+    )
 
 
 def _wait_until_up(proc: subprocess.Popen[str], base: str) -> None:
@@ -114,9 +125,14 @@ def local_app(make_client):  # type: ignore[no-untyped-def]
 def _post(app, *, client=("127.0.0.1", 50000), headers=None, argv=("user", "list", "--format", "json")):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    c = TestClient(app, client=client, raise_server_exceptions=False)  # no lifespan: it would close the runtime
-    return c.post("/api/v1/local/cli", headers=headers or {},
-                  json={"argv": list(argv), "cwd": "/", "env": {"SHUZHI_LANG": "en"}})
+    c = TestClient(
+        app, client=client, raise_server_exceptions=False
+    )  # no lifespan: it would close the runtime
+    return c.post(
+        "/api/v1/local/cli",
+        headers=headers or {},
+        json={"argv": list(argv), "cwd": "/", "env": {"SHUZHI_LANG": "en"}},
+    )
 
 
 def test_local_route_runs_a_command_for_the_key_holder_on_this_machine(local_app) -> None:  # type: ignore[no-untyped-def]
