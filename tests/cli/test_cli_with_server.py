@@ -73,6 +73,18 @@ def test_commands_run_in_the_running_server(cli, _isolated_env: Path, tmp_path: 
             login = c.post("/api/v1/auth/login", json={"username": "dora", "password": "Dora-Pass-0001"})
             assert login.status_code == 200, login.text
 
+        # the real handshake: a wrong control key is answered 403
+        from websockets.exceptions import InvalidStatus
+        from websockets.sync.client import connect
+
+        with pytest.raises(InvalidStatus) as refused:
+            connect(
+                f"ws://127.0.0.1:{port}/api/v1/local/cli",
+                additional_headers={"X-Shuzhi-Control-Key": "x"},
+                proxy=None,
+            )
+        assert refused.value.response.status_code == 403
+
         # rebuilding the demo under a running server is refused with the reason
         r = _run(["demo", "--scale", "0.02"], cwd=work, env=env)
         assert r.returncode == 1 and "请先停止服务" in r.stderr, r
@@ -122,40 +134,66 @@ def local_app(make_client):  # type: ignore[no-untyped-def]
     return client.app
 
 
-def _post(app, *, client=("127.0.0.1", 50000), headers=None, argv=("user", "list", "--format", "json")):  # type: ignore[no-untyped-def]
+def _command(
+    app,
+    *,
+    client=("127.0.0.1", 50000),
+    headers=None,
+    argv=("user", "list", "--format", "json"),  # type: ignore[no-untyped-def]
+    answers=(),
+):
+    """Run one forwarded command over the local WebSocket; its messages."""
     from fastapi.testclient import TestClient
 
-    c = TestClient(
-        app, client=client, raise_server_exceptions=False
-    )  # no lifespan: it would close the runtime
-    return c.post(
-        "/api/v1/local/cli",
-        headers=headers or {},
-        json={"argv": list(argv), "cwd": "/", "env": {"SHUZHI_LANG": "en"}},
-    )
+    c = TestClient(app, client=client)  # no lifespan: it would close the runtime
+    frames = []
+    with c.websocket_connect("/api/v1/local/cli", headers=headers or {}) as ws:
+        ws.send_text(json.dumps({"argv": list(argv), "cwd": "/", "env": {"SHUZHI_LANG": "en"}}))
+        pending = list(answers)
+        while True:
+            frame = ws.receive_json()
+            frames.append(frame)
+            if "ask" in frame:
+                ws.send_text(json.dumps({"text": pending.pop(0)}))
+            if "exit" in frame:
+                return frames
+
+
+def _refused(app, **kw) -> bool:  # type: ignore[no-untyped-def]
+    from starlette.websockets import WebSocketDisconnect
+
+    try:
+        _command(app, **kw)
+    except WebSocketDisconnect as exc:
+        return exc.code == 1008
+    return False
 
 
 def test_local_route_runs_a_command_for_the_key_holder_on_this_machine(local_app) -> None:  # type: ignore[no-untyped-def]
-    r = _post(local_app, headers={"X-Shuzhi-Control-Key": KEY})
-    assert r.status_code == 200, r.text
-    frames = [json.loads(x) for x in r.text.splitlines() if x]
+    key = {"X-Shuzhi-Control-Key": KEY}
+    frames = _command(local_app, headers=key)
     assert frames[-1] == {"exit": 0}
-    out = "".join(f.get("o", "") for f in frames)
-    assert [u["username"] for u in json.loads(out)] == ["admin"]
-    r = _post(local_app, headers={"X-Shuzhi-Control-Key": KEY}, argv=("user", "delete", "nobody", "--yes"))
-    frames = [json.loads(x) for x in r.text.splitlines() if x]
-    assert frames[-1] == {"exit": 1} and "nobody" in "".join(f.get("e", "") for f in frames)  # in English
+    assert [u["username"] for u in json.loads("".join(f.get("o", "") for f in frames))] == ["admin"]
+    # standard input is asked for only when read (a password), and errors come in the caller's language
+    frames = _command(
+        local_app,
+        headers=key,
+        argv=("user", "create", "erin", "--role", "viewer"),
+        answers=["Erin-Pass-0001\n"],
+    )
+    assert {"ask": "stdin", "prompt": ""} in frames and frames[-1] == {"exit": 0}, frames
+    frames = _command(local_app, headers=key, argv=("user", "delete", "nobody", "--yes"))
+    assert frames[-1] == {"exit": 1} and "Error:" in "".join(f.get("e", "") for f in frames)
 
 
 def test_local_route_refuses_wrong_key_remote_callers_and_proxied_requests(local_app) -> None:  # type: ignore[no-untyped-def]
-    assert _post(local_app).status_code == 403  # no key
-    assert _post(local_app, headers={"X-Shuzhi-Control-Key": "k" * 42 + "x"}).status_code == 403
-    remote = _post(local_app, client=("192.0.2.7", 40000), headers={"X-Shuzhi-Control-Key": KEY})
-    assert remote.status_code == 403 and remote.json()["error"]["code"] == "local_only"
-    proxied = _post(local_app, headers={"X-Shuzhi-Control-Key": KEY, "X-Forwarded-For": "192.0.2.7"})
-    assert proxied.status_code == 403
     from fastapi.testclient import TestClient
 
+    assert _refused(local_app)  # no key
+    assert _refused(local_app, headers={"X-Shuzhi-Control-Key": "k" * 42 + "x"})
+    assert _refused(local_app, client=("192.0.2.7", 40000), headers={"X-Shuzhi-Control-Key": KEY})
+    assert _refused(local_app, headers={"X-Shuzhi-Control-Key": KEY, "X-Forwarded-For": "192.0.2.7"})
+    assert not _refused(local_app, headers={"X-Shuzhi-Control-Key": KEY})
     paths = TestClient(local_app).get("/openapi.json").json()["paths"]
     assert not any(p.startswith("/api/v1/local") for p in paths)
 

@@ -8,10 +8,8 @@ Invariants
 - A slot is handed from a finishing request straight to the oldest waiter, so waiters cannot be
   overtaken and `active` never exceeds `limit`. A waiter that gives up (timeout, client gone)
   returns a slot it was handed meanwhile.
-- Exempt: /api/v1/health (liveness must answer under load), /api/v1/local/ (commands a local operator's
-  `shuzhi` sends to the server, cli/served.py: they run in threads of their own and must not take the
-  web's slots or be refused while it is busy) and everything outside /api/ (the web app's static
-  files), which do no blocking work.
+- Exempt: /api/v1/health (liveness must answer under load) and everything outside /api/ (the
+  web app's static files), which do no blocking work.
 - The worker-thread pool (anyio's default limiter, used by sync routes and run_in_threadpool) is
   sized to `threads` (> limit), so an admitted request does not wait for a thread.
 """
@@ -30,7 +28,6 @@ from shuzhi.log import get_logger
 
 log = get_logger("shuzhi.admission")
 EXEMPT = ("/api/v1/health",)
-EXEMPT_PREFIXES = ("/api/v1/local/",)
 
 
 class AdmissionMiddleware:
@@ -55,8 +52,7 @@ class AdmissionMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith("/api/") or path in EXEMPT \
-                or path.startswith(EXEMPT_PREFIXES):
+        if scope["type"] != "http" or not path.startswith("/api/") or path in EXEMPT:
             await self.app(scope, receive, send)
             return
         self._size_threads()

@@ -220,7 +220,11 @@ def confirm(text: str) -> bool:
     call = served()
     if call is None:
         return typer.confirm(text)
-    answer = call.ask("confirm", text) if call.stdin_tty else sys.stdin.readline()
+    if call.stdin_tty:
+        answer = call.ask("confirm", text)
+    else:  # as click does: the question, then a line of input
+        typer.echo(f"{text} [y/N]: ", nl=False)
+        answer = sys.stdin.readline()
     return (answer or "").strip().lower() in ("y", "yes", "是")
 
 

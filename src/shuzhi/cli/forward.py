@@ -7,7 +7,8 @@ live server), and again when a command run here finds the warehouse locked (a se
 starting). The command's output is printed here as it comes, prompts appear on this terminal, and
 this process exits with the command's exit code.
 
-No tight timeouts: a long import streams its output, and the server pings every 15 s.
+One WebSocket per command (cli/served.py has the messages). No tight timeouts: a long import streams
+its output, and WebSocket pings keep the connection alive while it is silent.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from shuzhi.cli.common import LANG_VARS, t
 
 NOT_FORWARDED = {"serve"}
 CONNECT_WAIT_S = 10.0  # a server that wrote server.json but does not listen yet (starting)
+PART = 256 * 1024  # characters per message of a long answer (standard input)
 
 
 def forwardable(argv: list[str]) -> bool:
@@ -103,66 +105,61 @@ def _answer(kind: str, prompt: str, stdin_tty: bool) -> str | None:
 def forward(info: local_server.ServerInfo, argv: list[str]) -> int | None:
     """Run `argv` in the server; its exit code, or None when the server cannot be reached (the caller
     then runs the command here, which reports what is wrong)."""
-    import httpx
+    from websockets.exceptions import InvalidStatus, WebSocketException
+    from websockets.sync.client import connect
 
     stdin_tty = bool(sys.stdin is not None and sys.stdin.isatty())
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else None
-    body = {
+    hello = {
         "argv": argv,
         "cwd": os.getcwd(),
         "env": {k: os.environ[k] for k in LANG_VARS if k in os.environ},
         "stdin_tty": stdin_tty,
         "width": width,
     }
-    headers = {local_server.KEY_HEADER: info.key}
-    base = info.url + local_server.LOCAL_PREFIX
-    # trust_env=False: no HTTP proxy from the environment for a loopback call. No read timeout: a long
-    # command streams its output, and the server pings while it is silent.
-    with httpx.Client(timeout=httpx.Timeout(30.0, read=None), trust_env=False) as client:
-        deadline = time.monotonic() + CONNECT_WAIT_S
-        while True:
-            try:
-                with client.stream("POST", base + "/cli", json=body, headers=headers) as r:
-                    return _consume(client, r, base, headers, stdin_tty)
-            except httpx.ConnectError:
-                if time.monotonic() >= deadline or not local_server.alive(info.pid):
-                    return None
-                time.sleep(0.3)
-
-
-def _consume(client: Any, r: Any, base: str, headers: dict[str, str], stdin_tty: bool) -> int:
-    import httpx
-
-    if r.status_code != 200:
-        r.read()
+    url = info.url.replace("http://", "ws://", 1) + local_server.LOCAL_PREFIX + "/cli"
+    deadline = time.monotonic() + CONNECT_WAIT_S
+    while True:
         try:
-            message = r.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = f"HTTP {r.status_code}"
-        typer.echo(
-            t(
-                f"错误：运行中的 shuzhi serve 拒绝了这个命令：{message}",
-                f"Error: the running shuzhi serve refused the command: {message}",
-            ),
-            err=True,
-        )
-        return 1
-    try:
-        for line in r.iter_lines():
-            if not line:
-                continue
-            frame = json.loads(line)
-            if "o" in frame:
-                typer.echo(frame["o"], nl=False)
-            elif "e" in frame:
-                typer.echo(frame["e"], nl=False, err=True)
-            elif "ask" in frame:
-                text = _answer(frame["ask"], frame.get("prompt", ""), stdin_tty)
-                client.post(f"{base}/cli/{frame['call']}/input", json={"text": text}, headers=headers)
-            elif "exit" in frame:
-                return int(frame["exit"])
-    except httpx.TransportError:
-        pass
+            # proxy=None: never through an HTTP proxy from the environment. No read timeout: a long command
+            # streams its output, and WebSocket pings keep the connection alive while it is silent.
+            ws = connect(
+                url,
+                additional_headers={local_server.KEY_HEADER: info.key},
+                proxy=None,
+                open_timeout=30,
+                max_size=None,
+                close_timeout=5,
+            )
+            break
+        except InvalidStatus as exc:
+            typer.echo(
+                t(
+                    f"错误：运行中的 shuzhi serve 拒绝了这个命令（HTTP {exc.response.status_code}）。",
+                    f"Error: the running shuzhi serve refused the command (HTTP {exc.response.status_code}).",
+                ),
+                err=True,
+            )
+            return 1
+        except (OSError, WebSocketException, TimeoutError):
+            if time.monotonic() >= deadline or not local_server.alive(info.pid):
+                return None
+            time.sleep(0.3)
+    with ws:
+        try:
+            ws.send(json.dumps(hello))
+            for message in ws:
+                frame = json.loads(message)
+                if "o" in frame:
+                    typer.echo(frame["o"], nl=False)
+                elif "e" in frame:
+                    typer.echo(frame["e"], nl=False, err=True)
+                elif "ask" in frame:
+                    _send_answer(ws, _answer(frame["ask"], frame.get("prompt", ""), stdin_tty))
+                elif "exit" in frame:
+                    return int(frame["exit"])
+        except (OSError, WebSocketException):
+            pass
     typer.echo(
         t(
             "错误：shuzhi serve 在命令完成前停止了，命令的结果未知（请检查后再试）。",
@@ -171,3 +168,14 @@ def _consume(client: Any, r: Any, base: str, headers: dict[str, str], stdin_tty:
         err=True,
     )
     return 1
+
+
+def _send_answer(ws: Any, text: str | None) -> None:
+    """An answer in parts of at most PART characters (the server's message size limit is far above)."""
+    if text is None:
+        ws.send(json.dumps({"text": None}))
+        return
+    chunks = [text[i : i + PART] for i in range(0, len(text), PART)] or [""]
+    for chunk in chunks[:-1]:
+        ws.send(json.dumps({"part": chunk}))
+    ws.send(json.dumps({"text": chunks[-1]}))

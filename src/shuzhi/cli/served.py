@@ -1,19 +1,21 @@
 """The server side of forwarded commands: `shuzhi serve` runs a CLI process's command in-process.
 
-    POST /api/v1/local/cli                {argv, cwd, env, stdin_tty, width}  → a stream of NDJSON frames
-    POST /api/v1/local/cli/{call}/input   {text}                             → 204 (an answer to "ask")
+    WebSocket /api/v1/local/cli
 
-Frames: {"o": text} (standard output), {"e": text} (standard error), {"ask": kind, "prompt": text,
-"call": id} (the command wants the caller's standard input, a secret typed at their terminal, or a
-yes/no), {"ping": 1} (every 15 s of silence), and last {"exit": code}.
+One connection per command (so it reaches the same process even under `--workers N`). The client sends
+{"argv", "cwd", "env", "stdin_tty", "width"} first; the server sends {"o": text} (standard output),
+{"e": text} (standard error), {"ask": "stdin" | "secret" | "confirm", "prompt": text} (the command wants
+the caller's standard input, a secret typed at their terminal, or a yes/no; the client answers
+{"part": text}... {"text": text | null}, null meaning end of input), and last {"exit": code}.
 
 Invariants
-- Only this machine, only whoever can read SHUZHI_HOME: a request must come from a loopback address
+- Only this machine, only whoever can read SHUZHI_HOME: the handshake must come from a loopback address
   (or this connection's own local address), carry no proxy header (X-Forwarded-For, X-Real-IP,
   Forwarded: a reverse proxy on this machine would otherwise make a remote request look local), and
   carry the control key of SHUZHI_HOME/run/server.json in X-Shuzhi-Control-Key, compared in constant
-  time. Anything else is 403 before the body is read. The routes are not in the OpenAPI document, do
-  not read cookies (so need no CSRF token) and are outside the admission queue (api/admission.py).
+  time; anything else is refused with HTTP 403 before it is accepted. The route is not in the OpenAPI
+  document, reads no cookie (so needs no CSRF token), and, being a WebSocket, is outside the admission
+  queue of web requests (api/admission.py counts HTTP only).
 - A command runs in a thread of its own with the server's Runtime (cli/common.runtime() lends it),
   exactly as the `shuzhi` entry point runs it (cli.run), with the caller's working directory for
   relative paths (cli/common.cli_path) and the caller's language. Its output is routed per thread to
@@ -34,13 +36,11 @@ import io
 import ipaddress
 import json
 import queue
-import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
 
 from shuzhi.cli.common import LANG_VARS, SERVED
@@ -48,7 +48,6 @@ from shuzhi.cli.local_server import KEY_HEADER
 from shuzhi.log import get_logger
 
 log = get_logger("shuzhi.cli.served")
-PING_S = 15.0
 PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host")
 
 
@@ -61,7 +60,8 @@ class CliRequest(BaseModel):
 
 
 class CliInput(BaseModel):
-    text: str | None = None  # None: end of input (the caller has nothing, or gave up)
+    part: str | None = None  # a piece of a long answer; more follow
+    text: str | None = None  # the (last piece of the) answer; None alone: end of input
 
 
 @dataclass
@@ -76,14 +76,13 @@ class ServedCall:
     width: int | None
     loop: asyncio.AbstractEventLoop
     frames: asyncio.Queue[dict[str, Any] | None]
-    id: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     answers: queue.Queue[str | None] = field(default_factory=queue.Queue)
     gone: threading.Event = field(default_factory=threading.Event)
     stdin: io.StringIO | None = None
 
     def send(self, frame: dict[str, Any] | None) -> None:
-        if self.gone.is_set():
-            return
+        if self.gone.is_set() and frame is not None:
+            return  # nobody reads it; the end (None) still goes, so the route returns
         with contextlib.suppress(RuntimeError):  # the loop closed: the server is stopping
             self.loop.call_soon_threadsafe(self.frames.put_nowait, frame)
 
@@ -92,7 +91,7 @@ class ServedCall:
         have none or went away."""
         if self.gone.is_set():
             return None
-        self.send({"ask": kind, "prompt": prompt, "call": self.id})
+        self.send({"ask": kind, "prompt": prompt})
         while True:
             try:
                 return self.answers.get(timeout=1.0)
@@ -197,19 +196,10 @@ def _install_streams() -> None:
             sys.stdin = _RoutedIn(sys.stdin)
 
 
-# -- the routes -------------------------------------------------------------------------------------
-def _refused(lang: str) -> JSONResponse:
-    msg = (
-        "只接受本机上能读取 SHUZHI_HOME 的 shuzhi 命令的请求。"
-        if lang == "zh"
-        else "Only shuzhi commands on this machine that can read SHUZHI_HOME may call this."
-    )
-    return JSONResponse({"error": {"code": "local_only", "message": msg}}, status_code=403)
-
-
-def _same_machine(request: Request) -> bool:
-    peer = request.client.host if request.client else ""
-    local = (request.scope.get("server") or ("",))[0]
+# -- the route --------------------------------------------------------------------------------------
+def _same_machine(ws: WebSocket) -> bool:
+    peer = ws.client.host if ws.client else ""
+    local = (ws.scope.get("server") or ("",))[0]
     try:
         addr = ipaddress.ip_address(peer)
     except ValueError:
@@ -218,35 +208,30 @@ def _same_machine(request: Request) -> bool:
     return addr.is_loopback or (mapped is not None and mapped.is_loopback) or (bool(local) and peer == local)
 
 
-def _allowed(request: Request, key: str) -> bool:
-    if any(h in request.headers for h in PROXY_HEADERS) or not _same_machine(request):
+def allowed(ws: WebSocket, key: str) -> bool:
+    if any(h in ws.headers for h in PROXY_HEADERS) or not _same_machine(ws):
         return False
-    given = request.headers.get(KEY_HEADER, "")
+    given = ws.headers.get(KEY_HEADER, "")
     return bool(key) and hmac.compare_digest(given.encode("utf-8", "replace"), key.encode("utf-8"))
 
 
 def local_cli_router(key: str) -> APIRouter:
-    """The routes of forwarded commands, guarded by `key` (see the module docstring)."""
+    """The route of forwarded commands, guarded by `key` (see the module docstring)."""
     router = APIRouter(include_in_schema=False)
-    calls: dict[str, ServedCall] = {}
 
-    def _lang(request: Request) -> str:
-        from shuzhi.api.i18n import pick_language
-
-        return pick_language(request.headers.get("accept-language"))
-
-    @router.post("/local/cli")
-    async def run_cli(request: Request) -> Response:
-        if not _allowed(request, key):
-            return _refused(_lang(request))
+    @router.websocket("/local/cli")
+    async def run_cli(ws: WebSocket) -> None:
+        if not allowed(ws, key):
+            await ws.close(code=1008)  # before accept: the handshake is answered with HTTP 403
+            return
+        await ws.accept()
         try:
-            body = CliRequest.model_validate_json(await request.body())
-        except ValueError:
-            return JSONResponse(
-                {"error": {"code": "bad_request", "message": "bad forwarded command"}}, status_code=422
-            )
+            body = CliRequest.model_validate_json(await ws.receive_text())
+        except (ValueError, WebSocketDisconnect):
+            await _close(ws, 1003)
+            return
         call = ServedCall(
-            runtime=request.app.state.runtime,
+            runtime=ws.app.state.runtime,
             cwd=body.cwd,
             env={k: v for k, v in body.env.items() if k in LANG_VARS},
             stdin_tty=body.stdin_tty,
@@ -254,46 +239,41 @@ def local_cli_router(key: str) -> APIRouter:
             loop=asyncio.get_running_loop(),
             frames=asyncio.Queue(),
         )
-        calls[call.id] = call
         _install_streams()
-        threading.Thread(
-            target=_run, args=(call, body.argv), name=f"shuzhi-cli-{call.id}", daemon=True
-        ).start()
-
-        async def frames():  # type: ignore[no-untyped-def]
-            try:
-                while True:
-                    try:
-                        frame = await asyncio.wait_for(call.frames.get(), PING_S)
-                    except TimeoutError:
-                        frame = {"ping": 1}
-                    if frame is None:
-                        return
-                    yield (json.dumps(frame, ensure_ascii=False) + "\n").encode("utf-8")
-            finally:  # done, or the caller went away: nothing more is sent or awaited
-                call.gone.set()
-                call.answers.put(None)
-                calls.pop(call.id, None)
-
-        return StreamingResponse(frames(), media_type="application/x-ndjson")
-
-    @router.post("/local/cli/{call_id}/input", status_code=204)
-    async def answer(call_id: str, request: Request) -> Response:
-        if not _allowed(request, key):
-            return _refused(_lang(request))
-        call = calls.get(call_id)
-        if call is None:
-            return JSONResponse(
-                {"error": {"code": "not_found", "message": "no such command"}}, status_code=404
-            )
+        threading.Thread(target=_run, args=(call, body.argv), name="shuzhi-cli", daemon=True).start()
+        answers = asyncio.create_task(_answers(ws, call))
         try:
-            body = CliInput.model_validate_json(await request.body())
-        except ValueError:
-            return JSONResponse({"error": {"code": "bad_request", "message": "bad input"}}, status_code=422)
-        call.answers.put(body.text)
-        return Response(status_code=204)
+            while (frame := await call.frames.get()) is not None:
+                await ws.send_text(json.dumps(frame, ensure_ascii=False))
+            await _close(ws, 1000)
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            pass  # the caller went away: the command finishes without them
+        finally:
+            call.gone.set()
+            call.answers.put(None)
+            answers.cancel()
 
     return router
+
+
+async def _answers(ws: WebSocket, call: ServedCall) -> None:
+    """The caller's answers to "ask", each possibly in parts (a large standard input)."""
+    parts: list[str] = []
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError, ValueError, OSError):
+        while True:
+            msg = CliInput.model_validate_json(await ws.receive_text())
+            if msg.part is not None:
+                parts.append(msg.part)
+                continue
+            call.answers.put(None if msg.text is None and not parts else "".join(parts) + (msg.text or ""))
+            parts = []
+    call.gone.set()
+    call.answers.put(None)
+
+
+async def _close(ws: WebSocket, code: int) -> None:
+    with contextlib.suppress(RuntimeError, OSError):
+        await ws.close(code=code)
 
 
 def _run(call: ServedCall, argv: list[str]) -> None:
