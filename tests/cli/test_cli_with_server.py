@@ -193,6 +193,9 @@ def test_local_route_refuses_wrong_key_remote_callers_and_proxied_requests(local
     assert _refused(local_app, headers={"X-Shuzhi-Control-Key": "k" * 42 + "x"})
     assert _refused(local_app, client=("192.0.2.7", 40000), headers={"X-Shuzhi-Control-Key": KEY})
     assert _refused(local_app, headers={"X-Shuzhi-Control-Key": KEY, "X-Forwarded-For": "192.0.2.7"})
+    assert _refused(
+        local_app, headers={"X-Shuzhi-Control-Key": KEY, "Origin": "http://127.0.0.1:8000"}
+    )  # a browser
     assert not _refused(local_app, headers={"X-Shuzhi-Control-Key": KEY})
     paths = TestClient(local_app).get("/openapi.json").json()["paths"]
     assert not any(p.startswith("/api/v1/local") for p in paths)

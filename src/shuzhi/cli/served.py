@@ -48,7 +48,9 @@ from shuzhi.cli.local_server import KEY_HEADER
 from shuzhi.log import get_logger
 
 log = get_logger("shuzhi.cli.served")
-PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host")
+# Never sent by the shuzhi CLI: proxy headers (a reverse proxy on this machine makes remote requests come
+# from a loopback address) and Origin (a browser: a web page must not reach this route).
+FORBIDDEN_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host", "origin")
 
 
 class CliRequest(BaseModel):
@@ -209,7 +211,7 @@ def _same_machine(ws: WebSocket) -> bool:
 
 
 def allowed(ws: WebSocket, key: str) -> bool:
-    if any(h in ws.headers for h in PROXY_HEADERS) or not _same_machine(ws):
+    if any(h in ws.headers for h in FORBIDDEN_HEADERS) or not _same_machine(ws):
         return False
     given = ws.headers.get(KEY_HEADER, "")
     return bool(key) and hmac.compare_digest(given.encode("utf-8", "replace"), key.encode("utf-8"))
