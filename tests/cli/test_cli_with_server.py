@@ -212,8 +212,12 @@ def test_server_file_is_private_and_a_stale_one_is_ignored(_isolated_env: Path) 
     assert forward.live_server() == info
     dead = subprocess.Popen(["true"])
     dead.wait()
-    path.write_text(json.dumps({**json.loads(path.read_text()), "pid": dead.pid}))
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "owner": data["owner"].replace(f"/{os.getpid()}/", f"/{dead.pid}/")}))
     assert local_server.read(_isolated_env) is None and forward.live_server() is None  # stale: absent
+    boot = data["owner"].split("/")[1]
+    path.write_text(json.dumps({**data, "owner": data["owner"].replace(boot, "another-boot")}))
+    assert local_server.read(_isolated_env) is None  # written before the machine restarted (pid reused)
     path.write_text("{not json")
     assert local_server.read(_isolated_env) is None
     assert not forward.forwardable(["serve"]) and not forward.forwardable(["--version"])

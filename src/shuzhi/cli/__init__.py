@@ -120,7 +120,7 @@ def main() -> None:
         # A server that started after the check above: send the command to it once it is up.
         if not forward.forwardable(argv):
             return None
-        info = forward.live_server(wait_s=5.0)
+        info = forward.live_server(wait_s=3.0)
         return forward.forward(info, argv) if info is not None else None
 
     raise SystemExit(run(argv, on_locked=on_locked))

@@ -7,7 +7,8 @@ Invariants
 - The file is created with mode 0600 in a 0700 folder, atomically (a temporary file renamed over
   it), so a reader sees a whole file or none. Whoever can read it can also open the warehouse and the
   metadata catalog in SHUZHI_HOME: the key proves exactly that and grants nothing more.
-- A file whose pid is no longer alive (the server was killed) is stale and treated as absent.
+- A file whose process is gone (the server was killed, the machine restarted, the pid now belongs to
+  another process: runtime/owners.py) is stale and treated as absent; so is one written on another host.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import secrets
 import socket
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from shuzhi.runtime import owners
 
 KEY_HEADER = "X-Shuzhi-Control-Key"
 LOCAL_PREFIX = "/api/v1/local"  # the route of forwarded commands (cli/served.py)
@@ -32,6 +35,7 @@ class ServerInfo:
     key: str
     home: str
     workers: int = 1
+    owner: str = ""  # runtime.owners identity: host, boot id, pid, process start time
 
     @property
     def url(self) -> str:
@@ -57,7 +61,15 @@ def new_key() -> str:
 
 def write(home: Path, *, host: str, port: int, key: str, workers: int) -> ServerInfo:
     """Publish this process as the server of `home` (mode 0600, atomic)."""
-    info = ServerInfo(pid=os.getpid(), host=host, port=port, key=key, home=str(home), workers=workers)
+    info = ServerInfo(
+        pid=os.getpid(),
+        host=host,
+        port=port,
+        key=key,
+        home=str(home),
+        workers=workers,
+        owner=owners.current(),
+    )
     run = server_file(home).parent
     run.mkdir(mode=0o700, exist_ok=True)
     tmp = run / f".server.{os.getpid()}.tmp"
@@ -90,10 +102,11 @@ def read(home: Path) -> ServerInfo | None:
             key=str(data["key"]),
             home=str(data.get("home", home)),
             workers=int(data.get("workers", 1)),
+            owner=str(data.get("owner", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return info if alive(info.pid) else None
+    return info if owners.alive(info.owner) is True else None
 
 
 def alive(pid: int) -> bool:
