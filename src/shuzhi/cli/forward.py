@@ -130,6 +130,8 @@ def forward(info: local_server.ServerInfo, argv: list[str]) -> int | None:
                 open_timeout=30,
                 max_size=None,
                 close_timeout=5,
+                ping_interval=60,  # generous: a busy server must not look dead
+                ping_timeout=120,
             )
             break
         except InvalidStatus as exc:
