@@ -60,8 +60,8 @@ def serve(
     host = host or rt.settings.host
     port = port or rt.settings.port
     workers = workers or rt.settings.workers
-    _check_running(rt.settings.home)
     _check_port(host, port)
+    _check_running(rt.settings.home)  # a server on another port of this SHUZHI_HOME
     info = rt.start()
     key = local_server.new_key()
     app = None
