@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -10,6 +11,7 @@ from shuzhi import __version__
 from shuzhi.cli import ask as ask_cmd
 from shuzhi.cli import demo as demo_cmd
 from shuzhi.cli import eval_ask as eval_ask_cmd
+from shuzhi.cli import forward
 from shuzhi.cli import imports as imports_cmd
 from shuzhi.cli import insights as insights_cmd
 from shuzhi.cli import query as query_cmd
@@ -70,34 +72,62 @@ def _root(
     """数智 Shuzhi."""
 
 
-def main() -> None:
+def run(argv: list[str], *, on_locked: Callable[[], int | None] | None = None) -> int:
+    """Run one command as the `shuzhi` entry point does; its exit code. Every ShuzhiError becomes one
+    line on stderr and exit code 1. Also how the server runs a forwarded command (cli/served.py).
+    `on_locked`: called when the warehouse is locked by another process; its code, if any, is the answer."""
     try:
-        rc = app(standalone_mode=False)
+        rc = app(args=argv, prog_name="shuzhi", standalone_mode=False)
         # Without standalone mode click returns (instead of raising) the code of typer.Exit.
-        if isinstance(rc, int) and rc:
-            raise SystemExit(rc)
+        return rc if isinstance(rc, int) else 0
     except ShuzhiError as err:
-        raise SystemExit(fail(err).exit_code) from None
+        if err.code == "warehouse_locked" and on_locked is not None:
+            rc = on_locked()
+            if rc is not None:
+                return rc
+        return fail(err).exit_code
     except typer.Exit as e:
-        raise SystemExit(e.exit_code) from None
-    except typer.Abort:
+        return e.exit_code
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("已取消 / Aborted", err=True)
-        raise SystemExit(130) from None
-    except KeyboardInterrupt:
-        typer.echo("已取消 / Aborted", err=True)
-        raise SystemExit(130) from None
+        return 130
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except Exception as exc:  # click usage errors and anything unexpected
         # Usage errors (typer vendors its own click): they know how to show themselves.
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
-            raise SystemExit(exc.exit_code) from None
+            return int(exc.exit_code)
         from shuzhi.log import get_logger
 
         get_logger("shuzhi.cli").exception("cli_crash")
         msg = (f"Internal error ({type(exc).__name__}); details are in the log (SHUZHI_HOME/logs/shuzhi.log)."
                if lang() == "en" else f"内部错误（{type(exc).__name__}），详情见日志 SHUZHI_HOME/logs/shuzhi.log。")
         typer.echo(msg, err=True)
-        raise SystemExit(1) from None
+        return 1
+
+
+def main() -> None:
+    """The `shuzhi` command. While a `shuzhi serve` holds this SHUZHI_HOME's warehouse, commands run
+    inside it (cli/forward.py); otherwise here."""
+    argv = sys.argv[1:]
+    if forward.forwardable(argv):
+        info = forward.live_server()
+        if info is not None:
+            rc = forward.forward(info, argv)
+            if rc is not None:
+                raise SystemExit(rc)
+        if sys.stdin is not None and not sys.stdin.isatty():
+            sys.stdin = forward.RecordingStdin(sys.stdin)  # type: ignore[assignment]
+
+    def on_locked() -> int | None:
+        # A server that started after the check above: send the command to it once it is up.
+        if not forward.forwardable(argv):
+            return None
+        info = forward.live_server(wait_s=3.0)
+        return forward.forward(info, argv) if info is not None else None
+
+    raise SystemExit(run(argv, on_locked=on_locked))
 
 
 if __name__ == "__main__":  # pragma: no cover

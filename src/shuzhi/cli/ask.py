@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from shuzhi.cli.common import lang, runtime, t, user_context
+from shuzhi.cli.common import console, lang, runtime, t, user_context
 from shuzhi.errors import ShuzhiError
 
 
@@ -60,4 +59,4 @@ def ask(
         table.add_column(c.get("label") or c["name"], justify="right" if c["type"] in ("number", "integer") else "left")
     for row in result["rows"]:
         table.add_row(*(format_value(v, c.get("format"), lang(), style="cli") for v, c in zip(row, cols, strict=True)))
-    Console().print(table)
+    console().print(table)

@@ -1,11 +1,27 @@
-"""What every command shares: the language, error lines, the runtime, reading secrets."""
+"""What every command shares: the language, error lines, the runtime, paths, reading secrets.
+
+A command runs either in its own process or, when a `shuzhi serve` runs on the same SHUZHI_HOME,
+inside that server (cli/forward.py sends it, cli/served.py runs it). Commands are written once for
+both by going through this module:
+- `runtime()` is the server's own Runtime when served (never closed by the command);
+- `cli_path(p)` resolves a path the user typed against the caller's working directory;
+- `warehouse_readable(rt, p)` gives a path the warehouse may read (imports);
+- `console()` is a rich Console for tables; `read_secret()` and `confirm()` ask the person at the
+  terminal, wherever the command runs; `lang()` is the caller's language.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
+import shutil
 import sys
-from typing import TYPE_CHECKING
+import tempfile
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -13,17 +29,33 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.settings import get_settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from shuzhi.runtime import Runtime, StartInfo
     from shuzhi.spec.resolve import UserContext
 
+LANG_VARS = ("SHUZHI_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+# The forwarded call this thread runs for a CLI process (cli/served.py ServedCall), or None when the
+# command runs in its own process. Read through served(); set only by cli/served.py.
+SERVED: ContextVar[Any] = ContextVar("shuzhi_served_call", default=None)
+
+
+def served() -> Any:
+    """The forwarded call being run in the server (cwd, env, runtime, ask()), or None."""
+    return SERVED.get()
+
 
 def lang() -> str:
-    """zh unless SHUZHI_LANG=en, or LC_ALL/LANG asks for English (Chinese first)."""
-    explicit = os.environ.get("SHUZHI_LANG", "").lower()
+    """zh unless SHUZHI_LANG=en, or LC_ALL/LANG asks for English (Chinese first). A command run in
+    the server for a CLI process speaks that process's language."""
+    call = served()
+    env = call.env if call is not None else os.environ
+    explicit = env.get("SHUZHI_LANG", "").lower()
     if explicit.startswith(("zh", "en")):
         return explicit[:2]
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        v = os.environ.get(var, "")
+        v = env.get(var, "")
         if v:
             return "en" if v.lower().startswith("en") else "zh"
     return "zh"
@@ -41,10 +73,16 @@ def fail(err: ShuzhiError) -> typer.Exit:
 
 
 def runtime(*, start: bool = True) -> Runtime:
-    """The runtime; when starting it created the first admin, say so (the only time we can)."""
+    """The runtime; when starting it created the first admin, say so (the only time we can).
+
+    Served (a CLI process forwarded the command to `shuzhi serve`): the server's own Runtime, already
+    started and wired, lent so that the command's start() and close() leave it as it is."""
     from shuzhi.runtime import Runtime
     from shuzhi.service.wiring import wire
 
+    call = served()
+    if call is not None:
+        return BorrowedRuntime(call.runtime)  # type: ignore[return-value]
     rt = Runtime(get_settings())
     if start:
         announce_admin(rt.start())
@@ -76,9 +114,131 @@ def user_context(rt: Runtime, username: str | None) -> UserContext:
         return UserContext(u.username, u.role, dict(u.attributes or {}))
 
 
+class BorrowedRuntime:
+    """The server's Runtime as a served command sees it: everything but its lifecycle. start() and
+    close() do nothing (the server started it and closes it when it stops); the warehouse stays open
+    whatever the command does with its handle."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rt, name)
+
+    def start(self, **_: Any) -> StartInfo:
+        from shuzhi.runtime import StartInfo
+
+        return StartInfo()
+
+    def close(self) -> None:
+        """Not the command's to close."""
+
+    def warehouse(self, *, read_only: bool = False) -> Any:
+        # The server's handle (read-write, or read-only under --workers N); read-only callers run only
+        # read-only statements on it (Warehouse.read_query).
+        return _KeptOpen(self._rt.warehouse())
+
+    def allow_reading(self, path: Path) -> None:
+        raise ShuzhiError(
+            "served_allow_reading",
+            "命令在运行中的服务内执行，数据仓库的可读范围已固定：请用 cli.common.warehouse_readable()。",
+            "The command runs inside the server, whose warehouse sandbox is fixed: use cli.common.warehouse_readable().",
+            500,
+        )
+
+
+class _KeptOpen:
+    """A warehouse handle whose open() and close() leave the server's warehouse as it is."""
+
+    def __init__(self, wh: Any) -> None:
+        self._wh = wh
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wh, name)
+
+    def open(self) -> _KeptOpen:
+        self._wh.open()
+        return self
+
+    def close(self) -> None:
+        """Not the command's to close."""
+
+
+def cli_path(path: str | Path) -> Path:
+    """A file path the user typed, as this command must use it: `~` expanded, and relative paths taken
+    from the caller's working directory, which is not the server's when the command is served. Every
+    command that reads or writes a file the user named passes it through here first."""
+    p = Path(path).expanduser()
+    call = served()
+    if call is not None and not p.is_absolute():
+        p = Path(call.cwd) / p
+    return p
+
+
+@contextlib.contextmanager
+def warehouse_readable(rt: Runtime, path: Path) -> Iterator[Path]:
+    """A path to `path` that the sandboxed warehouse may read (imports load files through DuckDB).
+
+    In its own process the command lets the warehouse read that one file (Runtime.allow_reading)
+    before it opens. Served, the server's warehouse is already open and its sandbox fixed, so the
+    file is linked (or, across file systems, copied) into SHUZHI_HOME/tmp under its own name, and
+    removed afterwards."""
+    if served() is None:
+        rt.allow_reading(path)
+        yield path
+        return
+    base = rt.settings.home / "tmp"
+    base.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="cli-", dir=base))
+    staged = work / path.name
+    try:
+        try:
+            os.link(path, staged)
+        except OSError:
+            try:
+                shutil.copyfile(path, staged)
+            except OSError as exc:
+                raise ShuzhiError("file_unreadable", f"无法读取 {path}：{exc.strerror}",
+                                  f"Cannot read {path}: {exc.strerror}") from None
+        yield staged
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def console() -> Console:
+    """A rich Console for tables: the terminal's width, or the caller's terminal's when served."""
+    from rich.console import Console
+
+    call = served()
+    if call is not None:
+        return Console(width=call.width or 100)
+    return Console()
+
+
+def confirm(text: str) -> bool:
+    """Ask yes/no (default no) of the person at the terminal, wherever the command runs."""
+    call = served()
+    if call is None:
+        return typer.confirm(text)
+    if call.stdin_tty:
+        answer = call.ask("confirm", text)
+    else:  # as click does: the question, then a line of input
+        typer.echo(f"{text} [y/N]: ", nl=False)
+        answer = sys.stdin.readline()
+    return (answer or "").strip().lower() in ("y", "yes", "是")
+
+
 def read_secret(prompt_zh: str, prompt_en: str, *, confirm: bool = True) -> str:
-    """Read a password: prompted twice on a terminal, else the first line of stdin."""
-    if sys.stdin is not None and sys.stdin.isatty():
+    """Read a password: prompted twice on a terminal, else the first line of stdin.
+
+    Served, the prompt appears on the caller's terminal (cli/forward.py asks there) and standard input
+    is the caller's."""
+    call = served()
+    if call is not None and call.stdin_tty:
+        pw = call.ask("secret", t(prompt_zh, prompt_en)) or ""
+        if confirm and (call.ask("secret", t("再输入一次", "Repeat")) or "") != pw:
+            raise ShuzhiError("password_mismatch", "两次输入的密码不一致。", "The two passwords differ.")
+    elif call is None and sys.stdin is not None and sys.stdin.isatty():
         pw = getpass.getpass(t(prompt_zh, prompt_en) + ": ")
         if confirm and getpass.getpass(t("再输入一次", "Repeat") + ": ") != pw:
             raise ShuzhiError("password_mismatch", "两次输入的密码不一致。", "The two passwords differ.")

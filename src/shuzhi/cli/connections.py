@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shuzhi.cli.common import lang, read_secret, runtime, t
+from shuzhi.cli.common import console, lang, read_secret, runtime, served, t
 
 connection_app = typer.Typer(help="Database connections. 数据库连接。", no_args_is_help=True)
 extract_app = typer.Typer(help="Tables picked from connections: extract (copy) or direct. 抽取与直连。",
@@ -98,7 +97,7 @@ def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -
     for r in rows:
         table.add_row(r["name"], r["kind_label"], r["url"], t("已设置", "set") if r["password_set"] else "",
                       t("支持", "yes") if r["direct_query"] else "")
-    Console().print(table)
+    console().print(table)
 
 
 @connection_app.command("test")
@@ -156,7 +155,7 @@ def tables(
         for x in data["tables"]:  # type: ignore[index]
             n = x["row_count"]
             table.add_row(x["name"], x["type"], "" if n is None else (f"≈{n:,}" if x["row_count_estimated"] else f"{n:,}"))
-    Console().print(table)
+    console().print(table)
 
 
 @connection_app.command("remove")
@@ -243,7 +242,7 @@ def extract_list(
                       "" if r["row_count"] is None else f"{r['row_count']:,}",
                       f"{(r['last_refresh_at'] or '')[:19]} {r['last_status'] or ''}".strip(),
                       (sched["cron"] or f"{sched['interval_s']}s") if sched else "")
-    Console().print(table)
+    console().print(table)
 
 
 @extract_app.command("refresh")
@@ -294,7 +293,7 @@ def extract_runs(
         table.add_row(str(r["id"]), r["started_at"][:19], "" if r["duration_s"] is None else f"{r['duration_s']}s",
                       r["kind"], r["status"], "" if r["rows_read"] is None else f"{r['rows_read']:,}",
                       "" if r["rows_total"] is None else f"{r['rows_total']:,}", _fmt_bytes(r["bytes"]), note or "")
-    Console().print(table)
+    console().print(table)
 
 
 @extract_app.command("remove")
@@ -318,8 +317,9 @@ def extract_remove(
 def _refresh_with_bar(rt, sid: int, *, full: bool, accept: bool) -> None:  # type: ignore[no-untyped-def]
     from shuzhi.service import refresh as R
 
+    # Served: no bar (its refresh thread would draw on the server's terminal, not the caller's).
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-                  transient=True) as bar:
+                  transient=True, disable=served() is not None) as bar:
         task = bar.add_task(t("刷新", "Refreshing"), total=1.0)
 
         def on_progress(fraction: float, message: str | None) -> None:

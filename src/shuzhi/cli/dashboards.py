@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 import yaml
 
-from shuzhi.cli.common import runtime, t
+from shuzhi.cli.common import cli_path, runtime, t
 from shuzhi.errors import ShuzhiError
 
 dashboard_app = typer.Typer(help="Dashboards: list, export to YAML, apply YAML. 仪表板管理。", no_args_is_help=True)
@@ -55,6 +55,7 @@ def dashboard_apply(
     from shuzhi.demo.dashboards import load_dashboard_yaml
     from shuzhi.spec.dashboards import check_against_model
 
+    path = cli_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 import yaml
 
-from shuzhi.cli.common import runtime, t
+from shuzhi.cli.common import cli_path, console, runtime, t
 from shuzhi.errors import ShuzhiError
 
 dataset_app = typer.Typer(help="Self-service datasets. 自助数据集。", no_args_is_help=True)
@@ -19,6 +19,7 @@ dataset_app = typer.Typer(help="Self-service datasets. 自助数据集。", no_a
 def _load_yaml(path: Path) -> list[dict]:
     from shuzhi.model.yaml_io import _Loader  # YAML 1.2 booleans: `no` stays text
 
+    path = cli_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -89,7 +90,6 @@ def dataset_preview(
     sql: bool = typer.Option(False, "--sql", help="Also print the SQL."),
 ) -> None:
     """Preview a dataset's rows after any step. 预览数据。"""
-    from rich.console import Console
     from rich.table import Table
 
     from shuzhi.catalog.datasets import get_dataset
@@ -108,7 +108,7 @@ def dataset_preview(
         table.add_column(c["label"], justify="right" if c["type"] in ("integer", "number") else "left")
     for row in out["rows"]:
         table.add_row(*("" if v is None else str(v) for v in row))
-    Console().print(table)
+    console().print(table)
     if sql:
         typer.echo(out["sql"])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shuzhi.cli.common import runtime, t
+from shuzhi.cli.common import runtime, served, t
 from shuzhi.errors import ShuzhiError
 
 
@@ -66,6 +66,9 @@ def demo(
     today = settings.today_date()
     end_date = _parse_end(end, today)
     validate(scale, seed, end_date, today)  # before anything is touched
+    if served() is not None:
+        _served_demo(rt, if_missing)
+        return
     settings.ensure_home()
     with build_lock(settings.home):
         wh = rt.warehouse()
@@ -108,6 +111,27 @@ def demo(
     typer.echo(f"  {t('语义模型', 'Semantic model')}: huajing v{version} "
                f"({t('指标中心已就绪', 'metric center ready')})")
     typer.echo(f"  {t('仪表板', 'Dashboards')}: {t('经营驾驶舱、销售分析、产销协同与库存、质量追溯、研发创新', '5 demo dashboards')}")
+
+
+def _served_demo(rt, if_missing: bool) -> None:  # type: ignore[no-untyped-def]
+    """`shuzhi demo` while `shuzhi serve` runs on this SHUZHI_HOME (the command runs in the server):
+    with --if-missing and the demo present, install its model and dashboards; never rebuild the tables
+    the server is answering from."""
+    from shuzhi.demo import DEMO_TABLES
+
+    existing = set(rt.warehouse().tables())
+    if if_missing and all(name in existing for name in DEMO_TABLES):
+        _install_model(rt)
+        typer.echo(t("演示数据已存在，跳过构建。", "The demo data already exists; nothing to build."))
+        return
+    raise ShuzhiError(
+        "demo_server_running",
+        "shuzhi serve 正在使用这个数据目录的数据仓库，生成演示数据会替换它正在读取的表。"
+        "请先停止服务（Ctrl+C），运行 shuzhi demo，再启动 shuzhi serve。",
+        "shuzhi serve is using this data folder's warehouse, and building the demo would replace the tables it "
+        "is answering from. Stop the server (Ctrl+C), run `shuzhi demo`, then start `shuzhi serve` again.",
+        409,
+    )
 
 
 def _install_model(rt) -> int:  # type: ignore[no-untyped-def]

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from shuzhi.cli.common import runtime, t
+from shuzhi.cli.common import cli_path, console, runtime, t
 from shuzhi.errors import ShuzhiError
 
 TARGET = 0.90
@@ -30,6 +29,7 @@ def eval_ask(
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
+    path = cli_path(path)
     if not path.is_file():
         raise ShuzhiError("not_found", f"找不到题库文件 {path}。", f"No question set at {path}.")
     try:
@@ -55,8 +55,7 @@ def eval_ask(
             table.add_row(cat, str(ok), str(n), f"{acc:.1%}")
         table.add_row(t("合计", "Overall"), str(report.correct), str(report.total), f"{report.accuracy:.1%}",
                       style="bold")
-        console = Console()
-        console.print(table)
+        console().print(table)
         if verbose:
             for r in report.failures:
                 typer.echo(f"✗ [{r.case.get('cat')}] {r.case['q']}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from shuzhi.cli.common import runtime, t
+from shuzhi.cli.common import cli_path, runtime, served, t
 from shuzhi.errors import ShuzhiError
 
 
@@ -43,7 +43,7 @@ def export_dashboard(
             "bad_export_format", "格式只能是 pdf、png 或 xlsx。", "The format must be pdf, png or xlsx."
         )
     check_width(width)
-    out = out.expanduser()
+    out = cli_path(out)
     if not out.parent.is_dir():
         raise ShuzhiError(
             "bad_output_path",
@@ -55,6 +55,8 @@ def export_dashboard(
         prepared = renders.prepare(rt, name, user or renders.default_user(rt), filters)
         if fmt == "xlsx":
             data = renders.render(rt, prepared, fmt, base_url=None)
+        elif served() is not None and renders.server_url(rt):  # run in `shuzhi serve`: its own web app draws
+            data = renders.render(rt, prepared, fmt, base_url=renders.server_url(rt), width=width)
         else:
             from shuzhi.api.inprocess import serve_in_process
 

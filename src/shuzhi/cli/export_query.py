@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from shuzhi.cli.common import runtime, t, user_context
+from shuzhi.cli.common import cli_path, runtime, t, user_context
 from shuzhi.errors import ShuzhiError
 
 
@@ -28,6 +28,7 @@ def export_query(
     from shuzhi.spec.query_spec import parse_spec
 
     fmt = check_format(fmt)
+    output = cli_path(output)
     if output.is_dir():
         raise ShuzhiError("export_target_is_folder", f"{output} 是一个目录，请给出文件名。",
                           f"{output} is a folder; give a file name.")

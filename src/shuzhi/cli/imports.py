@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from shuzhi.cli.common import lang, runtime, t
+from shuzhi.cli.common import cli_path, console, lang, runtime, served, t, warehouse_readable
 from shuzhi.errors import ShuzhiError
 
 
@@ -37,28 +36,23 @@ def import_file(
     if fmt not in ("table", "json"):
         raise ShuzhiError("bad_format", f"--format 只能是 table 或 json，不能是 {fmt}。",
                           f"--format must be table or json, not {fmt}.")
+    path = cli_path(path)
     if not path.is_file():
         raise ShuzhiError("file_not_found", f"找不到文件 {path}。", f"The file {path} does not exist.", 404)
     opts = imp.ImportOptions(table=table, sheet=sheet, encoding=encoding, delimiter=_delim(delimiter),
                              header_row=header_row, mode=mode, key=list(key or []), skip_bad_rows=skip_bad_rows,
                              keep_totals=keep_totals, force=force)
     rt = runtime()
-    rt.allow_reading(path)  # the sandboxed warehouse reads only this file outside SHUZHI_HOME
+    # The sandboxed warehouse reads only this file outside SHUZHI_HOME (served: a link to it in SHUZHI_HOME/tmp).
+    name = path.name
     try:
-        if types:
-            opts.columns = _type_overrides(rt, path, opts, types)
-        if preview:
-            _show_preview(imp.preview(rt, path, path.name, opts), fmt)
-            return
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
-                      TimeElapsedColumn(), transient=True, disable=fmt == "json") as bar:
-            task = bar.add_task(t("导入", "Importing"), total=1.0)
-
-            def on_progress(fraction: float, message: str | None) -> None:
-                label = (message or "").split(" / ")
-                bar.update(task, completed=fraction, description=(label[-1] if lang() == "en" else label[0]) or "")
-
-            result = imp.run_import_inline(rt, path, path.name, opts, user=user, on_progress=on_progress)
+        with warehouse_readable(rt, path) as readable:
+            if types:
+                opts.columns = _type_overrides(rt, readable, opts, types)
+            if preview:
+                _show_preview(imp.preview(rt, readable, name, opts), fmt)
+                return
+            result = _run_import(rt, readable, name, opts, user, fmt)
     finally:
         rt.close()
     if fmt == "json":
@@ -86,6 +80,27 @@ def import_file(
     if result.get("footer_rows"):
         typer.echo(t(f"  表格下方的备注行 {result['footer_rows']} 未导入。",
                      f"  Notes rows {result['footer_rows']} below the table were left out."))
+
+
+def _run_import(rt, path: Path, name: str, opts, user: str | None, fmt: str) -> dict:  # type: ignore[no-untyped-def]
+    """The import with a progress bar here, or its steps as lines when served (the caller's terminal
+    is not this process's)."""
+    from shuzhi.service import imports as imp
+
+    shown: list[str] = []
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
+                  TimeElapsedColumn(), transient=True, disable=fmt == "json" or served() is not None) as bar:
+        task = bar.add_task(t("导入", "Importing"), total=1.0)
+
+        def on_progress(fraction: float, message: str | None) -> None:
+            label = (message or "").split(" / ")
+            text = (label[-1] if lang() == "en" else label[0]) or ""
+            bar.update(task, completed=fraction, description=text)
+            if served() is not None and fmt != "json" and text and text not in shown:
+                shown.append(text)
+                typer.echo(f"{t('导入', 'Importing')}: {text}", err=True)
+
+        return imp.run_import_inline(rt, path, name, opts, user=user, on_progress=on_progress)
 
 
 def _delim(value: str | None) -> str | None:
@@ -118,7 +133,7 @@ def _show_preview(p: dict, fmt: str) -> None:
     if fmt == "json":
         typer.echo(json.dumps(p, ensure_ascii=False, default=str))
         return
-    con = Console()
+    con = console()
     facts = [f"{t('格式', 'format')}: {p['format']}", f"{t('表', 'table')}: {p['table']}"]
     if p["encoding"]:
         facts.append(f"{t('编码', 'encoding')}: {p['encoding']}")

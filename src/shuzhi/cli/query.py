@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from shuzhi.cli.common import runtime, t, user_context
+from shuzhi.cli.common import cli_path, console, runtime, t, user_context
 from shuzhi.errors import ShuzhiError
 
 model_app = typer.Typer(help="Semantic models: list, export to YAML, apply YAML. 语义模型管理。", no_args_is_help=True)
@@ -18,7 +17,7 @@ model_app = typer.Typer(help="Semantic models: list, export to YAML, apply YAML.
 
 def _read_json(source: str) -> dict:
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        text = sys.stdin.read() if source == "-" else cli_path(source).read_text(encoding="utf-8")
     except OSError as exc:
         raise ShuzhiError("file_unreadable", f"无法读取 {source}：{exc.strerror}", f"Cannot read {source}: {exc.strerror}") from None
     try:
@@ -70,7 +69,7 @@ def query(
         fmts = [c.get("format") for c in result.columns]
         for row in result.table.to_pylist():
             table.add_row(*(format_value(v, f, lang(), style="cli") for v, f in zip(row.values(), fmts, strict=True)))
-        Console().print(table)
+        console().print(table)
         typer.echo(t(f"{result.table.num_rows} 行", f"{result.table.num_rows} rows") + _as_of(result.freshness), err=True)
 
 
@@ -129,6 +128,7 @@ def model_apply(
     from shuzhi.catalog.semantic import save_model
     from shuzhi.model.yaml_io import load_model_yaml
 
+    path = cli_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

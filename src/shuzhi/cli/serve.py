@@ -7,16 +7,22 @@ read-only, so every worker opens the warehouse read-only, the scheduler does not
 that writes the warehouse answers 409 "warehouse_read_only" (stop the server, or run one worker,
 to import or refresh). Metadata (users, dashboards, sessions) stays writable in every worker.
 Admission limits (SHUZHI_MAX_CONCURRENT_REQUESTS, ...) apply per worker.
+
+While it runs, SHUZHI_HOME/run/server.json (cli/local_server.py) names it, so that `shuzhi` commands
+on the same SHUZHI_HOME run inside it (cli/forward.py → cli/served.py) instead of failing on the
+warehouse lock; with --workers N they run in one of the workers, on the read-only warehouse.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 
 import typer
 
 from shuzhi import __version__
+from shuzhi.cli import local_server
 from shuzhi.cli.common import runtime, t
 from shuzhi.errors import ShuzhiError
 
@@ -55,7 +61,9 @@ def serve(
     port = port or rt.settings.port
     workers = workers or rt.settings.workers
     _check_port(host, port)
+    _check_running(rt.settings.home)  # a server on another port of this SHUZHI_HOME
     info = rt.start()
+    key = local_server.new_key()
     app = None
     if workers == 1:
         # The server owns the warehouse read-write (imports, refreshes and datasets write through
@@ -66,6 +74,7 @@ def serve(
         from shuzhi.service.renders import set_server_url
 
         set_server_url(rt, host, port)  # dashboard renders without a request (subscriptions) draw here
+        attach_local_cli(app, key)
     else:
         # The workers open the warehouse read-only: upgrade old imports' column names here first
         # (service.name_migration; the one-worker server does it when it wires the app).
@@ -101,14 +110,52 @@ def serve(
     typer.echo("  " + t("按 Ctrl+C 停止。", "Press Ctrl+C to stop."))
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app's
     # TrustedProxyMiddleware reads it only from SHUZHI_TRUSTED_PROXIES (api/proxies.py).
-    if app is not None:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                    timeout_keep_alive=KEEP_ALIVE_S, proxy_headers=False)
-        return
-    os.environ["SHUZHI_WORKERS"] = str(workers)  # the worker processes read it through Settings
-    uvicorn.run("shuzhi.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S,
-                proxy_headers=False)
+    home = rt.settings.home
+    local_server.write(home, host=host, port=port, key=key, workers=workers)  # CLI commands now come here
+    _remove_on_sigterm(home)
+    try:
+        if app is not None:
+            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                        timeout_keep_alive=KEEP_ALIVE_S, proxy_headers=False)
+            return
+        os.environ["SHUZHI_WORKERS"] = str(workers)  # the worker processes read it through Settings
+        uvicorn.run("shuzhi.cli.serve:worker_app", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_S,
+                    proxy_headers=False)
+    finally:
+        local_server.remove(home)
+
+
+def _remove_on_sigterm(home) -> None:  # type: ignore[no-untyped-def]
+    """uvicorn stops gracefully on SIGTERM, then restores the handler it found and raises the signal
+    again: this handler, which removes server.json and ends the process as SIGTERM would have."""
+
+    def on_term(signum: int, _frame) -> None:  # type: ignore[no-untyped-def]
+        local_server.remove(home)
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+
+
+def _check_running(home) -> None:  # type: ignore[no-untyped-def]
+    other = local_server.read(home)
+    if other is not None:
+        raise ShuzhiError(
+            "server_running",
+            f"这个数据目录（{home}）已有 shuzhi serve 在运行（进程 {other.pid}，{other.url}）。",
+            f"A shuzhi serve already runs on this data folder ({home}): process {other.pid}, {other.url}.",
+            409,
+        )
+
+
+def attach_local_cli(app, key: str) -> None:  # type: ignore[no-untyped-def]
+    """The routes through which `shuzhi` commands on this SHUZHI_HOME run in this server (cli/served.py)."""
+    from shuzhi.api.app import API_PREFIX
+    from shuzhi.cli.served import local_cli_router
+
+    # POST routes: the web app's catch-all (GET) route does not shadow them.
+    app.include_router(local_cli_router(key), prefix=API_PREFIX)
 
 
 def worker_app():  # type: ignore[no-untyped-def]
@@ -122,4 +169,9 @@ def worker_app():  # type: ignore[no-untyped-def]
     rt = Runtime(get_settings())
     rt.start(create_admin=False)
     rt.warehouse(read_only=True).open()
-    return create_app(runtime=rt, start=False)
+    app = create_app(runtime=rt, start=False)
+    # The control key of the `shuzhi serve` that started this worker (it wrote server.json first).
+    info = local_server.read(rt.settings.home)
+    if info is not None:
+        attach_local_cli(app, info.key)
+    return app

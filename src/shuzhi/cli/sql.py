@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from shuzhi.cli.common import runtime, t
+from shuzhi.cli.common import console, runtime, t
 from shuzhi.results.encoders import to_csv, to_json, to_rows
 from shuzhi.results.format import format_value
 
@@ -41,7 +40,7 @@ def sql(
             out.add_column(f.name, justify="right" if str(f.type).startswith(("int", "double", "float", "decimal")) else "left")
         for row in to_rows(table):
             out.add_row(*(format_value(v, style="raw") for v in row))
-        Console().print(out)
+        console().print(out)
         typer.echo(t(f"{table.num_rows} 行", f"{table.num_rows} rows"), err=True)
     if res.truncated:
         typer.echo(t(f"结果已截断：只显示前 {table.num_rows} 行（上限见 --limit 和 SHUZHI_SQL_ROW_CAP）。",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from shuzhi.cli.common import read_secret, runtime, t
+from shuzhi.cli.common import confirm, console, read_secret, runtime, t
 
 # The auth modules are imported inside each command so that `--help` stays fast.
 
@@ -58,7 +57,7 @@ def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -
             v.username, v.role, ", ".join(f"{k}={x}" for k, x in v.attributes.items()),
             t("启用", "active") if v.is_active else t("停用", "disabled"), (v.last_login_at or "")[:19],
         )
-    Console().print(table)
+    console().print(table)
 
 
 @user_app.command("set")
@@ -101,7 +100,7 @@ def delete(
     """Delete a user and their sessions and tokens. 删除用户。"""
     from shuzhi.auth import users as U
 
-    if not yes and not typer.confirm(t(f"确定删除用户 {name}？", f"Delete user {name}?")):
+    if not yes and not confirm(t(f"确定删除用户 {name}？", f"Delete user {name}?")):
         raise typer.Exit(1)
     rt = runtime()
     with rt.catalog.session() as s:
