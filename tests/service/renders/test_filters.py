@@ -14,7 +14,7 @@ from shuzhi.demo.dashboards import load_dashboard_yaml
 from shuzhi.demo.semantic import demo_model
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
-from shuzhi.service import renders
+from shuzhi.service import render_filters, renders
 
 DASH = Path(renders.__file__).resolve().parents[1] / "demo" / "dashboards"
 
@@ -30,21 +30,21 @@ def _dash(name: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", ["region", "大区", "Region", "customers.region", "地区", "区域"])
 def test_a_filter_is_named_by_id_title_field_label_or_synonym(idx: ModelIndex, name: str) -> None:
-    assert renders.resolve_filters(_dash("cockpit"), idx, [f"{name}=华东"]) == {"region": ["华东"]}
+    assert render_filters.resolve_filters(_dash("cockpit"), idx, [f"{name}=华东"]) == {"region": ["华东"]}
 
 
 def test_values_are_read_by_the_control_kind(idx: ModelIndex) -> None:
     cockpit, quality = _dash("cockpit"), _dash("quality")
-    assert renders.resolve_filters(cockpit, idx, ["大区=华东,华南", "大区=西南", "期间=last_year"]) == {
+    assert render_filters.resolve_filters(cockpit, idx, ["大区=华东,华南", "大区=西南", "期间=last_year"]) == {
         "region": ["华东", "华南", "西南"],
         "period": {"relative": "last_year"},
     }
-    assert renders.resolve_filters(cockpit, idx, ["期间=2025-01-01..2025-06-30"]) == {
+    assert render_filters.resolve_filters(cockpit, idx, ["期间=2025-01-01..2025-06-30"]) == {
         "period": {"start": "2025-01-01", "end": "2025-06-30"}
     }
-    assert renders.resolve_filters(quality, idx, ["工厂=常州工厂"]) == {"plant": "常州工厂"}
+    assert render_filters.resolve_filters(quality, idx, ["工厂=常州工厂"]) == {"plant": "常州工厂"}
     # the web app's own values pass as they are
-    assert renders.resolve_filters(cockpit, idx, {"region": ["华北"]}) == {"region": ["华北"]}
+    assert render_filters.resolve_filters(cockpit, idx, {"region": ["华北"]}) == {"region": ["华北"]}
 
 
 @pytest.mark.parametrize(
@@ -58,20 +58,20 @@ def test_values_are_read_by_the_control_kind(idx: ModelIndex) -> None:
 )
 def test_bad_filters_are_refused_with_a_reason(idx: ModelIndex, pairs: list[str], code: str) -> None:
     with pytest.raises(ShuzhiError) as e:
-        renders.resolve_filters(_dash("cockpit"), idx, pairs)
+        render_filters.resolve_filters(_dash("cockpit"), idx, pairs)
     assert e.value.code == code and e.value.zh and e.value.en and e.value.status == 400
 
 
 def test_two_values_for_a_dropdown_are_refused(idx: ModelIndex) -> None:
     with pytest.raises(ShuzhiError, match="Invalid value"):
-        renders.resolve_filters(_dash("quality"), idx, ["工厂=常州工厂", "工厂=苏州工厂"])
+        render_filters.resolve_filters(_dash("quality"), idx, ["工厂=常州工厂", "工厂=苏州工厂"])
 
 
 def test_filters_in_words_and_the_print_page(idx: ModelIndex) -> None:
     d = _dash("cockpit")
     values = {"region": ["华东", "华南"]}
-    assert renders.filters_text(d, values) == "期间：今年；大区：华东、华南"
-    assert renders.filters_text(d, values, "en") == "Period: This year; Region: 华东、华南"
+    assert render_filters.filters_text(d, values) == "期间：今年；大区：华东、华南"
+    assert render_filters.filters_text(d, values, "en") == "Period: This year; Region: 华东、华南"
     p = renders.Prepared("cockpit", "经营驾驶舱", d, idx, 1, None, values)  # type: ignore[arg-type]
     assert renders.page_path(p).startswith("/dashboards/cockpit?print=1&f=")
     assert renders.download_name(p, "pdf") == "经营驾驶舱.pdf"
