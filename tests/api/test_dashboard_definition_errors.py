@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import cli_zygote
 from shuzhi_testing import client_over, demo_file, login
 
 BASE = "/api/v1/dashboards"
@@ -154,7 +155,7 @@ def test_cli_apply_reports_every_problem(api, tmp_path) -> None:  # type: ignore
     f.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
 
     def run(*env: tuple[str, str]) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([SHUZHI, "dashboard", "apply", str(f)], capture_output=True, text=True, timeout=120,
+        return cli_zygote.run(["dashboard", "apply", str(f)], timeout=120,
                               env={**os.environ, **dict(env)})
 
     r = run(("SHUZHI_LANG", "zh"))

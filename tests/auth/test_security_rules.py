@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 
+import cli_zygote
 from shuzhi.catalog.models import AuditEvent
 from shuzhi.service.wiring import wire
 from shuzhi_testing import login
@@ -118,12 +117,10 @@ def test_model_apply_as_a_user_needs_security_manage(settings, tmp_path: Path) -
     rule = ColumnRuleDef(name="no_cost", fields=["cogs"], deny_roles=["viewer"])
     f.write_text(dump_model_yaml(model.model_copy(update={"column_rules": [*model.column_rules, rule]})),
                  encoding="utf-8")
-    shuzhi = str(Path(sys.executable).parent / "shuzhi")
     env = {**os.environ, "SHUZHI_LANG": "en"}
-    r = subprocess.run([shuzhi, "model", "apply", str(f), "--user", "bianji"], capture_output=True, text=True,
-                       env=env, timeout=120)
+    r = cli_zygote.run(["model", "apply", str(f), "--user", "bianji"], env=env, timeout=120)
     assert r.returncode == 1 and "security:manage" in r.stderr and "Traceback" not in r.stderr, r.stderr
-    r = subprocess.run([shuzhi, "model", "apply", str(f)], capture_output=True, text=True, env=env, timeout=120)
+    r = cli_zygote.run(["model", "apply", str(f)], env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     rt = Runtime(settings)
     with rt.catalog.session() as s:

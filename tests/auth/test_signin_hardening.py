@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+import cli_zygote
 from shuzhi.auth import credentials as cred
 from shuzhi.auth import users as U
 from shuzhi.auth.passwords import check_password_policy, generate_password, hash_password
@@ -321,7 +322,7 @@ def test_weak_admin_password_from_the_environment_is_refused(tmp_path: Path) -> 
 def test_cli_refuses_weak_passwords(_isolated_env: Path) -> None:
     env = {**os.environ, "SHUZHI_ADMIN_PASSWORD": TEST_PASSWORD, "SHUZHI_LANG": "en"}
     for args in (["user", "create", "zhang", "--role", "viewer"], ["user", "password", "admin"]):
-        p = subprocess.run([SHUZHI, *args], input="12345678\n", capture_output=True, text=True, env=env, timeout=120)
+        p = cli_zygote.run([*args], input="12345678\n", env=env, timeout=120)
         assert p.returncode != 0 and "10 characters" in p.stderr and "Traceback" not in p.stderr, p
 
 
@@ -401,9 +402,9 @@ def test_revoked_token_is_refused(make_client) -> None:  # type: ignore[no-untyp
 @pytest.mark.slow
 def test_cli_token_lifetime_is_capped(_isolated_env: Path) -> None:
     env = {**os.environ, "SHUZHI_ADMIN_PASSWORD": TEST_PASSWORD, "SHUZHI_LANG": "en"}
-    p = subprocess.run([SHUZHI, "token", "create", "x", "--user", "admin", "--days", "3650"],
-                       capture_output=True, text=True, env=env, timeout=120)
+    p = cli_zygote.run(["token", "create", "x", "--user", "admin", "--days", "3650"],
+                       env=env, timeout=120)
     assert p.returncode != 0 and "365" in p.stderr and "Traceback" not in p.stderr, p
-    p = subprocess.run([SHUZHI, "token", "create", "x", "--user", "admin"],
-                       capture_output=True, text=True, env=env, timeout=120)
+    p = cli_zygote.run(["token", "create", "x", "--user", "admin"],
+                       env=env, timeout=120)
     assert p.returncode == 0 and p.stdout.startswith("szt_"), p

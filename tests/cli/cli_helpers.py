@@ -1,4 +1,5 @@
-"""Run the real `shuzhi` entry point in a subprocess with the test's SHUZHI_HOME."""
+"""Run the real `shuzhi` entry point in its own process with the test's SHUZHI_HOME (tests/cli_zygote.py:
+a child of a warm interpreter, so a call does not pay Python's start-up)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import cli_zygote
 
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
@@ -27,7 +30,6 @@ def cli():  # type: ignore[no-untyped-def]
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> Run:
         e = {k: v for k, v in os.environ.items()}
         e.update(env or {})
-        proc = subprocess.run([SHUZHI, *args], input=input, capture_output=True, text=True, env=e, timeout=timeout)
-        return Run(proc)
+        return Run(cli_zygote.run(args, input=input, env=e, timeout=timeout))
 
     return run

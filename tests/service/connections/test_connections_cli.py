@@ -11,13 +11,15 @@ import duckdb
 import pytest
 from source_env import Source, order_rows
 
+import cli_zygote
+
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 SECRET = "Cli-Secret-Pw-8xz"
 
 
 def sh(*args: str, input: str | None = None, lang: str = "zh") -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, SHUZHI_LANG=lang)
-    return subprocess.run([SHUZHI, *args], input=input, capture_output=True, text=True, env=env, timeout=300)
+    return cli_zygote.run([*args], input=input, env=env, timeout=300)
 
 
 @pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine

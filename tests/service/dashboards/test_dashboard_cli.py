@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+import cli_zygote
 from shuzhi.demo.dashboards import install_demo_dashboards
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.service.wiring import wire
@@ -20,7 +20,7 @@ SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> SimpleNamespace:
-    p = subprocess.run([SHUZHI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    p = cli_zygote.run([*args], env={**os.environ, **(env or {})}, timeout=120)
     return SimpleNamespace(code=p.returncode, out=p.stdout, err=p.stderr)
 
 

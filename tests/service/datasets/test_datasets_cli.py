@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+import cli_zygote
+
 DOC = Path(__file__).resolve().parents[3] / "docs" / "data-sources.md"
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
 
 def shuzhi(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SHUZHI, *args], capture_output=True, text=True, env=dict(os.environ), timeout=300)
+    return cli_zygote.run([*args], env=dict(os.environ), timeout=300)
 
 
 @pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
+import cli_zygote
 from shuzhi.catalog.semantic import get_model, save_model
 from shuzhi.model.schema import MetricDef, SemanticModel
 from shuzhi.service import datasets as ds_service
@@ -111,8 +111,8 @@ def test_shuzhi_sql_selects_a_chinese_column(rt, tmp_path: Path) -> None:  # typ
     _import(rt, tmp_path)
     rt.close()  # the CLI opens the warehouse file itself
     env = {**os.environ, "SHUZHI_LANG": "zh"}
-    p = subprocess.run([SHUZHI, "sql", 'select "订单号", "运费（元）" from orders order by 1', "--format", "json"],
-                       capture_output=True, text=True, env=env, timeout=300)
+    p = cli_zygote.run(["sql", 'select "订单号", "运费（元）" from orders order by 1', "--format", "json"],
+                       env=env, timeout=300)
     assert p.returncode == 0, p.stderr
     body = json.loads(p.stdout)
     assert [c["name"] for c in body["columns"]] == ["订单号", "运费（元）"] and body["rows"][0] == ["SO1", 5]

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+import cli_zygote
+
 SHUZHI = str(Path(sys.executable).parent / "shuzhi")
 
 
 def _run(*args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SHUZHI_LANG": lang, "SHUZHI_ADMIN_PASSWORD": "Test-Passw0rd!"}
-    return subprocess.run([SHUZHI, "import", *args], capture_output=True, text=True, env=env, timeout=120)
+    return cli_zygote.run(["import", *args], env=env, timeout=120)
 
 
 @pytest.mark.slow  # a CLI or server process per step: tens of seconds on a busy 2-core machine

@@ -9,13 +9,12 @@ are physical lines of the file, 1-based, the header being line 1.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+import cli_zygote
 from shuzhi.errors import ShuzhiError
 from shuzhi.service.imports import ImportOptions, run_import_inline
 
@@ -112,9 +111,8 @@ def test_the_cli_reports_true_lines(tmp_path: Path) -> None:
     g = generate(tmp_path / "cli.csv", 500, quote={100}, newline={50}, many={400})
     env = {**os.environ, "SHUZHI_LANG": "en", "SHUZHI_ADMIN_PASSWORD": "Test-Passw0rd!",
            "SHUZHI_HOME": str(tmp_path / "home")}
-    shuzhi = str(Path(sys.executable).parent / "shuzhi")
-    r = subprocess.run([shuzhi, "import", str(g.path), "--table", "t", "--type", "id=BIGINT", "--skip-bad-rows"],
-                       capture_output=True, text=True, env=env, timeout=120)
+    r = cli_zygote.run(["import", str(g.path), "--table", "t", "--type", "id=BIGINT", "--skip-bad-rows"],
+                       env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "498" in r.stdout + r.stderr and "Traceback" not in r.stderr
     for i in (100, 400):
