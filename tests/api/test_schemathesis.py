@@ -15,7 +15,9 @@ from shuzhi_testing import TEST_PASSWORD, login
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = 4  # per operation, per role, per generation mode: about a minute in all on two cores
+# per operation and generation mode: the admin reaches every handler's body; the viewer's requests mostly
+# meet the permission check first, so fewer of them find anything new (about a minute in all on two cores)
+EXAMPLES = {"admin": 4, "viewer": 2}
 # Operations that would end the test's own access (revoking its token) are left out, and so is a channel's
 # test send: it would post a real message to whatever address a generated channel names (tests send only to
 # 127.0.0.1; tests/delivery covers the route).
@@ -29,7 +31,7 @@ def _token(client, username: str, password: str) -> str:  # type: ignore[no-unty
     return r.json()["token"]
 
 
-def _run(schema, token: str, failures: list[str], statuses: dict[int, int]) -> int:  # type: ignore[no-untyped-def]
+def _run(schema, token: str, failures: list[str], statuses: dict[int, int], examples: int) -> int:  # type: ignore[no-untyped-def]
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis.errors import Unsatisfiable
     from schemathesis import GenerationMode
@@ -41,7 +43,7 @@ def _run(schema, token: str, failures: list[str], statuses: dict[int, int]) -> i
             continue
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
-            @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
             @given(case=op.as_strategy(generation_mode=mode))
@@ -84,6 +86,6 @@ def test_no_5xx_and_no_tracebacks_for_admin_and_viewer(demo_api) -> None:  # typ
     statuses: dict[int, int] = {}
     calls = 0
     for role in ("viewer", "admin"):  # the viewer first: the admin's calls may change the data
-        calls += _run(schema, tokens[role], failures, statuses)
+        calls += _run(schema, tokens[role], failures, statuses, EXAMPLES[role])
     assert calls > 300 and statuses.get(2, 0) > 50, statuses  # the tokens work: real answers too
     assert not failures, f"{len(failures)} failing requests:\n" + "\n".join(failures[:40])
