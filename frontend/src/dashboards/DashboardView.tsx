@@ -3,7 +3,7 @@
  * cross-filters (click an element → 联动) and drill paths; the layout is the saved grid, stacked in
  * reading order on phones; themes light / dark / 大屏 (full screen).
  */
-import { ArrowLeftOutlined, CopyOutlined, EditOutlined, ExpandOutlined, LineChartOutlined, StarFilled, StarOutlined, WarningOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, CopyOutlined, EditOutlined, MailOutlined, ExpandOutlined, LineChartOutlined, StarFilled, StarOutlined, WarningOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Grid, Segmented, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import GridLayout, { WidthProvider } from "react-grid-layout";
@@ -31,6 +31,8 @@ import { drillDown, drillUp } from "./drill";
 import { useDT } from "./i18n";
 import { COLS, gridItems, phoneLayout, ROW_HEIGHT } from "./layout";
 import { carryFilters, clearCross, decodeFilters, emptyState, encodeFilters, requestBody, setFilter, toggleCross, type ViewState } from "./linkage";
+import SubscribeDialog from "./SubscribeDialog";
+import { useSubscribeText } from "./subscribeText";
 import { registerThemes, theme as themeOf, type ThemeKey } from "./themes";
 import Tile, { HEADER, MARGIN, pixelHeight } from "./Tile";
 import type { Component, DashboardData, DashboardOut } from "./types";
@@ -70,6 +72,8 @@ export default function DashboardView() {
   const tx = useText();
   const seq = useRef(0);
   const levelLabel = useLevelLabel(model);
+  const st = useSubscribeText();
+  const [subscribing, setSubscribing] = useState(false);
 
   useEffect(() => {
     registerThemes();
@@ -271,6 +275,11 @@ export default function DashboardView() {
             </Button>
           )}
           {themeKey !== "screen" && canEdit && (
+            <Button size="small" icon={<MailOutlined />} onClick={() => setSubscribing(true)} data-testid="subscribe">
+              {st("subscribe")}
+            </Button>
+          )}
+          {themeKey !== "screen" && canEdit && (
             <Button
               size="small"
               icon={<CopyOutlined />}
@@ -288,6 +297,11 @@ export default function DashboardView() {
           )}
         </Space>
       </div>
+      {canEdit && subscribing && (
+        <SubscribeDialog dashboard={dash.name} title={pick(def.title, def.title_en)} components={components} phone={phone} open={subscribing}
+          onClose={() => setSubscribing(false)}
+          filters={Object.fromEntries(components.filter((c) => c.kind === "filter").map((c) => [c.id, filterValue(c)]))} />
+      )}
       {def.description && themeKey !== "screen" && (
         <Typography.Paragraph type="secondary" className="dash-desc" ellipsis={{ rows: 1, expandable: true }}>
           {pick(def.description, def.description_en)}

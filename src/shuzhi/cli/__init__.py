@@ -20,6 +20,7 @@ from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
 from shuzhi.cli.exports import export_app
+from shuzhi.cli.subscriptions import subscription_app
 from shuzhi.cli.datasets import dataset_app
 from shuzhi.cli.user import token_app, user_app
 from shuzhi.errors import ShuzhiError
@@ -51,6 +52,7 @@ app.add_typer(connection_app, name="connection")
 app.add_typer(extract_app, name="extract")
 app.add_typer(alert_app, name="alert")
 app.add_typer(export_app, name="export")
+app.add_typer(subscription_app, name="subscription")
 
 
 def _version(value: bool) -> None:
