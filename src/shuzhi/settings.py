@@ -102,6 +102,16 @@ class Settings(BaseSettings):
     insight_anomaly_max_points: int = Field(default=300_000, ge=1)
     insight_timeout_s: float = Field(default=60.0, gt=0)
 
+    # -- delivery channels (issue 15): the address people reach this server at (links in messages, pictures
+    # served to DingTalk), e.g. https://bi.example.com; sends' timeout, tries per request, and the first
+    # backoff between tries (doubling); a channel whose last channel_failing_after sends failed is flagged.
+    public_url: str | None = None
+    channel_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    channel_max_attempts: int = Field(default=3, ge=1, le=10)
+    channel_backoff_s: float = Field(default=2.0, ge=0, le=300)
+    channel_failing_after: int = Field(default=3, ge=1, le=100)
+    channel_image_days: int = Field(default=7, ge=1, le=365)
+
     log_level: str = "INFO"
     log_json_stderr: bool = False
 
@@ -118,6 +128,17 @@ class Settings(BaseSettings):
     @classmethod
     def _frame_ancestors(cls, v: str) -> str:
         return frame_ancestors(v)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, v: str | None) -> str | None:
+        if not v or not v.strip():
+            return None
+        v = v.strip().rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v):
+            raise ValueError(f"{v!r}: 应是 http(s):// 开头的地址，例如 https://bi.example.com / "
+                             "must be an http(s):// address such as https://bi.example.com")
+        return v
 
     @field_validator("home", mode="before")
     @classmethod

@@ -11,7 +11,10 @@ Invariants
 - A firing is recorded once per (rule, audience, series, period, kind): a candidate already
   recorded is counted as a duplicate; two concurrent checks race on the unique index and one wins.
 - Each new firing is sent on every channel of the rule to the members of its audience only, and
-  one receipt per recipient and channel records what happened.
+  one receipt per recipient and channel records what happened. Stored channels (robots, e-mail:
+  delivery.channel_alerts) get the owner audience's firings only, sent after the transaction that
+  recorded them commits (their receipts are "pending" until then), so no provider is talked to while
+  the catalog's write lock is held.
 - A check that fails (unknown metric after a model change, query error) leaves the rule with
   last_status "failed" and the bilingual error; it never raises out of check_rule.
 """
@@ -102,11 +105,30 @@ def _audiences(db: Any, rule: AlertRule, idx: ModelIndex) -> list[tuple[str, Use
     return out
 
 
-def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[channels.Recipient]) -> None:
-    delivery = channels.Delivery(firing_dict(firing, rule.name), rule.name, recipients)
+def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[channels.Recipient], audience: str,
+              pending: list[tuple[Any, channels.Delivery, list[int]]]) -> None:
+    """Send on the rule's registered channels now; stored (group) channels get the owner audience's
+    firings after the transaction commits: their receipts are written "pending" and `pending` collects
+    (channel, delivery, receipt ids) for _deliver_pending."""
+    delivery = channels.Delivery(firing_dict(firing, rule.name), rule.name, tuple(recipients))
     for name in rule.channels or ["inbox"]:
         try:
-            result = channels.get(name).send(delivery)
+            channel = channels.get(name, db)
+        except Exception as exc:  # noqa: BLE001 - a channel deleted since the rule was saved must not lose the firing
+            channel, error = None, exc
+        if channel is not None and getattr(channel, "deferred", False):
+            if audience != "":
+                continue  # a group destination carries the owner's values only (delivery.channel_alerts)
+            receipts = [FiringReceipt(firing_id=firing.id, user_id=r.user_id, channel=name, status="pending")
+                        for r in recipients]
+            db.add_all(receipts)
+            db.flush()
+            pending.append((channel, delivery, [r.id for r in receipts]))
+            continue
+        try:
+            if channel is None:
+                raise error
+            result = channel.send(delivery)
         except Exception as exc:  # noqa: BLE001 - a broken channel must not lose the firing
             log.exception("alert_channel_failed", channel=name, firing=firing.id)
             result = channels.SendResult({r.user_id: "failed" for r in recipients},
@@ -119,10 +141,30 @@ def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[ch
     db.flush()
 
 
+def _deliver_pending(catalog: Catalog, pending: list[tuple[Any, channels.Delivery, list[int]]]) -> None:
+    """Send the stored channels' firings (no transaction open meanwhile) and finish their receipts."""
+    for channel, delivery, receipt_ids in pending:
+        try:
+            result = channel.deliver(catalog, delivery)
+        except Exception as exc:  # noqa: BLE001 - the receipts must not stay pending
+            log.exception("alert_channel_failed", channel=channel.name, firing=delivery.firing.get("id"))
+            result = channels.SendResult({}, {r.user_id: {"zh": f"渠道 {channel.name} 出错（{type(exc).__name__}）。",
+                                                          "en": f"Channel {channel.name} failed "
+                                                                f"({type(exc).__name__})."}
+                                              for r in delivery.recipients})
+        with catalog.session() as db:
+            for rid in receipt_ids:
+                receipt = db.get(FiringReceipt, rid)
+                if receipt is not None:
+                    receipt.status = result.status.get(receipt.user_id, "failed")
+                    receipt.detail = result.detail.get(receipt.user_id)
+
+
 def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Callable[[UserContext], Source], *,
-               trigger: str = "manual") -> dict[str, Any]:
+               trigger: str = "manual", target: Any = None) -> dict[str, Any]:
     """Evaluate one rule now, for each audience, and record what is new. `source_for(user)` is the
-    Source that reads series as `user` (the application layer's executor, bound to idx's model). Returns {"rule_id", "status"
+    Source that reads series as `user` (the application layer's executor, bound to idx's model); `target`
+    (the Runtime; default the catalog) is what stored channels send with (delivery.channel_send). Returns {"rule_id", "status"
     ok|fired|failed|skipped, "firings" (the owner audience's new ones), "duplicates",
     "periods_checked", "series_checked", "observed" (delivery.alerts.evaluate's rows, met ones marked new or
     not), "error", "by_user": {user id: that recipient's summary}}."""
@@ -139,6 +181,7 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Call
     out: dict[str, Any] = {"rule_id": rule_id, "firings": [], "duplicates": 0, "error": None, "by_user": {}}
     results: dict[str, dict[str, Any] | None] = {}
     errors: dict[str, dict[str, str]] = {}
+    pending: list[tuple[Any, channels.Delivery, list[int]]] = []
     if not active or not audiences or audiences[0][0] != "":
         out["error"] = {"code": "alert_owner_inactive", "zh": "规则所有者已停用，规则不再运行。",
                         "en": "The rule's owner is deactivated; the rule does not run."}
@@ -182,7 +225,7 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Call
                 except IntegrityError:  # a concurrent check recorded it first
                     mine["duplicates"] += 1
                     continue
-                _dispatch(db, rule, firing, recipients)
+                _dispatch(db, rule, firing, recipients, audience, pending)
                 mine["firings"].append(firing_dict(firing, rule.name))
             if result is not None:
                 mine.update(status="fired" if mine["firings"] else "ok", periods_checked=result["periods_checked"],
@@ -198,6 +241,7 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Call
         assert owner_result is not None
         rule.last_status = "fired" if out["firings"] else "ok"
         rule.last_error = None
+    _deliver_pending(target or catalog, pending)
     return {**out, "status": "fired" if out["firings"] else "ok",
             "periods_checked": owner_result["periods_checked"], "series_checked": owner_result["series_checked"],
             "notes": owner_result["notes"], **_found(owner_result, out["firings"])}

@@ -88,14 +88,14 @@ def _subscribers(db: Session, names: Any, actor: User) -> list[int]:
     return ids
 
 
-def _channels(names: Any) -> list[str]:
+def _channels(db: Session, names: Any) -> list[str]:
     if names is None:
         return ["inbox"]
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise _bad("channels_invalid", "channels 应是非空的渠道名列表，例如 [\"inbox\"]。",
                    'channels must be a non-empty list of channel names, e.g. ["inbox"].')
     for n in names:
-        channels.get(n)  # raises unknown_channel
+        channels.get(n, db)  # a registered or stored channel; else unknown_channel
     return list(dict.fromkeys(names))
 
 
@@ -128,7 +128,7 @@ def validate(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any], to
     resolve(parse_spec(series_spec(cur["metric"], grain, by=by, where=where)), idx, ctx, today)
     out = {"name": name.strip(), "description": cur.get("description") or None, "metric": cur["metric"],
            "grain": grain, "by": by, "where": where, "condition": check_condition(cur.get("condition")),
-           "channels": _channels(cur.get("channels")), "enabled": cur.get("enabled", True)}
+           "channels": _channels(db, cur.get("channels")), "enabled": cur.get("enabled", True)}
     if "subscribers" in data or base is None:
         out["subscribers"] = _subscribers(db, data.get("subscribers"), actor or owner)
     return out

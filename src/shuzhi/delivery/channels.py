@@ -2,7 +2,9 @@
 
 A channel is any object with a `name` and `send(delivery) -> SendResult` (the Channel protocol).
 Register it once per process with register(); rules name the channels they use, and a rule may
-only name registered channels. DingTalk, WeCom, Feishu and e-mail plug in here later.
+only name registered channels or channels stored in the catalog (DingTalk, WeCom, Feishu, e-mail,
+webhook: delivery.channel_store). get(name, db) finds both; a stored one comes back as a
+StoredChannel (delivery.channel_alerts), which the dispatcher sends after its transaction commits.
 
 Invariants
 - send() must not raise for a recipient it could not reach: it reports that recipient as failed
@@ -15,9 +17,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from shuzhi.errors import ShuzhiError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -75,27 +80,55 @@ def register(channel: Channel) -> None:
         _channels[channel.name] = channel
 
 
-def get(name: str) -> Channel:
+def get(name: str, db: Session | None = None) -> Any:
+    """A registered channel, else (with a catalog session) the stored channel of that name as a
+    StoredChannel; unknown_channel otherwise."""
     with _lock:
         ch = _channels.get(name)
-    if ch is None:
-        raise unknown_channel(name)
-    return ch
+    if ch is not None:
+        return ch
+    if db is not None:
+        from shuzhi.delivery.channel_alerts import stored_channel
+
+        stored = stored_channel(db, name)
+        if stored is not None:
+            return stored
+    raise unknown_channel(name, db)
 
 
-def names() -> list[str]:
+def builtin_names() -> list[str]:
     with _lock:
         return list(_channels)
 
 
-def describe() -> list[dict[str, str]]:
+def names(db: Session | None = None) -> list[str]:
+    out = builtin_names()
+    if db is not None:
+        from shuzhi.delivery import channel_store
+
+        out += [c.name for c in channel_store.list_all(db)]
+    return out
+
+
+def describe(db: Session | None = None) -> list[dict[str, str]]:
+    """Registered channels, then (with a catalog session) the stored ones: name and labels only."""
     with _lock:
-        return [{"name": c.name, "label": c.label, "label_en": c.label_en} for c in _channels.values()]
+        out = [{"name": c.name, "label": c.label, "label_en": c.label_en} for c in _channels.values()]
+    if db is not None:
+        from shuzhi.delivery import channel_store
+        from shuzhi.delivery.senders import sender
+
+        for c in channel_store.list_all(db):
+            s = sender(c.kind)
+            out.append({"name": c.name, "label": f"{c.label or c.name}（{s.LABEL}）",
+                        "label_en": f"{c.label or c.name} ({s.LABEL_EN})"})
+    return out
 
 
-def unknown_channel(name: str) -> ShuzhiError:
-    return ShuzhiError("unknown_channel", f"未知的通知渠道：{name}；可选 {'、'.join(names())}。",
-                       f"Unknown channel: {name}; choose from {', '.join(names())}.")
+def unknown_channel(name: str, db: Session | None = None) -> ShuzhiError:
+    known = names(db)
+    return ShuzhiError("unknown_channel", f"未知的通知渠道：{name}；可选 {'、'.join(known)}。",
+                       f"Unknown channel: {name}; choose from {', '.join(known)}.")
 
 
 register(InboxChannel())

@@ -39,7 +39,7 @@ def check_now(rt: Runtime, rule_id: int, *, trigger: str = "manual") -> dict[str
     def source_for(user: UserContext):  # type: ignore[no-untyped-def]
         return source_of(Executor(rt, user, idx, version, "alert"))
 
-    return check_rule(rt.catalog, rule_id, idx, source_for, trigger=trigger)
+    return check_rule(rt.catalog, rule_id, idx, source_for, trigger=trigger, target=rt)
 
 
 def check_many(rt: Runtime, rule_ids: list[int], ctx: JobContext | None, *, trigger: str) -> dict[str, Any]:
