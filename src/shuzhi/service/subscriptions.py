@@ -38,11 +38,11 @@ from shuzhi.delivery.messages import Attachment, KeyNumber, Message
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
 from shuzhi.results.format import format_value
-from shuzhi.service import renders
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime
     from shuzhi.runtime.jobs import JobContext
+    from shuzhi.service import renders
 
 log = get_logger(__name__)
 JOB_KIND = "subscription"
@@ -65,6 +65,7 @@ def create(rt: Runtime, owner_name: str, data: dict[str, Any]) -> dict[str, Any]
     """Check everything as the owner (the dashboard they see, the filter values read as the CLI and the
     web app write them) and store the subscription with its schedule."""
     from shuzhi.auth.users import get_user
+    from shuzhi.service import renders
 
     data = dict(data)
     given = data.get("filters") or {}
@@ -106,6 +107,8 @@ def key_numbers(p: renders.Prepared, data: dict[str, Any], component: str | None
 
 
 def build_message(rt: Runtime, sub: dict[str, Any], p: renders.Prepared, data: dict[str, Any]) -> Message:
+    from shuzhi.service import renders
+
     comp = p.definition.component(sub["component"]) if sub["component"] else None
     title = p.title + (f" · {comp.title or comp.id}" if comp else "")
     lines = []
@@ -132,6 +135,8 @@ def _pages(rt: Runtime) -> Iterator[str]:
 
 def attachment(rt: Runtime, sub: dict[str, Any], p: renders.Prepared) -> tuple[bytes | None, Attachment | None]:
     """(PNG image, file attachment) for the subscription's format."""
+    from shuzhi.service import renders
+
     fmt = sub["format"]
     if fmt == "link":
         return None, None
@@ -155,6 +160,7 @@ def run(rt: Runtime, sub_id: int, *, trigger: str = "manual") -> dict[str, Any]:
     """Send one subscription now; returns the run (run_dict) with its deliveries. Never raises for a
     delivery problem; raises subscription_not_found for a missing id."""
     from shuzhi.delivery.channel_send import send_to_channel
+    from shuzhi.service import renders
 
     with rt.catalog.session() as db:
         sub_row = store.get_subscription(db, sub_id)

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.deps import DbDep, RuntimeDep, auth_parts, authorize, require
-from shuzhi.api.inprocess import serve_in_process
 from shuzhi.api.params import IdPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
@@ -26,8 +25,16 @@ from shuzhi.service import subscriptions as service
 router = APIRouter(tags=["subscriptions"])
 ViewerDep = Annotated[Principal, Depends(require("content:view"))]
 EditorDep = Annotated[Principal, Depends(require("content:edit"))]
-# Drawing PNG / PDF opens the web app served inside this process (the API's own app on an ephemeral port).
-service.set_page_server(serve_in_process)
+
+
+def _pages(rt):  # type: ignore[no-untyped-def]
+    from shuzhi.api.inprocess import serve_in_process
+
+    return serve_in_process(rt)
+
+
+# Drawing PNG / PDF opens the web app served inside this process (this runtime's app on an ephemeral port).
+service.set_page_server(_pages)
 
 
 class _In(BaseModel):
