@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     channel_backoff_s: float = Field(default=2.0, ge=0, le=300)
     channel_failing_after: int = Field(default=3, ge=1, le=100)
     channel_image_days: int = Field(default=7, ge=1, le=365)
+    # -- dashboard rendering (issue 15, delivery/render.py): the headless Chromium that draws PDF/PNG exports
+    # (never downloaded: Debian's /usr/bin/chromium by default) and the longest a render may take.
+    chromium_path: Path = Path("/usr/bin/chromium")
+    render_timeout_s: float = Field(default=90.0, gt=0)
 
     log_level: str = "INFO"
     log_json_stderr: bool = False

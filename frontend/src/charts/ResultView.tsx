@@ -27,8 +27,19 @@ export type { ChartConfig, ElementDatum } from "./core/types";
 
 type ClickParams = Parameters<NonNullable<EChartsProps["click"]>>[0];
 
+/** Marks a chart's element `data-echart-ready="1"` once ECharts has drawn it (its `finished` event, after
+ * any animation): the dashboard page's render-ready signal (headless exports) waits for every chart. */
+function markFinished(_: unknown, chart: { getDom: () => HTMLElement }) {
+  chart.getDom().setAttribute("data-echart-ready", "1");
+}
+
 export function EChart({ option, height = 320, className, onClick, theme }: { option: object; height?: number | string; className?: string; onClick?: (p: ClickParams) => void; theme?: string }) {
-  const events = useMemo(() => (onClick ? { click: onClick } : undefined), [onClick]);
+  const events = useMemo(() => {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    const on: Record<string, Function> = { finished: markFinished };
+    if (onClick) on.click = onClick;
+    return on;
+  }, [onClick]);
   return (
     <ReactEChartsCore
       echarts={echarts}

@@ -28,11 +28,14 @@ import ImageTile from "./components/ImageTile";
 import KpiTile from "./components/KpiTile";
 import TextTile from "./components/TextTile";
 import { drillDown, drillUp } from "./drill";
-import { useDT } from "./i18n";
+import ExportMenu from "./ExportMenu";
+import { useDT, type DashKey } from "./i18n";
+import { useFreshText } from "../freshness/text";
 import { COLS, gridItems, phoneLayout, ROW_HEIGHT } from "./layout";
 import { carryFilters, clearCross, decodeFilters, emptyState, encodeFilters, requestBody, setFilter, toggleCross, type ViewState } from "./linkage";
 import SubscribeDialog from "./SubscribeDialog";
 import { useSubscribeText } from "./subscribeText";
+import { filtersLine, renderReady } from "./printView";
 import { registerThemes, theme as themeOf, type ThemeKey } from "./themes";
 import Tile, { HEADER, MARGIN, pixelHeight } from "./Tile";
 import type { Component, DashboardData, DashboardOut } from "./types";
@@ -70,10 +73,15 @@ export default function DashboardView() {
   /** Line-chart tiles showing their forecast or their anomalies instead of the chart. */
   const [insightOf, setInsightOf] = useState<Record<string, "forecast" | "anomalies">>({});
   const tx = useText();
+  const ft = useFreshText();
   const seq = useRef(0);
   const levelLabel = useLevelLabel(model);
   const st = useSubscribeText();
   const [subscribing, setSubscribing] = useState(false);
+  /** Print mode (?print=1): what the PDF/PNG exports open — no buttons, a header with the filters applied. */
+  const print = params.get("print") === "1";
+  const rootRef = useRef<HTMLDivElement>(null);
+  const [ready, setReady] = useState(false);
 
   useEffect(() => {
     registerThemes();
@@ -103,7 +111,7 @@ export default function DashboardView() {
     // the data does not need the definition: ask for both at once (one round trip less)
     initialFetched.current = true;
     fetchData(key, initial);
-    getDashboard(key)
+    getDashboard(key, !print) // a render is no view of the dashboard
       .then((d) => {
         setDash(d);
         setThemeKey((d.theme as ThemeKey) ?? "light");
@@ -122,6 +130,19 @@ export default function DashboardView() {
     }
     fetchData(dashName, state);
   }, [dashName, state, fetchData]);
+
+  // data-render-ready="1" once the data is here and every chart has drawn (printView.renderReady).
+  useEffect(() => {
+    setReady(false);
+    if (!dash || !data || busy) return;
+    const id = window.setInterval(() => {
+      if (rootRef.current && renderReady(rootRef.current)) {
+        setReady(true);
+        window.clearInterval(id);
+      }
+    }, 100);
+    return () => window.clearInterval(id);
+  }, [dash, data, busy]);
 
   const th = themeOf(themeKey);
   useEffect(() => {
@@ -166,6 +187,7 @@ export default function DashboardView() {
   };
   /** Tile head buttons: 为什么变化? on KPI cards, 预测 on forecastable line charts. */
   const headExtra = (c: Component) => {
+    if (print) return null;
     const d = data?.components[c.id];
     if (!d?.result) return null;
     if (c.kind === "kpi") {
@@ -233,7 +255,21 @@ export default function DashboardView() {
   const crossLabel = (source: string) => pick(def.components.find((x) => x.id === source)?.title, def.components.find((x) => x.id === source)?.title_en);
 
   return (
-    <div className={`dash-page ${th.className}${themeKey === "screen" ? " dash-screen" : ""}`} data-testid="dashboard-view" data-loading={busy ? "1" : "0"}>
+    <div ref={rootRef} className={`dash-page ${th.className}${themeKey === "screen" ? " dash-screen" : ""}${print ? " dash-print" : ""}`} data-testid="dashboard-view"
+      data-loading={busy ? "1" : "0"} data-render-ready={ready ? "1" : "0"}>
+      {print ? (
+        <div className="dash-print-head" data-testid="print-head">
+          <Typography.Title level={3} style={{ margin: 0 }} data-testid="dashboard-title">{pick(def.title, def.title_en)}</Typography.Title>
+          <div className="dash-print-meta">
+            <span data-testid="print-filters">
+              {dt("print.filters")}
+              {filtersLine(def.components.filter((x) => x.kind === "filter" && x.filter), filterValue, (x) => pick(x.filter?.label ?? x.title, x.filter?.label_en ?? x.title_en) || x.id,
+                (r) => dt(`range.${r}` as DashKey)) || dt("print.noFilters")}
+            </span>
+            {data?.last_date && <span data-testid="print-as-of">{ft("asOf", { date: data.last_date })}</span>}
+          </div>
+        </div>
+      ) : (
       <div className="dash-head">
         <Space size={8} align="center" wrap>
           {themeKey !== "screen" && (
@@ -274,6 +310,7 @@ export default function DashboardView() {
               {dt("view.edit")}
             </Button>
           )}
+          {themeKey !== "screen" && <ExportMenu name={dash.name} filters={state.filters} />}
           {themeKey !== "screen" && canEdit && (
             <Button size="small" icon={<MailOutlined />} onClick={() => setSubscribing(true)} data-testid="subscribe">
               {st("subscribe")}
@@ -297,12 +334,13 @@ export default function DashboardView() {
           )}
         </Space>
       </div>
+      )}
       {canEdit && subscribing && (
         <SubscribeDialog dashboard={dash.name} title={pick(def.title, def.title_en)} components={components} phone={phone} open={subscribing}
           onClose={() => setSubscribing(false)}
           filters={Object.fromEntries(components.filter((c) => c.kind === "filter").map((c) => [c.id, filterValue(c)]))} />
       )}
-      {def.description && themeKey !== "screen" && (
+      {def.description && themeKey !== "screen" && !print && (
         <Typography.Paragraph type="secondary" className="dash-desc" ellipsis={{ rows: 1, expandable: true }}>
           {pick(def.description, def.description_en)}
         </Typography.Paragraph>

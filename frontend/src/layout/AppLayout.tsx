@@ -55,6 +55,13 @@ export default function AppLayout() {
   const toggleLang = () => setLang(lang === "zh" ? "en" : "zh");
   const roleLabel = me ? t(`user.role.${me.role}` as "user.role.admin") : "";
 
+  // Print mode (?print=1, the headless exports of issue 15): the page alone, without menus or header.
+  if (new URLSearchParams(location.search).get("print") === "1")
+    return (
+      <div className="print-root">
+        <Outlet />
+      </div>
+    );
   return (
     <Layout className="app-root">
       <Header className="app-header">

@@ -27,6 +27,7 @@ from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import subscriptions as subscriptions_router
+from shuzhi.api.routers import renders as renders_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(alerts_router.router, prefix=API_PREFIX)  # alert rules, firings, inbox
     app.include_router(preferences_router.router, prefix=API_PREFIX)  # 涨跌颜色: company and own
     app.include_router(subscriptions_router.router, prefix=API_PREFIX)  # 定时推送
+    app.include_router(renders_router.router, prefix=API_PREFIX)  # dashboard exports drawn by Chromium
 
     dist = _frontend_dist()
     if dist is not None:

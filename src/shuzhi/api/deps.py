@@ -14,6 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from shuzhi.api.i18n import pick_language
 from shuzhi.auth.credentials import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
     Principal,
     csrf_ok,
     resolve_session,
@@ -26,8 +28,7 @@ from shuzhi.auth.session_cache import CACHE
 from shuzhi.errors import ShuzhiError
 from shuzhi.runtime import Runtime
 
-SESSION_COOKIE = "shuzhi_session"
-CSRF_COOKIE = "shuzhi_csrf"
+__all__ = ["CSRF_COOKIE", "SESSION_COOKIE"]  # named here too: routers read the cookie names from deps
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

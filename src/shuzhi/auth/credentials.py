@@ -25,6 +25,8 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.spec.resolve import UserContext
 
 TOKEN_PREFIX = "szt_"
+SESSION_COOKIE = "shuzhi_session"  # the browser session's cookie (api/deps.py reads it)
+CSRF_COOKIE = "shuzhi_csrf"  # its CSRF token, readable by the page, echoed in X-CSRF-Token
 DEFAULT_TOKEN_MAX_DAYS = 365  # Settings.token_max_days
 
 

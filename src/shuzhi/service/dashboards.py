@@ -116,6 +116,11 @@ def _pieces(d: DashboardDef, req: DataRequest, idx: ModelIndex) -> list[tuple[st
     return out
 
 
+def validate_filters(d: DashboardDef, req: DataRequest, idx: ModelIndex) -> None:
+    """Raise the 4xx the data API would for these filter values (unknown filter, bad value)."""
+    _pieces(d, req, idx)
+
+
 def _applies(key: str, owner: Component | None, d: DashboardDef, c: Component) -> bool:
     if key.startswith("cross:"):
         return owner is not None and owner.id != c.id
