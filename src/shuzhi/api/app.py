@@ -26,8 +26,8 @@ from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import preferences as preferences_router
-from shuzhi.api.routers import subscriptions as subscriptions_router
 from shuzhi.api.routers import renders as renders_router
+from shuzhi.api.routers import subscriptions as subscriptions_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime

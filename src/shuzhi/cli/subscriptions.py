@@ -76,10 +76,8 @@ def list_(fmt: str = typer.Option("table", "--format", help="json or table.")) -
 @subscription_app.command("run")
 def run_(sub_id: int = typer.Argument(..., help="The subscription.")) -> None:
     """Send a subscription now; prints each delivery. 立即发送订阅。"""
-    from shuzhi.api.inprocess import serve_in_process
     from shuzhi.service import subscriptions
 
-    subscriptions.set_page_server(serve_in_process)
     rt = runtime()
     out = rt.jobs.run_inline(subscriptions.JOB_KIND, lambda ctx: subscriptions.run(rt, sub_id, trigger="manual"),
                              title=f"发送订阅 / send subscription {sub_id}", created_by="cli")

@@ -264,7 +264,7 @@ def page_path(p: Prepared) -> str:
 
 
 def render(rt: Runtime, p: Prepared, fmt: str, *, base_url: str | None, width: int = DESKTOP_WIDTH,
-           on_progress: Callable[[float, str | None], None] | None = None) -> bytes:
+           on_progress: Callable[[float, str | None], None] | None = None, element: str | None = None) -> bytes:
     """The dashboard as `fmt` bytes. PDF and PNG need `base_url`: a running web app on this catalog."""
     if fmt not in FORMATS:
         raise ShuzhiError("bad_export_format", "格式只能是 pdf、png 或 xlsx。", "The format must be pdf, png or xlsx.")
@@ -275,7 +275,8 @@ def render(rt: Runtime, p: Prepared, fmt: str, *, base_url: str | None, width: i
     timeout = rt.settings.render_timeout_s
     with render_session(rt, p.user_id, timeout + 120) as cookies:
         return render_page(PageAccess(base_url, cookies), page_path(p), fmt, width,
-                           chromium=rt.settings.chromium_path, timeout_s=timeout, on_progress=on_progress)
+                           chromium=rt.settings.chromium_path, timeout_s=timeout, on_progress=on_progress,
+                           element=element)
 
 
 # -- XLSX ------------------------------------------------------------------------------------

@@ -125,7 +125,8 @@ def build_message(rt: Runtime, sub: dict[str, Any], p: renders.Prepared, data: d
 
 
 @contextlib.contextmanager
-def _pages(rt: Runtime) -> Iterator[str]:
+def pages(rt: Runtime) -> Iterator[str]:
+    """The address of the web app (served inside this process) for headless drawing."""
     if not PAGE_SERVER:
         raise ShuzhiError("render_unavailable", "本进程无法打开网页应用来绘制仪表板。",
                           "This process cannot open the web app to draw the dashboard.", 503)
@@ -147,7 +148,7 @@ def attachment(rt: Runtime, sub: dict[str, Any], p: renders.Prepared) -> tuple[b
             only.definition = p.definition.model_copy(update={"components": [
                 c for c in p.definition.components if c.kind == "filter" or c.id == sub["component"]]})
         return None, Attachment(f"{stem}.xlsx", renders.dashboard_xlsx(rt, only), MIME["xlsx"])
-    with _pages(rt) as base:
+    with pages(rt) as base:
         data = renders.render(rt, p, fmt, base_url=base, element=f"tile-{sub['component']}" if sub["component"]
                               and fmt == "png" else None)
     if fmt == "png":
