@@ -27,19 +27,33 @@ export type { ChartConfig, ElementDatum } from "./core/types";
 
 type ClickParams = Parameters<NonNullable<EChartsProps["click"]>>[0];
 
-/** Marks a chart's element `data-echart-ready="1"` once ECharts has drawn it (its `finished` event, after
- * any animation): the dashboard page's render-ready signal (headless exports) waits for every chart. */
-function markFinished(_: unknown, chart: { getDom: () => HTMLElement }) {
-  chart.getDom().setAttribute("data-echart-ready", "1");
+type DrawnWatch = { getDom: () => HTMLElement; getZr: () => { animation: { isFinished: () => boolean } };
+  on: (event: string, fn: () => void) => void; isDisposed: () => boolean };
+
+/**
+ * Marks a chart's element `data-echart-ready="1"` once ECharts has drawn it: its `finished` event (after any
+ * animation), or — when it drew before the listener was bound (echarts-for-react re-creates instances) —
+ * three frames in a row with no pending update and no animation. The dashboard page's render-ready signal
+ * (headless exports, dashboards/printView.ts) waits for every chart.
+ */
+function watchDrawn(chart: DrawnWatch) {
+  const dom = chart.getDom();
+  const mark = () => dom.setAttribute("data-echart-ready", "1");
+  dom.setAttribute("data-echart-ready", "0");
+  chart.on("finished", mark);
+  let idleFrames = 0;
+  const tick = () => {
+    if (chart.isDisposed() || dom.getAttribute("data-echart-ready") === "1") return;
+    const idle = chart.getZr().animation.isFinished() && !(chart as unknown as Record<string, unknown>).__pendingUpdate;
+    idleFrames = idle ? idleFrames + 1 : 0;
+    if (idleFrames >= 3) mark();
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 }
 
 export function EChart({ option, height = 320, className, onClick, theme }: { option: object; height?: number | string; className?: string; onClick?: (p: ClickParams) => void; theme?: string }) {
-  const events = useMemo(() => {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-    const on: Record<string, Function> = { finished: markFinished };
-    if (onClick) on.click = onClick;
-    return on;
-  }, [onClick]);
+  const events = useMemo(() => (onClick ? { click: onClick } : undefined), [onClick]);
   return (
     <ReactEChartsCore
       echarts={echarts}
@@ -50,6 +64,7 @@ export function EChart({ option, height = 320, className, onClick, theme }: { op
       style={{ height, width: "100%" }}
       opts={{ renderer: "canvas" }}
       onEvents={events}
+      onChartReady={watchDrawn as never}
       theme={theme}
     />
   );

@@ -119,7 +119,7 @@ def _names(c: Component, idx: ModelIndex) -> set[str]:
     names = {c.id, c.title, c.title_en, f.label, f.label_en, f.field, f.field.split(".")[-1]}
     with contextlib.suppress(ShuzhiError, KeyError):
         info = idx.fields[idx.resolve_field(f.field)]
-        names |= {getattr(info, "label", None), getattr(info, "label_en", None)}
+        names |= {getattr(info, "label", None), getattr(info, "label_en", None), *(getattr(info, "synonyms", None) or [])}
     return {_norm(n) for n in names if n}
 
 
