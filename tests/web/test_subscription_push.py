@@ -129,6 +129,7 @@ def test_subscribe_dialog_on_desktop_and_phone(api) -> None:  # type: ignore[no-
                 page.get_by_label("用户名").fill("admin")
                 page.get_by_label("密码").fill(TEST_PASSWORD)
                 page.get_by_role("button", name=re.compile("登\\s*录")).click()
+                expect(page).to_have_url(base + "/")
                 page.goto(base + '/dashboards/cockpit?f={"region":["华东"]}')
                 page.get_by_test_id("subscribe").click()
                 dialog = page.get_by_test_id("subscribe-dialog")
