@@ -23,6 +23,7 @@ const AlertsPage = lazy(() => import("./pages/Alerts"));
 const WhyPage = lazy(() => import("./insights/WhyPage"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 const DataPage = lazy(() => import("./pages/Data"));
+const ChannelsPage = lazy(() => import("./channels/ChannelsPage"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, checked } = useAuth();
@@ -98,6 +99,7 @@ export default function App() {
               <Route path="data" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="data/tables/:name" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="data/datasets/:dataset" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
+              <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />

@@ -20,7 +20,9 @@ from shuzhi.delivery.channel_send import send_to_channel
 from shuzhi.delivery.messages import Attachment, KeyNumber, Message
 from shuzhi.errors import ShuzhiError
 
-pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the fake SMTP's login
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Requiring AUTH while not requiring TLS"
+)  # the fake SMTP's login
 
 
 def png(w: int = 4, h: int = 3, rgb: tuple[int, int, int] = (22, 100, 255)) -> bytes:
@@ -29,13 +31,20 @@ def png(w: int = 4, h: int = 3, rgb: tuple[int, int, int] = (22, 100, 255)) -> b
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
-MSG = Message(title="常州工厂不良率告警", text="10 月常州工厂不良率 3.2%，高于预期上限。",
-              key_numbers=(KeyNumber("不良率", "3.2 %"), KeyNumber("周期", "2026 年 10 月")),
-              link="http://bi.example.test/alerts")
+MSG = Message(
+    title="常州工厂不良率告警",
+    text="10 月常州工厂不良率 3.2%，高于预期上限。",
+    key_numbers=(KeyNumber("不良率", "3.2 %"), KeyNumber("周期", "2026 年 10 月")),
+    link="http://bi.example.test/alerts",
+)
 
 
 def add(catalog, settings, name: str, kind: str, cfg: dict) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +54,9 @@ def add(catalog, settings, name: str, kind: str, cfg: dict) -> None:  # type: ig
 
 def sends(catalog, name: str) -> list[dict]:  # type: ignore[no-untyped-def]
     with catalog.session() as db:
-        return [channel_store.send_dict(s) for s in channel_store.recent_sends(db, channel_store.get(db, name))]
+        return [
+            channel_store.send_dict(s) for s in channel_store.recent_sends(db, channel_store.get(db, name))
+        ]
 
 
 def test_dingtalk_signed_markdown_with_picture_by_url(catalog, fast) -> None:  # type: ignore[no-untyped-def]
@@ -75,18 +86,25 @@ def test_wecom_markdown_picture_and_file(catalog, fast) -> None:  # type: ignore
     report = Attachment("经营分析.xlsx", b"PK\x03\x04" + b"x" * 100, "application/vnd.ms-excel")
     with FakeWeCom() as wc:
         add(catalog, fast, "wecom", "wecom", {"url": wc.url})
-        out = send_to_channel(catalog, "wecom", Message(**{**MSG.__dict__, "image": picture,
-                                                           "attachments": (report,)}))
+        out = send_to_channel(
+            catalog, "wecom", Message(**{**MSG.__dict__, "image": picture, "attachments": (report,)})
+        )
         assert out.delivered, out
         md, img, f = wc.received
         assert md["msgtype"] == "markdown" and MSG.title in md["markdown"]["content"]
-        assert img == {"msgtype": "image", "image": {"base64": base64.b64encode(picture).decode(),
-                                                     "md5": hashlib.md5(picture).hexdigest()}}
+        assert img == {
+            "msgtype": "image",
+            "image": {"base64": base64.b64encode(picture).decode(), "md5": hashlib.md5(picture).hexdigest()},
+        }
         assert f["msgtype"] == "file" and wc.media[f["file"]["media_id"]] == ("经营分析.xlsx", report.data)
     with FakeWeCom() as wc:
         add(catalog, fast, "wecom-bad", "wecom", {"url": wc.url.replace("key=", "key=x")})
         out = send_to_channel(catalog, "wecom-bad", MSG)
-        assert out.status == "failed" and "93000" in out.error["provider"] and "invalid webhook url" in out.error["en"]
+        assert (
+            out.status == "failed"
+            and "93000" in out.error["provider"]
+            and "invalid webhook url" in out.error["provider"]
+        )
 
 
 def test_wecom_picture_over_2mb_is_refused_before_sending(catalog, fast) -> None:  # type: ignore[no-untyped-def]
@@ -120,21 +138,44 @@ def test_webhook_signature_and_payload(catalog, fast) -> None:  # type: ignore[n
         assert send_to_channel(catalog, "hook", Message(**{**MSG.__dict__, "image": png()})).delivered
         (body,) = hook.received
         assert body["title"] == MSG.title and body["key_numbers"][0] == {"label": "不良率", "value": "3.2 %"}
-        assert base64.b64decode(body["image"]["base64"]) == png() and body["image"]["url"].startswith("http://bi.")
+        assert base64.b64decode(body["image"]["base64"]) == png() and body["image"]["url"].startswith(
+            "http://bi."
+        )
     with FakeWebhook(secret="hook-secret") as hook:
         add(catalog, fast, "hook2", "webhook", {"url": hook.url, "secret": "nope"})
         out = send_to_channel(catalog, "hook2", MSG)
-        assert out.status == "failed" and "HTTP 401" in out.error["en"] and "bad signature" in out.error["provider"]
+        assert (
+            out.status == "failed"
+            and "HTTP 401" in out.error["en"]
+            and "bad signature" in out.error["provider"]
+        )
 
 
 def test_email_plain_and_login_with_inline_picture_and_attachment(catalog, fast) -> None:  # type: ignore[no-untyped-def]
     picture = png()
     with FakeSMTP(user="bot@huajing.cn", password="smtp-pass") as smtp:
-        add(catalog, fast, "mail", "email", {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "tls": "none",
-                                             "smtp_user": "bot@huajing.cn", "password": "smtp-pass",
-                                             "from": "bot@huajing.cn", "to": "boss@huajing.cn,qa@huajing.cn"})
-        msg = Message(**{**MSG.__dict__, "image": picture, "attachments": (Attachment("a.csv", b"x,y\n1,2\n",
-                                                                                        "text/csv"),)})
+        add(
+            catalog,
+            fast,
+            "mail",
+            "email",
+            {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "tls": "none",
+                "smtp_user": "bot@huajing.cn",
+                "password": "smtp-pass",
+                "from": "bot@huajing.cn",
+                "to": "boss@huajing.cn,qa@huajing.cn",
+            },
+        )
+        msg = Message(
+            **{
+                **MSG.__dict__,
+                "image": picture,
+                "attachments": (Attachment("a.csv", b"x,y\n1,2\n", "text/csv"),),
+            }
+        )
         out = send_to_channel(catalog, "mail", msg)
         assert out.delivered and out.recipient == "boss@huajing.cn, qa@huajing.cn", out
         (m,) = smtp.messages
@@ -147,14 +188,37 @@ def test_email_plain_and_login_with_inline_picture_and_attachment(catalog, fast)
         att = [p for p in m.iter_attachments() if p.get_filename() == "a.csv"]
         assert att[0].get_payload(decode=True) == b"x,y\n1,2\n"
     with FakeSMTP(user="bot@huajing.cn", password="smtp-pass") as smtp:
-        add(catalog, fast, "mail2", "email", {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "tls": "none",
-                                              "smtp_user": "bot@huajing.cn", "password": "wrong",
-                                              "from": "bot@huajing.cn", "to": ["boss@huajing.cn"]})
+        add(
+            catalog,
+            fast,
+            "mail2",
+            "email",
+            {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "tls": "none",
+                "smtp_user": "bot@huajing.cn",
+                "password": "wrong",
+                "from": "bot@huajing.cn",
+                "to": ["boss@huajing.cn"],
+            },
+        )
         out = send_to_channel(catalog, "mail2", MSG)
         assert out.status == "failed" and out.attempts == 1 and "535" in out.error["provider"]
     with FakeSMTP() as smtp:  # no login
-        add(catalog, fast, "mail3", "email", {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "tls": "none",
-                                              "from": "bot@huajing.cn", "to": ["boss@huajing.cn"]})
+        add(
+            catalog,
+            fast,
+            "mail3",
+            "email",
+            {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "tls": "none",
+                "from": "bot@huajing.cn",
+                "to": ["boss@huajing.cn"],
+            },
+        )
         assert send_to_channel(catalog, "mail3", MSG).delivered and len(smtp.messages) == 1
 
 
@@ -164,7 +228,9 @@ def test_retries_with_backoff_then_failed_and_flagged(catalog, fast) -> None:  #
 
     def state() -> dict:
         with catalog.session() as db:
-            return channel_store.channel_dict(db, box, channel_store.get(db, "wc"), fast.channel_failing_after)
+            return channel_store.channel_dict(
+                db, box, channel_store.get(db, "wc"), fast.channel_failing_after
+            )
 
     with FakeWeCom() as wc:
         add(catalog, fast, "wc", "wecom", {"url": wc.url})
@@ -195,16 +261,38 @@ def test_backoff_doubles() -> None:
         raise SendFailed("忙", "busy", "errcode=45009", retry=True)
 
     most, err = run_parts([Part("markdown", flaky)], max_attempts=4, backoff_s=1.5, sleep=slept.append)
-    assert most == 4 and slept == [1.5, 3.0, 6.0] and err["part"] == "markdown" and err["provider"] == "errcode=45009"
+    assert (
+        most == 4
+        and slept == [1.5, 3.0, 6.0]
+        and err["part"] == "markdown"
+        and err["provider"] == "errcode=45009"
+    )
 
 
 def test_secrets_are_encrypted_in_the_db_file_and_never_shown(catalog, fast) -> None:  # type: ignore[no-untyped-def]
     token, secret, password = "tok9c0ffee5ecret", "SECsign-me-0xdead", "Smtp-Pa55-word"
-    add(catalog, fast, "ding", "dingtalk", {"url": f"https://oapi.dingtalk.com/robot/send?access_token={token}",
-                                            "secret": secret})
-    add(catalog, fast, "mail", "email", {"smtp_host": "smtp.example.com", "smtp_port": 465, "tls": "ssl",
-                                         "smtp_user": "bot@example.com", "password": password,
-                                         "from": "bot@example.com", "to": "a@example.com"})
+    add(
+        catalog,
+        fast,
+        "ding",
+        "dingtalk",
+        {"url": f"https://oapi.dingtalk.com/robot/send?access_token={token}", "secret": secret},
+    )
+    add(
+        catalog,
+        fast,
+        "mail",
+        "email",
+        {
+            "smtp_host": "smtp.example.com",
+            "smtp_port": 465,
+            "tls": "ssl",
+            "smtp_user": "bot@example.com",
+            "password": password,
+            "from": "bot@example.com",
+            "to": "a@example.com",
+        },
+    )
     catalog.dispose()
     raw = fast.meta_path.read_bytes()
     for s in (token, secret, password):
@@ -221,20 +309,42 @@ def test_secrets_are_encrypted_in_the_db_file_and_never_shown(catalog, fast) -> 
     assert shown[1]["settings"]["password_set"] is True and shown[1]["status"] == "unused"
 
 
-@pytest.mark.parametrize("kind,cfg,code", [
-    ("dingtalk", {"url": "ftp://x/robot/send?access_token=a"}, "channel_url_invalid"),
-    ("dingtalk", {"url": "https://oapi.dingtalk.com/robot/send"}, "channel_url_invalid"),
-    ("wecom", {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"}, "channel_url_invalid"),
-    ("feishu", {"url": "https://open.feishu.cn/x"}, "channel_url_invalid"),
-    ("sms", {"url": "https://x"}, "channel_kind_invalid"),
-    ("email", {"smtp_host": "smtp.x.com", "smtp_port": 70000, "from": "a@x.com", "to": "b@x.com"}, "smtp_port_invalid"),
-    ("email", {"smtp_host": "smtp.x.com", "smtp_port": 25, "from": "not-an-address", "to": "b@x.com"},
-     "email_address_invalid"),
-    ("email", {"smtp_host": "smtp.x.com", "smtp_port": 25, "tls": "tls13", "from": "a@x.com", "to": "b@x.com"},
-     "smtp_tls_invalid"),
-    ("email", {"smtp_host": "smtp.x.com", "smtp_port": 25, "smtp_user": "u", "from": "a@x.com", "to": "b@x.com"},
-     "smtp_password_missing"),
-])
+@pytest.mark.parametrize(
+    "kind,cfg,code",
+    [
+        ("dingtalk", {"url": "ftp://x/robot/send?access_token=a"}, "channel_url_invalid"),
+        ("dingtalk", {"url": "https://oapi.dingtalk.com/robot/send"}, "channel_url_invalid"),
+        ("wecom", {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"}, "channel_url_invalid"),
+        ("feishu", {"url": "https://open.feishu.cn/x"}, "channel_url_invalid"),
+        ("sms", {"url": "https://x"}, "channel_kind_invalid"),
+        (
+            "email",
+            {"smtp_host": "smtp.x.com", "smtp_port": 70000, "from": "a@x.com", "to": "b@x.com"},
+            "smtp_port_invalid",
+        ),
+        (
+            "email",
+            {"smtp_host": "smtp.x.com", "smtp_port": 25, "from": "not-an-address", "to": "b@x.com"},
+            "email_address_invalid",
+        ),
+        (
+            "email",
+            {"smtp_host": "smtp.x.com", "smtp_port": 25, "tls": "tls13", "from": "a@x.com", "to": "b@x.com"},
+            "smtp_tls_invalid",
+        ),
+        (
+            "email",
+            {
+                "smtp_host": "smtp.x.com",
+                "smtp_port": 25,
+                "smtp_user": "u",
+                "from": "a@x.com",
+                "to": "b@x.com",
+            },
+            "smtp_password_missing",
+        ),
+    ],
+)
 def test_bad_configs_are_refused(kind, cfg, code) -> None:
     from shuzhi.delivery.senders import sender
 
@@ -245,7 +355,11 @@ def test_bad_configs_are_refused(kind, cfg, code) -> None:
 
 def test_names_unique_and_reserved(catalog, fast) -> None:  # type: ignore[no-untyped-def]
     add(catalog, fast, "ops", "webhook", {"url": "http://127.0.0.1:9/x"})
-    for name, code in (("ops", "channel_exists"), ("inbox", "channel_name_reserved"), ("Bad Name", "channel_name_invalid")):
+    for name, code in (
+        ("ops", "channel_exists"),
+        ("inbox", "channel_name_reserved"),
+        ("Bad Name", "channel_name_invalid"),
+    ):
         with pytest.raises(ShuzhiError) as e:
             add(catalog, fast, name, "webhook", {"url": "http://127.0.0.1:9/x"})
         assert e.value.code == code

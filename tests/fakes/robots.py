@@ -47,8 +47,12 @@ class _FakeServer:
                 n = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(n)
                 parts = urlsplit(self.path)
-                req = {"path": parts.path, "query": parse_qs(parts.query), "headers": dict(self.headers),
-                       "raw": raw}
+                req = {
+                    "path": parts.path,
+                    "query": parse_qs(parts.query),
+                    "headers": dict(self.headers),
+                    "raw": raw,
+                }
                 with fake._lock:
                     fake.requests.append(req)
                     fail = fake._fail.pop(0) if fake._fail else None
@@ -122,14 +126,21 @@ class FakeDingTalk(_FakeServer):
             ts, sign = q.get("timestamp", [""])[0], q.get("sign", [""])[0]  # parse_qs url-decodes sign
             if not ts.isdigit() or abs(int(ts) - time.time() * 1000) > 3600_000:
                 return self._refuse(310000, "sign not match, more: timestamp is invalid", body)
-            expected = base64.b64encode(hmac.new(self.secret.encode(), f"{ts}\n{self.secret}".encode(),
-                                                 hashlib.sha256).digest()).decode()
+            expected = base64.b64encode(
+                hmac.new(self.secret.encode(), f"{ts}\n{self.secret}".encode(), hashlib.sha256).digest()
+            ).decode()
             if not hmac.compare_digest(sign, expected):
                 return self._refuse(310000, "sign not match, more: [https://ding-doc.dingtalk.com/doc]", body)
-        if not isinstance(body, dict) or body.get("msgtype") not in ("text", "markdown", "link", "actionCard"):
+        if not isinstance(body, dict) or body.get("msgtype") not in (
+            "text",
+            "markdown",
+            "link",
+            "actionCard",
+        ):
             return self._refuse(40035, "缺少参数 json", body)
-        if body["msgtype"] == "markdown" and not (body.get("markdown", {}).get("title")
-                                                  and body.get("markdown", {}).get("text")):
+        if body["msgtype"] == "markdown" and not (
+            body.get("markdown", {}).get("title") and body.get("markdown", {}).get("text")
+        ):
             return self._refuse(40035, "缺少参数 markdown.title or markdown.text", body)
         self.received.append(body)
         return 200, {"errcode": 0, "errmsg": "ok"}
@@ -197,8 +208,13 @@ class FakeWeCom(_FakeServer):
                     return self._refuse(40006, "invalid media size")
                 media_id = uuid.uuid4().hex
                 self.media[media_id] = (part.get_filename() or "", data)
-                return 200, {"errcode": 0, "errmsg": "ok", "type": "file", "media_id": media_id,
-                             "created_at": str(int(time.time()))}
+                return 200, {
+                    "errcode": 0,
+                    "errmsg": "ok",
+                    "type": "file",
+                    "media_id": media_id,
+                    "created_at": str(int(time.time())),
+                }
         return self._refuse(41001, "media data missing")
 
 
@@ -225,11 +241,17 @@ class FakeFeishu(_FakeServer):
             return self._refuse(9499, "Bad Request", body)
         if self.secret is not None:
             ts, sign = str(body.get("timestamp") or ""), str(body.get("sign") or "")
-            expected = base64.b64encode(hmac.new(f"{ts}\n{self.secret}".encode(), b"",
-                                                 hashlib.sha256).digest()).decode()
-            if not ts.isdigit() or abs(int(ts) - time.time()) > 3600 or not hmac.compare_digest(sign, expected):
-                return self._refuse(19021, "sign match fail or timestamp is not within one hour from current time",
-                                    body)
+            expected = base64.b64encode(
+                hmac.new(f"{ts}\n{self.secret}".encode(), b"", hashlib.sha256).digest()
+            ).decode()
+            if (
+                not ts.isdigit()
+                or abs(int(ts) - time.time()) > 3600
+                or not hmac.compare_digest(sign, expected)
+            ):
+                return self._refuse(
+                    19021, "sign match fail or timestamp is not within one hour from current time", body
+                )
         if body.get("msg_type") not in ("text", "post", "image", "share_chat", "interactive"):
             return self._refuse(19002, "params error, msg_type need", body)
         if body["msg_type"] == "interactive" and not isinstance(body.get("card"), dict):

@@ -1,9 +1,9 @@
 """A local SMTP server (aiosmtpd) that keeps what it receives; optionally with AUTH LOGIN/PLAIN.
 
-    with FakeSMTP(user="bot@huajing.cn", password="pw") as smtp:
-        ... send to 127.0.0.1:smtp.port ...
-        msg = smtp.messages[0]          # an email.message.EmailMessage
-        smtp.envelopes[0]["rcpt_tos"]
+with FakeSMTP(user="bot@huajing.cn", password="pw") as smtp:
+    ... send to 127.0.0.1:smtp.port ...
+    msg = smtp.messages[0]          # an email.message.EmailMessage
+    smtp.envelopes[0]["rcpt_tos"]
 """
 
 from __future__ import annotations
@@ -24,8 +24,13 @@ class _Handler:
         self.box = box
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
-        self.box.envelopes.append({"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
-                                   "login": getattr(session, "login_data", None)})
+        self.box.envelopes.append(
+            {
+                "mail_from": envelope.mail_from,
+                "rcpt_tos": list(envelope.rcpt_tos),
+                "authenticated": bool(session.authenticated),
+            }
+        )
         self.box.messages.append(message_from_bytes(envelope.content, policy=default))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 
@@ -42,8 +47,11 @@ class FakeSMTP:
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **kwargs)
 
     def _auth(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
-        ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == self.user
-              and auth_data.password.decode() == self.password)
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login.decode() == self.user
+            and auth_data.password.decode() == self.password
+        )
         return AuthResult(success=ok, handled=False)
 
     def __enter__(self) -> FakeSMTP:

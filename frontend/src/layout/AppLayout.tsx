@@ -1,6 +1,6 @@
 /** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
 import { AppstoreOutlined, BarChartOutlined, DatabaseOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
-import { BellOutlined, BgColorsOutlined } from "@ant-design/icons";
+import { BellOutlined, BgColorsOutlined, SendOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -40,7 +40,7 @@ export default function AppLayout() {
   const ft = useFreshText();
   useChangeColorsLoader(me?.username);
   const dataT = useDataT();
-  const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : location.pathname.startsWith("/data") ? "data" : "home";
+  const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : location.pathname.startsWith("/data") ? "data" : location.pathname.startsWith("/channels") ? "channels" : "home";
   const items = [
     { key: "home", icon: <HomeOutlined />, label: t("nav.home"), path: "/" },
     { key: "metrics", icon: <AppstoreOutlined />, label: t("nav.metrics"), path: "/metrics" },
@@ -49,6 +49,8 @@ export default function AppLayout() {
     { key: "alerts", icon: <BellOutlined />, label: tx("alerts"), path: "/alerts" },
     // raw tables, imports and datasets: not for viewers (data:raw)
     ...(can("data:raw") ? [{ key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" }] : []),
+    // delivery channels (DingTalk, WeCom, Feishu, e-mail, webhook): administrators only
+    ...(can("channels:manage") ? [{ key: "channels", icon: <SendOutlined />, label: lang === "en" ? "Channels" : "推送渠道", path: "/channels" }] : []),
   ];
   const current = location.pathname.startsWith("/dashboards") ? "dashboards" : location.pathname.startsWith("/alerts") ? "alerts" : selected;
   const go = (key: string) => navigate(items.find((i) => i.key === key)!.path);

@@ -22,6 +22,7 @@ from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
 from shuzhi.api.routers import alerts as alerts_router
 from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
+from shuzhi.api.routers import channels as channels_router
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import imports as imports_router
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(preferences_router.router, prefix=API_PREFIX)  # 涨跌颜色: company and own
     app.include_router(subscriptions_router.router, prefix=API_PREFIX)  # 定时推送
     app.include_router(renders_router.router, prefix=API_PREFIX)  # dashboard exports drawn by Chromium
+    app.include_router(channels_router.router, prefix=API_PREFIX)  # delivery channels, pictures for robots
 
     dist = _frontend_dist()
     if dist is not None:

@@ -14,11 +14,12 @@ ROLES = ("admin", "editor", "viewer")
 #   data:raw         raw warehouse data outside the model: tables, previews, profiles, dataset
 #                    definitions and previews, imports, and the generated SQL in query answers
 #   security:manage  row and column rules: who sees what (separately audited)
-#   sql:run, users:manage, audit:view, connections:manage: administration
+#   sql:run, users:manage, audit:view, connections:manage, channels:manage: administration
 # Invariant: every role's set includes the sets of the roles below it.
 _VIEWER = frozenset({"content:view", "tokens:own"})
 _EDITOR = _VIEWER | {"content:edit", "data:raw"}
-_ADMIN = _EDITOR | {"users:manage", "sql:run", "audit:view", "connections:manage", "security:manage"}
+_ADMIN = _EDITOR | {"users:manage", "sql:run", "audit:view", "connections:manage", "channels:manage",
+                    "security:manage"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {"viewer": _VIEWER, "editor": _EDITOR, "admin": _ADMIN}
 

@@ -28,7 +28,9 @@ class Channel(Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     label: Mapped[str | None] = mapped_column(String(128))
     config: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
-    secret: Mapped[str | None] = mapped_column(Text)  # Fernet token of {"url": ..., "secret": ..., "password": ...}
+    secret: Mapped[str | None] = mapped_column(
+        Text
+    )  # Fernet token of {"url": ..., "secret": ..., "password": ...}
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(64))
@@ -41,8 +43,12 @@ class ChannelSend(Base):
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), nullable=False)
     recipient: Mapped[str] = mapped_column(String(512), nullable=False)
     subject: Mapped[str] = mapped_column(String(255), nullable=False)  # the message's title
-    source: Mapped[str] = mapped_column(String(64), nullable=False)  # test | alert:<firing id> | subscription:<id> …
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="sending")  # sending|delivered|failed
+    source: Mapped[str] = mapped_column(
+        String(64), nullable=False
+    )  # test | alert:<firing id> | subscription:<id> …
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="sending"
+    )  # sending|delivered|failed
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"zh", "en", "provider", "part"}
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

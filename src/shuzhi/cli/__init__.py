@@ -16,6 +16,7 @@ from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
 from shuzhi.cli.alerts import alert_app
+from shuzhi.cli.channels import channel_app
 from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
@@ -51,6 +52,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(connection_app, name="connection")
 app.add_typer(extract_app, name="extract")
 app.add_typer(alert_app, name="alert")
+app.add_typer(channel_app, name="channel")
 app.add_typer(export_app, name="export")
 app.add_typer(subscription_app, name="subscription")
 

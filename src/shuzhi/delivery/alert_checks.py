@@ -161,18 +161,18 @@ def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[ch
     db.flush()
 
 
-def _deliver_pending(catalog: Catalog, pending: list[tuple[Any, channels.Delivery, list[int]]]) -> None:
+def _deliver_pending(catalog: Catalog, target: Any, pending: list[tuple[Any, channels.Delivery, list[int]]]) -> None:
     """Send the stored channels' firings (no transaction open meanwhile) and finish their receipts."""
     for channel, delivery, receipt_ids in pending:
         try:
-            result = channel.deliver(catalog, delivery)
+            result = channel.deliver(target, delivery)
         except Exception as exc:  # noqa: BLE001 - the receipts must not stay pending
             log.exception("alert_channel_failed", channel=channel.name, firing=delivery.firing.get("id"))
             result = channels.SendResult({}, {r.user_id: {"zh": f"渠道 {channel.name} 出错（{type(exc).__name__}）。",
                                                           "en": f"Channel {channel.name} failed "
                                                                 f"({type(exc).__name__})."}
                                               for r in delivery.recipients})
-        with getattr(catalog, "catalog", catalog).session() as db:  # a Runtime or a Catalog
+        with catalog.session() as db:
             for rid in receipt_ids:
                 receipt = db.get(FiringReceipt, rid)
                 if receipt is not None:
@@ -261,7 +261,7 @@ def check_rule(catalog: Catalog, rule_id: int, idx: ModelIndex, source_for: Call
         assert owner_result is not None
         rule.last_status = "fired" if out["firings"] else "ok"
         rule.last_error = None
-    _deliver_pending(target or catalog, pending)
+    _deliver_pending(catalog, target or catalog, pending)
     return {**out, "status": "fired" if out["firings"] else "ok",
             "periods_checked": owner_result["periods_checked"], "series_checked": owner_result["series_checked"],
             "notes": owner_result["notes"], **_found(owner_result, out["firings"])}

@@ -57,11 +57,16 @@ class StoredChannel:
         out = send_to_channel(target, self.name, message, source=f"alert:{delivery.firing.get('id')}")
         detail = None
         if out.error:
-            detail = {"zh": f"渠道 {self.name} 发送失败：{out.error['zh']}",
-                      "en": f"Channel {self.name} failed: {out.error['en']}", "provider": out.error.get("provider")}
+            detail = {
+                "zh": f"渠道 {self.name} 发送失败：{out.error['zh']}",
+                "en": f"Channel {self.name} failed: {out.error['en']}",
+                "provider": out.error.get("provider"),
+            }
         status = "delivered" if out.delivered else "failed"
-        return SendResult({r.user_id: status for r in delivery.recipients},
-                          {r.user_id: detail for r in delivery.recipients} if detail else {})
+        return SendResult(
+            {r.user_id: status for r in delivery.recipients},
+            {r.user_id: detail for r in delivery.recipients} if detail else {},
+        )
 
 
 def chart_image(target: Any, firing: dict[str, Any]) -> bytes | None:
@@ -79,17 +84,22 @@ def stored_channel(db: Session, name: str) -> StoredChannel | None:
     if ch is None:
         return None
     s = sender(ch.kind)
-    return StoredChannel(ch.name, f"{ch.label or ch.name}（{s.LABEL}）", f"{ch.label or ch.name} ({s.LABEL_EN})",
-                         ch.kind)
+    return StoredChannel(
+        ch.name, f"{ch.label or ch.name}（{s.LABEL}）", f"{ch.label or ch.name} ({s.LABEL_EN})", ch.kind
+    )
 
 
 def firing_message(firing: dict[str, Any], rule_name: str, public_url: str | None) -> Message:
-    zh_sev, en_sev = SEVERITY.get(firing.get("severity") or "", (firing.get("severity") or "", firing.get("severity")))
+    zh_sev, en_sev = SEVERITY.get(
+        firing.get("severity") or "", (firing.get("severity") or "", firing.get("severity"))
+    )
     ev = firing.get("evidence") or {}
     numbers = []
     if firing.get("value") is not None:
         label = ev.get("label_metric") or ev.get("metric") or "值"
-        numbers.append(KeyNumber(f"{label} / value", format_value(firing["value"], ev.get("format"), style="sentence")))
+        numbers.append(
+            KeyNumber(f"{label} / value", format_value(firing["value"], ev.get("format"), style="sentence"))
+        )
     numbers.append(KeyNumber("周期 / period", str(ev.get("label") or firing.get("period") or "")))
     if firing.get("series"):
         numbers.append(KeyNumber("成员 / member", str(firing["series"])))

@@ -49,8 +49,14 @@ class SendOutcome:
         return self.status == "delivered"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"channel": self.channel, "status": self.status, "attempts": self.attempts,
-                "recipient": self.recipient, "error": self.error, "send_id": self.send_id}
+        return {
+            "channel": self.channel,
+            "status": self.status,
+            "attempts": self.attempts,
+            "recipient": self.recipient,
+            "error": self.error,
+            "send_id": self.send_id,
+        }
 
 
 def resolve_target(target: Any) -> tuple[Any, Settings]:
@@ -60,8 +66,9 @@ def resolve_target(target: Any) -> tuple[Any, Settings]:
     return catalog, settings
 
 
-def run_parts(parts: list[Any], *, max_attempts: int, backoff_s: float,
-              sleep: Callable[[float], None] = time.sleep) -> tuple[int, dict[str, Any] | None]:
+def run_parts(
+    parts: list[Any], *, max_attempts: int, backoff_s: float, sleep: Callable[[float], None] = time.sleep
+) -> tuple[int, dict[str, Any] | None]:
     """(the most tries any part took, None or the error of the part that stayed failed)."""
     most = 0
     for part in parts:
@@ -79,8 +86,14 @@ def run_parts(parts: list[Any], *, max_attempts: int, backoff_s: float,
     return most, None
 
 
-def send_to_channel(target: Any, channel_name: str, message: Message, *, source: str = "manual",
-                    sleep: Callable[[float], None] = time.sleep) -> SendOutcome:
+def send_to_channel(
+    target: Any,
+    channel_name: str,
+    message: Message,
+    *,
+    source: str = "manual",
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendOutcome:
     """Send `message` on the stored channel `channel_name` and record it in channel_sends.
 
     `target` is the Runtime (or a Catalog); `source` says what is being sent ("test", "alert:<firing id>",
@@ -97,10 +110,19 @@ def send_to_channel(target: Any, channel_name: str, message: Message, *, source:
             problem = None
         except ShuzhiError as err:
             cfg, recipient = None, ch.name
-            problem = {"zh": f"无法解密渠道的密钥：{err.zh}", "en": f"The channel's secrets cannot be decrypted: {err.en}",
-                       "provider": None, "part": "config"}
-        if (cfg is not None and message.image is not None and not message.image_url and settings.public_url
-                and kind in IMAGE_BY_URL):
+            problem = {
+                "zh": f"无法解密渠道的密钥：{err.zh}",
+                "en": f"The channel's secrets cannot be decrypted: {err.en}",
+                "provider": None,
+                "part": "config",
+            }
+        if (
+            cfg is not None
+            and message.image is not None
+            and not message.image_url
+            and settings.public_url
+            and kind in IMAGE_BY_URL
+        ):
             token = channel_images.store(db, message.image, settings.channel_image_days)
             message = message.with_image_url(channel_images.url(settings.public_url, token))
         rec = channel_store.start_send(db, ch, recipient, message.title, source)
@@ -108,11 +130,22 @@ def send_to_channel(target: Any, channel_name: str, message: Message, *, source:
     attempts = 0
     if cfg is not None:
         parts = s.parts(cfg, message, settings.channel_timeout_s)
-        attempts, problem = run_parts(parts, max_attempts=settings.channel_max_attempts,
-                                      backoff_s=settings.channel_backoff_s, sleep=sleep)
+        attempts, problem = run_parts(
+            parts,
+            max_attempts=settings.channel_max_attempts,
+            backoff_s=settings.channel_backoff_s,
+            sleep=sleep,
+        )
     status = "failed" if problem else "delivered"
     with catalog.session() as db:
         channel_store.finish_send(db, send_id, status, attempts, problem)
-    log.info("channel_send", channel=channel_name, kind=kind, status=status, attempts=attempts, source=source,
-             provider=(problem or {}).get("provider"))
+    log.info(
+        "channel_send",
+        channel=channel_name,
+        kind=kind,
+        status=status,
+        attempts=attempts,
+        source=source,
+        provider=(problem or {}).get("provider"),
+    )
     return SendOutcome(channel_name, status, attempts, recipient, problem, send_id)

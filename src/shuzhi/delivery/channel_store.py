@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuzhi.auth.secrets import SecretBox
+from shuzhi.catalog.alerts import AlertRule
 from shuzhi.catalog.channels import Channel, ChannelSend
 from shuzhi.catalog.models import utcnow
 from shuzhi.delivery import channels as registry
@@ -33,12 +34,19 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 def check_name(name: str) -> str:
     n = (name or "").strip()
     if not NAME_RE.match(n):
-        raise ShuzhiError("channel_name_invalid", f"渠道名「{name}」无效：请用 1–32 个小写字母、数字、_ 或 -，以字母开头。",
-                          f"The channel name '{name}' is invalid: use 1–32 lower-case letters, digits, _ or -, "
-                          "starting with a letter.")
+        raise ShuzhiError(
+            "channel_name_invalid",
+            f"渠道名「{name}」无效：请用 1–32 个小写字母、数字、_ 或 -，以字母开头。",
+            f"The channel name '{name}' is invalid: use 1–32 lower-case letters, digits, _ or -, "
+            "starting with a letter.",
+        )
     if n in registry.builtin_names():
-        raise ShuzhiError("channel_name_reserved", f"「{n}」是内置渠道的名字，请换一个。",
-                          f"'{n}' is the name of a built-in channel; choose another.", 409)
+        raise ShuzhiError(
+            "channel_name_reserved",
+            f"「{n}」是内置渠道的名字，请换一个。",
+            f"'{n}' is the name of a built-in channel; choose another.",
+            409,
+        )
     return n
 
 
@@ -61,21 +69,41 @@ def list_all(db: Session) -> list[Channel]:
     return list(db.scalars(select(Channel).order_by(Channel.name)))
 
 
-def create(db: Session, box: SecretBox, name: str, kind: str, cfg: dict[str, Any], *, label: str | None = None,
-           actor: str | None = None) -> Channel:
+def create(
+    db: Session,
+    box: SecretBox,
+    name: str,
+    kind: str,
+    cfg: dict[str, Any],
+    *,
+    label: str | None = None,
+    actor: str | None = None,
+) -> Channel:
     """Validate and store a channel; the config's secret keys are sealed."""
     name = check_name(name)
     s = sender(kind)
     full = s.check(cfg)
     if find(db, name) is not None:
-        raise ShuzhiError("channel_exists", f"已有名为「{name}」的推送渠道。", f"A channel named '{name}' already exists.",
-                          409)
+        raise ShuzhiError(
+            "channel_exists",
+            f"已有名为「{name}」的推送渠道。",
+            f"A channel named '{name}' already exists.",
+            409,
+        )
     secrets = {k: full[k] for k in s.SECRETS if full.get(k)}
     plain = {k: v for k, v in full.items() if k not in s.SECRETS}
     if label is not None and len(label) > 128:
-        raise ShuzhiError("channel_label_invalid", "显示名最多 128 个字。", "A label has at most 128 characters.")
-    ch = Channel(name=name, kind=s.KIND, label=(label or "").strip() or None, config=plain,
-                 secret=box.seal(json.dumps(secrets, ensure_ascii=False)) if secrets else None, created_by=actor)
+        raise ShuzhiError(
+            "channel_label_invalid", "显示名最多 128 个字。", "A label has at most 128 characters."
+        )
+    ch = Channel(
+        name=name,
+        kind=s.KIND,
+        label=(label or "").strip() or None,
+        config=plain,
+        secret=box.seal(json.dumps(secrets, ensure_ascii=False)) if secrets else None,
+        created_by=actor,
+    )
     db.add(ch)
     db.flush()
     return ch
@@ -88,33 +116,71 @@ def open_config(box: SecretBox, ch: Channel) -> dict[str, Any]:
 
 
 def delete(db: Session, name: str) -> None:
-    db.delete(get(db, name))
+    """Delete a channel and its sends; refused while an alert rule names it."""
+    ch = get(db, name)
+    rules = [
+        f"{r.id}（{r.name}）"
+        for r in db.scalars(select(AlertRule).order_by(AlertRule.id))
+        if name in (r.channels or [])
+    ]
+    if rules:
+        raise ShuzhiError(
+            "channel_in_use",
+            f"告警规则 {'、'.join(rules)} 还在用渠道「{name}」，请先从规则中移除它。",
+            f"Alert rule(s) {', '.join(rules)} still use the channel '{name}'; remove it from them first.",
+            409,
+            details={"rules": rules},
+        )
+    db.delete(ch)
     db.flush()
 
 
 def recent_sends(db: Session, ch: Channel, limit: int = 20) -> list[ChannelSend]:
-    return list(db.scalars(select(ChannelSend).where(ChannelSend.channel_id == ch.id)
-                           .order_by(ChannelSend.created_at.desc(), ChannelSend.id.desc()).limit(limit)))
+    return list(
+        db.scalars(
+            select(ChannelSend)
+            .where(ChannelSend.channel_id == ch.id)
+            .order_by(ChannelSend.created_at.desc(), ChannelSend.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def health(db: Session, ch: Channel, failing_after: int) -> dict[str, Any]:
     """{"status": ok|failing|unused, "failed_in_a_row", "last_send"} from the finished sends."""
-    finished = list(db.scalars(select(ChannelSend).where(ChannelSend.channel_id == ch.id,
-                                                         ChannelSend.status != "sending")
-                               .order_by(ChannelSend.created_at.desc(), ChannelSend.id.desc()).limit(failing_after)))
+    finished = list(
+        db.scalars(
+            select(ChannelSend)
+            .where(ChannelSend.channel_id == ch.id, ChannelSend.status != "sending")
+            .order_by(ChannelSend.created_at.desc(), ChannelSend.id.desc())
+            .limit(failing_after)
+        )
+    )
     in_a_row = 0
     for s in finished:
         if s.status != "failed":
             break
         in_a_row += 1
     status = "unused" if not finished else "failing" if in_a_row >= failing_after else "ok"
-    return {"status": status, "failed_in_a_row": in_a_row, "last_send": send_dict(finished[0]) if finished else None}
+    return {
+        "status": status,
+        "failed_in_a_row": in_a_row,
+        "last_send": send_dict(finished[0]) if finished else None,
+    }
 
 
 def send_dict(s: ChannelSend) -> dict[str, Any]:
-    return {"id": s.id, "recipient": s.recipient, "subject": s.subject, "source": s.source, "status": s.status,
-            "attempts": s.attempts, "error": s.error, "created_at": s.created_at.isoformat(),
-            "finished_at": s.finished_at.isoformat() if s.finished_at else None}
+    return {
+        "id": s.id,
+        "recipient": s.recipient,
+        "subject": s.subject,
+        "source": s.source,
+        "status": s.status,
+        "attempts": s.attempts,
+        "error": s.error,
+        "created_at": s.created_at.isoformat(),
+        "finished_at": s.finished_at.isoformat() if s.finished_at else None,
+    }
 
 
 def channel_dict(db: Session, box: SecretBox, ch: Channel, failing_after: int) -> dict[str, Any]:
@@ -125,14 +191,29 @@ def channel_dict(db: Session, box: SecretBox, ch: Channel, failing_after: int) -
         shown, readable = s.shown(cfg), True
     except ShuzhiError:  # the key changed: say so instead of failing the whole list
         shown, readable = {}, False
-    return {"name": ch.name, "kind": ch.kind, "kind_label": s.LABEL, "kind_label_en": s.LABEL_EN, "label": ch.label,
-            "settings": shown, "secret_readable": readable, **health(db, ch, failing_after),
-            "created_at": ch.created_at.isoformat(), "created_by": ch.created_by}
+    return {
+        "name": ch.name,
+        "kind": ch.kind,
+        "kind_label": s.LABEL,
+        "kind_label_en": s.LABEL_EN,
+        "label": ch.label,
+        "settings": shown,
+        "secret_readable": readable,
+        **health(db, ch, failing_after),
+        "created_at": ch.created_at.isoformat(),
+        "created_by": ch.created_by,
+    }
 
 
 def start_send(db: Session, ch: Channel, recipient: str, subject: str, source: str) -> ChannelSend:
-    rec = ChannelSend(channel_id=ch.id, recipient=recipient[:512], subject=subject[:255], source=source[:64],
-                      status="sending", attempts=0)
+    rec = ChannelSend(
+        channel_id=ch.id,
+        recipient=recipient[:512],
+        subject=subject[:255],
+        source=source[:64],
+        status="sending",
+        attempts=0,
+    )
     db.add(rec)
     db.flush()
     return rec

@@ -49,22 +49,37 @@ class Message:
         if not self.title or not self.title.strip():
             raise ShuzhiError("message_title_missing", "消息需要标题。", "A message needs a title.")
         if self.image is not None and not self.image.startswith(PNG_SIGNATURE):
-            raise ShuzhiError("message_image_not_png", "消息图片必须是 PNG。", "The message image must be a PNG.")
+            raise ShuzhiError(
+                "message_image_not_png", "消息图片必须是 PNG。", "The message image must be a PNG."
+            )
         for a in self.attachments:
             if len(a.data) > MAX_ATTACHMENT_BYTES:
-                raise ShuzhiError("attachment_too_large", f"附件 {a.filename} 超过 20 MB。",
-                                  f"The attachment {a.filename} is larger than 20 MB.")
+                raise ShuzhiError(
+                    "attachment_too_large",
+                    f"附件 {a.filename} 超过 20 MB。",
+                    f"The attachment {a.filename} is larger than 20 MB.",
+                )
 
     def with_image_url(self, url: str | None) -> Message:
-        return Message(self.title, self.text, self.key_numbers, self.link, self.link_label, self.image, url,
-                       self.attachments)
+        return Message(
+            self.title,
+            self.text,
+            self.key_numbers,
+            self.link,
+            self.link_label,
+            self.image,
+            url,
+            self.attachments,
+        )
 
 
 def numbers_markdown(m: Message) -> list[str]:
     return [f"- {kn.label}：**{kn.value}**" for kn in m.key_numbers]
 
 
-def to_markdown(m: Message, *, heading: str = "### ", image: bool = False, notes: list[str] | None = None) -> str:
+def to_markdown(
+    m: Message, *, heading: str = "### ", image: bool = False, notes: list[str] | None = None
+) -> str:
     """The message as markdown (DingTalk, WeCom): heading, text, key numbers, picture (by URL), link."""
     lines = [f"{heading}{m.title}"]
     if m.text:
@@ -96,19 +111,26 @@ def to_plain(m: Message, notes: list[str] | None = None) -> str:
 def to_html(m: Message, *, image_cid: str | None = None) -> str:
     """An e-mail body: the values escaped; the picture by cid when given."""
     e = html.escape
-    parts = [f"<h2 style=\"margin:0 0 12px;font-size:18px\">{e(m.title)}</h2>"]
+    parts = [f'<h2 style="margin:0 0 12px;font-size:18px">{e(m.title)}</h2>']
     if m.text:
-        parts.append("".join(f"<p style=\"margin:4px 0\">{e(line)}</p>" for line in m.text.splitlines() if line))
+        parts.append(
+            "".join(f'<p style="margin:4px 0">{e(line)}</p>' for line in m.text.splitlines() if line)
+        )
     if m.key_numbers:
-        rows = "".join(f"<tr><td style=\"padding:4px 16px 4px 0;color:#666\">{e(kn.label)}</td>"
-                       f"<td style=\"padding:4px 0;font-weight:600\">{e(kn.value)}</td></tr>" for kn in m.key_numbers)
-        parts.append(f"<table style=\"border-collapse:collapse;margin:8px 0\">{rows}</table>")
+        rows = "".join(
+            f'<tr><td style="padding:4px 16px 4px 0;color:#666">{e(kn.label)}</td>'
+            f'<td style="padding:4px 0;font-weight:600">{e(kn.value)}</td></tr>'
+            for kn in m.key_numbers
+        )
+        parts.append(f'<table style="border-collapse:collapse;margin:8px 0">{rows}</table>')
     if image_cid:
-        parts.append(f"<p><img src=\"cid:{e(image_cid)}\" alt=\"{e(m.title)}\" style=\"max-width:100%\"></p>")
+        parts.append(f'<p><img src="cid:{e(image_cid)}" alt="{e(m.title)}" style="max-width:100%"></p>')
     if m.link:
-        parts.append(f"<p><a href=\"{e(m.link, quote=True)}\">{e(m.link_label)}</a></p>")
-    return ("<!doctype html><html><body style=\"font-family:-apple-system,'PingFang SC','Microsoft YaHei',"
-            f"sans-serif;font-size:14px;color:#1f2329\">{''.join(parts)}</body></html>")
+        parts.append(f'<p><a href="{e(m.link, quote=True)}">{e(m.link_label)}</a></p>')
+    return (
+        "<!doctype html><html><body style=\"font-family:-apple-system,'PingFang SC','Microsoft YaHei',"
+        f'sans-serif;font-size:14px;color:#1f2329">{"".join(parts)}</body></html>'
+    )
 
 
 def channel_test_message(channel: str, link: str | None) -> Message:

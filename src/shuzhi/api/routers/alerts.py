@@ -21,6 +21,7 @@ from shuzhi.api.deps import DbDep, RuntimeDep, auth_parts, authorize, require
 from shuzhi.api.params import IdPath
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
+from shuzhi.auth.roles import has_permission
 from shuzhi.catalog.models import User
 from shuzhi.delivery import alert_rules as store
 from shuzhi.delivery import channels
@@ -211,8 +212,10 @@ def list_alerts(p: ViewerDep, db: DbDep) -> list[dict[str, Any]]:
 
 @router.get("/alerts/channels", response_model=list[ChannelOut], responses=ERRORS,
             summary="Delivery channels / 通知渠道")
-def list_channels(p: ViewerDep) -> list[dict[str, str]]:
-    return channels.describe()
+def list_channels(p: ViewerDep, db: DbDep) -> list[dict[str, str]]:
+    """The built-in channels; for those who may write rules (content:edit) also the stored ones
+    (DingTalk, WeCom, Feishu, e-mail, webhook: names and labels only)."""
+    return channels.describe(db if has_permission(p.role, "content:edit") else None)
 
 
 @router.get("/alerts/splits", response_model=list[SplitOption], responses=ERRORS,

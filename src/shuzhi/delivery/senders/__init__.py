@@ -19,6 +19,9 @@ KINDS = tuple(SENDERS)
 def sender(kind: str) -> ModuleType:
     s = SENDERS.get(kind)
     if s is None:
-        raise ShuzhiError("channel_kind_invalid", f"渠道类型只能是 {'、'.join(KINDS)}，不是 {kind!r}。",
-                          f"The channel kind must be one of {', '.join(KINDS)}, not {kind!r}.")
+        raise ShuzhiError(
+            "channel_kind_invalid",
+            f"渠道类型只能是 {'、'.join(KINDS)}，不是 {kind!r}。",
+            f"The channel kind must be one of {', '.join(KINDS)}, not {kind!r}.",
+        )
     return s

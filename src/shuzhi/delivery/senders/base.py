@@ -49,8 +49,11 @@ def check_http_url(url: str, *, field: str = "url") -> str:
     u = (url or "").strip()
     parts = urlsplit(u)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ShuzhiError("channel_url_invalid", f"{field} 必须是 http:// 或 https:// 开头的完整地址：{u[:80]!r}。",
-                          f"{field} must be a full http:// or https:// address: {u[:80]!r}.")
+        raise ShuzhiError(
+            "channel_url_invalid",
+            f"{field} 必须是 http:// 或 https:// 开头的完整地址：{u[:80]!r}。",
+            f"{field} must be a full http:// or https:// address: {u[:80]!r}.",
+        )
     return u
 
 
@@ -59,24 +62,43 @@ def _short(text: str, n: int = 300) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def post(url: str, *, timeout: float, json_body: Any = None, content: bytes | None = None,
-         headers: dict[str, str] | None = None, files: Any = None, params: dict[str, str] | None = None,
-         label: str = "") -> httpx.Response:
+def post(
+    url: str,
+    *,
+    timeout: float,
+    json_body: Any = None,
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    files: Any = None,
+    params: dict[str, str] | None = None,
+    label: str = "",
+) -> httpx.Response:
     """POST once; a transport error or an HTTP error status raises SendFailed (with the body's text)."""
     host = host_of(url)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
             r = client.post(url, json=json_body, content=content, headers=headers, files=files, params=params)
     except httpx.TimeoutException:
-        raise SendFailed(f"{label}连接 {host} 超时（{timeout:g} 秒）。", f"{label}Timed out talking to {host} "
-                         f"({timeout:g} s).", retry=True) from None
+        raise SendFailed(
+            f"{label}连接 {host} 超时（{timeout:g} 秒）。",
+            f"{label}Timed out talking to {host} ({timeout:g} s).",
+            retry=True,
+        ) from None
     except httpx.HTTPError as exc:
-        raise SendFailed(f"{label}无法连接 {host}：{type(exc).__name__}。", f"{label}Cannot reach {host}: "
-                         f"{type(exc).__name__}.", _short(str(exc)), retry=True) from None
+        raise SendFailed(
+            f"{label}无法连接 {host}：{type(exc).__name__}。",
+            f"{label}Cannot reach {host}: {type(exc).__name__}.",
+            _short(str(exc)),
+            retry=True,
+        ) from None
     if r.status_code >= 300:
         retry = r.status_code >= 500 or r.status_code == 429
-        raise SendFailed(f"{label}{host} 返回 HTTP {r.status_code}。", f"{label}{host} answered HTTP {r.status_code}.",
-                         _short(r.text) or None, retry=retry)
+        raise SendFailed(
+            f"{label}{host} 返回 HTTP {r.status_code}。",
+            f"{label}{host} answered HTTP {r.status_code}.",
+            _short(r.text) or None,
+            retry=retry,
+        )
     return r
 
 
@@ -84,18 +106,30 @@ def json_of(r: httpx.Response, host: str) -> dict[str, Any]:
     try:
         body = r.json()
     except (json.JSONDecodeError, ValueError):
-        raise SendFailed(f"{host} 的回复不是 JSON。", f"{host} did not answer JSON.", _short(r.text) or None) from None
+        raise SendFailed(
+            f"{host} 的回复不是 JSON。", f"{host} did not answer JSON.", _short(r.text) or None
+        ) from None
     if not isinstance(body, dict):
         raise SendFailed(f"{host} 的回复格式不对。", f"{host} answered an unexpected JSON.", _short(r.text))
     return body
 
 
-def check_errcode(body: dict[str, Any], host: str, *, code_key: str = "errcode", msg_key: str = "errmsg",
-                  rate_limited: frozenset[int] = frozenset()) -> None:
+def check_errcode(
+    body: dict[str, Any],
+    host: str,
+    *,
+    code_key: str = "errcode",
+    msg_key: str = "errmsg",
+    rate_limited: frozenset[int] = frozenset(),
+) -> None:
     """Robots answer HTTP 200 with {errcode, errmsg} (DingTalk, WeCom) or {code, msg} (Feishu)."""
     code = body.get(code_key, body.get("StatusCode", 0))
     if code in (0, None):
         return
     msg = str(body.get(msg_key) or body.get("StatusMessage") or "")
-    raise SendFailed(f"{host} 拒绝了消息：{code_key} {code}（{msg}）。", f"{host} refused the message: "
-                     f"{code_key} {code} ({msg}).", _short(f"{code_key}={code} {msg}"), retry=code in rate_limited)
+    raise SendFailed(
+        f"{host} 拒绝了消息。",
+        f"{host} refused the message.",
+        _short(f"{code_key} {code}: {msg}"),
+        retry=code in rate_limited,
+    )

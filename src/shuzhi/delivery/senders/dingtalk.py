@@ -38,18 +38,24 @@ def recipient(cfg: dict[str, Any]) -> str:
 def notes(m: Message) -> list[str]:
     out = []
     if m.image is not None and not m.image_url:
-        out.append("图片未附上：钉钉只能按网址显示图片，请设置 SHUZHI_PUBLIC_URL。"
-                   "/ The picture is left out: DingTalk shows pictures by URL only; set SHUZHI_PUBLIC_URL.")
+        out.append(
+            "图片未附上：钉钉只能按网址显示图片，请设置 SHUZHI_PUBLIC_URL。"
+            "/ The picture is left out: DingTalk shows pictures by URL only; set SHUZHI_PUBLIC_URL."
+        )
     if m.attachments:
         names = "、".join(a.filename for a in m.attachments)
-        out.append(f"附件 {names} 未随消息发送（钉钉机器人不能发文件），请在数智中查看。"
-                   "/ Attachments are not sent (DingTalk robots cannot send files); open them in Shuzhi.")
+        out.append(
+            f"附件 {names} 未随消息发送（钉钉机器人不能发文件），请在数智中查看。"
+            "/ Attachments are not sent (DingTalk robots cannot send files); open them in Shuzhi."
+        )
     return out
 
 
 def body(m: Message) -> dict[str, Any]:
-    return {"msgtype": "markdown",
-            "markdown": {"title": m.title[:64], "text": to_markdown(m, image=True, notes=notes(m))[:5000]}}
+    return {
+        "msgtype": "markdown",
+        "markdown": {"title": m.title[:64], "text": to_markdown(m, image=True, notes=notes(m))[:5000]},
+    }
 
 
 def parts(cfg: dict[str, Any], m: Message, timeout: float) -> list[Part]:

@@ -40,24 +40,63 @@ def card(m: Message) -> dict[str, Any]:
     if m.text:
         elements.append({"tag": "div", "text": {"tag": "lark_md", "content": m.text}})
     if m.key_numbers:
-        elements.append({"tag": "div", "fields": [
-            {"is_short": True, "text": {"tag": "lark_md", "content": f"**{kn.label}**\n{kn.value}"}}
-            for kn in m.key_numbers]})
+        elements.append(
+            {
+                "tag": "div",
+                "fields": [
+                    {"is_short": True, "text": {"tag": "lark_md", "content": f"**{kn.label}**\n{kn.value}"}}
+                    for kn in m.key_numbers
+                ],
+            }
+        )
     if m.image_url:
-        elements.append({"tag": "div", "text": {"tag": "lark_md", "content": f"[查看图片 / picture]({m.image_url})"}})
+        elements.append(
+            {"tag": "div", "text": {"tag": "lark_md", "content": f"[查看图片 / picture]({m.image_url})"}}
+        )
     elif m.image is not None:
-        elements.append({"tag": "note", "elements": [{"tag": "plain_text", "content":
-                        "图片需设置 SHUZHI_PUBLIC_URL 后才能附上链接。/ Set SHUZHI_PUBLIC_URL to link the picture."}]})
+        elements.append(
+            {
+                "tag": "note",
+                "elements": [
+                    {
+                        "tag": "plain_text",
+                        "content": "图片需设置 SHUZHI_PUBLIC_URL 后才能附上链接。/ Set SHUZHI_PUBLIC_URL to link the picture.",
+                    }
+                ],
+            }
+        )
     if m.attachments:
         names = "、".join(a.filename for a in m.attachments)
-        elements.append({"tag": "note", "elements": [{"tag": "plain_text", "content":
-                        f"附件 {names} 请在数智中查看（飞书机器人不能发文件）。/ Open the attachments in Shuzhi."}]})
+        elements.append(
+            {
+                "tag": "note",
+                "elements": [
+                    {
+                        "tag": "plain_text",
+                        "content": f"附件 {names} 请在数智中查看（飞书机器人不能发文件）。/ Open the attachments in Shuzhi.",
+                    }
+                ],
+            }
+        )
     if m.link:
-        elements.append({"tag": "action", "actions": [{"tag": "button", "type": "primary", "url": m.link,
-                                                       "text": {"tag": "plain_text", "content": m.link_label}}]})
-    return {"config": {"wide_screen_mode": True},
-            "header": {"template": "blue", "title": {"tag": "plain_text", "content": m.title}},
-            "elements": elements}
+        elements.append(
+            {
+                "tag": "action",
+                "actions": [
+                    {
+                        "tag": "button",
+                        "type": "primary",
+                        "url": m.link,
+                        "text": {"tag": "plain_text", "content": m.link_label},
+                    }
+                ],
+            }
+        )
+    return {
+        "config": {"wide_screen_mode": True},
+        "header": {"template": "blue", "title": {"tag": "plain_text", "content": m.title}},
+        "elements": elements,
+    }
 
 
 def body(cfg: dict[str, Any], m: Message, now_s: int) -> dict[str, Any]:
@@ -71,7 +110,8 @@ def parts(cfg: dict[str, Any], m: Message, timeout: float) -> list[Part]:
     def run() -> None:
         url = cfg["url"]
         r = post(url, json_body=body(cfg, m, int(time.time())), timeout=timeout)
-        check_errcode(json_of(r, host_of(url)), host_of(url), code_key="code", msg_key="msg",
-                      rate_limited=RATE_LIMITED)
+        check_errcode(
+            json_of(r, host_of(url)), host_of(url), code_key="code", msg_key="msg", rate_limited=RATE_LIMITED
+        )
 
     return [Part("card", run)]

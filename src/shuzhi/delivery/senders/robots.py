@@ -48,18 +48,25 @@ def check_robot_url(kind: str, url: str) -> str:
     u = check_http_url(url, field="--url")
     parts = urlsplit(u)
     if kind == "dingtalk" and not query_value(u, "access_token"):
-        raise ShuzhiError("channel_url_invalid", "钉钉机器人地址应包含 access_token，例如 "
-                          "https://oapi.dingtalk.com/robot/send?access_token=…",
-                          "A DingTalk robot URL carries access_token, e.g. "
-                          "https://oapi.dingtalk.com/robot/send?access_token=…")
+        raise ShuzhiError(
+            "channel_url_invalid",
+            "钉钉机器人地址应包含 access_token，例如 https://oapi.dingtalk.com/robot/send?access_token=…",
+            "A DingTalk robot URL carries access_token, e.g. "
+            "https://oapi.dingtalk.com/robot/send?access_token=…",
+        )
     if kind == "wecom" and not query_value(u, "key"):
-        raise ShuzhiError("channel_url_invalid", "企业微信群机器人地址应包含 key，例如 "
-                          "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
-                          "A WeCom group robot URL carries key, e.g. "
-                          "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…")
+        raise ShuzhiError(
+            "channel_url_invalid",
+            "企业微信群机器人地址应包含 key，例如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+            "A WeCom group robot URL carries key, e.g. "
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+        )
     if kind == "feishu" and "/hook/" not in parts.path:
-        raise ShuzhiError("channel_url_invalid", "飞书机器人地址形如 https://open.feishu.cn/open-apis/bot/v2/hook/…",
-                          "A Feishu bot URL looks like https://open.feishu.cn/open-apis/bot/v2/hook/…")
+        raise ShuzhiError(
+            "channel_url_invalid",
+            "飞书机器人地址形如 https://open.feishu.cn/open-apis/bot/v2/hook/…",
+            "A Feishu bot URL looks like https://open.feishu.cn/open-apis/bot/v2/hook/…",
+        )
     return u
 
 
@@ -75,6 +82,10 @@ def shown_url(url: str) -> str:
 def wecom_upload_url(send_url: str) -> str:
     """The robot's upload_media endpoint on the same host: /cgi-bin/webhook/upload_media?key=…&type=file."""
     p = urlsplit(send_url)
-    path = p.path.rsplit("/", 1)[0] + "/upload_media" if p.path.endswith("/send") else "/cgi-bin/webhook/upload_media"
+    path = (
+        p.path.rsplit("/", 1)[0] + "/upload_media"
+        if p.path.endswith("/send")
+        else "/cgi-bin/webhook/upload_media"
+    )
     key = query_value(send_url, "key") or ""
     return urlunsplit((p.scheme, p.netloc, path, f"key={quote_plus(key)}&type=file", ""))

@@ -45,13 +45,23 @@ def signature(secret: str, body: bytes) -> str:
 def payload(m: Message) -> dict[str, Any]:
     image = None
     if m.image is not None:
-        image = {"base64": base64.b64encode(m.image).decode("ascii"),
-                 "md5": hashlib.md5(m.image).hexdigest(), "url": m.image_url}  # noqa: S324 - a checksum
-    return {"source": "shuzhi", "title": m.title, "text": m.text,
-            "key_numbers": [{"label": k.label, "value": k.value} for k in m.key_numbers], "link": m.link,
-            "image": image, "attachments": [{"filename": a.filename, "mime": a.mime,
-                                             "base64": base64.b64encode(a.data).decode("ascii")}
-                                            for a in m.attachments]}
+        image = {
+            "base64": base64.b64encode(m.image).decode("ascii"),
+            "md5": hashlib.md5(m.image).hexdigest(),
+            "url": m.image_url,
+        }  # noqa: S324 - a checksum
+    return {
+        "source": "shuzhi",
+        "title": m.title,
+        "text": m.text,
+        "key_numbers": [{"label": k.label, "value": k.value} for k in m.key_numbers],
+        "link": m.link,
+        "image": image,
+        "attachments": [
+            {"filename": a.filename, "mime": a.mime, "base64": base64.b64encode(a.data).decode("ascii")}
+            for a in m.attachments
+        ],
+    }
 
 
 def parts(cfg: dict[str, Any], m: Message, timeout: float) -> list[Part]:

@@ -48,8 +48,10 @@ def markdown_body(m: Message) -> dict[str, Any]:
 
 
 def image_body(png: bytes) -> dict[str, Any]:
-    return {"msgtype": "image", "image": {"base64": base64.b64encode(png).decode("ascii"),
-                                          "md5": hashlib.md5(png).hexdigest()}}  # noqa: S324 - WeCom's checksum
+    return {
+        "msgtype": "image",
+        "image": {"base64": base64.b64encode(png).decode("ascii"), "md5": hashlib.md5(png).hexdigest()},
+    }  # noqa: S324 - WeCom's checksum
 
 
 def parts(cfg: dict[str, Any], m: Message, timeout: float) -> list[Part]:
@@ -63,19 +65,27 @@ def parts(cfg: dict[str, Any], m: Message, timeout: float) -> list[Part]:
     def image() -> None:
         assert m.image is not None
         if len(m.image) > MAX_IMAGE_BYTES:
-            raise SendFailed(f"图片 {len(m.image) / 1048576:.1f} MB，超过企业微信的 2 MB 上限。",
-                             f"The picture is {len(m.image) / 1048576:.1f} MB, over WeCom's 2 MB limit.")
+            raise SendFailed(
+                f"图片 {len(m.image) / 1048576:.1f} MB，超过企业微信的 2 MB 上限。",
+                f"The picture is {len(m.image) / 1048576:.1f} MB, over WeCom's 2 MB limit.",
+            )
         send(image_body(m.image))
 
     def file(a: Attachment) -> None:
         up = wecom_upload_url(url)
-        r = post(up, files={"media": (a.filename, a.data, "application/octet-stream")}, timeout=timeout,
-                 label=f"{a.filename}: ")
+        r = post(
+            up,
+            files={"media": (a.filename, a.data, "application/octet-stream")},
+            timeout=timeout,
+            label=f"{a.filename}: ",
+        )
         data = json_of(r, host)
         check_errcode(data, host, rate_limited=RATE_LIMITED)
         media_id = data.get("media_id")
         if not media_id:
-            raise SendFailed(f"{host} 上传文件后没有返回 media_id。", f"{host} returned no media_id for the upload.")
+            raise SendFailed(
+                f"{host} 上传文件后没有返回 media_id。", f"{host} returned no media_id for the upload."
+            )
         send({"msgtype": "file", "file": {"media_id": media_id}})
 
     out = [Part("markdown", lambda: send(markdown_body(m)))]

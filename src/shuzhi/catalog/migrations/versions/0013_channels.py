@@ -34,7 +34,9 @@ def upgrade() -> None:
     op.create_table(
         "channel_sends",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("channel_id", sa.Integer(), sa.ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "channel_id", sa.Integer(), sa.ForeignKey("channels.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("recipient", sa.String(512), nullable=False),
         sa.Column("subject", sa.String(255), nullable=False),
         sa.Column("source", sa.String(64), nullable=False),
