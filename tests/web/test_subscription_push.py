@@ -119,7 +119,7 @@ def test_subscribe_dialog_on_desktop_and_phone(api) -> None:  # type: ignore[no-
         _channel(c, "boss-ding", "dingtalk", {"url": ding.url})
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            for width, height, name in ((1280, 900, "subscribe-dialog.png"), (390, 844, "subscribe-dialog-phone.png")):
+            for width, height, name in ((1280, 1240, "subscribe-dialog.png"), (390, 844, "subscribe-dialog-phone.png")):
                 ctx = b.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
                 ctx.set_default_timeout(30_000)
                 page = ctx.new_page()
@@ -134,7 +134,8 @@ def test_subscribe_dialog_on_desktop_and_phone(api) -> None:  # type: ignore[no-
                 page.get_by_test_id("subscribe").click()
                 dialog = page.get_by_test_id("subscribe-dialog")
                 expect(dialog).to_be_visible()
-                expect(page.get_by_test_id("sub-filters")).to_contain_text("华东")
+                expect(page.get_by_test_id("sub-filters")).to_contain_text("大区：华东")
+                expect(page.get_by_test_id("sub-filters")).to_contain_text("今年")  # a period in words
                 if width > 800:
                     page.get_by_test_id("sub-repeat").get_by_text("每周").click()
                     page.get_by_test_id("sub-format").get_by_text("链接卡片").click()
@@ -148,6 +149,7 @@ def test_subscribe_dialog_on_desktop_and_phone(api) -> None:  # type: ignore[no-
                     expect(page.locator("[data-testid^='sub-status-']").first).to_have_text("已送达")
                     assert "经营驾驶舱" in ding.received[0]["markdown"]["text"]
                     expect(page.get_by_test_id("sub-list")).to_contain_text("每周一 08:00")
+                    expect(page.locator(".ant-message-notice")).to_have_count(0, timeout=10_000)  # toasts gone
                 else:
                     expect(page.get_by_test_id("sub-list")).to_contain_text("每周一 08:00")  # the one made above
                     box = dialog.bounding_box()

@@ -13,6 +13,8 @@ import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { describeSchedule, toCron, weekdayLabel, type ScheduleForm } from "../alerts/schedule";
 import { useCan } from "../auth";
 import { useI18n } from "../i18n";
+import { useDT, type DashKey } from "./i18n";
+import { filterValueText } from "./printView";
 import { useSubscribeText } from "./subscribeText";
 import type { Component } from "./types";
 
@@ -41,20 +43,6 @@ export function scheduleOf(v: Pick<Values, "repeat" | "time" | "weekday" | "mont
   return { cron: toCron(f) };
 }
 
-/** A filter value as people read it: 华东、华南 · this_year · 2025-01-01 ~ 2025-06-30 · 100 – 500. */
-export function valueText(v: unknown): string {
-  if (v === null || v === undefined || v === "") return "";
-  if (Array.isArray(v)) {
-    if (v.length === 2 && v.every((x) => x === null || typeof x === "number")) return `${v[0] ?? "…"} – ${v[1] ?? "…"}`;
-    return v.map((x) => (Array.isArray(x) ? x.join(" / ") : String(x))).join("、");
-  }
-  if (typeof v === "object") {
-    const o = v as { relative?: string; start?: string; end?: string };
-    return o.relative ?? `${o.start ?? "…"} ~ ${o.end ?? "…"}`;
-  }
-  return String(v);
-}
-
 export default function SubscribeDialog({ dashboard, title, components, filters, open, phone, onClose }: {
   dashboard: string;
   title: string;
@@ -67,12 +55,14 @@ export default function SubscribeDialog({ dashboard, title, components, filters,
 }) {
   const st = useSubscribeText();
   const { lang, pick } = useI18n();
+  const { dt } = useDT();
   const { message } = App.useApp();
   const isAdmin = useCan()("users:manage");
   const [form] = Form.useForm<Values>();
   const repeat = Form.useWatch("repeat", form);
   const [subs, setSubs] = useState<Sub[] | null>(null);
   const [channels, setChannels] = useState<{ value: string; label: string }[] | null>(null);
+  const [channelsReadable, setChannelsReadable] = useState(true);
   const [users, setUsers] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -87,19 +77,21 @@ export default function SubscribeDialog({ dashboard, title, components, filters,
     setError(null);
     form.resetFields();
     load();
-    fetch("/api/v1/channels", { credentials: "same-origin", headers: { "X-Shuzhi-Purpose": "ui" } })
-      .then((r) => (r.ok ? r.json() : []))
-      .then((cs: { name: string; label?: string | null; kind?: string }[]) =>
-        setChannels(Array.isArray(cs) ? cs.map((c) => ({ value: c.name, label: c.label ? `${c.label}（${c.name}）` : c.kind ? `${c.name}（${c.kind}）` : c.name })) : []))
-      .catch(() => setChannels([]));
+    setChannelsReadable(true);
+    unwrap(api.GET("/api/v1/channels"))
+      .then((cs) => setChannels(cs.map((c) => ({ value: c.name, label: `${c.label || c.name}（${pick(c.kind_label, c.kind_label_en)}）${c.status === "failing" ? " ⚠" : ""}` }))))
+      .catch(() => {
+        setChannels([]); // the list cannot be read: channel names are typed (the server checks them)
+        setChannelsReadable(false);
+      });
     if (isAdmin) unwrap(api.GET("/api/v1/users")).then((us) => setUsers(us.filter((u) => u.is_active !== false).map((u) => u.username))).catch(() => undefined);
-  }, [open, form, load, isAdmin]);
+  }, [open, form, load, isAdmin, pick]);
 
   const dataComponents = components.filter((c) => c.kind === "chart" || c.kind === "kpi");
   const fixed = useMemo(
     () => components.filter((c) => c.kind === "filter" && c.filter && filters[c.id] !== undefined && filters[c.id] !== null)
-      .map((c) => ({ c, text: valueText(filters[c.id]) })).filter((x) => x.text),
-    [components, filters],
+      .map((c) => ({ c, text: filterValueText(filters[c.id], (r) => dt(`range.${r}` as DashKey)) })).filter((x) => x.text),
+    [components, filters, dt],
   );
 
   const create = async () => {
@@ -200,8 +192,8 @@ export default function SubscribeDialog({ dashboard, title, components, filters,
         <Form.Item name="component" label={st("what")}>
           <Select data-testid="sub-component" options={[{ value: "", label: st("whole") }, ...dataComponents.map((c) => ({ value: c.id, label: pick(c.title, c.title_en) || c.id }))]} />
         </Form.Item>
-        <Form.Item name="channels" label={st("channels")} extra={channels && channels.length === 0 ? st("noChannels") : undefined}>
-          <Select mode="multiple" allowClear placeholder={st("channelsPh")} options={channels ?? []} loading={channels === null} data-testid="sub-channels" />
+        <Form.Item name="channels" label={st("channels")} extra={channels && channels.length === 0 && channelsReadable ? st("noChannels") : undefined}>
+          <Select mode={channelsReadable ? "multiple" : "tags"} allowClear placeholder={st("channelsPh")} options={channels ?? []} loading={channels === null} data-testid="sub-channels" />
         </Form.Item>
         <Form.Item name="users" label={st("users")}>
           <Select mode={isAdmin ? "multiple" : "tags"} allowClear placeholder={st("usersPh")} options={users.map((u) => ({ value: u, label: u }))} data-testid="sub-users"
