@@ -46,7 +46,10 @@ def pixel_stats(*pngs: bytes) -> list[dict]:  # type: ignore[type-arg]
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = b.new_page()
-            return [page.evaluate(_PIXELS, "data:image/png;base64," + base64.b64encode(png).decode()) for png in pngs]
+            return [
+                page.evaluate(_PIXELS, "data:image/png;base64," + base64.b64encode(png).decode())
+                for png in pngs
+            ]
         finally:
             b.close()
 
@@ -83,8 +86,16 @@ def test_dashboard_png_and_alert_chart_arrive_at_wecom_as_pictures(api) -> None:
     with FakeWeCom() as boss, FakeWeCom() as quality:
         _channel(c, "boss", "wecom", {"url": boss.url})
         _channel(c, "quality", "wecom", {"url": quality.url})
-        r = c.post("/api/v1/subscriptions", json={"dashboard": "cockpit", "format": "png", "channels": ["boss"],
-                                                  "schedule": {"cron": "每天 8:00"}}, headers=h)
+        r = c.post(
+            "/api/v1/subscriptions",
+            json={
+                "dashboard": "cockpit",
+                "format": "png",
+                "channels": ["boss"],
+                "schedule": {"cron": "每天 8:00"},
+            },
+            headers=h,
+        )
         assert r.status_code == 201, r.text
         run = c.post(f"/api/v1/subscriptions/{r.json()['id']}/run", headers=h).json()
         assert run["status"] == "delivered", run
@@ -92,9 +103,18 @@ def test_dashboard_png_and_alert_chart_arrive_at_wecom_as_pictures(api) -> None:
         (md,) = [b["markdown"]["content"] for b in boss.received if b["msgtype"] == "markdown"]
         assert "经营驾驶舱" in md and "数据截至" in md and f"{PUBLIC}/dashboards/cockpit" in md
 
-        rule = c.post("/api/v1/alerts", json={"name": "不良率异常", "metric": "defect_rate", "grain": "month",
-                                              "by": "production_orders.plant", "channels": ["quality"],
-                                              "condition": {"type": "anomaly", "lookback": 12}}, headers=h).json()
+        rule = c.post(
+            "/api/v1/alerts",
+            json={
+                "name": "不良率异常",
+                "metric": "defect_rate",
+                "grain": "month",
+                "by": "production_orders.plant",
+                "channels": ["quality"],
+                "condition": {"type": "anomaly", "lookback": 12},
+            },
+            headers=h,
+        ).json()
         out = c.post(f"/api/v1/alerts/{rule['id']}/check", headers=h).json()
         assert [f["series"] for f in out["firings"]] == ["常州工厂"]
         (chart_png,) = _images(quality)
@@ -114,12 +134,19 @@ def test_subscribe_dialog_on_desktop_and_phone(api) -> None:  # type: ignore[no-
 
     c, _ = api
     rt = c.app.state.runtime
-    with FakeDingTalk() as ding, serve_in_process(rt) as base, \
-            screenshot_dir("shuzhi-subscribe-", ROOT / "docs" / "images") as shots, sync_playwright() as p:
+    with (
+        FakeDingTalk() as ding,
+        serve_in_process(rt) as base,
+        screenshot_dir("shuzhi-subscribe-", ROOT / "docs" / "images") as shots,
+        sync_playwright() as p,
+    ):
         _channel(c, "boss-ding", "dingtalk", {"url": ding.url})
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            for width, height, name in ((1280, 1240, "subscribe-dialog.png"), (390, 844, "subscribe-dialog-phone.png")):
+            for width, height, name in (
+                (1280, 1240, "subscribe-dialog.png"),
+                (390, 844, "subscribe-dialog-phone.png"),
+            ):
                 ctx = b.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
                 ctx.set_default_timeout(30_000)
                 page = ctx.new_page()
@@ -149,9 +176,13 @@ def test_subscribe_dialog_on_desktop_and_phone(api) -> None:  # type: ignore[no-
                     expect(page.locator("[data-testid^='sub-status-']").first).to_have_text("已送达")
                     assert "经营驾驶舱" in ding.received[0]["markdown"]["text"]
                     expect(page.get_by_test_id("sub-list")).to_contain_text("每周一 08:00")
-                    expect(page.locator(".ant-message-notice")).to_have_count(0, timeout=10_000)  # toasts gone
+                    expect(page.locator(".ant-message-notice")).to_have_count(
+                        0, timeout=10_000
+                    )  # toasts gone
                 else:
-                    expect(page.get_by_test_id("sub-list")).to_contain_text("每周一 08:00")  # the one made above
+                    expect(page.get_by_test_id("sub-list")).to_contain_text(
+                        "每周一 08:00"
+                    )  # the one made above
                     box = dialog.bounding_box()
                     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
                 page.wait_for_timeout(300)

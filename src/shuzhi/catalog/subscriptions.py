@@ -42,18 +42,25 @@ class Subscription(Base):
     last_status: Mapped[str | None] = mapped_column(String(16))  # delivered | partial | failed
     last_error: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"code", "zh", "en"}
 
-    __table_args__ = (Index("ix_subscriptions_owner", "owner_id"), Index("ix_subscriptions_dashboard", "dashboard_id"))
+    __table_args__ = (
+        Index("ix_subscriptions_owner", "owner_id"),
+        Index("ix_subscriptions_dashboard", "dashboard_id"),
+    )
 
 
 class SubscriptionRun(Base):
     __tablename__ = "subscription_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False
+    )
     trigger: Mapped[str] = mapped_column(String(16), nullable=False)  # manual | schedule
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="running")  # + delivered|partial|failed
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="running"
+    )  # + delivered|partial|failed
     deliveries: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     title: Mapped[str | None] = mapped_column(String(300))  # what was sent: the message title
@@ -68,9 +75,13 @@ class SubscriptionReceipt(Base):
     __tablename__ = "subscription_receipts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("subscription_runs.id", ondelete="CASCADE"), nullable=False)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("subscription_runs.id", ondelete="CASCADE"), nullable=False
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    message: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)  # {"title", "text", "numbers", "link"}
+    message: Mapped[dict[str, Any]] = mapped_column(
+        JSON, nullable=False
+    )  # {"title", "text", "numbers", "link"}
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

@@ -55,9 +55,16 @@ def explain_query(firing: dict[str, Any], condition: dict[str, Any] | None = Non
         where.append({"field": by, "op": "=", "value": member})
     day = dt.date.fromisoformat(str(firing["period"])[:10])
     explain_grain = "month" if grain == "week" else grain
-    before = _minus(day, explain_grain, years=1 if (condition or ev).get("compare") == COMPARE_LAST_YEAR else 0)
-    out = {"metric": str(metrics[0]), "to": _label(day, explain_grain), "from": _label(before, explain_grain),
-           "grain": grain, "period": day.isoformat()}
+    before = _minus(
+        day, explain_grain, years=1 if (condition or ev).get("compare") == COMPARE_LAST_YEAR else 0
+    )
+    out = {
+        "metric": str(metrics[0]),
+        "to": _label(day, explain_grain),
+        "from": _label(before, explain_grain),
+        "grain": grain,
+        "period": day.isoformat(),
+    }
     if where:
         out["where"] = json.dumps(where, ensure_ascii=False)
     if by and member is not None:
@@ -67,8 +74,9 @@ def explain_query(firing: dict[str, Any], condition: dict[str, Any] | None = Non
     return out
 
 
-def explain_path(firing: dict[str, Any], condition: dict[str, Any] | None = None, *, chart_only: bool = False
-                 ) -> str | None:
+def explain_path(
+    firing: dict[str, Any], condition: dict[str, Any] | None = None, *, chart_only: bool = False
+) -> str | None:
     q = explain_query(firing, condition)
     if q is None:
         return None
@@ -77,6 +85,8 @@ def explain_path(firing: dict[str, Any], condition: dict[str, Any] | None = None
     return f"/why?{urlencode(q)}"
 
 
-def explain_link(public_url: str | None, firing: dict[str, Any], condition: dict[str, Any] | None = None) -> str | None:
+def explain_link(
+    public_url: str | None, firing: dict[str, Any], condition: dict[str, Any] | None = None
+) -> str | None:
     path = explain_path(firing, condition)
     return f"{public_url.rstrip('/')}{path}" if public_url and path else None

@@ -19,12 +19,17 @@ _WEEKDAYS_ZH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日
 _WEEKDAYS_EN = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
 _TIME = r"(?:\s*(?:at\s*)?(?P<h>\d{1,2})\s*(?:[:：点时]\s*(?P<m>\d{1,2})?\s*分?)?\s*(?P<ampm>am|pm)?)?"
 _FORMS_ZH = "每天 8:00、每周一 8:00、每月 1 日 8:00、工作日 8:00，或 5 个字段的 cron（如 0 8 * * 1）"
-_FORMS_EN = "daily 8:00, every monday 8:00, monthly 1 8:00, weekdays 8:00, or a five-field cron (e.g. 0 8 * * 1)"
+_FORMS_EN = (
+    "daily 8:00, every monday 8:00, monthly 1 8:00, weekdays 8:00, or a five-field cron (e.g. 0 8 * * 1)"
+)
 
 
 def _bad(text: str) -> ShuzhiError:
-    return ShuzhiError("schedule_phrase", f"看不懂计划「{text}」；可以写：{_FORMS_ZH}。",
-                       f"Cannot read the schedule '{text}'; write one of: {_FORMS_EN}.")
+    return ShuzhiError(
+        "schedule_phrase",
+        f"看不懂计划「{text}」；可以写：{_FORMS_ZH}。",
+        f"Cannot read the schedule '{text}'; write one of: {_FORMS_EN}.",
+    )
 
 
 def _hm(m: re.Match[str], text: str) -> tuple[int, int]:
@@ -53,8 +58,10 @@ def to_cron(text: str) -> str:
         (r"(?:每)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天末])", "week_zh"),
         (r"(?:weekly(?: on)? |every )(?P<wd>mon|tue|wed|thu|fri|sat|sun)[a-z]*(?: at)?", "week_en"),
         (r"每(?:个)?月\s*(?P<d>\d{1,2})\s*(?:日|号)", "month"),
-        (r"(?:monthly(?: on)?(?: the| day)?|every month on(?: the| day)?) ?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?: at)?",
-         "month"),
+        (
+            r"(?:monthly(?: on)?(?: the| day)?|every month on(?: the| day)?) ?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?: at)?",
+            "month",
+        ),
     ]
     for pat, kind in pats:
         m = re.fullmatch(pat + _TIME, s)

@@ -44,7 +44,9 @@ MAX_CHANNELS = 10
 
 
 def not_found(sub_id: int) -> ShuzhiError:
-    return ShuzhiError("subscription_not_found", f"找不到订阅 {sub_id}。", f"Subscription {sub_id} not found.", 404)
+    return ShuzhiError(
+        "subscription_not_found", f"找不到订阅 {sub_id}。", f"Subscription {sub_id} not found.", 404
+    )
 
 
 def _bad(code: str, zh: str, en: str, **details: Any) -> ShuzhiError:
@@ -59,16 +61,23 @@ def viewer_of(u: User) -> dash_store.Viewer:
 def _filter_by_name(d: DashboardDef, name: str) -> Any:
     """A filter component by its id, its field (customers.region), the field's last part (region) or its label."""
     flts = d.filters()
-    for pick in (lambda c: c.id == name, lambda c: c.filter.field == name,
-                 lambda c: c.filter.field.split(".")[-1] == name,
-                 lambda c: name in (c.filter.label, c.filter.label_en, c.title, c.title_en)):
+    for pick in (
+        lambda c: c.id == name,
+        lambda c: c.filter.field == name,
+        lambda c: c.filter.field.split(".")[-1] == name,
+        lambda c: name in (c.filter.label, c.filter.label_en, c.title, c.title_en),
+    ):
         found = [c for c in flts if pick(c)]
         if len(found) == 1:
             return found[0]
     names = "、".join(f"{c.id}（{c.filter.field}）" for c in flts) or "—"
     names_en = ", ".join(f"{c.id} ({c.filter.field})" for c in flts) or "none"
-    raise _bad("unknown_filter", f"仪表板 {d.name} 没有筛选器 {name}；可用：{names}。",
-               f"The dashboard {d.name} has no filter {name}; available: {names_en}.", filter=name)
+    raise _bad(
+        "unknown_filter",
+        f"仪表板 {d.name} 没有筛选器 {name}；可用：{names}。",
+        f"The dashboard {d.name} has no filter {name}; available: {names_en}.",
+        filter=name,
+    )
 
 
 def check_filters(d: DashboardDef, filters: Any, idx: ModelIndex) -> dict[str, Any]:
@@ -83,11 +92,18 @@ def check_filters(d: DashboardDef, filters: Any, idx: ModelIndex) -> dict[str, A
             _filter_by_name(d, fid)  # raises unknown_filter with the list
             raise _bad("unknown_filter", f"仪表板没有筛选器 {fid}。", f"The dashboard has no filter {fid}.")
         try:
-            filter_piece(c.filter, value, levels=levels.get(c.filter.hierarchy or ""),
-                         is_metric=c.filter.field in idx.metrics)
+            filter_piece(
+                c.filter,
+                value,
+                levels=levels.get(c.filter.hierarchy or ""),
+                is_metric=c.filter.field in idx.metrics,
+            )
         except ValueError as exc:
-            raise _bad("filter_value_invalid", f"筛选器 {fid} 的取值有误：{exc}",
-                       f"The value of filter {fid} is invalid: {exc}") from None
+            raise _bad(
+                "filter_value_invalid",
+                f"筛选器 {fid} 的取值有误：{exc}",
+                f"The value of filter {fid} is invalid: {exc}",
+            ) from None
     return dict(filters)
 
 
@@ -99,29 +115,46 @@ def timing_of(data: Any) -> Timing | None:
     if isinstance(data, str):
         return Timing(to_cron(data)).validate()
     if not isinstance(data, dict) or set(data) - {"cron", "interval_s", "timezone", "phrase"}:
-        raise _bad("schedule_invalid", "schedule 应是计划短语（如「每天 8:00」）、cron，或 {\"cron\": ...}。",
-                   'schedule must be a phrase ("daily 8:00"), a cron expression, or {"cron": ...}.')
+        raise _bad(
+            "schedule_invalid",
+            'schedule 应是计划短语（如「每天 8:00」）、cron，或 {"cron": ...}。',
+            'schedule must be a phrase ("daily 8:00"), a cron expression, or {"cron": ...}.',
+        )
     cron = data.get("cron") or (to_cron(data["phrase"]) if data.get("phrase") else None)
     if cron is not None:
         cron = to_cron(cron)
     interval = data.get("interval_s")
     if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int)):
-        raise _bad("schedule_interval", "interval_s 必须是整数秒。", "interval_s must be a whole number of seconds.")
+        raise _bad(
+            "schedule_interval", "interval_s 必须是整数秒。", "interval_s must be a whole number of seconds."
+        )
     return Timing(cron, interval, data.get("timezone") or "Asia/Shanghai").validate()
 
 
 def _recipients(db: Session, names: Any, rec: DashboardRecord) -> list[int]:
     if names is None:
         return []
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or len(names) > MAX_RECIPIENTS:
-        raise _bad("recipients_invalid", f"users 应是用户名列表（最多 {MAX_RECIPIENTS} 个）。",
-                   f"users must be a list of usernames (at most {MAX_RECIPIENTS}).")
+    if (
+        not isinstance(names, list)
+        or not all(isinstance(n, str) for n in names)
+        or len(names) > MAX_RECIPIENTS
+    ):
+        raise _bad(
+            "recipients_invalid",
+            f"users 应是用户名列表（最多 {MAX_RECIPIENTS} 个）。",
+            f"users must be a list of usernames (at most {MAX_RECIPIENTS}).",
+        )
     ids = []
     for n in dict.fromkeys(x.strip().lower() for x in names):
         u = db.scalar(select(User).where(User.username == n))
         if u is None or not u.is_active:
-            raise ShuzhiError("recipient_unknown", f"找不到已启用的用户 {n}。", f"No active user {n}.", 400,
-                              details={"user": n})
+            raise ShuzhiError(
+                "recipient_unknown",
+                f"找不到已启用的用户 {n}。",
+                f"No active user {n}.",
+                400,
+                details={"user": n},
+            )
         if not dash_store.can_view(rec, viewer_of(u)):
             raise ShuzhiError(
                 "recipient_cannot_view",
@@ -129,7 +162,10 @@ def _recipients(db: Session, names: Any, rec: DashboardRecord) -> list[int]:
                 f"{'、'.join(rec.shared_roles or []) or '（无）'} 可见。请先共享仪表板，或去掉这位收件人。",
                 f"User {n} ({u.role}) may not see the dashboard '{rec.title_en or rec.title}': only its owner "
                 f"{rec.owner}, administrators and the roles {', '.join(rec.shared_roles or []) or '(none)'} may. "
-                "Share the dashboard first, or leave this recipient out.", 400, details={"user": n})
+                "Share the dashboard first, or leave this recipient out.",
+                400,
+                details={"user": n},
+            )
         ids.append(u.id)
     return ids
 
@@ -137,48 +173,78 @@ def _recipients(db: Session, names: Any, rec: DashboardRecord) -> list[int]:
 def _channels(names: Any, channel_exists: Callable[[str], bool]) -> list[str]:
     if names is None:
         return []
-    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names) or len(names) > MAX_CHANNELS:
-        raise _bad("channels_invalid", f"channels 应是渠道名列表（最多 {MAX_CHANNELS} 个）。",
-                   f"channels must be a list of channel names (at most {MAX_CHANNELS}).")
+    if (
+        not isinstance(names, list)
+        or not all(isinstance(n, str) and n for n in names)
+        or len(names) > MAX_CHANNELS
+    ):
+        raise _bad(
+            "channels_invalid",
+            f"channels 应是渠道名列表（最多 {MAX_CHANNELS} 个）。",
+            f"channels must be a list of channel names (at most {MAX_CHANNELS}).",
+        )
     for n in names:
         if not channel_exists(n):
-            raise ShuzhiError("channel_not_found", f"没有名为 {n} 的推送渠道（先用 shuzhi channel add 添加）。",
-                              f"There is no channel named {n} (add it with shuzhi channel add).", 400,
-                              details={"channel": n})
+            raise ShuzhiError(
+                "channel_not_found",
+                f"没有名为 {n} 的推送渠道（先用 shuzhi channel add 添加）。",
+                f"There is no channel named {n} (add it with shuzhi channel add).",
+                400,
+                details={"channel": n},
+            )
     return list(dict.fromkeys(names))
 
 
-def create_subscription(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any],
-                        channel_exists: Callable[[str], bool]) -> Subscription:
+def create_subscription(
+    db: Session, idx: ModelIndex, owner: User, data: dict[str, Any], channel_exists: Callable[[str], bool]
+) -> Subscription:
     """data: dashboard (name or id), component?, filters?, format, channels?, users?, schedule?, note?, enabled?"""
-    extra = sorted(set(data) - {"dashboard", "component", "filters", "format", "channels", "users", "schedule",
-                                "note", "enabled"})
+    extra = sorted(
+        set(data)
+        - {"dashboard", "component", "filters", "format", "channels", "users", "schedule", "note", "enabled"}
+    )
     if extra:
-        raise _bad("subscription_field_unknown", f"不认识的字段：{'、'.join(extra)}。",
-                   f"Unknown field(s): {', '.join(extra)}.")
+        raise _bad(
+            "subscription_field_unknown",
+            f"不认识的字段：{'、'.join(extra)}。",
+            f"Unknown field(s): {', '.join(extra)}.",
+        )
     if not owner.is_active:
-        raise _bad("owner_inactive", f"用户 {owner.username} 已停用。", f"User {owner.username} is deactivated.")
+        raise _bad(
+            "owner_inactive", f"用户 {owner.username} 已停用。", f"User {owner.username} is deactivated."
+        )
     if not data.get("dashboard"):
-        raise _bad("dashboard_missing", "请指定要订阅的仪表板（dashboard）。", "Name the dashboard to subscribe to.")
+        raise _bad(
+            "dashboard_missing", "请指定要订阅的仪表板（dashboard）。", "Name the dashboard to subscribe to."
+        )
     rec = dash_store.get_record(db, data["dashboard"], viewer_of(owner))  # 404 when the owner may not see it
     d = DashboardDef.model_validate(rec.definition)
     fmt = data.get("format") or "png"
     if fmt not in FORMATS:
-        raise _bad("subscription_format", f"格式只能是 {'、'.join(FORMATS)}，不能是 {fmt}。",
-                   f"The format is one of {', '.join(FORMATS)}, not {fmt}.")
+        raise _bad(
+            "subscription_format",
+            f"格式只能是 {'、'.join(FORMATS)}，不能是 {fmt}。",
+            f"The format is one of {', '.join(FORMATS)}, not {fmt}.",
+        )
     component = data.get("component") or None
     if component is not None:
         c = d.component(component)
         data_ids = [x.id for x in d.components if x.kind in ("chart", "kpi")]
         if c is None or c.kind not in ("chart", "kpi"):
-            raise _bad("unknown_component", f"仪表板 {d.name} 没有图表或指标卡 {component}；可选：{'、'.join(data_ids)}。",
-                       f"The dashboard {d.name} has no chart or KPI {component}; choose from {', '.join(data_ids)}.")
+            raise _bad(
+                "unknown_component",
+                f"仪表板 {d.name} 没有图表或指标卡 {component}；可选：{'、'.join(data_ids)}。",
+                f"The dashboard {d.name} has no chart or KPI {component}; choose from {', '.join(data_ids)}.",
+            )
     filters = check_filters(d, data.get("filters"), idx)
     chans = _channels(data.get("channels"), channel_exists)
     users = _recipients(db, data.get("users"), rec)
     if not chans and not users:
-        raise _bad("subscription_no_recipient", "请至少指定一个推送渠道（--channel）或站内收件人（--user）。",
-                   "Name at least one channel (--channel) or in-app recipient (--user).")
+        raise _bad(
+            "subscription_no_recipient",
+            "请至少指定一个推送渠道（--channel）或站内收件人（--user）。",
+            "Name at least one channel (--channel) or in-app recipient (--user).",
+        )
     note = data.get("note")
     if note is not None and (not isinstance(note, str) or len(note) > 2000):
         raise _bad("subscription_note", "备注最多 2000 字。", "The note has at most 2000 characters.")
@@ -186,8 +252,17 @@ def create_subscription(db: Session, idx: ModelIndex, owner: User, data: dict[st
     if not isinstance(enabled, bool):
         raise _bad("subscription_enabled", "enabled 只能是 true 或 false。", "enabled must be true or false.")
     timing = timing_of(data.get("schedule"))
-    sub = Subscription(owner_id=owner.id, dashboard_id=rec.id, component=component, filters=filters, format=fmt,
-                       channels=chans, recipients=users, note=note, enabled=enabled)
+    sub = Subscription(
+        owner_id=owner.id,
+        dashboard_id=rec.id,
+        component=component,
+        filters=filters,
+        format=fmt,
+        channels=chans,
+        recipients=users,
+        note=note,
+        enabled=enabled,
+    )
     db.add(sub)
     db.flush()
     if timing is not None:
@@ -200,8 +275,13 @@ def set_enabled(db: Session, sub: Subscription, enabled: bool) -> Subscription:
     sub.updated_at = utcnow()
     sched = get_schedule(db, SCHEDULE_KIND, str(sub.id))
     if sched is not None:
-        set_schedule(db, SCHEDULE_KIND, str(sub.id), Timing(sched.cron, sched.interval_s, sched.timezone),
-                     enabled=enabled)
+        set_schedule(
+            db,
+            SCHEDULE_KIND,
+            str(sub.id),
+            Timing(sched.cron, sched.interval_s, sched.timezone),
+            enabled=enabled,
+        )
     db.flush()
     return sub
 
@@ -216,23 +296,34 @@ def can_see(sub: Subscription, user_id: int, role: str) -> bool:
     return role == "admin" or sub.owner_id == user_id or user_id in (sub.recipients or [])
 
 
-def get_subscription(db: Session, sub_id: int, user_id: int | None = None, role: str = "admin", *,
-                     write: bool = False) -> Subscription:
+def get_subscription(
+    db: Session, sub_id: int, user_id: int | None = None, role: str = "admin", *, write: bool = False
+) -> Subscription:
     sub = db.get(Subscription, sub_id)
     if sub is None or (user_id is not None and not can_see(sub, user_id, role)):
         raise not_found(sub_id)
     if write and user_id is not None and not (role == "admin" or sub.owner_id == user_id):
-        raise ShuzhiError("subscription_not_owner", "只有订阅的创建者或管理员可以修改、发送或删除它。",
-                          "Only the subscription's owner or an administrator may change, send or delete it.", 403)
+        raise ShuzhiError(
+            "subscription_not_owner",
+            "只有订阅的创建者或管理员可以修改、发送或删除它。",
+            "Only the subscription's owner or an administrator may change, send or delete it.",
+            403,
+        )
     return sub
 
 
-def list_subscriptions(db: Session, user_id: int | None = None, role: str = "admin", *,
-                       dashboard: str | None = None) -> list[Subscription]:
+def list_subscriptions(
+    db: Session, user_id: int | None = None, role: str = "admin", *, dashboard: str | None = None
+) -> list[Subscription]:
     q = select(Subscription).order_by(Subscription.id)
     if dashboard is not None:
-        rec = db.scalar(select(DashboardRecord).where(
-            DashboardRecord.name == dashboard if not dashboard.isdigit() else DashboardRecord.id == int(dashboard)))
+        rec = db.scalar(
+            select(DashboardRecord).where(
+                DashboardRecord.name == dashboard
+                if not dashboard.isdigit()
+                else DashboardRecord.id == int(dashboard)
+            )
+        )
         if rec is None:
             return []
         q = q.where(Subscription.dashboard_id == rec.id)
@@ -244,14 +335,28 @@ def _iso(v: Any) -> str | None:
 
 
 def run_dict(r: SubscriptionRun) -> dict[str, Any]:
-    return {"id": r.id, "trigger": r.trigger, "status": r.status, "started_at": _iso(r.started_at),
-            "finished_at": _iso(r.finished_at), "deliveries": list(r.deliveries or []), "error": r.error,
-            "title": r.title, "link": r.link}
+    return {
+        "id": r.id,
+        "trigger": r.trigger,
+        "status": r.status,
+        "started_at": _iso(r.started_at),
+        "finished_at": _iso(r.finished_at),
+        "deliveries": list(r.deliveries or []),
+        "error": r.error,
+        "title": r.title,
+        "link": r.link,
+    }
 
 
 def recent_runs(db: Session, sub_id: int, limit: int = 20) -> list[SubscriptionRun]:
-    return list(db.scalars(select(SubscriptionRun).where(SubscriptionRun.subscription_id == sub_id)
-                           .order_by(SubscriptionRun.started_at.desc(), SubscriptionRun.id.desc()).limit(limit)))
+    return list(
+        db.scalars(
+            select(SubscriptionRun)
+            .where(SubscriptionRun.subscription_id == sub_id)
+            .order_by(SubscriptionRun.started_at.desc(), SubscriptionRun.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def subscription_dict(db: Session, sub: Subscription, *, runs: int = 0) -> dict[str, Any]:
@@ -259,19 +364,39 @@ def subscription_dict(db: Session, sub: Subscription, *, runs: int = 0) -> dict[
     users = {u.id: u.username for u in db.scalars(select(User).where(User.id.in_(ids)))}
     rec = db.get(DashboardRecord, sub.dashboard_id)
     sched = get_schedule(db, SCHEDULE_KIND, str(sub.id))
-    n = db.scalar(select(func.count()).select_from(SubscriptionRun)
-                  .where(SubscriptionRun.subscription_id == sub.id)) or 0
-    out = {"id": sub.id, "owner": users.get(sub.owner_id), "dashboard": rec.name if rec else None,
-           "dashboard_title": rec.title if rec else None, "dashboard_title_en": rec.title_en if rec else None,
-           "component": sub.component, "filters": dict(sub.filters or {}), "format": sub.format,
-           "channels": list(sub.channels or []), "users": [users[i] for i in sub.recipients or [] if i in users],
-           "note": sub.note, "enabled": sub.enabled,
-           "schedule": None if sched is None else {k: v for k, v in schedule_dict(sched).items()
-                                                    if k in ("cron", "interval_s", "timezone", "next_run_at",
-                                                             "last_run_at")},
-           "created_at": _iso(sub.created_at), "updated_at": _iso(sub.updated_at),
-           "last_run_at": _iso(sub.last_run_at), "last_status": sub.last_status, "last_error": sub.last_error,
-           "run_count": int(n)}
+    n = (
+        db.scalar(
+            select(func.count()).select_from(SubscriptionRun).where(SubscriptionRun.subscription_id == sub.id)
+        )
+        or 0
+    )
+    out = {
+        "id": sub.id,
+        "owner": users.get(sub.owner_id),
+        "dashboard": rec.name if rec else None,
+        "dashboard_title": rec.title if rec else None,
+        "dashboard_title_en": rec.title_en if rec else None,
+        "component": sub.component,
+        "filters": dict(sub.filters or {}),
+        "format": sub.format,
+        "channels": list(sub.channels or []),
+        "users": [users[i] for i in sub.recipients or [] if i in users],
+        "note": sub.note,
+        "enabled": sub.enabled,
+        "schedule": None
+        if sched is None
+        else {
+            k: v
+            for k, v in schedule_dict(sched).items()
+            if k in ("cron", "interval_s", "timezone", "next_run_at", "last_run_at")
+        },
+        "created_at": _iso(sub.created_at),
+        "updated_at": _iso(sub.updated_at),
+        "last_run_at": _iso(sub.last_run_at),
+        "last_status": sub.last_status,
+        "last_error": sub.last_error,
+        "run_count": int(n),
+    }
     if runs:
         out["runs"] = [run_dict(r) for r in recent_runs(db, sub.id, runs)]
     return out
@@ -279,17 +404,27 @@ def subscription_dict(db: Session, sub: Subscription, *, runs: int = 0) -> dict[
 
 # -- what an in-app recipient received ------------------------------------------------------------------
 def received(db: Session, user_id: int, *, limit: int = 100) -> list[dict[str, Any]]:
-    q = (select(SubscriptionReceipt).where(SubscriptionReceipt.user_id == user_id)
-         .order_by(SubscriptionReceipt.created_at.desc(), SubscriptionReceipt.id.desc()).limit(limit))
-    return [{"id": r.id, "read": r.read_at is not None, "received_at": _iso(r.created_at), **r.message}
-            for r in db.scalars(q)]
+    q = (
+        select(SubscriptionReceipt)
+        .where(SubscriptionReceipt.user_id == user_id)
+        .order_by(SubscriptionReceipt.created_at.desc(), SubscriptionReceipt.id.desc())
+        .limit(limit)
+    )
+    return [
+        {"id": r.id, "read": r.read_at is not None, "received_at": _iso(r.created_at), **r.message}
+        for r in db.scalars(q)
+    ]
 
 
 def mark_received_read(db: Session, user_id: int, receipt_id: int) -> None:
     r = db.get(SubscriptionReceipt, receipt_id)
     if r is None or r.user_id != user_id:
-        raise ShuzhiError("received_not_found", f"没有收到的推送 {receipt_id}。", f"Received item {receipt_id} not found.",
-                          404)
+        raise ShuzhiError(
+            "received_not_found",
+            f"没有收到的推送 {receipt_id}。",
+            f"Received item {receipt_id} not found.",
+            404,
+        )
     if r.read_at is None:
         r.read_at = utcnow()
     db.flush()

@@ -101,8 +101,12 @@ def key_numbers(p: renders.Prepared, data: dict[str, Any], component: str | None
             continue
         col = res["columns"][0]
         value = res["rows"][0][0]
-        out.append(KeyNumber(c.title or col.get("label") or c.id, format_value(value, col.get("format"), "zh",
-                                                                                style="compact")))
+        out.append(
+            KeyNumber(
+                c.title or col.get("label") or c.id,
+                format_value(value, col.get("format"), "zh", style="compact"),
+            )
+        )
     return out
 
 
@@ -120,21 +124,32 @@ def build_message(rt: Runtime, sub: dict[str, Any], p: renders.Prepared, data: d
     if sub.get("note"):
         lines.append(sub["note"])
     link = public_link(rt, p.name, p.filters)
-    return Message(title=title, text="\n".join(lines), key_numbers=tuple(key_numbers(p, data, sub["component"])),
-                   link=link, link_label="打开仪表板 / Open the dashboard")
+    return Message(
+        title=title,
+        text="\n".join(lines),
+        key_numbers=tuple(key_numbers(p, data, sub["component"])),
+        link=link,
+        link_label="打开仪表板 / Open the dashboard",
+    )
 
 
 @contextlib.contextmanager
 def pages(rt: Runtime) -> Iterator[str]:
     """The address of the web app (served inside this process) for headless drawing."""
     if not PAGE_SERVER:
-        raise ShuzhiError("render_unavailable", "本进程无法打开网页应用来绘制仪表板。",
-                          "This process cannot open the web app to draw the dashboard.", 503)
+        raise ShuzhiError(
+            "render_unavailable",
+            "本进程无法打开网页应用来绘制仪表板。",
+            "This process cannot open the web app to draw the dashboard.",
+            503,
+        )
     with PAGE_SERVER[0](rt) as base:
         yield base
 
 
-def attachment(rt: Runtime, sub: dict[str, Any], p: renders.Prepared) -> tuple[bytes | None, Attachment | None]:
+def attachment(
+    rt: Runtime, sub: dict[str, Any], p: renders.Prepared
+) -> tuple[bytes | None, Attachment | None]:
     """(PNG image, file attachment) for the subscription's format."""
     from shuzhi.service import renders
 
@@ -145,12 +160,22 @@ def attachment(rt: Runtime, sub: dict[str, Any], p: renders.Prepared) -> tuple[b
     if fmt == "xlsx":
         only = renders.Prepared(p.name, p.title, p.definition, p.index, p.user_id, p.user, p.filters)
         if sub["component"]:
-            only.definition = p.definition.model_copy(update={"components": [
-                c for c in p.definition.components if c.kind == "filter" or c.id == sub["component"]]})
+            only.definition = p.definition.model_copy(
+                update={
+                    "components": [
+                        c for c in p.definition.components if c.kind == "filter" or c.id == sub["component"]
+                    ]
+                }
+            )
         return None, Attachment(f"{stem}.xlsx", renders.dashboard_xlsx(rt, only), MIME["xlsx"])
     with pages(rt) as base:
-        data = renders.render(rt, p, fmt, base_url=base, element=f"tile-{sub['component']}" if sub["component"]
-                              and fmt == "png" else None)
+        data = renders.render(
+            rt,
+            p,
+            fmt,
+            base_url=base,
+            element=f"tile-{sub['component']}" if sub["component"] and fmt == "png" else None,
+        )
     if fmt == "png":
         return data, None
     return None, Attachment(f"{stem}.pdf", data, MIME["pdf"])
@@ -167,8 +192,12 @@ def run(rt: Runtime, sub_id: int, *, trigger: str = "manual") -> dict[str, Any]:
         sub_row = store.get_subscription(db, sub_id)
         sub = store.subscription_dict(db, sub_row)
         owner = db.get(User, sub_row.owner_id)
-        recipients = [(u.id, u.username) for u in db.scalars(select(User).where(
-            User.id.in_(sub_row.recipients or []), User.is_active.is_(True)))]
+        recipients = [
+            (u.id, u.username)
+            for u in db.scalars(
+                select(User).where(User.id.in_(sub_row.recipients or []), User.is_active.is_(True))
+            )
+        ]
         run_row = SubscriptionRun(subscription_id=sub_id, trigger=trigger, status="running", deliveries=[])
         db.add(run_row)
         db.flush()
@@ -180,14 +209,24 @@ def run(rt: Runtime, sub_id: int, *, trigger: str = "manual") -> dict[str, Any]:
     message = None
     try:
         if owner is None or not owner.is_active:
-            raise ShuzhiError("owner_inactive", "订阅的创建者已停用，订阅不再发送。",
-                              "The subscription's owner is deactivated; it is no longer sent.")
+            raise ShuzhiError(
+                "owner_inactive",
+                "订阅的创建者已停用，订阅不再发送。",
+                "The subscription's owner is deactivated; it is no longer sent.",
+            )
         p = renders.prepare(rt, dash_name, owner.username, sub["filters"])
         data = renders.dashboard_data(rt, p)
         message = build_message(rt, sub, p, data)
         image, file = attachment(rt, sub, p)
-        message = Message(message.title, message.text, message.key_numbers, message.link, message.link_label,
-                          image=image, attachments=(file,) if file else ())
+        message = Message(
+            message.title,
+            message.text,
+            message.key_numbers,
+            message.link,
+            message.link_label,
+            image=image,
+            attachments=(file,) if file else (),
+        )
     except ShuzhiError as err:
         error = {"code": err.code, "zh": err.zh, "en": err.en}
         log.warning("subscription_failed", subscription=sub_id, code=err.code)
@@ -195,18 +234,37 @@ def run(rt: Runtime, sub_id: int, *, trigger: str = "manual") -> dict[str, Any]:
         for name in sub["channels"]:
             try:
                 out = send_to_channel(rt, name, message, source=f"subscription:{sub_id}")
-                deliveries.append({"target": name, "kind": "channel", "status": out.status, "error": out.error,
-                                   "attempts": out.attempts})
+                deliveries.append(
+                    {
+                        "target": name,
+                        "kind": "channel",
+                        "status": out.status,
+                        "error": out.error,
+                        "attempts": out.attempts,
+                    }
+                )
             except ShuzhiError as err:  # the channel was deleted since
-                deliveries.append({"target": name, "kind": "channel", "status": "failed",
-                                   "error": {"zh": err.zh, "en": err.en}})
+                deliveries.append(
+                    {
+                        "target": name,
+                        "kind": "channel",
+                        "status": "failed",
+                        "error": {"zh": err.zh, "en": err.en},
+                    }
+                )
     status = _status(error, deliveries, recipients)
     with rt.catalog.session() as db:
         run_row = db.get(SubscriptionRun, run_id)
         if message is not None:
-            inapp = {"subscription_id": sub_id, "dashboard": dash_name, "title": message.title,
-                     "text": message.text, "numbers": [{"label": k.label, "value": k.value} for k in message.key_numbers],
-                     "link": message.link or f"/dashboards/{quote(dash_name, safe='')}", "format": sub["format"]}
+            inapp = {
+                "subscription_id": sub_id,
+                "dashboard": dash_name,
+                "title": message.title,
+                "text": message.text,
+                "numbers": [{"label": k.label, "value": k.value} for k in message.key_numbers],
+                "link": message.link or f"/dashboards/{quote(dash_name, safe='')}",
+                "format": sub["format"],
+            }
             for uid, uname in recipients:
                 db.add(SubscriptionReceipt(run_id=run_id, user_id=uid, message=inapp))
                 deliveries.append({"target": uname, "kind": "user", "status": "delivered", "error": None})
@@ -221,9 +279,14 @@ def run(rt: Runtime, sub_id: int, *, trigger: str = "manual") -> dict[str, Any]:
         if sub_row is not None:
             sub_row.last_run_at = utcnow()
             sub_row.last_status = status
-            sub_row.last_error = error or next((
-                {"code": "delivery_failed", **{k: d["error"].get(k) for k in ("zh", "en")}}
-                for d in deliveries if d["status"] != "delivered" and d.get("error")), None)
+            sub_row.last_error = error or next(
+                (
+                    {"code": "delivery_failed", **{k: d["error"].get(k) for k in ("zh", "en")}}
+                    for d in deliveries
+                    if d["status"] != "delivered" and d.get("error")
+                ),
+                None,
+            )
         db.flush()
         return store.run_dict(run_row) if run_row is not None else {"id": run_id, "status": status}
 
@@ -241,8 +304,11 @@ def _scheduled(rt: Runtime, target: str, ctx: JobContext) -> dict[str, Any]:
     try:
         sub_id = int(target)
     except ValueError:
-        raise ShuzhiError("subscription_target_invalid", f"计划目标 {target} 不是订阅编号。",
-                          f"Schedule target {target} is not a subscription id.") from None
+        raise ShuzhiError(
+            "subscription_target_invalid",
+            f"计划目标 {target} 不是订阅编号。",
+            f"Schedule target {target} is not a subscription id.",
+        ) from None
     with rt.catalog.session() as db:
         sub = db.get(Subscription, sub_id)
         enabled = sub is not None and sub.enabled

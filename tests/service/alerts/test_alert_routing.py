@@ -13,8 +13,13 @@ from shuzhi.auth.secrets import SecretBox
 from shuzhi.delivery import channel_store
 from shuzhi_testing import client_over, login
 
-RULE = {"name": "不良率异常", "metric": "defect_rate", "grain": "month", "by": "production_orders.plant",
-        "condition": {"type": "anomaly", "lookback": 12}}
+RULE = {
+    "name": "不良率异常",
+    "metric": "defect_rate",
+    "grain": "month",
+    "by": "production_orders.plant",
+    "condition": {"type": "anomaly", "lookback": 12},
+}
 
 
 @pytest.fixture
@@ -25,8 +30,11 @@ def client(make_client, settings, demo_file, monkeypatch):  # type: ignore[no-un
 
 
 def _user(client, h, name: str) -> None:  # type: ignore[no-untyped-def]
-    r = client.post("/api/v1/users", json={"username": name, "password": f"{name.title()}-Pass-01", "role": "viewer"},
-                    headers=h)
+    r = client.post(
+        "/api/v1/users",
+        json={"username": name, "password": f"{name.title()}-Pass-01", "role": "viewer"},
+        headers=h,
+    )
     assert r.status_code == 201, r.text
 
 
@@ -37,13 +45,25 @@ def test_firing_reaches_the_robot_and_the_person_responsible(client, truth) -> N
         _user(client, h, name)
     with FakeDingTalk() as ding:
         with rt.catalog.session() as db:
-            channel_store.create(db, SecretBox.from_settings(rt.settings), "quality-group", "dingtalk", {"url": ding.url})
+            channel_store.create(
+                db, SecretBox.from_settings(rt.settings), "quality-group", "dingtalk", {"url": ding.url}
+            )
         # the person responsible must be a real, active user
-        bad = client.post("/api/v1/alerts", json={**RULE, "channels": ["quality-group"],
-                                                  "owner_map": {"常州工厂": "nobody"}}, headers=h)
+        bad = client.post(
+            "/api/v1/alerts",
+            json={**RULE, "channels": ["quality-group"], "owner_map": {"常州工厂": "nobody"}},
+            headers=h,
+        )
         assert bad.status_code == 400 and bad.json()["error"]["code"] == "unknown_user"
-        r = client.post("/api/v1/alerts", json={**RULE, "channels": ["quality-group", "inbox"],
-                                                "owner_map": {"常州工厂": "zhang_qm", "苏州工厂": "li_sz"}}, headers=h)
+        r = client.post(
+            "/api/v1/alerts",
+            json={
+                **RULE,
+                "channels": ["quality-group", "inbox"],
+                "owner_map": {"常州工厂": "zhang_qm", "苏州工厂": "li_sz"},
+            },
+            headers=h,
+        )
         assert r.status_code == 201, r.text
         rule = r.json()
         assert rule["owner_map"] == {"常州工厂": "zhang_qm", "苏州工厂": "li_sz"}
@@ -55,7 +75,7 @@ def test_firing_reaches_the_robot_and_the_person_responsible(client, truth) -> N
         firing = out["firings"][0]
         assert body["msgtype"] == "markdown" and "不良率异常" in body["markdown"]["title"]
         assert firing["description_zh"] in text and "zhang_qm" in text and "li_sz" not in text
-        link = text[text.index("(http://bi.example.test/why?") + 1:].split(")")[0]
+        link = text[text.index("(http://bi.example.test/why?") + 1 :].split(")")[0]
         q = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
         month = truth["quality_incident"]["month"]
         assert q["metric"] == "defect_rate" and q["to"] == f"{month:%Y-%m}" and q["member"] == "常州工厂"
@@ -67,4 +87,6 @@ def test_firing_reaches_the_robot_and_the_person_responsible(client, truth) -> N
         hh = login(c, name, f"{name.title()}-Pass-01")
         box = c.get("/api/v1/inbox", headers=hh).json()
         assert [i["firing"]["series"] for i in box["items"]] == expected, (name, box)
-        assert c.get(f"/api/v1/alerts/{rule['id']}", headers=hh).status_code == 200  # a mapped user sees the rule
+        assert (
+            c.get(f"/api/v1/alerts/{rule['id']}", headers=hh).status_code == 200
+        )  # a mapped user sees the rule

@@ -33,8 +33,17 @@ def test_link_card_to_dingtalk_and_feishu_sent_by_the_scheduler(api, add_channel
     with FakeDingTalk(secret="SECding+/=") as ding, FakeFeishu(secret="fs-secret") as feishu:
         add_channel("boss-ding", "dingtalk", {"url": ding.url, "secret": "SECding+/="})
         add_channel("boss-feishu", "feishu", {"url": feishu.url, "secret": "fs-secret"})
-        sub = _create(c, h, {"dashboard": "cockpit", "format": "link", "channels": ["boss-ding", "boss-feishu"],
-                             "filters": {"region": ["华东"]}, "schedule": {"cron": "每周一 8:00"}})
+        sub = _create(
+            c,
+            h,
+            {
+                "dashboard": "cockpit",
+                "format": "link",
+                "channels": ["boss-ding", "boss-feishu"],
+                "filters": {"region": ["华东"]},
+                "schedule": {"cron": "每周一 8:00"},
+            },
+        )
         assert sub["schedule"]["cron"] == "0 8 * * 1" and sub["filters"] == {"region": ["华东"]}
         assert sub["owner"] == "admin" and sub["last_status"] is None
         # due now: one scheduler pass claims it and the job sends it
@@ -46,7 +55,7 @@ def test_link_card_to_dingtalk_and_feishu_sent_by_the_scheduler(api, add_channel
         (d,) = ding.received
         text = d["markdown"]["text"] if d["msgtype"] == "markdown" else d["actionCard"]["text"]
         assert "经营驾驶舱" in text and "数据截至" in text and "华东" in text and "销售额" in text
-        link = text[text.index("(http://bi.example.test/dashboards/cockpit") + 1:].split(")")[0]
+        link = text[text.index("(http://bi.example.test/dashboards/cockpit") + 1 :].split(")")[0]
         assert json.loads(parse_qs(urlsplit(link).query)["f"][0]) == {"region": ["华东"]}
         (f,) = feishu.received
         assert f["msg_type"] in ("interactive", "post") and "经营驾驶舱" in json.dumps(f, ensure_ascii=False)
@@ -56,7 +65,9 @@ def test_link_card_to_dingtalk_and_feishu_sent_by_the_scheduler(api, add_channel
     assert one["last_status"] == "delivered" and one["schedule"]["next_run_at"] > utcnow().isoformat()
     (run,) = one["runs"]
     assert run["trigger"] == "schedule" and [(x["target"], x["status"]) for x in run["deliveries"]] == [
-        ("boss-ding", "delivered"), ("boss-feishu", "delivered")]
+        ("boss-ding", "delivered"),
+        ("boss-feishu", "delivered"),
+    ]
     with rt.catalog.session() as db:  # the schedule row is the subscription's
         assert db.query(Schedule).filter_by(kind="subscription").count() == 1
     assert c.delete(f"/api/v1/subscriptions/{sub['id']}", headers=h).status_code == 204
@@ -72,14 +83,36 @@ def test_viewer_xlsx_by_email_carries_only_their_rows_and_refusals(api, add_chan
     viewer, vh, _ = restricted_viewer(c, "hua_dong", "华东")
     h = login(c)  # restricted_viewer logged the admin in again: a new CSRF token
     # a viewer may not create subscriptions through the API, nor see the admin's
-    assert viewer.post("/api/v1/subscriptions", json={"dashboard": "cockpit", "channels": []},
-                       headers=vh).status_code == 403
+    assert (
+        viewer.post(
+            "/api/v1/subscriptions", json={"dashboard": "cockpit", "channels": []}, headers=vh
+        ).status_code
+        == 403
+    )
     with FakeSMTP() as smtp:
-        add_channel("finance-mail", "email", {"smtp_host": "127.0.0.1", "smtp_port": smtp.port, "tls": "none",
-                                              "from": "bi@huajing.test", "to": ["finance@huajing.test"]})
+        add_channel(
+            "finance-mail",
+            "email",
+            {
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "tls": "none",
+                "from": "bi@huajing.test",
+                "to": ["finance@huajing.test"],
+            },
+        )
         # the viewer's own subscription (made for them, as the CLI's --owner does): it runs as the viewer
-        sub = create(rt, "hua_dong", {"dashboard": "cockpit", "format": "xlsx", "component": "by_region",
-                                      "channels": ["finance-mail"], "users": ["hua_dong"]})
+        sub = create(
+            rt,
+            "hua_dong",
+            {
+                "dashboard": "cockpit",
+                "format": "xlsx",
+                "component": "by_region",
+                "channels": ["finance-mail"],
+                "users": ["hua_dong"],
+            },
+        )
         out = run(rt, sub["id"])
         assert out["status"] == "delivered", out
         (msg,) = smtp.messages
@@ -98,17 +131,27 @@ def test_viewer_xlsx_by_email_carries_only_their_rows_and_refusals(api, add_chan
 
     # refused at creation, with the reason: a recipient who may not see the dashboard, an unknown channel
     private = c.post("/api/v1/dashboards/cockpit/duplicate", headers=h).json()
-    assert c.put(f"/api/v1/dashboards/{private['name']}", json={**private["definition"], "shared_roles": []},
-                 headers=h).status_code == 200
+    assert (
+        c.put(
+            f"/api/v1/dashboards/{private['name']}",
+            json={**private["definition"], "shared_roles": []},
+            headers=h,
+        ).status_code
+        == 200
+    )
     err = _create(c, h, {"dashboard": private["name"], "format": "link", "users": ["hua_dong"]}, 400)["error"]
     assert err["code"] == "recipient_cannot_view" and "hua_dong" in err["message"]
     err = _create(c, h, {"dashboard": "cockpit", "format": "png", "channels": ["nope"]}, 400)["error"]
     assert err["code"] == "channel_not_found"
     err = _create(c, h, {"dashboard": "cockpit", "format": "png", "channels": []}, 400)["error"]
     assert err["code"] == "subscription_no_recipient"
-    err = _create(c, h, {"dashboard": "cockpit", "users": ["admin"], "schedule": {"cron": "sometimes"}}, 400)["error"]
+    err = _create(c, h, {"dashboard": "cockpit", "users": ["admin"], "schedule": {"cron": "sometimes"}}, 400)[
+        "error"
+    ]
     assert err["code"] == "schedule_phrase"
-    err = _create(c, h, {"dashboard": "cockpit", "users": ["admin"], "filters": {"nowhere": "x"}}, 400)["error"]
+    err = _create(c, h, {"dashboard": "cockpit", "users": ["admin"], "filters": {"nowhere": "x"}}, 400)[
+        "error"
+    ]
     assert err["code"] in ("unknown_filter", "bad_filter")
     assert len(c.get("/api/v1/subscriptions", headers=h).json()) == 1  # nothing half-written
 
@@ -121,8 +164,23 @@ def test_cli_add_list_run_delete(api, add_channel, monkeypatch) -> None:  # type
     monkeypatch.setenv("SHUZHI_LANG", "en")
     with FakeDingTalk() as ding:
         add_channel("ops", "dingtalk", {"url": ding.url})
-        r = runner.invoke(app, ["subscription", "add", "--dashboard", "quality", "--channel", "ops", "--format", "link",
-                                "--cron", "0 8 * * 1", "--filter", "plant=常州工厂"])
+        r = runner.invoke(
+            app,
+            [
+                "subscription",
+                "add",
+                "--dashboard",
+                "quality",
+                "--channel",
+                "ops",
+                "--format",
+                "link",
+                "--cron",
+                "0 8 * * 1",
+                "--filter",
+                "plant=常州工厂",
+            ],
+        )
         assert r.exit_code == 0, r.output
         sub_id = int(r.output.strip().splitlines()[-1])
         r = runner.invoke(app, ["subscription", "list"])
@@ -130,8 +188,9 @@ def test_cli_add_list_run_delete(api, add_channel, monkeypatch) -> None:  # type
         r = runner.invoke(app, ["subscription", "run", str(sub_id)])
         assert r.exit_code == 0 and "channel ops: delivered" in r.output, r.output
         assert "常州工厂" in ding.received[0]["markdown"]["text"]
-        r = runner.invoke(app, ["subscription", "add", "--dashboard", "quality", "--channel", "ops",
-                                "--format", "gif"])
+        r = runner.invoke(
+            app, ["subscription", "add", "--dashboard", "quality", "--channel", "ops", "--format", "gif"]
+        )
         assert r.exit_code != 0
         r = runner.invoke(app, ["subscription", "delete", str(sub_id)])
         assert r.exit_code == 0 and f"Deleted subscription {sub_id}" in r.output

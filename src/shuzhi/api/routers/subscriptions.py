@@ -42,8 +42,12 @@ class _In(BaseModel):
 
 
 class SubscriptionSchedule(_In):
-    cron: str | None = Field(default=None, max_length=128, description="Five fields, e.g. 0 8 * * 1, or a phrase "
-                             "such as 每天 8:00 / 每周一 8:00 / 每月 1 日 8:00 / daily 8:00.")
+    cron: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Five fields, e.g. 0 8 * * 1, or a phrase "
+        "such as 每天 8:00 / 每周一 8:00 / 每月 1 日 8:00 / daily 8:00.",
+    )
     interval_s: int | None = None
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
 
@@ -51,8 +55,10 @@ class SubscriptionSchedule(_In):
 class SubscriptionIn(_In):
     dashboard: str = Field(max_length=64, description="The dashboard's name (or id).")
     component: str | None = Field(default=None, max_length=64, description="Only this chart or KPI.")
-    filters: dict[str, Any] = Field(default={}, description="Fixed filter values: filter id (or field) → value, "
-                                    "as the dashboard page sends them.")
+    filters: dict[str, Any] = Field(
+        default={},
+        description="Fixed filter values: filter id (or field) → value, as the dashboard page sends them.",
+    )
     format: Literal["png", "pdf", "xlsx", "link"] = "png"
     channels: list[str] = Field(default=[], max_length=10)
     users: list[str] = Field(default=[], max_length=100, description="In-app recipients (usernames).")
@@ -134,15 +140,28 @@ class ReceivedItem(BaseModel):
     format: str
 
 
-@router.get("/subscriptions", response_model=list[SubscriptionOut], responses=ERRORS,
-            summary="Subscriptions (own and received; admins all) / 订阅")
-def list_subscriptions(p: ViewerDep, db: DbDep,
-                       dashboard: Annotated[str | None, Query(max_length=64)] = None) -> list[dict[str, Any]]:
-    return [store.subscription_dict(db, s) for s in store.list_subscriptions(db, p.user_id, p.role, dashboard=dashboard)]
+@router.get(
+    "/subscriptions",
+    response_model=list[SubscriptionOut],
+    responses=ERRORS,
+    summary="Subscriptions (own and received; admins all) / 订阅",
+)
+def list_subscriptions(
+    p: ViewerDep, db: DbDep, dashboard: Annotated[str | None, Query(max_length=64)] = None
+) -> list[dict[str, Any]]:
+    return [
+        store.subscription_dict(db, s)
+        for s in store.list_subscriptions(db, p.user_id, p.role, dashboard=dashboard)
+    ]
 
 
-@router.post("/subscriptions", response_model=SubscriptionOut, status_code=201, responses=ERRORS,
-             summary="Create a subscription / 新建订阅")
+@router.post(
+    "/subscriptions",
+    response_model=SubscriptionOut,
+    status_code=201,
+    responses=ERRORS,
+    summary="Create a subscription / 新建订阅",
+)
 async def create_subscription(body: SubscriptionIn, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     parts = auth_parts(request)
     data = body.model_dump(mode="json")
@@ -157,40 +176,64 @@ async def create_subscription(body: SubscriptionIn, request: Request, rt: Runtim
     return await run_in_threadpool(call)
 
 
-@router.get("/subscriptions/received", response_model=list[ReceivedItem], responses=ERRORS,
-            summary="Subscription messages I received in-app / 我收到的订阅推送")
-def received(p: ViewerDep, db: DbDep, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
+@router.get(
+    "/subscriptions/received",
+    response_model=list[ReceivedItem],
+    responses=ERRORS,
+    summary="Subscription messages I received in-app / 我收到的订阅推送",
+)
+def received(
+    p: ViewerDep, db: DbDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[dict[str, Any]]:
     return store.received(db, p.user_id, limit=limit)
 
 
-@router.post("/subscriptions/received/{item_id}/read", status_code=204, responses=ERRORS,
-             summary="Mark a received subscription message read / 标为已读")
+@router.post(
+    "/subscriptions/received/{item_id}/read",
+    status_code=204,
+    responses=ERRORS,
+    summary="Mark a received subscription message read / 标为已读",
+)
 def read_received(item_id: IdPath, p: ViewerDep, db: DbDep) -> Response:
     store.mark_received_read(db, p.user_id, item_id)
     return Response(status_code=204)
 
 
-@router.get("/subscriptions/{sub_id}", response_model=SubscriptionOut, responses=ERRORS,
-            summary="One subscription with its recent runs / 查看订阅")
+@router.get(
+    "/subscriptions/{sub_id}",
+    response_model=SubscriptionOut,
+    responses=ERRORS,
+    summary="One subscription with its recent runs / 查看订阅",
+)
 def get_subscription(sub_id: IdPath, p: ViewerDep, db: DbDep) -> dict[str, Any]:
     return store.subscription_dict(db, store.get_subscription(db, sub_id, p.user_id, p.role), runs=20)
 
 
-@router.patch("/subscriptions/{sub_id}", response_model=SubscriptionOut, responses=ERRORS,
-              summary="Pause or resume a subscription / 暂停或恢复订阅")
+@router.patch(
+    "/subscriptions/{sub_id}",
+    response_model=SubscriptionOut,
+    responses=ERRORS,
+    summary="Pause or resume a subscription / 暂停或恢复订阅",
+)
 def patch_subscription(sub_id: IdPath, body: SubscriptionPatch, p: EditorDep, db: DbDep) -> dict[str, Any]:
     sub = store.get_subscription(db, sub_id, p.user_id, p.role, write=True)
     return store.subscription_dict(db, store.set_enabled(db, sub, body.enabled))
 
 
-@router.delete("/subscriptions/{sub_id}", status_code=204, responses=ERRORS, summary="Delete a subscription / 删除订阅")
+@router.delete(
+    "/subscriptions/{sub_id}", status_code=204, responses=ERRORS, summary="Delete a subscription / 删除订阅"
+)
 def delete_subscription(sub_id: IdPath, p: EditorDep, db: DbDep) -> Response:
     store.delete_subscription(db, store.get_subscription(db, sub_id, p.user_id, p.role, write=True))
     return Response(status_code=204)
 
 
-@router.post("/subscriptions/{sub_id}/run", response_model=SubscriptionRunOut, responses=ERRORS,
-             summary="Send a subscription now / 立即发送")
+@router.post(
+    "/subscriptions/{sub_id}/run",
+    response_model=SubscriptionRunOut,
+    responses=ERRORS,
+    summary="Send a subscription now / 立即发送",
+)
 async def run_subscription(sub_id: IdPath, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     parts = auth_parts(request)
 
@@ -198,7 +241,11 @@ async def run_subscription(sub_id: IdPath, request: Request, rt: RuntimeDep) -> 
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db, "content:edit")
             store.get_subscription(db, sub_id, p.user_id, p.role, write=True)
-        return rt.jobs.run_inline(service.JOB_KIND, lambda ctx: service.run(rt, sub_id, trigger="manual"),
-                                  title=f"发送订阅 / send subscription {sub_id}", created_by=p.username)
+        return rt.jobs.run_inline(
+            service.JOB_KIND,
+            lambda ctx: service.run(rt, sub_id, trigger="manual"),
+            title=f"发送订阅 / send subscription {sub_id}",
+            created_by=p.username,
+        )
 
     return await run_in_threadpool(call)

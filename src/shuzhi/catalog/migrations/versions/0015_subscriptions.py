@@ -24,7 +24,9 @@ def upgrade() -> None:
         "subscriptions",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("owner_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("dashboard_id", sa.Integer(), sa.ForeignKey("dashboards.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "dashboard_id", sa.Integer(), sa.ForeignKey("dashboards.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("component", sa.String(64)),
         sa.Column("filters", sa.JSON(), nullable=False),
         sa.Column("format", sa.String(8), nullable=False),
@@ -43,8 +45,12 @@ def upgrade() -> None:
     op.create_table(
         "subscription_runs",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("subscription_id", sa.Integer(), sa.ForeignKey("subscriptions.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "subscription_id",
+            sa.Integer(),
+            sa.ForeignKey("subscriptions.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("trigger", sa.String(16), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=False),
         sa.Column("finished_at", sa.DateTime()),
@@ -58,7 +64,9 @@ def upgrade() -> None:
     op.create_table(
         "subscription_receipts",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("run_id", sa.Integer(), sa.ForeignKey("subscription_runs.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "run_id", sa.Integer(), sa.ForeignKey("subscription_runs.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
         sa.Column("message", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
