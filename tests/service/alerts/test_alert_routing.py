@@ -90,3 +90,23 @@ def test_firing_reaches_the_robot_and_the_person_responsible(client, truth) -> N
         assert (
             c.get(f"/api/v1/alerts/{rule['id']}", headers=hh).status_code == 200
         )  # a mapped user sees the rule
+
+
+def test_cli_owner_map(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from shuzhi.cli import app
+
+    h = login(client)
+    _user(client, h, "zhang_qm")
+    monkeypatch.setenv("SHUZHI_LANG", "en")
+    runner = CliRunner()
+    base = ["alert", "add", "--name", "plant", "--metric", "defect_rate", "--type", "anomaly"]
+    r = runner.invoke(app, [*base, "--by", "production_orders.plant", "--owner-map", "常州工厂=zhang_qm"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["alert", "list", "--format", "json"])
+    assert json.loads(r.output)[0]["owner_map"] == {"常州工厂": "zhang_qm"}
+    r = runner.invoke(app, [*base, "--owner-map", "常州工厂=zhang_qm"])  # no split: refused with the reason
+    assert r.exit_code != 0 and getattr(r.exception, "code", None) == "owner_map_needs_split"
+    r = runner.invoke(app, [*base, "--by", "production_orders.plant", "--owner-map", "常州工厂"])
+    assert r.exit_code != 0
