@@ -98,3 +98,15 @@ def test_channels_api_roles_secrets_test_and_sends(make_client, fast) -> None:  
     assert viewer.delete("/api/v1/channels/wc", headers=vh).status_code == 403
     assert client.delete("/api/v1/channels/wc", headers=h).status_code == 204
     assert client.delete("/api/v1/channels/wc", headers=h).json()["error"]["code"] == "channel_not_found"
+    from shuzhi.catalog.models import AuditEvent
+
+    with client.app.state.runtime.catalog.session() as db:
+        events = [
+            (e.action, e.actor, e.target, e.detail)
+            for e in db.query(AuditEvent).filter(AuditEvent.action.like("channel.%"))
+        ]
+    assert events == [
+        ("channel.create", "admin", "quality", '{"kind": "dingtalk"}'),
+        ("channel.create", "admin", "wc", '{"kind": "wecom"}'),
+        ("channel.delete", "admin", "wc", '{"kind": "wecom"}'),
+    ]

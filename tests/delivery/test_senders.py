@@ -222,6 +222,34 @@ def test_email_plain_and_login_with_inline_picture_and_attachment(catalog, fast)
         assert send_to_channel(catalog, "mail3", MSG).delivered and len(smtp.messages) == 1
 
 
+def test_email_over_starttls_and_ssl_verifies_the_certificate(catalog, fast, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fakes.smtp import self_signed
+
+    cert = self_signed(tmp_path)
+    base = {
+        "smtp_host": "127.0.0.1",
+        "smtp_user": "bot@huajing.cn",
+        "password": "pw-tls",
+        "from": "bot@huajing.cn",
+        "to": ["boss@huajing.cn"],
+    }
+    with FakeSMTP("bot@huajing.cn", "pw-tls", tls="starttls", cert=cert) as smtp:
+        add(catalog, fast, "tls", "email", {**base, "smtp_port": smtp.port, "tls": "starttls"})
+        add(catalog, fast, "plain", "email", {**base, "smtp_port": smtp.port, "tls": "none"})
+        out = send_to_channel(catalog, "tls", MSG)  # the certificate is not trusted: refused, nothing sent
+        assert out.status == "failed" and "TLS handshake" in out.error["en"] and smtp.messages == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert[0]))  # now it is (the default context reads it)
+        assert send_to_channel(catalog, "tls", MSG).delivered and len(smtp.messages) == 1
+        out = send_to_channel(catalog, "plain", MSG)  # no login offered before STARTTLS: told to check --tls
+        assert (
+            out.status == "failed" and "check --tls" in out.error["en"] and "AUTH" in out.error["provider"]
+        ), out
+        assert len(smtp.messages) == 1
+    with FakeSMTP("bot@huajing.cn", "pw-tls", tls="ssl", cert=cert) as smtp:
+        add(catalog, fast, "ssl", "email", {**base, "smtp_port": smtp.port, "tls": "ssl"})
+        assert send_to_channel(catalog, "ssl", MSG).delivered and len(smtp.messages) == 1
+
+
 def test_retries_with_backoff_then_failed_and_flagged(catalog, fast) -> None:  # type: ignore[no-untyped-def]
     slept: list[float] = []
     box = SecretBox.from_settings(fast)

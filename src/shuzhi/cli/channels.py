@@ -233,7 +233,7 @@ def delete(name: str = typer.Argument(..., help="The channel.")) -> None:
     rt = runtime()
     try:
         with rt.catalog.session() as db:
-            channel_store.delete(db, name)
+            channel_store.delete(db, name, actor="cli")
     finally:
         rt.close()
     typer.echo(t(f"已删除推送渠道 {name}。", f"Deleted channel {name}."))

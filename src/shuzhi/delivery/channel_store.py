@@ -7,6 +7,8 @@ Invariants
   is the one way back to the plaintext, for sending.
 - Names are unique, 1–32 of a-z 0-9 _ -, starting with a letter; "inbox" and other built-in channels
   (delivery.channels) cannot be taken.
+- Adding and deleting a channel are audit events (channel.create / channel.delete: who, name, kind; never
+  the config).
 - A channel is "failing" when its last `failing_after` finished sends all failed; "ok" when the last
   finished send was delivered; "unused" before any send.
 """
@@ -21,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuzhi.auth.secrets import SecretBox
+from shuzhi.auth.users import audit
 from shuzhi.catalog.alerts import AlertRule
 from shuzhi.catalog.channels import Channel, ChannelSend
 from shuzhi.catalog.models import utcnow
@@ -106,6 +109,9 @@ def create(
     )
     db.add(ch)
     db.flush()
+    audit(
+        db, "channel.create", actor=actor, target=name, detail={"kind": s.KIND}
+    )  # never the config: it has secrets
     return ch
 
 
@@ -115,7 +121,7 @@ def open_config(box: SecretBox, ch: Channel) -> dict[str, Any]:
     return {**dict(ch.config or {}), **secrets}
 
 
-def delete(db: Session, name: str) -> None:
+def delete(db: Session, name: str, *, actor: str | None = None) -> None:
     """Delete a channel and its sends; refused while an alert rule names it."""
     ch = get(db, name)
     rules = [
@@ -133,6 +139,7 @@ def delete(db: Session, name: str) -> None:
         )
     db.delete(ch)
     db.flush()
+    audit(db, "channel.delete", actor=actor, target=name, detail={"kind": ch.kind})
 
 
 def recent_sends(db: Session, ch: Channel, limit: int = 20) -> list[ChannelSend]:

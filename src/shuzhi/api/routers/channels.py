@@ -140,7 +140,9 @@ def _out(d: dict[str, Any], admin: bool) -> DeliveryChannelOut:
     return DeliveryChannelOut.model_validate(d)
 
 
-@router.get("/channels", response_model=list[DeliveryChannelOut], responses=ERRORS, summary="Channels / 推送渠道")
+@router.get(
+    "/channels", response_model=list[DeliveryChannelOut], responses=ERRORS, summary="Channels / 推送渠道"
+)
 def list_channels(p: Editor, rt: RuntimeDep, db: DbDep) -> list[DeliveryChannelOut]:
     box = SecretBox.from_settings(rt.settings)
     admin = has_permission(p.role, "channels:manage")
@@ -169,7 +171,7 @@ def create_channel(body: ChannelIn, p: Admin, rt: RuntimeDep, db: DbDep) -> Deli
     "/channels/{name}", status_code=204, responses=ERRORS, summary="Delete a channel / 删除推送渠道"
 )
 def delete_channel(name: str, p: Admin, db: DbDep) -> Response:
-    channel_store.delete(db, name)
+    channel_store.delete(db, name, actor=p.username)
     return Response(status_code=204)
 
 
@@ -194,7 +196,8 @@ def test_channel(name: str, p: Admin, rt: RuntimeDep) -> ChannelTestOut:
 def list_sends(name: str, p: Admin, db: DbDep, limit: ListLimit = 50) -> list[ChannelSendOut]:
     ch = channel_store.get(db, name)
     return [
-        ChannelSendOut.model_validate(channel_store.send_dict(s)) for s in channel_store.recent_sends(db, ch, limit)
+        ChannelSendOut.model_validate(channel_store.send_dict(s))
+        for s in channel_store.recent_sends(db, ch, limit)
     ]
 
 
