@@ -29,20 +29,29 @@ def serve_in_process(rt: Runtime, *, start_timeout_s: float = 30.0) -> Iterator[
     from shuzhi.api.app import create_app
 
     if not frontend_built():
-        raise ShuzhiError("web_app_missing", "网页应用尚未构建（frontend/dist），无法绘制仪表板：请先运行 cd frontend && npm ci && npm run build。",
-                          "The web app is not built (frontend/dist), so dashboards cannot be drawn: run "
-                          "cd frontend && npm ci && npm run build first.", 503)
+        raise ShuzhiError(
+            "web_app_missing",
+            "网页应用尚未构建（frontend/dist），无法绘制仪表板：请先运行 cd frontend && npm ci && npm run build。",
+            "The web app is not built (frontend/dist), so dashboards cannot be drawn: run "
+            "cd frontend && npm ci && npm run build first.",
+            503,
+        )
     app = create_app(runtime=rt, start=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning",
-                                           access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning", access_log=False)
+    )
     thread = threading.Thread(target=server.run, name="shuzhi-render-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout_s
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
-            raise ShuzhiError("render_server_failed", "无法在本进程内启动网页服务以绘制仪表板。",
-                              "Could not start the web app inside this process to draw the dashboard.", 500)
+            raise ShuzhiError(
+                "render_server_failed",
+                "无法在本进程内启动网页服务以绘制仪表板。",
+                "Could not start the web app inside this process to draw the dashboard.",
+                500,
+            )
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:

@@ -63,6 +63,9 @@ def serve(
         rt.warehouse().open()
         rt.start_background()
         app = create_app(runtime=rt, start=False)
+        from shuzhi.service.renders import set_server_url
+
+        set_server_url(rt, host, port)  # dashboard renders without a request (subscriptions) draw here
     else:
         # The workers open the warehouse read-only: upgrade old imports' column names here first
         # (service.name_migration; the one-worker server does it when it wires the app).

@@ -40,6 +40,7 @@ Progress = Callable[[float, str | None], None]
 # Moves every row of tiles that a page boundary would cut to the top of the next page (print layout).
 _PAGINATE = """
 (pageH) => {
+  const SAFE = 24;
   const grid = document.querySelector('.dash-grid');
   if (!grid) return 0;
   const items = Array.from(grid.children).filter((e) => e.classList.contains('react-grid-item'))
@@ -51,7 +52,9 @@ _PAGINATE = """
     const group = items.filter((i) => i.top === t);
     const y0 = gridTop + t + shift;
     const pageEnd = (Math.floor(y0 / pageH) + 1) * pageH;
-    if (group.some((i) => y0 + i.h > pageEnd && i.h <= pageH - 16)) shift += pageEnd - y0 + 8;
+    // a tile within SAFE px of the page end counts as cut: Chromium moves a canvas that ends near the
+    // boundary (sub-pixel rounding) to the next page on its own, leaving its tile empty
+    if (group.some((i) => y0 + i.h > pageEnd - SAFE && i.h <= pageH - 2 * SAFE)) shift += pageEnd - y0 + 8;
     for (const i of group) i.e.style.top = (t + shift) + 'px';
   }
   grid.style.height = (grid.offsetHeight + shift) + 'px';
@@ -78,8 +81,11 @@ def screen_height(width: int) -> int:
 
 def check_width(width: int) -> int:
     if not MIN_WIDTH <= width <= MAX_WIDTH:
-        raise ShuzhiError("bad_render_width", f"页面宽度需在 {MIN_WIDTH} 到 {MAX_WIDTH} 像素之间（电脑 1280，手机 390）。",
-                          f"The page width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels (desktop 1280, phone 390).")
+        raise ShuzhiError(
+            "bad_render_width",
+            f"页面宽度需在 {MIN_WIDTH} 到 {MAX_WIDTH} 像素之间（电脑 1280，手机 390）。",
+            f"The page width must be between {MIN_WIDTH} and {MAX_WIDTH} pixels (desktop 1280, phone 390).",
+        )
     return width
 
 
@@ -95,21 +101,35 @@ def _browser_missing(path: Path) -> ShuzhiError:
 
 
 def _header_template(title: str, filters: str, as_of: str) -> str:
-    style = ("font-size:9px;width:100%;margin:0 16px;display:flex;justify-content:space-between;gap:12px;"
-             "color:#555;font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif")
+    style = (
+        "font-size:9px;width:100%;margin:0 16px;display:flex;justify-content:space-between;gap:12px;"
+        "color:#555;font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif"
+    )
     parts = "".join(f"<span>{html.escape(p)}</span>" for p in (title, filters, as_of) if p)
     return f'<div style="{style}">{parts}</div>'
 
 
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#888;font-family:sans-serif">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center;color:#888;font-family:sans-serif">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 
 
 DASHBOARD_READY = '[data-testid="dashboard-view"][data-render-ready="1"]'
 
 
-def render_page(access: PageAccess, path: str, fmt: str, width: int, *, chromium: Path, timeout_s: float,
-                on_progress: Progress | None = None, ready: str = DASHBOARD_READY, element: str | None = None) -> bytes:
+def render_page(
+    access: PageAccess,
+    path: str,
+    fmt: str,
+    width: int,
+    *,
+    chromium: Path,
+    timeout_s: float,
+    on_progress: Progress | None = None,
+    ready: str = DASHBOARD_READY,
+    element: str | None = None,
+) -> bytes:
     """The page at `path` as PDF or PNG bytes (see the module's invariants). `ready` is the selector that
     says the page has drawn; with `element` (a data-testid) a PNG is only that element (one dashboard
     tile, the chart of the /why page)."""
@@ -128,16 +148,30 @@ def render_page(access: PageAccess, path: str, fmt: str, width: int, *, chromium
     try:
         with sync_playwright() as pw:
             report(0.1, "启动浏览器 / starting the browser")
-            browser = pw.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+            browser = pw.chromium.launch(
+                executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+            )
             try:
-                ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                          timezone_id="Asia/Shanghai", device_scale_factor=1)
-                ctx.add_cookies([{"name": k, "value": v, "url": access.base_url} for k, v in access.cookies.items()])
+                ctx = browser.new_context(
+                    viewport={"width": width, "height": height},
+                    locale="zh-CN",
+                    timezone_id="Asia/Shanghai",
+                    device_scale_factor=1,
+                )
+                ctx.add_cookies(
+                    [{"name": k, "value": v, "url": access.base_url} for k, v in access.cookies.items()]
+                )
                 page = ctx.new_page()
                 report(0.25, "打开仪表板 / opening the dashboard")
-                page.goto(access.base_url.rstrip("/") + path, wait_until="domcontentloaded",
-                          timeout=timeout_s * 1000)
-                page.wait_for_selector(ready, timeout=max(1.0, timeout_s - (time.perf_counter() - t0)) * 1000)
+                page.goto(
+                    access.base_url.rstrip("/") + path,
+                    wait_until="domcontentloaded",
+                    timeout=timeout_s * 1000,
+                )
+                page.wait_for_selector(
+                    ready,
+                    timeout=max(1.0, timeout_s - (time.perf_counter() - t0)) * 1000,
+                )
                 page.evaluate("() => document.fonts.ready.then(() => true)")
                 report(0.7, "页面已绘制 / the page has drawn")
                 if fmt == "png" and element:
@@ -150,20 +184,33 @@ def render_page(access: PageAccess, path: str, fmt: str, width: int, *, chromium
             finally:
                 browser.close()
     except PlaywrightTimeout:
-        raise ShuzhiError("render_timeout", f"仪表板在 {timeout_s:g} 秒内未绘制完成，已放弃导出。",
-                          f"The dashboard did not finish drawing within {timeout_s:g} s; the export was abandoned.",
-                          504) from None
+        raise ShuzhiError(
+            "render_timeout",
+            f"仪表板在 {timeout_s:g} 秒内未绘制完成，已放弃导出。",
+            f"The dashboard did not finish drawing within {timeout_s:g} s; the export was abandoned.",
+            504,
+        ) from None
     except PlaywrightError as exc:
         log.warning("render_browser_error", error=str(exc).splitlines()[0][:300])
-        raise ShuzhiError("render_failed", "浏览器绘制仪表板失败，详情见服务日志。",
-                          "The browser failed to draw the dashboard; see the server log.", 500) from None
-    log.info("dashboard_rendered", format=fmt, width=width, bytes=len(out),
-             ms=round((time.perf_counter() - t0) * 1000))
+        raise ShuzhiError(
+            "render_failed",
+            "浏览器绘制仪表板失败，详情见服务日志。",
+            "The browser failed to draw the dashboard; see the server log.",
+            500,
+        ) from None
+    log.info(
+        "dashboard_rendered",
+        format=fmt,
+        width=width,
+        bytes=len(out),
+        ms=round((time.perf_counter() - t0) * 1000),
+    )
     return out
 
 
 def _pdf(page, width: int, height: int) -> bytes:  # type: ignore[no-untyped-def]
     """Print the page: header text read from the page itself, tiles kept whole across page breaks."""
+
     def text(testid: str) -> str:
         loc = page.locator(f'[data-testid="{testid}"]')
         return loc.first.inner_text().strip() if loc.count() else ""
@@ -171,7 +218,12 @@ def _pdf(page, width: int, height: int) -> bytes:  # type: ignore[no-untyped-def
     title, filters, as_of = text("dashboard-title"), text("print-filters"), text("print-as-of")
     page.emulate_media(media="print")
     page.evaluate(_PAGINATE, height - HEADER_PX - FOOTER_PX)
-    return page.pdf(width=f"{width}px", height=f"{height}px", print_background=True,
-                    display_header_footer=True, header_template=_header_template(title, filters, as_of),
-                    footer_template=FOOTER,
-                    margin={"top": f"{HEADER_PX}px", "bottom": f"{FOOTER_PX}px", "left": "0px", "right": "0px"})
+    return page.pdf(
+        width=f"{width}px",
+        height=f"{height}px",
+        print_background=True,
+        display_header_footer=True,
+        header_template=_header_template(title, filters, as_of),
+        footer_template=FOOTER,
+        margin={"top": f"{HEADER_PX}px", "bottom": f"{FOOTER_PX}px", "left": "0px", "right": "0px"},
+    )

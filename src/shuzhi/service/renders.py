@@ -47,20 +47,32 @@ from shuzhi.service.query import query as run_spec
 from shuzhi.spec.resolve import UserContext
 
 FORMATS = ("pdf", "png", "xlsx")
-MEDIA = {"pdf": "application/pdf", "png": "image/png",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 DESKTOP_WIDTH, PHONE_WIDTH = 1280, 390
 JOB_KIND = "dashboard_render"
 KEEP_FILES = dt.timedelta(hours=24)  # rendered files older than this are removed when a new one starts
 
 RELATIVE = {  # date_range presets in words (zh, en), as the web app says them
-    "today": ("今天", "Today"), "yesterday": ("昨天", "Yesterday"), "this_week": ("本周", "This week"),
-    "last_week": ("上周", "Last week"), "last_7_days": ("近 7 天", "Last 7 days"),
-    "last_30_days": ("近 30 天", "Last 30 days"), "last_90_days": ("近 90 天", "Last 90 days"),
-    "this_month": ("本月", "This month"), "last_month": ("上月", "Last month"),
-    "this_quarter": ("本季度", "This quarter"), "last_quarter": ("上季度", "Last quarter"),
-    "this_year": ("今年", "This year"), "last_year": ("去年", "Last year"), "ytd": ("今年至今", "Year to date"),
-    "mtd": ("本月至今", "Month to date"), "qtd": ("本季至今", "Quarter to date"),
+    "today": ("今天", "Today"),
+    "yesterday": ("昨天", "Yesterday"),
+    "this_week": ("本周", "This week"),
+    "last_week": ("上周", "Last week"),
+    "last_7_days": ("近 7 天", "Last 7 days"),
+    "last_30_days": ("近 30 天", "Last 30 days"),
+    "last_90_days": ("近 90 天", "Last 90 days"),
+    "this_month": ("本月", "This month"),
+    "last_month": ("上月", "Last month"),
+    "this_quarter": ("本季度", "This quarter"),
+    "last_quarter": ("上季度", "Last quarter"),
+    "this_year": ("今年", "This year"),
+    "last_year": ("去年", "Last year"),
+    "ytd": ("今年至今", "Year to date"),
+    "mtd": ("本月至今", "Month to date"),
+    "qtd": ("本季至今", "Quarter to date"),
     "last_12_months": ("近 12 个月", "Last 12 months"),
 }
 _SPLIT = re.compile(r"[,，、]")
@@ -87,23 +99,38 @@ def default_user(rt: Runtime) -> str:
     with rt.catalog.session() as db:
         u = db.scalar(select(User).where(User.role == "admin", User.is_active.is_(True)).order_by(User.id))
         if u is None:
-            raise ShuzhiError("no_admin", "没有可用的管理员账户，请用 --user 指定导出时使用的用户。",
-                              "There is no active administrator; name the user to render as with --user.")
+            raise ShuzhiError(
+                "no_admin",
+                "没有可用的管理员账户，请用 --user 指定导出时使用的用户。",
+                "There is no active administrator; name the user to render as with --user.",
+            )
         return u.username
 
 
-def prepare(rt: Runtime, key: str, username: str, filters: list[str] | Mapping[str, Any] | None = None,
-            ) -> Prepared:
+def prepare(
+    rt: Runtime,
+    key: str,
+    username: str,
+    filters: list[str] | Mapping[str, Any] | None = None,
+) -> Prepared:
     """The dashboard `key` as `username` sees it, with `filters` resolved and checked (4xx when wrong)."""
     with rt.catalog.session() as db:
         u = get_user(db, username)
         if not u.is_active:
-            raise ShuzhiError("user_inactive", f"用户「{u.username}」已停用。", f"User '{u.username}' is deactivated.")
+            raise ShuzhiError(
+                "user_inactive", f"用户「{u.username}」已停用。", f"User '{u.username}' is deactivated."
+            )
         rec = store.get_record(db, key, store.Viewer(u.id, u.username, u.role))
         d = DashboardDef.model_validate(rec.definition)
         idx, _ = rt.model_index(None, db)
-        out = Prepared(rec.name, rec.title or rec.name, d, idx, u.id,
-                       UserContext(u.username, u.role, dict(u.attributes or {})))
+        out = Prepared(
+            rec.name,
+            rec.title or rec.name,
+            d,
+            idx,
+            u.id,
+            UserContext(u.username, u.role, dict(u.attributes or {})),
+        )
     out.filters = resolve_filters(d, idx, filters or {})
     validate_filters(d, DataRequest(filters=out.filters), idx)
     return out
@@ -119,7 +146,11 @@ def _names(c: Component, idx: ModelIndex) -> set[str]:
     names = {c.id, c.title, c.title_en, f.label, f.label_en, f.field, f.field.split(".")[-1]}
     with contextlib.suppress(ShuzhiError, KeyError):
         info = idx.fields[idx.resolve_field(f.field)]
-        names |= {getattr(info, "label", None), getattr(info, "label_en", None), *(getattr(info, "synonyms", None) or [])}
+        names |= {
+            getattr(info, "label", None),
+            getattr(info, "label_en", None),
+            *(getattr(info, "synonyms", None) or []),
+        }
     return {_norm(n) for n in names if n}
 
 
@@ -130,10 +161,17 @@ def find_filter(d: DashboardDef, idx: ModelIndex, name: str) -> Component:
         return hits[0]
     offered = "、".join(f"{c.title or c.id}（{c.filter.field}）" for c in controls if c.filter) or "无 / none"
     if hits:
-        raise ShuzhiError("ambiguous_filter", f"「{name}」对应多个筛选器，请用筛选器 id：{', '.join(c.id for c in hits)}。",
-                          f"'{name}' matches several filters; use a filter id: {', '.join(c.id for c in hits)}.")
-    raise ShuzhiError("unknown_filter", f"仪表板没有筛选器「{name}」。可用的筛选器：{offered}。",
-                      f"The dashboard has no filter '{name}'. Its filters: {offered}.", details={"filter": name})
+        raise ShuzhiError(
+            "ambiguous_filter",
+            f"「{name}」对应多个筛选器，请用筛选器 id：{', '.join(c.id for c in hits)}。",
+            f"'{name}' matches several filters; use a filter id: {', '.join(c.id for c in hits)}.",
+        )
+    raise ShuzhiError(
+        "unknown_filter",
+        f"仪表板没有筛选器「{name}」。可用的筛选器：{offered}。",
+        f"The dashboard has no filter '{name}'. Its filters: {offered}.",
+        details={"filter": name},
+    )
 
 
 def _range(text: str) -> tuple[str, str]:
@@ -152,8 +190,11 @@ def parse_value(c: Component, texts: list[str]) -> Any:
     """The value of filter control `c` from the text(s) given for it (see the module's doc)."""
     f = c.filter
     assert f is not None
-    bad = ShuzhiError("filter_value_invalid", f"筛选器「{c.title or c.id}」的取值有误：{'；'.join(texts)}。",
-                      f"Invalid value for filter '{c.title_en or c.title or c.id}': {'; '.join(texts)}.")
+    bad = ShuzhiError(
+        "filter_value_invalid",
+        f"筛选器「{c.title or c.id}」的取值有误：{'；'.join(texts)}。",
+        f"Invalid value for filter '{c.title_en or c.title or c.id}': {'; '.join(texts)}.",
+    )
     try:
         if f.control == "dropdown":
             if len(texts) != 1:
@@ -194,8 +235,11 @@ def resolve_filters(d: DashboardDef, idx: ModelIndex, given: list[str] | Mapping
         for pair in given:
             name, sep, value = pair.partition("=")
             if not sep or not name.strip():
-                raise ShuzhiError("bad_filter_pair", f"筛选条件需写成 字段=值：{pair}",
-                                  f"A filter is written FIELD=VALUE: {pair}")
+                raise ShuzhiError(
+                    "bad_filter_pair",
+                    f"筛选条件需写成 字段=值：{pair}",
+                    f"A filter is written FIELD=VALUE: {pair}",
+                )
             items.append((name.strip(), value.strip()))
     for name, value in items:
         c = find_filter(d, idx, name)
@@ -218,7 +262,9 @@ def filters_text(d: DashboardDef, values: Mapping[str, Any], lang: str = "zh") -
         text = _value_text(v, lang)
         if text:
             label = (c.filter.label_en or c.title_en) if lang == "en" else (c.filter.label or c.title)
-            parts.append(f"{label or c.title or c.id}：{text}" if lang != "en" else f"{label or c.id}: {text}")
+            parts.append(
+                f"{label or c.title or c.id}：{text}" if lang != "en" else f"{label or c.id}: {text}"
+            )
     return ("；" if lang != "en" else "; ").join(parts)
 
 
@@ -244,9 +290,15 @@ def render_session(rt: Runtime, user_id: int, ttl_s: float) -> Iterator[dict[str
     with rt.catalog.session() as db:
         u = db.get(User, user_id)
         if u is None or not u.is_active:
-            raise ShuzhiError("user_not_found", "导出所用的用户不存在或已停用。", "The user to render as is gone or deactivated.",
-                              404)
-        raw, ws = create_session(db, u, ttl=dt.timedelta(seconds=ttl_s), ip="127.0.0.1", user_agent="shuzhi-render")
+            raise ShuzhiError(
+                "user_not_found",
+                "导出所用的用户不存在或已停用。",
+                "The user to render as is gone or deactivated.",
+                404,
+            )
+        raw, ws = create_session(
+            db, u, ttl=dt.timedelta(seconds=ttl_s), ip="127.0.0.1", user_agent="shuzhi-render"
+        )
         sid, csrf = ws.id, ws.csrf_token
     try:
         yield {SESSION_COOKIE: raw, CSRF_COOKIE: csrf}
@@ -263,20 +315,37 @@ def page_path(p: Prepared) -> str:
     return f"/dashboards/{quote(p.name, safe='')}?{urlencode(query)}"
 
 
-def render(rt: Runtime, p: Prepared, fmt: str, *, base_url: str | None, width: int = DESKTOP_WIDTH,
-           on_progress: Callable[[float, str | None], None] | None = None, element: str | None = None) -> bytes:
+def render(
+    rt: Runtime,
+    p: Prepared,
+    fmt: str,
+    *,
+    base_url: str | None,
+    width: int = DESKTOP_WIDTH,
+    on_progress: Callable[[float, str | None], None] | None = None,
+    element: str | None = None,
+) -> bytes:
     """The dashboard as `fmt` bytes. PDF and PNG need `base_url`: a running web app on this catalog."""
     if fmt not in FORMATS:
-        raise ShuzhiError("bad_export_format", "格式只能是 pdf、png 或 xlsx。", "The format must be pdf, png or xlsx.")
+        raise ShuzhiError(
+            "bad_export_format", "格式只能是 pdf、png 或 xlsx。", "The format must be pdf, png or xlsx."
+        )
     if fmt == "xlsx":
         return dashboard_xlsx(rt, p)
     check_width(width)
     assert base_url, "pdf/png renders need the address of a running web app"
     timeout = rt.settings.render_timeout_s
     with render_session(rt, p.user_id, timeout + 120) as cookies:
-        return render_page(PageAccess(base_url, cookies), page_path(p), fmt, width,
-                           chromium=rt.settings.chromium_path, timeout_s=timeout, on_progress=on_progress,
-                           element=element)
+        return render_page(
+            PageAccess(base_url, cookies),
+            page_path(p),
+            fmt,
+            width,
+            chromium=rt.settings.chromium_path,
+            timeout_s=timeout,
+            on_progress=on_progress,
+            element=element,
+        )
 
 
 # -- XLSX ------------------------------------------------------------------------------------
@@ -316,8 +385,14 @@ def dashboard_xlsx(rt: Runtime, p: Prepared) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    meta = "；".join(x for x in (f"筛选：{filters_text(p.definition, data['filters']) or '无'}",
-                                 f"数据截至 {data['last_date']}" if data.get("last_date") else "") if x)
+    meta = "；".join(
+        x
+        for x in (
+            f"筛选：{filters_text(p.definition, data['filters']) or '无'}",
+            f"数据截至 {data['last_date']}" if data.get("last_date") else "",
+        )
+        if x
+    )
     for c in p.definition.components:
         entry = data["components"].get(c.id)
         if entry is None:
@@ -348,11 +423,34 @@ def dashboard_xlsx(rt: Runtime, p: Prepared) -> bytes:
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
     if not wb.sheetnames:
-        raise ShuzhiError("nothing_to_export", "仪表板没有图表或指标卡可导出为 Excel。",
-                          "The dashboard has no chart or KPI to export to Excel.")
+        raise ShuzhiError(
+            "nothing_to_export",
+            "仪表板没有图表或指标卡可导出为 Excel。",
+            "The dashboard has no chart or KPI to export to Excel.",
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# -- where the web app runs --------------------------------------------------------------------
+SERVER_URL = "renders.server_url"  # Runtime.attached: this process's own web app, set by `shuzhi serve`
+
+
+def loopback_url(host: str | None, port: int) -> str:
+    """The address a browser on this machine reaches a server bound to host:port at (a wildcard bind on loopback)."""
+    host = "127.0.0.1" if host in ("0.0.0.0", "", None) else "[::1]" if host == "::" else host
+    return f"http://{host}:{port}"
+
+
+def set_server_url(rt: Runtime, host: str, port: int) -> None:
+    """Called by `shuzhi serve`: renders started without a request (subscriptions) draw on this server."""
+    rt.attached(SERVER_URL, lambda: loopback_url(host, port))
+
+
+def server_url(rt: Runtime) -> str | None:
+    """This process's own web app when it serves one (`shuzhi serve`), else None (the CLI serves in-process)."""
+    return rt.attached(SERVER_URL, lambda: None)
 
 
 # -- files and jobs ----------------------------------------------------------------------------
@@ -387,10 +485,14 @@ def download_name(p: Prepared, fmt: str) -> str:
     return f"{safe}.{fmt}"
 
 
-def start_job(rt: Runtime, p: Prepared, fmt: str, *, base_url: str | None, width: int, created_by: str) -> int:
+def start_job(
+    rt: Runtime, p: Prepared, fmt: str, *, base_url: str | None, width: int, created_by: str
+) -> int:
     """Render in the background (rt.jobs, with progress); the file lands in renders_dir as <job id>.<fmt>."""
     if fmt not in FORMATS:
-        raise ShuzhiError("bad_export_format", "格式只能是 pdf、png 或 xlsx。", "The format must be pdf, png or xlsx.")
+        raise ShuzhiError(
+            "bad_export_format", "格式只能是 pdf、png 或 xlsx。", "The format must be pdf, png or xlsx."
+        )
     if fmt != "xlsx":
         check_width(width)
     folder = renders_dir(rt)
@@ -403,14 +505,18 @@ def start_job(rt: Runtime, p: Prepared, fmt: str, *, base_url: str | None, width
         write_atomic(folder / f"{ctx.job_id}.{fmt}", data)
         return {"format": fmt, "filename": download_name(p, fmt), "bytes": len(data), "dashboard": p.name}
 
-    return rt.jobs.submit(JOB_KIND, run, title=f"导出仪表板 {p.title}（{fmt.upper()}）", created_by=created_by)
+    return rt.jobs.submit(
+        JOB_KIND, run, title=f"导出仪表板 {p.title}（{fmt.upper()}）", created_by=created_by
+    )
 
 
 def job_file(rt: Runtime, job_id: int, username: str, role: str) -> tuple[Path, str, str]:
     """(path, download name, media type) of a finished render job the caller started (admins: any)."""
     from shuzhi.catalog import jobs as records
 
-    missing = ShuzhiError("render_not_found", f"找不到导出任务 {job_id} 的文件。", f"No file for export job {job_id}.", 404)
+    missing = ShuzhiError(
+        "render_not_found", f"找不到导出任务 {job_id} 的文件。", f"No file for export job {job_id}.", 404
+    )
     with rt.catalog.session() as db:
         try:
             job = records.get_job(db, job_id)
@@ -420,10 +526,13 @@ def job_file(rt: Runtime, job_id: int, username: str, role: str) -> tuple[Path, 
             raise missing
         status, result = job.status, dict(job.result or {})
     if status != "succeeded":
-        raise ShuzhiError("render_not_ready", f"导出任务 {job_id} 尚未完成（{status}）。",
-                          f"Export job {job_id} has not finished ({status}).", 409)
+        raise ShuzhiError(
+            "render_not_ready",
+            f"导出任务 {job_id} 尚未完成（{status}）。",
+            f"Export job {job_id} has not finished ({status}).",
+            409,
+        )
     path = renders_dir(rt) / f"{job_id}.{result.get('format')}"
     if not path.is_file():
         raise missing
     return path, str(result.get("filename") or path.name), MEDIA[str(result["format"])]
-

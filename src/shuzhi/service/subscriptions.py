@@ -14,8 +14,9 @@ Invariants
 - No catalog transaction is open while the page is drawn or a provider is talked to.
 - A failure to prepare or draw (the dashboard deleted, the owner deactivated, Chromium missing) fails
   the whole run with its bilingual reason; a channel's failure fails only that delivery (status partial).
-- Drawing needs the web app: the pages are served inside this process (PAGE_SERVER, set by the API and
-  the CLI: api.inprocess.serve_in_process), so the CLI needs no running server.
+- Drawing needs the web app: `shuzhi serve`'s own address when this is the server, else the app served
+  inside this process (PAGE_SERVER, set by the API and the CLI: api.inprocess.serve_in_process), so the
+  CLI needs no running server.
 """
 
 from __future__ import annotations
@@ -135,7 +136,14 @@ def build_message(rt: Runtime, sub: dict[str, Any], p: renders.Prepared, data: d
 
 @contextlib.contextmanager
 def pages(rt: Runtime) -> Iterator[str]:
-    """The address of the web app (served inside this process) for headless drawing."""
+    """The address of the web app for headless drawing: this process's own server when `shuzhi serve`
+    runs it (service.renders.server_url), else the app served inside this process (PAGE_SERVER)."""
+    from shuzhi.service import renders
+
+    own = renders.server_url(rt)
+    if own:
+        yield own
+        return
     if not PAGE_SERVER:
         raise ShuzhiError(
             "render_unavailable",
