@@ -70,6 +70,8 @@ def test_link_card_to_dingtalk_and_feishu_sent_by_the_scheduler(api, add_channel
     ]
     with rt.catalog.session() as db:  # the schedule row is the subscription's
         assert db.query(Schedule).filter_by(kind="subscription").count() == 1
+    r = c.delete("/api/v1/channels/boss-ding", headers=h)  # a channel in use is not deleted under it
+    assert r.status_code == 409 and r.json()["error"]["code"] == "channel_in_use", r.text
     assert c.delete(f"/api/v1/subscriptions/{sub['id']}", headers=h).status_code == 204
     with rt.catalog.session() as db:
         assert db.query(Schedule).filter_by(kind="subscription").count() == 0
