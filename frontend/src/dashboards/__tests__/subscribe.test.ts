@@ -14,3 +14,12 @@ describe("scheduleOf", () => {
     expect(scheduleOf({ repeat: "custom", time: at, weekday: 1, monthday: 1, cron: " 0 8 * * 1-5 " })).toEqual({ cron: "0 8 * * 1-5" });
   });
 });
+
+describe("inAppPath", () => {
+  it("opens our dashboard links inside the app, keeping their filters", async () => {
+    const { inAppPath } = await import("../ReceivedPushes");
+    expect(inAppPath("http://bi.example.test/dashboards/cockpit?f=%7B%7D", "http://localhost:8000")).toBe("/dashboards/cockpit?f=%7B%7D");
+    expect(inAppPath("/dashboards/quality", "http://localhost:8000")).toBe("/dashboards/quality");
+    expect(inAppPath("https://elsewhere.test/x", "http://localhost:8000")).toBe("https://elsewhere.test/x");
+  });
+});
