@@ -69,14 +69,26 @@ class StoredChannel:
         )
 
 
+# (catalog, firing id, fired at) → its picture: a firing posted on several channels is drawn once
+_DRAWN: dict[Any, bytes | None] = {}
+
+
 def chart_image(target: Any, firing: dict[str, Any]) -> bytes | None:
     if not CHART_IMAGE:
         return None
+    key = (id(getattr(target, "catalog", target)), firing.get("id"), firing.get("fired_at"))
+    if firing.get("id") is not None and key in _DRAWN:
+        return _DRAWN[key]
     try:
-        return CHART_IMAGE[0](target, firing)
+        out = CHART_IMAGE[0](target, firing)
     except Exception as exc:  # noqa: BLE001 - the firing is sent without its picture rather than not at all
         log.warning("alert_chart_failed", firing=firing.get("id"), error=str(exc)[:300])
-        return None
+        out = None
+    if firing.get("id") is not None:
+        while len(_DRAWN) >= 16:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[key] = out
+    return out
 
 
 def stored_channel(db: Session, name: str) -> StoredChannel | None:
