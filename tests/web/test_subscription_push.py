@@ -99,8 +99,18 @@ def test_dashboard_png_and_alert_chart_arrive_at_wecom_as_pictures(api) -> None:
         assert r.status_code == 201, r.text
         run = c.post(f"/api/v1/subscriptions/{r.json()['id']}/run", headers=h).json()
         assert run["status"] == "delivered", run
-        (dash_png,) = _images(boss)
-        (md,) = [b["markdown"]["content"] for b in boss.received if b["msgtype"] == "markdown"]
+        # one chart only: its tile alone
+        r = c.post(
+            "/api/v1/subscriptions",
+            json={"dashboard": "cockpit", "component": "trend", "format": "png", "channels": ["boss"]},
+            headers=h,
+        )
+        assert (
+            c.post(f"/api/v1/subscriptions/{r.json()['id']}/run", headers=h).json()["status"] == "delivered"
+        )
+        dash_png, tile_png = _images(boss)
+        md, tile_md = [b["markdown"]["content"] for b in boss.received if b["msgtype"] == "markdown"]
+        assert "月度销售额与毛利率" in tile_md  # the component's title
         assert "经营驾驶舱" in md and "数据截至" in md and f"{PUBLIC}/dashboards/cockpit" in md
 
         rule = c.post(
@@ -121,7 +131,10 @@ def test_dashboard_png_and_alert_chart_arrive_at_wecom_as_pictures(api) -> None:
         (amd,) = [b["markdown"]["content"] for b in quality.received if b["msgtype"] == "markdown"]
         assert out["firings"][0]["description_zh"] in amd and f"{PUBLIC}/why?" in amd
 
-    dash, chart = pixel_stats(dash_png, chart_png)
+    dash, chart, tile = pixel_stats(dash_png, chart_png, tile_png)
+    assert 300 < tile["w"] < 1000 and tile["h"] < 600 and tile["coloured"] > 0.02, (
+        tile
+    )  # the trend tile alone
     assert dash["w"] == 1280 and dash["h"] > 800, dash  # the whole page
     assert dash["coloured"] > 0.01 and dash["colours"] > 60, dash  # charts drawn, not a blank page
     assert chart["w"] > 600 and chart["coloured"] > 0.003 and chart["colours"] > 20, chart  # the series line
