@@ -85,18 +85,18 @@ export default function WhyPage() {
     const at = rows.findIndex((r) => r[0] === period);
     return {
       animation: false,
-      grid: { left: 64, right: 24, top: 36, bottom: 36 },
+      grid: { left: 64, right: 44, top: 36, bottom: 36 },
       tooltip: { trigger: "axis", valueFormatter: (v: number) => formatValue(v, fmt, lang) },
       xAxis: { type: "category", data: x, boundaryGap: false },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: (v: number) => axisLabel(v, fmt, lang) } },
       series: [{
-        type: "line", name: label, data: rows.map((r) => r[1]), smooth: false, symbolSize: 6, lineStyle: { width: 2.5 },
-        markPoint: at >= 0 && rows[at][1] !== null ? {
-          symbol: "pin", symbolSize: 54, itemStyle: { color: "#e8543e" },
-          label: { formatter: () => formatValue(rows[at][1], fmt, lang, { compact: true }), fontSize: 10 },
-          data: [{ coord: [at, rows[at][1]] }],
-        } : undefined,
-        markArea: at >= 0 ? { itemStyle: { color: "rgba(232,84,62,0.08)" }, data: [[{ xAxis: at - 0.5 < 0 ? 0 : at }, { xAxis: at }]] } : undefined,
+        type: "line", name: label, smooth: false, symbolSize: 6, lineStyle: { width: 2.5 },
+        // the fired point: red, larger, its value labelled (no markPoint: the chart bundle registers mark lines only)
+        data: rows.map((r, i) => (i === at && r[1] !== null ? {
+          value: r[1], symbolSize: 14, itemStyle: { color: "#e8543e", borderColor: "#fff", borderWidth: 2 },
+          label: { show: true, position: "top", color: "#e8543e", fontWeight: "bold", formatter: () => formatValue(r[1], fmt, lang, { compact: true }) },
+        } : r[1])),
+        markLine: at >= 0 ? { symbol: "none", silent: true, lineStyle: { color: "#e8543e", type: "dashed", opacity: 0.6 }, label: { show: false }, data: [{ xAxis: at }] } : undefined,
       }],
     };
   }, [rows, grain, lang, fmt, label, period]);
