@@ -22,6 +22,7 @@ const DashboardView = lazy(() => import("./dashboards/DashboardView"));
 const DashboardEditor = lazy(() => import("./dashboards/DashboardEditor"));
 const ChartGalleryPage = lazy(() => import("./pages/ChartGallery"));
 const AlertsPage = lazy(() => import("./pages/Alerts"));
+const WhyPage = lazy(() => import("./insights/WhyPage"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 const DataPage = lazy(() => import("./pages/Data"));
 const ChannelsPage = lazy(() => import("./channels/ChannelsPage"));
@@ -104,6 +105,7 @@ export default function App() {
               <Route path="data/datasets/:dataset" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
+              <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />
             </Route>

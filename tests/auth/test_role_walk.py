@@ -87,11 +87,14 @@ def _setup(client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     assert clients["viewer"][0].get(f"/api/v1/dashboards/{demo_key}", headers=clients["viewer"][1]).status_code == 200
     dash_def = client.get(f"/api/v1/dashboards/{demo_key}", headers=h).json()["definition"]
     admin_rule = client.post("/api/v1/alerts", json={**ALERT, "subscribers": list(USERS.values())}, headers=h).json()
+    admin_sub = client.post("/api/v1/subscriptions", json={"dashboard": demo_key, "format": "link",
+                                                           "users": list(USERS.values())}, headers=h).json()
     params: dict[str, dict[str, Any]] = {}
     for role in ROLES:
         c, hh = clients[role]
         p: dict[str, Any] = {"model": "huajing", "metric": "revenue", "table": "sales_orders", "dataset": "walk_ds",
                              "dash": demo_key, "own_dash": demo_key, "rule_id": admin_rule["id"], "job_id": 0,
+                             "sub_id": admin_sub["id"],
                              "dash_def": dash_def, "model_def": model, "version": 1}
         if ROLE_OF[role] in ("admin", "editor"):  # their own things, so ownership checks pass
             r = c.post(f"/api/v1/dashboards/{demo_key}/duplicate", json={"name": f"walk-{role}"}, headers=hh)
@@ -101,6 +104,10 @@ def _setup(client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
                 r = c.post("/api/v1/alerts", json=ALERT, headers=hh)
                 assert r.status_code == 201, r.text
                 p["rule_id"] = r.json()["id"]
+                r = c.post("/api/v1/subscriptions", json={"dashboard": demo_key, "format": "link",
+                                                          "users": ["walk_editor"]}, headers=hh)
+                assert r.status_code == 201, r.text
+                p["sub_id"] = r.json()["id"]
         params[role] = p
     r = client.post("/api/v1/datasets", json={**DS, "name": "walk_ds"}, headers=h)
     assert r.status_code == 201, r.text
@@ -115,7 +122,8 @@ def _call(c, h: dict[str, str], method: str, path: str, p: dict[str, Any], role:
     """One request with a minimal valid input for the route."""
     fill = {"{name}": p["metric"], "{token_id}": "999999", "{username}": "walk_target", "{job_id}": str(p["job_id"]),
             "{key}": p["dash"], "{field}": "customers.region", "{ref}": "walk-nowhere", "{table}": "orders",
-            "{rule_id}": str(p["rule_id"]), "{item_id}": "999999", "{version}": "1", "{share_id}": "999999"}
+            "{rule_id}": str(p["rule_id"]), "{item_id}": "999999", "{version}": "1", "{share_id}": "999999",
+            "{sub_id}": str(p["sub_id"])}
     if path.startswith("/api/v1/models/"):
         fill["{name}"], fill["{version}"] = p["model"], str(p["model_version"])
     elif path.startswith("/api/v1/datasets/"):
@@ -164,6 +172,8 @@ def _call(c, h: dict[str, str], method: str, path: str, p: dict[str, Any], role:
         ("POST", "/api/v1/tables/{name}/add-to-model"): {"replace": False},
         ("POST", "/api/v1/alerts"): ALERT,
         ("PATCH", "/api/v1/alerts/{rule_id}"): {"enabled": False},
+        ("POST", "/api/v1/subscriptions"): {"dashboard": p["dash"], "format": "link", "users": ["walk_target"]},
+        ("PATCH", "/api/v1/subscriptions/{sub_id}"): {"enabled": False},
         ("POST", "/api/v1/extracts/{ref}/refresh"): {"full": False},
         ("POST", "/api/v1/shares"): {"dashboard": p["own_dash"]},
         ("POST", "/api/v1/embed/tokens"): {"dashboard": p["dash"]},

@@ -4,6 +4,7 @@
  * 异常 with the value in the metric's unit, 每天 / 每周 / 每月 + a time (cron only under 高级), channels and
  * subscribers. A modal on desktop, a full-screen sheet on phones. Mapping: condition.ts, schedule.ts.
  */
+import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Checkbox, Collapse, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, TimePicker, Typography } from "antd";
 import dayjs from "dayjs";
 import { useEffect, useMemo, useState } from "react";
@@ -31,16 +32,19 @@ type Values = ConditionForm & ScheduleForm & {
   by?: string;
   channels: string[];
   subscribers: string[];
+  /** 责任人: a member of the split → the username responsible for it */
+  owners: { member?: string; user?: string }[];
   enabled: boolean;
 };
 
 function initial(rule: Rule | null, fmt: string | undefined): Values {
   if (!rule) {
-    return { name: "", grain: "month", channels: ["inbox"], subscribers: [], enabled: true, ...fromCondition(null, fmt), kind: "above", ...fromSchedule({ cron: "0 8 * * *" }) };
+    return { name: "", grain: "month", channels: ["inbox"], subscribers: [], owners: [], enabled: true, ...fromCondition(null, fmt), kind: "above", ...fromSchedule({ cron: "0 8 * * *" }) };
   }
   return {
     name: rule.name, metric: rule.metric, grain: rule.grain as RuleIn["grain"], by: rule.by ?? undefined,
     channels: rule.channels, subscribers: rule.subscribers, enabled: rule.enabled,
+    owners: Object.entries(rule.owner_map ?? {}).map(([member, user]) => ({ member, user })),
     ...fromCondition(rule.condition as unknown as ConditionIn, fmt), ...fromSchedule(rule.schedule),
   };
 }
@@ -56,6 +60,7 @@ export default function RuleForm({ rule, open, phone, onDone }: { rule: Rule | n
   const [splits, setSplits] = useState<Split[]>([]);
   const [channels, setChannels] = useState<Channel[]>([]);
   const [users, setUsers] = useState<string[]>([]);
+  const [members, setMembers] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [ready, setReady] = useState(false);
@@ -94,6 +99,20 @@ export default function RuleForm({ rule, open, phone, onDone }: { rule: Rule | n
     };
   }, [v?.metric]);
 
+  useEffect(() => {
+    if (!v?.by) {
+      setMembers([]);
+      return;
+    }
+    let live = true;
+    unwrap(api.GET("/api/v1/fields/{field}/values", { params: { path: { field: v.by }, query: { limit: 200 } } }))
+      .then((r) => live && setMembers(r.values.filter((x) => x !== null).map(String)))
+      .catch(() => live && setMembers([]));
+    return () => {
+      live = false;
+    };
+  }, [v?.by]);
+
   const metricOptions = useMemo(
     () => metrics.map((m) => ({ value: m.name, label: pick(m.label, m.label_en), search: [m.name, m.label, m.label_en, ...m.synonyms, ...m.tags].join(" ").toLowerCase(), unit: m.unit })),
     [metrics, pick],
@@ -125,6 +144,7 @@ export default function RuleForm({ rule, open, phone, onDone }: { rule: Rule | n
       condition: toCondition(all, fmt) as RuleIn["condition"],
       schedule: toSchedule(all, rule?.schedule?.timezone) as RuleIn["schedule"],
       channels: all.channels?.length ? all.channels : ["inbox"], subscribers: all.subscribers ?? [], enabled: all.enabled,
+      owner_map: all.by ? Object.fromEntries((all.owners ?? []).filter((o) => o.member && o.user).map((o) => [o.member!, o.user!.trim().toLowerCase()])) : {},
     };
   };
 
@@ -258,6 +278,34 @@ export default function RuleForm({ rule, open, phone, onDone }: { rule: Rule | n
             options={(isAdmin ? users : me ? [me.username] : []).map((u) => ({ value: u, label: u }))} />
         </Form.Item>
       </div>
+      {v?.by && (
+        <Form.Item label={at("owners")} extra={at("ownersHint")}>
+          <Form.List name="owners">
+            {(rows, { add, remove }) => (
+              <div data-testid="rule-owners">
+                {rows.map((row) => (
+                  <Space key={row.key} wrap align="start" style={{ display: "flex" }}>
+                    <Form.Item name={[row.name, "member"]} noStyle>
+                      <Select showSearch style={{ width: 180 }} placeholder={at("ownerMember")} options={members.map((m) => ({ value: m, label: m }))} data-testid="rule-owner-member" />
+                    </Form.Item>
+                    <Form.Item name={[row.name, "user"]} noStyle>
+                      {isAdmin ? (
+                        <Select showSearch style={{ width: 160 }} placeholder={at("ownerUser")} options={users.map((u) => ({ value: u, label: u }))} data-testid="rule-owner-user" />
+                      ) : (
+                        <Input style={{ width: 160 }} placeholder={at("ownerUser")} data-testid="rule-owner-user" />
+                      )}
+                    </Form.Item>
+                    <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(row.name)} aria-label="remove" />
+                  </Space>
+                ))}
+                <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({})} data-testid="rule-owner-add" style={{ marginTop: rows.length ? 8 : 0 }}>
+                  {at("ownerAdd")}
+                </Button>
+              </div>
+            )}
+          </Form.List>
+        </Form.Item>
+      )}
       <Form.Item name="enabled" label={at("enabled")} valuePropName="checked"><Switch /></Form.Item>
 
       <Collapse size="small" ghost defaultActiveKey={advancedSchedule ? ["adv"] : []} key={`${rule?.id ?? "new"}-${ready}`} data-testid="rule-advanced"

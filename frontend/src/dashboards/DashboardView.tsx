@@ -3,7 +3,7 @@
  * cross-filters (click an element → 联动) and drill paths; the layout is the saved grid, stacked in
  * reading order on phones; themes light / dark / 大屏 (full screen).
  */
-import { ArrowLeftOutlined, CopyOutlined, EditOutlined, ExpandOutlined, LineChartOutlined, StarFilled, StarOutlined, WarningOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, CopyOutlined, EditOutlined, MailOutlined, ExpandOutlined, LineChartOutlined, StarFilled, StarOutlined, WarningOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Grid, Segmented, Space, Spin, Tag, Tooltip, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import GridLayout, { WidthProvider } from "react-grid-layout";
@@ -34,6 +34,8 @@ import { useDT, type DashKey } from "./i18n";
 import { useFreshText } from "../freshness/text";
 import { COLS, gridItems, phoneLayout, ROW_HEIGHT } from "./layout";
 import { carryFilters, clearCross, decodeFilters, emptyState, encodeFilters, requestBody, setFilter, toggleCross, type ViewState } from "./linkage";
+import SubscribeDialog from "./SubscribeDialog";
+import { useSubscribeText } from "./subscribeText";
 import { filtersLine, renderReady } from "./printView";
 import { registerThemes, theme as themeOf, type ThemeKey } from "./themes";
 import ShareButton from "./share/ShareDialog";
@@ -76,6 +78,8 @@ export default function DashboardView() {
   const ft = useFreshText();
   const seq = useRef(0);
   const levelLabel = useLevelLabel(model);
+  const st = useSubscribeText();
+  const [subscribing, setSubscribing] = useState(false);
   /** Print mode (?print=1): what the PDF/PNG exports open — no buttons, a header with the filters applied. */
   const print = params.get("print") === "1";
   const rootRef = useRef<HTMLDivElement>(null);
@@ -324,6 +328,11 @@ export default function DashboardView() {
           {themeKey !== "screen" && <DashboardExport name={dash.name} filters={state.filters} />}
           {themeKey !== "screen" && dash.can_edit && <ShareButton dashboard={dash.name} title={pick(def.title, def.title_en)} phone={phone} />}
           {themeKey !== "screen" && canEdit && (
+            <Button size="small" icon={<MailOutlined />} onClick={() => setSubscribing(true)} data-testid="subscribe">
+              {st("subscribe")}
+            </Button>
+          )}
+          {themeKey !== "screen" && canEdit && (
             <Button
               size="small"
               icon={<CopyOutlined />}
@@ -341,6 +350,11 @@ export default function DashboardView() {
           )}
         </Space>
       </div>
+      )}
+      {canEdit && subscribing && (
+        <SubscribeDialog dashboard={dash.name} title={pick(def.title, def.title_en)} components={components} phone={phone} open={subscribing}
+          onClose={() => setSubscribing(false)}
+          filters={Object.fromEntries(components.filter((c) => c.kind === "filter").map((c) => [c.id, filterValue(c)]))} />
       )}
       {def.description && themeKey !== "screen" && !print && (
         <Typography.Paragraph type="secondary" className="dash-desc" ellipsis={{ rows: 1, expandable: true }}>

@@ -1,6 +1,6 @@
 /**
  * 告警: the caller's alert rules (create, edit, check now with its result, delete, their firings) and the
- * inbox (firings delivered to me, read/unread). Everything through /api/v1/alerts and /api/v1/inbox; the
+ * inbox (firings delivered to me, read/unread; below it what subscriptions sent me in-app). Everything through /api/v1/alerts and /api/v1/inbox; the
  * form, the list (table / phone cards) and the check result live in ../alerts.
  */
 import { Alert, App, Button, Card, Grid, Space, Table, Tabs, Tag, Typography } from "antd";
@@ -14,6 +14,7 @@ import { useAlertText } from "../alerts/text";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useAuth, useCan } from "../auth";
 import { useI18n } from "../i18n";
+import ReceivedPushes from "../dashboards/ReceivedPushes";
 import { INBOX_CHANGED } from "../insights/InboxBadge";
 import { useText } from "../insights/text";
 
@@ -117,6 +118,7 @@ function InboxTab() {
           { title: tx("condition"), render: (_, i) => (lang === "en" ? i.firing.description_en : i.firing.description_zh) },
           { title: "", width: 110, render: (_, i) => !i.read && <Button size="small" onClick={() => void read(i.id)}>{tx("markRead")}</Button> },
         ]} />
+      <ReceivedPushes />
     </>
   );
 }

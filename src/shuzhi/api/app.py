@@ -31,6 +31,7 @@ from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import renders as renders_router
 from shuzhi.api.routers import shares as shares_router
+from shuzhi.api.routers import subscriptions as subscriptions_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
 from shuzhi.runtime import Runtime
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.include_router(renders_router.router, prefix=API_PREFIX)  # dashboard exports drawn by Chromium
     for r in (shares_router.router, embed_router.router):  # share links and embedding (issue 15)
         app.include_router(r, prefix=API_PREFIX)
+    app.include_router(subscriptions_router.router, prefix=API_PREFIX)  # 定时推送
 
     dist = _frontend_dist()
     if dist is not None:

@@ -33,6 +33,8 @@ class AlertRule(Base):
     condition: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     channels: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     subscribers: Mapped[list[int]] = mapped_column(JSON, nullable=False, default=list)  # users.id
+    # 责任人: a member of the split (`by`) → users.id; that member's firings also go to that user
+    owner_map: Mapped[dict[str, int]] = mapped_column(JSON, nullable=False, default=dict, server_default="{}")
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -20,6 +20,17 @@ def _owner(db: Any, username: str) -> Any:
     return get_user(db, username)
 
 
+def _owner_map(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        member, sep, user = pair.rpartition("=")
+        if not sep or not member.strip() or not user.strip():
+            raise ShuzhiError("owner_map_pair", f"责任人写成 成员=用户名，例如 常州工厂=zhang_qm；收到 {pair}。",
+                              f"A person responsible is MEMBER=USER, e.g. 常州工厂=zhang_qm; got {pair}.")
+        out[member.strip()] = user.strip()
+    return out
+
+
 @alert_app.command("add")
 def add(
     name: str = typer.Option(..., "--name", help="Rule name."),
@@ -38,6 +49,8 @@ def add(
     owner: str = typer.Option("admin", "--owner", help="The rule runs as this user (row rules apply)."),
     subscriber: list[str] = typer.Option(None, "--subscriber", help="Also deliver to this user (repeatable)."),
     channel: list[str] = typer.Option(None, "--channel", help="Delivery channel (default inbox)."),
+    owner_map: list[str] = typer.Option(None, "--owner-map",
+                                        help="MEMBER=USER: the person responsible for a member of --by (责任人; repeatable)."),
 ) -> None:
     """Add an alert rule. 新建告警规则。"""
     from shuzhi.delivery.alert_rules import create_rule, rule_dict
@@ -48,7 +61,8 @@ def add(
         if v is not None:
             cond[k] = v
     data: dict[str, Any] = {"name": name, "metric": metric, "grain": grain, "by": by, "where": _where(where) or [],
-                            "condition": cond, "subscribers": subscriber or [], "channels": channel or ["inbox"]}
+                            "condition": cond, "subscribers": subscriber or [], "channels": channel or ["inbox"],
+                            "owner_map": _owner_map(owner_map or [])}
     if cron or every:
         data["schedule"] = {"cron": cron} if cron else {"interval_s": every}
     rt = runtime()

@@ -87,7 +87,20 @@ def runtime(*, start: bool = True) -> Runtime:
     if start:
         announce_admin(rt.start())
         wire(rt)
+        _draw_pages_in_process()
     return rt
+
+
+def _draw_pages_in_process() -> None:
+    """Subscriptions and alert pictures draw the web app's pages; from the CLI it is served in this process."""
+    from shuzhi.service.subscriptions import set_page_server
+
+    def serve(rt):  # type: ignore[no-untyped-def]
+        from shuzhi.api.inprocess import serve_in_process
+
+        return serve_in_process(rt)
+
+    set_page_server(serve)
 
 
 def announce_admin(info: StartInfo) -> None:

@@ -85,7 +85,7 @@ def rule_tables(idx: ModelIndex, metric: str, by: str | None, where: list[dict[s
 
 def _audiences(db: Any, rule: AlertRule, idx: ModelIndex) -> list[tuple[str, UserContext, list[channels.Recipient]]]:
     """[(audience, the context to evaluate as, its active recipients)], the owner's audience ("") first."""
-    ids = [rule.owner_id, *[i for i in rule.subscribers or [] if i != rule.owner_id]]
+    ids = list(dict.fromkeys([rule.owner_id, *(rule.subscribers or []), *(rule.owner_map or {}).values()]))
     users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids), User.is_active.is_(True)))}
     groups: dict[str, tuple[UserContext, list[channels.Recipient]]] = {}
     owner_sig = None
@@ -105,12 +105,32 @@ def _audiences(db: Any, rule: AlertRule, idx: ModelIndex) -> list[tuple[str, Use
     return out
 
 
+def _routed(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[channels.Recipient]
+            ) -> tuple[list[channels.Recipient], list[dict[str, Any]]]:
+    """责任人: (the recipients of this firing, the people responsible for its member). A user who is on the
+    rule only through the owner map receives only the firings of the members mapped to them."""
+    mapping = rule.owner_map or {}
+    if not mapping:
+        return recipients, []
+    members: dict[int, set[str]] = {}
+    for member, uid in mapping.items():
+        members.setdefault(uid, set()).add(member)
+    listed = {rule.owner_id, *(rule.subscribers or [])}
+    mine = [r for r in recipients if r.user_id in listed or firing.series_key in members.get(r.user_id, set())]
+    uid = mapping.get(firing.series_key)
+    u = db.get(User, uid) if uid is not None else None
+    responsible = [{"username": u.username, "display_name": u.display_name}] if u is not None and u.is_active else []
+    return mine, responsible
+
+
 def _dispatch(db: Any, rule: AlertRule, firing: AlertFiring, recipients: list[channels.Recipient], audience: str,
               pending: list[tuple[Any, channels.Delivery, list[int]]]) -> None:
     """Send on the rule's registered channels now; stored (group) channels get the owner audience's
     firings after the transaction commits: their receipts are written "pending" and `pending` collects
     (channel, delivery, receipt ids) for _deliver_pending."""
-    delivery = channels.Delivery(firing_dict(firing, rule.name), rule.name, tuple(recipients))
+    recipients, responsible = _routed(db, rule, firing, recipients)
+    delivery = channels.Delivery({**firing_dict(firing, rule.name), "responsible": responsible}, rule.name,
+                                 tuple(recipients))
     for name in rule.channels or ["inbox"]:
         try:
             channel = channels.get(name, db)

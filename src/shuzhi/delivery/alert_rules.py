@@ -10,6 +10,10 @@ Invariants
   admin may change or delete it. The owner and admins see the owner audience's firings; a
   subscriber sees only the firings delivered to them (computed under their own rules, see
   delivery.alert_checks).
+- 责任人 routing (owner_map): members of the rule's split (`by`) → users. A firing for a mapped member
+  also goes to that user (their inbox, evaluated under their own rules like a subscriber's), and the
+  rule's group channels name them; a mapped user sees the rule. The same rule as for subscribers decides
+  whom a caller may name. A map needs a split.
 - Subscribers: a caller who may not manage users (users:manage) learns nothing about which
   usernames exist: a viewer may subscribe only themselves, and an editor naming an unknown or
   deactivated user gets the same answer as a viewer naming anyone else (subscriber_not_allowed).
@@ -37,7 +41,8 @@ from shuzhi.spec.resolve import UserContext, resolve
 
 SCHEDULE_KIND = "alert"
 FIELDS = {"name", "description", "metric", "grain", "by", "where", "condition", "schedule", "channels",
-          "subscribers", "enabled"}
+          "subscribers", "enabled", "owner_map"}
+MAX_OWNER_MAP = 200
 
 
 def not_found(rule_id: int) -> ShuzhiError:
@@ -88,6 +93,22 @@ def _subscribers(db: Session, names: Any, actor: User) -> list[int]:
     return ids
 
 
+def _owner_map(db: Session, mapping: Any, actor: User, by: str | None) -> dict[str, int]:
+    """{member: username} → {member: users.id}; each user checked as a subscriber would be."""
+    if not mapping:
+        return {}
+    if (not isinstance(mapping, dict) or len(mapping) > MAX_OWNER_MAP
+            or not all(isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mapping.items())):
+        raise _bad("owner_map_invalid", f"责任人映射应是 {{成员: 用户名}}（最多 {MAX_OWNER_MAP} 项）。",
+                   f"owner_map must be {{member: username}} (at most {MAX_OWNER_MAP} entries).")
+    if not by:
+        raise _bad("owner_map_needs_split", "责任人按拆分维度的成员指定：请先选择拆分维度（by）。",
+                   "People responsible are named per member of the split: choose a split dimension (by) first.")
+    ids = dict(zip(dict.fromkeys(mapping.values()), _subscribers(db, list(dict.fromkeys(mapping.values())), actor),
+                   strict=True))
+    return {k.strip(): ids[v] for k, v in mapping.items()}
+
+
 def _channels(db: Session, names: Any) -> list[str]:
     if names is None:
         return ["inbox"]
@@ -110,7 +131,7 @@ def validate(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any], to
         "name": base.name, "description": base.description, "metric": base.metric, "grain": base.grain,
         "by": base.by, "where": base.where, "condition": base.condition, "channels": base.channels,
         "enabled": base.enabled}
-    cur.update({k: v for k, v in data.items() if k not in ("schedule", "subscribers")})
+    cur.update({k: v for k, v in data.items() if k not in ("schedule", "subscribers", "owner_map")})
     name = cur.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 128:
         raise _bad("alert_name_invalid", "请给规则起一个 1–128 字的名称。", "Give the rule a name of 1–128 characters.")
@@ -131,6 +152,10 @@ def validate(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any], to
            "channels": _channels(db, cur.get("channels")), "enabled": cur.get("enabled", True)}
     if "subscribers" in data or base is None:
         out["subscribers"] = _subscribers(db, data.get("subscribers"), actor or owner)
+    if "owner_map" in data or base is None:
+        out["owner_map"] = _owner_map(db, data.get("owner_map"), actor or owner, by)
+    elif base.owner_map and not by:
+        out["owner_map"] = {}  # the split was removed: its members mean nothing any more
     return out
 
 
@@ -171,7 +196,8 @@ def delete_rule(db: Session, rule: AlertRule) -> None:
 
 
 def can_see(rule: AlertRule, user_id: int, role: str) -> bool:
-    return role == "admin" or rule.owner_id == user_id or user_id in (rule.subscribers or [])
+    return (role == "admin" or rule.owner_id == user_id or user_id in (rule.subscribers or [])
+            or user_id in (rule.owner_map or {}).values())
 
 
 def get_rule(db: Session, rule_id: int, user_id: int, role: str, *, write: bool = False) -> AlertRule:
@@ -191,7 +217,8 @@ def list_rules(db: Session, user_id: int, role: str) -> list[AlertRule]:
 
 def rule_dict(db: Session, rule: AlertRule) -> dict[str, Any]:
     users = {u.id: u.username for u in db.scalars(select(User).where(User.id.in_([rule.owner_id,
-                                                                                 *(rule.subscribers or [])])))}
+                                                                                 *(rule.subscribers or []),
+                                                                                 *(rule.owner_map or {}).values()])))}
     sched = get_schedule(db, SCHEDULE_KIND, str(rule.id))
     n = db.scalar(select(func.count()).select_from(AlertFiring).where(AlertFiring.rule_id == rule.id,
                                                                       AlertFiring.audience == "")) or 0
@@ -199,6 +226,7 @@ def rule_dict(db: Session, rule: AlertRule) -> dict[str, Any]:
             "metric": rule.metric, "grain": rule.grain, "by": rule.by, "where": rule.where,
             "condition": rule.condition, "channels": rule.channels,
             "subscribers": [users[i] for i in rule.subscribers or [] if i in users], "enabled": rule.enabled,
+            "owner_map": {k: users[i] for k, i in (rule.owner_map or {}).items() if i in users},
             "schedule": None if sched is None else {k: v for k, v in schedule_dict(sched).items()
                                                      if k in ("cron", "interval_s", "timezone", "next_run_at",
                                                               "last_run_at", "last_status")},

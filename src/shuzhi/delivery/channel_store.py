@@ -27,6 +27,7 @@ from shuzhi.auth.users import audit
 from shuzhi.catalog.alerts import AlertRule
 from shuzhi.catalog.channels import Channel, ChannelSend
 from shuzhi.catalog.models import utcnow
+from shuzhi.catalog.subscriptions import Subscription
 from shuzhi.delivery import channels as registry
 from shuzhi.delivery.senders import sender
 from shuzhi.errors import ShuzhiError
@@ -122,13 +123,26 @@ def open_config(box: SecretBox, ch: Channel) -> dict[str, Any]:
 
 
 def delete(db: Session, name: str, *, actor: str | None = None) -> None:
-    """Delete a channel and its sends; refused while an alert rule names it."""
+    """Delete a channel and its sends; refused while an alert rule or a subscription names it."""
     ch = get(db, name)
     rules = [
         f"{r.id}（{r.name}）"
         for r in db.scalars(select(AlertRule).order_by(AlertRule.id))
         if name in (r.channels or [])
     ]
+    subs = [
+        f"#{sub.id}"
+        for sub in db.scalars(select(Subscription).order_by(Subscription.id))
+        if name in (sub.channels or [])
+    ]
+    if subs:
+        raise ShuzhiError(
+            "channel_in_use",
+            f"订阅 {'、'.join(subs)} 还在用渠道「{name}」，请先删除这些订阅或改用其他渠道。",
+            f"Subscription(s) {', '.join(subs)} still use the channel '{name}'; delete them first.",
+            409,
+            details={"subscriptions": subs},
+        )
     if rules:
         raise ShuzhiError(
             "channel_in_use",

@@ -11,7 +11,8 @@ Invariants
 - Ready means the page's `data-render-ready="1"`: the data has arrived and every chart has drawn
   (ECharts' `finished`), no tile is loading; then the fonts. A page that never gets there within the
   time limit fails the render (`render_timeout`), never a half-drawn picture.
-- PNG is the whole page (a full-page screenshot at the viewport width). PDF is the same page printed:
+- PNG is the whole page (a full-page screenshot at the viewport width), or one element of it when asked
+  (a subscribed component's tile, a firing's chart on /why). PDF is the same page printed:
   one page per screen height (the viewport's), each with a header (title · filters · 数据截至) and a
   page number; tiles that would be cut by a page boundary are moved to the next page first.
 - The session cookies are handed to the browser only; they are never logged or returned.
@@ -114,6 +115,9 @@ FOOTER = (
 )
 
 
+DASHBOARD_READY = '[data-testid="dashboard-view"][data-render-ready="1"]'
+
+
 def render_page(
     access: PageAccess,
     path: str,
@@ -123,8 +127,12 @@ def render_page(
     chromium: Path,
     timeout_s: float,
     on_progress: Progress | None = None,
+    ready: str = DASHBOARD_READY,
+    element: str | None = None,
 ) -> bytes:
-    """The page at `path` as PDF or PNG bytes (see the module's invariants)."""
+    """The page at `path` as PDF or PNG bytes (see the module's invariants). `ready` is the selector that
+    says the page has drawn; with `element` (a data-testid) a PNG is only that element (one dashboard
+    tile, the chart of the /why page)."""
     if fmt not in FORMATS:
         raise ShuzhiError("bad_render_format", "格式只能是 pdf 或 png。", "The format must be pdf or png.")
     check_width(width)
@@ -161,12 +169,14 @@ def render_page(
                     timeout=timeout_s * 1000,
                 )
                 page.wait_for_selector(
-                    '[data-testid="dashboard-view"][data-render-ready="1"]',
+                    ready,
                     timeout=max(1.0, timeout_s - (time.perf_counter() - t0)) * 1000,
                 )
                 page.evaluate("() => document.fonts.ready.then(() => true)")
                 report(0.7, "页面已绘制 / the page has drawn")
-                if fmt == "png":
+                if fmt == "png" and element:
+                    out = page.locator(f'[data-testid="{element}"]').first.screenshot(type="png")
+                elif fmt == "png":
                     out = page.screenshot(full_page=True, type="png")
                 else:
                     out = _pdf(page, width, height)

@@ -105,8 +105,36 @@ def on_data_refreshed(rt: Runtime, payload: dict[str, Any]) -> int | None:
                           title=f"检查告警 / check alerts: {', '.join(map(str, ids))}", created_by="system")
 
 
+def firing_chart(rt: Runtime, firing: dict[str, Any]) -> bytes | None:
+    """The PNG of the series around a firing, drawn by headless Chromium from the web app's /why page
+    (print mode) as the rule's owner: the values a group channel carries are the owner's."""
+    from shuzhi.delivery.alert_links import explain_path
+    from shuzhi.delivery.render import PageAccess, render_page
+    from shuzhi.service.renders import render_session
+    from shuzhi.service.subscriptions import pages
+
+    path = explain_path(firing, chart_only=True)
+    if path is None:
+        return None
+    with rt.catalog.session() as db:
+        rule = db.get(AlertRule, int(firing["rule_id"]))
+        if rule is None:
+            return None
+        owner_id, condition = rule.owner_id, dict(rule.condition or {})
+    path = explain_path(firing, condition, chart_only=True) or path
+    timeout = rt.settings.render_timeout_s
+    with pages(rt) as base, render_session(rt, owner_id, timeout + 60) as cookies:
+        return render_page(PageAccess(base, cookies), path, "png", 760, chromium=rt.settings.chromium_path,
+                           timeout_s=timeout, ready='[data-testid="why-page"][data-render-ready="1"]',
+                           element="why-series")
+
+
 def install(rt: Runtime) -> None:
-    """Register the schedule kind "alert" and check affected rules after data_refreshed.
+    """Register the schedule kind "alert", check affected rules after data_refreshed, and draw the
+    chart a firing carries to group channels (delivery.channel_alerts.CHART_IMAGE).
     Called once per process by service.wiring.wire()."""
+    from shuzhi.delivery import channel_alerts
+
+    channel_alerts.CHART_IMAGE[:] = [lambda target, firing: firing_chart(rt, firing)]
     rt.events.subscribe("data_refreshed", lambda payload: on_data_refreshed(rt, payload))
     rt.register_schedule_kind(SCHEDULE_KIND, _scheduled)

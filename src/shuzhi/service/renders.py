@@ -152,6 +152,7 @@ def render(
     base_url: str | None,
     width: int = DESKTOP_WIDTH,
     on_progress: Callable[[float, str | None], None] | None = None,
+    element: str | None = None,
 ) -> bytes:
     """The dashboard as `fmt` bytes. PDF and PNG need `base_url`: a running web app on this catalog."""
     if fmt not in FORMATS:
@@ -172,6 +173,7 @@ def render(
             chromium=rt.settings.chromium_path,
             timeout_s=timeout,
             on_progress=on_progress,
+            element=element,
         )
 
 

@@ -2,8 +2,8 @@
 
 The runtime is the process's resources and knows no use case; wire() registers the ones that react
 to schedules and data changes: extract refreshes (schedule kind "refresh"), self-service datasets
-(kind "dataset", and refreshes after their parents change) and alert rules (kind "alert", checks
-after data_refreshed), in that order. Before them it upgrades the column names of imports made by
+(kind "dataset", and refreshes after their parents change), alert rules (kind "alert", checks
+after data_refreshed) and subscriptions (kind "subscription"), in that order. Before them it upgrades the column names of imports made by
 older versions (service.name_migration; a no-op once done; a failure is logged and retried at the
 next start, never stops the start). The API (api.app.create_app) and the CLI (cli.common.runtime)
 call it; calling it again does nothing.
@@ -21,12 +21,13 @@ def wire(rt: Runtime) -> Runtime:
     if rt.first_wiring("service"):
         # Imported here, not at module import: the alert checks import modules that themselves import
         # shuzhi.service, which would make a cycle at import time.
-        from shuzhi.service import alerts, datasets_refresh, refresh
+        from shuzhi.service import alerts, datasets_refresh, refresh, subscriptions
 
         upgrade_names(rt)
         refresh.install(rt)
         datasets_refresh.install(rt)
         alerts.install(rt)
+        subscriptions.install(rt)
     return rt
 
 

@@ -56,7 +56,8 @@ def test_a_firing_reaches_the_group_robot(client, monkeypatch) -> None:  # type:
         assert (
             md["title"].startswith("【高】销售额偏低") and out["firings"][0]["description_zh"] in md["text"]
         )
-        assert f"(https://bi.huajing.test/alerts?rule={rule['id']})" in md["text"]
+        # the link opens 为什么变化? for the fired point (delivery.alert_links)
+        assert "(https://bi.huajing.test/why?metric=revenue&to=" in md["text"]
         firing_id = out["firings"][0]["id"]
         assert _receipts(client, "boss-group") == [(firing_id, "delivered", None)]
         sends = client.get("/api/v1/channels/boss-group/sends", headers=h).json()

@@ -5,7 +5,8 @@ evaluated for each recipient under that recipient's row and column rules (delive
 subscriber's inbox, firing list and check answer hold only values computed for them. The owner and
 subscribers see a rule, admins see all; only the owner or an admin changes or deletes it. Viewers read
 the rules they subscribe to and their inbox. A rule you may not see answers 404, like one that does
-not exist. Viewers may subscribe only themselves (delivery.alert_rules).
+not exist. Viewers may subscribe only themselves (delivery.alert_rules). A rule's owner_map (责任人) routes a split
+member's firings to the user responsible for it; such a user sees the rule like a subscriber.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class AlertRuleIn(_In):
     schedule: AlertSchedule | None = None
     channels: list[str] = Field(default=["inbox"], max_length=10)
     subscribers: list[str] = Field(default=[], max_length=100)
+    owner_map: dict[str, str] = Field(default={}, max_length=200, description="责任人: a member of the split (by) → "
+                                      "the username of the person responsible; that member's firings also go to them.")
     enabled: bool = True
 
 
@@ -77,6 +80,7 @@ class AlertRulePatch(_In):
     schedule: AlertSchedule | None = None
     channels: list[str] | None = Field(default=None, max_length=10)
     subscribers: list[str] | None = Field(default=None, max_length=100)
+    owner_map: dict[str, str] | None = Field(default=None, max_length=200, description="{} clears it.")
     enabled: bool | None = None
 
 
@@ -101,6 +105,7 @@ class AlertRuleOut(BaseModel):
     condition: dict[str, Any]
     channels: list[str]
     subscribers: list[str]
+    owner_map: dict[str, str] = Field(default={}, description="责任人: split member → username.")
     enabled: bool
     schedule: ScheduleOut | None = None
     created_at: str
