@@ -150,6 +150,15 @@ def test_csv_has_a_bom_labels_and_reads_back(tmp_path) -> None:  # type: ignore[
     assert rows[3][0] == "'+SUM(A1)" and rows[4][0] == "" and rows[4][1] == ""
 
 
+def test_csv_floats_lose_their_binary_noise_not_their_digits() -> None:
+    cols = [{"name": "v", "type": "number", "label": "销售额", "role": "metric"}]
+    table = pa.table({"v": pa.array([2507214.1399999983, 0.40961056481597496, 0.1 + 0.2, 0.0, -3.5e-7, None])})
+    buf = io.BytesIO()
+    write_csv(cols, table.to_batches(), buf)
+    rows = list(csv.reader(io.StringIO(buf.getvalue().decode("utf-8-sig"))))
+    assert [r[0] if r else "" for r in rows[1:]] == ["2507214.14", "0.409610564815975", "0.3", "0", "-3.5e-7", ""]
+
+
 def test_csv_safe_text() -> None:
     for s in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert csv_safe_text(s) == "'" + s
