@@ -387,14 +387,16 @@ def test_names_unique_and_reserved(catalog, fast) -> None:  # type: ignore[no-un
         ("ops", "channel_exists"),
         ("inbox", "channel_name_reserved"),
         ("Bad Name", "channel_name_invalid"),
+        ("老板 群", "channel_name_invalid"),
     ):
         with pytest.raises(ShuzhiError) as e:
             add(catalog, fast, name, "webhook", {"url": "http://127.0.0.1:9/x"})
         assert e.value.code == code
+    add(catalog, fast, "老板群", "webhook", {"url": "http://127.0.0.1:9/x"})  # a Chinese name, as people call the chat
     with pytest.raises(ShuzhiError) as e:
         send_to_channel(catalog, "nope", MSG)
     assert e.value.code == "channel_not_found" and e.value.status == 404
     with pytest.raises(ShuzhiError):  # a bad config writes nothing
         add(catalog, fast, "x", "wecom", {"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"})
     with catalog.session() as db:
-        assert [c.name for c in channel_store.list_all(db)] == ["ops"] and db.query(ChannelSend).count() == 0
+        assert [c.name for c in channel_store.list_all(db)] == ["ops", "老板群"] and db.query(ChannelSend).count() == 0

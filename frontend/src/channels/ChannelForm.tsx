@@ -50,7 +50,7 @@ export function ChannelForm({ open, onClose, onSaved }: { open: boolean; onClose
         onValuesChange={(ch: Partial<Values>) => { if (ch.tls) form.setFieldValue("smtp_port", defaultPort(ch.tls)); }}>
         <Row gutter={12}>
           <Col xs={24} md={12}>
-            <Form.Item name="name" label={t("name")} rules={[{ required: true, pattern: /^[a-z][a-z0-9_-]{0,31}$/, message: t("nameRule") }]}>
+            <Form.Item name="name" label={t("name")} rules={[{ required: true, pattern: /^[a-z\u4e00-\u9fff][a-z0-9_\u4e00-\u9fff-]{0,31}$/, message: t("nameRule") }]}>
               <Input placeholder="quality-group" data-testid="channel-name" />
             </Form.Item>
           </Col>

@@ -9,7 +9,7 @@ const M = {
   reload: ["刷新", "Reload"],
   empty: ["还没有推送渠道：点击「新建渠道」添加钉钉、企业微信、飞书机器人或邮箱。", "No channels yet: add a DingTalk, WeCom or Feishu robot, or an e-mail channel."],
   name: ["名称", "Name"],
-  nameRule: ["1–32 个小写字母、数字、_ 或 -，以字母开头", "1–32 lower-case letters, digits, _ or -, starting with a letter"],
+  nameRule: ["1–32 个汉字、小写字母、数字、_ 或 -，以汉字或字母开头（如 老板群、quality-team）", "1–32 Chinese characters, lower-case letters, digits, _ or -, starting with a Chinese character or a letter"],
   label: ["显示名", "Label"],
   labelPh: ["例如：质量管理群", "e.g. Quality team group"],
   kind: ["类型", "Kind"],

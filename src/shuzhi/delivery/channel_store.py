@@ -32,7 +32,7 @@ from shuzhi.delivery import channels as registry
 from shuzhi.delivery.senders import sender
 from shuzhi.errors import ShuzhiError
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+NAME_RE = re.compile(r"^[a-z\u4e00-\u9fff][a-z0-9_\u4e00-\u9fff-]{0,31}$")  # 老板群, quality-team
 
 
 def check_name(name: str) -> str:
@@ -40,9 +40,9 @@ def check_name(name: str) -> str:
     if not NAME_RE.match(n):
         raise ShuzhiError(
             "channel_name_invalid",
-            f"渠道名「{name}」无效：请用 1–32 个小写字母、数字、_ 或 -，以字母开头。",
-            f"The channel name '{name}' is invalid: use 1–32 lower-case letters, digits, _ or -, "
-            "starting with a letter.",
+            f"渠道名「{name}」无效：请用 1–32 个汉字、小写字母、数字、_ 或 -，以汉字或字母开头。",
+            f"The channel name '{name}' is invalid: use 1–32 Chinese characters, lower-case letters, digits, _ or -, "
+            "starting with a Chinese character or a letter.",
         )
     if n in registry.builtin_names():
         raise ShuzhiError(

@@ -227,6 +227,12 @@ def prepare_query_export(rt: Runtime, spec: QuerySpec | dict[str, Any], user: Us
                        cap, xlsx_max_rows)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, write: Any) -> Any:
     """Call write(file) on a temporary file in path's folder and rename it to path only when it returns;
     on any error the temporary file is removed and path is left as it was."""
@@ -241,6 +247,7 @@ def write_atomically(path: Path, write: Any) -> Any:
     try:
         with os.fdopen(fd, "wb") as f:
             out = write(f)
+        os.chmod(tmp, 0o666 & ~_umask())  # as any new file the user makes (mkstemp's are private)
         os.replace(tmp, path)
         return out
     except BaseException:

@@ -17,9 +17,7 @@ import contextlib
 import datetime as dt
 import io
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ from shuzhi.runtime import Runtime
 from shuzhi.service.dashboards import DataRequest, plan, run_plans, validate_filters
 from shuzhi.service.freshness import annotate, dashboard_periods
 from shuzhi.service.query import query as run_spec
+from shuzhi.service.query_export import write_atomically
 from shuzhi.service.render_filters import filters_text, resolve_filters
 from shuzhi.spec.resolve import UserContext
 
@@ -255,15 +254,7 @@ def server_url(rt: Runtime) -> str | None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temp file in the same folder and rename: the file is whole or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".render-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomically(path, lambda f: f.write(data))
 
 
 def renders_dir(rt: Runtime) -> Path:
