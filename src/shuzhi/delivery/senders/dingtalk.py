@@ -12,7 +12,12 @@ from typing import Any
 
 from shuzhi.delivery.messages import Message, to_markdown
 from shuzhi.delivery.senders.base import Part, check_errcode, host_of, json_of, post
-from shuzhi.delivery.senders.robots import check_robot_url, dingtalk_signed_url, shown_url
+from shuzhi.delivery.senders.robots import (
+    check_robot_url,
+    dingtalk_signed_url,
+    shown_signed,
+    url_and_secret,
+)
 
 KIND = "dingtalk"
 LABEL, LABEL_EN = "钉钉群机器人", "DingTalk robot"
@@ -21,14 +26,10 @@ RATE_LIMITED = frozenset({130101, 130102})  # 发送太快 / send too fast
 
 
 def check(cfg: dict[str, Any]) -> dict[str, Any]:
-    out = {"url": check_robot_url(KIND, cfg.get("url") or "")}
-    if cfg.get("secret"):
-        out["secret"] = str(cfg["secret"]).strip()
-    return out
+    return url_and_secret(check_robot_url(KIND, cfg.get("url") or ""), cfg)
 
 
-def shown(cfg: dict[str, Any]) -> dict[str, Any]:
-    return {"url": shown_url(cfg["url"]), "signed": bool(cfg.get("secret"))}
+shown = shown_signed
 
 
 def recipient(cfg: dict[str, Any]) -> str:

@@ -12,7 +12,12 @@ from typing import Any
 
 from shuzhi.delivery.messages import Message
 from shuzhi.delivery.senders.base import Part, check_errcode, host_of, json_of, post
-from shuzhi.delivery.senders.robots import check_robot_url, feishu_sign, shown_url
+from shuzhi.delivery.senders.robots import (
+    check_robot_url,
+    feishu_sign,
+    shown_signed,
+    url_and_secret,
+)
 
 KIND = "feishu"
 LABEL, LABEL_EN = "飞书群机器人", "Feishu bot"
@@ -21,14 +26,10 @@ RATE_LIMITED = frozenset({9499, 11232, 11233})
 
 
 def check(cfg: dict[str, Any]) -> dict[str, Any]:
-    out = {"url": check_robot_url(KIND, cfg.get("url") or "")}
-    if cfg.get("secret"):
-        out["secret"] = str(cfg["secret"]).strip()
-    return out
+    return url_and_secret(check_robot_url(KIND, cfg.get("url") or ""), cfg)
 
 
-def shown(cfg: dict[str, Any]) -> dict[str, Any]:
-    return {"url": shown_url(cfg["url"]), "signed": bool(cfg.get("secret"))}
+shown = shown_signed
 
 
 def recipient(cfg: dict[str, Any]) -> str:

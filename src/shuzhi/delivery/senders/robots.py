@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from typing import Any
 from urllib.parse import parse_qs, quote_plus, urlsplit, urlunsplit
 
 from shuzhi.delivery.senders.base import check_http_url
@@ -68,6 +69,19 @@ def check_robot_url(kind: str, url: str) -> str:
             "A Feishu bot URL looks like https://open.feishu.cn/open-apis/bot/v2/hook/…",
         )
     return u
+
+
+def url_and_secret(url: str, cfg: dict[str, Any]) -> dict[str, Any]:
+    """The stored config of a URL channel (robots, webhook): the checked URL, and the secret when given."""
+    out: dict[str, Any] = {"url": url}
+    if cfg.get("secret"):
+        out["secret"] = str(cfg["secret"]).strip()
+    return out
+
+
+def shown_signed(cfg: dict[str, Any]) -> dict[str, Any]:
+    """What a URL channel shows of itself: the URL without its credentials, and whether it signs."""
+    return {"url": shown_url(cfg["url"]), "signed": bool(cfg.get("secret"))}
 
 
 def shown_url(url: str) -> str:

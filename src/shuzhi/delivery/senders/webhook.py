@@ -15,7 +15,7 @@ from typing import Any
 
 from shuzhi.delivery.messages import Message
 from shuzhi.delivery.senders.base import Part, check_http_url, host_of, post
-from shuzhi.delivery.senders.robots import shown_url
+from shuzhi.delivery.senders.robots import shown_signed, url_and_secret
 
 KIND = "webhook"
 LABEL, LABEL_EN = "Webhook", "Webhook"
@@ -24,14 +24,10 @@ SIGNATURE_HEADER = "X-Shuzhi-Signature"
 
 
 def check(cfg: dict[str, Any]) -> dict[str, Any]:
-    out = {"url": check_http_url(cfg.get("url") or "", field="--url")}
-    if cfg.get("secret"):
-        out["secret"] = str(cfg["secret"]).strip()
-    return out
+    return url_and_secret(check_http_url(cfg.get("url") or "", field="--url"), cfg)
 
 
-def shown(cfg: dict[str, Any]) -> dict[str, Any]:
-    return {"url": shown_url(cfg["url"]), "signed": bool(cfg.get("secret"))}
+shown = shown_signed
 
 
 def recipient(cfg: dict[str, Any]) -> str:
