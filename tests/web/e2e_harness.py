@@ -135,9 +135,7 @@ def add_filter_component(page, typed: str, option: str) -> None:  # type: ignore
     """In the dashboard editor: add a filter component on the field found by typing `typed` and picking `option`."""
     page.get_by_test_id("add-component").hover()
     page.get_by_test_id("add-filter").click()
-    page.locator(".ant-modal .ant-form-item", has_text="字段").locator(".ant-select-selector").click()
-    page.keyboard.type(typed)
-    page.locator(".ant-select-item-option", has_text=option).first.click()
+    choose_option(page, page.locator(".ant-modal .ant-form-item", has_text="字段"), option, typed=typed)
     page.get_by_role("button", name=re.compile("OK|确\\s*定")).click()
     page.get_by_test_id("tile-filter").wait_for()
 
@@ -165,6 +163,24 @@ def choose_option(page, select, text: str, typed: str | None = None) -> None:  #
         except AssertionError:
             page.keyboard.press("Escape")
     raise AssertionError(f"could not choose {text!r}")
+
+
+def click_and_confirm(page, button, url_part: str, method: str):  # type: ignore[no-untyped-def]
+    """Click a button guarded by an Ant Design Popconfirm, confirm, and return the request's response. Under
+    load the confirm can be clicked while the popover is still opening and be lost: then it is tried again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        button.click()
+        ok = page.locator(".ant-popconfirm:visible").get_by_role("button", name=re.compile("确\\s*定|OK"))
+        ok.wait_for(state="visible")
+        try:
+            with page.expect_response(lambda r: url_part in r.url and r.request.method == method, timeout=5000) as resp:
+                ok.click()
+            return resp.value
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"the confirm of {method} {url_part} was not taken")
 
 
 # The 16 chart types of the web app (frontend/src/charts/types).

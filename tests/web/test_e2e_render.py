@@ -202,6 +202,7 @@ def test_viewer_with_a_row_rule_exports_only_their_rows(made: dict[str, Any]) ->
     wb = load_workbook(io.BytesIO(made["viewer_xlsx"]))
     ws = next(wb[n] for n in wb.sheetnames if n.startswith("各大区销售额"))
     assert ws["A3"].value == "大区"
+    assert ws["A2"].value.startswith("筛选：期间：") and ws["A2"].value.count("筛选") == 1, ws["A2"].value
     regions = [r[0] for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
     assert regions == ["华东"]
     assert all(isinstance(r[1], int | float) for r in ws.iter_rows(min_row=4, values_only=True) if r[0])

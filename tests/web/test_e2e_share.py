@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from e2e_harness import running_server, screenshot_dir, signed_in_page
+from e2e_harness import click_and_confirm, running_server, screenshot_dir, signed_in_page
 
 from shuzhi_testing import free_port
 
@@ -74,8 +74,8 @@ def test_share_link_open_and_revoke(browser, server: str) -> None:  # type: igno
         page.get_by_test_id("share-dashboard").click()
         row = page.get_by_test_id("share-list").locator("tbody tr.ant-table-row").first
         expect(row).to_contain_text("1")
-        row.get_by_role("button", name=re.compile("撤\\s*销")).click()
-        page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("确\\s*定|OK")).click()
+        revoked = click_and_confirm(page, row.get_by_role("button", name=re.compile("撤\\s*销")), "/shares/", "DELETE")
+        assert revoked.status == 200, revoked.text()
         expect(row).to_contain_text("已撤销")
 
         public.reload()

@@ -37,7 +37,7 @@ def _port(text: str | None) -> int:
 
 @channel_app.command("add")
 def add(
-    name: str = typer.Argument(..., help="Channel name: a-z 0-9 _ -, e.g. quality-group."),
+    name: str = typer.Argument(..., help="Channel name: Chinese characters, a-z 0-9 _ -, e.g. 老板群 or quality-group."),
     kind: str = typer.Option(..., "--kind", help="dingtalk, wecom, feishu, webhook or email."),
     url: str = typer.Option(None, "--url", help="Robots and webhook: the full webhook URL."),
     secret_stdin: bool = typer.Option(

@@ -153,7 +153,7 @@ def forward(info: local_server.ServerInfo, argv: list[str]) -> int | None:
             for message in ws:
                 frame = json.loads(message)
                 if "o" in frame:
-                    typer.echo(frame["o"], nl=False)
+                    _out(frame["o"])
                 elif "e" in frame:
                     typer.echo(frame["e"], nl=False, err=True)
                 elif "ask" in frame:
@@ -170,6 +170,18 @@ def forward(info: local_server.ServerInfo, argv: list[str]) -> int | None:
         err=True,
     )
     return 1
+
+
+def _out(text: str) -> None:
+    """The command's output; a reader that went away (`| head -1`) takes no more of it, and the command still
+    finishes in the server with its own exit code, as a local run would."""
+    try:
+        typer.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the rest (and the flush at exit) goes nowhere, quietly
+        os.close(devnull)
 
 
 def _send_answer(ws: Any, text: str | None) -> None:

@@ -201,7 +201,7 @@ def dashboard_xlsx(rt: Runtime, p: Prepared) -> bytes:
     from shuzhi.results.export import Sheet, write_xlsx
 
     data = dashboard_data(rt, p)
-    filters = f"筛选：{filters_text(p.definition, data['filters']) or '无'}"
+    filters = filters_text(p.definition, data["filters"]) or "无"  # write_xlsx says 筛选：
     sheets: list[Sheet] = []
     for c in p.definition.components:
         entry = data["components"].get(c.id)

@@ -70,6 +70,7 @@ def create(rt: Runtime, owner_name: str, data: dict[str, Any]) -> dict[str, Any]
 
     data = dict(data)
     given = data.get("filters") or {}
+    data["filters"] = given  # none given (the CLI's empty --filter list): the dashboard as it opens
     if data.get("dashboard") and (given or data.get("component")):
         p = renders.prepare(rt, str(data["dashboard"]), owner_name, given)  # 404 / 4xx as for an export
         data["filters"] = p.filters
@@ -112,12 +113,12 @@ def key_numbers(p: renders.Prepared, data: dict[str, Any], component: str | None
 
 
 def build_message(rt: Runtime, sub: dict[str, Any], p: renders.Prepared, data: dict[str, Any]) -> Message:
-    from shuzhi.service import renders
+    from shuzhi.service import render_filters
 
     comp = p.definition.component(sub["component"]) if sub["component"] else None
     title = p.title + (f" · {comp.title or comp.id}" if comp else "")
     lines = []
-    filters = renders.filters_text(p.definition, data.get("filters") or p.filters)
+    filters = render_filters.filters_text(p.definition, data.get("filters") or p.filters)
     if filters:
         lines.append(f"筛选：{filters}")
     if data.get("last_date"):

@@ -194,6 +194,12 @@ def test_cli_add_list_run_delete(api, add_channel, monkeypatch) -> None:  # type
             app, ["subscription", "add", "--dashboard", "quality", "--channel", "ops", "--format", "gif"]
         )
         assert r.exit_code != 0
+        # no --filter: the dashboard as it opens (the README's example)
+        r = runner.invoke(app, ["subscription", "add", "--dashboard", "quality", "--channel", "ops", "--format", "png",
+                                "--schedule", "每周一 8:00"])
+        assert r.exit_code == 0 and "0 8 * * 1" in r.output, r.output
+        r = runner.invoke(app, ["subscription", "add", "--dashboard", "quality", "--channel", "nosuch"])
+        assert r.exit_code != 0 and "nosuch" in str(r.exception or r.output)
         r = runner.invoke(app, ["subscription", "delete", str(sub_id)])
         assert r.exit_code == 0 and f"Deleted subscription {sub_id}" in r.output
         r = runner.invoke(app, ["subscription", "run", str(sub_id)])

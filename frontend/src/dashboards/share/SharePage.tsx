@@ -29,9 +29,21 @@ export function LangSwitch() {
   );
 }
 
+/** The link's secret is its fragment; pasting another link into the same tab changes only the fragment, so the
+ * page starts over for each one (a fresh state per token). */
 export default function SharePage() {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const changed = () => setHash(window.location.hash);
+    window.addEventListener("hashchange", changed);
+    return () => window.removeEventListener("hashchange", changed);
+  }, []);
+  const token = decodeURIComponent(hash.replace(/^#/, ""));
+  return <SharedDashboard key={token} token={token} />;
+}
+
+function SharedDashboard({ token }: { token: string }) {
   const st = useST();
-  const token = useMemo(() => decodeURIComponent(window.location.hash.replace(/^#/, "")), []);
   const grantKey = `shuzhi.share.${token.slice(0, 12)}`;
   const [grant, setGrant] = useState<string | null>(() => sessionStorage.getItem(grantKey));
   const [share, setShare] = useState<PublicShare | null>(null);
