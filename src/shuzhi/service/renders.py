@@ -108,7 +108,37 @@ def prepare(
         )
     out.filters = resolve_filters(d, idx, filters or {})
     validate_filters(d, DataRequest(filters=out.filters), idx)
+    if isinstance(filters, list):  # typed words (CLI, subscriptions): a value nobody has is a typo, not a filter
+        check_members(rt, out)
     return out
+
+
+def check_members(rt: Runtime, p: Prepared) -> None:
+    """Every value typed for a dropdown or multi-select filter is a member the user can see (their row rules
+    apply); a typo (大区=火星) is an error naming what there is, not an empty report."""
+    for c in p.definition.components:
+        f = c.filter
+        if f is None or c.id not in p.filters or f.control not in ("dropdown", "multi_select"):
+            continue
+        if f.field in p.index.metrics:
+            continue
+        given = p.filters[c.id]
+        wanted = [str(v) for v in (given if isinstance(given, list) else [given])]
+        spec = {"dimensions": [f.field], "where": [{"field": f.field, "op": "in", "value": wanted}]}
+        found = {str(r[0]) for r in run_spec(rt, spec, p.user, purpose="ui").rows}
+        missing = [v for v in wanted if v not in found]
+        if missing:
+            some = run_spec(rt, {"dimensions": [f.field], "order_by": [{"field": f.field}], "limit": 12}, p.user,
+                            purpose="ui").rows
+            shown = "、".join(str(r[0]) for r in some[:11]) + ("…" if len(some) > 11 else "")
+            name = c.title or f.label or c.id
+            raise ShuzhiError(
+                "filter_value_unknown",
+                f"筛选器「{name}」没有取值「{'、'.join(missing)}」（你能看到的取值：{shown or '无'}）。",
+                f"The filter '{c.title_en or name}' has no value '{', '.join(missing)}' "
+                f"(the values you can see: {shown or 'none'}).",
+                details={"filter": c.id, "missing": missing},
+            )
 
 
 # -- the render session ------------------------------------------------------------------------
