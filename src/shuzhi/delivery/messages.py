@@ -13,7 +13,7 @@ Invariants
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shuzhi.errors import ShuzhiError
 
@@ -44,6 +44,9 @@ class Message:
     image: bytes | None = None
     image_url: str | None = None
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    # the picture says it all (a whole dashboard drawn with its title, filters and 数据截至): a channel that sends
+    # pictures as messages of their own (WeCom) sends the picture alone
+    picture_only: bool = False
 
     def __post_init__(self) -> None:
         if not self.title or not self.title.strip():
@@ -61,16 +64,7 @@ class Message:
                 )
 
     def with_image_url(self, url: str | None) -> Message:
-        return Message(
-            self.title,
-            self.text,
-            self.key_numbers,
-            self.link,
-            self.link_label,
-            self.image,
-            url,
-            self.attachments,
-        )
+        return replace(self, image_url=url)
 
 
 def numbers_markdown(m: Message) -> list[str]:

@@ -235,6 +235,8 @@ def run(rt: Runtime, sub_id: int, *, trigger: str = "manual") -> dict[str, Any]:
             message.link_label,
             image=image,
             attachments=(file,) if file else (),
+            # a whole dashboard's PNG carries its title, filters and 数据截至: on WeCom one image message
+            picture_only=sub["format"] == "png" and not sub["component"],
         )
     except ShuzhiError as err:
         error = {"code": err.code, "zh": err.zh, "en": err.en}

@@ -1,4 +1,5 @@
-"""WeCom group robot (企业微信群机器人): markdown, then the picture, then each file.
+"""WeCom group robot (企业微信群机器人): markdown, then the picture, then each file (a whole dashboard's
+picture alone: Message.picture_only).
 
 - markdown: {"msgtype": "markdown", "markdown": {"content"}} (at most 4096 bytes);
 - picture: {"msgtype": "image", "image": {"base64", "md5"}}: the PNG itself (at most 2 MB), md5 of its bytes;
@@ -88,7 +89,7 @@ def parts(cfg: dict[str, Any], m: Message, timeout: float) -> list[Part]:
             )
         send({"msgtype": "file", "file": {"media_id": media_id}})
 
-    out = [Part("markdown", lambda: send(markdown_body(m)))]
+    out = [] if m.picture_only and m.image is not None else [Part("markdown", lambda: send(markdown_body(m)))]
     if m.image is not None:
         out.append(Part("image", image))
     out += [Part(f"file {a.filename}", lambda a=a: file(a)) for a in m.attachments]
