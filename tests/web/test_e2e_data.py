@@ -61,12 +61,25 @@ def _page(browser, server: str, errors: list[str], **kw):  # type: ignore[no-unt
 
 def _pick(page, testid: str, option: str, search: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """Open the Ant Design Select with data-testid (typing `search` into it, for long virtual lists) and click
-    the visible option containing `option`."""
-    page.get_by_test_id(testid).click()
-    if search:
-        page.keyboard.type(search)
-    page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option",
-                 has_text=option).first.click()
+    the visible option containing `option`. Under load the first click can land while the select is still being
+    drawn (a step just added): its list never opens and the typing goes nowhere, so it is tried again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        page.get_by_test_id(testid).click()
+        if search:
+            page.keyboard.type(search)
+        found = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option",
+                             has_text=option).first
+        try:
+            found.wait_for(state="visible", timeout=8000 if attempt < 2 else 30_000)
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        found.click()
+        return
 
 
 def test_import_excel_then_tables(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
