@@ -167,20 +167,25 @@ def choose_option(page, select, text: str, typed: str | None = None) -> None:  #
 
 def click_and_confirm(page, button, url_part: str, method: str):  # type: ignore[no-untyped-def]
     """Click a button guarded by an Ant Design Popconfirm, confirm, and return the request's response. Under
-    load the confirm can be clicked while the popover is still opening and be lost: then it is tried again."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    load the confirm can be clicked while the popover is still opening and be lost (the popover stays open):
+    then it is clicked again. A slow answer is waited for, never taken for a lost click."""
+    from playwright.sync_api import expect
 
-    for _ in range(3):
-        button.click()
-        ok = page.locator(".ant-popconfirm:visible").get_by_role("button", name=re.compile("确\\s*定|OK"))
-        ok.wait_for(state="visible")
-        try:
-            with page.expect_response(lambda r: url_part in r.url and r.request.method == method, timeout=5000) as resp:
-                ok.click()
-            return resp.value
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"the confirm of {method} {url_part} was not taken")
+    button.click()
+    pop = page.locator(".ant-popconfirm:visible")
+    ok = pop.get_by_role("button", name=re.compile("确\\s*定|OK"))
+    ok.wait_for(state="visible")
+    with page.expect_response(lambda r: url_part in r.url and r.request.method == method, timeout=60_000) as resp:
+        for _ in range(3):
+            if pop.count() == 0:
+                break
+            ok.click()
+            try:
+                expect(pop).to_have_count(0, timeout=5000)
+                break
+            except AssertionError:
+                continue
+    return resp.value
 
 
 # The 16 chart types of the web app (frontend/src/charts/types).
