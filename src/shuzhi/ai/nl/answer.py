@@ -36,6 +36,34 @@ class Unknown(BaseModel):
     suggestions: list[str] = []
 
 
+class Choice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    text_en: str | None = None
+    spec: QuerySpec
+
+
+class Clarify(BaseModel):
+    """What the parser asks back when a word that changes the meaning is unknown or two readings are close."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    text_en: str | None = None
+    choices: list[Choice]
+
+
+class YesNo(BaseModel):
+    """A yes/no question answered: the number, the threshold, the comparison and the period."""
+
+    model_config = ConfigDict(extra="forbid")
+    answer: bool
+    value: float | None
+    threshold: float
+    op: str = Field(description=">=, >, <=, < or =")
+    metric: str
+    period: str | None = None
+
+
 class AskAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     conversation_id: str = Field(description="Send it back with a follow-up question to refine this answer.")
@@ -47,3 +75,11 @@ class AskAnswer(BaseModel):
     alternatives: list[QuerySpec] = Field(description="The same question read with another field for an ambiguous word.")
     confidence: float
     result: ResultBody | None
+    intent: str = Field(default="query", description="query, why (explain a change), forecast or yesno.")
+    clarify: Clarify | None = Field(default=None, description="A question back instead of a guess: pick a choice "
+                                    "(send `choice` with the same question); `spec` and `result` are null.")
+    summary: str | None = Field(default=None, description="A short text answer in the question's language.")
+    yesno: YesNo | None = None
+    explanation: dict[str, Any] | None = Field(default=None, description="For intent why: the change explained "
+                                               "(the attribution of POST /insights/explain).")
+    forecast: dict[str, Any] | None = Field(default=None, description="For intent forecast: the forecast series.")

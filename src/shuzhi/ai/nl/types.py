@@ -56,11 +56,20 @@ class ParseResult:
     alternatives: list[dict[str, Any]]
     confidence: float
     frame: Frame | None = None
+    # what kind of answer is asked: "query" (a table or a number), "why" (explain a change), "forecast",
+    # "yesno" (is the number past a threshold); `intent_args` holds what it needs (see docs/ask.md)
+    intent: str = "query"
+    intent_args: dict[str, Any] = field(default_factory=dict)
+    # a question back instead of a guess: {"text", "text_en", "choices": [{"text", "text_en", "spec"}]}
+    # (2–3 choices); when set, `spec` is None and nothing is run until a choice is picked
+    clarify: dict[str, Any] | None = None
+    lang: str = "zh"                  # the question's language, for the summary: "zh" or "en"
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "spec": self.spec, "chart": self.chart,
                 "interpretation": self.interpretation, "unknown": self.unknown,
-                "alternatives": self.alternatives, "confidence": self.confidence}
+                "alternatives": self.alternatives, "confidence": self.confidence,
+                "intent": self.intent, "clarify": self.clarify}
 
 
 class Text:

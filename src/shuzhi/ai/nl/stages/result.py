@@ -10,6 +10,11 @@ from shuzhi.ai.nl.types import ParseResult
 from shuzhi.ai.nl.unknown import suggest
 
 
+def question_lang(question: str) -> str:
+    """zh when the question has any CJK character, else en."""
+    return "zh" if any("\u4e00" <= c <= "\u9fff" for c in question) else "en"
+
+
 def result(st: ParseState) -> None:
     lex, frame, unknown, question = st.lex, st.frame, st.unknown, st.question
     spec = frame.to_spec() if frame.metrics else None
@@ -25,4 +30,5 @@ def result(st: ParseState) -> None:
                                                           else 0)))
     chart = recommend_chart(spec, index=lex.index) if spec else None
     st.result = ParseResult(question, spec, chart, frame.chips(lex, st.today) if spec else [], unknown, alternatives,
-                            round(confidence, 2), frame if spec else None)
+                            round(confidence, 2), frame if spec else None, st.intent, st.intent_args,
+                            st.clarify, question_lang(question))

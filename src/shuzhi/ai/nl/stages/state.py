@@ -50,6 +50,10 @@ class ParseState:
     conds: dict[tuple[str, str], tuple[list[Any], list[Any]]] = field(default_factory=dict)
     value_fields: dict[int, tuple[str, str]] = field(default_factory=dict)
     neg_spans: list[tuple[int, int]] = field(default_factory=list)
+    # the kind of answer (ParseResult.intent / intent_args) and a question back instead of a guess
+    intent: str = "query"
+    intent_args: dict[str, Any] = field(default_factory=dict)
+    clarify: dict[str, Any] | None = None
     # the outcome
     frame: Frame = field(default_factory=Frame)
     repair: tuple[str, str, str] | None = None   # (repaired text, typed word, word read): parse again
