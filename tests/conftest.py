@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nl_fixtures import nl_env  # noqa: F401  (session fixture for tests/ai and tests/ai/nl/questions)
+from nl_fixtures import ask_rt, nl_env  # noqa: F401  (session fixtures for tests/ai, tests/ai/nl/questions, the ask use case)
 from shuzhi.settings import Settings, get_settings
 from shuzhi_testing import PG_ADMIN_URL, TEST_PASSWORD, port_open, service_unavailable, unique_name
 

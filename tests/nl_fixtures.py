@@ -86,3 +86,27 @@ def failing_answers(env: dict[str, Any], cases: list[dict[str, Any]]) -> list[st
             except Exception as exc:  # noqa: BLE001 - collect all
                 failures.append(f"{case['q']}: {exc}")
     return failures
+
+
+@pytest.fixture(scope="session")
+def ask_rt(nl_env: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A Runtime over a copy of the small NL warehouse with the demo model, today = 2026-11-26: the whole
+    ask use case (service/ask.py) as the server runs it, shared by the tests of one worker."""
+    import shutil
+
+    from shuzhi.demo.semantic import install_demo_model
+    from shuzhi.runtime import Runtime
+    from shuzhi.service.wiring import wire
+    from shuzhi.settings import Settings
+
+    home = tmp_path_factory.mktemp("ask_home")
+    settings = Settings(home=home, today=TODAY, duckdb_threads=2, duckdb_memory_limit="2GB")
+    settings.ensure_home()
+    shutil.copy(nl_env["path"], settings.warehouse_path)
+    rt = Runtime(settings)
+    rt.start(create_admin=False)
+    wire(rt)
+    with rt.catalog.session() as s:
+        install_demo_model(s)
+    yield rt
+    rt.close()

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import typer
+import yaml
 from rich.table import Table
 
 from shuzhi.cli.common import cli_path, console, runtime, t
@@ -25,6 +26,7 @@ def eval_ask(
     """Accuracy of the question parser over a question set. 按类别统计智能问答的准确率。"""
     from shuzhi.ai.nl.evaluate import declared_today, evaluate, load_cases
     from shuzhi.service.ask import lexicon
+    from shuzhi.service.ask_score import is_sql_set
 
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
@@ -33,9 +35,12 @@ def eval_ask(
     if not path.is_file():
         raise ShuzhiError("not_found", f"找不到题库文件 {path}。", f"No question set at {path}.")
     try:
-        cases = load_cases(path)
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         day = dt.date.fromisoformat(today) if today else declared_today(path)
-    except ValueError as e:
+        if isinstance(raw, list) and is_sql_set(raw):
+            return _eval_against_sql(raw, day, verbose, fmt)
+        cases = load_cases(path)
+    except (ValueError, yaml.YAMLError) as e:
         raise ShuzhiError("bad_question_set", f"题库或日期格式不对：{e}", f"Bad question set or date: {e}") from None
     rt = runtime()
     try:
@@ -67,6 +72,47 @@ def eval_ask(
                          f"{len(report.failures)} questions wrong; add --verbose to list them."))
     if report.accuracy < TARGET:
         # A ShuzhiError (not typer.Exit) so the exit status is 1 however the app is invoked.
+        raise ShuzhiError("accuracy_below_target",
+                          f"准确率 {report.accuracy:.1%} 低于目标 {TARGET:.0%}。",
+                          f"Accuracy {report.accuracy:.1%} is below the {TARGET:.0%} target.")
+
+
+def _eval_against_sql(cases: list, day: dt.date | None, verbose: bool, fmt: str) -> None:
+    """A set whose cases say the answer's `shape` (and its SQL): the whole ask use case is scored against
+    the numbers the SQL gives on this warehouse (shuzhi.service.ask_score)."""
+    from shuzhi.service.ask_score import score_set
+
+    rt = runtime()
+    try:
+        rt.settings.today = day or rt.settings.today
+        report = score_set(rt, cases)
+    finally:
+        rt.close()
+    day = day or rt.settings.today_date()
+    if fmt == "json":
+        typer.echo(json.dumps({"today": day.isoformat(), **report.to_dict()}, ensure_ascii=False, default=str))
+    else:
+        for key, title in (("area", t("领域", "Area")), ("kind", t("类型", "Kind")), ("lang", t("语言", "Language")),
+                           ("shape", t("答案形式", "Shape"))):
+            table = Table(title=t(f"按{title}（今天 = {day}）", f"By {title.lower()} (today = {day})"))
+            for col in (title, t("正确", "Correct"), t("总数", "Total"), t("准确率", "Accuracy")):
+                table.add_column(col, justify="left" if col == title else "right")
+            for k, (ok, n) in report.by(key).items():
+                table.add_row(k, str(ok), str(n), f"{ok / n:.1%}")
+            console().print(table)
+        typer.echo(t(f"合计 {report.correct}/{report.total}（{report.accuracy:.1%}）；答错却以高置信度（≥ 0.75）给出的："
+                     f"{report.wrong_confident}（{report.wrong_confident / max(report.total, 1):.1%}）",
+                     f"Overall {report.correct}/{report.total} ({report.accuracy:.1%}); wrong answers shown with "
+                     f"confidence ≥ 0.75: {report.wrong_confident} "
+                     f"({report.wrong_confident / max(report.total, 1):.1%})"))
+        if verbose:
+            for c in report.cases:
+                if not c.ok:
+                    mark = "!" if c.wrong_confident else "✗"
+                    typer.echo(f"{mark} [{c.meta.get('area', '-')}/{c.meta.get('kind', '-')}] {c.q}: {c.why}")
+                    typer.echo(f"    {t('得到', 'got')}: {json.dumps(c.meta.get('got_spec'), ensure_ascii=False)}"
+                               f"  conf={c.meta.get('confidence')}  rows={c.meta.get('got_rows')}")
+    if report.accuracy < TARGET:
         raise ShuzhiError("accuracy_below_target",
                           f"准确率 {report.accuracy:.1%} 低于目标 {TARGET:.0%}。",
                           f"Accuracy {report.accuracy:.1%} is below the {TARGET:.0%} target.")
