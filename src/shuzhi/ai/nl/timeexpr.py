@@ -271,6 +271,32 @@ def _year_hit(m: re.Match[str], t: dt.date) -> TimeHit:
     return _r(m, _span(dt.date(y, 1, 1), dt.date(y, 12, 31)))
 
 
+@rule(rf"(?:自|从|自从)?\s*{_Y}\s*年\s*{_MON}\s*月份?\s*(?:以来|至今|到现在|到今天|开始|起)")
+def _since_month(m: re.Match[str], t: dt.date) -> TimeHit:
+    """2025年3月以来: from the first day of that month to today."""
+    return _r(m, _span(dt.date(int(m.group(1)), _num(m.group(2)), 1), t))
+
+
+@rule(rf"{_Y}\s*年?\s*(?:、|和|与|及|跟|,|，)\s*{_Y}\s*(?:两|二)?\s*(?:年|年度)|\b{_Y}\s*(?:and|&)\s*{_Y}\b")
+def _two_years(m: re.Match[str], t: dt.date) -> TimeHit | None:
+    """2024、2025两年 / 2024和2025年 / 2024 and 2025: both whole years (read by year when a grain says so)."""
+    ys = sorted(int(g) for g in m.groups() if g)
+    if ys[1] - ys[0] > 10:
+        return None
+    return _r(m, _span(dt.date(ys[0], 1, 1), dt.date(ys[1], 12, 31)))
+
+
+@rule(rf"(?:自|从|自从)?\s*(?:{_Y}\s*年?|(去年|前年|上年))\s*(?:以来|至今|起至今|开始至今|到现在|到今天|到目前为止|以后|开始|起)"
+      rf"|\bsince\s+(?:the start of\s+|the beginning of\s+|january\s+)?(?:{_Y}|(last year))\b"
+      rf"|\bfrom\s+{_Y}\s+(?:to date|until now|onwards?)\b")
+def _since(m: re.Match[str], t: dt.date) -> TimeHit:
+    """自2024年以来, 2024年至今, 去年以来, since 2024: from the first day of that year to today."""
+    word = next(g for g in m.groups() if g)
+    y = _year_of(word, t) if not word.isdigit() else int(word)
+    assert y is not None
+    return _r(m, _span(dt.date(y, 1, 1), t))
+
+
 @rule(rf"(?:近|最近|过去|前)\s*{_N}\s*(?:天|日)|\b(?:last|past|previous|trailing)\s+(\d+|\w+)\s+days?\b")
 def _days(m: re.Match[str], t: dt.date) -> TimeHit:
     return _r(m, _last_days(_num(m.group(1) or m.group(2), 7), t))
@@ -309,7 +335,7 @@ for _g, _pat in _GRAINS.items():
 _RULES.append((re.compile(r"趋势|走势|变化情况|变化|波动|\btrend(?:s|ed|ing)?\b|\bover time\b|\bover the (?:months|years)\b"),
                lambda m, t: TimeHit(m.start(), m.end(), "trend")))
 
-_JOIN = re.compile(r"\s*(?:到|至|~|-|—|–|\bto\b|\bthrough\b|\buntil\b|\band\b)\s*")
+_JOIN = re.compile(r"\s*(?:到|至|~|-|—|–|、|\bto\b|\bthrough\b|\buntil\b|\band\b)\s*")
 
 
 def find_time(text: str, today: dt.date) -> list[TimeHit]:
