@@ -180,9 +180,11 @@ def trend_grain(frame: Frame) -> str:
     return "month"
 
 
-def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
-    """The same question read with another field for an ambiguous word (海外: channel or region)."""
+def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]], frames: bool = False) -> list[Any]:
+    """The same question read with another field for an ambiguous word (海外: channel or region): specs,
+    or the frames themselves with `frames`."""
     out: list[dict[str, Any]] = []
+    alts: list[Frame] = []
     base = frame.to_spec()
     for old, others in ambiguous:
         for other in others[:2]:
@@ -194,4 +196,36 @@ def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]]) -> l
             spec = alt.to_spec()
             if spec and spec != base and spec not in out:
                 out.append(spec)
-    return out[:3]
+                alts.append(alt)
+    return alts[:3] if frames else out[:3]
+
+
+def describe(frame: Frame, lex: Labels, today: dt.date,
+             labels: dict[str, tuple[str, str]] | None = None) -> tuple[str, str]:
+    """A short description of what the frame asks, in Chinese and English (a clarification's choice):
+    「新增客户数；时间: 2025年」 / "New Customers; Time: 2025". `labels` names ad-hoc metrics (zh, en)."""
+    labels = labels or {}
+
+    def label(m: str, en: bool) -> str:
+        return labels[m][en] if m in labels else lex.metric_label(m, en)
+
+    zh = ["、".join(label(m, False) for m in frame.metrics)]
+    en = [", ".join(label(m, True) for m in frame.metrics)]
+    for c in frame.chips(_Named(lex, labels), today):
+        if c["kind"] != "metric":
+            zh.append(c["text"])
+            en.append(c["text_en"])
+    return "；".join(zh), "; ".join(en)
+
+
+class _Named:
+    """The lexicon's labels, with ad-hoc metrics named (for `describe`)."""
+
+    def __init__(self, lex: Labels, labels: dict[str, tuple[str, str]]) -> None:
+        self.lex, self.labels, self.index = lex, labels, lex.index
+
+    def field_label(self, ds: str, f: str, en: bool = False) -> str:
+        return self.lex.field_label(ds, f, en)
+
+    def metric_label(self, name: str, en: bool = False) -> str:
+        return self.labels[name][en] if name in self.labels else self.lex.metric_label(name, en)

@@ -100,6 +100,9 @@ def _order_and_computes(parts: Parts, cue: Cues) -> None:
             parts.order = ("metric", False)
         elif cue["SUPER_DESC"] or cue["RANK"]:
             parts.order = ("metric", True)
+    for name, desc in (("ORDER_DESC", True), ("ORDER_ASC", False)):
+        if cue[name]:  # 从高到低 / from highest to lowest: the direction as written wins over 最高/lowest inside it
+            parts.order = (parts.order[0] if parts.order else "metric", desc)
     if parts.order and parts.limit is None:
         counted = [m for m in cue["NUM_UNIT"]]
         if counted:

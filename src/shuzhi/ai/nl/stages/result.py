@@ -1,13 +1,23 @@
 """Stage: the result — the spec from the frame (a listing may have dimensions only), `no_metric` when
-there is none, alternatives for ambiguous words, confidence, the chart and the interpretation chips."""
+there is none, alternatives for ambiguous words, a question back instead of a guess (clarify.py), the
+confidence, the chart and the interpretation chips.
+
+Confidence: 1.0, less 0.25 per unknown word, 0.1 per ambiguous word, 0.15 for a metric read from an
+everyday word; an answer is shown with 0.75 or more only when every meaning-bearing word was understood:
+a content word left unknown (reported without a reason) or a split the model cannot make caps it at 0.7.
+When the parser asks back (`clarify`), `spec` and `chart` are None and nothing runs until a choice is
+picked; the interpretation chips still say what was understood."""
 
 from __future__ import annotations
 
 from shuzhi.ai.nl.chart import recommend_chart
+from shuzhi.ai.nl.clarify import clarification, content_unknowns
 from shuzhi.ai.nl.frame import spec_alternatives
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import ParseResult
 from shuzhi.ai.nl.unknown import suggest
+
+SHOWN_UNSURE = 0.7  # the most an answer gets while a meaning-bearing word is not understood
 
 
 def question_lang(question: str) -> str:
@@ -28,7 +38,15 @@ def result(st: ParseState) -> None:
     confidence = 0.0 if spec is None else max(0.05, min(1.0, 1.0 - 0.25 * len(unknown) - 0.1 * len(st.ambiguous)
                                                        - (0.15 if any(not m.entries[0].exact for m in st.metric_ms)
                                                           else 0)))
+    if spec is not None and (content_unknowns(unknown) or any(u.get("suggestions") is not None and u.get("reason")
+                                                              and "按「" not in u["reason"] for u in unknown)):
+        confidence = min(confidence, SHOWN_UNSURE)
+    if spec is not None and frame.metrics and st.clarify is None:
+        st.clarify = clarification(st, spec)
+    chips = frame.chips(lex, st.today) if spec else []
+    if st.clarify is not None:  # a question back: nothing runs until a choice is picked
+        spec, alternatives, confidence = None, [], min(confidence, 0.5)
     chart = recommend_chart(spec, index=lex.index) if spec else None
-    st.result = ParseResult(question, spec, chart, frame.chips(lex, st.today) if spec else [], unknown, alternatives,
+    st.result = ParseResult(question, spec, chart, chips, unknown, alternatives,
                             round(confidence, 2), frame if spec else None, st.intent, st.intent_args,
                             st.clarify, question_lang(question))
