@@ -10,7 +10,8 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
    新建了多少个商机, customers were newly onboarded). A word joined by 和/and, or after 按/各/by/per, is
    not a qualifier: it is reported and the rest is answered, with confidence below 0.75.
    Choices: the metrics whose own words contain it (新建档 → 新增客户数, 赢 → 赢单数), the count of the
-   thing counted, the answer without the word, then the nearest metrics by spelling.
+   thing counted, the answer without the word, then the nearest metrics by spelling, then the answer split
+   by the thing's status, stage or type field (作废的订单: the word is most likely one of its values).
 2. close readings: a value word the model has on two fields the asked metrics reach (海外: 销售渠道 or
    大区), unless the question settles it — it names one of the fields (各大区, 海外渠道), or the two
    fields are levels of one hierarchy (北京市 as province and as city: the same rows); a dimension word
@@ -27,6 +28,7 @@ not resolve is dropped, and with fewer than two left the parser answers instead 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Any
 
@@ -35,7 +37,6 @@ from shuzhi.ai.nl.frame import Frame, describe, spec_alternatives
 from shuzhi.ai.nl.grounding import fits, pick_dim
 from shuzhi.ai.nl.lexicon import Lexicon, normalize
 from shuzhi.ai.nl.types import Mention
-from shuzhi.ai.nl.unknown import suggest
 
 Choice = dict[str, Any]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -126,10 +127,11 @@ def _qualifier(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dic
     # 多少单 / 几单: a count word read as a metric does not say which thing is counted (赢了多少单: deals?)
     loose = m is not None and m.kind == "metric" and not m.entries[0].exact and bool(re.search(r"多少|几", m.term))
     choices: list[Choice] = []
-    for name in _metrics_named_by(lex, word, set() if loose else things, counting)[:2]:
+    named = [n for w in words for n in _metrics_named_by(lex, w, set() if loose else things, counting)]
+    for name in list(dict.fromkeys(named))[:2]:
         _add(choices, st, _with_metric(frame, name), note=None)
     for ds in sorted(things):
-        if not any(_is_count(lex, x) and ds in lex.metric_datasets(x) for x in frame.metrics):
+        if not _is_count(lex, frame.metrics[0]):  # an amount asked of a thing counted: offer its count
             item = count_item(lex, ds)
             if item is not None:
                 _add(choices, st, _with_metric(frame, item), note=None)
@@ -139,6 +141,12 @@ def _qualifier(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dic
         if len(choices) >= 2:
             break
         _add(choices, st, _with_metric(frame, label), note=None)
+    for key in _status_fields(lex, things or {d for x in frame.metrics for d in lex.metric_datasets(x)}):
+        if len(choices) >= 2:
+            break  # 作废的订单: split by the thing's status, where the word most likely is a value
+        alt = frame.copy()
+        alt.dims = [*alt.dims, (f"{key[0]}.{key[1]}", None)]
+        _add(choices, st, alt, note=None)
     if len(choices) < 2:
         return None
     zh_words, en_words = "、".join(f"「{w}」" for w in words), " ".join(words)
@@ -151,6 +159,8 @@ def _metrics_named_by(lex: Lexicon, word: str, things: set[str], counting: bool)
     """Metrics whose own words (label, synonyms, everyday words) contain the word, the thing's first, a
     count first when a count is asked."""
     w = normalize(word)
+    if not _CJK.search(w):  # newly → new, onboarded → onboard
+        w = re.sub(r"(?<=\w{3})(?:ly|ed|ing|s)$", "", w)
     if not w or (not _CJK.search(w) and len(w) < 3):
         return []
     pat = re.compile(re.escape(w) if _CJK.search(w) else rf"\b{re.escape(w)}")
@@ -166,13 +176,24 @@ def _metrics_named_by(lex: Lexicon, word: str, things: set[str], counting: bool)
     return sorted(hits, key=lambda n: (counting and not _is_count(lex, n), hits[n], n))
 
 
+_STATUS = re.compile(r"状态|阶段|类型|类别|\bstatus\b|\bstage\b|\btype\b")
+
+
+def _status_fields(lex: Lexicon, datasets: set[str]) -> list[tuple[str, str]]:
+    """The datasets' status, stage and type fields (a qualifier is most often one of their values)."""
+    out = []
+    for (ds, f), fd in lex.index.fields.items():
+        if ds in datasets and fd.dimension and not fd.is_time and fd.type == "string" and (
+                _STATUS.search(f"{fd.label or ''} {(fd.label_en or '').lower()} {f}")):
+            out.append((ds, f))
+    return sorted(out)
+
+
 def _suggested(lex: Lexicon, word: str) -> list[str]:
-    names = []
-    for label in suggest(lex, word):
-        for e in lex.terms.get(normalize(label), []):
-            if e.kind == "metric" and e.exact and str(e.key) not in names:
-                names.append(str(e.key))
-    return names
+    """Metrics spelled close to the word (difflib ratio ≥ 0.6: 退货率 → 不良率 is not offered)."""
+    labels = lex.visible_metric_labels()
+    close = difflib.get_close_matches(normalize(word), sorted(labels), n=3, cutoff=0.6)
+    return list(dict.fromkeys(labels[x] for x in close))
 
 
 # ── 2. two close readings ───────────────────────────────────────────────────────────────────

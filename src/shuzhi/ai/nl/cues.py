@@ -145,7 +145,7 @@ STOP_CHARS = set("的了吗呢吧啊是有在和与及或把被给我请看查�
 FILLER_RE = re.compile(
     r"请问一下|请问|请帮我|请帮忙|麻烦你?|劳驾|帮我(?:看看|看一下|看下|查查|查一下|查下|查|算一下|算算|找一下|拉一下|统计一下)?"
     r"|帮忙(?:看看|查一下|查下)?|我想(?:要|看|知道|了解|问问?)?|想问一下|想问问?|能不能|能否|可不可以|可以吗|好吗|行吗|好不好呀?"
-    r"|谢谢(?:你|您)?|多谢|辛苦了?|拜托了?|就行了?|就好了?|即可|一下子?|看一眼|瞧瞧|给我看看|给我"
+    r"|查一下|查一查|查下|查查|看一下|看下|瞧一下|统计一下|谢谢(?:你|您)?|多谢|辛苦了?|拜托了?|就行了?|就好了?|即可|一下子?|看一眼|瞧瞧|给我看看|给我"
     r"|\bplease\b|\bkindly\b|\bthanks?(?: you)?\b|\bshow me\b|\btell me\b|\bgive me\b|\blet me (?:see|know)\b"
     r"|\bcan you\b|\bcould you\b|\bwould you\b|\bi(?:'d| would) like to (?:know|see)\b|\bi want to (?:know|see)\b"
     r"|\bi need\b|\bquickly\b|\bjust\b")
@@ -163,7 +163,7 @@ ratio figure figures number numbers amount level levels value values metric metr
 production overall current currently holding hold held have got get make made do did done bought buy buying sold sell
 selling sign signed file filed run running big high low good bad how is are doing looking""".split())
 # Glue between a qualifier and the thing it qualifies (新建档的客户, 赢了多少单, customers were onboarded).
-GLUE = set("""的 了 过 地 着 得 有 是 在 都 又 共 一共 总共 里 里面 中 当中 之中 多少 几 几个 多少个 个 家 位 名 单 笔 件 项 次 台 种 款 条 张
+GLUE = set("""的 了 过 地 着 得 有 是 在 都 又 被 给 让 共 一共 总共 里 里面 中 当中 之中 多少 几 几个 多少个 个 家 位 名 单 笔 件 项 次 台 种 款 条 张
 did do does we us our the a an of were was is are been be have has had how many much""".split())
 # A count asked with a counting word (多少个, 几家, how many): answered by a count, never by an amount.
 COUNT_THINGS = re.compile(r"(?:多少|几)(?:个|家|位|款|条|项|件|笔|张|台|名|次|批|单)|有几|\bhow many\b|\bnumber of\b")
