@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.nl_fixtures import ask, failing_answers
 
 from shuzhi.ai.nl.answer import Clarify
 from shuzhi.ai.nl.evaluate import load_cases, run_case
-from tests.nl_fixtures import ask, failing_answers
 
 HERE = Path(__file__).parent / "questions"
 AMBIGUOUS = load_cases(HERE / "ambiguous_own.yaml")

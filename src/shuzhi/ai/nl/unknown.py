@@ -47,7 +47,7 @@ def unknown_words(lex: Lexicon, chunk: str) -> list[dict[str, Any]]:
     out = []
     for p in phrases:
         cjk = bool(re.search(r"[\u4e00-\u9fff]", p))
-        if not cjk and len(p) < 3:
+        if (not cjk and len(p) < 3) or not_content(p):
             continue
         out.append({"text": p, "suggestions": suggest(lex, p)})
     return out
