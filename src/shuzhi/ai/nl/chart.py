@@ -2,7 +2,8 @@
 
 The chart type is the first matching rule of the rule table (model/chart_rules.py, the one the web app's
 copy is generated from), read on the query's shape (`_shape`). This module fills in the rest:
-- "kpi": the value, with the yoy/pop output as its comparison when present;
+- "kpi": the value, with the yoy/pop output as its comparison when present; also one member's share (every
+  dimension kept to one member by an "=" having: 华东占全公司的比例 is one number);
 - "line": the time dimension on x, a second non-time dimension as the series, yoy/pop on a second axis;
   but a time range of at most two periods of its grain (去年和今年各大区对比) is a bar chart: grouped, with
   the other dimension on x and the periods as the series (never a line of two points);
@@ -141,6 +142,12 @@ def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None =
         chart.update(type=kind, reason=zh, reason_en=en, **extra)
         return chart
 
+    pinned = {h.get("field") for h in spec.get("having", []) if isinstance(h, dict) and h.get("op") == "="}
+    if dim_outs and not time_dims and set(dim_outs) <= pinned:
+        # 华东占全公司的比例: the share of one member (the dimension kept to it by having) is one number
+        share = next((o[0] for o in outs if o[1] == "percent_of_total"), None)
+        return done("kpi", "一个成员的数值，用指标卡展示", "one member's number: KPI card", value=share or y[0],
+                    compare=None)
     if kind == "kpi":
         compare = next((o[0] for o in outs if o[1] in ("yoy", "pop")), None)
         return done("kpi", "单个数值，用指标卡展示", "a single number: KPI card", value=y[0] if y else None,

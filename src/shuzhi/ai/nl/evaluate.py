@@ -48,8 +48,8 @@ def essentials(spec: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
         return [c["field"], c["op"], sorted(v, key=str) if isinstance(v, list) else v]
 
     out["where"] = sorted((cond(c) for c in spec.get("where", [])), key=str)
-    out["having"] = sorted(([h["field"], h["op"], [float(v) for v in h["values"]] if "values" in h
-                             else float(h["value"])] for h in spec.get("having", [])), key=str)
+    out["having"] = sorted(([h["field"], h["op"], [_num(v) for v in h["values"]] if "values" in h
+                             else _num(h["value"])] for h in spec.get("having", [])), key=str)
     tr = spec.get("time_range")
     if tr:
         s, e = relative_range(tr["relative"], today) if tr.get("relative") else (tr.get("start"), tr.get("end"))
@@ -62,13 +62,18 @@ def essentials(spec: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
     return out
 
 
+def _num(v: Any) -> Any:
+    """A having value: numbers compared as floats, a dimension member as itself."""
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
 def expected(exp: dict[str, Any]) -> dict[str, Any]:
     """A case's `expect` in the form `essentials` returns."""
     if ("spec" in exp and exp["spec"] is None) or "clarify" in exp:
         return {"spec": None}
 
     def num(v: Any) -> Any:
-        return [float(x) for x in v] if isinstance(v, list) else float(v)
+        return [_num(x) for x in v] if isinstance(v, list) else _num(v)
 
     return {
         "metrics": list(exp.get("metrics", [])),

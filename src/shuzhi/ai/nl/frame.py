@@ -128,7 +128,7 @@ class Frame:
                           "text_en": f"Filter: {lex.field_label(ds, fn, True)} {w['op']} {shown}", "value": w})
         for h in self.having:
             label = self._out_label(lex, h["field"])
-            shown = "~".join(f"{v:g}" for v in h["values"]) if "values" in h else f"{h['value']:g}"
+            shown = "~".join(_num(v) for v in h["values"]) if "values" in h else _num(h["value"])
             chips.append({"kind": "filter", "text": f"条件: {label} {OP_ZH.get(h['op'], h['op'])} {shown}",
                           "text_en": f"Condition: {h['field']} {h['op']} {shown}", "value": h})
         if self.order:
@@ -144,10 +144,16 @@ class Frame:
     def _out_label(self, lex: Labels, name: str) -> str:
         if name in lex.index.metrics:
             return lex.metric_label(name)
+        if any(f == name for f, _g in self.dims) and "." in name:
+            return lex.field_label(*name.split(".", 1))
         for k, m in self.computes:
             if self.compute_name(k, m) == name:
                 return lex.metric_label(m) + COMPUTE_ZH[k]
         return name
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
 
 
 def describe_range(tr: dict[str, Any], today: dt.date) -> tuple[str, str]:
@@ -190,7 +196,7 @@ def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]], fram
         for other in others[:2]:
             alt = frame.copy()
             alt.dims = [(other if f == old else f, g) for f, g in alt.dims]
-            for w in alt.where:
+            for w in [*alt.where, *alt.having]:
                 if w.get("field") == old:
                     w["field"] = other
             spec = alt.to_spec()

@@ -20,6 +20,23 @@ from shuzhi.ai.nl.unknown import suggest
 SHOWN_UNSURE = 0.7  # the most an answer gets while a meaning-bearing word is not understood
 
 
+def _one_member_share(st: ParseState) -> None:
+    """华东占全公司的比例 / what share of revenue comes from overseas customers: one number — the share is
+    computed over every member of the field, then the asked member is kept (a having on the dimension column,
+    applied after the computes), not a breakdown by the field."""
+    frame = st.frame
+    if st.is_follow or len(frame.dims) != 1 or frame.dims[0][1] is not None or frame.having:
+        return
+    if not any(k == "percent_of_total" for k, _ in frame.computes):
+        return
+    field = frame.dims[0][0]
+    for (ds, f), (pos, negs) in st.conds.items():
+        if (f"{ds}.{f}" if ds else f) == field and len(set(pos)) == 1 and not negs:
+            frame.having.append({"field": field, "op": "=", "value": pos[0]})
+            frame.order = frame.limit = None
+            return
+
+
 def question_lang(question: str) -> str:
     """zh when the question has any CJK character, else en."""
     return "zh" if any("\u4e00" <= c <= "\u9fff" for c in question) else "en"
@@ -27,6 +44,7 @@ def question_lang(question: str) -> str:
 
 def result(st: ParseState) -> None:
     lex, frame, unknown, question = st.lex, st.frame, st.unknown, st.question
+    _one_member_share(st)
     spec = frame.to_spec() if frame.metrics else None
     if spec is None and frame.dims and st.cue["LISTING"]:
         spec = frame.to_spec()
