@@ -62,11 +62,3 @@ def test_context_settles_an_ambiguous_value(nl_env: dict[str, Any]) -> None:
     for q in ("海外渠道营收同比", "不含海外的各大区销售额", "北京有多少客户", "海外客户有多少"):
         r = ask(nl_env, q)
         assert r.clarify is None and r.spec is not None, q
-
-
-def test_ranking_direction_as_written(nl_env: dict[str, Any]) -> None:
-    for q, desc in (("rank regions by revenue from highest to lowest", True), ("各大区销售额从低到高", False),
-                    ("product lines by revenue, lowest first", False), ("各产品线毛利率从高到低", True),
-                    ("regions ranked from lowest to highest revenue", False)):
-        r = ask(nl_env, q)
-        assert r.spec["order_by"][0]["desc"] is desc, q

@@ -22,6 +22,7 @@ from shuzhi.spec.time_ranges import relative_range
 def computes(st: ParseState) -> None:
     parts, cue, today = st.parts, st.cue, st.today
     explicit_grain = parts.grain
+    _each_of_a_flag(st)
     _order_and_computes(parts, cue)
     _two_periods(st)
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
@@ -41,6 +42,53 @@ def computes(st: ParseState) -> None:
 
 
 _CHANGE = ("yoy", "pop", "yoy_value", "pop_value")
+_EACH = re.compile(r"(?:各个|各|每一个|每个|每一款|每款|每一家|每家|\beach\b|\bevery\b)\s*(?:的)?\s*$")
+
+
+
+def _each_of_a_flag(st: ParseState) -> None:
+    """各个新产品的销售额 / revenue of each new product: 各 before a yes/no field's word asks for each such
+    thing — grouped by the thing's name (products.product_name) and kept to the flag — not split by the flag
+    (按是否新品, 新老产品 still split by it)."""
+    lex, parts = st.lex, st.parts
+    for m in st.mentions:
+        if m.kind != "dim" or m.term in lex.both_sides:
+            continue
+        before = st.t.text[:m.start]
+        each = bool(_EACH.search(before + (m.term[:2] if m.term.startswith(("各", "每")) else "")))
+        whether = bool(re.search(r"是否\s*$|\bwhether\b\s*(?:it is\s*)?(?:a\s*)?$", before))
+        if not (each or whether):
+            continue
+        for e in m.entries:
+            key = e.key
+            fd = lex.index.fields.get(key) if isinstance(key, tuple) else None
+            if fd is None or fd.type != "boolean":
+                continue
+            name = f"{key[0]}.{key[1]}"
+            flag = {"field": name, "op": "=", "value": True}
+            if whether:  # 按是否新品: split by the flag itself
+                parts.where = [w for w in parts.where if w != flag]
+                if name not in parts.dims:
+                    parts.dims.append(name)
+                break
+            label = _name_field(lex, key[0])
+            if label is None or not (name in parts.dims or flag in parts.where):
+                continue
+            parts.dims = [d for d in parts.dims if d != name]
+            if label not in parts.dims:
+                parts.dims.append(label)
+            if flag not in parts.where:
+                parts.where.append(flag)
+            break
+
+
+def _name_field(lex: Any, ds: str) -> str | None:
+    """The field naming each row's thing: a …_name field, else the dataset's finest hierarchy level."""
+    for (d, f), fd in lex.index.fields.items():
+        if d == ds and fd.dimension and f.endswith("_name"):
+            return f"{d}.{f}"
+    return None
+
 
 
 def _two_periods(st: ParseState) -> None:
