@@ -62,3 +62,20 @@ def test_context_settles_an_ambiguous_value(nl_env: dict[str, Any]) -> None:
     for q in ("海外渠道营收同比", "不含海外的各大区销售额", "北京有多少客户", "海外客户有多少"):
         r = ask(nl_env, q)
         assert r.clarify is None and r.spec is not None, q
+
+
+def test_a_picked_choice_becomes_the_answer(nl_env: dict[str, Any]) -> None:
+    from shuzhi.ai.nl.clarify import choose
+
+    r = ask(nl_env, "去年新建档的客户有多少家")
+    picked = choose(r, 0, nl_env["lex"], nl_env["today"])
+    assert picked.spec == r.clarify["choices"][0]["spec"] and picked.clarify is None and picked.chart["type"] == "kpi"
+    assert picked.spec["metrics"] == ["new_customers"] and picked.confidence == 1.0
+    follow = ask(nl_env, "按大区看", picked)  # a follow-up refines the picked reading
+    assert follow.spec["metrics"] == ["new_customers"] and follow.spec["dimensions"] == ["customers.region"]
+    with pytest.raises(IndexError):
+        choose(r, 3, nl_env["lex"], nl_env["today"])
+    r = ask(nl_env, "去年新建了多少个商机")  # the thing's count (an ad-hoc aggregate) runs; a follow-up starts afresh
+    picked = choose(r, 0, nl_env["lex"], nl_env["today"])
+    assert picked.spec["metrics"][0]["aggregate"] == "count_distinct" and picked.frame is None
+    assert picked.interpretation[0]["text"] == "时间: 2025年" and "商机数" in picked.interpretation[1]["text"]

@@ -23,6 +23,8 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
 
 Every choice is parsed and resolved against the model as the system (no SQL runs here); a choice that does
 not resolve is dropped, and with fewer than two left the parser answers instead (its confidence lowered).
+The choices' frames are kept (ParseResult.choice_frames): `choose(result, i, …)` turns a picked choice into the
+answer, so a follow-up question refines the reading the user picked (an ad-hoc count starts afresh).
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ import re
 from typing import Any
 
 from shuzhi.ai.nl import cues as C
+from shuzhi.ai.nl.chart import recommend_chart
 from shuzhi.ai.nl.frame import Frame, describe, spec_alternatives
 from shuzhi.ai.nl.grounding import fits, pick_dim
 from shuzhi.ai.nl.lexicon import Lexicon, normalize
-from shuzhi.ai.nl.types import Mention
+from shuzhi.ai.nl.types import Mention, ParseResult
 
 Choice = dict[str, Any]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -55,10 +58,27 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     lex: Lexicon = st.lex
     frame: Frame = st.frame
     for ask in (_qualifier, _close_readings, _count_by_amount, _rank_of_nothing):
+        st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
+            st.choice_frames = st.choice_frames[:len(out["choices"])]
             return out
+    st.choice_frames = []
     return None
+
+
+def choose(result: ParseResult, i: int, lex: Lexicon, today: dt.date) -> ParseResult:
+    """The answer for the picked choice `i` of a question back: its spec, chart, chips and frame (so a
+    follow-up refines it; not for an ad-hoc count), confidence 1.0 (the reading is the user's own). Raises IndexError for a choice
+    that does not exist."""
+    if result.clarify is None or not 0 <= i < len(result.choice_frames):
+        raise IndexError(i)
+    frame = result.choice_frames[i].copy()
+    spec = result.clarify["choices"][i]["spec"]
+    # an ad-hoc count is not a model metric the follow-up stages can ground: such a pick starts afresh
+    kept = None if frame.adhoc else frame
+    return ParseResult(result.question, spec, recommend_chart(spec, index=lex.index), frame.chips(lex, today),
+                       [], [], 1.0, kept, result.intent, dict(result.intent_args), None, result.lang)
 
 
 # ── 1. an unknown qualifier ─────────────────────────────────────────────────────────────────
@@ -203,7 +223,7 @@ def close_readings(st: Any) -> list[tuple[str, str, list[str]]]:
     lex = st.lex
     named = {fname for m in st.mentions if m.kind == "dim"
              for fname in (f"{e.key[0]}.{e.key[1]}" for e in m.entries if isinstance(e.key, tuple))}
-    own = {d for x in st.frame.metrics for d in lex.metric_datasets(x)} | set(st.context_ds)
+    own = {d for x in st.frame.metrics if x in lex.index.metrics for d in lex.metric_datasets(x)} | set(st.context_ds)
     out = []
     for chosen, others in st.ambiguous:
         if chosen in named:
@@ -338,36 +358,26 @@ def _rank_of_nothing(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) 
 
 
 # ── choices ─────────────────────────────────────────────────────────────────────────────────
-Reading = tuple[Frame, dict[str, dict[str, Any]]]  # a frame and the ad-hoc metric items it names
-
-
-def _with_metric(frame: Frame, item: str | dict[str, Any]) -> Reading:
+def _with_metric(frame: Frame, item: str | dict[str, Any]) -> Frame:
     alt = frame.copy()
     name = item if isinstance(item, str) else item["name"]
     alt.replace_metrics([name])
-    return alt, ({name: item} if isinstance(item, dict) else {})
+    if isinstance(item, dict):
+        alt.adhoc[name] = item
+    return alt
 
 
-def _add(choices: list[Choice], st: Any, reading: Frame | Reading, note: str | None) -> None:
-    """Append the reading as a choice when its spec is new and resolves against the model."""
-    frame, adhoc = reading if isinstance(reading, tuple) else (reading, {})
+def _add(choices: list[Choice], st: Any, frame: Frame, note: str | None) -> None:
+    """Append the reading as a choice when its spec is new and resolves against the model (its frame is kept
+    in st.choice_frames, for ParseResult.chosen)."""
     spec = frame.to_spec()
-    if spec is None:
+    if spec is None or any(c["spec"] == spec for c in choices) or not runnable(spec, st.lex, st.today):
         return
-    spec["metrics"] = [adhoc.get(m, m) if isinstance(m, str) else m for m in spec["metrics"]]
-    if any(c["spec"] == spec for c in choices) or not runnable(spec, st.lex, st.today):
-        return
-    labels = {n: (str(a.get("label") or n), _en_count_label(st.lex, a)) for n, a in adhoc.items()}
-    zh, en = describe(frame, st.lex, st.today, labels)
+    zh, en = describe(frame, st.lex, st.today)
     if note:
         zh, en = f"{zh}（不考虑「{note}」）", f"{en} (without “{note}”)"
     choices.append({"text": zh, "text_en": en, "spec": spec})
-
-
-def _en_count_label(lex: Lexicon, item: dict[str, Any]) -> str:
-    ds = str(item["field"]).split(".")[0]
-    d = lex.index.datasets.get(ds)
-    return f"number of {(d.label_en if d is not None and d.label_en else ds).lower()}"
+    st.choice_frames.append(frame)
 
 
 def runnable(spec: dict[str, Any], lex: Lexicon, today: dt.date) -> bool:
@@ -382,5 +392,5 @@ def runnable(spec: dict[str, Any], lex: Lexicon, today: dt.date) -> bool:
     return True
 
 
-__all__ = ["clarification", "close_readings", "content_unknowns", "count_item", "qualifier_words",
+__all__ = ["choose", "clarification", "close_readings", "content_unknowns", "count_item", "qualifier_words",
            "runnable"]

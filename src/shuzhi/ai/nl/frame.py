@@ -45,6 +45,8 @@ class Frame:
     time_range: dict[str, Any] | None = None
     order: tuple[str, bool] | None = None                             # (output name, desc)
     limit: int | None = None
+    # ad-hoc metric items by name ({"name", "field", "aggregate", "label"}): a thing's count offered as a choice
+    adhoc: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def copy(self) -> Frame:
         return copy.deepcopy(self)
@@ -85,7 +87,7 @@ class Frame:
     def to_spec(self) -> dict[str, Any] | None:
         if not self.metrics and not self.dims:
             return None
-        spec: dict[str, Any] = {"metrics": [*self.metrics]}
+        spec: dict[str, Any] = {"metrics": [dict(self.adhoc[m]) if m in self.adhoc else m for m in self.metrics]}
         for k, m in self.computes:
             spec["metrics"].append({"name": self.compute_name(k, m), "compute": {k: m}})
         spec["dimensions"] = [{"field": TIME, "grain": g} if f == TIME else f for f, g in self.dims]
@@ -115,11 +117,11 @@ class Frame:
                 chips.append({"kind": "dimension", "text": f"维度: {lex.field_label(ds, fn)}",
                               "text_en": f"Dimension: {lex.field_label(ds, fn, True)}", "value": f})
         for m in self.metrics:
-            chips.append({"kind": "metric", "text": f"指标: {lex.metric_label(m)}",
-                          "text_en": f"Metric: {lex.metric_label(m, True)}", "value": m})
+            chips.append({"kind": "metric", "text": f"指标: {self.label_of(lex, m)}",
+                          "text_en": f"Metric: {self.label_of(lex, m, True)}", "value": m})
         for k, m in self.computes:
-            chips.append({"kind": "compute", "text": f"计算: {lex.metric_label(m)}{COMPUTE_ZH[k]}",
-                          "text_en": f"Compute: {lex.metric_label(m, True)} {COMPUTE_EN[k]}", "value": {k: m}})
+            chips.append({"kind": "compute", "text": f"计算: {self.label_of(lex, m)}{COMPUTE_ZH[k]}",
+                          "text_en": f"Compute: {self.label_of(lex, m, True)} {COMPUTE_EN[k]}", "value": {k: m}})
         for w in self.where:
             ds, fn = w["field"].split(".", 1) if "." in w["field"] else ("", w["field"])
             val = w.get("values", w.get("value"))
@@ -141,14 +143,27 @@ class Frame:
                           "value": self.limit})
         return chips
 
+    def label_of(self, lex: Labels, name: str, en: bool = False) -> str:
+        """A metric's label; an ad-hoc item's own label (its English one: "number of <dataset>")."""
+        item = self.adhoc.get(name)
+        if item is None:
+            return lex.metric_label(name, en)
+        if not en:
+            return str(item.get("label") or name)
+        ds = str(item.get("field", "")).split(".")[0]
+        d = lex.index.datasets.get(ds) if hasattr(lex.index, "datasets") else None
+        return f"number of {(getattr(d, 'label_en', None) or ds).lower()}"
+
     def _out_label(self, lex: Labels, name: str) -> str:
+        if name in self.adhoc:
+            return self.label_of(lex, name)
         if name in lex.index.metrics:
-            return lex.metric_label(name)
+            return self.label_of(lex, name)
         if any(f == name for f, _g in self.dims) and "." in name:
             return lex.field_label(*name.split(".", 1))
         for k, m in self.computes:
             if self.compute_name(k, m) == name:
-                return lex.metric_label(m) + COMPUTE_ZH[k]
+                return self.label_of(lex, m) + COMPUTE_ZH[k]
         return name
 
 
@@ -206,32 +221,13 @@ def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]], fram
     return alts[:3] if frames else out[:3]
 
 
-def describe(frame: Frame, lex: Labels, today: dt.date,
-             labels: dict[str, tuple[str, str]] | None = None) -> tuple[str, str]:
+def describe(frame: Frame, lex: Labels, today: dt.date) -> tuple[str, str]:
     """A short description of what the frame asks, in Chinese and English (a clarification's choice):
-    「新增客户数；时间: 2025年」 / "New Customers; Time: 2025". `labels` names ad-hoc metrics (zh, en)."""
-    labels = labels or {}
-
-    def label(m: str, en: bool) -> str:
-        return labels[m][en] if m in labels else lex.metric_label(m, en)
-
-    zh = ["、".join(label(m, False) for m in frame.metrics)]
-    en = [", ".join(label(m, True) for m in frame.metrics)]
-    for c in frame.chips(_Named(lex, labels), today):
+    「新增客户数；时间: 2025年」 / "New Customers; Time: 2025"."""
+    zh = ["、".join(frame.label_of(lex, m) for m in frame.metrics)]
+    en = [", ".join(frame.label_of(lex, m, True) for m in frame.metrics)]
+    for c in frame.chips(lex, today):
         if c["kind"] != "metric":
             zh.append(c["text"])
             en.append(c["text_en"])
     return "；".join(zh), "; ".join(en)
-
-
-class _Named:
-    """The lexicon's labels, with ad-hoc metrics named (for `describe`)."""
-
-    def __init__(self, lex: Labels, labels: dict[str, tuple[str, str]]) -> None:
-        self.lex, self.labels, self.index = lex, labels, lex.index
-
-    def field_label(self, ds: str, f: str, en: bool = False) -> str:
-        return self.lex.field_label(ds, f, en)
-
-    def metric_label(self, name: str, en: bool = False) -> str:
-        return self.labels[name][en] if name in self.labels else self.lex.metric_label(name, en)

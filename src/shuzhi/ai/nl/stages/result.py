@@ -67,4 +67,5 @@ def result(st: ParseState) -> None:
     chart = recommend_chart(spec, index=lex.index) if spec else None
     st.result = ParseResult(question, spec, chart, chips, unknown, alternatives,
                             round(confidence, 2), frame if spec else None, st.intent, st.intent_args,
-                            st.clarify, question_lang(question))
+                            st.clarify, question_lang(question),
+                            st.choice_frames if st.clarify is not None else [])
