@@ -16,6 +16,8 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
    大区), unless the question settles it — it names one of the fields (各大区, 海外渠道), or the two
    fields are levels of one hierarchy (北京市 as province and as city: the same rows); a dimension word
    on two fields both of, or neither of, the datasets the question is about. Choices: one per reading.
+   A person or a metric: revenue's everyday word 销售, the stem of a person field (销售代表), before 的 and
+   another metric (销售的赢单率). Choices: that metric by the person field, that metric alone, both as read.
 3. a count answered by an amount: 多少个 / 几家 / how many asked (cues.COUNT_THINGS) but the metric read
    is an amount or a rate (商机多少个 → 商机金额). Choices: the count of the thing, the metric read.
 4. a ranking of nothing: an order, a top N or a rank with no dimension (销售前五, 销售排名). Choices: by
@@ -57,7 +59,7 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     """The question back for this parse (see the module docstring), or None to answer."""
     lex: Lexicon = st.lex
     frame: Frame = st.frame
-    for ask in (_qualifier, _close_readings, _count_by_amount, _rank_of_nothing):
+    for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -285,6 +287,40 @@ def _close_readings(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -
 def _field_label(lex: Lexicon, name: str, en: bool = False) -> str:
     ds, _, f = name.rpartition(".")
     return lex.field_label(ds, f, en)
+
+
+# ── 2b. a person or a metric (销售的赢单率) ─────────────────────────────────────────────────────
+def _person_or_metric(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """销售的赢单率: 销售 is revenue's everyday word and the stem of a person field (销售代表); before 的 and
+    another metric it reads as whose (each salesperson's win rate) or as the metric itself."""
+    if len(frame.metrics) < 2:
+        return None
+    for i, m in enumerate(st.metric_ms):
+        nxt = st.metric_ms[i + 1] if i + 1 < len(st.metric_ms) else None
+        if m.entries[0].exact or nxt is None or not re.fullmatch(r"\s*的\s*", st.t.text[m.end:nxt.start]):
+            continue
+        stems = [lex.field_label(*k) for k in lex.person_fields]
+        if not any(x.startswith(m.term) and len(x) > len(m.term) for x in stems):
+            continue
+        own, other = str(m.entries[0].key), str(nxt.entries[0].key)
+        key, _ = pick_dim(lex, list(lex.person_fields), [other])
+        choices: list[Choice] = []
+        if key is not None and key[0]:
+            alt = frame.copy()
+            alt.metrics = [x for x in alt.metrics if x != own]
+            alt.dims = [*alt.dims, (f"{key[0]}.{key[1]}", None)]
+            _add(choices, st, alt, note=None)
+        alt = frame.copy()
+        alt.metrics = [x for x in alt.metrics if x != own]
+        _add(choices, st, alt, note=None)
+        _add(choices, st, frame, note=None)
+        if len(choices) < 2:
+            return None
+        person = lex.field_label(*key) if key is not None else m.term
+        return {"text": f"「{m.term}」是指人（{person}），还是指{lex.metric_label(own)}？请选择：",
+                "text_en": f"Does “{m.term}” mean the person ({lex.field_label(*key, True) if key else m.term}) "
+                           f"or {lex.metric_label(own, True)}?", "choices": choices[:3]}
+    return None
 
 
 # ── 3. a count answered by an amount ────────────────────────────────────────────────────────
