@@ -69,14 +69,14 @@ def ask(env: dict[str, Any], q: str, previous: Any = None) -> Any:
 
 
 def failing_answers(env: dict[str, Any], cases: list[dict[str, Any]]) -> list[str]:
-    """Parse every case (with its previous question) and run its spec and alternatives on the demo
-    warehouse: the questions whose answer does not validate or run, with why."""
+    """Parse every case (with its previous question) and run its spec, alternatives and the specs of its
+    clarification's choices on the demo warehouse: the questions whose answer does not validate or run, with why."""
     engine = DuckDBEngine(Warehouse(env["path"], read_only=True).open())
     failures = []
     for case in cases:
         prev = ask(env, case["previous"]) if case.get("previous") else None
         r = ask(env, case["q"], prev)
-        for spec in [r.spec, *r.alternatives]:
+        for spec in [r.spec, *r.alternatives, *(c["spec"] for c in (r.clarify or {}).get("choices", []))]:
             if spec is None:
                 continue
             try:

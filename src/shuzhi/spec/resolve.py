@@ -126,7 +126,9 @@ def resolve(spec: QuerySpec, index: ModelIndex, user: UserContext, today: dt.dat
                        f"Output column {alias} appears twice; rename one with name.", name=alias)
         seen.add(alias)
     where = [_filter(n, index, denied, having=False, aliases=seen) for n in spec.where]
-    having = [_filter(n, index, denied, having=True, aliases={o.alias for o in outputs}) for n in spec.having]
+    dim_types = {d.alias: _dim_type(d, index) for d in dims}
+    having = [_filter(n, index, denied, having=True, aliases={o.alias for o in outputs}, dim_types=dim_types)
+              for n in spec.having]
     tr = _time_range(spec, index, today) if spec.time_range else None
     order = []
     for o in spec.order_by:
@@ -282,15 +284,28 @@ def _coerce(value: Any, ftype: str, ref: str) -> Any:
     return value
 
 
-def _filter(node: Any, index: ModelIndex, denied: set[str], *, having: bool, aliases: set[str]) -> RFilter:
+def _dim_type(d: RDim, index: ModelIndex) -> str:
+    if d.grain or d.is_time_axis:
+        return "date"
+    key = index.shared[d.shared][0] if d.shared else (d.dataset, d.field)
+    return index.fields[key].type  # type: ignore[index]
+
+
+def _filter(node: Any, index: ModelIndex, denied: set[str], *, having: bool, aliases: set[str],
+            dim_types: dict[str, str] | None = None) -> RFilter:
+    kw: dict[str, Any] = {"having": having, "aliases": aliases, "dim_types": dim_types}
     if isinstance(node, AndNode):
-        return RBool("and", tuple(_filter(n, index, denied, having=having, aliases=aliases) for n in node.and_))
+        return RBool("and", tuple(_filter(n, index, denied, **kw) for n in node.and_))
     if isinstance(node, OrNode):
-        return RBool("or", tuple(_filter(n, index, denied, having=having, aliases=aliases) for n in node.or_))
+        return RBool("or", tuple(_filter(n, index, denied, **kw) for n in node.or_))
     if isinstance(node, NotNode):
-        return RBool("not", (_filter(node.not_, index, denied, having=having, aliases=aliases),))
+        return RBool("not", (_filter(node.not_, index, denied, **kw),))
     assert isinstance(node, Condition)
     raw = node.values if node.values is not None else ([] if node.value is None else [node.value])
+    if having and dim_types and node.field in dim_types:
+        # a dimension column, kept after the computes: the share of one member stays its share of all
+        vals = tuple(_coerce(v, dim_types[node.field], node.field) for v in raw)
+        return RCond(None, node.field, node.op, vals)
     if having:
         if node.field not in aliases:
             near = closest(node.field, aliases)

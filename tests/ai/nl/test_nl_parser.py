@@ -83,11 +83,15 @@ def test_interpretation_chips(nl_env: dict[str, Any]) -> None:
     assert "sort" in kinds and "limit" in kinds and r.chart["type"] == "bar"
 
 
-def test_ambiguity_offers_alternatives(nl_env: dict[str, Any]) -> None:
+def test_ambiguity_asks_back(nl_env: dict[str, Any]) -> None:
+    # 海外 is both a channel and a region of revenue: a question back with both readings, nothing run (issue 16)
     r = ask(nl_env, "海外的销售额")
-    assert r.spec["where"][0]["field"] == "sales_orders.channel"
-    assert any(a["where"][0]["field"] == "customers.region" for a in r.alternatives)
-    assert r.confidence < 1
+    assert r.spec is None and r.clarify is not None
+    fields = [c["spec"]["where"][0]["field"] for c in r.clarify["choices"]]
+    assert fields == ["sales_orders.channel", "customers.region"]
+    assert r.confidence < 0.75
+    r = ask(nl_env, "除了海外以外各大区的客户数")  # 各大区 settles it: region, with the other reading as an alternative
+    assert r.clarify is None and r.spec["where"][0]["field"] == "customers.region"
 
 
 def test_every_spec_validates_and_runs(nl_env: dict[str, Any]) -> None:

@@ -98,6 +98,15 @@ def test_where_on_a_measure_column_and_having(duck, demo_index) -> None:  # type
     assert {r["sales_orders.channel"]: r["order_count"] for r in rows} == want
 
 
+def test_having_on_a_dimension_keeps_one_members_share(duck, demo_index) -> None:  # type: ignore[no-untyped-def]
+    # having on a dimension column applies after the computes: 华东's share of every region's revenue, one row
+    spec = {"metrics": ["revenue", {"name": "share", "compute": {"percent_of_total": "revenue"}}],
+            "dimensions": ["customers.region"]}
+    every = {r["customers.region"]: r["share"] for r in q(duck, demo_index, spec)}
+    rows = q(duck, demo_index, {**spec, "having": [{"field": "customers.region", "op": "=", "value": "华东"}]})
+    assert len(rows) == 1 and math.isclose(rows[0]["share"], every["华东"], rel_tol=1e-12) and rows[0]["share"] < 1
+
+
 @pytest.mark.parametrize(("spec", "code"), [
     ({"metrics": ["revenu"]}, "unknown_metric"),
     ({"metrics": ["销售额x"]}, "unknown_metric"),

@@ -2,8 +2,11 @@
 
 The chart type is the first matching rule of the rule table (model/chart_rules.py, the one the web app's
 copy is generated from), read on the query's shape (`_shape`). This module fills in the rest:
-- "kpi": the value, with the yoy/pop output as its comparison when present;
+- "kpi": the value, with the yoy/pop output as its comparison when present; also one member's share (every
+  dimension kept to one member by an "=" having: 华东占全公司的比例 is one number);
 - "line": the time dimension on x, a second non-time dimension as the series, yoy/pop on a second axis;
+  but a time range of at most two periods of its grain (去年和今年各大区对比) is a bar chart: grouped, with
+  the other dimension on x and the periods as the series (never a line of two points);
 - "combo": bars for the first metric, a line on a second axis for the others (over time or one dimension);
 - "map": China, by the province dimension (customers.province or any field named province);
 - "pie": a donut of the percent_of_total share over ≤ 6 categories (limit or rows);
@@ -96,6 +99,30 @@ def _shape(dims: list[tuple[str, str | None]], plain: list[Any], units: set[str 
             "percent_of_total": "percent_of_total" in kinds, "rows": n_rows}
 
 
+_GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _periods(spec: dict[str, Any]) -> int | None:
+    """How many periods of the spec's time grain its time range covers (None when unknown or open)."""
+    import datetime as dt
+
+    from shuzhi.spec.time_ranges import relative_range
+
+    grain = next((g for _f, g in (_dim_name(d) for d in spec.get("dimensions", [])) if g), None)
+    tr = spec.get("time_range") or {}
+    try:
+        s, e = (relative_range(tr["relative"], dt.date.today()) if tr.get("relative") else
+                (dt.date.fromisoformat(tr["start"]), dt.date.fromisoformat(tr["end"])))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if grain in _GRAIN_MONTHS:
+        step = _GRAIN_MONTHS[grain]
+        return ((e.year - s.year) * 12 + e.month - 1) // step - ((s.month - 1) // step) + 1 if step < 12 \
+            else e.year - s.year + 1
+    days = {"day": 1, "week": 7}.get(grain or "")
+    return (e - s).days // days + 1 if days else None
+
+
 def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None = None, *,
                     rows: list[Any] | None = None, index: Any = None) -> dict[str, Any]:
     dims = [_dim_name(d) for d in spec.get("dimensions", [])]
@@ -115,6 +142,12 @@ def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None =
         chart.update(type=kind, reason=zh, reason_en=en, **extra)
         return chart
 
+    pinned = {h.get("field") for h in spec.get("having", []) if isinstance(h, dict) and h.get("op") == "="}
+    if dim_outs and not time_dims and set(dim_outs) <= pinned:
+        # 华东占全公司的比例: the share of one member (the dimension kept to it by having) is one number
+        share = next((o[0] for o in outs if o[1] == "percent_of_total"), None)
+        return done("kpi", "一个成员的数值，用指标卡展示", "one member's number: KPI card", value=share or y[0],
+                    compare=None)
     if kind == "kpi":
         compare = next((o[0] for o in outs if o[1] in ("yoy", "pop")), None)
         return done("kpi", "单个数值，用指标卡展示", "a single number: KPI card", value=y[0] if y else None,
@@ -128,6 +161,14 @@ def recommend_chart(spec: dict[str, Any], columns: list[dict[str, Any]] | None =
                   if time_dims else
                   ("同一维度上两个不同单位的指标，用组合图", "two metrics of different units: combo chart"))
         return done("combo", zh, en, bar=plain[0][0], line=[o[0] for o in plain[1:]])
+    if kind == "line" and len(time_dims) == 1 and len(other_dims) <= 1 and (_periods(spec) or 99) <= 2:
+        # 去年和今年各大区毛利率对比: two periods are compared side by side (grouped bars), never a
+        # line of two points
+        if other_dims:
+            chart.update(x=dim_outs[other_dims[0]], series=dim_outs[time_dims[0]])
+            return done("bar", "几个时期并列比较，用分组柱状图", "a few periods side by side: grouped bar chart",
+                        horizontal=_long_labels(dims[other_dims[0]][0], index))
+        return done("bar", "几个时期比较，用柱状图", "a few periods compared: bar chart", horizontal=False)
     if kind == "line":
         if "yoy" in kinds or "pop" in kinds:
             chart["line_y2"] = [o[0] for o in outs if o[1] in ("yoy", "pop")]

@@ -138,3 +138,39 @@ view look see trend trends report total overall sum number count top bottom rank
 手上 手里 手头 现有 还有多少 一共有 总共有 多不多 怎么样了 如何了 哪几个 哪几家 都是 分别占""".split())
 # Single characters too common to be the wrong one in a typo (see Lexicon.correct).
 STOP_CHARS = set("的了吗呢吧啊是有在和与及或把被给我请看查多少几个各按每分前后最")
+
+# ── words that never change what is asked (docs/ask-clarify.md) ────────────────────────────────
+# Filler: politeness, requests, particles, hedges and follow-up command verbs. They are never reported as
+# unknown and never make the parser ask back (FILLER_RE is removed from a leftover chunk before it is split).
+FILLER_RE = re.compile(
+    r"请问一下|请问|请帮我|请帮忙|麻烦你?|劳驾|帮我(?:看看|看一下|看下|查查|查一下|查下|查|算一下|算算|找一下|拉一下|统计一下)?"
+    r"|帮忙(?:看看|查一下|查下)?|我想(?:要|看|知道|了解|问问?)?|想问一下|想问问?|能不能|能否|可不可以|可以吗|好吗|行吗|好不好呀?"
+    r"|查一下|查一查|查下|查查|看一下|看下|瞧一下|统计一下|谢谢(?:你|您)?|多谢|辛苦了?|拜托了?|就行了?|就好了?|即可|一下子?|看一眼|瞧瞧|给我看看|给我"
+    r"|\bplease\b|\bkindly\b|\bthanks?(?: you)?\b|\bshow me\b|\btell me\b|\bgive me\b|\blet me (?:see|know)\b"
+    r"|\bcan you\b|\bcould you\b|\bwould you\b|\bi(?:'d| would) like to (?:know|see)\b|\bi want to (?:know|see)\b"
+    r"|\bi need\b|\bquickly\b|\bjust\b")
+FILLER = set("""请 请问 麻烦 帮 帮我 帮忙 劳驾 看看 瞧瞧 一下 下子 呗 哈 哇 嘛 呐 喔 噢 哦 嗯 啦 咯 呀 啊 呢 吧 吗 么
+谢谢 多谢 辛苦 拜托 就行 就好 即可 好吗 行吗 可以吗 一眼 我查 我看 想 想要 需要 麻烦你 拆开 拆分开 保留 留下 加个 加一个
+用 改用 换个 外 以外 之外 底 末 初 部分 方面 这块 那块 这边 那边 啥 什么样 咋 咋样 怎么样 如何
+please kindly thanks thank just quickly really actually basically maybe use using keep show give tell me let see
+i'd like want need know""".split())
+# Neutral words: the measured action itself (接单, 拿专利, file patents, bought), evaluative adjectives a
+# yes/no or ranking reads (高吗, 高还是低, big), and generic words for "the figure" (ratio, 情况, fiscal): they
+# never narrow which rows are measured, so they are not qualifiers (not reported, no question back).
+NEUTRAL = set("""排列 排一排 排好 接 接的 接了 拿 拿了 拿到 下 下过 下了 做 做了 搞 弄 产生 发生 实际 来料 出 谈 在谈 正在谈 跟进 持有 手头
+高 低 好 差 大 小 快 慢 高吗 低吗 高不高 低不低 高还是低 低还是高 多还是少 好还是差 怎么 整体上 一个月一个月 逐月 每一年
+ratio figure figures number numbers amount level levels value values metric metrics kpi fiscal date including included
+production overall current currently holding hold held have got get make made do did done bought buy buying sold sell
+selling sign signed file filed run running big high low good bad how is are doing looking""".split())
+# Glue between a qualifier and the thing it qualifies (新建档的客户, 赢了多少单, customers were onboarded).
+GLUE = set("""的 了 过 地 着 得 有 是 在 都 又 被 给 让 共 一共 总共 里 里面 中 当中 之中 多少 几 几个 多少个 个 家 位 名 单 笔 件 项 次 台 种 款 条 张
+did do does we us our the a an of were was is are been be have has had how many much""".split())
+# A count asked with a counting word (多少个, 几家, how many): answered by a count, never by an amount.
+COUNT_THINGS = re.compile(r"(?:多少|几)(?:个|家|位|款|条|项|件|笔|张|台|名|次|批|单)|有几|\bhow many\b|\bnumber of\b")
+# An explicit sort direction wins over superlative words inside it ("from highest to lowest" is descending).
+ORDER_DESC = re.compile(r"从高到低|由高到低|从大到小|由大到小|从多到少|由多到少|降序|倒序|\bfrom (?:the )?(?:highest|largest|biggest|most)"
+                        r"(?: \w+)? to (?:the )?(?:lowest|smallest|least|fewest)\b|\b(?:high|large|big)(?:est)? to (?:low|small)(?:est)?\b"
+                        r"|\b(?:highest|largest|biggest) first\b|\bdescending\b|\bin descending order\b")
+ORDER_ASC = re.compile(r"从低到高|由低到高|从小到大|由小到大|从少到多|由少到多|升序|正序|\bfrom (?:the )?(?:lowest|smallest|least|fewest)"
+                       r"(?: \w+)? to (?:the )?(?:highest|largest|biggest|most)\b|\b(?:low|small)(?:est)? to (?:high|large|big)(?:est)?\b"
+                       r"|\b(?:lowest|smallest|least) first\b|\bascending\b|\bin ascending order\b")

@@ -1,9 +1,10 @@
 """Accuracy of the question parser over a question set (tests/ai/nl/questions/questions.yaml, `shuzhi eval-ask`).
 
 A case is {q, cat, previous?, expect}; `expect` lists the essential spec parts — metrics (computes as
-"kind:metric"), dims (time grains as "time:month"), where, having, time [start, end] after resolving
+"kind:metric", ad-hoc aggregates as "aggregate(dataset.field)"), dims (time grains as "time:month"), where, having, time [start, end] after resolving
 relative ranges, order ("name desc|asc"), limit — or `spec: null`, plus optional `unknown` words that
-must be reported as not understood. A parsed spec is reduced to the same parts and compared exactly.
+must be reported as not understood; or `clarify`: a list of expected readings (each in the same form) that
+must be among the 2–3 choices of the question back (ParseResult.clarify; spec is then None). A parsed spec is reduced to the same parts and compared exactly.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ def essentials(spec: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
     for m in spec.get("metrics", []):
         if isinstance(m, str):
             metrics.append(m)
-        else:
+        elif "compute" in m:
             kind, base = next(iter(m["compute"].items()))
             metrics.append(f"{kind}:{base}")
+        elif "aggregate" in m:  # an ad-hoc aggregate: "count_distinct(opportunities.opportunity_id)"
+            metrics.append(f"{m['aggregate']}({m['field']})")
+        else:
+            metrics.append(m["name"])
     dims = [d if isinstance(d, str) else f"{d['field']}:{d['grain']}" if d.get("grain") else d["field"]
             for d in spec.get("dimensions", [])]
     out: dict[str, Any] = {"metrics": metrics, "dims": dims}
@@ -43,8 +48,8 @@ def essentials(spec: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
         return [c["field"], c["op"], sorted(v, key=str) if isinstance(v, list) else v]
 
     out["where"] = sorted((cond(c) for c in spec.get("where", [])), key=str)
-    out["having"] = sorted(([h["field"], h["op"], [float(v) for v in h["values"]] if "values" in h
-                             else float(h["value"])] for h in spec.get("having", [])), key=str)
+    out["having"] = sorted(([h["field"], h["op"], [_num(v) for v in h["values"]] if "values" in h
+                             else _num(h["value"])] for h in spec.get("having", [])), key=str)
     tr = spec.get("time_range")
     if tr:
         s, e = relative_range(tr["relative"], today) if tr.get("relative") else (tr.get("start"), tr.get("end"))
@@ -57,13 +62,18 @@ def essentials(spec: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
     return out
 
 
+def _num(v: Any) -> Any:
+    """A having value: numbers compared as floats, a dimension member as itself."""
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
 def expected(exp: dict[str, Any]) -> dict[str, Any]:
     """A case's `expect` in the form `essentials` returns."""
-    if "spec" in exp and exp["spec"] is None:
+    if ("spec" in exp and exp["spec"] is None) or "clarify" in exp:
         return {"spec": None}
 
     def num(v: Any) -> Any:
-        return [float(x) for x in v] if isinstance(v, list) else float(v)
+        return [_num(x) for x in v] if isinstance(v, list) else _num(v)
 
     return {
         "metrics": list(exp.get("metrics", [])),
@@ -151,6 +161,11 @@ def run_case(case: dict[str, Any], lex: Lexicon, today: dt.date) -> CaseResult:
     if ok and case["expect"].get("unknown"):
         joined = " ".join(said)
         ok = all(w in joined for w in case["expect"]["unknown"])
+    if ok and "clarify" in case["expect"]:  # a question back whose choices include each expected reading
+        choices = [essentials(c["spec"], today) for c in (r.clarify or {}).get("choices", [])]
+        ok = r.clarify is not None and 2 <= len(choices) <= 3 and all(
+            expected(x) in choices for x in case["expect"]["clarify"] or [])
+        got = {"clarify": choices}
     return CaseResult(case, ok, got, want, said)
 
 

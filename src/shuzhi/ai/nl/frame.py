@@ -45,6 +45,8 @@ class Frame:
     time_range: dict[str, Any] | None = None
     order: tuple[str, bool] | None = None                             # (output name, desc)
     limit: int | None = None
+    # ad-hoc metric items by name ({"name", "field", "aggregate", "label"}): a thing's count offered as a choice
+    adhoc: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def copy(self) -> Frame:
         return copy.deepcopy(self)
@@ -85,7 +87,7 @@ class Frame:
     def to_spec(self) -> dict[str, Any] | None:
         if not self.metrics and not self.dims:
             return None
-        spec: dict[str, Any] = {"metrics": [*self.metrics]}
+        spec: dict[str, Any] = {"metrics": [dict(self.adhoc[m]) if m in self.adhoc else m for m in self.metrics]}
         for k, m in self.computes:
             spec["metrics"].append({"name": self.compute_name(k, m), "compute": {k: m}})
         spec["dimensions"] = [{"field": TIME, "grain": g} if f == TIME else f for f, g in self.dims]
@@ -115,11 +117,11 @@ class Frame:
                 chips.append({"kind": "dimension", "text": f"维度: {lex.field_label(ds, fn)}",
                               "text_en": f"Dimension: {lex.field_label(ds, fn, True)}", "value": f})
         for m in self.metrics:
-            chips.append({"kind": "metric", "text": f"指标: {lex.metric_label(m)}",
-                          "text_en": f"Metric: {lex.metric_label(m, True)}", "value": m})
+            chips.append({"kind": "metric", "text": f"指标: {self.label_of(lex, m)}",
+                          "text_en": f"Metric: {self.label_of(lex, m, True)}", "value": m})
         for k, m in self.computes:
-            chips.append({"kind": "compute", "text": f"计算: {lex.metric_label(m)}{COMPUTE_ZH[k]}",
-                          "text_en": f"Compute: {lex.metric_label(m, True)} {COMPUTE_EN[k]}", "value": {k: m}})
+            chips.append({"kind": "compute", "text": f"计算: {self.label_of(lex, m)}{COMPUTE_ZH[k]}",
+                          "text_en": f"Compute: {self.label_of(lex, m, True)} {COMPUTE_EN[k]}", "value": {k: m}})
         for w in self.where:
             ds, fn = w["field"].split(".", 1) if "." in w["field"] else ("", w["field"])
             val = w.get("values", w.get("value"))
@@ -128,7 +130,7 @@ class Frame:
                           "text_en": f"Filter: {lex.field_label(ds, fn, True)} {w['op']} {shown}", "value": w})
         for h in self.having:
             label = self._out_label(lex, h["field"])
-            shown = "~".join(f"{v:g}" for v in h["values"]) if "values" in h else f"{h['value']:g}"
+            shown = "~".join(_num(v) for v in h["values"]) if "values" in h else _num(h["value"])
             chips.append({"kind": "filter", "text": f"条件: {label} {OP_ZH.get(h['op'], h['op'])} {shown}",
                           "text_en": f"Condition: {h['field']} {h['op']} {shown}", "value": h})
         if self.order:
@@ -141,13 +143,32 @@ class Frame:
                           "value": self.limit})
         return chips
 
+    def label_of(self, lex: Labels, name: str, en: bool = False) -> str:
+        """A metric's label; an ad-hoc item's own label (its English one: "number of <dataset>")."""
+        item = self.adhoc.get(name)
+        if item is None:
+            return lex.metric_label(name, en)
+        if not en:
+            return str(item.get("label") or name)
+        ds = str(item.get("field", "")).split(".")[0]
+        d = lex.index.datasets.get(ds) if hasattr(lex.index, "datasets") else None
+        return f"number of {(getattr(d, 'label_en', None) or ds).lower()}"
+
     def _out_label(self, lex: Labels, name: str) -> str:
+        if name in self.adhoc:
+            return self.label_of(lex, name)
         if name in lex.index.metrics:
-            return lex.metric_label(name)
+            return self.label_of(lex, name)
+        if any(f == name for f, _g in self.dims) and "." in name:
+            return lex.field_label(*name.split(".", 1))
         for k, m in self.computes:
             if self.compute_name(k, m) == name:
-                return lex.metric_label(m) + COMPUTE_ZH[k]
+                return self.label_of(lex, m) + COMPUTE_ZH[k]
         return name
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
 
 
 def describe_range(tr: dict[str, Any], today: dt.date) -> tuple[str, str]:
@@ -180,18 +201,33 @@ def trend_grain(frame: Frame) -> str:
     return "month"
 
 
-def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
-    """The same question read with another field for an ambiguous word (海外: channel or region)."""
+def spec_alternatives(frame: Frame, ambiguous: list[tuple[str, list[str]]], frames: bool = False) -> list[Any]:
+    """The same question read with another field for an ambiguous word (海外: channel or region): specs,
+    or the frames themselves with `frames`."""
     out: list[dict[str, Any]] = []
+    alts: list[Frame] = []
     base = frame.to_spec()
     for old, others in ambiguous:
         for other in others[:2]:
             alt = frame.copy()
             alt.dims = [(other if f == old else f, g) for f, g in alt.dims]
-            for w in alt.where:
+            for w in [*alt.where, *alt.having]:
                 if w.get("field") == old:
                     w["field"] = other
             spec = alt.to_spec()
             if spec and spec != base and spec not in out:
                 out.append(spec)
-    return out[:3]
+                alts.append(alt)
+    return alts[:3] if frames else out[:3]
+
+
+def describe(frame: Frame, lex: Labels, today: dt.date) -> tuple[str, str]:
+    """A short description of what the frame asks, in Chinese and English (a clarification's choice):
+    「新增客户数；时间: 2025年」 / "New Customers; Time: 2025"."""
+    zh = ["、".join(frame.label_of(lex, m) for m in frame.metrics)]
+    en = [", ".join(frame.label_of(lex, m, True) for m in frame.metrics)]
+    for c in frame.chips(lex, today):
+        if c["kind"] != "metric":
+            zh.append(c["text"])
+            en.append(c["text_en"])
+    return "；".join(zh), "; ".join(en)

@@ -64,6 +64,8 @@ class ParseResult:
     # (2–3 choices); when set, `spec` is None and nothing is run until a choice is picked
     clarify: dict[str, Any] | None = None
     lang: str = "zh"                  # the question's language, for the summary: "zh" or "en"
+    # the frames of clarify's choices, in order (clarify.choose turns a picked choice into the answer)
+    choice_frames: list[Frame] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question, "spec": self.spec, "chart": self.chart,

@@ -1,4 +1,8 @@
-"""What the parser did not understand: runs of content words left over, with suggestions."""
+"""What the parser did not understand: runs of content words left over, with suggestions.
+
+Filler (cues.FILLER_RE, cues.FILLER: 请问, 帮我看看, 一下, 吧, please, show me) and neutral words (cues.NEUTRAL:
+the measured action itself, evaluative adjectives, generic words for "the figure") are not content words:
+they are never reported, so they neither lower the confidence nor make the parser ask back (clarify.py)."""
 
 from __future__ import annotations
 
@@ -27,12 +31,13 @@ def chunks(t: Text) -> list[tuple[int, int]]:
 def unknown_words(lex: Lexicon, chunk: str) -> list[dict[str, Any]]:
     """Runs of content words (not function words) in a chunk nobody understood, as phrases."""
     phrases, cur = [], ""
+    chunk = C.FILLER_RE.sub(" ", chunk)
     for w in [*lex.tokenizer.lcut(chunk), " "]:
         w = w.strip(" ?？!！,，。.、:：;；'\"()（）[]【】-_/\\+*")
         if cur and w in _MEASURE_TAIL and re.search(r"[\u4e00-\u9fff]$", cur):
             cur += w  # 退货率: the rate of an unknown thing is reported whole
             continue
-        noise = not w or w in C.STOP or bool(re.fullmatch(r"[\d.%]+", w))
+        noise = not w or w in C.STOP or not_content(w) or bool(re.fullmatch(r"[\d.%]+", w))
         if noise:
             if cur:
                 phrases.append(cur)
@@ -42,10 +47,16 @@ def unknown_words(lex: Lexicon, chunk: str) -> list[dict[str, Any]]:
     out = []
     for p in phrases:
         cjk = bool(re.search(r"[\u4e00-\u9fff]", p))
-        if not cjk and len(p) < 3:
+        if (not cjk and len(p) < 3) or not_content(p):
             continue
         out.append({"text": p, "suggestions": suggest(lex, p)})
     return out
+
+
+def not_content(word: str) -> bool:
+    """A filler or neutral word (cues.FILLER, cues.NEUTRAL): never reported, never asked about."""
+    w = word.strip().lower()
+    return w in C.FILLER or w in C.NEUTRAL
 
 
 def suggest(lex: Lexicon, word: str) -> list[str]:

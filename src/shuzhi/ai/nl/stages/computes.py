@@ -1,5 +1,6 @@
 """Stage: comparisons (yoy, pop and their differences), share, cumulative, rank, order and limit from
-the cue words; a one-period range drops the implied grain; the model's own share metric replaces a
+the cue words (an explicit direction, 从高到低 / lowest first, wins); two periods named are one comparison
+(one growth number, or side by side with the difference); a one-period range drops the implied grain; the model's own share metric replaces a
 filtered percent of total; 环比增长最快 without a time compares the latest complete period; 最差 of a
 lower-is-better metric is its highest value."""
 
@@ -21,7 +22,9 @@ from shuzhi.spec.time_ranges import relative_range
 def computes(st: ParseState) -> None:
     parts, cue, today = st.parts, st.cue, st.today
     explicit_grain = parts.grain
+    _each_of_a_flag(st)
     _order_and_computes(parts, cue)
+    _two_periods(st)
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
     if "percent_of_total" in parts.computes and len(parts.metrics) == 1 and not parts.dims and len(parts.where) == 1:
@@ -36,6 +39,94 @@ def computes(st: ParseState) -> None:
         parts.grain = None
         parts.time_range = {"relative": f"last_{period}"}
     flip_for_lower_is_better(st.lex, parts, cue, st.frame_metrics)
+
+
+_CHANGE = ("yoy", "pop", "yoy_value", "pop_value")
+_EACH = re.compile(r"(?:各个|各|每一个|每个|每一款|每款|每一家|每家|\beach\b|\bevery\b)\s*(?:的)?\s*$")
+
+
+
+def _each_of_a_flag(st: ParseState) -> None:
+    """各个新产品的销售额 / revenue of each new product: 各 before a yes/no field's word asks for each such
+    thing — grouped by the thing's name (products.product_name) and kept to the flag — not split by the flag
+    (按是否新品, 新老产品 still split by it)."""
+    lex, parts = st.lex, st.parts
+    for m in st.mentions:
+        if m.kind != "dim" or m.term in lex.both_sides:
+            continue
+        before = st.t.text[:m.start]
+        each = bool(_EACH.search(before + (m.term[:2] if m.term.startswith(("各", "每")) else "")))
+        whether = bool(re.search(r"是否\s*$|\bwhether\b\s*(?:it is\s*)?(?:a\s*)?$", before))
+        if not (each or whether):
+            continue
+        for e in m.entries:
+            key = e.key
+            fd = lex.index.fields.get(key) if isinstance(key, tuple) else None
+            if fd is None or fd.type != "boolean":
+                continue
+            name = f"{key[0]}.{key[1]}"
+            flag = {"field": name, "op": "=", "value": True}
+            if whether:  # 按是否新品: split by the flag itself
+                parts.where = [w for w in parts.where if w != flag]
+                if name not in parts.dims:
+                    parts.dims.append(name)
+                break
+            label = _name_field(lex, key[0])
+            if label is None or not (name in parts.dims or flag in parts.where):
+                continue
+            parts.dims = [d for d in parts.dims if d != name]
+            if label not in parts.dims:
+                parts.dims.append(label)
+            if flag not in parts.where:
+                parts.where.append(flag)
+            break
+
+
+def _name_field(lex: Any, ds: str) -> str | None:
+    """The field naming each row's thing: a …_name field, else the dataset's finest hierarchy level."""
+    for (d, f), fd in lex.index.fields.items():
+        if d == ds and fd.dimension and f.endswith("_name"):
+            return f"{d}.{f}"
+    return None
+
+
+
+def _two_periods(st: ParseState) -> None:
+    """Two periods named (2025年比2024年, 去年和今年), a year apart or back to back, read as one comparison:
+    with a change asked (增长, 同比, growth, 多了多少) the later period's one growth number (yoy, or pop for
+    back-to-back periods; the difference for 多了多少), not a series of both; otherwise (去年和今年各大区毛利率
+    对比) both periods side by side with the difference as a column (yoy_value / pop_value)."""
+    parts, cue, today = st.parts, st.cue, st.today
+    if len(st.ranges) != 2 or st.is_follow:
+        return
+    (s1, e1), (s2, e2) = sorted(r.dates(today) for r in st.ranges)
+    days = min((e1 - s1).days, (e2 - s2).days)
+    implied = "year" if days > 200 else "quarter" if days > 60 else "month" if days > 20 else "day"
+    if parts.grain != implied:
+        return  # 2024年和2025年按月: a grain of its own, a series
+    yearly = (s2, e2) == (_plus_year(s1), _plus_year(e1)) or (s2 == _plus_year(s1) and e2 >= today - dt.timedelta(days=1))
+    adjacent = s2 == e1 + dt.timedelta(days=1) and (e1 - s1).days >= (e2 - s2).days - 3
+    if not (yearly or adjacent):
+        return
+    kind = "yoy" if yearly else "pop"
+    asked_change = bool(cue["YOY"] or cue["GROWTH"] or cue["DIFF"] or cue["ROSE"] or cue["DECLINED"]
+                        or cue["GROW_FAST"] or cue["DROP_FAST"]) or any(c in _CHANGE for c in parts.computes)
+    rest = [c for c in parts.computes if c not in _CHANGE]
+    if asked_change:  # 2025年销售额比2024年增长了多少: one number, the later period against the earlier
+        parts.grain = None
+        parts.time_range = {"start": s2.isoformat(), "end": e2.isoformat()}
+        parts.computes = [f"{kind}_value" if cue["DIFF"] else kind, *rest]
+        if parts.order and parts.order[0] in _CHANGE:
+            parts.order = (parts.computes[0], parts.order[1])
+    elif parts.dims or cue["COMPARE"]:  # 去年和今年各大区毛利率对比: side by side, and the difference
+        parts.computes = [*rest, f"{kind}_value"]
+
+
+def _plus_year(d: dt.date) -> dt.date:
+    try:
+        return d.replace(year=d.year + 1)
+    except ValueError:
+        return d.replace(year=d.year + 1, day=28)
 
 
 def _one_period(tr: dict[str, Any], grain: str, today: dt.date) -> bool:
@@ -100,6 +191,9 @@ def _order_and_computes(parts: Parts, cue: Cues) -> None:
             parts.order = ("metric", False)
         elif cue["SUPER_DESC"] or cue["RANK"]:
             parts.order = ("metric", True)
+    for name, desc in (("ORDER_DESC", True), ("ORDER_ASC", False)):
+        if cue[name]:  # 从高到低 / from highest to lowest: the direction as written wins over 最高/lowest inside it
+            parts.order = (parts.order[0] if parts.order else "metric", desc)
     if parts.order and parts.limit is None:
         counted = [m for m in cue["NUM_UNIT"]]
         if counted:

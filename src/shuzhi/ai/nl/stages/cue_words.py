@@ -1,4 +1,4 @@
-"""Stage: cue words (前五, 占比, 同比, 按, 除了, 哪个, 谁 …), with the comparison words read earlier and
+"""Stage: cue words (从高到低 first, then 前五, 占比, 同比, 按, 除了, 哪个, 谁 …), with the comparison words read earlier and
 cues read from context (a ratio's numerator split, a change as an adjective, which … more)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from shuzhi.ai.nl.context import numerator_share
 from shuzhi.ai.nl.stages.state import ParseState
 
 _MARK = re.match(r"", "")  # a cue read from context rather than from a word of its own
-_NAMES = ("GROW_FAST", "DROP_FAST", "DIFF", "DECLINED", "ROSE", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH",
+_NAMES = ("ORDER_DESC", "ORDER_ASC", "GROW_FAST", "DROP_FAST", "DIFF", "DECLINED", "ROSE", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH",
           "POP_QUARTER", "POP_WEEK", "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT",
           "TOTAL", "LISTING", "COMPARE", "NEG", "GROUP", "NUM_UNIT")
 

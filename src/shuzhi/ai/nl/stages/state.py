@@ -54,6 +54,7 @@ class ParseState:
     intent: str = "query"
     intent_args: dict[str, Any] = field(default_factory=dict)
     clarify: dict[str, Any] | None = None
+    choice_frames: list[Frame] = field(default_factory=list)  # the frames of clarify's choices, in order
     # the outcome
     frame: Frame = field(default_factory=Frame)
     repair: tuple[str, str, str] | None = None   # (repaired text, typed word, word read): parse again

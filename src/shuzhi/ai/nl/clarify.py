@@ -1,0 +1,445 @@
+"""When the parser asks back instead of answering (ParseResult.clarify; docs/ask-clarify.md).
+
+A question back — {"text", "text_en", "choices": [{"text", "text_en", "spec"}]}, two or three runnable
+choices — replaces the answer (the result's spec is None, nothing runs until a choice is picked) when:
+
+1. qualifier: a word nobody understood qualifies the metric or the thing counted. It is a content word
+   (not filler or neutral: cues.FILLER_RE, cues.FILLER, cues.NEUTRAL; not reported with a reason of its
+   own) and only glue (cues.GLUE: 的 了 过 有 多少 个 …, did we, were) stands between it and an asked
+   metric's word, the thing or dataset counted, or the count word (新建档的客户有多少家, 赢了多少单,
+   新建了多少个商机, customers were newly onboarded). A word joined by 和/and, or after 按/各/by/per, is
+   not a qualifier: it is reported and the rest is answered, with confidence below 0.75.
+   Choices: the metrics whose own words contain it (新建档 → 新增客户数, 赢 → 赢单数), the count of the
+   thing counted, the answer without the word, then the nearest metrics by spelling, then the answer split
+   by the thing's status, stage or type field (作废的订单: the word is most likely one of its values).
+2. close readings: a value word the model has on two fields the asked metrics reach (海外: 销售渠道 or
+   大区), unless the question settles it — it names one of the fields (各大区, 海外渠道), or the two
+   fields are levels of one hierarchy (北京市 as province and as city: the same rows); a dimension word
+   on two fields both of, or neither of, the datasets the question is about. Choices: one per reading.
+   A person or a metric: revenue's everyday word 销售, the stem of a person field (销售代表), before 的 and
+   another metric (销售的赢单率). Choices: that metric by the person field, that metric alone, both as read.
+3. a count answered by an amount: 多少个 / 几家 / how many asked (cues.COUNT_THINGS) but the metric read
+   is an amount or a rate (商机多少个 → 商机金额). Choices: the count of the thing, the metric read.
+4. a ranking of nothing: an order, a top N or a rank with no dimension (销售前五, 销售排名). Choices: by
+   the person field the metric reaches (when 销售/sales/谁/who is said), by the top hierarchy levels.
+
+Every choice is parsed and resolved against the model as the system (no SQL runs here); a choice that does
+not resolve is dropped, and with fewer than two left the parser answers instead (its confidence lowered).
+The choices' frames are kept (ParseResult.choice_frames): `choose(result, i, …)` turns a picked choice into the
+answer, so a follow-up question refines the reading the user picked (an ad-hoc count starts afresh).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from typing import Any
+
+from shuzhi.ai.nl import cues as C
+from shuzhi.ai.nl.chart import recommend_chart
+from shuzhi.ai.nl.frame import Frame, describe, spec_alternatives
+from shuzhi.ai.nl.grounding import fits, pick_dim
+from shuzhi.ai.nl.lexicon import Lexicon, normalize
+from shuzhi.ai.nl.types import Mention, ParseResult
+
+Choice = dict[str, Any]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_AMOUNT_FORMATS = ("currency", "percent", "percentage")
+_PERSON_WORD = re.compile(r"销售|业务员|谁|\bsales\b|\bwho\b|\bsalesperson\b|\breps?\b")
+
+
+def content_unknowns(unknown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unknown words that bear meaning: not explained with a reason (a typo repaired, a split the model
+    cannot make, an unknown concept), not a question without a metric."""
+    return [u for u in unknown if not u.get("reason")]
+
+
+def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The question back for this parse (see the module docstring), or None to answer."""
+    lex: Lexicon = st.lex
+    frame: Frame = st.frame
+    for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing):
+        st.choice_frames = []
+        out = ask(st, lex, frame, spec)
+        if out is not None:
+            st.choice_frames = st.choice_frames[:len(out["choices"])]
+            return out
+    st.choice_frames = []
+    return None
+
+
+def choose(result: ParseResult, i: int, lex: Lexicon, today: dt.date) -> ParseResult:
+    """The answer for the picked choice `i` of a question back: its spec, chart, chips and frame (so a
+    follow-up refines it; not for an ad-hoc count), confidence 1.0 (the reading is the user's own). Raises IndexError for a choice
+    that does not exist."""
+    if result.clarify is None or not 0 <= i < len(result.choice_frames):
+        raise IndexError(i)
+    frame = result.choice_frames[i].copy()
+    spec = result.clarify["choices"][i]["spec"]
+    # an ad-hoc count is not a model metric the follow-up stages can ground: such a pick starts afresh
+    kept = None if frame.adhoc else frame
+    return ParseResult(result.question, spec, recommend_chart(spec, index=lex.index), frame.chips(lex, today),
+                       [], [], 1.0, kept, result.intent, dict(result.intent_args), None, result.lang)
+
+
+# ── 1. an unknown qualifier ─────────────────────────────────────────────────────────────────
+def qualifier_words(st: Any) -> list[tuple[str, Mention | None, set[str]]]:
+    """(word, the mention it qualifies or None for the count word, datasets of the thing) per unknown word
+    attached to an asked metric, the thing counted or the count word."""
+    t, lex = st.t, st.lex
+    anchors: list[tuple[int, int, Mention | None]] = []
+    for i, m in enumerate(st.mentions):
+        if m.kind in ("metric", "entity", "dataset") or (m.kind == "dim" and i in st.consumed):
+            anchors.append((m.start, m.end, m))
+    anchors += [(x.start(), x.end(), None) for x in st.cue.get("COUNT", []) if x.end() > x.start()]
+    out: list[tuple[str, Mention | None, set[str]]] = []
+    pending = [(u["text"], _free_find(t, u["text"])) for u in content_unknowns(st.unknown)]
+    pending = [(w, p) for w, p in pending if p >= 0]
+    grew = True
+    while grew:  # a word next to a qualifier qualifies too (newly onboarded)
+        grew = False
+        for word, pos in list(pending):
+            s, e = pos, pos + len(word)
+            for a, b, m in anchors:
+                gap = t.text[e:a] if a >= e else t.text[b:s] if b <= s else None
+                if gap is None or not _glue(lex, gap):
+                    continue
+                thing = _thing_datasets(lex, m, st) if m is not None or not out else out[0][2]
+                out.append((word, m if m is not None or not out else out[0][1], thing))
+                anchors.append((s, e, m))
+                pending.remove((word, pos))
+                grew = True
+                break
+    out.sort(key=lambda x: t.text.find(x[0]))
+    return out
+
+
+def _free_find(t: Any, word: str) -> int:
+    i = t.text.find(word)
+    while i >= 0:
+        if not any(t.taken[i:i + len(word)]):
+            return i
+        i = t.text.find(word, i + 1)
+    return t.text.find(word)
+
+
+def _glue(lex: Lexicon, gap: str) -> bool:
+    return all(not w.strip() or w.strip() in C.GLUE for w in lex.tokenizer.lcut(gap))
+
+
+def _thing_datasets(lex: Lexicon, m: Mention | None, st: Any) -> set[str]:
+    if m is None:
+        return {d for x in st.frame.metrics for d in lex.metric_datasets(x)}
+    if m.kind == "metric":
+        return set(lex.metric_datasets(str(m.entries[0].key)))
+    if m.kind == "dataset":
+        return {str(e.key) for e in m.entries}
+    out = {lex.entity_of[m.term]} if m.term in lex.entity_of else set()
+    return out | {e.key[0] for e in m.entries if isinstance(e.key, tuple) and e.key[0]}
+
+
+def _qualifier(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    found = qualifier_words(st)
+    if not found:
+        return None
+    word, m, things = found[0]
+    words = list(dict.fromkeys(w for w, _, _ in found))
+    counting = bool(_count_asked(st.t.text)) or _is_count(lex, frame.metrics[0])
+    # 多少单 / 几单: a count word read as a metric does not say which thing is counted (赢了多少单: deals?)
+    loose = m is not None and m.kind == "metric" and not m.entries[0].exact and bool(re.search(r"多少|几", m.term))
+    choices: list[Choice] = []
+    named = [n for w in words for n in _metrics_named_by(lex, w, set() if loose else things, counting)]
+    for name in list(dict.fromkeys(named))[:2]:
+        _add(choices, st, _with_metric(frame, name), note=None)
+    for ds in sorted(things):
+        if not _is_count(lex, frame.metrics[0]):  # an amount asked of a thing counted: offer its count
+            item = count_item(lex, ds)
+            if item is not None:
+                _add(choices, st, _with_metric(frame, item), note=None)
+    if not (counting and not _is_count(lex, frame.metrics[0])) or len(choices) < 2:
+        _add(choices, st, frame, note=word)
+    for label in _suggested(lex, word):
+        if len(choices) >= 2:
+            break
+        _add(choices, st, _with_metric(frame, label), note=None)
+    for key in _status_fields(lex, things or {d for x in frame.metrics for d in lex.metric_datasets(x)}):
+        if len(choices) >= 2:
+            break  # 作废的订单: split by the thing's status, where the word most likely is a value
+        alt = frame.copy()
+        alt.dims = [*alt.dims, (f"{key[0]}.{key[1]}", None)]
+        _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        return None
+    zh_words, en_words = "、".join(f"「{w}」" for w in words), " ".join(words)
+    return {"text": f"没看懂{zh_words}：它会改变要看的数据，请选择您要的是哪一个：",
+            "text_en": f"I did not understand “{en_words}”, and it changes what is measured. Which one do you mean?",
+            "choices": choices[:3]}
+
+
+def _metrics_named_by(lex: Lexicon, word: str, things: set[str], counting: bool) -> list[str]:
+    """Metrics whose own words (label, synonyms, everyday words) contain the word, the thing's first, a
+    count first when a count is asked."""
+    w = normalize(word)
+    if not _CJK.search(w):  # newly → new, onboarded → onboard
+        w = re.sub(r"(?<=\w{3})(?:ly|ed|ing|s)$", "", w)
+    if not w or (not _CJK.search(w) and len(w) < 3):
+        return []
+    pat = re.compile(re.escape(w) if _CJK.search(w) else rf"\b{re.escape(w)}")
+    hits: dict[str, int] = {}
+    for term, entries in lex.terms.items():
+        if not pat.search(term):
+            continue
+        for e in entries:
+            if e.kind == "metric":
+                hits[str(e.key)] = min(hits.get(str(e.key), 99), len(term))
+    if things:  # the thing counted or measured is known: only its own metrics
+        hits = {n: k for n, k in hits.items() if set(lex.metric_datasets(n)) & things}
+    return sorted(hits, key=lambda n: (counting and not _is_count(lex, n), hits[n], n))
+
+
+_STATUS = re.compile(r"状态|阶段|类型|类别|\bstatus\b|\bstage\b|\btype\b")
+
+
+def _status_fields(lex: Lexicon, datasets: set[str]) -> list[tuple[str, str]]:
+    """The datasets' status, stage and type fields (a qualifier is most often one of their values)."""
+    out = []
+    for (ds, f), fd in lex.index.fields.items():
+        if ds in datasets and fd.dimension and not fd.is_time and fd.type == "string" and (
+                _STATUS.search(f"{fd.label or ''} {(fd.label_en or '').lower()} {f}")):
+            out.append((ds, f))
+    return sorted(out)
+
+
+def _suggested(lex: Lexicon, word: str) -> list[str]:
+    """Metrics spelled close to the word (difflib ratio ≥ 0.6: 退货率 → 不良率 is not offered)."""
+    labels = lex.visible_metric_labels()
+    close = difflib.get_close_matches(normalize(word), sorted(labels), n=3, cutoff=0.6)
+    return list(dict.fromkeys(labels[x] for x in close))
+
+
+# ── 2. two close readings ───────────────────────────────────────────────────────────────────
+def close_readings(st: Any) -> list[tuple[str, str, list[str]]]:
+    """(word, chosen field, the other fields that read as well) for each ambiguous word the question
+    does not settle."""
+    lex = st.lex
+    named = {fname for m in st.mentions if m.kind == "dim"
+             for fname in (f"{e.key[0]}.{e.key[1]}" for e in m.entries if isinstance(e.key, tuple))}
+    own = {d for x in st.frame.metrics if x in lex.index.metrics for d in lex.metric_datasets(x)} | set(st.context_ds)
+    out = []
+    for chosen, others in st.ambiguous:
+        if chosen in named:
+            continue  # 除了海外以外各大区, 海外渠道: the question names the field
+        value_word = _value_word(st, chosen, others)
+        close = []
+        for o in others:
+            if o in named or _same_hierarchy(lex, chosen, o):
+                continue
+            if value_word is None and ((chosen.split(".")[0] in own) != (o.split(".")[0] in own)):
+                continue  # a dimension word: the dataset the question is about settles it
+            close.append(o)
+        if close:
+            out.append((value_word or _dim_word(st, chosen) or chosen, chosen, close))
+    return out
+
+
+def _value_word(st: Any, chosen: str, others: list[str]) -> str | None:
+    for m in st.mentions:
+        fields = {f"{e.key[0]}.{e.key[1]}" for e in m.entries if e.kind == "value"}
+        if m.kind == "value" and chosen in fields and fields & set(others):
+            return m.term
+    return None
+
+
+def _dim_word(st: Any, chosen: str) -> str | None:
+    return next((m.term for m in st.mentions if m.kind == "dim"
+                 and any(f"{e.key[0]}.{e.key[1]}" == chosen for e in m.entries if isinstance(e.key, tuple))), None)
+
+
+def _same_hierarchy(lex: Lexicon, a: str, b: str) -> bool:
+    ka, kb = tuple(a.split(".", 1)), tuple(b.split(".", 1))
+    for h in lex.index.model.hierarchies:
+        levels = {(lv.split(".", 1)[0], lv.split(".", 1)[1]) if isinstance(lv, str) else (lv.dataset, lv.field)
+                  for lv in h.levels}
+        if ka in levels and kb in levels:
+            return True
+    return False
+
+
+def _close_readings(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    found = close_readings(st)
+    if not found:
+        return None
+    word, chosen, others = found[0]
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    for alt in spec_alternatives(frame, [(chosen, others)], frames=True):
+        _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        return None
+    labels = [_field_label(lex, f) for f in [chosen, *others]][:3]
+    labels_en = [_field_label(lex, f, True) for f in [chosen, *others]][:3]
+    return {"text": f"「{word}」既可以指{'，也可以指'.join(labels)}，您指的是哪一个？",
+            "text_en": f"“{word}” can mean {' or '.join(labels_en)}. Which one do you mean?",
+            "choices": choices[:3]}
+
+
+def _field_label(lex: Lexicon, name: str, en: bool = False) -> str:
+    ds, _, f = name.rpartition(".")
+    return lex.field_label(ds, f, en)
+
+
+# ── 2b. a person or a metric (销售的赢单率) ─────────────────────────────────────────────────────
+def _person_or_metric(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """销售的赢单率: 销售 is revenue's everyday word and the stem of a person field (销售代表); before 的 and
+    another metric it reads as whose (each salesperson's win rate) or as the metric itself."""
+    if len(frame.metrics) < 2:
+        return None
+    for i, m in enumerate(st.metric_ms):
+        nxt = st.metric_ms[i + 1] if i + 1 < len(st.metric_ms) else None
+        if m.entries[0].exact or nxt is None or not re.fullmatch(r"\s*的\s*", st.t.text[m.end:nxt.start]):
+            continue
+        stems = [lex.field_label(*k) for k in lex.person_fields]
+        if not any(x.startswith(m.term) and len(x) > len(m.term) for x in stems):
+            continue
+        own, other = str(m.entries[0].key), str(nxt.entries[0].key)
+        key, _ = pick_dim(lex, list(lex.person_fields), [other])
+        choices: list[Choice] = []
+        if key is not None and key[0]:
+            alt = frame.copy()
+            alt.metrics = [x for x in alt.metrics if x != own]
+            alt.dims = [*alt.dims, (f"{key[0]}.{key[1]}", None)]
+            _add(choices, st, alt, note=None)
+        alt = frame.copy()
+        alt.metrics = [x for x in alt.metrics if x != own]
+        _add(choices, st, alt, note=None)
+        _add(choices, st, frame, note=None)
+        if len(choices) < 2:
+            return None
+        person = lex.field_label(*key) if key is not None else m.term
+        return {"text": f"「{m.term}」是指人（{person}），还是指{lex.metric_label(own)}？请选择：",
+                "text_en": f"Does “{m.term}” mean the person ({lex.field_label(*key, True) if key else m.term}) "
+                           f"or {lex.metric_label(own, True)}?", "choices": choices[:3]}
+    return None
+
+
+# ── 3. a count answered by an amount ────────────────────────────────────────────────────────
+def _count_asked(text: str) -> re.Match[str] | None:
+    return C.COUNT_THINGS.search(text)
+
+
+def _is_count(lex: Lexicon, name: str) -> bool:
+    m = lex.index.metrics.get(name)
+    return m is not None and (m.agg in ("count", "count_distinct") or m.format == "integer")
+
+
+def _count_by_amount(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    if len(frame.metrics) != 1 or not _count_asked(st.t.text):
+        return None
+    name = frame.metrics[0]
+    m = lex.index.metrics.get(name)
+    if m is None or m.format not in _AMOUNT_FORMATS:
+        return None
+    choices: list[Choice] = []
+    for ds in lex.metric_datasets(name)[:1]:
+        item = count_item(lex, ds)
+        if item is not None:
+            _add(choices, st, _with_metric(frame, item), note=None)
+    _add(choices, st, frame, note=None)
+    if len(choices) < 2:
+        return None
+    label, label_en = lex.metric_label(name), lex.metric_label(name, True)
+    return {"text": f"您问的是「多少个」，而「{label}」是金额或比率：您要看的是个数还是{label}？",
+            "text_en": f"You asked how many, but {label_en} is an amount or a rate: the count, or {label_en}?",
+            "choices": choices[:3]}
+
+
+def count_item(lex: Lexicon, ds: str) -> str | dict[str, Any] | None:
+    """The thing's count: the dataset's plain count metric, else an ad-hoc distinct count of its key."""
+    for name, m in lex.index.metrics.items():
+        if m.dataset == ds and m.agg in ("count", "count_distinct") and not m.filter and not m.hidden:
+            return name
+    d = lex.index.datasets.get(ds)
+    if d is None or not d.primary_key or len(d.primary_key) != 1:
+        return None
+    label = d.label or ds
+    return {"name": f"{ds}_count", "field": f"{ds}.{d.primary_key[0]}", "aggregate": "count_distinct",
+            "label": f"{label}数"}
+
+
+# ── 4. a ranking of nothing ─────────────────────────────────────────────────────────────────
+def _rank_of_nothing(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    ranked = frame.order is not None or frame.limit or any(k == "rank" for k, _ in frame.computes)
+    if not ranked or frame.dims or not frame.metrics:
+        return None
+    fields: list[tuple[str, str]] = []
+    if _PERSON_WORD.search(st.t.text):
+        key, _ = pick_dim(lex, list(lex.person_fields), frame.metrics)
+        if key is not None and key[0]:
+            fields.append(key)
+    for key, _rank in sorted(lex.hierarchy_rank.items(), key=lambda kv: kv[1]):
+        if fits(lex, key[0], frame.metrics) and key not in fields:
+            fields.append(key)
+    choices: list[Choice] = []
+    for key in fields:
+        if len(choices) >= 3:
+            break
+        alt = frame.copy()
+        alt.dims = [(f"{key[0]}.{key[1]}", None)]
+        _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        return None
+    label, label_en = lex.metric_label(frame.metrics[0]), lex.metric_label(frame.metrics[0], True)
+    return {"text": f"要按什么来排「{label}」？请选择：", "text_en": f"Rank {label_en} by what?", "choices": choices}
+
+
+# ── choices ─────────────────────────────────────────────────────────────────────────────────
+def _with_metric(frame: Frame, item: str | dict[str, Any]) -> Frame:
+    alt = frame.copy()
+    name = item if isinstance(item, str) else item["name"]
+    alt.replace_metrics([name])
+    if isinstance(item, dict):
+        alt.adhoc[name] = item
+    return alt
+
+
+def _add(choices: list[Choice], st: Any, frame: Frame, note: str | None) -> None:
+    """Append the reading as a choice when its spec is new and resolves against the model (its frame is kept
+    in st.choice_frames, for ParseResult.chosen)."""
+    spec = frame.to_spec()
+    if spec is None or any(c["spec"] == spec for c in choices) or not runnable(spec, st.lex, st.today):
+        return
+    zh, en = describe(frame, st.lex, st.today)
+    if note:
+        zh, en = f"{zh}（不考虑「{note}」）", f"{en} (without “{note}”)"
+    choices.append({"text": zh, "text_en": en, "spec": spec})
+    st.choice_frames.append(frame)
+
+
+_RUNNABLE: dict[tuple[int, dt.date, str], tuple[Any, bool]] = {}  # (id(index), today, spec) → (index, resolves)
+
+
+def runnable(spec: dict[str, Any], lex: Lexicon, today: dt.date) -> bool:
+    """The spec validates and resolves against the model (as the system; no SQL is run). Remembered per
+    model index, day and spec (resolving takes ~2 ms)."""
+    from shuzhi.spec.query_spec import parse_spec
+    from shuzhi.spec.resolve import UserContext, resolve
+
+    key = (id(lex.index), today, json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str))
+    known = _RUNNABLE.get(key)
+    if known is not None and known[0] is lex.index:  # the same model object, not a new one at a reused id
+        return known[1]
+    if len(_RUNNABLE) > 4096:
+        _RUNNABLE.clear()
+    try:
+        resolve(parse_spec(spec), lex.index, UserContext.system(), today)
+        ok = True
+    except Exception:  # noqa: BLE001 - any refusal means this reading cannot be offered
+        ok = False
+    _RUNNABLE[key] = (lex.index, ok)
+    return ok
+
+
+__all__ = ["choose", "clarification", "close_readings", "content_unknowns", "count_item", "qualifier_words",
+           "runnable"]

@@ -1,0 +1,81 @@
+"""A question back instead of a guess (shuzhi.ai.nl.clarify, docs/ask-clarify.md): ambiguous questions get 2–3
+runnable choices and no spec; clear questions wrapped in filler words are answered, never asked back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.nl_fixtures import ask, failing_answers
+
+from shuzhi.ai.nl.answer import Clarify
+from shuzhi.ai.nl.evaluate import load_cases, run_case
+
+HERE = Path(__file__).parent / "questions"
+AMBIGUOUS = load_cases(HERE / "ambiguous_own.yaml")
+CLEAR = load_cases(HERE / "clear_with_filler.yaml")
+
+
+def test_set_shapes() -> None:
+    assert len(AMBIGUOUS) >= 25 and len(CLEAR) >= 25
+    for cases in (AMBIGUOUS, CLEAR):
+        assert 5 <= sum(c["q"].isascii() for c in cases) <= len(cases) - 5, "both Chinese and English"
+        assert len({c["q"] for c in cases}) == len(cases), "duplicate questions"
+    assert {c["cat"] for c in AMBIGUOUS} == {"qualifier", "ambiguous", "count", "rank"}
+
+
+@pytest.mark.parametrize("case", AMBIGUOUS, ids=lambda c: c["q"])
+def test_ambiguous_question_asks_back(case: dict[str, Any], nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, case["q"])
+    assert r.spec is None and r.chart is None and r.clarify is not None, r.spec
+    Clarify.model_validate(r.clarify)  # the answer's contract (answer.py): text, text_en, choices with valid specs
+    assert 2 <= len(r.clarify["choices"]) <= 3
+    assert all(c["text"] and c["text_en"] for c in r.clarify["choices"])
+    assert r.confidence < 0.75
+    assert run_case(case, nl_env["lex"], nl_env["today"]).ok, "an expected reading is missing from the choices"
+
+
+def test_every_choice_runs(nl_env: dict[str, Any]) -> None:
+    failures = failing_answers(nl_env, AMBIGUOUS)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("case", CLEAR, ids=lambda c: c["q"])
+def test_filler_words_never_ask_back(case: dict[str, Any], nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, case["q"])
+    assert r.clarify is None and r.spec is not None
+    assert not r.unknown, r.unknown  # filler is not reported as a word nobody understood
+    assert r.confidence >= 0.75
+    assert run_case(case, nl_env["lex"], nl_env["today"]).ok
+
+
+def test_a_word_set_apart_is_reported_not_asked(nl_env: dict[str, Any]) -> None:
+    # joined by 和 / after per: the rest is answered, the word reported, and the answer is not confident
+    for q, metric, word in (("销售额和碳排放", "revenue", "碳排放"), ("revenue per employee", "revenue", "employee")):
+        r = ask(nl_env, q)
+        assert r.clarify is None and r.spec["metrics"] == [metric]
+        assert any(u["text"] == word for u in r.unknown) and r.confidence < 0.75
+
+
+def test_context_settles_an_ambiguous_value(nl_env: dict[str, Any]) -> None:
+    for q in ("海外渠道营收同比", "不含海外的各大区销售额", "北京有多少客户", "海外客户有多少"):
+        r = ask(nl_env, q)
+        assert r.clarify is None and r.spec is not None, q
+
+
+def test_a_picked_choice_becomes_the_answer(nl_env: dict[str, Any]) -> None:
+    from shuzhi.ai.nl.clarify import choose
+
+    r = ask(nl_env, "去年新建档的客户有多少家")
+    picked = choose(r, 0, nl_env["lex"], nl_env["today"])
+    assert picked.spec == r.clarify["choices"][0]["spec"] and picked.clarify is None and picked.chart["type"] == "kpi"
+    assert picked.spec["metrics"] == ["new_customers"] and picked.confidence == 1.0
+    follow = ask(nl_env, "按大区看", picked)  # a follow-up refines the picked reading
+    assert follow.spec["metrics"] == ["new_customers"] and follow.spec["dimensions"] == ["customers.region"]
+    with pytest.raises(IndexError):
+        choose(r, 3, nl_env["lex"], nl_env["today"])
+    r = ask(nl_env, "去年新建了多少个商机")  # the thing's count (an ad-hoc aggregate) runs; a follow-up starts afresh
+    picked = choose(r, 0, nl_env["lex"], nl_env["today"])
+    assert picked.spec["metrics"][0]["aggregate"] == "count_distinct" and picked.frame is None
+    assert picked.interpretation[0]["text"] == "时间: 2025年" and "商机数" in picked.interpretation[1]["text"]
