@@ -15,9 +15,9 @@ from shuzhi.ai.nl.stages.computes import computes
 from shuzhi.ai.nl.stages.cue_words import cue_words
 from shuzhi.ai.nl.stages.dimensions import dimensions
 from shuzhi.ai.nl.stages.filters import filters
+from shuzhi.ai.nl.stages.follow_up import follow_up
 from shuzhi.ai.nl.stages.intent import intent
 from shuzhi.ai.nl.stages.intent_frame import intent_frame
-from shuzhi.ai.nl.stages.follow_up import follow_up
 from shuzhi.ai.nl.stages.leftovers import leftovers
 from shuzhi.ai.nl.stages.metric_conditions import metric_conditions
 from shuzhi.ai.nl.stages.metrics import metrics
