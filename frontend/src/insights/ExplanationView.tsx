@@ -19,6 +19,7 @@ type Member = Schemas["Member"];
 export type Explanation = Schemas["Explanation"];
 
 const MAX_STEPS = 8;
+const NARROW_STEPS = 5; // a phone's width: fewer steps, so the waterfall's labels stay readable
 const MAX_TABS = 6;
 
 /** The dimensions offered as tabs: the best-scoring ones, and every two-member dimension (a plant, a
@@ -40,7 +41,7 @@ export function ExplanationView({ data, showSummary = true, height = 300 }: { da
   const current = data.dimensions.find((d) => d.dimension === dim) ?? data.dimensions[0];
   const option = useMemo(() => {
     if (!current) return null;
-    const shown = current.top.slice(0, MAX_STEPS);
+    const shown = current.top.slice(0, window.innerWidth < 576 ? NARROW_STEPS : MAX_STEPS);
     const rest = data.change - shown.reduce((a, m) => a + m.contribution, 0);
     const steps = shown.map((m) => ({ label: String(m.member), value: m.contribution }));
     if (Math.abs(rest) > 1e-9 * Math.max(1, Math.abs(data.change))) steps.push({ label: tx("other"), value: rest });
@@ -53,12 +54,14 @@ export function ExplanationView({ data, showSummary = true, height = 300 }: { da
     <>
       {showSummary && <Typography.Paragraph data-testid="why-summary">{lang === "en" ? data.summary_en : data.summary_zh}</Typography.Paragraph>}
       {data.dimensions.length > 1 && (
-        <Segmented size="small" value={current?.dimension} onChange={(v) => setDim(String(v))} style={{ marginBottom: 12, flexWrap: "wrap", maxWidth: "100%" }}
-          options={tabs(data.dimensions).map((d) => ({ value: d.dimension, label: dimLabel(d) }))} />
+        <div style={{ overflowX: "auto", marginBottom: 12 }}>
+          <Segmented size="small" value={current?.dimension} onChange={(v) => setDim(String(v))}
+            options={tabs(data.dimensions).map((d) => ({ value: d.dimension, label: dimLabel(d) }))} />
+        </div>
       )}
       {option && <div data-testid="why-waterfall"><EChart option={option} height={height} /></div>}
       {current && (
-        <Table<Member> size="small" rowKey="member" pagination={false} dataSource={current.top} data-testid="why-table" scroll={{ x: true }}
+        <Table<Member> size="small" rowKey="member" pagination={false} dataSource={current.top} data-testid="why-table" scroll={{ x: 560 }}
           columns={[
             { title: "#", dataIndex: "rank", width: 48 },
             { title: dimLabel(current), dataIndex: "member" },

@@ -5,7 +5,7 @@
   2026-Q3, 2026, 2026-10-15); the named period when it is one whole day, month, quarter or year, else
   the last complete month; compare_to is the period before, or the same period a year before
   (同比 / vs last year); by = the dimensions named in the question (empty: every candidate).
-- forecast: one metric by month over the last 12 months (the history shown); `intent_args` =
+- forecast: one metric by month over the whole history (what the forecast reads); `intent_args` =
   {"horizon" (months), "grain": "month", "by": a named dimension or None}.
 - yes/no: one number — the first metric (or its yoy / pop growth when that is what is asked) over the
   named period (default: this year so far), no dimensions, order or limit; `intent_args` = {"op",
@@ -66,7 +66,7 @@ def _forecast(st: ParseState, frame: Frame) -> None:
     by = [f for f, _ in frame.dims if f != TIME]
     frame.computes, frame.having = [], []
     frame.dims = [(TIME, "month"), *((b, None) for b in by[:1])]
-    frame.time_range = {"relative": "last_12_months"}
+    frame.time_range = None  # the forecast reads the whole history; the answer's table shows it too
     st.intent_args = {"horizon": int(st.intent_args.get("horizon") or 3), "grain": "month",
                       "by": by[0] if by else None}
 
