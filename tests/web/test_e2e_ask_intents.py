@@ -30,7 +30,7 @@ def test_ask_why_yesno_and_summary(server, browser) -> None:  # type: ignore[no-
         expect(turn.get_by_test_id("ask-summary")).to_contain_text("主要因素")
         why = turn.get_by_test_id("ask-why")
         expect(why.get_by_test_id("why-waterfall").locator("canvas")).to_have_count(1)
-        expect(why.get_by_test_id("why-table").locator("tbody tr.ant-table-row").first).to_be_visible()
+        expect(why.get_by_test_id("why-table").locator("tbody tr").first).to_be_visible()
 
         turn = _ask(page, "研发投入强度达到1%了吗")
         yn = turn.get_by_test_id("ask-yesno")

@@ -61,7 +61,9 @@ export function ExplanationView({ data, showSummary = true, height = 300 }: { da
       )}
       {option && <div data-testid="why-waterfall"><EChart option={option} height={height} /></div>}
       {current && (
-        <Table<Member> size="small" rowKey="member" pagination={false} dataSource={current.top} data-testid="why-table" scroll={{ x: 560 }}
+        // sideways scrolling on a phone without the table's own scroll (no measure row: tests and readers see data rows first)
+        <div style={{ overflowX: "auto" }}><div style={{ minWidth: 520 }}>
+        <Table<Member> size="small" rowKey="member" pagination={false} dataSource={current.top} data-testid="why-table"
           columns={[
             { title: "#", dataIndex: "rank", width: 48 },
             { title: dimLabel(current), dataIndex: "member" },
@@ -72,6 +74,7 @@ export function ExplanationView({ data, showSummary = true, height = 300 }: { da
             { title: tx("share"), dataIndex: "share_of_change", align: "right",
               render: (v: number | null | undefined) => (v === null || v === undefined ? "—" : formatValue(v, "percent", lang)) },
           ]} />
+        </div></div>
       )}
     </>
   );

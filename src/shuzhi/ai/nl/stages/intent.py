@@ -24,7 +24,7 @@ from shuzhi.ai.nl.stages.state import ParseState
 WHY = re.compile(r"为什么|为啥|为何|什么原因|啥原因|原因是什么|原因是啥|的原因(?=\s*[?？]*\s*$)|怎么回事|怎么(?!样|么)(?=.*?(?:下降|下滑|减少|下跌|降|跌|涨|增长|上升|提升|增加|变|波动))"
                  r"|\bwhy\b|\bwhat (?:drove|caused|explains|is behind|was behind|'s behind)\b|\bwhat's behind\b"
                  r"|\breasons? (?:for|behind)\b|\bexplain\b")
-CHANGE = re.compile(r"(?:大幅|明显|突然)?(?:下降|下滑|减少|下跌|萎缩|降低|变少|增长|上升|提升|上涨|增加|提高|变多|变化|波动|暴涨|暴跌|涨|降|跌|变)(?:了|这么多|那么多|得这么多|得这么厉害|这么厉害)?"
+CHANGE = re.compile(r"(?:大幅|明显|突然)?(?:下降|下滑|减少|下跌|萎缩|降低|变少|增长|上升|提升|上涨|增加|提高|变多|变化|波动|暴涨|暴跌|涨|降|跌|变)(?:了)?(?:这么多|那么多|得这么多|得这么厉害|这么厉害|这么快)?"
                     r"|\b(?:drop|dropped|drops|fall|fell|falls|decline|declined|declines|decrease|decreased|rise|rose|rises|"
                     r"grow|grew|grows|increase|increased|increases|change|changed|changes|jump|jumped|go up|went up|go down|went down)\b")
 SAME_PERIOD = re.compile(r"同比|比去年同期|比去年|较去年|去年同期|\byear[\s-]*over[\s-]*year\b|\byoy\b|\b(?:vs\.?|versus|than|compared (?:to|with)) (?:the same period )?last year\b")
