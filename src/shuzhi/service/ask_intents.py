@@ -129,7 +129,8 @@ def _yesno(result: dict[str, Any], args: dict[str, Any], idx: Any, today: dt.dat
     label = S.column_label(cols[i], idx, lang) if i is not None else args["metric"]
     yn = {"answer": ok, "value": value, "threshold": threshold, "op": op, "metric": args["metric"],
           "period": period or None}
-    return yn, S.yesno_summary(ok, value, threshold, op, label, fmt, period, lang)
+    growth = cols[i].get("compute") if i is not None else None
+    return yn, S.yesno_summary(ok, value, threshold, op, label, fmt, period, lang, growth)
 
 
 def _before(rt: Runtime, user: UserContext, spec: dict[str, Any], result: dict[str, Any], today: dt.date,

@@ -148,10 +148,24 @@ def _cell(v: Any, spec: dict[str, Any], col: dict[str, Any], lang: str) -> str:
     return format_value(v, None, lang, style="sentence")
 
 
+AGAINST = {"yoy": ("去年同期", "the same period last year"), "pop": ("上一期", "the period before")}
+
+
 def yesno_summary(answer: bool, value: float | None, threshold: float, op: str, label: str, fmt: str | None,
-                  period: str, lang: str) -> str:
+                  period: str, lang: str, growth: str | None = None) -> str:
+    """是/否 (Yes/No), the number, the comparison and the threshold; a growth against 0 (有没有超过去年) is
+    said as higher or lower than the period it grows from."""
     words = YESNO_WORDS.get(op, YESNO_WORDS[">="])
     thr = num(threshold, fmt, lang)
+    if growth in AGAINST and threshold == 0 and value is not None and op in (">", "<"):
+        zh, en = AGAINST[growth]
+        up = op == ">"
+        if lang == "zh":
+            rel = ("高于" if up else "低于") if answer else ("没有高于" if up else "没有低于")
+            return f"{'是' if answer else '否'}。{period}{label} {format_growth(value)}，{rel}{zh}。"
+        rel = ("higher than" if up else "lower than") if answer else ("not higher than" if up else "not lower than")
+        return (f"{'Yes' if answer else 'No'}. {label} was {format_growth(value)}{f' ({period})' if period else ''}: "
+                f"{rel} {en}.")
     if value is None:
         return (f"无法判断：{period}{label}没有数据（阈值 {thr}）。" if lang == "zh"
                 else f"Cannot tell: no {label} data{f' for {period}' if period else ''} (threshold {thr}).")

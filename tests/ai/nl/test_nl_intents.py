@@ -44,6 +44,15 @@ YESNO = [  # question, op, threshold, compared output, time range
     ("is gross margin above 30% this year", ">", 0.3, "gross_margin", {"relative": "this_year"}),
     ("did gross margin stay above 30% this year", ">", 0.3, "gross_margin", {"relative": "this_year"}),
     ("has the defect rate reached 2%", ">=", 0.02, "defect_rate", {"relative": "ytd"}),
+    # no number: the growth against 0 (higher or lower than an earlier period; a change's direction)
+    ("今年销售额有没有超过去年", ">", 0.0, "revenue_yoy", {"relative": "this_year"}),
+    ("毛利率是不是高于去年", ">", 0.0, "gross_margin_yoy", {"relative": "ytd"}),
+    ("华东销售额比去年高吗", ">", 0.0, "revenue_yoy", {"relative": "ytd"}),
+    ("销售额增长了吗", ">", 0.0, "revenue_yoy", {"relative": "ytd"}),
+    ("毛利率下降了没有", "<", 0.0, "gross_margin_yoy", {"relative": "ytd"}),
+    ("这个月良率比上个月高吗", ">", 0.0, "yield_rate_pop", {"relative": "this_month"}),
+    ("did revenue grow this year", ">", 0.0, "revenue_yoy", {"relative": "this_year"}),
+    ("is gross margin lower than last year", "<", 0.0, "gross_margin_yoy", {"relative": "ytd"}),
 ]
 
 
@@ -88,7 +97,8 @@ def test_yesno(nl_env: dict[str, Any], q: str, op: str, threshold: float, output
 
 @pytest.mark.parametrize("q", ["有没有销售额超过1000万的客户", "销售额大于100万的客户有哪些", "各大区销售额",
                                "今年销售额同比增长", "哪些客户去年的销售额下降了", "营收咋样", "revenue over 1 million by customer",
-                               "are there customers with revenue above 1 million"])
+                               "are there customers with revenue above 1 million", "有没有销售额下降了的客户",
+                               "销售额比去年增长了多少", "which regions grew this year"])
 def test_ordinary_questions_stay_queries(nl_env: dict[str, Any], q: str) -> None:
     assert ask(nl_env, q).intent == "query"
 

@@ -92,3 +92,14 @@ def test_a_choice_without_a_clarification_is_refused(rt) -> None:  # type: ignor
         _ask(rt, "上个月销售额", choice=1)
     assert e.value.code == "bad_choice" and "choice" in e.value.zh and "choice" in e.value.en
 
+
+
+def test_yesno_against_last_year_without_a_number(rt) -> None:  # type: ignore[no-untyped-def]
+    growth = _ask(rt, "今年销售额同比增长率")["result"]["rows"][0][1]
+    a = _ask(rt, "今年销售额有没有超过去年")
+    assert a["intent"] == "yesno" and a["yesno"]["metric"] == "revenue_yoy" and a["yesno"]["threshold"] == 0
+    assert a["yesno"]["answer"] is (growth > 0) and a["yesno"]["value"] == pytest.approx(growth)
+    assert a["summary"].startswith(("是。今年至今销售额同比 +", "否。今年至今销售额同比 -")) and "去年同期" in a["summary"]
+    down = _ask(rt, "is revenue down on last year")
+    assert down["yesno"]["op"] == "<" and down["yesno"]["answer"] is (growth < 0)
+    assert down["summary"].startswith("No. " if growth >= 0 else "Yes. ") and "the same period last year" in down["summary"]

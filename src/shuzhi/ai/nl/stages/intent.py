@@ -38,6 +38,17 @@ FUTURE_WORDS = re.compile(r"会是多少|会有多少|会达到多少|能达到�
 YESNO = re.compile(r"有没有|是不是|是否|有无|能不能|能否|了吗|了没有?|吗|没有?(?=\s*[?？]*\s*$)"
                    r"|^\s*(?:is|are|was|were|did|does|do|has|have|had)\b(?!\s+there\b)|\b(?:stay(?:ed|s)?|remain(?:ed|s)?|still|yet)\b")
 REACH = re.compile(r"(?:已经)?(?:达到了?|达成了?|达标|突破了?|到了|到|破了|\breach(?:ed|es)?\b|\bhit\b|\btop(?:ped)?\b)\s*")
+# a yes/no against an earlier period, no number: 有没有超过去年, 比上个月高吗, is revenue above last year
+VS_BEFORE = re.compile(r"(?P<cmp>超过|超出|高于|多于|大于|低于|少于|不如|比|\babove\b|\bhigher than\b|\bmore than\b|\bexceed(?:ed|s)?\b|\bbeat\b"
+                       r"|\bbelow\b|\blower than\b|\bless than\b|\bup (?:on|from|vs\.?)\b|\bdown (?:on|from|vs\.?)\b)\s*"
+                       r"(?P<when>去年同期|去年|上个?月|上一个月|上个?季度|上一季度|\b(?:the same period )?last year\b|\blast month\b|\blast quarter\b)"
+                       r"(?P<dir>\s*(?:的|同期)?\s*(?:更|还|要)?(?:高|多|好|大|低|少|差|小))?")
+# a yes/no on the direction of a change: 销售额增长了吗, 毛利率下降了没有, did revenue grow, is revenue up this year
+CHANGE_ASKED = re.compile(r"(?P<up>增长|上升|提升|上涨|增加|提高|变多|涨)了?(?=\s*(?:吗|么|没有?)\s*[?？]*\s*$)"
+                          r"|(?P<down>下降|下滑|减少|下跌|降低|变少|降|跌)了?(?=\s*(?:吗|么|没有?)\s*[?？]*\s*$)"
+                          r"|\b(?P<up_en>grow|grew|rise|rose|increase|increased|go up|gone up|up)\b"
+                          r"|\b(?P<down_en>decline|declined|fall|fell|drop|dropped|decrease|decreased|go down|gone down|down)\b")
+_LOWER = re.compile(r"低于|少于|不如|below|lower|less|down|低|少|差|小")
 _EN_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 DEFAULT_HORIZON = 3
 
@@ -98,6 +109,7 @@ def _yesno(st: ParseState) -> None:
         single = [c for c in st.conditions if c[2] in (">", ">=", "<", "<=", "=")
                   and not re.match(r"\s*的", t.text[c[1]:])]
         if not single:
+            _against_before(st, cues)
             return
         found = max(single, key=lambda c: c[0])
         st.conditions = [c for c in st.conditions if c is not found]
@@ -107,3 +119,28 @@ def _yesno(st: ParseState) -> None:
         t.take(m.start(), m.end())
     st.intent = "yesno"
     st.intent_args = {"op": op, "threshold": float(value)}
+
+
+def _against_before(st: ParseState, cues: list[re.Match[str]]) -> None:
+    """No number: higher or lower than an earlier period (有没有超过去年 → yoy > 0), or a change's direction
+    (增长了吗 → yoy > 0, 下降了没有 → yoy < 0; 上个月 / last month → against the period before)."""
+    t = st.t
+    masked = t.masked()
+    english = re.match(r"\s*(?:is|are|was|were|did|does|do|has|have|had)\b", masked) is not None
+    vs = VS_BEFORE.search(masked)
+    if vs is not None and (vs.group("cmp") != "比" or vs.group("dir")):
+        lower = bool(_LOWER.search(vs.group("cmp") + (vs.group("dir") or "")))
+        growth = "yoy" if re.search("年|year", vs.group("when")) else "pop"
+        span = (vs.start(), vs.end())
+    else:
+        ch = CHANGE_ASKED.search(masked)
+        if ch is None or ((ch.group("up_en") or ch.group("down_en")) and not english):
+            return
+        lower = bool(ch.group("down") or ch.group("down_en"))
+        growth = "pop" if re.search(r"环比|上个?月|比上|\blast month\b|\bmom\b|month over month", masked) else "yoy"
+        span = (ch.start(), ch.end())
+    t.take(*span)
+    for m in cues:
+        t.take(m.start(), m.end())
+    st.intent = "yesno"
+    st.intent_args = {"op": "<" if lower else ">", "threshold": 0.0, "growth": growth}

@@ -8,7 +8,8 @@
 - forecast: one metric by month over the whole history (what the forecast reads); `intent_args` =
   {"horizon" (months), "grain": "month", "by": a named dimension or None}.
 - yes/no: one number — the first metric (or its yoy / pop growth when that is what is asked) over the
-  named period (default: this year so far), no dimensions, order or limit; `intent_args` = {"op",
+  named period (default: this year so far; the last complete month for a change against the month before),
+  no dimensions, order or limit; no number (有没有超过去年, 增长了吗) compares the growth with 0; `intent_args` = {"op",
   "threshold", "metric" (the output compared), "time_range"}; a threshold above 1 compared with a
   percent metric or a growth is read as percent (30 → 0.3), as having conditions are.
 
@@ -74,10 +75,12 @@ def _forecast(st: ParseState, frame: Frame) -> None:
 def _yesno(st: ParseState, frame: Frame) -> None:
     first = _one_metric(frame)
     growth = next(((k, m) for k, m in frame.computes if k in _GROWTH and m == first), None)
+    if growth is None and st.intent_args.get("growth"):  # 有没有超过去年, 增长了吗: the growth against 0
+        growth = (st.intent_args["growth"], first)
     frame.computes = [growth] if growth else []
     frame.dims, frame.having = [], []
-    if frame.time_range is None:
-        frame.time_range = {"relative": "ytd"}
+    if frame.time_range is None:  # this year so far; a month-over-month change: the last complete month
+        frame.time_range = {"relative": "last_month" if growth and growth[0] == "pop" else "ytd"}
     compared = Frame.compute_name(*growth) if growth else first
     threshold = float(st.intent_args["threshold"])
     fmt = st.lex.index.metrics[first].format
