@@ -3,19 +3,13 @@
  * (before → the largest member contributions of the chosen dimension → after) and a ranked table.
  * The best-explaining dimension is shown first; the others are one click away.
  */
-import { Alert, Drawer, Segmented, Skeleton, Table, Typography } from "antd";
-import { useEffect, useMemo, useState } from "react";
-import { api, errorMessage, type Schemas, unwrap } from "../api/client";
-import { changeColor } from "../changes";
-import { EChart } from "../charts/ResultView";
-import { formatValue } from "../format";
-import { useI18n } from "../i18n";
+import { Alert, Drawer, Skeleton } from "antd";
+import { useEffect, useState } from "react";
+import { api, errorMessage, unwrap } from "../api/client";
+import { ExplanationView, type Explanation } from "./ExplanationView";
 import { useText } from "./text";
-import { waterfallOption } from "./waterfall";
 
-type DimResult = Schemas["DimensionResult"];
-type Member = Schemas["Member"];
-export type Explanation = Schemas["Explanation"];
+export { tabs, type Explanation } from "./ExplanationView";
 
 export interface WhyTarget {
   metric: string;
@@ -25,49 +19,20 @@ export interface WhyTarget {
   format?: "percent" | "number";
 }
 
-const MAX_STEPS = 8;
-const MAX_TABS = 6;
-
-/** The dimensions offered as tabs: the best-scoring ones, and every two-member dimension (a plant, a
- * domestic/overseas split), which cannot be scored against its members' spread but is often the answer. */
-export function tabs(dims: DimResult[]): DimResult[] {
-  const scored = dims.filter((d) => d.members >= 3).slice(0, MAX_TABS);
-  const small = dims.filter((d) => d.members === 2);
-  const keep = new Set([...scored, ...small].map((d) => d.dimension));
-  return dims.filter((d) => keep.has(d.dimension));
-}
-
 export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClose: () => void }) {
-  const { lang } = useI18n();
   const tx = useText();
   const [data, setData] = useState<Explanation | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [dim, setDim] = useState<string | null>(null);
 
   useEffect(() => {
     if (!target) return;
     setData(null);
     setError(null);
-    setDim(null);
     const body = { metric: target.metric, to: target.to, ...(target.from ? { from: target.from } : {}), where: (target.where ?? []) as never };
     unwrap(api.POST("/api/v1/explain", { body }))
       .then((d) => setData(d as unknown as Explanation))
       .catch((e) => setError(errorMessage(e)));
   }, [target]);
-
-  const fmt = (v: number) => formatValue(v, target?.format === "percent" ? "percent" : "number", lang);
-  const dimLabel = (d: DimResult) => (lang === "en" && d.label_en ? d.label_en : d.label);
-  const current = data?.dimensions.find((d) => d.dimension === dim) ?? data?.dimensions[0];
-  const option = useMemo(() => {
-    if (!data || !current) return null;
-    const shown = current.top.slice(0, MAX_STEPS);
-    const rest = data.change - shown.reduce((a, m) => a + m.contribution, 0);
-    const steps = shown.map((m) => ({ label: String(m.member), value: m.contribution }));
-    if (Math.abs(rest) > 1e-9 * Math.max(1, Math.abs(data.change))) steps.push({ label: tx("other"), value: rest });
-    return waterfallOption({ label: `${tx("start")} ${data.from.period}`, value: data.from.value }, steps,
-      { label: `${tx("end")} ${data.to.period}`, value: data.to.value }, fmt);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [data, current, lang]);
 
   return (
     <Drawer open={!!target} onClose={onClose} width={Math.min(760, window.innerWidth)} destroyOnClose
@@ -75,29 +40,7 @@ export function WhyDrawer({ target, onClose }: { target: WhyTarget | null; onClo
       <div data-testid="why-drawer">
         {error && <Alert type="error" showIcon message={error} />}
         {!data && !error && <Skeleton active paragraph={{ rows: 8 }} />}
-        {data && (
-          <>
-            <Typography.Paragraph data-testid="why-summary">{lang === "en" ? data.summary_en : data.summary_zh}</Typography.Paragraph>
-            {data.dimensions.length > 1 && (
-              <Segmented size="small" value={current?.dimension} onChange={(v) => setDim(String(v))} style={{ marginBottom: 12, flexWrap: "wrap" }}
-                options={tabs(data.dimensions).map((d) => ({ value: d.dimension, label: dimLabel(d) }))} />
-            )}
-            {option && <div data-testid="why-waterfall"><EChart option={option} height={300} /></div>}
-            {current && (
-              <Table<Member> size="small" rowKey="member" pagination={false} dataSource={current.top} data-testid="why-table"
-                columns={[
-                  { title: "#", dataIndex: "rank", width: 48 },
-                  { title: dimLabel(current), dataIndex: "member" },
-                  { title: tx("before"), dataIndex: "from", align: "right", render: (v: number) => fmt(v) },
-                  { title: tx("after"), dataIndex: "to", align: "right", render: (v: number) => fmt(v) },
-                  { title: tx("contribution"), dataIndex: "contribution", align: "right",
-                    render: (v: number) => <span style={{ color: changeColor(v) }}>{v >= 0 ? "+" : ""}{fmt(v)}</span> },
-                  { title: tx("share"), dataIndex: "share_of_change", align: "right",
-                    render: (v: number | null | undefined) => (v === null || v === undefined ? "—" : formatValue(v, "percent", lang)) },
-                ]} />
-            )}
-          </>
-        )}
+        {data && <ExplanationView data={data} />}
       </div>
     </Drawer>
   );

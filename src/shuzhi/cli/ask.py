@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -15,6 +16,7 @@ def ask(
     question: str = typer.Argument(..., help="e.g. \"上个月华东区各产品线销售额\" or \"top 5 customers by revenue this year\"."),
     fmt: str = typer.Option("table", "--format", help="json or table."),
     user: str = typer.Option(None, "--user", help="Answer as this user (their row and column rules apply)."),
+    choice: int = typer.Option(None, "--choice", help="Answer the question's clarification with its choice N (1-based)."),
 ) -> None:
     """Ask a business question in Chinese or English. 用中文或英文提问。"""
     from shuzhi.results.format import format_value
@@ -24,17 +26,24 @@ def ask(
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
     rt = runtime()
-    answer = ask_question(rt, question, user_context(rt, user))
+    answer = ask_question(rt, question, user_context(rt, user), choice=choice)
     result = answer["result"]
     if fmt == "json":
         out = {"columns": result["columns"] if result else [], "rows": result["rows"] if result else [],
                "sql": result["sql"] if result else None, "spec": answer["spec"], "chart": answer["chart"],
                "interpretation": answer["interpretation"], "unknown": answer["unknown"],
-               "confidence": answer["confidence"]}
-        typer.echo(json.dumps(out, ensure_ascii=False))
-        if result is None:
+               "confidence": answer["confidence"],
+               **{k: answer.get(k) for k in ("intent", "summary", "yesno", "explanation", "forecast", "clarify")}}
+        typer.echo(json.dumps(out, ensure_ascii=False, default=str))
+        if result is None and not answer.get("clarify"):
             raise typer.Exit(1)
         return
+    if answer.get("clarify"):
+        print_clarify(answer["clarify"])
+        return
+    if answer.get("summary"):
+        typer.echo(answer["summary"])
+    print_intent(answer)
     en = lang() == "en"
     chips = " · ".join(c.get("text_en" if en else "text") or c.get("text", "") for c in answer["interpretation"])
     if chips:
@@ -60,3 +69,43 @@ def ask(
     for row in result["rows"]:
         table.add_row(*(format_value(v, c.get("format"), lang(), style="cli") for v, c in zip(row, cols, strict=True)))
     console().print(table)
+
+
+def print_clarify(clarify: dict[str, Any]) -> None:
+    """The question back and its numbered choices; the next step is `--choice N`."""
+    en = lang() == "en"
+    typer.echo((clarify.get("text_en") or clarify["text"]) if en else clarify["text"])
+    for i, c in enumerate(clarify["choices"], 1):
+        typer.echo(f"  {i}. {(c.get('text_en') or c['text']) if en else c['text']}")
+    typer.echo(t("用 --choice N 选择其中一个再问。", "Ask again with --choice N to pick one."))
+
+
+def print_intent(answer: dict[str, Any]) -> None:
+    """Under the summary: the yes/no line, the why's drivers, the forecast's table."""
+    from shuzhi.results.format import format_change, format_value
+
+    lg = lang()
+    yn = answer.get("yesno")
+    if yn:
+        cols = (answer.get("result") or {}).get("columns") or []
+        col = next((c for c in cols if c["name"] == yn["metric"]), {})
+        v, thr = (format_value(x, col.get("format"), lg, style="sentence") for x in (yn["value"], yn["threshold"]))
+        typer.echo(f"{t('是', 'Yes') if yn['answer'] else t('否', 'No')}  {col.get('label') or yn['metric']} {v} "
+                   f"{yn['op']} {thr}{'  ' + yn['period'] if yn.get('period') else ''}")
+    ex = answer.get("explanation")
+    if ex:
+        best = next((d for d in ex["dimensions"] if d["dimension"] == ex.get("best_dimension")), None)
+        if best:
+            typer.echo(t(f"按{best['label']}看的主要因素：", f"Main drivers by {best['label_en']}:"))
+            for m in sorted(best["top"], key=lambda r: -abs(r["contribution"]))[:5]:
+                share = f"  {m['share_of_change']:.0%}" if m.get("share_of_change") is not None else ""
+                typer.echo(f"  {m['member']}\t{format_change(m['contribution'], ex.get('format'), lg)}{share}")
+    fc = answer.get("forecast")
+    if fc:
+        f = fc.get("format")
+        for s in fc["series"]:
+            head = f"[{s['key']}] " if s.get("key") is not None else ""
+            typer.echo(f"{head}{t('模型', 'model')}: {s.get('model') or '—'}")
+            for r in s.get("forecast") or []:
+                n = [format_value(r[k], f, lg, style="sentence") for k in ("value", "lower80", "upper80")]
+                typer.echo(f"  {r['label']}\t{n[0]}\t80% [{n[1]}, {n[2]}]")

@@ -117,11 +117,13 @@ def _llm_fallback(rt: Runtime, question: str, lex: Any, parsed: Any) -> None:
 
 
 def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | None = None,
-        db: Session | None = None) -> dict[str, Any]:
+        db: Session | None = None, choice: int | None = None) -> dict[str, Any]:
     """Answer a question: parse it over the model into a QuerySpec (never SQL), run that spec as
     `user` (row rules apply), and say how it was understood. Follow-ups refine the previous answer
-    of the same conversation."""
+    of the same conversation. `choice` N answers the question's clarification with its Nth choice;
+    why, forecast and yes/no questions and the summary are filled by ask_intents.py."""
     from shuzhi.ai.nl import parse_question
+    from shuzhi.service.ask_intents import apply_choice, complete
 
     question = check_question(question)
     lex = lexicon(rt, None, db, user)
@@ -130,6 +132,7 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     with st.lock:
         previous = st.conversations.get(key) if key else None
     parsed = parse_question(question, lex, today=rt.settings.today_date(), previous=previous)
+    apply_choice(parsed, choice, lex)
     if rt.settings.llm_url and (parsed.spec is None or parsed.unknown):
         _llm_fallback(rt, question, lex, parsed)
     conversation = conversation or uuid.uuid4().hex
@@ -141,4 +144,5 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     if parsed.spec is not None:
         result = query(rt, parsed.spec, user, purpose="ui", db=db, freshness=True)
         answer["result"] = result.to_json_obj()
+    complete(rt, user, parsed, answer, lex, db)
     return answer

@@ -8,12 +8,14 @@ import { SaveToDashboardButton } from "../../dashboards/SaveToDashboard";
 import { DataAsOf, EmptyPeriodNotice } from "../../freshness/EmptyPeriod";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/zh";
+import { AskSummary, ClarifyAnswer, ForecastAnswer, WhyAnswer, YesNoAnswer } from "./AskIntents";
 
 const EXAMPLES: MessageKey[] = ["home.ex.1", "home.ex.2", "home.ex.3", "home.ex.4", "home.ex.5", "home.ex.6"];
 const CHIP_COLORS: Record<string, string> = { time: "blue", dimension: "cyan", metric: "geekblue", filter: "orange", compute: "purple", limit: "magenta", order: "magenta" };
 
 interface Turn {
   question: string;
+  choice?: number;
   answer?: AskAnswer;
   error?: string;
 }
@@ -55,13 +57,14 @@ function Freshness({ a, shown, onShow }: { a: NonNullable<Turn["answer"]>; shown
   );
 }
 
-function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void }) {
+function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string, choice?: number) => void }) {
   const { t, lang, pick } = useI18n();
   const [view, setView] = useState<"chart" | "data">("chart");
   const [shown, setShown] = useState<QueryResult | null>(null);  // the latest period with data, when asked for
   const a = turn.answer;
   if (turn.error) return <Alert type="error" showIcon message={turn.error} />;
   if (!a) return null;
+  if (a.clarify) return <ClarifyAnswer a={a} onChoose={(n) => onAsk(turn.question, n)} />;
   if (!a.result || !a.chart) {
     const words = a.unknown.filter((u) => !u.reason).map((u) => u.text);
     const reason = a.unknown.find((u) => u.message)?.message;
@@ -143,8 +146,13 @@ function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string) => void })
           {t("home.ask.alternatives")} {a.alternatives.map((x, i) => <Tag key={i}>{x.dimensions.map((d) => (typeof d === "string" ? d : d.field)).join(" × ")}</Tag>)}
         </div>
       )}
+      <AskSummary a={a} />
+      <YesNoAnswer a={a} />
       <Freshness a={a} shown={shown} onShow={setShown} />
-      {view === "chart" ? <ResultView result={shown ?? a.result} chart={a.chart} height={320} /> : <DataTable result={shown ?? a.result} />}
+      {view === "data" ? <DataTable result={shown ?? a.result} />
+        : a.intent === "why" && a.explanation ? <WhyAnswer a={a} />
+        : a.intent === "forecast" && a.forecast ? <ForecastAnswer a={a} />
+        : <ResultView result={shown ?? a.result} chart={a.chart} height={a.intent === "yesno" ? 200 : 320} />}
     </div>
   );
 }
@@ -157,18 +165,20 @@ export default function AskPanel() {
   const [busy, setBusy] = useState(false);
   const endRef = useRef<HTMLDivElement>(null);
 
-  const ask = async (question: string) => {
+  /** Ask `question`; with `choice`, answer its clarification with that choice (the same question again). */
+  const ask = async (question: string, choice?: number) => {
     const q = question.trim();
     if (!q || busy) return;
     setBusy(true);
     setText("");
-    setTurns((ts) => [...ts, { question: q }]);
+    setTurns((ts) => [...ts, { question: q, choice }]);
     try {
-      const a = (await unwrap(api.POST("/api/v1/ask", { body: { question: q, conversation_id: conversation } }))) as unknown as AskAnswer;
+      const body = { question: q, conversation_id: conversation, ...(choice ? { choice } : {}) };
+      const a = (await unwrap(api.POST("/api/v1/ask", { body }))) as unknown as AskAnswer;
       setConversation(a.conversation_id);
-      setTurns((ts) => [...ts.slice(0, -1), { question: q, answer: a }]);
+      setTurns((ts) => [...ts.slice(0, -1), { question: q, choice, answer: a }]);
     } catch (e) {
-      setTurns((ts) => [...ts.slice(0, -1), { question: q, error: errorMessage(e) }]);
+      setTurns((ts) => [...ts.slice(0, -1), { question: q, choice, error: errorMessage(e) }]);
     } finally {
       setBusy(false);
       setTimeout(() => endRef.current?.scrollIntoView({ behavior: "smooth", block: "nearest" }), 50);
@@ -200,6 +210,7 @@ export default function AskPanel() {
         <div className="turn" key={turns.length - shown.length + i}>
           <div className="turn-question">
             <span>{turn.question}</span>
+            {turn.choice ? <Tag bordered={false} style={{ marginLeft: 6 }}>#{turn.choice}</Tag> : null}
           </div>
           {turn.answer || turn.error ? <AnswerCard turn={turn} onAsk={ask} /> : <div className="turn-loading">{t("common.loading")}</div>}
         </div>
@@ -210,7 +221,7 @@ export default function AskPanel() {
         size="large"
         value={text}
         onChange={(e) => setText(e.target.value)}
-        onSearch={ask}
+        onSearch={(v) => void ask(v)}
         loading={busy}
         placeholder={turns.length ? t("home.ask.followup") : t("home.ask.placeholder")}
         enterButton={
@@ -224,7 +235,7 @@ export default function AskPanel() {
         <div className="examples">
           <span className="examples-label">{t("home.ask.examples")}：</span>
           {EXAMPLES.map((k) => (
-            <Tag key={k} className="clickable example" onClick={() => ask(t(k))}>
+            <Tag key={k} className="clickable example" onClick={() => void ask(t(k))}>
               {t(k)}
             </Tag>
           ))}

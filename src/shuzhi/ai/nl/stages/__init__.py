@@ -16,6 +16,8 @@ from shuzhi.ai.nl.stages.cue_words import cue_words
 from shuzhi.ai.nl.stages.dimensions import dimensions
 from shuzhi.ai.nl.stages.filters import filters
 from shuzhi.ai.nl.stages.follow_up import follow_up
+from shuzhi.ai.nl.stages.intent import intent
+from shuzhi.ai.nl.stages.intent_frame import intent_frame
 from shuzhi.ai.nl.stages.leftovers import leftovers
 from shuzhi.ai.nl.stages.metric_conditions import metric_conditions
 from shuzhi.ai.nl.stages.metrics import metrics
@@ -30,6 +32,7 @@ from shuzhi.ai.nl.stages.words_in_context import words_in_context
 
 STAGES: tuple[Callable[[ParseState], None], ...] = (
     numeric_conditions,  # 大于100万, 500万以上 → conditions, masked first
+    intent,              # 为什么 / 预测 / 达到5%了吗: why, forecast or yes/no (a yes/no threshold leaves the conditions)
     compare_cues,        # 比去年, 比上个月: comparisons, so their time word is not a range
     time_words,          # time expressions → ranges, grain, trend, 去年同期
     scan_words,          # dictionary scan: metric, dimension, value and dataset words
@@ -44,6 +47,7 @@ STAGES: tuple[Callable[[ParseState], None], ...] = (
     metric_conditions,   # numeric conditions → having on the nearest metric
     computes,            # comparisons, share, cumulative, rank, order, limit
     apply_frame,         # the findings onto a new frame or the previous answer's
+    intent_frame,        # the frame shaped for the intent (why: one period; forecast: by month; yes/no: one number)
     leftovers,           # what was not understood (or a typo to repair)
     result,              # spec, alternatives, confidence, chart, chips
 )
