@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import shuzhi.ai.nl as nl
 from shuzhi_testing import login
 
 
@@ -25,34 +24,24 @@ def test_ask_why_yesno_and_summary(client) -> None:  # type: ignore[no-untyped-d
     assert q["intent"] == "query" and q["summary"].startswith("2026年10月销售额 ¥")
 
 
-def _clarifying(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = nl.parse_question
-
-    def parse(question, lex, today=None, previous=None):  # type: ignore[no-untyped-def]
-        r = real("上个月销售额", lex, today=today, previous=previous)
-        r.clarify = {"text": "「卖了多少」指的是？", "text_en": "Sold how much of what?", "choices": [
-            {"text": "销售额", "text_en": "revenue", "spec": r.spec},
-            {"text": "销量", "text_en": "units sold", "spec": {**r.spec, "metrics": ["sales_quantity"]}}]}
-        r.spec, r.chart = None, None
-        return r
-
-    monkeypatch.setattr(nl, "parse_question", parse)
-
-
-def test_a_clarification_then_a_choice(client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_clarification_then_a_choice(client) -> None:  # type: ignore[no-untyped-def]
     h = login(client)
-    _clarifying(monkeypatch)
-    a = client.post("/api/v1/ask", json={"question": "上个月卖了多少"}, headers=h).json()
-    assert a["clarify"]["text"] == "「卖了多少」指的是？" and len(a["clarify"]["choices"]) == 2
+    q = "上个月海外的销售额"  # 海外 is a channel and a region: a question back, nothing run
+    a = client.post("/api/v1/ask", json={"question": q}, headers=h).json()
+    assert "渠道" in a["clarify"]["text"] and "大区" in a["clarify"]["text"] and len(a["clarify"]["choices"]) == 2
     assert a["spec"] is None and a["result"] is None and a["summary"] is None
-    two = client.post("/api/v1/ask", json={"question": "上个月卖了多少", "choice": 2}, headers=h).json()
-    assert two["spec"]["metrics"] == ["sales_quantity"] and two["result"]["rows"] and two["clarify"] is None
-    assert two["summary"].startswith("2026年10月销量") or two["summary"].startswith("2026年10月")
+    picks = {}
+    for n in (1, 2):
+        got = client.post("/api/v1/ask", json={"question": q, "choice": n}, headers=h).json()
+        assert got["spec"]["metrics"] == ["revenue"] and got["result"] is not None and got["clarify"] is None
+        assert got["summary"].startswith("2026年10月销售额")
+        picks[n] = got["spec"]["where"][0]["field"]
+    assert {picks[1], picks[2]} == {"sales_orders.channel", "customers.region"}
     for bad in (0, 3):
-        r = client.post("/api/v1/ask", json={"question": "上个月卖了多少", "choice": bad}, headers=h)
+        r = client.post("/api/v1/ask", json={"question": q, "choice": bad}, headers=h)
         assert r.status_code == 400 and r.json()["error"]["code"] == "bad_choice"
         assert "1 到 2" in r.json()["error"]["message"]
-        en = client.post("/api/v1/ask", json={"question": "上个月卖了多少", "choice": bad},
+        en = client.post("/api/v1/ask", json={"question": q, "choice": bad},
                          headers={**h, "Accept-Language": "en"}).json()
         assert en["error"]["message"] == f"choice (--choice) must be between 1 and 2, not {bad}."
 

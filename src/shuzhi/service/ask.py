@@ -132,8 +132,8 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     with st.lock:
         previous = st.conversations.get(key) if key else None
     parsed = parse_question(question, lex, today=rt.settings.today_date(), previous=previous)
-    apply_choice(parsed, choice, lex)
-    if rt.settings.llm_url and (parsed.spec is None or parsed.unknown):
+    parsed = apply_choice(parsed, choice, lex, rt.settings.today_date())
+    if rt.settings.llm_url and parsed.clarify is None and (parsed.spec is None or parsed.unknown):
         _llm_fallback(rt, question, lex, parsed)
     conversation = conversation or uuid.uuid4().hex
     with st.lock:

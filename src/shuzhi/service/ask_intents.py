@@ -38,11 +38,13 @@ _STEPS = {1: ("month", ("比上月", "vs the month before")), 3: ("quarter", ("�
           12: ("year", ("比上年", "vs the year before"))}
 
 
-def apply_choice(parsed: Any, choice: int | None, lex: Any) -> None:
-    """Answer clarification choice `choice` (1-based) of the re-parsed question; refuse a bad one."""
+def apply_choice(parsed: Any, choice: int | None, lex: Any, today: Any) -> Any:
+    """The answer for clarification choice `choice` (1-based) of the re-parsed question (ai.nl.clarify.choose:
+    its spec, chart, chips and frame, so a follow-up refines the picked reading); `parsed` itself when no
+    choice is given; a bad choice is refused."""
     if choice is None:
-        return
-    from shuzhi.ai.nl import recommend_chart
+        return parsed
+    from shuzhi.ai.nl.clarify import choose
 
     choices = (parsed.clarify or {}).get("choices") or []
     if not choices:
@@ -52,13 +54,11 @@ def apply_choice(parsed: Any, choice: int | None, lex: Any) -> None:
         raise ShuzhiError("bad_choice", f"choice（--choice）须在 1 到 {len(choices)} 之间，不能是 {choice}。",
                           f"choice (--choice) must be between 1 and {len(choices)}, not {choice}.")
     picked = choices[choice - 1]
-    spec = picked["spec"]
-    spec = spec.model_dump(mode="json", by_alias=True, exclude_none=True) if hasattr(spec, "model_dump") else dict(spec)
-    parsed.spec, parsed.clarify, parsed.intent, parsed.intent_args = spec, None, "query", {}
-    parsed.chart = recommend_chart(spec, index=lex.index)
-    parsed.interpretation = [*parsed.interpretation, {
+    answer = choose(parsed, choice - 1, lex, today)
+    answer.interpretation = [*answer.interpretation, {
         "kind": "source", "text": f"按「{picked['text']}」理解", "text_en": f"read as: {picked.get('text_en') or picked['text']}",
         "value": choice}]
+    return answer
 
 
 def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], lex: Any,
