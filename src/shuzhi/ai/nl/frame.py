@@ -45,6 +45,7 @@ class Frame:
     time_range: dict[str, Any] | None = None
     order: tuple[str, bool] | None = None                             # (output name, desc)
     limit: int | None = None
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)    # ad-hoc aggregates by name (nl/measures.py)
 
     def copy(self) -> Frame:
         return copy.deepcopy(self)
@@ -85,7 +86,7 @@ class Frame:
     def to_spec(self) -> dict[str, Any] | None:
         if not self.metrics and not self.dims:
             return None
-        spec: dict[str, Any] = {"metrics": [*self.metrics]}
+        spec: dict[str, Any] = {"metrics": [dict(self.items[m]) if m in self.items else m for m in self.metrics]}
         for k, m in self.computes:
             spec["metrics"].append({"name": self.compute_name(k, m), "compute": {k: m}})
         spec["dimensions"] = [{"field": TIME, "grain": g} if f == TIME else f for f, g in self.dims]

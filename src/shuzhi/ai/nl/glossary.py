@@ -41,7 +41,8 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "苏州工厂": ["suzhou plant", "suzhou factory"], "常州工厂": ["changzhou plant", "changzhou factory"],
     "苏州总仓": ["suzhou warehouse"], "深圳仓": ["shenzhen warehouse"], "成都仓": ["chengdu warehouse"],
     # opportunity stages, patents
-    "赢单": ["won deals", "won"], "输单": ["lost deals", "lost"],
+    "赢单": ["won deals", "won", "win", "赢了", "赢下", "赢得", "拿下"],
+    "输单": ["lost deals", "lost", "lose", "输了", "丢了", "丢单", "丢掉"],
     "材料缺陷": ["material defects", "material defect"], "表面缺陷": ["surface defects", "surface defect"],
     "尺寸超差": ["dimensional defects", "out of tolerance"], "装配异常": ["assembly defects", "assembly issues"],
     "商务谈判": ["谈判", "negotiation"], "方案报价": ["报价", "quotation", "proposal"], "线索": ["leads", "lead"],
@@ -60,6 +61,15 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "泰国": ["thailand", "thai"], "印度": ["india", "indian"], "意大利": ["italy", "italian"],
     "墨西哥": ["mexico", "mexican"], "巴西": ["brazil", "brazilian"], "土耳其": ["turkey", "turkish"],
     "马来西亚": ["malaysia", "malaysian"],
+}
+
+# Everyday words for a countable thing (measures.py), used only when the thing's word exists in the model:
+# deals are 商机, jobs are 工单.
+THING_ALIASES: dict[str, list[str]] = {
+    "商机": ["deals", "deal", "销售机会"], "opportunity": ["deals", "deal"],
+    "工单": ["work orders", "jobs"], "批次": ["lots", "batches", "检验批次"],
+    "项目": ["projects"], "供应商": ["vendors", "suppliers"], "客户": ["accounts"],
+    "订单": ["orders"], "采购订单": ["pos", "purchase orders"], "专利": ["patents"],
 }
 
 PROVINCES_EN: dict[str, str] = {

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jieba
@@ -35,10 +35,12 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
     BOOLEAN_ALIASES,
     BOOLEAN_BOTH,
+    THING_ALIASES,
     VALUE_ALIASES,
     short_forms,
 )
 from shuzhi.ai.nl.hant import to_simplified
+from shuzhi.ai.nl.measures import Measure, countables, field_measures, metric_defs, qualifiers
 from shuzhi.ai.nl.types import Entry
 from shuzhi.ai.nl.typos import fuzzy_index, repair
 from shuzhi.model.checks import metric_closure
@@ -87,6 +89,11 @@ class Lexicon:
     _fuzzy: dict[str, set[str]] = field(default_factory=dict)    # 销?额 → {销售额}
     _ascii_vocab: set[str] = field(default_factory=set)
     _words: set[str] = field(default_factory=set)
+    model_index: Any = None                                      # the model's own index (`index` adds the measures)
+    measures: dict[str, Measure] = field(default_factory=dict)   # ad-hoc aggregates by name (measures.py)
+    things: dict[str, str] = field(default_factory=dict)         # 供应商 / deals → the count measure of the thing
+    qualifier: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)  # 在途 → (dataset, where)
+    person_stems: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # 销售 → [(sales_orders, sales_rep)]
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -116,6 +123,9 @@ class Lexicon:
                     lex.person_fields.append((ds, f))
                 person = _PERSON.fullmatch(normalize(w or ""))
                 if person:  # 销售员 → 各销售 / 每个销售 / 哪个销售: the person, only after a group or which word
+                    lex.person_stems.setdefault(person.group(1), [])
+                    if (ds, f) not in lex.person_stems[person.group(1)]:
+                        lex.person_stems[person.group(1)].append((ds, f))
                     for g in GROUP_PREFIXES + WHICH_PREFIXES + _PERSON_PREFIXES:
                         lex._add(g + person.group(1), Entry("dim", (ds, f)))
                         lex.prefixed[g + person.group(1)] = len(person.group(1))
@@ -149,6 +159,7 @@ class Lexicon:
                     lex._add(word, Entry("metric", name, exact=False))
         lex._add_count_stems()
         lex._add_dataset_words()
+        lex._add_measures()
         lex.max_len = max((len(t) for t in lex.terms), default=1)
         lex._init_tokenizer()
         return lex
@@ -218,6 +229,52 @@ class Lexicon:
                 self.entity_of.setdefault(w, name)
                 if w not in self.terms:
                     self._add(w, Entry("dataset", name, exact=False))
+
+    def _add_measures(self) -> None:
+        """Countable things (供应商, 工单, 批次, deals), numeric fields (库存数量, 预算, unit price) and qualifier
+        words (在途) learned from the model (measures.py), each word only where no other entry has it; the
+        lexicon's `index` then holds the measures' hidden metrics too (labels, formats, datasets for grounding)."""
+        self.model_index = self.index
+        things = countables(self.index)
+        fields, covered = field_measures(self.index)
+        for m in things + fields:
+            self.measures[m.name] = m
+        for m in things:
+            words = list(m.words)
+            for w in list(words):
+                words += THING_ALIASES.get(w, [])
+            for w in words:
+                nw = normalize(w)
+                if len(nw) < 2:
+                    continue
+                self.things.setdefault(nw, m.name)
+                self.entity_of.setdefault(nw, m.dataset)
+                if nw not in self.terms:
+                    self._add(w, Entry("dataset", m.dataset, exact=False))
+        for m in fields:
+            for w in m.words:
+                if normalize(w) not in self.terms:
+                    self._add(w, Entry("metric", m.name))
+        for (ds, f), metric in covered.items():  # 不良品数量 → defect_qty: the model's metric over the field
+            fd = self.index.fields[(ds, f)]
+            for w in [fd.label, fd.label_en, *fd.synonyms]:
+                nw = normalize(w or "")
+                if nw and nw not in self.terms:
+                    self._add(w, Entry("metric", metric, exact=False))
+                for suf in ("数量", "数", "量"):  # 不良品有多少件: the word without 数量
+                    stem = nw[: -len(suf)]
+                    if nw.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
+                        self._add(stem, Entry("metric", metric, exact=False))
+                        break
+        for word, (ds, conds) in qualifiers(self.index, {w: self.measures[n].dataset for w, n in self.things.items()
+                                                          if self.measures[n].field in (self.index.datasets[
+                                                              self.measures[n].dataset].primary_key or [])}).items():
+            nw = normalize(word)
+            if nw not in self.terms:
+                self.qualifier[nw] = (ds, conds)
+                self._add(word, Entry("qualifier", nw))
+        extra = metric_defs(self.index, things + fields)
+        self.index = replace(self.index, metrics={**self.index.metrics, **extra})
 
     def _init_tokenizer(self) -> None:
         tok = jieba.Tokenizer()
