@@ -31,9 +31,11 @@ def essentials(spec: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
     for m in spec.get("metrics", []):
         if isinstance(m, str):
             metrics.append(m)
-        else:
+        elif "compute" in m:
             kind, base = next(iter(m["compute"].items()))
             metrics.append(f"{kind}:{base}")
+        else:  # an ad-hoc aggregate (nl/measures.py): how and what it aggregates
+            metrics.append(f"{m['aggregate']}:{m['field']}")
     dims = [d if isinstance(d, str) else f"{d['field']}:{d['grain']}" if d.get("grain") else d["field"]
             for d in spec.get("dimensions", [])]
     out: dict[str, Any] = {"metrics": metrics, "dims": dims}

@@ -1,16 +1,37 @@
 """Stage: the asked metrics — metric words in order, else (多少客户 / how many patents) the count metric
-of the thing or dataset counted, unless an unknown word says another thing is counted."""
+of the thing or dataset counted, unless an unknown word says another thing is counted; else the count of
+any thing the model has rows of (供应商, 工单, 批次, deals: an ad-hoc count_distinct of its identifier,
+nl/measures.py), filtered by the status words said with it (进行中, 赢单; a model metric counting exactly
+those rows wins: won_opportunities), and for 新建/新增/created in a period by the thing's creation date.
+
+Words that would otherwise be read as another metric are re-read as the thing counted: 多少个商机 is a count
+of opportunities, not the pipeline amount; 赢了多少单 counts won opportunities, not sales orders. Qualifier
+words (在途 = the model's open-opportunity filter) become where conditions, or are dropped when the asked
+metric already has that filter; a creation word that cannot be honoured is left unread (reported)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.context import counts_other, dataset_count_metric
-from shuzhi.ai.nl.grounding import count_metric
+from shuzhi.ai.nl.grounding import (
+    CREATED,
+    count_metric,
+    count_word_near,
+    exact_metric,
+    filter_of,
+    fits,
+    thing_measure,
+)
+from shuzhi.ai.nl.measures import creation_field, exact_count
 from shuzhi.ai.nl.stages.state import ParseState
+from shuzhi.ai.nl.types import Entry, Mention
 
 
 def metrics(st: ParseState) -> None:
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
+    recounted = _things_counted(st)
     st.metric_ms = [m for m in mentions if m.kind == "metric"]
     for m in st.metric_ms:
         name = m.entries[0].key
@@ -20,17 +41,122 @@ def metrics(st: ParseState) -> None:
     st.frame_metrics = parts.metrics or (previous.metrics if previous is not None else [])
 
     # count fallback: 多少客户 / how many customers
-    if not st.frame_metrics and (cue["COUNT"] or C.MOST_FEWEST.search(t.text) or "分布" in t.text):
+    counting = bool(recounted or cue["COUNT"] or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
+    created = [x for x in CREATED.finditer(t.masked())] if counting and not st.frame_metrics else []
+    if not st.frame_metrics and counting:
         for i, m in enumerate(mentions):
             if m.kind in ("dim", "entity"):
-                cm = count_metric(lex, m, new=bool(C.NEW.search(t.masked())))
+                cm = count_metric(lex, m, new=bool(created or C.NEW.search(t.masked())))
                 if cm and not counts_other(lex, t.text, m, cue["COUNT"]):
                     parts.metrics.append(cm)
                     st.consumed.add(i)
+                    if created and cm != count_metric(lex, m):
+                        _take(st, created)
                     break
         if not parts.metrics:  # 多少项专利 / how many patents: the dataset's plain count metric
             cm = next((c for x in mentions if x.kind == "dataset" and not counts_other(lex, t.text, x, cue["COUNT"])
                        and (c := dataset_count_metric(lex, str(x.entries[0].key)))), None)
-            if cm:
+            if cm and not created:
                 parts.metrics.append(cm)
+        if not parts.metrics:
+            _count_thing(st, created)
         st.frame_metrics = parts.metrics
+    _qualifiers(st)
+
+
+def _take(st: ParseState, found: list[Any]) -> None:
+    for x in found:
+        st.t.take(x.start(), x.end())
+
+
+def _things_counted(st: ParseState) -> bool:
+    """多少个商机 / 在途商机有几个: a thing's word read as an everyday metric (商机 → pipeline amount) next to
+    a count word is the thing counted; 赢了多少单: a count metric word (多少单 → orders) said of a status
+    value its data cannot have (赢单 is an opportunity's stage) counts the value's thing. True when one was."""
+    lex, text = st.lex, st.t.text
+    found = False
+    for m in st.mentions:
+        if m.kind == "metric" and not m.entries[0].exact and m.term in lex.things \
+                and count_word_near(text, m.start, m.end):
+            m.kind, m.entries = "entity", [Entry("dataset", lex.measures[lex.things[m.term]].dataset, exact=False)]
+            found = True
+    for m in st.mentions:
+        if m.kind != "metric" or m.entries[0].exact:
+            continue
+        md = lex.index.metrics[str(m.entries[0].key)]
+        if md.agg not in ("count", "count_distinct") or md.formula:
+            continue
+        for v in st.mentions:
+            if v.kind != "value":
+                continue
+            dsets = {e.key[0] for e in v.entries if e.kind == "value"}
+            if any(fits(lex, ds, [str(m.entries[0].key)]) for ds in dsets):
+                continue
+            thing = next((n for n, x in lex.measures.items() for ds in dsets if x.dataset == ds
+                          and x.aggregate == "count_distinct"
+                          and x.field in (lex.index.datasets[ds].primary_key or [])), None)
+            if thing is not None:
+                m.kind, m.entries = "entity", [Entry("dataset", lex.measures[thing].dataset, exact=False)]
+                found = True
+                break
+    return found
+
+
+def _count_thing(st: ParseState, created: list[Any]) -> None:
+    """The count of the first thing mentioned (an ad-hoc count_distinct of its identifier, or the model's
+    metric counting exactly those rows), filtered by the status values said of it and dated by its creation
+    date when 新建/created is asked with a period."""
+    lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
+    for i, m in enumerate(mentions):
+        if m.kind not in ("dim", "entity", "dataset") or counts_other(lex, t.text, m, cue["COUNT"]):
+            continue
+        name = thing_measure(lex, m)
+        if name is None:
+            continue
+        measure = lex.measures[name]
+        ds, metric = measure.dataset, name
+        if created:
+            cf = creation_field(lex.model_index, ds)
+            if cf is None:
+                return  # 新建 of a thing with no creation date: left unread (reported), never ignored
+            _take(st, created)
+            metric = exact_count(lex.model_index, measure, time=cf) or name
+            if metric == name and parts.time_range:
+                parts.time_range = {**parts.time_range, "field": f"{ds}.{cf}"}
+        else:
+            values = [v for v in mentions if v.kind == "value" and not _negated(st, v)
+                      and any(e.kind == "value" and e.key[0] == ds for e in v.entries)]
+            conds = [{"field": f"{ds}.{e.key[1]}", "op": "=", "value": e.key[2]}
+                     for v in values for e in v.entries[:1] if e.key[0] == ds]
+            exact = exact_metric(lex, ds, conds) if conds and len(conds) == len(values) else None
+            if exact:
+                metric = exact
+                for v in values:
+                    v.kind = "counted"  # the metric's own filter says it
+            elif not conds:
+                metric = exact_count(lex.model_index, measure) or name
+        parts.metrics.append(metric)
+        st.consumed.add(i)
+        return
+
+
+def _negated(st: ParseState, v: Mention) -> bool:
+    return any(0 <= v.start - x.end() <= 2 for x in st.cue["NEG"])
+
+
+def _qualifiers(st: ParseState) -> None:
+    """在途 → the model's filter it names, on the counted thing; dropped when the asked metric has it already."""
+    lex, parts = st.lex, st.parts
+    for m in st.mentions:
+        if m.kind != "qualifier":
+            continue
+        ds, conds = lex.qualifier[m.term]
+        metrics = st.frame_metrics
+        if not metrics or not all(fits(lex, ds, [x]) for x in metrics):
+            st.unknown.append({"text": m.term, "reason": "这个词不能用于所问的指标 / this word does not apply to the metric",
+                               "suggestions": []})
+            continue
+        if all(filter_of(lex, x) == conds for x in metrics):
+            continue  # 在途商机的金额: the pipeline amount is the open opportunities' already
+        for c in conds:
+            parts.where.append(dict(c))
