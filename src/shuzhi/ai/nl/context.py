@@ -378,3 +378,41 @@ def shift_year(tr: dict[str, Any], today: dt.date) -> dict[str, Any]:
         except ValueError:
             return d.replace(year=d.year - 1, day=28)
     return {"start": back(s).isoformat(), "end": back(e).isoformat()}
+
+
+_GROUP_BEFORE = re.compile(r"(?:各个|各种|各|每个|每一个|每种|按照|按|哪个|哪些|哪几个|\bby\b|\bper\b|\beach\b)\s*$")
+
+
+def flagged_things(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """各个新产品: a yes/no field's word that ends with its thing's word (新产品 = 新 + 产品), after a group word,
+    groups by the thing (its name field) with the flag as a condition — not by the flag."""
+    out: list[Mention] = []
+    for m in mentions:
+        keys = [e.key for e in m.entries if e.kind == "dim"]
+        fd = lex.index.fields.get(keys[0]) if m.kind == "dim" and len(keys) == 1 else None
+        ds = keys[0][0] if keys else ""
+        thing = next((w for w, n in lex.things.items() if lex.measures[n].dataset == ds and len(w) >= 2
+                      and m.term.endswith(w) and m.term != w), None) if fd is not None else None
+        names = [f for (d, f), x in lex.index.fields.items() if d == ds and x.dimension and x.type == "string"
+                 and (f.endswith("_name") or f in ("name", "title"))]
+        if fd is None or fd.type != "boolean" or thing is None or not names \
+                or not _GROUP_BEFORE.search(text[:m.start]) or m.term in lex.both_sides:
+            out.append(m)
+            continue
+        out.append(Mention(m.start, m.end, m.term, "value", [Entry("value", (ds, keys[0][1], True))]))
+        out.append(Mention(m.start, m.end, m.term, "dim", [Entry("dim", (ds, names[0]))]))
+    return out
+
+
+_BEST_BEFORE = re.compile(r"(?:最高|最低|最多|最少|最好|最差|最大|最小|第一|排名第一|\bbest\b|\btop\b)\s*(?:的)?\s*$")
+
+
+def person_after_superlative(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """赢单率最高的销售: a person word's stem read as an everyday metric (销售 → revenue) after a superlative of
+    another metric is the person ranked (销售代表 / 商机负责人), not a second metric."""
+    exact = [m for m in mentions if m.kind == "metric" and m.entries[0].exact]
+    for m in mentions:
+        if m.kind == "metric" and not m.entries[0].exact and m.term in lex.person_stems and exact \
+                and _BEST_BEFORE.search(text[:m.start]) and m.start > exact[0].end:
+            m.kind, m.entries = "dim", [Entry("dim", k) for k in lex.person_stems[m.term]]
+    return mentions

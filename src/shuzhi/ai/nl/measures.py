@@ -152,9 +152,30 @@ def field_measures(index: ModelIndex) -> tuple[list[Measure], dict[tuple[str, st
         label = f"{fd.label or f}（{how}）"
         label_en = f"{fd.label_en or fd.label or f} ({how_en})"
         name = _free_name(index, taken, f"{f}_{agg}" if probe.time_aggregation != "last" else f"{f}_last")
-        out.append(Measure(name, ds, f, agg, label, label_en, how, how_en,
-                           tuple(w for w in [fd.label, fd.label_en, *fd.synonyms] if w)))
+        words = tuple(w for w in [fd.label, fd.label_en, *fd.synonyms] if w)
+        out.append(Measure(name, ds, f, agg, label, label_en, how, how_en, words))
+        if probe.time_aggregation == "last":
+            continue  # a snapshot is read at the period's end, never otherwise
+        for other in ("sum", "avg", "max", "min"):  # 平均预算 / 合计单价 / 最大折扣: asked for by a word (`AGG_WORDS`)
+            if other != agg and other in allowed_aggregations(fd):
+                h, h_en = AGG_LABELS[other][0].rstrip("值"), AGG_LABELS[other][1]
+                out.append(Measure(_free_name(index, taken, f"{f}_{other}"), ds, f, other, f"{fd.label or f}（{h}）",
+                                   f"{fd.label_en or fd.label or f} ({h_en})", h, h_en, ()))
     return out, covered
+
+
+# words asking for an aggregation of a field: 平均单价, 预算合计, total budget, average price
+AGG_WORDS = (("avg", re.compile(r"平均|均值|\baverage\b|\bavg\b|\bmean\b")),
+             ("sum", re.compile(r"合计|总计|总和|总共|一共|总|\btotal\b|\bsum\b")),
+             ("max", re.compile(r"最大值|最大|\bmaximum\b|\bmax\b")),
+             ("min", re.compile(r"最小值|最小|\bminimum\b|\bmin\b")))
+
+
+def variant(measures: dict[str, Measure], m: Measure, agg: str) -> Measure | None:
+    """The measure of the same field with aggregation `agg` (none for a snapshot read at the period's end)."""
+    if m.how == "期末" or m.aggregate == agg:
+        return None
+    return next((x for x in measures.values() if (x.dataset, x.field, x.aggregate) == (m.dataset, m.field, agg)), None)
 
 
 def metric_defs(index: ModelIndex, measures: list[Measure]) -> dict[str, MetricDef]:

@@ -11,6 +11,7 @@ metric already has that filter; a creation word that cannot be honoured is left 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from shuzhi.ai.nl import cues as C
@@ -24,7 +25,7 @@ from shuzhi.ai.nl.grounding import (
     fits,
     thing_measure,
 )
-from shuzhi.ai.nl.measures import creation_field, exact_count
+from shuzhi.ai.nl.measures import AGG_WORDS, creation_field, exact_count, variant
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import Entry, Mention
 
@@ -32,6 +33,7 @@ from shuzhi.ai.nl.types import Entry, Mention
 def metrics(st: ParseState) -> None:
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
     recounted = _things_counted(st)
+    _aggregation_words(st)
     st.metric_ms = [m for m in mentions if m.kind == "metric"]
     for m in st.metric_ms:
         name = m.entries[0].key
@@ -62,6 +64,32 @@ def metrics(st: ParseState) -> None:
             _count_thing(st, created)
         st.frame_metrics = parts.metrics
     _qualifiers(st)
+
+
+def _aggregation_words(st: ParseState) -> None:
+    """平均单价 / 预算合计 / average budget: a field's measure with the aggregation a word right next to it asks for
+    (the word is then understood); a snapshot field keeps its end-of-period reading."""
+    lex, t = st.lex, st.t
+    masked = t.masked()
+    for m in st.mentions:
+        measure = lex.measures.get(str(m.entries[0].key)) if m.kind == "metric" else None
+        if measure is None or measure.aggregate.startswith("count"):
+            continue
+        before, after = masked[max(0, m.start - 12):m.start], masked[m.end:m.end + 9]
+        for agg, pat in AGG_WORDS:
+            hit = next((x for x in pat.finditer(before) if re.fullmatch(r"\s*(?:的)?\s*", before[x.end():])), None)
+            shift = m.start - len(before)
+            if hit is None:
+                x = pat.match(after.lstrip(" 的"))
+                hit, shift = (x, m.end + len(after) - len(after.lstrip(" 的"))) if x else (None, 0)
+            if hit is None:
+                continue
+            other = variant(lex.measures, measure, agg)
+            if other is not None or agg == measure.aggregate:
+                t.take(shift + hit.start(), shift + hit.end())
+                if other is not None:
+                    m.entries = [Entry("metric", other.name)]
+            break
 
 
 def _take(st: ParseState, found: list[Any]) -> None:

@@ -1,5 +1,6 @@
 """Stage: the scanned words read in the context of the whole question (shuzhi.ai.nl.context): ratio
-metrics, qualifier words, partial words, unknown compounds, entity words, counted things."""
+metrics, qualifier words, partial words, unknown compounds, entity words, counted things, a flag naming its
+thing after a group word (各个新产品), a person word after a superlative (赢单率最高的销售)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from shuzhi.ai.nl.context import (
     counted_things,
     drop_qualifier_metrics,
     entity_qualifiers,
+    flagged_things,
     ground_partials,
+    person_after_superlative,
     ratio_metrics,
 )
 from shuzhi.ai.nl.stages.state import ParseState
@@ -27,5 +30,8 @@ def words_in_context(st: ParseState) -> None:
         t.take(m.start, m.end)
     mentions, st.unknown_compounds, st.compound_spans = compound_unknowns(lex, t, mentions)
     mentions = entity_qualifiers(lex, t.text, mentions)
-    st.mentions = counted_things(lex, t.text, mentions)
+    mentions = counted_things(lex, t.text, mentions)
+    # 各个新产品: by product, new ones only; 赢单率最高的销售: the salesperson, not revenue
+    mentions = flagged_things(lex, t.text, mentions)
+    st.mentions = person_after_superlative(lex, t.text, mentions)
     st.context_ds = {m.entries[0].key for m in st.mentions if m.kind == "dataset"}
