@@ -25,7 +25,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from shuzhi.model.aggregations import AGG_LABELS, adhoc_metric, allowed_aggregations, default_aggregation, metric_over
+from shuzhi.model.aggregations import (
+    AGG_LABELS,
+    adhoc_metric,
+    allowed_aggregations,
+    default_aggregation,
+    metric_over,
+)
 from shuzhi.model.index import ModelIndex
 from shuzhi.model.schema import MetricDef
 
