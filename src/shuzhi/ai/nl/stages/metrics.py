@@ -17,6 +17,7 @@ from typing import Any
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.context import counts_other, dataset_count_metric
 from shuzhi.ai.nl.grounding import (
+    COUNT_AFTER,
     CREATED,
     count_metric,
     count_word_near,
@@ -64,6 +65,11 @@ def metrics(st: ParseState) -> None:
             _count_thing(st, created)
         st.frame_metrics = parts.metrics
     _qualifiers(st)
+    # 下单金额超过1000万的客户有几家: a count over a having — QuerySpec has no count of groups, so the spec lists
+    # the qualifying things and `intent_args["count_rows"]` says the answer is how many rows it has
+    if st.conditions and parts.metrics and any(
+            m.kind in ("dim", "entity") and COUNT_AFTER.match(t.text, m.end) for m in mentions):
+        st.intent_args["count_rows"] = True
 
 
 def _aggregation_words(st: ParseState) -> None:
