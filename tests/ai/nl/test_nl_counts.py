@@ -162,14 +162,14 @@ def test_imported_table(tmp_path: Path) -> None:
 def test_count_over_having(nl_env: dict[str, Any], engine: DuckDBEngine) -> None:
     """下单金额超过…的客户有几家: QuerySpec has no count of groups; the spec lists the qualifying customers and
     intent_args says the answer is their number (the rows of the result)."""
-    r = ask(nl_env, "去年下单金额超过100万的客户有几家")
+    r = ask(nl_env, "去年下单金额超过20万的客户有几家")
     assert r.intent_args.get("count_rows") is True
     assert r.spec["dimensions"] == ["customers.customer_name"]
-    assert r.spec["having"] == [{"field": "revenue", "op": ">", "value": 1_000_000}]
+    assert r.spec["having"] == [{"field": "revenue", "op": ">", "value": 200_000}]
     rows = run_query(r.spec, nl_env["index"], UserContext.system(), TODAY, engine).table.num_rows
     want = engine.execute(
         "select count(*) from (select c.customer_name from sales_orders s join customers c using (customer_id) "
         "where s.status <> '已取消' and s.order_date between '2025-01-01' and '2025-12-31' "
-        "group by c.customer_name having sum(s.amount) > 1000000)").column(0)[0].as_py()
-    assert rows == want
-    assert "count_rows" not in ask(nl_env, "去年下单金额超过100万的客户").intent_args
+        "group by c.customer_name having sum(s.amount) > 200000)").column(0)[0].as_py()
+    assert rows == want == 18
+    assert "count_rows" not in ask(nl_env, "去年下单金额超过20万的客户").intent_args
