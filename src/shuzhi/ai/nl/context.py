@@ -169,6 +169,20 @@ def _is_content(lex: Lexicon, tok: str) -> bool:
         and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES)
 
 
+_OF_MEASURE = re.compile(r"\s*(?:的)?\s*(?:平均|合计|总|最大|最小|average|total|avg)?\s*(?:的)?\s*")
+
+
+def thing_of_measure(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """商机的平均预计金额 / 项目的预算: a thing's word (read as an everyday metric) right before a measure of its
+    own dataset says whose the measure is; it is not a second metric."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if a.kind == "metric" and not a.entries[0].exact and a.term in lex.things and b.kind == "metric" \
+                and str(b.entries[0].key) in lex.measures and _OF_MEASURE.fullmatch(text[a.end:b.start]) \
+                and lex.measures[lex.things[a.term]].dataset == lex.measures[str(b.entries[0].key)].dataset:
+            a.kind, a.entries = "entity", [Entry("dataset", lex.measures[lex.things[a.term]].dataset, exact=False)]
+    return mentions
+
+
 def compound_unknowns(lex: Lexicon, t: Text, mentions: list[Mention]
                       ) -> tuple[list[Mention], list[dict[str, Any]], list[tuple[int, int]]]:
     """净利润 / 库存周转天数: an everyday metric word glued to unknown content is an unknown concept.

@@ -72,6 +72,13 @@ THING_ALIASES: dict[str, list[str]] = {
     "订单": ["orders"], "采购订单": ["pos", "purchase orders"], "专利": ["patents"],
 }
 
+# Everyday words for a qualifier the model's metric words define (measures.py `qualifiers`: 在途 = the open
+# opportunities' filter), used only when the model has that qualifier.
+QUALIFIER_ALIASES: dict[str, list[str]] = {
+    "在途": ["open", "未关闭", "未关单", "跟进中", "还在跟", "在跟", "进行中的商机"],
+    "成交": ["成交了", "签下", "签了"],
+}
+
 PROVINCES_EN: dict[str, str] = {
     "北京": "beijing", "天津": "tianjin", "上海": "shanghai", "重庆": "chongqing", "河北": "hebei",
     "山西": "shanxi", "辽宁": "liaoning", "吉林": "jilin", "黑龙江": "heilongjiang", "江苏": "jiangsu",

@@ -35,6 +35,7 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
     BOOLEAN_ALIASES,
     BOOLEAN_BOTH,
+    QUALIFIER_ALIASES,
     THING_ALIASES,
     VALUE_ALIASES,
     short_forms,
@@ -251,9 +252,16 @@ class Lexicon:
                 self.entity_of.setdefault(nw, m.dataset)
                 if nw not in self.terms:
                     self._add(w, Entry("dataset", m.dataset, exact=False))
+        for m in things:  # 商机数 / 采购单数 / 项目个数: the thing's count, where no metric has the word
+            for w in m.words:
+                nw = normalize(w)
+                if len(nw) >= 2 and not _ASCII_WORD.search(nw):
+                    for suf in ("数", "数量", "个数", "总数"):
+                        if nw + suf not in self.terms:
+                            self._add(nw + suf, Entry("metric", m.name))
         for m in fields:
             for w in m.words:
-                if normalize(w) not in self.terms:
+                if normalize(w) not in self.terms and normalize(w) not in _BARE:  # 数量 alone says nothing
                     self._add(w, Entry("metric", m.name))
         for (ds, f), metric in covered.items():  # 不良品数量 → defect_qty: the model's metric over the field
             fd = self.index.fields[(ds, f)]
@@ -266,9 +274,14 @@ class Lexicon:
                     if nw.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
                         self._add(stem, Entry("metric", metric, exact=False))
                         break
-        for word, (ds, conds) in qualifiers(self.index, {w: self.measures[n].dataset for w, n in self.things.items()
+        quals = qualifiers(self.index, {w: self.measures[n].dataset for w, n in self.things.items()
                                                           if self.measures[n].field in (self.index.datasets[
-                                                              self.measures[n].dataset].primary_key or [])}).items():
+                                                              self.measures[n].dataset].primary_key or [])})
+        for word, alias in QUALIFIER_ALIASES.items():  # open deals: the everyday word for a qualifier the model has
+            for a in alias:
+                if word in quals:
+                    quals.setdefault(a, quals[word])
+        for word, (ds, conds) in quals.items():
             nw = normalize(word)
             if nw not in self.terms:
                 self.qualifier[nw] = (ds, conds)
@@ -407,6 +420,9 @@ class Lexicon:
                         out[normalize(w)] = name
         return out
 
+
+# Field labels too bare to name one field's measure (数量: of what?).
+_BARE = {"数量", "金额", "数额", "总额", "比例", "占比", "比率", "quantity", "amount", "qty"}
 
 # Trailing words too generic to stand for one metric or dimension on their own.
 _GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称", "比例", "占比", "总额", "数额", "情况", "指标",

@@ -17,6 +17,7 @@ from typing import Any
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.context import counts_other, dataset_count_metric
 from shuzhi.ai.nl.grounding import (
+    CLASSIFIER,
     COUNT_AFTER,
     CREATED,
     count_metric,
@@ -50,6 +51,8 @@ def metrics(st: ParseState) -> None:
         for i, m in enumerate(mentions):
             if m.kind in ("dim", "entity"):
                 cm = count_metric(lex, m, new=bool(created or C.NEW.search(t.masked())))
+                if cm in lex.measures:
+                    break  # a thing without a model metric: counted below, with its status and creation words
                 if cm and not counts_other(lex, t.text, m, cue["COUNT"]):
                     parts.metrics.append(cm)
                     st.consumed.add(i)
@@ -63,6 +66,10 @@ def metrics(st: ParseState) -> None:
                 parts.metrics.append(cm)
         if not parts.metrics:
             _count_thing(st, created)
+        if parts.metrics:
+            for x in CLASSIFIER.finditer(t.text):
+                if not t.taken[x.start(1)]:
+                    t.take(x.start(1), x.end(1))
         st.frame_metrics = parts.metrics
     _qualifiers(st)
     # 下单金额超过1000万的客户有几家: a count over a having — QuerySpec has no count of groups, so the spec lists

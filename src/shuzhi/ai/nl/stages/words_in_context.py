@@ -13,6 +13,7 @@ from shuzhi.ai.nl.context import (
     ground_partials,
     person_after_superlative,
     ratio_metrics,
+    thing_of_measure,
 )
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import Mention
@@ -23,6 +24,7 @@ def words_in_context(st: ParseState) -> None:
     # 研发投入占营业收入的比例 → rd_intensity; 商机赢单率 → win_rate (商机 only qualifies it)
     mentions = ratio_metrics(lex, t, st.mentions)
     mentions = drop_qualifier_metrics(lex, t.text, mentions)
+    mentions = thing_of_measure(lex, t.text, mentions)  # 商机的平均预计金额: whose the measure is
     # 层级, 成功率: partial words, grounded by what else the question asks
     partials = [Mention(s, e, term, "partial", ents) for s, e, term, ents in lex.scan_partial(t.text, t.taken)]
     mentions = ground_partials(lex, mentions, partials)
