@@ -45,7 +45,7 @@ def metrics(st: ParseState) -> None:
     st.frame_metrics = parts.metrics or (previous.metrics if previous is not None else [])
 
     # count fallback: 多少客户 / how many customers
-    counting = bool(recounted or cue["COUNT"] or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
+    counting = bool(recounted or cue["COUNT"] or CLASSIFIER.search(t.masked()) or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
     created = [x for x in CREATED.finditer(t.masked())] if counting and not st.frame_metrics else []
     if not st.frame_metrics and counting:
         for i, m in enumerate(mentions):
@@ -68,8 +68,10 @@ def metrics(st: ParseState) -> None:
             _count_thing(st, created)
         if parts.metrics:
             for x in CLASSIFIER.finditer(t.text):
-                if not t.taken[x.start(1)]:
-                    t.take(x.start(1), x.end(1))
+                for g in (0, 1):
+                    if not any(t.taken[x.start(g):x.end(g)]):
+                        t.take(x.start(g), x.end(g))
+                        break
         st.frame_metrics = parts.metrics
     _qualifiers(st)
     # 下单金额超过1000万的客户有几家: a count over a having — QuerySpec has no count of groups, so the spec lists
@@ -174,11 +176,38 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
                 metric = exact
                 for v in values:
                     v.kind = "counted"  # the metric's own filter says it
-            elif not conds:
+            else:  # the model's own count of those rows (patent_applications), filtered by the status words
                 metric = exact_count(lex.model_index, measure) or name
         parts.metrics.append(metric)
         st.consumed.add(i)
         return
+    # 发明专利有多少件 / how many invention patents: the value's word names the thing too
+    for v in mentions:
+        if v.kind != "value" or _negated(st, v):
+            continue
+        ds = v.entries[0].key[0]
+        name = next((n for n, x in lex.measures.items() if x.dataset == ds and x.aggregate == "count_distinct"
+                     and x.field in (lex.index.datasets[ds].primary_key or [])), None)
+        if name is None or created or not _next_to_count(st, v):
+            continue
+        exact = exact_metric(lex, ds, [{"field": f"{ds}.{v.entries[0].key[1]}", "op": "=", "value": v.entries[0].key[2]}])
+        if exact:
+            v.kind = "counted"
+        parts.metrics.append(exact or exact_count(lex.model_index, lex.measures[name]) or name)
+        return
+
+
+def _next_to_count(st: ParseState, v: Mention) -> bool:
+    """Only understood or function words lie between the mention and its nearest count word (how many
+    employees … Suzhou plant counts employees, not the plant's work orders)."""
+    masked = st.t.masked()
+    counts = [(x.start(), x.end()) for x in st.cue["COUNT"]] + [x.span() for x in CLASSIFIER.finditer(st.t.text)]
+    if not counts:
+        return False
+    s, e = min(counts, key=lambda c: min(abs(c[0] - v.end), abs(v.start - c[1])))
+    gap = masked[v.end:s] if s >= v.end else masked[e:v.start]
+    words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", gap)
+    return all(w in C.STOP for w in words)
 
 
 def _negated(st: ParseState, v: Mention) -> bool:
