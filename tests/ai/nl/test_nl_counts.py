@@ -56,6 +56,22 @@ CASES: list[tuple[str, Any, list[dict[str, Any]], str | None, str]] = [
      "select sum(expected_amount) from opportunities where stage not in ('赢单', '输单')"),
     ("研发项目的预算合计", ("sum", "rd_projects.budget"), [], None, "select sum(budget) from rd_projects"),
     ("average unit price", ("avg", "sales_orders.unit_price"), [], None, "select avg(unit_price) from sales_orders"),
+    ("外观设计专利有几件", "patent_applications", [{"field": "patents.patent_type", "op": "=", "value": "外观设计"}], None,
+     "select count(*) from patents where patent_type = '外观设计'"),
+    ("how many opportunities are open", ("count_distinct", "opportunities.opportunity_id"),
+     [{"field": "opportunities.stage", "op": "not_in", "values": ["赢单", "输单"]}], None,
+     "select count(*) from opportunities where stage not in ('赢单', '输单')"),
+    ("今年立项了多少个项目", ("count_distinct", "rd_projects.project_id"), [], "rd_projects.start_date",
+     "select count(*) from rd_projects where start_date between '2026-01-01' and '2026-11-26'"),
+    ("采购订单有多少张", ("count_distinct", "purchase_orders.po_id"), [], None, "select count(*) from purchase_orders"),
+    ("商机的平均预计金额", ("avg", "opportunities.expected_amount"), [], None,
+     "select avg(expected_amount) from opportunities"),
+    ("去年从供应商买了多少钱", "purchase_amount", [], "time",
+     "select sum(amount) from purchase_orders where po_date between '2025-01-01' and '2025-12-31'"),
+    ("how much did we buy from suppliers last year", "purchase_amount", [], "time",
+     "select sum(amount) from purchase_orders where po_date between '2025-01-01' and '2025-12-31'"),
+    ("what did customers buy last year", "revenue", [], "time",
+     "select sum(amount) from sales_orders where status <> '已取消' and order_date between '2025-01-01' and '2025-12-31'"),
     ("上个月底的库存数量", ("sum", "inventory_snapshots.on_hand_qty"), [], "time",
      "select sum(on_hand_qty) from inventory_snapshots where snapshot_date = '2026-10-31'"),
 ]
@@ -117,6 +133,20 @@ def test_wording(nl_env: dict[str, Any]) -> None:
     assert ask(nl_env, "今年的销售").spec["metrics"] == ["revenue"]
     r = ask(nl_env, "在途商机的金额")
     assert r.spec["metrics"] == ["pipeline_amount"] and "where" not in r.spec and not r.unknown
+
+
+def test_counts_by_a_dimension(nl_env: dict[str, Any]) -> None:
+    """各X的Y数 / Y per X: the thing's count split like any metric."""
+    for q, dim, metric in [("各大区的商机数", "customers.region", "opportunities.opportunity_id"),
+                           ("各工厂的工单数量", "production_orders.plant", "production_orders.work_order_id"),
+                           ("how many work orders per plant", "production_orders.plant", "production_orders.work_order_id"),
+                           ("各研发层级的项目数", "rd_projects.rd_layer", "rd_projects.project_id"),
+                           ("各阶段的商机有多少个", "opportunities.stage", "opportunities.opportunity_id")]:
+        r = ask(nl_env, q)
+        assert r.spec["dimensions"] == [dim] and _first_metric(r.spec) == ("count_distinct", metric), q
+        assert not r.unknown, (q, r.unknown)
+    assert ask(nl_env, "how much did we buy last year").spec is None  # who bought is not said: not guessed
+    assert ask(nl_env, "how many employees work in the Suzhou plant").spec is None
 
 
 def test_imported_table(tmp_path: Path) -> None:

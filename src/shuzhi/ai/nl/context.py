@@ -430,3 +430,30 @@ def person_after_superlative(lex: Lexicon, text: str, mentions: list[Mention]) -
                 and _BEST_BEFORE.search(text[:m.start]) and m.start > exact[0].end:
             m.kind, m.entries = "dim", [Entry("dim", k) for k in lex.person_stems[m.term]]
     return mentions
+
+
+def business_verbs(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """buy / 买了 / sold: the verb's metric is the one (among the model's metrics whose everyday words say the
+    verb) that reaches the thing the question names — customers bought: revenue; bought from suppliers: the
+    purchase amount; several fitting: the model's first. A verb beside another metric is only a word of the
+    sentence; one no named thing decides is left unread (reported)."""
+    named = {e.key[0] if isinstance(e.key, tuple) else str(e.key) for m in mentions
+             if m.kind in ("dim", "value", "entity", "dataset") for e in m.entries}
+    exact = [m for m in mentions if m.kind == "metric" and m.entries[0].exact]
+    for m in mentions:
+        verb = lex.verb_of.get(m.term) if m.kind in ("verb", "metric") else None
+        if verb is None or (m.kind == "metric" and m.entries[0].exact):
+            continue
+        if m.kind == "verb" and exact:
+            m.kind = "used"  # how much revenue did we sell: the metric says it
+            continue
+        cands = lex.verb_metrics.get(verb, [])
+        fit = [c for c in cands if named and all(any(d in lex.reachable(c) for d in [ds]) for ds in named)]
+        if m.kind == "metric" and (not named or str(m.entries[0].key) in fit):
+            continue
+        if fit:  # several fit (revenue, sales quantity): the model's first, as it lists its main metrics first
+            m.kind, m.entries = "metric", [Entry("metric", fit[0], exact=False)]
+        for x in mentions:  # customers bought / bought from suppliers: who buys, not a breakdown
+            if x.kind == "dim" and x.term in lex.things and not _GROUP_BEFORE.search(text[:x.start]):
+                x.kind = "entity"
+    return mentions

@@ -79,6 +79,15 @@ QUALIFIER_ALIASES: dict[str, list[str]] = {
     "成交": ["成交了", "签下", "签了"],
 }
 
+# Business verbs: the Chinese stems a model's everyday metric words use for them and the English forms people
+# type. Which metric a verb means is read from the model (the metrics whose everyday words or synonyms hold a
+# stem) and the thing the question names (买 of customers is revenue, of suppliers the purchase amount).
+VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "buy": (("买", "采购", "购买"), ("buy", "bought", "buys", "buying", "purchased")),
+    "sell": (("卖", "销售"), ("sell", "sells", "selling")),
+    "order": (("下单", "订购"), ("ordered", "order from us")),
+}
+
 PROVINCES_EN: dict[str, str] = {
     "北京": "beijing", "天津": "tianjin", "上海": "shanghai", "重庆": "chongqing", "河北": "hebei",
     "山西": "shanxi", "辽宁": "liaoning", "吉林": "jilin", "黑龙江": "heilongjiang", "江苏": "jiangsu",

@@ -37,6 +37,7 @@ from shuzhi.ai.nl.glossary import (
     BOOLEAN_BOTH,
     QUALIFIER_ALIASES,
     THING_ALIASES,
+    VERBS,
     VALUE_ALIASES,
     short_forms,
 )
@@ -95,6 +96,8 @@ class Lexicon:
     things: dict[str, str] = field(default_factory=dict)         # 供应商 / deals → the count measure of the thing
     qualifier: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)  # 在途 → (dataset, where)
     person_stems: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # 销售 → [(sales_orders, sales_rep)]
+    verb_metrics: dict[str, list[str]] = field(default_factory=dict)  # buy → [revenue, purchase_amount] (glossary VERBS)
+    verb_of: dict[str, str] = field(default_factory=dict)  # 买了 / bought → buy
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -286,6 +289,20 @@ class Lexicon:
             if nw not in self.terms:
                 self.qualifier[nw] = (ds, conds)
                 self._add(word, Entry("qualifier", nw))
+        for verb, (stems, english) in VERBS.items():  # buy → the metrics whose everyday words say 买 / 采购
+            cands = [n for n, md in self.index.metrics.items() if not md.hidden
+                     and any(st in w for w in md.everyday_words for st in stems)]
+            if len(cands) < 1:
+                continue
+            self.verb_metrics[verb] = cands
+            for n in cands:
+                for w in self.index.metrics[n].everyday_words:
+                    if any(st in w for st in stems):
+                        self.verb_of.setdefault(normalize(w), verb)
+            for w in english:
+                self.verb_of.setdefault(normalize(w), verb)
+                if normalize(w) not in self.terms:
+                    self._add(w, Entry("verb", verb))
         extra = metric_defs(self.index, things + fields)
         self.index = replace(self.index, metrics={**self.index.metrics, **extra})
 

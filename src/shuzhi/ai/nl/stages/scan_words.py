@@ -21,7 +21,7 @@ def scan_words(st: ParseState) -> None:
 
 def _kind(entries: list[Entry]) -> str:
     kinds = {e.kind for e in entries}
-    for k in ("metric", "value", "dim", "dataset", "qualifier"):
+    for k in ("metric", "value", "dim", "dataset", "qualifier", "verb"):
         if k in kinds:
             entries.sort(key=lambda e: (e.kind != k, not e.exact))
             return k

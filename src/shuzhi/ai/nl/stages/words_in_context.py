@@ -5,6 +5,7 @@ thing after a group word (各个新产品), a person word after a superlative (�
 from __future__ import annotations
 
 from shuzhi.ai.nl.context import (
+    business_verbs,
     compound_unknowns,
     counted_things,
     drop_qualifier_metrics,
@@ -35,5 +36,6 @@ def words_in_context(st: ParseState) -> None:
     mentions = counted_things(lex, t.text, mentions)
     # 各个新产品: by product, new ones only; 赢单率最高的销售: the salesperson, not revenue
     mentions = flagged_things(lex, t.text, mentions)
-    st.mentions = person_after_superlative(lex, t.text, mentions)
+    mentions = person_after_superlative(lex, t.text, mentions)
+    st.mentions = business_verbs(lex, t.text, mentions)  # bought from suppliers: the purchase amount, not revenue
     st.context_ds = {m.entries[0].key for m in st.mentions if m.kind == "dataset"}
