@@ -37,8 +37,8 @@ from shuzhi.ai.nl.glossary import (
     BOOLEAN_BOTH,
     QUALIFIER_ALIASES,
     THING_ALIASES,
-    VERBS,
     VALUE_ALIASES,
+    VERBS,
     short_forms,
 )
 from shuzhi.ai.nl.hant import to_simplified
