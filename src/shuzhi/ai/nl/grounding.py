@@ -1,6 +1,8 @@
 """Grounding words in the model: numeric conditions, which field a dimension word or a value
 means for the asked metrics (reachable without fan-out, own dataset first, coarser hierarchy level
-first; shared dimensions when a metric spans facts), counts (多少客户 → customer_count).
+first; shared dimensions when a metric spans facts), counts (多少客户 → customer_count; a thing's count
+measure, a model metric whose filter is exactly the status words said: won_opportunities), count and
+creation words next to a thing (多少个, 几家, 新建, created).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.lexicon import Lexicon, normalize
+from shuzhi.ai.nl.measures import filter_conditions
 from shuzhi.ai.nl.numbers import NUMBER_RE, parse_number
 from shuzhi.ai.nl.types import Entry, Mention, Text
 from shuzhi.model.checks import metric_closure
@@ -216,8 +219,6 @@ def thing_measure(lex: Lexicon, m: Mention) -> str | None:
 
 def exact_metric(lex: Lexicon, ds: str, conds: list[dict[str, Any]]) -> str | None:
     """A model count metric of `ds` whose filter is exactly `conds` (赢单 商机 → won_opportunities)."""
-    from shuzhi.ai.nl.measures import filter_conditions
-
     want = sorted(repr(sorted(c.items())) for c in conds)
     for name, md in lex.model_index.metrics.items():
         if md.dataset != ds or md.agg != "count" or md.formula or not md.filter:
@@ -230,8 +231,6 @@ def exact_metric(lex: Lexicon, ds: str, conds: list[dict[str, Any]]) -> str | No
 
 def filter_of(lex: Lexicon, metric: str) -> list[dict[str, Any]] | None:
     """A model metric's own filter as where conditions (None when it has none or it is not simple)."""
-    from shuzhi.ai.nl.measures import filter_conditions
-
     md = lex.index.metrics.get(metric)
     if md is None or not md.dataset or not md.filter:
         return None
