@@ -72,6 +72,11 @@ CASES: list[tuple[str, Any, list[dict[str, Any]], str | None, str]] = [
      "select sum(amount) from purchase_orders where po_date between '2025-01-01' and '2025-12-31'"),
     ("what did customers buy last year", "revenue", [], "time",
      "select sum(amount) from sales_orders where status <> '已取消' and order_date between '2025-01-01' and '2025-12-31'"),
+    ("有多少个新产品", ("count_distinct", "products.product_id"),
+     [{"field": "products.is_new_product", "op": "=", "value": True}], None,
+     "select count(*) from products where is_new_product"),
+    ("去年新签了多少客户", "new_customers", [], "time",
+     "select count(*) from customers where created_date between '2025-01-01' and '2025-12-31'"),
     ("上个月底的库存数量", ("sum", "inventory_snapshots.on_hand_qty"), [], "time",
      "select sum(on_hand_qty) from inventory_snapshots where snapshot_date = '2026-10-31'"),
 ]
@@ -145,6 +150,9 @@ def test_counts_by_a_dimension(nl_env: dict[str, Any]) -> None:
         r = ask(nl_env, q)
         assert r.spec["dimensions"] == [dim] and _first_metric(r.spec) == ("count_distinct", metric), q
         assert not r.unknown, (q, r.unknown)
+    r = ask(nl_env, "哪个项目预算最多")
+    assert r.spec["dimensions"] == ["rd_projects.project_name"] and r.spec["limit"] == 1
+    assert _first_metric(r.spec) == ("sum", "rd_projects.budget")
     assert ask(nl_env, "how much did we buy last year").spec is None  # who bought is not said: not guessed
     assert ask(nl_env, "how many employees work in the Suzhou plant").spec is None
 

@@ -394,7 +394,8 @@ def shift_year(tr: dict[str, Any], today: dt.date) -> dict[str, Any]:
     return {"start": back(s).isoformat(), "end": back(e).isoformat()}
 
 
-_GROUP_BEFORE = re.compile(r"(?:各个|各种|各|每个|每一个|每种|按照|按|哪个|哪些|哪几个|\bby\b|\bper\b|\beach\b)\s*$")
+_GROUP_BEFORE = re.compile(r"(?:各个|各种|各|每个|每一个|每种|按照|按|哪个|哪些|哪几个|哪一个|\bby\b|\bper\b|\beach\b"
+                           r"|\bwhich\b)\s*$")
 
 
 def flagged_things(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -457,3 +458,26 @@ def business_verbs(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Men
             if x.kind == "dim" and x.term in lex.things and not _GROUP_BEFORE.search(text[:x.start]):
                 x.kind = "entity"
     return mentions
+
+
+def _name_field(lex: Lexicon, ds: str) -> str | None:
+    return next((f for (d, f), x in lex.index.fields.items() if d == ds and x.dimension and x.type == "string"
+                 and (f.endswith("_name") or f in ("name", "title"))), None)
+
+
+def which_thing_measure(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """哪个项目预算最多 / 各项目预算: a field word that starts with its thing's word (项目预算 = 项目 + 预算) after
+    a which or group word names the thing (by its name field) and the measure."""
+    out: list[Mention] = []
+    for m in mentions:
+        measure = lex.measures.get(str(m.entries[0].key)) if m.kind == "metric" else None
+        word = next((w for w, n in lex.things.items() if measure is not None and lex.measures[n].dataset == measure.dataset
+                     and len(w) >= 2 and m.term.startswith(w) and len(m.term) > len(w)), None)
+        name = _name_field(lex, measure.dataset) if measure is not None else None
+        if word is None or name is None or not _GROUP_BEFORE.search(text[:m.start]):
+            out.append(m)
+            continue
+        cut = m.start + len(word)
+        out.append(Mention(m.start, cut, word, "dim", [Entry("dim", (measure.dataset, name))]))
+        out.append(Mention(cut, m.end, m.term[len(word):], "metric", m.entries))
+    return out

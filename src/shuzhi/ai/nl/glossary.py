@@ -76,7 +76,7 @@ THING_ALIASES: dict[str, list[str]] = {
 # opportunities' filter), used only when the model has that qualifier.
 QUALIFIER_ALIASES: dict[str, list[str]] = {
     "在途": ["open", "未关闭", "未关单", "跟进中", "还在跟", "在跟", "进行中的商机"],
-    "成交": ["成交了", "签下", "签了"],
+    "成交": ["成交了"],
 }
 
 # Business verbs: the Chinese stems a model's everyday metric words use for them and the English forms people

@@ -211,10 +211,14 @@ def thing_measure(lex: Lexicon, m: Mention) -> str | None:
     """The count measure of the thing a mention names (供应商 → suppliers_count), by its word or its dataset."""
     name = lex.things.get(m.term)
     if name is None and m.entries and m.entries[0].kind == "dataset":
-        ds = str(m.entries[0].key)
-        name = next((n for n, x in lex.measures.items() if x.dataset == ds and x.aggregate == "count_distinct"
-                     and x.field in (lex.index.datasets[ds].primary_key or [])), None)
+        name = thing_of(lex, str(m.entries[0].key))
     return name
+
+
+def thing_of(lex: Lexicon, ds: str) -> str | None:
+    """The count measure of a dataset's rows (its one-field key counted), if it has one."""
+    return next((n for n, x in lex.measures.items() if x.dataset == ds and x.aggregate == "count_distinct"
+                 and x.field in (lex.index.datasets[ds].primary_key or [])), None)
 
 
 def exact_metric(lex: Lexicon, ds: str, conds: list[dict[str, Any]]) -> str | None:

@@ -26,6 +26,7 @@ from shuzhi.ai.nl.grounding import (
     filter_of,
     fits,
     thing_measure,
+    thing_of,
 )
 from shuzhi.ai.nl.measures import AGG_WORDS, creation_field, exact_count, variant
 from shuzhi.ai.nl.stages.state import ParseState
@@ -183,11 +184,18 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
         return
     # 发明专利有多少件 / how many invention patents: the value's word names the thing too
     for v in mentions:
-        if v.kind != "value" or _negated(st, v):
+        flag = v.kind == "dim" and len(v.entries) == 1 and lex.index.fields.get(v.entries[0].key) is not None \
+            and lex.index.fields[v.entries[0].key].type == "boolean"  # 有多少个新产品: the flag's thing, flagged
+        if (v.kind != "value" and not flag) or _negated(st, v):
             continue
         ds = v.entries[0].key[0]
-        name = next((n for n, x in lex.measures.items() if x.dataset == ds and x.aggregate == "count_distinct"
-                     and x.field in (lex.index.datasets[ds].primary_key or [])), None)
+        if flag:
+            name = thing_of(lex, ds)
+            if name is not None and _next_to_count(st, v):
+                parts.metrics.append(exact_count(lex.model_index, lex.measures[name]) or name)
+                return
+            continue
+        name = thing_of(lex, ds)
         if name is None or created or not _next_to_count(st, v):
             continue
         exact = exact_metric(lex, ds, [{"field": f"{ds}.{v.entries[0].key[1]}", "op": "=", "value": v.entries[0].key[2]}])

@@ -15,6 +15,7 @@ from shuzhi.ai.nl.context import (
     person_after_superlative,
     ratio_metrics,
     thing_of_measure,
+    which_thing_measure,
 )
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import Mention
@@ -26,6 +27,7 @@ def words_in_context(st: ParseState) -> None:
     mentions = ratio_metrics(lex, t, st.mentions)
     mentions = drop_qualifier_metrics(lex, t.text, mentions)
     mentions = thing_of_measure(lex, t.text, mentions)  # 商机的平均预计金额: whose the measure is
+    mentions = which_thing_measure(lex, t.text, mentions)  # 哪个项目预算最多: by project
     # 层级, 成功率: partial words, grounded by what else the question asks
     partials = [Mention(s, e, term, "partial", ents) for s, e, term, ents in lex.scan_partial(t.text, t.taken)]
     mentions = ground_partials(lex, mentions, partials)
