@@ -77,6 +77,16 @@ CASES: list[tuple[str, Any, list[dict[str, Any]], str | None, str]] = [
      "select count(*) from products where is_new_product"),
     ("去年新签了多少客户", "new_customers", [], "time",
      "select count(*) from customers where created_date between '2025-01-01' and '2025-12-31'"),
+    ("how many cancelled orders last year", ("count_distinct", "sales_orders.order_id"),
+     [{"field": "sales_orders.status", "op": "=", "value": "已取消"}], "time",
+     "select count(distinct order_id) from sales_orders where status = '已取消' "
+     "and order_date between '2025-01-01' and '2025-12-31'"),
+    ("去年已取消订单的销售额", ("sum", "sales_orders.amount"),
+     [{"field": "sales_orders.status", "op": "=", "value": "已取消"}], "time",
+     "select sum(amount) from sales_orders where status = '已取消' and order_date between '2025-01-01' and '2025-12-31'"),
+    ("how many projects are in progress", ("count_distinct", "rd_projects.project_id"),
+     [{"field": "rd_projects.status", "op": "=", "value": "进行中"}], None,
+     "select count(*) from rd_projects where status = '进行中'"),
     ("上个月底的库存数量", ("sum", "inventory_snapshots.on_hand_qty"), [], "time",
      "select sum(on_hand_qty) from inventory_snapshots where snapshot_date = '2026-10-31'"),
 ]

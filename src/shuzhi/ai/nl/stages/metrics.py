@@ -42,6 +42,7 @@ def metrics(st: ParseState) -> None:
         name = m.entries[0].key
         if name not in parts.metrics:
             parts.metrics.append(name)
+    _outside_the_filter(st)
     previous = st.follow_frame
     st.frame_metrics = parts.metrics or (previous.metrics if previous is not None else [])
 
@@ -106,6 +107,35 @@ def _aggregation_words(st: ParseState) -> None:
                 if other is not None:
                     m.entries = [Entry("metric", other.name)]
             break
+
+
+def _outside_the_filter(st: ParseState) -> None:
+    """已取消的订单有多少 / 已取消订单的金额: a status the metric's own filter leaves out (order_count counts
+    orders not cancelled) asks for the same aggregate without that filter — the field's measure (count of
+    order ids, sum of amounts) — never a metric that is 0 by definition."""
+    lex, parts = st.lex, st.parts
+    values = [e.key for v in st.mentions if v.kind == "value" for e in v.entries[:1] if e.kind == "value"]
+    for i, name in enumerate(list(parts.metrics)):
+        md = lex.index.metrics.get(name)
+        conds = filter_of(lex, name) or []
+        clash = any(c["field"] == f"{ds}.{f}" and _excludes(c, v) for c in conds for ds, f, v in values)
+        if md is None or not clash:
+            continue
+        ds = str(md.dataset)
+        other = next((n for n, x in lex.measures.items() if x.dataset == ds and md.expr and x.field == md.expr.strip()
+                      and x.aggregate == md.agg), None) if md.agg != "count" else thing_of(lex, ds)
+        if other is None:
+            continue
+        parts.metrics[i] = other
+        for m in st.mentions:
+            if m.kind == "metric" and m.entries[0].key == name:
+                m.entries = [Entry("metric", other, exact=m.entries[0].exact)]
+
+
+def _excludes(cond: dict[str, Any], value: Any) -> bool:
+    op = cond["op"]
+    return (op == "!=" and cond["value"] == value) or (op == "not_in" and value in cond["values"]) \
+        or (op == "=" and cond["value"] != value) or (op == "in" and value not in cond["values"])
 
 
 def _take(st: ParseState, found: list[Any]) -> None:
