@@ -87,6 +87,19 @@ CASES: list[tuple[str, Any, list[dict[str, Any]], str | None, str]] = [
     ("how many projects are in progress", ("count_distinct", "rd_projects.project_id"),
      [{"field": "rd_projects.status", "op": "=", "value": "进行中"}], None,
      "select count(*) from rd_projects where status = '进行中'"),
+    ("现在一共有几个仓库", ("count_distinct", "inventory_snapshots.warehouse"), [], None,
+     "select count(distinct warehouse) from inventory_snapshots"),
+    ("一共有多少条产线", ("count_distinct", "production_orders.production_line"), [], None,
+     "select count(distinct production_line) from production_orders"),
+    ("今年开工了多少个工单", ("count_distinct", "production_orders.work_order_id"), [], "production_orders.start_date",
+     "select count(*) from production_orders where start_date between '2026-01-01' and '2026-11-26'"),
+    ("今年质检了多少次", ("count_distinct", "quality_inspections.inspection_id"), [],
+     "quality_inspections.inspection_date",
+     "select count(*) from quality_inspections where inspection_date between '2026-01-01' and '2026-11-26'"),
+    ("How many customers were onboarded this year", "new_customers", [], "time",
+     "select count(*) from customers where created_date between '2026-01-01' and '2026-11-26'"),
+    ("去年授权了几项专利", "patents_granted", [], "time",
+     "select count(*) from patents where grant_date between '2025-01-01' and '2025-12-31'"),
     ("上个月底的库存数量", ("sum", "inventory_snapshots.on_hand_qty"), [], "time",
      "select sum(on_hand_qty) from inventory_snapshots where snapshot_date = '2026-10-31'"),
 ]
@@ -160,6 +173,12 @@ def test_counts_by_a_dimension(nl_env: dict[str, Any]) -> None:
         r = ask(nl_env, q)
         assert r.spec["dimensions"] == [dim] and _first_metric(r.spec) == ("count_distinct", metric), q
         assert not r.unknown, (q, r.unknown)
+    r = ask(nl_env, "华东有多少个在途商机")
+    assert _first_metric(r.spec) == ("count_distinct", "opportunities.opportunity_id") and not r.unknown
+    assert {"field": "opportunities.stage", "op": "not_in", "values": ["赢单", "输单"]} in r.spec["where"]
+    r = ask(nl_env, "total on-hand quantity by warehouse at the end of last month")
+    assert _first_metric(r.spec) == ("sum", "inventory_snapshots.on_hand_qty") and not r.unknown
+    assert r.spec["dimensions"] == ["inventory_snapshots.warehouse"]
     r = ask(nl_env, "哪个项目预算最多")
     assert r.spec["dimensions"] == ["rd_projects.project_name"] and r.spec["limit"] == 1
     assert _first_metric(r.spec) == ("sum", "rd_projects.budget")

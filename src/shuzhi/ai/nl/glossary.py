@@ -80,7 +80,7 @@ THING_ALIASES: dict[str, list[str]] = {
 # Everyday words for a qualifier the model's metric words define (measures.py `qualifiers`: 在途 = the open
 # opportunities' filter), used only when the model has that qualifier.
 QUALIFIER_ALIASES: dict[str, list[str]] = {
-    "在途": ["open", "未关闭", "未关单", "跟进中", "还在跟", "在跟", "进行中的商机"],
+    "在途": ["open", "未关闭", "未关单", "跟进中", "正在跟进", "在跟进", "还在跟", "在跟", "进行中的商机"],
     "成交": ["成交了"],
 }
 

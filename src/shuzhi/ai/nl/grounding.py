@@ -193,7 +193,7 @@ def _formula(lex: Lexicon, formula: str, en: bool = False) -> str:
 
 # 新建了多少个商机 / 去年新建档的客户 / how many deals were created: the rows created in the period
 CREATED = re.compile(r"新建档|新建立|新建|新增|新开|新签|新立项|新创建|新录入|新登记|立项|创建|建档|录入"
-                     r"|\bcreated\b|\bopened\b|\badded\b|\bnew\b")
+                     r"|\bcreated\b|\bopened\b|\badded\b|\bonboarded\b|\bnew\b")
 # a classifier after a count word the cue table lacks (多少张, 几批): understood with the count
 CLASSIFIER = re.compile(r"(?:多少|几)\s*(张|台|批|份|次|笔|单|件|项|款|种|条)")
 # a count word right before or after a thing: 多少个商机, 商机有几个, how many deals

@@ -42,7 +42,15 @@ from shuzhi.ai.nl.glossary import (
     short_forms,
 )
 from shuzhi.ai.nl.hant import to_simplified
-from shuzhi.ai.nl.measures import Measure, countables, field_measures, metric_defs, qualifiers
+from shuzhi.ai.nl.measures import (
+    Measure,
+    countables,
+    date_verbs,
+    field_measures,
+    metric_defs,
+    qualifiers,
+    value_counts,
+)
 from shuzhi.ai.nl.types import Entry
 from shuzhi.ai.nl.typos import fuzzy_index, repair
 from shuzhi.model.checks import metric_closure
@@ -98,6 +106,8 @@ class Lexicon:
     person_stems: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # 销售 → [(sales_orders, sales_rep)]
     verb_metrics: dict[str, list[str]] = field(default_factory=dict)  # buy → [revenue, purchase_amount] (glossary VERBS)
     verb_of: dict[str, str] = field(default_factory=dict)  # 买了 / bought → buy
+    value_count: dict[tuple[str, str], str] = field(default_factory=dict)  # (warehouse field) → its distinct count
+    date_verb: dict[str, tuple[str, str]] = field(default_factory=dict)  # 开工 → (production_orders, start_date)
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -241,7 +251,11 @@ class Lexicon:
         self.model_index = self.index
         things = countables(self.index)
         fields, covered = field_measures(self.index)
-        for m in things + fields:
+        distinct = value_counts(self.index, {m.name for m in things + fields})
+        for m in distinct:
+            self.value_count[(m.dataset, m.field)] = m.name
+        self.date_verb = {normalize(w): k for w, k in date_verbs(self.index).items()}
+        for m in things + fields + distinct:
             self.measures[m.name] = m
         for m in things:
             words = list(m.words)
@@ -264,8 +278,10 @@ class Lexicon:
                             self._add(nw + suf, Entry("metric", m.name))
         for m in fields:
             for w in m.words:
-                if normalize(w) not in self.terms and normalize(w) not in _BARE:  # 数量 alone says nothing
-                    self._add(w, Entry("metric", m.name))
+                forms = [w, re.sub(r"(?i)\bqty\b", "quantity", w)]  # on-hand qty / on-hand quantity
+                for x in dict.fromkeys(forms):
+                    if normalize(x) not in self.terms and normalize(x) not in _BARE:  # 数量 alone says nothing
+                        self._add(x, Entry("metric", m.name))
         for (ds, f), metric in covered.items():  # 不良品数量 → defect_qty: the model's metric over the field
             fd = self.index.fields[(ds, f)]
             for w in [fd.label, fd.label_en, *fd.synonyms]:
@@ -303,7 +319,7 @@ class Lexicon:
                 self.verb_of.setdefault(normalize(w), verb)
                 if normalize(w) not in self.terms:
                     self._add(w, Entry("verb", verb))
-        extra = metric_defs(self.index, things + fields)
+        extra = metric_defs(self.index, things + fields + distinct)
         self.index = replace(self.index, metrics={**self.index.metrics, **extra})
 
     def _init_tokenizer(self) -> None:

@@ -124,6 +124,42 @@ def countables(index: ModelIndex) -> list[Measure]:
     return out
 
 
+def value_counts(index: ModelIndex, taken_names: set[str]) -> list[Measure]:
+    """有几个仓库 / 多少条产线: the number of distinct values of each string dimension that is not an identifier
+    (count_distinct of the field; its words are the field's)."""
+    out: list[Measure] = []
+    taken = set(taken_names)
+    for (ds, f), fd in index.fields.items():
+        if not fd.dimension or fd.type != "string" or fd.is_time or _stems([fd.label, *fd.synonyms]) \
+                or "count_distinct" not in allowed_aggregations(fd):
+            continue
+        label = fd.label or f
+        out.append(Measure(_free_name(index, taken, f"{f}_values"), ds, f, "count_distinct", f"{label}数",
+                           f"number of {(fd.label_en or f).lower()}", "个数", "count", ()))
+    return out
+
+
+_DATE_SUFFIX = re.compile(r"(?:日期|时间|日|date|time)$", re.IGNORECASE)
+
+
+def date_verbs(index: ModelIndex) -> dict[str, tuple[str, str]]:
+    """{word: (dataset, date field)}: a date field's words without 日期 / date (开工日期 → 开工, 完工日期 → 完工,
+    关闭日期 → 关闭, 质检日期 → 质检): 今年开工了多少个工单 counts the work orders started this year."""
+    out: dict[str, tuple[str, str]] = {}
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for (ds, f), fd in index.fields.items():
+        if not fd.is_time:
+            continue
+        for w in [fd.label, *fd.synonyms]:
+            stem = _DATE_SUFFIX.sub("", (w or "").strip()).strip()
+            if stem != (w or "").strip() and len(stem) >= 2 and _CJK.search(stem):
+                seen.setdefault(stem, set()).add((ds, f))
+    for stem, where in seen.items():
+        if len({d for d, _ in where}) == 1 and len(where) == 1:  # one field of one dataset: never a guess
+            out[stem] = next(iter(where))
+    return out
+
+
 def exact_count(index: ModelIndex, m: Measure, time: str | None = None) -> str | None:
     """A model metric counting exactly the rows `m` counts (no filter; dated by `time` when given)."""
     for name, md in index.metrics.items():

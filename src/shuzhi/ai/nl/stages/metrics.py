@@ -68,12 +68,13 @@ def metrics(st: ParseState) -> None:
                 parts.metrics.append(cm)
         if not parts.metrics:
             _count_thing(st, created)
-        if parts.metrics:
-            for x in CLASSIFIER.finditer(t.text):
-                for g in (0, 1):
-                    if not any(t.taken[x.start(g):x.end(g)]):
-                        t.take(x.start(g), x.end(g))
-                        break
+    if parts.metrics and lex.index.metrics[parts.metrics[0]].format == "integer":  # 授权了几项专利
+        for x in CLASSIFIER.finditer(t.text):
+            for g in (0, 1):
+                if not any(t.taken[x.start(g):x.end(g)]):
+                    t.take(x.start(g), x.end(g))
+                    break
+    if not st.frame_metrics:
         st.frame_metrics = parts.metrics
     _qualifiers(st)
     # 下单金额超过1000万的客户有几家: a count over a having — QuerySpec has no count of groups, so the spec lists
@@ -150,8 +151,10 @@ def _things_counted(st: ParseState) -> bool:
     lex, text = st.lex, st.t.text
     found = False
     for m in st.mentions:
+        start = max([q.start for q in st.mentions if q.kind == "qualifier" and 0 <= m.start - q.end <= 1]
+                    or [m.start])  # 多少个在途商机
         if m.kind == "metric" and not m.entries[0].exact and m.term in lex.things \
-                and count_word_near(text, m.start, m.end):
+                and count_word_near(text, start, m.end):
             m.kind, m.entries = "entity", [Entry("dataset", lex.measures[lex.things[m.term]].dataset, exact=False)]
             found = True
     for m in st.mentions:
@@ -197,6 +200,10 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
             metric = exact_count(lex.model_index, measure, time=cf) or name
             if metric == name and parts.time_range:
                 parts.time_range = {**parts.time_range, "field": f"{ds}.{cf}"}
+        elif (verb := _date_verb(st, ds)) is not None:  # 今年开工了多少个工单: dated by 开工日期
+            metric = exact_count(lex.model_index, measure, time=verb) or name
+            if metric == name and parts.time_range:
+                parts.time_range = {**parts.time_range, "field": f"{ds}.{verb}"}
         else:
             values = [v for v in mentions if v.kind == "value" and not _negated(st, v)
                       and any(e.kind == "value" and e.key[0] == ds for e in v.entries)]
@@ -233,6 +240,41 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
             v.kind = "counted"
         parts.metrics.append(exact or exact_count(lex.model_index, lex.measures[name]) or name)
         return
+
+
+    # 有几个仓库 / 一共有多少条产线: the number of the dimension's distinct values
+    for i, m in enumerate(mentions):
+        if m.kind != "dim" or created or not count_word_near(t.text, m.start, m.end):
+            continue
+        keys = [e.key for e in m.entries if e.kind == "dim" and e.key in lex.value_count]
+        if keys:
+            keys.sort(key=lambda k: lex.hierarchy_rank.get(k, 9))
+            parts.metrics.append(lex.value_count[keys[0]])
+            st.consumed.add(i)
+            return
+    # 今年质检了多少次: the date verb's thing, dated by it
+    for word, (ds, f) in lex.date_verb.items():
+        x = t.masked().find(word)
+        name = thing_of(lex, ds)
+        if x >= 0 and name is not None and not created and count_word_near(t.text, x, x + len(word)) | bool(
+                CLASSIFIER.search(t.text, x + len(word))):
+            t.take(x, x + len(word))
+            metric = exact_count(lex.model_index, lex.measures[name], time=f) or name
+            if metric == name and parts.time_range:
+                parts.time_range = {**parts.time_range, "field": f"{ds}.{f}"}
+            parts.metrics.append(metric)
+            return
+
+
+def _date_verb(st: ParseState, ds: str) -> str | None:
+    """The date field of `ds` a free verb of the question names (开工 → start_date), the verb understood."""
+    masked = st.t.masked()
+    for word, (d, f) in st.lex.date_verb.items():
+        x = masked.find(word)
+        if d == ds and x >= 0:
+            st.t.take(x, x + len(word))
+            return f
+    return None
 
 
 def _next_to_count(st: ParseState, v: Mention) -> bool:
