@@ -240,3 +240,14 @@ def test_count_over_having(nl_env: dict[str, Any], engine: DuckDBEngine) -> None
         "group by c.customer_name having sum(s.amount) > 200000)").column(0)[0].as_py()
     assert rows == want == 18
     assert "count_rows" not in ask(nl_env, "去年下单金额超过20万的客户").intent_args
+
+
+def test_created_by_month(nl_env: dict[str, Any], engine: DuckDBEngine) -> None:
+    """今年每个月新建了多少个商机: the months are those of the creation date, like the range (a follow-up too)."""
+    want = {r["m"]: r["n"] for r in engine.execute(
+        "select date_trunc('month', created_date)::date as m, count(*) as n from opportunities "
+        "where created_date between '2026-01-01' and '2026-11-26' group by 1").to_pylist()}
+    for r in (ask(nl_env, "今年每个月新建了多少个商机"), ask(nl_env, "再按月看", ask(nl_env, "今年新建了多少个商机"))):
+        assert r.spec["dimensions"] == [{"field": "opportunities.created_date", "grain": "month"}]
+        rows = run_query(r.spec, nl_env["index"], UserContext.system(), TODAY, engine).table.to_pylist()
+        assert {x["created_date_month"]: x["opportunities_count"] for x in rows} == want

@@ -89,7 +89,9 @@ class Frame:
         spec: dict[str, Any] = {"metrics": [dict(self.items[m]) if m in self.items else m for m in self.metrics]}
         for k, m in self.computes:
             spec["metrics"].append({"name": self.compute_name(k, m), "compute": {k: m}})
-        spec["dimensions"] = [{"field": TIME, "grain": g} if f == TIME else f for f, g in self.dims]
+        # a count dated by its own field (新建了多少个商机: created_date) has its time axis on that field too
+        axis = (self.time_range or {}).get("field", TIME)
+        spec["dimensions"] = [{"field": axis, "grain": g} if f == TIME else f for f, g in self.dims]
         if self.where:
             spec["where"] = copy.deepcopy(self.where)
         if self.having:
