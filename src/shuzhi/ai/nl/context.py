@@ -481,3 +481,25 @@ def which_thing_measure(lex: Lexicon, text: str, mentions: list[Mention]) -> lis
         out.append(Mention(m.start, cut, word, "dim", [Entry("dim", (measure.dataset, name))]))
         out.append(Mention(cut, m.end, m.term[len(word):], "metric", m.entries))
     return out
+
+
+_OF_WORD = re.compile(r"\s*的\s*([\u4e00-\u9fff]{2,6})")
+
+
+def of_glued(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Mention]:
+    """订单的金额 / 采购订单的金额: a thing's word, 的, and a word that with it is a term of its own (订单金额 →
+    revenue, 采购订单金额 → purchase_amount) is that term — not the thing's count with 金额 dropped."""
+    out: list[Mention] = []
+    for m in mentions:
+        g = _OF_WORD.match(t.text, m.end) if m.term in lex.things or m.kind == "dataset" else None
+        if g is not None and not any(t.taken[g.start(1):g.end(1)]):
+            for k in range(len(g.group(1)), 1, -1):
+                whole = m.term + g.group(1)[:k]
+                entries = lex.terms.get(whole)
+                if entries and any(e.kind == "metric" for e in entries):
+                    end = g.start(1) + k
+                    t.take(m.start, end)
+                    m = Mention(m.start, end, whole, "metric", [e for e in entries if e.kind == "metric"][:1])
+                    break
+        out.append(m)
+    return out

@@ -11,6 +11,7 @@ from shuzhi.ai.nl.context import (
     drop_qualifier_metrics,
     entity_qualifiers,
     flagged_things,
+    of_glued,
     ground_partials,
     person_after_superlative,
     ratio_metrics,
@@ -24,7 +25,8 @@ from shuzhi.ai.nl.types import Mention
 def words_in_context(st: ParseState) -> None:
     lex, t = st.lex, st.t
     # 研发投入占营业收入的比例 → rd_intensity; 商机赢单率 → win_rate (商机 only qualifies it)
-    mentions = ratio_metrics(lex, t, st.mentions)
+    mentions = of_glued(lex, t, st.mentions)  # 订单的金额 = 订单金额 (revenue), not the order count
+    mentions = ratio_metrics(lex, t, mentions)
     mentions = drop_qualifier_metrics(lex, t.text, mentions)
     mentions = thing_of_measure(lex, t.text, mentions)  # 商机的平均预计金额: whose the measure is
     mentions = which_thing_measure(lex, t.text, mentions)  # 哪个项目预算最多: by project
