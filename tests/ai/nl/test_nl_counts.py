@@ -182,6 +182,10 @@ def test_counts_by_a_dimension(nl_env: dict[str, Any]) -> None:
     r = ask(nl_env, "total on-hand quantity by warehouse at the end of last month")
     assert _first_metric(r.spec) == ("sum", "inventory_snapshots.on_hand_qty") and not r.unknown
     assert r.spec["dimensions"] == ["inventory_snapshots.warehouse"]
+    for q, metric in [("who is our biggest customer", "revenue"), ("最大的供应商", "purchase_amount"),
+                      ("去年最大的5个客户", "revenue")]:
+        r = ask(nl_env, q)
+        assert r.spec["metrics"] == [metric] and r.spec["order_by"][0] == {"field": metric, "desc": True}, q
     r = ask(nl_env, "哪个项目预算最多")
     assert r.spec["dimensions"] == ["rd_projects.project_name"] and r.spec["limit"] == 1
     assert _first_metric(r.spec) == ("sum", "rd_projects.budget")

@@ -68,6 +68,8 @@ def metrics(st: ParseState) -> None:
                 parts.metrics.append(cm)
         if not parts.metrics:
             _count_thing(st, created)
+    if not st.frame_metrics and not parts.metrics:
+        _size_of_thing(st)
     if parts.metrics and lex.index.metrics[parts.metrics[0]].format == "integer":  # 授权了几项专利
         for x in CLASSIFIER.finditer(t.text):
             for g in (0, 1):
@@ -137,6 +139,30 @@ def _excludes(cond: dict[str, Any], value: Any) -> bool:
     op = cond["op"]
     return (op == "!=" and cond["value"] == value) or (op == "not_in" and value in cond["values"]) \
         or (op == "=" and cond["value"] != value) or (op == "in" and value not in cond["values"])
+
+
+_SIZE = re.compile(r"最大的?|\bbiggest\b|\blargest\b")
+
+
+def _size_of_thing(st: ParseState) -> None:
+    """最大的客户 / who is our biggest customer: a business relationship's size is its money — the model's first
+    visible money metric that reaches the thing (customers → revenue, suppliers → purchase amount); read as
+    an everyday word (lower confidence). Nothing is guessed when no metric reaches it."""
+    lex = st.lex
+    if not any(_SIZE.search(x.group()) for k in ("SUPER_DESC", "TOP_DESC") for x in st.cue[k]):
+        return
+    for m in st.mentions:
+        ds = {e.key[0] for e in m.entries if e.kind == "dim"} if m.kind == "dim" and m.term in lex.things else set()
+        if len(ds) != 1:
+            continue
+        d = next(iter(ds))
+        money = next((n for n, md in lex.model_index.metrics.items() if not md.hidden and md.format == "currency"
+                      and d in lex.reachable(n)), None)
+        if money is not None:
+            st.parts.metrics.append(money)
+            st.metric_ms.append(Mention(m.start, m.start, "", "metric", [Entry("metric", money, exact=False)]))
+            st.frame_metrics = st.parts.metrics
+        return
 
 
 def _take(st: ParseState, found: list[Any]) -> None:
