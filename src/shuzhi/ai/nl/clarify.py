@@ -79,7 +79,7 @@ def choose(result: ParseResult, i: int, lex: Lexicon, today: dt.date) -> ParseRe
     frame = result.choice_frames[i].copy()
     spec = result.clarify["choices"][i]["spec"]
     # an ad-hoc count is not a model metric the follow-up stages can ground: such a pick starts afresh
-    kept = None if frame.adhoc else frame
+    kept = None if frame.items else frame
     return ParseResult(result.question, spec, recommend_chart(spec, index=lex.index), frame.chips(lex, today),
                        [], [], 1.0, kept, result.intent, dict(result.intent_args), None, result.lang)
 
@@ -400,7 +400,7 @@ def _with_metric(frame: Frame, item: str | dict[str, Any]) -> Frame:
     name = item if isinstance(item, str) else item["name"]
     alt.replace_metrics([name])
     if isinstance(item, dict):
-        alt.adhoc[name] = item
+        alt.items[name] = item
     return alt
 
 

@@ -169,6 +169,20 @@ def _is_content(lex: Lexicon, tok: str) -> bool:
         and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES)
 
 
+_OF_MEASURE = re.compile(r"\s*(?:的)?\s*(?:平均|合计|总|最大|最小|average|total|avg)?\s*(?:的)?\s*")
+
+
+def thing_of_measure(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """商机的平均预计金额 / 项目的预算: a thing's word (read as an everyday metric) right before a measure of its
+    own dataset says whose the measure is; it is not a second metric."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if a.kind == "metric" and not a.entries[0].exact and a.term in lex.things and b.kind == "metric" \
+                and str(b.entries[0].key) in lex.measures and _OF_MEASURE.fullmatch(text[a.end:b.start]) \
+                and lex.measures[lex.things[a.term]].dataset == lex.measures[str(b.entries[0].key)].dataset:
+            a.kind, a.entries = "entity", [Entry("dataset", lex.measures[lex.things[a.term]].dataset, exact=False)]
+    return mentions
+
+
 def compound_unknowns(lex: Lexicon, t: Text, mentions: list[Mention]
                       ) -> tuple[list[Mention], list[dict[str, Any]], list[tuple[int, int]]]:
     """净利润 / 库存周转天数: an everyday metric word glued to unknown content is an unknown concept.
@@ -378,3 +392,114 @@ def shift_year(tr: dict[str, Any], today: dt.date) -> dict[str, Any]:
         except ValueError:
             return d.replace(year=d.year - 1, day=28)
     return {"start": back(s).isoformat(), "end": back(e).isoformat()}
+
+
+_GROUP_BEFORE = re.compile(r"(?:各个|各种|各|每个|每一个|每种|按照|按|哪个|哪些|哪几个|哪一个|\bby\b|\bper\b|\beach\b"
+                           r"|\bwhich\b)\s*$")
+
+
+def flagged_things(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """各个新产品: a yes/no field's word that ends with its thing's word (新产品 = 新 + 产品), after a group word,
+    groups by the thing (its name field) with the flag as a condition — not by the flag."""
+    out: list[Mention] = []
+    for m in mentions:
+        keys = [e.key for e in m.entries if e.kind == "dim"]
+        fd = lex.index.fields.get(keys[0]) if m.kind == "dim" and len(keys) == 1 else None
+        ds = keys[0][0] if keys else ""
+        thing = next((w for w, n in lex.things.items() if lex.measures[n].dataset == ds and len(w) >= 2
+                      and m.term.endswith(w) and m.term != w), None) if fd is not None else None
+        names = [f for (d, f), x in lex.index.fields.items() if d == ds and x.dimension and x.type == "string"
+                 and (f.endswith("_name") or f in ("name", "title"))]
+        if fd is None or fd.type != "boolean" or thing is None or not names \
+                or not _GROUP_BEFORE.search(text[:m.start]) or m.term in lex.both_sides:
+            out.append(m)
+            continue
+        out.append(Mention(m.start, m.end, m.term, "value", [Entry("value", (ds, keys[0][1], True))]))
+        out.append(Mention(m.start, m.end, m.term, "dim", [Entry("dim", (ds, names[0]))]))
+    return out
+
+
+_BEST_BEFORE = re.compile(r"(?:最高|最低|最多|最少|最好|最差|最大|最小|第一|排名第一|\bbest\b|\btop\b)\s*(?:的)?\s*$")
+
+
+def person_after_superlative(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """赢单率最高的销售: a person word's stem read as an everyday metric (销售 → revenue) after a superlative of
+    another metric is the person ranked (销售代表 / 商机负责人), not a second metric."""
+    exact = [m for m in mentions if m.kind == "metric" and m.entries[0].exact]
+    for m in mentions:
+        if m.kind == "metric" and not m.entries[0].exact and m.term in lex.person_stems and exact \
+                and _BEST_BEFORE.search(text[:m.start]) and m.start > exact[0].end:
+            m.kind, m.entries = "dim", [Entry("dim", k) for k in lex.person_stems[m.term]]
+    return mentions
+
+
+def business_verbs(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """buy / 买了 / sold: the verb's metric is the one (among the model's metrics whose everyday words say the
+    verb) that reaches the thing the question names — customers bought: revenue; bought from suppliers: the
+    purchase amount; several fitting: the model's first. A verb beside another metric is only a word of the
+    sentence; one no named thing decides is left unread (reported)."""
+    named = {e.key[0] if isinstance(e.key, tuple) else str(e.key) for m in mentions
+             if m.kind in ("dim", "value", "entity", "dataset") for e in m.entries}
+    exact = [m for m in mentions if m.kind == "metric" and m.entries[0].exact]
+    for m in mentions:
+        verb = lex.verb_of.get(m.term) if m.kind in ("verb", "metric") else None
+        if verb is None or (m.kind == "metric" and m.entries[0].exact):
+            continue
+        if m.kind == "verb" and exact:
+            m.kind = "used"  # how much revenue did we sell: the metric says it
+            continue
+        cands = lex.verb_metrics.get(verb, [])
+        fit = [c for c in cands if named and all(any(d in lex.reachable(c) for d in [ds]) for ds in named)]
+        if m.kind == "metric" and (not named or str(m.entries[0].key) in fit):
+            continue
+        if fit:  # several fit (revenue, sales quantity): the model's first, as it lists its main metrics first
+            m.kind, m.entries = "metric", [Entry("metric", fit[0], exact=False)]
+        for x in mentions:  # customers bought / bought from suppliers: who buys, not a breakdown
+            if x.kind == "dim" and x.term in lex.things and not _GROUP_BEFORE.search(text[:x.start]):
+                x.kind = "entity"
+    return mentions
+
+
+def _name_field(lex: Lexicon, ds: str) -> str | None:
+    return next((f for (d, f), x in lex.index.fields.items() if d == ds and x.dimension and x.type == "string"
+                 and (f.endswith("_name") or f in ("name", "title"))), None)
+
+
+def which_thing_measure(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
+    """哪个项目预算最多 / 各项目预算: a field word that starts with its thing's word (项目预算 = 项目 + 预算) after
+    a which or group word names the thing (by its name field) and the measure."""
+    out: list[Mention] = []
+    for m in mentions:
+        measure = lex.measures.get(str(m.entries[0].key)) if m.kind == "metric" else None
+        word = next((w for w, n in lex.things.items() if measure is not None and lex.measures[n].dataset == measure.dataset
+                     and len(w) >= 2 and m.term.startswith(w) and len(m.term) > len(w)), None)
+        name = _name_field(lex, measure.dataset) if measure is not None else None
+        if word is None or name is None or not _GROUP_BEFORE.search(text[:m.start]):
+            out.append(m)
+            continue
+        cut = m.start + len(word)
+        out.append(Mention(m.start, cut, word, "dim", [Entry("dim", (measure.dataset, name))]))
+        out.append(Mention(cut, m.end, m.term[len(word):], "metric", m.entries))
+    return out
+
+
+_OF_WORD = re.compile(r"\s*的\s*([\u4e00-\u9fff]{2,6})")
+
+
+def of_glued(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Mention]:
+    """订单的金额 / 采购订单的金额: a thing's word, 的, and a word that with it is a term of its own (订单金额 →
+    revenue, 采购订单金额 → purchase_amount) is that term — not the thing's count with 金额 dropped."""
+    out: list[Mention] = []
+    for m in mentions:
+        g = _OF_WORD.match(t.text, m.end) if m.term in lex.things or m.kind == "dataset" else None
+        if g is not None and not any(t.taken[g.start(1):g.end(1)]):
+            for k in range(len(g.group(1)), 1, -1):
+                whole = m.term + g.group(1)[:k]
+                entries = lex.terms.get(whole)
+                if entries and any(e.kind == "metric" for e in entries):
+                    end = g.start(1) + k
+                    t.take(m.start, end)
+                    m = Mention(m.start, end, whole, "metric", [e for e in entries if e.kind == "metric"][:1])
+                    break
+        out.append(m)
+    return out

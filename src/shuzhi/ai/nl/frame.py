@@ -45,8 +45,7 @@ class Frame:
     time_range: dict[str, Any] | None = None
     order: tuple[str, bool] | None = None                             # (output name, desc)
     limit: int | None = None
-    # ad-hoc metric items by name ({"name", "field", "aggregate", "label"}): a thing's count offered as a choice
-    adhoc: dict[str, dict[str, Any]] = field(default_factory=dict)
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)    # ad-hoc aggregates by name (nl/measures.py)
 
     def copy(self) -> Frame:
         return copy.deepcopy(self)
@@ -87,10 +86,12 @@ class Frame:
     def to_spec(self) -> dict[str, Any] | None:
         if not self.metrics and not self.dims:
             return None
-        spec: dict[str, Any] = {"metrics": [dict(self.adhoc[m]) if m in self.adhoc else m for m in self.metrics]}
+        spec: dict[str, Any] = {"metrics": [dict(self.items[m]) if m in self.items else m for m in self.metrics]}
         for k, m in self.computes:
             spec["metrics"].append({"name": self.compute_name(k, m), "compute": {k: m}})
-        spec["dimensions"] = [{"field": TIME, "grain": g} if f == TIME else f for f, g in self.dims]
+        # a count dated by its own field (新建了多少个商机: created_date) has its time axis on that field too
+        axis = (self.time_range or {}).get("field", TIME)
+        spec["dimensions"] = [{"field": axis, "grain": g} if f == TIME else f for f, g in self.dims]
         if self.where:
             spec["where"] = copy.deepcopy(self.where)
         if self.having:
@@ -145,7 +146,7 @@ class Frame:
 
     def label_of(self, lex: Labels, name: str, en: bool = False) -> str:
         """A metric's label; an ad-hoc item's own label (its English one: "number of <dataset>")."""
-        item = self.adhoc.get(name)
+        item = self.items.get(name)
         if item is None:
             return lex.metric_label(name, en)
         if not en:
@@ -155,7 +156,7 @@ class Frame:
         return f"number of {(getattr(d, 'label_en', None) or ds).lower()}"
 
     def _out_label(self, lex: Labels, name: str) -> str:
-        if name in self.adhoc:
+        if name in self.items:
             return self.label_of(lex, name)
         if name in lex.index.metrics:
             return self.label_of(lex, name)

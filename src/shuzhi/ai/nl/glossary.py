@@ -41,9 +41,15 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "苏州工厂": ["suzhou plant", "suzhou factory"], "常州工厂": ["changzhou plant", "changzhou factory"],
     "苏州总仓": ["suzhou warehouse"], "深圳仓": ["shenzhen warehouse"], "成都仓": ["chengdu warehouse"],
     # opportunity stages, patents
-    "赢单": ["won deals", "won"], "输单": ["lost deals", "lost"],
+    "赢单": ["won deals", "won", "win", "赢了", "赢下", "赢得", "拿下"],
+    "输单": ["lost deals", "lost", "lose", "输了", "丢了", "丢单", "丢掉"],
     "材料缺陷": ["material defects", "material defect"], "表面缺陷": ["surface defects", "surface defect"],
     "尺寸超差": ["dimensional defects", "out of tolerance"], "装配异常": ["assembly defects", "assembly issues"],
+    # statuses: projects, orders, patents
+    "进行中": ["in progress", "ongoing", "active", "在研", "在做"], "已完成": ["completed", "finished"],
+    "已终止": ["terminated", "stopped", "中止"], "已取消": ["cancelled", "canceled"], "已发货": ["shipped"],
+    "待发货": ["pending shipment", "not yet shipped", "未发货"], "审查中": ["under examination", "pending"],
+    "已驳回": ["rejected"], "已失效": ["lapsed", "expired"],
     "商务谈判": ["谈判", "negotiation"], "方案报价": ["报价", "quotation", "proposal"], "线索": ["leads", "lead"],
     "发明": ["invention patents", "inventions", "发明专利"], "实用新型": ["utility models", "utility model"],
     "外观设计": ["design patents"],
@@ -60,6 +66,31 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "泰国": ["thailand", "thai"], "印度": ["india", "indian"], "意大利": ["italy", "italian"],
     "墨西哥": ["mexico", "mexican"], "巴西": ["brazil", "brazilian"], "土耳其": ["turkey", "turkish"],
     "马来西亚": ["malaysia", "malaysian"],
+}
+
+# Everyday words for a countable thing (measures.py), used only when the thing's word exists in the model:
+# deals are 商机, jobs are 工单.
+THING_ALIASES: dict[str, list[str]] = {
+    "商机": ["deals", "deal", "销售机会"], "opportunity": ["deals", "deal"],
+    "工单": ["work orders", "jobs"], "批次": ["lots", "batches", "检验批次"],
+    "项目": ["projects"], "供应商": ["vendors", "suppliers"], "客户": ["accounts"],
+    "订单": ["orders"], "采购订单": ["pos", "purchase orders"], "专利": ["patents"],
+}
+
+# Everyday words for a qualifier the model's metric words define (measures.py `qualifiers`: 在途 = the open
+# opportunities' filter), used only when the model has that qualifier.
+QUALIFIER_ALIASES: dict[str, list[str]] = {
+    "在途": ["open", "未关闭", "未关单", "跟进中", "正在跟进", "在跟进", "还在跟", "在跟", "进行中的商机"],
+    "成交": ["成交了"],
+}
+
+# Business verbs: the Chinese stems a model's everyday metric words use for them and the English forms people
+# type. Which metric a verb means is read from the model (the metrics whose everyday words or synonyms hold a
+# stem) and the thing the question names (买 of customers is revenue, of suppliers the purchase amount).
+VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "buy": (("买", "采购", "购买"), ("buy", "bought", "buys", "buying", "purchased")),
+    "sell": (("卖", "销售"), ("sell", "sells", "selling")),
+    "order": (("下单", "订购"), ("ordered", "order from us")),
 }
 
 PROVINCES_EN: dict[str, str] = {

@@ -1,6 +1,8 @@
 """Grounding words in the model: numeric conditions, which field a dimension word or a value
 means for the asked metrics (reachable without fan-out, own dataset first, coarser hierarchy level
-first; shared dimensions when a metric spans facts), counts (多少客户 → customer_count).
+first; shared dimensions when a metric spans facts), counts (多少客户 → customer_count; a thing's count
+measure, a model metric whose filter is exactly the status words said: won_opportunities), count and
+creation words next to a thing (多少个, 几家, 新建, created).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.lexicon import Lexicon, normalize
+from shuzhi.ai.nl.measures import filter_conditions
 from shuzhi.ai.nl.numbers import NUMBER_RE, parse_number
 from shuzhi.ai.nl.types import Entry, Mention, Text
 from shuzhi.model.checks import metric_closure
@@ -186,3 +189,53 @@ def _formula(lex: Lexicon, formula: str, en: bool = False) -> str:
     out = re.sub(r"[A-Za-z_]\w*", lambda x: lex.metric_label(x.group(), en) if x.group() in lex.index.metrics
                  else x.group(), formula)
     return re.sub(r"\s*([/*-])\s*", lambda x: f" {ops[x.group(1)]} ", out)
+
+
+# 新建了多少个商机 / 去年新建档的客户 / how many deals were created: the rows created in the period
+CREATED = re.compile(r"新建档|新建立|新建|新增|新开|新签|新立项|新创建|新录入|新登记|立项|创建|建档|录入"
+                     r"|\bcreated\b|\bopened\b|\badded\b|\bonboarded\b|\bnew\b")
+# a classifier after a count word the cue table lacks (多少张, 几批): understood with the count
+CLASSIFIER = re.compile(r"(?:多少|几)\s*(张|台|批|份|次|笔|单|件|项|款|种|条)")
+# a count word right before or after a thing: 多少个商机, 商机有几个, how many deals
+COUNT_BEFORE = re.compile(r"(?:多少|几)\s*(?:个|家|位|款|条|项|件|单|笔|批|次|种)?\s*(?:的)?\s*$|\bhow many\s+$|\bnumber of\s+$"
+                          r"|\bcount of\s+$")
+COUNT_AFTER = re.compile(r"\s*(?:一共|总共|共|总计|目前|现在|还)?\s*(?:有|是)?\s*(?:多少|几)\s*(?:个|家|位|款|条|项|件|单|笔|批|次|种)")
+
+
+def count_word_near(text: str, start: int, end: int) -> bool:
+    """A count word (多少个, 几家, how many) right before or after the span."""
+    return bool(COUNT_BEFORE.search(text[max(0, start - 16):start]) or COUNT_AFTER.match(text, end))
+
+
+def thing_measure(lex: Lexicon, m: Mention) -> str | None:
+    """The count measure of the thing a mention names (供应商 → suppliers_count), by its word or its dataset."""
+    name = lex.things.get(m.term)
+    if name is None and m.entries and m.entries[0].kind == "dataset":
+        name = thing_of(lex, str(m.entries[0].key))
+    return name
+
+
+def thing_of(lex: Lexicon, ds: str) -> str | None:
+    """The count measure of a dataset's rows (its one-field key counted), if it has one."""
+    return next((n for n, x in lex.measures.items() if x.dataset == ds and x.aggregate == "count_distinct"
+                 and x.field in (lex.index.datasets[ds].primary_key or [])), None)
+
+
+def exact_metric(lex: Lexicon, ds: str, conds: list[dict[str, Any]]) -> str | None:
+    """A model count metric of `ds` whose filter is exactly `conds` (赢单 商机 → won_opportunities)."""
+    want = sorted(repr(sorted(c.items())) for c in conds)
+    for name, md in lex.model_index.metrics.items():
+        if md.dataset != ds or md.agg != "count" or md.formula or not md.filter:
+            continue
+        have = filter_conditions(lex.model_index, ds, md.filter)
+        if have is not None and sorted(repr(sorted(c.items())) for c in have) == want:
+            return name
+    return None
+
+
+def filter_of(lex: Lexicon, metric: str) -> list[dict[str, Any]] | None:
+    """A model metric's own filter as where conditions (None when it has none or it is not simple)."""
+    md = lex.index.metrics.get(metric)
+    if md is None or not md.dataset or not md.filter:
+        return None
+    return filter_conditions(lex.index, md.dataset, md.filter)

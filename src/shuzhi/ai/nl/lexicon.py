@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import jieba
@@ -35,10 +35,22 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
     BOOLEAN_ALIASES,
     BOOLEAN_BOTH,
+    QUALIFIER_ALIASES,
+    THING_ALIASES,
     VALUE_ALIASES,
+    VERBS,
     short_forms,
 )
 from shuzhi.ai.nl.hant import to_simplified
+from shuzhi.ai.nl.measures import (
+    Measure,
+    countables,
+    date_verbs,
+    field_measures,
+    metric_defs,
+    qualifiers,
+    value_counts,
+)
 from shuzhi.ai.nl.types import Entry
 from shuzhi.ai.nl.typos import fuzzy_index, repair
 from shuzhi.model.checks import metric_closure
@@ -87,6 +99,15 @@ class Lexicon:
     _fuzzy: dict[str, set[str]] = field(default_factory=dict)    # 销?额 → {销售额}
     _ascii_vocab: set[str] = field(default_factory=set)
     _words: set[str] = field(default_factory=set)
+    model_index: Any = None                                      # the model's own index (`index` adds the measures)
+    measures: dict[str, Measure] = field(default_factory=dict)   # ad-hoc aggregates by name (measures.py)
+    things: dict[str, str] = field(default_factory=dict)         # 供应商 / deals → the count measure of the thing
+    qualifier: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)  # 在途 → (dataset, where)
+    person_stems: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # 销售 → [(sales_orders, sales_rep)]
+    verb_metrics: dict[str, list[str]] = field(default_factory=dict)  # buy → [revenue, purchase_amount] (glossary VERBS)
+    verb_of: dict[str, str] = field(default_factory=dict)  # 买了 / bought → buy
+    value_count: dict[tuple[str, str], str] = field(default_factory=dict)  # (warehouse field) → its distinct count
+    date_verb: dict[str, tuple[str, str]] = field(default_factory=dict)  # 开工 → (production_orders, start_date)
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -116,6 +137,9 @@ class Lexicon:
                     lex.person_fields.append((ds, f))
                 person = _PERSON.fullmatch(normalize(w or ""))
                 if person:  # 销售员 → 各销售 / 每个销售 / 哪个销售: the person, only after a group or which word
+                    lex.person_stems.setdefault(person.group(1), [])
+                    if (ds, f) not in lex.person_stems[person.group(1)]:
+                        lex.person_stems[person.group(1)].append((ds, f))
                     for g in GROUP_PREFIXES + WHICH_PREFIXES + _PERSON_PREFIXES:
                         lex._add(g + person.group(1), Entry("dim", (ds, f)))
                         lex.prefixed[g + person.group(1)] = len(person.group(1))
@@ -149,6 +173,7 @@ class Lexicon:
                     lex._add(word, Entry("metric", name, exact=False))
         lex._add_count_stems()
         lex._add_dataset_words()
+        lex._add_measures()
         lex.max_len = max((len(t) for t in lex.terms), default=1)
         lex._init_tokenizer()
         return lex
@@ -218,6 +243,84 @@ class Lexicon:
                 self.entity_of.setdefault(w, name)
                 if w not in self.terms:
                     self._add(w, Entry("dataset", name, exact=False))
+
+    def _add_measures(self) -> None:
+        """Countable things (供应商, 工单, 批次, deals), numeric fields (库存数量, 预算, unit price) and qualifier
+        words (在途) learned from the model (measures.py), each word only where no other entry has it; the
+        lexicon's `index` then holds the measures' hidden metrics too (labels, formats, datasets for grounding)."""
+        self.model_index = self.index
+        things = countables(self.index)
+        fields, covered = field_measures(self.index)
+        distinct = value_counts(self.index, {m.name for m in things + fields})
+        for m in distinct:
+            self.value_count[(m.dataset, m.field)] = m.name
+        self.date_verb = {normalize(w): k for w, k in date_verbs(self.index).items()}
+        for m in things + fields + distinct:
+            self.measures[m.name] = m
+        for m in things:
+            words = list(m.words)
+            for w in list(words):
+                words += THING_ALIASES.get(w, [])
+            for w in words:
+                nw = normalize(w)
+                if len(nw) < 2:
+                    continue
+                self.things.setdefault(nw, m.name)
+                self.entity_of.setdefault(nw, m.dataset)
+                if nw not in self.terms:
+                    self._add(w, Entry("dataset", m.dataset, exact=False))
+        for m in things:  # 商机数 / 采购单数 / 项目个数: the thing's count, where no metric has the word
+            for w in m.words:
+                nw = normalize(w)
+                if len(nw) >= 2 and not _ASCII_WORD.search(nw):
+                    for suf in ("数", "数量", "个数", "总数"):
+                        if nw + suf not in self.terms:
+                            self._add(nw + suf, Entry("metric", m.name))
+        for m in fields:
+            for w in m.words:
+                forms = [w, re.sub(r"(?i)\bqty\b", "quantity", w)]  # on-hand qty / on-hand quantity
+                for x in dict.fromkeys(forms):
+                    if normalize(x) not in self.terms and normalize(x) not in _BARE:  # 数量 alone says nothing
+                        self._add(x, Entry("metric", m.name))
+        for (ds, f), metric in covered.items():  # 不良品数量 → defect_qty: the model's metric over the field
+            fd = self.index.fields[(ds, f)]
+            for w in [fd.label, fd.label_en, *fd.synonyms]:
+                nw = normalize(w or "")
+                if nw and nw not in self.terms:
+                    self._add(w, Entry("metric", metric, exact=False))
+                for suf in ("数量", "数", "量"):  # 不良品有多少件: the word without 数量
+                    stem = nw[: -len(suf)]
+                    if nw.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
+                        self._add(stem, Entry("metric", metric, exact=False))
+                        break
+        quals = qualifiers(self.index, {w: self.measures[n].dataset for w, n in self.things.items()
+                                                          if self.measures[n].field in (self.index.datasets[
+                                                              self.measures[n].dataset].primary_key or [])})
+        for word, alias in QUALIFIER_ALIASES.items():  # open deals: the everyday word for a qualifier the model has
+            for a in alias:
+                if word in quals:
+                    quals.setdefault(a, quals[word])
+        for word, (ds, conds) in quals.items():
+            nw = normalize(word)
+            if nw not in self.terms:
+                self.qualifier[nw] = (ds, conds)
+                self._add(word, Entry("qualifier", nw))
+        for verb, (stems, english) in VERBS.items():  # buy → the metrics whose everyday words say 买 / 采购
+            cands = [n for n, md in self.index.metrics.items() if not md.hidden
+                     and any(st in w for w in md.everyday_words for st in stems)]
+            if len(cands) < 1:
+                continue
+            self.verb_metrics[verb] = cands
+            for n in cands:
+                for w in self.index.metrics[n].everyday_words:
+                    if any(st in w for st in stems):
+                        self.verb_of.setdefault(normalize(w), verb)
+            for w in english:
+                self.verb_of.setdefault(normalize(w), verb)
+                if normalize(w) not in self.terms:
+                    self._add(w, Entry("verb", verb))
+        extra = metric_defs(self.index, things + fields + distinct)
+        self.index = replace(self.index, metrics={**self.index.metrics, **extra})
 
     def _init_tokenizer(self) -> None:
         tok = jieba.Tokenizer()
@@ -350,6 +453,9 @@ class Lexicon:
                         out[normalize(w)] = name
         return out
 
+
+# Field labels too bare to name one field's measure (数量: of what?).
+_BARE = {"数量", "金额", "数额", "总额", "比例", "占比", "比率", "quantity", "amount", "qty"}
 
 # Trailing words too generic to stand for one metric or dimension on their own.
 _GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称", "比例", "占比", "总额", "数额", "情况", "指标",

@@ -107,7 +107,7 @@ def validate(data: Any, lex: Lexicon, today: dt.date) -> dict[str, Any] | None:
     if data.get("model") not in (None, lex.index.model.name):
         return None
     qs = parse_spec(data)  # unknown keys (e.g. "sql") are refused here
-    resolve(qs, lex.index, UserContext.system(), today)
+    resolve(qs, lex.model_index or lex.index, UserContext.system(), today)  # the model's own metrics only
     return data
 
 

@@ -15,6 +15,9 @@ def apply_frame(st: ParseState) -> None:
     previous = st.follow_frame
     st.frame = previous.copy() if previous is not None else Frame()
     _apply(st.frame, st.parts, st.is_follow, st.lex)
+    for m in st.frame.metrics:  # an ad-hoc aggregate (供应商数, 库存数量) goes into the spec as its item
+        if m in st.lex.measures:
+            st.frame.items[m] = st.lex.measures[m].item()
 
 
 def _apply(frame: Frame, p: Parts, follow: bool, lex: Lexicon) -> None:

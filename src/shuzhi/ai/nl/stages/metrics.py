@@ -1,36 +1,338 @@
 """Stage: the asked metrics — metric words in order, else (多少客户 / how many patents) the count metric
-of the thing or dataset counted, unless an unknown word says another thing is counted."""
+of the thing or dataset counted, unless an unknown word says another thing is counted; else the count of
+any thing the model has rows of (供应商, 工单, 批次, deals: an ad-hoc count_distinct of its identifier,
+nl/measures.py), filtered by the status words said with it (进行中, 赢单; a model metric counting exactly
+those rows wins: won_opportunities), and for 新建/新增/created in a period by the thing's creation date.
+
+Words that would otherwise be read as another metric are re-read as the thing counted: 多少个商机 is a count
+of opportunities, not the pipeline amount; 赢了多少单 counts won opportunities, not sales orders. Qualifier
+words (在途 = the model's open-opportunity filter) become where conditions, or are dropped when the asked
+metric already has that filter; a creation word that cannot be honoured is left unread (reported)."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.context import counts_other, dataset_count_metric
-from shuzhi.ai.nl.grounding import count_metric
+from shuzhi.ai.nl.grounding import (
+    CLASSIFIER,
+    COUNT_AFTER,
+    CREATED,
+    count_metric,
+    count_word_near,
+    exact_metric,
+    filter_of,
+    fits,
+    thing_measure,
+    thing_of,
+)
+from shuzhi.ai.nl.measures import AGG_WORDS, creation_field, exact_count, variant
 from shuzhi.ai.nl.stages.state import ParseState
+from shuzhi.ai.nl.types import Entry, Mention
 
 
 def metrics(st: ParseState) -> None:
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
+    recounted = _things_counted(st)
+    _aggregation_words(st)
     st.metric_ms = [m for m in mentions if m.kind == "metric"]
     for m in st.metric_ms:
         name = m.entries[0].key
         if name not in parts.metrics:
             parts.metrics.append(name)
+    _outside_the_filter(st)
     previous = st.follow_frame
     st.frame_metrics = parts.metrics or (previous.metrics if previous is not None else [])
 
     # count fallback: 多少客户 / how many customers
-    if not st.frame_metrics and (cue["COUNT"] or C.MOST_FEWEST.search(t.text) or "分布" in t.text):
+    counting = bool(recounted or cue["COUNT"] or CLASSIFIER.search(t.masked()) or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
+    created = [x for x in CREATED.finditer(t.masked())] if counting and not st.frame_metrics else []
+    if not st.frame_metrics and counting:
         for i, m in enumerate(mentions):
             if m.kind in ("dim", "entity"):
-                cm = count_metric(lex, m, new=bool(C.NEW.search(t.masked())))
+                cm = count_metric(lex, m, new=bool(created or C.NEW.search(t.masked())))
+                if cm in lex.measures:
+                    break  # a thing without a model metric: counted below, with its status and creation words
                 if cm and not counts_other(lex, t.text, m, cue["COUNT"]):
                     parts.metrics.append(cm)
                     st.consumed.add(i)
+                    if created and cm != count_metric(lex, m):
+                        _take(st, created)
                     break
         if not parts.metrics:  # 多少项专利 / how many patents: the dataset's plain count metric
             cm = next((c for x in mentions if x.kind == "dataset" and not counts_other(lex, t.text, x, cue["COUNT"])
                        and (c := dataset_count_metric(lex, str(x.entries[0].key)))), None)
-            if cm:
+            if cm and not created:
                 parts.metrics.append(cm)
+        if not parts.metrics:
+            _count_thing(st, created)
+    if not st.frame_metrics and not parts.metrics:
+        _size_of_thing(st)
+    if parts.metrics and lex.index.metrics[parts.metrics[0]].format == "integer":  # 授权了几项专利
+        for x in CLASSIFIER.finditer(t.text):
+            for g in (0, 1):
+                if not any(t.taken[x.start(g):x.end(g)]):
+                    t.take(x.start(g), x.end(g))
+                    break
+    if not st.frame_metrics:
         st.frame_metrics = parts.metrics
+    _qualifiers(st)
+    # 下单金额超过1000万的客户有几家: a count over a having — QuerySpec has no count of groups, so the spec lists
+    # the qualifying things and `intent_args["count_rows"]` says the answer is how many rows it has
+    if st.conditions and parts.metrics and any(
+            m.kind in ("dim", "entity") and COUNT_AFTER.match(t.text, m.end) for m in mentions):
+        st.intent_args["count_rows"] = True
+
+
+def _aggregation_words(st: ParseState) -> None:
+    """平均单价 / 预算合计 / average budget: a field's measure with the aggregation a word right next to it asks for
+    (the word is then understood); a snapshot field keeps its end-of-period reading."""
+    lex, t = st.lex, st.t
+    masked = t.masked()
+    for m in st.mentions:
+        measure = lex.measures.get(str(m.entries[0].key)) if m.kind == "metric" else None
+        if measure is None or measure.aggregate.startswith("count"):
+            continue
+        before, after = masked[max(0, m.start - 12):m.start], masked[m.end:m.end + 9]
+        for agg, pat in AGG_WORDS:
+            hit = next((x for x in pat.finditer(before) if re.fullmatch(r"\s*(?:的)?\s*", before[x.end():])), None)
+            shift = m.start - len(before)
+            if hit is None:
+                x = pat.match(after.lstrip(" 的"))
+                hit, shift = (x, m.end + len(after) - len(after.lstrip(" 的"))) if x else (None, 0)
+            if hit is None:
+                continue
+            other = variant(lex.measures, measure, agg)
+            if other is not None or agg == measure.aggregate:
+                t.take(shift + hit.start(), shift + hit.end())
+                if other is not None:
+                    m.entries = [Entry("metric", other.name)]
+            break
+
+
+def _outside_the_filter(st: ParseState) -> None:
+    """已取消的订单有多少 / 已取消订单的金额: a status the metric's own filter leaves out (order_count counts
+    orders not cancelled) asks for the same aggregate without that filter — the field's measure (count of
+    order ids, sum of amounts) — never a metric that is 0 by definition."""
+    lex, parts = st.lex, st.parts
+    values = [e.key for v in st.mentions if v.kind == "value" for e in v.entries[:1] if e.kind == "value"]
+    for i, name in enumerate(list(parts.metrics)):
+        md = lex.index.metrics.get(name)
+        conds = filter_of(lex, name) or []
+        clash = any(c["field"] == f"{ds}.{f}" and _excludes(c, v) for c in conds for ds, f, v in values)
+        if md is None or not clash:
+            continue
+        ds = str(md.dataset)
+        other = next((n for n, x in lex.measures.items() if x.dataset == ds and md.expr and x.field == md.expr.strip()
+                      and x.aggregate == md.agg), None) if md.agg != "count" else thing_of(lex, ds)
+        if other is None:
+            continue
+        parts.metrics[i] = other
+        for m in st.mentions:
+            if m.kind == "metric" and m.entries[0].key == name:
+                m.entries = [Entry("metric", other, exact=m.entries[0].exact)]
+
+
+def _excludes(cond: dict[str, Any], value: Any) -> bool:
+    op = cond["op"]
+    return (op == "!=" and cond["value"] == value) or (op == "not_in" and value in cond["values"]) \
+        or (op == "=" and cond["value"] != value) or (op == "in" and value not in cond["values"])
+
+
+_SIZE = re.compile(r"最大的?|\bbiggest\b|\blargest\b")
+
+
+def _size_of_thing(st: ParseState) -> None:
+    """最大的客户 / who is our biggest customer: a business relationship's size is its money — the model's first
+    visible money metric that reaches the thing (customers → revenue, suppliers → purchase amount); read as
+    an everyday word (lower confidence). Nothing is guessed when no metric reaches it."""
+    lex = st.lex
+    if not any(_SIZE.search(x.group()) for k in ("SUPER_DESC", "TOP_DESC") for x in st.cue[k]):
+        return
+    for m in st.mentions:
+        ds = {e.key[0] for e in m.entries if e.kind == "dim"} if m.kind == "dim" and m.term in lex.things else set()
+        if len(ds) != 1:
+            continue
+        d = next(iter(ds))
+        money = next((n for n, md in lex.model_index.metrics.items() if not md.hidden and md.format == "currency"
+                      and d in lex.reachable(n)), None)
+        if money is not None:
+            st.parts.metrics.append(money)
+            st.metric_ms.append(Mention(m.start, m.start, "", "metric", [Entry("metric", money, exact=False)]))
+            st.frame_metrics = st.parts.metrics
+        return
+
+
+def _take(st: ParseState, found: list[Any]) -> None:
+    for x in found:
+        st.t.take(x.start(), x.end())
+
+
+def _things_counted(st: ParseState) -> bool:
+    """多少个商机 / 在途商机有几个: a thing's word read as an everyday metric (商机 → pipeline amount) next to
+    a count word is the thing counted; 赢了多少单: a count metric word (多少单 → orders) said of a status
+    value its data cannot have (赢单 is an opportunity's stage) counts the value's thing. True when one was."""
+    lex, text = st.lex, st.t.text
+    found = False
+    for m in st.mentions:
+        start = max([q.start for q in st.mentions if q.kind == "qualifier" and 0 <= m.start - q.end <= 1]
+                    or [m.start])  # 多少个在途商机
+        if m.kind == "metric" and not m.entries[0].exact and m.term in lex.things \
+                and count_word_near(text, start, m.end):
+            m.kind, m.entries = "entity", [Entry("dataset", lex.measures[lex.things[m.term]].dataset, exact=False)]
+            found = True
+    for m in st.mentions:
+        if m.kind != "metric" or m.entries[0].exact:
+            continue
+        md = lex.index.metrics[str(m.entries[0].key)]
+        if md.agg not in ("count", "count_distinct") or md.formula:
+            continue
+        for v in st.mentions:
+            if v.kind != "value":
+                continue
+            dsets = {e.key[0] for e in v.entries if e.kind == "value"}
+            if any(fits(lex, ds, [str(m.entries[0].key)]) for ds in dsets):
+                continue
+            thing = next((n for n, x in lex.measures.items() for ds in dsets if x.dataset == ds
+                          and x.aggregate == "count_distinct"
+                          and x.field in (lex.index.datasets[ds].primary_key or [])), None)
+            if thing is not None:
+                m.kind, m.entries = "entity", [Entry("dataset", lex.measures[thing].dataset, exact=False)]
+                found = True
+                break
+    return found
+
+
+def _count_thing(st: ParseState, created: list[Any]) -> None:
+    """The count of the first thing mentioned (an ad-hoc count_distinct of its identifier, or the model's
+    metric counting exactly those rows), filtered by the status values said of it and dated by its creation
+    date when 新建/created is asked with a period."""
+    lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
+    for i, m in enumerate(mentions):
+        if m.kind not in ("dim", "entity", "dataset") or counts_other(lex, t.text, m, cue["COUNT"]):
+            continue
+        name = thing_measure(lex, m)
+        if name is None:
+            continue
+        measure = lex.measures[name]
+        ds, metric = measure.dataset, name
+        if created:
+            cf = creation_field(lex.model_index, ds)
+            if cf is None:
+                return  # 新建 of a thing with no creation date: left unread (reported), never ignored
+            _take(st, created)
+            metric = exact_count(lex.model_index, measure, time=cf) or name
+            if metric == name and parts.time_range:
+                parts.time_range = {**parts.time_range, "field": f"{ds}.{cf}"}
+        elif (verb := _date_verb(st, ds)) is not None:  # 今年开工了多少个工单: dated by 开工日期
+            metric = exact_count(lex.model_index, measure, time=verb) or name
+            if metric == name and parts.time_range:
+                parts.time_range = {**parts.time_range, "field": f"{ds}.{verb}"}
+        else:
+            values = [v for v in mentions if v.kind == "value" and not _negated(st, v)
+                      and any(e.kind == "value" and e.key[0] == ds for e in v.entries)]
+            conds = [{"field": f"{ds}.{e.key[1]}", "op": "=", "value": e.key[2]}
+                     for v in values for e in v.entries[:1] if e.key[0] == ds]
+            exact = exact_metric(lex, ds, conds) if conds and len(conds) == len(values) else None
+            if exact:
+                metric = exact
+                for v in values:
+                    v.kind = "counted"  # the metric's own filter says it
+            else:  # the model's own count of those rows (patent_applications), filtered by the status words
+                metric = exact_count(lex.model_index, measure) or name
+        parts.metrics.append(metric)
+        st.consumed.add(i)
+        return
+    # 发明专利有多少件 / how many invention patents: the value's word names the thing too
+    for v in mentions:
+        flag = v.kind == "dim" and len(v.entries) == 1 and lex.index.fields.get(v.entries[0].key) is not None \
+            and lex.index.fields[v.entries[0].key].type == "boolean"  # 有多少个新产品: the flag's thing, flagged
+        if (v.kind != "value" and not flag) or _negated(st, v):
+            continue
+        ds = v.entries[0].key[0]
+        if flag:
+            name = thing_of(lex, ds)
+            if name is not None and _next_to_count(st, v):
+                parts.metrics.append(exact_count(lex.model_index, lex.measures[name]) or name)
+                return
+            continue
+        name = thing_of(lex, ds)
+        if name is None or created or not _next_to_count(st, v):
+            continue
+        exact = exact_metric(lex, ds, [{"field": f"{ds}.{v.entries[0].key[1]}", "op": "=", "value": v.entries[0].key[2]}])
+        if exact:
+            v.kind = "counted"
+        parts.metrics.append(exact or exact_count(lex.model_index, lex.measures[name]) or name)
+        return
+
+
+    # 有几个仓库 / 一共有多少条产线: the number of the dimension's distinct values
+    for i, m in enumerate(mentions):
+        if m.kind != "dim" or created or not count_word_near(t.text, m.start, m.end):
+            continue
+        keys = [e.key for e in m.entries if e.kind == "dim" and e.key in lex.value_count]
+        if keys:
+            keys.sort(key=lambda k: lex.hierarchy_rank.get(k, 9))
+            parts.metrics.append(lex.value_count[keys[0]])
+            st.consumed.add(i)
+            return
+    # 今年质检了多少次: the date verb's thing, dated by it
+    for word, (ds, f) in lex.date_verb.items():
+        x = t.masked().find(word)
+        name = thing_of(lex, ds)
+        if x >= 0 and name is not None and not created and count_word_near(t.text, x, x + len(word)) | bool(
+                CLASSIFIER.search(t.text, x + len(word))):
+            t.take(x, x + len(word))
+            metric = exact_count(lex.model_index, lex.measures[name], time=f) or name
+            if metric == name and parts.time_range:
+                parts.time_range = {**parts.time_range, "field": f"{ds}.{f}"}
+            parts.metrics.append(metric)
+            return
+
+
+def _date_verb(st: ParseState, ds: str) -> str | None:
+    """The date field of `ds` a free verb of the question names (开工 → start_date), the verb understood."""
+    masked = st.t.masked()
+    for word, (d, f) in st.lex.date_verb.items():
+        x = masked.find(word)
+        if d == ds and x >= 0:
+            st.t.take(x, x + len(word))
+            return f
+    return None
+
+
+def _next_to_count(st: ParseState, v: Mention) -> bool:
+    """Only understood or function words lie between the mention and its nearest count word (how many
+    employees … Suzhou plant counts employees, not the plant's work orders)."""
+    masked = st.t.masked()
+    counts = [(x.start(), x.end()) for x in st.cue["COUNT"]] + [x.span() for x in CLASSIFIER.finditer(st.t.text)]
+    if not counts:
+        return False
+    s, e = min(counts, key=lambda c: min(abs(c[0] - v.end), abs(v.start - c[1])))
+    gap = masked[v.end:s] if s >= v.end else masked[e:v.start]
+    words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", gap)
+    return all(w in C.STOP for w in words)
+
+
+def _negated(st: ParseState, v: Mention) -> bool:
+    return any(0 <= v.start - x.end() <= 2 for x in st.cue["NEG"])
+
+
+def _qualifiers(st: ParseState) -> None:
+    """在途 → the model's filter it names, on the counted thing; dropped when the asked metric has it already."""
+    lex, parts = st.lex, st.parts
+    for m in st.mentions:
+        if m.kind != "qualifier":
+            continue
+        ds, conds = lex.qualifier[m.term]
+        metrics = st.frame_metrics
+        if not metrics or not all(fits(lex, ds, [x]) for x in metrics):
+            st.unknown.append({"text": m.term, "reason": "这个词不能用于所问的指标 / this word does not apply to the metric",
+                               "suggestions": []})
+            continue
+        if all(filter_of(lex, x) == conds for x in metrics):
+            continue  # 在途商机的金额: the pipeline amount is the open opportunities' already
+        for c in conds:
+            parts.where.append(dict(c))
