@@ -18,11 +18,12 @@ CLEAR = load_cases(HERE / "clear_with_filler.yaml")
 
 
 def test_set_shapes() -> None:
-    assert len(AMBIGUOUS) >= 25 and len(CLEAR) >= 25
+    # seven of the first 31 (去年赢了多少单, 商机多少个 …) are answered since counts of things are read (test_nl_counts.py)
+    assert len(AMBIGUOUS) >= 20 and len(CLEAR) >= 25
     for cases in (AMBIGUOUS, CLEAR):
         assert 5 <= sum(c["q"].isascii() for c in cases) <= len(cases) - 5, "both Chinese and English"
         assert len({c["q"] for c in cases}) == len(cases), "duplicate questions"
-    assert {c["cat"] for c in AMBIGUOUS} == {"qualifier", "ambiguous", "count", "rank"}
+    assert {c["cat"] for c in AMBIGUOUS} == {"qualifier", "ambiguous", "rank"}
 
 
 @pytest.mark.parametrize("case", AMBIGUOUS, ids=lambda c: c["q"])
@@ -67,15 +68,15 @@ def test_context_settles_an_ambiguous_value(nl_env: dict[str, Any]) -> None:
 def test_a_picked_choice_becomes_the_answer(nl_env: dict[str, Any]) -> None:
     from shuzhi.ai.nl.clarify import choose
 
-    r = ask(nl_env, "去年新建档的客户有多少家")
-    picked = choose(r, 0, nl_env["lex"], nl_env["today"])
-    assert picked.spec == r.clarify["choices"][0]["spec"] and picked.clarify is None and picked.chart["type"] == "kpi"
-    assert picked.spec["metrics"] == ["new_customers"] and picked.confidence == 1.0
-    follow = ask(nl_env, "按大区看", picked)  # a follow-up refines the picked reading
-    assert follow.spec["metrics"] == ["new_customers"] and follow.spec["dimensions"] == ["customers.region"]
+    r = ask(nl_env, "去年海外的销售额")  # 海外: the channel or the region
+    fields = set()
+    for i in (0, 1):
+        picked = choose(r, i, nl_env["lex"], nl_env["today"])
+        assert picked.spec == r.clarify["choices"][i]["spec"] and picked.clarify is None
+        assert picked.chart["type"] == "kpi" and picked.confidence == 1.0 and picked.spec["metrics"] == ["revenue"]
+        fields.add(picked.spec["where"][0]["field"])
+        follow = ask(nl_env, "按产品线看", picked)  # a follow-up refines the picked reading
+        assert follow.spec["where"] == picked.spec["where"] and follow.spec["dimensions"] == ["products.product_line"]
+    assert fields == {"sales_orders.channel", "customers.region"}
     with pytest.raises(IndexError):
         choose(r, 3, nl_env["lex"], nl_env["today"])
-    r = ask(nl_env, "去年新建了多少个商机")  # the thing's count (an ad-hoc aggregate) runs; a follow-up starts afresh
-    picked = choose(r, 0, nl_env["lex"], nl_env["today"])
-    assert picked.spec["metrics"][0]["aggregate"] == "count_distinct" and picked.frame is None
-    assert picked.interpretation[0]["text"] == "时间: 2025年" and "商机数" in picked.interpretation[1]["text"]

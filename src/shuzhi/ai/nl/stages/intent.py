@@ -53,9 +53,18 @@ _EN_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine":
 DEFAULT_HORIZON = 3
 
 
+def _outside_terms(st: ParseState, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The cue words that are not part of a longer dictionary term (预计 in 预计金额, a field's name)."""
+    if not found:
+        return found
+    terms = [(s, e) for s, e, _w, _x in st.lex.scan(st.t.text, list(st.t.taken))]
+    return [m for m in found if not any(s <= m.start() and m.end() <= e and e - s > m.end() - m.start()
+                                        for s, e in terms)]
+
+
 def intent(st: ParseState) -> None:
     t = st.t
-    why = t.find(WHY, take=False)
+    why = _outside_terms(st, t.find(WHY, take=False))
     if why:
         for m in why:
             t.take(m.start(), m.end())
@@ -63,8 +72,8 @@ def intent(st: ParseState) -> None:
         st.intent = "why"
         st.intent_args = {"compare": "year" if t.find(SAME_PERIOD) else "previous"}
         return
-    horizon = t.find(HORIZON, take=False)
-    cue = t.find(FORECAST, take=False)
+    horizon = _outside_terms(st, t.find(HORIZON, take=False))
+    cue = _outside_terms(st, t.find(FORECAST, take=False))
     if cue or horizon:
         months = _months(horizon[0]) if horizon else DEFAULT_HORIZON
         for m in [*cue, *horizon]:

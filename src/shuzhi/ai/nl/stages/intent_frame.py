@@ -35,7 +35,9 @@ _GROWTH = ("yoy", "pop")
 def intent_frame(st: ParseState) -> None:
     frame = st.frame
     if st.intent == "query" or not frame.metrics:
-        st.intent, st.intent_args = "query", {}
+        # a plain query keeps what earlier stages said of its shape (count_rows: the answer is its row count)
+        st.intent = "query"
+        st.intent_args = {k: v for k, v in st.intent_args.items() if k == "count_rows"}
         return
     {"why": _why, "forecast": _forecast, "yesno": _yesno}[st.intent](st, frame)
 
