@@ -123,7 +123,7 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     of the same conversation. `choice` N answers the question's clarification with its Nth choice;
     why, forecast and yes/no questions and the summary are filled by ask_intents.py."""
     from shuzhi.ai.nl import parse_question
-    from shuzhi.service.ask_intents import apply_choice, complete
+    from shuzhi.service.ask_intents import apply_choice, complete, count_rows
 
     question = check_question(question)
     lex = lexicon(rt, None, db, user)
@@ -144,5 +144,6 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     if parsed.spec is not None:
         result = query(rt, parsed.spec, user, purpose="ui", db=db, freshness=True)
         answer["result"] = result.to_json_obj()
+        count_rows(parsed, answer, lex)
     complete(rt, user, parsed, answer, lex, db)
     return answer

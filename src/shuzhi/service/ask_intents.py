@@ -10,6 +10,9 @@
 - every answer gets `summary`, in the question's language (ParseResult.lang); a single number with a
   time range that is one whole period, or this year to date, costs one extra query (the same spec over
   the period before, or the same dates a year before) to say its change; nothing else is queried.
+- a count over a having (去年下单超过20万的客户有几家: the parser lists the qualifying things and marks
+  `intent_args["count_rows"]`, QuerySpec having no count of groups) is answered with one number, the
+  listing's row count (`count_rows`); a listing cut at the row cap says so instead of a wrong number.
 - a clarification answered with `choice` N (1-based) answers choices[N-1].spec; a bad N is refused in
   Chinese and English (bad_choice).
 
@@ -59,6 +62,29 @@ def apply_choice(parsed: Any, choice: int | None, lex: Any, today: Any) -> Any:
         "kind": "source", "text": f"按「{picked['text']}」理解", "text_en": f"read as: {picked.get('text_en') or picked['text']}",
         "value": choice}]
     return answer
+
+
+def count_rows(parsed: Any, answer: dict[str, Any], lex: Any) -> None:
+    """Answer a count over a having with one number: how many rows the listing has (see the docstring)."""
+    result, spec = answer.get("result"), parsed.spec
+    if not parsed.intent_args.get("count_rows") or result is None or not spec or not spec.get("dimensions"):
+        return
+    if result.get("truncated"):
+        raise ShuzhiError("too_many_to_count", "满足条件的太多，超出了一次能列出的行数，没法准确计数；请加上筛选条件再问。",
+                          "Too many qualify to count them exactly within one answer's row limit; add a filter and ask again.")
+    dim = spec["dimensions"][0]
+    ref = dim if isinstance(dim, str) else dim.get("field", "")
+    ds = ref.split(".")[0] if "." in ref else ""
+    ddef = lex.index.datasets.get(ds)
+    zh = f"{(ddef.label if ddef and ddef.label else ref)}数"
+    en = f"Number of {(ddef.label_en if ddef and getattr(ddef, 'label_en', None) else ds or ref)}"
+    label = zh if parsed.lang == "zh" else en
+    answer["result"] = {**result, "columns": [{"name": "count", "type": "integer", "label": label, "role": "metric"}],
+                        "rows": [[len(result["rows"])]], "truncated": False}
+    answer["chart"] = {"type": "kpi", "value": "count"}
+    answer["interpretation"] = [*answer.get("interpretation", []), {
+        "kind": "compute", "text": f"计数：满足条件的{zh}", "text_en": f"count: {en.lower()} that qualify",
+        "value": "count_rows"}]
 
 
 def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], lex: Any,

@@ -103,3 +103,19 @@ def test_yesno_against_last_year_without_a_number(rt) -> None:  # type: ignore[n
     down = _ask(rt, "is revenue down on last year")
     assert down["yesno"]["op"] == "<" and down["yesno"]["answer"] is (growth < 0)
     assert down["summary"].startswith("No. " if growth >= 0 else "Yes. ") and "the same period last year" in down["summary"]
+
+
+def test_a_count_over_a_having_is_one_number(ask_rt) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.service.ask import ask
+    from shuzhi.spec.resolve import UserContext
+
+    q = "去年下单金额超过20万的客户有几家"
+    a = ask(ask_rt, q, UserContext.system())
+    want = ask_rt.warehouse(read_only=True).open().run_read_only(
+        "select count(*) from (select c.customer_name from sales_orders s join customers c using (customer_id) "
+        "where s.status <> '已取消' and s.order_date between '2025-01-01' and '2025-12-31' "
+        "group by c.customer_name having sum(s.amount) > 200000)").column(0)[0].as_py()
+    assert a["result"]["rows"] == [[want]] and a["result"]["columns"][0]["label"] == "客户数"
+    assert a["chart"]["type"] == "kpi" and a["summary"].startswith("2025年客户数 ")
+    listing = ask(ask_rt, "去年下单金额超过20万的客户", UserContext.system())
+    assert len(listing["result"]["rows"]) == want  # without 有几家 the same customers are listed
