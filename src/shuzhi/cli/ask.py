@@ -23,7 +23,7 @@ def ask(
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
-    rt = runtime()
+    rt = runtime(use_cases=False)  # answering reads: no refresh, alert or subscription to wire
     answer = ask_question(rt, question, user_context(rt, user))
     result = answer["result"]
     if fmt == "json":
