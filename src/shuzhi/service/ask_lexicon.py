@@ -149,11 +149,12 @@ def warm(rt: Runtime) -> threading.Thread:
             from shuzhi.ai.nl import parse_question
 
             lex = lexicon(rt)
-            parse_question("上个月各大区销售额", lex, today=rt.settings.today_date())  # the parser's first-use work
+            for q in ("上个月各大区销售额", "今年销售额前五的产品"):  # the parser's first-use work (patterns, cn2an)
+                parse_question(q, lex, today=rt.settings.today_date())
         except Exception as exc:  # noqa: BLE001 - warming is an optimisation: the first question builds instead
             from shuzhi.log import get_logger
 
-            get_logger(__name__).warning("ask_lexicon_warm_failed", error=str(exc)[:300])
+            get_logger(__name__).info("ask_lexicon_warm_failed", error=str(exc)[:300])
 
     thread = threading.Thread(target=run, name="ask-lexicon-warm", daemon=True)
     thread.start()
