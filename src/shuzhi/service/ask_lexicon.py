@@ -18,6 +18,8 @@ Invariants
   temporary file in the same folder (mode 0600) and renamed, so readers never see half a file; the
   32 most recently written files are kept. The model index and jieba's general dictionary are not
   stored: the loader has the index, and the tokenizer keeps only its own words (ai.nl.tokenizer).
+- A process that answers one question (`shuzhi ask`, one_question_process) looks jieba's dictionary up
+  in SHUZHI_HOME/cache rather than loading it whole (ai.nl.tokenizer).
 - warm(rt) builds the default model's lexicon for the system user (every value: an administrator's
   signature) and imports and exercises the parser, in a daemon thread; `shuzhi serve` calls it.
   A failure there is logged, never raised: the first question builds instead.
@@ -25,6 +27,7 @@ Invariants
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -161,6 +164,15 @@ def warm(rt: Runtime) -> threading.Thread:
     return thread
 
 
+def one_question_process(rt: Runtime) -> None:
+    """This process answers one question and ends (`shuzhi ask`): jieba's dictionary is looked up word
+    by word in SHUZHI_HOME/cache instead of loaded whole (ai.nl.tokenizer.look_up_from); never for a
+    server, whose lexicons segment many questions."""
+    from shuzhi.ai.nl.tokenizer import look_up_from
+
+    look_up_from(rt.settings.home / "cache")
+
+
 # -- on disk ---------------------------------------------------------------------------------
 _code: str | None = None
 
@@ -202,6 +214,8 @@ def _load(rt: Runtime, key: Key, ex: Executor) -> Any:
         data = path.read_bytes()
     except OSError:
         return None
+    enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of new objects: no collection passes while they are made (half the time)
     try:
         stored = pickle.loads(data)  # noqa: S301 - written by this module under SHUZHI_HOME, mode 0600
         if stored.get("key") != key or stored.get("code") != code_signature():
@@ -216,6 +230,9 @@ def _load(rt: Runtime, key: Key, ex: Executor) -> Any:
 
         get_logger(__name__).warning("ask_lexicon_unreadable", path=str(path), error=str(exc)[:300])
         return None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _save(rt: Runtime, key: Key, lex: Any) -> None:
