@@ -10,10 +10,10 @@ import os
 import shutil
 import threading
 
-import cli_zygote
 import duckdb
 import pytest
 
+import cli_zygote
 from shuzhi.ai.nl import parse_question
 from shuzhi.catalog.semantic import get_model, save_model
 from shuzhi.demo import build_demo

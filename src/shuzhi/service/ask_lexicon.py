@@ -9,7 +9,8 @@ Invariants
   signatures per model stay in the process.
 - The data version of a model on the warehouse is the warehouse file's and its write-ahead log's size
   and modification time, so an import, a refresh or a dataset materialisation gives a new key, even
-  before DuckDB checkpoints. A model with its own connection (direct mode) uses its engine's version.
+  before DuckDB checkpoints. A model with its own connection (direct mode: live data, which has no
+  version) keeps its lexicon per warehouse version, as before, and never on disk.
 - Single flight: concurrent askers of one key wait for one build (or one load from disk).
 - On disk (models on the warehouse only): SHUZHI_HOME/cache/lexicons/<hash>.pickle, the hash of the
   key and the code signature (the source of shuzhi.ai.nl, of this module and of the model index,
@@ -90,9 +91,9 @@ def values_of(ex: Executor) -> Callable[[str, str, int], list[Any] | None]:
 
 def data_version(ex: Executor) -> str:
     """The version of the data the executor reads (see the module invariants)."""
+    if ex.index.model.connection:  # live data, not versioned: kept per warehouse version, as always
+        return "direct+" + ex.rt.warehouse(read_only=True).open().data_version
     _, version = ex.engine()
-    if ex.index.model.connection:
-        return version
     wal = Path(f"{ex.rt.settings.warehouse_path}.wal")
     try:
         st = wal.stat()
@@ -117,10 +118,17 @@ def lexicon(rt: Runtime, name: str | None = None, db: Session | None = None,
             return lex
         gate = st.building.setdefault(key, threading.Lock())
     with gate:  # one build per key; the others wait for it
-        with st.lock:
-            lex = st.lexicons.get(key)
-        if lex is not None:
-            return lex
+        try:
+            return _get_or_build(rt, st, key, ex)
+        finally:
+            with st.lock:
+                st.building.pop(key, None)
+
+
+def _get_or_build(rt: Runtime, st: LexiconState, key: Key, ex: Executor) -> Any:
+    with st.lock:
+        lex = st.lexicons.get(key)
+    if lex is None:
         on_disk = not ex.index.model.connection
         lex = _load(rt, key, ex) if on_disk else None
         if lex is None:
@@ -140,7 +148,6 @@ def lexicon(rt: Runtime, name: str | None = None, db: Session | None = None,
             while len([k for k in st.lexicons if k[0] == key[0]]) >= MAX_SIGNATURES:
                 st.lexicons.pop(next(k for k in st.lexicons if k[0] == key[0]))
             st.lexicons[key] = lex
-            st.building.pop(key, None)
     return lex
 
 
