@@ -152,7 +152,7 @@ def test_a_stale_or_broken_file_is_rebuilt(rt, settings) -> None:  # type: ignor
 
         ex = Executor.open(other, UserContext.system(), purpose="ui")
         key = (ex.index.model.name, ex.version, ask_lexicon.data_version(ex), scope_signature(ex.index, UserContext.system()))
-        current = ask_lexicon.cache_path(other, key)
+        current = ask_lexicon.cache_path(other, key, ex.index)
         assert current != old
         shutil.copyfile(old, current)
         lex = ask_lexicon.lexicon(other)
@@ -194,3 +194,20 @@ def test_shuzhi_ask_in_a_new_process_loads_the_file(rt) -> None:  # type: ignore
     assert p.returncode == 0, p.stderr
     assert '"华东"' in p.stdout
     assert _files(rt) == [f] and f.stat().st_mtime_ns == before  # read, not built and written again
+
+
+def test_a_file_of_another_model_definition_with_the_same_version_is_not_used(rt) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from shuzhi.compile.row_scope import scope_signature
+    from shuzhi.model.index import ModelIndex
+    from shuzhi.service.executor import Executor
+
+    ask_lexicon.lexicon(rt)
+    ex = Executor.open(rt, UserContext.system(), purpose="ui")
+    key = (ex.index.model.name, ex.version, ask_lexicon.data_version(ex), scope_signature(ex.index, UserContext.system()))
+    assert ask_lexicon._load(rt, key, ex) is not None
+    model = ex.index.model.model_copy(deep=True)  # e.g. a new metadata database next to the same warehouse
+    model.metrics[0].synonyms = [*model.metrics[0].synonyms, "营业进账"]
+    other = dataclasses.replace(ex, index=ModelIndex.build(model))
+    assert ask_lexicon._load(rt, key, other) is None

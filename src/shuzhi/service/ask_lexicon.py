@@ -13,9 +13,9 @@ Invariants
   version) keeps its lexicon per warehouse version, as before, and never on disk.
 - Single flight: concurrent askers of one key wait for one build (or one load from disk).
 - On disk (models on the warehouse only): SHUZHI_HOME/cache/lexicons/<hash>.pickle, the hash of the
-  key and the code signature (the source of shuzhi.ai.nl, of this module and of the model index,
-  Shuzhi's, jieba's and Python's versions). The file records its key and code signature and is used
-  only when both equal the current ones; one that does not load is ignored and rebuilt. Written to a
+  key, the model's definition and the code signature (the source of shuzhi.ai.nl, of this module and
+  of the model index; Shuzhi's, jieba's and Python's versions). The file records all three and is used
+  only when they equal the current ones; one that does not load is ignored and rebuilt. Written to a
   temporary file in the same folder (mode 0600) and renamed, so readers never see half a file; the
   32 most recently written files are kept. The model index and jieba's general dictionary are not
   stored: the loader has the index, and the tokenizer keeps only its own words (ai.nl.tokenizer).
@@ -207,8 +207,14 @@ def cache_dir(rt: Runtime) -> Path:
     return rt.settings.home / "cache" / "lexicons"
 
 
-def cache_path(rt: Runtime, key: Key) -> Path:
-    digest = hashlib.sha256(repr((key, code_signature())).encode()).hexdigest()[:32]
+def model_digest(index: Any) -> str:
+    """A hash of the model's definition: a version number alone could name another definition (a new
+    metadata database next to the same warehouse)."""
+    return hashlib.sha256(index.model.model_dump_json().encode()).hexdigest()
+
+
+def cache_path(rt: Runtime, key: Key, index: Any) -> Path:
+    digest = hashlib.sha256(repr((key, model_digest(index), code_signature())).encode()).hexdigest()[:32]
     return cache_dir(rt) / f"{digest}.pickle"
 
 
@@ -216,7 +222,7 @@ def _load(rt: Runtime, key: Key, ex: Executor) -> Any:
     from shuzhi.ai.nl import Lexicon
     from shuzhi.ai.nl.tokenizer import restore
 
-    path = cache_path(rt, key)
+    path = cache_path(rt, key, ex.index)
     try:
         data = path.read_bytes()
     except OSError:
@@ -225,7 +231,8 @@ def _load(rt: Runtime, key: Key, ex: Executor) -> Any:
     gc.disable()  # tens of thousands of new objects: no collection passes while they are made (half the time)
     try:
         stored = pickle.loads(data)  # noqa: S301 - written by this module under SHUZHI_HOME, mode 0600
-        if stored.get("key") != key or stored.get("code") != code_signature():
+        if (stored.get("key") != key or stored.get("code") != code_signature()
+                or stored.get("model") != model_digest(ex.index)):
             return None
         lex = Lexicon.__new__(Lexicon)
         lex.__dict__.update(stored["state"])
@@ -246,7 +253,7 @@ def _save(rt: Runtime, key: Key, lex: Any) -> None:
     from shuzhi.ai.nl.tokenizer import own_words
 
     words, total = own_words(lex.tokenizer)
-    stored = {"key": key, "code": code_signature(), "words": words, "total": total,
+    stored = {"key": key, "code": code_signature(), "model": model_digest(lex.index), "words": words, "total": total,
               "state": {k: v for k, v in lex.__dict__.items() if k not in ("index", "tokenizer")}}
     folder = cache_dir(rt)
     tmp = None
@@ -255,7 +262,7 @@ def _save(rt: Runtime, key: Key, lex: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lexicon-", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "wb") as f:
             pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_path(rt, key))
+        os.replace(tmp, cache_path(rt, key, lex.index))
         tmp = None
         files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in files[MAX_FILES:]:
