@@ -173,11 +173,21 @@ def warm(rt: Runtime) -> threading.Thread:
 
 def one_question_process(rt: Runtime) -> None:
     """This process answers one question and ends (`shuzhi ask`): jieba's dictionary is looked up word
-    by word in SHUZHI_HOME/cache instead of loaded whole (ai.nl.tokenizer.look_up_from); never for a
-    server, whose lexicons segment many questions."""
-    from shuzhi.ai.nl.tokenizer import look_up_from
+    by word in SHUZHI_HOME/cache/<dictionary name>.sqlite (engines.word_table) instead of loaded whole;
+    the first such process writes that table. Never for a server, whose lexicons segment many questions."""
+    from shuzhi.ai.nl.tokenizer import dictionary_name, look_up_from
+    from shuzhi.engines import word_table
 
-    look_up_from(rt.settings.home / "cache")
+    path = rt.settings.home / "cache" / f"{dictionary_name()}.sqlite"
+
+    def lookup() -> tuple[word_table.WordTable, int] | None:
+        table = word_table.open_table(path)  # None: missing or unreadable, loaded as usual and written again
+        return None if table is None else (table, table.total)
+
+    def store(words: Any, total: int) -> None:
+        word_table.write(path, words, total)
+
+    look_up_from(lookup, store)
 
 
 # -- on disk ---------------------------------------------------------------------------------

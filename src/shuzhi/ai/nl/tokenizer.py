@@ -6,10 +6,9 @@ Invariants
   about three times faster than jieba's `marshal.load` from the open file. Without the cache file,
   jieba builds the dictionary (and writes its cache) as it always does.
 - A process that answers one question (`shuzhi ask`) may look words up instead of loading them all
-  (`look_up_from(folder)`): the dictionary is then a read-only SQLite table in `folder`
-  (jieba-<version>-<dictionary size>.sqlite, written once — to a temporary file, then renamed — by the
-  first such process, which loads the dictionary as usual), read word by word and remembered; the
-  same words give the same frequencies, so the same segmentation.
+  (`look_up_from(lookup, store)`, given by the service layer: engines.word_table, a read-only SQLite
+  copy written once by the first such process, which loads the dictionary as usual); the same words
+  give the same frequencies, so the same segmentation.
 - A lexicon's tokenizer is a plain `jieba.Tokenizer` whose `FREQ` is a ChainMap: its own words
   (`add_word`) first, the shared dictionary behind it, never written. So lexicons share the
   dictionary instead of holding a copy each, and a tokenizer is described by its own words and total
@@ -22,13 +21,11 @@ import gc
 import logging
 import marshal
 import os
-import sqlite3
 import sys
 import tempfile
 import threading
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -53,8 +50,6 @@ jieba.setLogLevel(logging.WARNING)
 
 _lock = threading.Lock()
 _base: tuple[Mapping[str, int], int] | None = None
-_lookup_folder: Path | None = None
-_MISSING = object()
 
 
 def _cache_file() -> str:
@@ -82,88 +77,39 @@ def _read_cache() -> tuple[dict[str, int], int] | None:
     return freq, total
 
 
-class _LookedUp(Mapping[str, int]):
-    """jieba's dictionary in a read-only SQLite table, read one word at a time (and remembered)."""
-
-    def __init__(self, path: Path) -> None:
-        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._lock = threading.Lock()
-        self._seen: dict[str, int | None] = {}
-        with self._lock:
-            self.total = int(self._con.execute("SELECT total FROM meta").fetchone()[0])
-            self._len = int(self._con.execute("SELECT n FROM meta").fetchone()[0])
-
-    def __getitem__(self, word: str) -> int:
-        f = self._seen.get(word, _MISSING)
-        if f is _MISSING:
-            with self._lock:
-                row = self._con.execute("SELECT f FROM freq WHERE w = ?", (word,)).fetchone()
-            f = self._seen[word] = None if row is None else int(row[0])
-        if f is None:
-            raise KeyError(word)
-        return f  # type: ignore[return-value]
-
-    def __len__(self) -> int:
-        return self._len
-
-    def __iter__(self) -> Iterator[str]:
-        with self._lock:
-            words = [w for (w,) in self._con.execute("SELECT w FROM freq")]
-        return iter(words)
+Lookup = Callable[[], "tuple[Mapping[str, int], int] | None"]
+Store = Callable[[Mapping[str, int], int], None]
+_lookup: tuple[Lookup, Store] | None = None
 
 
-def look_up_from(folder: Path) -> None:
-    """From now on (unless the dictionary is loaded already), look words up in `folder` instead of
-    loading the whole dictionary (see the module invariants): for a process that answers one question."""
-    global _lookup_folder
-    _lookup_folder = folder
+def look_up_from(lookup: Lookup, store: Store) -> None:
+    """From now on (unless the dictionary is loaded already), the dictionary is what `lookup()` gives
+    (a Mapping read word by word, and its total); when it gives None, the dictionary is loaded as usual
+    and handed to `store(words, total)` so that the next process can look it up (see the module
+    invariants): for a process that answers one question. The caller owns the storage (this layer
+    runs no SQL)."""
+    global _lookup
+    _lookup = (lookup, store)
 
 
-def _table_path(folder: Path) -> Path:
+def dictionary_name() -> str:
+    """A name that changes with jieba's general dictionary (jieba-<version>-<dictionary size>)."""
     size = os.path.getsize(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"))
-    return folder / f"jieba-{jieba.__version__}-{size}.sqlite"
-
-
-def _write_table(path: Path, freq: Mapping[str, int], total: int) -> None:
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-", suffix=".tmp")
-        os.close(fd)
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, f INTEGER NOT NULL) WITHOUT ROWID")
-            con.execute("CREATE TABLE meta (total INTEGER NOT NULL, n INTEGER NOT NULL)")
-            con.executemany("INSERT INTO freq VALUES (?, ?)", freq.items())
-            con.execute("INSERT INTO meta VALUES (?, ?)", (total, len(freq)))
-            con.commit()
-        finally:
-            con.close()
-        os.replace(tmp, path)
-        tmp = None
-    except (OSError, sqlite3.Error):
-        pass  # a read-only or full disk: the next process loads the dictionary again
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    return f"jieba-{jieba.__version__}-{size}"
 
 
 def _load() -> tuple[Mapping[str, int], int]:
-    if _lookup_folder is not None:
-        path = _table_path(_lookup_folder)
-        if path.is_file():
-            try:
-                table = _LookedUp(path)
-                return table, table.total
-            except (sqlite3.Error, TypeError, ValueError):
-                pass  # unreadable: loaded below, and written again
+    if _lookup is not None:
+        found = _lookup[0]()
+        if found is not None:
+            return found
     loaded = _read_cache()
     if loaded is None:
         tok = jieba.Tokenizer()
         tok.initialize()  # builds the dictionary and writes jieba's cache file
         loaded = (tok.FREQ, tok.total)
-    if _lookup_folder is not None:
-        _write_table(_table_path(_lookup_folder), *loaded)
+    if _lookup is not None:
+        _lookup[1](*loaded)
     return loaded
 
 
