@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from shuzhi.cli.common import console, lang, runtime, t, user_context
+from shuzhi.cli.common import console, lang, runtime, served, t, user_context
 from shuzhi.errors import ShuzhiError
 
 
@@ -25,7 +25,11 @@ def ask(
     if fmt not in ("json", "table"):
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
-    rt = runtime()
+    from shuzhi.service.ask_lexicon import one_question_process
+
+    rt = runtime(use_cases=False)  # answering reads: no refresh, alert or subscription to wire
+    if served() is None:  # this process answers this one question (in a server: its warm lexicons)
+        one_question_process(rt)
     answer = ask_question(rt, question, user_context(rt, user), choice=choice)
     result = answer["result"]
     if fmt == "json":

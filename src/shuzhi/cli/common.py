@@ -72,13 +72,16 @@ def fail(err: ShuzhiError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def runtime(*, start: bool = True) -> Runtime:
+def runtime(*, start: bool = True, use_cases: bool = True) -> Runtime:
     """The runtime; when starting it created the first admin, say so (the only time we can).
 
     Served (a CLI process forwarded the command to `shuzhi serve`): the server's own Runtime, already
-    started and wired, lent so that the command's start() and close() leave it as it is."""
+    started and wired, lent so that the command's start() and close() leave it as it is.
+    `use_cases=False` (a read-only command such as `shuzhi ask`): started and its older imports' column
+    names upgraded, but no use case wired (refreshes, alerts, subscriptions, page drawing react to
+    schedules and data changes this command never makes) and their modules not imported."""
     from shuzhi.runtime import Runtime
-    from shuzhi.service.wiring import wire
+    from shuzhi.service.wiring import upgrade_names, wire
 
     call = served()
     if call is not None:
@@ -86,6 +89,9 @@ def runtime(*, start: bool = True) -> Runtime:
     rt = Runtime(get_settings())
     if start:
         announce_admin(rt.start())
+        if not use_cases:
+            upgrade_names(rt)
+            return rt
         wire(rt)
         _draw_pages_in_process()
     return rt

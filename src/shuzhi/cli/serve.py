@@ -75,6 +75,7 @@ def serve(
 
         set_server_url(rt, host, port)  # dashboard renders without a request (subscriptions) draw here
         attach_local_cli(app, key)
+        warm_ask(rt)
     else:
         # The workers open the warehouse read-only: upgrade old imports' column names here first
         # (service.name_migration; the one-worker server does it when it wires the app).
@@ -174,4 +175,13 @@ def worker_app():  # type: ignore[no-untyped-def]
     info = local_server.read(rt.settings.home)
     if info is not None:
         attach_local_cli(app, info.key)
+    warm_ask(rt)
     return app
+
+
+def warm_ask(rt) -> None:  # type: ignore[no-untyped-def]
+    """The question lexicon and the parser, made ready in the background while the server starts, so
+    the first question does not build them (service/ask_lexicon.py)."""
+    from shuzhi.service.ask_lexicon import warm
+
+    warm(rt)

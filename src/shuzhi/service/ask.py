@@ -5,7 +5,8 @@ Invariants
 - A question is 1–500 characters after trimming; anything else is refused with bad_question.
 - The vocabulary (ai.nl.Lexicon) holds the dimension values the asker may see: it is read through the
   executor with their row and column rules, and kept once per model version, data version and rule
-  signature (users whom the same rendered rules bind share one; at most 16 signatures per model).
+  signature (users whom the same rendered rules bind share one; at most 16 signatures per model), in
+  the process and on disk (service/ask_lexicon.py).
 - Follow-ups refine the previous answer of the same conversation (per user; the last 1000 kept).
 - With SHUZHI_LLM_URL set, a question the offline parser could not fully read is offered to the
   model; its spec is validated against the semantic model before use, and the parser's answer
@@ -16,29 +17,26 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from shuzhi.errors import ShuzhiError
-from shuzhi.service.executor import Executor
+from shuzhi.service import ask_lexicon
 from shuzhi.service.query import query
 from shuzhi.spec.resolve import UserContext
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime
 
-MAX_SIGNATURES = 16
 MAX_CONVERSATIONS = 1000
 
 
 @dataclass
 class AskState:
-    """The process's question lexicons and conversations (one per runtime)."""
+    """The process's conversations (one per runtime; the lexicons: service/ask_lexicon.py)."""
 
-    lexicons: dict[tuple[str, int, Any, str], Any] = field(default_factory=dict)
     conversations: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,48 +45,11 @@ def _state(rt: Runtime) -> AskState:
     return rt.attached("ask", AskState)
 
 
-def _values_of(ex: Executor) -> Callable[[str, str, int], list[Any] | None]:
-    """The lexicon's fetch_values(dataset, field, limit): the field's distinct non-null values as a
-    QuerySpec answered by the executor as its user (row rules applied; a field the column rules deny,
-    or a column missing from the data, gives None)."""
-
-    def fetch(ds: str, f: str, limit: int) -> list[Any] | None:
-        ref = f"{ds}.{f}"
-        spec = {"dimensions": [ref], "where": [{"field": ref, "op": "not_null"}],
-                "order_by": [{"field": ref}], "limit": limit}
-        try:
-            table = ex.run(spec, use_cache=False).table
-        except ShuzhiError:
-            return None
-        return table.column(0).to_pylist() if table.num_columns else []
-
-    return fetch
-
-
 def lexicon(rt: Runtime, name: str | None = None, db: Session | None = None, user: UserContext | None = None) -> Any:
     """The NL vocabulary of a model version and the dimension values `user` may see (default: the
-    system, every value)."""
-    from shuzhi.ai.nl import Lexicon
-    from shuzhi.compile.row_scope import scope_signature
-
-    user = user or UserContext.system()
-    ex = Executor.open(rt, user, model=name, purpose="ui", db=db)
-    idx, version = ex.index, ex.version
-    data_version = rt.warehouse(read_only=True).open().data_version
-    key = (idx.model.name, version, data_version, scope_signature(idx, user))
-    st = _state(rt)
-    with st.lock:
-        cached = st.lexicons.get(key)
-    if cached is not None:
-        return cached
-    lex = Lexicon.from_queries(idx, _values_of(ex))
-    with st.lock:
-        # Older versions of this model go; at most 16 rule signatures of the current one stay.
-        st.lexicons = {k: v for k, v in st.lexicons.items() if k[0] != key[0] or k[:3] == key[:3]}
-        while len([k for k in st.lexicons if k[0] == key[0]]) >= MAX_SIGNATURES:
-            st.lexicons.pop(next(k for k in st.lexicons if k[0] == key[0]))
-        st.lexicons[key] = lex
-    return lex
+    system, every value): built once per model version, data version and rule signature, in the
+    process and on disk (service/ask_lexicon.py)."""
+    return ask_lexicon.lexicon(rt, name, db, user)
 
 
 def check_question(question: str | None) -> str:

@@ -34,13 +34,19 @@ def wire(rt: Runtime) -> Runtime:
 def upgrade_names(rt: Runtime) -> None:
     """The upgrade of older imports' column names; a failure is logged (the next start tries again)."""
     from shuzhi.log import get_logger
-    from shuzhi.service.name_migration import upgrade_column_names
 
     if not rt.settings.warehouse_path.exists():
         return  # nothing was ever imported here (or the runtime is a throw-away one, e.g. the OpenAPI export)
     try:
         if not rt.catalog.at_head():
             return  # a runtime that was not started: its catalog is not migrated yet
+        from shuzhi.catalog.tables import list_imported
+
+        with rt.catalog.session() as db:
+            if not list_imported(db):
+                return  # no import to upgrade (and the upgrade's modules are not imported: `shuzhi ask` starts faster)
+        from shuzhi.service.name_migration import upgrade_column_names
+
         upgrade_column_names(rt)
     except Exception as exc:  # noqa: BLE001 - never stop a start; the next start tries again
         get_logger(__name__).warning("column_names_upgrade_failed", error=str(exc)[:300])

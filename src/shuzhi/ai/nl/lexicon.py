@@ -21,15 +21,12 @@ Traditional characters are read as simplified ones (`hant.py`).
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-
-import jieba
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import (
@@ -51,12 +48,11 @@ from shuzhi.ai.nl.measures import (
     qualifiers,
     value_counts,
 )
+from shuzhi.ai.nl.tokenizer import new_tokenizer
 from shuzhi.ai.nl.types import Entry
 from shuzhi.ai.nl.typos import fuzzy_index, repair
 from shuzhi.model.checks import metric_closure
 from shuzhi.model.index import ModelIndex
-
-jieba.setLogLevel(logging.WARNING)
 
 # fetch_values(dataset, field, limit) → distinct non-null values (at most limit), or None: see Lexicon.from_queries
 FetchValues = Callable[[str, str, int], Sequence[Any] | None]
@@ -323,8 +319,7 @@ class Lexicon:
         self.index = replace(self.index, metrics={**self.index.metrics, **extra})
 
     def _init_tokenizer(self) -> None:
-        tok = jieba.Tokenizer()
-        tok.initialize()
+        tok = new_tokenizer()  # jieba's dictionary is shared by every lexicon of the process (tokenizer.py)
         self._add_partials(tok)
         self._init_fuzzy()
         for t in list(self.terms) + list(self.partial):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
-
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _CN_NUM = f"[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?"
 _AR_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -51,6 +49,8 @@ def cn_int(text: str) -> int | None:
 
 
 def _cn(text: str) -> float | None:
+    import cn2an  # here, not at import: it compiles its patterns (~0.1 s), and most questions have no Chinese numeral
+
     try:
         return float(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, TypeError):
