@@ -36,7 +36,7 @@ import platform
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -246,7 +246,9 @@ def _load(rt: Runtime, key: Key, ex: Executor) -> Any:
             return None
         lex = Lexicon.__new__(Lexicon)
         lex.__dict__.update(stored["state"])
-        lex.index = ex.index
+        # the model's own index, extended with the lexicon's ad-hoc metrics (counts, field aggregates: ai.nl.measures)
+        lex.model_index = ex.index
+        lex.index = replace(ex.index, metrics={**ex.index.metrics, **stored.get("extra_metrics", {})})
         lex.tokenizer = restore(stored["words"], stored["total"])
         return lex
     except Exception as exc:  # noqa: BLE001 - a file that does not load is rebuilt
@@ -263,8 +265,11 @@ def _save(rt: Runtime, key: Key, lex: Any) -> None:
     from shuzhi.ai.nl.tokenizer import own_words
 
     words, total = own_words(lex.tokenizer)
-    stored = {"key": key, "code": code_signature(), "model": model_digest(lex.index), "words": words, "total": total,
-              "state": {k: v for k, v in lex.__dict__.items() if k not in ("index", "tokenizer")}}
+    own = lex.model_index
+    extra = {n: m for n, m in lex.index.metrics.items() if n not in own.metrics}
+    stored = {"key": key, "code": code_signature(), "model": model_digest(own), "words": words, "total": total,
+              "extra_metrics": extra,
+              "state": {k: v for k, v in lex.__dict__.items() if k not in ("index", "model_index", "tokenizer")}}
     folder = cache_dir(rt)
     tmp = None
     try:
@@ -272,7 +277,7 @@ def _save(rt: Runtime, key: Key, lex: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lexicon-", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "wb") as f:
             pickle.dump(stored, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_path(rt, key, lex.index))
+        os.replace(tmp, cache_path(rt, key, own))
         tmp = None
         files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in files[MAX_FILES:]:
