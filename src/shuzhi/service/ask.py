@@ -9,8 +9,8 @@ Invariants
   the process and on disk (service/ask_lexicon.py).
 - Follow-ups refine the previous answer of the same conversation (per user; the last 1000 kept).
 - With SHUZHI_LLM_URL set, a question the offline parser could not fully read is offered to the
-  model; its spec is validated against the semantic model before use, and the parser's answer
-  stands when it fails.
+  model for rephrasing only; the rephrasings are read by the offline parser (service/ask_llm.py), and
+  the parser's answer stands when none is read completely.
 """
 
 from __future__ import annotations
@@ -59,24 +59,6 @@ def check_question(question: str | None) -> str:
     return question
 
 
-def _llm_fallback(rt: Runtime, question: str, lex: Any, parsed: Any) -> None:
-    """Optional help from an OpenAI-compatible model; its spec is validated against the model before
-    use (never SQL), and the offline parser's answer stands when it fails."""
-    from shuzhi.ai.nl import recommend_chart
-    from shuzhi.ai.nl.llm import llm_assist
-
-    st = rt.settings
-    spec = llm_assist(question, lex, st.today_date(), url=st.llm_url, api_key=st.llm_api_key,
-                      model=st.llm_model, timeout=st.llm_timeout_s)
-    if spec is None:
-        return
-    parsed.spec = spec
-    parsed.chart = recommend_chart(spec, index=lex.index)
-    parsed.interpretation = [*parsed.interpretation, {
-        "kind": "source", "text": "由大模型辅助解析", "text_en": "interpreted with the LLM's help", "value": "llm"}]
-    parsed.confidence = min(parsed.confidence, 0.6) if parsed.confidence else 0.6
-
-
 def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | None = None,
         db: Session | None = None, choice: int | None = None) -> dict[str, Any]:
     """Answer a question: parse it over the model into a QuerySpec (never SQL), run that spec as
@@ -85,6 +67,7 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     why, forecast and yes/no questions and the summary are filled by ask_intents.py."""
     from shuzhi.ai.nl import parse_question
     from shuzhi.service.ask_intents import apply_choice, complete, count_rows
+    from shuzhi.service.ask_llm import llm_rephrased
 
     question = check_question(question)
     lex = lexicon(rt, None, db, user)
@@ -93,9 +76,8 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     with st.lock:
         previous = st.conversations.get(key) if key else None
     parsed = parse_question(question, lex, today=rt.settings.today_date(), previous=previous)
+    parsed = llm_rephrased(rt, question, lex, parsed)  # only with SHUZHI_LLM_URL set (service/ask_llm.py)
     parsed = apply_choice(parsed, choice, lex, rt.settings.today_date())
-    if rt.settings.llm_url and parsed.clarify is None and (parsed.spec is None or parsed.unknown):
-        _llm_fallback(rt, question, lex, parsed)
     conversation = conversation or uuid.uuid4().hex
     with st.lock:
         st.conversations[f"{user.username}:{conversation}"] = parsed

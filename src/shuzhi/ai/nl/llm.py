@@ -1,13 +1,17 @@
 """Optional LLM help for questions (off by default): an OpenAI-compatible chat-completions endpoint
-(a local Qwen on vLLM or Ollama, or a hosted model) proposes a QuerySpec as JSON.
+(a local Qwen on vLLM or Ollama, or a hosted model) REPHRASES a question the offline parser could not
+fully read — nothing more.
 
-The model never writes SQL: it is shown a compact description of the semantic model (visible
-metrics, dimension fields, a few values, allowed operators, grains, relative ranges, comparisons)
-and must answer with one QuerySpec. The answer is used only after it validates as a QuerySpec
-(`parse_spec`, which forbids unknown keys) AND resolves against the model (`resolve`, as the system
-user — the caller still runs it as the real user, so row rules apply). Any failure — no endpoint,
-timeout, HTTP error, bad JSON, invalid spec — returns None; nothing here raises to the caller.
-The offline parser never depends on this module.
+The model is shown the words the model knows (metric and dimension labels in Chinese and English, a few
+values, time words) and returns up to three short rephrasings, one per plausible reading. Each is read
+by the offline parser like any question; only rephrasings it reads completely (a spec, no unknown word,
+no question back) count. The service answers with the one reading left, or offers two or three as a
+question back (the choices are the rephrased questions). So the LLM never writes a spec, never SQL, and
+never chooses a metric by itself: what runs is always the offline parser's reading, validated against
+the model and run as the asking user (row rules apply).
+
+Any failure — no endpoint, timeout, HTTP error, bad JSON — gives no rephrasing; nothing here raises to
+the caller. The offline parser never depends on this module; with no URL set nothing is sent.
 
 Standard library only (urllib), so the runtime needs no HTTP client dependency.
 """
@@ -23,33 +27,25 @@ from typing import Any
 
 from shuzhi.ai.nl.lexicon import Lexicon
 from shuzhi.log import get_logger
-from shuzhi.spec.query_spec import COMPUTES, OPS, parse_spec
-from shuzhi.spec.resolve import UserContext, resolve
 
 MAX_RESPONSE_BYTES = 1_000_000
 MAX_VALUES_PER_FIELD = 12
-GRAINS = ("day", "week", "month", "quarter", "year")
-RELATIVE = ("today", "yesterday", "this_week", "last_week", "last_7_days", "last_30_days", "last_90_days",
-            "this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year", "ytd",
-            "last_12_months")
 
 _log = get_logger("shuzhi.ai.nl.llm")
 
-_SYSTEM = """You translate a business question into ONE QuerySpec JSON object for a BI tool. Never write SQL.
-Use only the metric and dimension names listed in MODEL. QuerySpec keys (omit what is not needed):
-  "metrics": ["metric_name", {"name": "revenue_yoy", "compute": {"yoy": "revenue"}}],
-  "dimensions": ["dataset.field", {"field": "time", "grain": "month"}],
-  "where": [{"field": "dataset.field", "op": "=", "value": "华东"}]   (filters on dimensions),
-  "having": [{"field": "metric_name", "op": ">", "value": 1000000}]   (filters on metrics; percents as 0.3),
-  "time_range": {"field": "time", "relative": "last_month"} or {"field": "time", "start": "YYYY-MM-DD",
-                 "end": "YYYY-MM-DD"} (inclusive),
-  "order_by": [{"field": "output name", "desc": true}], "limit": 5.
-Answer with the JSON object only. If the question cannot be answered with this model, answer {"spec": null}."""
+_SYSTEM = """You help a BI tool understand a business question. The tool only understands the words listed in
+MODEL (metric names, dimension names, values, and ordinary time words such as 上个月 / last month / 2025年).
+Rewrite the QUESTION as up to 3 short questions in the same language that use only those words, one for each
+plausible reading (one when the meaning is clear). Keep every condition, time and number of the question.
+Never write SQL or code. Answer with JSON only: {"rephrasings": ["...", "..."]}; {"rephrasings": []} when the
+question cannot be asked with these words."""
+MAX_REPHRASINGS = 3
+MAX_REPHRASING_CHARS = 200
 
 
 def describe_model(lex: Lexicon) -> dict[str, Any]:
-    """A compact, JSON-able description of what a spec may use."""
-    idx = lex.index
+    """The words a rephrasing may use: visible metrics' and dimension fields' labels (zh / en), a few values."""
+    idx = lex.model_index or lex.index
     values: dict[str, list[str]] = {}
     for entries in lex.terms.values():
         for e in entries:
@@ -58,17 +54,15 @@ def describe_model(lex: Lexicon) -> dict[str, Any]:
                 lst = values.setdefault(f"{ds}.{f}", [])
                 if len(lst) < MAX_VALUES_PER_FIELD and v not in lst:
                     lst.append(v)
-    metrics = {name: " / ".join(x for x in (m.label, m.label_en) if x) + (f" [{m.format}]" if m.format else "")
-               for name, m in idx.metrics.items() if not m.hidden}
-    dims: dict[str, str] = {}
+    metrics = sorted({" / ".join(x for x in (m.label, m.label_en) if x) for m in idx.metrics.values() if not m.hidden})
+    dims = {}
     for (ds, f), fd in idx.fields.items():
         if fd.dimension and not fd.is_time:
-            key = f"{ds}.{f}"
-            dims[key] = " / ".join(x for x in (fd.label, fd.label_en) if x) + (
-                f" e.g. {', '.join(map(str, values[key]))}" if key in values else "")
-    shared = {sd.name: sd.label or sd.name for sd in getattr(idx.model, "shared_dimensions", [])}
-    return {"model": idx.model.name, "metrics": metrics, "dimensions": dims, "shared_dimensions": shared,
-            "ops": list(OPS), "computes": list(COMPUTES), "grains": list(GRAINS), "relative_ranges": list(RELATIVE)}
+            label = " / ".join(x for x in (fd.label, fd.label_en) if x) or f
+            dims[label] = [str(v) for v in values.get(f"{ds}.{f}", [])]
+    return {"metrics": metrics, "dimensions": dims,
+            "also": ["同比 / year over year", "环比 / month over month", "占比 / share", "排名 / rank", "前N / top N",
+                     "按月 / by month", "多少个 / how many"]}
 
 
 def build_messages(question: str, lex: Lexicon, today: dt.date) -> list[dict[str, str]]:
@@ -98,24 +92,23 @@ def extract_json(content: str) -> Any:
         return json.loads(text[s:e + 1])
 
 
-def validate(data: Any, lex: Lexicon, today: dt.date) -> dict[str, Any] | None:
-    """The spec dict when it is a valid QuerySpec over this model, else None."""
-    if isinstance(data, dict) and "spec" in data and "metrics" not in data and "dimensions" not in data:
-        data = data["spec"]
-    if not isinstance(data, dict) or not data:
-        return None
-    if data.get("model") not in (None, lex.index.model.name):
-        return None
-    qs = parse_spec(data)  # unknown keys (e.g. "sql") are refused here
-    resolve(qs, lex.model_index or lex.index, UserContext.system(), today)  # the model's own metrics only
-    return data
+def rephrasings(data: Any, question: str) -> list[str]:
+    """The distinct usable rephrasings in an answer: strings, not the question itself, not too long."""
+    items = data.get("rephrasings") if isinstance(data, dict) else data
+    out: list[str] = []
+    for x in items if isinstance(items, list) else []:
+        if isinstance(x, str):
+            x = " ".join(x.split())
+            if x and x != question.strip() and len(x) <= MAX_REPHRASING_CHARS and x not in out:
+                out.append(x)
+    return out[:MAX_REPHRASINGS]
 
 
-def llm_assist(question: str, lex: Lexicon, today: dt.date, *, url: str | None, api_key: str | None,
-               model: str | None, timeout: float = 10.0) -> dict[str, Any] | None:
-    """Ask the endpoint for a QuerySpec for `question`; the validated spec dict, or None."""
+def llm_rephrase(question: str, lex: Lexicon, today: dt.date, *, url: str | None, api_key: str | None,
+                 model: str | None, timeout: float = 10.0) -> list[str]:
+    """Ask the endpoint to rephrase `question` in the model's words; up to three rephrasings, or []."""
     if not url or not model or not question.strip() or not url.lower().startswith(("http://", "https://")):
-        return None
+        return []
     body = json.dumps({"model": model, "temperature": 0, "stream": False,
                        "messages": build_messages(question, lex, today)}).encode("utf-8")
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -131,12 +124,9 @@ def llm_assist(question: str, lex: Lexicon, today: dt.date, *, url: str | None, 
         stage = "response"
         content = json.loads(raw.decode("utf-8"))["choices"][0]["message"]["content"]
         stage = "json"
-        data = extract_json(content or "")
-        stage = "spec"
-        spec = validate(data, lex, today)
+        found = rephrasings(extract_json(content or ""), question)
     except Exception as e:  # noqa: BLE001 - optional help: every failure means "no help"
-        _log.warning("llm_assist_failed", stage=stage, error=f"{type(e).__name__}: {str(e)[:200]}")
-        return None
-    if spec is not None:
-        _log.info("llm_assist_used", question_chars=len(question))
-    return spec
+        _log.warning("llm_rephrase_failed", stage=stage, error=f"{type(e).__name__}: {str(e)[:200]}")
+        return []
+    _log.info("llm_rephrase_used", question_chars=len(question), rephrasings=len(found))
+    return found
