@@ -1,5 +1,6 @@
 """Browser: the home page's ask panel answers a why question with the explanation (tabs, waterfall, ranked
-table), a yes/no question with a 是/否 tag, the number, threshold and period, and every answer with a summary."""
+table), a yes/no question with a 是/否 tag, the number, threshold and period, every answer with a summary, and an
+ambiguous question with a question back whose choice buttons answer it."""
 
 from __future__ import annotations
 
@@ -44,6 +45,17 @@ def test_ask_why_yesno_and_summary(server, browser) -> None:  # type: ignore[no-
         turn = _ask(page, "上个月各大区销售额")
         expect(turn.get_by_test_id("ask-summary")).to_contain_text("2026年10月销售额合计 ¥")
         expect(turn.get_by_test_id("ask-summary")).to_contain_text("最高的是")
+
+        turn = _ask(page, "上个月海外的销售额")  # 海外 is a channel and a region: asked back, nothing run
+        clarify = turn.get_by_test_id("ask-clarify")
+        expect(clarify).to_contain_text("渠道")
+        expect(clarify).to_contain_text("大区")
+        expect(turn.get_by_test_id("ask-summary")).to_have_count(0)
+        clarify.get_by_test_id("ask-choice-2").click()
+        expect(page.locator(".turn-loading")).to_have_count(0, timeout=90_000)
+        answered = page.locator(".ask-card .turn").last
+        expect(answered.get_by_test_id("ask-summary")).to_contain_text("2026年10月销售额")
+        expect(answered).to_contain_text("大区 = 海外")
         assert not errors, errors
     finally:
         ctx.close()
