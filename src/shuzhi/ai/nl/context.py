@@ -22,7 +22,7 @@ from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import LOWER_IS_BETTER
-from shuzhi.ai.nl.grounding import count_metric, pick_dim
+from shuzhi.ai.nl.grounding import CLASSIFIERS, count_metric, pick_dim
 from shuzhi.ai.nl.lexicon import Lexicon
 from shuzhi.ai.nl.numbers import NUMBER_RE
 from shuzhi.ai.nl.types import Entry, Mention, Parts, Text
@@ -355,6 +355,8 @@ def counts_other(lex: Lexicon, text: str, m: Mention, counts: list[re.Match[str]
         return False
     c = min(counts, key=lambda x: min(abs(x.start() - m.end), abs(m.start - x.end())))
     gap = text[m.end:c.start()] if c.start() >= m.end else text[c.end():m.start]
+    if c.start() < m.end:  # 多少张采购单 / 几次检验: the count's classifier is part of the count word
+        gap = re.sub(rf"^\s*[{CLASSIFIERS}]", "", gap)
     return any(_is_content(lex, tok) for tok in lex.tokenizer.lcut(gap))
 
 
@@ -431,6 +433,46 @@ def person_after_superlative(lex: Lexicon, text: str, mentions: list[Mention]) -
                 and _BEST_BEFORE.search(text[:m.start]) and m.start > exact[0].end:
             m.kind, m.entries = "dim", [Entry("dim", k) for k in lex.person_stems[m.term]]
     return mentions
+
+
+# a count of pieces: 多少台 / 几件 / how many units — the quantity, not the money
+_PIECES = re.compile(r"(?:多少|几)\s*(?:台|件|套|只|个|支|pcs)|\bhow many (?:units|pieces|pcs|items)\b")
+_PIECE_WORD = re.compile(r"\b(?:units|pieces|pcs|items)\b")
+
+
+def counted_pieces(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Mention]:
+    """卖出去多少台 / how many units did we sell: a count of pieces said of an everyday money word or a verb is
+    the model's quantity metric of the same rows (same dataset, filter and date, a sum the model counts in
+    pieces: format integer) — 卖出 is revenue, 卖出多少台 the sales quantity."""
+    pieces = _PIECES.search(t.text)
+    if pieces is None:
+        return mentions
+    exact = [m for m in mentions if m.kind == "metric" and m.entries[0].exact]
+    for m in mentions:
+        if exact or m.kind not in ("metric", "verb") or (m.kind == "metric" and m.entries[0].exact):
+            continue
+        if m.kind == "verb":
+            cands = lex.verb_metrics.get(str(m.entries[0].key), [])
+            qty = [c for c in cands if _is_pieces(lex, c)]
+        else:
+            md = lex.index.metrics[str(m.entries[0].key)]
+            if md.format != "currency" or not md.dataset:
+                continue
+            qty = [n for n, x in lex.model_index.metrics.items() if not x.hidden and x.dataset == md.dataset
+                   and x.filter == md.filter and x.time == md.time and _is_pieces(lex, n)]
+        if not qty:
+            continue
+        m.kind, m.entries = "metric", [Entry("metric", qty[0], exact=False)]
+        word = _PIECE_WORD.search(t.text, pieces.start())
+        if word is not None and word.end() <= pieces.end():
+            t.take(word.start(), word.end())
+        break
+    return mentions
+
+
+def _is_pieces(lex: Lexicon, name: str) -> bool:
+    md = lex.index.metrics[name]
+    return md.agg == "sum" and md.format == "integer" and not md.formula
 
 
 def business_verbs(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -72,6 +72,8 @@ _TAIL_AFTER = re.compile(r"\s*(?:$|[?？,，。!！]|有|是|排|吗|呢|都)")
 _PERSON = re.compile(r"([\u4e00-\u9fff]{2})(?:员|代表|人员)")
 _PERSON_PREFIXES = ("每位", "各位", "哪位", "各个")
 MAX_VALUE_LEN = 40
+# a status value 已 + verb (已取消, 已发货, 已授权): also said 被取消, 取消了, 已经取消
+_DONE = re.compile(r"已([\u4e00-\u9fff]{2})")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
 
@@ -218,6 +220,10 @@ class Lexicon:
         self._add(v, Entry("value", key))
         for s in short_forms(f, v, glossary):
             self._add(s, Entry("value", key, exact=False))
+        done = _DONE.fullmatch(v)
+        if done:  # 已取消 → 被取消 / 取消了 / 已经取消: the status said with its verb
+            for s in (f"被{done.group(1)}", f"{done.group(1)}了", f"已经{done.group(1)}"):
+                self._add(s, Entry("value", key, exact=False))
 
     def _add_count_stems(self) -> None:
         """专利申请数 → 专利申请: a count metric's word without its final 数/量 (when that word is free)."""
@@ -267,6 +273,8 @@ class Lexicon:
                     continue
                 self.things.setdefault(nw, m.name)
                 self.entity_of.setdefault(nw, m.dataset)
+                if " " in nw and re.fullmatch(r"[a-z ]+[^s]", nw):  # order line → order lines
+                    self.things.setdefault(nw + "s", m.name)
                 if nw not in self.terms:
                     self._add(w, Entry("dataset", m.dataset, exact=False))
         for m in things:  # 商机数 / 采购单数 / 项目个数: the thing's count, where no metric has the word

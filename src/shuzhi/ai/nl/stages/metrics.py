@@ -70,6 +70,8 @@ def metrics(st: ParseState) -> None:
             _count_thing(st, created)
     if not st.frame_metrics and not parts.metrics:
         _size_of_thing(st)
+    if not st.frame_metrics and not parts.metrics:
+        _money_of_value(st)
     if parts.metrics and lex.index.metrics[parts.metrics[0]].format == "integer":  # 授权了几项专利
         for x in CLASSIFIER.finditer(t.text):
             for g in (0, 1):
@@ -163,6 +165,31 @@ def _size_of_thing(st: ParseState) -> None:
             st.metric_ms.append(Mention(m.start, m.start, "", "metric", [Entry("metric", money, exact=False)]))
             st.frame_metrics = st.parts.metrics
         return
+
+
+_MONEY = re.compile(r"多少金额|多少钱|金额|\bhow much money\b|\bamount\b|\bvalue\b")
+
+
+def _money_of_value(st: ParseState) -> None:
+    """还有多少金额的货待发货 / the amount of cancelled lines: no metric named, a money word and a status value —
+    the model's money metric over the value's own rows (the first visible currency metric of that dataset; a
+    value its filter leaves out is then measured without the filter, `_outside_the_filter`)."""
+    lex, t = st.lex, st.t
+    money = _MONEY.search(t.text)
+    if money is None:
+        return
+    dsets = [e.key[0] for v in st.mentions if v.kind == "value" and not _negated(st, v) for e in v.entries[:1]]
+    if len(set(dsets)) != 1:
+        return
+    name = next((n for n, md in lex.model_index.metrics.items() if not md.hidden and not md.formula
+                 and md.format == "currency" and md.dataset == dsets[0]), None)
+    if name is None:
+        return
+    t.take(money.start(), money.end())
+    st.parts.metrics.append(name)
+    st.metric_ms.append(Mention(money.start(), money.start(), "", "metric", [Entry("metric", name, exact=False)]))
+    st.frame_metrics = st.parts.metrics
+    _outside_the_filter(st)
 
 
 def _take(st: ParseState, found: list[Any]) -> None:
