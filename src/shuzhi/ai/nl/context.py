@@ -24,6 +24,7 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import LOWER_IS_BETTER
 from shuzhi.ai.nl.grounding import CLASSIFIERS, count_metric, pick_dim
 from shuzhi.ai.nl.lexicon import Lexicon
+from shuzhi.ai.nl.measures import AGG_WORDS
 from shuzhi.ai.nl.numbers import NUMBER_RE
 from shuzhi.ai.nl.types import Entry, Mention, Parts, Text
 from shuzhi.ai.nl.unknown import suggest
@@ -166,7 +167,8 @@ def _is_content(lex: Lexicon, tok: str) -> bool:
     tok = tok.strip()
     # a partial word still free here was not grounded (销售费用: 费用 is not 研发费用), so it is content
     return bool(tok) and bool(_CJK.search(tok)) and tok not in C.STOP \
-        and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES)
+        and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES) \
+        and not any(p.fullmatch(tok) for _, p in AGG_WORDS)  # 平均计划数量: the aggregation asked, not a concept
 
 
 _OF_MEASURE = re.compile(r"\s*(?:的)?\s*(?:平均|合计|总|最大|最小|average|total|avg)?\s*(?:的)?\s*")

@@ -217,6 +217,12 @@ def thing_measure(lex: Lexicon, m: Mention) -> str | None:
     return name
 
 
+def name_field(lex: Lexicon, ds: str) -> str | None:
+    """The dataset's name field (客户名称, 项目名称, 专利名称): its string dimension named *_name, name or title."""
+    return next((f for (d, f), x in lex.index.fields.items() if d == ds and x.dimension and x.type == "string"
+                 and (f.endswith("_name") or f in ("name", "title"))), None)
+
+
 def thing_of(lex: Lexicon, ds: str) -> str | None:
     """The count measure of a dataset's rows (its one-field key counted), if it has one."""
     return next((n for n, x in lex.measures.items() if x.dataset == ds and x.aggregate == "count_distinct"

@@ -53,6 +53,7 @@ from shuzhi.ai.nl.measures import (
 )
 from shuzhi.ai.nl.types import Entry
 from shuzhi.ai.nl.typos import fuzzy_index, repair
+from shuzhi.model.aggregations import metric_over
 from shuzhi.model.checks import metric_closure
 from shuzhi.model.index import ModelIndex
 
@@ -110,6 +111,8 @@ class Lexicon:
     verb_of: dict[str, str] = field(default_factory=dict)  # 买了 / bought → buy
     value_count: dict[tuple[str, str], str] = field(default_factory=dict)  # (warehouse field) → its distinct count
     date_verb: dict[str, tuple[str, str]] = field(default_factory=dict)  # 开工 → (production_orders, start_date)
+    field_of: dict[str, tuple[str, str]] = field(default_factory=dict)  # planned_qty → the field it sums, unfiltered
+    qty_verbs: dict[str, str] = field(default_factory=dict)  # 报废 / 送检 → the metric or measure of 报废数量 / 送检数量
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -292,6 +295,7 @@ class Lexicon:
                         self._add(x, Entry("metric", m.name))
         for (ds, f), metric in covered.items():  # 不良品数量 → defect_qty: the model's metric over the field
             fd = self.index.fields[(ds, f)]
+            self.field_of[metric] = (ds, f)
             for w in [fd.label, fd.label_en, *fd.synonyms]:
                 nw = normalize(w or "")
                 if nw and nw not in self.terms:
@@ -301,6 +305,17 @@ class Lexicon:
                     if nw.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
                         self._add(stem, Entry("metric", metric, exact=False))
                         break
+        # 报废了多少件 / 送检了多少: a quantity field's word without 数量 is the verb that produced the quantity
+        for (ds, f), fd in self.index.fields.items():
+            if fd.dimension or fd.type != "integer":
+                continue
+            kept = metric_over(self.index, ds, f, filtered=True)  # 订购数量 of valid lines: sales_quantity
+            name = covered.get((ds, f)) or (kept.name if kept is not None and not kept.hidden else None) \
+                or next((m.name for m in fields if (m.dataset, m.field) == (ds, f)), None)
+            for w in [fd.label, *fd.synonyms]:
+                stem = re.sub(r"(?:数量|件数|数|量)$", "", normalize(w or ""))
+                if name and stem != normalize(w or "") and len(stem) >= 2 and not _ASCII_WORD.search(stem):
+                    self.qty_verbs.setdefault(stem, name)
         quals = qualifiers(self.index, {w: self.measures[n].dataset for w, n in self.things.items()
                                                           if self.measures[n].field in (self.index.datasets[
                                                               self.measures[n].dataset].primary_key or [])})

@@ -205,6 +205,14 @@ def field_measures(index: ModelIndex) -> tuple[list[Measure], dict[tuple[str, st
         own = metric_over(index, ds, f)
         if own is not None:
             covered[(ds, f)] = own.name
+            if own.time_aggregation in (None, "", "sum") and own.agg in ("sum", "avg"):
+                # 平均计划数量 / 最大的一张采购单: the field's other aggregations, asked for by a word (`AGG_WORDS`)
+                for other in ("sum", "avg", "max", "min"):
+                    if other != own.agg and other in allowed_aggregations(fd):
+                        h, h_en = AGG_LABELS[other][0].rstrip("值"), AGG_LABELS[other][1]
+                        out.append(Measure(_free_name(index, taken, f"{f}_{other}"), ds, f, other,
+                                           f"{fd.label or f}（{h}）", f"{fd.label_en or fd.label or f} ({h_en})",
+                                           h, h_en, ()))
             continue
         agg = default_aggregation(index, ds, f)
         if agg not in ("sum", "avg"):

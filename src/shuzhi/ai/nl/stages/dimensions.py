@@ -5,7 +5,15 @@ is (仓库里) qualifies rather than splits; 谁 groups by the person field the 
 from __future__ import annotations
 
 from shuzhi.ai.nl import cues as C
-from shuzhi.ai.nl.grounding import fname, pick_dim, qualifies, splittable_by, unreachable_reason
+from shuzhi.ai.nl.grounding import (
+    fits,
+    fname,
+    name_field,
+    pick_dim,
+    qualifies,
+    splittable_by,
+    unreachable_reason,
+)
 from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES
 from shuzhi.ai.nl.stages.state import ParseState
 
@@ -40,6 +48,16 @@ def dimensions(st: ParseState) -> None:
         name = fname(key)
         if name not in parts.dims:
             parts.dims.append(name)
+    ranked = cue["TOP_DESC"] or cue["TOP_ASC"] or cue["SUPER_DESC"] or cue["SUPER_ASC"] or cue["RANK"]
+    if ranked and not parts.dims and frame_metrics:  # 预算最高的5个研发项目: the things ranked, by their name
+        for i, m in enumerate(mentions):
+            if m.kind not in ("dataset", "entity") or i in st.consumed or not m.entries:
+                continue
+            ds = str(m.entries[0].key)
+            name = name_field(lex, ds)
+            if name is not None and fits(lex, ds, frame_metrics):
+                parts.dims.append(f"{ds}.{name}")
+                break
     if st.who and not parts.dims and frame_metrics:  # 谁的赢单率最高: the person field the metric reaches
         key, _ = pick_dim(lex, list(lex.person_fields), frame_metrics, st.context_ds)
         if key is not None:

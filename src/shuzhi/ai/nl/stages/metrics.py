@@ -18,6 +18,7 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.context import counts_other, dataset_count_metric
 from shuzhi.ai.nl.grounding import (
     CLASSIFIER,
+    CLASSIFIERS,
     COUNT_AFTER,
     CREATED,
     count_metric,
@@ -28,7 +29,7 @@ from shuzhi.ai.nl.grounding import (
     thing_measure,
     thing_of,
 )
-from shuzhi.ai.nl.measures import AGG_WORDS, creation_field, exact_count, variant
+from shuzhi.ai.nl.measures import AGG_WORDS, Measure, creation_field, exact_count, variant
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import Entry, Mention
 
@@ -46,6 +47,10 @@ def metrics(st: ParseState) -> None:
     previous = st.follow_frame
     st.frame_metrics = parts.metrics or (previous.metrics if previous is not None else [])
 
+    if not st.frame_metrics:
+        _quantity_verb(st)
+    if not st.frame_metrics:
+        _money_per_thing(st)
     # count fallback: 多少客户 / how many customers
     counting = bool(recounted or cue["COUNT"] or CLASSIFIER.search(t.masked()) or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
     created = [x for x in CREATED.finditer(t.masked())] if counting and not st.frame_metrics else []
@@ -94,7 +99,13 @@ def _aggregation_words(st: ParseState) -> None:
     lex, t = st.lex, st.t
     masked = t.masked()
     for m in st.mentions:
-        measure = lex.measures.get(str(m.entries[0].key)) if m.kind == "metric" else None
+        key = str(m.entries[0].key) if m.kind == "metric" else ""
+        measure = lex.measures.get(key)
+        if measure is None and key in lex.field_of and lex.index.metrics[key].agg in ("sum", "avg") \
+                and not lex.index.metrics[key].time_aggregation:  # 平均计划数量: the model's metric over the field
+            ds, f = lex.field_of[key]
+            md = lex.index.metrics[key]
+            measure = Measure(key, ds, f, str(md.agg), md.label or key, md.label_en or key, "", "", ())
         if measure is None or measure.aggregate.startswith("count"):
             continue
         before, after = masked[max(0, m.start - 12):m.start], masked[m.end:m.end + 9]
@@ -168,6 +179,73 @@ def _size_of_thing(st: ParseState) -> None:
 
 
 _MONEY = re.compile(r"多少金额|多少钱|金额|\bhow much money\b|\bamount\b|\bvalue\b")
+
+
+_PIECES_AFTER = re.compile(r"\s*(?:一共|总共|共)?\s*(?:多少|几)\s*(?:件|个|台|套|只)?(?!\s*[次张单笔家批项条])")
+
+
+_PER_ONE = re.compile(rf"平均(?:每|一)\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
+_EXTREME_ONE = re.compile(rf"(?:金额|钱)?\s*(最大|最高|最贵|最多|最小|最低|最便宜|最少)\s*的?\s*(?:一|1)?\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
+_MONEY_ASKED = re.compile(r"多少钱|金额|\bhow much\b|\bamount\b")
+
+
+def _money_per_thing(st: ParseState) -> None:
+    """平均每张采购单多少钱 / 金额最大的一张采购单是多少钱: the money of one thing — the average (or the largest,
+    the smallest) of the field the model's unfiltered money metric over the thing's rows sums (采购额 = SUM of
+    采购单金额 → avg / max of it). A thing whose money metric is filtered (revenue leaves cancelled lines out)
+    is not guessed."""
+    lex, t, parts = st.lex, st.t, st.parts
+    if not _MONEY_ASKED.search(t.text):
+        return
+    for i, m in enumerate(st.mentions):
+        if m.kind not in ("dim", "entity", "dataset"):
+            continue
+        name = thing_measure(lex, m)
+        if name is None:
+            continue
+        before = t.text[max(0, m.start - 14):m.start]
+        avg, ext = _PER_ONE.search(before), _EXTREME_ONE.search(before)
+        hit, agg = (avg, "avg") if avg else (ext, "max" if ext and ext.group(1) in ("最大", "最高", "最贵", "最多") else "min")
+        if hit is None:
+            continue
+        ds = lex.measures[name].dataset
+        money = next((x for x, (d, _f) in lex.field_of.items() if d == ds and lex.index.metrics[x].format == "currency"), None)
+        if money is None:
+            return
+        f = lex.field_of[money][1]
+        measure = next((x for x in lex.measures.values() if (x.dataset, x.field, x.aggregate) == (ds, f, agg)), None)
+        if measure is None:
+            return
+        start = m.start - len(before) + hit.start()
+        t.take(start, m.end)
+        for x in _MONEY_ASKED.finditer(t.text):
+            t.take(x.start(), x.end())
+        parts.metrics.append(measure.name)
+        st.metric_ms.append(Mention(start, m.end, m.term, "metric", [Entry("metric", measure.name, exact=False)]))
+        st.frame_metrics = parts.metrics
+        st.consumed.add(i)
+        m.kind = "counted"
+        for k in ("SUPER_DESC", "SUPER_ASC", "TOP_DESC", "TOP_ASC"):  # the largest one is the number, not a ranking
+            st.cue[k] = [x for x in st.cue.get(k, []) if not (start <= x.start() < m.end)]
+        return
+
+
+def _quantity_verb(st: ParseState) -> None:
+    """今年报废了多少件 / 送检了多少: a quantity field's word without 数量 (报废数量 → 报废) said as a verb before a
+    count of pieces is the sum of that quantity (the model's metric over the field when it has one) — not a
+    count of rows (多少次 / 多少张 count the thing)."""
+    lex, t = st.lex, st.t
+    masked = t.masked()
+    for stem in sorted(lex.qty_verbs, key=len, reverse=True):
+        x = re.search(rf"{re.escape(stem)}(?:了|过|掉)?", masked)
+        if x is None or not _PIECES_AFTER.match(t.text, x.end()):
+            continue
+        t.take(x.start(), x.end())
+        name = lex.qty_verbs[stem]
+        st.parts.metrics.append(name)
+        st.metric_ms.append(Mention(x.start(), x.end(), stem, "metric", [Entry("metric", name, exact=False)]))
+        st.frame_metrics = st.parts.metrics
+        return
 
 
 def _money_of_value(st: ParseState) -> None:
