@@ -359,6 +359,7 @@ def counts_other(lex: Lexicon, text: str, m: Mention, counts: list[re.Match[str]
     gap = text[m.end:c.start()] if c.start() >= m.end else text[c.end():m.start]
     if c.start() < m.end:  # 多少张采购单 / 几次检验: the count's classifier is part of the count word
         gap = re.sub(rf"^\s*[{CLASSIFIERS}]", "", gap)
+    gap = re.sub(r"各自|各|分别|都|一共|总共|共", "", gap)  # 专利各有多少件: function words of the count
     return any(_is_content(lex, tok) for tok in lex.tokenizer.lcut(gap))
 
 

@@ -111,6 +111,7 @@ class Lexicon:
     verb_of: dict[str, str] = field(default_factory=dict)  # 买了 / bought → buy
     value_count: dict[tuple[str, str], str] = field(default_factory=dict)  # (warehouse field) → its distinct count
     date_verb: dict[str, tuple[str, str]] = field(default_factory=dict)  # 开工 → (production_orders, start_date)
+    _status_verbs: list[tuple[str, tuple[str, str, str]]] = field(default_factory=list)  # (取消, 已取消's key)
     field_of: dict[str, tuple[str, str]] = field(default_factory=dict)  # planned_qty → the field it sums, unfiltered
     qty_verbs: dict[str, str] = field(default_factory=dict)  # 报废 / 送检 → the metric or measure of 报废数量 / 送检数量
 
@@ -179,6 +180,7 @@ class Lexicon:
         lex._add_count_stems()
         lex._add_dataset_words()
         lex._add_measures()
+        lex._add_status_verbs()
         lex.max_len = max((len(t) for t in lex.terms), default=1)
         lex._init_tokenizer()
         return lex
@@ -224,9 +226,19 @@ class Lexicon:
         for s in short_forms(f, v, glossary):
             self._add(s, Entry("value", key, exact=False))
         done = _DONE.fullmatch(v)
-        if done:  # 已取消 → 被取消 / 取消了 / 已经取消: the status said with its verb
-            for s in (f"被{done.group(1)}", f"{done.group(1)}了", f"已经{done.group(1)}"):
-                self._add(s, Entry("value", key, exact=False))
+        if done:  # 已取消 → 被取消 / 取消了 / 已经取消 (added last, where free: `_add_status_verbs`)
+            self._status_verbs.append((done.group(1), key))
+
+    def _add_status_verbs(self) -> None:
+        """已取消 → 被取消, 取消了, 已经取消: a done-status said with its verb, only where the verb is no word of
+        its own (授权 is the granted-patents metric and a date verb: 授权了几项专利 counts grants)."""
+        taken = set(self.terms)
+        for verb, key in self._status_verbs:
+            if verb in taken or verb in self.date_verb or any(w.startswith(verb) for w in self.date_verb):
+                continue
+            for w in (f"被{verb}", f"{verb}了", f"已经{verb}"):
+                if w not in taken:
+                    self._add(w, Entry("value", key, exact=False))
 
     def _add_count_stems(self) -> None:
         """专利申请数 → 专利申请: a count metric's word without its final 数/量 (when that word is free)."""

@@ -54,8 +54,13 @@ def metrics(st: ParseState) -> None:
     # count fallback: 多少客户 / how many customers
     counting = bool(recounted or cue["COUNT"] or CLASSIFIER.search(t.masked()) or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
     created = [x for x in CREATED.finditer(t.masked())] if counting and not st.frame_metrics else []
+    on_file = _ON_FILE.search(t.masked()) if counting or st.frame_metrics else None
+    if on_file is not None and st.frame_metrics and not _own_rows(st):
+        on_file = None
+    if on_file is not None:  # 客户档案里有多少家客户: the thing's own rows, not a metric counting it elsewhere
+        t.take(on_file.start(), on_file.end())
     if not st.frame_metrics and counting:
-        for i, m in enumerate(mentions):
+        for i, m in enumerate([] if on_file is not None else mentions):
             if m.kind in ("dim", "entity"):
                 cm = count_metric(lex, m, new=bool(created or C.NEW.search(t.masked())))
                 if cm in lex.measures:
@@ -178,6 +183,9 @@ def _size_of_thing(st: ParseState) -> None:
         return
 
 
+# the thing's own records (客户档案, on file): counted in its own dataset, not by a metric of another one
+_ON_FILE = re.compile(r"档案里?的?|在册的?|名录里?的?|花名册|主数据里?的?|\bon file\b|\bon record\b|\bon the books\b"
+                      r"|\bin (?:the|our) (?:system|database|master data)\b")
 _MONEY = re.compile(r"多少金额|多少钱|金额|\bhow much money\b|\bamount\b|\bvalue\b")
 
 
@@ -187,6 +195,30 @@ _PIECES_AFTER = re.compile(r"\s*(?:一共|总共|共)?\s*(?:多少|几)\s*(?:件
 _PER_ONE = re.compile(rf"平均(?:每|一)\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
 _EXTREME_ONE = re.compile(rf"(?:金额|钱)?\s*(最大|最高|最贵|最多|最小|最低|最便宜|最少)\s*的?\s*(?:一|1)?\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
 _MONEY_ASKED = re.compile(r"多少钱|金额|\bhow much\b|\bamount\b")
+
+
+def _own_rows(st: ParseState) -> bool:
+    """Number of customers on file: the asked count of a thing's identifier in another dataset (customer_count =
+    distinct customer ids of sales orders) becomes the count of the thing's own rows (customers). True when swapped."""
+    lex, parts = st.lex, st.parts
+    for i, name in enumerate(parts.metrics):
+        md = lex.index.metrics.get(name)
+        if md is None or md.agg != "count_distinct" or not md.dataset or not md.expr:
+            continue
+        key = md.expr.strip()
+        home = next((d for d, x in lex.model_index.datasets.items() if d != md.dataset and list(x.primary_key or []) == [key]
+                     and d in lex.reachable(name)), None)
+        thing = thing_of(lex, home) if home else None
+        if thing is None:
+            continue
+        own = exact_count(lex.model_index, lex.measures[thing]) or thing
+        parts.metrics[i] = own
+        st.frame_metrics = [own if x == name else x for x in st.frame_metrics]
+        for m in st.metric_ms:
+            if m.entries[0].key == name:
+                m.entries = [Entry("metric", own, exact=m.entries[0].exact)]
+        return True
+    return False
 
 
 def _money_per_thing(st: ParseState) -> None:
@@ -349,6 +381,9 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
                 metric = exact_count(lex.model_index, measure) or name
         parts.metrics.append(metric)
         st.consumed.add(i)
+        for j, other in enumerate(mentions):  # 客户档案里有多少家客户: the thing said twice is counted once
+            if j != i and other.kind in ("dim", "entity", "dataset") and thing_measure(lex, other) == name:
+                st.consumed.add(j)
         return
     # 发明专利有多少件 / how many invention patents: the value's word names the thing too
     for v in mentions:
