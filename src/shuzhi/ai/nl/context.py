@@ -346,8 +346,19 @@ def counted_things(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Men
                 out.append(Mention(a.start, x.end, text[a.start:x.end], "metric", [Entry("metric", cm, exact=False)]))
                 skip = i + 1
                 continue
+        if (a.kind in ("dim", "entity") and x is not None and x.kind in ("verb", "metric") and lex.verb_of.get(x.term)
+                and (x.kind == "verb" or not x.entries[0].exact) and _HOW_MANY_BEFORE.search(text[:a.start])
+                and re.fullmatch(r"\s*(?:have|had|who|that)?\s*", text[a.end:x.start])):
+            cm = count_metric(lex, a)  # how many customers placed orders: the buying customers (customer_count)
+            if cm:
+                out.append(Mention(a.start, x.end, text[a.start:x.end], "metric", [Entry("metric", cm, exact=False)]))
+                skip = i + 1
+                continue
         out.append(a)
     return out
+
+
+_HOW_MANY_BEFORE = re.compile(r"\bhow many\s+$|\bnumber of\s+$")
 
 
 def counts_other(lex: Lexicon, text: str, m: Mention, counts: list[re.Match[str]]) -> bool:

@@ -91,7 +91,8 @@ QUALIFIER_ALIASES: dict[str, list[str]] = {
 VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "buy": (("买", "采购", "购买"), ("buy", "bought", "buys", "buying", "purchased")),
     "sell": (("卖", "销售"), ("sell", "sells", "selling")),
-    "order": (("下单", "订购"), ("ordered", "order from us")),
+    "order": (("下单", "订购"), ("ordered", "order from us", "placed orders", "placed an order", "placed order",
+                                "place orders", "placing orders")),
 }
 
 PROVINCES_EN: dict[str, str] = {

@@ -3,12 +3,16 @@
 A money amount (20万, 5000元, 1.5 million yuan) said of a count read from an everyday verb (下单超过20万 —
 下单 is the order count's everyday word) measures the money of the same rows: the model's visible money
 metric with the same dataset, filter and date (下单金额 = revenue), which then replaces the count in the
-question (a customer does not place 200,000 orders)."""
+question (a customer does not place 200,000 orders). A condition on a numeric field of the thing counted
+(预计金额超过50万的商机有几个) is a condition on each of its rows (where), not on a total."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from shuzhi.ai.nl.grounding import count_word_near, thing_measure
+from shuzhi.ai.nl.measures import exact_count
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import Entry
 
@@ -28,7 +32,33 @@ def metric_conditions(st: ParseState) -> None:
                 st.frame_metrics = [money if x == target else x for x in st.frame_metrics]
                 target_m.entries = [Entry("metric", money, exact=False)]
                 target = money
+        if target is not None and op in (">", ">=", "<", "<=") and _row_condition(st, str(target), op, value):
+            continue
         st.parts.having.append((target, op, value))
+
+
+def _row_condition(st: ParseState, target: str, op: str, value: Any) -> bool:
+    """预计金额超过50万的在途商机有几个: a condition on a numeric field of the thing counted (one row per thing) is a
+    condition on each row (where expected_amount > 500000), and the question counts those things. True when so."""
+    lex, parts = st.lex, st.parts
+    measure = lex.measures.get(target)
+    if measure is None or measure.aggregate.startswith("count") or measure.how == "期末" or parts.dims:
+        return False
+    for m in st.mentions:
+        if m.kind not in ("dim", "entity", "dataset") or not count_word_near(st.t.text, m.start, m.end):
+            continue
+        name = thing_measure(lex, m)
+        thing = lex.measures.get(name) if name else None
+        if thing is None or thing.dataset != measure.dataset \
+                or thing.field not in (lex.index.datasets[thing.dataset].primary_key or []):
+            continue
+        count = exact_count(lex.model_index, thing) or thing.name
+        parts.where.append({"field": f"{measure.dataset}.{measure.field}", "op": op, "value": value})
+        parts.metrics = [count if x == target else x for x in parts.metrics]
+        st.frame_metrics = [count if x == target else x for x in st.frame_metrics]
+        st.intent_args.pop("count_rows", None)
+        return True
+    return False
 
 
 def _money_of(st: ParseState, name: str) -> str | None:

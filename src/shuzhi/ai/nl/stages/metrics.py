@@ -90,6 +90,8 @@ def metrics(st: ParseState) -> None:
                     break
     if not st.frame_metrics:
         st.frame_metrics = parts.metrics
+    _creation_said(st)
+    _units_said(st)
     _qualifiers(st)
     # 下单金额超过1000万的客户有几家: a count over a having — QuerySpec has no count of groups, so the spec lists
     # the qualifying things and `intent_args["count_rows"]` says the answer is how many rows it has
@@ -195,6 +197,42 @@ _PIECES_AFTER = re.compile(r"\s*(?:一共|总共|共)?\s*(?:多少|几)\s*(?:件
 _PER_ONE = re.compile(rf"平均(?:每|一)\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
 _EXTREME_ONE = re.compile(rf"(?:金额|钱)?\s*(最大|最高|最贵|最多|最小|最低|最便宜|最少)\s*的?\s*(?:一|1)?\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
 _MONEY_ASKED = re.compile(r"多少钱|金额|\bhow much\b|\bamount\b")
+
+
+def _creation_said(st: ParseState) -> None:
+    """new customers onboarded this year / 今年新建档的新增客户: a creation word said of a metric dated by its
+    thing's creation date (new_customers by created_date) says the metric again; it is understood."""
+    lex, t = st.lex, st.t
+    dated = [n for n in st.parts.metrics if (md := lex.index.metrics.get(n)) is not None and md.dataset and md.time
+             and md.time == creation_field(lex.model_index, str(md.dataset))]
+    if dated:
+        _take(st, list(CREATED.finditer(t.masked())))
+
+
+# a unit after a count word: 多少小时, 几天, 多少元 — understood when it is the asked measure's own unit
+_UNIT_AFTER = re.compile(r"(?:多少|几)\s*(小时|个小时|天|元|块钱|块|万元|件|个|吨|公斤|米)|\bhow many (hours|days|yuan)\b")
+
+
+def _units_said(st: ParseState) -> None:
+    """实际工时一共多少小时 / 多少元: the unit of the asked measure (its unit, or a character of its label: 工时 →
+    小时; money for a currency metric) is understood; another unit is left unread."""
+    lex, t = st.lex, st.t
+    if len(st.parts.metrics) != 1:
+        return
+    md = lex.index.metrics.get(st.parts.metrics[0])
+    if md is None:
+        return
+    for x in _UNIT_AFTER.finditer(t.text):
+        g = 1 if x.group(1) else 2
+        unit = x.group(g)
+        if any(t.taken[x.start(g):x.end(g)]):
+            continue
+        label = f"{md.label or ''}{md.unit or ''}{md.label_en or ''}".lower()
+        money = md.format == "currency" and unit in ("元", "块钱", "块", "万元", "yuan")
+        own = unit in label or (unit.endswith("小时") and ("时" in label or "hour" in label)) \
+            or (unit == "hours" and ("hour" in label or "时" in label)) or unit.rstrip("s") in label
+        if money or own:
+            t.take(x.start(g), x.end(g))
 
 
 def _own_rows(st: ParseState) -> bool:
