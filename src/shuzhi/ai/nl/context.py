@@ -474,6 +474,11 @@ def counted_pieces(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Menti
                 continue
             qty = [n for n, x in lex.model_index.metrics.items() if not x.hidden and x.dataset == md.dataset
                    and x.filter == md.filter and x.time == md.time and _is_pieces(lex, n)]
+            if not qty and not md.filter:  # 多少件库存: the dataset's quantity field, read as the metric reads its money
+                last = md.time_aggregation == "last"
+                qty = [x.name for x in lex.measures.values() if x.dataset == md.dataset and x.words
+                       and (x.how == "期末") == last and x.aggregate == "sum"
+                       and lex.index.fields[(x.dataset, x.field)].type == "integer"]
         if not qty:
             continue
         m.kind, m.entries = "metric", [Entry("metric", qty[0], exact=False)]

@@ -4,6 +4,8 @@ is (仓库里) qualifies rather than splits; 谁 groups by the person field the 
 
 from __future__ import annotations
 
+import re
+
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.grounding import (
     fits,
@@ -16,6 +18,9 @@ from shuzhi.ai.nl.grounding import (
 )
 from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES
 from shuzhi.ai.nl.stages.state import ParseState
+
+_TOTAL = re.compile(r"一共|总共|合计|总计|加起来|\btotal\b|\baltogether\b|\bacross\b|\bcombined\b")
+_ALL_OF = re.compile(r"(?:所有|全部|全体|整个)的?\s*$|\ball(?: of)?(?: the| our)?\s+$")
 
 
 def dimensions(st: ParseState) -> None:
@@ -43,6 +48,8 @@ def dimensions(st: ParseState) -> None:
             continue
         if not marker and not wants_group and C.INSIDE.match(t.text, m.end):
             continue  # 仓库里压了多少货: where the thing is, not a breakdown
+        if not marker and _ALL_OF.search(t.text[max(0, m.start - 6):m.start]) and _TOTAL.search(t.text):
+            continue  # 所有仓库一共有多少库存 / across all warehouses: the total over them, not a breakdown
         if others:
             st.ambiguous.append((fname(key), others))
         name = fname(key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from shuzhi.ai.nl.grounding import count_word_near, thing_measure
+from shuzhi.ai.nl.grounding import count_word_near, exact_metric, thing_measure, thing_of
 from shuzhi.ai.nl.measures import exact_count
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import Entry
@@ -34,7 +34,45 @@ def metric_conditions(st: ParseState) -> None:
                 target = money
         if target is not None and op in (">", ">=", "<", "<=") and _row_condition(st, str(target), op, value):
             continue
+        if not before:
+            target = _count_of_value(st, s) or target
         st.parts.having.append((target, op, value))
+
+
+def _count_of_value(st: ParseState, s: int) -> str | None:
+    """赢单不少于2个的商机负责人有几个: a count condition right after a status value (赢单) counts the value's rows
+    (won opportunities) per member of the field whose members are counted (商机负责人), and the answer is how
+    many members qualify (count_rows). Returns the count the condition is on, or None."""
+    lex, parts = st.lex, st.parts
+    if len(parts.metrics) != 1:
+        return None
+    measure = lex.measures.get(parts.metrics[0])
+    if measure is None or measure.aggregate != "count_distinct" \
+            or lex.value_count.get((measure.dataset, measure.field)) != measure.name:
+        return None
+    ds = measure.dataset
+    for v in st.mentions:
+        if v.kind not in ("value", "counted") or not re.fullmatch(r"\s*(?:的|了|有)?\s*", st.t.text[v.end:s]):
+            continue
+        e = next((x for x in v.entries if x.kind == "value" and x.key[0] == ds), None)
+        if e is None:
+            continue
+        cond = {"field": f"{ds}.{e.key[1]}", "op": "=", "value": e.key[2]}
+        thing = thing_of(lex, ds)
+        count = exact_metric(lex, ds, [cond]) or (exact_count(lex.model_index, lex.measures[thing]) if thing else None) \
+            or thing
+        if count is None:
+            return None
+        parts.metrics = [count]
+        st.frame_metrics = [count]
+        dim = f"{ds}.{measure.field}"
+        if dim not in parts.dims:
+            parts.dims.append(dim)
+        if cond not in parts.where:
+            parts.where.append(cond)
+        st.intent_args["count_rows"] = True
+        return count
+    return None
 
 
 def _row_condition(st: ParseState, target: str, op: str, value: Any) -> bool:

@@ -36,6 +36,8 @@ from shuzhi.ai.nl.types import Entry, Mention
 
 def metrics(st: ParseState) -> None:
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
+    if _duration_asked(st):
+        return
     recounted = _things_counted(st)
     _aggregation_words(st)
     st.metric_ms = [m for m in mentions if m.kind == "metric"]
@@ -199,10 +201,40 @@ _EXTREME_ONE = re.compile(rf"(?:金额|钱)?\s*(最大|最高|最贵|最多|最�
 _MONEY_ASKED = re.compile(r"多少钱|金额|\bhow much\b|\bamount\b")
 
 
+# the time between two events: 从下单到发货平均要几天, order-to-ship lead time, how long from start to finish
+_DURATION = re.compile(r"从\s*(\S{1,8}?)\s*到\s*(\S{1,8}?)\s*(?:平均|一般|通常)?\s*(?:要|用|需要|花)?了?\s*"
+                       r"(?:几天|多少天|多长时间|多久|几个月|多少个?小时)"
+                       r"|\b(?:lead|cycle|turnaround|throughput) times?\b|\bdays? (?:between|from)\b|\bhow long\b")
+_DURATION_FIELD = re.compile(r"天数|周期|时长|交期|用时|\blead time\b|\bdays\b|\bduration\b|\bcycle time\b", re.I)
+
+
+def _duration_asked(st: ParseState) -> bool:
+    """从下单到发货平均要几天 / order-to-ship lead time: the time between two dates of a row. QuerySpec aggregates
+    fields, not differences of two; unless the model has such a field (交期, lead time days), nothing else is
+    answered: the words are reported with the reason, and no metric is read (never the order count instead)."""
+    x = _DURATION.search(st.t.text)
+    if x is None:
+        return False
+    idx = st.lex.model_index
+    if any(not fd.dimension and fd.type in ("integer", "number")
+           and any(_DURATION_FIELD.search(w or "") for w in [fd.label, fd.label_en, *fd.synonyms])
+           for fd in idx.fields.values()):
+        return False  # the model has a duration field: read as usual
+    for m in st.mentions:
+        if m.kind == "metric":
+            m.kind = "used"
+    st.t.take(x.start(), x.end())
+    st.unknown.append({"text": x.group(0), "reason": "模型里没有两个日期之间的天数（时长）字段，无法计算 / the model has no "
+                       "field for the time between two dates, so this cannot be computed", "suggestions": []})
+    return True
+
+
 def _creation_said(st: ParseState) -> None:
     """new customers onboarded this year / 今年新建档的新增客户: a creation word said of a metric dated by its
     thing's creation date (new_customers by created_date) says the metric again; it is understood."""
     lex, t = st.lex, st.t
+    if len(st.parts.metrics) != 1:  # 今年建档的新客户贡献了多少销售额: 新客户 qualifies another metric; not read here
+        return
     dated = [n for n in st.parts.metrics if (md := lex.index.metrics.get(n)) is not None and md.dataset and md.time
              and md.time == creation_field(lex.model_index, str(md.dataset))]
     if dated:
