@@ -63,18 +63,18 @@ def metrics(st: ParseState) -> None:
         t.take(on_file.start(), on_file.end())
     if not st.frame_metrics and counting:
         for i, m in enumerate([] if on_file is not None else mentions):
-            if m.kind in ("dim", "entity"):
+            if m.kind in ("dim", "entity") and not _qualifies_next(st, i):
                 cm = count_metric(lex, m, new=bool(created or C.NEW.search(t.masked())))
                 if cm in lex.measures:
                     break  # a thing without a model metric: counted below, with its status and creation words
-                if cm and not counts_other(lex, t.text, m, cue["COUNT"]):
+                if cm and not counts_other(lex, t.masked(), m, cue["COUNT"]):
                     parts.metrics.append(cm)
                     st.consumed.add(i)
                     if created and cm != count_metric(lex, m):
                         _take(st, created)
                     break
         if not parts.metrics:  # 多少项专利 / how many patents: the dataset's plain count metric
-            cm = next((c for x in mentions if x.kind == "dataset" and not counts_other(lex, t.text, x, cue["COUNT"])
+            cm = next((c for x in mentions if x.kind == "dataset" and not counts_other(lex, t.masked(), x, cue["COUNT"])
                        and (c := dataset_count_metric(lex, str(x.entries[0].key)))), None)
             if cm and not created:
                 parts.metrics.append(cm)
@@ -387,7 +387,7 @@ def _things_counted(st: ParseState) -> bool:
         start = max([q.start for q in st.mentions if q.kind == "qualifier" and 0 <= m.start - q.end <= 1]
                     or [m.start])  # 多少个在途商机
         if m.kind == "metric" and not m.entries[0].exact and m.term in lex.things \
-                and count_word_near(text, start, m.end):
+                and (count_word_near(text, start, m.end) or _count_after_understood(st, m)):
             m.kind, m.entries = "entity", [Entry("dataset", lex.measures[lex.things[m.term]].dataset, exact=False)]
             found = True
     for m in st.mentions:
@@ -412,13 +412,35 @@ def _things_counted(st: ParseState) -> bool:
     return found
 
 
+def _qualifies_next(st: ParseState, i: int) -> bool:
+    """华东客户的商机有几个: a thing right before 的 and another thing qualifies it; the second one is counted."""
+    m = st.mentions[i]
+    nxt = st.mentions[i + 1] if i + 1 < len(st.mentions) else None
+    return nxt is not None and nxt.kind in ("dim", "entity", "dataset") and thing_measure(st.lex, nxt) is not None \
+        and thing_measure(st.lex, m) != thing_measure(st.lex, nxt) and bool(re.fullmatch(r"\s*的\s*", st.t.text[m.end:nxt.start]))
+
+
+_COUNT_WORD = re.compile(rf"(?:多少|几)\s*[{CLASSIFIERS}]|\bhow many\b")
+
+
+def _count_after_understood(st: ParseState, m: Mention) -> bool:
+    """商机今年赢了多少个: the next count word after the thing's word follows only understood words (a period, a
+    status value) and function words: the thing is what is counted."""
+    x = _COUNT_WORD.search(st.t.text, m.end)
+    if x is None:
+        return False
+    gap = st.t.masked()[m.end:x.start()]
+    return all(w in C.STOP for w in re.findall(r"[a-z]+|[\u4e00-\u9fff]+", gap))
+
+
 def _count_thing(st: ParseState, created: list[Any]) -> None:
     """The count of the first thing mentioned (an ad-hoc count_distinct of its identifier, or the model's
     metric counting exactly those rows), filtered by the status values said of it and dated by its creation
     date when 新建/created is asked with a period."""
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
     for i, m in enumerate(mentions):
-        if m.kind not in ("dim", "entity", "dataset") or counts_other(lex, t.text, m, cue["COUNT"]):
+        if m.kind not in ("dim", "entity", "dataset") or counts_other(lex, t.masked(), m, cue["COUNT"]) \
+                or _qualifies_next(st, i):
             continue
         name = thing_measure(lex, m)
         if name is None:
