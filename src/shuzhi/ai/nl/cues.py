@@ -161,7 +161,8 @@ NEUTRAL = set("""排列 排一排 排好 接 接的 接了 拿 拿了 拿到 下
 高 低 好 差 大 小 快 慢 高吗 低吗 高不高 低不低 高还是低 低还是高 多还是少 好还是差 怎么 整体上 一个月一个月 逐月 每一年
 ratio figure figures number numbers amount level levels value values metric metrics kpi fiscal date including included
 production overall current currently holding hold held have got get make made do did done bought buy buying sold sell
-selling sign signed file filed run running big high low good bad how is are doing looking still 开 开了 开过 货""".split())
+selling sign signed file filed run running big high low good bad how is are doing looking still 开 开了 开过 货
+导致 造成 引起 带来 但 但是 可是 而且 并且""".split())
 # Glue between a qualifier and the thing it qualifies (新建档的客户, 赢了多少单, customers were onboarded).
 GLUE = set("""的 了 过 地 着 得 有 是 在 都 又 被 给 让 共 一共 总共 里 里面 中 当中 之中 多少 几 几个 多少个 个 家 位 名 单 笔 件 项 次 台 种 款 条 张
 did do does we us our the a an of were was is are been be have has had how many much""".split())

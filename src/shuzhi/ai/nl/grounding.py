@@ -194,6 +194,8 @@ def _formula(lex: Lexicon, formula: str, en: bool = False) -> str:
 # 新建了多少个商机 / 去年新建档的客户 / how many deals were created: the rows created in the period
 CREATED = re.compile(r"新建档|新建立|新建|新增|新开|新签|新立项|新创建|新录入|新登记|立项|创建|建档|录入"
                      r"|\bcreated\b|\bopened\b|\badded\b|\bonboarded\b|\bnew\b")
+# 没有产业化 / 还未转化: a yes/no word said as not yet done — its false side
+NOT_YET = re.compile(r"(?:还|尚|仍)?(?:没有|没|未|尚未)\s*$")
 # the classifiers (量词) a count word takes before a thing: 多少张采购单, 几台, 多少条订单行, 多少次检验
 CLASSIFIERS = "个家位名款条项件单笔批次种张台份套"
 # a classifier after a count word the cue table lacks (多少张, 几批): understood with the count

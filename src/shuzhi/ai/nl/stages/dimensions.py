@@ -8,6 +8,7 @@ import re
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.grounding import (
+    NOT_YET,
     fits,
     fname,
     name_field,
@@ -41,6 +42,10 @@ def dimensions(st: ParseState) -> None:
         fd = lex.index.fields.get(key)
         if fd is not None and fd.type == "boolean" and not marker and m.term not in lex.both_sides:
             neg = any(0 <= m.start - e <= 2 for s, e in st.neg_spans)
+            no = NOT_YET.search(t.text[max(0, m.start - 4):m.start])
+            if no and not any(t.taken[m.start - len(no.group(0)):m.start]):  # 没有产业化 / 还未转化: the flag is false
+                t.take(m.start - len(no.group(0)), m.start)
+                neg = not neg
             st.conds.setdefault(key, ([], []))[0].append(not neg)
             continue
         if not marker and not wants_group and qualifies(t.text, m, mentions, st.value_fields):

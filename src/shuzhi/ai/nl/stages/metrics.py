@@ -38,6 +38,7 @@ def metrics(st: ParseState) -> None:
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
     if _duration_asked(st):
         return
+    _split_date_verbs(st)
     recounted = _things_counted(st)
     _aggregation_words(st)
     st.metric_ms = [m for m in mentions if m.kind == "metric"]
@@ -524,8 +525,40 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
             return
 
 
+def _split_date_verbs(st: ParseState) -> None:
+    """计划今年结项的项目: a date verb (计划结项 ← 计划结项日期) said around a period, whose first part was read as an
+    everyday metric word (计划 → planned quantity), is the date verb: it dates the count, it is no metric."""
+    lex, t = st.lex, st.t
+    spans = [(r.start, r.end) for r in st.ranges]
+    for m in st.mentions:
+        if m.kind != "metric" or m.entries[0].exact:
+            continue
+        for word, (ds, f) in lex.date_verb.items():
+            if not word.startswith(m.term) or len(word) <= len(m.term):
+                continue
+            rest, i, took = word[len(m.term):], m.end, []
+            while i < len(t.text) and rest:
+                inside = next((e for s, e in spans if s <= i < e), None)
+                if inside is not None:
+                    i = inside
+                elif t.text[i] == rest[0] and not t.taken[i]:
+                    took.append(i)
+                    rest, i = rest[1:], i + 1
+                else:
+                    break
+            if rest:
+                continue
+            for k in took:
+                t.take(k, k + 1)
+            m.kind, m.term, m.entries = "date_verb", word, [Entry("dim", (ds, f))]
+            break
+
+
 def _date_verb(st: ParseState, ds: str) -> str | None:
     """The date field of `ds` a free verb of the question names (开工 → start_date), the verb understood."""
+    said = next((m for m in st.mentions if m.kind == "date_verb" and m.entries[0].key[0] == ds), None)
+    if said is not None:
+        return str(said.entries[0].key[1])
     masked = st.t.masked()
     for word, (d, f) in st.lex.date_verb.items():
         x = masked.find(word)

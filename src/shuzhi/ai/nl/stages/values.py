@@ -5,7 +5,7 @@ be filtered by is reported with the reason."""
 from __future__ import annotations
 
 from shuzhi.ai.nl import cues as C
-from shuzhi.ai.nl.grounding import fname, pick_value, unreachable_reason
+from shuzhi.ai.nl.grounding import NOT_YET, fname, pick_value, unreachable_reason
 from shuzhi.ai.nl.stages.state import ParseState
 
 
@@ -36,6 +36,10 @@ def values(st: ParseState) -> None:
         neg = neg or any(s >= m.end and t.text[m.end:s] in ("", "的", "给") and t.text[s:e] in C.POST_NEG
                          for s, e in neg_spans)
         neg = neg or (prev_neg_end >= 0 and bool(C.CONJ.match(t.text[prev_neg_end:m.start])))
+        no = NOT_YET.search(t.text[max(0, m.start - 4):m.start]) if isinstance(v, bool) else None
+        if no and not any(t.taken[m.start - len(no.group(0)):m.start]):  # 还未转化的专利: the flag's other side
+            t.take(m.start - len(no.group(0)), m.start)
+            neg = not neg
         prev_neg_end = m.end if neg else -10
         pos_vals, neg_vals = st.conds.setdefault((ds, f), ([], []))
         (neg_vals if neg else pos_vals).append(v)
