@@ -23,7 +23,7 @@ from typing import Any
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import LOWER_IS_BETTER
 from shuzhi.ai.nl.grounding import CLASSIFIERS, count_metric, pick_dim
-from shuzhi.ai.nl.lexicon import Lexicon
+from shuzhi.ai.nl.lexicon import Lexicon, normalize
 from shuzhi.ai.nl.measures import AGG_WORDS
 from shuzhi.ai.nl.numbers import NUMBER_RE
 from shuzhi.ai.nl.types import Entry, Mention, Parts, Text
@@ -492,6 +492,33 @@ def counted_pieces(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Menti
 def _is_pieces(lex: Lexicon, name: str) -> bool:
     md = lex.index.metrics[name]
     return md.agg == "sum" and md.format == "integer" and not md.formula
+
+
+def everyday_reach(lex: Lexicon, mentions: list[Mention]) -> list[Mention]:
+    """top R&D projects by spend: an everyday word (spend → purchase amount) whose metric cannot reach the things
+    the question names is the metric, among those whose everyday words or synonyms hold the word (r&d spending
+    → R&D spend), that reaches them all; none or several fitting: left as it was (reported as unreachable)."""
+    named = {str(e.key[0]) if isinstance(e.key, tuple) else str(e.key) for m in mentions
+             if m.kind in ("dim", "value", "entity", "dataset") for e in m.entries[:1]}
+    named.discard("")
+    if not named:
+        return mentions
+    for m in mentions:
+        if m.kind != "metric" or m.entries[0].exact:
+            continue
+        name = str(m.entries[0].key)
+        if all(ds in lex.reachable(name) for ds in named):
+            continue
+        word = re.compile(rf"(?<![a-z]){re.escape(m.term)}(?![a-z])") if _ASCII.search(m.term) else re.compile(re.escape(m.term))
+        fit = [n for n, md in lex.model_index.metrics.items() if n != name and not md.hidden
+               and any(word.search(normalize(w or "")) for w in [*md.everyday_words, *md.synonyms])
+               and all(ds in lex.reachable(n) for ds in named)]
+        if len(fit) == 1:
+            m.entries = [Entry("metric", fit[0], exact=False)]
+    return mentions
+
+
+_ASCII = re.compile(r"[a-z]")
 
 
 def business_verbs(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:
