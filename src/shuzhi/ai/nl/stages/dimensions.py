@@ -53,7 +53,10 @@ def dimensions(st: ParseState) -> None:
             continue
         if not marker and not wants_group and C.INSIDE.match(t.text, m.end):
             continue  # 仓库里压了多少货: where the thing is, not a breakdown
-        if not marker and _ALL_OF.search(t.text[max(0, m.start - 6):m.start]) and _TOTAL.search(t.text):
+        total = _TOTAL.search(t.text)
+        if not marker and _ALL_OF.search(t.text[max(0, m.start - 6):m.start]) and total:
+            if not any(t.taken[total.start():total.end()]):
+                t.take(total.start(), total.end())
             continue  # 所有仓库一共有多少库存 / across all warehouses: the total over them, not a breakdown
         if others:
             st.ambiguous.append((fname(key), others))

@@ -11,6 +11,7 @@ metric already has that filter; a creation word that cannot be honoured is left 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -81,6 +82,8 @@ def metrics(st: ParseState) -> None:
                 parts.metrics.append(cm)
         if not parts.metrics:
             _count_thing(st, created)
+    if not st.frame_metrics and parts.metrics:
+        _outside_the_filter(st)  # 被取消的订单有几个: the count chosen above, without the filter the value clashes with
     if not st.frame_metrics and not parts.metrics:
         _size_of_thing(st)
     if not st.frame_metrics and not parts.metrics:
@@ -243,7 +246,7 @@ def _creation_said(st: ParseState) -> None:
 
 
 # a unit after a count word: 多少小时, 几天, 多少元 — understood when it is the asked measure's own unit
-_UNIT_AFTER = re.compile(r"(?:多少|几)\s*(小时|个小时|天|元|块钱|块|万元|件|个|吨|公斤|米)|\bhow many (hours|days|yuan)\b")
+_UNIT_AFTER = re.compile(r"(?:多少|几)\s*个?\s*(小时|天|元|块钱|块|万元|件|个|吨|公斤|米)|\bhow many (hours|days|yuan)\b")
 
 
 def _units_said(st: ParseState) -> None:
@@ -414,11 +417,12 @@ def _things_counted(st: ParseState) -> bool:
 
 
 def _qualifies_next(st: ParseState, i: int) -> bool:
-    """华东客户的商机有几个: a thing right before 的 and another thing qualifies it; the second one is counted."""
+    """华东客户的商机有几个 / 订单明细行有几条: a thing right before (的 and) another thing qualifies it; the second
+    one is counted."""
     m = st.mentions[i]
     nxt = st.mentions[i + 1] if i + 1 < len(st.mentions) else None
     return nxt is not None and nxt.kind in ("dim", "entity", "dataset") and thing_measure(st.lex, nxt) is not None \
-        and thing_measure(st.lex, m) != thing_measure(st.lex, nxt) and bool(re.fullmatch(r"\s*的\s*", st.t.text[m.end:nxt.start]))
+        and thing_measure(st.lex, m) != thing_measure(st.lex, nxt) and bool(re.fullmatch(r"\s*(?:的)?\s*", st.t.text[m.end:nxt.start]))
 
 
 _COUNT_WORD = re.compile(rf"(?:多少|几)\s*[{CLASSIFIERS}]|\bhow many\b")
@@ -459,7 +463,8 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
         elif (verb := _date_verb(st, ds)) is not None:  # 今年开工了多少个工单: dated by 开工日期
             metric = exact_count(lex.model_index, measure, time=verb) or name
             if metric == name and parts.time_range:
-                parts.time_range = {**parts.time_range, "field": f"{ds}.{verb}"}
+                parts.time_range = _whole_if_planned(lex, ds, verb, {**parts.time_range, "field": f"{ds}.{verb}"},
+                                                     st.today)
         else:
             values = [v for v in mentions if v.kind == "value" and not _negated(st, v)
                       and any(e.kind == "value" and e.key[0] == ds for e in v.entries)]
@@ -523,6 +528,25 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
                 parts.time_range = {**parts.time_range, "field": f"{ds}.{f}"}
             parts.metrics.append(metric)
             return
+
+
+_PLANNED = re.compile(r"计划|预计|预定|\bplanned\b|\bexpected\b|\bdue\b", re.I)
+_WHOLE = {"this_year": "year", "this_quarter": "quarter", "this_month": "month"}
+
+
+def _whole_if_planned(lex: Any, ds: str, f: str, tr: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """计划今年结项: a planned date (计划结项日期, due date) lies ahead, so 今年 on it is the whole year, not the year
+    so far (this quarter, this month likewise)."""
+    fd = lex.model_index.fields.get((ds, f))
+    unit = _WHOLE.get(str(tr.get("relative")))
+    if fd is None or unit is None or not any(_PLANNED.search(w or "") for w in [fd.label, fd.label_en, *fd.synonyms]):
+        return tr
+    y, m = today.year, today.month
+    first, months = {"year": (1, 12), "quarter": (3 * ((m - 1) // 3) + 1, 3), "month": (m, 1)}[unit]
+    start = dt.date(y, first, 1)
+    after = first + months
+    end = (dt.date(y + 1, 1, 1) if after > 12 else dt.date(y, after, 1)) - dt.timedelta(days=1)
+    return {"field": tr["field"], "start": start.isoformat(), "end": end.isoformat()}
 
 
 def _split_date_verbs(st: ParseState) -> None:
