@@ -46,6 +46,11 @@ NUMBERS: list[tuple[str, str]] = [
     ("华东客户的商机去年赢了几个",
      "select count(*) from opportunities o join customers c using (customer_id) where o.stage = '赢单' "
      "and c.region = '华东' and o.close_date between '2025-01-01' and '2025-12-31'"),
+    ("上季度发现缺陷的检验有几次",
+     "select count(*) from quality_inspections where defect_type <> '无缺陷' "
+     "and inspection_date between '2026-07-01' and '2026-09-30'"),
+    ("how much did customers buy from us last month",
+     "select sum(amount) from sales_orders where status <> '已取消' and order_date between '2026-10-01' and '2026-10-31'"),
     ("上季度末所有仓库加起来有多少件库存",
      "select sum(on_hand_qty) from inventory_snapshots where snapshot_date = '2026-09-30'"),
 ]

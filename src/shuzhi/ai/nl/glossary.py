@@ -89,7 +89,8 @@ QUALIFIER_ALIASES: dict[str, list[str]] = {
 # type. Which metric a verb means is read from the model (the metrics whose everyday words or synonyms hold a
 # stem) and the thing the question names (买 of customers is revenue, of suppliers the purchase amount).
 VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "buy": (("买", "采购", "购买"), ("buy", "bought", "buys", "buying", "purchased")),
+    "buy": (("买", "采购", "购买"), ("buy", "bought", "buys", "buying", "purchased", "buy from us", "bought from us",
+                                    "buying from us", "purchased from us")),  # from us: the seller, not the USA
     "sell": (("卖", "销售"), ("sell", "sells", "selling")),
     "order": (("下单", "订购"), ("ordered", "order from us", "placed orders", "placed an order", "placed order",
                                 "place orders", "placing orders")),

@@ -75,6 +75,8 @@ _PERSON_PREFIXES = ("每位", "各位", "哪位", "各个")
 MAX_VALUE_LEN = 40
 # a status value 已 + verb (已取消, 已发货, 已授权): also said 被取消, 取消了, 已经取消
 _DONE = re.compile(r"已([\u4e00-\u9fff]{2})")
+# a value saying something is absent (无缺陷): 有缺陷 / 发现缺陷 means any other value
+_ABSENT = re.compile(r"无([\u4e00-\u9fff]{2,4})")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
 
@@ -228,12 +230,23 @@ class Lexicon:
         done = _DONE.fullmatch(v)
         if done:  # 已取消 → 被取消 / 取消了 / 已经取消 (added last, where free: `_add_status_verbs`)
             self._status_verbs.append((done.group(1), key))
+        absent = _ABSENT.fullmatch(v)
+        if absent:  # 无缺陷 → 有缺陷 / 发现缺陷: every other value (added last, where free)
+            self._status_verbs.append(("!" + absent.group(1), key))
 
     def _add_status_verbs(self) -> None:
-        """已取消 → 被取消, 取消了, 已经取消: a done-status said with its verb, only where the verb is no word of
+        """已取消 → 被取消, 取消了, 已经取消: a done-status said with its verb (and 无缺陷 → 有缺陷 / 发现缺陷, a
+        qualifier for the other values), only where the verb is no word of
         its own (授权 is the granted-patents metric and a date verb: 授权了几项专利 counts grants)."""
         taken = set(self.terms)
         for verb, key in self._status_verbs:
+            if verb.startswith("!"):  # 无缺陷: 有缺陷 / 发现缺陷 / with defects is the field's other values
+                ds, f, v = key
+                for w in (f"有{verb[1:]}", f"发现{verb[1:]}", f"存在{verb[1:]}", f"出现{verb[1:]}"):
+                    if w not in taken:
+                        self.qualifier[w] = (ds, [{"field": f"{ds}.{f}", "op": "!=", "value": v}])
+                        self._add(w, Entry("qualifier", w))
+                continue
             if verb in taken or verb in self.date_verb or any(w.startswith(verb) for w in self.date_verb):
                 continue
             for w in (f"被{verb}", f"{verb}了", f"已经{verb}"):
