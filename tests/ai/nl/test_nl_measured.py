@@ -51,6 +51,9 @@ NUMBERS: list[tuple[str, str]] = [
      "and inspection_date between '2026-07-01' and '2026-09-30'"),
     ("how much did customers buy from us last month",
      "select sum(amount) from sales_orders where status <> '已取消' and order_date between '2026-10-01' and '2026-10-31'"),
+    ("除了华东以外，其他大区去年一共卖了多少钱",
+     "select sum(s.amount) from sales_orders s join customers c using (customer_id) where s.status <> '已取消' "
+     "and c.region <> '华东' and s.order_date between '2025-01-01' and '2025-12-31'"),
     ("上季度末所有仓库加起来有多少件库存",
      "select sum(on_hand_qty) from inventory_snapshots where snapshot_date = '2026-09-30'"),
 ]

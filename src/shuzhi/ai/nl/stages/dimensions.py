@@ -20,6 +20,7 @@ from shuzhi.ai.nl.grounding import (
 from shuzhi.ai.nl.lexicon import GROUP_PREFIXES, WHICH_PREFIXES
 from shuzhi.ai.nl.stages.state import ParseState
 
+_OTHER = re.compile(r"(?:其他|其它|其余|别的|剩下的?)的?\s*$")
 _TOTAL = re.compile(r"一共|总共|合计|总计|加起来|\btotal\b|\baltogether\b|\bacross\b|\bcombined\b")
 _ALL_OF = re.compile(r"(?:所有|全部|全体|整个)的?\s*$|\ball(?: of)?(?: the| our)?\s+$")
 
@@ -53,6 +54,8 @@ def dimensions(st: ParseState) -> None:
             continue
         if not marker and not wants_group and C.INSIDE.match(t.text, m.end):
             continue  # 仓库里压了多少货: where the thing is, not a breakdown
+        if not marker and not wants_group and _OTHER.search(t.text[max(0, m.start - 4):m.start]) and _TOTAL.search(t.text):
+            continue  # 除了轴承钢，其他物料一共采购了多少: the rest of the field's values, not a breakdown
         total = _TOTAL.search(t.text)
         if not marker and _ALL_OF.search(t.text[max(0, m.start - 6):m.start]) and total:
             if not any(t.taken[total.start():total.end()]):

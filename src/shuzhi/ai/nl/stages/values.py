@@ -8,6 +8,8 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.grounding import NOT_YET, fname, pick_value, unreachable_reason
 from shuzhi.ai.nl.stages.state import ParseState
 
+_OTHER_WORDS = ("其他", "其它", "其余", "别的")
+
 
 def values(st: ParseState) -> None:
     lex, t, mentions, frame_metrics = st.lex, st.t, st.mentions, st.frame_metrics
@@ -19,6 +21,10 @@ def values(st: ParseState) -> None:
     for i, m in enumerate(mentions):
         if m.kind != "value":
             continue
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if m.term in _OTHER_WORDS and nxt is not None and nxt.kind == "dim" and nxt.start - m.end <= 1 \
+                and not {e.key[:2] for e in m.entries} & {e.key for e in nxt.entries}:
+            continue  # 其他物料 / 其它大区: "the other …" before a field's word, not the value 其他 of another field
         siblings = {f for x in mentions if x is not m and x.kind == "value"
                     and len(fs := {e.key[:2] for e in x.entries if e.kind == "value"}) == 1 for f in fs}
         key, others = pick_value(lex, m.entries, frame_metrics, grouped, siblings)
