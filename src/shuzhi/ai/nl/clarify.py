@@ -335,8 +335,8 @@ def _is_count(lex: Lexicon, name: str) -> bool:
 
 
 def _count_by_amount(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
-    if len(frame.metrics) != 1 or not _count_asked(st.t.text):
-        return None
+    if len(frame.metrics) != 1 or not _count_asked(st.t.text) or st.intent_args.get("count_rows"):
+        return None  # 采购额超过5万的供应商有几家: the things the amount qualifies are counted (count_rows)
     name = frame.metrics[0]
     m = lex.index.metrics.get(name)
     if m is None or m.format not in _AMOUNT_FORMATS:

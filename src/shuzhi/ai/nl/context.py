@@ -22,8 +22,9 @@ from typing import Any
 
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.glossary import LOWER_IS_BETTER
-from shuzhi.ai.nl.grounding import count_metric, pick_dim
-from shuzhi.ai.nl.lexicon import Lexicon
+from shuzhi.ai.nl.grounding import CLASSIFIERS, count_metric, pick_dim
+from shuzhi.ai.nl.lexicon import Lexicon, normalize
+from shuzhi.ai.nl.measures import AGG_WORDS
 from shuzhi.ai.nl.numbers import NUMBER_RE
 from shuzhi.ai.nl.types import Entry, Mention, Parts, Text
 from shuzhi.ai.nl.unknown import suggest
@@ -166,7 +167,8 @@ def _is_content(lex: Lexicon, tok: str) -> bool:
     tok = tok.strip()
     # a partial word still free here was not grounded (销售费用: 费用 is not 研发费用), so it is content
     return bool(tok) and bool(_CJK.search(tok)) and tok not in C.STOP \
-        and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES)
+        and tok not in lex.terms and not any(p.fullmatch(tok) for p in _CUES) \
+        and not any(p.fullmatch(tok) for _, p in AGG_WORDS)  # 平均计划数量: the aggregation asked, not a concept
 
 
 _OF_MEASURE = re.compile(r"\s*(?:的)?\s*(?:平均|合计|总|最大|最小|average|total|avg)?\s*(?:的)?\s*")
@@ -344,8 +346,19 @@ def counted_things(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Men
                 out.append(Mention(a.start, x.end, text[a.start:x.end], "metric", [Entry("metric", cm, exact=False)]))
                 skip = i + 1
                 continue
+        if (a.kind in ("dim", "entity") and x is not None and x.kind in ("verb", "metric") and lex.verb_of.get(x.term)
+                and (x.kind == "verb" or not x.entries[0].exact) and _HOW_MANY_BEFORE.search(text[:a.start])
+                and re.fullmatch(r"\s*(?:have|had|who|that)?\s*", text[a.end:x.start])):
+            cm = count_metric(lex, a)  # how many customers placed orders: the buying customers (customer_count)
+            if cm:
+                out.append(Mention(a.start, x.end, text[a.start:x.end], "metric", [Entry("metric", cm, exact=False)]))
+                skip = i + 1
+                continue
         out.append(a)
     return out
+
+
+_HOW_MANY_BEFORE = re.compile(r"\bhow many\s+$|\bnumber of\s+$")
 
 
 def counts_other(lex: Lexicon, text: str, m: Mention, counts: list[re.Match[str]]) -> bool:
@@ -355,6 +368,9 @@ def counts_other(lex: Lexicon, text: str, m: Mention, counts: list[re.Match[str]
         return False
     c = min(counts, key=lambda x: min(abs(x.start() - m.end), abs(m.start - x.end())))
     gap = text[m.end:c.start()] if c.start() >= m.end else text[c.end():m.start]
+    if c.start() < m.end:  # 多少张采购单 / 几次检验: the count's classifier is part of the count word
+        gap = re.sub(rf"^\s*[{CLASSIFIERS}]", "", gap)
+    gap = re.sub(r"各自|各|分别|都|一共|总共|共", "", gap)  # 专利各有多少件: function words of the count
     return any(_is_content(lex, tok) for tok in lex.tokenizer.lcut(gap))
 
 
@@ -431,6 +447,78 @@ def person_after_superlative(lex: Lexicon, text: str, mentions: list[Mention]) -
                 and _BEST_BEFORE.search(text[:m.start]) and m.start > exact[0].end:
             m.kind, m.entries = "dim", [Entry("dim", k) for k in lex.person_stems[m.term]]
     return mentions
+
+
+# a count of pieces: 多少台 / 几件 / how many units — the quantity, not the money
+_PIECES = re.compile(r"(?:多少|几)\s*(?:台|件|套|只|个|支|pcs)|\bhow many (?:units|pieces|pcs|items)\b")
+_PIECE_WORD = re.compile(r"\b(?:units|pieces|pcs|items)\b")
+
+
+def counted_pieces(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Mention]:
+    """卖出去多少台 / how many units did we sell: a count of pieces said of an everyday money word or a verb is
+    the model's quantity metric of the same rows (same dataset, filter and date, a sum the model counts in
+    pieces: format integer) — 卖出 is revenue, 卖出多少台 the sales quantity."""
+    pieces = _PIECES.search(t.text)
+    if pieces is None:
+        return mentions
+    exact = [m for m in mentions if m.kind == "metric" and m.entries[0].exact]
+    for m in mentions:
+        if exact or m.kind not in ("metric", "verb") or (m.kind == "metric" and m.entries[0].exact):
+            continue
+        if m.kind == "verb":
+            cands = lex.verb_metrics.get(str(m.entries[0].key), [])
+            qty = [c for c in cands if _is_pieces(lex, c)]
+        else:
+            md = lex.index.metrics[str(m.entries[0].key)]
+            if md.format != "currency" or not md.dataset:
+                continue
+            qty = [n for n, x in lex.model_index.metrics.items() if not x.hidden and x.dataset == md.dataset
+                   and x.filter == md.filter and x.time == md.time and _is_pieces(lex, n)]
+            if not qty and not md.filter:  # 多少件库存: the dataset's quantity field, read as the metric reads its money
+                last = md.time_aggregation == "last"
+                qty = [x.name for x in lex.measures.values() if x.dataset == md.dataset and x.words
+                       and (x.how == "期末") == last and x.aggregate == "sum"
+                       and lex.index.fields[(x.dataset, x.field)].type == "integer"]
+        if not qty:
+            continue
+        m.kind, m.entries = "metric", [Entry("metric", qty[0], exact=False)]
+        word = _PIECE_WORD.search(t.text, pieces.start())
+        if word is not None and word.end() <= pieces.end():
+            t.take(word.start(), word.end())
+        break
+    return mentions
+
+
+def _is_pieces(lex: Lexicon, name: str) -> bool:
+    md = lex.index.metrics[name]
+    return md.agg == "sum" and md.format == "integer" and not md.formula
+
+
+def everyday_reach(lex: Lexicon, mentions: list[Mention]) -> list[Mention]:
+    """top R&D projects by spend: an everyday word (spend → purchase amount) whose metric cannot reach the things
+    the question names is the metric, among those whose everyday words or synonyms hold the word (r&d spending
+    → R&D spend), that reaches them all; none or several fitting: left as it was (reported as unreachable)."""
+    named = {str(e.key[0]) if isinstance(e.key, tuple) else str(e.key) for m in mentions
+             if m.kind in ("dim", "value", "entity", "dataset") for e in m.entries[:1]}
+    named.discard("")
+    if not named:
+        return mentions
+    for m in mentions:
+        if m.kind != "metric" or m.entries[0].exact:
+            continue
+        name = str(m.entries[0].key)
+        if all(ds in lex.reachable(name) for ds in named):
+            continue
+        word = re.compile(rf"(?<![a-z]){re.escape(m.term)}(?![a-z])") if _ASCII.search(m.term) else re.compile(re.escape(m.term))
+        fit = [n for n, md in lex.model_index.metrics.items() if n != name and not md.hidden
+               and any(word.search(normalize(w or "")) for w in [*md.everyday_words, *md.synonyms])
+               and all(ds in lex.reachable(n) for ds in named)]
+        if len(fit) == 1:
+            m.entries = [Entry("metric", fit[0], exact=False)]
+    return mentions
+
+
+_ASCII = re.compile(r"[a-z]")
 
 
 def business_verbs(lex: Lexicon, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -48,7 +48,8 @@ VALUE_ALIASES: dict[str, list[str]] = {
     # statuses: projects, orders, patents
     "进行中": ["in progress", "ongoing", "active", "在研", "在做"], "已完成": ["completed", "finished"],
     "已终止": ["terminated", "stopped", "中止"], "已取消": ["cancelled", "canceled"], "已发货": ["shipped"],
-    "待发货": ["pending shipment", "not yet shipped", "未发货"], "审查中": ["under examination", "pending"],
+    "待发货": ["pending shipment", "not yet shipped", "未发货", "waiting to ship", "awaiting shipment",
+                                                "yet to ship", "still to ship", "unshipped"], "审查中": ["under examination", "pending"],
     "已驳回": ["rejected"], "已失效": ["lapsed", "expired"],
     "商务谈判": ["谈判", "negotiation"], "方案报价": ["报价", "quotation", "proposal"], "线索": ["leads", "lead"],
     "发明": ["invention patents", "inventions", "发明专利"], "实用新型": ["utility models", "utility model"],
@@ -88,9 +89,11 @@ QUALIFIER_ALIASES: dict[str, list[str]] = {
 # type. Which metric a verb means is read from the model (the metrics whose everyday words or synonyms hold a
 # stem) and the thing the question names (买 of customers is revenue, of suppliers the purchase amount).
 VERBS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "buy": (("买", "采购", "购买"), ("buy", "bought", "buys", "buying", "purchased")),
+    "buy": (("买", "采购", "购买"), ("buy", "bought", "buys", "buying", "purchased", "buy from us", "bought from us",
+                                    "buying from us", "purchased from us")),  # from us: the seller, not the USA
     "sell": (("卖", "销售"), ("sell", "sells", "selling")),
-    "order": (("下单", "订购"), ("ordered", "order from us")),
+    "order": (("下单", "订购"), ("ordered", "order from us", "placed orders", "placed an order", "placed order",
+                                "place orders", "placing orders")),
 }
 
 PROVINCES_EN: dict[str, str] = {

@@ -194,12 +194,16 @@ def _formula(lex: Lexicon, formula: str, en: bool = False) -> str:
 # 新建了多少个商机 / 去年新建档的客户 / how many deals were created: the rows created in the period
 CREATED = re.compile(r"新建档|新建立|新建|新增|新开|新签|新立项|新创建|新录入|新登记|立项|创建|建档|录入"
                      r"|\bcreated\b|\bopened\b|\badded\b|\bonboarded\b|\bnew\b")
+# 没有产业化 / 还未转化: a yes/no word said as not yet done — its false side
+NOT_YET = re.compile(r"(?:还|尚|仍)?(?:没有|没|未|尚未)\s*$")
+# the classifiers (量词) a count word takes before a thing: 多少张采购单, 几台, 多少条订单行, 多少次检验
+CLASSIFIERS = "个家位名款条项件单笔批次种张台份套"
 # a classifier after a count word the cue table lacks (多少张, 几批): understood with the count
-CLASSIFIER = re.compile(r"(?:多少|几)\s*(张|台|批|份|次|笔|单|件|项|款|种|条)")
+CLASSIFIER = re.compile(rf"(?:多少|几)\s*([{CLASSIFIERS}])")
 # a count word right before or after a thing: 多少个商机, 商机有几个, how many deals
-COUNT_BEFORE = re.compile(r"(?:多少|几)\s*(?:个|家|位|款|条|项|件|单|笔|批|次|种)?\s*(?:的)?\s*$|\bhow many\s+$|\bnumber of\s+$"
+COUNT_BEFORE = re.compile(rf"(?:多少|几)\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$|\bhow many\s+$|\bnumber of\s+$"
                           r"|\bcount of\s+$")
-COUNT_AFTER = re.compile(r"\s*(?:一共|总共|共|总计|目前|现在|还)?\s*(?:有|是)?\s*(?:多少|几)\s*(?:个|家|位|款|条|项|件|单|笔|批|次|种)")
+COUNT_AFTER = re.compile(rf"\s*(?:一共|总共|共|总计|目前|现在|还)?\s*(?:有|是)?\s*(?:多少|几)\s*[{CLASSIFIERS}]")
 
 
 def count_word_near(text: str, start: int, end: int) -> bool:
@@ -213,6 +217,12 @@ def thing_measure(lex: Lexicon, m: Mention) -> str | None:
     if name is None and m.entries and m.entries[0].kind == "dataset":
         name = thing_of(lex, str(m.entries[0].key))
     return name
+
+
+def name_field(lex: Lexicon, ds: str) -> str | None:
+    """The dataset's name field (客户名称, 项目名称, 专利名称): its string dimension named *_name, name or title."""
+    return next((f for (d, f), x in lex.index.fields.items() if d == ds and x.dimension and x.type == "string"
+                 and (f.endswith("_name") or f in ("name", "title"))), None)
 
 
 def thing_of(lex: Lexicon, ds: str) -> str | None:

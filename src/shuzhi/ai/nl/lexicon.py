@@ -51,6 +51,7 @@ from shuzhi.ai.nl.measures import (
 from shuzhi.ai.nl.tokenizer import new_tokenizer
 from shuzhi.ai.nl.types import Entry
 from shuzhi.ai.nl.typos import fuzzy_index, repair
+from shuzhi.model.aggregations import metric_over
 from shuzhi.model.checks import metric_closure
 from shuzhi.model.index import ModelIndex
 
@@ -68,6 +69,10 @@ _TAIL_AFTER = re.compile(r"\s*(?:$|[?？,，。!！]|有|是|排|吗|呢|都)")
 _PERSON = re.compile(r"([\u4e00-\u9fff]{2})(?:员|代表|人员)")
 _PERSON_PREFIXES = ("每位", "各位", "哪位", "各个")
 MAX_VALUE_LEN = 40
+# a status value 已 + verb (已取消, 已发货, 已授权): also said 被取消, 取消了, 已经取消
+_DONE = re.compile(r"已([\u4e00-\u9fff]{2})")
+# a value saying something is absent (无缺陷): 有缺陷 / 发现缺陷 means any other value
+_ABSENT = re.compile(r"无([\u4e00-\u9fff]{2,4})")
 _ASCII_WORD = re.compile(r"[a-z0-9]")
 
 
@@ -104,6 +109,9 @@ class Lexicon:
     verb_of: dict[str, str] = field(default_factory=dict)  # 买了 / bought → buy
     value_count: dict[tuple[str, str], str] = field(default_factory=dict)  # (warehouse field) → its distinct count
     date_verb: dict[str, tuple[str, str]] = field(default_factory=dict)  # 开工 → (production_orders, start_date)
+    _status_verbs: list[tuple[str, tuple[str, str, str]]] = field(default_factory=list)  # (取消, 已取消's key)
+    field_of: dict[str, tuple[str, str]] = field(default_factory=dict)  # planned_qty → the field it sums, unfiltered
+    qty_verbs: dict[str, str] = field(default_factory=dict)  # 报废 / 送检 → the metric or measure of 报废数量 / 送检数量
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -170,6 +178,7 @@ class Lexicon:
         lex._add_count_stems()
         lex._add_dataset_words()
         lex._add_measures()
+        lex._add_status_verbs()
         lex.max_len = max((len(t) for t in lex.terms), default=1)
         lex._init_tokenizer()
         return lex
@@ -214,6 +223,31 @@ class Lexicon:
         self._add(v, Entry("value", key))
         for s in short_forms(f, v, glossary):
             self._add(s, Entry("value", key, exact=False))
+        done = _DONE.fullmatch(v)
+        if done:  # 已取消 → 被取消 / 取消了 / 已经取消 (added last, where free: `_add_status_verbs`)
+            self._status_verbs.append((done.group(1), key))
+        absent = _ABSENT.fullmatch(v)
+        if absent:  # 无缺陷 → 有缺陷 / 发现缺陷: every other value (added last, where free)
+            self._status_verbs.append(("!" + absent.group(1), key))
+
+    def _add_status_verbs(self) -> None:
+        """已取消 → 被取消, 取消了, 已经取消: a done-status said with its verb (and 无缺陷 → 有缺陷 / 发现缺陷, a
+        qualifier for the other values), only where the verb is no word of
+        its own (授权 is the granted-patents metric and a date verb: 授权了几项专利 counts grants)."""
+        taken = set(self.terms)
+        for verb, key in self._status_verbs:
+            if verb.startswith("!"):  # 无缺陷: 有缺陷 / 发现缺陷 / with defects is the field's other values
+                ds, f, v = key
+                for w in (f"有{verb[1:]}", f"发现{verb[1:]}", f"存在{verb[1:]}", f"出现{verb[1:]}"):
+                    if w not in taken:
+                        self.qualifier[w] = (ds, [{"field": f"{ds}.{f}", "op": "!=", "value": v}])
+                        self._add(w, Entry("qualifier", w))
+                continue
+            if verb in taken or verb in self.date_verb or any(w.startswith(verb) for w in self.date_verb):
+                continue
+            for w in (f"被{verb}", f"{verb}了", f"已经{verb}"):
+                if w not in taken:
+                    self._add(w, Entry("value", key, exact=False))
 
     def _add_count_stems(self) -> None:
         """专利申请数 → 专利申请: a count metric's word without its final 数/量 (when that word is free)."""
@@ -263,6 +297,8 @@ class Lexicon:
                     continue
                 self.things.setdefault(nw, m.name)
                 self.entity_of.setdefault(nw, m.dataset)
+                if " " in nw and re.fullmatch(r"[a-z ]+[^s]", nw):  # order line → order lines
+                    self.things.setdefault(nw + "s", m.name)
                 if nw not in self.terms:
                     self._add(w, Entry("dataset", m.dataset, exact=False))
         for m in things:  # 商机数 / 采购单数 / 项目个数: the thing's count, where no metric has the word
@@ -280,6 +316,7 @@ class Lexicon:
                         self._add(x, Entry("metric", m.name))
         for (ds, f), metric in covered.items():  # 不良品数量 → defect_qty: the model's metric over the field
             fd = self.index.fields[(ds, f)]
+            self.field_of[metric] = (ds, f)
             for w in [fd.label, fd.label_en, *fd.synonyms]:
                 nw = normalize(w or "")
                 if nw and nw not in self.terms:
@@ -289,6 +326,17 @@ class Lexicon:
                     if nw.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
                         self._add(stem, Entry("metric", metric, exact=False))
                         break
+        # 报废了多少件 / 送检了多少: a quantity field's word without 数量 is the verb that produced the quantity
+        for (ds, f), fd in self.index.fields.items():
+            if fd.dimension or fd.type != "integer":
+                continue
+            kept = metric_over(self.index, ds, f, filtered=True)  # 订购数量 of valid lines: sales_quantity
+            name = covered.get((ds, f)) or (kept.name if kept is not None and not kept.hidden else None) \
+                or next((m.name for m in fields if (m.dataset, m.field) == (ds, f)), None)
+            for w in [fd.label, *fd.synonyms]:
+                stem = re.sub(r"(?:数量|件数|数|量)$", "", normalize(w or ""))
+                if name and stem != normalize(w or "") and len(stem) >= 2 and not _ASCII_WORD.search(stem):
+                    self.qty_verbs.setdefault(stem, name)
         quals = qualifiers(self.index, {w: self.measures[n].dataset for w, n in self.things.items()
                                                           if self.measures[n].field in (self.index.datasets[
                                                               self.measures[n].dataset].primary_key or [])})

@@ -121,7 +121,30 @@ def countables(index: ModelIndex) -> list[Measure]:
             name = _free_name(index, taken, f"{ds}_count" if whole else f"{f}_count")
             out.append(Measure(name, ds, f, "count_distinct", f"{label}数", f"number of {label_en.lower()}",
                                "个数", "count", tuple(dict.fromkeys(w for w in words if w))))
+        row = _row_thing(index, ds, fks, taken)
+        if row is not None:
+            out.append(row)
     return out
+
+
+def _row_thing(index: ModelIndex, ds: str, fks: set[str], taken: set[str]) -> Measure | None:
+    """A dataset keyed by a thing's identifier and a line within it (订单号 + 行号) has rows of its own: the
+    line (订单行, order line) named by the line field's stems, English ones after the thing's (order line);
+    counted as rows (count of the line field, never null in a key)."""
+    pk = list(index.datasets[ds].primary_key or [])
+    if len(pk) != 2 or any((ds, f) not in index.fields or f in fks or index.fields[(ds, f)].is_time for f in pk):
+        return None
+    head, line = index.fields[(ds, pk[0])], index.fields[(ds, pk[1])]
+    head_en = [s for s in _stems([head.label_en, *head.synonyms]) if not _CJK.search(s) and " " not in s]
+    stems = _stems([line.label, line.label_en, *line.synonyms])
+    zh = [w for w in stems if _CJK.search(w) and len(w) >= 3]
+    en = [f"{h.lower()} {w.lower()}" for w in stems if not _CJK.search(w) and " " not in w for h in head_en[:1]]
+    if not zh or "count" not in allowed_aggregations(line):
+        return None
+    words = tuple(dict.fromkeys([*zh, *en]))
+    label_en = en[0] if en else (line.label_en or pk[1])
+    return Measure(_free_name(index, taken, f"{ds}_rows"), ds, pk[1], "count", f"{zh[0]}数",
+                   f"number of {label_en}s", "行数", "rows", words)
 
 
 def value_counts(index: ModelIndex, taken_names: set[str]) -> list[Measure]:
@@ -182,6 +205,14 @@ def field_measures(index: ModelIndex) -> tuple[list[Measure], dict[tuple[str, st
         own = metric_over(index, ds, f)
         if own is not None:
             covered[(ds, f)] = own.name
+            if own.time_aggregation in (None, "", "sum") and own.agg in ("sum", "avg"):
+                # 平均计划数量 / 最大的一张采购单: the field's other aggregations, asked for by a word (`AGG_WORDS`)
+                for other in ("sum", "avg", "max", "min"):
+                    if other != own.agg and other in allowed_aggregations(fd):
+                        h, h_en = AGG_LABELS[other][0].rstrip("值"), AGG_LABELS[other][1]
+                        out.append(Measure(_free_name(index, taken, f"{f}_{other}"), ds, f, other,
+                                           f"{fd.label or f}（{h}）", f"{fd.label_en or fd.label or f} ({h_en})",
+                                           h, h_en, ()))
             continue
         agg = default_aggregation(index, ds, f)
         if agg not in ("sum", "avg"):

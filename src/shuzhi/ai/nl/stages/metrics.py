@@ -11,6 +11,7 @@ metric already has that filter; a creation word that cannot be honoured is left 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -18,6 +19,7 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.context import counts_other, dataset_count_metric
 from shuzhi.ai.nl.grounding import (
     CLASSIFIER,
+    CLASSIFIERS,
     COUNT_AFTER,
     CREATED,
     count_metric,
@@ -28,13 +30,16 @@ from shuzhi.ai.nl.grounding import (
     thing_measure,
     thing_of,
 )
-from shuzhi.ai.nl.measures import AGG_WORDS, creation_field, exact_count, variant
+from shuzhi.ai.nl.measures import AGG_WORDS, Measure, creation_field, exact_count, variant
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import Entry, Mention
 
 
 def metrics(st: ParseState) -> None:
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
+    if _duration_asked(st):
+        return
+    _split_date_verbs(st)
     recounted = _things_counted(st)
     _aggregation_words(st)
     st.metric_ms = [m for m in mentions if m.kind == "metric"]
@@ -46,30 +51,43 @@ def metrics(st: ParseState) -> None:
     previous = st.follow_frame
     st.frame_metrics = parts.metrics or (previous.metrics if previous is not None else [])
 
+    if not st.frame_metrics:
+        _quantity_verb(st)
+    if not st.frame_metrics:
+        _money_per_thing(st)
     # count fallback: 多少客户 / how many customers
     counting = bool(recounted or cue["COUNT"] or CLASSIFIER.search(t.masked()) or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
     created = [x for x in CREATED.finditer(t.masked())] if counting and not st.frame_metrics else []
+    on_file = _ON_FILE.search(t.masked()) if counting or st.frame_metrics else None
+    if on_file is not None and st.frame_metrics and not _own_rows(st):
+        on_file = None
+    if on_file is not None:  # 客户档案里有多少家客户: the thing's own rows, not a metric counting it elsewhere
+        t.take(on_file.start(), on_file.end())
     if not st.frame_metrics and counting:
-        for i, m in enumerate(mentions):
-            if m.kind in ("dim", "entity"):
+        for i, m in enumerate([] if on_file is not None else mentions):
+            if m.kind in ("dim", "entity") and not _qualifies_next(st, i):
                 cm = count_metric(lex, m, new=bool(created or C.NEW.search(t.masked())))
                 if cm in lex.measures:
                     break  # a thing without a model metric: counted below, with its status and creation words
-                if cm and not counts_other(lex, t.text, m, cue["COUNT"]):
+                if cm and not counts_other(lex, t.masked(), m, cue["COUNT"]):
                     parts.metrics.append(cm)
                     st.consumed.add(i)
                     if created and cm != count_metric(lex, m):
                         _take(st, created)
                     break
         if not parts.metrics:  # 多少项专利 / how many patents: the dataset's plain count metric
-            cm = next((c for x in mentions if x.kind == "dataset" and not counts_other(lex, t.text, x, cue["COUNT"])
+            cm = next((c for x in mentions if x.kind == "dataset" and not counts_other(lex, t.masked(), x, cue["COUNT"])
                        and (c := dataset_count_metric(lex, str(x.entries[0].key)))), None)
             if cm and not created:
                 parts.metrics.append(cm)
         if not parts.metrics:
             _count_thing(st, created)
+    if not st.frame_metrics and parts.metrics:
+        _outside_the_filter(st)  # 被取消的订单有几个: the count chosen above, without the filter the value clashes with
     if not st.frame_metrics and not parts.metrics:
         _size_of_thing(st)
+    if not st.frame_metrics and not parts.metrics:
+        _money_of_value(st)
     if parts.metrics and lex.index.metrics[parts.metrics[0]].format == "integer":  # 授权了几项专利
         for x in CLASSIFIER.finditer(t.text):
             for g in (0, 1):
@@ -78,6 +96,8 @@ def metrics(st: ParseState) -> None:
                     break
     if not st.frame_metrics:
         st.frame_metrics = parts.metrics
+    _creation_said(st)
+    _units_said(st)
     _qualifiers(st)
     # 下单金额超过1000万的客户有几家: a count over a having — QuerySpec has no count of groups, so the spec lists
     # the qualifying things and `intent_args["count_rows"]` says the answer is how many rows it has
@@ -92,7 +112,13 @@ def _aggregation_words(st: ParseState) -> None:
     lex, t = st.lex, st.t
     masked = t.masked()
     for m in st.mentions:
-        measure = lex.measures.get(str(m.entries[0].key)) if m.kind == "metric" else None
+        key = str(m.entries[0].key) if m.kind == "metric" else ""
+        measure = lex.measures.get(key)
+        if measure is None and key in lex.field_of and lex.index.metrics[key].agg in ("sum", "avg") \
+                and not lex.index.metrics[key].time_aggregation:  # 平均计划数量: the model's metric over the field
+            ds, f = lex.field_of[key]
+            md = lex.index.metrics[key]
+            measure = Measure(key, ds, f, str(md.agg), md.label or key, md.label_en or key, "", "", ())
         if measure is None or measure.aggregate.startswith("count"):
             continue
         before, after = masked[max(0, m.start - 12):m.start], masked[m.end:m.end + 9]
@@ -165,6 +191,191 @@ def _size_of_thing(st: ParseState) -> None:
         return
 
 
+# the thing's own records (客户档案, on file): counted in its own dataset, not by a metric of another one
+_ON_FILE = re.compile(r"档案里?的?|在册的?|名录里?的?|花名册|主数据里?的?|\bon file\b|\bon record\b|\bon the books\b"
+                      r"|\bin (?:the|our) (?:system|database|master data)\b")
+_MONEY = re.compile(r"多少金额|多少钱|金额|\bhow much money\b|\bamount\b|\bvalue\b")
+
+
+_PIECES_AFTER = re.compile(r"\s*(?:一共|总共|共)?\s*(?:多少|几)\s*(?:件|个|台|套|只)?(?!\s*[次张单笔家批项条])")
+
+
+_PER_ONE = re.compile(rf"平均(?:每|一)\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
+_EXTREME_ONE = re.compile(rf"(?:金额|钱)?\s*(最大|最高|最贵|最多|最小|最低|最便宜|最少)\s*的?\s*(?:一|1)?\s*[{CLASSIFIERS}]?\s*(?:的)?\s*$")
+_MONEY_ASKED = re.compile(r"多少钱|金额|\bhow much\b|\bamount\b")
+
+
+# the time between two events: 从下单到发货平均要几天, order-to-ship lead time, how long from start to finish
+_DURATION = re.compile(r"从\s*(\S{1,8}?)\s*到\s*(\S{1,8}?)\s*(?:平均|一般|通常)?\s*(?:要|用|需要|花)?了?\s*"
+                       r"(?:几天|多少天|多长时间|多久|几个月|多少个?小时)"
+                       r"|\b(?:lead|cycle|turnaround|throughput) times?\b|\bdays? (?:between|from)\b|\bhow long\b")
+_DURATION_FIELD = re.compile(r"天数|周期|时长|交期|用时|\blead time\b|\bdays\b|\bduration\b|\bcycle time\b", re.I)
+
+
+def _duration_asked(st: ParseState) -> bool:
+    """从下单到发货平均要几天 / order-to-ship lead time: the time between two dates of a row. QuerySpec aggregates
+    fields, not differences of two; unless the model has such a field (交期, lead time days), nothing else is
+    answered: the words are reported with the reason, and no metric is read (never the order count instead)."""
+    x = _DURATION.search(st.t.text)
+    if x is None:
+        return False
+    idx = st.lex.model_index
+    if any(not fd.dimension and fd.type in ("integer", "number")
+           and any(_DURATION_FIELD.search(w or "") for w in [fd.label, fd.label_en, *fd.synonyms])
+           for fd in idx.fields.values()):
+        return False  # the model has a duration field: read as usual
+    for m in st.mentions:
+        if m.kind == "metric":
+            m.kind = "used"
+    st.t.take(x.start(), x.end())
+    st.unknown.append({"text": x.group(0), "reason": "模型里没有两个日期之间的天数（时长）字段，无法计算 / the model has no "
+                       "field for the time between two dates, so this cannot be computed", "suggestions": []})
+    return True
+
+
+def _creation_said(st: ParseState) -> None:
+    """new customers onboarded this year / 今年新建档的新增客户: a creation word said of a metric dated by its
+    thing's creation date (new_customers by created_date) says the metric again; it is understood."""
+    lex, t = st.lex, st.t
+    if len(st.parts.metrics) != 1:  # 今年建档的新客户贡献了多少销售额: 新客户 qualifies another metric; not read here
+        return
+    dated = [n for n in st.parts.metrics if (md := lex.index.metrics.get(n)) is not None and md.dataset and md.time
+             and md.time == creation_field(lex.model_index, str(md.dataset))]
+    if dated:
+        _take(st, list(CREATED.finditer(t.masked())))
+
+
+# a unit after a count word: 多少小时, 几天, 多少元 — understood when it is the asked measure's own unit
+_UNIT_AFTER = re.compile(r"(?:多少|几)\s*个?\s*(小时|天|元|块钱|块|万元|件|个|吨|公斤|米)|\bhow many (hours|days|yuan)\b")
+
+
+def _units_said(st: ParseState) -> None:
+    """实际工时一共多少小时 / 多少元: the unit of the asked measure (its unit, or a character of its label: 工时 →
+    小时; money for a currency metric) is understood; another unit is left unread."""
+    lex, t = st.lex, st.t
+    if len(st.parts.metrics) != 1:
+        return
+    md = lex.index.metrics.get(st.parts.metrics[0])
+    if md is None:
+        return
+    for x in _UNIT_AFTER.finditer(t.text):
+        g = 1 if x.group(1) else 2
+        unit = x.group(g)
+        if any(t.taken[x.start(g):x.end(g)]):
+            continue
+        label = f"{md.label or ''}{md.unit or ''}{md.label_en or ''}".lower()
+        money = md.format == "currency" and unit in ("元", "块钱", "块", "万元", "yuan")
+        own = unit in label or (unit.endswith("小时") and ("时" in label or "hour" in label)) \
+            or (unit == "hours" and ("hour" in label or "时" in label)) or unit.rstrip("s") in label
+        if money or own:
+            t.take(x.start(g), x.end(g))
+
+
+def _own_rows(st: ParseState) -> bool:
+    """Number of customers on file: the asked count of a thing's identifier in another dataset (customer_count =
+    distinct customer ids of sales orders) becomes the count of the thing's own rows (customers). True when swapped."""
+    lex, parts = st.lex, st.parts
+    for i, name in enumerate(parts.metrics):
+        md = lex.index.metrics.get(name)
+        if md is None or md.agg != "count_distinct" or not md.dataset or not md.expr:
+            continue
+        key = md.expr.strip()
+        home = next((d for d, x in lex.model_index.datasets.items() if d != md.dataset and list(x.primary_key or []) == [key]
+                     and d in lex.reachable(name)), None)
+        thing = thing_of(lex, home) if home else None
+        if thing is None:
+            continue
+        own = exact_count(lex.model_index, lex.measures[thing]) or thing
+        parts.metrics[i] = own
+        st.frame_metrics = [own if x == name else x for x in st.frame_metrics]
+        for m in st.metric_ms:
+            if m.entries[0].key == name:
+                m.entries = [Entry("metric", own, exact=m.entries[0].exact)]
+        return True
+    return False
+
+
+def _money_per_thing(st: ParseState) -> None:
+    """平均每张采购单多少钱 / 金额最大的一张采购单是多少钱: the money of one thing — the average (or the largest,
+    the smallest) of the field the model's unfiltered money metric over the thing's rows sums (采购额 = SUM of
+    采购单金额 → avg / max of it). A thing whose money metric is filtered (revenue leaves cancelled lines out)
+    is not guessed."""
+    lex, t, parts = st.lex, st.t, st.parts
+    if not _MONEY_ASKED.search(t.text):
+        return
+    for i, m in enumerate(st.mentions):
+        if m.kind not in ("dim", "entity", "dataset"):
+            continue
+        name = thing_measure(lex, m)
+        if name is None:
+            continue
+        before = t.text[max(0, m.start - 14):m.start]
+        avg, ext = _PER_ONE.search(before), _EXTREME_ONE.search(before)
+        hit, agg = (avg, "avg") if avg else (ext, "max" if ext and ext.group(1) in ("最大", "最高", "最贵", "最多") else "min")
+        if hit is None:
+            continue
+        ds = lex.measures[name].dataset
+        money = next((x for x, (d, _f) in lex.field_of.items() if d == ds and lex.index.metrics[x].format == "currency"), None)
+        if money is None:
+            return
+        f = lex.field_of[money][1]
+        measure = next((x for x in lex.measures.values() if (x.dataset, x.field, x.aggregate) == (ds, f, agg)), None)
+        if measure is None:
+            return
+        start = m.start - len(before) + hit.start()
+        t.take(start, m.end)
+        for x in _MONEY_ASKED.finditer(t.text):
+            t.take(x.start(), x.end())
+        parts.metrics.append(measure.name)
+        st.metric_ms.append(Mention(start, m.end, m.term, "metric", [Entry("metric", measure.name, exact=False)]))
+        st.frame_metrics = parts.metrics
+        st.consumed.add(i)
+        m.kind = "counted"
+        for k in ("SUPER_DESC", "SUPER_ASC", "TOP_DESC", "TOP_ASC"):  # the largest one is the number, not a ranking
+            st.cue[k] = [x for x in st.cue.get(k, []) if not (start <= x.start() < m.end)]
+        return
+
+
+def _quantity_verb(st: ParseState) -> None:
+    """今年报废了多少件 / 送检了多少: a quantity field's word without 数量 (报废数量 → 报废) said as a verb before a
+    count of pieces is the sum of that quantity (the model's metric over the field when it has one) — not a
+    count of rows (多少次 / 多少张 count the thing)."""
+    lex, t = st.lex, st.t
+    masked = t.masked()
+    for stem in sorted(lex.qty_verbs, key=len, reverse=True):
+        x = re.search(rf"{re.escape(stem)}(?:了|过|掉)?", masked)
+        if x is None or not _PIECES_AFTER.match(t.text, x.end()):
+            continue
+        t.take(x.start(), x.end())
+        name = lex.qty_verbs[stem]
+        st.parts.metrics.append(name)
+        st.metric_ms.append(Mention(x.start(), x.end(), stem, "metric", [Entry("metric", name, exact=False)]))
+        st.frame_metrics = st.parts.metrics
+        return
+
+
+def _money_of_value(st: ParseState) -> None:
+    """还有多少金额的货待发货 / the amount of cancelled lines: no metric named, a money word and a status value —
+    the model's money metric over the value's own rows (the first visible currency metric of that dataset; a
+    value its filter leaves out is then measured without the filter, `_outside_the_filter`)."""
+    lex, t = st.lex, st.t
+    money = _MONEY.search(t.text)
+    if money is None:
+        return
+    dsets = [e.key[0] for v in st.mentions if v.kind == "value" and not _negated(st, v) for e in v.entries[:1]]
+    if len(set(dsets)) != 1:
+        return
+    name = next((n for n, md in lex.model_index.metrics.items() if not md.hidden and not md.formula
+                 and md.format == "currency" and md.dataset == dsets[0]), None)
+    if name is None:
+        return
+    t.take(money.start(), money.end())
+    st.parts.metrics.append(name)
+    st.metric_ms.append(Mention(money.start(), money.start(), "", "metric", [Entry("metric", name, exact=False)]))
+    st.frame_metrics = st.parts.metrics
+    _outside_the_filter(st)
+
+
 def _take(st: ParseState, found: list[Any]) -> None:
     for x in found:
         st.t.take(x.start(), x.end())
@@ -180,7 +391,7 @@ def _things_counted(st: ParseState) -> bool:
         start = max([q.start for q in st.mentions if q.kind == "qualifier" and 0 <= m.start - q.end <= 1]
                     or [m.start])  # 多少个在途商机
         if m.kind == "metric" and not m.entries[0].exact and m.term in lex.things \
-                and count_word_near(text, start, m.end):
+                and (count_word_near(text, start, m.end) or _count_after_understood(st, m)):
             m.kind, m.entries = "entity", [Entry("dataset", lex.measures[lex.things[m.term]].dataset, exact=False)]
             found = True
     for m in st.mentions:
@@ -205,13 +416,36 @@ def _things_counted(st: ParseState) -> bool:
     return found
 
 
+def _qualifies_next(st: ParseState, i: int) -> bool:
+    """华东客户的商机有几个 / 订单明细行有几条: a thing right before (的 and) another thing qualifies it; the second
+    one is counted."""
+    m = st.mentions[i]
+    nxt = st.mentions[i + 1] if i + 1 < len(st.mentions) else None
+    return nxt is not None and nxt.kind in ("dim", "entity", "dataset") and thing_measure(st.lex, nxt) is not None \
+        and thing_measure(st.lex, m) != thing_measure(st.lex, nxt) and bool(re.fullmatch(r"\s*(?:的)?\s*", st.t.text[m.end:nxt.start]))
+
+
+_COUNT_WORD = re.compile(rf"(?:多少|几)\s*[{CLASSIFIERS}]|\bhow many\b")
+
+
+def _count_after_understood(st: ParseState, m: Mention) -> bool:
+    """商机今年赢了多少个: the next count word after the thing's word follows only understood words (a period, a
+    status value) and function words: the thing is what is counted."""
+    x = _COUNT_WORD.search(st.t.text, m.end)
+    if x is None:
+        return False
+    gap = st.t.masked()[m.end:x.start()]
+    return all(w in C.STOP for w in re.findall(r"[a-z]+|[\u4e00-\u9fff]+", gap))
+
+
 def _count_thing(st: ParseState, created: list[Any]) -> None:
     """The count of the first thing mentioned (an ad-hoc count_distinct of its identifier, or the model's
     metric counting exactly those rows), filtered by the status values said of it and dated by its creation
     date when 新建/created is asked with a period."""
     lex, t, parts, mentions, cue = st.lex, st.t, st.parts, st.mentions, st.cue
     for i, m in enumerate(mentions):
-        if m.kind not in ("dim", "entity", "dataset") or counts_other(lex, t.text, m, cue["COUNT"]):
+        if m.kind not in ("dim", "entity", "dataset") or counts_other(lex, t.masked(), m, cue["COUNT"]) \
+                or _qualifies_next(st, i):
             continue
         name = thing_measure(lex, m)
         if name is None:
@@ -229,7 +463,8 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
         elif (verb := _date_verb(st, ds)) is not None:  # 今年开工了多少个工单: dated by 开工日期
             metric = exact_count(lex.model_index, measure, time=verb) or name
             if metric == name and parts.time_range:
-                parts.time_range = {**parts.time_range, "field": f"{ds}.{verb}"}
+                parts.time_range = _whole_if_planned(lex, ds, verb, {**parts.time_range, "field": f"{ds}.{verb}"},
+                                                     st.today)
         else:
             values = [v for v in mentions if v.kind == "value" and not _negated(st, v)
                       and any(e.kind == "value" and e.key[0] == ds for e in v.entries)]
@@ -244,6 +479,9 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
                 metric = exact_count(lex.model_index, measure) or name
         parts.metrics.append(metric)
         st.consumed.add(i)
+        for j, other in enumerate(mentions):  # 客户档案里有多少家客户: the thing said twice is counted once
+            if j != i and other.kind in ("dim", "entity", "dataset") and thing_measure(lex, other) == name:
+                st.consumed.add(j)
         return
     # 发明专利有多少件 / how many invention patents: the value's word names the thing too
     for v in mentions:
@@ -292,8 +530,59 @@ def _count_thing(st: ParseState, created: list[Any]) -> None:
             return
 
 
+_PLANNED = re.compile(r"计划|预计|预定|\bplanned\b|\bexpected\b|\bdue\b", re.I)
+_WHOLE = {"this_year": "year", "this_quarter": "quarter", "this_month": "month"}
+
+
+def _whole_if_planned(lex: Any, ds: str, f: str, tr: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """计划今年结项: a planned date (计划结项日期, due date) lies ahead, so 今年 on it is the whole year, not the year
+    so far (this quarter, this month likewise)."""
+    fd = lex.model_index.fields.get((ds, f))
+    unit = _WHOLE.get(str(tr.get("relative")))
+    if fd is None or unit is None or not any(_PLANNED.search(w or "") for w in [fd.label, fd.label_en, *fd.synonyms]):
+        return tr
+    y, m = today.year, today.month
+    first, months = {"year": (1, 12), "quarter": (3 * ((m - 1) // 3) + 1, 3), "month": (m, 1)}[unit]
+    start = dt.date(y, first, 1)
+    after = first + months
+    end = (dt.date(y + 1, 1, 1) if after > 12 else dt.date(y, after, 1)) - dt.timedelta(days=1)
+    return {"field": tr["field"], "start": start.isoformat(), "end": end.isoformat()}
+
+
+def _split_date_verbs(st: ParseState) -> None:
+    """计划今年结项的项目: a date verb (计划结项 ← 计划结项日期) said around a period, whose first part was read as an
+    everyday metric word (计划 → planned quantity), is the date verb: it dates the count, it is no metric."""
+    lex, t = st.lex, st.t
+    spans = [(r.start, r.end) for r in st.ranges]
+    for m in st.mentions:
+        if m.kind != "metric" or m.entries[0].exact:
+            continue
+        for word, (ds, f) in lex.date_verb.items():
+            if not word.startswith(m.term) or len(word) <= len(m.term):
+                continue
+            rest, i, took = word[len(m.term):], m.end, []
+            while i < len(t.text) and rest:
+                inside = next((e for s, e in spans if s <= i < e), None)
+                if inside is not None:
+                    i = inside
+                elif t.text[i] == rest[0] and not t.taken[i]:
+                    took.append(i)
+                    rest, i = rest[1:], i + 1
+                else:
+                    break
+            if rest:
+                continue
+            for k in took:
+                t.take(k, k + 1)
+            m.kind, m.term, m.entries = "date_verb", word, [Entry("dim", (ds, f))]
+            break
+
+
 def _date_verb(st: ParseState, ds: str) -> str | None:
     """The date field of `ds` a free verb of the question names (开工 → start_date), the verb understood."""
+    said = next((m for m in st.mentions if m.kind == "date_verb" and m.entries[0].key[0] == ds), None)
+    if said is not None:
+        return str(said.entries[0].key[1])
     masked = st.t.masked()
     for word, (d, f) in st.lex.date_verb.items():
         x = masked.find(word)

@@ -5,8 +5,10 @@ be filtered by is reported with the reason."""
 from __future__ import annotations
 
 from shuzhi.ai.nl import cues as C
-from shuzhi.ai.nl.grounding import fname, pick_value, unreachable_reason
+from shuzhi.ai.nl.grounding import NOT_YET, fname, pick_value, unreachable_reason
 from shuzhi.ai.nl.stages.state import ParseState
+
+_OTHER_WORDS = ("其他", "其它", "其余", "别的")
 
 
 def values(st: ParseState) -> None:
@@ -19,6 +21,10 @@ def values(st: ParseState) -> None:
     for i, m in enumerate(mentions):
         if m.kind != "value":
             continue
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if m.term in _OTHER_WORDS and nxt is not None and nxt.kind == "dim" and nxt.start - m.end <= 1 \
+                and not {e.key[:2] for e in m.entries} & {e.key for e in nxt.entries}:
+            continue  # 其他物料 / 其它大区: "the other …" before a field's word, not the value 其他 of another field
         siblings = {f for x in mentions if x is not m and x.kind == "value"
                     and len(fs := {e.key[:2] for e in x.entries if e.kind == "value"}) == 1 for f in fs}
         key, others = pick_value(lex, m.entries, frame_metrics, grouped, siblings)
@@ -36,6 +42,10 @@ def values(st: ParseState) -> None:
         neg = neg or any(s >= m.end and t.text[m.end:s] in ("", "的", "给") and t.text[s:e] in C.POST_NEG
                          for s, e in neg_spans)
         neg = neg or (prev_neg_end >= 0 and bool(C.CONJ.match(t.text[prev_neg_end:m.start])))
+        no = NOT_YET.search(t.text[max(0, m.start - 4):m.start]) if isinstance(v, bool) else None
+        if no and not any(t.taken[m.start - len(no.group(0)):m.start]):  # 还未转化的专利: the flag's other side
+            t.take(m.start - len(no.group(0)), m.start)
+            neg = not neg
         prev_neg_end = m.end if neg else -10
         pos_vals, neg_vals = st.conds.setdefault((ds, f), ([], []))
         (neg_vals if neg else pos_vals).append(v)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from shuzhi.ai.nl.context import (
     business_verbs,
     compound_unknowns,
+    counted_pieces,
     counted_things,
     drop_qualifier_metrics,
     entity_qualifiers,
+    everyday_reach,
     flagged_things,
     ground_partials,
     of_glued,
@@ -41,5 +43,7 @@ def words_in_context(st: ParseState) -> None:
     # 各个新产品: by product, new ones only; 赢单率最高的销售: the salesperson, not revenue
     mentions = flagged_things(lex, t.text, mentions)
     mentions = person_after_superlative(lex, t.text, mentions)
+    mentions = everyday_reach(lex, mentions)  # top R&D projects by spend: R&D spend, not purchases
+    mentions = counted_pieces(lex, t, mentions)  # 卖出去多少台: the quantity, not the money
     st.mentions = business_verbs(lex, t.text, mentions)  # bought from suppliers: the purchase amount, not revenue
     st.context_ds = {m.entries[0].key for m in st.mentions if m.kind == "dataset"}
