@@ -13,6 +13,10 @@
 - a count over a having (去年下单超过20万的客户有几家: the parser lists the qualifying things and marks
   `intent_args["count_rows"]`, QuerySpec having no count of groups) is answered with one number, the
   listing's row count (`count_rows`); a listing cut at the row cap says so instead of a wrong number.
+- two periods named (the parser's `intent_args`): `versus` (今年三季度的毛利率比一季度高了多少, 今年比去年全年多多少)
+  runs the same spec over the earlier range and answers one row — the later value, the earlier value and the
+  change (the difference, or the growth rate); `periods` (今年和去年1-10月对比, 去年底和今年10月底对比) runs the spec
+  over each period and answers one row per period, labelled as the time column of the implied grain would be.
 - a clarification answered with `choice` N (1-based) answers choices[N-1].spec; a bad N is refused in
   Chinese and English (bad_choice).
 
@@ -92,6 +96,8 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     """Fill the answer's intent fields and its summary (see the module docstring); `lex` is the lexicon
     the question was parsed with (its model index names the metrics)."""
     answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None})
+    if parsed.intent == "query" and answer.get("result") is not None and parsed.spec:
+        _two_periods(rt, user, parsed, answer, lex, db)
     spec, result, lang = parsed.spec, answer.get("result"), parsed.lang
     if spec is None or result is None:
         return
@@ -126,6 +132,59 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
         before, against = _before(rt, user, spec, result, today, db)
         answer["summary"] = S.query_summary(result, spec, idx, today, lang, before=before, against=against,
                                             additive=_additive(idx, metric))
+
+
+_GRAIN_LABEL = {"year": ("年份", "Year"), "quarter": ("季度", "Quarter"), "month": ("月份", "Month"),
+                "day": ("日期", "Date")}
+
+
+def _two_periods(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], lex: Any,
+                 db: Session | None) -> None:
+    """Two periods compared (see the module docstring): `versus` → one row with the change, `periods` → one row
+    per period. The spec's own result is the later period's; nothing happens without those arguments."""
+    from shuzhi.service.query import query
+
+    args, spec, result = parsed.intent_args, parsed.spec, answer["result"]
+    versus, periods = args.get("versus"), args.get("periods")
+    if not versus and not periods:
+        return
+    zh = parsed.lang == "zh"
+
+    def run(rng: dict[str, Any]) -> dict[str, Any]:
+        tr = {"field": (spec.get("time_range") or {}).get("field", "time"), "start": rng["start"], "end": rng["end"]}
+        return query(rt, {**spec, "time_range": tr}, user, purpose="ui", db=db, freshness=True).to_json_obj()
+
+    cols = result["columns"]
+    if versus:
+        i = next((k for k, c in enumerate(cols) if c.get("role") == "metric"), None)
+        if i is None or len(result["rows"]) != 1:
+            return
+        earlier = run(versus)["rows"]
+        later_v = result["rows"][0][i]
+        before_v = earlier[0][i] if len(earlier) == 1 else None
+        if not isinstance(later_v, int | float) or not isinstance(before_v, int | float):
+            return
+        diff = versus.get("change") == "difference"
+        change = later_v - before_v if diff else (later_v / before_v - 1 if before_v else None)
+        col = cols[i]
+        label = col.get("label") or col["name"]
+        period = S.period_text({"start": versus["start"], "end": versus["end"]}, rt.settings.today_date(), parsed.lang)
+        before_col = {**col, "name": f"{col['name']}_before", "label": f"{label}（{period}）" if zh else f"{label} ({period})"}
+        change_col = ({**col, "name": f"{col['name']}_change", "label": f"{label}差值" if zh else f"{label} difference"}
+                      if diff else {"name": f"{col['name']}_growth", "type": "number", "role": "metric", "format": "percent",
+                                    "unit": "%", "label": f"{label}增长率" if zh else f"{label} growth"})
+        answer["result"] = {**result, "columns": [col, before_col, change_col], "rows": [[later_v, before_v, change]]}
+        answer["chart"] = {"type": "kpi", "value": change_col["name"]}
+        return
+    grain = periods[0].get("grain") or "year"
+    rows = []
+    for p in periods:
+        got = result if p is periods[-1] else run(p)
+        rows += [[p["label"], *r] for r in got["rows"]]
+    zh_l, en_l = _GRAIN_LABEL.get(grain, ("时间", "Time"))
+    answer["result"] = {**result, "rows": rows, "columns": [
+        {"name": f"time_{grain}", "type": "date", "label": zh_l if zh else en_l, "role": "dimension"}, *cols]}
+    answer["chart"] = {"type": "bar", "x": f"time_{grain}", "y": [c["name"] for c in cols if c.get("role") == "metric"]}
 
 
 def _cannot(exc: ShuzhiError, lang: str) -> str:

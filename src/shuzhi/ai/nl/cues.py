@@ -59,7 +59,7 @@ POP = re.compile(r"环比增长率|环比增长|环比增速|环比变化|环比
                  r"|\bperiod[\s-]*over[\s-]*period\b|\bsequential(?:ly)?\b")
 # 哪些客户销售额下降了 / which customers' sales declined: a filter on the change (having yoy < 0), not a ranking
 # 比去年多了多少钱 / how much more than last year: the difference itself (yoy_value, pop_value), not a rate
-DIFF = re.compile(r"(?:多|少|差)了?多少(?:钱|元|块|万|件|个|单|台|套|项)?|多出了?多少|\bhow much (?:more|less|higher|lower)\b"
+DIFF = re.compile(r"(?:多|少|差|高|低|大|小)了?多少(?:钱|元|块|万|件|个|单|台|套|项)?|多出了?多少|\bhow much (?:more|less|higher|lower)\b"
                   r"|\bby how much\b|\babsolute (?:change|difference)\b")
 DECLINED = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低|变少|少|降|跌)了|(?:下降|下滑|减少|下跌|萎缩|降低|变少)(?=的)|负增长|\b(?:declined|dropped|fell|decreased|shrank)\b"
                       r"|\bwent down\b")

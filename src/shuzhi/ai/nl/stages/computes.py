@@ -27,6 +27,7 @@ def computes(st: ParseState) -> None:
     _two_periods(st)
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
+    _share_of_a_member(parts)
     if "percent_of_total" in parts.computes and len(parts.metrics) == 1 and not parts.dims and len(parts.where) == 1:
         share = filtered_share(st.lex, parts.metrics[0], parts.where[0])
         if share:  # 新品占销售额的比例: the model's own share metric, not a filtered percent of total
@@ -92,34 +93,96 @@ def _name_field(lex: Any, ds: str) -> str | None:
 
 
 def _two_periods(st: ParseState) -> None:
-    """Two periods named (2025年比2024年, 去年和今年), a year apart or back to back, read as one comparison:
-    with a change asked (增长, 同比, growth, 多了多少) the later period's one growth number (yoy, or pop for
-    back-to-back periods; the difference for 多了多少), not a series of both; otherwise (去年和今年各大区毛利率
-    对比) both periods side by side with the difference as a column (yoy_value / pop_value)."""
+    """Two periods named (2025年比2024年, 去年和今年, 三季度比一季度, 去年底和今年10月底) read as one comparison:
+    with a change asked (增长, 同比, 环比, growth, 多了多少, 高了多少) one number — the later period against the
+    earlier: yoy / pop computed by the query when the periods are the same dates a year apart or back to back,
+    else `intent_args["versus"]` (the earlier range; the service runs the same spec over it and says the
+    change, growth or difference — 今年比去年全年多多少, 三季度比一季度高了多少); with no change asked, both periods
+    side by side: the difference as a column (yoy_value / pop_value) for whole aligned periods (去年和今年), else
+    `intent_args["periods"]` (今年和去年1-10月, 去年底和今年10月底: the service runs the spec over each period, one
+    row each, labelled by the period's first day of the implied grain — its last for 年底 / year-end)."""
     parts, cue, today = st.parts, st.cue, st.today
     if len(st.ranges) != 2 or st.is_follow:
         return
-    (s1, e1), (s2, e2) = sorted(r.dates(today) for r in st.ranges)
+    (s1, e1, h1), (s2, e2, h2) = sorted((*r.dates(today), r) for r in st.ranges)
+    if e1 >= s2:
+        return  # overlapping ranges: one span, not two periods
     days = min((e1 - s1).days, (e2 - s2).days)
     implied = "year" if days > 200 else "quarter" if days > 60 else "month" if days > 20 else "day"
     if parts.grain != implied:
         return  # 2024年和2025年按月: a grain of its own, a series
-    yearly = (s2, e2) == (_plus_year(s1), _plus_year(e1)) or (s2 == _plus_year(s1) and e2 >= today - dt.timedelta(days=1))
-    adjacent = s2 == e1 + dt.timedelta(days=1) and (e1 - s1).days >= (e2 - s2).days - 3
-    if not (yearly or adjacent):
-        return
+    yearly = (s2, e2) == (_plus_year(s1), _plus_year(e1)) or (
+        s2 == _plus_year(s1) and e2 >= today - dt.timedelta(days=1) and not _whole_year_said(st))
+    adjacent = s2 == e1 + dt.timedelta(days=1) and all(_whole(s, e, implied, today, to_date=False)
+                                                        for s, e in ((s1, e1), (s2, e2)))
     kind = "yoy" if yearly else "pop"
     asked_change = bool(cue["YOY"] or cue["GROWTH"] or cue["DIFF"] or cue["ROSE"] or cue["DECLINED"]
-                        or cue["GROW_FAST"] or cue["DROP_FAST"]) or any(c in _CHANGE for c in parts.computes)
+                        or cue["GROW_FAST"] or cue["DROP_FAST"] or cue["POP"]) or any(c in _CHANGE for c in parts.computes)
     rest = [c for c in parts.computes if c not in _CHANGE]
     if asked_change:  # 2025年销售额比2024年增长了多少: one number, the later period against the earlier
-        parts.grain = None
+        parts.grain, parts.trend = None, False
         parts.time_range = {"start": s2.isoformat(), "end": e2.isoformat()}
-        parts.computes = [f"{kind}_value" if cue["DIFF"] else kind, *rest]
-        if parts.order and parts.order[0] in _CHANGE:
-            parts.order = (parts.computes[0], parts.order[1])
-    elif parts.dims or cue["COMPARE"]:  # 去年和今年各大区毛利率对比: side by side, and the difference
-        parts.computes = [*rest, f"{kind}_value"]
+        if yearly or adjacent:
+            parts.computes = [f"{kind}_value" if cue["DIFF"] else kind, *rest]
+            if parts.order and parts.order[0] in _CHANGE:
+                parts.order = (parts.computes[0], parts.order[1])
+        else:  # 三季度比一季度高了多少 / this year vs the whole of last year: the service runs the earlier range too
+            parts.computes = rest
+            st.intent_args["versus"] = {"start": s1.isoformat(), "end": e1.isoformat(),
+                                        "change": "difference" if cue["DIFF"] else "growth"}
+    elif (yearly or adjacent) and all(_whole(s, e, implied, today) for s, e in ((s1, e1), (s2, e2))):
+        if parts.dims or cue["COMPARE"]:  # 去年和今年各大区毛利率对比: side by side, and the difference
+            parts.computes = [*rest, f"{kind}_value"]
+    elif cue["COMPARE"] or parts.dims:
+        # 今年和去年1-10月对比 / 去年底和今年10月底对比: the two periods side by side, not the series between them
+        # (the service runs the spec over each: `intent_args["periods"]`, labelled as the time column would be)
+        parts.grain, parts.trend = None, False
+        parts.time_range = {"start": s2.isoformat(), "end": e2.isoformat()}
+        st.intent_args["periods"] = [{"start": s.isoformat(), "end": e.isoformat(), "grain": implied,
+                                      "label": _bucket(st, h, s, e, implied)} for s, e, h in ((s1, e1, h1), (s2, e2, h2))]
+
+
+def _whole(s: dt.date, e: dt.date, grain: str, today: dt.date, to_date: bool = True) -> bool:
+    """The range is one whole period of `grain` (or, `to_date`, the current one up to today)."""
+    if grain == "day":
+        return s == e
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    if s.day != 1 or (s.month - 1) % months:
+        return False
+    last = s + relativedelta(months=months) - dt.timedelta(days=1)
+    return e == last or (to_date and s <= today <= last and e >= today - dt.timedelta(days=1))
+
+
+def _whole_year_said(st: ParseState) -> bool:
+    """去年全年 / the whole of last year: the earlier year is meant whole, not the same dates as this year's."""
+    return bool(re.search(r"全年|整年|一整年|\bfull year\b|\bwhole (?:of )?(?:last )?year\b", st.t.text))
+
+
+_END = re.compile(r"\s*(?:年|月)?(?:底|末|終|终)|\s*(?:year|month|quarter)?[- ]?end\b")
+
+
+def _bucket(st: ParseState, hit: Any, s: dt.date, e: dt.date, grain: str) -> str:
+    """The `grain` period a named period stands for, as the time column shows it (its first day): its last
+    one when the text says its end (去年底, 年末, year-end), else its first."""
+    end = bool(_END.match(st.t.text, hit.end)) or bool(re.search(r"\bend of\s*(?:the\s*)?$", st.t.text[:hit.start]))
+    d = e if end else s
+    if grain == "year":
+        return dt.date(d.year, 1, 1).isoformat()
+    if grain == "quarter":
+        return dt.date(d.year, 3 * ((d.month - 1) // 3) + 1, 1).isoformat()
+    if grain == "month":
+        return d.replace(day=1).isoformat()
+    return d.isoformat()
+
+
+def _share_of_a_member(parts: Parts) -> None:
+    """直销渠道销售额占比 / what share is in the lead stage: a share split by a field is never also filtered to
+    one member of that same field (that share is always 100 %); the member is kept after the computes instead
+    (the result stage's having on the dimension column: one number)."""
+    if "percent_of_total" not in parts.computes or len(parts.dims) != 1:
+        return
+    field = parts.dims[0]
+    parts.where = [w for w in parts.where if not (w.get("field") == field and w.get("op") == "=")]
 
 
 def _plus_year(d: dt.date) -> dt.date:

@@ -35,9 +35,10 @@ _GROWTH = ("yoy", "pop")
 def intent_frame(st: ParseState) -> None:
     frame = st.frame
     if st.intent == "query" or not frame.metrics:
-        # a plain query keeps what earlier stages said of its shape (count_rows: the answer is its row count)
+        # a plain query keeps what earlier stages said of its shape (count_rows: the answer is its row count;
+        # versus: the earlier period the service compares the answer with; periods: the periods shown side by side)
         st.intent = "query"
-        st.intent_args = {k: v for k, v in st.intent_args.items() if k == "count_rows"}
+        st.intent_args = {k: v for k, v in st.intent_args.items() if k in ("count_rows", "versus", "periods")}
         return
     {"why": _why, "forecast": _forecast, "yesno": _yesno}[st.intent](st, frame)
 

@@ -1,10 +1,20 @@
-"""Stage: time expressions → ranges, a grain (哪个月 asks for the top period), a trend, 去年同期."""
+"""Stage: time expressions → ranges, a grain (哪个月 asks for the top period), a trend, 去年同期.
+
+Two readings over the hits: the same span named twice (近三个月（8到10月）) is one range; months named once
+for two years (今年和去年1-10月, 2026 vs 2025 for January through October) apply to both years — each year
+becomes those months of it (the shared months are not a third range)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.stages.state import ParseState
-from shuzhi.ai.nl.timeexpr import find_time
+from shuzhi.ai.nl.timeexpr import TimeHit, find_time
+
+_YEAR_NAMED = re.compile(r"(?:19|20)\d\d|今年|去年|前年|本年|上年|\bthis year\b|\blast year\b")
+_AND = re.compile(r"\s*(?:和|与|跟|及|、|,|，|对比|比|\band\b|\bvs\.?|\bversus\b|\bcompared (?:to|with)\b)\s*")
 
 
 def time_words(st: ParseState) -> None:
@@ -21,3 +31,53 @@ def time_words(st: ParseState) -> None:
             st.parts.trend = True
         else:
             st.same_period = True
+    st.ranges = _shared_months(st, _one_span_once(st.ranges, st.today))
+
+
+def _one_span_once(ranges: list[TimeHit], today: dt.date) -> list[TimeHit]:
+    """近三个月（8到10月）: a span named twice is one range."""
+    out: list[TimeHit] = []
+    for h in ranges:
+        if not any(o.dates(today) == h.dates(today) for o in out):
+            out.append(h)
+    return out
+
+
+def _year_of_whole(h: TimeHit, today: dt.date) -> int | None:
+    """The year a hit is, when it is one whole calendar year (or this year to date)."""
+    s, e = h.dates(today)
+    if s.month == 1 and s.day == 1 and s.year == e.year and (e == dt.date(s.year, 12, 31) or e == today):
+        return s.year
+    return None
+
+
+def _shared_months(st: ParseState, ranges: list[TimeHit]) -> list[TimeHit]:
+    today, text = st.today, st.t.text
+    years = [(h, y) for h in ranges if (y := _year_of_whole(h, today)) is not None]
+    subs = [h for h in ranges if _year_of_whole(h, today) is None]
+    if len(subs) != 1 or not years:
+        return ranges
+    sub = subs[0]
+    s, e = sub.dates(today)
+    if s.year != e.year:
+        return ranges
+    named = _YEAR_NAMED.match(text, sub.start) is not None
+    if len(years) == 2 and not _YEAR_NAMED.search(text[sub.start:sub.end]):
+        # 2026 vs 2025 revenue for January through October: both years, those months of each
+        return [_within(h, y, s, e, today) for h, y in years]
+    (first, y), = years if len(years) == 1 else [(None, 0)]
+    if first is not None and named and first.end <= sub.start and _AND.fullmatch(text[first.end:sub.start]) \
+            and y != s.year:
+        # 今年和去年1-10月: the months said once, after the second year, are the first year's too
+        return [_within(first, y, s, e, today), sub]
+    return ranges
+
+
+def _within(h: TimeHit, year: int, s: dt.date, e: dt.date, today: dt.date) -> TimeHit:
+    start = s.replace(year=year)
+    try:
+        end = e.replace(year=year)
+    except ValueError:
+        end = e.replace(year=year, day=28)
+    end = min(end, today) if start <= today else end
+    return TimeHit(h.start, h.end, "range", {"start": start.isoformat(), "end": end.isoformat()})
