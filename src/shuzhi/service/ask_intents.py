@@ -68,6 +68,10 @@ def apply_choice(parsed: Any, choice: int | None, lex: Any, today: Any) -> Any:
     return answer
 
 
+_PERIODS_COUNTED = {"day": ("天数", "Number of days"), "week": ("周数", "Number of weeks"), "month": ("月数", "Number of months"),
+                    "quarter": ("季度数", "Number of quarters"), "year": ("年数", "Number of years")}
+
+
 def count_rows(parsed: Any, answer: dict[str, Any], lex: Any) -> None:
     """Answer a count over a having with one number: how many rows the listing has (see the docstring)."""
     result, spec = answer.get("result"), parsed.spec
@@ -82,6 +86,9 @@ def count_rows(parsed: Any, answer: dict[str, Any], lex: Any) -> None:
     ddef = lex.index.datasets.get(ds)
     zh = f"{(ddef.label if ddef and ddef.label else ref)}数"
     en = f"Number of {(ddef.label_en if ddef and getattr(ddef, 'label_en', None) else ds or ref)}"
+    grain = None if isinstance(dim, str) else dim.get("grain")
+    if grain in _PERIODS_COUNTED:  # 今年有几个月…: the periods that qualify
+        zh, en = _PERIODS_COUNTED[grain]
     label = zh if parsed.lang == "zh" else en
     answer["result"] = {**result, "columns": [{"name": "count", "type": "integer", "label": label, "role": "metric"}],
                         "rows": [[len(result["rows"])]], "truncated": False}

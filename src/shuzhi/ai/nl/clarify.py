@@ -335,8 +335,8 @@ def _is_count(lex: Lexicon, name: str) -> bool:
 
 
 def _count_by_amount(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
-    if len(frame.metrics) != 1 or not _count_asked(st.t.text):
-        return None
+    if len(frame.metrics) != 1 or not _count_asked(st.t.text) or st.intent_args.get("count_rows"):
+        return None  # a count over a having counts the qualifying rows: the amount is the condition, not the answer
     name = frame.metrics[0]
     m = lex.index.metrics.get(name)
     if m is None or m.format not in _AMOUNT_FORMATS:

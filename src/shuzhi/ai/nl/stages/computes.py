@@ -28,6 +28,7 @@ def computes(st: ParseState) -> None:
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
     _share_of_a_member(parts)
+    _qualifying_things(st)
     if "percent_of_total" in parts.computes and len(parts.metrics) == 1 and not parts.dims and len(parts.where) == 1:
         share = filtered_share(st.lex, parts.metrics[0], parts.where[0])
         if share:  # 新品占销售额的比例: the model's own share metric, not a filtered percent of total
@@ -173,6 +174,19 @@ def _bucket(st: ParseState, hit: Any, s: dt.date, e: dt.date, grain: str) -> str
     if grain == "month":
         return d.replace(day=1).isoformat()
     return d.isoformat()
+
+
+def _qualifying_things(st: ParseState) -> None:
+    """销售额超过100万的省份有哪些 / which customers bought over 1M: the things that qualify — rows with no such
+    thing (an empty province) are not one of them (the split fields are kept not null)."""
+    parts, cue = st.parts, st.cue
+    if not parts.having or not parts.dims or not (cue["LISTING"] or cue["WHICH_ANY"]
+                                                  or st.intent_args.get("count_rows")):
+        return
+    for d in parts.dims:
+        cond = {"field": d, "op": "not_null"}
+        if cond not in parts.where and not any(w.get("field") == d for w in parts.where):
+            parts.where.append(cond)
 
 
 def _share_of_a_member(parts: Parts) -> None:

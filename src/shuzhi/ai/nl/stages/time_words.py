@@ -1,6 +1,7 @@
 """Stage: time expressions → ranges, a grain (哪个月 asks for the top period), a trend, 去年同期.
 
-Two readings over the hits: the same span named twice (近三个月（8到10月）) is one range; months named once
+Periods counted (今年有几个月…超过, in how many months) are the grain, and the answer is the row count
+(`intent_args["count_rows"]`). Two readings over the hits: the same span named twice (近三个月（8到10月）) is one range; months named once
 for two years (今年和去年1-10月, 2026 vs 2025 for January through October) apply to both years — each year
 becomes those months of it (the shared months are not a third range)."""
 
@@ -13,12 +14,21 @@ from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.timeexpr import TimeHit, find_time
 
+# 今年有几个月销售额超过250万 / in how many months: the periods counted — by that grain, the answer its row count
+_COUNTED_PERIODS = re.compile(r"(?<![近过前去])(?:多少|几)\s*个?\s*(?P<zh>月|季度|星期|周)(?!度|份|底|末|初)"
+                              r"|有(?:多少|几)\s*(?P<zh2>天|年)(?!度|级|份|底|末|初)"
+                              r"|\bhow many (?P<en>months|quarters|weeks|days|years)\b|\bnumber of (?P<en2>months|quarters|weeks|days|years)\b")
+_PERIOD_GRAIN = {"月": "month", "季度": "quarter", "星期": "week", "周": "week", "天": "day", "年": "year"}
 _YEAR_NAMED = re.compile(r"(?:19|20)\d\d|今年|去年|前年|本年|上年|\bthis year\b|\blast year\b")
 _AND = re.compile(r"\s*(?:和|与|跟|及|、|,|，|对比|比|\band\b|\bvs\.?|\bversus\b|\bcompared (?:to|with)\b)\s*")
 
 
 def time_words(st: ParseState) -> None:
     t = st.t
+    for m in t.find(_COUNTED_PERIODS):
+        word = m.group("zh") or m.group("zh2") or m.group("en") or m.group("en2")
+        st.parts.grain = _PERIOD_GRAIN.get(word) or word.rstrip("s")
+        st.intent_args["count_rows"] = True
     for h in find_time(t.masked(), st.today):
         t.take(h.start, h.end)
         if h.kind == "range":
