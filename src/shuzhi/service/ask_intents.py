@@ -13,6 +13,8 @@
 - a count over a having (去年下单超过20万的客户有几家: the parser lists the qualifying things and marks
   `intent_args["count_rows"]`, QuerySpec having no count of groups) is answered with one number, the
   listing's row count (`count_rows`); a listing cut at the row cap says so instead of a wrong number.
+- the top N things together (`intent_args["sum_rows"]`: 前十大客户占总销售额多少比例) are one row, each metric
+  column summed over the listed rows.
 - two periods named (the parser's `intent_args`): `versus` (今年三季度的毛利率比一季度高了多少, 今年比去年全年多多少)
   runs the same spec over the earlier range and answers one row — the later value, the earlier value and the
   change (the difference, or the growth rate); `periods` (今年和去年1-10月对比, 去年底和今年10月底对比) runs the spec
@@ -104,6 +106,7 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     the question was parsed with (its model index names the metrics)."""
     answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None})
     if parsed.intent == "query" and answer.get("result") is not None and parsed.spec:
+        _sum_rows(parsed, answer)
         _two_periods(rt, user, parsed, answer, lex, db)
     spec, result, lang = parsed.spec, answer.get("result"), parsed.lang
     if spec is None or result is None:
@@ -139,6 +142,24 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
         before, against = _before(rt, user, spec, result, today, db)
         answer["summary"] = S.query_summary(result, spec, idx, today, lang, before=before, against=against,
                                             additive=_additive(idx, metric))
+
+
+def _sum_rows(parsed: Any, answer: dict[str, Any]) -> None:
+    """The top N things together (前十大客户占总销售额多少比例: `intent_args["sum_rows"]`): one row, each metric
+    column summed over the listed rows (their amounts, and their shares of the whole)."""
+    result = answer["result"]
+    if not parsed.intent_args.get("sum_rows") or result.get("truncated") or not result["rows"]:
+        return
+    cols = [c for c in result["columns"] if c.get("role") == "metric"]
+    idx = [i for i, c in enumerate(result["columns"]) if c.get("role") == "metric"]
+    row = [sum(float(r[i]) for r in result["rows"] if isinstance(r[i], int | float)) for i in idx]
+    zh = parsed.lang == "zh"
+    n = len(result["rows"])
+    answer["result"] = {**result, "columns": [{**c, "label": (f"前{n}合计{c.get('label') or c['name']}" if zh
+                                                             else f"Top {n} together: {c.get('label') or c['name']}")}
+                                              for c in cols], "rows": [row]}
+    share = next((c["name"] for c in cols if c.get("compute") == "percent_of_total"), cols[-1]["name"] if cols else None)
+    answer["chart"] = {"type": "kpi", "value": share}
 
 
 _GRAIN_LABEL = {"year": ("年份", "Year"), "quarter": ("季度", "Quarter"), "month": ("月份", "Month"),

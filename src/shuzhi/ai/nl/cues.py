@@ -16,12 +16,12 @@ COMP = [
     (r"大于等于|不低于|不少于|不小于|至少|起码|\bat least\b|\bno less than\b|>=|≥", ">="),
     (r"小于等于|不高于|不超过|不多于|不大于|至多|最多不超过|\bat most\b|\bno more than\b|<=|≤", "<="),
     (r"大于|高于|超过|多于|超出|过了|超|高过|(?:过|破|上)(?=十?亿|千万|百万|万)|\bover\b|\babove\b|\bmore than\b|\bgreater than\b|\bhigher than\b"
-     r"|\bexceeding\b|\bexceeds?\b|\bbigger than\b|>", ">"),
+     r"|\bexceeding\b|\bexceeds?\b|\bexceeded\b|\bbeat(?:s)?\b|\bsurpass(?:ed|es)?\b|\boutperform(?:ed|s)?\b|\bbigger than\b|>", ">"),
     (r"小于|低于|少于|不到|不足|\bless than\b|\bbelow\b|\bunder\b|\bfewer than\b|\blower than\b|<", "<"),
     (r"等于|=", "="),
 ]
 COMP_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(COMP)))
-AFTER_RE = re.compile(r"\s*(?:及以上|以上|及以下|以下|\band above\b|\bor more\b|\band below\b|\bor less\b)")
+AFTER_RE = re.compile(r"\s*(?:及以上|以上|及以下|以下|以内|之内|\band above\b|\bor more\b|\band below\b|\bor less\b)")
 _NUM = r"[\d.,]+\s*(?:%|万|亿|千万|百万|million|m|k)?|百分之[零一二两三四五六七八九十]+|[零一二两三四五六七八九十百千万亿]+"
 BETWEEN_RE = re.compile(rf"(?:在|介于|between)\s*(?P<a>{_NUM})\s*(?:到|至|-|~|和|与|and)\s*(?P<b>{_NUM})\s*(?:之间|之内|以内)?")
 

@@ -29,6 +29,7 @@ def computes(st: ParseState) -> None:
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
     _share_of_a_member(parts)
     _qualifying_things(st)
+    _share_of_the_top(st)
     if "percent_of_total" in parts.computes and len(parts.metrics) == 1 and not parts.dims and len(parts.where) == 1:
         share = filtered_share(st.lex, parts.metrics[0], parts.where[0])
         if share:  # 新品占销售额的比例: the model's own share metric, not a filtered percent of total
@@ -174,6 +175,25 @@ def _bucket(st: ParseState, hit: Any, s: dt.date, e: dt.date, grain: str) -> str
     if grain == "month":
         return d.replace(day=1).isoformat()
     return d.isoformat()
+
+
+_SHARE_VERB = re.compile(r"(?:一共|合计|总共|加起来|合起来)?\s*占(?!比)|\b(?:account(?:s|ed)? for|make(?:s)? up|made up|represent(?:s|ed)?)\b")
+_SHARE_FIRST = re.compile(r"^\s*(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\b")
+
+
+def _share_of_the_top(st: ParseState) -> None:
+    """前十大客户占总销售额多少比例 / what share of revenue do the top 10 customers make up: the top N things
+    together — one number, the sum of their rows (`intent_args["sum_rows"]`), not each one's share; 前十大客户
+    的销售额和占比 (each its own share) stays a table; a rate's shares are never summed."""
+    parts, cue, text = st.parts, st.cue, st.t.text
+    tops = cue["TOP_DESC"] or cue["TOP_ASC"]
+    if ("percent_of_total" not in parts.computes or not parts.limit or len(parts.dims) != 1 or parts.grain
+            or cue["GROUP"] or cue["COMPARE"] or not tops or not parts.metrics):
+        return
+    if st.lex.index.metrics[parts.metrics[0]].format in ("percent", "percentage"):
+        return
+    if _SHARE_VERB.search(text, tops[0].end()) or (_SHARE_FIRST.match(text) and _SHARE_VERB.search(text)):
+        st.intent_args["sum_rows"] = True
 
 
 def _qualifying_things(st: ParseState) -> None:
