@@ -9,7 +9,6 @@ import re
 from shuzhi.ai.nl import cues as C
 from shuzhi.ai.nl.stages.state import ParseState
 
-
 _WHOLE_YEAR = re.compile(r"\s*(?:的)?\s*(?:全年|整年|一整年|全年度|\bas a whole\b|\bin full\b)")
 
 

@@ -197,11 +197,10 @@ def _share_of_the_top(st: ParseState) -> None:
 
 
 def _qualifying_things(st: ParseState) -> None:
-    """销售额超过100万的省份有哪些 / which customers bought over 1M: the things that qualify — rows with no such
+    """销售额超过100万的省份有几个 / how many customers bought over 1M: the things counted — rows with no such
     thing (an empty province) are not one of them (the split fields are kept not null)."""
-    parts, cue = st.parts, st.cue
-    if not parts.having or not parts.dims or not (cue["LISTING"] or cue["WHICH_ANY"]
-                                                  or st.intent_args.get("count_rows")):
+    parts = st.parts
+    if not parts.having or not parts.dims or not st.intent_args.get("count_rows"):
         return
     for d in parts.dims:
         cond = {"field": d, "op": "not_null"}
