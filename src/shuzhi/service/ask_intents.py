@@ -107,7 +107,10 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None})
     if parsed.intent == "query" and answer.get("result") is not None and parsed.spec:
         _sum_rows(parsed, answer)
-        _two_periods(rt, user, parsed, answer, lex, db)
+        compared = _two_periods(rt, user, parsed, answer, lex, db)
+        if compared:
+            answer["summary"] = compared
+            return
     spec, result, lang = parsed.spec, answer.get("result"), parsed.lang
     if spec is None or result is None:
         return
@@ -139,7 +142,8 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     elif parsed.intent == "yesno":
         answer["yesno"], answer["summary"] = _yesno(result, args, idx, today, lang)
     else:
-        before, against = _before(rt, user, spec, result, today, db)
+        compared = args.get("versus") or args.get("periods")  # two periods: the answer is already the comparison
+        before, against = (None, None) if compared else _before(rt, user, spec, result, today, db)
         answer["summary"] = S.query_summary(result, spec, idx, today, lang, before=before, against=against,
                                             additive=_additive(idx, metric))
 
@@ -167,16 +171,17 @@ _GRAIN_LABEL = {"year": ("年份", "Year"), "quarter": ("季度", "Quarter"), "m
 
 
 def _two_periods(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], lex: Any,
-                 db: Session | None) -> None:
+                 db: Session | None) -> str | None:
     """Two periods compared (see the module docstring): `versus` → one row with the change, `periods` → one row
-    per period. The spec's own result is the later period's; nothing happens without those arguments."""
+    per period; returns the summary saying both (None: not such an answer, or the query's summary fits). The
+    spec's own result is the later period's; nothing happens without those arguments."""
     from shuzhi.service.query import query
 
     args, spec, result = parsed.intent_args, parsed.spec, answer["result"]
     versus, periods = args.get("versus"), args.get("periods")
     if not versus and not periods:
-        return
-    zh = parsed.lang == "zh"
+        return None
+    zh, today = parsed.lang == "zh", rt.settings.today_date()
 
     def run(rng: dict[str, Any]) -> dict[str, Any]:
         tr = {"field": (spec.get("time_range") or {}).get("field", "time"), "start": rng["start"], "end": rng["end"]}
@@ -186,24 +191,26 @@ def _two_periods(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, 
     if versus:
         i = next((k for k, c in enumerate(cols) if c.get("role") == "metric"), None)
         if i is None or len(result["rows"]) != 1:
-            return
+            return None
         earlier = run(versus)["rows"]
         later_v = result["rows"][0][i]
         before_v = earlier[0][i] if len(earlier) == 1 else None
         if not isinstance(later_v, int | float) or not isinstance(before_v, int | float):
-            return
+            return None
         diff = versus.get("change") == "difference"
         change = later_v - before_v if diff else (later_v / before_v - 1 if before_v else None)
         col = cols[i]
         label = col.get("label") or col["name"]
-        period = S.period_text({"start": versus["start"], "end": versus["end"]}, rt.settings.today_date(), parsed.lang)
+        period = S.period_text({"start": versus["start"], "end": versus["end"]}, today, parsed.lang)
         before_col = {**col, "name": f"{col['name']}_before", "label": f"{label}（{period}）" if zh else f"{label} ({period})"}
         change_col = ({**col, "name": f"{col['name']}_change", "label": f"{label}差值" if zh else f"{label} difference"}
                       if diff else {"name": f"{col['name']}_growth", "type": "number", "role": "metric", "format": "percent",
                                     "unit": "%", "label": f"{label}增长率" if zh else f"{label} growth"})
         answer["result"] = {**result, "columns": [col, before_col, change_col], "rows": [[later_v, before_v, change]]}
         answer["chart"] = {"type": "kpi", "value": change_col["name"]}
-        return
+        later = S.period_text(spec.get("time_range"), today, parsed.lang)
+        return S.periods_summary(S.column_label(col, lex.index, parsed.lang), col.get("format"),
+                                 [(period, before_v), (later, later_v)], parsed.lang, diff)
     grain = periods[0].get("grain") or "year"
     rows = []
     for p in periods:
@@ -213,6 +220,12 @@ def _two_periods(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, 
     answer["result"] = {**result, "rows": rows, "columns": [
         {"name": f"time_{grain}", "type": "date", "label": zh_l if zh else en_l, "role": "dimension"}, *cols]}
     answer["chart"] = {"type": "bar", "x": f"time_{grain}", "y": [c["name"] for c in cols if c.get("role") == "metric"]}
+    i = next((k for k, c in enumerate(cols) if c.get("role") == "metric"), None)
+    if i is None or len(rows) != len(periods) or any(len(r) != len(cols) + 1 for r in rows):
+        return None  # split by a dimension too: the rows say it
+    values = [(S.period_text(p, today, parsed.lang), r[i + 1] if isinstance(r[i + 1], int | float) else None)
+              for p, r in zip(periods, rows, strict=True)]
+    return S.periods_summary(S.column_label(cols[i], lex.index, parsed.lang), cols[i].get("format"), values, parsed.lang)
 
 
 def _cannot(exc: ShuzhiError, lang: str) -> str:

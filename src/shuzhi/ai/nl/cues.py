@@ -47,7 +47,7 @@ GROW_FAST = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|提升|涨)(?:得
 DROP_FAST = re.compile(r"(?:下降|下滑|降幅|跌幅|减少|下跌|降|跌)(?:得)?最(?:快|多|大|厉害|猛)"
                        r"|\bfastest[\s-]*(?:declining|falling|shrinking)\b|\b(?:declined|dropped|fell|decreased)"
                        r" (?:the )?(?:most|fastest)\b|\bbiggest (?:decline|drop|decrease)\b")
-SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成)|百分之几|占比|份额|比重|占多少|所占比例|(?:多少|多大)?比例|百分比|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
+SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成|多少(?!钱|元|万|亿|个|件|单))|百分之几|占比|份额|比重|占多少|所占比例|(?:多少|多大)?比例|百分比|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
                    r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
 YOY = re.compile(r"(?:比|较|和|跟|与|相比|对比)去年同期(?:比|相比)?|同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
                  r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"

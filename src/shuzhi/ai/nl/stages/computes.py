@@ -140,8 +140,9 @@ def _two_periods(st: ParseState) -> None:
         # (the service runs the spec over each: `intent_args["periods"]`, labelled as the time column would be)
         parts.grain, parts.trend = None, False
         parts.time_range = {"start": s2.isoformat(), "end": e2.isoformat()}
-        st.intent_args["periods"] = [{"start": s.isoformat(), "end": e.isoformat(), "grain": implied,
-                                      "label": _bucket(st, h, s, e, implied)} for s, e, h in ((s1, e1, h1), (s2, e2, h2))]
+        grain = "year" if yearly else implied  # the same months of two years are the two years
+        st.intent_args["periods"] = [{"start": s.isoformat(), "end": e.isoformat(), "grain": grain,
+                                      "label": _bucket(st, h, s, e, grain)} for s, e, h in ((s1, e1, h1), (s2, e2, h2))]
 
 
 def _whole(s: dt.date, e: dt.date, grain: str, today: dt.date, to_date: bool = True) -> bool:
