@@ -229,7 +229,7 @@ def periods_summary(label: str, fmt: str | None, values: list[tuple[str, float |
                     difference: bool = False) -> str:
     """Two periods compared: '产量：2025年1-10月 16,694，2026年1-10月 15,570，比前者 -6.7%' (the difference itself
     instead of the growth when `difference`; rates in percentage points)."""
-    (p1, v1), (p2, v2) = values[0], values[-1]
+    (p1, v1), (_p2, v2) = values[0], values[-1]
     shown = [f"{p} {num(v, fmt, lang) if v is not None else ('无数据' if lang == 'zh' else 'no data')}" for p, v in values]
     change = ""
     if difference and v1 is not None and v2 is not None and fmt not in ("percent", "percentage"):

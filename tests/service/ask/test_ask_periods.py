@@ -4,6 +4,7 @@ periods counted (`count_rows` over a month grain) — each checked against SQL o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -21,8 +22,9 @@ def _sql(rt: Any, sql: str) -> list[Any]:
 
 
 def _revenue(rt: Any, start: str, end: str) -> float:
-    row = _sql(rt, f"select sum(amount) as v from sales_orders where status <> '已取消' "
-                   f"and order_date between '{start}' and '{end}'")[0]
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)  # dates only, never text
+    row = _sql(rt, "select sum(amount) as v from sales_orders where status <> '已取消' "  # noqa: S608
+                   f"and order_date between date '{s}' and date '{e}'")[0]
     return float(row["v"])
 
 
