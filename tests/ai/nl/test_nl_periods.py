@@ -79,3 +79,10 @@ def test_intent_words(nl_env: dict[str, Any]) -> None:
     assert kept.intent == "yesno" and kept.intent_args["op"] == "<=" and kept.intent_args["threshold"] == 0.02
     share = ask(nl_env, "Did new products make up more than 15% of revenue this year?")
     assert share.intent_args["metric"] == "new_product_revenue_share" and not share.spec.get("where")
+
+
+def test_a_share_within_a_whole(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "已授权的专利中，实用新型占多少比例")
+    assert r.spec["dimensions"] == ["patents.patent_type"]
+    assert r.spec["where"] == [{"field": "patents.legal_status", "op": "=", "value": "已授权"}]
+    assert r.spec["having"] == [{"field": "patents.patent_type", "op": "=", "value": "实用新型"}]

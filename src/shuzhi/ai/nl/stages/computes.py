@@ -27,6 +27,7 @@ def computes(st: ParseState) -> None:
     _two_periods(st)
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
+    _share_within(st)
     _share_of_a_member(parts)
     _qualifying_things(st)
     _share_of_the_top(st)
@@ -207,6 +208,31 @@ def _qualifying_things(st: ParseState) -> None:
         cond = {"field": d, "op": "not_null"}
         if cond not in parts.where and not any(w.get("field") == d for w in parts.where):
             parts.where.append(cond)
+
+
+_WITHIN = re.compile(r"[^，,。占]{0,12}?(?:里面?|中|当中|之中|内)\s*[，,]?")
+
+
+def _share_within(st: ParseState) -> None:
+    """已授权的专利里，发明专利占多少比例: the value followed by 里 / 中 is the whole the share is taken within (a
+    filter), the value said before 占 is the member whose share is asked (the split) — not the other way round."""
+    parts = st.parts
+    if "percent_of_total" not in parts.computes or len(parts.dims) != 1:
+        return
+    split = parts.dims[0]
+    ds, _, f = split.partition(".")
+    pos = (st.conds.get((ds, f)) or ([], []))[0]
+    others = [w for w in parts.where if w.get("op") == "=" and w.get("field") != split]
+    if len(pos) != 1 or len(others) != 1:
+        return
+    text, w = st.t.text, others[0]
+    whole, member = text.find(str(pos[0])), text.find(str(w["value"]))
+    if whole < 0 or member < 0 or not whole < member:
+        return
+    if not _WITHIN.match(text, whole + len(str(pos[0]))) or "占" not in text[member:]:
+        return
+    parts.dims = [w["field"]]
+    parts.where = [x for x in parts.where if x is not w] + [{"field": split, "op": "=", "value": pos[0]}]
 
 
 def _share_of_a_member(parts: Parts) -> None:
