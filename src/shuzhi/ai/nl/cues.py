@@ -26,16 +26,16 @@ _NUM = r"[\d.,]+\s*(?:%|万|亿|千万|百万|million|m|k)?|百分之[零一二�
 BETWEEN_RE = re.compile(rf"(?:在|介于|between)\s*(?P<a>{_NUM})\s*(?:到|至|-|~|和|与|and)\s*(?P<b>{_NUM})\s*(?:之间|之内|以内)?")
 
 TOP_DESC = re.compile(
-    rf"(?:排名前|排在前面的?|排前面的?|排前|前|(?<![a-z0-9])top[\s-]*|最高的?|最大的?|最多的?|最好的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
+    rf"(?:排名前|排在前面的?|排前面的?|排前|前|(?<![a-z0-9])top[\s-]*|最高的?|最大的?|最多的?|最好的?|最贵的?|最长的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
     rf"|\bbest\s+|\bleading\s+){N}{_UNIT}|{N}\s*(?:大|强)(?=[\u4e00-\u9fff])"
-    rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好)|\b{N}\s+(?=(?:highest|largest|biggest|best|top)\b)")
+    rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好|最贵|最长)|\b{N}\s+(?=(?:highest|largest|biggest|best|top)\b)")
 TOP_ASC = re.compile(
-    rf"(?:倒数前|倒数|后|\bbottom[\s-]*|最低的?|最小的?|最少的?|最差的?|\blowest\s+|\bsmallest\s+|\bworst\s+"
-    rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差)"
+    rf"(?:倒数前|倒数|后|\bbottom[\s-]*|最低的?|最小的?|最少的?|最差的?|最便宜的?|最短的?|\blowest\s+|\bsmallest\s+|\bworst\s+"
+    rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差|最便宜|最短)"
     rf"|\b{N}\s+(?=(?:lowest|smallest|worst|bottom|least)\b)")
-SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最赚钱|最畅销|卖得最好|最(?=\x00)|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
+SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最赚钱|最畅销|卖得最好|最贵|最昂贵|最长|\bmost expensive\b|\blongest\b|最(?=\x00)|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
                         r"|\btop\b|\bbest\b|\bleading\b|降序|从高到低|从大到小|\bdescending\b")
-SUPER_ASC = re.compile(r"最低|最少|最小|最差|倒数|垫底|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b|\bbottom\b"
+SUPER_ASC = re.compile(r"最低|最少|最小|最差|倒数|垫底|最便宜|最短|\bcheapest\b|\bshortest\b|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b|\bbottom\b"
                        r"|升序|从低到高|从小到大|\bascending\b")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪位|哪款|哪条|哪种|哪类|哪一|\bwhich\b|\bwho\b")
 # after "which": a plural noun ("which customers' …", "which regions have …") asks for several, not one
