@@ -86,3 +86,8 @@ def test_a_share_within_a_whole(nl_env: dict[str, Any]) -> None:
     assert r.spec["dimensions"] == ["patents.patent_type"]
     assert r.spec["where"] == [{"field": "patents.legal_status", "op": "=", "value": "已授权"}]
     assert r.spec["having"] == [{"field": "patents.patent_type", "op": "=", "value": "实用新型"}]
+
+
+def test_in_total_over_a_dimension_word_is_one_number(nl_env: dict[str, Any]) -> None:
+    assert ask(nl_env, "今年所有工厂一共生产了多少").spec["dimensions"] == []
+    assert ask(nl_env, "今年各工厂一共生产了多少").spec["dimensions"] == ["production_orders.plant"]  # 各 splits

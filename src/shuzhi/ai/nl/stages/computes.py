@@ -24,6 +24,7 @@ def computes(st: ParseState) -> None:
     explicit_grain = parts.grain
     _each_of_a_flag(st)
     _order_and_computes(parts, cue)
+    _one_total(st)
     _two_periods(st)
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
@@ -196,6 +197,19 @@ def _share_of_the_top(st: ParseState) -> None:
         return
     if _SHARE_VERB.search(text, tops[0].end()) or (_SHARE_FIRST.match(text) and _SHARE_VERB.search(text)):
         st.intent_args["sum_rows"] = True
+
+
+def _one_total(st: ParseState) -> None:
+    """所有仓库一共有多少件库存 / 除了轴承钢，其他物料一共采购了多少: 一共 / 合计 / in total with a dimension word but no
+    word asking for a split (按, 各, 每, 分别, by, which, 对比, 占比, a ranking) is one number over all of them."""
+    parts, cue = st.parts, st.cue
+    if not parts.dims or not cue["TOTAL"] or parts.grain or parts.trend or parts.order or parts.limit:
+        return
+    if any(cue[k] for k in ("GROUP", "COMPARE", "WHICH_ANY", "LISTING", "SHARE", "RANK")) or parts.computes:
+        return
+    if st.intent_args.get("count_rows"):
+        return
+    parts.dims = []
 
 
 def _qualifying_things(st: ParseState) -> None:
