@@ -221,8 +221,10 @@ def _two_periods(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, 
         {"name": f"time_{grain}", "type": "date", "label": zh_l if zh else en_l, "role": "dimension"}, *cols]}
     answer["chart"] = {"type": "bar", "x": f"time_{grain}", "y": [c["name"] for c in cols if c.get("role") == "metric"]}
     i = next((k for k, c in enumerate(cols) if c.get("role") == "metric"), None)
+    names = [S.period_text(p, today, parsed.lang) for p in periods]
     if i is None or len(rows) != len(periods) or any(len(r) != len(cols) + 1 for r in rows):
-        return None  # split by a dimension too: the rows say it
+        # split by a dimension too: the rows say it
+        return f"{'、'.join(names)}并列对比。" if zh else f"{' and '.join(names)} side by side."
     values = [(S.period_text(p, today, parsed.lang), r[i + 1] if isinstance(r[i + 1], int | float) else None)
               for p, r in zip(periods, rows, strict=True)]
     return S.periods_summary(S.column_label(cols[i], lex.index, parsed.lang), cols[i].get("format"), values, parsed.lang)

@@ -91,3 +91,16 @@ def test_a_share_within_a_whole(nl_env: dict[str, Any]) -> None:
 def test_in_total_over_a_dimension_word_is_one_number(nl_env: dict[str, Any]) -> None:
     assert ask(nl_env, "今年所有工厂一共生产了多少").spec["dimensions"] == []
     assert ask(nl_env, "今年各工厂一共生产了多少").spec["dimensions"] == ["production_orders.plant"]  # 各 splits
+
+
+def test_the_year_said_once(nl_env: dict[str, Any]) -> None:
+    halves = ask(nl_env, "2025年上半年和下半年的订单数对比")
+    assert [p["start"] for p in halves.intent_args["periods"]] == ["2025-01-01", "2025-07-01"]
+    q = ask(nl_env, "How much lower was Q2 revenue than Q4 last year?")  # last year holds both quarters
+    assert q.spec["time_range"]["start"] == "2025-10-01" and q.intent_args["versus"]["start"] == "2025-04-01"
+
+
+def test_months_a_year_apart_split_by_a_dimension_are_two_periods(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "去年5月和今年5月各大区销售额对比")
+    assert r.spec["dimensions"] == ["customers.region"]  # not the twelve months between
+    assert [p["label"] for p in r.intent_args["periods"]] == ["2025-05-01", "2026-05-01"]

@@ -134,7 +134,8 @@ def _two_periods(st: ParseState) -> None:
             parts.computes = rest
             st.intent_args["versus"] = {"start": s1.isoformat(), "end": e1.isoformat(),
                                         "change": "difference" if cue["DIFF"] else "growth"}
-    elif (yearly or adjacent) and all(_whole(s, e, implied, today) for s, e in ((s1, e1), (s2, e2))):
+    elif ((yearly and s2 == e1 + dt.timedelta(days=1)) or adjacent) and all(
+            _whole(s, e, implied, today) for s, e in ((s1, e1), (s2, e2))):  # no period between them
         if parts.dims or cue["COMPARE"]:  # 去年和今年各大区毛利率对比: side by side, and the difference
             parts.computes = [*rest, f"{kind}_value"]
     elif cue["COMPARE"] or parts.dims:
@@ -142,7 +143,8 @@ def _two_periods(st: ParseState) -> None:
         # (the service runs the spec over each: `intent_args["periods"]`, labelled as the time column would be)
         parts.grain, parts.trend = None, False
         parts.time_range = {"start": s2.isoformat(), "end": e2.isoformat()}
-        grain = "year" if yearly else implied  # the same months of two years are the two years
+        # the same months of two years are the two years (a whole month or quarter keeps its own label)
+        grain = "year" if yearly and not _whole(s1, e1, implied, today) else implied
         st.intent_args["periods"] = [{"start": s.isoformat(), "end": e.isoformat(), "grain": grain,
                                       "label": _bucket(st, h, s, e, grain)} for s, e, h in ((s1, e1, h1), (s2, e2, h2))]
 

@@ -1,6 +1,7 @@
 """Stage: time expressions → ranges, a grain (哪个月 asks for the top period), a trend, 去年同期.
 
-Periods counted (今年有几个月…超过, in how many months) are the grain, and the answer is the row count
+A year holding the other ranges only says their year (Q3 vs Q1 this year); a period named without a year right
+after one with it is of that year (2025年上半年和下半年). Periods counted (今年有几个月…超过, in how many months) are the grain, and the answer is the row count
 (`intent_args["count_rows"]`). Two readings over the hits: the same span named twice (近三个月（8到10月）) is one range; months named once
 for two years (今年和去年1-10月, 2026 vs 2025 for January through October) apply to both years — each year
 becomes those months of it (the shared months are not a third range)."""
@@ -41,7 +42,7 @@ def time_words(st: ParseState) -> None:
             st.parts.trend = True
         else:
             st.same_period = True
-    st.ranges = _shared_months(st, _one_span_once(st.ranges, st.today))
+    st.ranges = _shared_months(st, _year_carried(st, _year_of_others(st, _one_span_once(st.ranges, st.today))))
 
 
 def _one_span_once(ranges: list[TimeHit], today: dt.date) -> list[TimeHit]:
@@ -50,6 +51,38 @@ def _one_span_once(ranges: list[TimeHit], today: dt.date) -> list[TimeHit]:
     for h in ranges:
         if not any(o.dates(today) == h.dates(today) for o in out):
             out.append(h)
+    return out
+
+
+def _year_of_others(st: ParseState, ranges: list[TimeHit]) -> list[TimeHit]:
+    """How much higher was Q3 than Q1 this year / Q2 vs Q4 last year: a whole year said with two or more periods
+    named without a year only says their year (each period of it; the year is not a range of its own)."""
+    today, text = st.today, st.t.text
+    if len(ranges) < 3:
+        return ranges
+    for h in ranges:
+        year = _year_of_whole(h, today)
+        rest = [r for r in ranges if r is not h]
+        if year is None or any(_YEAR_NAMED.search(text[r.start:r.end]) or _year_of_whole(r, today) is not None
+                               or r.dates(today)[0].year != r.dates(today)[1].year for r in rest):
+            continue
+        return [_within(r, year, *r.dates(today), today) for r in rest]
+    return ranges
+
+
+def _year_carried(st: ParseState, ranges: list[TimeHit]) -> list[TimeHit]:
+    """2025年上半年和下半年 / 去年3月和5月: a period named without a year right after one with a year, joined by
+    和 / 与 / vs, is of that year."""
+    today, text, out = st.today, st.t.text, list(ranges)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if not (a.end <= b.start and _AND.fullmatch(text[a.end:b.start])):
+            continue
+        if not _YEAR_NAMED.search(text[a.start:a.end]) or _YEAR_NAMED.search(text[b.start:b.end]):
+            continue
+        (sa, ea), (sb, eb) = a.dates(today), b.dates(today)
+        if sa.year == ea.year and sb.year == eb.year and sb.year != sa.year and _year_of_whole(b, today) is None:
+            out[i] = _within(b, sa.year, sb, eb, today)
     return out
 
 
