@@ -104,3 +104,10 @@ def test_months_a_year_apart_split_by_a_dimension_are_two_periods(nl_env: dict[s
     r = ask(nl_env, "去年5月和今年5月各大区销售额对比")
     assert r.spec["dimensions"] == ["customers.region"]  # not the twelve months between
     assert [p["label"] for p in r.intent_args["periods"]] == ["2025-05-01", "2026-05-01"]
+
+
+def test_a_count_condition_on_the_thing_counted_is_per_thing(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "今年输单至少3个的商机负责人有多少个")
+    assert r.spec["dimensions"] == ["opportunities.owner"] and r.intent_args["count_rows"]
+    assert r.spec["having"][0]["op"] == ">=" and r.spec["having"][0]["field"] == r.spec["metrics"][0]["name"]
+    assert r.spec["metrics"][0]["field"] == "opportunities.opportunity_id"

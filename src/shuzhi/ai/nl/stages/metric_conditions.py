@@ -1,4 +1,6 @@
-"""Stage: each numeric condition → having on the metric named just before it (else just after); a threshold
+"""Stage: each numeric condition → having on the metric named just before it (else just after); a count
+condition qualifying the thing counted (赢单不少于2个的商机负责人有几个) is on the rows each thing has (the thing
+split, the rows counted, `count_rows`); a threshold
 written as money (超过20万, over 2 million yuan) on a count metric (下单超过20万的客户: 下单 read as orders) is on
 the money the counted rows carry — the dataset's plain amount metric (its first currency sum over the same
 rows: the count's own filter, 未取消)."""
@@ -14,17 +16,46 @@ from shuzhi.ai.nl.stages.state import ParseState
 _MONEY = re.compile(r"元|块|\byuan\b|\brmb\b|(?:万|亿|million|\bm\b|\bk\b)(?!\s*(?:单|个|件|笔|次|台|张|家|位|项|条|units?\b|orders?\b))")
 
 
+_OF_THING = re.compile(r"\s*(?:个|家|位|张|件|单|笔|次|项|条|台|or more|or fewer)?\s*(?:的|\bwith\b)")
+
+
 def metric_conditions(st: ParseState) -> None:
     for s, e, op, value in st.conditions:
         before = [m for m in st.metric_ms if m.end <= s]
         after = [m for m in st.metric_ms if m.start >= s]
         target = before[-1].entries[0].key if before else after[0].entries[0].key if after else None
-        if target is not None and _MONEY.search(st.t.text[s:e + 2]):
+        asked = target if target is not None else (st.parts.metrics[0] if st.parts.metrics else None)
+        per_thing = _rows_per_thing(st, e, str(asked)) if asked is not None else None
+        if per_thing is not None:  # 赢单不少于2个的商机负责人有几个: the rows each owner has, not the owners
+            target = per_thing
+        elif target is not None and _MONEY.search(st.t.text[s:e + 2]):
             amount = _amount_of_count(st.lex.index, str(target))
             if amount is not None:
                 st.parts.metrics = [amount if m == target else m for m in st.parts.metrics]
                 target = amount
         st.parts.having.append((target, op, value))
+
+
+def _rows_per_thing(st: ParseState, end: int, target: str) -> str | None:
+    """A count condition qualifying the thing counted (不少于2个的商机负责人, …的客户有几家, where the thing is a
+    distinct count of a field): the condition is on the rows each such thing has — the thing becomes the split
+    (the answer counts the rows that qualify: `count_rows`) and the condition's metric the dataset's row count."""
+    lex, parts = st.lex, st.parts
+    m = lex.measures.get(target)
+    if m is None or m.aggregate != "count_distinct" or not _OF_THING.match(st.t.text, end):
+        return None
+    d = lex.index.datasets.get(m.dataset)
+    pk = d.primary_key[0] if d is not None and d.primary_key and len(d.primary_key) == 1 else None
+    rows = next((n for n, x in lex.measures.items() if x.dataset == m.dataset and x.field == pk
+                 and x.aggregate == "count_distinct"), None)
+    if rows is None or m.field == pk:
+        return None
+    field = f"{m.dataset}.{m.field}"
+    parts.metrics = [rows if x == target else x for x in parts.metrics]
+    if field not in parts.dims:
+        parts.dims.append(field)
+    st.intent_args["count_rows"] = True
+    return rows
 
 
 def _amount_of_count(index: Any, name: str) -> str | None:
