@@ -111,3 +111,9 @@ def test_a_count_condition_on_the_thing_counted_is_per_thing(nl_env: dict[str, A
     assert r.spec["dimensions"] == ["opportunities.owner"] and r.intent_args["count_rows"]
     assert r.spec["having"][0]["op"] == ">=" and r.spec["having"][0]["field"] == r.spec["metrics"][0]["name"]
     assert r.spec["metrics"][0]["field"] == "opportunities.opportunity_id"
+
+
+def test_a_condition_on_a_rows_own_field_holds_for_each_row(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "预计金额不低于30万的商机有多少个")
+    assert r.spec["dimensions"] == ["opportunities.opportunity_id"] and r.intent_args["count_rows"]
+    assert r.spec["having"] == [{"field": "expected_amount_sum", "op": ">=", "value": 300000.0}]

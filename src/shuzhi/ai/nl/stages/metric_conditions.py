@@ -1,6 +1,7 @@
 """Stage: each numeric condition → having on the metric named just before it (else just after); a count
 condition qualifying the thing counted (赢单不少于2个的商机负责人有几个) is on the rows each thing has (the thing
-split, the rows counted, `count_rows`); a threshold
+split, the rows counted, `count_rows`), one on a row's own field (预计金额超过50万的商机有几个) holds for each row;
+a threshold
 written as money (超过20万, over 2 million yuan) on a count metric (下单超过20万的客户: 下单 read as orders) is on
 the money the counted rows carry — the dataset's plain amount metric (its first currency sum over the same
 rows: the count's own filter, 未取消)."""
@@ -26,6 +27,8 @@ def metric_conditions(st: ParseState) -> None:
         target = before[-1].entries[0].key if before else after[0].entries[0].key if after else None
         asked = target if target is not None else (st.parts.metrics[0] if st.parts.metrics else None)
         per_thing = _rows_per_thing(st, e, str(asked)) if asked is not None else None
+        if per_thing is None and asked is not None:
+            _each_row(st, e, str(asked))
         if per_thing is not None:  # 赢单不少于2个的商机负责人有几个: the rows each owner has, not the owners
             target = per_thing
         elif target is not None and _MONEY.search(st.t.text[s:e + 2]):
@@ -56,6 +59,22 @@ def _rows_per_thing(st: ParseState, end: int, target: str) -> str | None:
         parts.dims.append(field)
     st.intent_args["count_rows"] = True
     return rows
+
+
+def _each_row(st: ParseState, end: int, target: str) -> None:
+    """预计金额超过50万的在途商机有几个: a condition on a row's own field (an ad-hoc sum of it), qualifying the rows
+    counted, holds for each row — split by the row's key, the rows that qualify counted (`count_rows`)."""
+    lex, parts = st.lex, st.parts
+    m = lex.measures.get(target)
+    if m is None or m.aggregate != "sum" or parts.dims or not st.cue.get("COUNT") or not _OF_THING.match(st.t.text, end):
+        return
+    d = lex.index.datasets.get(m.dataset)
+    pk = d.primary_key[0] if d is not None and d.primary_key and len(d.primary_key) == 1 else None
+    fd = lex.index.fields.get((m.dataset, pk)) if pk else None
+    if fd is None or not fd.dimension:
+        return
+    parts.dims.append(f"{m.dataset}.{pk}")
+    st.intent_args["count_rows"] = True
 
 
 def _amount_of_count(index: Any, name: str) -> str | None:
