@@ -117,3 +117,10 @@ def test_a_condition_on_a_rows_own_field_holds_for_each_row(nl_env: dict[str, An
     r = ask(nl_env, "预计金额不低于30万的商机有多少个")
     assert r.spec["dimensions"] == ["opportunities.opportunity_id"] and r.intent_args["count_rows"]
     assert r.spec["having"] == [{"field": "expected_amount_sum", "op": ">=", "value": 300000.0}]
+
+
+def test_a_property_of_a_thing_is_not_a_split(nl_env: dict[str, Any]) -> None:
+    assert ask(nl_env, "国内供应商的物料去年不良率是多少").spec["dimensions"] == []
+    assert ask(nl_env, "哪个供应商的物料不良率最低").spec["dimensions"] == ["suppliers.supplier_name"]
+    both = ask(nl_env, "按供应商的物料类别看不良率").spec["dimensions"]  # a split word before them: both split
+    assert "suppliers.material_category" in both

@@ -23,6 +23,7 @@ def computes(st: ParseState) -> None:
     parts, cue, today = st.parts, st.cue, st.today
     explicit_grain = parts.grain
     _each_of_a_flag(st)
+    _property_of_a_thing(st)
     _order_and_computes(parts, cue)
     _one_total(st)
     _two_periods(st)
@@ -85,6 +86,26 @@ def _each_of_a_flag(st: ParseState) -> None:
             if flag not in parts.where:
                 parts.where.append(flag)
             break
+
+
+def _property_of_a_thing(st: ParseState) -> None:
+    """进口供应商的物料不良率 / 哪家供应商的物料不良率最高: a dimension word right after 「thing的」 naming another field
+    of that same thing, with no split word before them (按, 各, 每, by), says whose rows are measured (the
+    suppliers' materials), not a split by that field (按供应商的物料类别 still splits)."""
+    parts, text = st.parts, st.t.text
+    for m in st.mentions:
+        if m.kind != "dim":
+            continue
+        owner = next((p for p in st.mentions if p.kind in ("dim", "entity", "dataset") and p is not m
+                      and p.end <= m.start and re.fullmatch(r"\s*的\s*", text[p.end:m.start])), None)
+        if owner is None or re.search(r"(?:按照?|各个?|各|每个?|每|分别|\bby\b|\bper\b)\s*$", text[:owner.start]):
+            continue
+        owner_keys = {e.key for e in owner.entries}
+        owner_ds = {k[0] if isinstance(k, tuple) else str(k) for k in owner_keys}
+        for e in m.entries:
+            k = e.key
+            if isinstance(k, tuple) and k[0] in owner_ds and k not in owner_keys and f"{k[0]}.{k[1]}" in parts.dims:
+                parts.dims = [d for d in parts.dims if d != f"{k[0]}.{k[1]}"]
 
 
 def _name_field(lex: Any, ds: str) -> str | None:
