@@ -138,8 +138,10 @@ def _two_periods(st: ParseState) -> None:
         return  # 2024年和2025年按月: a grain of its own, a series
     yearly = (s2, e2) == (_plus_year(s1), _plus_year(e1)) or (
         s2 == _plus_year(s1) and e2 >= today - dt.timedelta(days=1) and not _whole_year_said(st))
-    adjacent = s2 == e1 + dt.timedelta(days=1) and all(_whole(s, e, implied, today, to_date=False)
-                                                        for s, e in ((s1, e1), (s2, e2)))
+    # back to back whole periods (the later one may be the current one so far: 本月比上月, unless the earlier
+    # is said whole — 去年全年 — when the query's like-for-like pop is not what is asked)
+    adjacent = (s2 == e1 + dt.timedelta(days=1) and _whole(s1, e1, implied, today, to_date=False)
+                and _whole(s2, e2, implied, today, to_date=not _whole_year_said(st)))
     kind = "yoy" if yearly else "pop"
     asked_change = bool(cue["YOY"] or cue["GROWTH"] or cue["DIFF"] or cue["ROSE"] or cue["DECLINED"]
                         or cue["GROW_FAST"] or cue["DROP_FAST"] or cue["POP"]) or any(c in _CHANGE for c in parts.computes)
@@ -182,8 +184,10 @@ def _whole(s: dt.date, e: dt.date, grain: str, today: dt.date, to_date: bool = T
 
 
 def _whole_year_said(st: ParseState) -> bool:
-    """去年全年 / the whole of last year: the earlier year is meant whole, not the same dates as this year's."""
-    return bool(re.search(r"全年|整年|一整年|\bfull year\b|\bwhole (?:of )?(?:last )?year\b", st.t.text))
+    """去年全年 / 上个月整月 / the whole of last year: the earlier period is meant whole, not the same dates as the
+    later one's."""
+    return bool(re.search(r"全年|整年|全月|整月|整个月|整个季度|全季度|\bfull (?:year|month|quarter)\b"
+                          r"|\bwhole (?:of )?(?:last )?(?:year|month|quarter)\b", st.t.text))
 
 
 _END = re.compile(r"\s*(?:年|月)?(?:底|末|終|终)|\s*(?:year|month|quarter)?[- ]?end\b")
