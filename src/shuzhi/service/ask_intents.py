@@ -13,6 +13,12 @@
 - a count over a having (去年下单超过20万的客户有几家: the parser lists the qualifying things and marks
   `intent_args["count_rows"]`, QuerySpec having no count of groups) is answered with one number, the
   listing's row count (`count_rows`); a listing cut at the row cap says so instead of a wrong number.
+- the top N things together (`intent_args["sum_rows"]`: 前十大客户占总销售额多少比例) are one row, each metric
+  column summed over the listed rows.
+- two periods named (the parser's `intent_args`): `versus` (今年三季度的毛利率比一季度高了多少, 今年比去年全年多多少)
+  runs the same spec over the earlier range and answers one row — the later value, the earlier value and the
+  change (the difference, or the growth rate); `periods` (今年和去年1-10月对比, 去年底和今年10月底对比) runs the spec
+  over each period and answers one row per period, labelled as the time column of the implied grain would be.
 - a clarification answered with `choice` N (1-based) answers choices[N-1].spec; a bad N is refused in
   Chinese and English (bad_choice).
 
@@ -64,6 +70,10 @@ def apply_choice(parsed: Any, choice: int | None, lex: Any, today: Any) -> Any:
     return answer
 
 
+_PERIODS_COUNTED = {"day": ("天数", "Number of days"), "week": ("周数", "Number of weeks"), "month": ("月数", "Number of months"),
+                    "quarter": ("季度数", "Number of quarters"), "year": ("年数", "Number of years")}
+
+
 def count_rows(parsed: Any, answer: dict[str, Any], lex: Any) -> None:
     """Answer a count over a having with one number: how many rows the listing has (see the docstring)."""
     result, spec = answer.get("result"), parsed.spec
@@ -78,6 +88,9 @@ def count_rows(parsed: Any, answer: dict[str, Any], lex: Any) -> None:
     ddef = lex.index.datasets.get(ds)
     zh = f"{(ddef.label if ddef and ddef.label else ref)}数"
     en = f"Number of {(ddef.label_en if ddef and getattr(ddef, 'label_en', None) else ds or ref)}"
+    grain = None if isinstance(dim, str) else dim.get("grain")
+    if grain in _PERIODS_COUNTED:  # 今年有几个月…: the periods that qualify
+        zh, en = _PERIODS_COUNTED[grain]
     label = zh if parsed.lang == "zh" else en
     answer["result"] = {**result, "columns": [{"name": "count", "type": "integer", "label": label, "role": "metric"}],
                         "rows": [[len(result["rows"])]], "truncated": False}
@@ -92,6 +105,12 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     """Fill the answer's intent fields and its summary (see the module docstring); `lex` is the lexicon
     the question was parsed with (its model index names the metrics)."""
     answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None})
+    if parsed.intent == "query" and answer.get("result") is not None and parsed.spec:
+        _sum_rows(parsed, answer)
+        compared = _two_periods(rt, user, parsed, answer, lex, db)
+        if compared:
+            answer["summary"] = compared
+            return
     spec, result, lang = parsed.spec, answer.get("result"), parsed.lang
     if spec is None or result is None:
         return
@@ -123,9 +142,92 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     elif parsed.intent == "yesno":
         answer["yesno"], answer["summary"] = _yesno(result, args, idx, today, lang)
     else:
-        before, against = _before(rt, user, spec, result, today, db)
+        compared = args.get("versus") or args.get("periods")  # two periods: the answer is already the comparison
+        before, against = (None, None) if compared else _before(rt, user, spec, result, today, db)
         answer["summary"] = S.query_summary(result, spec, idx, today, lang, before=before, against=against,
                                             additive=_additive(idx, metric))
+
+
+def _sum_rows(parsed: Any, answer: dict[str, Any]) -> None:
+    """The top N things together (前十大客户占总销售额多少比例: `intent_args["sum_rows"]`): one row, each metric
+    column summed over the listed rows (their amounts, and their shares of the whole)."""
+    result = answer["result"]
+    if not parsed.intent_args.get("sum_rows") or result.get("truncated") or not result["rows"]:
+        return
+    cols = [c for c in result["columns"] if c.get("role") == "metric"]
+    idx = [i for i, c in enumerate(result["columns"]) if c.get("role") == "metric"]
+    row = [sum(float(r[i]) for r in result["rows"] if isinstance(r[i], int | float)) for i in idx]
+    zh = parsed.lang == "zh"
+    n = len(result["rows"])
+    answer["result"] = {**result, "columns": [{**c, "label": (f"前{n}合计{c.get('label') or c['name']}" if zh
+                                                             else f"Top {n} together: {c.get('label') or c['name']}")}
+                                              for c in cols], "rows": [row]}
+    share = next((c["name"] for c in cols if c.get("compute") == "percent_of_total"), cols[-1]["name"] if cols else None)
+    answer["chart"] = {"type": "kpi", "value": share}
+
+
+_GRAIN_LABEL = {"year": ("年份", "Year"), "quarter": ("季度", "Quarter"), "month": ("月份", "Month"),
+                "day": ("日期", "Date")}
+
+
+def _two_periods(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], lex: Any,
+                 db: Session | None) -> str | None:
+    """Two periods compared (see the module docstring): `versus` → one row with the change, `periods` → one row
+    per period; returns the summary saying both (None: not such an answer, or the query's summary fits). The
+    spec's own result is the later period's; nothing happens without those arguments."""
+    from shuzhi.service.query import query
+
+    args, spec, result = parsed.intent_args, parsed.spec, answer["result"]
+    versus, periods = args.get("versus"), args.get("periods")
+    if not versus and not periods:
+        return None
+    zh, today = parsed.lang == "zh", rt.settings.today_date()
+
+    def run(rng: dict[str, Any]) -> dict[str, Any]:
+        tr = {"field": (spec.get("time_range") or {}).get("field", "time"), "start": rng["start"], "end": rng["end"]}
+        return query(rt, {**spec, "time_range": tr}, user, purpose="ui", db=db, freshness=True).to_json_obj()
+
+    cols = result["columns"]
+    if versus:
+        i = next((k for k, c in enumerate(cols) if c.get("role") == "metric"), None)
+        if i is None or len(result["rows"]) != 1:
+            return None
+        earlier = run(versus)["rows"]
+        later_v = result["rows"][0][i]
+        before_v = earlier[0][i] if len(earlier) == 1 else None
+        if not isinstance(later_v, int | float) or not isinstance(before_v, int | float):
+            return None
+        diff = versus.get("change") == "difference"
+        change = later_v - before_v if diff else (later_v / before_v - 1 if before_v else None)
+        col = cols[i]
+        label = col.get("label") or col["name"]
+        period = S.period_text({"start": versus["start"], "end": versus["end"]}, today, parsed.lang)
+        before_col = {**col, "name": f"{col['name']}_before", "label": f"{label}（{period}）" if zh else f"{label} ({period})"}
+        change_col = ({**col, "name": f"{col['name']}_change", "label": f"{label}差值" if zh else f"{label} difference"}
+                      if diff else {"name": f"{col['name']}_growth", "type": "number", "role": "metric", "format": "percent",
+                                    "unit": "%", "label": f"{label}增长率" if zh else f"{label} growth"})
+        answer["result"] = {**result, "columns": [col, before_col, change_col], "rows": [[later_v, before_v, change]]}
+        answer["chart"] = {"type": "kpi", "value": change_col["name"]}
+        later = S.period_text(spec.get("time_range"), today, parsed.lang)
+        return S.periods_summary(S.column_label(col, lex.index, parsed.lang), col.get("format"),
+                                 [(period, before_v), (later, later_v)], parsed.lang, diff)
+    grain = periods[0].get("grain") or "year"
+    rows = []
+    for p in periods:
+        got = result if p is periods[-1] else run(p)
+        rows += [[p["label"], *r] for r in got["rows"]]
+    zh_l, en_l = _GRAIN_LABEL.get(grain, ("时间", "Time"))
+    answer["result"] = {**result, "rows": rows, "columns": [
+        {"name": f"time_{grain}", "type": "date", "label": zh_l if zh else en_l, "role": "dimension"}, *cols]}
+    answer["chart"] = {"type": "bar", "x": f"time_{grain}", "y": [c["name"] for c in cols if c.get("role") == "metric"]}
+    i = next((k for k, c in enumerate(cols) if c.get("role") == "metric"), None)
+    names = [S.period_text(p, today, parsed.lang) for p in periods]
+    if i is None or len(rows) != len(periods) or any(len(r) != len(cols) + 1 for r in rows):
+        # split by a dimension too: the rows say it
+        return f"{'、'.join(names)}并列对比。" if zh else f"{' and '.join(names)} side by side."
+    values = [(S.period_text(p, today, parsed.lang), r[i + 1] if isinstance(r[i + 1], int | float) else None)
+              for p, r in zip(periods, rows, strict=True)]
+    return S.periods_summary(S.column_label(cols[i], lex.index, parsed.lang), cols[i].get("format"), values, parsed.lang)
 
 
 def _cannot(exc: ShuzhiError, lang: str) -> str:

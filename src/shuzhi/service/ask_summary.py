@@ -223,3 +223,19 @@ def forecast_summary(fc: dict[str, Any], label: str, additive: bool, lang: str) 
     if lang == "zh":
         return f"预计{label} {when}：" + "、".join(parts) + (f" 等 {len(series)} 项。" if len(series) > 3 else "。")
     return f"{label} forecast for {when}: " + ", ".join(parts) + (f" and {len(series) - 3} more." if len(series) > 3 else ".")
+
+
+def periods_summary(label: str, fmt: str | None, values: list[tuple[str, float | None]], lang: str,
+                    difference: bool = False) -> str:
+    """Two periods compared: '产量：2025年1-10月 16,694，2026年1-10月 15,570，比前者 -6.7%' (the difference itself
+    instead of the growth when `difference`; rates in percentage points)."""
+    (p1, v1), (_p2, v2) = values[0], values[-1]
+    shown = [f"{p} {num(v, fmt, lang) if v is not None else ('无数据' if lang == 'zh' else 'no data')}" for p, v in values]
+    change = ""
+    if difference and v1 is not None and v2 is not None and fmt not in ("percent", "percentage"):
+        d = v2 - v1
+        change = (f"，{'多' if d >= 0 else '少'} {num(abs(d), fmt, lang)}" if lang == "zh"
+                  else f", {num(abs(d), fmt, lang)} {'more' if d >= 0 else 'less'}")
+    else:
+        change = change_text(v2, v1, fmt, (f"比{p1}", f"vs {p1}"), lang)
+    return (f"{label}：{'，'.join(shown)}{change}。" if lang == "zh" else f"{label}: {', '.join(shown)}{change}.")

@@ -16,26 +16,26 @@ COMP = [
     (r"大于等于|不低于|不少于|不小于|至少|起码|\bat least\b|\bno less than\b|>=|≥", ">="),
     (r"小于等于|不高于|不超过|不多于|不大于|至多|最多不超过|\bat most\b|\bno more than\b|<=|≤", "<="),
     (r"大于|高于|超过|多于|超出|过了|超|高过|(?:过|破|上)(?=十?亿|千万|百万|万)|\bover\b|\babove\b|\bmore than\b|\bgreater than\b|\bhigher than\b"
-     r"|\bexceeding\b|\bexceeds?\b|\bbigger than\b|>", ">"),
+     r"|\bexceeding\b|\bexceeds?\b|\bexceeded\b|\bbeat(?:s)?\b|\bsurpass(?:ed|es)?\b|\boutperform(?:ed|s)?\b|\bbigger than\b|>", ">"),
     (r"小于|低于|少于|不到|不足|\bless than\b|\bbelow\b|\bunder\b|\bfewer than\b|\blower than\b|<", "<"),
     (r"等于|=", "="),
 ]
 COMP_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(COMP)))
-AFTER_RE = re.compile(r"\s*(?:及以上|以上|及以下|以下|\band above\b|\bor more\b|\band below\b|\bor less\b)")
+AFTER_RE = re.compile(r"\s*(?:及以上|以上|及以下|以下|以内|之内|\band above\b|\bor more\b|\band below\b|\bor less\b)")
 _NUM = r"[\d.,]+\s*(?:%|万|亿|千万|百万|million|m|k)?|百分之[零一二两三四五六七八九十]+|[零一二两三四五六七八九十百千万亿]+"
 BETWEEN_RE = re.compile(rf"(?:在|介于|between)\s*(?P<a>{_NUM})\s*(?:到|至|-|~|和|与|and)\s*(?P<b>{_NUM})\s*(?:之间|之内|以内)?")
 
 TOP_DESC = re.compile(
-    rf"(?:排名前|排在前面的?|排前面的?|排前|前|(?<![a-z0-9])top[\s-]*|最高的?|最大的?|最多的?|最好的?|最贵的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
+    rf"(?:排名前|排在前面的?|排前面的?|排前|前|(?<![a-z0-9])top[\s-]*|最高的?|最大的?|最多的?|最好的?|最贵的?|最长的?|\bhighest\s+|\blargest\s+|\bbiggest\s+"
     rf"|\bbest\s+|\bleading\s+){N}{_UNIT}|{N}\s*(?:大|强)(?=[\u4e00-\u9fff])"
-    rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好)|\b{N}\s+(?=(?:highest|largest|biggest|best|top)\b)")
+    rf"|{N}{_UNIT}\s*(?=最高|最多|最大|最好|最贵|最长)|\b{N}\s+(?=(?:highest|largest|biggest|best|top)\b)")
 TOP_ASC = re.compile(
-    rf"(?:倒数前|倒数|后|\bbottom[\s-]*|最低的?|最小的?|最少的?|最差的?|最便宜的?|\blowest\s+|\bsmallest\s+|\bworst\s+"
-    rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差)"
+    rf"(?:倒数前|倒数|后|\bbottom[\s-]*|最低的?|最小的?|最少的?|最差的?|最便宜的?|最短的?|\blowest\s+|\bsmallest\s+|\bworst\s+"
+    rf"|\bleast\s+){N}{_UNIT}|{N}{_UNIT}\s*(?=最低|最少|最小|最差|最便宜|最短)"
     rf"|\b{N}\s+(?=(?:lowest|smallest|worst|bottom|least)\b)")
-SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最贵|最赚钱|最畅销|卖得最好|最(?=\x00)|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
+SUPER_DESC = re.compile(r"最高|最多|最大|最好|最强|最赚钱|最畅销|卖得最好|最贵|最昂贵|最长|\bmost expensive\b|\blongest\b|最(?=\x00)|\bhighest\b|\bmost\b|\blargest\b|\bbiggest\b"
                         r"|\btop\b|\bbest\b|\bleading\b|降序|从高到低|从大到小|\bdescending\b")
-SUPER_ASC = re.compile(r"最低|最少|最小|最差|最便宜|倒数|垫底|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b|\bbottom\b"
+SUPER_ASC = re.compile(r"最低|最少|最小|最差|倒数|垫底|最便宜|最短|\bcheapest\b|\bshortest\b|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b|\bbottom\b"
                        r"|升序|从低到高|从小到大|\bascending\b")
 WHICH = re.compile(r"哪个|哪一个|哪家|哪一家|哪位|哪款|哪条|哪种|哪类|哪一|\bwhich\b|\bwho\b")
 # after "which": a plural noun ("which customers' …", "which regions have …") asks for several, not one
@@ -47,7 +47,7 @@ GROW_FAST = re.compile(r"(?:增长|增速|增幅|涨幅|上涨|提升|涨)(?:得
 DROP_FAST = re.compile(r"(?:下降|下滑|降幅|跌幅|减少|下跌|降|跌)(?:得)?最(?:快|多|大|厉害|猛)"
                        r"|\bfastest[\s-]*(?:declining|falling|shrinking)\b|\b(?:declined|dropped|fell|decreased)"
                        r" (?:the )?(?:most|fastest)\b|\bbiggest (?:decline|drop|decrease)\b")
-SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成)|百分之几|占比|份额|比重|占多少|所占比例|(?:多少|多大)?比例|百分比|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
+SHARE = re.compile(r"占\x00+的?(?:百分之几|百分比|比例|比重|多大比例|几成|多少(?!钱|元|万|亿|个|件|单))|百分之几|占比|份额|比重|占多少|所占比例|(?:多少|多大)?比例|百分比|占(?:全公司|公司|整体|全部|总体|全国)?的?(?:比例|百分比|多大比例)|占总|贡献度|贡献占比|构成|\bshares?\b|\bpercentages?\b"
                    r"|\bproportions?\b|% of (?:the )?total|\bpercent of (?:the )?total\b|\bmix\b|\bbreakdown\b")
 YOY = re.compile(r"(?:比|较|和|跟|与|相比|对比)去年同期(?:比|相比)?|同比增长率|同比增长|同比增速|同比变化|同比|比去年|较去年|跟去年比|和去年比|与去年相比|相比去年|对比去年"
                  r"|\byoy\b|\by/y\b|\byear[\s-]*(?:over|on)[\s-]*year\b|\bvs\.? last year\b"
@@ -59,7 +59,7 @@ POP = re.compile(r"环比增长率|环比增长|环比增速|环比变化|环比
                  r"|\bperiod[\s-]*over[\s-]*period\b|\bsequential(?:ly)?\b")
 # 哪些客户销售额下降了 / which customers' sales declined: a filter on the change (having yoy < 0), not a ranking
 # 比去年多了多少钱 / how much more than last year: the difference itself (yoy_value, pop_value), not a rate
-DIFF = re.compile(r"(?:多|少|差)了?多少(?:钱|元|块|万|件|个|单|台|套|项)?|多出了?多少|\bhow much (?:more|less|higher|lower)\b"
+DIFF = re.compile(r"(?:多|少|差|高|低|大|小)了?多少(?:钱|元|块|万|件|个|单|台|套|项)?|多出了?多少|\bhow much (?:more|less|higher|lower)\b"
                   r"|\bby how much\b|\babsolute (?:change|difference)\b")
 DECLINED = re.compile(r"(?:下降|下滑|减少|下跌|萎缩|降低|变少|少|降|跌)了|(?:下降|下滑|减少|下跌|萎缩|降低|变少)(?=的)|负增长|\b(?:declined|dropped|fell|decreased|shrank)\b"
                       r"|\bwent down\b")

@@ -32,6 +32,7 @@ COMPUTE_ZH = {"yoy": "同比", "pop": "环比", "yoy_value": "同比增减额", 
 COMPUTE_EN = {"yoy": "year over year", "pop": "vs previous period", "yoy_value": "change vs last year",
               "pop_value": "change vs previous period", "percent_of_total": "share of total",
               "cumulative": "cumulative", "rank": "rank"}
+_NULL_OPS = {"not_null": ("不为空", "is set"), "is_null": ("为空", "is empty")}
 OP_ZH = {"=": "=", "!=": "不是", "in": "属于", "not_in": "不含", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 
 
@@ -127,6 +128,11 @@ class Frame:
             ds, fn = w["field"].split(".", 1) if "." in w["field"] else ("", w["field"])
             val = w.get("values", w.get("value"))
             shown = "、".join(map(str, val)) if isinstance(val, list) else str(val)
+            if w["op"] in _NULL_OPS:  # 省份不为空 / Province is set
+                zh, en = _NULL_OPS[w["op"]]
+                chips.append({"kind": "filter", "text": f"筛选: {lex.field_label(ds, fn)}{zh}",
+                              "text_en": f"Filter: {lex.field_label(ds, fn, True)} {en}", "value": w})
+                continue
             chips.append({"kind": "filter", "text": f"筛选: {lex.field_label(ds, fn)} {OP_ZH.get(w['op'], w['op'])} {shown}",
                           "text_en": f"Filter: {lex.field_label(ds, fn, True)} {w['op']} {shown}", "value": w})
         for h in self.having:

@@ -1,7 +1,8 @@
 """Numbers in questions: Arabic and Chinese numerals (cn2an), 万/亿 units, percentages, English words.
 
 `parse_number("两千万") == 20_000_000`, `parse_number("百分之二十") == 0.2`, `parse_number("1.5万") == 15000`,
-`parse_number("20%") == 0.2`, `parse_number("1.2 million") == 1_200_000`, `parse_number("five") == 5`.
+`parse_number("20%") == 0.2`, `parse_number("1.2 million") == 1_200_000` (a currency word after it, yuan / 元,
+is part of it), `parse_number("five") == 5`.
 `NUMBER_RE` finds number expressions inside a question (its spans are used by the parser).
 """
 
@@ -19,6 +20,7 @@ _EN_WORDS = {
 }
 _EN_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "millions": 1e6,
              "b": 1e9, "bn": 1e9, "billion": 1e9}
+_CURRENCY = r"yuan\b|rmb\b|cny\b|元|块"
 _EN_WORD_RE = "|".join(sorted(_EN_WORDS, key=len, reverse=True))
 _EN_SCALE_RE = "|".join(sorted(_EN_SCALE, key=len, reverse=True))
 
@@ -29,7 +31,7 @@ NUMBER_RE = re.compile(
     rf"|[一二三四五六七八九]成[一二三四五六七八九]?(?![\u4e00-\u9fff]*本)"
     rf"|(?:{_CN_NUM}|{_AR_NUM})个(?:亿|万)"
     rf"|{_AR_NUM}\s*(?:千万|百万|万|亿|千)(?:元|块)?"
-    rf"|(?<![A-Za-z]){_AR_NUM}\s*(?:{_EN_SCALE_RE})\b"
+    rf"|(?<![A-Za-z]){_AR_NUM}\s*(?:{_EN_SCALE_RE})\b(?:\s*(?:{_CURRENCY}))?"
     rf"|{_AR_NUM}(?:元|块)?"
     rf"|{_CN_NUM}(?:元|块)?"
     rf"|\b(?:{_EN_WORD_RE})\b",
@@ -60,7 +62,7 @@ def _cn(text: str) -> float | None:
 def parse_number(text: str) -> float | None:
     """One number expression → float (percentages as fractions), or None."""
     t = text.strip().lower().replace(",", "").replace("，", "")
-    t = re.sub(r"(元|块)$", "", t).strip()
+    t = re.sub(r"(元|块|\s*yuan|\s*rmb|\s*cny)$", "", t).strip()
     if not t:
         return None
     if t.startswith("百分之"):

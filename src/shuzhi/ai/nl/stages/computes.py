@@ -23,10 +23,16 @@ def computes(st: ParseState) -> None:
     parts, cue, today = st.parts, st.cue, st.today
     explicit_grain = parts.grain
     _each_of_a_flag(st)
+    _property_of_a_thing(st)
     _order_and_computes(parts, cue)
+    _one_total(st)
     _two_periods(st)
     if parts.grain and not explicit_grain and parts.time_range and _one_period(parts.time_range, parts.grain, today):
         parts.grain = None  # 上个月订单数环比 / orders last month, month over month: one row, not a series
+    _share_within(st)
+    _share_of_a_member(parts)
+    _qualifying_things(st)
+    _share_of_the_top(st)
     if "percent_of_total" in parts.computes and len(parts.metrics) == 1 and not parts.dims and len(parts.where) == 1:
         share = filtered_share(st.lex, parts.metrics[0], parts.where[0])
         if share:  # 新品占销售额的比例: the model's own share metric, not a filtered percent of total
@@ -82,6 +88,26 @@ def _each_of_a_flag(st: ParseState) -> None:
             break
 
 
+def _property_of_a_thing(st: ParseState) -> None:
+    """进口供应商的物料不良率 / 哪家供应商的物料不良率最高: a dimension word right after 「thing的」 naming another field
+    of that same thing, with no split word before them (按, 各, 每, by), says whose rows are measured (the
+    suppliers' materials), not a split by that field (按供应商的物料类别 still splits)."""
+    parts, text = st.parts, st.t.text
+    for m in st.mentions:
+        if m.kind != "dim":
+            continue
+        owner = next((p for p in st.mentions if p.kind in ("dim", "entity", "dataset") and p is not m
+                      and p.end <= m.start and re.fullmatch(r"\s*的\s*", text[p.end:m.start])), None)
+        if owner is None or re.search(r"(?:按照?|各个?|各|每个?|每|分别|\bby\b|\bper\b)\s*$", text[:owner.start]):
+            continue
+        owner_keys = {e.key for e in owner.entries}
+        owner_ds = {k[0] if isinstance(k, tuple) else str(k) for k in owner_keys}
+        for e in m.entries:
+            k = e.key
+            if isinstance(k, tuple) and k[0] in owner_ds and k not in owner_keys and f"{k[0]}.{k[1]}" in parts.dims:
+                parts.dims = [d for d in parts.dims if d != f"{k[0]}.{k[1]}"]
+
+
 def _name_field(lex: Any, ds: str) -> str | None:
     """The field naming each row's thing: a …_name field, else the dataset's finest hierarchy level."""
     for (d, f), fd in lex.index.fields.items():
@@ -92,34 +118,172 @@ def _name_field(lex: Any, ds: str) -> str | None:
 
 
 def _two_periods(st: ParseState) -> None:
-    """Two periods named (2025年比2024年, 去年和今年), a year apart or back to back, read as one comparison:
-    with a change asked (增长, 同比, growth, 多了多少) the later period's one growth number (yoy, or pop for
-    back-to-back periods; the difference for 多了多少), not a series of both; otherwise (去年和今年各大区毛利率
-    对比) both periods side by side with the difference as a column (yoy_value / pop_value)."""
+    """Two periods named (2025年比2024年, 去年和今年, 三季度比一季度, 去年底和今年10月底) read as one comparison:
+    with a change asked (增长, 同比, 环比, growth, 多了多少, 高了多少) one number — the later period against the
+    earlier: yoy / pop computed by the query when the periods are the same dates a year apart or back to back,
+    else `intent_args["versus"]` (the earlier range; the service runs the same spec over it and says the
+    change, growth or difference — 今年比去年全年多多少, 三季度比一季度高了多少); with no change asked, both periods
+    side by side: the difference as a column (yoy_value / pop_value) for whole aligned periods (去年和今年), else
+    `intent_args["periods"]` (今年和去年1-10月, 去年底和今年10月底: the service runs the spec over each period, one
+    row each, labelled by the period's first day of the implied grain — its last for 年底 / year-end)."""
     parts, cue, today = st.parts, st.cue, st.today
     if len(st.ranges) != 2 or st.is_follow:
         return
-    (s1, e1), (s2, e2) = sorted(r.dates(today) for r in st.ranges)
+    (s1, e1, h1), (s2, e2, h2) = sorted((*r.dates(today), r) for r in st.ranges)
+    if e1 >= s2:
+        return  # overlapping ranges: one span, not two periods
     days = min((e1 - s1).days, (e2 - s2).days)
     implied = "year" if days > 200 else "quarter" if days > 60 else "month" if days > 20 else "day"
     if parts.grain != implied:
         return  # 2024年和2025年按月: a grain of its own, a series
-    yearly = (s2, e2) == (_plus_year(s1), _plus_year(e1)) or (s2 == _plus_year(s1) and e2 >= today - dt.timedelta(days=1))
-    adjacent = s2 == e1 + dt.timedelta(days=1) and (e1 - s1).days >= (e2 - s2).days - 3
-    if not (yearly or adjacent):
-        return
+    yearly = (s2, e2) == (_plus_year(s1), _plus_year(e1)) or (
+        s2 == _plus_year(s1) and e2 >= today - dt.timedelta(days=1) and not _whole_year_said(st))
+    # back to back whole periods (the later one may be the current one so far: 本月比上月, unless the earlier
+    # is said whole — 去年全年 — when the query's like-for-like pop is not what is asked)
+    adjacent = (s2 == e1 + dt.timedelta(days=1) and _whole(s1, e1, implied, today, to_date=False)
+                and _whole(s2, e2, implied, today, to_date=not _whole_year_said(st)))
     kind = "yoy" if yearly else "pop"
     asked_change = bool(cue["YOY"] or cue["GROWTH"] or cue["DIFF"] or cue["ROSE"] or cue["DECLINED"]
-                        or cue["GROW_FAST"] or cue["DROP_FAST"]) or any(c in _CHANGE for c in parts.computes)
+                        or cue["GROW_FAST"] or cue["DROP_FAST"] or cue["POP"]) or any(c in _CHANGE for c in parts.computes)
     rest = [c for c in parts.computes if c not in _CHANGE]
     if asked_change:  # 2025年销售额比2024年增长了多少: one number, the later period against the earlier
-        parts.grain = None
+        parts.grain, parts.trend = None, False
         parts.time_range = {"start": s2.isoformat(), "end": e2.isoformat()}
-        parts.computes = [f"{kind}_value" if cue["DIFF"] else kind, *rest]
-        if parts.order and parts.order[0] in _CHANGE:
-            parts.order = (parts.computes[0], parts.order[1])
-    elif parts.dims or cue["COMPARE"]:  # 去年和今年各大区毛利率对比: side by side, and the difference
-        parts.computes = [*rest, f"{kind}_value"]
+        if yearly or adjacent:
+            parts.computes = [f"{kind}_value" if cue["DIFF"] else kind, *rest]
+            if parts.order and parts.order[0] in _CHANGE:
+                parts.order = (parts.computes[0], parts.order[1])
+        else:  # 三季度比一季度高了多少 / this year vs the whole of last year: the service runs the earlier range too
+            parts.computes = rest
+            st.intent_args["versus"] = {"start": s1.isoformat(), "end": e1.isoformat(),
+                                        "change": "difference" if cue["DIFF"] else "growth"}
+    elif ((yearly and s2 == e1 + dt.timedelta(days=1)) or adjacent) and all(
+            _whole(s, e, implied, today) for s, e in ((s1, e1), (s2, e2))):  # no period between them
+        if parts.dims or cue["COMPARE"]:  # 去年和今年各大区毛利率对比: side by side, and the difference
+            parts.computes = [*rest, f"{kind}_value"]
+    elif cue["COMPARE"] or parts.dims:
+        # 今年和去年1-10月对比 / 去年底和今年10月底对比: the two periods side by side, not the series between them
+        # (the service runs the spec over each: `intent_args["periods"]`, labelled as the time column would be)
+        parts.grain, parts.trend = None, False
+        parts.time_range = {"start": s2.isoformat(), "end": e2.isoformat()}
+        # the same months of two years are the two years (a whole month or quarter keeps its own label)
+        grain = "year" if yearly and not _whole(s1, e1, implied, today) else implied
+        st.intent_args["periods"] = [{"start": s.isoformat(), "end": e.isoformat(), "grain": grain,
+                                      "label": _bucket(st, h, s, e, grain)} for s, e, h in ((s1, e1, h1), (s2, e2, h2))]
+
+
+def _whole(s: dt.date, e: dt.date, grain: str, today: dt.date, to_date: bool = True) -> bool:
+    """The range is one whole period of `grain` (or, `to_date`, the current one up to today)."""
+    if grain == "day":
+        return s == e
+    months = {"month": 1, "quarter": 3, "year": 12}[grain]
+    if s.day != 1 or (s.month - 1) % months:
+        return False
+    last = s + relativedelta(months=months) - dt.timedelta(days=1)
+    return e == last or (to_date and s <= today <= last and e >= today - dt.timedelta(days=1))
+
+
+def _whole_year_said(st: ParseState) -> bool:
+    """去年全年 / 上个月整月 / the whole of last year: the earlier period is meant whole, not the same dates as the
+    later one's."""
+    return bool(re.search(r"全年|整年|全月|整月|整个月|整个季度|全季度|\bfull (?:year|month|quarter)\b"
+                          r"|\bwhole (?:of )?(?:last )?(?:year|month|quarter)\b", st.t.text))
+
+
+_END = re.compile(r"\s*(?:年|月)?(?:底|末|終|终)|\s*(?:year|month|quarter)?[- ]?end\b")
+
+
+def _bucket(st: ParseState, hit: Any, s: dt.date, e: dt.date, grain: str) -> str:
+    """The `grain` period a named period stands for, as the time column shows it (its first day): its last
+    one when the text says its end (去年底, 年末, year-end), else its first."""
+    end = bool(_END.match(st.t.text, hit.end)) or bool(re.search(r"\bend of\s*(?:the\s*)?$", st.t.text[:hit.start]))
+    d = e if end else s
+    if grain == "year":
+        return dt.date(d.year, 1, 1).isoformat()
+    if grain == "quarter":
+        return dt.date(d.year, 3 * ((d.month - 1) // 3) + 1, 1).isoformat()
+    if grain == "month":
+        return d.replace(day=1).isoformat()
+    return d.isoformat()
+
+
+_SHARE_VERB = re.compile(r"(?:一共|合计|总共|加起来|合起来)?\s*占(?!比)|\b(?:account(?:s|ed)? for|make(?:s)? up|made up|represent(?:s|ed)?)\b")
+_SHARE_FIRST = re.compile(r"^\s*(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\b")
+
+
+def _share_of_the_top(st: ParseState) -> None:
+    """前十大客户占总销售额多少比例 / what share of revenue do the top 10 customers make up: the top N things
+    together — one number, the sum of their rows (`intent_args["sum_rows"]`), not each one's share; 前十大客户
+    的销售额和占比 (each its own share) stays a table; a rate's shares are never summed."""
+    parts, cue, text = st.parts, st.cue, st.t.text
+    tops = cue["TOP_DESC"] or cue["TOP_ASC"]
+    if ("percent_of_total" not in parts.computes or not parts.limit or len(parts.dims) != 1 or parts.grain
+            or cue["GROUP"] or cue["COMPARE"] or not tops or not parts.metrics):
+        return
+    if st.lex.index.metrics[parts.metrics[0]].format in ("percent", "percentage"):
+        return
+    if _SHARE_VERB.search(text, tops[0].end()) or (_SHARE_FIRST.match(text) and _SHARE_VERB.search(text)):
+        st.intent_args["sum_rows"] = True
+
+
+def _one_total(st: ParseState) -> None:
+    """所有仓库一共有多少件库存 / 除了轴承钢，其他物料一共采购了多少: 一共 / 合计 / in total with a dimension word but no
+    word asking for a split (按, 各, 每, 分别, by, which, 对比, 占比, a ranking) is one number over all of them."""
+    parts, cue = st.parts, st.cue
+    if not parts.dims or not cue["TOTAL"] or parts.grain or parts.trend or parts.order or parts.limit:
+        return
+    if any(cue[k] for k in ("GROUP", "COMPARE", "WHICH_ANY", "LISTING", "SHARE", "RANK")) or parts.computes:
+        return
+    if st.intent_args.get("count_rows"):
+        return
+    parts.dims = []
+
+
+def _qualifying_things(st: ParseState) -> None:
+    """销售额超过100万的省份有几个 / how many customers bought over 1M: the things counted — rows with no such
+    thing (an empty province) are not one of them (the split fields are kept not null)."""
+    parts = st.parts
+    if not parts.having or not parts.dims or not st.intent_args.get("count_rows"):
+        return
+    for d in parts.dims:
+        cond = {"field": d, "op": "not_null"}
+        if cond not in parts.where and not any(w.get("field") == d for w in parts.where):
+            parts.where.append(cond)
+
+
+_WITHIN = re.compile(r"[^，,。占]{0,12}?(?:里面?|中|当中|之中|内)\s*[，,]?")
+
+
+def _share_within(st: ParseState) -> None:
+    """已授权的专利里，发明专利占多少比例: the value followed by 里 / 中 is the whole the share is taken within (a
+    filter), the value said before 占 is the member whose share is asked (the split) — not the other way round."""
+    parts = st.parts
+    if "percent_of_total" not in parts.computes or len(parts.dims) != 1:
+        return
+    split = parts.dims[0]
+    ds, _, f = split.partition(".")
+    pos = (st.conds.get((ds, f)) or ([], []))[0]
+    others = [w for w in parts.where if w.get("op") == "=" and w.get("field") != split]
+    if len(pos) != 1 or len(others) != 1:
+        return
+    text, w = st.t.text, others[0]
+    whole, member = text.find(str(pos[0])), text.find(str(w["value"]))
+    if whole < 0 or member < 0 or not whole < member:
+        return
+    if not _WITHIN.match(text, whole + len(str(pos[0]))) or "占" not in text[member:]:
+        return
+    parts.dims = [w["field"]]
+    parts.where = [x for x in parts.where if x is not w] + [{"field": split, "op": "=", "value": pos[0]}]
+
+
+def _share_of_a_member(parts: Parts) -> None:
+    """直销渠道销售额占比 / what share is in the lead stage: a share split by a field is never also filtered to
+    one member of that same field (that share is always 100 %); the member is kept after the computes instead
+    (the result stage's having on the dimension column: one number)."""
+    if "percent_of_total" not in parts.computes or len(parts.dims) != 1:
+        return
+    field = parts.dims[0]
+    parts.where = [w for w in parts.where if not (w.get("field") == field and w.get("op") == "=")]
 
 
 def _plus_year(d: dt.date) -> dt.date:

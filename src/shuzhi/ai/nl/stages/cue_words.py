@@ -28,6 +28,10 @@ def cue_words(st: ParseState) -> None:
     # numerator's share across the split
     if numerator_share(st.lex, mentions):
         cue["SHARE"].append(_MARK)
+    # 专利里发明专利占多少比例 / what share of patents are inventions: a share with no metric word is a share of
+    # the things counted
+    if cue["SHARE"] and not cue["COUNT"] and not any(m.kind == "metric" for m in mentions):
+        cue["COUNT"].append(_MARK)
     # 下降的产品: a change as an adjective on the thing asked for filters on the change
     cue["CHANGE_ADJ"] = [x for x in cue["DECLINED"] + cue["ROSE"] if C.CHANGE_ADJ.fullmatch(x.group())
                          and t.text[x.end():x.end() + 1] == "的"

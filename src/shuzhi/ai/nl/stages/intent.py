@@ -7,7 +7,8 @@ words before the comparison and time words read them (涨了 is no 同比 here, 
   quarter, next 6 months); the horizon in months (default 3) is masked.
 - yes/no: 了吗 / 有没有 / 是否 / 是不是 / did / is … above, with a threshold: the numeric condition nearest
   the end (read by numeric_conditions) leaves the conditions — it is the threshold, never a having —
-  or 达到 / reach / hit + a number (op >=).
+  or 达到 / reach / hit + a number (op >=); the verb holding it (控制在…以内, 保持在) is understood; whether the
+  threshold was written as a percent is kept (`percent`: 20% of revenue compares a share, not an amount).
 
 Invariants: a why or forecast question is never also a yes/no one; a yes/no cue without a threshold is
 an ordinary question (the cue words stay to be reported); everything used is masked. The frame is
@@ -21,10 +22,12 @@ import re
 from shuzhi.ai.nl.numbers import NUMBER_RE, parse_number
 from shuzhi.ai.nl.stages.state import ParseState
 
-WHY = re.compile(r"为什么|为啥|为何|什么原因|啥原因|原因是什么|原因是啥|的原因(?=\s*[?？]*\s*$)|怎么回事|怎么(?!样|么)(?=.*?(?:下降|下滑|减少|下跌|降|跌|涨|增长|上升|提升|增加|变|波动))"
+WHY = re.compile(r"为什么|为啥|为何|什么原因|啥原因|原因是什么|原因是啥|的原因(?=\s*[?？]*\s*$)|怎么回事|怎么(?!样|么)(?=.*?(?:下降|下滑|减少|下跌|降|跌|掉|涨|增长|上升|提升|增加|升高|变|波动|这么|那么|如此))"
                  r"|\bwhy\b|\bwhat (?:drove|caused|explains|is behind|was behind|'s behind)\b|\bwhat's behind\b"
                  r"|\breasons? (?:for|behind)\b|\bexplain\b")
-CHANGE = re.compile(r"(?:大幅|明显|突然)?(?:下降|下滑|减少|下跌|萎缩|降低|变少|增长|上升|提升|上涨|增加|提高|变多|变化|波动|暴涨|暴跌|涨|降|跌|变)(?:了)?(?:这么多|那么多|得这么多|得这么厉害|这么厉害|这么快)?"
+CHANGE = re.compile(r"(?:大幅|明显|突然|一下子|猛地|持续)?(?:下降|下滑|减少|下跌|萎缩|降低|变少|增长|上升|提升|上涨|增加|提高|升高|走高|走低|攀升|飙升|回落|下挫|恶化|好转|变差|变好|变多|变化|波动|暴涨|暴跌|涨|降|跌|掉|变)(?:了)?"
+                    r"(?:得|了)?(?:这么|那么|如此|这样)?(?:多|厉害|快|猛|严重|大)?"
+                    r"|(?:这么|那么|如此|这样)(?:高|低|多|少|差|好|大|小|快|慢|糟|弱|强)"
                     r"|\b(?:drop|dropped|drops|fall|fell|falls|decline|declined|declines|decrease|decreased|rise|rose|rises|"
                     r"grow|grew|grows|increase|increased|increases|change|changed|changes|jump|jumped|go up|went up|go down|went down)\b")
 SAME_PERIOD = re.compile(r"同比|比去年同期|比去年|较去年|去年同期|\byear[\s-]*over[\s-]*year\b|\byoy\b|\b(?:vs\.?|versus|than|compared (?:to|with)) (?:the same period )?last year\b")
@@ -34,7 +37,8 @@ HORIZON = re.compile(
     rf"(?:未来|接下来|今后|之后|后面)的?\s*(?P<n>\d+|[{_CN}]+|半)\s*(?P<u>个月|个季度|季度|年)"
     r"|(?P<nq>下(?:一)?个?季度)|(?P<nm>下(?:一)?个?月)|(?P<ny>明年|下一年|来年)"
     rf"|\b(?:next|coming|following)\s+(?P<en>\d+|one|two|three|four|five|six|nine|twelve|eighteen|twenty[\s-]four)?\s*(?P<eu>months?|quarters?|years?)\b")
-FUTURE_WORDS = re.compile(r"会是多少|会有多少|会达到多少|能达到多少|能有多少|会怎么样|会如何|大概多少|\bwill (?:it |we |there )?(?:be|reach|look|have)\b|\bwill\b|\bgoing to be\b")
+FUTURE_WORDS = re.compile(r"会是多少|会有多少|会达到多少|能达到多少|能有多少|会怎么样|会如何|大概多少"
+                          r"|(?:大概|大约)?(?:将会|能够|可以|可能|能|会|将)(?:接|拿|签|做)?(?=[\u4e00-\u9fff]{0,3}(?:多少|几))|\bwill (?:it |we |there )?(?:be|reach|look|have)\b|\bwill\b|\bgoing to be\b")
 YESNO = re.compile(r"有没有|是不是|是否|有无|能不能|能否|了吗|了没有?|吗|没有?(?=\s*[?？]*\s*$)"
                    r"|^\s*(?:is|are|was|were|did|does|do|has|have|had)\b(?!\s+there\b)|\b(?:stay(?:ed|s)?|remain(?:ed|s)?|still|yet)\b")
 REACH = re.compile(r"(?:已经)?(?:达到了?|达成了?|达标|突破了?|到了|到|破了|\breach(?:ed|es)?\b|\bhit\b|\btop(?:ped)?\b)\s*")
@@ -48,6 +52,9 @@ CHANGE_ASKED = re.compile(r"(?P<up>增长|上升|提升|上涨|增加|提高|变
                           r"|(?P<down>下降|下滑|减少|下跌|降低|变少|降|跌)了?(?=\s*(?:吗|么|没有?)\s*[?？]*\s*$)"
                           r"|\b(?P<up_en>grow|grew|rise|rose|increase|increased|go up|gone up|up)\b"
                           r"|\b(?P<down_en>decline|declined|fall|fell|drop|dropped|decrease|decreased|go down|gone down|down)\b")
+# 控制在1.5%以内 / 保持在90%以上 / kept within, stayed below: the verb before a yes/no threshold
+_KEEP_WITHIN = re.compile(r"(?:控制|保持|维持|稳定|压|守)(?:住)?(?:在|到)\s*$|\b(?:kept|keep|stay(?:ed)?|remain(?:ed)?|held)\s*(?:within|under|below|above|at)?\s*$")
+_PERCENT_WRITTEN = re.compile(r"%|％|百分之|percent|per cent|pct|个百分点")
 _LOWER = re.compile(r"低于|少于|不如|below|lower|less|down|低|少|差|小")
 _EN_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 DEFAULT_HORIZON = 3
@@ -124,10 +131,14 @@ def _yesno(st: ParseState) -> None:
         st.conditions = [c for c in st.conditions if c is not found]
     start, end, op, value = found
     t.take(start, end)
+    keep = _KEEP_WITHIN.search(t.text[:start])  # 控制在1.5%以内 / kept below: the verb holding the threshold
+    if keep:
+        t.take(keep.start(), keep.end())
     for m in cues:
         t.take(m.start(), m.end())
     st.intent = "yesno"
-    st.intent_args = {"op": op, "threshold": float(value)}
+    st.intent_args = {"op": op, "threshold": float(value),
+                      "percent": bool(_PERCENT_WRITTEN.search(t.text[start:end]))}
 
 
 def _against_before(st: ParseState, cues: list[re.Match[str]]) -> None:

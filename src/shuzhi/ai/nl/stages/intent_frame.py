@@ -9,7 +9,8 @@
   {"horizon" (months), "grain": "month", "by": a named dimension or None}.
 - yes/no: one number — the first metric (or its yoy / pop growth when that is what is asked) over the
   named period (default: this year so far; the last complete month for a change against the month before),
-  no dimensions, order or limit; no number (有没有超过去年, 增长了吗) compares the growth with 0; `intent_args` = {"op",
+  no dimensions, order or limit; a threshold written as a percent against an amount filtered to some rows
+  compares the model's share of those rows (新品占比, not 新品销售额); no number (有没有超过去年, 增长了吗) compares the growth with 0; `intent_args` = {"op",
   "threshold", "metric" (the output compared), "time_range"}; a threshold above 1 compared with a
   percent metric or a growth is read as percent (30 → 0.3), as having conditions are.
 
@@ -24,6 +25,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from shuzhi.ai.nl.context import filtered_share
 from shuzhi.ai.nl.frame import TIME, Frame
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.spec.time_ranges import relative_range
@@ -35,9 +37,10 @@ _GROWTH = ("yoy", "pop")
 def intent_frame(st: ParseState) -> None:
     frame = st.frame
     if st.intent == "query" or not frame.metrics:
-        # a plain query keeps what earlier stages said of its shape (count_rows: the answer is its row count)
+        # a plain query keeps what earlier stages said of its shape (count_rows: the answer is its row count;
+        # sum_rows: the answer is the sum of its rows; versus: the earlier period the service compares the answer with; periods: the periods shown side by side)
         st.intent = "query"
-        st.intent_args = {k: v for k, v in st.intent_args.items() if k == "count_rows"}
+        st.intent_args = {k: v for k, v in st.intent_args.items() if k in ("count_rows", "sum_rows", "versus", "periods")}
         return
     {"why": _why, "forecast": _forecast, "yesno": _yesno}[st.intent](st, frame)
 
@@ -83,13 +86,28 @@ def _yesno(st: ParseState, frame: Frame) -> None:
     frame.dims, frame.having = [], []
     if frame.time_range is None:  # this year so far; a month-over-month change: the last complete month
         frame.time_range = {"relative": "last_month" if growth and growth[0] == "pop" else "ytd"}
+    fmt = st.lex.index.metrics[first].format
+    if not growth and st.intent_args.get("percent") and fmt not in _PCT:
+        first = _share_asked(st, frame, first)  # 新品占收入超过20%了吗: the share is compared, not the amount
+        fmt = st.lex.index.metrics[first].format
     compared = Frame.compute_name(*growth) if growth else first
     threshold = float(st.intent_args["threshold"])
-    fmt = st.lex.index.metrics[first].format
     if (growth or fmt in _PCT) and abs(threshold) > 1:
         threshold /= 100
     st.intent_args = {"op": st.intent_args["op"], "threshold": threshold, "metric": compared,
                       "time_range": dict(frame.time_range)}
+
+
+def _share_asked(st: ParseState, frame: Frame, metric: str) -> str:
+    """A percent threshold on an amount filtered to some rows (did new products make up more than 20% of
+    revenue): the model's share metric of those rows, when it has one (the filter is then the share's)."""
+    for w in frame.where:
+        share = filtered_share(st.lex, metric, w)
+        if share:
+            frame.metrics = [share]
+            frame.where = [x for x in frame.where if x is not w]
+            return share
+    return metric
 
 
 _STEP = {"day": relativedelta(days=1), "month": relativedelta(months=1), "quarter": relativedelta(months=3),

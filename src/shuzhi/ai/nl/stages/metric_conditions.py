@@ -18,6 +18,12 @@ from shuzhi.ai.nl.types import Entry
 
 _MONEY = re.compile(r"万|亿|元|块|钱|¥|\byuan\b|\brmb\b|\bcny\b|\bmillion\b|\d\s*k\b")
 
+# money written: a currency word, or 万/亿/million not followed by a count classifier (20万单 is a count)
+_MONEY = re.compile(r"元|块|\byuan\b|\brmb\b|(?:万|亿|million|\bm\b|\bk\b)(?!\s*(?:单|个|件|笔|次|台|张|家|位|项|条|units?\b|orders?\b))")
+
+
+_OF_THING = re.compile(r"\s*(?:个|家|位|张|件|单|笔|次|项|条|台|or more|or fewer)?\s*(?:的|\bwith\b)")
+
 
 def metric_conditions(st: ParseState) -> None:
     for s, e, op, value in st.conditions:
