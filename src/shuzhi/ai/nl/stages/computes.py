@@ -306,6 +306,24 @@ def _one_period(tr: dict[str, Any], grain: str, today: dt.date) -> bool:
     return e <= last and (e == last or e == today)
 
 
+_WHICH_N = re.compile(r"\s*(\d{1,3}|[一二两三四五六七八九十]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
+                      r"(?![\d%.万亿])\s*(?:个|家|款|位|条|种|名|项)?")
+_EN_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+# a superlative right before the thing the question ends on (…最低的产品线, …最多的负责人是谁)
+_SUPER_THING = re.compile(r"的?\s*\x00+\s*(?:是哪(?:个|家|位|条|款|一个)|是谁|是什么)?\s*[?？。!！]*\s*$")
+
+
+def _which_count(m: re.Match[str]) -> int | None:
+    """哪5个产品 / which 5 products: the number right after the which word is how many are asked (else one)."""
+    n = _WHICH_N.match(m.string, m.end())
+    if n is None:
+        return None
+    word = n.group(1)
+    return _EN_N.get(word) or cn_int(word)
+
+
 def _num_of(match: re.Match[str]) -> int | None:
     for g in match.groups():
         if g:
@@ -363,4 +381,6 @@ def _order_and_computes(parts: Parts, cue: Cues) -> None:
         if counted:
             parts.limit = _num_of(counted[0])
         elif cue["WHICH"]:
-            parts.limit = 1
+            parts.limit = _which_count(cue["WHICH"][0]) or 1
+        elif any(_SUPER_THING.match(m.string, m.end()) for k in ("SUPER_DESC", "SUPER_ASC") for m in cue[k]):
+            parts.limit = 1  # 毛利率最低的产品线, 赢单金额最多的负责人: the superlative names one thing
