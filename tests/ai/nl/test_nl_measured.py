@@ -147,3 +147,14 @@ def test_readings_follow_the_model(nl_env: dict[str, Any]) -> None:
         {"field": "sales_orders.status", "op": "=", "value": "已取消"}]
     # a creation word with a second metric is not read as the count's (asked back instead of a guess)
     assert ask(nl_env, "今年建档的新客户贡献了多少销售额").spec is None
+
+
+@pytest.mark.parametrize("q, field", [("海外客户分布在几个国家", "customers.country"),
+                                      ("how many countries do our customers come from", "customers.country"),
+                                      ("供应商分布在几个国家", "suppliers.country")])
+def test_a_count_word_before_a_field_counts_its_values(nl_env: dict[str, Any], q: str, field: str) -> None:
+    """A count word right before a dimension word asks for its distinct values, even next to a counted thing."""
+    r = ask(nl_env, q)
+    assert r.spec["metrics"][0]["field"] == field and r.spec["metrics"][0]["aggregate"] == "count_distinct"
+    assert not r.spec["dimensions"]
+    assert ask(nl_env, "华东有多少客户").spec["metrics"] == ["customer_count"]  # a thing the model counts stays so

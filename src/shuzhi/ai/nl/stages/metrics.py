@@ -63,7 +63,9 @@ def metrics(st: ParseState) -> None:
         on_file = None
     if on_file is not None:  # 客户档案里有多少家客户: the thing's own rows, not a metric counting it elsewhere
         t.take(on_file.start(), on_file.end())
-    if not st.frame_metrics and counting:
+    if not st.frame_metrics and counting and on_file is None:
+        _distinct_asked(st)  # 海外客户分布在几个国家: how many countries, not customers by country
+    if not st.frame_metrics and counting and not parts.metrics:
         for i, m in enumerate([] if on_file is not None else mentions):
             if m.kind in ("dim", "entity") and not _qualifies_next(st, i):
                 cm = count_metric(lex, m, new=bool(created or C.NEW.search(t.masked())))
@@ -104,6 +106,42 @@ def metrics(st: ParseState) -> None:
     if st.conditions and parts.metrics and any(
             m.kind in ("dim", "entity") and COUNT_AFTER.match(t.text, m.end) for m in mentions):
         st.intent_args["count_rows"] = True
+
+
+_COUNT_BEFORE = re.compile(r"(?:几|多少)\s*(?:个|家|条|种|类|座)?\s*$|\bhow many\s+(?:different\s+)?$")
+
+
+def _names_a_thing(lex: Any, key: tuple[str, str]) -> bool:
+    """The field is the name of its dataset's rows (customer_name, 供应商名称): counting its values is counting the
+    thing, which the count rules below do with the thing's own count."""
+    fd = lex.index.fields.get(key)
+    return key[1].endswith("_name") or fd is not None and (
+        (fd.label or "").endswith("名称") or (fd.label_en or "").lower().endswith(" name"))
+
+
+def _distinct_asked(st: ParseState) -> None:
+    """A count word right before a dimension word (在几个国家, 有多少个省份, how many countries) asks for the number
+    of that field's distinct values, even when a counted thing is also named (海外客户分布在几个国家)."""
+    lex, t, parts = st.lex, st.t, st.parts
+    for i, m in enumerate(st.mentions):
+        if m.kind != "dim" or not _COUNT_BEFORE.search(t.text[max(0, m.start - 16):m.start]):
+            continue
+        if count_metric(lex, m):  # 多少客户: a thing the model counts (customer_count), not its names
+            return
+        named = {e.key[0] for j, x in enumerate(st.mentions) if j != i for e in x.entries
+                 if isinstance(e.key, tuple)} | {str(e.key) for x in st.mentions if x.kind == "dataset" for e in x.entries}
+        keys = sorted((e.key for e in m.entries if e.kind == "dim" and e.key in lex.value_count
+                       and not _names_a_thing(lex, e.key)),  # 供应商…几个国家: the country of the thing named
+                      key=lambda k: (k[0] not in named, lex.hierarchy_rank.get(k, 9)))
+        if keys:
+            parts.metrics.append(lex.value_count[keys[0]])
+            st.consumed.add(i)
+            ds = keys[0][0]
+            for j, x in enumerate(st.mentions):  # our customers: only whose values are counted, not a split
+                if j != i and x.kind in ("dim", "entity") and count_metric(lex, x) \
+                        and any(e.key[0] == ds for e in x.entries if isinstance(e.key, tuple)):
+                    st.consumed.add(j)
+            return
 
 
 def _aggregation_words(st: ParseState) -> None:
