@@ -60,7 +60,8 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     """The question back for this parse (see the module docstring), or None to answer."""
     lex: Lexicon = st.lex
     frame: Frame = st.frame
-    for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing):
+    for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing,
+                _rows_or_activity):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -96,16 +97,25 @@ def qualifier_words(st: Any) -> list[tuple[str, Mention | None, set[str]]]:
     anchors += [(x.start(), x.end(), None) for x in st.cue.get("COUNT", []) if x.end() > x.start()]
     out: list[tuple[str, Mention | None, set[str]]] = []
     pending = [(u["text"], _free_find(t, u["text"])) for u in content_unknowns(st.unknown)]
-    pending = [(w, p) for w, p in pending if p >= 0]
+    pending = [(w, p) for w, p in pending if p >= 0 and not _unit_word(w)]
+    understood = [(m.start, m.end) for m in st.mentions if m.kind in ("metric", "entity", "dataset", "value", "dim")]
     grew = True
     while grew:  # a word next to a qualifier qualifies too (newly onboarded)
         grew = False
         for word, pos in list(pending):
             s, e = pos, pos + len(word)
+            if _linking(lex, t.text, s, e, understood):
+                continue  # 工时超过计划工时, customers placed orders, 材料缺陷导致的不良品: a relation, not a qualifier
+            cjk = bool(_CJK.search(word))
             for a, b, m in anchors:
+                if cjk and a < e:
+                    continue  # 不良率控制在…, 工时一共多少小时, 客户档案: a Chinese qualifier stands before its thing
                 gap = t.text[e:a] if a >= e else t.text[b:s] if b <= s else None
                 if gap is None or not _glue(lex, gap):
                     continue
+                if m is not None and m.kind == "metric" and str(m.entries[0].key) in _metrics_named_by(
+                        lex, word, set(), False):
+                    continue  # 建档的新客户: the word repeats what the metric already says
                 thing = _thing_datasets(lex, m, st) if m is not None or not out else out[0][2]
                 out.append((word, m if m is not None or not out else out[0][1], thing))
                 anchors.append((s, e, m))
@@ -114,6 +124,24 @@ def qualifier_words(st: Any) -> list[tuple[str, Mention | None, set[str]]]:
                 break
     out.sort(key=lambda x: t.text.find(x[0]))
     return out
+
+
+_UNIT = re.compile(r"小时|分钟|天数|\b(?:units?|pieces?|pcs|hours?|days?|minutes?|yuan|rmb|million|"
+                   r"billion|thousand|percent)\b")
+
+
+def _unit_word(word: str) -> bool:
+    """A classifier or unit (张, 小时, units, yuan): it says how the answer is counted, never what."""
+    w = normalize(word)
+    return w in C.GLUE or bool(_UNIT.fullmatch(w)) or all(_UNIT.fullmatch(x) for x in w.split()) and " " in w
+
+
+def _linking(lex: Lexicon, text: str, s: int, e: int, understood: list[tuple[int, int]]) -> bool:
+    """The word stands between two understood words (only glue between): a verb relating them (工时超过计划工时,
+    customers placed orders, 材料缺陷导致的不良品), not a qualifier of either."""
+    before = any(b <= s and _glue(lex, text[b:s]) for _a, b in understood)
+    after = any(a >= e and _glue(lex, text[e:a]) for a, _b in understood)
+    return before and after
 
 
 def _free_find(t: Any, word: str) -> int:
@@ -335,8 +363,8 @@ def _is_count(lex: Lexicon, name: str) -> bool:
 
 
 def _count_by_amount(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
-    if len(frame.metrics) != 1 or not _count_asked(st.t.text):
-        return None
+    if len(frame.metrics) != 1 or not _count_asked(st.t.text) or (frame.having and frame.dims):
+        return None  # 采购额超过5万的供应商有几家: the amount is the condition, the things meeting it are counted
     name = frame.metrics[0]
     m = lex.index.metrics.get(name)
     if m is None or m.format not in _AMOUNT_FORMATS:
@@ -392,6 +420,78 @@ def _rank_of_nothing(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) 
         return None
     label, label_en = lex.metric_label(frame.metrics[0]), lex.metric_label(frame.metrics[0], True)
     return {"text": f"要按什么来排「{label}」？请选择：", "text_en": f"Rank {label_en} by what?", "choices": choices}
+
+
+# ── 5. the things on file or the things active ──────────────────────────────────────────────
+_WE = re.compile(r"我们|我司|咱们|公司|总共|一共|共|现在|目前|当前|we|our|us|currently|now|in total|total|all", re.I)
+
+
+def _counted_thing(st: Any, lex: Lexicon) -> str | None:
+    """The dataset of the one thing word the question consists of (客户, suppliers, 研发项目), else None."""
+    ms = [m for m in st.mentions if m.kind != "time"]
+    if len(ms) != 1 or ms[0].kind not in ("dim", "entity", "dataset"):
+        return None
+    text = list(st.t.text)
+    spans = [(ms[0].start, ms[0].end), *((h.start, h.end) for h in st.ranges),
+             *((x.start(), x.end()) for k in ("COUNT", "TOTAL") for x in st.cue.get(k, []))]
+    for a, b in spans:
+        text[a:b] = [" "] * (b - a)
+    rest = [w.strip(" ?？!！,，。.") for w in lex.tokenizer.lcut("".join(text))]
+    if any(w and w.lower() not in C.GLUE and w not in C.FILLER and not _WE.fullmatch(w) for w in rest):
+        return None  # 下过单的客户, 新开了多少家客户, 立项了多少个项目: the question says which
+    e = ms[0].entries[0]
+    return str(e.key) if ms[0].kind == "dataset" else (e.key[0] if isinstance(e.key, tuple) else None)
+
+
+def activity_counts(lex: Lexicon, ds: str) -> list[str | dict[str, Any]]:
+    """Counts of the thing by what it did: per dataset the thing fans out to (by its key) and that is dated,
+    the model's distinct count of that key there (客户 → 下单客户数), else an ad-hoc one."""
+    out: list[str | dict[str, Any]] = []
+    for step in lex.index.edges.get(ds, []):
+        if not step.fans_out or len(step.right_fields) != 1 or not lex.index.time_fields(step.right):
+            continue
+        fk = step.right_fields[0]
+        named = [n for n, m in lex.index.metrics.items() if m.dataset == step.right and not m.hidden
+                 and m.agg == "count_distinct" and (m.expr or "").strip() == fk]
+        if named:
+            out.append(named[0])
+            continue
+        a, d = lex.index.datasets[step.right], lex.index.datasets[ds]
+        out.append({"name": f"{step.right}_{fk}_count", "field": f"{step.right}.{fk}", "aggregate": "count_distinct",
+                    "label": f"有{a.label or step.right}的{d.label or ds}数"})
+    return out
+
+
+def _rows_or_activity(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """我们有多少客户, 今年有多少家供应商: only the thing and a count word are said, and the thing is both rows
+    on file and something counted by what it did (customers who ordered, suppliers bought from). Asked when
+    a period is given (created in it, or active in it) or when the count read is the active one; the rows on
+    file alone, undated (我们一共有多少家供应商), are answered."""
+    if (len(frame.metrics) != 1 or frame.dims or frame.where or frame.having or frame.computes or frame.order
+            or not _count_asked(st.t.text) and not st.cue.get("COUNT") or content_unknowns(st.unknown)):
+        return None
+    ds = _counted_thing(st, lex)
+    rows = count_item(lex, ds) if ds else None
+    if ds is None or rows is None:
+        return None
+    active = activity_counts(lex, ds)
+    rows_name = rows if isinstance(rows, str) else rows["name"]
+    if not active or (frame.time_range is None and frame.metrics[0] == rows_name):
+        return None
+    choices: list[Choice] = []
+    alt = _with_metric(frame, rows)
+    if not lex.index.time_fields(ds):  # undated rows (suppliers on file): the whole file
+        alt.time_range = None
+    _add(choices, st, alt, note=None)
+    for item in active[:2]:
+        _add(choices, st, _with_metric(frame, item), note=None)
+    if len(choices) < 2:
+        return None
+    d = lex.index.datasets[ds]
+    label, label_en = d.label or ds, d.label_en or ds
+    return {"text": f"「{label}」是指档案里的{label}，还是有业务往来的{label}？请选择：",
+            "text_en": f"“{label_en}”: the ones on file, or the ones with activity? Which one do you mean?",
+            "choices": choices[:3]}
 
 
 # ── choices ─────────────────────────────────────────────────────────────────────────────────
