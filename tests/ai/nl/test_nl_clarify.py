@@ -80,3 +80,30 @@ def test_a_picked_choice_becomes_the_answer(nl_env: dict[str, Any]) -> None:
     assert fields == {"sales_orders.channel", "customers.region"}
     with pytest.raises(IndexError):
         choose(r, 3, nl_env["lex"], nl_env["today"])
+
+
+def test_things_on_file_or_active_are_asked(nl_env: dict[str, Any]) -> None:
+    # only the thing and a count word (with a period, or read as the active count): on file, or active?
+    for q in ("咱们一共有几家客户", "customers last year, how many", "本月的客户有几家"):
+        r = ask(nl_env, q)
+        assert r.clarify is not None and r.spec is None and len(r.clarify["choices"]) >= 2, q
+    # a word that says which (下过单, 新开) or a filter settles it
+    for q in ("上个月下过单的客户有几家", "华东的客户有几家"):
+        r = ask(nl_env, q)
+        assert r.clarify is None and r.spec is not None, q
+
+
+def test_growth_without_a_base_is_asked(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "本季度营收增长了多少")
+    assert r.clarify is not None and len(r.clarify["choices"]) == 2
+    kinds = {next(iter(m["compute"])) for c in r.clarify["choices"] for m in c["spec"]["metrics"] if isinstance(m, dict)}
+    assert kinds == {"yoy", "pop"}
+    for q in ("本季度营收同比增长了多少", "本季度营收比上季度增长了多少"):
+        assert ask(nl_env, q).clarify is None, q
+
+
+def test_units_and_relation_words_are_not_qualifiers(nl_env: dict[str, Any]) -> None:
+    # a unit (小时, units), a word after its Chinese thing (控制, 这么), a verb between two understood words
+    for q in ("本月的赢单率怎么这么高", "how many customers bought orders last month"):
+        r = ask(nl_env, q)
+        assert r.clarify is None or "没看懂" not in r.clarify["text"], q

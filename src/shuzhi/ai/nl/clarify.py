@@ -23,6 +23,15 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
 4. a ranking of nothing: an order, a top N or a rank with no dimension (销售前五, 销售排名). Choices: by
    the person field the metric reaches (when 销售/sales/谁/who is said), by the top hierarchy levels.
 
+5. on file or active: only the thing and a count word are said (我们有多少客户, 今年有多少家供应商) and the thing
+   is both its dataset's rows and countable by its key in a dated dataset it fans out to; asked when a period
+   is given or the active count was read. Choices: the rows on file, the active counts.
+6. growth with no base: a growth word read as year on year or period on period, nothing saying against what
+   (同比, 环比, 比, vs, over). Choices: both. Not for a yes/no question.
+A unit or classifier (张, 小时, units), a verb between two understood words (工时超过计划工时, customers placed
+orders), a Chinese word after its thing (不良率控制在) and a word the metric already says (建档的新客户) are
+never qualifiers (rule 1); a count over a having on listed things (采购额超过5万的供应商有几家) is not rule 3.
+
 Every choice is parsed and resolved against the model as the system (no SQL runs here); a choice that does
 not resolve is dropped, and with fewer than two left the parser answers instead (its confidence lowered).
 The choices' frames are kept (ParseResult.choice_frames): `choose(result, i, …)` turns a picked choice into the
@@ -61,7 +70,7 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     lex: Lexicon = st.lex
     frame: Frame = st.frame
     for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing,
-                _rows_or_activity):
+                _rows_or_activity, _growth_without_base):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -476,6 +485,9 @@ def _rows_or_activity(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any])
         return None
     active = activity_counts(lex, ds)
     rows_name = rows if isinstance(rows, str) else rows["name"]
+    names = [x if isinstance(x, str) else x["name"] for x in active]
+    if frame.metrics[0] not in (rows_name, *names):
+        return None  # 一共有多少条产线: the values of a field are counted, not the things
     if not active or (frame.time_range is None and frame.metrics[0] == rows_name):
         return None
     choices: list[Choice] = []
@@ -492,6 +504,31 @@ def _rows_or_activity(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any])
     return {"text": f"「{label}」是指档案里的{label}，还是有业务往来的{label}？请选择：",
             "text_en": f"“{label_en}”: the ones on file, or the ones with activity? Which one do you mean?",
             "choices": choices[:3]}
+
+
+# ── 6. growth with no base ──────────────────────────────────────────────────────────────────
+_GROWTH = re.compile(r"增长|增幅|涨|grow|growth|increase", re.I)
+_BASE = re.compile(r"同比|环比|同期|比|较|相比|对比|\bvs\.?|versus|compared|\bover\b|\bthan\b|yoy|mom|qoq|"
+                   r"year[- ]on[- ]year|year[- ]over[- ]year|month[- ]over[- ]month|quarter[- ]over[- ]quarter", re.I)
+
+
+def _growth_without_base(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """上季度销售额增长了多少, 今年销售额增长率: a growth word gave a year-on-year or period-on-period change but
+    nothing says against what (同比, 环比, 比去年, vs, over last year settle it). Choices: both bases."""
+    kinds = [k for k, _m in frame.computes if k in ("yoy", "pop")]
+    if (st.intent != "query" or len(kinds) != 1 or frame.dims or not _GROWTH.search(st.t.text)
+            or _BASE.search(st.t.text)):
+        return None
+    choices: list[Choice] = []
+    for kind in (kinds[0], "pop" if kinds[0] == "yoy" else "yoy"):
+        alt = frame.copy()
+        alt.computes = [(kind if k in ("yoy", "pop") else k, m) for k, m in alt.computes]
+        _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": "「增长」是和去年同期比（同比），还是和上一期比（环比）？请选择：",
+            "text_en": "Growth against the same period last year, or against the previous period?",
+            "choices": choices}
 
 
 # ── choices ─────────────────────────────────────────────────────────────────────────────────
