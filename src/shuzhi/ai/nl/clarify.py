@@ -70,7 +70,7 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     lex: Lexicon = st.lex
     frame: Frame = st.frame
     for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing,
-                _rows_or_activity, _growth_without_base):
+                _rows_or_activity, _growth_without_base, _shared_word):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -531,6 +531,158 @@ def _growth_without_base(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, An
             "choices": choices}
 
 
+# ── 7. a loose word other measures share ────────────────────────────────────────────────────
+_QTY_UNIT = re.compile(r"多少(?:件|个|台|套|只|张)|几(?:件|个|台|套)|\bunits?\b|\bpieces?\b|\bhow many\b")
+_MONEY_UNIT = re.compile(r"多少钱|金额|元|\bhow much money\b|\byuan\b|\bvalue\b|\bspend\b")
+_RATE_FORMATS = ("percent", "percentage")
+_MONEY_WORD = re.compile(r"成本|费|额|钱|价|资金|cost|spend|price|amount|revenue|value")
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"(?:了|过|的|得)$", "", normalize(word))
+
+
+def shared_measures(lex: Lexicon, word: str, read: str, verb: bool = False) -> list[str | dict[str, Any]]:
+    """Other measures a loose word also names, on the read metric's own datasets: metrics (not rates) one of
+    whose own words contains the word's stem (卖了多少 → 卖了多少钱, 生产 → 生产计划), and, for an amount, the
+    quantity the same rows hold (库存: 结存金额 or 结存数量), as its metric when the model has one."""
+    stem = _stem(word)
+    own = set(lex.metric_datasets(read))
+    out: list[str | dict[str, Any]] = []
+    if len(stem) >= 2 and _CJK.search(stem):
+        for name, m in lex.index.metrics.items():
+            if name == read or m.hidden or m.format in _RATE_FORMATS or m.formula or not set(
+                    lex.metric_datasets(name)) & own:
+                continue
+            words = [normalize(w) for w in [m.label, *m.synonyms, *m.everyday_words] if w]
+            if any(stem in w and w != stem for w in words):
+                out.append(name)
+    rm = lex.index.metrics[read]
+    d = lex.index.datasets.get(rm.dataset or "")
+    names_thing = d is not None and len(stem) >= 2 and any(
+        stem in normalize(x) for x in (d.label, d.label_en) if x)  # 库存 (库存快照), inventory; not 业绩
+    if (rm.format == "currency" and rm.dataset and rm.agg == "sum" and names_thing and not verb
+            and not _MONEY_WORD.search(normalize(word))):
+        for (d, f), fd in lex.index.fields.items():
+            if d != rm.dataset or fd.type != "integer" or fd.dimension or f == (rm.expr or "").strip():
+                continue
+            named = [n for n, m in lex.index.metrics.items() if m.dataset == d and m.agg == "sum"
+                     and (m.expr or "").strip() == f and not m.hidden]
+            out.append(named[0] if named else {"name": f"{f}_sum", "field": f"{d}.{f}", "aggregate": "sum",
+                                               "label": f"{fd.label or f}（求和）"})
+            break
+    return list({(x if isinstance(x, str) else x["name"]): x for x in out}.values())
+
+
+def _loose_reading(st: Any, lex: Lexicon, frame: Frame) -> tuple[str, Mention, list[str | dict[str, Any]]] | None:
+    if len(frame.metrics) != 1 or len(st.metric_ms) != 1 or st.metric_ms[0].entries[0].exact:
+        return None
+    read, m = frame.metrics[0], st.metric_ms[0]
+    if not m.term.strip() or str(m.entries[0].key) != read or read not in lex.index.metrics:
+        return None
+    verb = bool(re.match(r"\s*[了过]", st.t.text[m.end:])) or bool(re.search(r"[了过]$", m.term))
+    return read, m, shared_measures(lex, m.term, read, verb)
+
+
+def _kind(lex: Lexicon, x: str | dict[str, Any]) -> str:
+    md = lex.index.metrics.get(x) if isinstance(x, str) else None
+    return "money" if md is not None and md.format == "currency" else "qty" if md is None or \
+        md.format == "integer" else "other"
+
+
+def settle_by_unit(st: Any) -> None:
+    """How many units of X in stock, 卖出去多少台: a loose word read as an amount, but the unit asks for pieces
+    and exactly one quantity reading of the same word exists: that one is the answer (reported as a chip)."""
+    lex, frame = st.lex, st.frame
+    if st.clarify is not None or not _QTY_UNIT.search(st.t.text) or _count_things(st.t.text):
+        return
+    found = _loose_reading(st, lex, frame)
+    if found is None or _kind(lex, found[0]) != "money":
+        return
+    qty = [x for x in found[2] if _kind(lex, x) == "qty"]
+    if len(qty) == 1:
+        item = qty[0]
+        name = item if isinstance(item, str) else item["name"]
+        frame.replace_metrics([name])
+        if isinstance(item, dict):
+            frame.items[name] = item
+
+
+def _count_things(text: str) -> bool:
+    """A count of things (几个产品, 多少家) rather than of pieces (多少件, how many units)."""
+    return bool(re.search(r"(?:多少|几)(?:个|家|位|款|条|项|笔|张|名|次|批|单)", text)) or (
+        bool(re.search(r"\bhow many\b", text)) and not re.search(r"\bhow many (?:units|pieces)\b", text))
+
+
+def _shared_word(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """华东今年卖了多少, 现在库存有多少, 今年生产了多少件: the one metric was read from a loose everyday word that
+    other measures' own words contain too (卖了多少钱 is revenue, 库存数量 a quantity, 生产计划 the plan), and no
+    unit settles it (多少件 keeps the quantities, 多少钱 the amounts). Choices: the reading, then the others."""
+    found = _loose_reading(st, lex, frame)
+    if found is None:
+        return None
+    read, m, others = found
+    text = st.t.text
+    if _count_things(text):
+        return None  # 有几个产品是零库存: things are counted, not the measure
+    if _QTY_UNIT.search(text):
+        others = [x for x in others if _kind(lex, x) == "qty"]
+    elif _MONEY_UNIT.search(text):
+        others = [x for x in others if _kind(lex, x) == "money"]
+    if not others:
+        return None
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    for x in others:
+        if len(choices) >= 3:
+            break
+        _add(choices, st, _with_metric(frame, x), note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": f"「{m.term}」可以指不同的数，您要看的是哪一个？",
+            "text_en": f"“{m.term}” can mean different figures. Which one do you mean?", "choices": choices}
+
+
+# ── 8. the best of something, by no measure ─────────────────────────────────────────────────
+_EVALUATIVE = re.compile(r"最好|最强|最佳|最棒|最厉害|最优秀|\bbest\b|\btop\b|\bleading\b|\bstrongest\b")
+
+
+def best_without_metric(st: Any) -> dict[str, Any] | None:
+    """Who is our best salesperson, 最好的产品是哪个: a ranking word that judges (best, top, 最好) over a
+    thing, and no measure named. Choices: that thing ranked by the first amount, quantity and count metrics
+    that reach it (the model's order). Used when the parse found no metric."""
+    lex, frame = st.lex, st.frame
+    if frame.metrics or st.intent != "query" or not _EVALUATIVE.search(st.t.text):
+        return None
+    dims = [m for m in st.mentions if m.kind in ("dim", "entity") and isinstance(m.entries[0].key, tuple)]
+    if len(dims) != 1 or not dims[0].entries[0].key[0]:
+        return None
+    key = dims[0].entries[0].key
+    field_name = f"{key[0]}.{key[1]}"
+    picked: dict[str, str] = {}
+    for name, m in lex.index.metrics.items():
+        if m.hidden or m.formula or not m.dataset or not fits(lex, key[0], [name]):
+            continue
+        kind = "count" if m.agg in ("count", "count_distinct") else m.format
+        if kind in ("currency", "integer", "count") and kind not in picked.values():
+            picked[name] = kind
+    st.choice_frames = []
+    choices: list[Choice] = []
+    for name in picked:
+        alt = frame.copy()
+        alt.metrics = [name]
+        alt.dims = [(field_name, None)]
+        alt.order, alt.limit = (name, True), frame.limit or 1
+        _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        st.choice_frames = []
+        return None
+    word = _EVALUATIVE.search(st.t.text).group()
+    label, label_en = lex.field_label(*key), lex.field_label(*key, True)
+    return {"text": f"「{word}」的{label}按什么来衡量？请选择：",
+            "text_en": f"The {word} {label_en} by which measure?", "choices": choices[:3]}
+
+
 # ── choices ─────────────────────────────────────────────────────────────────────────────────
 def _with_metric(frame: Frame, item: str | dict[str, Any]) -> Frame:
     alt = frame.copy()
@@ -578,5 +730,5 @@ def runnable(spec: dict[str, Any], lex: Lexicon, today: dt.date) -> bool:
     return ok
 
 
-__all__ = ["choose", "clarification", "close_readings", "content_unknowns", "count_item", "qualifier_words",
+__all__ = ["settle_by_unit", "best_without_metric", "choose", "clarification", "close_readings", "content_unknowns", "count_item", "qualifier_words",
            "runnable"]
