@@ -488,8 +488,8 @@ def _rows_or_activity(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any])
     names = [x if isinstance(x, str) else x["name"] for x in active]
     if frame.metrics[0] not in (rows_name, *names):
         return None  # 一共有多少条产线: the values of a field are counted, not the things
-    if not active or (frame.time_range is None and frame.metrics[0] == rows_name):
-        return None
+    if not active or (frame.time_range is None and (frame.metrics[0] == rows_name or st.cue.get("TOTAL"))):
+        return None  # undated: the rows on file, or the count read when a total is asked (一共有多少个客户)
     choices: list[Choice] = []
     alt = _with_metric(frame, rows)
     if not lex.index.time_fields(ds):  # undated rows (suppliers on file): the whole file
@@ -535,17 +535,15 @@ def _growth_without_base(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, An
 _QTY_UNIT = re.compile(r"多少(?:件|个|台|套|只|张)|几(?:件|个|台|套)|\bunits?\b|\bpieces?\b|\bhow many\b")
 _MONEY_UNIT = re.compile(r"多少钱|金额|元|\bhow much money\b|\byuan\b|\bvalue\b|\bspend\b")
 _RATE_FORMATS = ("percent", "percentage")
-_MONEY_WORD = re.compile(r"成本|费|额|钱|价|资金|cost|spend|price|amount|revenue|value")
 
 
 def _stem(word: str) -> str:
     return re.sub(r"(?:了|过|的|得)$", "", normalize(word))
 
 
-def shared_measures(lex: Lexicon, word: str, read: str, verb: bool = False) -> list[str | dict[str, Any]]:
-    """Other measures a loose word also names, on the read metric's own datasets: metrics (not rates) one of
-    whose own words contains the word's stem (卖了多少 → 卖了多少钱, 生产 → 生产计划), and, for an amount, the
-    quantity the same rows hold (库存: 结存金额 or 结存数量), as its metric when the model has one."""
+def shared_measures(lex: Lexicon, word: str, read: str) -> list[str | dict[str, Any]]:
+    """Other metrics a loose word also names, on the read metric's own datasets: visible metrics (not rates)
+    one of whose own words contains the word's stem (卖了多少 → 卖了多少钱, 销售 → 销售量)."""
     stem = _stem(word)
     own = set(lex.metric_datasets(read))
     out: list[str | dict[str, Any]] = []
@@ -557,20 +555,6 @@ def shared_measures(lex: Lexicon, word: str, read: str, verb: bool = False) -> l
             words = [normalize(w) for w in [m.label, *m.synonyms, *m.everyday_words] if w]
             if any(stem in w and w != stem for w in words):
                 out.append(name)
-    rm = lex.index.metrics[read]
-    d = lex.index.datasets.get(rm.dataset or "")
-    names_thing = d is not None and len(stem) >= 2 and any(
-        stem in normalize(x) for x in (d.label, d.label_en) if x)  # 库存 (库存快照), inventory; not 业绩
-    if (rm.format == "currency" and rm.dataset and rm.agg == "sum" and names_thing and not verb
-            and not _MONEY_WORD.search(normalize(word))):
-        for (d, f), fd in lex.index.fields.items():
-            if d != rm.dataset or fd.type != "integer" or fd.dimension or f == (rm.expr or "").strip():
-                continue
-            named = [n for n, m in lex.index.metrics.items() if m.dataset == d and m.agg == "sum"
-                     and (m.expr or "").strip() == f and not m.hidden]
-            out.append(named[0] if named else {"name": f"{f}_sum", "field": f"{d}.{f}", "aggregate": "sum",
-                                               "label": f"{fd.label or f}（求和）"})
-            break
     return list({(x if isinstance(x, str) else x["name"]): x for x in out}.values())
 
 
@@ -580,8 +564,7 @@ def _loose_reading(st: Any, lex: Lexicon, frame: Frame) -> tuple[str, Mention, l
     read, m = frame.metrics[0], st.metric_ms[0]
     if not m.term.strip() or str(m.entries[0].key) != read or read not in lex.index.metrics:
         return None
-    verb = bool(re.match(r"\s*[了过]", st.t.text[m.end:])) or bool(re.search(r"[了过]$", m.term))
-    return read, m, shared_measures(lex, m.term, read, verb)
+    return read, m, shared_measures(lex, m.term, read)
 
 
 def _kind(lex: Lexicon, x: str | dict[str, Any]) -> str:
@@ -615,14 +598,20 @@ def _count_things(text: str) -> bool:
 
 
 def _shared_word(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
-    """华东今年卖了多少, 现在库存有多少, 今年生产了多少件: the one metric was read from a loose everyday word that
-    other measures' own words contain too (卖了多少钱 is revenue, 库存数量 a quantity, 生产计划 the plan), and no
-    unit settles it (多少件 keeps the quantities, 多少钱 the amounts). Choices: the reading, then the others."""
+    """华东今年卖了多少, 今年销售最好的是谁: the one metric was read from a loose everyday word that other
+    metrics' own words contain too (卖了多少钱 is revenue, 销售量 a quantity), and either the word is an open
+    "how much" (多少, 几) or a judging word (最好, best) ranks by it; no unit settles it (多少件 keeps the
+    quantities, 多少钱 the amounts). A breakdown without a judging word shows its measure and is answered.
+    Choices: the reading, then the others."""
+    if frame.dims and not _EVALUATIVE.search(st.t.text):
+        return None  # 各渠道的销售, 每个月卖了多少: a breakdown shows its measure; 销售最好的是谁 judges by it
     found = _loose_reading(st, lex, frame)
     if found is None:
         return None
     read, m, others = found
     text = st.t.text
+    if not _EVALUATIVE.search(text) and not re.search(r"多少|几", m.term):
+        return None  # 今年的销售 is revenue; 卖了多少 (how much: money or pieces?) and 销售最好 (by what?) are not
     if _count_things(text):
         return None  # 有几个产品是零库存: things are counted, not the measure
     if _QTY_UNIT.search(text):
