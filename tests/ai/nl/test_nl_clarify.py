@@ -107,3 +107,30 @@ def test_units_and_relation_words_are_not_qualifiers(nl_env: dict[str, Any]) -> 
     for q in ("本月的赢单率怎么这么高", "how many customers bought orders last month"):
         r = ask(nl_env, q)
         assert r.clarify is None or "没看懂" not in r.clarify["text"], q
+
+
+def test_an_open_how_much_over_a_shared_word_is_asked(nl_env: dict[str, Any]) -> None:
+    # 卖了多少 is the quantity's everyday word and the start of revenue's 卖了多少钱: money or pieces?
+    r = ask(nl_env, "上个月华南卖了多少")
+    assert r.clarify is not None and {c["spec"]["metrics"][0] for c in r.clarify["choices"]} >= {
+        "sales_quantity", "revenue"}
+    # a unit settles it; a breakdown shows its measure; a judging word over a loose word asks
+    for q in ("上个月华南卖了多少件", "上个月华南卖了多少钱", "今年的销售", "各渠道每个月卖了多少"):
+        assert ask(nl_env, q).clarify is None, q
+    assert ask(nl_env, "去年哪个销售代表销售最好").clarify is not None
+
+
+def test_the_best_by_no_measure_is_asked(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "which product was the best last year")
+    assert r.clarify is not None and r.spec is None
+    metrics = [c["spec"]["metrics"][0] for c in r.clarify["choices"]]
+    assert len(set(metrics)) == len(metrics) >= 2
+    assert all(c["spec"]["dimensions"] == ["products.product_name"] for c in r.clarify["choices"])
+
+
+def test_the_bar_or_the_unit_picks_the_reading(nl_env: dict[str, Any]) -> None:
+    # a money bar over a count word (下单): the amount is measured; a count of a thing read as its amount
+    r = ask(nl_env, "上季度下单超过5万的客户")
+    assert r.spec["metrics"] == ["revenue"] and r.spec["having"][0]["field"] == "revenue"
+    r = ask(nl_env, "华南客户的商机去年输了多少个")
+    assert r.clarify is None and r.spec["metrics"][0]["aggregate"] in ("count", "count_distinct")

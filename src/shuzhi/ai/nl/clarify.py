@@ -533,7 +533,7 @@ def _growth_without_base(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, An
 
 # ── 7. a loose word other measures share ────────────────────────────────────────────────────
 _QTY_UNIT = re.compile(r"多少(?:件|个|台|套|只|张)|几(?:件|个|台|套)|\bunits?\b|\bpieces?\b|\bhow many\b")
-_MONEY_UNIT = re.compile(r"多少钱|金额|元|\bhow much money\b|\byuan\b|\bvalue\b|\bspend\b")
+_MONEY_UNIT = re.compile(r"多少钱|金额|\d\s*万|元|\bhow much money\b|\byuan\b|\bmillion\b|\bvalue\b|\bspend\b")
 _RATE_FORMATS = ("percent", "percentage")
 
 
@@ -577,18 +577,51 @@ def settle_by_unit(st: Any) -> None:
     """How many units of X in stock, 卖出去多少台: a loose word read as an amount, but the unit asks for pieces
     and exactly one quantity reading of the same word exists: that one is the answer (reported as a chip)."""
     lex, frame = st.lex, st.frame
-    if st.clarify is not None or not _QTY_UNIT.search(st.t.text) or _count_things(st.t.text):
+    if st.clarify is not None:
         return
+    _count_of_the_thing(st, lex, frame)
     found = _loose_reading(st, lex, frame)
-    if found is None or _kind(lex, found[0]) != "money":
+    if found is None:
         return
-    qty = [x for x in found[2] if _kind(lex, x) == "qty"]
-    if len(qty) == 1:
-        item = qty[0]
+    read, _m, others = found
+    money_bar = any(h["field"] == read for h in frame.having) and _MONEY_UNIT.search(st.t.text)
+    if money_bar and _kind(lex, read) != "money":  # 下单超过20万的客户: the bar is money, so is the measure
+        want = "money"
+    elif _QTY_UNIT.search(st.t.text) and not _count_things(st.t.text) and _kind(lex, read) == "money":
+        want = "qty"
+    else:
+        return
+    fits_ = [x for x in others if _kind(lex, x) == want]
+    if len(fits_) == 1:
+        item = fits_[0]
         name = item if isinstance(item, str) else item["name"]
+        having = [{**h, "field": name} if h["field"] == read else h for h in frame.having]
         frame.replace_metrics([name])
+        frame.having = having
         if isinstance(item, dict):
             frame.items[name] = item
+
+
+def _count_of_the_thing(st: Any, lex: Lexicon, frame: Frame) -> None:
+    """华东客户的商机今年赢了多少个: a count asked (多少个) of a thing whose amount was taken as its measure only
+    because no measure was named: the thing's count is the answer."""
+    if (len(frame.metrics) != 1 or frame.having or frame.order or not _count_asked(st.t.text)
+            or frame.metrics[0] not in frame.items):
+        return
+    item = frame.items[frame.metrics[0]]
+    ds = str(item.get("field", "")).split(".")[0]
+    if item.get("aggregate") not in ("sum", "avg") or ds not in lex.index.datasets:
+        return
+    d = lex.index.datasets[ds]
+    thing = [normalize(x) for x in (d.label, d.label_en) if x]
+    if any(m.entries[0].exact or not any(normalize(m.term) in x for x in thing) for m in st.metric_ms):
+        return  # a measure was named (预计金额), not only the thing (商机)
+    count = count_item(lex, ds)
+    if count is not None:
+        name = count if isinstance(count, str) else count["name"]
+        frame.replace_metrics([name])
+        if isinstance(count, dict):
+            frame.items[name] = count
 
 
 def _count_things(text: str) -> bool:
