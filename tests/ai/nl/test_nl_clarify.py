@@ -134,3 +134,11 @@ def test_the_bar_or_the_unit_picks_the_reading(nl_env: dict[str, Any]) -> None:
     assert r.spec["metrics"] == ["revenue"] and r.spec["having"][0]["field"] == "revenue"
     r = ask(nl_env, "华南客户的商机去年输了多少个")
     assert r.clarify is None and r.spec["metrics"][0]["aggregate"] in ("count", "count_distinct")
+
+
+def test_a_rolling_or_calendar_window_is_asked(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "最近两个月的毛利")
+    assert r.clarify is not None and len(r.clarify["choices"]) == 2
+    ends = {c["spec"]["time_range"]["end"] for c in r.clarify["choices"]}
+    assert nl_env["today"].isoformat() in ends and len(ends) == 2
+    assert ask(nl_env, "最近两个月每个月的毛利").clarify is None  # a trend by month shows its months

@@ -28,6 +28,15 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
    is given or the active count was read. Choices: the rows on file, the active counts.
 6. growth with no base: a growth word read as year on year or period on period, nothing saying against what
    (同比, 环比, 比, vs, over). Choices: both. Not for a yes/no question.
+7. a loose word other metrics share: an everyday word read as the one metric is inside another metric's own
+   words (卖了多少 → 卖了多少钱, 销售 → 销售量), asked with an open 多少/几 or a judging word (最好, best); a unit
+   settles it (多少件, 多少钱); a breakdown without a judging word is answered. Choices: the reading, the others.
+   近三个月 for one number, nothing else fixing the window: the last N whole months or N months back to today.
+8. the best X by no measure (best_without_metric, when no metric was found): one choice per first amount,
+   quantity and count metric that reaches the thing.
+Settled without asking (settle_by_unit, before the spec): a money bar over a count word (下单超过20万) takes
+the word's amount metric; a pieces unit over an amount takes the word's only quantity metric; a count asked
+of a thing whose amount stood in for it (商机赢了多少个) is the thing's count.
 A unit or classifier (张, 小时, units), a verb between two understood words (工时超过计划工时, customers placed
 orders), a Chinese word after its thing (不良率控制在) and a word the metric already says (建档的新客户) are
 never qualifiers (rule 1); a count over a having on listed things (采购额超过5万的供应商有几家) is not rule 3.
@@ -70,7 +79,7 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     lex: Lexicon = st.lex
     frame: Frame = st.frame
     for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing,
-                _rows_or_activity, _growth_without_base, _shared_word):
+                _rows_or_activity, _growth_without_base, _shared_word, _rolling_or_calendar):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -663,6 +672,41 @@ def _shared_word(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> d
         return None
     return {"text": f"「{m.term}」可以指不同的数，您要看的是哪一个？",
             "text_en": f"“{m.term}” can mean different figures. Which one do you mean?", "choices": choices}
+
+
+# ── 7b. a rolling or a calendar window ──────────────────────────────────────────────────────
+_CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "十二": 12, "two": 2, "three": 3, "six": 6, "twelve": 12}
+_WINDOW = re.compile(r"(?:近|最近|过去|前)\s*(\d+|十二|[一两二三四五六七八九十])\s*个\s*月"
+                     r"|\b(?:last|past)\s+(\d+|two|three|six|twelve)\s+months\b", re.I)
+
+
+def _rolling_or_calendar(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """近三个月的销售额: the last N whole months with data, or N months back from today? Asked for one number
+    (a trend by month shows its months) when nothing else fixes the window (近三个月（8到10月）)."""
+    m = _WINDOW.search(st.t.text)
+    tr = frame.time_range or {}
+    if m is None or len(st.ranges) != 1 or frame.grain() or "start" not in tr or "end" not in tr:
+        return None
+    n = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2) or "").isdigit() else \
+        _CN_NUM.get((m.group(1) or m.group(2) or "").lower())
+    if not n:
+        return None
+    today = st.today
+    y, mo = divmod(today.month - 1 - n, 12)
+    year, month = today.year + y, mo + 1
+    day = min(today.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    start = dt.date(year, month, day) + dt.timedelta(days=1)
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    alt = frame.copy()
+    alt.time_range = {**tr, "start": start.isoformat(), "end": today.isoformat()}
+    _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": f"「{m.group()}」是指最近{n}个整月，还是从今天往前推{n}个月？请选择：",
+            "text_en": f"“{m.group()}”: the last {n} whole months, or {n} months back from today?",
+            "choices": choices}
 
 
 # ── 8. the best of something, by no measure ─────────────────────────────────────────────────
