@@ -142,3 +142,11 @@ def test_a_rolling_or_calendar_window_is_asked(nl_env: dict[str, Any]) -> None:
     ends = {c["spec"]["time_range"]["end"] for c in r.clarify["choices"]}
     assert nl_env["today"].isoformat() in ends and len(ends) == 2
     assert ask(nl_env, "最近两个月每个月的毛利").clarify is None  # a trend by month shows its months
+
+
+def test_things_or_their_lines_are_asked(nl_env: dict[str, Any]) -> None:
+    # 订单 counts 订单号 of a 订单号 + 行号 key: the distinct orders, or the lines?
+    r = ask(nl_env, "上个月有几个订单")
+    assert r.clarify is not None and len(r.clarify["choices"]) == 2
+    for q in ("上个月总共有几个订单", "上个月的订单数"):
+        assert ask(nl_env, q).clarify is None, q

@@ -25,7 +25,8 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
 
 5. on file or active: only the thing and a count word are said (我们有多少客户, 今年有多少家供应商) and the thing
    is both its dataset's rows and countable by its key in a dated dataset it fans out to; asked when a period
-   is given or the active count was read. Choices: the rows on file, the active counts.
+   is given or the active count was read. Choices: the rows on file, the active counts. Likewise 今年有多少订单
+   when the count read counts one part of a composite key: the distinct things or the rows (lines).
 6. growth with no base: a growth word read as year on year or period on period, nothing saying against what
    (同比, 环比, 比, vs, over). Choices: both. Not for a yes/no question.
 7. a loose word other metrics share: an everyday word read as the one metric is inside another metric's own
@@ -79,7 +80,7 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     lex: Lexicon = st.lex
     frame: Frame = st.frame
     for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing,
-                _rows_or_activity, _growth_without_base, _shared_word, _rolling_or_calendar):
+                _rows_or_activity, _things_or_lines, _growth_without_base, _shared_word, _rolling_or_calendar):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -444,6 +445,17 @@ def _rank_of_nothing(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) 
 _WE = re.compile(r"我们|我司|咱们|公司|总共|一共|共|现在|目前|当前|we|our|us|currently|now|in total|total|all", re.I)
 
 
+def _only(st: Any, lex: Lexicon, m: Mention) -> bool:
+    """The question is this one word, a count word, a period, glue and filler (我们有多少客户, 今年有多少订单)."""
+    text = list(st.t.text)
+    spans = [(m.start, m.end), *((h.start, h.end) for h in st.ranges),
+             *((x.start(), x.end()) for k in ("COUNT", "TOTAL") for x in st.cue.get(k, []))]
+    for a, b in spans:
+        text[a:b] = [" "] * (b - a)
+    rest = [w.strip(" ?？!！,，。.") for w in lex.tokenizer.lcut("".join(text))]
+    return not any(w and w.lower() not in C.GLUE and w not in C.FILLER and not _WE.fullmatch(w) for w in rest)
+
+
 def _counted_thing(st: Any, lex: Lexicon) -> str | None:
     """The dataset of the one thing word the question consists of (客户, suppliers, 研发项目), else None."""
     ms = [m for m in st.mentions if m.kind != "time"]
@@ -513,6 +525,35 @@ def _rows_or_activity(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any])
     return {"text": f"「{label}」是指档案里的{label}，还是有业务往来的{label}？请选择：",
             "text_en": f"“{label_en}”: the ones on file, or the ones with activity? Which one do you mean?",
             "choices": choices[:3]}
+
+
+# ── 5b. the things or their lines ───────────────────────────────────────────────────────────
+def _things_or_lines(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """今年有多少订单: only the thing's loose word, a count word and a period, and the count read counts one
+    part of a composite key (订单号 of 订单号 + 行号): the distinct things, or the rows (lines)? A total asked
+    (今年总共有多少订单) is answered as read."""
+    if (len(frame.metrics) != 1 or frame.dims or frame.where or frame.having or frame.computes or frame.order
+            or st.cue.get("TOTAL") or content_unknowns(st.unknown)):
+        return None
+    ms = [m for m in st.mentions if m.kind != "time"]
+    if len(ms) != 1 or ms[0].kind not in ("metric", "entity", "dataset") or ms[0].entries[0].exact:
+        return None  # 订单数 names the count itself
+    md = lex.index.metrics.get(frame.metrics[0])
+    d = lex.index.datasets.get(md.dataset or "") if md is not None else None
+    if md is None or d is None or md.agg != "count_distinct" or len(d.primary_key or []) < 2 or (
+            (md.expr or "").strip() not in d.primary_key) or not _only(st, lex, ms[0]):
+        return None
+    rows = {"name": f"{d.name}_rows", "field": f"{d.name}.{d.primary_key[-1]}", "aggregate": "count",
+            "label": f"{d.label or d.name}行数"}
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    _add(choices, st, _with_metric(frame, rows), note=None)
+    if len(choices) < 2:
+        return None
+    word = ms[0].term
+    return {"text": f"「{word}」是按{lex.field_label(d.name, md.expr.strip())}数（去重），还是按明细行数？请选择：",
+            "text_en": f"“{word}”: distinct {lex.field_label(d.name, md.expr.strip(), True)}, or rows (lines)?",
+            "choices": choices}
 
 
 # ── 6. growth with no base ──────────────────────────────────────────────────────────────────
