@@ -150,3 +150,11 @@ def test_things_or_their_lines_are_asked(nl_env: dict[str, Any]) -> None:
     assert r.clarify is not None and len(r.clarify["choices"]) == 2
     for q in ("上个月总共有几个订单", "上个月的订单数"):
         assert ask(nl_env, q).clarify is None, q
+
+
+def test_all_or_a_named_subset_is_asked(nl_env: dict[str, Any]) -> None:
+    # the plain count of patents, while the model also counts the granted ones
+    r = ask(nl_env, "目前有多少个专利")
+    assert r.clarify is not None and {c["spec"]["metrics"][0] for c in r.clarify["choices"]} == {
+        "patent_applications", "patents_granted"}
+    assert ask(nl_env, "目前总共有多少个专利").clarify is None

@@ -80,7 +80,7 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     lex: Lexicon = st.lex
     frame: Frame = st.frame
     for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing,
-                _rows_or_activity, _things_or_lines, _growth_without_base, _shared_word, _rolling_or_calendar):
+                _rows_or_activity, _things_or_lines, _all_or_subset, _growth_without_base, _shared_word, _rolling_or_calendar):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -554,6 +554,31 @@ def _things_or_lines(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) 
     return {"text": f"「{word}」是按{lex.field_label(d.name, md.expr.strip())}数（去重），还是按明细行数？请选择：",
             "text_en": f"“{word}”: distinct {lex.field_label(d.name, md.expr.strip(), True)}, or rows (lines)?",
             "choices": choices}
+
+
+def _all_or_subset(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """我们有多少专利: only the thing's word and a count word, read as the thing's plain count, while the model
+    also counts a named subset of the same rows (授权专利数: the granted ones). Choices: all, the subsets."""
+    if (len(frame.metrics) != 1 or frame.dims or frame.where or frame.having or frame.computes or frame.order
+            or st.cue.get("TOTAL") or content_unknowns(st.unknown)):
+        return None
+    ms = [m for m in st.mentions if m.kind != "time"]
+    if len(ms) != 1 or ms[0].kind not in ("entity", "dataset") or ms[0].entries[0].exact:
+        return None
+    md = lex.index.metrics.get(frame.metrics[0])
+    if md is None or md.agg not in ("count", "count_distinct") or md.filter or not _only(st, lex, ms[0]):
+        return None
+    subsets = [n for n, m in lex.index.metrics.items() if m.dataset == md.dataset and not m.hidden
+               and m.agg == md.agg and m.filter and any(normalize(ms[0].term) in normalize(w)
+                                                         for w in [m.label, *m.synonyms] if w)]
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    for name in subsets[:2]:
+        _add(choices, st, _with_metric(frame, name), note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": f"「{ms[0].term}」是指全部，还是其中的一部分？请选择：",
+            "text_en": f"All “{ms[0].term}”, or a part of them? Which one do you mean?", "choices": choices}
 
 
 # ── 6. growth with no base ──────────────────────────────────────────────────────────────────
