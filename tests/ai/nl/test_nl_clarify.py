@@ -158,3 +158,17 @@ def test_all_or_a_named_subset_is_asked(nl_env: dict[str, Any]) -> None:
     assert r.clarify is not None and {c["spec"]["metrics"][0] for c in r.clarify["choices"]} == {
         "patent_applications", "patents_granted"}
     assert ask(nl_env, "目前总共有多少个专利").clarify is None
+
+
+def test_a_bar_counted_per_thing_or_period_is_listed_and_counted(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "去年有几个月的毛利率低于30%")
+    assert r.clarify is None and r.spec["dimensions"] == [{"field": "time", "grain": "month"}]
+    assert r.intent_args.get("count_rows") and r.spec["having"][0]["field"] == "gross_margin"
+    r = ask(nl_env, "预计金额不到10万的在途商机有几个")
+    assert r.clarify is None and len(r.spec["dimensions"]) == 1 and r.spec["dimensions"][0].startswith("opportunities.")
+    assert r.intent_args.get("count_rows") and r.spec["having"]
+
+
+def test_a_ranking_of_the_named_thing_is_answered(nl_env: dict[str, Any]) -> None:
+    r = ask(nl_env, "项目预算最低的3个研发项目")
+    assert r.clarify is None and r.spec["dimensions"] == ["rd_projects.project_name"] and r.spec["limit"] == 3

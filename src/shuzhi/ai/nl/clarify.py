@@ -37,7 +37,9 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
    quantity and count metric that reaches the thing.
 Settled without asking (settle_by_unit, before the spec): a money bar over a count word (下单超过20万) takes
 the word's amount metric; a pieces unit over an amount takes the word's only quantity metric; a count asked
-of a thing whose amount stood in for it (商机赢了多少个) is the thing's count.
+of a thing whose amount stood in for it (商机赢了多少个) is the thing's count; a count asked over a bar on an
+amount or rate with no breakdown lists the things or periods counted (几个月) meeting it (count_rows); a
+ranking of the one thing named (预算最高的5个研发项目) ranks by the field naming it (thing_field).
 A unit or classifier (张, 小时, units), a verb between two understood words (工时超过计划工时, customers placed
 orders), a Chinese word after its thing (不良率控制在) and a word the metric already says (建档的新客户) are
 never qualifiers (rule 1); a count over a having on listed things (采购额超过5万的供应商有几家) is not rule 3.
@@ -655,6 +657,8 @@ def settle_by_unit(st: Any) -> None:
     if st.clarify is not None:
         return
     _count_of_the_thing(st, lex, frame)
+    _count_over_having(st, lex, frame)
+    _rank_the_thing(st, lex, frame)
     found = _loose_reading(st, lex, frame)
     if found is None:
         return
@@ -675,6 +679,71 @@ def settle_by_unit(st: Any) -> None:
         frame.having = having
         if isinstance(item, dict):
             frame.items[name] = item
+
+
+_PERIOD_COUNT = {"月": "month", "个月": "month", "天": "day", "日": "day", "周": "week", "个季度": "quarter",
+                 "季度": "quarter", "年": "year", "months": "month", "days": "day", "weeks": "week",
+                 "quarters": "quarter", "years": "year"}
+_COUNTED_PERIOD = re.compile(r"(?:多少|几)(个月|个季度|季度|月|天|日|周|年)|\bhow many (months|days|weeks|quarters|years)\b")
+
+
+def thing_field(lex: Lexicon, ds: str) -> str | None:
+    """The field that names one of the dataset's things: its *_name / 名称 dimension, else its one-field key."""
+    d = lex.index.datasets.get(ds)
+    if d is None:
+        return None
+    for (dd, f), fd in lex.index.fields.items():
+        if dd == ds and fd.dimension and fd.type == "string" and (f.endswith("_name") or "名称" in (fd.label or "")):
+            return f"{ds}.{f}"
+    return f"{ds}.{d.primary_key[0]}" if d.primary_key and len(d.primary_key) == 1 else None
+
+
+def _count_over_having(st: Any, lex: Lexicon, frame: Frame) -> None:
+    """预计金额超过50万的在途商机有几个, 有几个月的不良率超过1%: a count asked over a bar on an amount or a rate, with
+    no breakdown: the bar is per thing (or per period counted), so the things (periods) meeting it are listed
+    and counted (intent_args count_rows, service/ask_intents.py)."""
+    if not frame.having or frame.dims or len(frame.metrics) != 1 or not _count_asked(st.t.text):
+        return
+    md = lex.index.metrics.get(frame.metrics[0])
+    item = frame.items.get(frame.metrics[0])
+    if (md is not None and md.format not in _AMOUNT_FORMATS) or (item is not None and item.get("aggregate") in (
+            "count", "count_distinct")):
+        return
+    period = _COUNTED_PERIOD.search(st.t.text)
+    if period is not None:
+        frame.dims = [("time", _PERIOD_COUNT[(period.group(1) or period.group(2)).lower()])]
+    else:
+        ds = _the_thing(st)
+        field_name = thing_field(lex, ds) if ds else None
+        if field_name is None or not fits(lex, ds, frame.metrics if md is not None else []):
+            return
+        frame.dims = [(field_name, None)]
+    st.intent_args["count_rows"] = True
+
+
+def _the_thing(st: Any) -> str | None:
+    things = [m for m in st.mentions if m.kind in ("entity", "dataset")]
+    if len(things) != 1:
+        return None
+    e = things[0].entries[0]
+    return e.key[0] if isinstance(e.key, tuple) else str(e.key)
+
+
+def _rank_the_thing(st: Any, lex: Lexicon, frame: Frame) -> None:
+    """预算最高的5个研发项目: a ranking with no breakdown, of the one thing the question names, by a measure that is
+    not the thing's own count: the things are ranked (by the field naming one of them)."""
+    ranked = frame.order is not None or frame.limit
+    if not ranked or frame.dims or len(frame.metrics) != 1:
+        return
+    name = frame.metrics[0]
+    md, item = lex.index.metrics.get(name), frame.items.get(name)
+    if (md is not None and md.agg in ("count", "count_distinct")) or (item is not None and item.get(
+            "aggregate") in ("count", "count_distinct")) or (md is None and item is None):
+        return
+    ds = _the_thing(st)
+    field_name = thing_field(lex, ds) if ds else None
+    if field_name is not None and (md is None or fits(lex, ds, [name])):
+        frame.dims = [(field_name, None)]
 
 
 def _count_of_the_thing(st: Any, lex: Lexicon, frame: Frame) -> None:
