@@ -11,7 +11,8 @@ picked; the interpretation chips still say what was understood."""
 from __future__ import annotations
 
 from shuzhi.ai.nl.chart import recommend_chart
-from shuzhi.ai.nl.clarify import best_without_metric, clarification, content_unknowns, settle_by_unit
+from shuzhi.ai.nl.clarify import best_without_metric, clarification, content_unknowns
+from shuzhi.ai.nl.clarify_settle import settle_by_unit
 from shuzhi.ai.nl.frame import spec_alternatives
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import ParseResult
