@@ -104,7 +104,8 @@ def test_growth_without_a_base_is_asked(nl_env: dict[str, Any]) -> None:
 
 def test_units_and_relation_words_are_not_qualifiers(nl_env: dict[str, Any]) -> None:
     # a unit (小时, units), a word after its Chinese thing (控制, 这么), a verb between two understood words
-    for q in ("本月的赢单率怎么这么高", "how many customers bought orders last month"):
+    for q in ("本月的赢单率怎么这么高", "how many customers bought orders last month",
+              "did last month's revenue top 3 million yuan"):
         r = ask(nl_env, q)
         assert r.clarify is None or "没看懂" not in r.clarify["text"], q
 

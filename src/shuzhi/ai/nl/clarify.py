@@ -125,8 +125,8 @@ def qualifier_words(st: Any) -> list[tuple[str, Mention | None, set[str]]]:
         grew = False
         for word, pos in list(pending):
             s, e = pos, pos + len(word)
-            if _linking(lex, t.text, s, e, understood):
-                continue  # 工时超过计划工时, customers placed orders, 材料缺陷导致的不良品: a relation, not a qualifier
+            if _linking(lex, t.text, s, e, understood) or _NUMBER_NEXT.match(t.text, e):
+                continue  # a word before a number compares with it (beat 2.5 million, 控制在1.5%以内)  # 工时超过计划工时, customers placed orders, 材料缺陷导致的不良品: a relation, not a qualifier
             cjk = bool(_CJK.search(word))
             for a, b, m in anchors:
                 if cjk and a < e:
@@ -149,6 +149,9 @@ def qualifier_words(st: Any) -> list[tuple[str, Mention | None, set[str]]]:
 
 _UNIT = re.compile(r"小时|分钟|天数|\b(?:units?|pieces?|pcs|hours?|days?|minutes?|yuan|rmb|million|"
                    r"billion|thousand|percent)\b")
+
+
+_NUMBER_NEXT = re.compile(r"\s*(?:在|到|于)?\s*(?:\d|[一二三四五六七八九十两百千万]+(?:万|千|百|亿|%|个|件|元))")
 
 
 def _unit_word(word: str) -> bool:
