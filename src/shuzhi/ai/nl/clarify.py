@@ -23,6 +23,27 @@ choices — replaces the answer (the result's spec is None, nothing runs until a
 4. a ranking of nothing: an order, a top N or a rank with no dimension (销售前五, 销售排名). Choices: by
    the person field the metric reaches (when 销售/sales/谁/who is said), by the top hierarchy levels.
 
+5. on file or active: only the thing and a count word are said (我们有多少客户, 今年有多少家供应商) and the thing
+   is both its dataset's rows and countable by its key in a dated dataset it fans out to; asked when a period
+   is given or the active count was read. Choices: the rows on file, the active counts. Likewise 今年有多少订单
+   when the count read counts one part of a composite key: the distinct things or the rows (lines).
+6. growth with no base: a growth word read as year on year or period on period, nothing saying against what
+   (同比, 环比, 比, vs, over). Choices: both. Not for a yes/no question.
+7. a loose word other metrics share: an everyday word read as the one metric is inside another metric's own
+   words (卖了多少 → 卖了多少钱, 销售 → 销售量), asked with an open 多少/几 or a judging word (最好, best); a unit
+   settles it (多少件, 多少钱); a breakdown without a judging word is answered. Choices: the reading, the others.
+   近三个月 for one number, nothing else fixing the window: the last N whole months or N months back to today.
+8. the best X by no measure (best_without_metric, when no metric was found): one choice per first amount,
+   quantity and count metric that reaches the thing.
+Settled without asking (clarify_settle.py, before the spec): a money bar over a count word (下单超过20万) takes
+the word's amount metric; a pieces unit over an amount takes the word's only quantity metric; a count asked
+of a thing whose amount stood in for it (商机赢了多少个) is the thing's count; a count asked over a bar on an
+amount or rate with no breakdown lists the things or periods counted (几个月) meeting it (count_rows); a
+ranking of the one thing named (预算最高的5个研发项目) ranks by the field naming it (thing_field).
+A unit or classifier (张, 小时, units), a verb between two understood words (工时超过计划工时, customers placed
+orders), a Chinese word after its thing (不良率控制在) and a word the metric already says (建档的新客户) are
+never qualifiers (rule 1); a count over a having on listed things (采购额超过5万的供应商有几家) is not rule 3.
+
 Every choice is parsed and resolved against the model as the system (no SQL runs here); a choice that does
 not resolve is dropped, and with fewer than two left the parser answers instead (its confidence lowered).
 The choices' frames are kept (ParseResult.choice_frames): `choose(result, i, …)` turns a picked choice into the
@@ -60,7 +81,8 @@ def clarification(st: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
     """The question back for this parse (see the module docstring), or None to answer."""
     lex: Lexicon = st.lex
     frame: Frame = st.frame
-    for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing):
+    for ask in (_qualifier, _close_readings, _person_or_metric, _count_by_amount, _rank_of_nothing,
+                _rows_or_activity, _things_or_lines, _all_or_subset, _growth_without_base, _shared_word, _rolling_or_calendar):
         st.choice_frames = []
         out = ask(st, lex, frame, spec)
         if out is not None:
@@ -96,16 +118,25 @@ def qualifier_words(st: Any) -> list[tuple[str, Mention | None, set[str]]]:
     anchors += [(x.start(), x.end(), None) for x in st.cue.get("COUNT", []) if x.end() > x.start()]
     out: list[tuple[str, Mention | None, set[str]]] = []
     pending = [(u["text"], _free_find(t, u["text"])) for u in content_unknowns(st.unknown)]
-    pending = [(w, p) for w, p in pending if p >= 0]
+    pending = [(w, p) for w, p in pending if p >= 0 and not _unit_word(w)]
+    understood = [(m.start, m.end) for m in st.mentions if m.kind in ("metric", "entity", "dataset", "value", "dim")]
     grew = True
     while grew:  # a word next to a qualifier qualifies too (newly onboarded)
         grew = False
         for word, pos in list(pending):
             s, e = pos, pos + len(word)
+            if _linking(lex, t.text, s, e, understood) or _NUMBER_NEXT.match(t.text, e):
+                continue  # a word before a number compares with it (beat 2.5 million, 控制在1.5%以内)  # 工时超过计划工时, customers placed orders, 材料缺陷导致的不良品: a relation, not a qualifier
+            cjk = bool(_CJK.search(word))
             for a, b, m in anchors:
+                if cjk and a < e:
+                    continue  # 不良率控制在…, 工时一共多少小时, 客户档案: a Chinese qualifier stands before its thing
                 gap = t.text[e:a] if a >= e else t.text[b:s] if b <= s else None
                 if gap is None or not _glue(lex, gap):
                     continue
+                if m is not None and m.kind == "metric" and str(m.entries[0].key) in _metrics_named_by(
+                        lex, word, set(), False):
+                    continue  # 建档的新客户: the word repeats what the metric already says
                 thing = _thing_datasets(lex, m, st) if m is not None or not out else out[0][2]
                 out.append((word, m if m is not None or not out else out[0][1], thing))
                 anchors.append((s, e, m))
@@ -114,6 +145,27 @@ def qualifier_words(st: Any) -> list[tuple[str, Mention | None, set[str]]]:
                 break
     out.sort(key=lambda x: t.text.find(x[0]))
     return out
+
+
+_UNIT = re.compile(r"小时|分钟|天数|\b(?:units?|pieces?|pcs|hours?|days?|minutes?|yuan|rmb|million|"
+                   r"billion|thousand|percent)\b")
+
+
+_NUMBER_NEXT = re.compile(r"\s*(?:在|到|于)?\s*(?:\d|[一二三四五六七八九十两百千万]+(?:万|千|百|亿|%|个|件|元))")
+
+
+def _unit_word(word: str) -> bool:
+    """A classifier or unit (张, 小时, units, yuan): it says how the answer is counted, never what."""
+    w = normalize(word)
+    return w in C.GLUE or bool(_UNIT.fullmatch(w)) or all(_UNIT.fullmatch(x) for x in w.split()) and " " in w
+
+
+def _linking(lex: Lexicon, text: str, s: int, e: int, understood: list[tuple[int, int]]) -> bool:
+    """The word stands between two understood words (only glue between): a verb relating them (工时超过计划工时,
+    customers placed orders, 材料缺陷导致的不良品), not a qualifier of either."""
+    before = any(b <= s and _glue(lex, text[b:s]) for _a, b in understood)
+    after = any(a >= e and _glue(lex, text[e:a]) for a, _b in understood)
+    return before and after
 
 
 def _free_find(t: Any, word: str) -> int:
@@ -335,7 +387,8 @@ def _is_count(lex: Lexicon, name: str) -> bool:
 
 
 def _count_by_amount(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
-    if len(frame.metrics) != 1 or not _count_asked(st.t.text) or st.intent_args.get("count_rows"):
+    if len(frame.metrics) != 1 or not _count_asked(st.t.text) or st.intent_args.get("count_rows")\
+            or (frame.having and frame.dims):
         return None  # 采购额超过5万的供应商有几家: the things the amount qualifies are counted (count_rows)
     name = frame.metrics[0]
     m = lex.index.metrics.get(name)
@@ -394,6 +447,334 @@ def _rank_of_nothing(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) 
     return {"text": f"要按什么来排「{label}」？请选择：", "text_en": f"Rank {label_en} by what?", "choices": choices}
 
 
+# ── 5. the things on file or the things active ──────────────────────────────────────────────
+_WE = re.compile(r"我们|我司|咱们|公司|总共|一共|共|现在|目前|当前|we|our|us|currently|now|in total|total|all", re.I)
+
+
+def _only(st: Any, lex: Lexicon, m: Mention) -> bool:
+    """The question is this one word, a count word, a period, glue and filler (我们有多少客户, 今年有多少订单)."""
+    text = list(st.t.text)
+    spans = [(m.start, m.end), *((h.start, h.end) for h in st.ranges),
+             *((x.start(), x.end()) for k in ("COUNT", "TOTAL") for x in st.cue.get(k, []))]
+    for a, b in spans:
+        text[a:b] = [" "] * (b - a)
+    rest = [w.strip(" ?？!！,，。.") for w in lex.tokenizer.lcut("".join(text))]
+    return not any(w and w.lower() not in C.GLUE and w not in C.FILLER and not _WE.fullmatch(w) for w in rest)
+
+
+def _counted_thing(st: Any, lex: Lexicon) -> str | None:
+    """The dataset of the one thing word the question consists of (客户, suppliers, 研发项目), else None."""
+    ms = [m for m in st.mentions if m.kind != "time"]
+    if len(ms) != 1 or ms[0].kind not in ("dim", "entity", "dataset"):
+        return None
+    text = list(st.t.text)
+    spans = [(ms[0].start, ms[0].end), *((h.start, h.end) for h in st.ranges),
+             *((x.start(), x.end()) for k in ("COUNT", "TOTAL") for x in st.cue.get(k, []))]
+    for a, b in spans:
+        text[a:b] = [" "] * (b - a)
+    rest = [w.strip(" ?？!！,，。.") for w in lex.tokenizer.lcut("".join(text))]
+    if any(w and w.lower() not in C.GLUE and w not in C.FILLER and not _WE.fullmatch(w) for w in rest):
+        return None  # 下过单的客户, 新开了多少家客户, 立项了多少个项目: the question says which
+    e = ms[0].entries[0]
+    return str(e.key) if ms[0].kind == "dataset" else (e.key[0] if isinstance(e.key, tuple) else None)
+
+
+def activity_counts(lex: Lexicon, ds: str) -> list[str | dict[str, Any]]:
+    """Counts of the thing by what it did: per dataset the thing fans out to (by its key) and that is dated,
+    the model's distinct count of that key there (客户 → 下单客户数), else an ad-hoc one."""
+    out: list[str | dict[str, Any]] = []
+    for step in lex.index.edges.get(ds, []):
+        if not step.fans_out or len(step.right_fields) != 1 or not lex.index.time_fields(step.right):
+            continue
+        fk = step.right_fields[0]
+        named = [n for n, m in lex.index.metrics.items() if m.dataset == step.right and not m.hidden
+                 and m.agg == "count_distinct" and (m.expr or "").strip() == fk]
+        if named:
+            out.append(named[0])
+            continue
+        a, d = lex.index.datasets[step.right], lex.index.datasets[ds]
+        out.append({"name": f"{step.right}_{fk}_count", "field": f"{step.right}.{fk}", "aggregate": "count_distinct",
+                    "label": f"有{a.label or step.right}的{d.label or ds}数"})
+    return out
+
+
+def _rows_or_activity(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """我们有多少客户, 今年有多少家供应商: only the thing and a count word are said, and the thing is both rows
+    on file and something counted by what it did (customers who ordered, suppliers bought from). Asked when
+    a period is given (created in it, or active in it) or when the count read is the active one; the rows on
+    file alone, undated (我们一共有多少家供应商), are answered."""
+    if (len(frame.metrics) != 1 or frame.dims or frame.where or frame.having or frame.computes or frame.order
+            or not _count_asked(st.t.text) and not st.cue.get("COUNT") or content_unknowns(st.unknown)):
+        return None
+    ds = _counted_thing(st, lex)
+    rows = count_item(lex, ds) if ds else None
+    if ds is None or rows is None:
+        return None
+    active = activity_counts(lex, ds)
+    rows_name = rows if isinstance(rows, str) else rows["name"]
+    names = [x if isinstance(x, str) else x["name"] for x in active]
+    if frame.metrics[0] not in (rows_name, *names):
+        return None  # 一共有多少条产线: the values of a field are counted, not the things
+    if not active or (frame.time_range is None and (frame.metrics[0] == rows_name or st.cue.get("TOTAL"))):
+        return None  # undated: the rows on file, or the count read when a total is asked (一共有多少个客户)
+    choices: list[Choice] = []
+    alt = _with_metric(frame, rows)
+    if not lex.index.time_fields(ds):  # undated rows (suppliers on file): the whole file
+        alt.time_range = None
+    _add(choices, st, alt, note=None)
+    for item in active[:2]:
+        _add(choices, st, _with_metric(frame, item), note=None)
+    if len(choices) < 2:
+        return None
+    d = lex.index.datasets[ds]
+    label, label_en = d.label or ds, d.label_en or ds
+    return {"text": f"「{label}」是指档案里的{label}，还是有业务往来的{label}？请选择：",
+            "text_en": f"“{label_en}”: the ones on file, or the ones with activity? Which one do you mean?",
+            "choices": choices[:3]}
+
+
+# ── 5b. the things or their lines ───────────────────────────────────────────────────────────
+def _things_or_lines(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """今年有多少订单: only the thing's loose word, a count word and a period, and the count read counts one
+    part of a composite key (订单号 of 订单号 + 行号): the distinct things, or the rows (lines)? A total asked
+    (今年总共有多少订单) is answered as read."""
+    if (len(frame.metrics) != 1 or frame.dims or frame.where or frame.having or frame.computes or frame.order
+            or st.cue.get("TOTAL") or content_unknowns(st.unknown)):
+        return None
+    ms = [m for m in st.mentions if m.kind != "time"]
+    if len(ms) != 1 or ms[0].kind not in ("metric", "entity", "dataset") or ms[0].entries[0].exact:
+        return None  # 订单数 names the count itself
+    md = lex.index.metrics.get(frame.metrics[0])
+    d = lex.index.datasets.get(md.dataset or "") if md is not None else None
+    if md is None or d is None or md.agg != "count_distinct" or len(d.primary_key or []) < 2 or (
+            (md.expr or "").strip() not in d.primary_key) or not _only(st, lex, ms[0]):
+        return None
+    rows = {"name": f"{d.name}_rows", "field": f"{d.name}.{d.primary_key[-1]}", "aggregate": "count",
+            "label": f"{d.label or d.name}行数"}
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    _add(choices, st, _with_metric(frame, rows), note=None)
+    if len(choices) < 2:
+        return None
+    word = ms[0].term
+    return {"text": f"「{word}」是按{lex.field_label(d.name, md.expr.strip())}数（去重），还是按明细行数？请选择：",
+            "text_en": f"“{word}”: distinct {lex.field_label(d.name, md.expr.strip(), True)}, or rows (lines)?",
+            "choices": choices}
+
+
+def _all_or_subset(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """我们有多少专利: only the thing's word and a count word, read as the thing's plain count, while the model
+    also counts a named subset of the same rows (授权专利数: the granted ones). Choices: all, the subsets."""
+    if (len(frame.metrics) != 1 or frame.dims or frame.where or frame.having or frame.computes or frame.order
+            or st.cue.get("TOTAL") or content_unknowns(st.unknown)):
+        return None
+    ms = [m for m in st.mentions if m.kind != "time"]
+    if len(ms) != 1 or ms[0].kind not in ("entity", "dataset") or ms[0].entries[0].exact:
+        return None
+    md = lex.index.metrics.get(frame.metrics[0])
+    if md is None or md.agg not in ("count", "count_distinct") or md.filter or not _only(st, lex, ms[0]):
+        return None
+    subsets = [n for n, m in lex.index.metrics.items() if m.dataset == md.dataset and not m.hidden
+               and m.agg == md.agg and m.filter and any(normalize(ms[0].term) in normalize(w)
+                                                         for w in [m.label, *m.synonyms] if w)]
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    for name in subsets[:2]:
+        _add(choices, st, _with_metric(frame, name), note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": f"「{ms[0].term}」是指全部，还是其中的一部分？请选择：",
+            "text_en": f"All “{ms[0].term}”, or a part of them? Which one do you mean?", "choices": choices}
+
+
+# ── 6. growth with no base ──────────────────────────────────────────────────────────────────
+_GROWTH = re.compile(r"增长|增幅|涨|grow|growth|increase", re.I)
+_BASE = re.compile(r"同比|环比|同期|比|较|相比|对比|\bvs\.?|versus|compared|\bover\b|\bthan\b|yoy|mom|qoq|"
+                   r"year[- ]on[- ]year|year[- ]over[- ]year|month[- ]over[- ]month|quarter[- ]over[- ]quarter", re.I)
+
+
+def _growth_without_base(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """上季度销售额增长了多少, 今年销售额增长率: a growth word gave a year-on-year or period-on-period change but
+    nothing says against what (同比, 环比, 比去年, vs, over last year settle it). Choices: both bases."""
+    kinds = [k for k, _m in frame.computes if k in ("yoy", "pop")]
+    if (st.intent != "query" or len(kinds) != 1 or frame.dims or not _GROWTH.search(st.t.text)
+            or _BASE.search(st.t.text)):
+        return None
+    choices: list[Choice] = []
+    for kind in (kinds[0], "pop" if kinds[0] == "yoy" else "yoy"):
+        alt = frame.copy()
+        alt.computes = [(kind if k in ("yoy", "pop") else k, m) for k, m in alt.computes]
+        _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": "「增长」是和去年同期比（同比），还是和上一期比（环比）？请选择：",
+            "text_en": "Growth against the same period last year, or against the previous period?",
+            "choices": choices}
+
+
+# ── 7. a loose word other measures share ────────────────────────────────────────────────────
+_QTY_UNIT = re.compile(r"多少(?:件|个|台|套|只|张)|几(?:件|个|台|套)|\bunits?\b|\bpieces?\b|\bhow many\b")
+_MONEY_UNIT = re.compile(r"多少钱|金额|\d\s*万|元|\bhow much money\b|\byuan\b|\bmillion\b|\bvalue\b|\bspend\b")
+_RATE_FORMATS = ("percent", "percentage")
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"(?:了|过|的|得)$", "", normalize(word))
+
+
+def shared_measures(lex: Lexicon, word: str, read: str) -> list[str | dict[str, Any]]:
+    """Other metrics a loose word also names, on the read metric's own datasets: visible metrics (not rates)
+    one of whose own words contains the word's stem (卖了多少 → 卖了多少钱, 销售 → 销售量)."""
+    stem = _stem(word)
+    own = set(lex.metric_datasets(read))
+    out: list[str | dict[str, Any]] = []
+    if len(stem) >= 2 and _CJK.search(stem):
+        for name, m in lex.index.metrics.items():
+            if name == read or m.hidden or m.format in _RATE_FORMATS or m.formula or not set(
+                    lex.metric_datasets(name)) & own:
+                continue
+            words = [normalize(w) for w in [m.label, *m.synonyms, *m.everyday_words] if w]
+            if any(stem in w and w != stem for w in words):
+                out.append(name)
+    return list({(x if isinstance(x, str) else x["name"]): x for x in out}.values())
+
+
+def _loose_reading(st: Any, lex: Lexicon, frame: Frame) -> tuple[str, Mention, list[str | dict[str, Any]]] | None:
+    if len(frame.metrics) != 1 or len(st.metric_ms) != 1 or st.metric_ms[0].entries[0].exact:
+        return None
+    read, m = frame.metrics[0], st.metric_ms[0]
+    if not m.term.strip() or str(m.entries[0].key) != read or read not in lex.index.metrics:
+        return None
+    return read, m, shared_measures(lex, m.term, read)
+
+
+def _kind(lex: Lexicon, x: str | dict[str, Any]) -> str:
+    md = lex.index.metrics.get(x) if isinstance(x, str) else None
+    return "money" if md is not None and md.format == "currency" else "qty" if md is None or \
+        md.format == "integer" else "other"
+
+
+def _count_things(text: str) -> bool:
+    """A count of things (几个产品, 多少家) rather than of pieces (多少件, how many units)."""
+    return bool(re.search(r"(?:多少|几)(?:个|家|位|款|条|项|笔|张|名|次|批|单)", text)) or (
+        bool(re.search(r"\bhow many\b", text)) and not re.search(r"\bhow many (?:units|pieces)\b", text))
+
+
+def _shared_word(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """华东今年卖了多少, 今年销售最好的是谁: the one metric was read from a loose everyday word that other
+    metrics' own words contain too (卖了多少钱 is revenue, 销售量 a quantity), and either the word is an open
+    "how much" (多少, 几) or a judging word (最好, best) ranks by it; no unit settles it (多少件 keeps the
+    quantities, 多少钱 the amounts). A breakdown without a judging word shows its measure and is answered.
+    Choices: the reading, then the others."""
+    if frame.dims and not _EVALUATIVE.search(st.t.text):
+        return None  # 各渠道的销售, 每个月卖了多少: a breakdown shows its measure; 销售最好的是谁 judges by it
+    found = _loose_reading(st, lex, frame)
+    if found is None:
+        return None
+    read, m, others = found
+    text = st.t.text
+    if not _EVALUATIVE.search(text) and not re.search(r"多少|几", m.term):
+        return None  # 今年的销售 is revenue; 卖了多少 (how much: money or pieces?) and 销售最好 (by what?) are not
+    if _count_things(text):
+        return None  # 有几个产品是零库存: things are counted, not the measure
+    if _QTY_UNIT.search(text):
+        others = [x for x in others if _kind(lex, x) == "qty"]
+    elif _MONEY_UNIT.search(text):
+        others = [x for x in others if _kind(lex, x) == "money"]
+    if not others:
+        return None
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    for x in others:
+        if len(choices) >= 3:
+            break
+        _add(choices, st, _with_metric(frame, x), note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": f"「{m.term}」可以指不同的数，您要看的是哪一个？",
+            "text_en": f"“{m.term}” can mean different figures. Which one do you mean?", "choices": choices}
+
+
+# ── 7b. a rolling or a calendar window ──────────────────────────────────────────────────────
+_CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "十二": 12, "two": 2, "three": 3, "six": 6, "twelve": 12}
+_WINDOW = re.compile(r"(?:近|最近|过去|前)\s*(\d+|十二|[一两二三四五六七八九十])\s*个\s*月"
+                     r"|\b(?:last|past)\s+(\d+|two|three|six|twelve)\s+months\b", re.I)
+
+
+_MONTHS_SAID = re.compile(r"\d{1,2}\s*月?\s*(?:-|到|至|~|—)\s*\d{1,2}\s*月|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+                          r"[a-z]*\s*(?:-|to|through|–)\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+
+
+def _rolling_or_calendar(st: Any, lex: Lexicon, frame: Frame, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """近三个月的销售额: the last N whole months with data, or N months back from today? Asked for one number
+    (a trend by month shows its months) when nothing else fixes the window (近三个月（8到10月）)."""
+    m = _WINDOW.search(st.t.text)
+    tr = frame.time_range or {}
+    if m is None or len(st.ranges) != 1 or frame.grain() or "start" not in tr or "end" not in tr \
+            or _MONTHS_SAID.search(st.t.text):
+        return None
+    n = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2) or "").isdigit() else \
+        _CN_NUM.get((m.group(1) or m.group(2) or "").lower())
+    if not n:
+        return None
+    today = st.today
+    y, mo = divmod(today.month - 1 - n, 12)
+    year, month = today.year + y, mo + 1
+    day = min(today.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    start = dt.date(year, month, day) + dt.timedelta(days=1)
+    choices: list[Choice] = []
+    _add(choices, st, frame, note=None)
+    alt = frame.copy()
+    alt.time_range = {**tr, "start": start.isoformat(), "end": today.isoformat()}
+    _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        return None
+    return {"text": f"「{m.group()}」是指最近{n}个整月，还是从今天往前推{n}个月？请选择：",
+            "text_en": f"“{m.group()}”: the last {n} whole months, or {n} months back from today?",
+            "choices": choices}
+
+
+# ── 8. the best of something, by no measure ─────────────────────────────────────────────────
+_EVALUATIVE = re.compile(r"最好|最强|最佳|最棒|最厉害|最优秀|\bbest\b|\btop\b|\bleading\b|\bstrongest\b")
+
+
+def best_without_metric(st: Any) -> dict[str, Any] | None:
+    """Who is our best salesperson, 最好的产品是哪个: a ranking word that judges (best, top, 最好) over a
+    thing, and no measure named. Choices: that thing ranked by the first amount, quantity and count metrics
+    that reach it (the model's order). Used when the parse found no metric."""
+    lex, frame = st.lex, st.frame
+    if frame.metrics or st.intent != "query" or not _EVALUATIVE.search(st.t.text):
+        return None
+    dims = [m for m in st.mentions if m.kind in ("dim", "entity") and isinstance(m.entries[0].key, tuple)]
+    if len(dims) != 1 or not dims[0].entries[0].key[0]:
+        return None
+    key = dims[0].entries[0].key
+    field_name = f"{key[0]}.{key[1]}"
+    picked: dict[str, str] = {}
+    for name, m in lex.index.metrics.items():
+        if m.hidden or m.formula or not m.dataset or not fits(lex, key[0], [name]):
+            continue
+        kind = "count" if m.agg in ("count", "count_distinct") else m.format
+        if kind in ("currency", "integer", "count") and kind not in picked.values():
+            picked[name] = kind
+    st.choice_frames = []
+    choices: list[Choice] = []
+    for name in picked:
+        alt = frame.copy()
+        alt.metrics = [name]
+        alt.dims = [(field_name, None)]
+        alt.order, alt.limit = (name, True), frame.limit or 1
+        _add(choices, st, alt, note=None)
+    if len(choices) < 2:
+        st.choice_frames = []
+        return None
+    word = _EVALUATIVE.search(st.t.text).group()
+    label, label_en = lex.field_label(*key), lex.field_label(*key, True)
+    return {"text": f"「{word}」的{label}按什么来衡量？请选择：",
+            "text_en": f"The {word} {label_en} by which measure?", "choices": choices[:3]}
+
+
 # ── choices ─────────────────────────────────────────────────────────────────────────────────
 def _with_metric(frame: Frame, item: str | dict[str, Any]) -> Frame:
     alt = frame.copy()
@@ -441,5 +822,5 @@ def runnable(spec: dict[str, Any], lex: Lexicon, today: dt.date) -> bool:
     return ok
 
 
-__all__ = ["choose", "clarification", "close_readings", "content_unknowns", "count_item", "qualifier_words",
+__all__ = ["best_without_metric", "choose", "clarification", "close_readings", "content_unknowns", "count_item", "qualifier_words",
            "runnable"]

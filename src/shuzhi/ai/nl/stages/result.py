@@ -11,7 +11,8 @@ picked; the interpretation chips still say what was understood."""
 from __future__ import annotations
 
 from shuzhi.ai.nl.chart import recommend_chart
-from shuzhi.ai.nl.clarify import clarification, content_unknowns
+from shuzhi.ai.nl.clarify import best_without_metric, clarification, content_unknowns
+from shuzhi.ai.nl.clarify_settle import settle_by_unit
 from shuzhi.ai.nl.frame import spec_alternatives
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import ParseResult
@@ -45,10 +46,13 @@ def question_lang(question: str) -> str:
 def result(st: ParseState) -> None:
     lex, frame, unknown, question = st.lex, st.frame, st.unknown, st.question
     _one_member_share(st)
+    settle_by_unit(st)
     spec = frame.to_spec() if frame.metrics else None
     if spec is None and frame.dims and st.cue["LISTING"]:
         spec = frame.to_spec()
-    if spec is None and not any(u.get("reason") == "no_metric" for u in unknown):
+    if spec is None and st.clarify is None:  # the best salesperson, by no measure: ask which measure
+        st.clarify = best_without_metric(st)
+    if spec is None and st.clarify is None and not any(u.get("reason") == "no_metric" for u in unknown):
         unknown.append({"text": question.strip(), "reason": "no_metric",
                         "message": "没有找到要看的指标 / no metric found in the question",
                         "suggestions": suggest(lex, " ".join(u["text"] for u in unknown) or question)})
