@@ -7,8 +7,13 @@ use case — parse, intents, questions back, the query as the asker — on the s
   area, counts, raw fields, yes/no, why, forecasts, comparisons and everyday wording. First measured at
   113/268 (42.2 %) before the work it prompted (docs/ask.md); the floors keep what was reached since.
 - ambiguous.yaml (39): questions with two or three close readings (each with its SQL); the right answer is
-  a question back.
-For both, the share of wrong answers shown with confidence (≥ 0.75) must stay at most 2 %.
+  a question back. First 0/39; 15/39 since.
+- blind_sql_2.yaml (262, 57 in English): a second blind set, written by another helper after the first round
+  of fixes, from the same sources; measured once before any fix for it: 224/262 (85.5 %), 18 wrong shown
+  with confidence (6.9 %) — the honest estimate for unseen questions. Three general fixes it prompted
+  since (which 5, 最…的X, 几个国家), so it is no longer untuned.
+The share of wrong answers shown with confidence (≥ 0.75) must stay at most 2 % on the first two sets (the
+issue's target); the second blind set still misses it (its floor holds what was reached).
 """
 
 from __future__ import annotations
@@ -22,9 +27,8 @@ import yaml
 from shuzhi.service.ask_score import SetScore, score_set
 
 HERE = Path(__file__).parent
-WRONG_CONFIDENT_MAX = 0.02
-FLOOR_BLIND = 0.0
-FLOOR_AMBIGUOUS = 0.0
+# (set, accuracy floor, most wrong answers shown with confidence, as a share of the set)
+SETS = [("blind_sql.yaml", 0.92, 0.02), ("ambiguous.yaml", 0.35, 0.02), ("blind_sql_2.yaml", 0.85, 0.06)]
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -40,10 +44,9 @@ def _print(name: str, s: SetScore) -> None:
             print(f"  {'!' if c.wrong_confident else '✗'} {c.q}: {c.why}")
 
 
-@pytest.mark.parametrize("name, floor", [("blind_sql.yaml", FLOOR_BLIND), ("ambiguous.yaml", FLOOR_AMBIGUOUS)])
-def test_sets_scored_against_sql(ask_rt: Any, name: str, floor: float) -> None:
+@pytest.mark.parametrize("name, floor, wrong_max", SETS)
+def test_sets_scored_against_sql(ask_rt: Any, name: str, floor: float, wrong_max: float) -> None:
     s = score_set(ask_rt, _load(name))
     _print(name, s)
     assert s.accuracy >= floor, f"{name}: {s.accuracy:.1%} < {floor:.0%}"
-    assert s.wrong_confident <= WRONG_CONFIDENT_MAX * s.total, \
-        f"{name}: {s.wrong_confident} wrong answers shown with confidence"
+    assert s.wrong_confident <= wrong_max * s.total, f"{name}: {s.wrong_confident} wrong answers shown with confidence"
