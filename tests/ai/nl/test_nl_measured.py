@@ -66,6 +66,8 @@ NUMBERS: list[tuple[str, str]] = [
     ("上个月华东有多少客户下单",
      "select count(distinct s.customer_id) from sales_orders s join customers c using (customer_id) "
      "where s.status <> '已取消' and c.region = '华东' and s.order_date between '2026-10-01' and '2026-10-31'"),
+    # 输掉 (lost) is the lost stage, as 输了 / 丢掉 are
+    ("输掉的商机预计金额合计是多少", "select sum(expected_amount) from opportunities where stage = '输单'"),
     ("how many customers ordered last month",
      "select count(distinct customer_id) from sales_orders where status <> '已取消' "
      "and order_date between '2026-10-01' and '2026-10-31'"),
