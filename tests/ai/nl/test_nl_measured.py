@@ -68,6 +68,7 @@ NUMBERS: list[tuple[str, str]] = [
      "where s.status <> '已取消' and c.region = '华东' and s.order_date between '2026-10-01' and '2026-10-31'"),
     # 输掉 (lost) is the lost stage, as 输了 / 丢掉 are
     ("输掉的商机预计金额合计是多少", "select sum(expected_amount) from opportunities where stage = '输单'"),
+    ("输掉的商机预计金额加起来多少", "select sum(expected_amount) from opportunities where stage = '输单'"),  # 加起来: a sum
     ("how many customers ordered last month",
      "select count(distinct customer_id) from sales_orders where status <> '已取消' "
      "and order_date between '2026-10-01' and '2026-10-31'"),
