@@ -56,6 +56,22 @@ NUMBERS: list[tuple[str, str]] = [
      "and c.region <> '华东' and s.order_date between '2025-01-01' and '2025-12-31'"),
     ("上季度末所有仓库加起来有多少件库存",
      "select sum(on_hand_qty) from inventory_snapshots where snapshot_date = '2026-09-30'"),
+    # 多少金额的 / 花了多少钱: an amount of money is asked, never a count of rows or of the value's field
+    ("今年多少金额的订单已取消",
+     "select sum(amount) from sales_orders where status = '已取消' and order_date between '2026-01-01' and '2026-11-26'"),
+    ("上季度折旧摊销花了多少钱",
+     "select sum(amount) from rd_expenses where expense_category = '折旧摊销' "
+     "and expense_month between '2026-07-01' and '2026-09-30'"),
+    # 多少客户下单: the customers doing it (the model's buying-customer count), not orders split by customer
+    ("上个月华东有多少客户下单",
+     "select count(distinct s.customer_id) from sales_orders s join customers c using (customer_id) "
+     "where s.status <> '已取消' and c.region = '华东' and s.order_date between '2026-10-01' and '2026-10-31'"),
+    # 输掉 (lost) is the lost stage, as 输了 / 丢掉 are
+    ("输掉的商机预计金额合计是多少", "select sum(expected_amount) from opportunities where stage = '输单'"),
+    ("输掉的商机预计金额加起来多少", "select sum(expected_amount) from opportunities where stage = '输单'"),  # 加起来: a sum
+    ("how many customers ordered last month",
+     "select count(distinct customer_id) from sales_orders where status <> '已取消' "
+     "and order_date between '2026-10-01' and '2026-10-31'"),
 ]
 
 # a count over a having: the answer is the number of qualifying rows (intent_args["count_rows"])
@@ -76,6 +92,8 @@ TABLES: list[tuple[str, str, str]] = [
      "select project_name, budget from rd_projects order by budget limit 3"),
     ("各类型专利分别有几件", "patents.patent_type",
      "select patent_type, count(*) from patents group by 1 order by 1"),
+    # 客户档案里…: the file's own rows by the field, not split by the names of the thing the file is of
+    ("客户档案里按大区的客户数", "customers.region", "select region, count(*) from customers group by 1 order by 1"),
 ]
 
 
@@ -159,3 +177,20 @@ def test_a_count_word_before_a_field_counts_its_values(nl_env: dict[str, Any], q
     assert r.spec["metrics"][0]["field"] == field and r.spec["metrics"][0]["aggregate"] == "count_distinct"
     assert not r.spec["dimensions"]
     assert ask(nl_env, "华东有多少客户").spec["metrics"] == ["customer_count"]  # a thing the model counts stays so
+
+
+@pytest.mark.parametrize(("q", "sql"), [
+    ("去年在册的供应商有几家", "select count(*) from suppliers"),
+    ("本月供应商档案里有多少家", "select count(*) from suppliers"),
+])
+def test_a_period_on_undated_rows_is_dropped_with_a_reason(nl_env: dict[str, Any], engine: DuckDBEngine, q: str,
+                                                           sql: str) -> None:
+    """Suppliers on file have no date: the period cannot filter them. The question is answered over the whole file
+    (never the error metric_without_time), the period is reported with why, and the answer is not shown as sure."""
+    r = ask(nl_env, q)
+    assert r.spec is not None and r.clarify is None, (r.unknown, r.clarify)
+    assert "time_range" not in r.spec
+    assert any("没有日期" in (u.get("reason") or "") for u in r.unknown), r.unknown
+    assert r.confidence < 0.75
+    got = _run(nl_env, engine, r.spec)
+    assert float(list(got[0].values())[0]) == pytest.approx(float(_sql(engine, sql)[0][0]))

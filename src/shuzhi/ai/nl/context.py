@@ -591,3 +591,23 @@ def of_glued(lex: Lexicon, t: Text, mentions: list[Mention]) -> list[Mention]:
                     break
         out.append(m)
     return out
+
+
+def undated_period(lex: Lexicon, frame: Any, st: Any) -> dict[str, Any] | None:
+    """今年有多少家供应商 (answered, not asked back) / suppliers on file this year: a period on the shared time axis
+    said of counts whose rows have no date (suppliers on file) cannot filter them; the period is dropped from the
+    frame and returned as an unknown with its reason — a period never makes a question fail. Derived metrics and
+    a range on a named date field are left alone (they have a date or say which)."""
+    tr = frame.time_range
+    if not tr or tr.get("field", "time") != "time" or not frame.metrics:
+        return None
+    for name in frame.metrics:
+        md = lex.index.metrics.get(name)
+        if md is None or md.is_derived or md.time is not None:
+            return None
+    frame.time_range = None
+    hit = next((h for h in st.ranges if h.kind == "range"), None)
+    said = st.t.text[hit.start:hit.end] if hit is not None else st.question
+    labels = "、".join(lex.index.metrics[n].label or n for n in frame.metrics)
+    return {"text": said, "reason": f"{labels}没有日期，不能按时间筛选，按全部记录回答 / {labels} has no date, so the "
+            "period cannot filter it; answered over all records", "suggestions": []}

@@ -42,7 +42,7 @@ VALUE_ALIASES: dict[str, list[str]] = {
     "苏州总仓": ["suzhou warehouse"], "深圳仓": ["shenzhen warehouse"], "成都仓": ["chengdu warehouse"],
     # opportunity stages, patents
     "赢单": ["won deals", "won", "win", "赢了", "赢下", "赢得", "拿下"],
-    "输单": ["lost deals", "lost", "lose", "输了", "丢了", "丢单", "丢掉"],
+    "输单": ["lost deals", "lost", "lose", "输了", "输掉", "丢了", "丢单", "丢掉"],
     "材料缺陷": ["material defects", "material defect"], "表面缺陷": ["surface defects", "surface defect"],
     "尺寸超差": ["dimensional defects", "out of tolerance"], "装配异常": ["assembly defects", "assembly issues"],
     # statuses: projects, orders, patents

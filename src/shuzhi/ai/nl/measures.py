@@ -239,7 +239,7 @@ def field_measures(index: ModelIndex) -> tuple[list[Measure], dict[tuple[str, st
 
 # words asking for an aggregation of a field: 平均单价, 预算合计, total budget, average price
 AGG_WORDS = (("avg", re.compile(r"平均|均值|\baverage\b|\bavg\b|\bmean\b")),
-             ("sum", re.compile(r"合计|总计|总和|总共|一共|总|\btotal\b|\bsum\b")),
+             ("sum", re.compile(r"合计|总计|总和|总共|一共|加起来|加在一起|总|\btotal\b|\bsum\b")),
              ("max", re.compile(r"最大值|最大|\bmaximum\b|\bmax\b")),
              ("min", re.compile(r"最小值|最小|\bminimum\b|\bmin\b")))
 

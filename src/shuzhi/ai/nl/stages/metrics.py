@@ -21,6 +21,7 @@ from shuzhi.ai.nl.grounding import (
     CLASSIFIER,
     CLASSIFIERS,
     COUNT_AFTER,
+    COUNT_BEFORE,
     CREATED,
     count_metric,
     count_word_near,
@@ -40,7 +41,8 @@ def metrics(st: ParseState) -> None:
     if _duration_asked(st):
         return
     _split_date_verbs(st)
-    recounted = _things_counted(st)
+    recounted = _things_counted(st) | _things_by_activity(st)
+    _money_of_thing_word(st)
     _aggregation_words(st)
     st.metric_ms = [m for m in mentions if m.kind == "metric"]
     for m in st.metric_ms:
@@ -56,13 +58,19 @@ def metrics(st: ParseState) -> None:
     if not st.frame_metrics:
         _money_per_thing(st)
     # count fallback: 多少客户 / how many customers
-    counting = bool(recounted or cue["COUNT"] or CLASSIFIER.search(t.masked()) or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
+    counts = [x for x in cue["COUNT"] if not _MONEY_AFTER_COUNT.match(t.text, x.end())]  # 多少金额 / 多少钱: money asked
+    counting = bool(recounted or counts or CLASSIFIER.search(t.masked()) or C.MOST_FEWEST.search(t.text) or "分布" in t.text)
     created = [x for x in CREATED.finditer(t.masked())] if counting and not st.frame_metrics else []
     on_file = _ON_FILE.search(t.masked()) if counting or st.frame_metrics else None
     if on_file is not None and st.frame_metrics and not _own_rows(st):
         on_file = None
     if on_file is not None:  # 客户档案里有多少家客户: the thing's own rows, not a metric counting it elsewhere
         t.take(on_file.start(), on_file.end())
+        for i, m in enumerate(mentions):  # 客户档案中…: the thing whose file it is, not a split by its names
+            if m.kind in ("dim", "entity", "dataset") and 0 <= on_file.start() - m.end <= 1 \
+                    and m.term in lex.things:
+                st.consumed.add(i)
+                t.take(m.start, m.end)
     if not st.frame_metrics and counting and on_file is None:
         _distinct_asked(st)  # 海外客户分布在几个国家: how many countries, not customers by country
     if not st.frame_metrics and counting and not parts.metrics:
@@ -230,9 +238,11 @@ def _size_of_thing(st: ParseState) -> None:
 
 
 # the thing's own records (客户档案, on file): counted in its own dataset, not by a metric of another one
-_ON_FILE = re.compile(r"档案里?的?|在册的?|名录里?的?|花名册|主数据里?的?|\bon file\b|\bon record\b|\bon the books\b"
+_ON_FILE = re.compile(r"档案[里中内]?的?|在册的?|名录[里中内]?的?|花名册|主数据[里中内]?的?|\bon file\b|\bon record\b|\bon the books\b"
                       r"|\bin (?:the|our) (?:system|database|master data)\b")
 _MONEY = re.compile(r"多少金额|多少钱|金额|\bhow much money\b|\bamount\b|\bvalue\b")
+# 多少金额 / 多少的金额 / 多少钱: the open 多少 asks an amount of money, not how many things
+_MONEY_AFTER_COUNT = re.compile(r"\s*的?\s*(?:金额|钱|块钱)")
 
 
 _PIECES_AFTER = re.compile(r"\s*(?:一共|总共|共)?\s*(?:多少|几)\s*(?:件|个|台|套|只)?(?!\s*[次张单笔家批项条])")
@@ -412,6 +422,53 @@ def _money_of_value(st: ParseState) -> None:
     st.metric_ms.append(Mention(money.start(), money.start(), "", "metric", [Entry("metric", name, exact=False)]))
     st.frame_metrics = st.parts.metrics
     _outside_the_filter(st)
+
+
+# 多少金额的订单 / 金额的订单: a money word right before a thing's word asks the money of the thing's rows
+_MONEY_BEFORE_THING = re.compile(r"(?:多少|几)?\s*(?:金额|钱)\s*的\s*$")
+
+
+def _money_of_thing_word(st: ParseState) -> None:
+    """多少金额的订单待发货: a thing's word read as its everyday count metric (订单 → order count) right after a money
+    word (多少金额的) is the money of the thing's rows — the dataset's first visible currency metric that is not
+    a formula, read as an everyday word; kept as the count when the dataset has no such metric."""
+    lex, text = st.lex, st.t.text
+    for m in st.mentions:
+        if m.kind != "metric" or m.entries[0].exact or m.term not in lex.things:
+            continue
+        hit = _MONEY_BEFORE_THING.search(text[max(0, m.start - 8):m.start])
+        md = lex.model_index.metrics.get(str(m.entries[0].key))
+        if hit is None or md is None or md.format == "currency":
+            continue
+        money = next((n for n, x in lex.model_index.metrics.items() if not x.hidden and not x.formula
+                      and x.format == "currency" and x.dataset == md.dataset), None)
+        if money is not None:
+            m.entries = [Entry("metric", money, exact=False)]
+            st.t.take(m.start - 8 + hit.start() if m.start >= 8 else hit.start(), m.start)
+
+
+def _things_by_activity(st: ParseState) -> bool:
+    """多少客户下单 / how many customers ordered: a count word right before a thing, then an everyday verb read as a
+    metric of the rows that thing acts in (下单 → the order count): the number of the things doing it — the
+    thing's model count over the verb metric's dataset (customer_count counts customers on sales_orders), not
+    the verb's metric split by the thing. True when one was read."""
+    lex, text = st.lex, st.t.text
+    for i, m in enumerate(st.mentions):
+        if m.kind not in ("dim", "entity") or not COUNT_BEFORE.search(text[max(0, m.start - 8):m.start]):
+            continue
+        verb = next((x for x in st.mentions if x.kind == "metric" and 0 <= x.start - m.end <= 1), None)
+        cm = count_metric(lex, m)
+        if verb is None or verb.entries[0].exact or cm is None or cm == verb.entries[0].key:
+            continue
+        cd, vd = lex.index.metrics[cm], lex.index.metrics.get(str(verb.entries[0].key))
+        if vd is None or vd.is_derived or cd.is_derived or cd.dataset != vd.dataset:
+            continue
+        verb.entries = [Entry("metric", cm, exact=False)]
+        st.consumed.add(i)
+        st.t.take(m.start, m.end)
+        m.kind = "counted"
+        return True
+    return False
 
 
 def _take(st: ParseState, found: list[Any]) -> None:

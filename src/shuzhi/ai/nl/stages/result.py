@@ -13,6 +13,7 @@ from __future__ import annotations
 from shuzhi.ai.nl.chart import recommend_chart
 from shuzhi.ai.nl.clarify import best_without_metric, clarification, content_unknowns
 from shuzhi.ai.nl.clarify_settle import settle_by_unit
+from shuzhi.ai.nl.context import undated_period
 from shuzhi.ai.nl.frame import spec_alternatives
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.ai.nl.types import ParseResult
@@ -65,6 +66,9 @@ def result(st: ParseState) -> None:
         confidence = min(confidence, SHOWN_UNSURE)
     if spec is not None and frame.metrics and st.clarify is None:
         st.clarify = clarification(st, spec)
+    if spec is not None and st.clarify is None and (dropped := undated_period(lex, frame, st)) is not None:
+        unknown.append(dropped)  # 今年…供应商有几家: the rows have no date — answered without the period, said why
+        spec, confidence = frame.to_spec(), min(confidence, SHOWN_UNSURE)
     chips = frame.chips(lex, st.today) if spec else []
     if st.clarify is not None:  # a question back: nothing runs until a choice is picked
         spec, alternatives, confidence = None, [], min(confidence, 0.5)
