@@ -106,8 +106,10 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     the question was parsed with (its model index names the metrics)."""
     answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None})
     if parsed.intent == "query" and answer.get("result") is not None and parsed.spec:
+        _rank_members(rt, user, parsed, answer, db)
         _sum_rows(parsed, answer)
         compared = _two_periods(rt, user, parsed, answer, lex, db)
+        _as_less(parsed, answer)
         if compared:
             answer["summary"] = compared
             return
@@ -148,6 +150,32 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
                                             additive=_additive(idx, metric))
 
 
+def _rank_members(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], db: Session | None) -> None:
+    """A ranking cut to N members (今年销售额前5的省份) ranks the members named: when a row without a value of a
+    ranked dimension (customers with no province) took a place, the spec runs again with those rows left out
+    (a `not_null` filter on each such dimension) — one more query, only then; the answer's spec says it."""
+    from shuzhi.service.query import query
+
+    spec, result = parsed.spec, answer["result"]
+    if not spec.get("limit") or not spec.get("order_by") or not spec.get("dimensions") or not result.get("rows"):
+        return
+    cols = result["columns"]
+    empty = [c["name"] for i, c in enumerate(cols) if c.get("role") == "dimension" and "." in c["name"]
+             and any(r[i] is None for r in result["rows"])]
+    named = {d for d in spec["dimensions"] if isinstance(d, str)}
+    empty = [f for f in empty if f in named]
+    if not empty:
+        return
+    said = {w.get("field") for w in spec.get("where") or []}
+    spec = {**spec, "where": [*(spec.get("where") or []), *({"field": f, "op": "not_null"} for f in empty if f not in said)]}
+    try:
+        answer["result"] = query(rt, spec, user, purpose="ui", db=db, freshness=True).to_json_obj()
+    except ShuzhiError:
+        return
+    parsed.spec = spec
+    answer["spec"] = spec
+
+
 def _sum_rows(parsed: Any, answer: dict[str, Any]) -> None:
     """The top N things together (前十大客户占总销售额多少比例: `intent_args["sum_rows"]`): one row, each metric
     column summed over the listed rows (their amounts, and their shares of the whole)."""
@@ -164,6 +192,29 @@ def _sum_rows(parsed: Any, answer: dict[str, Any]) -> None:
                                               for c in cols], "rows": [row]}
     share = next((c["name"] for c in cols if c.get("compute") == "percent_of_total"), cols[-1]["name"] if cols else None)
     answer["chart"] = {"type": "kpi", "value": share}
+
+
+def _as_less(parsed: Any, answer: dict[str, Any]) -> None:
+    """The difference asked as the amount less (`intent_args["less"]`: 比9月少了多少): each difference column
+    (yoy_value / pop_value, or the `versus` change) shows the earlier value minus the later, labelled 少了 /
+    less — a value that rose instead shows negative; nothing else changes."""
+    result = answer["result"]
+    if not parsed.intent_args.get("less") or not result.get("rows"):
+        return
+    zh = parsed.lang == "zh"
+    idx = [i for i, c in enumerate(result["columns"])
+           if c.get("compute") in ("yoy_value", "pop_value") or str(c.get("name", "")).endswith("_change")]
+    if not idx:
+        return
+    cols = list(result["columns"])
+    for i in idx:
+        label = cols[i].get("label") or cols[i]["name"]
+        cols[i] = {**cols[i], "name": f"{cols[i]['name']}_less", "label": f"{label}（少了）" if zh else f"{label} (less by)"}
+    rows = [[(-v if i in idx and isinstance(v, int | float) else v) for i, v in enumerate(r)] for r in result["rows"]]
+    answer["result"] = {**result, "columns": cols, "rows": rows}
+    chart = answer.get("chart") or {}
+    if chart.get("type") == "kpi" and chart.get("value") in {result["columns"][i]["name"] for i in idx}:
+        answer["chart"] = {**chart, "value": f"{chart['value']}_less"}
 
 
 _GRAIN_LABEL = {"year": ("年份", "Year"), "quarter": ("季度", "Quarter"), "month": ("月份", "Month"),
