@@ -389,8 +389,6 @@ def _yesno(result: dict[str, Any], args: dict[str, Any], idx: Any, today: dt.dat
     yn = {"answer": ok, "value": value, "threshold": threshold, "op": op, "metric": args["metric"],
           "period": period or None}
     growth = cols[i].get("compute") if i is not None else None
-    if growth in ("yoy_value", "pop_value") and cols[i].get("metric"):  # the difference is said of the metric itself
-        label = S.metric_label(idx, cols[i]["metric"], lang)
     return yn, S.yesno_summary(ok, value, threshold, op, label, fmt, period, lang, growth)
 
 

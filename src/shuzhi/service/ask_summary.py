@@ -154,7 +154,7 @@ AGAINST = {"yoy": ("去年同期", "the same period last year"), "pop": ("上一
 def yesno_summary(answer: bool, value: float | None, threshold: float, op: str, label: str, fmt: str | None,
                   period: str, lang: str, growth: str | None = None) -> str:
     """是/否 (Yes/No), the number, the comparison and the threshold; a growth against 0 (有没有超过去年) is
-    said as higher or lower than the period it grows from; a difference against 0 (有没有比去年同期高) says by how much."""
+    said as higher or lower than the period it grows from."""
     words = YESNO_WORDS.get(op, YESNO_WORDS[">="])
     thr = num(threshold, fmt, lang)
     if growth in AGAINST and threshold == 0 and value is not None and op in (">", "<"):
@@ -166,13 +166,6 @@ def yesno_summary(answer: bool, value: float | None, threshold: float, op: str, 
         rel = ("higher than" if up else "lower than") if answer else ("not higher than" if up else "not lower than")
         return (f"{'Yes' if answer else 'No'}. {label} was {format_growth(value)}{f' ({period})' if period else ''}: "
                 f"{rel} {en}.")
-    if growth in ("yoy_value", "pop_value") and threshold == 0 and value is not None and op in (">", "<"):
-        zh, en = AGAINST[growth[:-6]]
-        d = num(abs(value), fmt if fmt not in ("percent", "percentage") else "percent", lang)
-        if lang == "zh":
-            return f"{'是' if answer else '否'}。{period}{label}比{zh}{'高' if value >= 0 else '低'} {d}。"
-        return (f"{'Yes' if answer else 'No'}. {label}{f' ({period})' if period else ''} was {d} "
-                f"{'higher' if value >= 0 else 'lower'} than {en}.")
     if value is None:
         return (f"无法判断：{period}{label}没有数据（阈值 {thr}）。" if lang == "zh"
                 else f"Cannot tell: no {label} data{f' for {period}' if period else ''} (threshold {thr}).")

@@ -21,7 +21,6 @@ understood, and says so); `spec` stays the frame's (the result stage derives it)
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -33,7 +32,6 @@ from shuzhi.spec.time_ranges import relative_range
 
 _PCT = ("percent", "percentage")
 _GROWTH = ("yoy", "pop")
-_GROWTH_WORD = re.compile(r"增长|增速|增幅|涨幅|增加|上涨|\bgr[eo]w(?:n|th|ing)?\b|\bincrease[ds]?\b|\bpercent")
 
 
 def intent_frame(st: ParseState) -> None:
@@ -86,11 +84,6 @@ def _yesno(st: ParseState, frame: Frame) -> None:
     growth = next(((k, m) for k, m in frame.computes if k in _GROWTH and m == first), None)
     if growth is None and st.intent_args.get("growth"):  # 有没有超过去年, 增长了吗: the growth against 0
         growth = (st.intent_args["growth"], first)
-    if (growth and float(st.intent_args["threshold"]) == 0 and not st.cue["GROWTH"]
-            and not _GROWTH_WORD.search(st.t.text)):
-        # 今年销售额有没有比去年同期高 / is it higher than last year: the two values compared — the answer's number
-        # is their difference (yoy_value / pop_value: the same yes or no as the growth against 0)
-        growth = (f"{growth[0]}_value", growth[1])
     frame.computes = [growth] if growth else []
     frame.dims, frame.having = [], []
     if frame.time_range is None:  # this year so far; a month-over-month change: the last complete month
