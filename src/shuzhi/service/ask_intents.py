@@ -288,8 +288,13 @@ def _as_less(parsed: Any, answer: dict[str, Any]) -> None:
         return
     cols = list(result["columns"])
     for i in idx:
-        label = cols[i].get("label") or cols[i]["name"]
-        cols[i] = {**cols[i], "name": f"{cols[i]['name']}_less", "label": f"{label}（少了）" if zh else f"{label} (less by)"}
+        if cols[i]["name"].endswith("_change"):  # the service's own change column: its metric's label
+            label = (cols[i].get("label") or cols[i]["name"]).removesuffix("差值").removesuffix(" difference")
+        else:
+            base = next((c for c in cols if c.get("role") == "metric" and not c.get("compute")
+                         and c.get("metric") and c.get("metric") == cols[i].get("metric")), cols[i])
+            label = base.get("label") or base["name"]
+        cols[i] = {**cols[i], "name": f"{cols[i]['name']}_less", "label": f"{label}少了" if zh else f"{label}: less by"}
     rows = [[(-v if i in idx and isinstance(v, int | float) else v) for i, v in enumerate(r)] for r in result["rows"]]
     answer["result"] = {**result, "columns": cols, "rows": rows}
     chart = answer.get("chart") or {}
