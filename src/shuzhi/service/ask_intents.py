@@ -19,6 +19,14 @@
   runs the same spec over the earlier range and answers one row — the later value, the earlier value and the
   change (the difference, or the growth rate); `periods` (今年和去年1-10月对比, 去年底和今年10月底对比) runs the spec
   over each period and answers one row per period, labelled as the time column of the implied grain would be.
+- two members of one field compared (`intent_args["members"]`: 常州工厂的不良率比苏州工厂高多少) run the spec for each
+  member and answer one row: both values and the change, the first named against the second.
+- the difference asked as the amount less (`intent_args["less"]`: 比9月少了多少) shows each difference column as
+  the earlier (or second) value minus the later (first), labelled 少了 / less.
+- a ranking cut to N (今年销售额前5的省份) whose rows include one without a value of a ranked dimension runs again
+  without such rows (a `not_null` filter): the empty member takes no place.
+- this period vs the same one before said side by side (`intent_args["earlier"]`) shows the earlier value beside
+  each metric: the value less its difference column.
 - a clarification answered with `choice` N (1-based) answers choices[N-1].spec; a bad N is refused in
   Chinese and English (bad_choice).
 
@@ -106,8 +114,11 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     the question was parsed with (its model index names the metrics)."""
     answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None})
     if parsed.intent == "query" and answer.get("result") is not None and parsed.spec:
+        _rank_members(rt, user, parsed, answer, db)
         _sum_rows(parsed, answer)
-        compared = _two_periods(rt, user, parsed, answer, lex, db)
+        compared = _two_periods(rt, user, parsed, answer, lex, db) or _two_members(rt, user, parsed, answer, lex, db)
+        _earlier(parsed, answer)
+        _as_less(parsed, answer)
         if compared:
             answer["summary"] = compared
             return
@@ -142,10 +153,36 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
     elif parsed.intent == "yesno":
         answer["yesno"], answer["summary"] = _yesno(result, args, idx, today, lang)
     else:
-        compared = args.get("versus") or args.get("periods")  # two periods: the answer is already the comparison
+        compared = args.get("versus") or args.get("periods") or args.get("members")  # two periods: the answer is already the comparison
         before, against = (None, None) if compared else _before(rt, user, spec, result, today, db)
         answer["summary"] = S.query_summary(result, spec, idx, today, lang, before=before, against=against,
                                             additive=_additive(idx, metric))
+
+
+def _rank_members(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], db: Session | None) -> None:
+    """A ranking cut to N members (今年销售额前5的省份) ranks the members named: when a row without a value of a
+    ranked dimension (customers with no province) took a place, the spec runs again with those rows left out
+    (a `not_null` filter on each such dimension) — one more query, only then; the answer's spec says it."""
+    from shuzhi.service.query import query
+
+    spec, result = parsed.spec, answer["result"]
+    if not spec.get("limit") or not spec.get("order_by") or not spec.get("dimensions") or not result.get("rows"):
+        return
+    cols = result["columns"]
+    empty = [c["name"] for i, c in enumerate(cols) if c.get("role") == "dimension" and "." in c["name"]
+             and any(r[i] is None for r in result["rows"])]
+    named = {d for d in spec["dimensions"] if isinstance(d, str)}
+    empty = [f for f in empty if f in named]
+    if not empty:
+        return
+    said = {w.get("field") for w in spec.get("where") or []}
+    spec = {**spec, "where": [*(spec.get("where") or []), *({"field": f, "op": "not_null"} for f in empty if f not in said)]}
+    try:
+        answer["result"] = query(rt, spec, user, purpose="ui", db=db, freshness=True).to_json_obj()
+    except ShuzhiError:
+        return
+    parsed.spec = spec
+    answer["spec"] = spec
 
 
 def _sum_rows(parsed: Any, answer: dict[str, Any]) -> None:
@@ -164,6 +201,105 @@ def _sum_rows(parsed: Any, answer: dict[str, Any]) -> None:
                                               for c in cols], "rows": [row]}
     share = next((c["name"] for c in cols if c.get("compute") == "percent_of_total"), cols[-1]["name"] if cols else None)
     answer["chart"] = {"type": "kpi", "value": share}
+
+
+def _two_members(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any], lex: Any,
+                 db: Session | None) -> str | None:
+    """Two members of one field compared (`intent_args["members"]`: 常州工厂的不良率比苏州工厂高多少): the spec runs for
+    each member (its filter added) and the answer is one row — the first member's value, the second's and the
+    change (the first against the second: the difference, or the growth); None when not such an answer or a
+    member's value is missing."""
+    from shuzhi.service.query import query
+
+    args, spec, result = parsed.intent_args, parsed.spec, answer["result"]
+    members = args.get("members")
+    if not members:
+        return None
+    cols = result["columns"]
+    i = next((k for k, c in enumerate(cols) if c.get("role") == "metric"), None)
+    if i is None:
+        return None
+    values = []
+    for v in members["values"]:
+        kept = [w for w in spec.get("where") or [] if w.get("field") != members["field"]]
+        one = {**spec, "where": [*kept, {"field": members["field"], "op": "=", "value": v}]}
+        rows = query(rt, one, user, purpose="ui", db=db, freshness=True).to_json_obj()["rows"]
+        x = rows[0][i] if len(rows) == 1 else None
+        if not isinstance(x, int | float):
+            return None
+        values.append(x)
+    (a, b), (va, vb) = members["values"], values
+    diff = members.get("change") == "difference"
+    change = va - vb if diff else (va / vb - 1 if vb else None)
+    zh = parsed.lang == "zh"
+    col = cols[i]
+    label = col.get("label") or col["name"]
+    col_a = {**col, "name": f"{col['name']}_first", "label": f"{label}（{a}）" if zh else f"{label} ({a})"}
+    col_b = {**col, "name": f"{col['name']}_second", "label": f"{label}（{b}）" if zh else f"{label} ({b})"}
+    change_col = ({**col, "name": f"{col['name']}_change", "label": f"{label}差值" if zh else f"{label} difference"}
+                  if diff else {"name": f"{col['name']}_growth", "type": "number", "role": "metric", "format": "percent",
+                                "unit": "%", "label": f"{label}增长率" if zh else f"{label} growth"})
+    answer["result"] = {**result, "columns": [col_a, col_b, change_col], "rows": [[va, vb, change]]}
+    answer["chart"] = {"type": "kpi", "value": change_col["name"]}
+    return S.periods_summary(S.column_label(col, lex.index, parsed.lang), col.get("format"),
+                             [(str(b), vb), (str(a), va)], parsed.lang, diff)
+
+
+def _earlier(parsed: Any, answer: dict[str, Any]) -> None:
+    """The two periods side by side (`intent_args["earlier"]`: this year vs the same period last year): beside each
+    metric the earlier period's value — the value less its difference column (yoy_value / pop_value) — is
+    shown, labelled 去年同期 / 上期."""
+    result = answer["result"]
+    if not parsed.intent_args.get("earlier") or not result.get("rows"):
+        return
+    zh, cols = parsed.lang == "zh", result["columns"]
+    rows = [list(r) for r in result["rows"]]
+    out_cols = list(cols)
+    for k, c in enumerate(cols):
+        if c.get("compute") not in ("yoy_value", "pop_value"):
+            continue
+        base = next((j for j, b in enumerate(cols) if b.get("role") == "metric" and not b.get("compute")
+                     and b.get("metric") == c.get("metric")), None)
+        if base is None:
+            continue
+        yoy = c["compute"] == "yoy_value"
+        label = cols[base].get("label") or cols[base]["name"]
+        when = ("去年同期", "same period last year") if yoy else ("上期", "previous period")
+        new = {**cols[base], "name": f"{cols[base]['name']}_earlier", "label": f"{label}（{when[0]}）" if zh else f"{label} ({when[1]})"}
+        at = out_cols.index(cols[base]) + 1
+        out_cols.insert(at, new)
+        for r, orig in zip(rows, result["rows"], strict=True):
+            v, d = orig[base], orig[k]
+            r.insert(at, v - d if isinstance(v, int | float) and isinstance(d, int | float) else None)
+    answer["result"] = {**result, "columns": out_cols, "rows": rows}
+
+
+def _as_less(parsed: Any, answer: dict[str, Any]) -> None:
+    """The difference asked as the amount less (`intent_args["less"]`: 比9月少了多少): each difference column
+    (yoy_value / pop_value, or the `versus` change) shows the earlier value minus the later, labelled 少了 /
+    less — a value that rose instead shows negative; nothing else changes."""
+    result = answer["result"]
+    if not parsed.intent_args.get("less") or not result.get("rows"):
+        return
+    zh = parsed.lang == "zh"
+    idx = [i for i, c in enumerate(result["columns"])
+           if c.get("compute") in ("yoy_value", "pop_value") or str(c.get("name", "")).endswith("_change")]
+    if not idx:
+        return
+    cols = list(result["columns"])
+    for i in idx:
+        if cols[i]["name"].endswith("_change"):  # the service's own change column: its metric's label
+            label = (cols[i].get("label") or cols[i]["name"]).removesuffix("差值").removesuffix(" difference")
+        else:
+            base = next((c for c in cols if c.get("role") == "metric" and not c.get("compute")
+                         and c.get("metric") and c.get("metric") == cols[i].get("metric")), cols[i])
+            label = base.get("label") or base["name"]
+        cols[i] = {**cols[i], "name": f"{cols[i]['name']}_less", "label": f"{label}少了" if zh else f"{label}: less by"}
+    rows = [[(-v if i in idx and isinstance(v, int | float) else v) for i, v in enumerate(r)] for r in result["rows"]]
+    answer["result"] = {**result, "columns": cols, "rows": rows}
+    chart = answer.get("chart") or {}
+    if chart.get("type") == "kpi" and chart.get("value") in {result["columns"][i]["name"] for i in idx}:
+        answer["chart"] = {**chart, "value": f"{chart['value']}_less"}
 
 
 _GRAIN_LABEL = {"year": ("年份", "Year"), "quarter": ("季度", "Quarter"), "month": ("月份", "Month"),

@@ -45,6 +45,101 @@ def computes(st: ParseState) -> None:
         parts.grain = None
         parts.time_range = {"relative": f"last_{period}"}
     flip_for_lower_is_better(st.lex, parts, cue, st.frame_metrics)
+    _rate_against_last_year(st)
+    _two_members(st)
+    _amount_less(st)
+    _earlier_side_by_side(st)
+
+
+def _earlier_side_by_side(st: ParseState) -> None:
+    """Revenue this year vs the same period last year / 各产品线销售额和去年同期对比: a comparison with the same period
+    a year (or a period) before said with vs / 对比 and no growth or difference word is the two side by side —
+    the earlier value shown too (`intent_args["earlier"]`: the service shows it, the value less its difference,
+    yoy_value / pop_value added here), with the change kept."""
+    parts, cue = st.parts, st.cue
+    kinds = [c for c in parts.computes if c in ("yoy", "pop")]
+    if len(kinds) != 1 or not cue["COMPARE"] or parts.limit or st.intent_args.get("versus"):
+        return
+    if any(cue[k] for k in ("GROWTH", "DIFF", "ROSE", "DECLINED", "GROW_FAST", "DROP_FAST")):
+        return
+    if f"{kinds[0]}_value" not in parts.computes:
+        parts.computes.append(f"{kinds[0]}_value")
+    st.intent_args["earlier"] = True
+
+
+_LAST_YEAR_SAID = re.compile(r"(?:比|较|和|跟|与|相比|对比)\s*去年(?!同期|同一时期|的同期|.{0,3}(?:\d|一|二|三|四|五|六|七|八|九|十|前|上|下|底|末|年底))"
+                             r"|\bthan last year\b(?! (?:same|so far|to date|at this time))")
+_SAME_DATES = re.compile(r"同期|同比|同一时期|截至同|截止同|\bsame period\b|\bso far\b|\bto date\b|\byoy\b|\by/y\b")
+
+
+def _rate_against_last_year(st: ParseState) -> None:
+    """今年毛利率比去年高了多少 / is this year's win rate higher than last year's: a rate (percent metric) of this
+    year so far against 去年 said plainly (no 同期 / same period) compares with last year's rate — the whole
+    year's (a rate does not grow with the days counted, so the year's rate is what 去年 names); the service
+    runs the spec over last year (`intent_args["versus"]`). A total keeps the same dates a year before."""
+    parts, text, lex = st.parts, st.t.text, st.lex
+    if ("yoy_value" not in parts.computes or len(parts.metrics) != 1 or parts.dims or parts.grain
+            or (parts.time_range or {}).get("relative") not in ("this_year", "ytd", "year_to_date")):
+        return
+    mdef = lex.index.metrics.get(parts.metrics[0])
+    if mdef is None or mdef.format not in ("percent", "percentage"):
+        return
+    if _SAME_DATES.search(text) or not _LAST_YEAR_SAID.search(text):
+        return
+    this_year = st.today.year
+    parts.computes = [c for c in parts.computes if c != "yoy_value"]
+    if parts.order and parts.order[0] == "yoy_value":
+        parts.order = None
+    st.intent_args["versus"] = {"start": dt.date(this_year - 1, 1, 1).isoformat(),
+                                "end": dt.date(this_year - 1, 12, 31).isoformat(), "change": "difference"}
+
+
+_THAN = re.compile(r"比|较|相比|对比|\bthan\b|\bvs\.?|\bversus\b|\bcompared (?:to|with)\b")
+
+
+def _two_members(st: ParseState) -> None:
+    """常州工厂的不良率比苏州工厂高多少 / how much higher is A's defect rate than B's: two members of one field with
+    a comparison word between them and a change asked — one number, the first named against the second
+    (`intent_args["members"]`: the field and the two values in the order said; the service runs the spec for
+    each and answers both values and the difference, or the growth), not the two together; the spec keeps
+    both in its filter."""
+    parts, cue, text = st.parts, st.cue, st.t.text
+    if parts.dims or parts.grain or parts.computes or len(parts.metrics) != 1 or st.is_follow:
+        return
+    if not (cue["DIFF"] or cue["GROWTH"] or cue["ROSE"] or cue["DECLINED"]):
+        return
+    pairs = [w for w in parts.where if w.get("op") == "in" and len(w.get("values") or []) == 2]
+    if len(pairs) != 1:
+        return
+    w = pairs[0]
+    pos = {}
+    for m in st.mentions:
+        for e in m.entries:
+            if (m.kind == "value" and e.kind == "value" and f"{e.key[0]}.{e.key[1]}" == w["field"]
+                    and e.key[2] in w["values"]):
+                pos.setdefault(e.key[2], m)
+    if len(pos) != 2:
+        return
+    first, second = sorted(pos.values(), key=lambda m: m.start)
+    if not _THAN.search(text[first.end:second.start]):
+        return
+    order = [next(v for v, m in pos.items() if m is first), next(v for v, m in pos.items() if m is second)]
+    st.intent_args["members"] = {"field": w["field"], "values": order,
+                                 "change": "difference" if cue["DIFF"] or not cue["GROWTH"] else "growth"}
+
+
+_LESS = re.compile(r"(?:少|低|小)了?多少|\bhow much (?:less|lower)\b|\bhow much (?:did|has|have) .{1,40}?\b(?:drop|fall|fell|decline|shrink)\b")
+
+
+def _amount_less(st: ParseState) -> None:
+    """10月销售额比9月少了多少 / how much less than last year: the difference asked as the amount less — the
+    earlier value minus the later — so the answer's difference (yoy_value / pop_value, or the service's `versus`)
+    is shown as 少了 / less with its magnitude (`intent_args["less"]`; a value that rose instead shows negative)."""
+    parts = st.parts
+    differs = any(c in ("yoy_value", "pop_value") for c in parts.computes) or any(
+        (st.intent_args.get(k) or {}).get("change") == "difference" for k in ("versus", "members"))
+    if differs and st.cue["DIFF"] and _LESS.search(st.t.text) and not re.search(r"(?:多|高|大)了?多少|\bhow much (?:more|higher)\b", st.t.text):
+        st.intent_args["less"] = True
 
 
 _CHANGE = ("yoy", "pop", "yoy_value", "pop_value")
@@ -208,13 +303,15 @@ def _bucket(st: ParseState, hit: Any, s: dt.date, e: dt.date, grain: str) -> str
 
 
 _SHARE_VERB = re.compile(r"(?:一共|合计|总共|加起来|合起来)?\s*占(?!比)|\b(?:account(?:s|ed)? for|make(?:s)? up|made up|represent(?:s|ed)?)\b")
+_SHARE_END = re.compile(r"(?:占比|比例|比重|份额)\s*(?:是|有)?\s*(?:多少|几成|多大)?\s*[?？]?\s*$")
+_JOINED = re.compile(r"和|及|与|以及|、|各自|分别|各")
 _SHARE_FIRST = re.compile(r"^\s*(?:what|which)\s+(?:share|percentage|proportion|fraction|percent)\b")
 
 
 def _share_of_the_top(st: ParseState) -> None:
     """前十大客户占总销售额多少比例 / what share of revenue do the top 10 customers make up: the top N things
-    together — one number, the sum of their rows (`intent_args["sum_rows"]`), not each one's share; 前十大客户
-    的销售额和占比 (each its own share) stays a table; a rate's shares are never summed."""
+    together — one number, the sum of their rows (`intent_args["sum_rows"]`), not each one's share; so is the
+    share alone asked after the top N (前十大客户的销售额占比); 前十大客户的销售额和占比 (each its own share) stays a table; a rate's shares are never summed."""
     parts, cue, text = st.parts, st.cue, st.t.text
     tops = cue["TOP_DESC"] or cue["TOP_ASC"]
     if ("percent_of_total" not in parts.computes or not parts.limit or len(parts.dims) != 1 or parts.grain
@@ -223,6 +320,9 @@ def _share_of_the_top(st: ParseState) -> None:
     if st.lex.index.metrics[parts.metrics[0]].format in ("percent", "percentage"):
         return
     if _SHARE_VERB.search(text, tops[0].end()) or (_SHARE_FIRST.match(text) and _SHARE_VERB.search(text)):
+        st.intent_args["sum_rows"] = True
+    elif _SHARE_END.search(text, tops[0].end()) and not _JOINED.search(text, tops[0].end()):
+        # 前十大客户的销售额占比 (the share alone asked of the top N): their share together, one number
         st.intent_args["sum_rows"] = True
 
 

@@ -10,6 +10,8 @@ from shuzhi.ai.nl.context import numerator_share
 from shuzhi.ai.nl.stages.state import ParseState
 
 _MARK = re.match(r"", "")  # a cue read from context rather than from a word of its own
+_RATE_OF_CHANGE = re.compile(r"(?:变化|变动|增长|下降|下滑|增加|减少|提高|降低|上升|上涨|涨|降|跌)了?\s*$"
+                             r"|\b(?:grow|grew|grown|change[sd]?|rise|rose|risen|fall|fell|fallen|drop(?:ped)?|increase[sd]?|decrease[sd]?)\s+(?:by\s+)?(?:what|how many)?\s*$")
 _NAMES = ("ORDER_DESC", "ORDER_ASC", "GROW_FAST", "DROP_FAST", "DIFF", "DECLINED", "ROSE", "TOP_DESC", "TOP_ASC", "RANK", "YOY", "POP_MONTH",
           "POP_QUARTER", "POP_WEEK", "POP", "SHARE", "CUMUL", "GROWTH", "SUPER_DESC", "SUPER_ASC", "WHICH", "COUNT",
           "TOTAL", "LISTING", "COMPARE", "NEG", "GROUP", "NUM_UNIT")
@@ -28,6 +30,12 @@ def cue_words(st: ParseState) -> None:
     # numerator's share across the split
     if numerator_share(st.lex, mentions):
         cue["SHARE"].append(_MARK)
+    # 变化了百分之几 / 增长了百分之多少 / grew by what percentage: a percent word right after a change word is the
+    # change's rate (growth), not a share
+    rate = [x for x in cue["SHARE"] if x is not _MARK and _RATE_OF_CHANGE.search(t.text[:x.start()])]
+    if rate:
+        cue["SHARE"] = [x for x in cue["SHARE"] if x not in rate]
+        cue["GROWTH"] += rate
     # 专利里发明专利占多少比例 / what share of patents are inventions: a share with no metric word is a share of
     # the things counted
     if cue["SHARE"] and not cue["COUNT"] and not any(m.kind == "metric" for m in mentions):

@@ -38,9 +38,11 @@ def intent_frame(st: ParseState) -> None:
     frame = st.frame
     if st.intent == "query" or not frame.metrics:
         # a plain query keeps what earlier stages said of its shape (count_rows: the answer is its row count;
-        # sum_rows: the answer is the sum of its rows; versus: the earlier period the service compares the answer with; periods: the periods shown side by side)
+        # sum_rows: the answer is the sum of its rows; versus: the earlier period the service compares the answer with; periods: the periods shown side by side;
+        # less: the difference is asked as the amount less; members: two members compared, the first against the second;
+        # earlier: the earlier period's value shown beside the later one)
         st.intent = "query"
-        st.intent_args = {k: v for k, v in st.intent_args.items() if k in ("count_rows", "sum_rows", "versus", "periods")}
+        st.intent_args = {k: v for k, v in st.intent_args.items() if k in ("count_rows", "sum_rows", "versus", "periods", "less", "members", "earlier")}
         return
     {"why": _why, "forecast": _forecast, "yesno": _yesno}[st.intent](st, frame)
 

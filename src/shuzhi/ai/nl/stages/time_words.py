@@ -23,6 +23,8 @@ _PERIOD_GRAIN = {"月": "month", "季度": "quarter", "星期": "week", "周": "
 _YEAR_NAMED = re.compile(r"(?:19|20)\d\d|今年|去年|前年|本年|上年|\bthis year\b|\blast year\b")
 _AND = re.compile(r"\s*(?:和|与|跟|及|、|,|，|对比|比|\band\b|\bvs\.?|\bversus\b|\bcompared (?:to|with)\b)\s*")
 
+_AMOUNT_OF_CHANGE = re.compile(r"了?\s*(?:百分之|多少|几成|几个点|多大|\s*by how much)")
+
 
 def time_words(st: ParseState) -> None:
     t = st.t
@@ -39,7 +41,8 @@ def time_words(st: ParseState) -> None:
             if t.text[h.start] == "哪":  # 哪个月卖得最多: which period → the top one
                 st.which_time = list(C.WHICH.finditer(t.text[h.start:h.end]))
         elif h.kind == "trend":
-            st.parts.trend = True
+            if not _AMOUNT_OF_CHANGE.match(t.text, h.end):  # 变化了百分之几 / 变化了多少: the change's size, not a series
+                st.parts.trend = True
         else:
             st.same_period = True
     st.ranges = _shared_months(st, _year_carried(st, _year_of_others(st, _one_span_once(st.ranges, st.today))))
