@@ -10,10 +10,9 @@ use case — parse, intents, questions back, the query as the asker — on the s
   a question back. First 0/39; 15/39 since.
 - blind_sql_2.yaml (262, 57 in English): a second blind set, written by another helper after the first round
   of fixes, from the same sources; measured once before any fix for it: 224/262 (85.5 %), 18 wrong shown
-  with confidence (6.9 %) — the honest estimate for unseen questions. Three general fixes it prompted
-  since (which 5, 最…的X, 几个国家), so it is no longer untuned.
-The share of wrong answers shown with confidence (≥ 0.75) must stay at most 2 % on the first two sets (the
-issue's target); the second blind set still misses it (its floor holds what was reached).
+  with confidence (6.9 %) — the honest estimate for unseen questions. The general fixes it prompted since
+(240/262, 4 wrong shown with confidence) make it tuned on too.
+The share of wrong answers shown with confidence (≥ 0.75) must stay at most 2 % on every set.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from shuzhi.service.ask_score import SetScore, score_set
 
 HERE = Path(__file__).parent
 # (set, accuracy floor, most wrong answers shown with confidence, as a share of the set)
-SETS = [("blind_sql.yaml", 0.92, 0.02), ("ambiguous.yaml", 0.35, 0.02), ("blind_sql_2.yaml", 0.85, 0.06)]
+SETS = [("blind_sql.yaml", 0.92, 0.02), ("ambiguous.yaml", 0.35, 0.02), ("blind_sql_2.yaml", 0.90, 0.02)]
 
 
 def _load(name: str) -> list[dict[str, Any]]:
