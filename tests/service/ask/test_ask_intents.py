@@ -9,17 +9,6 @@ import pytest
 from shuzhi.errors import ShuzhiError
 from shuzhi.service.ask import ask
 from shuzhi.spec.resolve import UserContext
-from shuzhi_testing import client_over, demo_file
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    return demo_file(tmp_path_factory.getbasetemp(), scale=0.02, seed=42, end="2026-10-31")
-
-
-@pytest.fixture
-def rt(make_client, settings, demo):  # type: ignore[no-untyped-def]
-    return client_over(make_client, settings, demo).app.state.runtime
 
 
 def _ask(rt, q: str, **kw):  # type: ignore[no-untyped-def]
