@@ -17,16 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from shuzhi.ai.nl.clarify import (
-    _AMOUNT_FORMATS,
-    _MONEY_UNIT,
-    _QTY_UNIT,
-    _count_asked,
-    _count_things,
-    _kind,
-    _loose_reading,
-    count_item,
-)
+from shuzhi.ai.nl.clarify_choices import _count_asked, count_item
+from shuzhi.ai.nl.clarify_rules_counts import _AMOUNT_FORMATS
+from shuzhi.ai.nl.clarify_rules_measure import _MONEY_UNIT, _QTY_UNIT, _count_things, _kind, _loose_reading
 from shuzhi.ai.nl.frame import Frame
 from shuzhi.ai.nl.grounding import fits
 from shuzhi.ai.nl.lexicon import Lexicon, normalize
