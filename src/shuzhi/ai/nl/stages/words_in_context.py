@@ -5,19 +5,20 @@ thing after a group word (各个新产品), a person word after a superlative (�
 from __future__ import annotations
 
 from shuzhi.ai.nl.context import (
-    business_verbs,
     compound_unknowns,
-    counted_pieces,
-    counted_things,
     drop_qualifier_metrics,
     entity_qualifiers,
+    ground_partials,
+    thing_of_measure,
+)
+from shuzhi.ai.nl.context_count import counted_pieces, counted_things
+from shuzhi.ai.nl.context_ratio import ratio_metrics
+from shuzhi.ai.nl.context_things import (
+    business_verbs,
     everyday_reach,
     flagged_things,
-    ground_partials,
     of_glued,
     person_after_superlative,
-    ratio_metrics,
-    thing_of_measure,
     which_thing_measure,
 )
 from shuzhi.ai.nl.stages.state import ParseState
