@@ -1,4 +1,4 @@
-"""Stage: the scanned words read in the context of the whole question (shuzhi.ai.nl.context): ratio
+"""Stage: the scanned words read in the context of the whole question (shuzhi.ai.nl.context, context_ratio, context_count, context_things): ratio
 metrics, qualifier words, partial words, unknown compounds, entity words, counted things, a flag naming its
 thing after a group word (各个新产品), a person word after a superlative (赢单率最高的销售)."""
 
