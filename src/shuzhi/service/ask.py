@@ -66,8 +66,9 @@ def ask(rt: Runtime, question: str, user: UserContext, *, conversation: str | No
     of the same conversation. `choice` N answers the question's clarification with its Nth choice;
     why, forecast and yes/no questions and the summary are filled by ask_intents.py."""
     from shuzhi.ai.nl import parse_question
-    from shuzhi.service.ask_intents import apply_choice, complete, count_rows
+    from shuzhi.service.ask_intents import apply_choice, complete
     from shuzhi.service.ask_llm import llm_rephrased
+    from shuzhi.service.ask_shapes import count_rows
 
     question = check_question(question)
     lex = lexicon(rt, None, db, user)

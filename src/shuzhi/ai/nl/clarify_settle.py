@@ -6,7 +6,7 @@ clarify.py's questions when the question itself decides.
 - a count asked (多少个) of a thing whose amount stood in for it only because no measure was named (商机赢了多少个)
   is the thing's count;
 - a count asked over a bar on an amount or a rate, with no breakdown, lists the things named (在途商机) or the
-  periods counted (几个月) meeting it and counts them (intent_args count_rows, service/ask_intents.py);
+  periods counted (几个月) meeting it and counts them (intent_args count_rows, service/ask_shapes.py);
 - a ranking with no breakdown of the one thing named (预算最高的5个研发项目), by a measure that is not the thing's
   own count, ranks by the field naming one of them (thing_field).
 
@@ -76,7 +76,7 @@ def thing_field(lex: Lexicon, ds: str) -> str | None:
 def _count_over_having(st: Any, lex: Lexicon, frame: Frame) -> None:
     """预计金额超过50万的在途商机有几个, 有几个月的不良率超过1%: a count asked over a bar on an amount or a rate, with
     no breakdown: the bar is per thing (or per period counted), so the things (periods) meeting it are listed
-    and counted (intent_args count_rows, service/ask_intents.py)."""
+    and counted (intent_args count_rows, service/ask_shapes.py)."""
     if not frame.having or frame.dims or len(frame.metrics) != 1 or not _count_asked(st.t.text):
         return
     md = lex.index.metrics.get(frame.metrics[0])

@@ -17,41 +17,28 @@ Terms are normalised (NFKC, lower case) surface strings mapped to entries:
   wrong letter in an English word of five or more, when exactly one vocabulary word is that close.
 A jieba tokenizer with every Chinese term as a user word segments what the scanner did not match.
 Traditional characters are read as simplified ones (`hant.py`).
+The words learned from measures, verbs and statuses are built in lexicon_measures.py, the partial terms and the
+longest-match scan in lexicon_partials.py, `normalize` in lexicon_normal.py (importable from here); the
+Lexicon's attributes stay declared here only (service/ask_lexicon.py pickles them).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from shuzhi.ai.nl import cues as C
-from shuzhi.ai.nl.glossary import (
-    BOOLEAN_ALIASES,
-    BOOLEAN_BOTH,
-    QUALIFIER_ALIASES,
-    THING_ALIASES,
-    VALUE_ALIASES,
-    VERBS,
-    short_forms,
-)
-from shuzhi.ai.nl.hant import to_simplified
-from shuzhi.ai.nl.measures import (
-    Measure,
-    countables,
-    date_verbs,
-    field_measures,
-    metric_defs,
-    qualifiers,
-    value_counts,
-)
+from shuzhi.ai.nl.glossary import BOOLEAN_ALIASES, BOOLEAN_BOTH, VALUE_ALIASES, short_forms
+from shuzhi.ai.nl.lexicon_measures import add_count_stems, add_dataset_words, add_measures, add_status_verbs
+from shuzhi.ai.nl.lexicon_normal import ASCII_WORD as _ASCII_WORD
+from shuzhi.ai.nl.lexicon_normal import normalize
+from shuzhi.ai.nl.lexicon_partials import add_partials, longest
+from shuzhi.ai.nl.measures import Measure
 from shuzhi.ai.nl.tokenizer import new_tokenizer
 from shuzhi.ai.nl.types import Entry
 from shuzhi.ai.nl.typos import fuzzy_index, repair
-from shuzhi.model.aggregations import metric_over
 from shuzhi.model.checks import metric_closure
 from shuzhi.model.index import ModelIndex
 
@@ -73,13 +60,6 @@ MAX_VALUE_LEN = 40
 _DONE = re.compile(r"已([\u4e00-\u9fff]{2})")
 # a value saying something is absent (无缺陷): 有缺陷 / 发现缺陷 means any other value
 _ABSENT = re.compile(r"无([\u4e00-\u9fff]{2,4})")
-_ASCII_WORD = re.compile(r"[a-z0-9]")
-
-
-def normalize(text: str) -> str:
-    """Full-width → half-width, lower case, one space between words."""
-    t = to_simplified(unicodedata.normalize("NFKC", text)).lower()
-    return re.sub(r"\s+", " ", t).strip()
 
 
 @dataclass
@@ -175,10 +155,10 @@ class Lexicon:
             for word in [] if m.hidden else m.everyday_words:
                 if normalize(word) not in lex.terms:
                     lex._add(word, Entry("metric", name, exact=False))
-        lex._add_count_stems()
-        lex._add_dataset_words()
-        lex._add_measures()
-        lex._add_status_verbs()
+        add_count_stems(lex)
+        add_dataset_words(lex)
+        add_measures(lex)
+        add_status_verbs(lex)
         lex.max_len = max((len(t) for t in lex.terms), default=1)
         lex._init_tokenizer()
         return lex
@@ -230,145 +210,9 @@ class Lexicon:
         if absent:  # 无缺陷 → 有缺陷 / 发现缺陷: every other value (added last, where free)
             self._status_verbs.append(("!" + absent.group(1), key))
 
-    def _add_status_verbs(self) -> None:
-        """已取消 → 被取消, 取消了, 已经取消: a done-status said with its verb (and 无缺陷 → 有缺陷 / 发现缺陷, a
-        qualifier for the other values), only where the verb is no word of
-        its own (授权 is the granted-patents metric and a date verb: 授权了几项专利 counts grants)."""
-        taken = set(self.terms)
-        for verb, key in self._status_verbs:
-            if verb.startswith("!"):  # 无缺陷: 有缺陷 / 发现缺陷 / with defects is the field's other values
-                ds, f, v = key
-                for w in (f"有{verb[1:]}", f"发现{verb[1:]}", f"存在{verb[1:]}", f"出现{verb[1:]}"):
-                    if w not in taken:
-                        self.qualifier[w] = (ds, [{"field": f"{ds}.{f}", "op": "!=", "value": v}])
-                        self._add(w, Entry("qualifier", w))
-                continue
-            if verb in taken or verb in self.date_verb or any(w.startswith(verb) for w in self.date_verb):
-                continue
-            for w in (f"被{verb}", f"{verb}了", f"已经{verb}"):
-                if w not in taken:
-                    self._add(w, Entry("value", key, exact=False))
-
-    def _add_count_stems(self) -> None:
-        """专利申请数 → 专利申请: a count metric's word without its final 数/量 (when that word is free)."""
-        for name, m in self.index.metrics.items():
-            if m.hidden or (m.agg not in ("count", "count_distinct") and m.format != "integer"):
-                continue
-            for w in [m.label, *m.synonyms]:
-                w = normalize(w or "")
-                for suf in ("数量", "数", "量"):
-                    stem = w[: -len(suf)]
-                    if w.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
-                        self._add(stem, Entry("metric", name, exact=False))
-                        break
-
-    def _add_dataset_words(self) -> None:
-        """A dataset's label (研发项目, 专利) and English label (patents, patent) name its rows."""
-        for name, d in self.index.datasets.items():
-            en = normalize(d.label_en or "")
-            words = [normalize(d.label or ""), en, en[:-1] if en.endswith("s") else ""]
-            for w in words:
-                if len(w) < 2:
-                    continue
-                self.entity_of.setdefault(w, name)
-                if w not in self.terms:
-                    self._add(w, Entry("dataset", name, exact=False))
-
-    def _add_measures(self) -> None:
-        """Countable things (供应商, 工单, 批次, deals), numeric fields (库存数量, 预算, unit price) and qualifier
-        words (在途) learned from the model (measures.py), each word only where no other entry has it; the
-        lexicon's `index` then holds the measures' hidden metrics too (labels, formats, datasets for grounding)."""
-        self.model_index = self.index
-        things = countables(self.index)
-        fields, covered = field_measures(self.index)
-        distinct = value_counts(self.index, {m.name for m in things + fields})
-        for m in distinct:
-            self.value_count[(m.dataset, m.field)] = m.name
-        self.date_verb = {normalize(w): k for w, k in date_verbs(self.index).items()}
-        for m in things + fields + distinct:
-            self.measures[m.name] = m
-        for m in things:
-            words = list(m.words)
-            for w in list(words):
-                words += THING_ALIASES.get(w, [])
-            for w in words:
-                nw = normalize(w)
-                if len(nw) < 2:
-                    continue
-                self.things.setdefault(nw, m.name)
-                self.entity_of.setdefault(nw, m.dataset)
-                if " " in nw and re.fullmatch(r"[a-z ]+[^s]", nw):  # order line → order lines
-                    self.things.setdefault(nw + "s", m.name)
-                if nw not in self.terms:
-                    self._add(w, Entry("dataset", m.dataset, exact=False))
-        for m in things:  # 商机数 / 采购单数 / 项目个数: the thing's count, where no metric has the word
-            for w in m.words:
-                nw = normalize(w)
-                if len(nw) >= 2 and not _ASCII_WORD.search(nw):
-                    for suf in ("数", "数量", "个数", "总数"):
-                        if nw + suf not in self.terms:
-                            self._add(nw + suf, Entry("metric", m.name))
-        for m in fields:
-            for w in m.words:
-                forms = [w, re.sub(r"(?i)\bqty\b", "quantity", w)]  # on-hand qty / on-hand quantity
-                for x in dict.fromkeys(forms):
-                    if normalize(x) not in self.terms and normalize(x) not in _BARE:  # 数量 alone says nothing
-                        self._add(x, Entry("metric", m.name))
-        for (ds, f), metric in covered.items():  # 不良品数量 → defect_qty: the model's metric over the field
-            fd = self.index.fields[(ds, f)]
-            self.field_of[metric] = (ds, f)
-            for w in [fd.label, fd.label_en, *fd.synonyms]:
-                nw = normalize(w or "")
-                if nw and nw not in self.terms:
-                    self._add(w, Entry("metric", metric, exact=False))
-                for suf in ("数量", "数", "量"):  # 不良品有多少件: the word without 数量
-                    stem = nw[: -len(suf)]
-                    if nw.endswith(suf) and len(stem) >= 3 and not _ASCII_WORD.search(stem) and stem not in self.terms:
-                        self._add(stem, Entry("metric", metric, exact=False))
-                        break
-        # 报废了多少件 / 送检了多少: a quantity field's word without 数量 is the verb that produced the quantity
-        for (ds, f), fd in self.index.fields.items():
-            if fd.dimension or fd.type != "integer":
-                continue
-            kept = metric_over(self.index, ds, f, filtered=True)  # 订购数量 of valid lines: sales_quantity
-            name = covered.get((ds, f)) or (kept.name if kept is not None and not kept.hidden else None) \
-                or next((m.name for m in fields if (m.dataset, m.field) == (ds, f)), None)
-            for w in [fd.label, *fd.synonyms]:
-                stem = re.sub(r"(?:数量|件数|数|量)$", "", normalize(w or ""))
-                if name and stem != normalize(w or "") and len(stem) >= 2 and not _ASCII_WORD.search(stem):
-                    self.qty_verbs.setdefault(stem, name)
-        quals = qualifiers(self.index, {w: self.measures[n].dataset for w, n in self.things.items()
-                                                          if self.measures[n].field in (self.index.datasets[
-                                                              self.measures[n].dataset].primary_key or [])})
-        for word, alias in QUALIFIER_ALIASES.items():  # open deals: the everyday word for a qualifier the model has
-            for a in alias:
-                if word in quals:
-                    quals.setdefault(a, quals[word])
-        for word, (ds, conds) in quals.items():
-            nw = normalize(word)
-            if nw not in self.terms:
-                self.qualifier[nw] = (ds, conds)
-                self._add(word, Entry("qualifier", nw))
-        for verb, (stems, english) in VERBS.items():  # buy → the metrics whose everyday words say 买 / 采购
-            cands = [n for n, md in self.index.metrics.items() if not md.hidden
-                     and any(st in w for w in md.everyday_words for st in stems)]
-            if len(cands) < 1:
-                continue
-            self.verb_metrics[verb] = cands
-            for n in cands:
-                for w in self.index.metrics[n].everyday_words:
-                    if any(st in w for st in stems):
-                        self.verb_of.setdefault(normalize(w), verb)
-            for w in english:
-                self.verb_of.setdefault(normalize(w), verb)
-                if normalize(w) not in self.terms:
-                    self._add(w, Entry("verb", verb))
-        extra = metric_defs(self.index, things + fields + distinct)
-        self.index = replace(self.index, metrics={**self.index.metrics, **extra})
-
     def _init_tokenizer(self) -> None:
         tok = new_tokenizer()  # jieba's dictionary is shared by every lexicon of the process (tokenizer.py)
-        self._add_partials(tok)
+        add_partials(self, tok)
         self._init_fuzzy()
         for t in list(self.terms) + list(self.partial):
             if not _ASCII_WORD.search(t):
@@ -376,32 +220,6 @@ class Lexicon:
         for w in _EXTRA_WORDS:
             tok.add_word(w, freq=2_000_000)
         self.tokenizer = tok
-
-    def _add_partials(self, tok: Any) -> None:
-        """Trailing words of Chinese metric and dimension words, cut where jieba's general dictionary
-        cuts them (项目成功率 → 成功率; 研发层级 → 层级), except generic words (金额, 名称, 占比 …)."""
-        words: list[tuple[str, Entry]] = []
-        for name, m in self.index.metrics.items():
-            if not m.hidden:
-                words += [(w, Entry("metric", name, exact=False)) for w in [m.label, *m.synonyms]]
-        for (ds, f), fd in self.index.fields.items():
-            if fd.dimension and not fd.is_time:
-                words += [(w, Entry("dim", (ds, f), exact=False)) for w in [fd.label, *fd.synonyms]]
-        for word, entry in words:
-            w = normalize(word or "")
-            if len(w) < 3 or _ASCII_WORD.search(w):
-                continue
-            cuts, pos = [], 0
-            for piece in tok.lcut(w, HMM=False)[:-1]:
-                pos += len(piece)
-                cuts.append(pos)
-            for c in cuts:
-                suf = w[c:]
-                if len(suf) < 2 or suf in self.terms or suf in C.STOP or suf in _GENERIC or _is_cue(suf):
-                    continue
-                lst = self.partial.setdefault(suf, [])
-                if entry not in lst:
-                    lst.append(entry)
 
     def _init_fuzzy(self) -> None:
         self._fuzzy, self._ascii_vocab = fuzzy_index(self.terms)
@@ -422,7 +240,7 @@ class Lexicon:
                 return False
             return self._bounded(text, i, j) and not (t in self.prefixed and self._longer_at(text, j - self.prefixed[t], j))
 
-        return _longest(text, taken, self.terms, self.max_len, 1, ok)
+        return longest(text, taken, self.terms, self.max_len, 1, ok)
 
     def _longer_at(self, text: str, i: int, j: int) -> bool:
         """A term starting at i runs past j."""
@@ -430,7 +248,7 @@ class Lexicon:
 
     def scan_partial(self, text: str, taken: list[bool]) -> list[tuple[int, int, str, list[Entry]]]:
         """Partial terms (层级, 成功率) at positions no full term took, longest first."""
-        return _longest(text, taken, self.partial, 8, 2)
+        return longest(text, taken, self.partial, 8, 2)
 
     @staticmethod
     def _bounded(text: str, i: int, j: int) -> bool:
@@ -497,40 +315,6 @@ class Lexicon:
         return out
 
 
-# Field labels too bare to name one field's measure (数量: of what?).
-_BARE = {"数量", "金额", "数额", "总额", "比例", "占比", "比率", "quantity", "amount", "qty"}
-
-# Trailing words too generic to stand for one metric or dimension on their own.
-_GENERIC = {"金额", "数量", "日期", "时间", "编号", "编码", "名称", "比例", "占比", "总额", "数额", "情况", "指标",
-            "比率", "成本金额", "人数", "次数", "个数", "件数", "笔数", "单价"}
-
-
-def _is_cue(word: str) -> bool:
-    return any(p.fullmatch(word) for p in (C.SHARE, C.YOY, C.POP, C.GROWTH, C.RANK, C.CUMUL, C.TOTAL, C.COUNT))
-
-
 # Function words the tokenizer should keep whole (so they are recognised as noise, not unknown).
 _EXTRA_WORDS = ["多少", "哪些", "哪个", "哪家", "是多少", "情况", "怎么样", "看一下", "看看", "分别", "一共", "总共",
                 "合计", "前五", "前十", "排名", "占比", "同比", "环比", "累计"]
-
-
-def _longest(text: str, taken: list[bool], table: dict[str, list[Entry]], max_len: int, min_len: int,
-             ok: Any = None) -> list[tuple[int, int, str, list[Entry]]]:
-    """Left to right, the longest term of `table` (min_len..max_len characters, none of them taken,
-    accepted by ok(term, start, end)) at each free non-space position: (start, end, term, entries)."""
-    out = []
-    i, n = 0, len(text)
-    while i < n:
-        found = None
-        if not taken[i] and text[i] != " ":
-            for j in range(min(n, i + max_len), i + min_len - 1, -1):
-                t = text[i:j]
-                if t in table and not any(taken[i:j]) and (ok is None or ok(t, i, j)):
-                    found = (i, j, t, table[t])
-                    break
-        if found:
-            out.append(found)
-            i = found[1]
-        else:
-            i += 1
-    return out

@@ -12,7 +12,8 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from shuzhi.ai.nl.context import filtered_share, flip_for_lower_is_better
+from shuzhi.ai.nl.context import flip_for_lower_is_better
+from shuzhi.ai.nl.context_ratio import filtered_share
 from shuzhi.ai.nl.numbers import cn_int
 from shuzhi.ai.nl.stages.state import Cues, ParseState
 from shuzhi.ai.nl.types import Parts

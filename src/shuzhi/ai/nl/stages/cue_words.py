@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from shuzhi.ai.nl import cues as C
-from shuzhi.ai.nl.context import numerator_share
+from shuzhi.ai.nl.context_ratio import numerator_share
 from shuzhi.ai.nl.stages.state import ParseState
 
 _MARK = re.match(r"", "")  # a cue read from context rather than from a word of its own

@@ -3,7 +3,7 @@ asked as a share (华东占全公司的比例) or several compared (电商和经
 
 from __future__ import annotations
 
-from shuzhi.ai.nl.context import filtered_share
+from shuzhi.ai.nl.context_ratio import filtered_share
 from shuzhi.ai.nl.grounding import fname
 from shuzhi.ai.nl.stages.state import ParseState
 

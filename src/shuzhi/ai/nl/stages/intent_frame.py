@@ -25,7 +25,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from shuzhi.ai.nl.context import filtered_share
+from shuzhi.ai.nl.context_ratio import filtered_share
 from shuzhi.ai.nl.frame import TIME, Frame
 from shuzhi.ai.nl.stages.state import ParseState
 from shuzhi.spec.time_ranges import relative_range

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from shuzhi.ai.nl import cues as C
-from shuzhi.ai.nl.context import counts_other, dataset_count_metric
+from shuzhi.ai.nl.context_count import counts_other, dataset_count_metric
 from shuzhi.ai.nl.grounding import (
     CLASSIFIER,
     CLASSIFIERS,

@@ -1,23 +1,24 @@
-"""Stage: the scanned words read in the context of the whole question (shuzhi.ai.nl.context): ratio
+"""Stage: the scanned words read in the context of the whole question (shuzhi.ai.nl.context, context_ratio, context_count, context_things): ratio
 metrics, qualifier words, partial words, unknown compounds, entity words, counted things, a flag naming its
 thing after a group word (各个新产品), a person word after a superlative (赢单率最高的销售)."""
 
 from __future__ import annotations
 
 from shuzhi.ai.nl.context import (
-    business_verbs,
     compound_unknowns,
-    counted_pieces,
-    counted_things,
     drop_qualifier_metrics,
     entity_qualifiers,
+    ground_partials,
+    thing_of_measure,
+)
+from shuzhi.ai.nl.context_count import counted_pieces, counted_things
+from shuzhi.ai.nl.context_ratio import ratio_metrics
+from shuzhi.ai.nl.context_things import (
+    business_verbs,
     everyday_reach,
     flagged_things,
-    ground_partials,
     of_glued,
     person_after_superlative,
-    ratio_metrics,
-    thing_of_measure,
     which_thing_measure,
 )
 from shuzhi.ai.nl.stages.state import ParseState
