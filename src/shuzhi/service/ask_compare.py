@@ -50,19 +50,26 @@ def two_members(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, A
         values.append(x)
     (a, b), (va, vb) = members["values"], values
     diff = members.get("change") == "difference"
-    change = va - vb if diff else (va / vb - 1 if vb else None)
     zh = parsed.lang == "zh"
     col = cols[i]
     label = col.get("label") or col["name"]
     col_a = {**col, "name": f"{col['name']}_first", "label": f"{label}（{a}）" if zh else f"{label} ({a})"}
     col_b = {**col, "name": f"{col['name']}_second", "label": f"{label}（{b}）" if zh else f"{label} ({b})"}
-    change_col = ({**col, "name": f"{col['name']}_change", "label": f"{label}差值" if zh else f"{label} difference"}
-                  if diff else {"name": f"{col['name']}_growth", "type": "number", "role": "metric", "format": "percent",
-                                "unit": "%", "label": f"{label}增长率" if zh else f"{label} growth"})
+    change, change_col = _change(col, va, vb, diff, zh)
     answer["result"] = {**result, "columns": [col_a, col_b, change_col], "rows": [[va, vb, change]]}
     answer["chart"] = {"type": "kpi", "value": change_col["name"]}
     return S.periods_summary(S.column_label(col, lex.index, parsed.lang), col.get("format"),
                              [(str(b), vb), (str(a), va)], parsed.lang, diff)
+
+
+def _change(col: dict[str, Any], later: float, before: float, diff: bool, zh: bool) -> tuple[float | None, dict[str, Any]]:
+    """The change from `before` to `later` (the difference, or the growth rate) and its column."""
+    label = col.get("label") or col["name"]
+    if diff:
+        return later - before, {**col, "name": f"{col['name']}_change", "label": f"{label}差值" if zh else f"{label} difference"}
+    return (later / before - 1 if before else None), {
+        "name": f"{col['name']}_growth", "type": "number", "role": "metric", "format": "percent", "unit": "%",
+        "label": f"{label}增长率" if zh else f"{label} growth"}
 
 
 _GRAIN_LABEL = {"year": ("年份", "Year"), "quarter": ("季度", "Quarter"), "month": ("月份", "Month"),
@@ -97,14 +104,11 @@ def two_periods(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, A
         if not isinstance(later_v, int | float) or not isinstance(before_v, int | float):
             return None
         diff = versus.get("change") == "difference"
-        change = later_v - before_v if diff else (later_v / before_v - 1 if before_v else None)
         col = cols[i]
         label = col.get("label") or col["name"]
         period = S.period_text({"start": versus["start"], "end": versus["end"]}, today, parsed.lang)
         before_col = {**col, "name": f"{col['name']}_before", "label": f"{label}（{period}）" if zh else f"{label} ({period})"}
-        change_col = ({**col, "name": f"{col['name']}_change", "label": f"{label}差值" if zh else f"{label} difference"}
-                      if diff else {"name": f"{col['name']}_growth", "type": "number", "role": "metric", "format": "percent",
-                                    "unit": "%", "label": f"{label}增长率" if zh else f"{label} growth"})
+        change, change_col = _change(col, later_v, before_v, diff, zh)
         answer["result"] = {**result, "columns": [col, before_col, change_col], "rows": [[later_v, before_v, change]]}
         answer["chart"] = {"type": "kpi", "value": change_col["name"]}
         later = S.period_text(spec.get("time_range"), today, parsed.lang)
