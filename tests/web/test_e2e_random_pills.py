@@ -97,29 +97,33 @@ def _step(page, rng: random.Random) -> str:  # type: ignore[no-untyped-def]
         item.click()
         _done_with_search(page)
         return f"add dimension {tid}"
-    if kind == "remove_metric" and metrics.count():
-        i = rng.randrange(metrics.count())
+    if kind == "remove_metric" and (n := metrics.count()):
+        i = rng.randrange(n)
         metrics.nth(i).locator(".ant-tag-close-icon").click()
         return f"remove metric pill {i}"
-    if kind == "remove_dim" and _pills(page, "shelf-dimensions").count():
+    if kind == "remove_dim" and (n := _pills(page, "shelf-dimensions").count()):
         dims = _pills(page, "shelf-dimensions")
-        i = rng.randrange(dims.count())
+        i = rng.randrange(n)
         dims.nth(i).locator(".ant-tag-close-icon").click()
         return f"remove dimension pill {i}"
-    if kind == "compute" and metrics.count():
-        i = rng.randrange(metrics.count())
+    if kind == "compute" and (n := metrics.count()):
+        i = rng.randrange(n)
         metrics.nth(i).locator("[data-testid^=compute-]").click()
         calc = rng.choice(["同比", "占比", "无"])
         _pick(page, calc)
         return f"quick calculation {calc} on pill {i}"
     if kind == "agg":
         menus = page.locator("[data-testid=shelf-metrics] [data-testid^=agg-]")
-        if menus.count():
-            i = rng.randrange(menus.count())
+        if m := menus.count():
+            i = rng.randrange(m)
             menus.nth(i).click()
             opts = page.locator(".ant-select-dropdown:visible .ant-select-item-option")
             opts.first.wait_for(state="visible")
-            j = rng.randrange(opts.count())
+            n = opts.count()  # the list can close again between the wait and the count (a re-render): no pick then
+            if not n:
+                page.keyboard.press("Escape")
+                return f"aggregation menu {i} closed before a pick"
+            j = rng.randrange(n)
             text = opts.nth(j).inner_text()
             opts.nth(j).click()
             page.keyboard.press("Escape")
