@@ -2,7 +2,7 @@
  * edit, or to a new one. Used by the analysis page and the ask box. */
 import { AppstoreAddOutlined } from "@ant-design/icons";
 import { App, Button, Form, Input, Modal, Radio, Select } from "antd";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { errorMessage } from "../api/client";
 import { useCan } from "../auth";
@@ -27,6 +27,8 @@ export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
   const [newTitle, setNewTitle] = useState("");
   const [chartTitle, setChartTitle] = useState(title);
   const [busy, setBusy] = useState(false);
+  // the user's own pick of existing/new wins over the default the dashboard list brings when it arrives later
+  const picked = useRef(false);
 
   useEffect(() => {
     if (!open) return;
@@ -35,8 +37,8 @@ export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
       .then((l) => {
         const mine = l.filter((d) => d.can_edit);
         setList(mine);
-        setMode(mine.length ? "existing" : "new");
-        setTarget(mine[0]?.name ?? null);
+        if (!picked.current || !mine.length) setMode(mine.length ? "existing" : "new");
+        setTarget((t) => t ?? mine[0]?.name ?? null);
       })
       .catch(() => setList([]));
   }, [open, title]);
@@ -75,7 +77,7 @@ export default function SaveToDashboard({ open, onClose, spec, chart, title }: {
         <Form.Item label={dt("save.chartTitle")}>
           <Input value={chartTitle} onChange={(e) => setChartTitle(e.target.value)} />
         </Form.Item>
-        <Radio.Group value={mode} onChange={(e) => setMode(e.target.value)} style={{ marginBottom: 12 }}>
+        <Radio.Group value={mode} onChange={(e) => { picked.current = true; setMode(e.target.value); }} style={{ marginBottom: 12 }}>
           <Radio value="existing" disabled={!list.length}>{dt("save.existing")}</Radio>
           <Radio value="new">{dt("save.new")}</Radio>
         </Radio.Group>
