@@ -2,8 +2,8 @@
 
     shuzhi rd allocate --budget 3000万 --headcount 40 --must RP2027-003 --exclude RD2025-014 --format json
 
---must / --exclude take one id each and may be repeated (or take ids separated by commas); ids written
-after a single --must (or a single --exclude) also belong to it. Without --budget / --headcount the
+--must / --exclude take ids: repeated (--must A --must B), separated by commas (--must A,B) or written
+one after another (--must A B --exclude C: every id up to the next option belongs to the flag before). Without --budget / --headcount the
 rd_capacity table's plan for next year is used. `--user NAME` answers as that user (row rules apply).
 """
 
@@ -13,9 +13,36 @@ import json
 from typing import Any
 
 import typer
+from typer.core import TyperCommand
 
 from shuzhi.cli.common import console, lang, runtime, t, user_context
 from shuzhi.errors import ShuzhiError
+
+
+class IdListCommand(TyperCommand):
+    """Keeps the command's own arguments (ctx.meta["argv"]) so ids after one --must / --exclude find their flag."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        ctx.meta["argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def id_lists(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(must, exclude) read from the arguments: every id up to the next option belongs to the flag before."""
+    lists: dict[str, list[str]] = {"--must": [], "--exclude": []}
+    current: list[str] | None = None
+    for tok in argv:
+        flag, eq, value = tok.partition("=")
+        if flag in lists:
+            current = lists[flag]
+            if eq:
+                current.append(value)
+                current = None
+        elif tok.startswith("-"):
+            current = None
+        elif current is not None:
+            current.append(tok)
+    return lists["--must"], lists["--exclude"]
 
 
 def _weights(text: str | None) -> dict[str, float] | None:
@@ -63,12 +90,12 @@ def allocate(
         raise ShuzhiError("bad_format", f"--format 只能是 json 或 table，不能是 {fmt}。",
                           f"--format must be json or table, not {fmt}.")
     must, exclude = list(must or []), list(exclude or [])
-    stray = list(ctx.args)
-    if stray:
-        if bool(must) == bool(exclude) or any(s.startswith("-") for s in stray):
-            raise ShuzhiError("allocate_stray_args", f"无法识别的参数：{' '.join(stray)}（多个编号请重复写 --must / --exclude）。",
-                              f"Unexpected arguments: {' '.join(stray)} (repeat --must / --exclude for each id).")
-        (must if must else exclude).extend(stray)
+    if ctx.args:
+        must, exclude = id_lists(ctx.meta.get("argv", []))
+        stray = sorted(set(ctx.args) - set(must) - set(exclude))
+        if stray:
+            raise ShuzhiError("allocate_stray_args", f"无法识别的参数：{' '.join(stray)}。",
+                              f"Unexpected arguments: {' '.join(stray)}.")
     rt = runtime()
     out = run(rt, user_context(rt, user), budget=budget, headcount=headcount, must=must, exclude=exclude,
               keep_running=keep_running, weights=_weights(weights), prior_strength=prior)
