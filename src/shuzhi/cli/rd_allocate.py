@@ -106,9 +106,8 @@ def allocate(
 
 
 def _table(out: dict[str, Any]) -> None:
-    from rich.table import Table
-
     from rich import box
+    from rich.table import Table
 
     table = Table(box=box.SIMPLE, pad_edge=False)
     for col in (t("排名", "#"), t("编号", "id"), t("名称", "name"), t("得分", "score"),

@@ -7,12 +7,11 @@ import datetime as dt
 import duckdb
 import pytest
 
+from rd_standin import add_standin_tables
 from shuzhi.demo import build_demo
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.runtime import Runtime
 from shuzhi.service.wiring import wire
-
-from rd_standin import add_standin_tables
 
 
 def build(path, scale: float = 0.02, seed: int = 7) -> None:  # type: ignore[no-untyped-def]
