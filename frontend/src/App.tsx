@@ -23,6 +23,7 @@ const DashboardEditor = lazy(() => import("./dashboards/DashboardEditor"));
 const ChartGalleryPage = lazy(() => import("./pages/ChartGallery"));
 const AlertsPage = lazy(() => import("./pages/Alerts"));
 const WhyPage = lazy(() => import("./insights/WhyPage"));
+const AllocatePage = lazy(() => import("./innovation/AllocatePage"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 const DataPage = lazy(() => import("./pages/Data"));
 const ChannelsPage = lazy(() => import("./channels/ChannelsPage"));
@@ -106,6 +107,7 @@ export default function App() {
               <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />
+              <Route path="innovation/allocate" element={<Suspense fallback={<Spin />}><AllocatePage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />
             </Route>
