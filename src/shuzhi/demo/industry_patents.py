@@ -204,7 +204,9 @@ def generate(
     number = year * 10**8 + (ptype + 1) * 10**7 + serial[:n]
     clash = np.isin(number, own_numbers)
     number[clash] = year[clash] * 10**8 + (ptype[clash] + 1) * 10**7 + serial[n : n + int(clash.sum())]
-    patent_id = "CN" + number.astype(str).astype(object) + "." + check_digits(number)
+    patent_id = pc.binary_join_element_wise(
+        "CN", pa.array(number).cast(pa.string()), ".", pa.array(check_digits(number), pa.string()), ""
+    )
 
     own_field = np.asarray([TECH_FIELDS.index(f) for f in own.column("tech_field").to_pylist()])
     own_type = own.column("patent_type").to_pylist()
@@ -220,18 +222,16 @@ def generate(
     all_app = np.concatenate([applicant, np.full(n_own, company)])
     table = pa.table(
         {
-            "patent_id": np.concatenate([patent_id, np.asarray(own_ids, dtype=object)]).tolist(),
+            "patent_id": pa.concat_arrays([patent_id, own.column("patent_id").combine_chunks()]),
             "applicant": wh.strings(all_app, names),
             "applicant_type": wh.strings(
                 np.array([kinds.index(a[1]) for a in tx.APPLICANTS])[all_app], kinds
             ),
             "country": wh.strings(np.array([countries.index(a[2]) for a in tx.APPLICANTS])[all_app], countries),
-            "title": np.concatenate([title, np.asarray(own.column("title").to_pylist(), dtype=object)]).tolist(),
-            "abstract": np.concatenate(
-                [abstract, np.asarray(own.column("abstract").to_pylist(), dtype=object)]
-            ).tolist(),
+            "title": pa.concat_arrays([title, own.column("title").combine_chunks()]),
+            "abstract": pa.concat_arrays([abstract, own.column("abstract").combine_chunks()]),
             "tech_field": wh.strings(np.concatenate([field, own_field]), TECH_FIELDS),
-            "ipc": np.concatenate([ipc, own_ipc]).tolist(),
+            "ipc": pa.array(np.concatenate([ipc, own_ipc]), pa.string()),
             "application_date": pa.concat_arrays(
                 [wh.dates(app), own.column("application_date").combine_chunks()]
             ),

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from shuzhi.demo.names import pick
 from shuzhi.demo.rd_text import APPLICATIONS, COMPONENTS, EFFECTS, FEATURES
@@ -135,8 +137,8 @@ PARTS = ("安装结构", "检测装置", "连接组件", "调节机构", "冷却
 def texts(
     rng: np.random.Generator, topics: tuple[Topic, ...], topic: np.ndarray, invention: np.ndarray,
     always_label: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Titles and abstracts of rows whose topic is topics[topic[i]] (Python loops run over topics only)."""
+) -> tuple[pa.Array, pa.Array]:
+    """Titles and abstracts (Arrow strings) of rows whose topic is topics[topic[i]] (Python loops run over topics only)."""
     n = len(topic)
     obj, ph1, ph2, ph3 = (np.empty(n, dtype=object) for _ in range(4))
     label, field = np.empty(n, dtype=object), np.empty(n, dtype=np.int64)
@@ -158,20 +160,27 @@ def texts(
     domain = np.asarray(FIELD_DOMAIN, dtype=object)[field]
     pattern = rng.integers(0, 4, n)
     with_label = always_label | (rng.random(n) < LABEL_P)
+    suffix, part = pick(rng, TITLE_SUFFIX, n), pick(rng, PARTS, n)
+    use = pa.array  # object arrays of str -> Arrow strings; the joins below run in Arrow (no per-row Python)
+    o, p1 = use(obj, pa.string()), use(ph1, pa.string())
     # Where the label goes: the title (pattern 0, "基于<label>的") or the domain sentence of the abstract.
-    head = np.where(with_label & (pattern != 0), label, domain)
-    core = np.select(
-        [pattern == 0, pattern == 1, pattern == 2],
-        [
-            "基于" + np.where(with_label, label, ph1) + "的" + obj + pick(rng, TITLE_SUFFIX, n),
-            obj + "及其" + ph1 + "方法",
-            feat + obj,
-        ],
-        "用于" + obj + "的" + pick(rng, PARTS, n),
+    head = use(np.where(with_label & (pattern != 0), label, domain), pa.string())
+    core = pc.case_when(
+        pc.make_struct(*(use(pattern == k) for k in range(3))),
+        _join("基于", use(np.where(with_label, label, ph1), pa.string()), "的", o, use(suffix, pa.string())),
+        _join(o, "及其", p1, "方法"),
+        _join(use(feat, pa.string()), o),
+        _join("用于", o, "的", use(part, pa.string())),
     )
-    kind = np.where(invention, "本发明", "本实用新型")
-    abstract = (
-        kind + "涉及" + head + "技术领域，公开了一种" + core + "，包括" + obj + "和" + comps + "。通过"
-        + ph2 + "与" + ph3 + "，" + effect + "，适用于" + pick(rng, APPLICATIONS, n) + "。"
+    kind = use(np.where(invention, "本发明", "本实用新型").astype(object), pa.string())
+    abstract = _join(
+        kind, "涉及", head, "技术领域，公开了一种", core, "，包括", o, "和", use(comps, pa.string()), "。通过",
+        use(ph2, pa.string()), "与", use(ph3, pa.string()), "，", use(effect, pa.string()), "，适用于",
+        use(pick(rng, APPLICATIONS, n), pa.string()), "。",
     )
-    return "一种" + core, abstract
+    return _join("一种", core), abstract
+
+
+def _join(*parts: str | pa.Array) -> pa.Array:
+    """Element-wise concatenation of string arrays and constants."""
+    return pc.binary_join_element_wise(*parts, "")
