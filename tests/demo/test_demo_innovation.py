@@ -167,6 +167,10 @@ def test_white_space_is_large_rising_and_empty_for_the_company(fact_demo: duckdb
     truth = demo_anomalies(fact_demo)
     ws = truth["white_space"]["term"]
     assert isinstance(ws, str) and ws != truth["emerging_topic"]["term"]
+    fields = fact_demo.execute(f"SELECT DISTINCT tech_field FROM industry_patents WHERE {HAS} AND applicant <> "
+                               f"'华精科技' UNION ALL SELECT DISTINCT tech_field FROM industry_patents WHERE "
+                               f"{HAS.replace('$1', '$2')}", [ws, truth["emerging_topic"]["term"]]).fetchall()
+    assert len(fields) == 2 and fields[0] != fields[1]  # each in one field, not the same one
     total, own, own_patents = fact_demo.execute(
         f"SELECT count(*), count(*) FILTER (WHERE applicant = '华精科技'), "
         f"(SELECT count(*) FROM patents WHERE {HAS}) FROM industry_patents WHERE {HAS}", [ws]).fetchone()

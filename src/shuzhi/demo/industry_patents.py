@@ -13,9 +13,9 @@ Invariants:
     of EMERGING_END x EMERGING_RATIO^(-days before end / 365); so its share in the last quarter
     (application_date > end - 3 months) is about EMERGING_RATIO times its share in the quarter a
     year earlier (end - 15 months, end - 12 months] (at least fivefold, see ground_truth).
-  * white_space: a sub-field label that 华精科技's wording never contains, large (hundreds of
-    rows): its share of all applications grows from WHITE_SPACE_START by WHITE_SPACE_GROWTH over
-    the window (rows chosen the same systematic way, weighted by the applicants' field focus), so
+  * white_space: a sub-field label (in another field than the emerging term) that 华精科技's
+    wording never contains, large (hundreds of rows): its share of all applications grows from
+    WHITE_SPACE_START by WHITE_SPACE_GROWTH over the window (rows chosen the same systematic way, weighted by the applicants' field focus), so
     its rows rise about 1.8x from one 24 months to the next; every one of its rows carries the label.
 - patent_id: CN application numbers (patents.check_digits); the other applicants' serials never
   collide with the company's. Rows are stored by (application_date, patent_id).
@@ -71,7 +71,9 @@ def plan(ctx: DemoContext) -> InnovationPlan:
     """The two planted facts, from the seed only (never the scale)."""
     rng = ctx.rng("anomaly.innovation")
     emerging = int(rng.integers(len(tx.EMERGING_TOPICS)))
-    white = int(rng.integers(len(tx.WHITE_SPACE_TOPICS)))
+    # The white space lies in another field than the emerging term (two separate stories).
+    em_field = tx.EMERGING_TOPICS[emerging].field
+    white = int(rng.choice([k for k, tp in enumerate(tx.WHITE_SPACE_TOPICS) if tp.field != em_field]))
     drivers = (
         *(int(a) for a in rng.choice(tx.DOMESTIC_FIRMS, 2, replace=False)),
         int(rng.choice(tx.UNIVERSITIES)),
