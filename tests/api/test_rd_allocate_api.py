@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from rd_standin import add_standin_tables
 from shuzhi_testing import login
 
 
 @pytest.fixture
-def client(demo_api, settings):  # type: ignore[no-untyped-def]
-    c = demo_api(scale=0.02, seed=8)
-    add_standin_tables(settings.warehouse_path)
-    return c
+def client(demo_api):  # type: ignore[no-untyped-def]
+    return demo_api(scale=0.02, seed=8)
 
 
 def test_allocate_api(client) -> None:  # type: ignore[no-untyped-def]
@@ -20,21 +17,22 @@ def test_allocate_api(client) -> None:  # type: ignore[no-untyped-def]
     r = client.post("/api/v1/rd/allocate", json={"budget": "3000万", "headcount": 40}, headers=h)
     assert r.status_code == 200, r.text
     out = r.json()
-    assert out["budget"] == 30_000_000 and out["totals"]["cost"] <= 30_000_000
+    assert out["budget"] == 30_000_000 and out["totals"]["cost"] <= out["pool"]["budget"]
     first = out["candidates"][0]
     assert {"id", "name", "score", "cost", "headcount", "chosen", "parts", "success"} <= set(first)
     assert [p["name"] for p in first["parts"]] == ["strategic_fit", "expected_value", "risk", "field_signal"]
 
-    r = client.post("/api/v1/rd/allocate", json={"budget": 30_000_000, "headcount": 40, "must": [first["id"]],
-                                                  "exclude": [out["candidates"][1]["id"]]}, headers=h)
+    one, two = [c["id"] for c in out["candidates"] if c["kind"] == "proposal"][:2]
+    r = client.post("/api/v1/rd/allocate", json={"budget": 30_000_000, "headcount": 40, "must": [one],
+                                                  "exclude": [two], "rebalance": True}, headers=h)
     assert r.status_code == 200, r.text
     by = {c["id"]: c for c in r.json()["candidates"]}
-    assert by[first["id"]]["chosen"] and not by[out["candidates"][1]["id"]]["chosen"]
+    assert by[one]["chosen"] and not by[two]["chosen"] and r.json()["rebalance"]
 
     default = client.post("/api/v1/rd/allocate", json={}, headers=h)
     assert default.status_code == 200 and default.json()["capacity"]["plan_year"] > 2026
 
-    ids = [c["id"] for c in out["candidates"][:6]]
+    ids = [c["id"] for c in out["candidates"] if c["kind"] == "proposal"][:6]
     r = client.post("/api/v1/rd/allocate", json={"budget": "10万", "headcount": 1, "must": ids},
                     headers={**h, "Accept-Language": "en"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "allocate_must_infeasible"

@@ -7,14 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from rd_standin import add_standin_tables
-
 
 @pytest.fixture
 def demo(cli, _isolated_env: Path):  # type: ignore[no-untyped-def]
     r = cli("demo", "--scale", "0.02", "--seed", "9", "--end", "2026-10-31")
     assert r.code == 0, r
-    add_standin_tables(_isolated_env / "warehouse.duckdb")
     return cli
 
 
@@ -29,10 +26,11 @@ def test_rd_allocate_from_the_shell(demo) -> None:  # type: ignore[no-untyped-de
     for c in cands:
         assert isinstance(c["id"], str) and isinstance(c["name"], str) and isinstance(c["chosen"], bool)
         assert all(isinstance(c[k], int | float) and not isinstance(c[k], bool) for k in ("score", "cost", "headcount"))
-    assert out["totals"]["cost"] <= 30_000_000 and out["totals"]["headcount"] <= 40
+    assert out["totals"]["cost"] <= out["pool"]["budget"] and out["totals"]["headcount"] <= out["pool"]["headcount"]
+    assert out["pool"]["budget"] == pytest.approx(30_000_000 + out["running_held"]["cost"])
     assert set(out["marginal"]) == {"budget_100wan", "one_engineer"}
-    a, b = cands[0]["id"], cands[1]["id"]
-    c_last = cands[-1]["id"]
+    props = [c["id"] for c in cands if c["id"].startswith("RP")]
+    a, b, c_last = props[0], props[1], props[-1]
     # one --must followed by more ids, and repeated --exclude
     r = demo("rd", "allocate", "--budget", "30000000", "--headcount", "40", "--must", c_last, b,
              "--exclude", a, "--format", "json")

@@ -86,9 +86,8 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
 
 
 def _phone(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
-
     from e2e_harness import login
+    from playwright.sync_api import expect
 
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True)
     ctx.set_default_timeout(60_000)

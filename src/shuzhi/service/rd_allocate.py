@@ -1,14 +1,20 @@
 """Project priority and resource allocation: score every candidate, pick the best portfolio.
 
 Candidates are the proposals waiting for approval (rd_proposals) and the running projects
-(rd_projects with status 进行中). Running projects compete on the same terms, with only what they still
-need: their remaining cost is budget - spend so far (rd_expenses; never below 0), so money already
-spent does not count for or against them (sunk cost). `keep_running=True` pre-selects every running
-project not excluded (a must-fund set). What a running project does not record is estimated and
-flagged in its `estimated` list, with the facts it rests on:
-- headcount: its 人员人工 (labor) spend per month over the last 3 months with expenses, divided by what
-  one engineer costs per month (the company's labor spend over the last 12 months / 12 / the
-  rd_capacity headcount), rounded to whole people, at least 1;
+(rd_projects with status 进行中). The budget and headcount (given, or rd_capacity's plan for next year)
+are what is free for new commitments. A running project already holds what it still needs: its
+remaining cost, budget - spend so far (rd_expenses; never below 0: money spent is sunk and counts
+neither for nor against it), and its team. So the pool the portfolio draws on is the free budget and
+headcount plus what the running projects hold, and
+- by default every running project continues (pre-selected), unless excluded: stopping one with
+  --exclude frees its remaining budget and its team for the proposals;
+- with rebalance=True (--rebalance) running projects compete like proposals: the solver may stop one
+  when its remaining money and people do more good elsewhere.
+What a running project does not record is estimated and flagged in its `estimated` list, with the
+facts it rests on:
+- headcount: its budget / the median budget per person of the proposals of the same rd_layer (all
+  proposals when the layer has none), rounded to whole people, at least 1 — a running project is
+  staffed like a proposal of its size;
 - expected annual revenue: its budget × the median (expected annual revenue / requested budget) of the
   proposals of the same rd_layer (all proposals when the layer has none);
 - strategic fit: 3 (neutral: the review's rating of a running project is not recorded);
@@ -68,35 +74,32 @@ def parse_headcount(value: float | int | str | None) -> float | None:
     return v
 
 
-def _median_ratios(props: list[dict[str, Any]]) -> tuple[dict[str, float], float]:
+def _medians(props: list[dict[str, Any]], num: str, den: str) -> tuple[dict[str, float], float]:
+    """Median of num / den over the proposals, per rd_layer and over all (0 when none)."""
     by_layer: dict[str, list[float]] = {}
     for p in props:
-        b, rev = float(p["requested_budget"] or 0), float(p["expected_annual_revenue"] or 0)
-        if b > 0:
-            by_layer.setdefault(p["rd_layer"], []).append(rev / b)
+        d, n = float(p[den] or 0), float(p[num] or 0)
+        if d > 0:
+            by_layer.setdefault(p["rd_layer"], []).append(n / d)
     every = [x for xs in by_layer.values() for x in xs]
     return {k: statistics.median(v) for k, v in by_layer.items()}, (statistics.median(every) if every else 0.0)
 
 
-def _running_candidates(ex: Executor, props: list[dict[str, Any]], staff: float | None) -> tuple[
-        list[Candidate], dict[str, Any]]:
+def _running_candidates(ex: Executor, props: list[dict[str, Any]]) -> tuple[list[Candidate], dict[str, Any]]:
     rows = read.running_projects(ex)
     today = ex.rt.settings.today_date()
-    last = read.last_expense_month(ex)
-    recent = read.labor(ex, last, 3) if last else {}
-    year = read.labor(ex, last, 12) if last else {}
-    engineer_month = sum(year.values()) / 12 / staff if staff and year else None
-    ratios, overall = _median_ratios(props)
-    assumptions = {"engineer_cost_per_month": None if engineer_month is None else round(engineer_month, 2),
-                   "labor_months": 3, "labor_last_month": last.isoformat() if last else None,
-                   "revenue_per_budget_by_layer": {k: round(v, 4) for k, v in sorted(ratios.items())},
-                   "revenue_per_budget_overall": round(overall, 4), "running_strategic_fit": 3}
+    revenue, revenue_all = _medians(props, "expected_annual_revenue", "requested_budget")
+    per_person, per_person_all = _medians(props, "requested_budget", "headcount")
+    assumptions = {"revenue_per_budget_by_layer": {k: round(v, 4) for k, v in sorted(revenue.items())},
+                   "revenue_per_budget_overall": round(revenue_all, 4),
+                   "budget_per_person_by_layer": {k: round(v, 2) for k, v in sorted(per_person.items())},
+                   "budget_per_person_overall": round(per_person_all, 2), "running_strategic_fit": 3}
     out = []
     for r in rows:
         budget, spend = float(r["budget"] or 0), float(r["spend"] or 0)
         start, end = r["start_date"], r["planned_end_date"]
-        labor3 = recent.get(r["project_id"], 0.0)
-        heads = max(1.0, float(round(labor3 / 3 / engineer_month))) if engineer_month else 1.0
+        pp = per_person.get(r["rd_layer"], per_person_all)
+        heads = max(1.0, float(round(budget / pp))) if pp > 0 else 1.0
         elapsed = ((today - start).days / max((end - start).days, 1)) if start and end else 0.0
         spent_share = spend / budget if budget > 0 else 0.0
         if (end and today > end) or spend > budget:
@@ -105,17 +108,17 @@ def _running_candidates(ex: Executor, props: list[dict[str, Any]], staff: float 
             risk = "中"
         else:
             risk = "低"
-        ratio = ratios.get(r["rd_layer"], overall)
+        ratio = revenue.get(r["rd_layer"], revenue_all)
         out.append(Candidate(
             id=r["project_id"], name=r["project_name"], kind="running", tech_field=r["tech_field"],
             rd_layer=r["rd_layer"], cost=max(budget - spend, 0.0), headcount=heads,
             expected_annual_revenue=round(budget * ratio, 2), strategic_fit=3.0, risk=risk,
             estimated=["headcount", "expected_annual_revenue", "strategic_fit", "risk"],
-            facts={"budget": budget, "spent": round(spend, 2), "labor_last_3_months": round(labor3, 2),
+            facts={"budget": budget, "spent": round(spend, 2),
                    "start_date": start.isoformat() if start else None,
                    "planned_end_date": end.isoformat() if end else None,
                    "spent_share": round(spent_share, 4), "time_elapsed_share": round(elapsed, 4),
-                   "revenue_per_budget": round(ratio, 4)}))
+                   "revenue_per_budget": round(ratio, 4), "budget_per_person": round(pp, 2)}))
     return out, assumptions
 
 
@@ -136,7 +139,7 @@ def candidates(rt: Runtime, user: UserContext, *, weights: dict[str, float] | No
     idx = read.with_tables(ex)
     props = read.proposals(ex, idx)
     cap = read.capacity(ex, idx)
-    running, assumptions = _running_candidates(ex, props, float(cap["headcount"]) if cap else None)
+    running, assumptions = _running_candidates(ex, props)
     cands = _proposal_candidates(props) + running
     success = SuccessModel(read.success_counts(ex), prior_strength)
     signals = read.field_signals(ex, idx)
@@ -157,9 +160,10 @@ def _ids(values: list[str] | tuple[str, ...] | None) -> list[str]:
 
 def allocate(rt: Runtime, user: UserContext, *, budget: float | str | None = None, headcount: float | int | None = None,
              must: list[str] | tuple[str, ...] = (), exclude: list[str] | tuple[str, ...] = (),
-             keep_running: bool = False, weights: dict[str, float] | None = None,
+             rebalance: bool = False, weights: dict[str, float] | None = None,
              prior_strength: float = DEFAULT_PRIOR_STRENGTH) -> dict[str, Any]:
-    """The best portfolio under `budget` (元, or 3000万-style text) and `headcount` (None: rd_capacity)."""
+    """The best portfolio under `budget` (元, or 3000万-style text) and `headcount` (None: rd_capacity), both
+    free for new commitments; running projects continue unless excluded, or compete when `rebalance`."""
     b, h = parse_amount(budget), parse_headcount(headcount)
     must, exclude = _ids(must), _ids(exclude)
     if not 0 < prior_strength <= 1000:
@@ -176,17 +180,27 @@ def allocate(rt: Runtime, user: UserContext, *, budget: float | str | None = Non
     ids = [c["id"] for c in cands]
     portfolio.check_ids(ids, must, exclude)
     pos = {i: k for k, i in enumerate(ids)}
+    running = [c for c in cands if c["kind"] == "running"]
     forced = list(must)
-    if keep_running:
-        forced += [c["id"] for c in cands if c["kind"] == "running" and c["id"] not in exclude and c["id"] not in must]
+    if not rebalance:
+        forced += [c["id"] for c in running if c["id"] not in exclude and c["id"] not in must]
     must_idx, exclude_idx = [pos[i] for i in forced], [pos[i] for i in exclude]
     scores = [c["score"] for c in cands]
     costs = [c["cost"] for c in cands]
     heads = [c["headcount"] for c in cands]
+    held_cost = sum(c["cost"] for c in running)
+    held_heads = sum(c["headcount"] for c in running)
+    pool_b, pool_h = b + held_cost, h + held_heads
+    if held_cost or held_heads:
+        portfolio.check_must(costs, heads, must_idx, pool_b, pool_h, note=(
+            f"（可用 = 新预算 {b / 1e4:,.1f}万元、{h:g} 人 + 在研项目尚需的 {held_cost / 1e4:,.1f}万元、{held_heads:g} 人；"
+            "继续的在研项目也算必选）",
+            f" (available = the new budget {b / 1e4:,.1f}万元 and {h:g} people + the {held_cost / 1e4:,.1f}万元 and "
+            f"{held_heads:g} people running projects still hold; running projects that continue count as must-fund)"))
     t0 = time.perf_counter()
-    sol = portfolio.solve(scores, costs, heads, b, h, must_idx, exclude_idx)
+    sol = portfolio.solve(scores, costs, heads, pool_b, pool_h, must_idx, exclude_idx)
     seconds = time.perf_counter() - t0
-    marg = portfolio.marginal(scores, costs, heads, b, h, sol, must_idx, exclude_idx)
+    marg = portfolio.marginal(scores, costs, heads, pool_b, pool_h, sol, must_idx, exclude_idx)
     chosen = set(sol.chosen)
     for k, c in enumerate(cands):
         c["chosen"] = k in chosen
@@ -202,13 +216,15 @@ def allocate(rt: Runtime, user: UserContext, *, budget: float | str | None = Non
         "candidates": [cands[k] for k in order],
         "budget": b, "headcount": h,
         "capacity": cap,
+        "running_held": {"projects": len(running), "cost": round(held_cost, 2), "headcount": held_heads},
+        "pool": {"budget": round(pool_b, 2), "headcount": pool_h},
         "totals": {"chosen": len(chosen), "candidates": len(cands), "score": round(sol.total_score, 2),
                    "cost": round(sol.total_cost, 2), "headcount": sol.total_headcount,
                    "proposals_chosen": sum(1 for k in chosen if cands[k]["kind"] == "proposal"),
                    "running_chosen": sum(1 for k in chosen if cands[k]["kind"] == "running")},
-        "unspent_budget": round(b - sol.total_cost, 2), "unused_headcount": h - sol.total_headcount,
+        "unspent_budget": round(pool_b - sol.total_cost, 2), "unused_headcount": pool_h - sol.total_headcount,
         "marginal": marg,
-        "must": forced, "exclude": exclude, "keep_running": keep_running,
+        "must": forced, "exclude": exclude, "rebalance": rebalance,
         "weights": data["weights"], "prior_strength": prior_strength,
         "success_rates": data["success_rates"], "field_signals": data["field_signals"],
         "assumptions": data["assumptions"],

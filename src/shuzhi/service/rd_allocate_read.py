@@ -4,7 +4,7 @@
   not (yet) have one gets it for this request only, as a plain table dataset over the warehouse table of
   the same name (`with_tables`: an in-memory variant of the model version, never saved), so the reading
   is the same either way and switches to the model's own definition as soon as the model has it.
-- rd_projects (running ones, with their budget) and rd_expenses (spend so far, recent labor cost).
+- rd_projects (running ones, with their budget and dates) and rd_expenses (their spend so far).
 - the success counts per (rd_layer, tech_field): the model's metrics successful_projects and
   closed_projects, so the numbers follow the model's 口径 of project_success_rate.
 - the per-field signal (`field_signals`): the one place that chooses what feeds the score's
@@ -27,7 +27,6 @@ COMPANY = "华精科技"
 EXTRA_TABLES = ("rd_proposals", "rd_capacity", "industry_patents")
 PROPOSAL_COLUMNS = ("proposal_id", "project_name", "tech_field", "rd_layer", "requested_budget", "headcount",
                     "expected_annual_revenue", "strategic_fit", "risk", "submitted_date")
-LABOR = "人员人工"
 
 
 def with_tables(ex: Executor, tables: tuple[str, ...] = EXTRA_TABLES) -> ModelIndex:
@@ -104,7 +103,7 @@ def capacity(ex: Executor, idx: ModelIndex) -> dict[str, Any] | None:
 
 
 def running_projects(ex: Executor) -> list[dict[str, Any]]:
-    """Running projects (status 进行中) with budget, dates, spend so far and labor in the last 3 months."""
+    """Running projects (status 进行中) with budget, dates and spend so far."""
     rows = _rows(ex, ex.index, "rd_projects", "project_id",
                  ("project_id", "project_name", "tech_field", "rd_layer", "start_date", "planned_end_date",
                   "budget"), where=[{"field": "rd_projects.status", "op": "=", "value": "进行中"}])
@@ -115,28 +114,6 @@ def running_projects(ex: Executor) -> list[dict[str, Any]]:
     for r in rows:
         r["spend"] = spend.get(r["project_id"], 0.0)
     return rows
-
-
-def last_expense_month(ex: Executor) -> dt.date | None:
-    rows = ex.rows({"metrics": [{"name": "last", "field": "rd_expenses.expense_month", "aggregate": "max"}]})
-    v = rows[0]["last"] if rows else None
-    return v.date() if isinstance(v, dt.datetime) else v
-
-
-def _month_back(d: dt.date, months: int) -> dt.date:
-    m = d.year * 12 + d.month - 1 - months
-    return dt.date(m // 12, m % 12 + 1, 1)
-
-
-def labor(ex: Executor, last: dt.date, months: int) -> dict[str, float]:
-    """人员人工 spend per project over the `months` months ending with `last` (a month's first day)."""
-    start = _month_back(last, months - 1)
-    rows = ex.rows({
-        "metrics": [{"name": "labor", "field": "rd_expenses.amount", "aggregate": "sum"}],
-        "dimensions": [{"field": "rd_expenses.project_id", "name": "project_id"}],
-        "where": [{"field": "rd_expenses.expense_category", "op": "=", "value": LABOR}],
-        "time_range": {"field": "rd_expenses.expense_month", "start": start.isoformat(), "end": last.isoformat()}})
-    return {r["project_id"]: float(r["labor"] or 0) for r in rows}
 
 
 def success_counts(ex: Executor) -> list[tuple[str, str, int, int]]:

@@ -7,7 +7,6 @@ import datetime as dt
 import duckdb
 import pytest
 
-from rd_standin import add_standin_tables
 from shuzhi.demo import build_demo
 from shuzhi.demo.semantic import install_demo_model
 from shuzhi.runtime import Runtime
@@ -28,7 +27,6 @@ def rd_rt(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     settings = Settings(home=home, today=dt.date(2026, 11, 26), duckdb_threads=2)
     settings.ensure_home()
     build(settings.warehouse_path)
-    add_standin_tables(settings.warehouse_path)
     rt = Runtime(settings)
     rt.start(create_admin=False)
     wire(rt)

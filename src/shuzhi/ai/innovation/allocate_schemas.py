@@ -86,6 +86,17 @@ class Capacity(_Closed):
     headcount: float
 
 
+class Held(_Closed):
+    projects: int
+    cost: float = Field(description="元 the running projects still hold (their remaining budgets).")
+    headcount: float
+
+
+class Pool(_Closed):
+    budget: float = Field(description="The free budget plus what the running projects hold.")
+    headcount: float
+
+
 class Solver(_Closed):
     method: str
     optimal: bool
@@ -97,13 +108,15 @@ class AllocateOut(_Closed):
     budget: float
     headcount: float
     capacity: Capacity | None
+    running_held: Held
+    pool: Pool
     totals: Totals
     unspent_budget: float
     unused_headcount: float
     marginal: dict[Literal["budget_100wan", "one_engineer"], Marginal]
     must: list[str]
     exclude: list[str]
-    keep_running: bool
+    rebalance: bool
     weights: dict[str, float]
     prior_strength: float
     success_rates: list[SuccessEstimate]

@@ -55,8 +55,9 @@ def check_ids(ids: Sequence[str], must: Sequence[str], exclude: Sequence[str]) -
 
 
 def check_must(costs: Sequence[float], heads: Sequence[float], must_idx: Sequence[int], budget: float,
-               headcount: float) -> None:
-    """Raise allocate_must_infeasible when the must-fund set alone needs more than the limits allow."""
+               headcount: float, note: tuple[str, str] = ("", "")) -> None:
+    """Raise allocate_must_infeasible when the must-fund set alone needs more than the limits allow
+    (`note`: a zh / en remark on what the limits are made of, added to the message)."""
     need_cost = sum(float(costs[i]) for i in must_idx)
     need_heads = sum(float(heads[i]) for i in must_idx)
     over = []
@@ -69,8 +70,8 @@ def check_must(costs: Sequence[float], heads: Sequence[float], must_idx: Sequenc
     if over:
         raise ShuzhiError(
             "allocate_must_infeasible",
-            f"必选项目无法同时满足：{'；'.join(z for z, _ in over)}。请减少必选项目或提高预算/人力。",
-            f"The must-fund candidates cannot all be funded: {'; '.join(e for _, e in over)}. "
+            f"必选项目无法同时满足：{'；'.join(z for z, _ in over)}{note[0]}。请减少必选项目或提高预算/人力。",
+            f"The must-fund candidates cannot all be funded: {'; '.join(e for _, e in over)}{note[1]}. "
             "Drop some of them or raise the budget or headcount.", 422,
             details={"must_cost": need_cost, "must_headcount": need_heads, "budget": budget,
                      "headcount": headcount})
