@@ -1,5 +1,5 @@
 """End-to-end: 立项与分配 (/innovation/allocate) in headless Chromium against a real `shuzhi serve`: every
-candidate listed with its score parts, the budget slider re-solves (debounced) and the portfolio changes,
+candidate listed with its score parts, the new-budget slider re-solves (debounced) and the portfolio changes,
 must / exclude per row, a must set that cannot fit shows the server's message, and the page at 390 px.
 
 Screenshots go to a temp dir (printed at the end); with SHUZHI_UPDATE_SCREENSHOTS=1 they are copied to
@@ -60,16 +60,19 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     expect(page.get_by_test_id("allocate-total-chosen")).to_have_text(str(low["totals"]["chosen"]), use_inner_text=False)
     after = _chosen(page)
     assert after == {c["id"] for c in low["candidates"] if c["chosen"]} and after != before
-    assert low["totals"]["cost"] <= low["budget"]
+    new = [c for c in low["candidates"] if c["chosen"] and c["kind"] == "proposal"]
+    assert sum(c["cost"] for c in new) <= low["budget"]  # running projects continue on what they hold
+    expect(page.get_by_test_id("allocate-pool")).to_contain_text("在研项目尚需")
     page.screenshot(path=str(shots / "allocate-low-budget.png"))
 
     # must: a candidate left out becomes chosen; exclude: a chosen one leaves
-    left_out = next(c["id"] for c in low["candidates"] if not c["chosen"] and c["cost"] <= low["budget"] / 2)
+    left_out = next(c["id"] for c in low["candidates"] if not c["chosen"] and c["kind"] == "proposal")
     mode = page.get_by_test_id(f"allocate-mode-{left_out}")
     answer = _solved(page, lambda: mode.get_by_text("必选").click())
     assert left_out in answer["must"]
     expect(page.get_by_test_id(f"allocate-chosen-{left_out}")).to_have_attribute("data-chosen", "1")
-    chosen_one = next(c["id"] for c in answer["candidates"] if c["chosen"] and c["id"] != left_out)
+    chosen_one = next(c["id"] for c in answer["candidates"]
+                      if c["chosen"] and c["id"] != left_out and c["kind"] == "proposal")
     answer = _solved(page, lambda: page.get_by_test_id(f"allocate-mode-{chosen_one}").get_by_text("排除").click())
     assert chosen_one in answer["exclude"]
     expect(page.get_by_test_id(f"allocate-chosen-{chosen_one}")).to_have_attribute("data-chosen", "0")
