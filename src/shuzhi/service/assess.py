@@ -127,6 +127,15 @@ def assess(rt: Runtime, user: UserContext, *, year: int | None = None, model: st
     }
 
 
+def questions(rt: Runtime, *, model: str | None = None) -> dict[str, Any]:
+    """The items to answer, each with its stored answer (who and when)."""
+    rules = rules_of(rt)
+    name = rt.model_index(model, None)[0].model.name
+    with rt.catalog.session() as s:
+        answers, times = store.answers(s, name), store.answer_times(s, name)
+    return {"model": name, "answers": answers, "questions": _questions(rules, answers, times)}
+
+
 def save_answers(rt: Runtime, user: UserContext, values: dict[str, Any], *, model: str | None = None
                  ) -> dict[str, Any]:
     """Store answers (all checked first; one bad answer stores none); a None value clears one."""
@@ -140,6 +149,4 @@ def save_answers(rt: Runtime, user: UserContext, values: dict[str, Any], *, mode
     name = rt.model_index(model, None)[0].model.name
     with rt.catalog.session() as s:
         store.save_answers(s, name, clean, user.username)
-    with rt.catalog.session() as s:
-        answers, times = store.answers(s, name), store.answer_times(s, name)
-    return {"model": name, "answers": answers, "questions": _questions(rules, answers, times)}
+    return questions(rt, model=name)
