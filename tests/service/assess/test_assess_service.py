@@ -69,8 +69,8 @@ def _revenue(sql: Any, year: int, lines: list[str] | None = None) -> float:
 def _ip1(sql: Any, year: int, lines: list[str], commercialized: bool) -> float:
     return sql("SELECT COUNT(*) FROM patents t LEFT JOIN rd_projects r USING (project_id) "
                "WHERE t.patent_type = '发明' AND t.legal_status = '已授权' AND t.grant_date <= make_date(?, 12, 31) "
-               "AND (list_contains(?, t.tech_field) OR list_contains(?, r.product_line))"
-               + (" AND t.commercialized" if commercialized else ""), year, list(TECH), lines)
+               "AND (list_contains(?, t.tech_field) OR list_contains(?, r.product_line)) "
+               "AND (t.commercialized OR NOT ?)", year, list(TECH), lines, commercialized)
 
 
 def _by_id(out: dict[str, Any]) -> dict[str, dict[str, Any]]:
