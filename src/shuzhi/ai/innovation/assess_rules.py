@@ -244,15 +244,15 @@ def _number(q: Question, value: Any) -> float:
         raise _type_error(q, value)
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        scale = 1.0
+        scale, per = 1.0, 1.0
         if q.type == "fraction" and text.endswith("%"):
-            text, scale = text[:-1], 0.01
+            text, per = text[:-1], 100.0  # divided, so that 35% is exactly 0.35
         elif text.endswith("亿"):
             text, scale = text[:-1], 1e8
         elif text.endswith("万"):
             text, scale = text[:-1], 1e4
         try:
-            value = float(text) * scale
+            value = float(text) * scale / per
         except ValueError:
             raise _type_error(q, value) from None
     if not isinstance(value, int | float) or not math.isfinite(value):
