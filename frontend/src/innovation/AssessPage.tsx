@@ -140,7 +140,7 @@ export default function AssessPage() {
               <b>{f.name.startsWith("ip1") ? shown(f.value, "项", lang) : shown(f.value, "元", lang)}</b>
             </div>
           ))}
-          <div><em>{tx("mainBusiness")}</em><b>{data.main_business.join("、")}</b></div>
+          <div className="assess-facts-wide" data-testid="fact-main-business"><em>{tx("mainBusiness")}</em><b>{data.main_business.join("、")}</b></div>
         </div>
       </Card>
 

@@ -3,6 +3,7 @@
     shuzhi assess [--year YYYY] [--format json|table] [--user NAME]     the assessment (the group's own call)
     shuzhi assess answer KEY VALUE                                       store an answer (VALUE "-" clears it)
     shuzhi assess answers [--format json|table]                          the items to answer and their answers
+    shuzhi assess report -o FILE [--year YYYY] [--user NAME]             the printable report as a PDF
 
 `--user NAME` answers as that user (their row and column rules apply); without it the shell's operator
 sees everything, as with `shuzhi query`.
@@ -11,11 +12,12 @@ sees everything, as with `shuzhi query`.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from shuzhi.cli.common import console, lang, runtime, t, user_context
+from shuzhi.cli.common import cli_path, console, lang, runtime, served, t, user_context
 from shuzhi.errors import ShuzhiError
 
 assess_app = typer.Typer(help="专精特新「小巨人」自评。The 专精特新 / Little Giant self-assessment.",
@@ -128,3 +130,34 @@ def answers(fmt: str = typer.Option("table", "--format", help="json or table."))
     for q in out["questions"]:
         typer.echo(f"{q['key']} ({q['type']}) = {q['value'] if q['value'] is not None else '—'}  "
                    f"{q['label_en'] if en else q['label']}")
+
+
+@assess_app.command("report")
+def report(
+    out: Path = typer.Option(..., "--output", "-o", help="The PDF file to write. 输出文件。"),
+    year: int = typer.Option(None, "--year", help="The assessment year (default: this year)."),
+    user: str = typer.Option(None, "--user", help="Draw as this user (row rules apply); default: the first admin."),
+) -> None:
+    """The self-assessment as a PDF, drawn from the web page by headless Chromium. 自评报告 PDF。"""
+    from shuzhi.service import renders
+    from shuzhi.service.assess_report import report_pdf
+
+    out = cli_path(out)
+    if not out.parent.is_dir():
+        raise ShuzhiError("bad_output_path", f"输出目录不存在：{out.parent}",
+                          f"The output folder does not exist: {out.parent}")
+    rt = runtime()
+    try:
+        who = user or renders.default_user(rt)
+        if served() is not None and renders.server_url(rt):  # run in `shuzhi serve`: its own web app draws
+            data = report_pdf(rt, who, year, base_url=renders.server_url(rt))
+        else:
+            from shuzhi.api.inprocess import serve_in_process
+
+            with serve_in_process(rt) as base_url:
+                data = report_pdf(rt, who, year, base_url=base_url)
+        renders.write_atomic(out, data)
+    finally:
+        rt.close()
+    typer.echo(t(f"已导出自评报告（PDF，{len(data):,} 字节）→ {out}",
+                 f"Exported the self-assessment (PDF, {len(data):,} bytes) → {out}"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -15,6 +16,8 @@ from shuzhi.ai.innovation.assess_schemas import AnswersOut, AssessOut
 from shuzhi.api.deps import RuntimeDep, auth_parts, authorize
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.service import assess as service
+from shuzhi.service import assess_report
+from shuzhi.service.renders import server_url
 
 router = APIRouter(prefix="/assess", tags=["innovation"])
 
@@ -55,3 +58,20 @@ async def put_answers(body: AnswersIn, request: Request, rt: RuntimeDep) -> dict
             summary="The self-assessment's questions and answers / 自评填报项")
 async def get_answers(request: Request, rt: RuntimeDep) -> dict[str, Any]:
     return await _run(request, rt, "content:view", lambda user: service.questions(rt))
+
+
+@router.get("/report", response_class=Response, responses={**ERRORS, 200: {"content": {"application/pdf": {}}}},
+            summary="The self-assessment as a PDF / 自评报告 PDF")
+async def get_report(request: Request, rt: RuntimeDep,
+                     year: int | None = Query(default=None, description="The assessment year (default: this year).")
+                     ) -> Response:
+    parts = auth_parts(request)
+
+    def call() -> bytes:
+        with rt.catalog.session() as db:
+            p = authorize(rt, parts, db, "content:view")
+        return assess_report.report_pdf(rt, p.username, year, base_url=server_url(rt))
+
+    pdf = await run_in_threadpool(call)
+    name = f"assess-{year or rt.settings.today_date().year}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
