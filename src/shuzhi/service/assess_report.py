@@ -37,7 +37,7 @@ def report_pdf(rt: Runtime, username: str, year: int | None, *, base_url: str | 
     check_width(width)
     if not base_url:
         raise ShuzhiError("render_needs_server", "导出 PDF 需要运行中的网页服务（shuzhi serve）。",
-                          "A PDF needs the running web app (shuzhi serve).", 503)
+                          "A PDF needs the running web app (shuzhi serve).", 409)
     with rt.catalog.session() as db:
         user_id = db.scalar(select(User.id).where(User.username == username, User.is_active.is_(True)))
     if user_id is None:
