@@ -62,7 +62,7 @@ def _table(out: dict[str, Any]) -> None:
         table = Table(title=f"{name} · {out['year']} · {verdict} ({lv['met']}/{lv['total'] - lv['not_applicable']})")
         for col in (t("类别", "Category"), t("指标", "Criterion"), t("本企业", "Value"), t("门槛", "Threshold"),
                     t("结果", "Result"), t("差距", "Gap")):
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for c in out["criteria"]:
             if c["level"] != lv["level"]:
                 continue

@@ -63,7 +63,10 @@ def main_business(ex: Executor, rules: Rules, answers: dict[str, Any]) -> tuple[
         return list(answers["main_business"]), "answer"
     if rules.main_business.values:
         return list(rules.main_business.values), "rules"
-    return _members(ex, rules.main_business.field), "all"
+    try:
+        return _members(ex, rules.main_business.field), "all"
+    except ShuzhiError:  # a model without that field: the main-business facts say why (notes)
+        return [], "none"
 
 
 def facts(ex: Executor, rules: Rules, year: int, members: list[str]) -> tuple[dict[str, float | None], list[dict]]:

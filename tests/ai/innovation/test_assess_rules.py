@@ -106,8 +106,10 @@ def test_verdict_per_level() -> None:
     assert no_direct["verdict"] == "not_met" and no_direct["not_met"] == 1
     low = evaluate(RULES, {**facts, "rd_spend_y1": 5e5}, answers)["summary"]["levels"][0]
     assert low["verdict"] == "not_met" and low["not_met"] == 2  # 50万 < 100万 and 1.7 % < 3 %
+    assert [x["id"] for x in low["short"]] == ["p_rd_amount", "p_rd_share"] and low["short"][0]["gap_text"] == "研发费用差 50.0万元"
     unknown = evaluate(RULES, facts, {})["summary"]["levels"][0]
     assert unknown["verdict"] == "incomplete" and unknown["unknown"] == 2
+    assert unknown["to_answer"] == ["provincial_score", "years_in_niche"] and unknown["short"] == []
 
 
 def test_formulas_are_a_small_safe_language() -> None:

@@ -221,7 +221,13 @@ def evaluate(rules: Rules, facts: dict[str, float | None], answers: dict[str, An
         counts = {"met": sum(r["met"] is True for r in mine), "not_met": sum(r["met"] is False for r in mine),
                   "unknown": sum(r["met"] is None and r["applicable"] is not False for r in mine),
                   "not_applicable": sum(r["applicable"] is False for r in mine)}
+        # what stands between the company and this level: criteria short of their threshold (with the gap,
+        # also while another route is still open) and the answers still missing
+        short = [{"id": r["id"], "name": r["name"], "name_en": r["name_en"], "gap_text": r["gap_text"],
+                  "gap_text_en": r["gap_text_en"]}
+                 for r in mine if r["applicable"] is not False and (r["met"] is False or r["gap"] is not None)]
+        to_answer = sorted({k for r in mine if r["applicable"] is not False and r["met"] is None for k in r["needs"]})
         levels.append({"level": level, "level_en": LEVEL_EN[level], **counts, "total": len(mine),
                        "verdict": verdict, "verdict_text": VERDICT_TEXT[verdict][0],
-                       "verdict_text_en": VERDICT_TEXT[verdict][1]})
+                       "verdict_text_en": VERDICT_TEXT[verdict][1], "short": short, "to_answer": to_answer})
     return {"criteria": rows, "summary": {"levels": levels}}

@@ -44,6 +44,14 @@ class CriterionOut(BaseModel):
     source: CriterionSource
 
 
+class ShortOf(BaseModel):
+    id: str
+    name: str
+    name_en: str
+    gap_text: str | None
+    gap_text_en: str | None
+
+
 class LevelSummary(BaseModel):
     level: str
     level_en: str
@@ -55,6 +63,8 @@ class LevelSummary(BaseModel):
     verdict: str = Field(description="met, not_met or incomplete.")
     verdict_text: str
     verdict_text_en: str
+    short: list[ShortOf] = Field(description="Criteria short of their threshold (the gap), most useful first.")
+    to_answer: list[str] = Field(description="Answers still missing for the criteria that are unknown.")
 
 
 class Summary(BaseModel):
@@ -100,7 +110,7 @@ class AssessOut(BaseModel):
     document_en: str
     rules_version: int
     main_business: list[str]
-    main_business_from: str = Field(description="answer, rules or all.")
+    main_business_from: str = Field(description="answer, rules, all (every member) or none (the model lacks the field).")
     ip_related_tech_fields: list[str]
     facts: list[FactOut]
     questions: list[QuestionOut]
