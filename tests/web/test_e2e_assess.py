@@ -9,10 +9,32 @@ docs/images/assess-*.png.
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import subprocess
+import unicodedata
 from pathlib import Path
 
-from e2e_harness import ROOT, choose_option, login, screenshot_dir, signed_in_page
+from e2e_harness import (
+    PASSWORD,
+    ROOT,
+    TODAY,
+    choose_option,
+    login,
+    require_browser,
+    screenshot_dir,
+    shuzhi_cmd,
+    signed_in_page,
+)
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    """Pages and text of a PDF; NFKC folds the Kangxi radicals Chromium's PDF maps some CJK glyphs to."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), unicodedata.normalize("NFKC", "\n".join(p.extract_text() for p in reader.pages))
 
 
 def test_assess_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -76,6 +98,15 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     r = page.request.get(server + "/api/v1/assess/report?year=2026", timeout=120_000)
     assert r.status == 200 and r.headers["content-type"] == "application/pdf" and r.body()[:5] == b"%PDF-"
     (shots / "assess-report.pdf").write_bytes(r.body())
+    pages, text = _pdf_text(r.body())
+    assert pages >= 2 and text.count("专精特新自评 · 2026") >= pages  # the page header on every page
+    assert "主营业务收入占营业收入总额比重不低于70%" in text and "工信部企业〔2022〕63号" in text
+
+    # in English
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("verdict-小巨人")).to_contain_text("Little Giant")
+    expect(page.get_by_test_id("criterion-n_main_share")).to_contain_text("Main business at least 70% of revenue")
+    page.get_by_test_id("lang-switch").click()
     assert not errors, errors
     ctx.close()
 
@@ -92,3 +123,20 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     p.get_by_test_id("assess-form").scroll_into_view_if_needed()
     p.screenshot(path=str(shots / "assess-phone-form.png"))
     phone.close()
+
+
+def test_cli_report_without_a_server(tmp_path: Path) -> None:
+    """`shuzhi assess report -o FILE` serves the web app in its own process for the drawing."""
+    require_browser()
+    env = {**os.environ, "SHUZHI_HOME": str(tmp_path / "home"), "SHUZHI_ADMIN_PASSWORD": PASSWORD, "SHUZHI_TODAY": TODAY}
+    subprocess.run([*shuzhi_cmd(), "demo", "--scale", "0.02", "--seed", "3", "--end", "2026-10-31"], env=env,
+                   check=True, capture_output=True, timeout=180)
+    out = tmp_path / "自评.pdf"
+    r = subprocess.run([*shuzhi_cmd(), "assess", "report", "-o", str(out), "--year", "2025"], env=env,
+                       capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr
+    pages, text = _pdf_text(out.read_bytes())
+    assert pages >= 2 and "专精特新自评 · 2025" in text and "2024、2023" in text
+    bad = subprocess.run([*shuzhi_cmd(), "assess", "report", "-o", str(tmp_path / "no" / "x.pdf")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and "no" in bad.stderr
