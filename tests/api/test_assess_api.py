@@ -43,6 +43,8 @@ def test_assess_api(client) -> None:  # type: ignore[no-untyped-def]
     assert _rows(client.get("/api/v1/assess", headers=h).json())["n_small_rd_staff"]["met"] is False
 
     en = {**h, "Accept-Language": "en"}
+    r = client.get("/api/v1/assess/report", headers=en)  # no `shuzhi serve` here: nothing to draw the page
+    assert r.status_code == 409 and r.json()["error"]["code"] == "render_needs_server"
     for params, code in [("?year=1800", "assess_year_out_of_range"), ("?year=2099", "assess_year_out_of_range")]:
         r = client.get(f"/api/v1/assess{params}", headers=en)
         assert r.status_code == 422 and r.json()["error"]["code"] == code and "2000" in r.json()["error"]["message"]

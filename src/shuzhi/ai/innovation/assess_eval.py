@@ -180,6 +180,8 @@ def _criterion(c: Criterion, env: dict[str, Val], questions: set[str]) -> dict[s
     # the gap to the threshold itself, also while another route (an unanswered alternative) is open
     gap, gap_unit = _gap(c, value, threshold, env) if applicable and primary is False else (None, c.gap_unit or c.unit)
     missing = sorted(n for n in names_in(c.formula) if env.get(n) is None)
+    # unknown: every unanswered item that could settle it (the value's, another route's, the band's)
+    waiting = sorted(n for n in reads if n in questions and env.get(n) is None) if met is None and applicable is not False else []
     row: dict[str, Any] = {
         "id": c.id, "name": c.name.zh, "name_en": c.name.en, "level": c.level, "level_en": LEVEL_EN[c.level],
         "category": c.category, "category_en": CATEGORY_EN[c.category], "unit": c.unit, "op": c.op,
@@ -189,7 +191,7 @@ def _criterion(c: Criterion, env: dict[str, Val], questions: set[str]) -> dict[s
         "gap_text": gap_text(gap, gap_unit, c.gap_label, "zh") if gap is not None else None,
         "gap_text_en": gap_text(gap, gap_unit, c.gap_label, "en") if gap is not None else None,
         "asks": sorted(n for n in reads if n in questions),  # the stored answers it reads
-        "needs": [n for n in missing if n in questions],  # unanswered items its value waits for
+        "needs": waiting,  # unanswered items that could settle an unknown result
         "no_data": [n for n in missing if n not in questions],  # facts the data could not give
         "inputs": {n: env.get(n) for n in sorted(reads)},
         "formula": c.formula, "alternative": c.alternative, "applies_if": c.applies_if,

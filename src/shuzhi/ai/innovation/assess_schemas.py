@@ -35,7 +35,7 @@ class CriterionOut(BaseModel):
     gap_text: str | None
     gap_text_en: str | None
     asks: list[str] = Field(description="The stored answers this criterion reads.")
-    needs: list[str] = Field(description="Unanswered items its value waits for.")
+    needs: list[str] = Field(description="Unanswered items that could settle an unknown result.")
     no_data: list[str] = Field(description="Facts the data could not give (e.g. a year without sales).")
     inputs: dict[str, float | bool | None]
     formula: str
