@@ -86,6 +86,12 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     expect(page.get_by_test_id("dashboard-title")).to_contain_text("2025")
     expect(page.get_by_test_id("print-filters")).to_contain_text("2024、2023")
 
+    # a year out of range: the server's bilingual message and a way back
+    page.goto(server + "/innovation/assess?year=1990")
+    expect(page.get_by_test_id("assess-error")).to_contain_text("2000")
+    page.get_by_test_id("assess-error").get_by_role("button").click()
+    expect(page.get_by_test_id("dashboard-title")).to_contain_text("2026")
+
     # print layout: no controls
     page.goto(server + "/innovation/assess?year=2026")
     expect(root).to_have_attribute("data-render-ready", "1")

@@ -71,7 +71,11 @@ export default function AssessPage() {
   }, [year]);
   useEffect(load, [load]);
 
-  if (error) return <Alert type="error" showIcon message={error} data-testid="assess-error" />;
+  if (error)
+    return (
+      <Alert type="error" showIcon message={error} data-testid="assess-error"
+        action={year ? <Button size="small" onClick={() => setParams((p) => { p.delete("year"); return p; })}>{tx("thisYear")}</Button> : undefined} />
+    );
   if (!data) return <Skeleton active data-testid="assess-loading" />;
 
   const labels: Record<string, string> = Object.fromEntries([

@@ -13,6 +13,7 @@ const TEXT = {
   intro: ["按《优质中小企业梯度培育管理暂行办法》（工信部企业〔2022〕63号）逐条对照：能从数据算出的指标自动计算，数据里没有的请在下方填报。",
     "Each criterion of the MIIT 2022 tiered-cultivation measures: what the data shows is computed, the rest you answer below."],
   year: ["评估年份", "Assessment year"],
+  thisYear: ["看今年的自评", "This year's assessment"],
   basis: ["{year} 年评估，依据 {y1}、{y2} 年数据", "Assessed for {year}, from the {y1} and {y2} figures"],
   value: ["本企业", "Company"],
   threshold: ["门槛", "Threshold"],
