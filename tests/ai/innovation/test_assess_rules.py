@@ -15,8 +15,13 @@ RULES = load_rules()
 
 
 def _facts(**kw: float | None) -> dict[str, float | None]:
+    """Facts by name; R&D intensity (the model's rd_intensity) follows from R&D expense and revenue."""
     base = {n: None for n in RULES.fact_names()}
     base.update(kw)
+    for i in (1, 2):
+        rd, rev = base.get(f"rd_spend_y{i}"), base.get(f"revenue_y{i}")
+        if f"rd_intensity_y{i}" not in kw:
+            base[f"rd_intensity_y{i}"] = rd / rev if rd is not None and rev else None
     return base
 
 
@@ -92,7 +97,7 @@ def test_unknowns_and_alternatives_are_three_valued() -> None:
     assert direct["met"] is True and direct["via_alternative"] is True and direct["gap"] > 0
     assert _rows(_facts(revenue_y1=1e6), {"equity_financing_2y": 3e7})["p_revenue"]["met"] is True
     # a year without data: no value, no verdict for that criterion
-    assert _rows(_facts(revenue_y1=1e8, rd_spend_y1=None))["p_rd_share"]["no_data"] == ["rd_spend_y1"]
+    assert _rows(_facts(revenue_y1=1e8, rd_spend_y1=None))["p_rd_share"]["no_data"] == ["rd_intensity_y1"]
 
 
 def test_verdict_per_level() -> None:
@@ -104,7 +109,7 @@ def test_verdict_per_level() -> None:
     assert levels["小巨人"]["verdict"] == "incomplete"
     no_direct = evaluate(RULES, facts, {**answers, "innovation_direct": False})["summary"]["levels"][1]
     assert no_direct["verdict"] == "not_met" and no_direct["not_met"] == 1
-    low = evaluate(RULES, {**facts, "rd_spend_y1": 5e5}, answers)["summary"]["levels"][0]
+    low = evaluate(RULES, _facts(revenue_y1=3e7, rd_spend_y1=5e5, rd_spend_y2=1e6), answers)["summary"]["levels"][0]
     assert low["verdict"] == "not_met" and low["not_met"] == 2  # 50万 < 100万 and 1.7 % < 3 %
     assert [x["id"] for x in low["short"]] == ["p_rd_amount", "p_rd_share"] and low["short"][0]["gap_text"] == "研发费用差 50.0万元"
     unknown = evaluate(RULES, facts, {})["summary"]["levels"][0]
@@ -159,7 +164,7 @@ def test_fact_specs_read_the_years_before_the_assessment_year() -> None:
 def test_a_broken_rules_file_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     text = load_rules.__globals__["RULES_FILE"].read_text(encoding="utf-8")
     bad = tmp_path / "rules.yaml"
-    bad.write_text(text.replace("formula: rd_spend_y1 / revenue_y1", "formula: rd_spend_y1 / turnover_y1", 1),
+    bad.write_text(text.replace("formula: rd_intensity_y1", "formula: rd_spend_y1 / turnover_y1", 1),
                    encoding="utf-8")
     with pytest.raises(ShuzhiError) as e:
         load_rules(bad)

@@ -113,6 +113,7 @@ def test_values_equal_sql(rt: Any, sql: Any, sql_rows: Any, year: int, lines: li
     facts = {f["name"]: f["value"] for f in out["facts"]}
     assert facts["ip1_patents"] == _ip1(sql, y1, members, False)
     assert facts["revenue_y1"] == pytest.approx(rev1) and facts["main_revenue_y2"] == pytest.approx(main2)
+    assert facts["rd_intensity_y1"] == pytest.approx(rd1 / rev1) and facts["rd_intensity_y2"] == pytest.approx(rd2 / rev2)
     # the thresholds and verdicts that follow from these numbers
     assert c["p_rd_share"]["threshold"] == 0.03 and c["p_rd_share"]["met"] is (rd1 / rev1 >= 0.03)
     assert c["p_rd_amount"]["met"] is (rd1 >= 1e6)
