@@ -38,10 +38,10 @@ def _shown(v: Any, unit: str | None) -> str:
         return "—"
     if unit == "bool":
         return t("是", "yes") if v else t("否", "no")
-    if unit in ("ratio", "%"):
-        return f"{v * 100:.2f}%"
-    if unit == "元":
-        return f"{v / 1e4:,.1f}{t('万元', ' ×10k yuan')}"
+    if unit in ("ratio", "%", "元"):
+        from shuzhi.results.format import format_value
+
+        return format_value(v, "currency" if unit == "元" else "percent", lang(), style="sentence")
     return f"{v:g}" if isinstance(v, int | float) else str(v)
 
 
