@@ -9,7 +9,8 @@ and its arguments — read from the normalised question, before any other stage 
 - allocate: how to split an R&D budget (研发预算怎么分, 先做哪些项目, 哪些项目该立项, how should we split the
   budget, which projects should we fund); the budget (3000万, 1.2亿, 30 million: numbers.py) and the headcount
   (30个人, 30 engineers).
-- assess: 小巨人 / 专精特新 / little giant / specialized and sophisticated; the year asked (2025年, 今年, 去年).
+- assess: 小巨人 / 专精特新 / little giant / specialized and sophisticated; the year asked (2025年, 今年, 去年) and
+  the level (小巨人 when named — national; else 专精特新, the provincial one).
 
 Invariants: every cue needs the innovation context (a heat word alone, 没有 alone, 预算 alone or 项目 alone
 is an ordinary question); growth, trends and counts of patents stay queries (专利申请数按年, 增长最快的技术领域);
@@ -245,7 +246,7 @@ def read(text: str, lex: Any, today: dt.date, previous: Any = None) -> Reading |
             r.args["year"] = y[0]
             r.spans.append(y[1])
         if found[1] or "level" not in r.args:
-            r.args["level"] = "national" if NATIONAL.search(text) else "provincial"
+            r.args["level"] = "小巨人" if NATIONAL.search(text) else "专精特新"
     else:
         f = tech_field(text, lex)
         if f:

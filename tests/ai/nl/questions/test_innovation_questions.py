@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 import yaml
-from nl_fixtures import ask
 
+from nl_fixtures import ask
 from shuzhi.ai.nl.innovation import INTENTS
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "innovation.yaml").read_text(encoding="utf-8"))

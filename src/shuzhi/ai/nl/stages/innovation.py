@@ -54,7 +54,7 @@ def chips(intent: str, args: dict[str, Any]) -> list[dict[str, Any]]:
     if args.get("year"):
         out.append({"kind": "time", "text": f"{args['year']} 年", "text_en": str(args["year"]), "value": args["year"]})
     if intent == "assess":
-        lv = args.get("level") == "national"
+        lv = args.get("level") == "小巨人"
         out.append({"kind": "filter", "text": "国家级「小巨人」" if lv else "省级专精特新",
                     "text_en": "national little giant" if lv else "provincial 专精特新", "value": args.get("level")})
     return out
