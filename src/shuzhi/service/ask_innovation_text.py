@@ -18,11 +18,11 @@ from typing import Any
 from shuzhi.results.format import format_value
 
 Table = tuple[list[dict[str, Any]], list[list[Any]], int, str]
-# optional numeric evidence of a topic or a sub-field, when the analysis gives it: key → (zh, en, format)
-_EVIDENCE = {"growth": ("增长", "growth", "percent"), "count": ("申请数", "applications", "integer"),
-             "industry_count": ("行业申请数", "industry applications", "integer"),
-             "company_count": ("我们的申请数", "our applications", "integer"),
-             "company_share": ("我们的占比", "our share", "percent")}
+# optional evidence of a topic or a sub-field, when the analysis gives it: name → (zh, en, format, key path)
+_EVIDENCE = {"growth": ("增长", "growth", "percent", ("growth",)),
+             "recent": ("近12个月申请", "filed, last 12 months", "integer", ("recent",)),
+             "company_patents": ("我们的专利", "our patents", "integer", ("company", "patents")),
+             "company_share": ("我们的占比", "our share", "percent", ("company", "share"))}
 _LEVEL = {"小巨人": ("「小巨人」", "little giant"), "专精特新": ("专精特新", "专精特新 (specialized and sophisticated)")}
 
 
@@ -42,29 +42,36 @@ def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
+def _get(i: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    v: Any = i
+    for k in path:
+        v = v.get(k) if isinstance(v, dict) else None
+    return _num(v)
+
+
 def _topics(items: list[dict[str, Any]], label: str, lang: str) -> tuple[list[dict[str, Any]], list[list[Any]]]:
     """A topic or sub-field per row: its label, its first terms, and the evidence the analysis gives."""
-    evidence = [k for k in _EVIDENCE if any(_num(i.get(k)) is not None for i in items)]
+    evidence = [k for k, e in _EVIDENCE.items() if any(_get(i, e[3]) is not None for i in items)]
     cols = [_col(label, *(("技术方向", "topic") if label == "topic" else ("细分领域", "sub-field"))),
             _col("terms", "关键词", "terms")]
     if any(i.get("tech_field") for i in items):
         cols.insert(1, _col("tech_field", "技术领域", "tech field"))
-    cols += [_col(k, *_EVIDENCE[k]) for k in evidence]
+    cols += [_col(k, *_EVIDENCE[k][:3]) for k in evidence]
     rows = []
     for i in items:
         row: list[Any] = [str(i.get(label) or "")]
         if cols[1]["name"] == "tech_field":
             row.append(i.get("tech_field"))
         row.append(_join([str(t) for t in (i.get("terms") or [])[:5]], lang))
-        row += [_num(i.get(k)) for k in evidence]
+        row += [_get(i, _EVIDENCE[k][3]) for k in evidence]
         rows.append(row)
     return cols, rows
 
 
 def _growth(i: dict[str, Any], lang: str) -> str:
+    """+320% (growth is a fraction: the topic's share of the industry's applications, recent against before)."""
     g = _num(i.get("growth"))
-    return "" if g is None else (f"（{'+' if g >= 0 else ''}{_n(g, 'percent', lang)}）" if lang == "zh"
-                                 else f" ({'+' if g >= 0 else ''}{_n(g, 'percent', lang)})")
+    return "" if g is None else f"（{g:+.0%}）" if lang == "zh" else f" ({g:+.0%})"
 
 
 def hotspots(data: dict[str, Any], args: dict[str, Any], lang: str) -> Table:
@@ -88,7 +95,8 @@ def whitespace(data: dict[str, Any], args: dict[str, Any], lang: str) -> Table:
     items = list(data.get("white_spaces") or [])
     cols, rows = _topics(items, "subfield", lang)
     top = items[:3]
-    none = bool(top) and all(_num(i.get("company_count")) == 0 for i in top)
+    none = bool(top) and all(_get(i, ("company", "patents")) == 0 for i in top)
+    why = (top[0].get("evidence") or {}).get(lang) if top and isinstance(top[0].get("evidence"), dict) else None
     names = _join([str(i.get("subfield")) for i in top], lang)
     where = args.get("field")
     if lang == "zh":
@@ -96,11 +104,13 @@ def whitespace(data: dict[str, Any], args: dict[str, Any], lang: str) -> Table:
         ours = "我们没有专利" if none else "我们没有或很少专利"
         text = (f"{head}在{names}方向，行业申请多且在增长，{ours}。" if top
                 else f"{head}没有发现行业活跃、我们缺位的细分领域。")
+        text += f"最值得关注的是{top[0].get('subfield')}：{why}。" if why else ""
     else:
         head = f" in {where}" if where else ""
         ours = "we have no patents" if none else "we have few or no patents"
         text = (f"White spaces{head}: {names} — the industry files many and more each year, {ours}." if top
                 else f"No sub-field{head} where the industry is active and we are absent.")
+        text += f" First: {top[0].get('subfield')} — {why}." if why else ""
     return cols, rows, len(items), text
 
 

@@ -22,8 +22,9 @@ RISING = [{"topic": "谐波减速 柔轮", "terms": ["谐波减速", "柔轮", "
           {"topic": "力矩传感", "terms": ["力矩传感", "标定"], "growth": 1.5, "tech_field": "传感与检测"},
           {"topic": "数字孪生", "terms": ["数字孪生"], "growth": 0.8, "tech_field": "智能制造"},
           {"topic": "视觉定位", "terms": ["视觉"], "growth": 0.4, "tech_field": "智能制造"}]
-WHITE = [{"subfield": "磁悬浮直线电机", "terms": ["磁悬浮", "动子"], "industry_count": 140, "company_count": 0, "growth": 0.9},
-         {"subfield": "陶瓷轴承", "terms": ["陶瓷"], "industry_count": 80, "company_count": 0, "growth": 0.4}]
+WHITE = [{"subfield": "磁悬浮直线电机", "terms": ["磁悬浮", "动子"], "recent": 140, "company": {"patents": 0, "share": 0.0},
+          "growth": 0.9, "evidence": {"zh": "近12个月行业申请 140 件，华精科技没有相关专利", "en": "140 industry applications"}},
+         {"subfield": "陶瓷轴承", "terms": ["陶瓷"], "recent": 80, "company": {"patents": 0, "share": 0.0}, "growth": 0.4}]
 CANDS = [{"id": "P01", "name": "谐波减速机二代", "score": 81.5, "cost": 12_000_000.0, "headcount": 10.0, "chosen": True,
           "parts": [{"name": "expected_value", "value": 9_000_000.0}]},
          {"id": "P02", "name": "力矩传感器", "score": 70.0, "cost": 8_000_000.0, "headcount": 8.0, "chosen": True,
@@ -88,7 +89,7 @@ def test_hotspots_with_a_field_and_years(rt, fakes) -> None:  # type: ignore[no-
     a = _ask(rt, "精密传动近三年哪些技术方向在升温")
     assert a["intent"] == "hotspots" and a["spec"] is None and a["result"] is None and a["confidence"] == 1.0
     assert fakes == [("hotspots", {"field": "精密传动", "years": 3})]
-    assert a["summary"] == "精密传动领域升温最快的技术方向：谐波减速 柔轮（+320.00%）、力矩传感（+150.00%）、数字孪生（+80.00%）。"
+    assert a["summary"] == "精密传动领域升温最快的技术方向：谐波减速 柔轮（+320%）、力矩传感（+150%）、数字孪生（+80%）。"
     card = a["innovation"]
     assert card["link"] == "/innovation/hotspots?field=%E7%B2%BE%E5%AF%86%E4%BC%A0%E5%8A%A8&years=3"
     assert [c["name"] for c in card["columns"]] == ["topic", "tech_field", "terms", "growth"]
@@ -98,7 +99,7 @@ def test_hotspots_with_a_field_and_years(rt, fakes) -> None:  # type: ignore[no-
 
 def test_hotspots_in_english_and_the_falling_ones(rt, fakes) -> None:  # type: ignore[no-untyped-def]
     a = _ask(rt, "which technologies are heating up")
-    assert a["summary"].startswith("Fastest-rising technology topics: 谐波减速 柔轮 (+320.00%), 力矩传感")
+    assert a["summary"].startswith("Fastest-rising technology topics: 谐波减速 柔轮 (+320%), 力矩传感")
     assert a["innovation"]["link"] == "/innovation/hotspots"
     down = _ask(rt, "哪些技术在降温")
     assert down["summary"].startswith("降温最明显的技术方向：视觉定位") and down["innovation"]["rows"][0][0] == "视觉定位"
@@ -107,9 +108,12 @@ def test_hotspots_in_english_and_the_falling_ones(rt, fakes) -> None:  # type: i
 def test_whitespace(rt, fakes) -> None:  # type: ignore[no-untyped-def]
     a = _ask(rt, "我们在哪些领域没有专利布局")
     assert a["intent"] == "whitespace" and fakes == [("whitespace", {})]
-    assert a["summary"] == "在磁悬浮直线电机、陶瓷轴承方向，行业申请多且在增长，我们没有专利。"
+    assert a["summary"] == ("在磁悬浮直线电机、陶瓷轴承方向，行业申请多且在增长，我们没有专利。"
+                            "最值得关注的是磁悬浮直线电机：近12个月行业申请 140 件，华精科技没有相关专利。")
     assert a["innovation"]["link"] == "/innovation/hotspots?tab=whitespace"
-    assert a["innovation"]["rows"][0][:2] == ["磁悬浮直线电机", "磁悬浮、动子"]
+    assert [c["name"] for c in a["innovation"]["columns"]] == ["subfield", "terms", "growth", "recent", "company_patents",
+                                                              "company_share"]
+    assert a["innovation"]["rows"][0] == ["磁悬浮直线电机", "磁悬浮、动子", 0.9, 140.0, 0.0, 0.0]
     en = _ask(rt, "where do we have no patents")
     assert en["summary"].startswith("White spaces: 磁悬浮直线电机, 陶瓷轴承 — ") and "we have no patents" in en["summary"]
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,13 +113,13 @@ class Reading:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-def intent_of(text: str, named_field: bool = False) -> tuple[str, list[tuple[int, int]]] | None:
+def intent_of(text: str, named_field: Callable[[], bool] = lambda: False) -> tuple[str, list[tuple[int, int]]] | None:
     """The innovation intent a normalised question asks for, with the spans of its cue words; None for any
-    other question. `named_field`: the question names a tech field (an area for a gap word)."""
+    other question. `named_field()`: whether the question names a tech field (an area for a gap word)."""
     if m := ASSESS.search(text):
         return "assess", [m.span()]
     gap = GAP.search(text)
-    if gap and (AREA.search(text) or named_field) and not _project_gap(text, gap):
+    if gap and (AREA.search(text) or named_field()) and not _project_gap(text, gap):
         return "whitespace", [gap.span()]
     split = SPLIT.search(text)
     if split and RD.search(text) and (BUDGET.search(text) or _project_pick(text)) and not _SPLIT_DONE.search(text):
@@ -192,10 +193,13 @@ def year(text: str, today: dt.date) -> tuple[int, tuple[int, int]] | None:
 
 
 def tech_fields(lex: Any) -> list[str]:
-    """The tech fields the lexicon knows (values of any `tech_field` dimension), longest first."""
-    out = {e.key[2] for entries in lex.terms.values() for e in entries
-           if e.kind == "value" and isinstance(e.key, tuple) and len(e.key) == 3 and e.key[1] == "tech_field"}
-    return sorted((str(v) for v in out), key=len, reverse=True)
+    """The tech fields the lexicon knows (values of any `tech_field` dimension), longest first; read once per
+    lexicon (kept on it)."""
+    if lex.tech_fields is None:
+        out = {e.key[2] for entries in lex.terms.values() for e in entries
+               if e.kind == "value" and isinstance(e.key, tuple) and len(e.key) == 3 and e.key[1] == "tech_field"}
+        lex.tech_fields = sorted((str(v) for v in out), key=len, reverse=True)
+    return list(lex.tech_fields)
 
 
 def tech_field(text: str, lex: Any) -> tuple[str, tuple[int, int]] | None:
@@ -220,7 +224,7 @@ def tech_field(text: str, lex: Any) -> tuple[str, tuple[int, int]] | None:
 def read(text: str, lex: Any, today: dt.date, previous: Any = None) -> Reading | None:
     """The innovation reading of a normalised question, or None. A follow-up of an innovation answer (那2000万呢,
     what about 20 million, 精密传动呢) keeps its intent and changes the arguments it names."""
-    found = intent_of(text, tech_field(text, lex) is not None)
+    found = intent_of(text, lambda: tech_field(text, lex) is not None)
     if found is None:
         prev = getattr(previous, "intent", None)
         if prev not in INTENTS or not FOLLOW.search(text):
