@@ -80,14 +80,17 @@ def hotspots(data: dict[str, Any], args: dict[str, Any], lang: str) -> Table:
     cols, rows = _topics(items, "topic", lang)
     where = args.get("field")
     named = [f"{i.get('topic')}{_growth(i, lang)}" for i in items[:3]]
+    absent = [str(i.get("topic")) for i in items[:3] if _get(i, ("company", "patents")) == 0]
     if lang == "zh":
         head = f"{where}领域" if where else ""
         what = "降温最明显的技术方向" if falling else "升温最快的技术方向"
         text = f"{head}{what}：{_join(named, lang)}。" if named else f"{head}没有明显{'降温' if falling else '升温'}的技术方向。"
+        text += f"其中我们还没有专利的：{_join(absent, lang)}。" if absent and not falling else ""
     else:
         head = f" in {where}" if where else ""
         what = "Topics cooling the most" if falling else "Fastest-rising technology topics"
         text = f"{what}{head}: {_join(named, lang)}." if named else f"No technology topic{head} is clearly {'cooling' if falling else 'rising'}."
+        text += f" We have no patents yet in: {_join(absent, lang)}." if absent and not falling else ""
     return cols, rows, len(items), text
 
 
@@ -181,11 +184,11 @@ def assess(data: dict[str, Any], args: dict[str, Any], lang: str) -> Table:
     more = len(unmet) - len(short)
     if lang == "zh":
         text = f"{f'{year} 年' if year else ''}{zh_level}标准 {len(mine)} 项中已满足 {met} 项"
-        text += f"，差 {len(unmet)} 项：{_join(short, lang)}{' 等' if more > 0 else ''}" if unmet else "，没有未满足的数据项"
+        text += f"，差 {len(unmet)} 项：{_join(short, lang)}{' 等' if more > 0 else ''}" if unmet else "，目前没有确定不满足的条件"
         text += f"；另有 {open_} 项需要补充信息（在自评页填写）。" if open_ else "。"
     else:
         text = f"{en_level}{f' ({year})' if year else ''}: {met} of {len(mine)} criteria met"
-        text += f"; short on {len(unmet)}: {_join(short, lang)}{' and more' if more > 0 else ''}" if unmet else "; none short on the data"
+        text += f"; short on {len(unmet)}: {_join(short, lang)}{' and more' if more > 0 else ''}" if unmet else "; none is known to be short"
         text += f"; {open_} need answers on the assessment page." if open_ else "."
     return cols, rows, len(mine), text
 

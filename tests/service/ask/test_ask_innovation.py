@@ -18,7 +18,8 @@ from shuzhi.spec.resolve import UserContext
 
 CALLS: list[tuple[str, dict[str, Any]]] = []
 
-RISING = [{"topic": "谐波减速 柔轮", "terms": ["谐波减速", "柔轮", "齿形"], "growth": 3.2, "tech_field": "精密传动"},
+RISING = [{"topic": "谐波减速 柔轮", "terms": ["谐波减速", "柔轮", "齿形"], "growth": 3.2, "tech_field": "精密传动",
+           "company": {"patents": 0, "share": 0.0}},
           {"topic": "力矩传感", "terms": ["力矩传感", "标定"], "growth": 1.5, "tech_field": "传感与检测"},
           {"topic": "数字孪生", "terms": ["数字孪生"], "growth": 0.8, "tech_field": "智能制造"},
           {"topic": "视觉定位", "terms": ["视觉"], "growth": 0.4, "tech_field": "智能制造"}]
@@ -89,17 +90,21 @@ def test_hotspots_with_a_field_and_years(rt, fakes) -> None:  # type: ignore[no-
     a = _ask(rt, "精密传动近三年哪些技术方向在升温")
     assert a["intent"] == "hotspots" and a["spec"] is None and a["result"] is None and a["confidence"] == 1.0
     assert fakes == [("hotspots", {"field": "精密传动", "years": 3})]
-    assert a["summary"] == "精密传动领域升温最快的技术方向：谐波减速 柔轮（+320%）、力矩传感（+150%）、数字孪生（+80%）。"
+    assert a["summary"] == ("精密传动领域升温最快的技术方向：谐波减速 柔轮（+320%）、力矩传感（+150%）、数字孪生（+80%）。"
+                            "其中我们还没有专利的：谐波减速 柔轮。")
     card = a["innovation"]
     assert card["link"] == "/innovation/hotspots?field=%E7%B2%BE%E5%AF%86%E4%BC%A0%E5%8A%A8&years=3"
-    assert [c["name"] for c in card["columns"]] == ["topic", "tech_field", "terms", "growth"]
-    assert card["rows"][0] == ["谐波减速 柔轮", "精密传动", "谐波减速、柔轮、齿形", 3.2] and card["total"] == 4
+    assert [c["name"] for c in card["columns"]] == ["topic", "tech_field", "terms", "growth", "company_patents",
+                                                   "company_share"]
+    assert card["rows"][0] == ["谐波减速 柔轮", "精密传动", "谐波减速、柔轮、齿形", 3.2, 0.0, 0.0] and card["total"] == 4
+    assert card["rows"][1][-2:] == [None, None]
     assert [c["kind"] for c in a["interpretation"]] == ["analysis", "filter", "time"]
 
 
 def test_hotspots_in_english_and_the_falling_ones(rt, fakes) -> None:  # type: ignore[no-untyped-def]
     a = _ask(rt, "which technologies are heating up")
     assert a["summary"].startswith("Fastest-rising technology topics: 谐波减速 柔轮 (+320%), 力矩传感")
+    assert a["summary"].endswith("We have no patents yet in: 谐波减速 柔轮.")
     assert a["innovation"]["link"] == "/innovation/hotspots"
     down = _ask(rt, "哪些技术在降温")
     assert down["summary"].startswith("降温最明显的技术方向：视觉定位") and down["innovation"]["rows"][0][0] == "视觉定位"
