@@ -36,8 +36,8 @@ NATIONAL = re.compile(r"小巨人|\blittle[\s-]*giants?\b|国家级|\bnational\b
 
 # -- hotspots -----------------------------------------------------------------------------------------
 _HOT_ZH = (r"升温|变热|热起来|火起来|越来越热|越来越火|最热|最火|很热|很火|热门|热点|风口|兴起|崛起|新兴|冒头|涌现|起来了"
-           r"|热度(?:最高|上升|在涨|变高)|受关注|关注度(?:最高|上升)")
-_COLD_ZH = r"降温|变冷|冷下来|遇冷|冷门|退潮|过时|过气|衰退|没落|热度(?:下降|下滑|降低|最低)|不热了|凉了"
+           r"|热度(?:在|正在|有所|开始)?(?:最高|上升|在涨|变高|提升)|受关注|关注度(?:最高|上升)")
+_COLD_ZH = r"降温|变冷|冷下来|遇冷|冷门|退潮|过时|过气|衰退|没落|热度(?:在|正在|有所|开始)?(?:下降|下滑|降低|减退|最低)|不热了|凉了"
 _HOT_EN = (r"\bheat(?:ing)? up\b|\bhott(?:er|est)\b|\bhot\b|\btrending\b|\bemerging\b|\bhot[\s-]?spots?\b|\bon the rise\b"
            r"|\brising\b|\bbuzz(?:ing)?\b|\bgaining (?:momentum|traction)\b|\btaking off\b")
 _COLD_EN = r"\bcool(?:ing)? (?:down|off)\b|\bcooling\b|\bfading\b|\bdeclining\b|\bfalling\b|\blosing (?:steam|momentum)\b|\bout of fashion\b"
@@ -53,6 +53,7 @@ _NOT_HEAT = re.compile(r"热处理|热销|热卖|卖得最火|最畅销")
 # -- whitespace -----------------------------------------------------------------------------------------
 _GAP_ZH = (r"空白|空档|空缺|盲区|(?:没有|没|未|尚未|还没|缺少|缺乏|缺)(?:做)?(?:任何)?(?:专利)?布局|布局(?:空白|薄弱|不足|缺失)"
            r"|(?:我们|咱们|公司|自己)(?:都|还|一直)?(?:没有|没|无|缺少|缺乏)(?:任何)?(?:相关)?专利|没有(?:我们|咱们|公司)的专利"
+           r"|(?:一件|一项|一个|任何)专利(?:都|也)(?:没有|没)|没有(?:一件|一项|任何)专利"
            r"|(?:别人|同行|对手|竞争对手|友商|行业)(?:都)?在(?:做|申请|布局)[^，,。]{0,8}(?:我们|咱们)(?:没|没有|还没)")
 _GAP_EN = (r"\bwhite[\s-]?spaces?\b|\bgaps?\b|\bblind spots?\b|\bno patents?\b|\bnot (?:have )?(?:any )?patents?\b"
            r"|\b(?:don't|do not|dont) have (?:any )?patents?\b|\black(?:ing)? patents?\b|\bnot (?:yet )?patented\b"
@@ -65,19 +66,21 @@ AREA = re.compile(f"{AREA_ZH}|{AREA_EN}")
 _NOT_AREA_THING = re.compile(r"项目|客户|产品|订单|供应商|\bprojects?\b|\bcustomers?\b|\bproducts?\b|\bsuppliers?\b")
 
 # -- allocate ---------------------------------------------------------------------------------------------
-_SPLIT_ZH = (r"(?:怎么|如何|应该|应当|该|建议|咋)(?:来)?(?:分(?!布|析|别|成)|分配|花|投|安排|配置|切分)"
+_SPLIT_ZH = (r"(?:怎么|如何|应该|应当|该|建议|咋)(?:来)?(?:分(?!布|析|别|成)|分配|花|投|安排|配置|切分|选|挑)"
              r"|分给哪些|投(?:给|到|向)?哪(?:些|几个|个)|给哪些项目|支持哪些|资助哪些"
-             r"|先做哪(?:些|几个|个)|优先(?:做|上|投|支持|安排)?哪(?:些|几个|个)|做哪(?:些|几个)项目|上哪(?:些|几个)项目"
+             r"|先(?:做|上|投|批|立)哪(?:些|几个|个)|优先(?:做|上|投|支持|安排)?哪(?:些|几个|个)|做哪(?:些|几个)项目|上哪(?:些|几个)项目"
              r"|(?:哪些|哪几个|哪个)项目(?:应该|该|值得|可以|要|先)?(?:立项|上马|先做|先上|优先|批|通过|投)"
              r"|立哪(?:些|几个)|立项(?:建议|排序|优先级|组合|方案)|项目(?:优先级|优先顺序|排优先级)|怎么排优先级")
 # English: a verb of splitting said in a how / where question or of the budget (never "spend" the noun: R&D spend)
-_SPLIT_EN = (r"\b(?:how|where|what)\b[^?]*\b(?:split|allocate|spend|divide|distribute|invest|deploy)\b"
+_SPLIT_EN = (r"\b(?:how|where)\s+(?:should|do|would|can|could|shall|to|best to|might|must)\b[^?]*"
+             r"\b(?:split|allocate|spend|divide|distribute|invest|deploy)\b"
              r"|\b(?:split|allocate|allocating|allocation|divide|distribute|distributing)\b"
-             r"|\bwhich projects?\b[^?]*\b(?:fund|approve|start|launch|do first|prioriti[sz]e|pick|choose|back|green[\s-]?light)\b"
-             r"|\b(?:fund|approve|prioriti[sz]e|pick|choose)\b[^?]*\bprojects?\b|\bproject priorit(?:y|ies|ization)\b")
+             r"|\bwhich (?:projects?|proposals?)\b[^?]*\b(?:fund|approve|start|launch|do first|prioriti[sz]e|pick|choose|back"
+             r"|green[\s-]?light)\b|\b(?:fund|approve|prioriti[sz]e|pick|choose)\b[^?]*\b(?:projects?|proposals?)\b"
+             r"|\bproject priorit(?:y|ies|ization)\b")
 SPLIT = re.compile(f"{_SPLIT_ZH}|{_SPLIT_EN}")
 BUDGET = re.compile(r"预算|经费|资金|\bbudget\b|\bfunds?\b|\bmoney\b")
-RD = re.compile(r"研发|立项|项目|创新|\br&d\b|\brd\b|\bprojects?\b|\bresearch\b|\binnovation\b")
+RD = re.compile(r"研发|立项|项目|创新|\br&d\b|\brd\b|\bprojects?\b|\bproposals?\b|\bresearch\b|\binnovation\b")
 # a split already made is a query: 预算分布, 预算的分配情况, how is the budget distributed by layer
 _SPLIT_DONE = re.compile(r"分配情况|分布|分配比例|\bhow (?:is|was) (?:the |our )?(?:r&d )?budget (?:split|distributed|allocated)\b"
                          r"|\bby (?:layer|field|project)\b|按(?:层级|领域|项目|技术领域)")
@@ -136,7 +139,7 @@ def _project_gap(text: str, gap: re.Match[str]) -> bool:
 
 
 def _project_pick(text: str) -> bool:
-    return bool(re.search(r"项目|立项|\bprojects?\b", text))
+    return bool(re.search(r"项目|立项|\bprojects?\b|\bproposals?\b", text))
 
 
 def _en_patent_count(text: str, heat: re.Match[str]) -> bool:

@@ -4,8 +4,11 @@ small demo's lexicon (today = 2026-11-26) and scored on the intent and the argum
 
 First measured with the first version of the cue words, before any change for this set: 78/80 (97.5 %) — the two misses were a gap word with only a tech field for its area (white spaces in
 sensing) and a hot-spot word said of patents (the patent hot spots in smart manufacturing);
-after the general fixes it prompted: see the floors below (docs/ask-innovation.md). A near miss that turns
-into an innovation answer would steal an ordinary question, so the near misses must all hold.
+after the general fixes it prompted: 80/80. innovation_probe.yaml (33, 9 near misses) was written after that and
+measured once before any change for it: 27/33 (81.8 %), one ordinary question stolen ("how much did we spend on R&D
+projects this year" read as an allocation) — the honest estimate for unseen wording; 33/33 after the general
+fixes it prompted (so it is tuned on too). A near miss that turns into an innovation answer would steal an
+ordinary question, so the near misses must all hold.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from nl_fixtures import ask
 from shuzhi.ai.nl.innovation import INTENTS
 
 CASES: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "innovation.yaml").read_text(encoding="utf-8"))
+PROBE: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "innovation_probe.yaml").read_text(encoding="utf-8"))
 FLOOR = 0.95
+PROBE_FLOOR = 0.95
 
 
 def _check(env: dict[str, Any], case: dict[str, Any]) -> str | None:
@@ -49,8 +54,10 @@ def test_set_shape() -> None:
     assert len({c["q"] for c in CASES}) == len(CASES), "duplicate questions"
 
 
-def test_innovation_questions_score(nl_env: dict[str, Any]) -> None:
-    results = [(c, _check(nl_env, c)) for c in CASES]
+@pytest.mark.parametrize("name, cases, floor", [("innovation.yaml", CASES, FLOOR),
+                                                ("innovation_probe.yaml", PROBE, PROBE_FLOOR)])
+def test_innovation_questions_score(nl_env: dict[str, Any], name: str, cases: list[dict[str, Any]], floor: float) -> None:
+    results = [(c, _check(nl_env, c)) for c in cases]
     ok = sum(why is None for _, why in results)
     by: dict[str, list[int]] = {}
     for c, why in results:
@@ -58,14 +65,14 @@ def test_innovation_questions_score(nl_env: dict[str, Any]) -> None:
         by.setdefault(key, [0, 0])
         by[key][0] += why is None
         by[key][1] += 1
-    print(f"\ninnovation.yaml: {ok}/{len(CASES)} ({ok / len(CASES):.1%}); "
+    print(f"\n{name}: {ok}/{len(cases)} ({ok / len(cases):.1%}); "
           + ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(by.items())))
     for c, why in results:
         if why:
             print(f"  ✗ {c['q']}: {why}")
     stolen = [c["q"] for c, why in results if c["intent"] == "other" and why]
     assert not stolen, f"ordinary questions read as innovation questions: {stolen}"
-    assert ok / len(CASES) >= FLOOR
+    assert ok / len(cases) >= floor
 
 
 @pytest.mark.parametrize("q", ["哪些技术方向在升温", "明年3000万研发预算怎么分", "我们离小巨人还差什么"])
