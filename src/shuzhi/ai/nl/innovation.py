@@ -96,7 +96,9 @@ YEARS = re.compile(r"(?:近|最近|过去|前|这)\s*(?P<zh>\d+|[一二两三四
                    r"|\b(?:last|past|previous|recent)\s+(?P<en>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years?\b")
 YEAR = re.compile(r"(?P<y>20\d{2})\s*(?:年|年度)?|(?P<rel>今年|去年|前年|本年度|上一?年度?|this year|last year)")
 _EN_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-FOLLOW = re.compile(r"^\s*(?:那|那么|如果|要是|假如|换成|改成|改为|再|what about|how about|and|if|with|now)\b|^\s*(?:那|那么|如果|要是|假如|换成|改成|改为|再|加)"
+# a follow-up of an innovation answer: 那2000万呢, 如果是40个人, 换成精密传动, what about 20 million (a new value
+# replaces the previous one; 再加5个人 / 多给500万 / 减少500万 change it)
+FOLLOW = re.compile(r"^\s*(?:what about|how about|and|if|with|now|instead)\b|^\s*(?:那|那么|如果|要是|假如|换成|改成|改为|再|加)"
                     r"|呢\s*[?？]*\s*$")
 
 # English glosses of the demo's tech fields (used only when the field exists in the lexicon)
@@ -195,6 +197,20 @@ def year(text: str, today: dt.date) -> tuple[int, tuple[int, int]] | None:
     return today.year - back, m.span()
 
 
+_MORE = re.compile(r"(?:再|多)?(?:加|增加|追加|多给|多)\s*$|\b(?:add|another|more|plus)\s*$")
+_LESS = re.compile(r"(?:再)?(?:减|减少|少|砍掉?|削减)\s*$|\b(?:minus|cut|less)\s*$")
+
+
+def _changed(text: str, start: int, before: Any) -> Callable[[float], float | None] | None:
+    """A follow-up's change of a value: 再加5个人 / 多给500万 adds to the value before, 减少500万 subtracts; None when
+    the number replaces it (那2000万呢). With no value before, a change cannot be read (None as the result)."""
+    head = text[:start]
+    sign = 1 if _MORE.search(head) else -1 if _LESS.search(head) else 0
+    if not sign:
+        return None
+    return lambda n: None if before is None else type(n)(before + sign * n)
+
+
 def tech_fields(lex: Any) -> list[str]:
     """The tech fields the lexicon knows (values of any `tech_field` dimension), longest first; read once per
     lexicon (kept on it)."""
@@ -240,13 +256,14 @@ def read(text: str, lex: Any, today: dt.date, previous: Any = None) -> Reading |
     r = Reading(kind, base, list(spans))
     if kind == "allocate":
         hc = headcount(text)
-        if hc:
-            r.args["headcount"] = hc[0]
-            r.spans.append(hc[1])
         amount = money(text, [hc[1]] if hc else [])
-        if amount:
-            r.args["budget"] = amount[0]
-            r.spans.append(amount[1])
+        for key, got in (("headcount", hc), ("budget", amount)):
+            if got:
+                value = _changed(text, got[1][0], base.get(key)) if not spans else None
+                r.args[key] = got[0] if value is None else value(got[0])
+                r.spans.append(got[1])
+                if r.args[key] is None or r.args[key] < 0:  # 再加5个人 with no headcount before: not read
+                    return None
     elif kind == "assess":
         y = year(text, today)
         if y:

@@ -84,3 +84,13 @@ def test_a_follow_up_changes_the_argument_it_names(nl_env: dict[str, Any], q: st
     changed = {"hotspots": ("field", "精密传动"), "allocate": ("budget", 20_000_000), "assess": ("year", 2025)}[r.intent]
     assert r.intent_args[changed[0]] == changed[1]
     assert ask(nl_env, "那华东呢", first).intent not in INTENTS  # names nothing the analysis takes
+
+
+def test_a_follow_up_adds_to_the_budget_or_the_people(nl_env: dict[str, Any]) -> None:
+    first = ask(nl_env, "预算2000万、30个人，先做哪些项目")
+    more = ask(nl_env, "再加5个人呢", first)
+    assert more.intent == "allocate" and more.intent_args == {"budget": 20_000_000.0, "headcount": 35}
+    less = ask(nl_env, "那减少500万呢", more)
+    assert less.intent_args == {"budget": 15_000_000.0, "headcount": 35}
+    unknown = ask(nl_env, "明年研发预算怎么分")  # the budget comes from rd_capacity: there is nothing to add to
+    assert ask(nl_env, "再加5个人呢", unknown).intent != "allocate"
