@@ -1,6 +1,6 @@
 /** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
 import { AppstoreOutlined, BarChartOutlined, DatabaseOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
-import { BellOutlined, BgColorsOutlined, ExperimentOutlined, SendOutlined } from "@ant-design/icons";
+import { BellOutlined, BgColorsOutlined, BulbOutlined, SendOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -12,6 +12,7 @@ import { useDataT } from "../data/i18n";
 import { useDT } from "../dashboards/i18n";
 import { useFreshText } from "../freshness/text";
 import { useI18n } from "../i18n";
+import { INNOVATION_ITEMS } from "../innovation/menu";
 import { ChangeColorsDialog, useChangeColorsLoader } from "./ChangeColorsDialog";
 
 const { Header, Sider, Content } = Layout;
@@ -41,26 +42,26 @@ export default function AppLayout() {
   useChangeColorsLoader(me?.username);
   const dataT = useDataT();
   const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : location.pathname.startsWith("/data") ? "data" : location.pathname.startsWith("/channels") ? "channels" : "home";
-  // 创新 / Innovation (issue 17): one entry, a child per analysis
-  const innovation = [
-    { key: "innovation/allocate", label: lang === "en" ? "Priority & allocation" : "立项与分配", path: "/innovation/allocate" },
-  ];
-  const items: { key: string; icon: JSX.Element; label: string; path: string; children?: typeof innovation }[] = [
+  const items = [
     { key: "home", icon: <HomeOutlined />, label: t("nav.home"), path: "/" },
     { key: "metrics", icon: <AppstoreOutlined />, label: t("nav.metrics"), path: "/metrics" },
     { key: "analysis", icon: <BarChartOutlined />, label: t("nav.analysis"), path: "/analysis" },
     { key: "dashboards", icon: <DashboardOutlined />, label: dashT("list.title"), path: "/dashboards" },
     { key: "alerts", icon: <BellOutlined />, label: tx("alerts"), path: "/alerts" },
-    { key: "innovation", icon: <ExperimentOutlined />, label: lang === "en" ? "Innovation" : "创新", path: innovation[0].path, children: innovation },
+    // 创新 / Innovation: a group whose children are the innovation pages (innovation/menu.ts)
+    { key: "innovation", icon: <BulbOutlined />, label: lang === "en" ? "Innovation" : "创新", path: INNOVATION_ITEMS[0].path,
+      children: INNOVATION_ITEMS.map((c) => ({ key: c.key, label: lang === "en" ? c.en : c.zh, path: c.path })) },
     // raw tables, imports and datasets: not for viewers (data:raw)
     ...(can("data:raw") ? [{ key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" }] : []),
     // delivery channels (DingTalk, WeCom, Feishu, e-mail, webhook): administrators only
     ...(can("channels:manage") ? [{ key: "channels", icon: <SendOutlined />, label: lang === "en" ? "Channels" : "推送渠道", path: "/channels" }] : []),
   ];
-  const child = innovation.find((c) => location.pathname.startsWith(c.path));
-  const current = child ? child.key : location.pathname.startsWith("/dashboards") ? "dashboards" : location.pathname.startsWith("/alerts") ? "alerts" : selected;
-  const go = (key: string) => navigate([...items, ...innovation].find((i) => i.key === key)!.path);
-  const menuItems = items.map(({ key, icon, label, children }) => ({ key, icon, label, children: children?.map((c) => ({ key: c.key, label: c.label })) }));
+  const inno = INNOVATION_ITEMS.find((c) => location.pathname.startsWith(c.path));
+  const current = inno ? inno.key : location.pathname.startsWith("/dashboards") ? "dashboards" : location.pathname.startsWith("/alerts") ? "alerts" : selected;
+  const flat = items.flatMap((i) => [i, ...(("children" in i && i.children) || [])]);
+  const go = (key: string) => navigate(flat.find((i) => i.key === key)!.path);
+  const menuItems = items.map((i) => ({ key: i.key, icon: i.icon, label: i.label,
+    ...("children" in i && i.children ? { children: i.children.map(({ key, label }) => ({ key, label })) } : {}) }));
   const toggleLang = () => setLang(lang === "zh" ? "en" : "zh");
   const roleLabel = me ? t(`user.role.${me.role}` as "user.role.admin") : "";
 
@@ -123,6 +124,7 @@ export default function AppLayout() {
             <Menu
               mode="inline"
               selectedKeys={[current]}
+              defaultOpenKeys={inno ? ["innovation"] : []}
               items={menuItems}
               onClick={(e) => go(e.key)}
               style={{ borderInlineEnd: 0, paddingTop: 8 }}
