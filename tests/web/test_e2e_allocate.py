@@ -98,7 +98,10 @@ def _phone(server: str, browser, shots: Path) -> None:  # type: ignore[no-untype
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     login(page, server)
-    page.goto(server + "/innovation/allocate")
+    # an answer's link sets the starting budget and headcount
+    with page.expect_response(lambda r: "/api/v1/rd/allocate" in r.url, timeout=60_000) as first:
+        page.goto(server + "/innovation/allocate?budget=2000000&headcount=30")
+    assert first.value.request.post_data_json["budget"] == 2_000_000 and first.value.json()["headcount"] == 30
     expect(page.locator("[data-testid^='allocate-row-']").first).to_be_visible()
     expect(page.get_by_test_id("allocate-totals")).to_be_visible()
     # nothing sticks out of the phone's width; the slider and the must/exclude switches are on screen

@@ -2,10 +2,11 @@
  * 立项与分配 (/innovation/allocate): every proposal and running project with its priority score and parts,
  * the best portfolio under a budget and headcount (POST /api/v1/rd/allocate, solved exactly on the server),
  * what-if by moving the budget slider or the headcount (debounced re-solve), must / exclude per row, totals
- * and the marginal value of 100万 and of one engineer.
+ * and the marginal value of 100万 and of one engineer. ?budget=&headcount= set the starting point (answers link here).
  */
 import { Alert, Card, Checkbox, Col, Grid, InputNumber, Row, Segmented, Select, Slider, Space, Spin, Statistic, Table, Tag, Typography } from "antd";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
@@ -21,8 +22,14 @@ export default function AllocatePage() {
   const { lang, pick } = useI18n();
   const at = useAllocateText();
   const phone = !Grid.useBreakpoint().md;
-  const [budget, setBudget] = useState<number | null>(null);
-  const [heads, setHeads] = useState<number | null>(null);
+  // ?budget=元&headcount=N (links from answers to questions) start the what-if there; else rd_capacity's plan
+  const [params] = useSearchParams();
+  const start = (k: string) => {
+    const v = Number(params.get(k) ?? "");
+    return params.get(k) && Number.isFinite(v) && v >= 0 ? (k === "headcount" ? Math.round(v) : v) : null;
+  };
+  const [budget, setBudget] = useState<number | null>(() => start("budget"));
+  const [heads, setHeads] = useState<number | null>(() => start("headcount"));
   const [modes, setModes] = useState<Record<string, Mode>>({});
   const [rebalance, setRebalance] = useState(false);
   const [data, setData] = useState<Out | null>(null);
