@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 from typing import Any
 
 from shuzhi.ai.innovation import field_signal
@@ -128,9 +130,22 @@ def success_counts(ex: Executor) -> list[tuple[str, str, int, int]]:
 def field_signals(ex: Executor, idx: ModelIndex) -> dict[str, dict[str, Any]]:
     """Per tech_field, the hot-spot / white-space signal (0–1) and what it rests on.
 
-    Allocation's own signal from industry_patents counts (ai/innovation/field_signal.py). To feed the
-    score from the hot-spot analysis instead, return service.rd_hotspots.field_signals(rt, user) here,
-    each field's dict carrying a "signal" on 0–1. No industry data: {} (every field scores neutral)."""
+    The hot-spot analysis' evidence (service.rd_hotspots.field_signals: industry growth, the company's
+    share, white spaces found in the text) when that module is installed and answers; otherwise
+    allocation's own signal from industry_patents counts (ai/innovation/field_signal.py). No industry
+    data: {} (every field scores neutral). This is the one place that chooses."""
+    if importlib.util.find_spec("shuzhi.service.rd_hotspots") is not None:
+        hot = importlib.import_module("shuzhi.service.rd_hotspots")
+        if hasattr(hot, "field_signals"):
+            try:
+                return field_signal.from_hotspots(hot.field_signals(ex.rt, ex.user))
+            except ShuzhiError:
+                pass  # e.g. too little text to mine: the counts below still tell growth and share
+    return own_field_signals(ex, idx)
+
+
+def own_field_signals(ex: Executor, idx: ModelIndex) -> dict[str, dict[str, Any]]:
+    """Allocation's own per-field signal from industry_patents counts by quarter (ai/innovation/field_signal.py)."""
     if "industry_patents" not in idx.datasets:
         return {}
     ds = "industry_patents"

@@ -14,9 +14,9 @@ from shuzhi.spec.resolve import UserContext
 SYSTEM = UserContext.system()
 
 
-def sql(rt, text: str) -> list[tuple]:  # type: ignore[no-untyped-def]
+def sql(rt, text: str, params: list | None = None) -> list[tuple]:  # type: ignore[no-untyped-def]
     with rt.warehouse().cursor() as cur:
-        return cur.sql(text).fetchall()
+        return cur.execute(text, params or []).fetchall()
 
 
 def test_success_probabilities_equal_sql_with_shrinkage(rd_rt) -> None:  # type: ignore[no-untyped-def]
@@ -159,3 +159,24 @@ def test_weights_change_the_scores_as_documented(rd_rt) -> None:  # type: ignore
                                              ("3,000万元", 3e7), ("一千万", 1e7), (5e6, 5e6)])
 def test_amounts(text, value) -> None:  # type: ignore[no-untyped-def]
     assert parse_amount(text) == value
+
+
+def test_own_field_signal_counts_equal_sql(rd_rt) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.service import rd_allocate_read as read
+    from shuzhi.service.executor import Executor
+
+    ex = Executor.open(rd_rt, SYSTEM, purpose="insight")
+    out = read.own_field_signals(ex, read.with_tables(ex))
+    (last,) = sql(rd_rt, "SELECT max(application_date) FROM industry_patents")[0]
+    w = out[next(iter(out))]["window"]
+    assert w["end"] <= last.isoformat()
+    for field, recent, previous, own in sql(rd_rt, """
+            SELECT tech_field,
+                   COUNT(*) FILTER (WHERE applicant <> '华精科技' AND application_date >= CAST($1 AS DATE)),
+                   COUNT(*) FILTER (WHERE applicant <> '华精科技' AND application_date < CAST($1 AS DATE)),
+                   COUNT(*) FILTER (WHERE applicant = '华精科技')
+            FROM industry_patents
+            WHERE application_date >= CAST($2 AS DATE) AND application_date <= CAST($3 AS DATE)
+            GROUP BY ALL""", [w["recent_start"], w["previous_start"], w["end"]]):
+        assert (out[field]["recent"], out[field]["previous"], out[field]["company"]) == (recent, previous, own)
+        assert 0 <= out[field]["signal"] <= 1

@@ -8,8 +8,9 @@ A field is attractive when the industry's activity grows (a hot spot) and the co
 (room to claim: a white space). Both are put on 0–1 across the fields (growth: lowest 0, highest 1;
 gap: 1 - share / the highest share), and the signal is 0.6 · growth part + 0.4 · gap part.
 
-This is allocation's own stand-in for service.rd_hotspots.field_signals (the hot-spot analysis);
-service/rd_allocate_read.field_signals is the one place that chooses which one feeds the score.
+`from_hotspots` makes the same signal from the hot-spot analysis' evidence (service.rd_hotspots.field_signals),
+which service/rd_allocate_read.field_signals prefers when that module is installed; the counts here are
+the fallback. That function is the one place that chooses.
 Pure: the counts come in as rows.
 """
 
@@ -82,4 +83,22 @@ def field_signals(rows: list[dict[str, Any]], last_day: dt.date, company: str) -
                        "end": (end - dt.timedelta(days=1)).isoformat()},
             "source": "industry_patents",
         }
+    return out
+
+
+def from_hotspots(fields: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The same 0–1 signal from the hot-spot analysis' per-field evidence (service.rd_hotspots.field_signals:
+    industry_growth, company_share, white_space): growth on 0–1 across the fields, the gap 1 - share / the
+    highest share, and 1 for a field holding a white space the analysis found. Their keys are kept."""
+    growth = {f: float(d["industry_growth"]) if d.get("industry_growth") is not None
+              else (1.0 if d.get("industry_recent") else 0.0) for f, d in fields.items()}
+    share = {f: float(d.get("company_share") or 0.0) for f, d in fields.items()}
+    lo, hi = (min(growth.values()), max(growth.values())) if growth else (0.0, 0.0)
+    top_share = max(share.values(), default=0.0)
+    out: dict[str, dict[str, Any]] = {}
+    for f, d in sorted(fields.items()):
+        g_part = (growth[f] - lo) / (hi - lo) if hi > lo else 0.5
+        gap_part = 1.0 if d.get("white_space") else (1.0 - share[f] / top_share if top_share > 0 else 1.0)
+        out[f] = {**d, "signal": GROWTH_WEIGHT * g_part + GAP_WEIGHT * gap_part, "growth": growth[f],
+                  "share": share[f], "parts": {"growth": g_part, "gap": gap_part}, "source": "rd_hotspots"}
     return out
