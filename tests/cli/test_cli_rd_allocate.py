@@ -37,6 +37,14 @@ def test_rd_allocate_from_the_shell(demo) -> None:  # type: ignore[no-untyped-de
     assert r.code == 0, r
     by = {c["id"]: c for c in json.loads(r.out)["candidates"]}
     assert by[c_last]["chosen"] and by[b]["chosen"] and not by[a]["chosen"]
+    r = demo("rd", "allocate", "--budget", "3000万", "--headcount", "40", "--rebalance", "--weights",
+             "strategic_fit=1,expected_value=1,risk=0,field_signal=0", "--format", "json")
+    assert r.code == 0, r
+    out = json.loads(r.out)
+    assert out["rebalance"] and out["weights"] == {"strategic_fit": 0.5, "expected_value": 0.5, "risk": 0.0,
+                                                   "field_signal": 0.0}
+    r = demo("rd", "allocate", "--budget", "3000万", "--headcount", "40", "--weights", "risk")
+    assert r.code == 1 and "--weights" in r.err, r
     r = demo("rd", "allocate", "--budget", "3000万", "--headcount", "40")
     assert r.code == 0 and "边际价值" in r.out and a in r.out, r
     r = demo("rd", "allocate", "--budget", "1万", "--headcount", "1", "--must", a, "--must", b)
