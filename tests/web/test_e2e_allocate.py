@@ -84,6 +84,10 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     assert err_answer["error"]["code"] == "allocate_must_infeasible"
     expect(page.get_by_test_id("allocate-error")).to_contain_text("必选项目无法同时满足")
     page.screenshot(path=str(shots / "allocate-infeasible.png"))
+    # in English
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_role("heading", name="Project priority and allocation")).to_be_visible()
+    expect(page.get_by_test_id("allocate-pool")).to_contain_text("running projects still hold")
     assert not errors, errors
     ctx.close()
 
