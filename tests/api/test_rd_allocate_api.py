@@ -17,17 +17,17 @@ def test_allocate_api(client) -> None:  # type: ignore[no-untyped-def]
     r = client.post("/api/v1/rd/allocate", json={"budget": "3000万", "headcount": 40}, headers=h)
     assert r.status_code == 200, r.text
     out = r.json()
-    assert out["budget"] == 30_000_000 and out["totals"]["cost"] <= out["pool"]["budget"]
+    assert out["budget"] == 30_000_000 and out["totals"]["cost"] <= 30_000_000 and out["totals"]["headcount"] <= 40
     first = out["candidates"][0]
     assert {"id", "name", "score", "cost", "headcount", "chosen", "parts", "success"} <= set(first)
     assert [p["name"] for p in first["parts"]] == ["strategic_fit", "expected_value", "risk", "field_signal"]
 
     one, two = [c["id"] for c in out["candidates"] if c["kind"] == "proposal"][:2]
     r = client.post("/api/v1/rd/allocate", json={"budget": 30_000_000, "headcount": 40, "must": [one],
-                                                  "exclude": [two], "rebalance": True}, headers=h)
+                                                  "exclude": [two]}, headers=h)
     assert r.status_code == 200, r.text
     by = {c["id"]: c for c in r.json()["candidates"]}
-    assert by[one]["chosen"] and not by[two]["chosen"] and r.json()["rebalance"]
+    assert by[one]["chosen"] and not by[two]["chosen"] and not r.json()["keep_running"]
 
     default = client.post("/api/v1/rd/allocate", json={}, headers=h)
     assert default.status_code == 200 and default.json()["capacity"]["plan_year"] > 2026

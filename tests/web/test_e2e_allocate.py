@@ -1,5 +1,5 @@
 """End-to-end: 立项与分配 (/innovation/allocate) in headless Chromium against a real `shuzhi serve`: every
-candidate listed with its score parts, the new-budget slider re-solves (debounced) and the portfolio changes,
+candidate listed with its score parts, the budget slider re-solves (debounced) and the portfolio changes,
 must / exclude per row, a must set that cannot fit shows the server's message, and the page at 390 px.
 
 Screenshots go to a temp dir (printed at the end); with SHUZHI_UPDATE_SCREENSHOTS=1 they are copied to
@@ -60,9 +60,8 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     expect(page.get_by_test_id("allocate-total-chosen")).to_have_text(str(low["totals"]["chosen"]), use_inner_text=False)
     after = _chosen(page)
     assert after == {c["id"] for c in low["candidates"] if c["chosen"]} and after != before
-    new = [c for c in low["candidates"] if c["chosen"] and c["kind"] == "proposal"]
-    assert sum(c["cost"] for c in new) <= low["budget"]  # running projects continue on what they hold
-    expect(page.get_by_test_id("allocate-pool")).to_contain_text("在研项目尚需")
+    assert low["totals"]["cost"] <= low["budget"] and low["totals"]["headcount"] <= low["headcount"]
+    expect(page.get_by_test_id("allocate-pool")).to_contain_text("在研项目全部继续还需")
     page.screenshot(path=str(shots / "allocate-low-budget.png"))
 
     # must: a candidate left out becomes chosen; exclude: a chosen one leaves
@@ -87,7 +86,7 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     # in English
     page.get_by_test_id("lang-switch").click()
     expect(page.get_by_role("heading", name="Project priority and allocation")).to_be_visible()
-    expect(page.get_by_test_id("allocate-pool")).to_contain_text("running projects still hold")
+    expect(page.get_by_test_id("allocate-pool")).to_contain_text("keeping all")
     assert not errors, errors
     ctx.close()
 

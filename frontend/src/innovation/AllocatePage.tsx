@@ -31,7 +31,7 @@ export default function AllocatePage() {
   const [budget, setBudget] = useState<number | null>(() => start("budget"));
   const [heads, setHeads] = useState<number | null>(() => start("headcount"));
   const [modes, setModes] = useState<Record<string, Mode>>({});
-  const [rebalance, setRebalance] = useState(false);
+  const [keepRunning, setKeepRunning] = useState(false);
   const [data, setData] = useState<Out | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -39,10 +39,10 @@ export default function AllocatePage() {
   const money = (v: number) => formatValue(v, "currency", lang);
 
   const body = useMemo(() => ({
-    budget, headcount: heads, rebalance,
+    budget, headcount: heads, keep_running: keepRunning,
     must: Object.keys(modes).filter((k) => modes[k] === "must"),
     exclude: Object.keys(modes).filter((k) => modes[k] === "exclude"),
-  }), [budget, heads, rebalance, modes]);
+  }), [budget, heads, keepRunning, modes]);
 
   useEffect(() => {
     const n = ++seq.current;
@@ -125,12 +125,11 @@ export default function AllocatePage() {
   ];
 
   const tot = data?.totals;
-  // money going to proposals (new commitments), against the free budget the slider sets
-  const newCost = data ? data.candidates.filter((c) => c.chosen && c.kind === "proposal").reduce((s, c) => s + c.cost, 0) : 0;
   const marginalText = (key: "budget_100wan" | "one_engineer") => {
     const m = data?.marginal[key];
     if (!m) return "";
-    const moves = [m.added.length ? at("added", { ids: m.added.join("、") }) : "", m.dropped.length ? at("dropped", { ids: m.dropped.join("、") }) : ""].filter(Boolean);
+    const ids = (xs: string[]) => (xs.length > 4 ? `${xs.slice(0, 4).join("、")} … (${xs.length})` : xs.join("、"));
+    const moves = [m.added.length ? at("added", { ids: ids(m.added) }) : "", m.dropped.length ? at("dropped", { ids: ids(m.dropped) }) : ""].filter(Boolean);
     return moves.length ? moves.join("，") : at("none");
   };
   return (
@@ -155,18 +154,15 @@ export default function AllocatePage() {
               onChange={(v) => v !== null && setHeads(v)} style={{ width: "100%" }} />
           </Col>
           <Col xs={12} md={5}>
-            <Checkbox checked={rebalance} onChange={(e) => setRebalance(e.target.checked)} data-testid="allocate-rebalance">
-              {at("rebalance")}
+            <Checkbox checked={keepRunning} onChange={(e) => setKeepRunning(e.target.checked)} data-testid="allocate-keep-running">
+              {at("keepRunning")}
             </Checkbox>
           </Col>
         </Row>
         {data && (
           <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="allocate-pool">
             {data.capacity ? at("capacity", { budget: money(data.capacity.budget), heads: data.capacity.headcount }) + " " : ""}
-            {at("pool", {
-              budget: money(data.budget), heads: data.headcount, held: money(data.running_held.cost), n: data.running_held.projects,
-              hheads: data.running_held.headcount, pool: money(data.pool.budget), pheads: data.pool.headcount,
-            })}
+            {at("need", { n: data.running_need.projects, cost: money(data.running_need.cost), heads: data.running_need.headcount })}
           </Typography.Text>
         )}
       </Card>
@@ -175,9 +171,9 @@ export default function AllocatePage() {
         <Row gutter={[12, 12]} style={{ margin: "12px 0" }} data-testid="allocate-totals">
           <Col xs={12} md={4}><Card size="small"><Statistic title={at("chosen")} value={`${tot.proposals_chosen} + ${tot.running_chosen} / ${tot.candidates}`} valueStyle={{ fontSize: 20 }} /><span data-testid="allocate-total-chosen" hidden>{tot.chosen}</span></Card></Col>
           <Col xs={12} md={4}><Card size="small"><Statistic title={at("totalScore")} value={tot.score.toFixed(1)} valueStyle={{ fontSize: 20 }} /></Card></Col>
-          <Col xs={12} md={4}><Card size="small"><Statistic title={at("newCost")} value={money(newCost)} valueStyle={{ fontSize: 20 }} /></Card></Col>
+          <Col xs={12} md={4}><Card size="small"><Statistic title={at("cost")} value={money(tot.cost)} valueStyle={{ fontSize: 20 }} /></Card></Col>
           <Col xs={12} md={4}><Card size="small"><Statistic title={at("unspent")} value={money(data.unspent_budget)} valueStyle={{ fontSize: 20 }} /></Card></Col>
-          <Col xs={12} md={4}><Card size="small"><Statistic title={at("people")} value={`${tot.headcount} / ${data.pool.headcount}`} valueStyle={{ fontSize: 20 }} /></Card></Col>
+          <Col xs={12} md={4}><Card size="small"><Statistic title={at("people")} value={`${tot.headcount} / ${data.headcount}`} valueStyle={{ fontSize: 20 }} /></Card></Col>
           <Col xs={12} md={4}>
             <Card size="small" data-testid="allocate-marginal">
               <div className="alloc-label">{at("marginalBudget")}: <b>+{data.marginal.budget_100wan.score_gain.toFixed(1)}</b></div>

@@ -4,9 +4,9 @@
 
 --must / --exclude take ids: repeated (--must A --must B), separated by commas (--must A,B) or written
 one after another (--must A B --exclude C: every id up to the next option belongs to the flag before).
-Without --budget / --headcount the rd_capacity table's plan for next year is used: what is free for
-new commitments. Running projects continue with what they still hold unless excluded (--exclude frees
-it); --rebalance lets them compete. `--user NAME` answers as that user (row rules apply).
+Without --budget / --headcount the rd_capacity table's plan for next year is used. Proposals and running
+projects (with what they still need) compete for the same budget and headcount; --keep-running
+pre-selects the running projects not excluded. `--user NAME` answers as that user (row rules apply).
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def allocate(
     headcount: str = typer.Option(None, "--headcount", help="Engineers available (default: rd_capacity)."),
     must: list[str] = typer.Option(None, "--must", help="Fund this candidate id (repeatable)."),
     exclude: list[str] = typer.Option(None, "--exclude", help="Never fund this candidate id (repeatable)."),
-    rebalance: bool = typer.Option(False, "--rebalance", help="Running projects compete too (by default they "
-                                   "continue unless excluded)."),
+    keep_running: bool = typer.Option(False, "--keep-running", help="Pre-select every running project not "
+                                      "excluded (by default they compete with the proposals)."),
     weights: str = typer.Option(None, "--weights", help="Score weights, e.g. strategic_fit=0.3,expected_value=0.35,"
                                 "risk=0.15,field_signal=0.2 (scaled to add up to 1)."),
     prior: float = typer.Option(4.0, "--prior-strength", help="Pseudo-projects a field's own record must outweigh."),
@@ -101,7 +101,7 @@ def allocate(
                               f"Unexpected arguments: {' '.join(stray)}.")
     rt = runtime()
     out = run(rt, user_context(rt, user), budget=budget, headcount=headcount, must=must, exclude=exclude,
-              rebalance=rebalance, weights=_weights(weights), prior_strength=prior)
+              keep_running=keep_running, weights=_weights(weights), prior_strength=prior)
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False, default=str))
         return
@@ -127,12 +127,11 @@ def _table(out: dict[str, Any]) -> None:
                       f"{c['score']:.2f}", "+".join(f"{p['points']:.0f}" for p in c["parts"]), _money(c["cost"]),
                       f"{c['headcount']:g}", flag)
     console().print(table)
-    tot, held, pool = out["totals"], out["running_held"], out["pool"]
-    typer.echo(t(f"可用：新预算 {_money(out['budget'])} + 在研项目尚需 {_money(held['cost'])} = {_money(pool['budget'])}；"
-                 f"人力 {out['headcount']:g} + {held['headcount']:g} = {pool['headcount']:g} 人。",
-                 f"Available: new budget {_money(out['budget'])} + what running projects still hold "
-                 f"{_money(held['cost'])} = {_money(pool['budget'])}; people {out['headcount']:g} + "
-                 f"{held['headcount']:g} = {pool['headcount']:g}."))
+    tot, need = out["totals"], out["running_need"]
+    typer.echo(t(f"{need['projects']} 个在研项目全部继续还需 {_money(need['cost'])}、{need['headcount']:g} 人；"
+                 f"可用 {_money(out['budget'])}、{out['headcount']:g} 人。",
+                 f"Keeping all {need['projects']} running projects would need {_money(need['cost'])} and "
+                 f"{need['headcount']:g} people; available: {_money(out['budget'])} and {out['headcount']:g} people."))
     typer.echo(t(f"入选 {tot['chosen']}/{tot['candidates']} 个（新立项 {tot['proposals_chosen']}，在研 {tot['running_chosen']}），"
                  f"总分 {tot['score']:.2f}，花费 {_money(tot['cost'])}（剩余 {_money(out['unspent_budget'])}），"
                  f"人力 {tot['headcount']:g} 人。",

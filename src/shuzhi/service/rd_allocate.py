@@ -1,20 +1,18 @@
 """Project priority and resource allocation: score every candidate, pick the best portfolio.
 
 Candidates are the proposals waiting for approval (rd_proposals) and the running projects
-(rd_projects with status 进行中). The budget and headcount (given, or rd_capacity's plan for next year)
-are what is free for new commitments. A running project already holds what it still needs: its
-remaining cost, budget - spend so far (rd_expenses; never below 0: money spent is sunk and counts
-neither for nor against it), and its team. So the pool the portfolio draws on is the free budget and
-headcount plus what the running projects hold, and
-- by default every running project continues (pre-selected), unless excluded: stopping one with
-  --exclude frees its remaining budget and its team for the proposals;
-- with rebalance=True (--rebalance) running projects compete like proposals: the solver may stop one
-  when its remaining money and people do more good elsewhere.
+(rd_projects with status 进行中), and they compete for one budget and one headcount (given, or
+rd_capacity's plan for next year): the chosen candidates' costs and headcounts add up to no more than
+those. A running project counts with what it still needs: its remaining cost, budget - spend so far
+(rd_expenses; never below 0: money already spent is sunk and counts neither for nor against it), and
+the people for that remaining work. Leaving a running project out of the portfolio means proposing to
+stop it. `keep_running=True` (--keep-running) pre-selects every running project not excluded (a
+must-fund set: when they alone do not fit, the error says by how much).
 What a running project does not record is estimated and flagged in its `estimated` list, with the
 facts it rests on:
-- headcount: its budget / the median budget per person of the proposals of the same rd_layer (all
-  proposals when the layer has none), rounded to whole people, at least 1 — a running project is
-  staffed like a proposal of its size;
+- headcount: its remaining cost / the median budget per person of the proposals of the same rd_layer
+  (all proposals when the layer has none), rounded to whole people, at least 1 — the work left is
+  staffed like a proposal of that size;
 - expected annual revenue: its budget × the median (expected annual revenue / requested budget) of the
   proposals of the same rd_layer (all proposals when the layer has none);
 - strategic fit: 3 (neutral: the review's rating of a running project is not recorded);
@@ -99,7 +97,8 @@ def _running_candidates(ex: Executor, props: list[dict[str, Any]]) -> tuple[list
         budget, spend = float(r["budget"] or 0), float(r["spend"] or 0)
         start, end = r["start_date"], r["planned_end_date"]
         pp = per_person.get(r["rd_layer"], per_person_all)
-        heads = max(1.0, float(round(budget / pp))) if pp > 0 else 1.0
+        remaining = max(budget - spend, 0.0)
+        heads = max(1.0, float(round(remaining / pp))) if pp > 0 else 1.0
         elapsed = ((today - start).days / max((end - start).days, 1)) if start and end else 0.0
         spent_share = spend / budget if budget > 0 else 0.0
         if (end and today > end) or spend > budget:
@@ -111,7 +110,7 @@ def _running_candidates(ex: Executor, props: list[dict[str, Any]]) -> tuple[list
         ratio = revenue.get(r["rd_layer"], revenue_all)
         out.append(Candidate(
             id=r["project_id"], name=r["project_name"], kind="running", tech_field=r["tech_field"],
-            rd_layer=r["rd_layer"], cost=max(budget - spend, 0.0), headcount=heads,
+            rd_layer=r["rd_layer"], cost=remaining, headcount=heads,
             expected_annual_revenue=round(budget * ratio, 2), strategic_fit=3.0, risk=risk,
             estimated=["headcount", "expected_annual_revenue", "strategic_fit", "risk"],
             facts={"budget": budget, "spent": round(spend, 2),
@@ -160,10 +159,10 @@ def _ids(values: list[str] | tuple[str, ...] | None) -> list[str]:
 
 def allocate(rt: Runtime, user: UserContext, *, budget: float | str | None = None, headcount: float | int | None = None,
              must: list[str] | tuple[str, ...] = (), exclude: list[str] | tuple[str, ...] = (),
-             rebalance: bool = False, weights: dict[str, float] | None = None,
+             keep_running: bool = False, weights: dict[str, float] | None = None,
              prior_strength: float = DEFAULT_PRIOR_STRENGTH) -> dict[str, Any]:
-    """The best portfolio under `budget` (元, or 3000万-style text) and `headcount` (None: rd_capacity), both
-    free for new commitments; running projects continue unless excluded, or compete when `rebalance`."""
+    """The best portfolio of proposals and running projects under `budget` (元, or 3000万-style text) and
+    `headcount` (None: rd_capacity's plan); `keep_running` pre-selects the running projects not excluded."""
     b, h = parse_amount(budget), parse_headcount(headcount)
     must, exclude = _ids(must), _ids(exclude)
     if not 0 < prior_strength <= 1000:
@@ -182,25 +181,22 @@ def allocate(rt: Runtime, user: UserContext, *, budget: float | str | None = Non
     pos = {i: k for k, i in enumerate(ids)}
     running = [c for c in cands if c["kind"] == "running"]
     forced = list(must)
-    if not rebalance:
+    if keep_running:
         forced += [c["id"] for c in running if c["id"] not in exclude and c["id"] not in must]
     must_idx, exclude_idx = [pos[i] for i in forced], [pos[i] for i in exclude]
     scores = [c["score"] for c in cands]
     costs = [c["cost"] for c in cands]
     heads = [c["headcount"] for c in cands]
-    held_cost = sum(c["cost"] for c in running)
-    held_heads = sum(c["headcount"] for c in running)
-    pool_b, pool_h = b + held_cost, h + held_heads
-    if held_cost or held_heads:
-        portfolio.check_must(costs, heads, must_idx, pool_b, pool_h, note=(
-            f"（可用 = 新预算 {b / 1e4:,.1f}万元、{h:g} 人 + 在研项目尚需的 {held_cost / 1e4:,.1f}万元、{held_heads:g} 人；"
-            "继续的在研项目也算必选）",
-            f" (available = the new budget {b / 1e4:,.1f}万元 and {h:g} people + the {held_cost / 1e4:,.1f}万元 and "
-            f"{held_heads:g} people running projects still hold; running projects that continue count as must-fund)"))
+    need_cost = sum(c["cost"] for c in running)
+    need_heads = sum(c["headcount"] for c in running)
+    if keep_running:
+        portfolio.check_must(costs, heads, must_idx, b, h, note=(
+            f"（其中在研项目全部继续就需要 {need_cost / 1e4:,.1f}万元、{need_heads:g} 人）",
+            f" (keeping every running project alone needs {need_cost / 1e4:,.1f}万元 and {need_heads:g} people)"))
     t0 = time.perf_counter()
-    sol = portfolio.solve(scores, costs, heads, pool_b, pool_h, must_idx, exclude_idx)
+    sol = portfolio.solve(scores, costs, heads, b, h, must_idx, exclude_idx)
     seconds = time.perf_counter() - t0
-    marg = portfolio.marginal(scores, costs, heads, pool_b, pool_h, sol, must_idx, exclude_idx)
+    marg = portfolio.marginal(scores, costs, heads, b, h, sol, must_idx, exclude_idx)
     chosen = set(sol.chosen)
     for k, c in enumerate(cands):
         c["chosen"] = k in chosen
@@ -216,15 +212,14 @@ def allocate(rt: Runtime, user: UserContext, *, budget: float | str | None = Non
         "candidates": [cands[k] for k in order],
         "budget": b, "headcount": h,
         "capacity": cap,
-        "running_held": {"projects": len(running), "cost": round(held_cost, 2), "headcount": held_heads},
-        "pool": {"budget": round(pool_b, 2), "headcount": pool_h},
+        "running_need": {"projects": len(running), "cost": round(need_cost, 2), "headcount": need_heads},
         "totals": {"chosen": len(chosen), "candidates": len(cands), "score": round(sol.total_score, 2),
                    "cost": round(sol.total_cost, 2), "headcount": sol.total_headcount,
                    "proposals_chosen": sum(1 for k in chosen if cands[k]["kind"] == "proposal"),
                    "running_chosen": sum(1 for k in chosen if cands[k]["kind"] == "running")},
-        "unspent_budget": round(pool_b - sol.total_cost, 2), "unused_headcount": pool_h - sol.total_headcount,
+        "unspent_budget": round(b - sol.total_cost, 2), "unused_headcount": h - sol.total_headcount,
         "marginal": marg,
-        "must": forced, "exclude": exclude, "rebalance": rebalance,
+        "must": forced, "exclude": exclude, "keep_running": keep_running,
         "weights": data["weights"], "prior_strength": prior_strength,
         "success_rates": data["success_rates"], "field_signals": data["field_signals"],
         "assumptions": data["assumptions"],

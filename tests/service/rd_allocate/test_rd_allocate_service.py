@@ -1,5 +1,5 @@
 """The allocation use case on a small demo: success rates equal SQL, every candidate listed, the choice
-optimal for the scores and within the limits, running projects held or rebalanced, must / exclude, bad inputs."""
+optimal for the scores and within the limits, running projects competing or kept, must / exclude, bad inputs."""
 
 from __future__ import annotations
 
@@ -64,16 +64,13 @@ def test_every_candidate_listed_and_running_costs_are_what_remains(rd_rt) -> Non
             assert c["cost"] == pytest.approx(running[c["id"]], abs=0.01) and c["headcount"] >= 1
             assert set(c["estimated"]) == {"headcount", "expected_annual_revenue", "strategic_fit", "risk"}
     chosen = [c for c in out["candidates"] if c["chosen"]]
-    held = out["running_held"]
-    assert held["cost"] == pytest.approx(sum(running.values()), abs=0.1) and held["projects"] == len(running)
-    assert out["pool"]["budget"] == pytest.approx(30_000_000 + held["cost"])
-    assert out["pool"]["headcount"] == 40 + held["headcount"]
-    # by default every running project continues, and the proposals chosen fit the new budget
-    assert all(c["chosen"] and c["must"] for c in out["candidates"] if c["kind"] == "running")
-    new = [c for c in chosen if c["kind"] == "proposal"]
-    assert sum(c["cost"] for c in new) <= 30_000_000 and sum(c["headcount"] for c in new) <= 40
+    need = out["running_need"]
+    assert need["cost"] == pytest.approx(sum(running.values()), abs=0.1) and need["projects"] == len(running)
+    # one budget and one headcount for everyone chosen, running projects with what they still need
+    assert sum(c["cost"] for c in chosen) <= 30_000_000 and sum(c["headcount"] for c in chosen) <= 40
     assert out["budget"] == 30_000_000 and out["totals"]["cost"] == pytest.approx(sum(c["cost"] for c in chosen))
-    assert out["unspent_budget"] == pytest.approx(out["pool"]["budget"] - out["totals"]["cost"])
+    assert out["unspent_budget"] == pytest.approx(30_000_000 - out["totals"]["cost"])
+    assert not any(c["must"] for c in out["candidates"])
     assert out["totals"]["score"] == pytest.approx(sum(c["score"] for c in chosen))
     assert [c["score"] for c in out["candidates"]] == sorted((c["score"] for c in out["candidates"]), reverse=True)
     m = out["marginal"]
@@ -83,9 +80,9 @@ def test_every_candidate_listed_and_running_costs_are_what_remains(rd_rt) -> Non
 def test_the_choice_cannot_be_improved_by_one_or_two_swaps(rd_rt) -> None:  # type: ignore[no-untyped-def]
     """On the real candidate list: no feasible swap of up to two in and two out scores higher (the brute
     force over every subset runs on small sets in tests/ai/innovation)."""
-    out = allocate(rd_rt, SYSTEM, budget="2000万", headcount=30, rebalance=True)
+    out = allocate(rd_rt, SYSTEM, budget="2000万", headcount=30)
     cs = out["candidates"]
-    limit_cost, limit_heads = out["pool"]["budget"], out["pool"]["headcount"]
+    limit_cost, limit_heads = 20_000_000, 30
     inside = [c for c in cs if c["chosen"]]
     outside = [c for c in cs if not c["chosen"]]
     cost, heads, score = out["totals"]["cost"], out["totals"]["headcount"], out["totals"]["score"]
@@ -106,26 +103,24 @@ def test_defaults_come_from_rd_capacity(rd_rt) -> None:  # type: ignore[no-untyp
     assert out["capacity"] == {"plan_year": year, "budget": budget, "headcount": heads}
 
 
-def test_must_exclude_and_rebalance(rd_rt) -> None:  # type: ignore[no-untyped-def]
+def test_must_exclude_and_keep_running(rd_rt) -> None:  # type: ignore[no-untyped-def]
     base = allocate(rd_rt, SYSTEM, budget=20_000_000, headcount=30)
-    props = [c for c in base["candidates"] if c["kind"] == "proposal"]
-    best, worst = props[0]["id"], props[-1]["id"]
+    best, worst = base["candidates"][0]["id"], base["candidates"][-1]["id"]
     out = allocate(rd_rt, SYSTEM, budget=20_000_000, headcount=30, must=[worst], exclude=[best])
     by = {c["id"]: c for c in out["candidates"]}
     assert by[worst]["chosen"] and by[worst]["must"] and not by[best]["chosen"] and by[best]["excluded"]
     assert out["totals"]["score"] <= base["totals"]["score"]
     assert {c["id"]: c["score"] for c in out["candidates"]} == {c["id"]: c["score"] for c in base["candidates"]}
-    # stopping a running project frees what it holds for the proposals
-    stop = max((c for c in base["candidates"] if c["kind"] == "running"), key=lambda c: c["cost"])
-    freed = allocate(rd_rt, SYSTEM, budget=20_000_000, headcount=30, exclude=[stop["id"]])
-    new = [c for c in freed["candidates"] if c["kind"] == "proposal" and c["chosen"]]
-    assert sum(c["cost"] for c in new) <= 20_000_000 + stop["cost"]
-    assert not next(c for c in freed["candidates"] if c["id"] == stop["id"])["chosen"]
-    assert freed["totals"]["score"] >= base["totals"]["score"] - stop["score"] - 1e-6
-    # rebalance: running projects compete; the best total can only rise
-    free = allocate(rd_rt, SYSTEM, budget=20_000_000, headcount=30, rebalance=True)
-    assert free["totals"]["score"] >= base["totals"]["score"] - 1e-6 and free["rebalance"]
-    assert not any(c["must"] for c in free["candidates"])
+    need = base["running_need"]
+    stop = next(c["id"] for c in base["candidates"] if c["kind"] == "running")
+    kept = allocate(rd_rt, SYSTEM, budget=need["cost"] + 5_000_000, headcount=need["headcount"] + 10,
+                    keep_running=True, exclude=[stop])
+    running = [c for c in kept["candidates"] if c["kind"] == "running"]
+    assert all(c["chosen"] == (c["id"] != stop) and c["must"] == (c["id"] != stop) for c in running)
+    assert kept["keep_running"] and kept["totals"]["cost"] <= need["cost"] + 5_000_000
+    with pytest.raises(ShuzhiError) as err:
+        allocate(rd_rt, SYSTEM, budget=need["cost"] / 2, headcount=need["headcount"] + 10, keep_running=True)
+    assert err.value.code == "allocate_must_infeasible" and "在研项目全部继续" in err.value.zh
 
 
 def test_infeasible_must_set_and_bad_inputs(rd_rt) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +129,7 @@ def test_infeasible_must_set_and_bad_inputs(rd_rt) -> None:  # type: ignore[no-u
     with pytest.raises(ShuzhiError) as err:
         allocate(rd_rt, SYSTEM, budget="100万", headcount=2, must=top)
     assert err.value.code == "allocate_must_infeasible" and err.value.status == 422
-    assert "必选" in err.value.zh and "must-fund" in err.value.en and "在研项目" in err.value.zh
+    assert "必选" in err.value.zh and "must-fund" in err.value.en
     for kw, code in (({"budget": "abc"}, "allocate_bad_amount"), ({"budget": "-5"}, "allocate_bad_amount"),
                      ({"budget": "20%"}, "allocate_bad_amount"), ({"headcount": "3.5"}, "allocate_bad_headcount"),
                      ({"headcount": -1}, "allocate_bad_headcount"), ({"must": ["NOPE"]}, "allocate_unknown_id"),

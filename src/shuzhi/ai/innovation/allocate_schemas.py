@@ -86,14 +86,9 @@ class Capacity(_Closed):
     headcount: float
 
 
-class Held(_Closed):
+class RunningNeed(_Closed):
     projects: int
-    cost: float = Field(description="元 the running projects still hold (their remaining budgets).")
-    headcount: float
-
-
-class Pool(_Closed):
-    budget: float = Field(description="The free budget plus what the running projects hold.")
+    cost: float = Field(description="元 the running projects still need (their remaining budgets), all together.")
     headcount: float
 
 
@@ -108,15 +103,14 @@ class AllocateOut(_Closed):
     budget: float
     headcount: float
     capacity: Capacity | None
-    running_held: Held
-    pool: Pool
+    running_need: RunningNeed
     totals: Totals
     unspent_budget: float
     unused_headcount: float
     marginal: dict[Literal["budget_100wan", "one_engineer"], Marginal]
     must: list[str]
     exclude: list[str]
-    rebalance: bool
+    keep_running: bool
     weights: dict[str, float]
     prior_strength: float
     success_rates: list[SuccessEstimate]

@@ -21,12 +21,12 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 class AllocateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     budget: float | Annotated[str, StringConstraints(max_length=40)] | None = Field(
-        default=None, description="元 free for new commitments, or text like 3000万 / 1.2亿; default: the rd_capacity plan.")
+        default=None, description="元, or text like 3000万 / 1.2亿; default: the rd_capacity plan.")
     headcount: int | None = Field(default=None, ge=0, le=1_000_000, description="Default: the rd_capacity plan.")
     must: list[Id] = Field(default=[], max_length=500, description="Candidate ids that must be funded.")
     exclude: list[Id] = Field(default=[], max_length=500, description="Candidate ids never funded.")
-    rebalance: bool = Field(default=False, description="Running projects compete too (the solver may stop one); "
-                            "by default they continue unless excluded.")
+    keep_running: bool = Field(default=False, description="Pre-select every running project not excluded (by "
+                               "default they compete with the proposals for the same budget).")
     weights: dict[str, float] | None = Field(default=None, description="Score weights (strategic_fit, "
                                              "expected_value, risk, field_signal), scaled to add up to 1.")
     prior_strength: float = Field(default=4.0, gt=0, le=1000)
@@ -41,7 +41,7 @@ async def allocate(body: AllocateRequest, request: Request, rt: RuntimeDep) -> d
         with rt.catalog.session() as db:
             p = authorize(rt, parts, db)
         return rd_allocate.allocate(rt, p.context(), budget=body.budget, headcount=body.headcount,
-                                    must=body.must, exclude=body.exclude, rebalance=body.rebalance,
+                                    must=body.must, exclude=body.exclude, keep_running=body.keep_running,
                                     weights=body.weights, prior_strength=body.prior_strength)
 
     return await run_in_threadpool(call)
