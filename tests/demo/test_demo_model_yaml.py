@@ -57,7 +57,8 @@ HIERARCHIES = {
 }
 
 # Visible metrics the model adds to the contract's 口径 table (extend, never rename).
-EXTENSION_METRICS = {"new_customers"}
+# R&D efficiency (issue 17, docs/innovation-efficiency.md).
+EXTENSION_METRICS = {"new_customers", "cost_per_invention_patent", "avg_grant_months", "budget_execution_rate"}
 
 # The 口径, pinned. Aggregates: (dataset, agg, expr, filter, time, time_aggregation); derived: formula.
 NOT_CANCELLED = "status <> '已取消'"
@@ -95,6 +96,15 @@ AGGREGATES: dict[str, tuple[str, str, str | None, str | None, str, str | None]] 
         "rd_projects", "count", None, "status = '已完成' AND industrialized", "planned_end_date", None,
     ),
     "closed_projects": ("rd_projects", "count", None, "status IN ('已完成', '已终止')", "planned_end_date", None),
+    # R&D efficiency (extensions, issue 17)
+    "granted_invention_patents": (
+        "patents", "count", None, "patent_type = '发明' AND grant_date IS NOT NULL", "grant_date", None,
+    ),
+    "avg_grant_months": (
+        "patents", "avg", "DATE_DIFF('day', application_date, grant_date) / 30.4375", "grant_date IS NOT NULL",
+        "grant_date", None,
+    ),
+    "project_budget": ("rd_projects", "sum", "budget", "budget > 0", "start_date", None),
 }  # fmt: skip
 DERIVED = {
     "gross_profit": "revenue - cogs",
@@ -110,10 +120,12 @@ DERIVED = {
     "rd_intensity": "rd_spend / revenue",
     "patent_commercialization_rate": "granted_commercialized_patents / patents_granted",
     "project_success_rate": "successful_projects / closed_projects",
+    "cost_per_invention_patent": "rd_spend / granted_invention_patents",
+    "budget_execution_rate": "rd_spend / project_budget",
 }
 # What each unit is displayed as.
 UNIT_FORMATS = {"元": "currency", "%": "percent", "件": "integer", "单": "integer", "家": "integer",
-                "项": "integer", "个": "integer", "次": "number"}  # fmt: skip
+                "项": "integer", "个": "integer", "次": "number", "月": "number"}  # fmt: skip
 
 
 # ── the contract ─────────────────────────────────────────────────────────────────────────────
@@ -394,7 +406,8 @@ def test_aggregate_metrics_resolve(name: str) -> None:
             ds = qualifier or m.dataset
             assert ds in ok, f"{name}: {ds} is not reachable from {m.dataset} through many_to_one joins"
             assert col in fields(ds), f"{name}: {ds}.{col} missing"
-    if m.agg in ("sum", "avg") and m.expr:
+    if m.agg in ("sum", "avg") and m.expr and len(columns(m.expr)) == 1 and isinstance(
+            sqlglot.parse_one(m.expr, read="duckdb"), exp.Column):
         ((qualifier, col),) = columns(m.expr)
         assert fields(qualifier or m.dataset)[col].type in ("integer", "number"), f"{name} sums a non-number"
 
@@ -438,7 +451,7 @@ def aggregate_query(m: MetricDef) -> exp.Select:
         return node
 
     inner = sqlglot.parse_one(m.expr, read="duckdb").transform(qualify) if m.expr else exp.Star()
-    agg = {"sum": exp.Sum(this=inner), "count": exp.Count(this=inner)}.get(m.agg)
+    agg = {"sum": exp.Sum(this=inner), "count": exp.Count(this=inner), "avg": exp.Avg(this=inner)}.get(m.agg)
     if m.agg == "count_distinct":
         agg = exp.Count(this=exp.Distinct(expressions=[inner]))
     assert agg is not None, m.agg
