@@ -100,9 +100,14 @@ class BudgetCheck(_Out):
     tolerance: float
 
 
-class GrantPart(_Out):
-    patent_type: str | None = None
-    tech_field: str | None = None
+class GrantByType(_Out):
+    patent_type: str
+    avg_months: float | None
+    granted: int
+
+
+class GrantByField(_Out):
+    tech_field: str
     avg_months: float | None
     granted: int
 
@@ -110,8 +115,8 @@ class GrantPart(_Out):
 class GrantTime(_Out):
     avg_months: float | None
     granted: int
-    by_type: list[GrantPart]
-    by_field: list[GrantPart]
+    by_type: list[GrantByType]
+    by_field: list[GrantByField]
 
 
 class Period(_Out):
