@@ -26,7 +26,7 @@ import sqlglot
 import yaml
 from sqlglot import exp
 
-from shuzhi.demo.contract import EXTENSION_COLUMNS
+from shuzhi.demo.contract import EXTENSION_COLUMNS, EXTENSION_TABLES, TABLE_COLUMNS
 from shuzhi.model.schema import DatasetDef, FieldDef, JoinDef, MetricDef, SemanticModel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +47,7 @@ MEASURES = {
     "amount", "cost", "quantity", "unit_price", "discount_rate", "on_hand_qty", "on_hand_value",
     "planned_qty", "good_qty", "scrap_qty", "planned_hours", "actual_hours", "inspected_qty",
     "defect_qty", "expected_amount", "budget", "standard_cost", "list_price",
+    "requested_budget", "headcount", "expected_annual_revenue",  # rd_proposals, rd_capacity (issue 17)
 }  # fmt: skip
 
 HIERARCHIES = {
@@ -58,7 +59,9 @@ HIERARCHIES = {
 
 # Visible metrics the model adds to the contract's 口径 table (extend, never rename).
 # R&D efficiency (issue 17, docs/innovation-efficiency.md).
-EXTENSION_METRICS = {"new_customers", "cost_per_invention_patent", "avg_grant_months", "budget_execution_rate"}
+EXTENSION_METRICS = {"new_customers", "cost_per_invention_patent", "avg_grant_months", "budget_execution_rate",
+                     "industry_patent_applications", "industry_patents_granted", "proposal_count", "requested_budget",
+                     "requested_headcount", "proposal_expected_revenue", "rd_capacity_budget", "rd_capacity_headcount"}
 
 # The 口径, pinned. Aggregates: (dataset, agg, expr, filter, time, time_aggregation); derived: formula.
 NOT_CANCELLED = "status <> '已取消'"
@@ -105,6 +108,15 @@ AGGREGATES: dict[str, tuple[str, str, str | None, str | None, str, str | None]] 
         "grant_date", None,
     ),
     "project_budget": ("rd_projects", "sum", "budget", "budget > 0", "start_date", None),
+    # innovation tables (extensions, issue 17)
+    "industry_patent_applications": ("industry_patents", "count", None, None, "application_date", None),
+    "industry_patents_granted": ("industry_patents", "count", None, "grant_date IS NOT NULL", "grant_date", None),
+    "proposal_count": ("rd_proposals", "count", None, None, "submitted_date", None),
+    "requested_budget": ("rd_proposals", "sum", "requested_budget", None, "submitted_date", None),
+    "requested_headcount": ("rd_proposals", "sum", "headcount", None, "submitted_date", None),
+    "proposal_expected_revenue": ("rd_proposals", "sum", "expected_annual_revenue", None, "submitted_date", None),
+    "rd_capacity_budget": ("rd_capacity", "sum", "budget", None, None, None),
+    "rd_capacity_headcount": ("rd_capacity", "sum", "headcount", None, None, None),
 }  # fmt: skip
 DERIVED = {
     "gross_profit": "revenue - cogs",
@@ -125,7 +137,7 @@ DERIVED = {
 }
 # What each unit is displayed as.
 UNIT_FORMATS = {"元": "currency", "%": "percent", "件": "integer", "单": "integer", "家": "integer",
-                "项": "integer", "个": "integer", "次": "number", "月": "number"}  # fmt: skip
+                "项": "integer", "个": "integer", "次": "number", "月": "number", "人": "integer"}  # fmt: skip
 
 
 # ── the contract ─────────────────────────────────────────────────────────────────────────────
@@ -157,7 +169,8 @@ def schema_contract() -> dict:
     sections = _sections(text)
     tables: dict[str, dict[str, str]] = {}
     pks: dict[str, list[str]] = {}
-    for table, spec in _table_rows(next(v for k, v in sections.items() if k.startswith("Tables"))):
+    table_rows = [row for k, v in sections.items() if k.startswith(("Tables", "Extensions")) for row in _table_rows(v)]
+    for table, spec in table_rows:
         tables[table] = {}
         for col in re.sub(r"\([^)]*\)", "", spec).split(","):
             name, typ, *flags = col.split()
@@ -196,6 +209,9 @@ def schema_contract() -> dict:
     joins = {
         (src, dst) for src, targets in re.findall(r"(\w+)→([\w/]+)", m.group(1)) for dst in targets.split("/")
     }
+    for table in EXTENSION_TABLES:  # beyond DEMO_SCHEMA.md: contract.py (docs/demo.md) describes them
+        tables[table] = {name: TYPE_MAP[typ] for name, typ, _ in TABLE_COLUMNS[table]}
+        pks[table] = [TABLE_COLUMNS[table][0][0]]
     return {
         "tables": tables,
         "pks": pks,
@@ -396,8 +412,9 @@ def test_metric_names_are_unique() -> None:
 def test_aggregate_metrics_resolve(name: str) -> None:
     m = metrics()[name]
     assert m.dataset in datasets(), f"{name}: unknown dataset {m.dataset}"
-    assert m.time in fields(m.dataset), f"{name}: {m.dataset}.{m.time} missing"
-    assert fields(m.dataset)[m.time].is_time, f"{name}: {m.time} is not a date"
+    if m.time is not None or m.dataset not in EXTENSION_TABLES:  # rd_capacity has no date: its metrics are undated
+        assert m.time in fields(m.dataset), f"{name}: {m.dataset}.{m.time} missing"
+        assert fields(m.dataset)[m.time].is_time, f"{name}: {m.time} is not a date"
     ok = reachable(m.dataset)
     for text in (m.expr, m.filter):
         if text is None:
