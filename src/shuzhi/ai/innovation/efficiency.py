@@ -206,25 +206,30 @@ def best_lag(stage: str, fits: list[dict[str, Any]]) -> dict[str, Any]:
     if r <= 0:
         out["reliable"] = False
         out["text"] = {"zh": f"{zh_stage}与此前的研发投入没有同向变化（各滞后的相关系数都不为正，共 {n} 对季度数据），看不出滞后。",
-                       "en": f"{en_stage.capitalize()} do not move with earlier R&D spend (no lag gives a positive "
-                             f"correlation; {n} pairs of quarters), so no lag can be read."}
+                       "en": f"{en_stage[0].upper() + en_stage[1:]} and earlier R&D spend do not move together (no lag "
+                             f"gives a positive correlation; {n} pairs of quarters), so no lag can be read."}
         return out
     zs, es = strength(r)
     out["reliable"] = r >= WEAK
+    stage_en = en_stage[0].upper() + en_stage[1:]
+    be = "is" if stage == "new_product_revenue" else "are"
+    when_zh = "同一季度" if k == 0 else f"{k} 个季度之后"
+    when_en = "in the same quarter" if k == 0 else f"{k} quarter{'s' if k > 1 else ''} later"
     if r < WEAK:
-        out["text"] = {"zh": f"{zh_stage}与此前研发投入的关系很弱：最对得上的是 {k} 个季度之后，但相关性只有 r = {r:.2f}"
+        out["text"] = {"zh": f"{zh_stage}与此前研发投入的关系很弱：最对得上的是{" " if k else ""}{when_zh}，但相关性只有 r = {r:.2f}"
                              f"（{n} 对季度数据），看不出可靠的滞后。",
-                       "en": f"{en_stage.capitalize()} hardly follow R&D spend: the best match is {k} quarter(s) later, "
-                             f"but the correlation is only r = {r:.2f} ({n} pairs of quarters), so no reliable lag can be read."}
+                       "en": f"{stage_en} and earlier R&D spend hardly move together: the best match is {when_en}, but "
+                             f"the correlation is only r = {r:.2f} ({n} pairs of quarters), so no reliable lag can be read."}
         return out
     if k == 0:
-        zh = f"{zh_stage}与同一季度的研发投入同步变化：某领域多投入的季度，{zh_stage}当季随之增加"
-        en = f"{en_stage.capitalize()} move with R&D spend in the same quarter"
+        zh = f"{zh_stage}与同一季度的研发投入同步变化：某领域投入高于平常的季度，{zh_stage}当季也较高"
+        en = (f"{stage_en} and R&D spend move together in the same quarter: when a field spends more than usual, "
+              f"its {en_stage} {be} higher in that quarter")
     else:
-        zh = (f"{zh_stage}大约滞后研发投入 {k} 个季度（{k * 3} 个月）：某领域多投入的季度，"
-              f"{k * 3} 个月后{zh_stage}随之增加")
-        en = (f"{en_stage.capitalize()} follow R&D spend by about {k} quarter{'s' if k > 1 else ''} ({k * 3} months): "
-              f"quarters in which a field spent more are followed {k * 3} months later by more {en_stage}")
+        zh = (f"{zh_stage}大约滞后研发投入 {k} 个季度（{k * 3} 个月）：某领域投入高于平常的季度，"
+              f"{k * 3} 个月后{zh_stage}也较高")
+        en = (f"{stage_en} lag R&D spend by about {k} quarter{'s' if k > 1 else ''} ({k * 3} months): when a field "
+              f"spends more than usual, its {en_stage} {be} higher {k * 3} months later")
     out["text"] = {"zh": f"{zh}，相关性{zs}（r = {r:.2f}，{n} 对季度数据）。",
                    "en": f"{en}; the link is {es} (r = {r:.2f}, {n} pairs of quarters)."}
     return out
