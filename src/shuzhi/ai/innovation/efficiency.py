@@ -216,7 +216,7 @@ def best_lag(stage: str, fits: list[dict[str, Any]]) -> dict[str, Any]:
     when_zh = "同一季度" if k == 0 else f"{k} 个季度之后"
     when_en = "in the same quarter" if k == 0 else f"{k} quarter{'s' if k > 1 else ''} later"
     if r < WEAK:
-        out["text"] = {"zh": f"{zh_stage}与此前研发投入的关系很弱：最对得上的是{" " if k else ""}{when_zh}，但相关性只有 r = {r:.2f}"
+        out["text"] = {"zh": f"{zh_stage}与此前研发投入的关系很弱：最对得上的是{' ' if k else ''}{when_zh}，但相关性只有 r = {r:.2f}"
                              f"（{n} 对季度数据），看不出可靠的滞后。",
                        "en": f"{stage_en} and earlier R&D spend hardly move together: the best match is {when_en}, but "
                              f"the correlation is only r = {r:.2f} ({n} pairs of quarters), so no reliable lag can be read."}
