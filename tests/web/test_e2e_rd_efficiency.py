@@ -26,7 +26,7 @@ def _page(browser, base: str, **ctx):  # type: ignore[no-untyped-def]
 
 
 def test_efficiency_page_and_rd_dashboard(server: str, browser) -> None:  # type: ignore[no-untyped-def]
-    with screenshot_dir("shuzhi-rd-eff-shots-", ROOT / "docs" / "images", "rd-efficiency-*.png") as shots:
+    with screenshot_dir("shuzhi-rd-eff-shots-", ROOT / "docs" / "images", "rd-efficiency-desktop.png") as shots:
         _flow(server, browser, shots)
         print(f"screenshots: {shots}")
 
