@@ -1,7 +1,7 @@
 """End-to-end: /innovation/efficiency (the R&D funnel per field, lags, budget overruns, time to grant) and the
 rebuilt 研发创新 dashboard, on a desktop and a 390 px phone, in headless Chromium against a real `shuzhi serve`.
 
-Screenshots go to a temp dir (printed), and to docs/images/rd-efficiency-*.png with SHUZHI_UPDATE_SCREENSHOTS=1.
+Screenshots go to a temp dir (printed), and the page to docs/images/rd-efficiency-desktop.png with SHUZHI_UPDATE_SCREENSHOTS=1.
 """
 
 from __future__ import annotations
