@@ -1,1 +1,2 @@
-"""Innovation intelligence (issue 17): pure analyses over rows read by the service layer."""
+"""Innovation intelligence: patent and R&D hot spots, project allocation, R&D efficiency and the 专精特新
+self-assessment (see README.md)."""
