@@ -44,6 +44,7 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     assert page.get_by_test_id("eff-funnel-table").locator("tbody tr.ant-table-row").count() >= 10
     expect(page.get_by_test_id("eff-lag-patent_applications")).to_contain_text(re.compile("季度|看不出|数据太少"))
     expect(page.get_by_test_id("eff-kpi-over")).to_contain_text(re.compile(r"\d"))
+    expect(page.get_by_test_id("eff-industry").locator("tbody tr.ant-table-row")).to_have_count(5)
     flagged = page.get_by_test_id("eff-budget-table").locator("tbody tr.ant-table-row")
     expect(flagged.first).to_be_visible()
     expect(page.get_by_test_id("eff-budget-table")).to_contain_text(re.compile("超预算|快于计划"))

@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { formatValue } from "../format";
 import { useI18n } from "../i18n";
-import { BudgetTable, FunnelView, GrantTimeView, LagsView, RevenueLinkView } from "./EfficiencyParts";
+import { BudgetTable, FunnelView, GrantTimeView, IndustryView, LagsView, RevenueLinkView } from "./EfficiencyParts";
 import { useEfficiencyText } from "./EfficiencyText";
 
 type Out = Schemas["EfficiencyOut"];
@@ -93,9 +93,20 @@ export default function EfficiencyPage() {
             <Typography.Paragraph type="secondary">{t("budgetHelp")}</Typography.Paragraph>
             <BudgetTable rows={projects} phone={phone} />
           </Card>
-          <Card title={t("link")} size="small">
-            <RevenueLinkView data={data} />
-          </Card>
+          <Row gutter={[12, 12]}>
+            {(data.industry ?? []).length > 0 && (
+              <Col xs={24} lg={12}>
+                <Card title={t("industry")} size="small">
+                  <IndustryView data={data} />
+                </Card>
+              </Col>
+            )}
+            <Col xs={24} lg={(data.industry ?? []).length > 0 ? 12 : 24}>
+              <Card title={t("link")} size="small">
+                <RevenueLinkView data={data} />
+              </Card>
+            </Col>
+          </Row>
         </>
       )}
     </div>

@@ -171,3 +171,24 @@ export function RevenueLinkView({ data }: { data: Out }) {
     </div>
   );
 }
+
+export function IndustryView({ data }: { data: Out }) {
+  const t = useEfficiencyText();
+  const { lang } = useI18n();
+  return (
+    <Table
+      size="small"
+      data-testid="eff-industry"
+      rowKey="tech_field"
+      pagination={false}
+      dataSource={data.industry ?? []}
+      columns={[
+        { title: t("field"), dataIndex: "tech_field" },
+        { title: t("industryApps"), dataIndex: "industry_applications", align: "right" },
+        { title: t("companyApps"), dataIndex: "company_applications", align: "right" },
+        { title: t("companyShare"), dataIndex: "company_share", align: "right",
+          render: (v: number | null) => formatValue(v ?? null, "percent", lang) },
+      ]}
+    />
+  );
+}

@@ -55,6 +55,10 @@ const TEXT = {
   basis_none: ["没有项目服务该产品线，不拆分", "no project serves this line; not split"],
   unattributed: ["未能拆分的新产品销售额：{v}", "New-product revenue not split: {v}"],
   none: ["（无）", "(none)"],
+  industry: ["行业与本公司的专利申请（同一期间）", "Patent applications, the industry and the company (same period)"],
+  industryApps: ["行业申请", "Industry"],
+  companyApps: ["本公司申请", "Company"],
+  companyShare: ["本公司占比", "Company share"],
 } as const;
 
 export type EfficiencyKey = keyof typeof TEXT;

@@ -135,6 +135,24 @@ def _grant_time(rd: _Reader, where: list[dict[str, Any]]) -> dict[str, Any]:
             "by_type": part("patents.patent_type"), "by_field": part(PATENT_FIELD)}
 
 
+def _industry(rd: _Reader, field: str | None, start: dt.date, as_of: dt.date) -> list[dict[str, Any]]:
+    """Per field: the industry's applications (industry_patents, the company's own included) and the company's,
+    filed within the company's data window, and the company's share; [] when the model has no industry patents."""
+    if "industry_patent_applications" not in rd.ex.index.metrics:
+        return []
+    spec: dict[str, Any] = {"metrics": ["industry_patent_applications", "patent_applications"], "dimensions": ["tech_field"],
+                            "time_range": {"field": "time", "start": start.isoformat(), "end": as_of.isoformat()}}
+    if field:
+        spec["where"] = [{"field": "tech_field", "op": "=", "value": field}]
+    out = []
+    for r in rd.ex.rows(spec):
+        ind, own = int(r["industry_patent_applications"] or 0), int(r["patent_applications"] or 0)
+        if r["tech_field"] is not None:
+            out.append({"tech_field": r["tech_field"], "industry_applications": ind, "company_applications": own,
+                        "company_share": own / ind if ind else None})
+    return sorted(out, key=lambda x: -x["industry_applications"])
+
+
 def _money(v: float | None) -> str:
     return "—" if v is None else f"{v / 1e4:,.1f}万"
 
@@ -191,6 +209,7 @@ def efficiency(rt: Runtime, user: UserContext, *, field: str | None = None, mode
         "revenue_link": result["revenue_link"],
         "budget": _projects(rd, sw, start, as_of),
         "grant_time": _grant_time(rd, pw),
+        "industry": _industry(rd, field, start, as_of),
     }
     if field:
         out["notes"] = [{"zh": "滞后分析使用全部技术领域的数据（单个领域的季度数太少）；新产品销售额按产品线拆分到领域。",

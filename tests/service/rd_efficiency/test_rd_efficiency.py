@@ -148,6 +148,17 @@ def test_funnel_and_overruns_equal_sql(api, sql) -> None:  # type: ignore[no-unt
     want = dict(sql("select patent_type, avg(date_diff('day', application_date, grant_date) / 30.4375) from patents "
                     "where grant_date is not null group by 1"))
     assert {r["patent_type"]: pytest.approx(r["avg_months"]) for r in out["grant_time"]["by_type"]} == want
+    # the industry against the company, per field, over the company's data window
+    ind = dict(sql("select tech_field, count(*) from industry_patents where application_date between '2023-11-01' "
+                   "and '2026-10-31' group by 1"))
+    assert {r["tech_field"]: r["industry_applications"] for r in out["industry"]} == ind
+    assert {r["tech_field"]: r["company_applications"] for r in out["industry"]} == apps_by_field(sql)
+    assert all(r["company_share"] == pytest.approx(r["company_applications"] / r["industry_applications"])
+               for r in out["industry"])
+
+
+def apps_by_field(sql) -> dict:  # type: ignore[no-untyped-def]
+    return dict(sql("select tech_field, count(*) from patents group by 1"))
 
 
 def test_one_field(api, sql) -> None:  # type: ignore[no-untyped-def]
@@ -158,6 +169,7 @@ def test_one_field(api, sql) -> None:  # type: ignore[no-untyped-def]
     assert out["totals"]["patent_applications"] == n
     assert {p["tech_field"] for p in out["budget"]["projects"]} == {"新材料"}
     assert {r["tech_field"] for r in out["grant_time"]["by_field"]} <= {"新材料"}
+    assert [r["tech_field"] for r in out["industry"]] == ["新材料"]
 
 
 def test_api(api) -> None:  # type: ignore[no-untyped-def]

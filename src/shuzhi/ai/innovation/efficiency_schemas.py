@@ -119,6 +119,13 @@ class GrantTime(_Out):
     by_field: list[GrantByField]
 
 
+class IndustryField(_Out):
+    tech_field: str
+    industry_applications: int = Field(description="The industry's applications (the company's own included) filed in the period.")
+    company_applications: int
+    company_share: float | None
+
+
 class Period(_Out):
     start: str
     end: str
@@ -135,5 +142,7 @@ class EfficiencyOut(_Out):
     revenue_link: RevenueLink
     budget: BudgetCheck
     grant_time: GrantTime
+    industry: list[IndustryField] = Field(default=[], description="Per field: the industry's applications against the "
+                                          "company's in the same period; empty when the model has no industry patents.")
     notes: list[Text]
     summary: Text
