@@ -19,6 +19,7 @@ from shuzhi.ai.innovation.budget import budget_check
 from shuzhi.ai.innovation.efficiency import FunnelInputs, funnel
 from shuzhi.errors import ShuzhiError
 from shuzhi.service.executor import Executor
+from shuzhi.service.freshness import metric_dates
 from shuzhi.spec.resolve import UserContext
 
 if TYPE_CHECKING:
@@ -73,7 +74,11 @@ def _window(rd: _Reader, today: dt.date) -> tuple[dt.date, dt.date]:
     if not months:
         raise ShuzhiError("no_rd_data", "没有可见的研发费用数据，无法分析研发效率。",
                           "There is no R&D expense data you can see, so R&D efficiency cannot be analysed.", 404)
-    return min(months), min(_month_end(max(months)), today)
+    # The last day with data: the latest day on which patents were filed or orders taken (day precision), never past
+    # the end of the last expense month nor today.
+    lasts = [d[1] for d in metric_dates(rd.ex, ["patent_applications", "revenue"]).values() if d is not None]
+    end = min(_month_end(max(months)), today)
+    return min(months), min(max(lasts), end) if lasts else end
 
 
 def _fields(rd: _Reader) -> list[str]:
