@@ -14,7 +14,10 @@ Invariants:
   (reported, never spread). The attribution is a bookkeeping split, not a measured cause.
 - A lag is the number of quarters k for which spend in quarter q best lines up with the stage in
   quarter q + k: the correlation over field × quarter cells after removing each field's own level and
-  each quarter's level common to all fields (a trend every field shares is not a link). Fewer than MIN_PAIRS pooled pairs: no lag is claimed (lag_quarters None, a note says why).
+  each quarter's level common to all fields (a trend every field shares is not a link). Fewer than
+  MIN_PAIRS field-quarter pairs: no lag is claimed (lag_quarters None, the text says why); a best
+  correlation below WEAK: the lag is reported but not `reliable`, and the text says no lag can be read.
+- With one field chosen the service still fits lags over all fields (one field has too few quarters).
 """
 
 from __future__ import annotations
