@@ -3,10 +3,12 @@
 Invariants:
 - N_PROPOSALS proposals, proposal_id RP<plan year>-NN in submission order, submitted in the
   SUBMIT_DAYS days up to `end`; plan year = end.year + 1 (rd_capacity has that one row).
-- Money follows the business: the budget free for new projects next year is NEW_PROJECT_SHARE of
+- Money follows the business: the money new projects could get next year is NEW_PROJECT_SHARE of
   the last 12 months' R&D spend (RD_INTENSITY x revenue, as rd.py calibrates it), so it scales
-  with `scale`. Requests total that budget / BUDGET_COVER (about 1.6-1.8x); capacity headcount is
-  HEADCOUNT_COVER of the requested total. Money is rounded to 1,000 元.
+  with `scale`; requests total that money / BUDGET_COVER (about 1.6-1.8x). rd_capacity is the
+  whole of next year's R&D, for running projects and new ones alike (they compete for it in the
+  allocation): budget = NEXT_YEAR_GROWTH x the last 12 months' spend; headcount = the people that
+  budget pays at the proposals' cost per person (HEADCOUNT_COVER = 1). Money is rounded to 1,000 元.
 - Two proposals sit near the planted facts (the white space and the emerging term) by wording
   (industry_text.PROPOSAL_HINTS), never with the exact phrase; the others are named like rd_projects.
 """
@@ -29,7 +31,8 @@ N_PROPOSALS = 25
 SUBMIT_DAYS = 90
 NEW_PROJECT_SHARE = 0.4
 BUDGET_COVER = (0.55, 0.65)
-HEADCOUNT_COVER = 0.6
+NEXT_YEAR_GROWTH = 1.1
+HEADCOUNT_COVER = 1.0
 LAYER_P = np.array([0.2, 0.5, 0.3])
 FIELD_P = np.array([0.3, 0.2, 0.15, 0.2, 0.15])
 BUDGET_WEIGHT = np.array([0.6, 1.0, 1.6])  # by layer
@@ -50,8 +53,9 @@ def generate(ctx: DemoContext, sales: SalesSummary, p: InnovationPlan) -> tuple[
     names[1], field[1], layer[1] = tx.PROPOSAL_HINTS[em.label], em.field, 0
 
     annual_rd = RD_INTENSITY * float(sales.revenue[-12:].sum())
-    budget = max(round(NEW_PROJECT_SHARE * annual_rd, -3), 1_000.0)
-    requested_total = budget / rng.uniform(*BUDGET_COVER)
+    new_money = max(round(NEW_PROJECT_SHARE * annual_rd, -3), 1_000.0)
+    requested_total = new_money / rng.uniform(*BUDGET_COVER)
+    budget = max(round(NEXT_YEAR_GROWTH * annual_rd, -3), 1_000.0)
     weight = BUDGET_WEIGHT[layer] * np.exp(rng.normal(0, 0.5, n))
     requested = np.maximum(np.round(requested_total * weight / weight.sum(), -3), 1_000.0)
     headcount = np.clip(np.round(2 + 11 * (weight / weight.max()) ** 0.7 + rng.normal(0, 1.5, n)), 2, 15)
@@ -84,7 +88,7 @@ def generate(ctx: DemoContext, sales: SalesSummary, p: InnovationPlan) -> tuple[
         {
             "plan_year": pa.array([plan_year], pa.int32()),
             "budget": [budget],
-            "headcount": pa.array([int(round(HEADCOUNT_COVER * headcount.sum()))], pa.int32()),
+            "headcount": pa.array([int(round(HEADCOUNT_COVER * budget * headcount.sum() / requested.sum()))], pa.int32()),
         }
     )
     return proposals, capacity
