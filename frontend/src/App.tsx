@@ -26,6 +26,7 @@ const WhyPage = lazy(() => import("./insights/WhyPage"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 const DataPage = lazy(() => import("./pages/Data"));
 const ChannelsPage = lazy(() => import("./channels/ChannelsPage"));
+const HotspotsPage = lazy(() => import("./innovation/HotspotsPage"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, checked } = useAuth();
@@ -106,6 +107,7 @@ export default function App() {
               <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />
+              <Route path="innovation/hotspots" element={<Suspense fallback={<Spin />}><HotspotsPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -1,6 +1,6 @@
 /** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
 import { AppstoreOutlined, BarChartOutlined, DatabaseOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
-import { BellOutlined, BgColorsOutlined, SendOutlined } from "@ant-design/icons";
+import { BellOutlined, BgColorsOutlined, BulbOutlined, SendOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -12,6 +12,7 @@ import { useDataT } from "../data/i18n";
 import { useDT } from "../dashboards/i18n";
 import { useFreshText } from "../freshness/text";
 import { useI18n } from "../i18n";
+import { INNOVATION_ITEMS } from "../innovation/menu";
 import { ChangeColorsDialog, useChangeColorsLoader } from "./ChangeColorsDialog";
 
 const { Header, Sider, Content } = Layout;
@@ -47,13 +48,20 @@ export default function AppLayout() {
     { key: "analysis", icon: <BarChartOutlined />, label: t("nav.analysis"), path: "/analysis" },
     { key: "dashboards", icon: <DashboardOutlined />, label: dashT("list.title"), path: "/dashboards" },
     { key: "alerts", icon: <BellOutlined />, label: tx("alerts"), path: "/alerts" },
+    // 创新 / Innovation: a group whose children are the innovation pages (innovation/menu.ts)
+    { key: "innovation", icon: <BulbOutlined />, label: lang === "en" ? "Innovation" : "创新", path: INNOVATION_ITEMS[0].path,
+      children: INNOVATION_ITEMS.map((c) => ({ key: c.key, label: lang === "en" ? c.en : c.zh, path: c.path })) },
     // raw tables, imports and datasets: not for viewers (data:raw)
     ...(can("data:raw") ? [{ key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" }] : []),
     // delivery channels (DingTalk, WeCom, Feishu, e-mail, webhook): administrators only
     ...(can("channels:manage") ? [{ key: "channels", icon: <SendOutlined />, label: lang === "en" ? "Channels" : "推送渠道", path: "/channels" }] : []),
   ];
-  const current = location.pathname.startsWith("/dashboards") ? "dashboards" : location.pathname.startsWith("/alerts") ? "alerts" : selected;
-  const go = (key: string) => navigate(items.find((i) => i.key === key)!.path);
+  const inno = INNOVATION_ITEMS.find((c) => location.pathname.startsWith(c.path));
+  const current = inno ? inno.key : location.pathname.startsWith("/dashboards") ? "dashboards" : location.pathname.startsWith("/alerts") ? "alerts" : selected;
+  const flat = items.flatMap((i) => [i, ...(("children" in i && i.children) || [])]);
+  const go = (key: string) => navigate(flat.find((i) => i.key === key)!.path);
+  const menuItems = items.map((i) => ({ key: i.key, icon: i.icon, label: i.label,
+    ...("children" in i && i.children ? { children: i.children.map(({ key, label }) => ({ key, label })) } : {}) }));
   const toggleLang = () => setLang(lang === "zh" ? "en" : "zh");
   const roleLabel = me ? t(`user.role.${me.role}` as "user.role.admin") : "";
 
@@ -77,7 +85,7 @@ export default function AppLayout() {
             mode="horizontal"
             className="phone-nav"
             selectedKeys={[current]}
-            items={items.map(({ key, icon, label }) => ({ key, icon, label }))}
+            items={menuItems}
             onClick={(e) => go(e.key)}
           />
         )}
@@ -116,7 +124,8 @@ export default function AppLayout() {
             <Menu
               mode="inline"
               selectedKeys={[current]}
-              items={items.map(({ key, icon, label }) => ({ key, icon, label }))}
+              defaultOpenKeys={inno ? ["innovation"] : []}
+              items={menuItems}
               onClick={(e) => go(e.key)}
               style={{ borderInlineEnd: 0, paddingTop: 8 }}
             />

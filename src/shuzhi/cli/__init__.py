@@ -22,6 +22,7 @@ from shuzhi.cli.channels import channel_app
 from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
+from shuzhi.cli.rd import rd_app
 from shuzhi.cli.datasets import dataset_app
 from shuzhi.cli.exports import export_app
 from shuzhi.cli.share import share_app
@@ -59,6 +60,7 @@ app.add_typer(channel_app, name="channel")
 app.add_typer(export_app, name="export")
 app.add_typer(share_app, name="share")
 app.add_typer(subscription_app, name="subscription")
+app.add_typer(rd_app, name="rd")
 
 
 def _version(value: bool) -> None:

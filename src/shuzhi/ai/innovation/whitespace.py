@@ -6,12 +6,13 @@
 
 What a white space is (plain words in docs/innovation-hotspots.md)
 - A sub-field is a topic (ai.innovation.mining). It is a white space when the industry is active in
-  it (at least max(5, 1 % of the recent window's patents) patents in the last twelve months), it
-  is not shrinking (share_ratio ≥ 1), and the company is absent or thin: its share of the topic's
-  patents is at most half its share of all patents.
-- Score (most promising first) = recent patents × min(share_ratio, 5) × absence, where absence =
-  1 − the company's share in the topic / its overall share (1 when it has none). Many patents, a
-  fast rise and no company presence rank first; every entry carries the numbers behind its score.
+  it (at least max(5, 1 % of the recent window's patents) patents in the last twelve months), its
+  applications grow (more in the last twelve months than in the twelve before: count_growth > 0),
+  and the company is absent or thin: its share of the topic's patents is at most half its share of
+  all patents.
+- Score (most promising first) = recent patents × min(1 + count_growth, 5) × absence, where
+  absence = 1 − the company's share in the topic / its overall share (1 when it has none). Many
+  patents, a fast rise and no company presence rank first; every entry carries its numbers.
 
 Invariants: pure; fractions not percents.
 """
@@ -34,22 +35,22 @@ def _is_white(r: dict[str, Any], v: View) -> bool:
     active = r["recent"] >= max(5, 0.01 * v.n_recent)
     rel = r["company"]["relative"]
     thin = r["company"]["patents"] == 0 or (rel is not None and rel <= THIN)
-    return active and r["share_ratio"] >= 1.0 and thin
+    return active and r["count_growth"] > 0 and thin
 
 
 def _score(r: dict[str, Any]) -> float:
     rel = r["company"]["relative"]
     absence = 1.0 if not r["company"]["patents"] else max(0.0, 1 - (rel or 0.0))
-    return r["recent"] * min(r["share_ratio"], MAX_RATIO) * absence
+    return r["recent"] * min(1 + r["count_growth"], MAX_RATIO) * absence
 
 
 def _reason(r: dict[str, Any], company: str) -> dict[str, str]:
-    g = r["growth"]
+    g = r["count_growth"]
     cp = r["company"]["patents"]
-    zh = (f"近12个月行业申请 {r['recent']} 件（此前12个月 {r['previous']} 件），占比变化 {g:+.0%}；"
+    zh = (f"近12个月行业申请 {r['recent']} 件（此前12个月 {r['previous']} 件），申请量增长 {g:+.0%}；"
           + (f"{company}没有相关专利" if cp == 0 else f"{company}仅 {cp} 件，占该方向 {r['company']['share']:.1%}"))
     en = (f"{r['recent']} industry applications in the last 12 months ({r['previous']} in the 12 before), "
-          f"share change {g:+.0%}; " + (f"{company} has none" if cp == 0 else
+          f"applications {g:+.0%}; " + (f"{company} has none" if cp == 0 else
                                         f"{company} has only {cp} ({r['company']['share']:.1%} of the sub-field)"))
     return {"zh": zh, "en": en}
 
@@ -64,7 +65,7 @@ def whitespace(mined: Mined, *, field: str | None = None, years: int | None = No
         found.append({
             "subfield": r["topic"], "terms": r["terms"], "id": r["id"], "kind": r["kind"],
             "tech_field": r["tech_field"], "score": round(_score(r), 2),
-            "recent": r["recent"], "previous": r["previous"], "growth": r["growth"],
+            "recent": r["recent"], "previous": r["previous"], "growth": r["count_growth"],
             "share_ratio": r["share_ratio"], "periods": r["periods"], "applicants": r["applicants"],
             "company": r["company"], "examples": r["examples"],
             "evidence": _reason(r, mined.corpus.company),

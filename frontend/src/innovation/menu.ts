@@ -1,0 +1,6 @@
+/** The children of the side menu's 创新 / Innovation entry (AppLayout): one line per innovation page. */
+export type InnovationItem = { key: string; zh: string; en: string; path: string };
+
+export const INNOVATION_ITEMS: InnovationItem[] = [
+  { key: "innovation/hotspots", zh: "热点与空白", en: "Hot spots & white spaces", path: "/innovation/hotspots" },
+];
