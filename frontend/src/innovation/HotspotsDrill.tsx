@@ -24,7 +24,7 @@ export function TopicDrill({ topic, onClose, field, years }: { topic: { id: stri
       .catch((e) => setError(errorMessage(e)));
   }, [topic, page, field, years]);
   return (
-    <Drawer open={!!topic} onClose={onClose} width={phone ? "100%" : 720} title={topic?.label} data-testid="drill-drawer" destroyOnClose>
+    <Drawer open={!!topic} onClose={onClose} width={phone ? "100%" : 720} title={topic?.label} data-testid="drill-drawer" className="hs-drill" destroyOnClose>
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
       {data && (
         <>
@@ -37,9 +37,17 @@ export function TopicDrill({ topic, onClose, field, years }: { topic: { id: stri
             dataSource={data.patents}
             pagination={{ current: page, pageSize: size, total: data.total, onChange: setPage, showSizeChanger: false }}
             expandable={{ expandedRowRender: (r) => <Typography.Paragraph style={{ margin: 0 }}>{r.abstract}</Typography.Paragraph> }}
-            columns={[
+            columns={phone ? [
+              { title: t("patentTitle"), dataIndex: "title", key: "t",
+                render: (v: string, r: Drill["patents"][number]) => (
+                  <div>
+                    <div>{v}</div>
+                    <div className="hs-meta">{r.applicant} · {r.application_date}</div>
+                  </div>
+                ) },
+            ] : [
               { title: t("patentTitle"), dataIndex: "title", key: "t" },
-              { title: t("applicant"), dataIndex: "applicant", key: "a", width: phone ? 90 : 140 },
+              { title: t("applicant"), dataIndex: "applicant", key: "a", width: 140 },
               { title: t("date"), dataIndex: "application_date", key: "d", width: 100 },
             ]}
           />

@@ -16,9 +16,9 @@ export function TechMapView({ data, phone }: { data: TechMap; phone: boolean }) 
     return {
       animation: false,
       tooltip: { position: "top", confine: true },
-      grid: { left: phone ? 72 : 96, right: 8, top: 8, bottom: 56 },
-      xAxis: { type: "category", data: data.years.map(String), splitArea: { show: true } },
-      yAxis: { type: "category", data: data.fields, splitArea: { show: true } },
+      grid: { left: phone ? 84 : 96, right: 8, top: 8, bottom: 56 },
+      xAxis: { type: "category", data: data.years.map(String), splitArea: { show: true }, axisLabel: { fontSize: phone ? 10 : 12 } },
+      yAxis: { type: "category", data: data.fields, splitArea: { show: true }, axisLabel: { fontSize: phone ? 11 : 12 } },
       visualMap: { min: 0, max, calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: phone ? 120 : 200,
         inRange: { color: ["#f0f5ff", "#85a5ff", "#1d39c4"] } },
       series: [{

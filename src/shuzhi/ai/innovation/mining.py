@@ -10,7 +10,7 @@ Topics come in two kinds:
   bulk of a corpus and merges a young subject into an older neighbour; this keeps it visible.
   Nested or overlapping phrases (one's patents mostly the other's) make one topic, labelled by the
   longest phrase that still covers 90 % of the group's patents.
-A phrase topic that is almost the same set of patents as a cluster (Jaccard ≥ 0.7) is dropped.
+A phrase topic that is mostly the same set of patents as a cluster (Jaccard ≥ 0.5) is dropped.
 
 Invariants: deterministic; nothing here knows a domain word (see ai.innovation.phrases); the result is
 picklable (service.rd_hotspots keeps it per data version, in memory and on disk).
@@ -31,6 +31,7 @@ from shuzhi.ai.innovation.topics import TopicModel, fit_topics
 RISE_RATIO = 2.0
 RISE_Z = 3.0
 MAX_PHRASE_TOPICS = 12
+SAME = 0.5  # Jaccard of two patent sets above which a phrase topic repeats a cluster
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _phrase_topics(corpus: Corpus, model: TopicModel, clusters: list[Topic], sta
         label = max((w for w in g if len(sets[w]) >= 0.9 * len(union)), key=lambda w: (len(w), len(sets[w])),
                     default=g[0])
         docs = np.array(sorted(sets[label]), dtype=np.int64)
-        if any(len(sets[label] & c) >= 0.7 * len(sets[label] | c) for c in cluster_sets):
+        if any(len(sets[label] & c) >= SAME * len(sets[label] | c) for c in cluster_sets):
             continue
         sub = model.matrix[docs] if model.matrix is not None else None
         terms = [label] + [w for w in g if w != label]

@@ -112,6 +112,7 @@ class WhiteSpaceOut(_Closed):
     kind: str
     tech_field: str | None
     score: float
+    presence: str              # "absent" (no company patent) or "thin"
     rank: int
     recent: int
     previous: int

@@ -10,9 +10,11 @@ What a white space is (plain words in docs/innovation-hotspots.md)
   applications grow (more in the last twelve months than in the twelve before: count_growth > 0),
   and the company is absent or thin: its share of the topic's patents is at most half its share of
   all patents.
-- Score (most promising first) = recent patents × min(1 + count_growth, 5) × absence, where
-  absence = 1 − the company's share in the topic / its overall share (1 when it has none). Many
-  patents, a fast rise and no company presence rank first; every entry carries its numbers.
+- Order (most promising first): the sub-fields where the company has no patent at all come before
+  those where it has a few ("absent" before "thin"); within each, by score = recent patents ×
+  min(1 + count_growth, 5) × absence, where absence = 1 − the company's share in the topic / its
+  overall share (1 when it has none). Many patents and a fast rise rank first; every entry carries
+  the numbers behind its place.
 
 Invariants: pure; fractions not percents.
 """
@@ -65,12 +67,13 @@ def whitespace(mined: Mined, *, field: str | None = None, years: int | None = No
         found.append({
             "subfield": r["topic"], "terms": r["terms"], "id": r["id"], "kind": r["kind"],
             "tech_field": r["tech_field"], "score": round(_score(r), 2),
+            "presence": "absent" if r["company"]["patents"] == 0 else "thin",
             "recent": r["recent"], "previous": r["previous"], "growth": r["count_growth"],
             "share_ratio": r["share_ratio"], "periods": r["periods"], "applicants": r["applicants"],
             "company": r["company"], "examples": r["examples"],
             "evidence": _reason(r, mined.corpus.company),
         })
-    found.sort(key=lambda r: (-r["score"], r["id"]))
+    found.sort(key=lambda r: (r["company"]["patents"] > 0, -r["score"], r["id"]))
     for rank, r in enumerate(found, 1):
         r["rank"] = rank
     return {"white_spaces": found, "company": mined.corpus.company, "field": field, "years": years,
