@@ -22,9 +22,9 @@ from shuzhi.cli.channels import channel_app
 from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
-from shuzhi.cli.rd import rd_app
 from shuzhi.cli.datasets import dataset_app
 from shuzhi.cli.exports import export_app
+from shuzhi.cli.rd import rd_app
 from shuzhi.cli.share import share_app
 from shuzhi.cli.subscriptions import subscription_app
 from shuzhi.cli.user import token_app, user_app

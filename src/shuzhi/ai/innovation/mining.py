@@ -104,7 +104,7 @@ def _rising_terms(corpus: Corpus, model: TopicModel, recent: np.ndarray, previou
 def _phrase_topics(corpus: Corpus, model: TopicModel, clusters: list[Topic], start: int) -> list[Topic]:
     recent, previous = corpus.windows(12)
     words = _rising_terms(corpus, model, recent, previous)
-    texts = [t + "\n" + a for t, a in zip(corpus.titles, corpus.abstracts)]
+    texts = [t + "\n" + a for t, a in zip(corpus.titles, corpus.abstracts, strict=True)]
     sets = {w: frozenset(i for i, tx in enumerate(texts) if w in tx) for w in words}
     groups: list[list[str]] = []
     for w in sorted(words, key=lambda w: (-len(sets[w]), w)):

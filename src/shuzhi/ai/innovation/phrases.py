@@ -94,7 +94,7 @@ def _merge_pass(segs: list[list[list[str]]], min_count: int, npmi: float) -> tup
     for doc in segs:
         for run in doc:
             uni.update(run)
-            bi.update(zip(run, run[1:]))
+            bi.update(zip(run, run[1:], strict=False))
     total = sum(uni.values()) or 1
     good: dict[tuple[str, str], float] = {}
     for (a, b), c in bi.items():

@@ -55,14 +55,14 @@ def doc_term_matrix(title_docs: list[list[str]], body_docs: list[list[str]], min
                     ) -> tuple[sparse.csr_matrix, list[str]]:
     """Counts (patents × terms): title terms twice, body terms once; rare and ubiquitous terms dropped."""
     df: dict[str, int] = {}
-    for t, b in zip(title_docs, body_docs):
+    for t, b in zip(title_docs, body_docs, strict=True):
         for w in set(t) | set(b):
             df[w] = df.get(w, 0) + 1
     n = max(1, len(title_docs))
     vocab = sorted(w for w, c in df.items() if c >= min_df and c <= MAX_DF * n)
     col = {w: i for i, w in enumerate(vocab)}
     rows, cols, vals = [], [], []
-    for r, (t, b) in enumerate(zip(title_docs, body_docs)):
+    for r, (t, b) in enumerate(zip(title_docs, body_docs, strict=True)):
         counts: dict[int, float] = {}
         for w in t:
             if w in col:

@@ -68,7 +68,7 @@ class View:
 
 def _examples(v: View, t: Topic, docs: np.ndarray, n: int = EXAMPLES) -> list[dict[str, Any]]:
     c = v.corpus
-    weight = dict(zip(t.docs.tolist(), t.weights.tolist()))
+    weight = dict(zip(t.docs.tolist(), t.weights.tolist(), strict=True))
     order = sorted(docs.tolist(), key=lambda i: (-(c.dates[i].toordinal() // 90), -weight.get(i, 0), c.ids[i]))
     return [patent_row(c, i) for i in order[:n]]
 
