@@ -20,7 +20,7 @@ def _tables(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def test_demo_builds_and_if_missing_skips(cli, _isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
     r = cli("demo", "--scale", "0.05", "--seed", "3", "--end", "2026-10-31")
     assert r.code == 0, r
-    assert "华精科技" in r.out and "12 张表" in r.out
+    assert "华精科技" in r.out and "15 张表" in r.out
     tables = _tables(cli)
     assert {"sales_orders", "customers", "patents"} <= set(tables)
     r = cli("demo", "--if-missing")

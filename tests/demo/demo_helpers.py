@@ -52,7 +52,7 @@ def parse_contract(text: str) -> Contract:
         if line.startswith("## "):
             section = line[3:].strip()
             continue
-        if section.startswith("Tables") and line.startswith("| ") and not line.startswith("| table"):
+        if section.startswith(("Tables", "Extensions")) and line.startswith("| ") and not line.startswith("| table"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             table, spec = cells[0], cells[1]
             cols = []

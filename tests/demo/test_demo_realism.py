@@ -106,7 +106,8 @@ def truth(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, object]]:
 
 
 def test_ground_truth_shape(truth: dict[str, dict[str, object]]) -> None:
-    assert set(truth) == {"quality_incident", "sales_drop"}
+    assert set(truth) == {"emerging_topic", "quality_incident", "sales_drop", "white_space"}
+    assert truth["quality_incident"]["term"] is None and truth["sales_drop"]["term"] is None
     q, s = truth["quality_incident"], truth["sales_drop"]
     assert q["plant"] == "常州工厂" and q["defect_type"] == "材料缺陷" and isinstance(q["supplier_id"], int)
     assert isinstance(q["batch_no"], str) and isinstance(q["month"], date) and q["month"].day == 1

@@ -14,14 +14,17 @@ from shuzhi.demo.contract import EXTENSION_COLUMNS, TABLE_COLUMNS
 EXPECTED_TABLES = (
     "customers", "products", "sales_orders", "inventory_snapshots", "production_orders", "quality_inspections",
     "suppliers", "purchase_orders", "opportunities", "rd_projects", "rd_expenses", "patents",
+    "industry_patents", "rd_proposals", "rd_capacity",  # "Extensions for innovation intelligence"
 )  # fmt: skip
 
 
 def test_contract_parses(contract: Contract) -> None:
     # The parser itself must see the whole contract, or the checks below prove little.
     assert tuple(contract.columns) == EXPECTED_TABLES
-    assert sum(len(c) for c in contract.columns.values()) == 96
+    assert sum(len(c) for c in contract.columns.values()) == 96 + 23
     assert contract.pk["customers"] == ["customer_id"] and "sales_orders" not in contract.pk
+    assert contract.pk["rd_capacity"] == ["plan_year"] and contract.columns["rd_capacity"][-1] == (
+        "headcount", "INTEGER", False)  # the row's trailing prose is not a flag
     assert ("rd_projects", "status") in contract.value_sets
     assert contract.value_sets[("patents", "legal_status")] == ["审查中", "已授权", "已驳回", "已失效"]
     assert (
@@ -40,7 +43,7 @@ def test_docs_copy_is_verbatim() -> None:
 
 
 def test_demo_tables_constant(contract: Contract) -> None:
-    assert set(DEMO_TABLES) == set(contract.columns) and len(DEMO_TABLES) == 12
+    assert tuple(DEMO_TABLES) == tuple(contract.columns) and len(DEMO_TABLES) == 15
 
 
 def test_tables_columns_types(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:

@@ -3,7 +3,7 @@
 Invariants:
 - Arguments are validated before the database is touched (ShuzhiError codes bad_scale,
   bad_seed, bad_end, end_in_future).
-- All 12 demo tables and demo_ground_truth are dropped and re-created inside ONE transaction on
+- All 15 demo tables and demo_ground_truth are dropped and re-created inside ONE transaction on
   the caller's connection: on any exception (or KeyboardInterrupt) it is rolled back and the
   previous tables are exactly as they were; a killed process leaves no commit in the WAL.
   Tables that are not demo tables are never touched.
@@ -29,10 +29,12 @@ from shuzhi.demo import (
     crm,
     customers,
     ground_truth,
+    industry_patents,
     inventory,
     patents,
     production,
     products,
+    proposals,
     purchasing,
     quality,
     rd,
@@ -164,7 +166,7 @@ def build_demo(
 
 
 def _total_steps(ctx: DemoContext) -> int:
-    # 11 tables + one step per sales month + ground truth + commit
+    # the tables but sales_orders + one step per sales month + ground truth + commit
     return len(DEMO_TABLES) - 1 + ctx.window.n_months + 2
 
 
@@ -232,9 +234,17 @@ def _generate(con: duckdb.DuckDBPyConnection, ctx: DemoContext, progress: Progre
             rd.ORDER_BY_PROJECTS)
     )
     step("rd_expenses", wh.write(con, "rd_expenses", expenses, rd.ORDER_BY_EXPENSES))
-    step("patents", wh.write(con, "patents", patents.generate(ctx, projects, prod), patents.ORDER_BY))
+    own = patents.generate(ctx, projects, prod)
+    step("patents", wh.write(con, "patents", own, patents.ORDER_BY))
 
-    truth = ground_truth.table(ctx.window, drop, facts, sup, summary)
+    innovation = industry_patents.plan(ctx)
+    landscape, found = industry_patents.generate(ctx, own, innovation)
+    step("industry_patents", wh.write(con, "industry_patents", landscape, industry_patents.ORDER_BY))
+    asks, capacity = proposals.generate(ctx, summary, innovation)
+    step("rd_proposals", wh.write(con, "rd_proposals", asks, proposals.ORDER_BY_PROPOSALS))
+    step("rd_capacity", wh.write(con, "rd_capacity", capacity, proposals.ORDER_BY_CAPACITY))
+
+    truth = ground_truth.table(ctx.window, drop, facts, sup, summary, innovation, found)
     wh.write(con, GROUND_TRUTH_TABLE, truth, "anomaly", columns=GROUND_TRUTH_COLUMNS)
     step(GROUND_TRUTH_TABLE)
     return {t: rows[t] for t in DEMO_TABLES}

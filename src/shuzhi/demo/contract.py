@@ -136,9 +136,40 @@ TABLE_COLUMNS: Final[dict[str, tuple[Column, ...]]] = {
         ("project_id", "VARCHAR", True),
         ("commercialized", "BOOLEAN", False),
     ),
+    # Extensions for innovation intelligence (DEMO_SCHEMA.md, 2026-12).
+    "industry_patents": (
+        ("patent_id", "VARCHAR", False),
+        ("applicant", "VARCHAR", False),
+        ("applicant_type", "VARCHAR", False),
+        ("country", "VARCHAR", False),
+        ("title", "VARCHAR", False),
+        ("abstract", "VARCHAR", False),
+        ("tech_field", "VARCHAR", False),
+        ("ipc", "VARCHAR", False),
+        ("application_date", "DATE", False),
+        ("grant_date", "DATE", True),
+    ),
+    "rd_proposals": (
+        ("proposal_id", "VARCHAR", False),
+        ("project_name", "VARCHAR", False),
+        ("tech_field", "VARCHAR", False),
+        ("rd_layer", "VARCHAR", False),
+        ("requested_budget", "DOUBLE", False),
+        ("headcount", "INTEGER", False),
+        ("expected_annual_revenue", "DOUBLE", False),
+        ("strategic_fit", "INTEGER", False),
+        ("risk", "VARCHAR", False),
+        ("submitted_date", "DATE", False),
+    ),
+    "rd_capacity": (
+        ("plan_year", "INTEGER", False),
+        ("budget", "DOUBLE", False),
+        ("headcount", "INTEGER", False),
+    ),
 }
 
-#: The 12 contract tables, in the order of docs/DEMO_SCHEMA.md.
+#: The 15 demo tables, in the order of docs/DEMO_SCHEMA.md (the 12 of the contract, then the
+#: three of "Extensions for innovation intelligence").
 DEMO_TABLES: Final[tuple[str, ...]] = tuple(TABLE_COLUMNS)
 
 # Columns added beyond DEMO_SCHEMA.md (the contract allows extending, never renaming). They come
@@ -147,12 +178,12 @@ EXTENSION_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "rd_projects": ("product_line",),  # the product line a project serves (R&D vs sales per line)
 }
 
-#: Extra table (allowed by the contract) holding where the two injected anomalies are.
+#: Extra table (allowed by the contract) holding where the injected anomalies and facts are.
 GROUND_TRUTH_TABLE: Final = "demo_ground_truth"
 GROUND_TRUTH_COLUMNS: Final[tuple[Column, ...]] = (
-    ("anomaly", "VARCHAR", False),  # 'quality_incident' | 'sales_drop'
+    ("anomaly", "VARCHAR", False),  # 'emerging_topic' | 'quality_incident' | 'sales_drop' | 'white_space'
     ("table_name", "VARCHAR", False),  # the fact table where it shows
-    ("metric", "VARCHAR", False),  # 'defect_rate' | 'revenue'
+    ("metric", "VARCHAR", False),  # 'defect_rate' | 'revenue' | 'patent_share' | 'patent_count'
     ("month", "DATE", False),  # first day of the affected month
     ("region", "VARCHAR", True),
     ("province", "VARCHAR", True),
@@ -160,9 +191,10 @@ GROUND_TRUTH_COLUMNS: Final[tuple[Column, ...]] = (
     ("supplier_id", "INTEGER", True),
     ("batch_no", "VARCHAR", True),
     ("defect_type", "VARCHAR", True),
-    ("factor", "DOUBLE", False),  # designed size: defect-rate multiple, or revenue kept
+    ("factor", "DOUBLE", False),  # measured size: defect-rate multiple, revenue kept, share/row rise
     ("description_zh", "VARCHAR", False),
     ("description_en", "VARCHAR", False),
+    ("term", "VARCHAR", True),  # the phrase of emerging_topic / white_space (null for the others)
 )
 
 # -- value sets (exact contract strings, contract order) -------------------------------------
@@ -188,6 +220,8 @@ DEFECT_TYPES: Final = ("尺寸超差", "表面缺陷", "装配异常", "材料�
 MATERIAL_CATEGORIES: Final = ("轴承钢", "精密轴承", "芯片与电子元件", "稀土磁材", "润滑材料", "铸锻件")
 STAGES: Final = ("线索", "需求确认", "方案报价", "商务谈判", "赢单", "输单")
 RD_LAYERS: Final = ("基础研究", "应用开发", "工程转化")
+APPLICANT_TYPES: Final = ("企业", "高校", "研究院")
+RISKS: Final = ("低", "中", "高")
 PROJECT_STATUSES: Final = ("进行中", "已完成", "已终止")
 TECH_FIELDS: Final = ("精密传动", "运动控制算法", "新材料", "传感与检测", "智能制造")
 EXPENSE_CATEGORIES: Final = ("人员人工", "直接投入", "折旧摊销", "委托研发", "其他")

@@ -1,9 +1,10 @@
-"""demo_ground_truth: where the two injected anomalies are, stored next to the demo tables.
+"""demo_ground_truth: where the injected anomalies and facts are, stored next to the demo tables.
 
-Invariants: the table has exactly two rows, 'quality_incident' and 'sales_drop', written in the
-same transaction as the demo tables, so it always describes the data it sits next to. Its
-values are computed from the generated arrays (not by querying DuckDB), so the table is as
-reproducible as the rest. demo_anomalies() reads it back as plain Python values.
+Invariants: the table has exactly four rows, 'quality_incident' and 'sales_drop' (the older
+anomalies, `term` null) and 'emerging_topic' and 'white_space' (industry_patents, with the phrase
+in `term`), written in the same transaction as the demo tables, so it always describes the data
+it sits next to. Its values are computed from the generated arrays (not by querying DuckDB), so
+the table is as reproducible as the rest. demo_anomalies() reads it back as plain Python values.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from shuzhi.demo.anomalies import INCIDENT_PLANT, SalesDrop
 from shuzhi.demo.calendar import Window
 from shuzhi.demo.contract import DEFECT_MATERIAL, DEFECT_TYPES, GROUND_TRUTH_COLUMNS, GROUND_TRUTH_TABLE
 from shuzhi.demo.geo import PROVINCES
+from shuzhi.demo.industry_patents import IndustryFacts, InnovationPlan, months_before
 from shuzhi.demo.purchasing import Suppliers
 from shuzhi.demo.quality import IncidentFacts
 from shuzhi.demo.sales import SalesSummary
@@ -34,7 +36,8 @@ def sales_drop_factor(w: Window, drop: SalesDrop, sales: SalesSummary) -> float:
 
 
 def table(
-    w: Window, drop: SalesDrop, facts: IncidentFacts, suppliers: Suppliers, sales: SalesSummary
+    w: Window, drop: SalesDrop, facts: IncidentFacts, suppliers: Suppliers, sales: SalesSummary,
+    plan: InnovationPlan, found: IndustryFacts,
 ) -> pa.Table:
     q_month = w.months[facts.month].astype("datetime64[D]").astype(object)
     s_month = w.months[drop.month].astype("datetime64[D]").astype(object)
@@ -72,6 +75,7 @@ def table(
             "factor": round(q_factor, 4),
             "description_zh": q_zh,
             "description_en": q_en,
+            "term": None,
         },
         {
             "anomaly": "sales_drop",
@@ -87,7 +91,9 @@ def table(
             "factor": round(s_factor, 4),
             "description_zh": s_zh,
             "description_en": s_en,
+            "term": None,
         },
+        *innovation_rows(w, plan, found),
     ]
     schema = pa.schema(
         [
@@ -103,13 +109,49 @@ def table(
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def innovation_rows(w: Window, plan: InnovationPlan, found: IndustryFacts) -> list[dict[str, Any]]:
+    """The emerging_topic and white_space rows (month: first day of the month the last quarter starts in)."""
+    start = (months_before(w.end_day, 3) + 1).astype("datetime64[M]").astype("datetime64[D]").astype(object)
+    em, ws = plan.emerging_term, plan.white_space_term
+    blank = {k: None for k in ("region", "province", "plant", "supplier_id", "batch_no", "defect_type")}
+    e_zh = (
+        f"新兴技术「{em}」：截至{w.end}的最近一个季度，标题或摘要含该词的专利申请占全行业申请的"
+        f"{found.emerging_last_share:.1%}，是一年前同一季度占比的{found.emerging_factor:.1f}倍，"
+        f"主要由竞争对手和高校推动（共{found.emerging_rows}件）。"
+    )
+    e_en = (
+        f"Emerging term 「{em}」: in the last quarter up to {w.end} it appears in the title or abstract of "
+        f"{found.emerging_last_share:.1%} of the industry's applications, {found.emerging_factor:.1f}x its share in "
+        f"the same quarter a year earlier; driven mainly by competitors and universities ({found.emerging_rows} "
+        "applications)."
+    )
+    w_zh = (
+        f"技术空白「{ws}」：行业共有{found.white_space_rows}件专利申请含该词，最近24个月的申请数是此前24个月的"
+        f"{found.white_space_factor:.1f}倍，而华精科技没有任何一件专利含该词。"
+    )
+    w_en = (
+        f"White space 「{ws}」: {found.white_space_rows} industry applications contain it, and the last 24 months "
+        f"have {found.white_space_factor:.1f}x the applications of the 24 months before, while 华精科技 has no "
+        "patent containing it."
+    )
+    return [
+        {"anomaly": "emerging_topic", "table_name": "industry_patents", "metric": "patent_share", "month": start,
+         **blank, "factor": round(found.emerging_factor, 4), "description_zh": e_zh, "description_en": e_en,
+         "term": em},
+        {"anomaly": "white_space", "table_name": "industry_patents", "metric": "patent_count", "month": start,
+         **blank, "factor": round(found.white_space_factor, 4), "description_zh": w_zh, "description_en": w_en,
+         "term": ws},
+    ]
+
+
 def demo_anomalies(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     """Ground truth of the injected anomalies of the demo in `con`.
 
-    Returns {"quality_incident": {...}, "sales_drop": {...}}; each value maps the columns of
-    demo_ground_truth (month is a datetime.date, the first day of the month) to their values.
-    quality_incident has plant, supplier_id, batch_no, defect_type; sales_drop has region and
-    province. factor is the measured size (defect-rate multiple / share of usual revenue).
+    Returns {"emerging_topic": {...}, "quality_incident": {...}, "sales_drop": {...}, "white_space": {...}};
+    each value maps the columns of demo_ground_truth (month is a datetime.date, the first day of the
+    month) to their values. quality_incident has plant, supplier_id, batch_no, defect_type; sales_drop
+    has region and province; emerging_topic and white_space have term. factor is the measured size
+    (defect-rate multiple / share of usual revenue / rise of the term's share / rise of its rows).
     """
     try:
         cur = con.execute(f"SELECT * FROM {GROUND_TRUTH_TABLE} ORDER BY anomaly")  # noqa: S608
