@@ -10,7 +10,14 @@ Topics come in two kinds:
   bulk of a corpus and merges a young subject into an older neighbour; this keeps it visible.
   Nested or overlapping phrases (one's patents mostly the other's) make one topic, labelled by the
   longest phrase that still covers 90 % of the group's patents.
-A phrase topic that is mostly the same set of patents as a cluster (Jaccard ≥ 0.5) is dropped.
+- "phrase" too: a domain phrase in many patents (at least max(10, 1 % of all)), more in the last
+  twelve months than in the twelve before, 60 % or more of them in one tech_field, and the company
+  in at most a quarter of its usual share of them, and compact: three quarters of its patents fall
+  in one or two clusters (a sub-field shares its vocabulary; a generic phrase such as a field's
+  boiler-plate runs through many) — a candidate white space. Clustering may split such a
+  sub-field by product ("…臂杆", "…柔轮"); the phrase keeps it whole.
+A phrase topic that is mostly the same set of patents as a cluster or an earlier phrase topic
+(Jaccard ≥ 0.5) is dropped.
 
 Invariants: deterministic; nothing here knows a domain word (see ai.innovation.phrases); the result is
 picklable (service.rd_hotspots keeps it per data version, in memory and on disk).
@@ -32,6 +39,9 @@ RISE_RATIO = 2.0
 RISE_Z = 3.0
 MAX_PHRASE_TOPICS = 12
 SAME = 0.5  # Jaccard of two patent sets above which a phrase topic repeats a cluster
+GAP_THIN = 0.25  # a gap phrase: the company's share of its patents at most this × its overall share
+GAP_FOCUS = 0.6  # … and at least this share of its patents in one tech_field
+COMPACT = 0.75  # … and at least this share of its clustered patents in its two largest clusters
 
 
 @dataclass
@@ -101,9 +111,46 @@ def _rising_terms(corpus: Corpus, model: TopicModel, recent: np.ndarray, previou
     return [w for _, w in found[: MAX_PHRASE_TOPICS * 4]]
 
 
-def _phrase_topics(corpus: Corpus, model: TopicModel, clusters: list[Topic], start: int) -> list[Topic]:
-    recent, previous = corpus.windows(12)
-    words = _rising_terms(corpus, model, recent, previous)
+def _gap_terms(corpus: Corpus, model: TopicModel, recent: np.ndarray, previous: np.ndarray) -> list[str]:
+    """Phrases the industry uses in many, growing patents of mostly one tech field while the company uses
+    them in few or none: white-space candidates at the phrase level (clusters may split such a sub-field
+    by product)."""
+    m = model.matrix
+    if m is None or m.shape[1] == 0:
+        return []
+    company = corpus.is_company()
+    overall = float(company.mean()) if len(company) else 0.0
+    df = np.asarray(m.sum(axis=0)).ravel()
+    c_co = np.asarray(m[company].sum(axis=0)).ravel()
+    c_r = np.asarray(m[recent].sum(axis=0)).ravel()
+    c_p = np.asarray(m[previous].sum(axis=0)).ravel()
+    fields = sorted(set(corpus.fields))
+    onehot = np.zeros((len(corpus), len(fields)))
+    onehot[np.arange(len(corpus)), [fields.index(f) for f in corpus.fields]] = 1
+    by_field = (m.T @ onehot)  # terms × fields
+    focus = by_field.max(axis=1) / np.maximum(df, 1)
+    floor = max(10, 0.01 * len(corpus))
+    ok = (df >= floor) & (c_r > c_p) & (c_co <= GAP_THIN * overall * df) & (focus >= GAP_FOCUS)
+    found = sorted(np.flatnonzero(ok), key=lambda j: (-df[j], model.vocabulary[j]))
+    return [model.vocabulary[j] for j in found[: MAX_PHRASE_TOPICS * 4]]
+
+
+def _compact(docs: frozenset[int], assign: np.ndarray) -> bool:
+    """Whether three quarters of the patents (those in a cluster) fall in one or two clusters: a sub-field
+    shares its vocabulary; a generic phrase ("机械传动", a field's boiler-plate) runs through many."""
+    a = assign[np.fromiter(docs, dtype=np.int64)]
+    a = a[a >= 0]
+    if len(a) == 0:
+        return False
+    counts = np.sort(np.bincount(a))[::-1]
+    return bool(counts[:2].sum() >= COMPACT * len(a))
+
+
+def _phrase_topics(corpus: Corpus, model: TopicModel, taken: list[frozenset[int]], words: list[str],
+                   start: int, assign: np.ndarray | None = None) -> list[Topic]:
+    """One topic per group of overlapping phrases among `words` (see the module docstring), unless its
+    patents are mostly those of a topic already `taken`; with `assign` (patent → cluster), only groups
+    whose patents are compact (`_compact`)."""
     texts = [t + "\n" + a for t, a in zip(corpus.titles, corpus.abstracts, strict=True)]
     sets = {w: frozenset(i for i, tx in enumerate(texts) if w in tx) for w in words}
     groups: list[list[str]] = []
@@ -116,16 +163,18 @@ def _phrase_topics(corpus: Corpus, model: TopicModel, clusters: list[Topic], sta
         else:
             groups.append([w])
     out: list[Topic] = []
-    cluster_sets = [frozenset(c.docs.tolist()) for c in clusters]
     vocab_col = {w: j for j, w in enumerate(model.vocabulary)}
     for g in groups[:MAX_PHRASE_TOPICS]:
         union = frozenset().union(*(sets[w] for w in g))
         # the longest phrase still covering 90 % of the group (specific, yet the same evidence)
         label = max((w for w in g if len(sets[w]) >= 0.9 * len(union)), key=lambda w: (len(w), len(sets[w])),
                     default=g[0])
-        docs = np.array(sorted(sets[label]), dtype=np.int64)
-        if any(len(sets[label] & c) >= SAME * len(sets[label] | c) for c in cluster_sets):
+        if any(len(sets[label] & c) >= SAME * len(sets[label] | c) for c in taken):
             continue
+        if assign is not None and not _compact(sets[label], assign):
+            continue
+        taken.append(sets[label])
+        docs = np.array(sorted(sets[label]), dtype=np.int64)
         sub = model.matrix[docs] if model.matrix is not None else None
         terms = [label] + [w for w in g if w != label]
         if sub is not None and sub.shape[0]:
@@ -148,7 +197,12 @@ def mine(corpus: Corpus, *, k: int | None = None, methods: tuple[str, ...] = ("n
     model = fit_topics(title_docs, body_docs, k=k, methods=methods)
     t2 = time.perf_counter()
     clusters = _cluster_topics(model)
-    phrases = _phrase_topics(corpus, model, clusters, len(model.terms))
+    recent, previous = corpus.windows(12)
+    taken = [frozenset(c.docs.tolist()) for c in clusters]
+    rising = _phrase_topics(corpus, model, taken, _rising_terms(corpus, model, recent, previous), len(model.terms))
+    gaps = _phrase_topics(corpus, model, taken, _gap_terms(corpus, model, recent, previous),
+                          len(model.terms) + len(rising), assign=model.doc_topic)
+    phrases = rising + gaps
     t3 = time.perf_counter()
     return Mined(corpus, clusters + phrases, model.method, model.scores, list(tokens.phrases.items())[:200],
                  {"tokenize": round(t1 - t0, 3), "topics": round(t2 - t1, 3), "phrase_topics": round(t3 - t2, 3)})

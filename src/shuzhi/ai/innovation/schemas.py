@@ -123,6 +123,7 @@ class WhiteSpaceOut(_Closed):
     company: CompanyPresence
     examples: list[PatentRow]
     evidence: Evidence
+    includes: list[str] = []   # white spaces folded into this one (their patents lie inside it)
 
 
 class WhitespaceOut(_Closed):

@@ -69,7 +69,8 @@ class View:
 def _examples(v: View, t: Topic, docs: np.ndarray, n: int = EXAMPLES) -> list[dict[str, Any]]:
     c = v.corpus
     weight = dict(zip(t.docs.tolist(), t.weights.tolist(), strict=True))
-    order = sorted(docs.tolist(), key=lambda i: (-(c.dates[i].toordinal() // 90), -weight.get(i, 0), c.ids[i]))
+    # the patents most about the topic (weight to one decimal), newest first among equals
+    order = sorted(docs.tolist(), key=lambda i: (-round(weight.get(i, 0), 1), -c.dates[i].toordinal(), c.ids[i]))
     return [patent_row(c, i) for i in order[:n]]
 
 

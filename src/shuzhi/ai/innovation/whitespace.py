@@ -11,10 +11,11 @@ What a white space is (plain words in docs/innovation-hotspots.md)
   and the company is absent or thin: its share of the topic's patents is at most half its share of
   all patents.
 - Order (most promising first): the sub-fields where the company has no patent at all come before
-  those where it has a few ("absent" before "thin"); within each, by score = recent patents ×
-  min(1 + count_growth, 5) × absence, where absence = 1 − the company's share in the topic / its
-  overall share (1 when it has none). Many patents and a fast rise rank first; every entry carries
-  the numbers behind its place.
+  those where it has a few ("absent" before "thin"); within each, by score = the industry's patents
+  in the last two years × min(1 + count_growth, 2) × absence, where absence = 1 − the company's
+  share in the topic / its overall share (1 when it has none). The size of the industry's activity
+  counts most; growth adds up to a doubling, so a small new spike (a hot spot, listed there) does
+  not outrank a large, growing sub-field. Every entry carries the numbers behind its place.
 
 Invariants: pure; fractions not percents.
 """
@@ -30,7 +31,7 @@ from shuzhi.ai.innovation.mining import Mined, share_ratio
 from shuzhi.ai.innovation.trends import View, all_stats
 
 THIN = 0.5
-MAX_RATIO = 5.0
+MAX_GROWTH = 2.0
 
 
 def _is_white(r: dict[str, Any], v: View) -> bool:
@@ -43,7 +44,7 @@ def _is_white(r: dict[str, Any], v: View) -> bool:
 def _score(r: dict[str, Any]) -> float:
     rel = r["company"]["relative"]
     absence = 1.0 if not r["company"]["patents"] else max(0.0, 1 - (rel or 0.0))
-    return r["recent"] * min(1 + r["count_growth"], MAX_RATIO) * absence
+    return (r["recent"] + r["previous"]) * min(1 + r["count_growth"], MAX_GROWTH) * absence
 
 
 def _reason(r: dict[str, Any], company: str) -> dict[str, str]:
@@ -74,11 +75,27 @@ def whitespace(mined: Mined, *, field: str | None = None, years: int | None = No
             "evidence": _reason(r, mined.corpus.company),
         })
     found.sort(key=lambda r: (r["company"]["patents"] > 0, -r["score"], r["id"]))
+    found = _fold(mined, v, found)
     for rank, r in enumerate(found, 1):
         r["rank"] = rank
     return {"white_spaces": found, "company": mined.corpus.company, "field": field, "years": years,
             "periods": v.periods, "window": {"recent_patents": v.n_recent, "previous_patents": v.n_previous,
                                               "end": mined.corpus.end.isoformat()}}
+
+
+def _fold(mined: Mined, v: View, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drops a white space whose patents lie (80 % or more) inside one ranked above it: the same
+    sub-field seen twice (a cluster inside a phrase topic); the one above names it in `includes`."""
+    kept: list[tuple[dict[str, Any], set[int]]] = []
+    for r in found:
+        t = mined.topic(r["id"])
+        docs = set(v.docs(t).tolist()) if t is not None else set()
+        host = next((k for k, d in kept if docs and len(docs & d) >= 0.8 * len(docs)), None)
+        if host is not None:
+            host.setdefault("includes", []).append(r["subfield"])
+            continue
+        kept.append((r, docs))
+    return [r for r, _ in kept]
 
 
 def techmap(mined: Mined, *, field: str | None = None, years: int | None = None, top: int = 12) -> dict[str, Any]:
