@@ -8,8 +8,20 @@ from hotspots_env import ground_truth, matches
 
 from shuzhi.service.rd_hotspots import hotspots, whitespace
 from shuzhi.spec.resolve import UserContext
+from shuzhi_testing import client_over, demo_file
 
 ADMIN = UserContext.system()
+SEEDS = {3: "2026-10-31", 42: "2026-10-31"}
+
+
+@pytest.fixture(scope="module", params=sorted(SEEDS), ids=lambda s: f"seed{s}")
+def demo(request, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    return demo_file(tmp_path_factory.getbasetemp(), scale=0.02, seed=request.param, end=SEEDS[request.param])
+
+
+@pytest.fixture
+def rt(make_client, settings, demo):  # type: ignore[no-untyped-def]
+    return client_over(make_client, settings, demo).app.state.runtime
 
 
 def test_the_emerging_topic_is_among_the_top_three_rising(rt, demo) -> None:  # type: ignore[no-untyped-def]
