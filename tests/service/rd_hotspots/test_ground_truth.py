@@ -4,6 +4,7 @@ Only this test reads demo_ground_truth, to check the answer."""
 
 from __future__ import annotations
 
+import pytest
 from hotspots_env import ground_truth, matches
 
 from shuzhi.service.rd_hotspots import hotspots, whitespace

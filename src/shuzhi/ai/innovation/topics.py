@@ -119,7 +119,7 @@ def _fit(method: str, counts: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np
     if method == "nmf":
         from sklearn.decomposition import NMF
 
-        nmf = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=400, tol=1e-4)
+        nmf = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=200, tol=1e-3)
         w = nmf.fit_transform(tfidf(counts))
         return w, nmf.components_
     from sklearn.decomposition import LatentDirichletAllocation
