@@ -45,16 +45,19 @@ def _desktop(server: str, browser, shots: Path) -> None:  # type: ignore[no-unty
     expect(drawer.locator("tbody tr").first).to_be_visible()
     dates = [d for d in drawer.locator("tbody tr td:last-child").all_inner_texts() if d.strip()]
     assert dates == sorted(dates, reverse=True)
+    page.wait_for_timeout(600)  # the drawer's slide-in, for the picture
     page.screenshot(path=str(shots / "hotspots-drill.png"))
     page.keyboard.press("Escape")
+    expect(page.locator(".ant-drawer-mask")).to_have_count(0)  # closed (destroyOnClose), nothing covers the page
 
     # a heat-map cell lists its applicants
+    expect(page.get_by_test_id("techmap-heat").locator("[data-echart-ready='1']")).to_have_count(1)
     heat = page.get_by_test_id("techmap-heat").locator("canvas")
-    heat.scroll_into_view_if_needed()
+    heat.evaluate("e => e.scrollIntoView({block: 'center'})")  # clear of the fixed header
     box = heat.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + box["width"] - 30, box["y"] + 30)
-    expect(page.get_by_test_id("techmap-cell")).to_be_visible()
+    page.mouse.click(box["x"] + box["width"] - 40, box["y"] + 8 + (box["height"] - 64) / 10)  # top row, last year
+    expect(page.get_by_test_id("techmap-cell")).to_contain_text("2026")
 
     # the field filter: every listed topic then belongs to that field
     page.get_by_test_id("hs-field").click()
@@ -86,6 +89,7 @@ def _phone(server: str, browser, shots: Path) -> None:  # type: ignore[no-untype
     page.screenshot(path=str(shots / "hotspots-phone.png"), full_page=True)
     page.get_by_test_id("topic-rising-0").get_by_role("button", name="查看专利").click()
     expect(page.get_by_test_id("drill-drawer").locator("tbody tr").first).to_be_visible()
+    page.wait_for_timeout(600)  # the drawer's slide-in, for the picture
     page.screenshot(path=str(shots / "hotspots-phone-drill.png"))
     assert not errors, errors
     ctx.close()

@@ -1,6 +1,6 @@
 /** The rising / falling / steady topic lists and the white-space ranking, each row with a quarterly sparkline. */
 import { Button, Empty, List, Progress, Space, Tag, Typography } from "antd";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import type { Schemas } from "../api/client";
 import { EChart } from "../charts/ResultView";
 import { useI18n } from "../i18n";
@@ -33,6 +33,8 @@ export function Sparkline({ periods, color }: { periods: Period[]; color: string
 function Applicants({ rows }: { rows: Topic["applicants"] }) {
   return <>{rows.slice(0, 3).map((a) => `${a.applicant}(${a.recent})`).join("、") || "—"}</>;
 }
+
+const FIRST = 5; // white spaces shown before 「显示全部」
 
 const COLORS = { rising: "#d4380d", falling: "#1677ff", steady: "#8c8c8c" } as const;
 
@@ -78,12 +80,19 @@ export function TopicList({ rows, kind, onDrill }: { rows: Topic[]; kind: "risin
 export function WhiteSpaceList({ rows, onDrill }: { rows: WhiteSpace[]; onDrill: (id: string, label: string) => void }) {
   const t = useHotspotsText();
   const { lang } = useI18n();
+  const [all, setAll] = useState(false);
   if (!rows.length) return <Empty description={t("none")} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
   const top = Math.max(...rows.map((r) => r.score), 1);
+  const shown = all ? rows : rows.slice(0, FIRST);
   return (
     <List
       className="hs-list"
-      dataSource={rows}
+      dataSource={shown}
+      loadMore={rows.length > FIRST && !all ? (
+        <div style={{ textAlign: "center", marginTop: 8 }}>
+          <Button size="small" onClick={() => setAll(true)} data-testid="whitespace-more">{t("showAll", { n: rows.length })}</Button>
+        </div>
+      ) : null}
       renderItem={(r, i) => (
         <List.Item key={r.id} data-testid={`whitespace-${i}`} className="hs-item">
           <div className="hs-main">

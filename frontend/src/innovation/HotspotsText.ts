@@ -41,6 +41,7 @@ const TEXT = {
   whyWhite: ["行业近12个月申请活跃且在增长、而本公司没有或很少专利的细分方向，最值得关注的在前。", "Sub-fields where the industry is active and growing and the company has few or no patents; most promising first."],
   cellApplicants: ["{f} · {y} 年各申请人", "{f} · {y} by applicant"],
   loadError: ["加载失败", "Could not load"],
+  showAll: ["显示全部（{n}）", "Show all ({n})"],
 } as const;
 
 export type HotspotsKey = keyof typeof TEXT;
