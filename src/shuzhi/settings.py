@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     insight_forecast_max_points: int = Field(default=30_000, ge=1)
     insight_anomaly_max_points: int = Field(default=300_000, ge=1)
     insight_timeout_s: float = Field(default=60.0, gt=0)
+    # 专精特新 self-assessment (issue 17): a criteria file to use instead of the packaged one
+    # (shuzhi/ai/innovation/assess_criteria.yaml), e.g. with a province's own 细则.
+    assess_rules: Path | None = None
 
     # -- delivery channels (issue 15): the address people reach this server at (links in messages, pictures
     # served to DingTalk), e.g. https://bi.example.com; sends' timeout, tries per request, and the first

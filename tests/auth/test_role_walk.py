@@ -159,6 +159,7 @@ def _call(c, h: dict[str, str], method: str, path: str, p: dict[str, Any], role:
         ("POST", "/api/v1/forecast"): {"metric": "revenue", "grain": "month", "horizon": 3},
         ("POST", "/api/v1/anomalies"): {"metric": "revenue", "grain": "month"},
         ("POST", "/api/v1/explain"): {"metric": "revenue", "to": "2026-09", "by": ["customers.region"]},
+        ("PUT", "/api/v1/assess/answers"): {"answers": {"years_in_niche": 3}},
         ("POST", "/api/v1/dashboards"): {**p["dash_def"], "name": f"walk-new-{tag}"},
         ("PUT", "/api/v1/dashboards/{key}"): {**p["dash_def"], "name": p["own_dash"]},
         ("POST", "/api/v1/dashboards/{key}/duplicate"): {"name": f"walk-dup-{tag}"},

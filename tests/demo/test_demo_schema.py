@@ -9,22 +9,22 @@ import pytest
 from demo_helpers import REPO_ROOT, Contract, parse_contract, scalar, schema_path
 
 from shuzhi.demo import DEMO_TABLES
-from shuzhi.demo.contract import EXTENSION_COLUMNS, TABLE_COLUMNS
+from shuzhi.demo.contract import EXTENSION_COLUMNS, EXTENSION_TABLES, TABLE_COLUMNS
 
 EXPECTED_TABLES = (
     "customers", "products", "sales_orders", "inventory_snapshots", "production_orders", "quality_inspections",
     "suppliers", "purchase_orders", "opportunities", "rd_projects", "rd_expenses", "patents",
-    "industry_patents", "rd_proposals", "rd_capacity",  # "Extensions for innovation intelligence"
+    "industry_patents", "rd_proposals",  # "Extensions for innovation intelligence"
 )  # fmt: skip
 
 
 def test_contract_parses(contract: Contract) -> None:
     # The parser itself must see the whole contract, or the checks below prove little.
     assert tuple(contract.columns) == EXPECTED_TABLES
-    assert sum(len(c) for c in contract.columns.values()) == 96 + 23
+    assert sum(len(c) for c in contract.columns.values()) == 96 + 20
     assert contract.pk["customers"] == ["customer_id"] and "sales_orders" not in contract.pk
-    assert contract.pk["rd_capacity"] == ["plan_year"] and contract.columns["rd_capacity"][-1] == (
-        "headcount", "INTEGER", False)  # the row's trailing prose is not a flag
+    assert contract.pk["industry_patents"] == ["patent_id"] and contract.columns["rd_proposals"][-1] == (
+        "submitted_date", "DATE", False)  # the row's trailing prose is not a flag
     assert ("rd_projects", "status") in contract.value_sets
     assert contract.value_sets[("patents", "legal_status")] == ["审查中", "已授权", "已驳回", "已失效"]
     assert (
@@ -43,7 +43,19 @@ def test_docs_copy_is_verbatim() -> None:
 
 
 def test_demo_tables_constant(contract: Contract) -> None:
-    assert tuple(DEMO_TABLES) == tuple(contract.columns) and len(DEMO_TABLES) == 15
+    assert tuple(DEMO_TABLES) == tuple(contract.columns) + EXTENSION_TABLES and len(DEMO_TABLES) == 15
+
+
+def test_extension_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables beyond the contract (docs/demo.md) are built with the types contract.py gives them."""
+    for table in EXTENSION_TABLES:
+        got = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        assert got == [(name, typ) for name, typ, _ in TABLE_COLUMNS[table]], table
+        assert scalar(con, f"SELECT count(*) FROM {table}") == 1, table
 
 
 def test_tables_columns_types(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:

@@ -22,6 +22,7 @@ from shuzhi.api.middleware import RequestContextMiddleware
 from shuzhi.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
 from shuzhi.api.routers import alerts as alerts_router
 from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
+from shuzhi.api.routers import assess as assess_router
 from shuzhi.api.routers import channels as channels_router
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(subscriptions_router.router, prefix=API_PREFIX)  # 定时推送
     app.include_router(rd_hotspots_router.router, prefix=API_PREFIX)  # 热点与空白 (issue 17)
+    app.include_router(assess_router.router, prefix=API_PREFIX)  # 专精特新 self-assessment (issue 17)
 
     dist = _frontend_dist()
     if dist is not None:

@@ -18,6 +18,7 @@ from shuzhi.cli import query as query_cmd
 from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
 from shuzhi.cli.alerts import alert_app
+from shuzhi.cli.assess import assess_app
 from shuzhi.cli.channels import channel_app
 from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
@@ -61,6 +62,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(share_app, name="share")
 app.add_typer(subscription_app, name="subscription")
 app.add_typer(rd_app, name="rd")
+app.add_typer(assess_app, name="assess")
 
 
 def _version(value: bool) -> None:

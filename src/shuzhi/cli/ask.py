@@ -37,9 +37,10 @@ def ask(
                "sql": result["sql"] if result else None, "spec": answer["spec"], "chart": answer["chart"],
                "interpretation": answer["interpretation"], "unknown": answer["unknown"],
                "confidence": answer["confidence"],
-               **{k: answer.get(k) for k in ("intent", "summary", "yesno", "explanation", "forecast", "clarify")}}
+               **{k: answer.get(k) for k in ("intent", "summary", "yesno", "explanation", "forecast", "clarify",
+                                             "innovation")}}
         typer.echo(json.dumps(out, ensure_ascii=False, default=str))
-        if result is None and not answer.get("clarify"):
+        if result is None and not answer.get("clarify") and not answer.get("innovation"):
             raise typer.Exit(1)
         return
     if answer.get("clarify"):
@@ -47,6 +48,9 @@ def ask(
         return
     if answer.get("summary"):
         typer.echo(answer["summary"])
+    if answer.get("innovation"):
+        print_innovation(answer["innovation"])
+        return
     print_intent(answer)
     en = lang() == "en"
     chips = " · ".join(c.get("text_en" if en else "text") or c.get("text", "") for c in answer["interpretation"])
@@ -82,6 +86,27 @@ def print_clarify(clarify: dict[str, Any]) -> None:
     for i, c in enumerate(clarify["choices"], 1):
         typer.echo(f"  {i}. {(c.get('text_en') or c['text']) if en else c['text']}")
     typer.echo(t("用 --choice N 选择其中一个再问。", "Ask again with --choice N to pick one."))
+
+
+def print_innovation(card: dict[str, Any]) -> None:
+    """An innovation answer's table (the first rows of the analysis) and the page with all of it."""
+    from shuzhi.results.format import format_value
+
+    en, lg = lang() == "en", lang()
+    if card["columns"]:
+        table = Table()
+        for c in card["columns"]:
+            table.add_column(c["label_en"] if en else c["label"],
+                             justify="right" if c["format"] in ("currency", "percent", "integer", "number") else "left")
+        for row in card["rows"]:
+            table.add_row(*(("✓" if v else "✗" if v is False else "?") if c["format"] == "bool"
+                            else "" if v is None else format_value(v, c["format"], lg, style="cli")
+                            if c["format"] != "text" else str(v) for v, c in zip(row, card["columns"], strict=True)))
+        console().print(table)
+    if card["total"] > len(card["rows"]):
+        typer.echo(t(f"（共 {card['total']} 行，显示前 {len(card['rows'])} 行）",
+                     f"({card['total']} rows, the first {len(card['rows'])} shown)"))
+    typer.echo(t(f"完整分析：{card['link']}", f"Full analysis: {card['link']}"))
 
 
 def print_intent(answer: dict[str, Any]) -> None:

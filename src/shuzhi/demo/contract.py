@@ -168,9 +168,13 @@ TABLE_COLUMNS: Final[dict[str, tuple[Column, ...]]] = {
     ),
 }
 
-#: The 15 demo tables, in the order of docs/DEMO_SCHEMA.md (the 12 of the contract, then the
-#: three of "Extensions for innovation intelligence").
+#: The 15 demo tables, in the order of docs/DEMO_SCHEMA.md (the 12 of the contract, the two of
+#: "Extensions for innovation intelligence"), then the extension tables below.
 DEMO_TABLES: Final[tuple[str, ...]] = tuple(TABLE_COLUMNS)
+
+#: Tables added beyond DEMO_SCHEMA.md (allowed: "add tables if a feature needs them"); docs/demo.md
+#: describes them. rd_capacity: next year's R&D budget and headcount (the allocation's default).
+EXTENSION_TABLES: Final[tuple[str, ...]] = ("rd_capacity",)
 
 # Columns added beyond DEMO_SCHEMA.md (the contract allows extending, never renaming). They come
 # after the contract's columns of their table; docs/demo.md describes them.

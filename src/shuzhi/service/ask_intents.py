@@ -7,6 +7,8 @@
 - forecast: the forecast of POST /forecast (service.insights.forecast) by month, `horizon` months ahead,
   with the question's filters (one series per member of a named dimension) → `forecast`.
 - yes/no: the compared output of the query's one row against the threshold → `yesno`.
+- hotspots, whitespace, allocate, assess: the innovation analysis, run by ask_innovation.py → `innovation`
+  (a small table and the link to its page) and the summary.
 - every answer gets `summary`, in the question's language (ParseResult.lang); a single number with a
   time range that is one whole period, or this year to date, costs one extra query (the same spec over
   the period before, or the same dates a year before) to say its change; nothing else is queried.
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
+from shuzhi.ai.nl.innovation import INTENTS as INNOVATION_INTENTS
 from shuzhi.errors import ShuzhiError
 from shuzhi.service import ask_summary as S
 from shuzhi.service.ask_compare import two_members, two_periods
@@ -69,7 +72,13 @@ def complete(rt: Runtime, user: UserContext, parsed: Any, answer: dict[str, Any]
              db: Session | None = None) -> None:
     """Fill the answer's intent fields and its summary (see the module docstring); `lex` is the lexicon
     the question was parsed with (its model index names the metrics)."""
-    answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None})
+    answer.update({"intent": parsed.intent, "summary": None, "yesno": None, "explanation": None, "forecast": None,
+                   "innovation": None})
+    if parsed.intent in INNOVATION_INTENTS:  # answered by an innovation analysis (service/ask_innovation.py)
+        from shuzhi.service.ask_innovation import answer as innovation_answer
+
+        innovation_answer(rt, user, parsed, answer)
+        return
     if parsed.intent == "query" and answer.get("result") is not None and parsed.spec:
         rank_members(rt, user, parsed, answer, db)
         sum_rows(parsed, answer)

@@ -1,7 +1,8 @@
 """The optional LLM's part in answering (SHUZHI_LLM_URL set): rephrasings of a question the offline parser
 could not fully read, read back by the offline parser (ai.nl.llm explains why the LLM writes no spec).
 
-- Only a question with no spec or with words not understood, and no question back of its own, is sent.
+- Only a question with no spec or with words not understood, and no question back of its own, is sent (an
+  innovation question, answered by its analysis, never is).
 - Each rephrasing is parsed like any question; only those read completely (a spec, nothing unknown, no
   question back) count, and two with the same spec are one reading.
 - One reading left: it is the answer, marked as rephrased by the LLM (a chip naming the rephrasing) and
@@ -24,10 +25,12 @@ RELAYED_CONFIDENCE = 0.7
 def llm_rephrased(rt: Runtime, question: str, lex: Any, parsed: Any) -> Any:
     """The answer with the LLM's rephrasings taken into account (see the module docstring)."""
     from shuzhi.ai.nl import parse_question
+    from shuzhi.ai.nl.innovation import INTENTS
     from shuzhi.ai.nl.llm import llm_rephrase
 
     st = rt.settings
-    if not st.llm_url or parsed.clarify is not None or (parsed.spec is not None and not parsed.unknown):
+    if not st.llm_url or parsed.clarify is not None or (parsed.spec is not None and not parsed.unknown) \
+            or parsed.intent in INTENTS:  # an innovation question is read: its analysis answers it
         return parsed
     today = st.today_date()
     texts = llm_rephrase(question, lex, today, url=st.llm_url, api_key=st.llm_api_key, model=st.llm_model,

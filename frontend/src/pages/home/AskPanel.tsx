@@ -9,6 +9,7 @@ import { DataAsOf, EmptyPeriodNotice } from "../../freshness/EmptyPeriod";
 import { useI18n } from "../../i18n";
 import type { MessageKey } from "../../i18n/zh";
 import { AskSummary, ClarifyAnswer, ForecastAnswer, WhyAnswer, YesNoAnswer } from "./AskIntents";
+import { InnovationAnswer } from "./AskInnovation";
 
 const EXAMPLES: MessageKey[] = ["home.ex.1", "home.ex.2", "home.ex.3", "home.ex.4", "home.ex.5", "home.ex.6"];
 const CHIP_COLORS: Record<string, string> = { time: "blue", dimension: "cyan", metric: "geekblue", filter: "orange", compute: "purple", limit: "magenta", order: "magenta" };
@@ -65,6 +66,7 @@ function AnswerCard({ turn, onAsk }: { turn: Turn; onAsk: (q: string, choice?: n
   if (turn.error) return <Alert type="error" showIcon message={turn.error} />;
   if (!a) return null;
   if (a.clarify) return <ClarifyAnswer a={a} onChoose={(n) => onAsk(turn.question, n)} />;
+  if (a.innovation) return <InnovationAnswer a={a} />;
   if (!a.result || !a.chart) {
     const words = a.unknown.filter((u) => !u.reason).map((u) => u.text);
     const reason = a.unknown.find((u) => u.message)?.message;

@@ -1,1 +1,2 @@
-"""Innovation intelligence (issue 17): patent topics, hot spots, white spaces — pure analysis over rows (README.md)."""
+"""Innovation intelligence: patent and R&D hot spots, project allocation, R&D efficiency and the 专精特新
+self-assessment (see README.md)."""

@@ -64,6 +64,27 @@ class YesNo(BaseModel):
     period: str | None = None
 
 
+class InnovationColumn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    label: str
+    label_en: str
+    format: str = Field(description="text, currency, percent, integer, number or bool.")
+
+
+class InnovationCard(BaseModel):
+    """An innovation question answered by its analysis: a few rows of it and the page with all of it."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(description="hotspots, whitespace, allocate or assess.")
+    link: str = Field(description="The analysis's page with the arguments read, e.g. /innovation/allocate?budget=30000000.")
+    args: dict[str, Any] = Field(description="The arguments read from the question (field, years, direction, budget, "
+                                 "headcount, year, level).")
+    columns: list[InnovationColumn]
+    rows: list[list[Any]]
+    total: int = Field(description="How many rows the analysis has (the table shows the first ones).")
+
+
 class AskAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     conversation_id: str = Field(description="Send it back with a follow-up question to refine this answer.")
@@ -75,7 +96,8 @@ class AskAnswer(BaseModel):
     alternatives: list[QuerySpec] = Field(description="The same question read with another field for an ambiguous word.")
     confidence: float
     result: ResultBody | None
-    intent: str = Field(default="query", description="query, why (explain a change), forecast or yesno.")
+    intent: str = Field(default="query", description="query, why (explain a change), forecast, yesno, or an innovation "
+                        "analysis: hotspots, whitespace, allocate, assess (docs/ask-innovation.md).")
     clarify: Clarify | None = Field(default=None, description="A question back instead of a guess: pick a choice "
                                     "(send `choice` with the same question); `spec` and `result` are null.")
     summary: str | None = Field(default=None, description="A short text answer in the question's language.")
@@ -83,3 +105,5 @@ class AskAnswer(BaseModel):
     explanation: dict[str, Any] | None = Field(default=None, description="For intent why: the change explained "
                                                "(the attribution of POST /insights/explain).")
     forecast: dict[str, Any] | None = Field(default=None, description="For intent forecast: the forecast series.")
+    innovation: InnovationCard | None = Field(default=None, description="For the innovation intents: the analysis's "
+                                              "small table and the link to its page.")

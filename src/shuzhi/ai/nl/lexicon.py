@@ -92,6 +92,7 @@ class Lexicon:
     _status_verbs: list[tuple[str, tuple[str, str, str]]] = field(default_factory=list)  # (取消, 已取消's key)
     field_of: dict[str, tuple[str, str]] = field(default_factory=dict)  # planned_qty → the field it sums, unfiltered
     qty_verbs: dict[str, str] = field(default_factory=dict)  # 报废 / 送检 → the metric or measure of 报废数量 / 送检数量
+    tech_fields: list[str] | None = None  # the values of tech_field dimensions, read once by ai/nl/innovation.py
 
     # -- construction --------------------------------------------------------------------
     @classmethod

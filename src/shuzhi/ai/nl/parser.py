@@ -26,6 +26,8 @@ def parse_question(question: str, lex: Lexicon, today: dt.date | None = None,
                     repairable=_text is None)
     for stage in STAGES:
         stage(st)
+        if st.result is not None:  # an innovation question is answered by its analysis (stages/innovation.py)
+            break
         if st.repair is not None:  # one wrong character or letter: read the repaired question again
             fixed, wrong, right = st.repair
             r = parse_question(question, lex, today, previous, _text=fixed)

@@ -16,6 +16,7 @@ from shuzhi.ai.nl.stages.cue_words import cue_words
 from shuzhi.ai.nl.stages.dimensions import dimensions
 from shuzhi.ai.nl.stages.filters import filters
 from shuzhi.ai.nl.stages.follow_up import follow_up
+from shuzhi.ai.nl.stages.innovation import innovation
 from shuzhi.ai.nl.stages.intent import intent
 from shuzhi.ai.nl.stages.intent_frame import intent_frame
 from shuzhi.ai.nl.stages.leftovers import leftovers
@@ -31,6 +32,7 @@ from shuzhi.ai.nl.stages.values import values
 from shuzhi.ai.nl.stages.words_in_context import words_in_context
 
 STAGES: tuple[Callable[[ParseState], None], ...] = (
+    innovation,          # 哪些技术方向在升温, 3000万研发预算怎么分, 离小巨人还差什么: answered by an analysis; the parse ends
     numeric_conditions,  # 大于100万, 500万以上 → conditions, masked first
     intent,              # 为什么 / 预测 / 达到5%了吗: why, forecast or yes/no (a yes/no threshold leaves the conditions)
     compare_cues,        # 比去年, 比上个月: comparisons, so their time word is not a range
