@@ -68,6 +68,12 @@ def _desktop(server: str, browser, shots: Path) -> None:  # type: ignore[no-unty
     body = resp.value.json()
     assert resp.value.status == 200 and body["field"] == name
     expect(page.get_by_test_id("hotspots-page")).to_be_visible()
+    assert "field=" in page.url  # the filter is in the address: a link (e.g. from 问答) opens the same view
+
+    # a link with ?field=&tab=whitespace (as 问答 answers give) opens filtered, at the white spaces
+    page.goto(f"{server}/innovation/hotspots?field={name}&tab=whitespace")
+    expect(page.get_by_test_id("hs-field")).to_contain_text(name)
+    expect(page.get_by_test_id("whitespace-card")).to_be_in_viewport()
     assert not errors, errors
     ctx.close()
 

@@ -1,7 +1,8 @@
 /** /innovation/hotspots: rising and falling technology topics, white spaces, the technology map and a drill
  * to any topic's patents (GET /api/v1/rd/hotspots, /rd/whitespace, /rd/techmap, /rd/topics/{id}/patents). */
 import { Alert, Card, Col, Grid, Row, Select, Space, Spin, Tabs, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { TopicDrill } from "./HotspotsDrill";
 import { TopicList, WhiteSpaceList } from "./HotspotsLists";
@@ -15,8 +16,19 @@ type TechMap = Schemas["TechMapOut"];
 export default function HotspotsPage() {
   const t = useHotspotsText();
   const phone = !Grid.useBreakpoint().md;
-  const [field, setField] = useState<string>("");
-  const [years, setYears] = useState<number>(0);
+  // ?field=&years= (links from 问答 answers) start the filters; ?tab=whitespace scrolls to the white spaces
+  const [params, setParams] = useSearchParams();
+  const [field, setFieldState] = useState<string>(params.get("field") ?? "");
+  const [years, setYearsState] = useState<number>(Number(params.get("years")) || 0);
+  const whiteRef = useRef<HTMLDivElement>(null);
+  const keep = (f: string, y: number) => {
+    const next = new URLSearchParams(params);
+    if (f) next.set("field", f); else next.delete("field");
+    if (y) next.set("years", String(y)); else next.delete("years");
+    setParams(next, { replace: true });
+  };
+  const setField = (f: string) => { setFieldState(f); keep(f, years); };
+  const setYears = (y: number) => { setYearsState(y); keep(field, y); };
   const [hot, setHot] = useState<Hot | null>(null);
   const [white, setWhite] = useState<White | null>(null);
   const [map, setMap] = useState<TechMap | null>(null);
@@ -34,11 +46,11 @@ export default function HotspotsPage() {
     unwrap(api.GET("/api/v1/rd/hotspots", { params: { query } }))
       .then((h) => {
         setHot(h as Hot);
+        setFields((h as Hot).fields);
         return Promise.all([
           unwrap(api.GET("/api/v1/rd/whitespace", { params: { query } })).then((w) => setWhite(w as White)),
           unwrap(api.GET("/api/v1/rd/techmap", { params: { query } })).then((m) => {
             setMap(m as TechMap);
-            if (!field) setFields((m as TechMap).fields);
           }),
         ]);
       })
@@ -46,6 +58,10 @@ export default function HotspotsPage() {
   }, [field, years]);
 
   const onDrill = (id: string, label: string) => setDrill({ id, label });
+  useEffect(() => {
+    if (white && params.get("tab") === "whitespace") whiteRef.current?.scrollIntoView({ block: "start" });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [white]);
   const method = hot?.method;
   const lists = hot && (
     <Tabs
@@ -90,7 +106,7 @@ export default function HotspotsPage() {
             </Card>
           </Col>
           <Col xs={24} xl={11}>
-            <Card title={t("whitespace")} size="small" data-testid="whitespace-card">
+            <Card title={t("whitespace")} size="small" data-testid="whitespace-card" ref={whiteRef}>
               <Typography.Paragraph type="secondary" className="hs-hint">{t("whyWhite")}</Typography.Paragraph>
               {white ? <WhiteSpaceList rows={white.white_spaces} onDrill={onDrill} /> : <Spin />}
             </Card>

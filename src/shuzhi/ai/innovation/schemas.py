@@ -94,6 +94,7 @@ class HotspotsOut(_Closed):
     company: str
     field: str | None
     years: int | None
+    fields: list[str]
     periods: list[str]
     window: Window
     patents: int

@@ -138,6 +138,7 @@ def hotspots(mined: Mined, *, field: str | None = None, years: int | None = None
     return {
         "rising": rising, "falling": falling, "steady": steady,
         "company": c.company, "field": field, "years": years,
+        "fields": sorted(set(c.fields)),  # every tech field (the filter's choices)
         "periods": v.periods,
         "window": {"recent_patents": v.n_recent, "previous_patents": v.n_previous,
                    "end": c.end.isoformat(), "months": 12 if years is None or years >= 2 else 6},
