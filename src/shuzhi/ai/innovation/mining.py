@@ -4,7 +4,8 @@
 
 Topics come in two kinds:
 - "cluster": the NMF/LDA topics of ai.innovation.topics (the method that measured more coherent).
-- "phrase": a domain phrase whose share of applications jumped — at least doubled between the
+- "phrase" (a merged phrase or a term of three or more characters: a bare two-character word is too
+  generic to stand alone): a domain phrase whose share of applications jumped — at least doubled between the
   previous twelve months and the last twelve, on enough patents to be no accident (z ≥ 3) — is a
   topic of its own: the patents whose title or abstract contains it. Clustering describes the
   bulk of a corpus and merges a young subject into an older neighbour; this keeps it visible.
@@ -83,13 +84,22 @@ def share_ratio(c_r: float, n_r: float, c_p: float, n_p: float, prior: float = 0
     return ((c_r + prior) / n_r) / ((c_p + prior) / n_p)
 
 
+def label_of(terms: list[str]) -> str:
+    """A cluster's name: two of its five top terms, phrases of three or more characters first (a bare
+    two-character word such as "时间" or "平台" says little on its own), in their order of weight."""
+    top = terms[:5]
+    pick = [t for t in top if len(t) >= 3][:2]
+    pick += [t for t in top if t not in pick][: 2 - len(pick)]
+    return " · ".join(sorted(pick, key=top.index))
+
+
 def _cluster_topics(model: TopicModel) -> list[Topic]:
     out = []
     for k, terms in enumerate(model.terms):
         docs = np.flatnonzero(model.doc_topic == k)
         if len(docs) == 0:
             continue
-        out.append(Topic(f"c{k}", " · ".join(terms[:2]), terms[:10], "cluster", docs, model.doc_weight[docs]))
+        out.append(Topic(f"c{k}", label_of(terms), terms[:10], "cluster", docs, model.doc_weight[docs]))
     return out
 
 
@@ -187,6 +197,11 @@ def _phrase_topics(corpus: Corpus, model: TopicModel, taken: list[frozenset[int]
     return out
 
 
+def _only(words: list[str], allowed: list[str]) -> list[str]:
+    keep = set(allowed)
+    return [w for w in words if w in keep]
+
+
 def mine(corpus: Corpus, *, k: int | None = None, methods: tuple[str, ...] = ("nmf", "lda")) -> Mined:
     """Terms, phrases and topics of `corpus` (see the module docstring)."""
     t0 = time.perf_counter()
@@ -199,8 +214,11 @@ def mine(corpus: Corpus, *, k: int | None = None, methods: tuple[str, ...] = ("n
     clusters = _cluster_topics(model)
     recent, previous = corpus.windows(12)
     taken = [frozenset(c.docs.tolist()) for c in clusters]
-    rising = _phrase_topics(corpus, model, taken, _rising_terms(corpus, model, recent, previous), len(model.terms))
-    gaps = _phrase_topics(corpus, model, taken, _gap_terms(corpus, model, recent, previous),
+    # a bare two-character word ("时间", "平台") is too generic to stand for a topic; phrases and longer terms may
+    specific = [w for w in model.vocabulary if len(w) >= 3 or w in tokens.phrases]
+    rising = _phrase_topics(corpus, model, taken, _only(_rising_terms(corpus, model, recent, previous), specific),
+                            len(model.terms))
+    gaps = _phrase_topics(corpus, model, taken, _only(_gap_terms(corpus, model, recent, previous), specific),
                           len(model.terms) + len(rising), assign=model.doc_topic)
     phrases = rising + gaps
     t3 = time.perf_counter()
