@@ -100,6 +100,7 @@ export function WhiteSpaceList({ rows, onDrill }: { rows: WhiteSpace[]; onDrill:
               <Typography.Text strong className="hs-label">{r.rank}. {r.subfield}</Typography.Text>
               {r.tech_field && <Tag>{r.tech_field}</Tag>}
               <Tag color="green">{t("growth")} {pct(r.growth)}</Tag>
+              <Tag color={r.presence === "absent" ? "magenta" : "gold"}>{t(r.presence === "absent" ? "absent" : "thin")}</Tag>
             </Space>
             <Progress percent={Math.round((r.score / top) * 100)} size="small" showInfo={false} strokeColor="#389e0d" />
             <div className="hs-evidence">{lang === "en" ? r.evidence.en : r.evidence.zh}</div>

@@ -38,10 +38,12 @@ const TEXT = {
   mapHelp: ["颜色越深，该领域当年的行业申请越多；点击格子查看各申请人。", "Darker cells: more applications in that field and year; click a cell for its applicants."],
   method: ["主题由 {m} 聚类得到（一致性：{s}，取高者）。", "Topics clustered by {m} (coherence: {s}; the higher wins)."],
   whyRising: ["占比变化 = 该主题在全部申请中的占比，近12个月相对此前12个月的变化。", "Share change: the topic's share of all applications, last 12 months against the 12 before."],
-  whyWhite: ["行业近12个月申请活跃且在增长、而本公司没有或很少专利的细分方向，最值得关注的在前。", "Sub-fields where the industry is active and growing and the company has few or no patents; most promising first."],
+  whyWhite: ["行业近12个月申请活跃且在增长、而本公司没有或很少专利的细分方向；本公司缺位的排在较少的前面，同档按得分（近两年行业件数 × 增长，增长最多按翻倍计）排序。", "Sub-fields where the industry is active and growing and the company has few or no patents; those where we have none come first, then by score (the industry's patents in two years × growth, counted up to a doubling)."],
   cellApplicants: ["{f} · {y} 年各申请人", "{f} · {y} by applicant"],
   loadError: ["加载失败", "Could not load"],
   showAll: ["显示全部（{n}）", "Show all ({n})"],
+  absent: ["本公司缺位", "We have none"],
+  thin: ["本公司较少", "We have few"],
 } as const;
 
 export type HotspotsKey = keyof typeof TEXT;
