@@ -27,6 +27,7 @@ const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 const DataPage = lazy(() => import("./pages/Data"));
 const ChannelsPage = lazy(() => import("./channels/ChannelsPage"));
 const HotspotsPage = lazy(() => import("./innovation/HotspotsPage"));
+const EfficiencyPage = lazy(() => import("./innovation/EfficiencyPage"));
 const AssessPage = lazy(() => import("./innovation/AssessPage"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -109,6 +110,7 @@ export default function App() {
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />
               <Route path="innovation/hotspots" element={<Suspense fallback={<Spin />}><HotspotsPage /></Suspense>} />
+              <Route path="innovation/efficiency" element={<Suspense fallback={<Spin />}><EfficiencyPage /></Suspense>} />
               <Route path="innovation/assess" element={<Suspense fallback={<Spin />}><AssessPage /></Suspense>} />
               <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />

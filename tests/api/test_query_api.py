@@ -62,7 +62,8 @@ def test_metric_center_endpoints(demo_client) -> None:  # type: ignore[no-untype
     h = login(demo_client)
     metrics = demo_client.get("/api/v1/metrics").json()
     names = {m["name"] for m in metrics}
-    assert {"revenue", "gross_margin", "rd_intensity", "inventory_turnover"} <= names and len(names) == 26  # the contract's 25 + new_customers
+    # the contract's 25 + new_customers + 3 R&D efficiency + 8 on the innovation tables (issue 17)
+    assert {"revenue", "gross_margin", "rd_intensity", "inventory_turnover"} <= names and len(names) == 37
     assert "new_product_revenue" not in names  # hidden building block
     assert [m["name"] for m in demo_client.get("/api/v1/metrics", params={"q": "毛利"}).json()] == [
         "gross_profit", "gross_margin"]

@@ -26,7 +26,7 @@ import sqlglot
 import yaml
 from sqlglot import exp
 
-from shuzhi.demo.contract import EXTENSION_COLUMNS
+from shuzhi.demo.contract import EXTENSION_COLUMNS, EXTENSION_TABLES, TABLE_COLUMNS
 from shuzhi.model.schema import DatasetDef, FieldDef, JoinDef, MetricDef, SemanticModel
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +47,7 @@ MEASURES = {
     "amount", "cost", "quantity", "unit_price", "discount_rate", "on_hand_qty", "on_hand_value",
     "planned_qty", "good_qty", "scrap_qty", "planned_hours", "actual_hours", "inspected_qty",
     "defect_qty", "expected_amount", "budget", "standard_cost", "list_price",
+    "requested_budget", "headcount", "expected_annual_revenue",  # rd_proposals, rd_capacity (issue 17)
 }  # fmt: skip
 
 HIERARCHIES = {
@@ -57,7 +58,10 @@ HIERARCHIES = {
 }
 
 # Visible metrics the model adds to the contract's 口径 table (extend, never rename).
-EXTENSION_METRICS = {"new_customers"}
+# R&D efficiency (issue 17, docs/innovation-efficiency.md).
+EXTENSION_METRICS = {"new_customers", "cost_per_invention_patent", "avg_grant_months", "budget_execution_rate",
+                     "industry_patent_applications", "industry_patents_granted", "proposal_count", "requested_budget",
+                     "requested_headcount", "proposal_expected_revenue", "rd_capacity_budget", "rd_capacity_headcount"}
 
 # The 口径, pinned. Aggregates: (dataset, agg, expr, filter, time, time_aggregation); derived: formula.
 NOT_CANCELLED = "status <> '已取消'"
@@ -95,6 +99,24 @@ AGGREGATES: dict[str, tuple[str, str, str | None, str | None, str, str | None]] 
         "rd_projects", "count", None, "status = '已完成' AND industrialized", "planned_end_date", None,
     ),
     "closed_projects": ("rd_projects", "count", None, "status IN ('已完成', '已终止')", "planned_end_date", None),
+    # R&D efficiency (extensions, issue 17)
+    "granted_invention_patents": (
+        "patents", "count", None, "patent_type = '发明' AND grant_date IS NOT NULL", "grant_date", None,
+    ),
+    "avg_grant_months": (
+        "patents", "avg", "DATE_DIFF('day', application_date, grant_date) / 30.4375", "grant_date IS NOT NULL",
+        "grant_date", None,
+    ),
+    "project_budget": ("rd_projects", "sum", "budget", "budget > 0", "start_date", None),
+    # innovation tables (extensions, issue 17)
+    "industry_patent_applications": ("industry_patents", "count", None, None, "application_date", None),
+    "industry_patents_granted": ("industry_patents", "count", None, "grant_date IS NOT NULL", "grant_date", None),
+    "proposal_count": ("rd_proposals", "count", None, None, "submitted_date", None),
+    "requested_budget": ("rd_proposals", "sum", "requested_budget", None, "submitted_date", None),
+    "requested_headcount": ("rd_proposals", "sum", "headcount", None, "submitted_date", None),
+    "proposal_expected_revenue": ("rd_proposals", "sum", "expected_annual_revenue", None, "submitted_date", None),
+    "rd_capacity_budget": ("rd_capacity", "sum", "budget", None, None, None),
+    "rd_capacity_headcount": ("rd_capacity", "sum", "headcount", None, None, None),
 }  # fmt: skip
 DERIVED = {
     "gross_profit": "revenue - cogs",
@@ -110,10 +132,12 @@ DERIVED = {
     "rd_intensity": "rd_spend / revenue",
     "patent_commercialization_rate": "granted_commercialized_patents / patents_granted",
     "project_success_rate": "successful_projects / closed_projects",
+    "cost_per_invention_patent": "rd_spend / granted_invention_patents",
+    "budget_execution_rate": "rd_spend / project_budget",
 }
 # What each unit is displayed as.
 UNIT_FORMATS = {"元": "currency", "%": "percent", "件": "integer", "单": "integer", "家": "integer",
-                "项": "integer", "个": "integer", "次": "number"}  # fmt: skip
+                "项": "integer", "个": "integer", "次": "number", "月": "number", "人": "integer"}  # fmt: skip
 
 
 # ── the contract ─────────────────────────────────────────────────────────────────────────────
@@ -145,7 +169,8 @@ def schema_contract() -> dict:
     sections = _sections(text)
     tables: dict[str, dict[str, str]] = {}
     pks: dict[str, list[str]] = {}
-    for table, spec in _table_rows(next(v for k, v in sections.items() if k.startswith("Tables"))):
+    table_rows = [row for k, v in sections.items() if k.startswith(("Tables", "Extensions")) for row in _table_rows(v)]
+    for table, spec in table_rows:
         tables[table] = {}
         for col in re.sub(r"\([^)]*\)", "", spec).split(","):
             name, typ, *flags = col.split()
@@ -184,6 +209,9 @@ def schema_contract() -> dict:
     joins = {
         (src, dst) for src, targets in re.findall(r"(\w+)→([\w/]+)", m.group(1)) for dst in targets.split("/")
     }
+    for table in EXTENSION_TABLES:  # beyond DEMO_SCHEMA.md: contract.py (docs/demo.md) describes them
+        tables[table] = {name: TYPE_MAP[typ] for name, typ, _ in TABLE_COLUMNS[table]}
+        pks[table] = [TABLE_COLUMNS[table][0][0]]
     return {
         "tables": tables,
         "pks": pks,
@@ -384,8 +412,9 @@ def test_metric_names_are_unique() -> None:
 def test_aggregate_metrics_resolve(name: str) -> None:
     m = metrics()[name]
     assert m.dataset in datasets(), f"{name}: unknown dataset {m.dataset}"
-    assert m.time in fields(m.dataset), f"{name}: {m.dataset}.{m.time} missing"
-    assert fields(m.dataset)[m.time].is_time, f"{name}: {m.time} is not a date"
+    if m.time is not None or m.dataset not in EXTENSION_TABLES:  # rd_capacity has no date: its metrics are undated
+        assert m.time in fields(m.dataset), f"{name}: {m.dataset}.{m.time} missing"
+        assert fields(m.dataset)[m.time].is_time, f"{name}: {m.time} is not a date"
     ok = reachable(m.dataset)
     for text in (m.expr, m.filter):
         if text is None:
@@ -394,7 +423,8 @@ def test_aggregate_metrics_resolve(name: str) -> None:
             ds = qualifier or m.dataset
             assert ds in ok, f"{name}: {ds} is not reachable from {m.dataset} through many_to_one joins"
             assert col in fields(ds), f"{name}: {ds}.{col} missing"
-    if m.agg in ("sum", "avg") and m.expr:
+    if m.agg in ("sum", "avg") and m.expr and len(columns(m.expr)) == 1 and isinstance(
+            sqlglot.parse_one(m.expr, read="duckdb"), exp.Column):
         ((qualifier, col),) = columns(m.expr)
         assert fields(qualifier or m.dataset)[col].type in ("integer", "number"), f"{name} sums a non-number"
 
@@ -438,7 +468,7 @@ def aggregate_query(m: MetricDef) -> exp.Select:
         return node
 
     inner = sqlglot.parse_one(m.expr, read="duckdb").transform(qualify) if m.expr else exp.Star()
-    agg = {"sum": exp.Sum(this=inner), "count": exp.Count(this=inner)}.get(m.agg)
+    agg = {"sum": exp.Sum(this=inner), "count": exp.Count(this=inner), "avg": exp.Avg(this=inner)}.get(m.agg)
     if m.agg == "count_distinct":
         agg = exp.Count(this=exp.Distinct(expressions=[inner]))
     assert agg is not None, m.agg

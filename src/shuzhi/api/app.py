@@ -31,6 +31,7 @@ from shuzhi.api.routers import exports as exports_router
 from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import rd_hotspots as rd_hotspots_router
+from shuzhi.api.routers import rd_efficiency as rd_efficiency_router
 from shuzhi.api.routers import renders as renders_router
 from shuzhi.api.routers import shares as shares_router
 from shuzhi.api.routers import subscriptions as subscriptions_router
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(alerts_router.router, prefix=API_PREFIX)  # alert rules, firings, inbox
     app.include_router(preferences_router.router, prefix=API_PREFIX)  # 涨跌颜色: company and own
+    app.include_router(rd_efficiency_router.router, prefix=API_PREFIX)  # 研发效率 (issue 17)
     app.include_router(exports_router.router, prefix=API_PREFIX)  # files: query → XLSX / CSV
     app.include_router(channels_router.router, prefix=API_PREFIX)  # delivery channels, pictures for robots
     app.include_router(renders_router.router, prefix=API_PREFIX)  # dashboard exports drawn by Chromium

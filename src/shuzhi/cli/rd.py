@@ -1,4 +1,5 @@
-"""`shuzhi rd …`: innovation intelligence from the shell (the `rd` group; other helpers add commands).
+"""`shuzhi rd …`: innovation intelligence from the shell (issue 17): the group `rd_app`; each analysis
+registers its command here in one line (`rd efficiency` lives in cli/rd_efficiency.py).
 
     shuzhi rd hotspots [--field F] [--years N] --format json|table
     shuzhi rd whitespace [--field F] [--years N] --format json|table
@@ -15,6 +16,7 @@ from typing import Any
 import typer
 
 from shuzhi.cli.common import lang, runtime, t, user_context
+from shuzhi.cli.rd_efficiency import efficiency
 from shuzhi.errors import ShuzhiError
 
 rd_app = typer.Typer(help="R&D and innovation intelligence. 研发与创新智能。", no_args_is_help=True)
@@ -133,3 +135,4 @@ def whitespace(
 
 rd_app.command("hotspots")(hotspots)
 rd_app.command("whitespace")(whitespace)
+rd_app.command("efficiency")(efficiency)
