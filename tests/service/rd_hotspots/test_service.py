@@ -118,3 +118,20 @@ def test_the_routes(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/rd/hotspots", params={"years": 0}, headers=h).status_code == 422
     client.cookies.clear()
     assert client.get("/api/v1/rd/hotspots").status_code == 401
+
+
+def test_a_model_without_the_dataset_reads_the_contract_table(rt) -> None:  # type: ignore[no-untyped-def]
+    """A model that does not define industry_patents (an older demo model, a customer's own) is read through a
+    variant of its index that adds the demo contract's table as a plain dataset."""
+    with rt.catalog.session() as db:
+        model, _ = get_model(db, "huajing")
+        model.datasets = [d for d in model.datasets if d.name != "industry_patents"]
+        gone = {m.name for m in model.metrics if m.dataset == "industry_patents"}
+        model.metrics = [m for m in model.metrics if m.name not in gone
+                         and not any(g in (m.formula or "") for g in gone)]
+        for sd in model.shared_dimensions:
+            sd.fields = [f for f in sd.fields if not f.startswith("industry_patents.")]
+        model.shared_dimensions = [sd for sd in model.shared_dimensions if len(sd.fields) >= 2]
+        save_model(db, model, actor="t")
+    out = rd_hotspots.hotspots(rt, ADMIN)
+    assert out["patents"] >= 6000 and out["rising"]
