@@ -27,6 +27,7 @@ const AllocatePage = lazy(() => import("./innovation/AllocatePage"));
 const MetricEditorPage = lazy(() => import("./pages/MetricEditor"));
 const DataPage = lazy(() => import("./pages/Data"));
 const ChannelsPage = lazy(() => import("./channels/ChannelsPage"));
+const HotspotsPage = lazy(() => import("./innovation/HotspotsPage"));
 const EfficiencyPage = lazy(() => import("./innovation/EfficiencyPage"));
 const AssessPage = lazy(() => import("./innovation/AssessPage"));
 
@@ -109,6 +110,7 @@ export default function App() {
               <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />
+              <Route path="innovation/hotspots" element={<Suspense fallback={<Spin />}><HotspotsPage /></Suspense>} />
               <Route path="innovation/allocate" element={<Suspense fallback={<Spin />}><AllocatePage /></Suspense>} />
               <Route path="innovation/efficiency" element={<Suspense fallback={<Spin />}><EfficiencyPage /></Suspense>} />
               <Route path="innovation/assess" element={<Suspense fallback={<Spin />}><AssessPage /></Suspense>} />

@@ -32,6 +32,7 @@ from shuzhi.api.routers import imports as imports_router
 from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import rd_allocate as rd_allocate_router
 from shuzhi.api.routers import rd_efficiency as rd_efficiency_router
+from shuzhi.api.routers import rd_hotspots as rd_hotspots_router
 from shuzhi.api.routers import renders as renders_router
 from shuzhi.api.routers import shares as shares_router
 from shuzhi.api.routers import subscriptions as subscriptions_router
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     for r in (shares_router.router, embed_router.router):  # share links and embedding (issue 15)
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(subscriptions_router.router, prefix=API_PREFIX)  # 定时推送
+    app.include_router(rd_hotspots_router.router, prefix=API_PREFIX)  # 热点与空白 (issue 17)
     app.include_router(rd_allocate_router.router, prefix=API_PREFIX)  # 立项优先级与资源分配 (issue 17)
     app.include_router(assess_router.router, prefix=API_PREFIX)  # 专精特新 self-assessment (issue 17)
 
