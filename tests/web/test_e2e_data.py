@@ -62,9 +62,13 @@ def _page(browser, server: str, errors: list[str], **kw):  # type: ignore[no-unt
 def _pick(page, testid: str, option: str, search: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """Open the Ant Design Select with data-testid (typing `search` into it, for long virtual lists) and click
     the visible option containing `option`. Under load the first click can land while the select is still being
-    drawn (a step just added): its list never opens and the typing goes nowhere, so it is tried again."""
+    drawn (a step just added): its list never opens and the typing goes nowhere; or the virtual list re-renders
+    while it filters and the click misses, leaving the first option chosen. Both are tried again until the select
+    shows the option."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
 
+    shown = option.split("·")[0].strip()
     for attempt in range(3):
         page.get_by_test_id(testid).click()
         if search:
@@ -73,12 +77,13 @@ def _pick(page, testid: str, option: str, search: str | None = None) -> None:  #
                              has_text=option).first
         try:
             found.wait_for(state="visible", timeout=8000 if attempt < 2 else 30_000)
-        except PlaywrightTimeout:
+            found.click()
+            expect(page.get_by_test_id(testid)).to_contain_text(shown, timeout=5000)
+        except (PlaywrightTimeout, AssertionError):
             if attempt == 2:
                 raise
             page.keyboard.press("Escape")
             continue
-        found.click()
         return
 
 
