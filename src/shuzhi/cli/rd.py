@@ -69,6 +69,17 @@ def _topics(title: str, rows: list[dict[str, Any]], limit: int) -> None:
             typer.echo(f"     {t('例', 'e.g.')}: {e['title']}（{e['applicant']}，{e['application_date']}）")
 
 
+def _answer(run: Any, field: str | None, years: int | None, fmt: str, user: str | None) -> dict[str, Any] | None:
+    """The service's answer as `user`; printed as JSON (and None returned) for --format json."""
+    _fmt(fmt)
+    rt = runtime()
+    out: dict[str, Any] = run(rt, user_context(rt, user), field=field, years=years)
+    if fmt == "json":
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return None
+    return out
+
+
 def hotspots(
     field: str = typer.Option(None, "--field", help=FIELD_HELP),
     years: int = typer.Option(None, "--years", help=YEARS_HELP),
@@ -79,11 +90,8 @@ def hotspots(
     """Rising, falling and steady patent topics. 专利技术热点（升温、降温、平稳）。"""
     from shuzhi.service.rd_hotspots import hotspots as run
 
-    _fmt(fmt)
-    rt = runtime()
-    out = run(rt, user_context(rt, user), field=field, years=years)
-    if fmt == "json":
-        typer.echo(json.dumps(out, ensure_ascii=False))
+    out = _answer(run, field, years, fmt, user)
+    if out is None:
         return
     w = out["window"]
     scope = (field or t("全部技术领域", "all tech fields")) + (f"，{t('近', 'last ')}{years}{t('年', ' years')}" if years else "")
@@ -114,11 +122,8 @@ def whitespace(
     """Sub-fields where the industry grows and the company is absent or thin. 技术空白（行业升温而本公司缺位的方向）。"""
     from shuzhi.service.rd_hotspots import whitespace as run
 
-    _fmt(fmt)
-    rt = runtime()
-    out = run(rt, user_context(rt, user), field=field, years=years)
-    if fmt == "json":
-        typer.echo(json.dumps(out, ensure_ascii=False))
+    out = _answer(run, field, years, fmt, user)
+    if out is None:
         return
     typer.echo(t(f"技术空白：行业活跃且在增长、而{out['company']}没有或很少专利的细分方向（最值得关注的在前）。",
                  f"White spaces: sub-fields where the industry is active and growing and {out['company']} has few "
