@@ -201,3 +201,22 @@ PAINTED = """(el) => {
   for (let i = 3; i < d.length; i += 16) if (d[i] > 0) n++;
   return n;
 }"""
+
+
+def open_innovation(page, item: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Menu 创新 → `item`, until the address is `path`. A click on the child while the sub-menu is still
+    opening (its animation) can be lost under load, leaving the page where it was: clicked again then."""
+    from playwright.sync_api import expect
+
+    menu = page.get_by_role("menuitem", name=re.compile("创新"))
+    child = page.get_by_role("menuitem", name=item)
+    for attempt in range(4):
+        if not child.is_visible():
+            menu.click()
+        child.click()
+        try:
+            expect(page).to_have_url(re.compile(re.escape(path)), timeout=5000 if attempt < 3 else 30_000)
+            return
+        except AssertionError:
+            if attempt == 3:
+                raise

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2e_harness import ROOT, screenshot_dir, signed_in_page
+from e2e_harness import ROOT, open_innovation, screenshot_dir, signed_in_page
 
 
 def test_allocate_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -36,9 +36,8 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     from playwright.sync_api import expect
 
     ctx, page, errors = signed_in_page(browser, server, 60_000)
-    page.get_by_role("menuitem", name="创新").click()
     with page.expect_response(lambda r: "/api/v1/rd/allocate" in r.url, timeout=60_000) as first:
-        page.get_by_role("menuitem", name="立项与分配").click()
+        open_innovation(page, "立项与分配", "/innovation/allocate")
     assert first.value.status == 200, first.value.text()
     out = first.value.json()
     expect(page).to_have_url(server + "/innovation/allocate")

@@ -22,6 +22,7 @@ from e2e_harness import (
     TODAY,
     choose_option,
     login,
+    open_innovation,
     require_browser,
     screenshot_dir,
     shuzhi_cmd,
@@ -46,8 +47,7 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
     from playwright.sync_api import expect
 
     ctx, page, errors = signed_in_page(browser, server, 30_000)
-    page.get_by_role("menuitem", name=re.compile("创新")).click()
-    page.get_by_role("menuitem", name="小巨人自评").click()
+    open_innovation(page, "小巨人自评", "/innovation/assess")
     expect(page).to_have_url(re.compile(r"/innovation/assess"))
     root = page.get_by_test_id("assess-page")
     expect(root).to_have_attribute("data-render-ready", "1")

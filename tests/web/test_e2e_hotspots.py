@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2e_harness import ROOT, login, screenshot_dir, signed_in_page
+from e2e_harness import ROOT, login, open_innovation, screenshot_dir, signed_in_page
 
 
 def test_hotspots_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -24,9 +24,8 @@ def _desktop(server: str, browser, shots: Path) -> None:  # type: ignore[no-unty
 
     ctx, page, errors = signed_in_page(browser, server, 60_000)
     # the menu: 创新 → 热点与空白
-    page.get_by_role("menuitem", name="创新").click()
     with page.expect_response(lambda r: "/api/v1/rd/hotspots" in r.url, timeout=120_000) as resp:
-        page.get_by_role("menuitem", name="热点与空白").click()
+        open_innovation(page, "热点与空白", "/innovation/hotspots")
     assert resp.value.status == 200, resp.value.text()
     expect(page).to_have_url(server + "/innovation/hotspots")
     first = page.get_by_test_id("topic-rising-0")

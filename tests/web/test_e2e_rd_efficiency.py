@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from e2e_harness import ROOT, screenshot_dir
+from e2e_harness import ROOT, open_innovation, screenshot_dir
 from e2e_harness import login as _login
 
 
@@ -36,8 +36,7 @@ def _flow(server: str, browser, shots: Path) -> None:  # type: ignore[no-untyped
 
     page, errors = _page(browser, server)
     # the 创新 menu leads to the page
-    page.get_by_role("menuitem", name=re.compile("创新")).click()
-    page.get_by_role("menuitem", name="研发效率").click()
+    open_innovation(page, "研发效率", "/innovation/efficiency")
     page.wait_for_url(re.compile(r"/innovation/efficiency$"))
     expect(page.get_by_test_id("eff-summary")).to_contain_text("研发投入")
     expect(page.get_by_test_id("eff-funnel").locator("canvas")).to_be_visible()
