@@ -1,0 +1,73 @@
+"""The contract of an external warehouse (SHUZHI_WAREHOUSE_URL): where published tables live and
+queries run when the embedded DuckDB file is not the warehouse.
+
+    SHUZHI_WAREHOUSE_URL=postgresql+psycopg://user@host/db   -> engines/sql_warehouse.py
+    SHUZHI_WAREHOUSE_URL=mysql+pymysql://root@host/db        -> engines/sql_warehouse.py (MySQL, MariaDB, Doris, StarRocks)
+    SHUZHI_WAREHOUSE_URL=sc://host:15002                     -> engines/spark_warehouse.py (Spark Connect)
+
+Invariants
+- An external warehouse answers queries through `engine()`, an object with the same `dialect`,
+  `execute()` and `stream()` as engines.sql_engine.SqlAlchemyEngine: compiled SQL arrives in its
+  own sqlglot dialect.
+- Files are still parsed locally (DuckDB in memory, sandboxed); what they give is written with
+  `load()` as Arrow, replacing the table atomically (a stage table, then a swap), so readers see
+  the old table or the new one, never half.
+- `check()` runs at configuration time (Runtime start, `shuzhi demo`): an engine that is
+  unreachable or cannot create tables fails there with a bilingual ShuzhiError, not at the first
+  query.
+- `data_version()` changes whenever a table is loaded or dropped, in every process that shares
+  the warehouse (it is stored in the warehouse itself), so result caches stay right across
+  instances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+import pyarrow as pa
+
+
+class QueryEngine(Protocol):
+    """What the query pipeline needs of an engine (service/pipeline.py Engine, plus streaming)."""
+
+    dialect: str
+
+    def execute(self, sql: str, *, max_rows: int | None = None, timeout_s: float | None = None) -> pa.Table: ...
+
+    def stream(self, sql: str, *, batch_size: int = 65_536, max_rows: int | None = None,
+               timeout_s: float | None = None) -> Iterator[pa.RecordBatch]: ...
+
+
+class ExternalWarehouse(Protocol):
+    """A warehouse on another engine (PostgreSQL, a MySQL-protocol engine, Spark)."""
+
+    url_safe: str  # the URL without its password (for messages and logs)
+    dialect: str  # the sqlglot dialect its SQL is written in: "postgres", "mysql", "doris", "starrocks", "spark"
+
+    def check(self) -> None:
+        """Connect, create and drop a probe table; raise ShuzhiError (zh + en) naming what is wrong."""
+
+    def engine(self) -> QueryEngine:
+        """The query engine on this warehouse (pooled; cheap to call per request)."""
+
+    def tables(self) -> list[str]:
+        """Published table names (Shuzhi's own bookkeeping tables excluded), sorted."""
+
+    def has_table(self, name: str) -> bool: ...
+
+    def columns(self, name: str) -> list[tuple[str, str]]:
+        """(column name, type name in the engine's words) of a table, in order."""
+
+    def load(self, name: str, data: pa.Table | pa.RecordBatchReader) -> int:
+        """Create or replace table `name` with `data` atomically; the rows written."""
+
+    def execute_write(self, sql: str) -> None:
+        """Run one statement that writes (CREATE TABLE … AS …, DROP …) in this warehouse's dialect."""
+
+    def drop_table(self, name: str) -> None: ...
+
+    def data_version(self) -> str:
+        """Changes whenever a table is loaded or dropped by any process on this warehouse."""
+
+    def close(self) -> None: ...
