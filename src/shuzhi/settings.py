@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     metadata_pool_timeout_s: float = Field(default=10.0, gt=0)
     workers: int = Field(default=1, ge=1, le=64)  # `shuzhi serve --workers`; > 1 opens the warehouse read-only
 
+    # -- audit log (issue 19): events older than this many days are removed (0 keeps everything; the
+    # default keeps three years, beyond the six months China's Cybersecurity Law asks for).
+    audit_retention_days: int = Field(default=1095, ge=0)
+
     # -- sandboxed warehouse (issue 12): administrator SQL (POST /api/v1/sql, `shuzhi sql`) streams at
     # most sql_row_cap rows and sql_result_max_mb of Arrow data, and is cancelled after sql_timeout_s.
     sql_row_cap: int = Field(default=10_000, ge=1)

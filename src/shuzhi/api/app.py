@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuzhi import __version__
 from shuzhi.api import admission
+from shuzhi.api.audit_trail import AuditTrailMiddleware
 from shuzhi.api.body_limit import BodyLimitMiddleware
 from shuzhi.api.errors import install_error_handlers
 from shuzhi.api.middleware import RequestContextMiddleware
@@ -23,6 +24,7 @@ from shuzhi.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
 from shuzhi.api.routers import alerts as alerts_router
 from shuzhi.api.routers import ask, auth, dashboards, health, insights, jobs, models, query, sql, users
 from shuzhi.api.routers import assess as assess_router
+from shuzhi.api.routers import audit as audit_router
 from shuzhi.api.routers import channels as channels_router
 from shuzhi.api.routers import connections as connections_router
 from shuzhi.api.routers import datasets as datasets_router
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.state.runtime = rt
     app.state.dashboard_answers = DashboardAnswers(rt.settings.dashboard_query_threads)  # shared query threads
     admission.install(app, rt.settings)  # bounded queue → 503; added first so the request id wraps it
+    app.add_middleware(AuditTrailMiddleware)  # inside the request context: events carry its id and address
     app.add_middleware(BodyLimitMiddleware, body_max_mb=rt.settings.body_max_mb, upload_max_mb=rt.settings.upload_max_mb)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors_value=rt.settings.frame_ancestors,
@@ -95,6 +98,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
               insights.router, jobs.router, dashboards.router, datasets_router.router):
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(connections_router.router, prefix=API_PREFIX)
+    app.include_router(audit_router.router, prefix=API_PREFIX)
 
     for r in (imports_router.router, tables_router.router):  # file imports and the data page
         app.include_router(r, prefix=API_PREFIX)

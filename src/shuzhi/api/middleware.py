@@ -35,7 +35,8 @@ class RequestContextMiddleware:
         rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=rid)
+        client = scope.get("client")
+        structlog.contextvars.bind_contextvars(request_id=rid, client_ip=client[0] if client else None)
         start = time.perf_counter()
         status = 500
 
@@ -51,6 +52,5 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            client = scope.get("client")
             log.info("request", method=scope.get("method"), path=scope.get("path"), status=status,
                      ms=round((time.perf_counter() - start) * 1000, 1), client=client[0] if client else None)

@@ -7,7 +7,6 @@ that later row rules read as {{ user.region }}.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from shuzhi.auth.passwords import check_password_policy, generate_password, hash_password
 from shuzhi.auth.roles import check_role
-from shuzhi.catalog.models import AuditEvent, User, utcnow
+from shuzhi.catalog.audit import append
+from shuzhi.catalog.models import User, utcnow
 from shuzhi.errors import ShuzhiError
 
 _USERNAME_RE = re.compile(r"^[a-z0-9_.\-\u4e00-\u9fff]{1,64}$")
@@ -118,17 +118,7 @@ def count_users(s: Session) -> int:
     return s.scalar(select(func.count()).select_from(User)) or 0
 
 
-def audit(s: Session, action: str, *, actor: str | None, target: str | None = None,
-          detail: dict[str, Any] | None = None, request_id: str | None = None) -> None:
-    s.add(
-        AuditEvent(
-            action=action,
-            actor=actor,
-            target=target,
-            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
-            request_id=request_id,
-        )
-    )
+audit = append  # every module that records an event calls this (catalog/audit.py)
 
 
 def create_user(

@@ -13,13 +13,13 @@ Invariants
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from sqlalchemy import JSON, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from shuzhi.catalog.models import AuditEvent, Base, UTCDateTime, utcnow
+from shuzhi.catalog.audit import append
+from shuzhi.catalog.models import Base, UTCDateTime, utcnow
 
 
 class AssessmentAnswer(Base):
@@ -52,5 +52,4 @@ def save_answers(s: Session, model: str, values: dict[str, Any], actor: str | No
             s.add(AssessmentAnswer(model=model, key=key, value=value, updated_by=actor))
         else:
             rec.value, rec.updated_at, rec.updated_by = value, utcnow(), actor
-    s.add(AuditEvent(action="assess.answers", actor=actor, target=model,
-                     detail=json.dumps(values, ensure_ascii=False)[:4000]))
+    append(s, "assess.answers", actor=actor, target=model, detail=values)

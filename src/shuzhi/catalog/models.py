@@ -9,7 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -131,7 +143,8 @@ class LoginAttempt(Base):
 
 
 class AuditEvent(Base):
-    """Security-relevant events (logins, user and token changes), append-only."""
+    """Who did what, when and from where; append-only and chained (catalog/audit.py): once sealed,
+    `seq` orders the chain and `hash` = sha256(prev_hash + the record's content)."""
 
     __tablename__ = "audit_events"
 
@@ -142,8 +155,13 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(128))
     detail: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_audit_events_at", "at"),)
+    __table_args__ = (Index("ix_audit_events_at", "at"), Index("ix_audit_events_action", "action"),
+                      Index("ix_audit_events_actor", "actor"), UniqueConstraint("seq", name="uq_audit_events_seq"))
 
 
 class ModelRecord(Base):

@@ -12,13 +12,13 @@ Invariants
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shuzhi.catalog.models import AppSetting, AuditEvent, User, utcnow
+from shuzhi.catalog.audit import append
+from shuzhi.catalog.models import AppSetting, User, utcnow
 from shuzhi.errors import ShuzhiError
 
 # key → (default, allowed values). change_colors: which colour a rise gets — red_up (红涨绿跌, the
@@ -61,7 +61,7 @@ def set_company(s: Session, key: str, value: Any, actor: str) -> None:
         s.add(AppSetting(key=key, value=value, updated_by=actor))
     else:
         rec.value, rec.updated_at, rec.updated_by = value, utcnow(), actor
-    s.add(AuditEvent(action="settings.company", actor=actor, target=key, detail=json.dumps({"value": value})))
+    append(s, "settings.company", actor=actor, target=key, detail={"value": value})
 
 
 def set_own(s: Session, username: str, key: str, value: Any) -> None:

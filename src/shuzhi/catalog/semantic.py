@@ -13,13 +13,13 @@ Invariants
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shuzhi.catalog.models import AuditEvent, ModelRecord, ModelVersion, utcnow
+from shuzhi.catalog.audit import append
+from shuzhi.catalog.models import ModelRecord, ModelVersion, utcnow
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.access import rule_changes
 from shuzhi.model.index import ModelIndex, closest
@@ -131,8 +131,7 @@ def save_model(s: Session, model: SemanticModel, *, actor: str | None, comment: 
     s.add(ModelVersion(model_id=rec.id, version=rec.version, definition=definition, created_by=actor,
                        comment=comment))
     if changes:
-        s.add(AuditEvent(action="model.rules", actor=actor, target=f"{model.name} v{rec.version}",
-                         detail=json.dumps(changes, ensure_ascii=False)))
+        append(s, "model.rules", actor=actor, target=f"{model.name} v{rec.version}", detail=changes)
     s.flush()
     return rec.version
 

@@ -19,6 +19,7 @@ from shuzhi.cli import serve as serve_cmd
 from shuzhi.cli import sql as sql_cmd
 from shuzhi.cli.alerts import alert_app
 from shuzhi.cli.assess import assess_app
+from shuzhi.cli.audit import audit_app
 from shuzhi.cli.channels import channel_app
 from shuzhi.cli.common import fail, lang
 from shuzhi.cli.connections import connection_app, extract_app
@@ -63,6 +64,7 @@ app.add_typer(share_app, name="share")
 app.add_typer(subscription_app, name="subscription")
 app.add_typer(rd_app, name="rd")
 app.add_typer(assess_app, name="assess")
+app.add_typer(audit_app, name="audit")
 
 
 def _version(value: bool) -> None:
