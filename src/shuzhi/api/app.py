@@ -31,6 +31,7 @@ from shuzhi.api.routers import datasets as datasets_router
 from shuzhi.api.routers import embed as embed_router
 from shuzhi.api.routers import exports as exports_router
 from shuzhi.api.routers import imports as imports_router
+from shuzhi.api.routers import org as org_router
 from shuzhi.api.routers import preferences as preferences_router
 from shuzhi.api.routers import rd_allocate as rd_allocate_router
 from shuzhi.api.routers import rd_efficiency as rd_efficiency_router
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
         app.include_router(r, prefix=API_PREFIX)
     app.include_router(connections_router.router, prefix=API_PREFIX)
     app.include_router(audit_router.router, prefix=API_PREFIX)
+    app.include_router(org_router.router, prefix=API_PREFIX)  # departments and sharing (issue 19)
 
     for r in (imports_router.router, tables_router.router):  # file imports and the data page
         app.include_router(r, prefix=API_PREFIX)

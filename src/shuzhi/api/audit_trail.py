@@ -82,6 +82,8 @@ SELF_AUDITED: frozenset[tuple[str, str]] = frozenset({
     ("PUT", f"{P}/preferences/company"), ("POST", f"{P}/channels"), ("DELETE", f"{P}/channels/{{name}}"),
     ("POST", f"{P}/shares"), ("DELETE", f"{P}/shares/{{share_id}}"), ("POST", f"{P}/public/share/unlock"),
     ("POST", f"{P}/embed/tokens"), ("PUT", f"{P}/assess/answers"),
+    ("POST", f"{P}/departments"), ("PATCH", f"{P}/departments/{{dept_id}}"), ("DELETE", f"{P}/departments/{{dept_id}}"),
+    ("PUT", f"{P}/dashboards/{{key}}/grants"),
 })
 
 # Unsafe methods that only read or touch the caller's own view (nothing shared changes).

@@ -43,6 +43,9 @@ class UserOut(BaseModel):
     is_active: bool = True
     created_at: str | None = None
     last_login_at: str | None = None
+    departments: list[str] = Field([], description="the departments the user belongs to (paths)")
+    effective_attributes: dict[str, AttrValue] = Field(
+        {}, description="the attributes row rules read: the departments' (inherited) overridden by the user's own")
 
 
 class MeOut(UserOut):
@@ -89,6 +92,7 @@ class UserCreate(BaseModel):
     role: Role
     display_name: str | None = Field(default=None, max_length=128)
     attributes: dict[str, AttrValue] = {}
+    departments: list[str] = Field([], max_length=50, description="department paths (each must exist)")
 
 
 class UserUpdate(BaseModel):
@@ -97,6 +101,7 @@ class UserUpdate(BaseModel):
     attributes: dict[str, AttrValue] | None = None
     remove_attributes: list[str] | None = None
     is_active: bool | None = None
+    departments: list[str] | None = Field(None, max_length=50, description="the user's departments (replaces them)")
 
 
 class PasswordReset(BaseModel):

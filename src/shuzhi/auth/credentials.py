@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from shuzhi.auth.passwords import hash_password, needs_rehash, verify_password
 from shuzhi.auth.throttle import record_success, reserve_attempt
 from shuzhi.auth.users import audit, find_user, normalize_username
+from shuzhi.catalog import org
 from shuzhi.catalog.models import ApiToken, User, WebSession, utcnow
 from shuzhi.errors import ShuzhiError
 from shuzhi.spec.resolve import UserContext
@@ -57,6 +58,7 @@ class Principal:
     token_id: int | None = None
     session_expires_at: dt.datetime | None = None  # when via="session" (bounds auth/session_cache)
     scope: str | None = None  # a scoped API token (TOKEN_SCOPES); None: the role's full rights
+    groups: frozenset[int] = frozenset()  # departments and their ancestors (content shared with a department)
 
     def context(self) -> UserContext:
         """The security context queries run under (row rules read attributes, column rules the role)."""
@@ -64,7 +66,8 @@ class Principal:
 
 
 def _principal(u: User, **kw: Any) -> Principal:
-    return Principal(user_id=u.id, username=u.username, role=u.role, attributes=dict(u.attributes or {}), **kw)
+    return Principal(user_id=u.id, username=u.username, role=u.role, attributes=org.effective_attributes(u),
+                     groups=org.group_ids(u), **kw)
 
 
 def unauthenticated(code: str = "not_authenticated") -> ShuzhiError:

@@ -11,13 +11,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from shuzhi.auth.passwords import check_password_policy, generate_password, hash_password
 from shuzhi.auth.roles import check_role
+from shuzhi.catalog import org
 from shuzhi.catalog.audit import append
 from shuzhi.catalog.models import User, utcnow
+from shuzhi.catalog.org_models import ContentGrant
 from shuzhi.errors import ShuzhiError
 
 _USERNAME_RE = re.compile(r"^[a-z0-9_.\-\u4e00-\u9fff]{1,64}$")
@@ -37,6 +39,8 @@ class UserView:
     is_active: bool = True
     created_at: str | None = None
     last_login_at: str | None = None
+    departments: list[str] = field(default_factory=list)
+    effective_attributes: dict[str, Any] = field(default_factory=dict)  # with the departments' (row rules read these)
 
     @classmethod
     def of(cls, u: User) -> UserView:
@@ -49,6 +53,8 @@ class UserView:
             is_active=u.is_active,
             created_at=u.created_at.isoformat() if u.created_at else None,
             last_login_at=u.last_login_at.isoformat() if u.last_login_at else None,
+            departments=sorted(d.path for d in u.departments),  # type: ignore[attr-defined]
+            effective_attributes=org.effective_attributes(u),
         )
 
 
@@ -129,6 +135,7 @@ def create_user(
     *,
     attributes: dict[str, Any] | None = None,
     display_name: str | None = None,
+    departments: list[str] | None = None,
     actor: str | None = None,
 ) -> User:
     name = normalize_username(username)
@@ -147,7 +154,10 @@ def create_user(
     )
     s.add(u)
     s.flush()
-    audit(s, "user.create", actor=actor, target=name, detail={"role": role, "attributes": attrs})
+    if departments:
+        org.set_user_departments(s, u, departments, actor=actor)
+    audit(s, "user.create", actor=actor, target=name, detail={"role": role, "attributes": attrs,
+                                                               **({"departments": departments} if departments else {})})
     return u
 
 
@@ -210,6 +220,7 @@ def delete_user(s: Session, username: str, *, actor: str | None = None) -> None:
     u = get_user(s, username)
     if u.role == "admin":
         _keep_one_admin(s, u)
+    s.execute(delete(ContentGrant).where(ContentGrant.grantee_type == "user", ContentGrant.grantee == str(u.id)))
     s.delete(u)
     audit(s, "user.delete", actor=actor, target=u.username)
 

@@ -1,8 +1,10 @@
 """Dashboards in the catalog: save (versioned), read, share by role, favourites, recent views.
 
 Invariants
-- Who sees a dashboard: its owner, admins, and users whose role is in its shared_roles.
-  Who changes or deletes it: its owner and admins (and only roles with content:edit reach that code).
+- Who sees a dashboard: its owner, admins, users whose role is in its shared_roles, and the users,
+  departments (with their sub-departments) and roles it was shared with (catalog/grants.py).
+  Who changes or deletes it: its owner, admins, and those it was shared with to edit (and only roles
+  with content:edit reach that code).
 - Callers validate a definition against the current semantic model before saving it
   (spec.dashboards.check_against_model): every metric and field of every component and filter must
   exist; the error names the component.
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, desc, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from shuzhi.catalog.dashboard_models import (
     DashboardFavourite,
@@ -26,27 +28,53 @@ from shuzhi.catalog.dashboard_models import (
     DashboardVersion,
     DashboardView,
 )
+from shuzhi.catalog.grants import access_of, by_object, grants_for
 from shuzhi.catalog.models import utcnow
+from shuzhi.catalog.org_models import ContentGrant
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who asks (a plain copy of the principal: the catalog sits below auth)."""
+    """Who asks (a plain copy of the principal: the catalog sits below auth). `groups`: the user's
+    departments and their ancestors (catalog/org.group_ids), for content shared with a department."""
 
     user_id: int
     username: str
     role: str
+    groups: frozenset[int] = frozenset()
 
 
 # -- access ----------------------------------------------------------------------------------
-def can_view(rec: DashboardRecord, who: Viewer) -> bool:
-    return who.role == "admin" or rec.owner == who.username or who.role in (rec.shared_roles or [])
+def _granted(rec: DashboardRecord, who: Viewer, grants: list[ContentGrant] | None) -> str | None:
+    if grants is None:
+        s = object_session(rec)
+        grants = grants_for(s, "dashboard", rec.id) if s is not None and rec.id is not None else []
+    return access_of(grants, who.user_id, who.role, who.groups)
 
 
-def can_edit(rec: DashboardRecord, who: Viewer) -> bool:
-    return who.role == "admin" or rec.owner == who.username
+def can_view(rec: DashboardRecord, who: Viewer, grants: list[ContentGrant] | None = None) -> bool:
+    """Admins, the owner, roles in shared_roles, and whoever it was shared with (catalog/grants.py)."""
+    if who.role == "admin" or rec.owner == who.username or who.role in (rec.shared_roles or []):
+        return True
+    return _granted(rec, who, grants) is not None
+
+
+def can_edit(rec: DashboardRecord, who: Viewer, grants: list[ContentGrant] | None = None) -> bool:
+    """Admins, the owner, and whoever it was shared with to edit (routes also require content:edit)."""
+    return who.role == "admin" or rec.owner == who.username or _granted(rec, who, grants) == "edit"
+
+
+def shared_with(rec: DashboardRecord, who: Viewer, grants: list[ContentGrant] | None = None) -> bool:
+    """Shared with `who` in person or through their department (not their own; a share with a whole
+    role is not "to me")."""
+    if rec.owner == who.username:
+        return False
+    if grants is None:
+        s = object_session(rec)
+        grants = grants_for(s, "dashboard", rec.id) if s is not None and rec.id is not None else []
+    return access_of([g for g in grants if g.grantee_type != "role"], who.user_id, who.role, who.groups) is not None
 
 
 def _not_found(key: str) -> ShuzhiError:
@@ -73,7 +101,9 @@ def require_edit(rec: DashboardRecord, who: Viewer) -> None:
 
 
 def list_records(s: Session, who: Viewer) -> list[DashboardRecord]:
-    return [r for r in s.scalars(select(DashboardRecord).order_by(DashboardRecord.id)) if can_view(r, who)]
+    grants = by_object(grants_for(s, "dashboard"))
+    return [r for r in s.scalars(select(DashboardRecord).order_by(DashboardRecord.id))
+            if can_view(r, who, grants.get(r.id, []))]
 
 
 # -- changes ---------------------------------------------------------------------------------
@@ -134,6 +164,7 @@ def remove(s: Session, rec: DashboardRecord) -> None:
     s.execute(delete(DashboardFavourite).where(DashboardFavourite.dashboard_id == rec.id))
     s.execute(delete(DashboardView).where(DashboardView.dashboard_id == rec.id))
     s.execute(delete(DashboardVersion).where(DashboardVersion.dashboard_id == rec.id))
+    s.execute(delete(ContentGrant).where(ContentGrant.kind == "dashboard", ContentGrant.object_id == rec.id))
     s.delete(rec)
     s.flush()
 

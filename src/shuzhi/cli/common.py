@@ -124,13 +124,14 @@ def announce_admin(info: StartInfo) -> None:
 def user_context(rt: Runtime, username: str | None) -> UserContext:
     """The security context of `--user NAME` (the system administrator when omitted)."""
     from shuzhi.auth.users import get_user
+    from shuzhi.catalog import org
     from shuzhi.spec.resolve import UserContext
 
     if username is None:
         return UserContext.system()
     with rt.catalog.session() as s:
         u = get_user(s, username)
-        return UserContext(u.username, u.role, dict(u.attributes or {}))
+        return UserContext(u.username, u.role, org.effective_attributes(u))
 
 
 class BorrowedRuntime:

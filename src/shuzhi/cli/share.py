@@ -1,4 +1,5 @@
-"""`shuzhi share create|list|revoke`: share links (a dashboard opened read-only without an account).
+"""`shuzhi share create|list|revoke`: share links; `shuzhi share dashboard NAME --with ...` (cli/org.py)
+shares with people. Share links (a dashboard opened read-only without an account).
 
 The operator runs these, like `shuzhi token create`: a link shares the view of `--as USER` (default:
 the dashboard's owner), and that user must be able to see the dashboard. The link is printed last, once;
@@ -10,11 +11,14 @@ from __future__ import annotations
 import typer
 
 from shuzhi.cli.common import fail, read_secret, runtime, t
+from shuzhi.cli.org import share_dashboard
 from shuzhi.errors import ShuzhiError
 
 share_app = typer.Typer(
-    help="分享链接：创建、列出、撤销 / Share links: create, list, revoke.", no_args_is_help=True
+    help="分享：分享链接（创建、列出、撤销）与共享给人 / Share links (create, list, revoke) and sharing with people.",
+    no_args_is_help=True,
 )
+share_app.command("dashboard")(share_dashboard)
 
 
 @share_app.command("create")

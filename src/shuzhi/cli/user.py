@@ -23,6 +23,7 @@ def create(
     role: str = typer.Option(..., "--role", help=ROLE_HELP),
     attr: list[str] = typer.Option([], "--attr", help="User attribute key=value, repeatable (e.g. region=华东)."),
     display_name: str = typer.Option(None, "--display-name", help="Name shown in the app."),
+    dept: list[str] = typer.Option([], "--dept", help="Department path, repeatable (shuzhi dept add makes them)."),
 ) -> None:
     """Create a user; the password is read from standard input. 新建用户（密码从标准输入读取）。"""
     from shuzhi.auth import users as U
@@ -33,7 +34,8 @@ def create(
     password = read_secret("新用户的密码", "Password for the new user")
     rt = runtime()
     with rt.catalog.session() as s:
-        u = U.create_user(s, name, password, role, attributes=attrs, display_name=display_name, actor="cli")
+        u = U.create_user(s, name, password, role, attributes=attrs, display_name=display_name,
+                          departments=list(dept), actor="cli")
         typer.echo(t(f"已创建用户 {u.username}（{u.role}）。", f"Created user {u.username} ({u.role})."))
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlglot import exp
 
 from shuzhi.ai.insights.series import Source
-from shuzhi.catalog import Catalog
+from shuzhi.catalog import Catalog, org
 from shuzhi.catalog.alerts import AlertFiring, AlertRule, FiringReceipt
 from shuzhi.catalog.models import User, utcnow
 from shuzhi.compile.row_scope import scope_signature
@@ -93,7 +93,7 @@ def _audiences(db: Any, rule: AlertRule, idx: ModelIndex) -> list[tuple[str, Use
         u = users.get(i)
         if u is None:
             continue
-        ctx = UserContext(u.username, u.role, dict(u.attributes or {}))
+        ctx = UserContext(u.username, u.role, org.effective_attributes(u))
         sig = scope_signature(idx, ctx)
         if i == rule.owner_id:
             owner_sig = sig

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from shuzhi.ai.insights.series import check_grain, series_spec
 from shuzhi.auth.roles import has_permission
+from shuzhi.catalog import org
 from shuzhi.catalog.alerts import AlertFiring, AlertRule, FiringReceipt
 from shuzhi.catalog.models import User, utcnow
 from shuzhi.delivery import channels
@@ -144,7 +145,7 @@ def validate(db: Session, idx: ModelIndex, owner: User, data: dict[str, Any], to
         raise _bad("where_not_list", "where 应是筛选条件列表。", "where must be a list of filters.")
     if not isinstance(cur.get("enabled", True), bool):
         raise _bad("alert_enabled_invalid", "enabled 只能是 true 或 false。", "enabled must be true or false.")
-    ctx = UserContext(owner.username, owner.role, dict(owner.attributes or {}))
+    ctx = UserContext(owner.username, owner.role, org.effective_attributes(owner))
     idx.metric(cur["metric"])  # unknown metric: a clear message with suggestions
     resolve(parse_spec(series_spec(cur["metric"], grain, by=by, where=where)), idx, ctx, today)
     out = {"name": name.strip(), "description": cur.get("description") or None, "metric": cur["metric"],

@@ -32,6 +32,7 @@ from shuzhi.auth.passwords import hash_password, verify_password
 from shuzhi.auth.throttle import record_success, reserve_attempt
 from shuzhi.auth.users import audit
 from shuzhi.catalog import dashboards as store
+from shuzhi.catalog import org
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.catalog.models import User, utcnow
 from shuzhi.catalog.share_models import ShareLink
@@ -57,7 +58,7 @@ def token_of(value: str) -> str:
 
 
 def viewer_of(u: User) -> store.Viewer:
-    return store.Viewer(u.id, u.username, u.role)
+    return store.Viewer(u.id, u.username, u.role, org.group_ids(u))
 
 
 # -- errors ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shuzhi.catalog import dashboards as dash_store
+from shuzhi.catalog import org
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.catalog.models import User
 from shuzhi.delivery.schedule_phrases import to_cron
@@ -30,7 +31,7 @@ def _bad(code: str, zh: str, en: str, **details: Any) -> ShuzhiError:
 
 
 def viewer_of(u: User) -> dash_store.Viewer:
-    return dash_store.Viewer(u.id, u.username, u.role)
+    return dash_store.Viewer(u.id, u.username, u.role, org.group_ids(u))
 
 
 # -- filters ---------------------------------------------------------------------------------------------

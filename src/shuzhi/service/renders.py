@@ -28,6 +28,7 @@ from urllib.parse import quote, urlencode
 from shuzhi.auth.credentials import CSRF_COOKIE, SESSION_COOKIE, create_session
 from shuzhi.auth.users import get_user
 from shuzhi.catalog import dashboards as store
+from shuzhi.catalog import org
 from shuzhi.catalog.models import User, WebSession
 from shuzhi.delivery.render import PageAccess, check_width, render_page
 from shuzhi.errors import ShuzhiError
@@ -95,7 +96,7 @@ def prepare(
             raise ShuzhiError(
                 "user_inactive", f"用户「{u.username}」已停用。", f"User '{u.username}' is deactivated."
             )
-        rec = store.get_record(db, key, store.Viewer(u.id, u.username, u.role))
+        rec = store.get_record(db, key, store.Viewer(u.id, u.username, u.role, org.group_ids(u)))
         d = DashboardDef.model_validate(rec.definition)
         idx, _ = rt.model_index(None, db)
         out = Prepared(
@@ -104,7 +105,7 @@ def prepare(
             d,
             idx,
             u.id,
-            UserContext(u.username, u.role, dict(u.attributes or {})),
+            UserContext(u.username, u.role, org.effective_attributes(u)),
         )
     out.filters = resolve_filters(d, idx, filters or {})
     validate_filters(d, DataRequest(filters=out.filters), idx)

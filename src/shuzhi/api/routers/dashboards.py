@@ -94,6 +94,7 @@ class DashboardSummary(BaseModel):
     components: int
     favourite: bool = False
     can_edit: bool = False
+    shared_with_me: bool = Field(False, description="shared with you in person or with your department")
     viewed_at: str | None = None
 
 
@@ -129,7 +130,7 @@ class HierarchyValues(BaseModel):
 
 
 def _who(p: Principal) -> store.Viewer:
-    return store.Viewer(p.user_id, p.username, p.role)
+    return store.Viewer(p.user_id, p.username, p.role, p.groups)
 
 
 def _summary(r: DashboardRecord, who: store.Viewer, favs: set[int], viewed_at: str | None = None) -> DashboardSummary:
@@ -138,7 +139,8 @@ def _summary(r: DashboardRecord, who: store.Viewer, favs: set[int], viewed_at: s
         owner=r.owner, shared_roles=list(r.shared_roles or []), version=r.version,
         updated_at=r.updated_at.isoformat(), updated_by=r.updated_by,
         components=len(r.definition.get("components", [])), favourite=r.id in favs,
-        can_edit=store.can_edit(r, who) and who.role in ("admin", "editor"), viewed_at=viewed_at)
+        can_edit=store.can_edit(r, who) and who.role in ("admin", "editor"), shared_with_me=store.shared_with(r, who),
+        viewed_at=viewed_at)
 
 
 def _out(s: Session, r: DashboardRecord, who: store.Viewer) -> DashboardOut:

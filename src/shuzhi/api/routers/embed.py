@@ -83,7 +83,7 @@ def issue_token(body: EmbedTokenRequest, user: IssuerDep, db: DbDep, rt: Runtime
             f"An embed token lives at most {st.embed_token_max_minutes} minutes "
             "(SHUZHI_EMBED_TOKEN_MAX_MINUTES).",
         )
-    rec = store.get_record(db, body.dashboard, store.Viewer(user.user_id, user.username, user.role))
+    rec = store.get_record(db, body.dashboard, store.Viewer(user.user_id, user.username, user.role, user.groups))
     d = DashboardDef.model_validate(rec.definition)
     idx, _ = rt.model_index(None, db)
     component = et.check_component(d, body.component)

@@ -138,7 +138,7 @@ def _dashboards_of(db: Any, model: str, user: Principal) -> list[tuple[str, str,
     """The dashboards `user` may see, when `model` is the default model (the one dashboards query)."""
     if store.current_version(db, None)[0] != model:
         return []
-    who = dash_store.Viewer(user.user_id, user.username, user.role)
+    who = dash_store.Viewer(user.user_id, user.username, user.role, user.groups)
     return [(r.name, r.title, r.title_en, r.definition) for r in dash_store.list_records(db, who)]
 
 

@@ -29,6 +29,7 @@ from shuzhi.auth.credentials import Principal
 from shuzhi.auth.roles import forbidden
 from shuzhi.auth.users import get_user
 from shuzhi.catalog import dashboards as store
+from shuzhi.catalog import org
 from shuzhi.catalog.dashboard_models import DashboardRecord
 from shuzhi.delivery import shares
 from shuzhi.errors import ShuzhiError
@@ -122,7 +123,7 @@ def share_out(r: shares.LinkRow) -> ShareOut:
 
 
 def _editable(db: Any, key: str | int, user: Principal) -> DashboardRecord:
-    who = store.Viewer(user.user_id, user.username, user.role)
+    who = store.Viewer(user.user_id, user.username, user.role, user.groups)
     rec = store.get_record(db, key, who)
     store.require_edit(rec, who)
     return rec
@@ -163,7 +164,7 @@ def list_shares(
 ) -> list[ShareOut]:
     if dashboard is not None:
         return [share_out(r) for r in shares.list_links(db, _editable(db, dashboard, user).id)]
-    who = store.Viewer(user.user_id, user.username, user.role)
+    who = store.Viewer(user.user_id, user.username, user.role, user.groups)
     mine = {r.name for r in store.list_records(db, who) if store.can_edit(r, who)}
     return [share_out(r) for r in shares.list_links(db) if r.dashboard in mine]
 
@@ -196,7 +197,7 @@ def _context(opened: shares.Opened) -> Any:
     from shuzhi.spec.resolve import UserContext
 
     u = opened.user
-    return UserContext(u.username, u.role, dict(u.attributes or {}))
+    return UserContext(u.username, u.role, org.effective_attributes(u))
 
 
 @router.get(

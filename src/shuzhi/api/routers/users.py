@@ -11,6 +11,7 @@ from shuzhi.api.routers.auth import ERRORS, user_out
 from shuzhi.api.schemas import PasswordReset, UserCreate, UserOut, UserUpdate
 from shuzhi.auth import users as U
 from shuzhi.auth.credentials import Principal
+from shuzhi.catalog import org
 
 router = APIRouter(prefix="/users", tags=["users"])
 Admin = Annotated[Principal, Depends(require("users:manage"))]
@@ -25,7 +26,8 @@ def list_users(admin: Admin, db: DbDep) -> list[UserOut]:
 def create_user(body: UserCreate, admin: Admin, db: DbDep) -> UserOut:
     u = U.create_user(
         db, body.username, body.password, body.role,
-        attributes=body.attributes, display_name=body.display_name, actor=admin.username,
+        attributes=body.attributes, display_name=body.display_name, departments=body.departments,
+        actor=admin.username,
     )
     return user_out(u)
 
@@ -41,6 +43,8 @@ def update_user(username: str, body: UserUpdate, admin: Admin, db: DbDep) -> Use
         db, username, role=body.role, attributes=body.attributes, remove_attributes=body.remove_attributes,
         display_name=body.display_name, is_active=body.is_active, actor=admin.username,
     )
+    if body.departments is not None:
+        org.set_user_departments(db, u, body.departments, actor=admin.username)
     return user_out(u)
 
 
