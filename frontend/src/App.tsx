@@ -31,6 +31,7 @@ const HotspotsPage = lazy(() => import("./innovation/HotspotsPage"));
 const EfficiencyPage = lazy(() => import("./innovation/EfficiencyPage"));
 const AssessPage = lazy(() => import("./innovation/AssessPage"));
 const AuditPage = lazy(() => import("./admin/AuditPage"));
+const PeoplePage = lazy(() => import("./admin/PeoplePage"));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, checked } = useAuth();
@@ -109,6 +110,7 @@ export default function App() {
               <Route path="data/tables/:name" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="data/datasets/:dataset" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
               <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
+              <Route path="admin/people" element={<RequirePermission permission="users:manage"><Suspense fallback={<Spin />}><PeoplePage /></Suspense></RequirePermission>} />
               <Route path="admin/audit" element={<RequirePermission permission="audit:view"><Suspense fallback={<Spin />}><AuditPage /></Suspense></RequirePermission>} />
               <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
               <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />

@@ -11,7 +11,7 @@ import "react-grid-layout/css/styles.css";
 import "./dashboards.css";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { Cell } from "../api/client";
-import { useCan } from "../auth";
+import { useAuth, useCan } from "../auth";
 import { errorMessage } from "../api/client";
 import { PALETTE } from "../charts/echarts";
 import { columnFormat } from "../format";
@@ -35,6 +35,7 @@ import { useFreshText } from "../freshness/text";
 import { COLS, gridItems, phoneLayout, ROW_HEIGHT } from "./layout";
 import { carryFilters, clearCross, decodeFilters, emptyState, encodeFilters, requestBody, setFilter, toggleCross, type ViewState } from "./linkage";
 import SubscribeDialog from "./SubscribeDialog";
+import PeopleShareButton from "./share/PeopleShare";
 import { useSubscribeText } from "./subscribeText";
 import { filtersLine, renderReady } from "./printView";
 import { registerThemes, theme as themeOf, type ThemeKey } from "./themes";
@@ -57,6 +58,7 @@ export function useLevelLabel(model: ModelInfo | null) {
 
 export default function DashboardView() {
   const canEdit = useCan()("content:edit");  // duplicating makes a dashboard of one's own
+  const { me } = useAuth();
   const { key = "" } = useParams();
   const [params] = useSearchParams();
   const navigate = useNavigate();
@@ -327,6 +329,9 @@ export default function DashboardView() {
           )}
           {themeKey !== "screen" && <DashboardExport name={dash.name} filters={state.filters} />}
           {themeKey !== "screen" && dash.can_edit && <ShareButton dashboard={dash.name} title={pick(def.title, def.title_en)} phone={phone} />}
+          {themeKey !== "screen" && dash.can_edit && (me?.role === "admin" || me?.username === dash.owner) && (
+            <PeopleShareButton dashboard={dash.name} title={pick(def.title, def.title_en)} phone={phone} />
+          )}
           {themeKey !== "screen" && canEdit && (
             <Button size="small" icon={<MailOutlined />} onClick={() => setSubscribing(true)} data-testid="subscribe">
               {st("subscribe")}

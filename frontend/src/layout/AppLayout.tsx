@@ -1,6 +1,6 @@
 /** The frame: header (product name, language switch, user menu) and a side menu that collapses on phones. */
 import { AppstoreOutlined, BarChartOutlined, DatabaseOutlined, DownOutlined, GlobalOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
-import { AuditOutlined, BellOutlined, BgColorsOutlined, BulbOutlined, SendOutlined } from "@ant-design/icons";
+import { AuditOutlined, BellOutlined, BgColorsOutlined, BulbOutlined, SendOutlined, TeamOutlined } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu } from "antd";
 import { useState } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -41,7 +41,7 @@ export default function AppLayout() {
   const ft = useFreshText();
   useChangeColorsLoader(me?.username);
   const dataT = useDataT();
-  const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : location.pathname.startsWith("/data") ? "data" : location.pathname.startsWith("/channels") ? "channels" : location.pathname.startsWith("/admin/audit") ? "audit" : "home";
+  const selected = location.pathname.startsWith("/metrics") ? "metrics" : location.pathname.startsWith("/analysis") ? "analysis" : location.pathname.startsWith("/data") ? "data" : location.pathname.startsWith("/channels") ? "channels" : location.pathname.startsWith("/admin/audit") ? "audit" : location.pathname.startsWith("/admin/people") ? "people" : "home";
   const items = [
     { key: "home", icon: <HomeOutlined />, label: t("nav.home"), path: "/" },
     { key: "metrics", icon: <AppstoreOutlined />, label: t("nav.metrics"), path: "/metrics" },
@@ -55,6 +55,8 @@ export default function AppLayout() {
     ...(can("data:raw") ? [{ key: "data", icon: <DatabaseOutlined />, label: dataT("data.title"), path: "/data" }] : []),
     // delivery channels (DingTalk, WeCom, Feishu, e-mail, webhook): administrators only
     ...(can("channels:manage") ? [{ key: "channels", icon: <SendOutlined />, label: lang === "en" ? "Channels" : "推送渠道", path: "/channels" }] : []),
+    // users and departments: administrators only (users:manage)
+    ...(can("users:manage") ? [{ key: "people", icon: <TeamOutlined />, label: lang === "en" ? "Users & departments" : "用户与部门", path: "/admin/people" }] : []),
     // the audit log: administrators only (audit:view)
     ...(can("audit:view") ? [{ key: "audit", icon: <AuditOutlined />, label: lang === "en" ? "Audit log" : "审计日志", path: "/admin/audit" }] : []),
   ];

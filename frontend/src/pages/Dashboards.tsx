@@ -40,6 +40,7 @@ export function DashboardCard({ d, onFavourite, compact }: { d: DashboardSummary
           <Space size={4} wrap>
             <Tag>{dt("list.components", { n: d.components })}</Tag>
             <Tag>{dt("list.owner", { owner: d.owner })}</Tag>
+            {d.shared_with_me ? <Tag color="green" data-testid={`shared-with-me-${d.name}`}>{dt("list.sharedWithMe")}</Tag> : null}
             {d.shared_roles.length ? <Tag color="blue">{dt("list.shared", { roles: d.shared_roles.map(roleName).join(", ") })}</Tag> : <Tag>{dt("list.private")}</Tag>}
           </Space>
         </>
