@@ -37,11 +37,12 @@ def same(a: Any, b: Any, path: str = "") -> None:
 
 CALLS = [
     ("forecast", {"metric": "revenue", "grain": "month", "horizon": 3}),
-    ("forecast", {"metric": "revenue", "grain": "month", "horizon": 2, "by": "customers.region"}),
+    ("forecast", {"metric": "revenue", "grain": "quarter", "horizon": 2,
+                  "where": [{"field": "customers.region", "op": "=", "value": "华东"}]}),
     ("anomalies", {"metric": "defect_rate", "grain": "month", "by": "production_orders.plant"}),
     ("anomalies", {"metric": "revenue", "grain": "month"}),
     ("explain", {"metric": "revenue", "to": "2026-10"}),
-    ("explain", {"metric": "gross_margin", "to": "2026-Q3", "by": ["customers.region", "products.category"]}),
+    ("explain", {"metric": "gross_margin", "to": "2026-Q3", "by": ["customers.region", "products.product_line"]}),
 ]
 
 
@@ -61,7 +62,7 @@ def test_forecast_anomalies_and_explain_answer_on_postgresql_as_on_the_warehouse
 def test_an_unknown_model_is_a_404(direct) -> None:  # type: ignore[no-untyped-def]
     c, h = direct
     r = c.post("/api/v1/forecast", json={"metric": "revenue", "model": "nope"}, headers=h)
-    assert r.status_code == 404 and r.json()["code"], r.text
+    assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found", r.text
 
 
 def test_insights_on_mariadb(make_client, settings, direct_demo, maria_db) -> None:  # type: ignore[no-untyped-def]
