@@ -14,7 +14,16 @@ import datetime as dt
 from sqlglot import exp
 
 from shuzhi.compile.apply_security import rule_tree
-from shuzhi.compile.context import CoreState, GroupPlan, col, dataset_subquery, dim_col, ident, literal, metric_col
+from shuzhi.compile.context import (
+    CoreState,
+    GroupPlan,
+    col,
+    dataset_subquery,
+    dim_col,
+    ident,
+    literal,
+    metric_col,
+)
 from shuzhi.compile.fields import as_date, field_expr, formula_expr, shift_forward, time_grain, unsupported
 from shuzhi.model.index import ModelIndex
 from shuzhi.model.schema import MetricDef

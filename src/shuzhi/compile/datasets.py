@@ -29,6 +29,7 @@ from shuzhi.compile.context import render
 from shuzhi.model.datasets import steps as S
 from shuzhi.model.datasets.flow import SQL_TYPES, DatasetPlan, StepPlan, _Ctx, parse_step_formula
 
+
 def render_for(tree: exp.Expression, dialect: str) -> str:
     """A dataset's query as SQL of `dialect` (a direct-mode model's database): sqlglot translates
     DuckDB functions it knows (TRY_CAST, STRFTIME, …); what the target lacks is refused with a

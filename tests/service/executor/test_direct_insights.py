@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pytest
-from conftest import add_direct_model
+from direct_env import add_direct_model
 
 from shuzhi_testing import client_over, login
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from conftest import add_direct_model
+from direct_env import add_direct_model
 
 from shuzhi.service.ask_lexicon import lexicon
 from shuzhi.spec.resolve import UserContext
