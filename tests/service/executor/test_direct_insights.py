@@ -70,3 +70,36 @@ def test_insights_on_mariadb(make_client, settings, direct_demo, maria_db) -> No
     h = login(c)
     for path, body in CALLS[::2]:
         same(_post(c, h, path, body), _post(c, h, path, {**body, "model": "huajing_my"}), f"{path} {body}")
+
+
+def test_the_shell_forecasts_a_direct_mode_model(settings, direct_demo, pg_db) -> None:  # type: ignore[no-untyped-def]
+    """`shuzhi forecast --model huajing_pg` reads PostgreSQL and says what the warehouse model says."""
+    import json
+    import os
+    import shutil
+
+    import cli_zygote
+
+    from shuzhi.demo.semantic import install_demo_model
+    from shuzhi.runtime import Runtime
+
+    settings.ensure_home()
+    shutil.copy(direct_demo, settings.warehouse_path)
+    rt = Runtime(settings)
+    rt.start(create_admin=False)
+    try:
+        with rt.catalog.session() as s:
+            install_demo_model(s)
+            s.commit()
+        add_direct_model(rt, pg_db, "huajing_pg")
+    finally:
+        rt.close()
+    args = ["forecast", "--metric", "revenue", "--grain", "quarter", "--horizon", "1", "--format", "json"]
+    outs = []
+    for extra in ([], ["--model", "huajing_pg"]):
+        r = cli_zygote.run([*args, *extra], env=dict(os.environ), timeout=300)
+        assert r.returncode == 0, r.stderr
+        outs.append(json.loads(r.stdout))
+    same(outs[0], outs[1])
+    r = cli_zygote.run([*args, "--model", "nope"], env=dict(os.environ), timeout=300)
+    assert r.returncode != 0 and "nope" in r.stderr and "Traceback" not in r.stderr
