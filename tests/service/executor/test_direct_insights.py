@@ -79,7 +79,6 @@ def test_the_shell_forecasts_a_direct_mode_model(settings, direct_demo, pg_db) -
     import shutil
 
     import cli_zygote
-
     from shuzhi.demo.semantic import install_demo_model
     from shuzhi.runtime import Runtime
 
