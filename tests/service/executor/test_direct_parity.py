@@ -81,7 +81,18 @@ def test_a_viewer_sees_only_their_region_in_filter_values_and_the_parser(pg_defa
 
 
 def test_every_demo_dashboard_renders_on_postgresql(pg_default) -> None:  # type: ignore[no-untyped-def]
-    c, h = pg_default
+    _all_dashboards_render(*pg_default)
+
+
+def test_every_demo_dashboard_and_an_alert_on_mariadb(make_client, settings, direct_demo, maria_db) -> None:  # type: ignore[no-untyped-def]
+    c = client_over(make_client, settings, direct_demo, dashboards=True)
+    add_direct_model(c.app.state.runtime, maria_db, "huajing_my", default=True, row_rules=RULE)
+    h = login(c)
+    _all_dashboards_render(c, h)
+    _plant_alert_fires(c, h)
+
+
+def _all_dashboards_render(c, h) -> None:  # type: ignore[no-untyped-def]
     for name in ("cockpit", "sales", "supply", "quality", "rd"):
         r = c.post(f"/api/v1/dashboards/{name}/data", json={}, headers=h)
         assert r.status_code == 200, r.text
@@ -91,7 +102,10 @@ def test_every_demo_dashboard_renders_on_postgresql(pg_default) -> None:  # type
 
 
 def test_an_alert_rule_is_checked_on_postgresql(pg_default) -> None:  # type: ignore[no-untyped-def]
-    c, h = pg_default
+    _plant_alert_fires(*pg_default)
+
+
+def _plant_alert_fires(c, h) -> None:  # type: ignore[no-untyped-def]
     body = {"name": "不良率异常", "metric": "defect_rate", "grain": "month", "by": "production_orders.plant",
             "condition": {"type": "anomaly", "lookback": 12}}
     rule = c.post("/api/v1/alerts", json=body, headers=h)
