@@ -12,12 +12,14 @@ export function useInsight<T>(path: "/api/v1/forecast" | "/api/v1/anomalies", sp
   const target = forecastable(spec);
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const key = JSON.stringify([path, target, spec.where ?? [], extra]);
+  const key = JSON.stringify([path, target, spec.where ?? [], spec.model ?? null, extra]);
   useEffect(() => {
     setData(null);
     setError(null);
     if (!on || !target) return;
-    const body = { metric: target.metric, grain: target.grain, by: target.by ?? null, where: spec.where ?? [], ...extra };
+    // the spec's model (a direct-mode model is forecast on its own database); none: the default model
+    const body = { metric: target.metric, grain: target.grain, by: target.by ?? null, where: spec.where ?? [],
+      ...(spec.model ? { model: spec.model } : {}), ...extra };
     unwrap(api.POST(path, { body: body as never }))
       .then((d) => setData(d as unknown as T))
       .catch((e) => setError(errorMessage(e)));

@@ -41,11 +41,14 @@ def _fmt(fmt: str) -> str:
 USER_HELP = "Answer as this user (their row and column rules apply)."
 
 
-def _source(user: str | None = None):  # type: ignore[no-untyped-def]
+MODEL_HELP = "Model name (default: the default model); a direct-mode model is read live on its database."
+
+
+def _source(user: str | None = None, model: str | None = None):  # type: ignore[no-untyped-def]
     from shuzhi.service.insights import source
 
     rt = runtime()
-    return source(rt, user_context(rt, user))
+    return source(rt, user_context(rt, user), model=model)
 
 
 def _notes(notes: list[dict[str, Any]], indent: str = "") -> None:
@@ -69,12 +72,13 @@ def forecast(
                               '"op": "=", "value": "华东"}]\'.'),
     fmt: str = typer.Option("table", "--format", help="json or table."),
     user: str = typer.Option(None, "--user", help=USER_HELP),
+    model: str = typer.Option(None, "--model", help=MODEL_HELP),
 ) -> None:
     """Forecast a metric with 80 % / 95 % intervals. 指标预测（含预测区间）。"""
     from shuzhi.ai.insights.forecast import forecast as run
 
     _fmt(fmt)
-    out = run(_source(user), metric, grain, horizon, by=by, where=_where(where))
+    out = run(_source(user, model), metric, grain, horizon, by=by, where=_where(where))
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
@@ -100,12 +104,13 @@ def anomalies(
     where: str = typer.Option(None, "--where", help="Filters as JSON."),
     fmt: str = typer.Option("table", "--format", help="json or table."),
     user: str = typer.Option(None, "--user", help=USER_HELP),
+    model: str = typer.Option(None, "--model", help=MODEL_HELP),
 ) -> None:
     """List anomalies in a metric's history. 指标异常检测。"""
     from shuzhi.ai.insights.anomalies import anomalies as run
 
     _fmt(fmt)
-    out = run(_source(user), metric, grain, by=by, where=_where(where))
+    out = run(_source(user, model), metric, grain, by=by, where=_where(where))
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return
@@ -124,12 +129,13 @@ def explain(
     where: str = typer.Option(None, "--where", help="Filters as JSON."),
     fmt: str = typer.Option("table", "--format", help="json or table."),
     user: str = typer.Option(None, "--user", help=USER_HELP),
+    model: str = typer.Option(None, "--model", help=MODEL_HELP),
 ) -> None:
     """Explain why a metric changed between two periods. 指标变化归因。"""
     from shuzhi.ai.insights.attribution import explain as run
 
     _fmt(fmt)
-    out = run(_source(user), metric, to, frm, by=by or None, where=_where(where))
+    out = run(_source(user, model), metric, to, frm, by=by or None, where=_where(where))
     if fmt == "json":
         typer.echo(json.dumps(out, ensure_ascii=False))
         return

@@ -16,7 +16,7 @@ from shuzhi.compile.apply_security import apply_security
 from shuzhi.compile.build_groups import build_groups
 from shuzhi.compile.combine_groups import combine_groups
 from shuzhi.compile.comparisons import SHIFTED, final_select, make_shift
-from shuzhi.compile.context import CompiledQuery, CoreState, check_dialect, literal
+from shuzhi.compile.context import CompiledQuery, CoreState, check_datasets, check_dialect, literal
 from shuzhi.compile.finalize import finalize, output_columns
 from shuzhi.compile.plan_groups import plan_groups
 from shuzhi.compile.plan_joins import plan_joins
@@ -55,4 +55,5 @@ def compile_query(rq: ResolvedQuery, dialect: str = "duckdb") -> CompiledQuery:
     # database server's clock.
     today = literal(rq.today)
     tree = tree.transform(lambda n: today.copy() if isinstance(n, exp.CurrentDate) else n, copy=False)
+    check_datasets(tree, dialect)
     return CompiledQuery(tree.sql(dialect=dialect), tree, output_columns(rq), dialect)

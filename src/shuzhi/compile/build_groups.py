@@ -14,11 +14,19 @@ import datetime as dt
 from sqlglot import exp
 
 from shuzhi.compile.apply_security import rule_tree
-from shuzhi.compile.context import CoreState, GroupPlan, col, dim_col, ident, literal, metric_col
+from shuzhi.compile.context import (
+    CoreState,
+    GroupPlan,
+    col,
+    dataset_subquery,
+    dim_col,
+    ident,
+    literal,
+    metric_col,
+)
 from shuzhi.compile.fields import as_date, field_expr, formula_expr, shift_forward, time_grain, unsupported
 from shuzhi.model.index import ModelIndex
 from shuzhi.model.schema import MetricDef
-from shuzhi.model.sql_guard import dataset_query
 from shuzhi.spec.resolve import RBool, RCond, RDim, RFilter
 
 SAFE_TYPES = {"integer": "BIGINT"}
@@ -37,7 +45,7 @@ def _aliased_source(idx: ModelIndex, dataset: str, alias: str) -> exp.Expression
         parts = ds.table.split(".")
         src: exp.Expression = exp.Table(this=ident(parts[-1]), db=ident(parts[-2]) if len(parts) > 1 else None)
     else:
-        src = exp.Subquery(this=dataset_query(ds.sql or ""))  # checked again: models stored before the guard
+        src = dataset_subquery(ds.sql or "")  # checked again: models stored before the guard
     return exp.alias_(src, ident(alias), table=True)
 
 

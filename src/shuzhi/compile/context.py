@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import JoinStep
+from shuzhi.model.sql_guard import dataset_query
 from shuzhi.spec.resolve import ResolvedQuery
 
 DIALECTS = ("duckdb", "postgres", "mysql", "spark")
@@ -24,6 +26,42 @@ def check_dialect(dialect: str) -> str:
         raise ShuzhiError("bad_dialect", f"不支持的 SQL 方言 {dialect}，可选：{'、'.join(DIALECTS)}。",
                           f"Unsupported SQL dialect {dialect}; choose one of {', '.join(DIALECTS)}.")
     return dialect
+
+
+NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL/MariaDB", "spark": "Spark SQL", "duckdb": "DuckDB"}
+
+
+def dataset_subquery(sql: str) -> exp.Subquery:
+    """A model dataset's SQL (DuckDB dialect, checked by model.sql_guard) as a subquery, marked so that
+    compile_query renders it strictly (render) for another dialect."""
+    sub = exp.Subquery(this=dataset_query(sql))
+    sub.meta["dataset_sql"] = True
+    return sub
+
+
+def check_datasets(tree: exp.Expression, dialect: str) -> None:
+    """Every dataset SQL in the tree renders for `dialect` (else 400 sql_unsupported_dialect)."""
+    if dialect != "duckdb":
+        for sub in tree.find_all(exp.Subquery):
+            if sub.meta.get("dataset_sql"):
+                render(sub.this, dialect)
+
+
+def render(tree: exp.Expression, dialect: str) -> str:
+    """The tree as SQL of `dialect`. Functions and types sqlglot translates are written the target's
+    way (TRY_CAST, STRFTIME, DuckDB's // …); what it knows the target lacks (arrays in MySQL, …) is
+    refused with a bilingual error (400 sql_unsupported_dialect) instead of SQL that fails later."""
+    if dialect == "duckdb":
+        return tree.sql(dialect=dialect)
+    try:
+        return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as exc:
+        why = str(exc).splitlines()[0][:300]
+        name = NAMES.get(dialect, dialect)
+        raise ShuzhiError("sql_unsupported_dialect", f"查询用到了 {name} 不支持的写法（{why}），无法在该数据库上执行；"
+                          "请改写公式或数据集，或改用抽取模式。",
+                          f"The query uses something {name} does not support ({why}); rewrite the formula or "
+                          "dataset, or use extract mode.", 400) from None
 
 
 def shown(rq: ResolvedQuery, metrics: list[str]) -> list[str]:

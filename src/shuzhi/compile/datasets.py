@@ -25,8 +25,17 @@ from typing import Any
 
 from sqlglot import exp
 
+from shuzhi.compile.context import render
 from shuzhi.model.datasets import steps as S
 from shuzhi.model.datasets.flow import SQL_TYPES, DatasetPlan, StepPlan, _Ctx, parse_step_formula
+
+
+def render_for(tree: exp.Expression, dialect: str) -> str:
+    """A dataset's query as SQL of `dialect` (a direct-mode model's database): sqlglot translates
+    DuckDB functions it knows (TRY_CAST, STRFTIME, …); what the target lacks is refused with a
+    bilingual 400 sql_unsupported_dialect (compile.context.render)."""
+    return render(tree, dialect)
+
 
 RelationOf = Callable[[S.SourceRef], exp.Expression]  # exp.Table, or an exp.Query (a dataset's own SQL)
 

@@ -26,7 +26,7 @@ import hashlib
 from sqlglot import exp
 
 from shuzhi.compile.apply_security import rule_tree, rules_for
-from shuzhi.compile.context import col, ident
+from shuzhi.compile.context import col, dataset_subquery, ident
 from shuzhi.compile.fields import field_expr
 from shuzhi.model.checks import (
     PLACEHOLDER_PREFIX,
@@ -38,7 +38,6 @@ from shuzhi.model.checks import (
 )
 from shuzhi.model.index import ModelIndex
 from shuzhi.model.schema import RowRuleDef
-from shuzhi.model.sql_guard import dataset_query
 from shuzhi.spec.resolve import UserContext
 
 BASE = "t0"
@@ -50,7 +49,7 @@ def source_of(idx: ModelIndex, dataset: str) -> exp.Expression:
     if ds.table:
         parts = ds.table.split(".")
         return exp.Table(this=ident(parts[-1]), db=ident(parts[-2]) if len(parts) > 1 else None)
-    return exp.Subquery(this=dataset_query(ds.sql or ""))
+    return dataset_subquery(ds.sql or "")
 
 
 def _rule_datasets(idx: ModelIndex, rule: RowRuleDef) -> set[str]:

@@ -10,7 +10,9 @@ Invariants
 - The data version of a model on the warehouse is the warehouse file's and its write-ahead log's size
   and modification time, so an import, a refresh or a dataset materialisation gives a new key, even
   before DuckDB checkpoints. A model with its own connection (direct mode: live data, which has no
-  version) keeps its lexicon per warehouse version, as before, and never on disk.
+  version) keeps its lexicon per connection version (its updated_at) and per DIRECT_LEXICON_S
+  seconds, never on disk: a value new in the live database is recognised within that time (at once
+  when the connection changes), and no warehouse is opened for it.
 - Single flight: concurrent askers of one key wait for one build (or one load from disk).
 - On disk (models on the warehouse only): SHUZHI_HOME/cache/lexicons/<hash>.pickle, the hash of the
   key, the model's definition and the code signature (the source of shuzhi.ai.nl, of this module and
@@ -35,6 +37,7 @@ import pickle
 import platform
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
     from shuzhi.runtime import Runtime
 
 MAX_SIGNATURES = 16
+DIRECT_LEXICON_S = 300  # a direct-mode model's lexicon is rebuilt from the live data at most this often
 MAX_FILES = 32
 FORMAT = 1  # of the pickled state; a change here makes every file on disk stale
 
@@ -91,9 +95,9 @@ def values_of(ex: Executor) -> Callable[[str, str, int], list[Any] | None]:
 
 def data_version(ex: Executor) -> str:
     """The version of the data the executor reads (see the module invariants)."""
-    if ex.index.model.connection:  # live data, not versioned: kept per warehouse version, as always
-        return "direct+" + ex.rt.warehouse(read_only=True).open().data_version
     _, version = ex.engine()
+    if ex.index.model.connection:  # live data, not versioned: the connection's version and a time bucket
+        return f"{version.rsplit(':', 1)[0]}:lex{int(time.time() // DIRECT_LEXICON_S)}"
     wal = Path(f"{ex.rt.settings.warehouse_path}.wal")
     try:
         st = wal.stat()

@@ -19,8 +19,10 @@ only) says for each question what the answer must be, not how the parser should 
 and an ambiguous set (`readings: [{text, sql}]`) says a question back is the right answer.
 
 Invariants
-- The SQL is the set author's, run read-only on the warehouse (a developer's tool: `shuzhi eval-ask`);
-  nothing of the question reaches SQL.
+- The SQL is the set author's (DuckDB dialect), run read-only where the default model is answered
+  (a developer's tool: `shuzhi eval-ask`): on the warehouse, or for a direct-mode model checked as one
+  read-only SELECT (model.sql_guard), rendered in its database's dialect and run on its engine through
+  the executor. Nothing of the question reaches SQL.
 - Numbers agree within 0.5 % (or 1e-6); a row's labels are compared as text (dates as YYYY-MM-DD, a
   month bucket 2026-03 as 2026-03-01); a table must have the same rows (order too when `ordered`), each
   SQL value found among the answer row's numbers.
@@ -123,7 +125,7 @@ def score_set(rt: Runtime, cases: list[dict[str, Any]], user: UserContext | None
 
     check_cases(cases)
     user = user or UserContext.system()
-    wh = rt.warehouse(read_only=True).open()
+    wh = truth_reader(rt)
     scores = []
     for c in cases:
         meta = {k: c.get(k) for k in ("area", "kind", "lang", "shape") if c.get(k) is not None}
@@ -233,6 +235,29 @@ def _same_period(want: str, got: Any) -> bool:
     if m:
         return str(start)[:7] == f"{m[1]}-{(int(m[2]) - 1) * 3 + 1:02d}"
     return str(start).startswith(want)
+
+
+class _DirectReader:
+    """The set's SQL on a direct-mode model's own database (its engine, its dialect)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def run_read_only(self, sql: str) -> Any:
+        from shuzhi.compile.context import render
+        from shuzhi.model.sql_guard import dataset_query
+
+        return self.engine.execute(render(dataset_query(sql), self.engine.dialect))
+
+
+def truth_reader(rt: Runtime) -> Any:
+    """Where the set's SQL runs: the default model's database (see the module invariants)."""
+    from shuzhi.service.executor import Executor
+
+    ex = Executor.open(rt, UserContext.system(), purpose="api")
+    if ex.index.model.connection:
+        return _DirectReader(ex.engine()[0])
+    return rt.warehouse(read_only=True).open()
 
 
 def _sql_rows(wh: Any, sql: str) -> tuple[list[str], list[list[Any]]]:

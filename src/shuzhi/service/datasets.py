@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from shuzhi.catalog import datasets as store
 from shuzhi.catalog import semantic
-from shuzhi.compile.datasets import compile_dataset
+from shuzhi.compile.datasets import compile_dataset, render_for
 from shuzhi.engines import datasets_runner as runner
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.auto import field_name
@@ -141,16 +141,28 @@ def _closure_sources(db: Session, rec: store.DatasetRecord) -> set[str]:
     return out
 
 
-def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | None = None) -> DatasetDef:
+def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | None = None,
+                dialect: str = "duckdb") -> DatasetDef:
     """A semantic-model DatasetDef for a saved dataset: `table: ds_<name>` when materialized (and
-    up to date), else `sql:` (its compiled query); fields typed and labelled from its columns."""
+    up to date), else `sql:` (its compiled query); fields typed and labelled from its columns.
+    For a direct-mode model (`dialect` postgres / mysql: its connection's) the dataset must be
+    virtual (a materialized table lives in the warehouse, not on that database) and its query must
+    render in that dialect (compile.datasets.render_for; else 400 sql_unsupported_dialect)."""
     rec = store.get_dataset(db, name)
+    if dialect != "duckdb" and rec.mode == "materialized":
+        raise ShuzhiError("dataset_materialized_direct", f"数据集 {name} 是物化数据集（表在数据仓库中），"
+                          "不能加入直连模型；请改为虚拟数据集。",
+                          f"Dataset {name} is materialized (its table is in the warehouse) and cannot be added "
+                          "to a direct-mode model; make it virtual.", 400)
     spec = rec.spec
     with runner.tables(rt.warehouse(read_only=True)) as tables:
         _, plan, res = check(rt, db, tables, spec)
         fresh = (rec.mode == "materialized" and rec.materialized_version == rec.version
                  and tables.exists(spec.table_name))
-        sql = None if fresh else compile_dataset(plan, res.relation_of).sql("duckdb")
+        tree = None if fresh else compile_dataset(plan, res.relation_of)
+    if tree is not None and dialect != "duckdb":
+        render_for(tree, dialect)
+    sql = None if tree is None else tree.sql("duckdb")
     if rec.mode == "materialized" and not fresh:
         raise ShuzhiError("dataset_not_materialized", f"数据集 {name} 还没有物化（或已修改），请先物化再加入模型。",
                           f"Dataset {name} has not been materialized since it last changed; materialize it first.",
@@ -165,6 +177,16 @@ def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | N
                       table=spec.table_name if fresh else None, sql=sql, fields=fields, joins=joins or [])
 
 
+def model_dialect(db: Session, connection: str | None) -> str:
+    """The SQL dialect a model is answered in: duckdb on the warehouse, else its connection's."""
+    if not connection:
+        return "duckdb"
+    from shuzhi.catalog import connections as conns
+    from shuzhi.sources.databases import KINDS
+
+    return KINDS[conns.get_connection(db, connection).kind].sql_dialect
+
+
 def add_to_model(rt: Runtime, db: Session, name: str, *, model: str | None, actor: str | None,
                  joins: list[JoinDef] | None = None, replace: bool = False,
                  may_change_rules: bool = False) -> dict[str, Any]:
@@ -174,7 +196,7 @@ def add_to_model(rt: Runtime, db: Session, name: str, *, model: str | None, acto
     from shuzhi.service.modeling import with_dataset
 
     current, _ = semantic.get_model(db, model)
-    dd = dataset_def(rt, db, name, joins=joins)
+    dd = dataset_def(rt, db, name, joins=joins, dialect=model_dialect(db, current.connection))
     updated = with_dataset(current, dd, replace=replace)  # + generated metrics (row count, sums)
     version = semantic.save_model(db, updated, actor=actor, comment=f"add self-service dataset {name}",
                                   may_change_rules=may_change_rules)

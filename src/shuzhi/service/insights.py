@@ -1,8 +1,10 @@
 """The insights use case: forecast, anomalies and explain over the executor.
 
 Series are read through QuerySpecs run by the executor as the calling user (row and column rules
-apply, answers are cached, direct-mode models are read live on their own connection); ai.insights
-receives a Source whose runner is that executor.
+apply, answers are cached, direct-mode models are read live on their own connection, in their
+database's dialect); ai.insights receives a Source whose runner is that executor and runs no SQL.
+Every use case takes `model` (default: the default model), so any saved model, on the warehouse or
+on its own PostgreSQL / MySQL connection, is forecast, checked and explained the same way.
 """
 
 from __future__ import annotations
@@ -42,21 +44,22 @@ def source(rt: Runtime, user: UserContext, *, model: str | None = None, db: Sess
 
 
 def forecast(rt: Runtime, user: UserContext, metric: str, grain: str, horizon: int, *, by: str | None = None,
-             where: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+             where: list[dict[str, Any]] | None = None, model: str | None = None) -> dict[str, Any]:
     from shuzhi.ai.insights.forecast import forecast as run
 
-    return run(source(rt, user), metric, grain, horizon, by=by, where=where)
+    return run(source(rt, user, model=model), metric, grain, horizon, by=by, where=where)
 
 
 def anomalies(rt: Runtime, user: UserContext, metric: str, grain: str, *, by: str | None = None,
-              where: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+              where: list[dict[str, Any]] | None = None, model: str | None = None) -> dict[str, Any]:
     from shuzhi.ai.insights.anomalies import anomalies as run
 
-    return run(source(rt, user), metric, grain, by=by, where=where)
+    return run(source(rt, user, model=model), metric, grain, by=by, where=where)
 
 
 def explain(rt: Runtime, user: UserContext, metric: str, to: str, frm: str | None = None, *,
-            by: list[str] | None = None, where: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+            by: list[str] | None = None, where: list[dict[str, Any]] | None = None,
+            model: str | None = None) -> dict[str, Any]:
     from shuzhi.ai.insights.attribution import explain as run
 
-    return run(source(rt, user), metric, to, frm, by=by, where=where)
+    return run(source(rt, user, model=model), metric, to, frm, by=by, where=where)

@@ -7,6 +7,9 @@ Invariants:
   series covers the same contiguous range of periods. Missing periods are 0 for additive metrics
   (no orders = no revenue) and NaN otherwise (a rate without inspections is unknown).
 - The period that contains `today` (or later) is incomplete and dropped, and a note says so.
+- Values are rounded to DIGITS significant digits: one metric summed by DuckDB, PostgreSQL or MySQL
+  (a direct-mode model) differs only in its last bits (doubles added in another order), and the
+  models (AutoARIMA's order search above all) then see the same series and forecast the same.
 - Work is bounded (issue 12): a request whose series × periods (a forecast adds its horizon) pass
   its `Limits` is refused before any model runs, and model fitting stops at the time limit.
 """
@@ -27,6 +30,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
 
 GRAINS = ("day", "week", "month", "quarter", "year")
+DIGITS = 12
 SEASON = {"day": 7, "week": 52, "month": 12, "quarter": 4, "year": 1}
 PERIOD_COL = "period"
 MAX_SERIES = 500
@@ -243,7 +247,7 @@ def fetch_series(src: Source, metric: str, grain: str, *, by: str | None = None,
         key = (EMPTY_MEMBER if r.get("member") is None else r["member"]) if by else None
         arr = by_key.setdefault(key, np.full(len(periods), fill))
         v = r[metric]
-        arr[i] = np.nan if v is None else float(v)
+        arr[i] = np.nan if v is None else float(f"{float(v):.{DIGITS}g}")
     if len(by_key) > MAX_SERIES:
         raise ShuzhiError("too_many_series", f"按 {by} 拆分得到 {len(by_key)} 条序列，超过上限 {MAX_SERIES}；请加筛选。",
                           f"Splitting by {by} gives {len(by_key)} series, over the limit of {MAX_SERIES}; "

@@ -305,14 +305,16 @@ def _answers(request: Request) -> DashboardAnswers:
 @router.get("/fields/{field}/values", response_model=FieldValues, responses=ERRORS,
             summary="Distinct values of a field, for filter controls (row rules apply) / 字段取值")
 async def field_values(field: str, request: Request, rt: RuntimeDep, search: str | None = Query(None, max_length=100),
-                       limit: int = Query(200, ge=1, le=MAX_VALUES)) -> FieldValues:
+                       limit: int = Query(200, ge=1, le=MAX_VALUES),
+                       model: str | None = Query(None, max_length=128)) -> FieldValues:
     parts = auth_parts(request)
 
     def answer() -> FieldValues:
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
         # the session is closed: the warehouse query holds no catalog connection
-        spec: dict[str, Any] = {"dimensions": [field], "order_by": [{"field": field}], "limit": limit + 1}
+        spec: dict[str, Any] = {"dimensions": [field], "order_by": [{"field": field}], "limit": limit + 1,
+                                "model": model}
         if search and search.strip():
             spec["where"] = [{"field": field, "op": "contains", "value": search.strip()}]
         result = run_spec(rt, spec, principal.context(), purpose="ui")
@@ -325,19 +327,21 @@ async def field_values(field: str, request: Request, rt: RuntimeDep, search: str
 @router.get("/hierarchies/{name}/values", response_model=HierarchyValues, responses=ERRORS,
             summary="Members of a hierarchy, for tree filters (row rules apply) / 层级成员")
 async def hierarchy_values(name: str, request: Request, rt: RuntimeDep,
-                           limit: int = Query(2000, ge=1, le=10_000)) -> HierarchyValues:
+                           limit: int = Query(2000, ge=1, le=10_000),
+                           model: str | None = Query(None, max_length=128)) -> HierarchyValues:
     parts = auth_parts(request)
 
     def answer() -> HierarchyValues:
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
-            idx, _ = rt.model_index(None, db)
+            idx, _ = rt.model_index(model, db)
         # the session is closed: the warehouse query holds no catalog connection
         h = next((h for h in idx.model.hierarchies if h.name == name), None)
         if h is None:
             raise ShuzhiError("unknown_hierarchy", f"模型中没有层级 {name}。", f"The model has no hierarchy {name}.", 404)
         levels = list(h.levels)
-        spec = {"dimensions": levels, "order_by": [{"field": lv} for lv in levels], "limit": limit + 1}
+        spec = {"dimensions": levels, "order_by": [{"field": lv} for lv in levels], "limit": limit + 1,
+                "model": idx.model.name}
         result = run_spec(rt, spec, principal.context(), purpose="ui")
         fields = [idx.fields[idx.resolve_field(lv)] for lv in levels]
         return HierarchyValues(hierarchy=name, levels=levels, labels=[f.label or f.name for f in fields],

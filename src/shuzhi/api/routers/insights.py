@@ -24,6 +24,7 @@ Grain = Literal["day", "week", "month", "quarter", "year"]
 class _Req(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     metric: str = Field(max_length=128)
+    model: str | None = Field(default=None, max_length=128, description="The model (default: the default model).")
     where: list[FilterNode] = Field(default=[], max_length=50)
 
 
@@ -62,17 +63,17 @@ async def _run(request: Request, rt: RuntimeDep, work) -> dict[str, Any]:  # typ
 @router.post("/forecast", response_model=ForecastOut, response_model_exclude_unset=True, responses=ERRORS, summary="Forecast a metric / 预测")
 async def forecast(body: ForecastRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     return await _run(request, rt, lambda user: insights.forecast(rt, user, body.metric, body.grain, body.horizon,
-                                                                  by=body.by, where=_where(body)))
+                                                                  by=body.by, where=_where(body), model=body.model))
 
 
 @router.post("/anomalies", response_model=AnomaliesOut, response_model_exclude_unset=True, responses=ERRORS,
               summary="Find anomalies / 异常检测")
 async def anomalies(body: AnomalyRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     return await _run(request, rt, lambda user: insights.anomalies(rt, user, body.metric, body.grain, by=body.by,
-                                                                   where=_where(body)))
+                                                                   where=_where(body), model=body.model))
 
 
 @router.post("/explain", response_model=Explanation, response_model_exclude_unset=True, responses=ERRORS, summary="Why did it change / 归因分析")
 async def explain(body: ExplainRequest, request: Request, rt: RuntimeDep) -> dict[str, Any]:
     return await _run(request, rt, lambda user: insights.explain(rt, user, body.metric, body.to, body.from_,
-                                                                 by=body.by, where=_where(body)))
+                                                                 by=body.by, where=_where(body), model=body.model))
