@@ -70,10 +70,15 @@ def spark_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "spark.connect.grpc.binding.address": "127.0.0.1",
         "spark.connect.grpc.binding.port": str(port),
         "spark.ui.enabled": "false",
-        "spark.sql.shuffle.partitions": "2",  # small data, two cores
-        "spark.default.parallelism": "2",
+        # Tuned for a few thousand rows on two shared cores: one shuffle partition, no adaptive re-planning,
+        # no whole-stage code generation (compiling code per query costs more than it saves here), and the
+        # JVM's quick compiler only (the server lives for a few minutes).
+        "spark.sql.shuffle.partitions": "1",
+        "spark.default.parallelism": "1",
+        "spark.sql.adaptive.enabled": "false",
+        "spark.sql.codegen.wholeStage": "false",
         "spark.sql.warehouse.dir": str(work / "warehouse"),
-        "spark.driver.extraJavaOptions": f"-XX:+UseSerialGC -Djava.io.tmpdir={work}",
+        "spark.driver.extraJavaOptions": f"-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir={work}",
         "spark.sql.session.timeZone": "UTC",
     }
     cmd = ["bash", str(home / "sbin" / "start-connect-server.sh"), "--wait", "--master", "local[2]",

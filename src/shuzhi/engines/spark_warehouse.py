@@ -189,6 +189,7 @@ class SparkWarehouse:
         self._engine: SparkEngine | None = None
         self._lock = threading.Lock()
         self._version: tuple[float, str] | None = None  # (read at, version), kept for a second
+        self._seen: str | None = None  # the version this session's table listings belong to
 
     # -- the session ---------------------------------------------------------------------------------
 
@@ -288,9 +289,16 @@ class SparkWarehouse:
             return self._version[1]
         self._ensure_versions()
         spark = self._spark()
+        # A session keeps the file listing of a table it has read: another process's rows appear only
+        # after a refresh, and so do the tables that process replaced (refreshed when the version moved).
+        self._do(lambda: spark.catalog.refreshTable(_ident(VERSIONS)))
         q = sqlglot.select("COUNT(*) AS n", "MAX(at) AS at").from_(exp.to_identifier(VERSIONS, quoted=True))
         row = self._do(lambda: spark.sql(q.sql("spark")).toArrow()).to_pylist()[0]
         version = f"{row['n']}:{row['at'].isoformat() if row['at'] else ''}"
+        if self._seen is not None and version != self._seen:
+            for name in self.tables():
+                self._do(lambda name=name: spark.catalog.refreshTable(_ident(name)))
+        self._seen = version
         self._version = (now, version)
         return version
 
