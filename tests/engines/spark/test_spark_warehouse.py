@@ -98,6 +98,12 @@ def test_the_data_version_is_shared_through_the_warehouse(wh: SparkWarehouse, sp
         other._version = None
         assert other.data_version() not in (before, after_load)
         assert not wh.has_table("versioned")
+        wh.load("shared", pa.table({"a": [1]}))
+        assert other.engine().execute("SELECT a FROM shared").to_pylist() == [{"a": 1}]
+        wh.load("shared", pa.table({"a": [2, 3]}))  # replaced by the other process
+        other._version = None
+        other.data_version()  # what the executor asks before a query: it refreshes what moved
+        assert sorted(other.engine().execute("SELECT a FROM shared").column(0).to_pylist()) == [2, 3]
     finally:
         other.close()
 
