@@ -189,6 +189,7 @@ class SparkWarehouse:
         self._engine: SparkEngine | None = None
         self._lock = threading.Lock()
         self._version: tuple[float, str] | None = None  # (read at, version), kept for a second
+        self._versions_made = False  # _shuzhi_versions exists (created once per warehouse object)
         self._seen: str | None = None  # the version this session's table listings belong to
 
     # -- the session ---------------------------------------------------------------------------------
@@ -270,8 +271,9 @@ class SparkWarehouse:
                 self.execute_write(f"DROP TABLE IF EXISTS {_ident(old)}")
             else:
                 self.execute_write(f"ALTER TABLE {_ident(stage)} RENAME TO {_ident(name)}")
-        finally:
+        except BaseException:
             self._drop_quietly(stage)
+            raise
         self._bump("load", name)
         return table.num_rows
 
@@ -314,8 +316,11 @@ class SparkWarehouse:
     # -- bookkeeping -----------------------------------------------------------------------------------
 
     def _ensure_versions(self) -> None:
+        if self._versions_made:
+            return
         self.execute_write(f"CREATE TABLE IF NOT EXISTS {_ident(VERSIONS)} "
                            "(token STRING, at TIMESTAMP, what STRING, tbl STRING) USING parquet")
+        self._versions_made = True
 
     def _bump(self, what: str, name: str) -> None:
         self._ensure_versions()
