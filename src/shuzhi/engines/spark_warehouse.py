@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,8 +84,10 @@ class SparkEngine:
         self.where = where
         self.timeout_s = timeout_s
 
-    def _run(self, limit: float | None, work: Any) -> Any:
-        """work() on the server under a fresh tag; a timer interrupts the tagged operations at `limit`."""
+    @contextmanager
+    def _guarded(self, limit: float | None) -> Iterator[str]:
+        """A fresh tag, a timer that interrupts the operations carrying it at `limit`, and Spark's errors
+        as ShuzhiErrors. The tag must be on the operation when it starts (`_tagged`)."""
         from pyspark.errors import PySparkException
 
         tag = "shuzhi-" + uuid.uuid4().hex
@@ -98,12 +101,11 @@ class SparkEngine:
                 pass
 
         timer = threading.Timer(limit, interrupt) if limit else None
-        self.session.addTag(tag)
+        if timer:
+            timer.daemon = True
+            timer.start()
         try:
-            if timer:
-                timer.daemon = True
-                timer.start()
-            return work()
+            yield tag
         except PySparkException as exc:
             if fired.is_set():
                 raise ShuzhiError("query_timeout", f"查询超过 {limit:g} 秒未完成，已取消。请缩小范围或加上筛选条件。",
@@ -115,7 +117,19 @@ class SparkEngine:
         finally:
             if timer:
                 timer.cancel()
+
+    @contextmanager
+    def _tagged(self, tag: str) -> Iterator[None]:
+        """Operations this thread starts meanwhile carry `tag` (Spark Connect keeps tags per thread)."""
+        self.session.addTag(tag)
+        try:
+            yield
+        finally:
             self.session.removeTag(tag)
+
+    def _run(self, limit: float | None, work: Any) -> Any:
+        with self._guarded(limit) as tag, self._tagged(tag):
+            return work()
 
     def execute(self, sql: str, *, max_rows: int | None = None, timeout_s: float | None = None) -> pa.Table:
         limit = timeout_s if timeout_s is not None else self.timeout_s
@@ -130,20 +144,20 @@ class SparkEngine:
 
     def stream(self, sql: str, *, batch_size: int = 65_536, max_rows: int | None = None,
                timeout_s: float | None = None) -> Iterator[pa.RecordBatch]:
-        """The answer in Arrow batches as Spark Connect sends them (re-chunked to `batch_size`)."""
+        """The answer in Arrow batches as Spark Connect sends them (re-chunked to `batch_size`), read lazily;
+        the timeout covers the whole stream."""
         limit = timeout_s if timeout_s is not None else self.timeout_s
-
-        def work() -> list[pa.RecordBatch]:
-            df = self.session.sql(sql)
-            if max_rows is not None:
-                df = df.limit(max_rows)
-            out: list[pa.RecordBatch] = []
-            for table in _arrow_chunks(self.session, df):
-                out.extend(_plain(table).to_batches(max_chunksize=batch_size))
-            return out
-
-        # The batches are gathered under the timeout (an interrupted stream must not be half-read).
-        yield from self._run(limit, work)
+        with self._guarded(limit) as tag:
+            with self._tagged(tag):  # the operation starts with the first chunk, under the tag
+                df = self.session.sql(sql)
+                if max_rows is not None:
+                    df = df.limit(max_rows)
+                chunks = _arrow_chunks(self.session, df)
+                first = next(chunks, None)
+            if first is not None:
+                yield from _plain(first).to_batches(max_chunksize=batch_size)
+            for table in chunks:
+                yield from _plain(table).to_batches(max_chunksize=batch_size)
 
 
 def _arrow_chunks(session: Any, df: Any) -> Iterator[pa.Table]:

@@ -130,4 +130,7 @@ def test_a_long_query_is_interrupted_at_the_timeout(wh: SparkWarehouse) -> None:
     with pytest.raises(ShuzhiError) as err:
         wh.engine().execute("SELECT count(*) FROM range(1000000000000) a", timeout_s=1.5)
     assert err.value.code == "query_timeout" and err.value.status == 504
+    with pytest.raises(ShuzhiError) as err:
+        list(wh.engine().stream("SELECT count(*) FROM range(1000000000000) a", timeout_s=1.5))
+    assert err.value.code == "query_timeout"
     assert wh.engine().execute("SELECT 1 AS one").to_pylist() == [{"one": 1}]  # the session still works
