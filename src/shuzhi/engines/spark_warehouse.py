@@ -184,6 +184,17 @@ def _plain(table: pa.Table) -> pa.Table:
     return table.cast(pa.schema(fields)) if changed else table
 
 
+def _short_retries(session: Any) -> None:
+    """Give up on a server that went away after about 12 s, not the client's default of ten minutes."""
+    client = getattr(session, "client", None)
+    try:
+        from pyspark.sql.connect.client.retries import DefaultPolicy
+    except ImportError:
+        return
+    if client is not None and hasattr(client, "set_retry_policies"):
+        client.set_retry_policies([DefaultPolicy(max_retries=5, initial_backoff=100, max_backoff=5000)])
+
+
 def _is_unreachable(exc: BaseException) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return "unavailable" in text or "connection refused" in text or "failed to connect" in text
@@ -226,6 +237,7 @@ class SparkWarehouse:
                 # pyspark logs every failed statement with the server's JVM stack; the ShuzhiError says it once.
                 logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
                 session = SparkSession.builder.remote(self._connect_url).create()
+                _short_retries(session)
                 session.conf.set("spark.sql.session.timeZone", "UTC")
                 if self.database:
                     session.catalog.setCurrentDatabase(self.database)
@@ -244,6 +256,7 @@ class SparkWarehouse:
 
     def check(self) -> None:
         probe = f"{_OWN}probe_{uuid.uuid4().hex[:12]}"
+        self._reachable()  # at once, not after the client's retries
         spark = self._spark()
         self._do(lambda: spark.sql("SELECT 1").toArrow())
         self._do(lambda: spark.createDataFrame(pa.table({"x": [1]})).write.saveAsTable(probe))
