@@ -9,7 +9,7 @@ PORT   ?= 8000
 # pytest-xdist workers for `make test` (0: serial, in one process). Groups: tests/conftest.py.
 TEST_WORKERS ?= 2
 
-.PHONY: run test install web webtest browser demo lint bench clean help
+.PHONY: run test install web webtest browser spark demo lint bench clean help
 
 help:
 	@echo "make run    start Shuzhi on http://$(HOST):$(PORT) (builds everything it needs)"
@@ -46,6 +46,23 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "(chromium not installed: the web end-to-end tests will be skipped)"; fi
 
+# Spark for the Spark tests (tests/spark_server.py starts a local Spark Connect server): pyspark from PyPI
+# (the `spark` extra; Spark 4's wheel carries the Connect server, nothing is downloaded at run time) and a
+# Java runtime from Debian when java is missing and we may (root with apt, as in CI); elsewhere without java
+# those tests skip and say why.
+spark: $(VENV)/.spark-installed
+	@if command -v java >/dev/null || [ -x "$$JAVA_HOME/bin/java" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing a Java runtime (Debian openjdk-17-jre-headless) for the Spark tests"; \
+		apt-get update -qq && (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			openjdk-17-jre-headless >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends openjdk-21-jre-headless >/dev/null); \
+	else echo "(java not installed: the Spark tests will be skipped)"; fi
+
+$(VENV)/.spark-installed: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	@touch $@
+
 demo: install
 	$(BIN)/shuzhi demo --if-missing
 
@@ -55,7 +72,7 @@ run: install web demo
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 
-test: install lint web webtest browser
+test: install lint web webtest browser spark
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install

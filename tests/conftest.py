@@ -19,6 +19,7 @@ import pytest
 from nl_fixtures import ask_rt, nl_env  # noqa: F401  (session fixtures for tests/ai, tests/ai/nl/questions, the ask use case)
 from shuzhi.settings import Settings, get_settings
 from shuzhi_testing import PG_ADMIN_URL, TEST_PASSWORD, port_open, service_unavailable, unique_name
+from spark_server import spark_url  # noqa: F401  (a local Spark Connect server: tests/engines/spark, golden on Spark)
 
 WEB_TESTS = Path(__file__).parent / "web"
 
@@ -32,11 +33,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
       longest part of the suite; one worker running them all was the floor of a parallel run).
     - The tests of a module that share a module- or class-scoped fixture (a server, a demo copy) stay on
       one worker, which builds that fixture once instead of once per worker.
+    - Tests that name their own group (pytest.mark.xdist_group("spark"): one Spark Connect server) keep it.
     Session fixtures are built once per worker (each worker has its own tmp_path_factory)."""
     for item in items:
         path = Path(str(item.path))
         group = None
-        if WEB_TESTS in path.parents:
+        marked = item.get_closest_marker("xdist_group")  # a group the tests name themselves ("spark")
+        if marked is not None and marked.args:
+            group = str(marked.args[0])
+        elif WEB_TESTS in path.parents:
             group = "web:" + path.stem
             item.add_marker(pytest.mark.slow)  # a demo server and Chromium: -m "not slow" leaves them out
         else:

@@ -1,4 +1,4 @@
-"""The demo company at a small scale, in DuckDB (always) and in PostgreSQL and MariaDB (CI)."""
+"""The demo company at a small scale, in DuckDB (always) and in PostgreSQL, MariaDB and Spark (CI)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from semantic_env import END, TODAY
 from shuzhi.demo import DEMO_TABLES, build_demo
 from shuzhi.demo.semantic import demo_model
 from shuzhi.engines.duckdb_engine import DuckDBEngine
+from shuzhi.engines.spark_warehouse import SparkEngine, SparkWarehouse
 from shuzhi.engines.sql_engine import SqlAlchemyEngine
 from shuzhi.engines.warehouse import Warehouse
 from shuzhi.model.index import ModelIndex
@@ -80,3 +81,23 @@ def maria_engine(duck: DuckDBEngine) -> Iterator[SqlAlchemyEngine]:
     with admin.begin() as c:
         c.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def spark_warehouse(duck: DuckDBEngine, spark_url: str) -> Iterator[SparkWarehouse]:
+    """The demo's tables loaded into the local Spark Connect server (tests/spark_server.py) as Arrow."""
+    wh = SparkWarehouse(spark_url, timeout_s=120)
+    cur = duck.warehouse.connection.cursor()
+    try:
+        wh.check()
+        for name in DEMO_TABLES:
+            wh.load(name, cur.sql(f'SELECT * FROM "{name}"').to_arrow_table())  # noqa: S608 - our table names
+        cur.close()
+        yield wh
+    finally:
+        wh.close()
+
+
+@pytest.fixture(scope="session")
+def spark_engine(spark_warehouse: SparkWarehouse) -> SparkEngine:
+    return spark_warehouse.engine()
