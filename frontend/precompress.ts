@@ -7,7 +7,8 @@
  */
 import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 import type { Plugin } from "vite";
 
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|map|txt)$/;
@@ -21,17 +22,18 @@ function files(dir: string): string[] {
   });
 }
 
-/** Writes `<file>.br` and `<file>.gz` for each compressible file under `dir`; returns how many files got copies. */
-export function precompressDir(dir: string): number {
-  let n = 0;
-  for (const path of files(dir)) {
-    if (!COMPRESSIBLE.test(path)) continue;
-    const raw = readFileSync(path);
-    for (const [ext, encode] of [
-      [".br", (b: Buffer) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } })],
-      [".gz", (b: Buffer) => gzipSync(b, { level: 9 })],
-    ] as const) {
-      const out = raw.length >= MIN_BYTES ? encode(raw) : null;
+const brotli = promisify(brotliCompress);
+const gz = promisify(gzip);
+const ENCODERS = [
+  [".br", (b: Buffer) => brotli(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } })],
+  [".gz", (b: Buffer) => gz(b, { level: 9 })],
+] as const;
+
+async function copies(path: string): Promise<void> {
+  const raw = readFileSync(path);
+  await Promise.all(
+    ENCODERS.map(async ([ext, encode]) => {
+      const out = raw.length >= MIN_BYTES ? await encode(raw) : null;
       if (out && out.length < raw.length) writeFileSync(path + ext, out);
       else {
         try {
@@ -40,10 +42,16 @@ export function precompressDir(dir: string): number {
           /* none */
         }
       }
-    }
-    n++;
-  }
-  return n;
+    }),
+  );
+}
+
+/** Writes `<file>.br` and `<file>.gz` for each compressible file under `dir` (on Node's thread pool, in
+ * parallel); returns how many files were looked at. */
+export async function precompressDir(dir: string): Promise<number> {
+  const todo = files(dir).filter((p) => COMPRESSIBLE.test(p));
+  await Promise.all(todo.map(copies));
+  return todo.length;
 }
 
 /** The plugin: runs after the bundle is written (`vite build` only). */
@@ -55,9 +63,10 @@ export function precompress(): Plugin {
     configResolved(config) {
       outDir = config.build.outDir.startsWith("/") ? config.build.outDir : join(config.root, config.build.outDir);
     },
-    closeBundle() {
-      const n = precompressDir(outDir);
-      this.info?.(`precompressed ${n} files (.br, .gz) in ${outDir}`);
+    async closeBundle() {
+      const t0 = Date.now();
+      const n = await precompressDir(outDir);
+      this.info?.(`precompressed ${n} files (.br, .gz) in ${outDir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     },
   };
 }
