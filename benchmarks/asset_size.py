@@ -1,7 +1,7 @@
 """Benchmark: what the web app's pages cost to download — the login page and the first dashboard page — served
 compressed against the same files uncompressed, and the login page's load time with a cold and a warm cache.
 
-    python benchmarks/asset_size.py [--scale 0.05] [--home DIR] [--dashboard cockpit] [--mbps 20] [--rtt-ms 40]
+    python benchmarks/asset_size.py [--scale 0.05] [--home DIR] [--dashboard cockpit] [--mbps 5] [--rtt-ms 80]
 
 Builds the demo at --scale into a temporary SHUZHI_HOME (or reuses --home), starts the real `shuzhi serve` (it
 serves frontend/dist: build it first, `make web`) and drives /usr/bin/chromium (SHUZHI_CHROMIUM) through the
@@ -48,7 +48,7 @@ def free_port() -> int:
 
 def shuzhi() -> list[str]:
     exe = Path(sys.executable).with_name("shuzhi")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "shuzhi"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-c", "from shuzhi.cli import main; main()"]
 
 
 @dataclass
@@ -161,8 +161,8 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=0.05)
     ap.add_argument("--home", type=Path, default=None, help="Reuse this SHUZHI_HOME (built if empty).")
     ap.add_argument("--dashboard", default="cockpit")
-    ap.add_argument("--mbps", type=float, default=20.0, help="emulated link for the load times (0: none)")
-    ap.add_argument("--rtt-ms", type=float, default=40.0)
+    ap.add_argument("--mbps", type=float, default=5.0, help="emulated link for the load times (0: none)")
+    ap.add_argument("--rtt-ms", type=float, default=80.0)
     ap.add_argument("--reps", type=int, default=3, help="login page loads per mode (median)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
