@@ -120,6 +120,12 @@ def test_paths_that_are_not_files(client: TestClient) -> None:
     assert head.status_code == 200 and head.headers["content-encoding"] == "br" and head.content == b""
 
 
+def test_a_file_removed_while_the_app_is_rebuilt_is_a_404(client: TestClient, dist: Path) -> None:
+    (dist / "index.html").unlink()
+    (dist / "index.html.gz").unlink()
+    assert client.get("/dashboards/cockpit").status_code == 404  # not a 500
+
+
 def test_accept_encoding_parsing() -> None:
     assert accepted_encodings("gzip, deflate, br, zstd") == {"gzip", "deflate", "br", "zstd"}
     assert accepted_encodings("br;q=0.0, gzip;q=1") == {"gzip"}

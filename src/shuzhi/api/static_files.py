@@ -90,7 +90,8 @@ def file_response(request: Request, path: Path, cache_control: str) -> Response:
     accepted = accepted_encodings(request.headers.get("accept-encoding"))
     chosen, encoding, has_copies = path, None, False
     st = _stat_file(path)
-    assert st is not None
+    if st is None:
+        raise StarletteHTTPException(404)  # gone since it was looked up (the web app being rebuilt)
     for coding, suffix in ENCODINGS:
         copy = path.with_name(path.name + suffix)
         copy_st = _stat_file(copy)
