@@ -130,7 +130,7 @@ def mount_web_app(app: FastAPI, dist: Path) -> None:
     async def web_app(path: str, request: Request) -> Response:
         if path == "api" or path.startswith(API_PATHS):
             raise StarletteHTTPException(404)  # unknown API paths stay JSON 404s
-        if path.endswith((".br", ".gz")) and _stat_file(dist / path[:-3]) is not None:
+        if path.endswith((".br", ".gz")) and _inside(dist, path[:-3]) is not None:
             raise StarletteHTTPException(404)  # the copies are reached through their file, by Accept-Encoding
         target = _inside(dist, path)
         if path.startswith("assets/"):
