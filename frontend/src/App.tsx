@@ -1,4 +1,6 @@
-/** Routes, the Ant Design theme and locale (zh-CN by default). Pages are code-split. */
+/** Routes, the Ant Design theme and locale (zh-CN by default). Pages are code-split: the login page loads
+ * only itself, React and the Ant Design parts it uses; the frame (AppLayout), every page and ECharts come as
+ * their own chunks after sign-in (docs/development.md, "Web app size"). */
 import { App as AntApp, ConfigProvider, Result, Button, Spin } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
@@ -8,9 +10,9 @@ import { lazy, Suspense, useEffect, type ReactNode } from "react";
 import { Link, Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { AuthProvider, useAuth, useCan } from "./auth";
 import { useI18n } from "./i18n";
-import AppLayout from "./layout/AppLayout";
 import LoginPage from "./pages/Login";
 
+const AppLayout = lazy(() => import("./layout/AppLayout"));
 const SharePage = lazy(() => import("./dashboards/share/SharePage"));
 const EmbedPage = lazy(() => import("./dashboards/share/EmbedPage"));
 const HomePage = lazy(() => import("./pages/Home"));
@@ -32,6 +34,18 @@ const EfficiencyPage = lazy(() => import("./innovation/EfficiencyPage"));
 const AssessPage = lazy(() => import("./innovation/AssessPage"));
 const AuditPage = lazy(() => import("./admin/AuditPage"));
 const PeoplePage = lazy(() => import("./admin/PeoplePage"));
+
+/** What a page shows while its code arrives (a chunk loaded on first visit). */
+function PageLoading() {
+  const { t } = useI18n();
+  return (
+    <div className="page-loading" role="status" aria-live="polite">
+      <Spin size="large" tip={t("common.loading")}>
+        <div style={{ minHeight: 80 }} />
+      </Spin>
+    </div>
+  );
+}
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { me, checked } = useAuth();
@@ -87,38 +101,40 @@ export default function App() {
         <AuthProvider>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
-            <Route path="/share" element={<Suspense fallback={<Spin />}><SharePage /></Suspense>} />
-            <Route path="/embed/dashboards/:name" element={<Suspense fallback={<Spin />}><EmbedPage /></Suspense>} />
+            <Route path="/share" element={<Suspense fallback={<PageLoading />}><SharePage /></Suspense>} />
+            <Route path="/embed/dashboards/:name" element={<Suspense fallback={<PageLoading />}><EmbedPage /></Suspense>} />
             <Route
               element={
                 <RequireAuth>
-                  <AppLayout />
+                  <Suspense fallback={<PageLoading />}>
+                    <AppLayout />
+                  </Suspense>
                 </RequireAuth>
               }
             >
-              <Route index element={<Suspense fallback={<Spin />}><HomePage /></Suspense>} />
-              <Route path="metrics" element={<Suspense fallback={<Spin />}><MetricsPage /></Suspense>} />
-              <Route path="metrics/:name" element={<Suspense fallback={<Spin />}><MetricPage /></Suspense>} />
-              <Route path="metrics/new/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><MetricEditorPage /></Suspense></RequirePermission>} />
-              <Route path="metrics/:name/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><MetricEditorPage /></Suspense></RequirePermission>} />
-              <Route path="analysis" element={<Suspense fallback={<Spin />}><AnalysisPage /></Suspense>} />
-              <Route path="dashboards" element={<Suspense fallback={<Spin />}><DashboardsPage /></Suspense>} />
-              <Route path="dashboards/new" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><DashboardEditor /></Suspense></RequirePermission>} />
-              <Route path="dashboards/:key" element={<Suspense fallback={<Spin />}><DashboardView /></Suspense>} />
-              <Route path="dashboards/:key/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<Spin />}><DashboardEditor /></Suspense></RequirePermission>} />
-              <Route path="data" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
-              <Route path="data/tables/:name" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
-              <Route path="data/datasets/:dataset" element={<RequirePermission permission="data:raw"><Suspense fallback={<Spin />}><DataPage /></Suspense></RequirePermission>} />
-              <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<Spin />}><ChannelsPage /></Suspense></RequirePermission>} />
-              <Route path="admin/people" element={<RequirePermission permission="users:manage"><Suspense fallback={<Spin />}><PeoplePage /></Suspense></RequirePermission>} />
-              <Route path="admin/audit" element={<RequirePermission permission="audit:view"><Suspense fallback={<Spin />}><AuditPage /></Suspense></RequirePermission>} />
-              <Route path="alerts" element={<Suspense fallback={<Spin />}><AlertsPage /></Suspense>} />
-              <Route path="why" element={<Suspense fallback={<Spin />}><WhyPage /></Suspense>} />
-              <Route path="innovation/hotspots" element={<Suspense fallback={<Spin />}><HotspotsPage /></Suspense>} />
-              <Route path="innovation/allocate" element={<Suspense fallback={<Spin />}><AllocatePage /></Suspense>} />
-              <Route path="innovation/efficiency" element={<Suspense fallback={<Spin />}><EfficiencyPage /></Suspense>} />
-              <Route path="innovation/assess" element={<Suspense fallback={<Spin />}><AssessPage /></Suspense>} />
-              <Route path="dev/charts" element={<Suspense fallback={<Spin />}><ChartGalleryPage /></Suspense>} />
+              <Route index element={<Suspense fallback={<PageLoading />}><HomePage /></Suspense>} />
+              <Route path="metrics" element={<Suspense fallback={<PageLoading />}><MetricsPage /></Suspense>} />
+              <Route path="metrics/:name" element={<Suspense fallback={<PageLoading />}><MetricPage /></Suspense>} />
+              <Route path="metrics/new/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<PageLoading />}><MetricEditorPage /></Suspense></RequirePermission>} />
+              <Route path="metrics/:name/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<PageLoading />}><MetricEditorPage /></Suspense></RequirePermission>} />
+              <Route path="analysis" element={<Suspense fallback={<PageLoading />}><AnalysisPage /></Suspense>} />
+              <Route path="dashboards" element={<Suspense fallback={<PageLoading />}><DashboardsPage /></Suspense>} />
+              <Route path="dashboards/new" element={<RequirePermission permission="content:edit"><Suspense fallback={<PageLoading />}><DashboardEditor /></Suspense></RequirePermission>} />
+              <Route path="dashboards/:key" element={<Suspense fallback={<PageLoading />}><DashboardView /></Suspense>} />
+              <Route path="dashboards/:key/edit" element={<RequirePermission permission="content:edit"><Suspense fallback={<PageLoading />}><DashboardEditor /></Suspense></RequirePermission>} />
+              <Route path="data" element={<RequirePermission permission="data:raw"><Suspense fallback={<PageLoading />}><DataPage /></Suspense></RequirePermission>} />
+              <Route path="data/tables/:name" element={<RequirePermission permission="data:raw"><Suspense fallback={<PageLoading />}><DataPage /></Suspense></RequirePermission>} />
+              <Route path="data/datasets/:dataset" element={<RequirePermission permission="data:raw"><Suspense fallback={<PageLoading />}><DataPage /></Suspense></RequirePermission>} />
+              <Route path="channels" element={<RequirePermission permission="channels:manage"><Suspense fallback={<PageLoading />}><ChannelsPage /></Suspense></RequirePermission>} />
+              <Route path="admin/people" element={<RequirePermission permission="users:manage"><Suspense fallback={<PageLoading />}><PeoplePage /></Suspense></RequirePermission>} />
+              <Route path="admin/audit" element={<RequirePermission permission="audit:view"><Suspense fallback={<PageLoading />}><AuditPage /></Suspense></RequirePermission>} />
+              <Route path="alerts" element={<Suspense fallback={<PageLoading />}><AlertsPage /></Suspense>} />
+              <Route path="why" element={<Suspense fallback={<PageLoading />}><WhyPage /></Suspense>} />
+              <Route path="innovation/hotspots" element={<Suspense fallback={<PageLoading />}><HotspotsPage /></Suspense>} />
+              <Route path="innovation/allocate" element={<Suspense fallback={<PageLoading />}><AllocatePage /></Suspense>} />
+              <Route path="innovation/efficiency" element={<Suspense fallback={<PageLoading />}><EfficiencyPage /></Suspense>} />
+              <Route path="innovation/assess" element={<Suspense fallback={<PageLoading />}><AssessPage /></Suspense>} />
+              <Route path="dev/charts" element={<Suspense fallback={<PageLoading />}><ChartGalleryPage /></Suspense>} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>

@@ -14,17 +14,11 @@ import { useFreshText } from "../freshness/text";
 import { useI18n } from "../i18n";
 import { INNOVATION_ITEMS } from "../innovation/menu";
 import { ChangeColorsDialog, useChangeColorsLoader } from "./ChangeColorsDialog";
+import { Logo } from "./Logo";
+
+export { Logo };
 
 const { Header, Sider, Content } = Layout;
-
-export function Logo() {
-  return (
-    <svg width="28" height="28" viewBox="0 0 32 32" aria-hidden>
-      <rect width="32" height="32" rx="7" fill="#1664ff" />
-      <path d="M8 22V14M14 22V9M20 22V16M26 22V11" stroke="white" strokeWidth="3" strokeLinecap="round" />
-    </svg>
-  );
-}
 
 export default function AppLayout() {
   const { dt: dashT } = useDT();

@@ -6,7 +6,7 @@ import { useNavigate, useSearchParams } from "react-router-dom";
 import { errorMessage } from "../api/client";
 import { useAuth } from "../auth";
 import { useI18n } from "../i18n";
-import { Logo } from "../layout/AppLayout";
+import { Logo } from "../layout/Logo";
 
 export default function LoginPage() {
   const { t, lang, setLang } = useI18n();

@@ -1,7 +1,7 @@
 """The FastAPI app factory. `create_app()` is what `shuzhi serve` and the tests run.
 
 All routes live under /api/v1; the OpenAPI document is at /openapi.json. When the web app has
-been built (frontend/dist), it is served at / with client-side routing.
+been built (frontend/dist), it is served at / with client-side routing (static_files.py).
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuzhi import __version__
 from shuzhi.api import admission
@@ -41,6 +38,7 @@ from shuzhi.api.routers import shares as shares_router
 from shuzhi.api.routers import subscriptions as subscriptions_router
 from shuzhi.api.routers import tables as tables_router
 from shuzhi.api.security_headers import SecurityHeadersMiddleware
+from shuzhi.api.static_files import mount_web_app
 from shuzhi.runtime import Runtime
 from shuzhi.service.dashboards import DashboardAnswers
 from shuzhi.service.wiring import wire
@@ -119,15 +117,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
 
     dist = _frontend_dist()
     if dist is not None:
-        app.mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False), name="assets")
-
-        @app.get("/{path:path}", include_in_schema=False)
-        def spa(path: str) -> FileResponse:
-            if path == "api" or path.startswith(("api/", "openapi.json", "docs")):
-                raise StarletteHTTPException(404)  # unknown API paths stay JSON 404s
-            target = (dist / path).resolve()
-            if path and target.is_file() and dist in target.parents:
-                return FileResponse(target)
-            return FileResponse(dist / "index.html")
+        mount_web_app(app, dist)  # compressed copies, cache headers, client-side routing (static_files.py)
 
     return app
