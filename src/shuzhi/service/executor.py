@@ -60,8 +60,12 @@ def row_cap(rt: Runtime, purpose: str) -> int | None:
     return None if name is None else int(getattr(rt.settings, name))
 
 
-def warehouse_engine(rt: Runtime) -> DuckDBEngine:
-    """A DuckDB engine on the process's warehouse (read-only handle), with the settings' timeout."""
+def warehouse_engine(rt: Runtime) -> Engine:
+    """The warehouse's engine: the external warehouse's (SHUZHI_WAREHOUSE_URL, its own dialect) when
+    set, else a DuckDB engine on the process's warehouse (read-only handle), with the settings' timeout."""
+    ext = rt.external()
+    if ext is not None:
+        return ext.engine()
     return DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
 
 
@@ -99,8 +103,7 @@ class Executor:
             if conn:
                 self._engine = direct_engines(self.rt).get(self.rt, conn, self.db)
             else:
-                engine = warehouse_engine(self.rt)
-                self._engine = (engine, engine.data_version)
+                self._engine = (warehouse_engine(self.rt), self.rt.data_version())
         return self._engine
 
     def run(self, spec: QuerySpec | dict[str, Any], *, use_cache: bool = True, cancel: threading.Event | None = None,

@@ -1,0 +1,333 @@
+"""An external warehouse on PostgreSQL or a MySQL-protocol engine (MySQL, MariaDB; Doris and StarRocks
+through their MySQL protocol), implementing engines.external.ExternalWarehouse.
+
+Invariants
+- Queries run through one pooled SqlAlchemyEngine (engine()); writes through short transactions on
+  the same SQLAlchemy pool. Every statement is a sqlglot tree with quoted identifiers rendered for
+  this warehouse's dialect; rows travel as bound data (PostgreSQL COPY, executemany), never as SQL.
+- load() writes a stage table `_shuzhi_stage_<hex>`, then swaps it in: PostgreSQL drops the old
+  table and renames the stage in one transaction (DDL is transactional there); MySQL renames both in
+  one RENAME TABLE statement (atomic), then drops the old one. A failed load drops its stage.
+- `_shuzhi_versions` (created by check()) holds one counter row '*' bumped on every load and drop,
+  in the same transaction on PostgreSQL; data_version() reads it, so every process sharing the
+  warehouse sees the same version. Tables named `_shuzhi_*` are Shuzhi's own and never listed.
+- Connection and permission problems become ShuzhiError (zh + en) naming the URL without its
+  password (url_safe); the password is never logged or shown.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlglot import exp
+
+from shuzhi.engines.sql_engine import SqlAlchemyEngine, _driver_errors
+from shuzhi.errors import ShuzhiError
+
+OWN_PREFIX = "_shuzhi_"
+STAGE_PREFIX = "_shuzhi_stage_"
+VERSIONS = "_shuzhi_versions"
+_INSERT_BATCH = 5_000
+
+
+def _bad_url(url_safe: str, why: str) -> ShuzhiError:
+    return ShuzhiError("warehouse_url_invalid", f"SHUZHI_WAREHOUSE_URL 无效（{url_safe}）：{why}",
+                       f"SHUZHI_WAREHOUSE_URL is not valid ({url_safe}): {why}")
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden (or a placeholder when it cannot be parsed)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "<unparsable URL>"
+
+
+def _tbl(name: str) -> exp.Table:
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
+
+
+def _pg_type(t: pa.DataType) -> str:
+    if pa.types.is_boolean(t):
+        return "BOOLEAN"
+    if pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_uint8(t):
+        return "SMALLINT"
+    if pa.types.is_int32(t) or pa.types.is_uint16(t):
+        return "INTEGER"
+    if pa.types.is_integer(t):
+        return "BIGINT"
+    if pa.types.is_floating(t):
+        return "DOUBLE PRECISION" if t.bit_width == 64 else "REAL"
+    if pa.types.is_decimal(t):
+        return f"NUMERIC({t.precision},{t.scale})"
+    if pa.types.is_date(t):
+        return "DATE"
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
+    if pa.types.is_time(t):
+        return "TIME"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return "BYTEA"
+    return "TEXT"
+
+
+def _mysql_type(t: pa.DataType) -> str:
+    if pa.types.is_boolean(t):
+        return "BOOLEAN"
+    if pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_uint8(t):
+        return "SMALLINT"
+    if pa.types.is_int32(t) or pa.types.is_uint16(t):
+        return "INT"
+    if pa.types.is_integer(t):
+        return "BIGINT"
+    if pa.types.is_floating(t):
+        return "DOUBLE" if t.bit_width == 64 else "FLOAT"
+    if pa.types.is_decimal(t):
+        return f"DECIMAL({min(t.precision, 65)},{min(t.scale, 30)})"
+    if pa.types.is_date(t):
+        return "DATE"
+    if pa.types.is_timestamp(t):
+        return "DATETIME(6)"
+    if pa.types.is_time(t):
+        return "TIME(6)"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return "LONGBLOB"
+    return "LONGTEXT"
+
+
+def _csv_safe(schema: pa.Schema) -> bool:
+    """Whether COPY … CSV can take these columns as pyarrow writes them (scalars, no binary)."""
+    return all(not (pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type) or pa.types.is_nested(f.type)
+                    or pa.types.is_dictionary(f.type) or pa.types.is_time(f.type)) for f in schema)
+
+
+class SqlWarehouse:
+    """ExternalWarehouse on PostgreSQL (postgresql+psycopg://) or a MySQL-protocol engine (mysql+pymysql://)."""
+
+    def __init__(self, url: str, *, timeout_s: float | None = 60.0) -> None:
+        self.url_safe = safe_url(url)
+        try:
+            backend = make_url(url).get_backend_name()
+        except (ArgumentError, ValueError):
+            raise _bad_url(self.url_safe, "无法解析 / cannot be parsed") from None
+        if backend not in ("postgresql", "mysql", "mariadb"):
+            raise _bad_url(self.url_safe, f"不支持的数据库 {backend} / unsupported database {backend}")
+        try:
+            self._engine = SqlAlchemyEngine(url, timeout_s=timeout_s)
+        except (ImportError, ArgumentError, SQLAlchemyError) as exc:
+            raise ShuzhiError(
+                "warehouse_driver_missing",
+                f"无法为 {self.url_safe} 创建连接（{type(exc).__name__}）：请确认驱动已安装（psycopg 或 pymysql）。",
+                f"Cannot create a connection for {self.url_safe} ({type(exc).__name__}): check that its driver "
+                "(psycopg or pymysql) is installed.") from None
+        self.dialect = self._engine.dialect
+        self.sa = self._engine.engine
+
+    # -- connections ---------------------------------------------------------------------
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        """One transaction, errors translated."""
+        try:
+            with self.sa.begin() as conn:
+                yield conn
+        except ShuzhiError:
+            raise
+        except (SQLAlchemyError, *_driver_errors()) as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: BaseException) -> ShuzhiError:
+        orig = getattr(exc, "orig", None) or exc
+        msg = (str(orig).strip().splitlines() or [type(exc).__name__])[0][:300]
+        return ShuzhiError("warehouse_failed", f"外部数据仓库 {self.url_safe} 出错：{msg}",
+                           f"The external warehouse {self.url_safe} failed: {msg}", 502)
+
+    def _sql(self, e: exp.Expression) -> str:
+        return e.sql(dialect=self.dialect)
+
+    def _run(self, conn: Connection, e: exp.Expression | str) -> Any:
+        return conn.exec_driver_sql(e if isinstance(e, str) else self._sql(e))
+
+    # -- the contract ----------------------------------------------------------------------
+    def check(self) -> None:
+        probe = f"{STAGE_PREFIX}probe_{uuid.uuid4().hex[:8]}"
+        try:
+            with self.sa.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except (SQLAlchemyError, *_driver_errors()) as exc:
+            orig = getattr(exc, "orig", None) or exc
+            msg = (str(orig).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise ShuzhiError(
+                "warehouse_unreachable",
+                f"无法连接外部数据仓库 {self.url_safe}（SHUZHI_WAREHOUSE_URL）：{msg}。请检查地址、端口、数据库名和账号。",
+                f"Cannot connect to the external warehouse {self.url_safe} (SHUZHI_WAREHOUSE_URL): {msg}. "
+                "Check the host, port, database name and account.", 503) from None
+        try:
+            with self.sa.begin() as conn:
+                self._run(conn, exp.Create(this=exp.Schema(this=_tbl(probe), expressions=[
+                    exp.ColumnDef(this=exp.to_identifier("x", quoted=True), kind=exp.DataType.build("INT"))]),
+                    kind="TABLE"))
+                self._run(conn, exp.Drop(tables=[_tbl(probe)], kind="TABLE", exists=True))
+            self._ensure_versions()
+        except (SQLAlchemyError, *_driver_errors()) as exc:
+            orig = getattr(exc, "orig", None) or exc
+            msg = (str(orig).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise ShuzhiError(
+                "warehouse_cannot_write",
+                f"外部数据仓库 {self.url_safe} 不允许 Shuzhi 建表：{msg}。请授予该账号在此库中建表和删表的权限。",
+                f"The external warehouse {self.url_safe} does not let Shuzhi create tables: {msg}. Grant the "
+                "account CREATE and DROP on this database.", 503) from None
+
+    def _ensure_versions(self) -> None:
+        with self.sa.begin() as conn:
+            if not self._exists(conn, VERSIONS):
+                self._run(conn, exp.Create(this=exp.Schema(this=_tbl(VERSIONS), expressions=[
+                    exp.ColumnDef(this=exp.to_identifier("name", quoted=True), kind=exp.DataType.build("VARCHAR(200)"),
+                                  constraints=[exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint())]),
+                    exp.ColumnDef(this=exp.to_identifier("version", quoted=True), kind=exp.DataType.build("BIGINT"))]),
+                    kind="TABLE", exists=True))
+        with self.sa.begin() as conn:
+            row = conn.execute(text(f"SELECT count(*) FROM {self._q(VERSIONS)} WHERE name = :n"), {"n": "*"}).scalar()
+            if not row:
+                conn.execute(text(f"INSERT INTO {self._q(VERSIONS)} (name, version) VALUES (:n, 0)"), {"n": "*"})
+
+    def _q(self, name: str) -> str:
+        return exp.to_identifier(name, quoted=True).sql(dialect=self.dialect)
+
+    def _bump(self, conn: Connection, name: str) -> None:
+        """Bump the shared counter (a row lock serializes writers) and note it against `name`."""
+        v = self._q(VERSIONS)
+        conn.execute(text(f"UPDATE {v} SET version = version + 1 WHERE name = :n"), {"n": "*"})  # noqa: S608 - quoted identifier
+        new = conn.execute(text(f"SELECT version FROM {v} WHERE name = :n"), {"n": "*"}).scalar()  # noqa: S608
+        if conn.execute(text(f"UPDATE {v} SET version = :v WHERE name = :n"), {"v": new, "n": name}).rowcount == 0:  # noqa: S608
+            conn.execute(text(f"INSERT INTO {v} (name, version) VALUES (:n, :v)"), {"n": name, "v": new})  # noqa: S608
+
+    def engine(self) -> SqlAlchemyEngine:
+        return self._engine
+
+    def _exists(self, conn: Connection, name: str) -> bool:
+        return name in self._names(conn)
+
+    def _names(self, conn: Connection) -> list[str]:
+        schema = "current_schema()" if self.dialect == "postgres" else "database()"
+        rows = conn.exec_driver_sql(
+            f"SELECT table_name FROM information_schema.tables WHERE table_schema = {schema}").fetchall()  # noqa: S608 - constant
+        return sorted(str(r[0]) for r in rows)
+
+    def tables(self) -> list[str]:
+        with self._tx() as conn:
+            return [n for n in self._names(conn) if not n.startswith(OWN_PREFIX)]
+
+    def has_table(self, name: str) -> bool:
+        with self._tx() as conn:
+            return self._exists(conn, name)
+
+    def columns(self, name: str) -> list[tuple[str, str]]:
+        schema = "current_schema()" if self.dialect == "postgres" else "database()"
+        with self._tx() as conn:
+            rows = conn.execute(text(
+                "SELECT column_name, data_type FROM information_schema.columns "  # noqa: S608 - constant
+                f"WHERE table_schema = {schema} AND table_name = :t ORDER BY ordinal_position"), {"t": name}).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def execute_write(self, sql: str) -> None:
+        with self._tx() as conn:
+            conn.exec_driver_sql(sql)
+            self._bump(conn, "*sql")
+
+    def drop_table(self, name: str) -> None:
+        with self._tx() as conn:
+            self._run(conn, exp.Drop(tables=[_tbl(name)], kind="TABLE", exists=True))
+            self._bump(conn, name)
+
+    def data_version(self) -> str:
+        try:
+            with self.sa.connect() as conn:
+                v = conn.execute(text(f"SELECT version FROM {self._q(VERSIONS)} WHERE name = :n"),  # noqa: S608
+                                 {"n": "*"}).scalar()
+        except (SQLAlchemyError, *_driver_errors()) as exc:
+            raise self._error(exc) from None
+        return f"ext:{v}"
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, name: str, data: pa.Table | pa.RecordBatchReader) -> int:
+        reader = data.to_reader() if isinstance(data, pa.Table) else data
+        stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:12]}"
+        type_of = _pg_type if self.dialect == "postgres" else _mysql_type
+        cols = [exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True),
+                              kind=exp.DataType.build(type_of(f.type), dialect=self.dialect)) for f in reader.schema]
+        create = exp.Create(this=exp.Schema(this=_tbl(stage), expressions=cols), kind="TABLE")
+        rows = 0
+        try:
+            with self._tx() as conn:
+                self._run(conn, create)
+            with self._tx() as conn:
+                raw = conn.connection.dbapi_connection
+                for batch in reader:
+                    if batch.num_rows:
+                        rows += self._write(raw, stage, batch)
+            with self._tx() as conn:
+                self._swap(conn, stage, name)
+                self._bump(conn, name)
+        except BaseException:
+            self._drop_quietly(stage)
+            raise
+        return rows
+
+    def _write(self, raw: Any, stage: str, batch: pa.RecordBatch) -> int:
+        names = [f.name for f in batch.schema]
+        collist = ", ".join(self._q(n) for n in names)
+        if self.dialect == "postgres":
+            with raw.cursor() as cur:
+                if _csv_safe(batch.schema):
+                    buf = io.BytesIO()
+                    pacsv.write_csv(batch, buf, pacsv.WriteOptions(include_header=False))
+                    with cur.copy(f"COPY {self._q(stage)} ({collist}) FROM STDIN (FORMAT csv)") as cp:  # noqa: S608
+                        cp.write(buf.getvalue())
+                else:
+                    with cur.copy(f"COPY {self._q(stage)} ({collist}) FROM STDIN") as cp:  # noqa: S608
+                        for row in zip(*(c.to_pylist() for c in batch.columns), strict=True):
+                            cp.write_row(row)
+            return batch.num_rows
+        marks = ", ".join(["%s"] * len(names))
+        sql = f"INSERT INTO {self._q(stage)} ({collist}) VALUES ({marks})"  # noqa: S608 - quoted identifiers
+        cur = raw.cursor()
+        try:
+            data = [c.to_pylist() for c in batch.columns]
+            rows = list(zip(*data, strict=True))
+            for i in range(0, len(rows), _INSERT_BATCH):
+                cur.executemany(sql, rows[i:i + _INSERT_BATCH])
+        finally:
+            cur.close()
+        return batch.num_rows
+
+    def _swap(self, conn: Connection, stage: str, name: str) -> None:
+        exists = self._exists(conn, name)
+        if self.dialect == "postgres":
+            self._run(conn, exp.Drop(tables=[_tbl(name)], kind="TABLE", exists=True))
+            self._run(conn, exp.Alter(this=_tbl(stage), kind="TABLE", actions=[exp.AlterRename(this=_tbl(name))]))
+            return
+        if not exists:
+            conn.exec_driver_sql(f"RENAME TABLE {self._q(stage)} TO {self._q(name)}")
+            return
+        old = f"{STAGE_PREFIX}old_{uuid.uuid4().hex[:12]}"
+        conn.exec_driver_sql(f"RENAME TABLE {self._q(name)} TO {self._q(old)}, {self._q(stage)} TO {self._q(name)}")
+        self._run(conn, exp.Drop(tables=[_tbl(old)], kind="TABLE", exists=True))
+
+    def _drop_quietly(self, name: str) -> None:
+        try:
+            with self.sa.begin() as conn:
+                self._run(conn, exp.Drop(tables=[_tbl(name)], kind="TABLE", exists=True))
+        except (SQLAlchemyError, *_driver_errors()):
+            pass
