@@ -1,0 +1,135 @@
+"""Writes on a PostgreSQL warehouse: a CSV import and an extract refresh land there and the next query sees
+them; append merges with what is there; data_version agrees across two runtimes sharing the warehouse; a
+bad or unreachable SHUZHI_WAREHOUSE_URL fails at start with a bilingual message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import new_database
+
+from shuzhi.catalog import connections as cstore
+from shuzhi.errors import ShuzhiError
+from shuzhi.runtime import Runtime
+from shuzhi.service import connections as conns
+from shuzhi.service.imports import ImportOptions, run_import_inline
+from shuzhi.service.refresh import Pick, pick_tables, refresh
+from shuzhi.service.wiring import wire
+from shuzhi.settings import get_settings
+from shuzhi.sources.databases import ConnectionParts
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def write_url() -> Iterator[str]:
+    url, admin, name = new_database("shuzhi_whw")
+    yield url
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _rt(url: str, monkeypatch: pytest.MonkeyPatch) -> Runtime:
+    monkeypatch.setenv("SHUZHI_WAREHOUSE_URL", url)
+    get_settings.cache_clear()
+    rt = Runtime(get_settings())
+    rt.start(with_logging=False, create_admin=False)
+    wire(rt)
+    return rt
+
+
+def _ext_rows(url: str, sql: str) -> list[tuple]:
+    eng = sa.create_engine(url)
+    try:
+        with eng.connect() as c:
+            return [tuple(r) for r in c.execute(sa.text(sql)).fetchall()]
+    finally:
+        eng.dispose()
+
+
+def test_csv_import_lands_in_postgres(write_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    rt = _rt(write_url, monkeypatch)
+    rt.allow_reading(tmp_path)
+    try:
+        csv = tmp_path / "sales.csv"
+        csv.write_text("区域,金额,日期\n华东,10.5,2026-01-01\n华南,7,2026-01-02\n", encoding="utf-8")
+        rt_out = run_import_inline(rt, csv, "sales.csv", ImportOptions(table="sales_x"), user="t")
+        assert rt_out["table_rows"] == 2
+        assert rt.external().has_table("sales_x")  # type: ignore[union-attr]
+        assert not rt.warehouse().tables()  # nothing is kept in the scratch file
+        v1 = rt.data_version()
+        more = tmp_path / "more.csv"
+        more.write_text("区域,金额,日期\n华北,1,2026-01-03\n", encoding="utf-8")
+        out = run_import_inline(rt, more, "more.csv", ImportOptions(table="sales_x", mode="append"), user="t")
+        assert out["table_rows"] == 3 and rt.data_version() != v1
+        cols = [c for c, _ in rt.external().columns("sales_x")]  # type: ignore[union-attr]
+        rows = _ext_rows(write_url, f'SELECT count(*), sum("{cols[1]}") FROM sales_x')
+        assert rows == [(3, pytest.approx(18.5))]
+    finally:
+        rt.close()
+
+
+def test_data_version_is_shared(write_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    a, b = _rt(write_url, monkeypatch), Runtime(get_settings())
+    try:
+        b.start(with_logging=False, create_admin=False)
+        before = b.data_version()
+        assert a.data_version() == before
+        a.external().load("shared_t", __import__("pyarrow").table({"x": [1, 2]}))  # type: ignore[union-attr]
+        assert b.data_version() != before and b.data_version() == a.data_version()
+        a.external().drop_table("shared_t")  # type: ignore[union-attr]
+        assert not b.external().has_table("shared_t")  # type: ignore[union-attr]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_extract_refresh_lands_in_postgres(write_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    src_url, admin, name = new_database("shuzhi_whsrc")
+    src = sa.create_engine(src_url)
+    rt = _rt(write_url, monkeypatch)
+    try:
+        with src.begin() as c:
+            c.execute(sa.text("CREATE TABLE orders (id BIGINT PRIMARY KEY, region TEXT, amount NUMERIC(12,2))"))
+            c.execute(sa.text("INSERT INTO orders SELECT i, 'r' || (i % 3), i * 1.5 FROM generate_series(1, 50) i"))
+        u = sa.engine.make_url(src_url)
+        with rt.catalog.session() as db:
+            rec = conns.create(rt, db, "erp", ConnectionParts("postgresql", u.host, u.port, u.database, u.username),
+                               None)
+            (st,) = pick_tables(rt, db, cstore.get_connection(db, rec.id),
+                                [Pick(table="orders", schema="public", target="orders_ext", primary_key=["id"],
+                                      refresh="incremental", incremental_column="id")], actor="t")
+            sid = st.id
+        assert refresh(rt, sid)["rows_total"] == 50
+        assert _ext_rows(write_url, "SELECT count(*), sum(amount) FROM orders_ext") == [(50, pytest.approx(1912.5))]
+        with src.begin() as c:
+            c.execute(sa.text("INSERT INTO orders VALUES (51, 'r0', 100)"))
+        out = refresh(rt, sid)
+        assert out["kind"] == "incremental" and out["rows_total"] == 51
+        assert _ext_rows(write_url, "SELECT count(*) FROM orders_ext") == [(51,)]
+    finally:
+        rt.close()
+        src.dispose()
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize(("url", "code"), [
+    ("postgresql+psycopg://postgres@127.0.0.1:1/nope", "warehouse_unreachable"),
+    ("postgresql+psycopg://postgres@127.0.0.1:5432/shuzhi_no_such_db_pgwh", "warehouse_unreachable"),
+    ("oracle://scott:tiger@db/x", "warehouse_url_unsupported"),
+])
+def test_a_bad_url_fails_at_start(url: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHUZHI_WAREHOUSE_URL", url)
+    get_settings.cache_clear()
+    rt = Runtime(get_settings())
+    with pytest.raises(ShuzhiError) as err:
+        rt.start(with_logging=False, create_admin=False)
+    assert err.value.code == code
+    assert "tiger" not in err.value.zh + err.value.en
+    assert "SHUZHI_WAREHOUSE_URL" in err.value.en
