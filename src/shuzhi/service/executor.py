@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from shuzhi.catalog import connections as store
 from shuzhi.engines.duckdb_engine import DuckDBEngine
+from shuzhi.engines.profile import ExternalReader, Reader
 from shuzhi.engines.sql_engine import SqlAlchemyEngine
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
@@ -145,12 +146,16 @@ class Executor:
 
 
 @contextmanager
-def warehouse_reader(rt: Runtime) -> Iterator[Any]:
-    """A DuckDB cursor for engines-level helpers that build their SQL from identifiers (engines.profile:
-    the data page's table list, first rows and column profile)."""
+def warehouse_reader(rt: Runtime) -> Iterator[Reader]:
+    """What engines.profile reads the data page's table list, first rows and column profile through:
+    the external warehouse when set (SQL in its dialect), else a DuckDB cursor of the embedded one."""
+    ext = rt.external()
+    if ext is not None:
+        yield ExternalReader(ext)
+        return
     engine = DuckDBEngine(rt.warehouse(), timeout_s=rt.settings.query_timeout_s)
     with engine.reader() as cur:
-        yield cur
+        yield Reader(cur)
 
 
 # -- direct query -------------------------------------------------------------------------------

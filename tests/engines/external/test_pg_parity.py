@@ -55,3 +55,16 @@ def test_same_rows_as_duckdb(case: dict, duck_rt, pg_rt) -> None:  # type: ignor
     actual = _rows(pg_rt, case["spec"])
     assert expected, "a golden case returns rows"
     assert _close(actual, expected), f"PostgreSQL differs from DuckDB:\n{actual[:5]}\n{expected[:5]}"
+
+
+def test_data_page_reads_postgres(pg_rt, duck_rt) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.service import tables as svc
+
+    u = UserContext.system()
+    assert {t["name"]: t["rows"] for t in svc.list_tables(pg_rt, u)} == \
+        {t["name"]: t["rows"] for t in svc.list_tables(duck_rt, u)}
+    assert svc.first_rows(pg_rt, "customers", 5, u).num_rows == 5
+    pg, duck = svc.profile(pg_rt, "sales_orders", u), svc.profile(duck_rt, "sales_orders", u)
+    assert pg["rows"] == duck["rows"]
+    assert [(c["name"], c["nulls"], c["distinct"]) for c in pg["columns"]] == \
+        [(c["name"], c["nulls"], c["distinct"]) for c in duck["columns"]]
