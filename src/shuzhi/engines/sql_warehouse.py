@@ -285,6 +285,21 @@ class SqlWarehouse:
             raise
         return rows
 
+    def create_as(self, name: str, query_sql: str) -> int:
+        """CREATE TABLE … AS `query_sql` (this warehouse's dialect, from the compiler) into a stage, then
+        swapped in as `name`; the rows written. A failure leaves `name` as it was."""
+        stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:12]}"
+        try:
+            with self._tx() as conn:
+                conn.exec_driver_sql(f"CREATE TABLE {self._q(stage)} AS {query_sql}")  # noqa: S608 - compiled SQL
+                rows = int(conn.exec_driver_sql(f"SELECT count(*) FROM {self._q(stage)}").scalar() or 0)  # noqa: S608
+                self._swap(conn, stage, name)
+                self._bump(conn, name)
+        except BaseException:
+            self._drop_quietly(stage)
+            raise
+        return rows
+
     def _write(self, raw: Any, stage: str, batch: pa.RecordBatch) -> int:
         names = [f.name for f in batch.schema]
         collist = ", ".join(self._q(n) for n in names)
