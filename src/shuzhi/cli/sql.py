@@ -24,6 +24,9 @@ def sql(
     rt = runtime(start=False)
     rt.settings.ensure_home()
     s = rt.settings
+    from shuzhi.service.executor import refuse_raw_sql_on_external
+
+    refuse_raw_sql_on_external(rt)
     wh = rt.warehouse(read_only=True)
     # Sandboxed, READ ONLY, streamed and timed like POST /api/v1/sql (SHUZHI_SQL_* settings).
     res = wh.open().read_query(query, max_rows=min(limit or s.sql_row_cap, s.sql_row_cap),

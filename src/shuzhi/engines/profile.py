@@ -18,8 +18,8 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from shuzhi.engines.import_sources import ident, table
 from shuzhi.engines.external import ExternalWarehouse
+from shuzhi.engines.import_sources import ident, table
 from shuzhi.engines.warehouse import Warehouse, translate_duckdb_error
 from shuzhi.errors import ShuzhiError
 

@@ -145,6 +145,18 @@ class Executor:
         return plan_query(qs, self.index, self.user, self.rt.settings.today_date(qs.timezone), engine.dialect)
 
 
+def refuse_raw_sql_on_external(rt: Runtime) -> None:
+    """People's SQL (the SQL page, `shuzhi sql`, question-set scoring) runs only on the embedded DuckDB,
+    whose sandbox and READ ONLY transaction Shuzhi controls; on an external warehouse it is refused (a
+    READ ONLY transaction there would not stop server-side file or network functions of that engine)."""
+    if rt.settings.warehouse_url:
+        raise ShuzhiError(
+            "sql_external_warehouse",
+            "数据仓库在外部数据库（SHUZHI_WAREHOUSE_URL）上，Shuzhi 不在其上运行手写 SQL；请用该数据库自己的客户端和只读账号。",
+            "The warehouse is an external database (SHUZHI_WAREHOUSE_URL); Shuzhi does not run hand-written SQL "
+            "there. Use that database's own client with a read-only account.", 409)
+
+
 @contextmanager
 def warehouse_reader(rt: Runtime) -> Iterator[Reader]:
     """What engines.profile reads the data page's table list, first rows and column profile through:
