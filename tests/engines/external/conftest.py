@@ -88,3 +88,26 @@ def pg_rt(pg_settings: Settings) -> Iterator[Runtime]:
     rt.start(with_logging=False, create_admin=False)
     yield rt
     rt.close()
+
+
+@pytest.fixture(scope="session")
+def maria_rt(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    """The demo built by `shuzhi demo` on a MariaDB warehouse (a MySQL-protocol engine)."""
+    if not port_open("127.0.0.1", 3306):
+        service_unavailable("MariaDB", "nothing listens on 127.0.0.1:3306")
+    name = unique_name("shuzhi_wh")
+    try:
+        admin = sa.create_engine(MARIADB_ADMIN_URL)
+        with admin.begin() as c:
+            c.execute(sa.text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))
+    except sa.exc.OperationalError as exc:
+        service_unavailable("MariaDB", str(exc.orig).splitlines()[0])
+    settings = build_home(tmp_path_factory.mktemp("mariawh") / "home",
+                          f"mysql+pymysql://root@127.0.0.1:3306/{name}?charset=utf8mb4")
+    rt = Runtime(settings)
+    rt.start(with_logging=False, create_admin=False)
+    yield rt
+    rt.close()
+    with admin.begin() as c:
+        c.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+    admin.dispose()

@@ -57,6 +57,14 @@ def test_same_rows_as_duckdb(case: dict, duck_rt, pg_rt) -> None:  # type: ignor
     assert _close(actual, expected), f"PostgreSQL differs from DuckDB:\n{actual[:5]}\n{expected[:5]}"
 
 
+@pytest.mark.mariadb
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_same_rows_on_mariadb(case: dict, duck_rt, maria_rt) -> None:  # type: ignore[no-untyped-def]
+    expected = _rows(duck_rt, case["spec"])
+    actual = _rows(maria_rt, case["spec"])
+    assert _close(actual, expected), f"MariaDB differs from DuckDB:\n{actual[:5]}\n{expected[:5]}"
+
+
 def test_data_page_reads_postgres(pg_rt, duck_rt) -> None:  # type: ignore[no-untyped-def]
     from shuzhi.service import tables as svc
 
