@@ -53,14 +53,32 @@ def pull(scratch: Warehouse, ext: ExternalWarehouse, name: str) -> bool:
         return False
     data = ext.engine().execute(exp.select("*").from_(exp.Table(this=exp.to_identifier(name, quoted=True)))
                                 .sql(ext.dialect))
+    # The engine hands decimals over as floats: each column is cast back to its type in the warehouse, so an
+    # append or upsert keeps the table's types (numeric(12,2) stays DECIMAL(12,2)).
+    types = dict(ext.columns(name))
+    select = [_cast(c, types.get(c), ext.dialect) for c in data.column_names]
     with scratch.cursor() as cur:
         try:
             cur.register("_shuzhi_pulled", data)
-            cur.execute(f"CREATE OR REPLACE TABLE {_tbl(name)} AS SELECT * FROM _shuzhi_pulled")  # noqa: S608
+            cur.execute(exp.Create(this=exp.Table(this=exp.to_identifier(name, quoted=True)), kind="TABLE",
+                                   replace=True, expression=exp.select(*select).from_("_shuzhi_pulled")).sql("duckdb"))
             cur.unregister("_shuzhi_pulled")
         except duckdb.Error as exc:
             raise translate_duckdb_error(exc, scratch.path) from None
     return True
+
+
+def _cast(column: str, type_name: str | None, dialect: str) -> exp.Expression:
+    col = exp.column(exp.to_identifier(column, quoted=True))
+    if not type_name:
+        return col
+    try:
+        to = exp.DataType.build(type_name, dialect=dialect)
+    except Exception:  # noqa: BLE001 - a type DuckDB has no name for: left as the engine gave it
+        return col
+    if to.is_type(exp.DataType.Type.UNKNOWN, exp.DataType.Type.USERDEFINED):
+        return col
+    return exp.alias_(exp.Cast(this=col, to=to), exp.to_identifier(column, quoted=True))
 
 
 def scratch_tables(scratch: Warehouse) -> list[str]:

@@ -18,6 +18,7 @@ Invariants
 from __future__ import annotations
 
 import io
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +37,12 @@ from shuzhi.errors import ShuzhiError
 OWN_PREFIX = "_shuzhi_"
 STAGE_PREFIX = "_shuzhi_stage_"
 VERSIONS = "_shuzhi_versions"
+STALE_STAGE_S = 24 * 3600  # a stage table this old belongs to a load that died
 _INSERT_BATCH = 5_000
+
+
+def _stage_name() -> str:
+    return f"{STAGE_PREFIX}{int(time.time())}_{uuid.uuid4().hex[:8]}"
 
 
 def _bad_url(url_safe: str, why: str) -> ShuzhiError:
@@ -158,7 +164,7 @@ class SqlWarehouse:
 
     # -- the contract ----------------------------------------------------------------------
     def check(self) -> None:
-        probe = f"{STAGE_PREFIX}probe_{uuid.uuid4().hex[:8]}"
+        probe = _stage_name()
         try:
             with self.sa.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
@@ -231,11 +237,17 @@ class SqlWarehouse:
             return self._exists(conn, name)
 
     def columns(self, name: str) -> list[tuple[str, str]]:
-        schema = "current_schema()" if self.dialect == "postgres" else "database()"
+        """(column, full type with its precision, e.g. numeric(12,2)) of a table, in order."""
+        if self.dialect == "postgres":
+            sql = ("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                   "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE n.nspname = current_schema() AND c.relname = :t AND a.attnum > 0 AND NOT a.attisdropped "
+                   "ORDER BY a.attnum")
+        else:
+            sql = ("SELECT column_name, column_type FROM information_schema.columns "
+                   "WHERE table_schema = database() AND table_name = :t ORDER BY ordinal_position")
         with self._tx() as conn:
-            rows = conn.execute(text(
-                "SELECT column_name, data_type FROM information_schema.columns "  # noqa: S608 - constant
-                f"WHERE table_schema = {schema} AND table_name = :t ORDER BY ordinal_position"), {"t": name}).fetchall()
+            rows = conn.execute(text(sql), {"t": name}).fetchall()
         return [(str(r[0]), str(r[1])) for r in rows]
 
     def execute_write(self, sql: str) -> None:
@@ -263,7 +275,7 @@ class SqlWarehouse:
     # -- loading ---------------------------------------------------------------------------
     def load(self, name: str, data: pa.Table | pa.RecordBatchReader) -> int:
         reader = data.to_reader() if isinstance(data, pa.Table) else data
-        stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:12]}"
+        stage = _stage_name()
         type_of = _pg_type if self.dialect == "postgres" else _mysql_type
         cols = [exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True),
                               kind=exp.DataType.build(type_of(f.type), dialect=self.dialect)) for f in reader.schema]
@@ -288,7 +300,7 @@ class SqlWarehouse:
     def create_as(self, name: str, query_sql: str) -> int:
         """CREATE TABLE … AS `query_sql` (this warehouse's dialect, from the compiler) into a stage, then
         swapped in as `name`; the rows written. A failure leaves `name` as it was."""
-        stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:12]}"
+        stage = _stage_name()
         try:
             with self._tx() as conn:
                 conn.exec_driver_sql(f"CREATE TABLE {self._q(stage)} AS {query_sql}")  # noqa: S608 - compiled SQL
@@ -336,9 +348,22 @@ class SqlWarehouse:
         if not exists:
             conn.exec_driver_sql(f"RENAME TABLE {self._q(stage)} TO {self._q(name)}")
             return
-        old = f"{STAGE_PREFIX}old_{uuid.uuid4().hex[:12]}"
+        old = _stage_name()
         conn.exec_driver_sql(f"RENAME TABLE {self._q(name)} TO {self._q(old)}, {self._q(stage)} TO {self._q(name)}")
         self._run(conn, exp.Drop(tables=[_tbl(old)], kind="TABLE", exists=True))
+
+    def sweep_stages(self, older_than_s: float = STALE_STAGE_S) -> list[str]:
+        """Drop stage tables that loads of dead processes left (named with their start time; only those
+        older than `older_than_s`, so a load running on another instance is never touched)."""
+        with self._tx() as conn:
+            names = self._names(conn)
+        now, stale = time.time(), []
+        for n in names:
+            parts = n[len(STAGE_PREFIX):].split("_")
+            if n.startswith(STAGE_PREFIX) and parts[0].isdigit() and now - int(parts[0]) > older_than_s:
+                self._drop_quietly(n)
+                stale.append(n)
+        return stale
 
     def _drop_quietly(self, name: str) -> None:
         try:

@@ -202,6 +202,9 @@ class Runtime:
         """For the server process, which owns the warehouse: end the work dead processes left
         unfinished and drop their stage tables (runtime.recovery), and start the scheduler loop."""
         recover(self, server=True)
+        sweep = getattr(self.external(), "sweep_stages", None)
+        if sweep is not None:  # stage tables of loads that died on any instance of a shared external warehouse
+            sweep()
         self.scheduler.start()
 
     def data_refreshed(self, tables: list[str], reason: str) -> None:

@@ -73,6 +73,37 @@ def test_csv_import_lands_in_postgres(write_url: str, monkeypatch: pytest.Monkey
         rt.close()
 
 
+def test_pull_keeps_types_and_stale_stages_are_swept(write_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import decimal
+
+    import pyarrow as pa
+
+    from shuzhi.engines.external_sync import pull
+    from shuzhi.engines.sql_warehouse import STAGE_PREFIX
+
+    rt = _rt(write_url, monkeypatch)
+    try:
+        ext = rt.external()
+        assert ext is not None
+        ext.load("typed_t", pa.table({"amount": pa.array([decimal.Decimal("1.25")], pa.decimal128(12, 2)),
+                                      "day": pa.array([19000], pa.int32()).cast(pa.date32())}))
+        assert ext.columns("typed_t") == [("amount", "numeric(12,2)"), ("day", "date")]
+        assert pull(rt.warehouse(), ext, "typed_t")
+        with rt.warehouse().cursor() as cur:
+            types = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                "WHERE table_name = 'typed_t' ORDER BY ordinal_position").fetchall()
+        assert types == [("amount", "DECIMAL(12,2)"), ("day", "DATE")]
+        rt.warehouse().drop_table("typed_t")
+        old, fresh = f"{STAGE_PREFIX}1000_deadbeef", f"{STAGE_PREFIX}{2**40}_cafe0000"
+        for n in (old, fresh):
+            ext.execute_write(f'CREATE TABLE "{n}" (x INT)')
+        assert ext.sweep_stages() == [old]  # type: ignore[attr-defined]
+        assert ext.has_table(fresh) and not ext.has_table(old)
+        ext.drop_table(fresh)
+    finally:
+        rt.close()
+
+
 def test_data_version_is_shared(write_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     a, b = _rt(write_url, monkeypatch), Runtime(get_settings())
     try:
