@@ -168,6 +168,8 @@ class SqlWarehouse:
         try:
             with self.sa.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
+                flavour = "" if self.dialect == "postgres" else \
+                    str(conn.exec_driver_sql("SELECT @@version_comment").scalar() or "")
         except (SQLAlchemyError, *_driver_errors()) as exc:
             orig = getattr(exc, "orig", None) or exc
             msg = (str(orig).strip().splitlines() or [type(exc).__name__])[0][:200]
@@ -176,21 +178,33 @@ class SqlWarehouse:
                 f"无法连接外部数据仓库 {self.url_safe}（SHUZHI_WAREHOUSE_URL）：{msg}。请检查地址、端口、数据库名和账号。",
                 f"Cannot connect to the external warehouse {self.url_safe} (SHUZHI_WAREHOUSE_URL): {msg}. "
                 "Check the host, port, database name and account.", 503) from None
+        engine = next((e for e in ("Doris", "StarRocks") if e.lower() in flavour.lower()), None)
+        if engine is not None:
+            raise ShuzhiError(
+                "warehouse_engine_unsupported",
+                f"{engine}（{self.url_safe}）暂不能作为 Shuzhi 的数据仓库：它的建表和原子换表语句与 MySQL 不同，尚未支持和测试。"
+                f"请用 PostgreSQL、MySQL 或 MariaDB 作仓库；{engine} 可作为数据源（直连查询或抽取）。",
+                f"{engine} ({self.url_safe}) cannot be Shuzhi's warehouse yet: its CREATE TABLE and atomic table swap "
+                f"differ from MySQL's and are not supported or tested. Use PostgreSQL, MySQL or MariaDB as the "
+                f"warehouse; {engine} works as a data source (direct query or extract).")
+        other = _stage_name()
         try:
-            with self.sa.begin() as conn:
-                self._run(conn, exp.Create(this=exp.Schema(this=_tbl(probe), expressions=[
-                    exp.ColumnDef(this=exp.to_identifier("x", quoted=True), kind=exp.DataType.build("INT"))]),
-                    kind="TABLE"))
-                self._run(conn, exp.Drop(tables=[_tbl(probe)], kind="TABLE", exists=True))
+            with self.sa.begin() as conn:  # the write path of every load: create, swap over an existing table, drop
+                for name in (probe, other):
+                    self._run(conn, exp.Create(this=exp.Schema(this=_tbl(name), expressions=[
+                        exp.ColumnDef(this=exp.to_identifier("x", quoted=True), kind=exp.DataType.build("INT"))]),
+                        kind="TABLE"))
+                self._swap(conn, probe, other)
+                self._run(conn, exp.Drop(tables=[_tbl(other)], kind="TABLE", exists=True))
             self._ensure_versions()
         except (SQLAlchemyError, *_driver_errors()) as exc:
             orig = getattr(exc, "orig", None) or exc
             msg = (str(orig).strip().splitlines() or [type(exc).__name__])[0][:200]
             raise ShuzhiError(
                 "warehouse_cannot_write",
-                f"外部数据仓库 {self.url_safe} 不允许 Shuzhi 建表：{msg}。请授予该账号在此库中建表和删表的权限。",
-                f"The external warehouse {self.url_safe} does not let Shuzhi create tables: {msg}. Grant the "
-                "account CREATE and DROP on this database.", 503) from None
+                f"外部数据仓库 {self.url_safe} 不允许 Shuzhi 建表、改名或删表：{msg}。请授予该账号在此库中的这些权限。",
+                f"The external warehouse {self.url_safe} does not let Shuzhi create, rename or drop tables: {msg}. "
+                "Grant the account those rights on this database.", 503) from None
 
     def _ensure_versions(self) -> None:
         with self.sa.begin() as conn:

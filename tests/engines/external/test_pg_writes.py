@@ -164,3 +164,24 @@ def test_a_bad_url_fails_at_start(url: str, code: str, monkeypatch: pytest.Monke
     assert err.value.code == code
     assert "tiger" not in err.value.zh + err.value.en
     assert "SHUZHI_WAREHOUSE_URL" in err.value.en
+
+
+def test_an_account_that_cannot_create_tables_fails_at_start(write_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    role = "shuzhi_wh_reader_pgwh"
+    admin = sa.create_engine(write_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f"DROP ROLE IF EXISTS {role}"))
+        c.execute(sa.text(f"CREATE ROLE {role} LOGIN"))  # PostgreSQL 15+: no CREATE on schema public
+        c.execute(sa.text(f"REVOKE CREATE ON SCHEMA public FROM {role}, PUBLIC"))
+    try:
+        url = sa.engine.make_url(write_url).set(username=role).render_as_string(hide_password=False)
+        monkeypatch.setenv("SHUZHI_WAREHOUSE_URL", url)
+        get_settings.cache_clear()
+        with pytest.raises(ShuzhiError) as err:
+            Runtime(get_settings()).start(with_logging=False, create_admin=False)
+        assert err.value.code == "warehouse_cannot_write" and "Grant" in err.value.en and "授予" in err.value.zh
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f"DROP OWNED BY {role}"))
+            c.execute(sa.text(f"DROP ROLE IF EXISTS {role}"))
+        admin.dispose()
