@@ -89,10 +89,18 @@ def open_external(url: str, *, timeout_s: float | None = 60.0) -> ExternalWareho
             url = "postgresql" + url[len("postgres"):]
         return SqlWarehouse(url, timeout_s=timeout_s)
     if scheme == "sc":
-        from shuzhi.engines.spark_warehouse import SparkWarehouse  # type: ignore[import-not-found,unused-ignore]
+        try:
+            from shuzhi.engines.spark_warehouse import SparkWarehouse  # type: ignore[import-not-found,unused-ignore]
+        except ImportError as exc:
+            raise ShuzhiError(
+                "warehouse_spark_missing",
+                f"SHUZHI_WAREHOUSE_URL 指向 Spark Connect（sc://），但本机没有安装 Spark 支持（{exc.name or exc}）；"
+                "请安装 shuzhi 的 spark 可选依赖（docs/spark.md）。",
+                f"SHUZHI_WAREHOUSE_URL points at Spark Connect (sc://), but Spark support is not installed here "
+                f"({exc.name or exc}); install shuzhi's spark extra (docs/spark.md).") from None
 
         return SparkWarehouse(url, timeout_s=timeout_s)  # type: ignore[no-any-return,unused-ignore]
-    shown = scheme or url.split("/", 1)[0][:40]
+    shown = scheme[:40] or "?"  # never the rest of the URL: it may hold a password
     raise ShuzhiError(
         "warehouse_url_unsupported",
         f"SHUZHI_WAREHOUSE_URL 的类型「{shown}」不受支持：请用 postgresql+psycopg://、mysql+pymysql:// 或 sc://（Spark Connect），"

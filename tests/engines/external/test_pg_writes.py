@@ -185,3 +185,18 @@ def test_an_account_that_cannot_create_tables_fails_at_start(write_url: str, mon
             c.execute(sa.text(f"DROP OWNED BY {role}"))
             c.execute(sa.text(f"DROP ROLE IF EXISTS {role}"))
         admin.dispose()
+
+
+def test_the_factory_by_scheme() -> None:
+    from shuzhi.engines.external import open_external
+
+    for url in ("ftp://x/y", "duckdb:///tmp/x.db", "no-scheme"):
+        with pytest.raises(ShuzhiError) as err:
+            open_external(url)
+        assert err.value.code == "warehouse_url_unsupported" and "postgresql+psycopg://" in err.value.en
+    try:
+        import shuzhi.engines.spark_warehouse  # noqa: F401
+    except ImportError:
+        with pytest.raises(ShuzhiError) as err:
+            open_external("sc://127.0.0.1:15002")
+        assert err.value.code == "warehouse_spark_missing"
