@@ -6,6 +6,7 @@ embedded warehouse; then:
 
     push(scratch, ext, ["orders"])   # each table streamed as Arrow into ext.load() (stage + swap), then
                                      # dropped from the scratch file
+    push_merge(scratch, ext, "orders", ["id"])  # incremental extracts: only the new rows, merged there
     pull(scratch, ext, "orders")     # before an append / upsert / incremental refresh: the current
                                      # table copied from the external warehouse into the scratch file
 
@@ -43,6 +44,20 @@ def push(scratch: Warehouse, ext: ExternalWarehouse, names: list[str], *, drop: 
         if drop:
             scratch.drop_table(name)
     return out
+
+
+def push_merge(scratch: Warehouse, ext: ExternalWarehouse, name: str, key: list[str]) -> int:
+    """Merge the scratch table `name` (new rows only) into the external table of that name, which
+    exists: appended, or upserted on `key` (ext.merge); dropped from the scratch file. The external
+    table's rows afterwards."""
+    with scratch.cursor() as cur:
+        try:
+            reader = cur.sql(f"SELECT * FROM {_tbl(name)}").to_arrow_reader(batch_size=BATCH_ROWS)  # noqa: S608
+        except duckdb.Error as exc:
+            raise translate_duckdb_error(exc, scratch.path) from None
+        total = int(ext.merge(name, reader, key=key))  # type: ignore[attr-defined]
+    scratch.drop_table(name)
+    return total
 
 
 def pull(scratch: Warehouse, ext: ExternalWarehouse, name: str) -> bool:

@@ -17,7 +17,6 @@ Invariants
 
 from __future__ import annotations
 
-import io
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,20 +24,19 @@ from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlglot import exp
 
 from shuzhi.engines.sql_engine import SqlAlchemyEngine, _driver_errors
+from shuzhi.engines.sql_load import column_type, write_batch
 from shuzhi.errors import ShuzhiError
 
 OWN_PREFIX = "_shuzhi_"
 STAGE_PREFIX = "_shuzhi_stage_"
 VERSIONS = "_shuzhi_versions"
 STALE_STAGE_S = 24 * 3600  # a stage table this old belongs to a load that died
-_INSERT_BATCH = 5_000
 
 
 def _stage_name() -> str:
@@ -60,60 +58,6 @@ def safe_url(url: str) -> str:
 
 def _tbl(name: str) -> exp.Table:
     return exp.Table(this=exp.to_identifier(name, quoted=True))
-
-
-def _pg_type(t: pa.DataType) -> str:
-    if pa.types.is_boolean(t):
-        return "BOOLEAN"
-    if pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_uint8(t):
-        return "SMALLINT"
-    if pa.types.is_int32(t) or pa.types.is_uint16(t):
-        return "INTEGER"
-    if pa.types.is_integer(t):
-        return "BIGINT"
-    if pa.types.is_floating(t):
-        return "DOUBLE PRECISION" if t.bit_width == 64 else "REAL"
-    if pa.types.is_decimal(t):
-        return f"NUMERIC({t.precision},{t.scale})"
-    if pa.types.is_date(t):
-        return "DATE"
-    if pa.types.is_timestamp(t):
-        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
-    if pa.types.is_time(t):
-        return "TIME"
-    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
-        return "BYTEA"
-    return "TEXT"
-
-
-def _mysql_type(t: pa.DataType) -> str:
-    if pa.types.is_boolean(t):
-        return "BOOLEAN"
-    if pa.types.is_int8(t) or pa.types.is_int16(t) or pa.types.is_uint8(t):
-        return "SMALLINT"
-    if pa.types.is_int32(t) or pa.types.is_uint16(t):
-        return "INT"
-    if pa.types.is_integer(t):
-        return "BIGINT"
-    if pa.types.is_floating(t):
-        return "DOUBLE" if t.bit_width == 64 else "FLOAT"
-    if pa.types.is_decimal(t):
-        return f"DECIMAL({min(t.precision, 65)},{min(t.scale, 30)})"
-    if pa.types.is_date(t):
-        return "DATE"
-    if pa.types.is_timestamp(t):
-        return "DATETIME(6)"
-    if pa.types.is_time(t):
-        return "TIME(6)"
-    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
-        return "LONGBLOB"
-    return "LONGTEXT"
-
-
-def _csv_safe(schema: pa.Schema) -> bool:
-    """Whether COPY … CSV can take these columns as pyarrow writes them (scalars, no binary)."""
-    return all(not (pa.types.is_binary(f.type) or pa.types.is_large_binary(f.type) or pa.types.is_nested(f.type)
-                    or pa.types.is_dictionary(f.type) or pa.types.is_time(f.type)) for f in schema)
 
 
 class SqlWarehouse:
@@ -252,6 +196,10 @@ class SqlWarehouse:
 
     def columns(self, name: str) -> list[tuple[str, str]]:
         """(column, full type with its precision, e.g. numeric(12,2)) of a table, in order."""
+        with self._tx() as conn:
+            return self._columns(conn, name)
+
+    def _columns(self, conn: Connection, name: str) -> list[tuple[str, str]]:
         if self.dialect == "postgres":
             sql = ("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
                    "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -260,9 +208,7 @@ class SqlWarehouse:
         else:
             sql = ("SELECT column_name, column_type FROM information_schema.columns "
                    "WHERE table_schema = database() AND table_name = :t ORDER BY ordinal_position")
-        with self._tx() as conn:
-            rows = conn.execute(text(sql), {"t": name}).fetchall()
-        return [(str(r[0]), str(r[1])) for r in rows]
+        return [(str(r[0]), str(r[1])) for r in conn.execute(text(sql), {"t": name}).fetchall()]
 
     def execute_write(self, sql: str) -> None:
         with self._tx() as conn:
@@ -288,21 +234,8 @@ class SqlWarehouse:
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, name: str, data: pa.Table | pa.RecordBatchReader) -> int:
-        reader = data.to_reader() if isinstance(data, pa.Table) else data
-        stage = _stage_name()
-        type_of = _pg_type if self.dialect == "postgres" else _mysql_type
-        cols = [exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True),
-                              kind=exp.DataType.build(type_of(f.type), dialect=self.dialect)) for f in reader.schema]
-        create = exp.Create(this=exp.Schema(this=_tbl(stage), expressions=cols), kind="TABLE")
-        rows = 0
+        stage, rows = self._stage(data)
         try:
-            with self._tx() as conn:
-                self._run(conn, create)
-            with self._tx() as conn:
-                raw = conn.connection.dbapi_connection
-                for batch in reader:
-                    if batch.num_rows:
-                        rows += self._write(raw, stage, batch)
             with self._tx() as conn:
                 self._swap(conn, stage, name)
                 self._bump(conn, name)
@@ -310,6 +243,50 @@ class SqlWarehouse:
             self._drop_quietly(stage)
             raise
         return rows
+
+    def merge(self, name: str, data: pa.Table | pa.RecordBatchReader, *, key: list[str]) -> int:
+        """Append `data` to the existing table `name`, replacing the rows whose `key` it holds (upsert)
+        when `key` is given: a stage first, then columns the table lacks are added and the rows merged in
+        one transaction (on MySQL the ALTERs commit on their own). The table's rows afterwards."""
+        stage, _ = self._stage(data)
+        t, st = self._q(name), self._q(stage)
+        try:
+            with self._tx() as conn:
+                have = {c for c, _ in self._columns(conn, name)}
+                added = [(c, ty) for c, ty in self._columns(conn, stage) if c not in have]
+                for c, ty in added:
+                    conn.exec_driver_sql(f"ALTER TABLE {t} ADD COLUMN {self._q(c)} {ty}")
+                if key:
+                    match = " AND ".join(f"{st}.{self._q(k)} = {t}.{self._q(k)}" for k in key)
+                    conn.exec_driver_sql(f"DELETE FROM {t} WHERE EXISTS (SELECT 1 FROM {st} WHERE {match})")  # noqa: S608 - quoted identifiers
+                cols = ", ".join(self._q(c) for c, _ in self._columns(conn, stage))
+                conn.exec_driver_sql(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {st}")  # noqa: S608
+                total = int(conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() or 0)  # noqa: S608
+                self._bump(conn, name)
+        finally:
+            self._drop_quietly(stage)
+        return total
+
+    def _stage(self, data: pa.Table | pa.RecordBatchReader) -> tuple[str, int]:
+        """A new stage table holding `data` (dropped again if writing fails); (its name, rows)."""
+        reader = data.to_reader() if isinstance(data, pa.Table) else data
+        stage = _stage_name()
+        cols = [exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True),
+                              kind=exp.DataType.build(column_type(self.dialect, f.type), dialect=self.dialect))
+                for f in reader.schema]
+        rows = 0
+        try:
+            with self._tx() as conn:
+                self._run(conn, exp.Create(this=exp.Schema(this=_tbl(stage), expressions=cols), kind="TABLE"))
+            with self._tx() as conn:
+                raw = conn.connection.dbapi_connection
+                for batch in reader:
+                    if batch.num_rows:
+                        rows += write_batch(raw, self.dialect, stage, batch)
+        except BaseException:
+            self._drop_quietly(stage)
+            raise
+        return stage, rows
 
     def create_as(self, name: str, query_sql: str) -> int:
         """CREATE TABLE … AS `query_sql` (this warehouse's dialect, from the compiler) into a stage, then
@@ -325,33 +302,6 @@ class SqlWarehouse:
             self._drop_quietly(stage)
             raise
         return rows
-
-    def _write(self, raw: Any, stage: str, batch: pa.RecordBatch) -> int:
-        names = [f.name for f in batch.schema]
-        collist = ", ".join(self._q(n) for n in names)
-        if self.dialect == "postgres":
-            with raw.cursor() as cur:
-                if _csv_safe(batch.schema):
-                    buf = io.BytesIO()
-                    pacsv.write_csv(batch, buf, pacsv.WriteOptions(include_header=False))
-                    with cur.copy(f"COPY {self._q(stage)} ({collist}) FROM STDIN (FORMAT csv)") as cp:  # noqa: S608
-                        cp.write(buf.getvalue())
-                else:
-                    with cur.copy(f"COPY {self._q(stage)} ({collist}) FROM STDIN") as cp:  # noqa: S608
-                        for row in zip(*(c.to_pylist() for c in batch.columns), strict=True):
-                            cp.write_row(row)
-            return batch.num_rows
-        marks = ", ".join(["%s"] * len(names))
-        sql = f"INSERT INTO {self._q(stage)} ({collist}) VALUES ({marks})"  # noqa: S608 - quoted identifiers
-        cur = raw.cursor()
-        try:
-            data = [c.to_pylist() for c in batch.columns]
-            rows = list(zip(*data, strict=True))
-            for i in range(0, len(rows), _INSERT_BATCH):
-                cur.executemany(sql, rows[i:i + _INSERT_BATCH])
-        finally:
-            cur.close()
-        return batch.num_rows
 
     def _swap(self, conn: Connection, stage: str, name: str) -> None:
         exists = self._exists(conn, name)

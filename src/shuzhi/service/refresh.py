@@ -30,7 +30,7 @@ from shuzhi.catalog import connections as store
 from shuzhi.catalog.connections import DbConnection, RefreshRun, SourceTable
 from shuzhi.catalog.models import utcnow
 from shuzhi.delivery import schedules
-from shuzhi.engines.external_sync import pull, push
+from shuzhi.engines.external_sync import pull, push, push_merge
 from shuzhi.engines.extract import extract_into
 from shuzhi.engines.source_reader import ColumnInfo, parse_arrow_type, watermark_of, watermark_value
 from shuzhi.errors import ShuzhiError
@@ -312,12 +312,19 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
                 raise ShuzhiError("warehouse_read_only", "数据仓库以只读方式打开，无法写入抽取。",
                                   "The warehouse is open read-only; extracts cannot be written.", 409)
             ext = rt.external()
-            if ext is not None and how != "replace":  # an incremental refresh merges into the current table
+            # An external warehouse: written in this process's scratch file, then loaded there atomically; an
+            # incremental refresh writes only its new rows here and merges them there (or, on a warehouse
+            # without merge, starts from the current table read back).
+            merge = ext is not None and how != "replace" and hasattr(ext, "merge")
+            if ext is not None and how != "replace" and not merge:
                 pull(wh, ext, st.target_table or "")
-            res = extract_into(wh, st.target_table or "", pa.schema(selected), batches, how=how, key=pk,
+            res = extract_into(wh, st.target_table or "", pa.schema(selected), batches,
+                               how="replace" if merge else how, key=pk,
                                watermark_column=st.incremental_column if st.incremental_column in by_name
                                else None, on_batch=on_batch)
-            if ext is not None:  # written in this process's scratch file, then loaded there atomically
+            if merge:
+                res.rows_total = push_merge(wh, ext, st.target_table or "", pk if how == "upsert" else [])
+            elif ext is not None:
                 push(wh, ext, [st.target_table or ""])
     except ShuzhiError as err:
         _finish_failed(rt, extract_id, run_id, err, changes)

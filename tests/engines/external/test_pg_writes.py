@@ -125,23 +125,31 @@ def test_extract_refresh_lands_in_postgres(write_url: str, monkeypatch: pytest.M
     rt = _rt(write_url, monkeypatch)
     try:
         with src.begin() as c:
-            c.execute(sa.text("CREATE TABLE orders (id BIGINT PRIMARY KEY, region TEXT, amount NUMERIC(12,2))"))
-            c.execute(sa.text("INSERT INTO orders SELECT i, 'r' || (i % 3), i * 1.5 FROM generate_series(1, 50) i"))
+            c.execute(sa.text("CREATE TABLE orders (id BIGINT PRIMARY KEY, region TEXT, amount NUMERIC(12,2), "
+                              "updated_at TIMESTAMP)"))
+            c.execute(sa.text("INSERT INTO orders SELECT i, 'r' || (i % 3), i * 1.5, TIMESTAMP '2026-01-01' + i * INTERVAL '1 minute' "
+                              "FROM generate_series(1, 50) i"))
         u = sa.engine.make_url(src_url)
         with rt.catalog.session() as db:
             rec = conns.create(rt, db, "erp", ConnectionParts("postgresql", u.host, u.port, u.database, u.username),
                                None)
             (st,) = pick_tables(rt, db, cstore.get_connection(db, rec.id),
                                 [Pick(table="orders", schema="public", target="orders_ext", primary_key=["id"],
-                                      refresh="incremental", incremental_column="id")], actor="t")
+                                      refresh="incremental", incremental_column="updated_at",
+                                      incremental_kind="updated_at")], actor="t")
             sid = st.id
         assert refresh(rt, sid)["rows_total"] == 50
         assert _ext_rows(write_url, "SELECT count(*), sum(amount) FROM orders_ext") == [(50, pytest.approx(1912.5))]
+        v = rt.data_version()
         with src.begin() as c:
-            c.execute(sa.text("INSERT INTO orders VALUES (51, 'r0', 100)"))
-        out = refresh(rt, sid)
-        assert out["kind"] == "incremental" and out["rows_total"] == 51
-        assert _ext_rows(write_url, "SELECT count(*) FROM orders_ext") == [(51,)]
+            c.execute(sa.text("INSERT INTO orders VALUES (51, 'r0', 100, TIMESTAMP '2026-02-01')"))
+            c.execute(sa.text("UPDATE orders SET amount = 0, updated_at = TIMESTAMP '2026-02-01' WHERE id = 5"))
+        out = refresh(rt, sid)  # only the changed rows (and the watermark's own) travel, merged (upsert on id) in PostgreSQL
+        assert out["kind"] == "incremental" and out["rows_read"] == 3 and out["rows_total"] == 51
+        assert _ext_rows(write_url, "SELECT count(*), sum(amount) FROM orders_ext") == \
+            [(51, pytest.approx(1912.5 - 7.5 + 100))]
+        assert rt.data_version() != v
+        assert dict(rt.external().columns("orders_ext"))["amount"] == "numeric(12,2)"  # type: ignore[union-attr]
     finally:
         rt.close()
         src.dispose()
