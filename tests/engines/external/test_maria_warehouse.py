@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pytest
 import sqlalchemy as sa
-from conftest import MARIADB_ADMIN_URL
 
+from conftest import MARIADB_ADMIN_URL
 from shuzhi.engines.external import open_external
 from shuzhi_testing import port_open, service_unavailable, unique_name
 
