@@ -66,10 +66,11 @@ def pull(scratch: Warehouse, ext: ExternalWarehouse, name: str) -> bool:
     if not ext.has_table(name):
         scratch.drop_table(name)
         return False
-    data = ext.engine().execute(exp.select("*").from_(exp.Table(this=exp.to_identifier(name, quoted=True)))
-                                .sql(ext.dialect))
-    # The engine hands decimals over as floats: each column is cast back to its type in the warehouse, so an
-    # append or upsert keeps the table's types (numeric(12,2) stays DECIMAL(12,2)).
+    read = getattr(ext, "read", None)  # SqlWarehouse: COPY on PostgreSQL
+    data = read(name) if read is not None else ext.engine().execute(
+        exp.select("*").from_(exp.Table(this=exp.to_identifier(name, quoted=True))).sql(ext.dialect))
+    # Text (COPY) or floats for decimals (the engine): each column is cast back to its type in the warehouse,
+    # so an append or upsert keeps the table's types (numeric(12,2) stays DECIMAL(12,2)).
     types = dict(ext.columns(name))
     select = [_cast(c, types.get(c), ext.dialect) for c in data.column_names]
     with scratch.cursor() as cur:

@@ -108,3 +108,27 @@ def write_batch(raw: Any, dialect: str, stage: str, batch: pa.RecordBatch) -> in
     finally:
         cur.close()
     return batch.num_rows
+
+
+_TEXT_SAFE = ("smallint", "integer", "bigint", "numeric", "real", "double precision", "text", "character",
+              "date", "timestamp", "boolean")
+
+
+def copy_out(raw: Any, dialect: str, name: str, columns: list[tuple[str, str]]) -> pa.Table | None:
+    """PostgreSQL: the whole table as text columns through COPY … TO STDOUT (CSV), NULL kept apart from
+    '' (the caller casts each column back to its type); None when COPY does not apply (another engine, or a
+    column whose text form is not a plain value, e.g. bytea or arrays)."""
+    if dialect != "postgres" or not columns or not all(t.startswith(_TEXT_SAFE) and not t.endswith("[]")
+                                                      for _, t in columns):
+        return None
+    buf = io.BytesIO()
+    with raw.cursor() as cur, cur.copy(f"COPY {_q(dialect, name)} TO STDOUT (FORMAT csv)") as cp:  # noqa: S608
+        for chunk in cp:
+            buf.write(chunk)
+    names = [c for c, _ in columns]
+    buf.seek(0)
+    return pacsv.read_csv(buf, read_options=pacsv.ReadOptions(column_names=names),
+                          convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                               strings_can_be_null=True,
+                                                               quoted_strings_can_be_null=False,
+                                                               null_values=[""]))

@@ -30,7 +30,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlglot import exp
 
 from shuzhi.engines.sql_engine import SqlAlchemyEngine, _driver_errors
-from shuzhi.engines.sql_load import column_type, write_batch
+from shuzhi.engines.sql_load import column_type, copy_out, write_batch
 from shuzhi.errors import ShuzhiError
 
 OWN_PREFIX = "_shuzhi_"
@@ -266,6 +266,16 @@ class SqlWarehouse:
         finally:
             self._drop_quietly(stage)
         return total
+
+    def read(self, name: str) -> pa.Table:
+        """The whole table (imports that append read it back): PostgreSQL through COPY as text columns
+        (cast back by the caller, engines/external_sync.pull), else through the query engine."""
+        with self._tx() as conn:
+            cols = self._columns(conn, name)
+            table = copy_out(conn.connection.dbapi_connection, self.dialect, name, cols)
+        if table is not None:
+            return table
+        return self._engine.execute(self._sql(exp.select("*").from_(_tbl(name))))
 
     def _stage(self, data: pa.Table | pa.RecordBatchReader) -> tuple[str, int]:
         """A new stage table holding `data` (dropped again if writing fails); (its name, rows)."""

@@ -85,14 +85,24 @@ def test_pull_keeps_types_and_stale_stages_are_swept(write_url: str, monkeypatch
     try:
         ext = rt.external()
         assert ext is not None
-        ext.load("typed_t", pa.table({"amount": pa.array([decimal.Decimal("1.25")], pa.decimal128(12, 2)),
-                                      "day": pa.array([19000], pa.int32()).cast(pa.date32())}))
-        assert ext.columns("typed_t") == [("amount", "numeric(12,2)"), ("day", "date")]
+        import datetime as dt
+
+        ext.load("typed_t", pa.table({
+            "amount": pa.array([decimal.Decimal("1.25"), None], pa.decimal128(12, 2)),
+            "day": pa.array([19000, None], pa.int32()).cast(pa.date32()),
+            "name": pa.array(["", None]), "ok": pa.array([True, None]),
+            "at": pa.array([dt.datetime(2026, 1, 2, 3, 4, 5, 600000), None], pa.timestamp("us")),
+            "n": pa.array([7, None], pa.int64())}))
+        assert ext.columns("typed_t")[:2] == [("amount", "numeric(12,2)"), ("day", "date")]
         assert pull(rt.warehouse(), ext, "typed_t")
         with rt.warehouse().cursor() as cur:
             types = cur.execute("SELECT column_name, data_type FROM information_schema.columns "
                                 "WHERE table_name = 'typed_t' ORDER BY ordinal_position").fetchall()
-        assert types == [("amount", "DECIMAL(12,2)"), ("day", "DATE")]
+            rows = cur.execute("SELECT * FROM typed_t ORDER BY n NULLS LAST").fetchall()
+        assert types == [("amount", "DECIMAL(12,2)"), ("day", "DATE"), ("name", "VARCHAR"), ("ok", "BOOLEAN"),
+                         ("at", "TIMESTAMP"), ("n", "BIGINT")]
+        assert rows == [(decimal.Decimal("1.25"), dt.date(2022, 1, 8), "", True, dt.datetime(2026, 1, 2, 3, 4, 5, 600000),
+                         7), (None, None, None, None, None, None)]
         rt.warehouse().drop_table("typed_t")
         old, fresh = f"{STAGE_PREFIX}1000_deadbeef", f"{STAGE_PREFIX}{2**40}_cafe0000"
         for n in (old, fresh):
