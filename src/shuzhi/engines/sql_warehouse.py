@@ -277,9 +277,22 @@ class SqlWarehouse:
             return table
         return self._engine.execute(self._sql(exp.select("*").from_(_tbl(name))))
 
+    def _check_names(self, names: list[str]) -> None:
+        """PostgreSQL cuts names at 63 bytes and MySQL refuses names over 64 characters: say so first."""
+        long = [n for n in names if (len(n.encode()) > 63 if self.dialect == "postgres" else len(n) > 64)]
+        if long:
+            limit = "63 字节" if self.dialect == "postgres" else "64 个字符"
+            limit_en = "63 bytes" if self.dialect == "postgres" else "64 characters"
+            raise ShuzhiError(
+                "warehouse_name_too_long",
+                f"列名「{long[0]}」超过外部数据仓库允许的长度（{limit}，一个汉字占 3 字节）；请在导入时改短列名。",
+                f"The column name '{long[0]}' is longer than the external warehouse allows ({limit_en}; a Chinese "
+                "character takes 3 bytes); give it a shorter name when importing.")
+
     def _stage(self, data: pa.Table | pa.RecordBatchReader) -> tuple[str, int]:
         """A new stage table holding `data` (dropped again if writing fails); (its name, rows)."""
         reader = data.to_reader() if isinstance(data, pa.Table) else data
+        self._check_names([f.name for f in reader.schema])
         stage = _stage_name()
         cols = [exp.ColumnDef(this=exp.to_identifier(f.name, quoted=True),
                               kind=exp.DataType.build(column_type(self.dialect, f.type), dialect=self.dialect))

@@ -218,3 +218,18 @@ def test_the_factory_by_scheme() -> None:
         with pytest.raises(ShuzhiError) as err:
             open_external("sc://127.0.0.1:15002")
         assert err.value.code == "warehouse_spark_missing"
+
+
+def test_a_column_name_too_long_for_postgres_is_refused(write_url: str) -> None:
+    import pyarrow as pa
+
+    from shuzhi.engines.external import open_external
+
+    wh = open_external(write_url)
+    try:
+        with pytest.raises(ShuzhiError) as err:
+            wh.load("long_names", pa.table({"很长的列名" * 5: [1]}))  # 25 characters, 75 bytes
+        assert err.value.code == "warehouse_name_too_long" and "63" in err.value.zh
+        assert not wh.has_table("long_names")
+    finally:
+        wh.close()
