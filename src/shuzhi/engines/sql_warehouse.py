@@ -29,8 +29,10 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlglot import exp
 
+from shuzhi.engines import sql_read_only
 from shuzhi.engines.sql_engine import SqlAlchemyEngine, _driver_errors
 from shuzhi.engines.sql_load import column_type, copy_out, write_batch
+from shuzhi.engines.warehouse import ReadResult
 from shuzhi.errors import ShuzhiError
 
 OWN_PREFIX = "_shuzhi_"
@@ -266,6 +268,18 @@ class SqlWarehouse:
         finally:
             self._drop_quietly(stage)
         return total
+
+    def read_query(self, sql: str, *, max_rows: int | None = None, max_bytes: int | None = None,
+                   timeout_s: float | None = None) -> ReadResult:
+        """People's read-only SQL (engines/sql_read_only.py): PostgreSQL only; refused elsewhere."""
+        if self.dialect != "postgres":
+            raise ShuzhiError(
+                "sql_external_warehouse",
+                "数据仓库在 MySQL 协议的外部数据库上，Shuzhi 不在其上运行手写 SQL；请用该数据库自己的客户端和只读账号。",
+                "The warehouse is on a MySQL-protocol database; Shuzhi does not run hand-written SQL there. Use "
+                "that database's own client with a read-only account.", 409)
+        return sql_read_only.read_query(self.sa, sql, self.tables(), max_rows=max_rows, max_bytes=max_bytes,
+                                        timeout_s=timeout_s)
 
     def read(self, name: str) -> pa.Table:
         """The whole table (imports that append read it back): PostgreSQL through COPY as text columns

@@ -145,16 +145,30 @@ class Executor:
         return plan_query(qs, self.index, self.user, self.rt.settings.today_date(qs.timezone), engine.dialect)
 
 
+def raw_sql_warehouse(rt: Runtime) -> Any:
+    """Where people's read-only SQL runs (the SQL page, `shuzhi sql`): the embedded DuckDB (its sandbox
+    and a READ ONLY transaction), or a PostgreSQL warehouse (engines/sql_read_only.py: sqlglot-checked,
+    published tables and known functions only, READ ONLY transaction). Either has read_query()."""
+    ext = rt.external()
+    if ext is None:
+        return rt.warehouse(read_only=True).open()
+    if not hasattr(ext, "read_query"):
+        raise ShuzhiError(
+            "sql_external_warehouse",
+            "数据仓库在外部引擎（SHUZHI_WAREHOUSE_URL）上，Shuzhi 不在其上运行手写 SQL；请用该引擎自己的客户端和只读账号。",
+            "The warehouse is on an external engine (SHUZHI_WAREHOUSE_URL); Shuzhi does not run hand-written SQL "
+            "there. Use that engine's own client with a read-only account.", 409)
+    return ext
+
+
 def refuse_raw_sql_on_external(rt: Runtime) -> None:
-    """People's SQL (the SQL page, `shuzhi sql`, question-set scoring) runs only on the embedded DuckDB,
-    whose sandbox and READ ONLY transaction Shuzhi controls; on an external warehouse it is refused (a
-    READ ONLY transaction there would not stop server-side file or network functions of that engine)."""
+    """Question-set scoring compares answers with reference SQL written for DuckDB: embedded warehouse only."""
     if rt.settings.warehouse_url:
         raise ShuzhiError(
             "sql_external_warehouse",
-            "数据仓库在外部数据库（SHUZHI_WAREHOUSE_URL）上，Shuzhi 不在其上运行手写 SQL；请用该数据库自己的客户端和只读账号。",
-            "The warehouse is an external database (SHUZHI_WAREHOUSE_URL); Shuzhi does not run hand-written SQL "
-            "there. Use that database's own client with a read-only account.", 409)
+            "问题集评分的参考 SQL 是 DuckDB SQL，只能在内置 DuckDB 仓库上运行；数据仓库在外部数据库（SHUZHI_WAREHOUSE_URL）上。",
+            "Question-set scoring checks answers with reference SQL written for DuckDB, which runs on the embedded "
+            "warehouse only; the warehouse is an external database (SHUZHI_WAREHOUSE_URL).", 409)
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """A second instance over the API: the same catalog and the same PostgreSQL warehouse as the `shuzhi demo`
-home (two instances sharing both). Health, queries, the data page and the refusal of hand-written SQL."""
+home (two instances sharing both). Health, queries, the data page and checked hand-written SQL."""
 
 from __future__ import annotations
 
@@ -29,5 +29,7 @@ def test_second_instance_over_the_api(make_client, pg_settings, pg_rt, duck_rt) 
     assert tables["customers"] > 0 and not any(n.startswith("_shuzhi") for n in tables)
     assert client.get("/api/v1/tables/customers/preview", headers=h).status_code == 200
     assert client.get("/api/v1/tables/customers/profile", headers=h).json()["rows"] == tables["customers"]
-    sql = client.post("/api/v1/sql", json={"sql": "SELECT 1"}, headers=h)
-    assert sql.status_code == 409 and sql.json()["error"]["code"] == "sql_external_warehouse"
+    sql = client.post("/api/v1/sql", json={"sql": "SELECT count(*) AS n FROM customers"}, headers=h)
+    assert sql.status_code == 200 and sql.json()["rows"] == [[tables["customers"]]]
+    bad = client.post("/api/v1/sql", json={"sql": "SELECT pg_read_file('/etc/passwd')"}, headers=h)
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "sql_not_allowed_external"

@@ -105,3 +105,34 @@ def test_dataset_materializes_in_postgres(pg_rt, duck_rt) -> None:  # type: igno
     assert ext.has_table("ds_region_sales_wh")
     assert ext.engine().execute('SELECT count(*) AS n FROM "ds_region_sales_wh"').column(0)[0].as_py() == \
         len(got["pg"])
+
+
+@pytest.mark.parametrize(("sql", "code"), [
+    ("SELECT pg_read_file('/etc/passwd')", "sql_not_allowed_external"),
+    ("SELECT * FROM pg_catalog.pg_authid", "sql_not_allowed_external"),
+    ("SELECT * FROM _shuzhi_versions", "sql_not_allowed_external"),
+    ("SELECT * INTO copy_t FROM customers", "sql_not_allowed_external"),
+    ("SELECT * FROM customers FOR UPDATE", "sql_not_allowed_external"),
+    ("DELETE FROM customers", "sql_not_allowed_external"),
+    ("SELECT 1; SELECT 2", "sql_multiple_statements"),
+    ("SELECT set_config('statement_timeout', '0', false)", "sql_not_allowed_external"),
+])
+def test_hand_written_sql_on_postgres_is_checked(pg_rt, sql: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.errors import ShuzhiError
+    from shuzhi.service.executor import raw_sql_warehouse
+
+    with pytest.raises(ShuzhiError) as err:
+        raw_sql_warehouse(pg_rt).read_query(sql, max_rows=10)
+    assert err.value.code == code, err.value.en
+
+
+def test_hand_written_read_only_sql_runs_on_postgres(pg_rt, duck_rt) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.service.executor import raw_sql_warehouse
+
+    sql = ("WITH r AS (SELECT region, count(*) AS n FROM customers GROUP BY region) "
+           "SELECT region, n FROM r ORDER BY region")
+    pg = raw_sql_warehouse(pg_rt).read_query(sql, max_rows=100, timeout_s=10)
+    duck = raw_sql_warehouse(duck_rt).read_query(sql, max_rows=100)
+    assert pg.table.to_pylist() == duck.table.to_pylist() and not pg.truncated
+    capped = raw_sql_warehouse(pg_rt).read_query("SELECT * FROM customers", max_rows=3)
+    assert capped.table.num_rows == 3 and capped.truncated
