@@ -92,7 +92,7 @@ def values_of(ex: Executor) -> Callable[[str, str, int], list[Any] | None]:
 def data_version(ex: Executor) -> str:
     """The version of the data the executor reads (see the module invariants)."""
     if ex.index.model.connection:  # live data, not versioned: kept per warehouse version, as always
-        return "direct+" + ex.rt.data_version()
+        return "direct+" + ex.rt.warehouse(read_only=True).open().data_version
     _, version = ex.engine()
     wal = Path(f"{ex.rt.settings.warehouse_path}.wal")
     try:

@@ -161,16 +161,6 @@ def raw_sql_warehouse(rt: Runtime) -> Any:
     return ext
 
 
-def refuse_raw_sql_on_external(rt: Runtime) -> None:
-    """Question-set scoring compares answers with reference SQL written for DuckDB: embedded warehouse only."""
-    if rt.settings.warehouse_url:
-        raise ShuzhiError(
-            "sql_external_warehouse",
-            "问题集评分的参考 SQL 是 DuckDB SQL，只能在内置 DuckDB 仓库上运行；数据仓库在外部数据库（SHUZHI_WAREHOUSE_URL）上。",
-            "Question-set scoring checks answers with reference SQL written for DuckDB, which runs on the embedded "
-            "warehouse only; the warehouse is an external database (SHUZHI_WAREHOUSE_URL).", 409)
-
-
 @contextmanager
 def warehouse_reader(rt: Runtime) -> Iterator[Reader]:
     """What engines.profile reads the data page's table list, first rows and column profile through:
