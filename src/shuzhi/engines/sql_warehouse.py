@@ -153,17 +153,26 @@ class SqlWarehouse:
                 "Grant the account those rights on this database.", 503) from None
 
     def _ensure_versions(self) -> None:
+        """Create `_shuzhi_versions` and its counter row once; instances starting together may race here
+        (PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against that), so a lost race is checked again."""
+        try:
+            with self.sa.begin() as conn:
+                if not self._exists(conn, VERSIONS):
+                    self._run(conn, exp.Create(this=exp.Schema(this=_tbl(VERSIONS), expressions=[
+                        exp.ColumnDef(this=exp.to_identifier("name", quoted=True),
+                                      kind=exp.DataType.build("VARCHAR(200)"),
+                                      constraints=[exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint())]),
+                        exp.ColumnDef(this=exp.to_identifier("version", quoted=True),
+                                      kind=exp.DataType.build("BIGINT"))]), kind="TABLE", exists=True))
+        except (SQLAlchemyError, *_driver_errors()):
+            with self.sa.connect() as conn:
+                if not self._exists(conn, VERSIONS):
+                    raise
+        v = self._q(VERSIONS)
+        insert = (f"INSERT INTO {v} (name, version) VALUES (:n, 0) ON CONFLICT DO NOTHING"  # noqa: S608
+                  if self.dialect == "postgres" else f"INSERT IGNORE INTO {v} (name, version) VALUES (:n, 0)")  # noqa: S608
         with self.sa.begin() as conn:
-            if not self._exists(conn, VERSIONS):
-                self._run(conn, exp.Create(this=exp.Schema(this=_tbl(VERSIONS), expressions=[
-                    exp.ColumnDef(this=exp.to_identifier("name", quoted=True), kind=exp.DataType.build("VARCHAR(200)"),
-                                  constraints=[exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint())]),
-                    exp.ColumnDef(this=exp.to_identifier("version", quoted=True), kind=exp.DataType.build("BIGINT"))]),
-                    kind="TABLE", exists=True))
-        with self.sa.begin() as conn:
-            v = self._q(VERSIONS)
-            if not conn.execute(text(f"SELECT count(*) FROM {v} WHERE name = :n"), {"n": "*"}).scalar():  # noqa: S608
-                conn.execute(text(f"INSERT INTO {v} (name, version) VALUES (:n, 0)"), {"n": "*"})  # noqa: S608
+            conn.execute(text(insert), {"n": "*"})
 
     def _q(self, name: str) -> str:
         return exp.to_identifier(name, quoted=True).sql(dialect=self.dialect)

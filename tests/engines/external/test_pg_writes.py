@@ -233,3 +233,34 @@ def test_a_column_name_too_long_for_postgres_is_refused(write_url: str) -> None:
         assert not wh.has_table("long_names")
     finally:
         wh.close()
+
+
+def test_instances_starting_together_agree() -> None:
+    import threading
+
+    from shuzhi.engines.external import open_external
+
+    url, admin, name = new_database("shuzhi_whrace")
+    try:
+        whs = [open_external(url) for _ in range(4)]
+        errors: list[BaseException] = []
+
+        def start(wh) -> None:  # type: ignore[no-untyped-def]
+            try:
+                wh.check()
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=start, args=(wh,)) for wh in whs]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert not errors
+        assert len({wh.data_version() for wh in whs}) == 1
+        for wh in whs:
+            wh.close()
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
