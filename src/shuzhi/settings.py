@@ -27,6 +27,9 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=lambda: Path.home() / ".shuzhi")
     metadata_url: str | None = None
+    # The warehouse (docs/warehouse.md): unset, the embedded DuckDB file SHUZHI_HOME/warehouse.duckdb;
+    # postgresql+psycopg://…, mysql+pymysql://… or sc://… an external one. Never shown: it may hold a password.
+    warehouse_url: str | None = Field(default=None, repr=False)
     today: date | None = None
     timezone: str = DEFAULT_TZ
 
@@ -194,6 +197,11 @@ class Settings(BaseSettings):
     @property
     def warehouse_path(self) -> Path:
         return self.home / "warehouse.duckdb"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """With an external warehouse: where each process parses and stages files before loading them."""
+        return self.home / "scratch"
 
     @property
     def meta_path(self) -> Path:

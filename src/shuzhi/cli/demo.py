@@ -70,10 +70,11 @@ def demo(
         _served_demo(rt, if_missing)
         return
     settings.ensure_home()
+    ext = rt.external()  # an external warehouse (SHUZHI_WAREHOUSE_URL) is checked before anything is built
     with build_lock(settings.home):
         wh = rt.warehouse()
-        if if_missing and settings.warehouse_path.exists():
-            existing = set(wh.open().tables())
+        if if_missing and (ext is not None or settings.warehouse_path.exists()):
+            existing = set((ext or wh.open()).tables())
             if all(name in existing for name in DEMO_TABLES):
                 wh.close()
                 _install_model(rt)
@@ -91,6 +92,13 @@ def demo(
 
             try:
                 report = build_demo(con, scale=scale, seed=seed, end=end_date, today=today, progress=progress)
+                if ext is not None:  # built in this process's scratch file, then loaded table by table
+                    from shuzhi.engines.external_sync import push, scratch_tables
+
+                    names = scratch_tables(wh)
+                    for i, name in enumerate(names):
+                        progress(t(f"写入 {name}", f"loading {name}"), i, len(names))
+                        push(wh, ext, [name])
             except KeyboardInterrupt:
                 raise ShuzhiError(
                     "demo_cancelled",
@@ -107,7 +115,7 @@ def demo(
             f"in {report.seconds:.1f} s (scale={scale}, seed={seed}, end {end_date}).",
         )
     )
-    typer.echo(f"  {t('仓库', 'Warehouse')}: {settings.warehouse_path}")
+    typer.echo(f"  {t('仓库', 'Warehouse')}: {ext.url_safe if ext is not None else settings.warehouse_path}")
     typer.echo(f"  {t('语义模型', 'Semantic model')}: huajing v{version} "
                f"({t('指标中心已就绪', 'metric center ready')})")
     typer.echo(f"  {t('仪表板', 'Dashboards')}: {t('经营驾驶舱、销售分析、产销协同与库存、质量追溯、研发创新', '5 demo dashboards')}")
@@ -119,7 +127,7 @@ def _served_demo(rt, if_missing: bool) -> None:  # type: ignore[no-untyped-def]
     the server is answering from."""
     from shuzhi.demo import DEMO_TABLES
 
-    existing = set(rt.warehouse().tables())
+    existing = set(rt.published().tables())
     if if_missing and all(name in existing for name in DEMO_TABLES):
         _install_model(rt)
         typer.echo(t("演示数据已存在，跳过构建。", "The demo data already exists; nothing to build."))

@@ -24,11 +24,14 @@ def sql(
     rt = runtime(start=False)
     rt.settings.ensure_home()
     s = rt.settings
-    wh = rt.warehouse(read_only=True)
+    from shuzhi.service.executor import raw_sql_warehouse
+
+    wh = raw_sql_warehouse(rt)
     # Sandboxed, READ ONLY, streamed and timed like POST /api/v1/sql (SHUZHI_SQL_* settings).
-    res = wh.open().read_query(query, max_rows=min(limit or s.sql_row_cap, s.sql_row_cap),
-                               max_bytes=s.sql_result_max_mb * 1024 * 1024, timeout_s=s.sql_timeout_s)
-    wh.close()
+    res = wh.read_query(query, max_rows=min(limit or s.sql_row_cap, s.sql_row_cap),
+                        max_bytes=s.sql_result_max_mb * 1024 * 1024, timeout_s=s.sql_timeout_s)
+    if not s.warehouse_url:  # the embedded warehouse this command opened (an external one closes with the runtime)
+        wh.close()
     table = res.table
     if fmt == "json":
         typer.echo(to_json(table))

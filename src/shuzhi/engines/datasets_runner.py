@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
+from shuzhi.engines.external import ExternalWarehouse
 from shuzhi.engines.warehouse import Warehouse, translate_duckdb_error
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.datasets.flow import Column, field_type_of
@@ -152,8 +153,58 @@ class Tables:
         drop_table(self._cur, table)
 
 
+class ExternalTables:
+    """Tables on an external warehouse (SHUZHI_WAREHOUSE_URL): queries rendered in its dialect and run
+    by its engine; materialize() is CREATE TABLE … AS in its dialect, stage + swap (create_as) where the
+    warehouse offers that, else the rows loaded through load(). A running query is not interrupted by
+    `cancel` there (the settings' query timeout still bounds it)."""
+
+    def __init__(self, ext: ExternalWarehouse) -> None:
+        self._ext = ext
+
+    def columns(self, table: str) -> list[Column] | None:
+        rows = self._ext.columns(table)
+        if not rows:
+            return None
+        out = []
+        for n, raw in rows:
+            try:
+                t = field_type_of(exp.DataType.build(raw, dialect=self._ext.dialect))
+            except Exception:  # noqa: BLE001 - an exotic type we do not support
+                t = None
+            if t is not None:
+                out.append(Column(n, t))
+        return out
+
+    def exists(self, table: str) -> bool:
+        return self._ext.has_table(table)
+
+    def run(self, query: exp.Expression, cancel: threading.Event | None = None) -> pa.Table:
+        return self._ext.engine().execute(query.sql(self._ext.dialect))
+
+    def distinct_values(self, query: exp.Select, column: str, cap: int) -> list[Any]:
+        c = exp.column(column, quoted=True)
+        q = (exp.select(c).distinct().from_(query.subquery("q"), copy=False)
+             .where(exp.Not(this=exp.Is(this=c.copy(), expression=exp.Null())), copy=False)
+             .order_by(c.copy(), copy=False).limit(cap + 1, copy=False))
+        return self.run(q).column(0).to_pylist()
+
+    def materialize(self, query: exp.Expression, table: str, cancel: threading.Event | None = None) -> int:
+        create_as = getattr(self._ext, "create_as", None)
+        if create_as is not None:
+            return int(create_as(table, query.sql(self._ext.dialect)))
+        return self._ext.load(table, self.run(query))
+
+    def drop(self, table: str) -> None:
+        self._ext.drop_table(table)
+
+
 @contextmanager
-def tables(warehouse: Warehouse) -> Iterator[Tables]:
-    """The warehouse's tables for the duration of a block (one fresh cursor, closed afterwards)."""
+def tables(warehouse: Warehouse | ExternalWarehouse) -> Iterator[Tables | ExternalTables]:
+    """The warehouse's tables for the duration of a block (one fresh cursor, closed afterwards; an
+    external warehouse: ExternalTables)."""
+    if not isinstance(warehouse, Warehouse):
+        yield ExternalTables(warehouse)
+        return
     with warehouse.cursor() as cur:
         yield Tables(cur)

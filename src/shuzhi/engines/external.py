@@ -27,6 +27,8 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from shuzhi.errors import ShuzhiError
+
 
 class QueryEngine(Protocol):
     """What the query pipeline needs of an engine (service/pipeline.py Engine, plus streaming)."""
@@ -71,3 +73,37 @@ class ExternalWarehouse(Protocol):
         """Changes whenever a table is loaded or dropped by any process on this warehouse."""
 
     def close(self) -> None: ...
+
+
+def open_external(url: str, *, timeout_s: float | None = 60.0) -> ExternalWarehouse:
+    """The external warehouse of SHUZHI_WAREHOUSE_URL, by scheme (not yet checked: call check())."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    backend = scheme.split("+", 1)[0]
+    if backend in ("postgresql", "postgres", "mysql", "mariadb"):
+        from shuzhi.engines.sql_warehouse import SqlWarehouse
+
+        rest = url.split("://", 1)[1]
+        if "+" not in scheme:  # the drivers Shuzhi installs (SQLAlchemy's defaults are psycopg2 / mysqlclient)
+            url = {"mysql": "mysql+pymysql", "mariadb": "mariadb+pymysql"}.get(backend, "postgresql+psycopg") + "://" + rest
+        elif backend == "postgres":  # SQLAlchemy's name for it is postgresql
+            url = "postgresql" + url[len("postgres"):]
+        return SqlWarehouse(url, timeout_s=timeout_s)
+    if scheme == "sc":
+        try:
+            from shuzhi.engines.spark_warehouse import SparkWarehouse  # type: ignore[import-not-found,unused-ignore]
+        except ImportError as exc:
+            raise ShuzhiError(
+                "warehouse_spark_missing",
+                f"SHUZHI_WAREHOUSE_URL 指向 Spark Connect（sc://），但本机没有安装 Spark 支持（{exc.name or exc}）；"
+                "请安装 shuzhi 的 spark 可选依赖（docs/spark.md）。",
+                f"SHUZHI_WAREHOUSE_URL points at Spark Connect (sc://), but Spark support is not installed here "
+                f"({exc.name or exc}); install shuzhi's spark extra (docs/spark.md).") from None
+
+        return SparkWarehouse(url, timeout_s=timeout_s)  # type: ignore[no-any-return,unused-ignore]
+    shown = scheme[:40] or "?"  # never the rest of the URL: it may hold a password
+    raise ShuzhiError(
+        "warehouse_url_unsupported",
+        f"SHUZHI_WAREHOUSE_URL 的类型「{shown}」不受支持：请用 postgresql+psycopg://、mysql+pymysql:// 或 sc://（Spark Connect），"
+        "或不设置（使用内置 DuckDB）。",
+        f"SHUZHI_WAREHOUSE_URL of kind '{shown}' is not supported: use postgresql+psycopg://, mysql+pymysql:// or "
+        "sc:// (Spark Connect), or leave it unset (the embedded DuckDB).")

@@ -47,6 +47,24 @@ def _normalize(v: object) -> object:
     return v
 
 
+def rows_to_arrow(names: list[str], rows: list) -> pa.Table:  # type: ignore[type-arg]
+    """DB-API rows as Arrow (decimals as floats, dates and timestamps typed)."""
+    cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    arrays = []
+    for values in cols:
+        vals = [_normalize(v) for v in values]
+        sample = next((v for v in vals if v is not None), None)
+        if isinstance(sample, dt.datetime):
+            arrays.append(pa.array(vals, pa.timestamp("us")))
+        elif isinstance(sample, dt.date):
+            arrays.append(pa.array(vals, pa.date32()))
+        elif isinstance(sample, float) or (isinstance(sample, int) and any(isinstance(v, float) for v in vals)):
+            arrays.append(pa.array([None if v is None else float(v) for v in vals], pa.float64()))
+        else:
+            arrays.append(pa.array(vals) if sample is not None else pa.array(vals, pa.null()))
+    return pa.Table.from_arrays(arrays, names=names) if names else pa.table({})
+
+
 class SqlAlchemyEngine:
     def __init__(self, url: str, *, timeout_s: float | None = 60.0) -> None:
         self.dialect = dialect_of(url)
@@ -81,20 +99,7 @@ class SqlAlchemyEngine:
         except SQLAlchemyError as exc:
             raise ShuzhiError("engine_unavailable", f"无法连接数据库：{type(exc).__name__}",
                               f"Cannot reach the database: {type(exc).__name__}", 503) from None
-        cols = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        arrays = []
-        for values in cols:
-            vals = [_normalize(v) for v in values]
-            sample = next((v for v in vals if v is not None), None)
-            if isinstance(sample, dt.datetime):
-                arrays.append(pa.array(vals, pa.timestamp("us")))
-            elif isinstance(sample, dt.date):
-                arrays.append(pa.array(vals, pa.date32()))
-            elif isinstance(sample, float) or (isinstance(sample, int) and any(isinstance(v, float) for v in vals)):
-                arrays.append(pa.array([None if v is None else float(v) for v in vals], pa.float64()))
-            else:
-                arrays.append(pa.array(vals) if sample is not None else pa.array(vals, pa.null()))
-        return pa.Table.from_arrays(arrays, names=names) if names else pa.table({})
+        return rows_to_arrow(names, rows)
 
     def _set_timeout(self, conn, seconds: float) -> None:  # type: ignore[no-untyped-def]
         ms = int(seconds * 1000)

@@ -8,6 +8,7 @@ caller can print it exactly once.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from shuzhi.auth.users import ensure_first_admin
 from shuzhi.catalog import Catalog
 from shuzhi.catalog.semantic import current_version, get_model
 from shuzhi.engines.cache import ResultCache
+from shuzhi.engines.external import ExternalWarehouse, open_external
 from shuzhi.engines.warehouse import Warehouse
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import configure_logging
@@ -45,6 +47,7 @@ class Runtime:
     settings: Settings
     _catalog: Catalog | None = field(default=None, init=False)
     _warehouse: Warehouse | None = field(default=None, init=False)
+    _external: ExternalWarehouse | None = field(default=None, init=False)
     _indexes: dict[tuple[str, int], ModelIndex] = field(default_factory=dict, init=False)
     _cache: ResultCache | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -60,6 +63,8 @@ class Runtime:
         s.ensure_home()
         if with_logging:
             configure_logging(s.logs_dir, s.log_level, s.log_json_stderr)
+        if s.warehouse_url:
+            self.external()  # an unreachable or unsuitable external warehouse fails here, not at the first query
         self.catalog.migrate()
         recover(self, server=False)  # jobs and refresh runs of dead processes end as interrupted
         info = StartInfo()
@@ -88,15 +93,50 @@ class Runtime:
         if self._warehouse is None:
             s = self.settings
             dirs, paths = self._sandbox_paths()
+            path, ro = s.warehouse_path, read_only
+            if s.warehouse_url:
+                # The external warehouse holds the tables; this process's own scratch file only parses and
+                # stages what imports, extracts and the demo then load there (engines/external_sync.py).
+                s.scratch_dir.mkdir(parents=True, exist_ok=True)
+                path, ro = s.scratch_dir / f"staging-{os.getpid()}.duckdb", False
+                _sweep_scratch(s.scratch_dir, path)
             self._warehouse = Warehouse(
-                s.warehouse_path,
-                read_only=read_only,
+                path,
+                read_only=ro,
                 memory_limit=s.duckdb_memory_limit,
                 threads=s.duckdb_threads,
                 allowed_dirs=dirs,
                 allowed_paths=paths,
             )
         return self._warehouse
+
+    def external(self) -> ExternalWarehouse | None:
+        """The external warehouse of SHUZHI_WAREHOUSE_URL (checked when first opened), or None: the
+        embedded DuckDB file is the warehouse."""
+        url = self.settings.warehouse_url
+        if not url:
+            return None
+        if self._external is None:
+            with self._lock:
+                if self._external is None:
+                    ext = open_external(url, timeout_s=self.settings.query_timeout_s)
+                    try:
+                        ext.check()
+                    except BaseException:
+                        ext.close()
+                        raise
+                    self._external = ext
+        return self._external
+
+    def published(self) -> Warehouse | ExternalWarehouse:
+        """Where published tables live (tables(), has_table(), drop_table()): the external warehouse
+        when set, else the embedded one."""
+        return self.external() or self.warehouse()
+
+    def data_version(self) -> str:
+        """Changes whenever a published table changes (result caches key on it)."""
+        ext = self.external()
+        return ext.data_version() if ext is not None else self.warehouse(read_only=True).data_version
 
     def allow_reading(self, path: Path) -> None:
         """Let this process's warehouse read one more file, or every file under a folder (`shuzhi import
@@ -162,6 +202,9 @@ class Runtime:
         """For the server process, which owns the warehouse: end the work dead processes left
         unfinished and drop their stage tables (runtime.recovery), and start the scheduler loop."""
         recover(self, server=True)
+        sweep = getattr(self.external(), "sweep_stages", None)
+        if sweep is not None:  # stage tables of loads that died on any instance of a shared external warehouse
+            sweep()
         self.scheduler.start()
 
     def data_refreshed(self, tables: list[str], reason: str) -> None:
@@ -207,7 +250,32 @@ class Runtime:
                 close()
         if self._warehouse is not None:
             self._warehouse.close()
+            if self.settings.warehouse_url:  # this process's scratch file
+                for p in (self._warehouse.path, self._warehouse.path.with_name(self._warehouse.path.name + ".wal")):
+                    p.unlink(missing_ok=True)
             self._warehouse = None
+        if self._external is not None:
+            self._external.close()
+            self._external = None
         if self._catalog is not None:
             self._catalog.dispose()
             self._catalog = None
+
+
+def _sweep_scratch(folder: Path, mine: Path) -> None:
+    """Remove scratch files of processes that are gone (and a stale one of this pid)."""
+    for f in folder.glob("staging-*.duckdb*"):
+        pid = f.name.split("-", 1)[1].split(".", 1)[0]
+        alive = pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))
+        if not alive or f.name.startswith(mine.name):
+            f.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

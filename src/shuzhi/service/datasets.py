@@ -49,7 +49,7 @@ def save(rt: Runtime, db: Session, data: Any, *, actor: str | None, create: bool
         raise ShuzhiError("dataset_table_taken", f"数据表 {spec.table_name} 是导入的表，请给数据集换个名字。",
                           f"The table {spec.table_name} was imported; give the dataset another name.", 409)
     view = user_view(rt, db, user)
-    with runner.tables(rt.warehouse(read_only=True)) as tables:
+    with runner.tables(rt.external() or rt.warehouse(read_only=True)) as tables:
         spec, plan, _ = check(rt, db, tables, spec, fill_pivots=True, view=view)
     return store.save_dataset(db, spec, [c.as_dict() for c in plan.output], actor=actor, comment=comment,
                               create=create)
@@ -73,7 +73,7 @@ def preview(rt: Runtime, db: Session, data: Any, *, upto: int | None = None, lim
     k = len(spec.steps) if upto is None else upto
     head = spec.model_copy(update={"steps": spec.steps[:k]})
     view = user_view(rt, db, user)
-    with runner.tables(rt.warehouse(read_only=True)) as tables:
+    with runner.tables(rt.external() or rt.warehouse(read_only=True)) as tables:
         head, plan, res = check(rt, db, tables, head, fill_pivots=True, view=view)
         tree = compile_dataset(plan, res.relation_of, limit=n)
         table = tables.run(tree, cancel)
@@ -84,16 +84,17 @@ def preview(rt: Runtime, db: Session, data: Any, *, upto: int | None = None, lim
 
 def compiled_sql(rt: Runtime, db: Session, name: str) -> str:
     rec = store.get_dataset(db, name)
-    with runner.tables(rt.warehouse(read_only=True)) as tables:
+    with runner.tables(rt.external() or rt.warehouse(read_only=True)) as tables:
         _, plan, res = check(rt, db, tables, rec.spec)
-        return compile_dataset(plan, res.relation_of).sql("duckdb")
+        ext = rt.external()
+        return compile_dataset(plan, res.relation_of).sql(ext.dialect if ext is not None else "duckdb")
 
 
 def delete(rt: Runtime, db: Session, name: str) -> None:
     rec = store.delete_dataset(db, name)
     if rec.mode == "materialized" or rec.materialized_at is not None:
-        wh = rt.warehouse()
-        if not wh.read_only:
+        wh = rt.external() or rt.warehouse()
+        if not getattr(wh, "read_only", False):
             with runner.tables(wh) as tables:
                 tables.drop(f"ds_{name}")
 
@@ -155,7 +156,7 @@ def dataset_def(rt: Runtime, db: Session, name: str, *, joins: list[JoinDef] | N
                           f"Dataset {name} is materialized (its table is in the warehouse) and cannot be added "
                           "to a direct-mode model; make it virtual.", 400)
     spec = rec.spec
-    with runner.tables(rt.warehouse(read_only=True)) as tables:
+    with runner.tables(rt.external() or rt.warehouse(read_only=True)) as tables:
         _, plan, res = check(rt, db, tables, spec)
         fresh = (rec.mode == "materialized" and rec.materialized_version == rec.version
                  and tables.exists(spec.table_name))

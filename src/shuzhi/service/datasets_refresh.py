@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from shuzhi.catalog import datasets as store
 from shuzhi.compile.datasets import compile_dataset
 from shuzhi.engines import datasets_runner as runner
+from shuzhi.engines.external import ExternalWarehouse
 from shuzhi.engines.warehouse import Warehouse
 from shuzhi.errors import ShuzhiError
 from shuzhi.service.datasets_resolve import check
@@ -31,7 +32,10 @@ if TYPE_CHECKING:
 JOB_KIND = "dataset_materialize"
 
 
-def writable(rt: Runtime) -> Warehouse:
+def writable(rt: Runtime) -> Warehouse | ExternalWarehouse:
+    ext = rt.external()
+    if ext is not None:  # datasets are CREATE TABLE … AS in the external warehouse's dialect
+        return ext
     wh = rt.warehouse()
     if wh.read_only:
         raise ShuzhiError("warehouse_read_only", "数据仓库以只读方式打开，无法物化数据集；请在 shuzhi serve 所在进程中操作。",

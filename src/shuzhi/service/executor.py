@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from shuzhi.catalog import connections as store
 from shuzhi.engines.duckdb_engine import DuckDBEngine
+from shuzhi.engines.profile import ExternalReader, Reader
 from shuzhi.engines.sql_engine import SqlAlchemyEngine
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
@@ -60,8 +61,12 @@ def row_cap(rt: Runtime, purpose: str) -> int | None:
     return None if name is None else int(getattr(rt.settings, name))
 
 
-def warehouse_engine(rt: Runtime) -> DuckDBEngine:
-    """A DuckDB engine on the process's warehouse (read-only handle), with the settings' timeout."""
+def warehouse_engine(rt: Runtime) -> Engine:
+    """The warehouse's engine: the external warehouse's (SHUZHI_WAREHOUSE_URL, its own dialect) when
+    set, else a DuckDB engine on the process's warehouse (read-only handle), with the settings' timeout."""
+    ext = rt.external()
+    if ext is not None:
+        return ext.engine()
     return DuckDBEngine(rt.warehouse(read_only=True).open(), timeout_s=rt.settings.query_timeout_s)
 
 
@@ -99,8 +104,7 @@ class Executor:
             if conn:
                 self._engine = direct_engines(self.rt).get(self.rt, conn, self.db)
             else:
-                engine = warehouse_engine(self.rt)
-                self._engine = (engine, engine.data_version)
+                self._engine = (warehouse_engine(self.rt), self.rt.data_version())
         return self._engine
 
     def run(self, spec: QuerySpec | dict[str, Any], *, use_cache: bool = True, cancel: threading.Event | None = None,
@@ -141,13 +145,33 @@ class Executor:
         return plan_query(qs, self.index, self.user, self.rt.settings.today_date(qs.timezone), engine.dialect)
 
 
+def raw_sql_warehouse(rt: Runtime) -> Any:
+    """Where people's read-only SQL runs (the SQL page, `shuzhi sql`): the embedded DuckDB (its sandbox
+    and a READ ONLY transaction), or a PostgreSQL warehouse (engines/sql_read_only.py: sqlglot-checked,
+    published tables and known functions only, READ ONLY transaction). Either has read_query()."""
+    ext = rt.external()
+    if ext is None:
+        return rt.warehouse(read_only=True).open()
+    if not hasattr(ext, "read_query"):
+        raise ShuzhiError(
+            "sql_external_warehouse",
+            "数据仓库在外部引擎（SHUZHI_WAREHOUSE_URL）上，Shuzhi 不在其上运行手写 SQL；请用该引擎自己的客户端和只读账号。",
+            "The warehouse is on an external engine (SHUZHI_WAREHOUSE_URL); Shuzhi does not run hand-written SQL "
+            "there. Use that engine's own client with a read-only account.", 409)
+    return ext
+
+
 @contextmanager
-def warehouse_reader(rt: Runtime) -> Iterator[Any]:
-    """A DuckDB cursor for engines-level helpers that build their SQL from identifiers (engines.profile:
-    the data page's table list, first rows and column profile)."""
+def warehouse_reader(rt: Runtime) -> Iterator[Reader]:
+    """What engines.profile reads the data page's table list, first rows and column profile through:
+    the external warehouse when set (SQL in its dialect), else a DuckDB cursor of the embedded one."""
+    ext = rt.external()
+    if ext is not None:
+        yield ExternalReader(ext)
+        return
     engine = DuckDBEngine(rt.warehouse(), timeout_s=rt.settings.query_timeout_s)
     with engine.reader() as cur:
-        yield cur
+        yield Reader(cur)
 
 
 # -- direct query -------------------------------------------------------------------------------

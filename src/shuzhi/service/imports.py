@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from shuzhi.catalog import tables as store
 from shuzhi.engines import import_sources as eng
+from shuzhi.engines.external_sync import pull, push
 from shuzhi.engines.imports import import_into
 from shuzhi.errors import ShuzhiError
 from shuzhi.results.encoders import to_rows
@@ -198,7 +199,7 @@ def _check_target(rt: Runtime, table: str, opts: ImportOptions) -> None:
                           f"The table {table} belongs to the demo data; imports do not overwrite it. Use --force "
                           "(or the force option) if you really mean to.", 409)
     if opts.mode == "replace":
-        if rt.warehouse().has_table(table):
+        if rt.published().has_table(table):
             with rt.catalog.session() as db:
                 owned = store.get_imported(db, table) is not None
             if not owned:
@@ -256,10 +257,15 @@ def import_file(rt: Runtime, path: Path, filename: str, opts: ImportOptions, *, 
             keys = _resolve_keys(opts.key, cols) if opts.mode == "upsert" else []
             base = 0.3 if ins.format in ("csv", "excel") else 0.05
             report(base, "写入数据仓库", "loading into the warehouse")
+            ext = rt.external()
+            if ext is not None and opts.mode != "replace":  # appends and upserts start from the current table
+                pull(wh, ext, table)
             out = import_into(
                 wh, ins.source, cols, table, opts.mode, keys, skip_bad_rows=opts.skip_bad_rows,
                 progress=lambda f: report(base + (0.95 - base) * f, "写入数据仓库", "loading into the warehouse"),
                 cancelled=cancelled, before_commit=before_commit)
+            if ext is not None:  # parsed and applied in this process's scratch file; loaded there atomically
+                push(wh, ext, [table] + ([files.rejects_table_name(table)] if out.rejected else []))
     except ShuzhiError as err:
         if err.code == "import_cancelled":
             raise JobCancelled() from None

@@ -41,7 +41,7 @@ def with_dataset(model: SemanticModel, ds: DatasetDef, *, replace: bool, metrics
 def add_table_to_model(rt: Runtime, db: Session, table: str, *, model: str | None = None, actor: str | None,
                        replace: bool = False, label: str | None = None,
                        may_change_rules: bool = False) -> dict[str, Any]:
-    columns = prof.table_schema(rt.warehouse(), table)
+    columns = prof.table_schema(rt.published(), table)
     current, _ = semantic.get_model(db, model)
     users = [d.name for d in current.datasets if d.table == table and d.name != table]
     if users:

@@ -41,7 +41,7 @@ def with_tables(ex: Executor, tables: tuple[str, ...] = EXTRA_TABLES) -> ModelIn
         if t in have or model.connection:
             continue
         try:
-            columns = prof.table_schema(ex.rt.warehouse(), t)
+            columns = prof.table_schema(ex.rt.published(), t)
         except ShuzhiError:
             continue
         ds = table_dataset(t, t, [(c, ty, None) for c, ty in columns])

@@ -30,6 +30,7 @@ from shuzhi.catalog import connections as store
 from shuzhi.catalog.connections import DbConnection, RefreshRun, SourceTable
 from shuzhi.catalog.models import utcnow
 from shuzhi.delivery import schedules
+from shuzhi.engines.external_sync import pull, push, push_merge
 from shuzhi.engines.extract import extract_into
 from shuzhi.engines.source_reader import ColumnInfo, parse_arrow_type, watermark_of, watermark_value
 from shuzhi.errors import ShuzhiError
@@ -132,7 +133,7 @@ def pick_tables(rt: Runtime, db: Session, conn: DbConnection, picks: list[Pick],
             if target:
                 # A warehouse table that no extract owns (a file import, the demo) is never overwritten.
                 target = store.check_name(target, "仓库表名", "warehouse table name")
-                if rt.warehouse().has_table(target):
+                if rt.published().has_table(target):
                     raise ShuzhiError("warehouse_table_exists", f"数据仓库中已有表「{target}」，请换一个目标表名。",
                                       f"The warehouse already has a table '{target}'; choose another target.",
                                       409)
@@ -181,7 +182,7 @@ def remove_table(rt: Runtime, db: Session, st: SourceTable, *, drop_data: bool) 
     db.delete(st)
     db.flush()
     if drop_data and target:
-        rt.warehouse().drop_table(target)
+        rt.published().drop_table(target)
         rt.data_refreshed([target], "refresh")
 
 
@@ -262,7 +263,7 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
         _check_extract(st)
         conn = db.get(DbConnection, st.connection_id)
         assert conn is not None
-        have_target = rt.warehouse().has_table(st.target_table or "")
+        have_target = rt.published().has_table(st.target_table or "")
         incremental = (st.refresh_mode == "incremental" and not full and st.watermark is not None and have_target)
         run = store.start_run(db, st, "incremental" if incremental else "full",
                               job_id=ctx.job_id if ctx else None, actor=actor, owner=owners.current())
@@ -310,9 +311,21 @@ def refresh(rt: Runtime, extract_id: int, ctx: JobContext | None = None, *, full
             if wh.read_only:
                 raise ShuzhiError("warehouse_read_only", "数据仓库以只读方式打开，无法写入抽取。",
                                   "The warehouse is open read-only; extracts cannot be written.", 409)
-            res = extract_into(wh, st.target_table or "", pa.schema(selected), batches, how=how, key=pk,
+            ext = rt.external()
+            # An external warehouse: written in this process's scratch file, then loaded there atomically; an
+            # incremental refresh writes only its new rows here and merges them there (or, on a warehouse
+            # without merge, starts from the current table read back).
+            merge = ext is not None and how != "replace" and hasattr(ext, "merge")
+            if ext is not None and how != "replace" and not merge:
+                pull(wh, ext, st.target_table or "")
+            res = extract_into(wh, st.target_table or "", pa.schema(selected), batches,
+                               how="replace" if merge else how, key=pk,
                                watermark_column=st.incremental_column if st.incremental_column in by_name
                                else None, on_batch=on_batch)
+            if merge:
+                res.rows_total = push_merge(wh, ext, st.target_table or "", pk if how == "upsert" else [])
+            elif ext is not None:
+                push(wh, ext, [st.target_table or ""])
     except ShuzhiError as err:
         _finish_failed(rt, extract_id, run_id, err, changes)
         raise

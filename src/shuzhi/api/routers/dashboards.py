@@ -283,7 +283,7 @@ def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d:
     filters, applied to every component and part of the answer's key."""
     today = rt.settings.today_date()
     direct = bool(idx.model.connection)
-    data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
+    data_version = "direct" if direct else rt.data_version()
 
     def compute() -> dict[str, Any]:
         dates, req, periods = dashboard_periods(rt, d, body, user, today)

@@ -17,6 +17,8 @@ from fastapi import APIRouter, Response
 from shuzhi import __version__
 from shuzhi.api.deps import RuntimeDep
 from shuzhi.api.schemas import Health
+from shuzhi.errors import ShuzhiError
+from shuzhi.runtime import Runtime
 
 router = APIRouter(tags=["health"])
 PING_TIMEOUT_S = 3.0
@@ -43,10 +45,20 @@ async def _meta_ok(rt: RuntimeDep) -> bool:
     return ok
 
 
+def _external_ok(rt: Runtime) -> bool:
+    """The external warehouse (SHUZHI_WAREHOUSE_URL) answers (its data version is one small read)."""
+    try:
+        rt.data_version()
+    except ShuzhiError:
+        return False
+    return True
+
+
 @router.get("/health", response_model=Health, summary="Service health / 服务状态")
 async def health(rt: RuntimeDep, response: Response) -> Health:
     meta_ok = await _meta_ok(rt)
-    wh_ok = rt.settings.warehouse_path.exists()
+    wh_ok = rt.settings.warehouse_path.exists() if not rt.settings.warehouse_url else \
+        await anyio.to_thread.run_sync(_external_ok, rt)
     if not meta_ok:
         response.status_code = 503
     return Health(

@@ -17,6 +17,7 @@ from shuzhi.api.routers.auth import ERRORS
 from shuzhi.api.schemas import SqlRequest, SqlResult
 from shuzhi.auth.credentials import Principal
 from shuzhi.results.encoders import to_columns, to_rows
+from shuzhi.service.executor import raw_sql_warehouse
 
 router = APIRouter(tags=["sql"])
 SqlUser = Annotated[Principal, Depends(require("sql:run"))]
@@ -25,7 +26,7 @@ SqlUser = Annotated[Principal, Depends(require("sql:run"))]
 @router.post("/sql", response_model=SqlResult, responses=ERRORS, summary="Run read-only SQL / 只读 SQL")
 async def run_sql(body: SqlRequest, user: SqlUser, rt: RuntimeDep) -> SqlResult:
     s = rt.settings
-    wh = rt.warehouse(read_only=True)
+    wh = await run_in_threadpool(raw_sql_warehouse, rt)
     res = await run_in_threadpool(
         wh.read_query, body.sql, max_rows=min(body.limit, s.sql_row_cap),
         max_bytes=s.sql_result_max_mb * 1024 * 1024, timeout_s=s.sql_timeout_s)
