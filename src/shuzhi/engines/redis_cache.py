@@ -81,7 +81,7 @@ class RedisResultCache(ResultCache):
         return f"{self._remote_gen}.{self._generation}"
 
     @property
-    def shared(self) -> bool:
+    def is_shared(self) -> bool:
         """Whether this process is subscribed to invalidations (and so caches)."""
         return self._subscribed.is_set()
 
@@ -93,9 +93,9 @@ class RedisResultCache(ResultCache):
             # The others will learn it when they (re)subscribe, or their entries expire (ttl_s).
             log.warning("cache_invalidation_not_published", error=str(exc)[:200])
             self._pause()
+            super().invalidate()  # this process at least moves on (its keys part from the others')
         else:
             self._apply(gen)
-        super().invalidate()
 
     def _apply(self, gen: int) -> None:
         if gen == self._remote_gen:
