@@ -66,7 +66,7 @@ class Runtime:
         if not create_admin:
             return info
         try:
-            with self.catalog.session() as db:
+            with self.catalog.start_lock(), self.catalog.session() as db:  # instances starting together
                 info.admin_created, info.admin_password = ensure_first_admin(db, s.admin_password)
         except IntegrityError:
             # Another process created the first admin at the same moment: nothing to print.
