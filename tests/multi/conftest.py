@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from shuzhi_testing import PG_ADMIN_URL, port_open, service_unavailable, unique_name
+from instances import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from shuzhi_testing import PG_ADMIN_URL, port_open, service_unavailable, unique_name
 
 
 def _fresh_pg(prefix: str) -> Iterator[str]:

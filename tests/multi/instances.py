@@ -24,8 +24,10 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+
 from shuzhi_testing import TEST_PASSWORD, free_port
 
+REDIS_URL = os.environ.get("SHUZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 DATA_MODE = "direct"  # "warehouse": SHUZHI_WAREHOUSE_URL (the one change when that setting exists)
 TODAY = "2026-11-26"
 

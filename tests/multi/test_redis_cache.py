@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pytest
 import redis
-from conftest import REDIS_URL
-from shuzhi_testing import free_port
+from instances import REDIS_URL
 
 from shuzhi.engines.redis_cache import RedisResultCache
 from shuzhi.errors import ShuzhiError
+from shuzhi_testing import free_port
 
 pytestmark = pytest.mark.redis
 KEY = b"k" * 32

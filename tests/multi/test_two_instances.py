@@ -9,8 +9,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from conftest import REDIS_URL
-from instances import Instance, data_connection, data_env, instances, load_data, shared_model
+from instances import REDIS_URL, Instance, data_connection, data_env, instances, load_data, shared_model
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
