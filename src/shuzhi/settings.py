@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     # A scheduled run is claimed with a lease its instance renews while it runs; a lease not renewed
     # for this long (a dead instance) lets another instance take the run over.
     schedule_lease_s: float = Field(default=90.0, ge=5)
+    scheduler_period_s: float = Field(default=5.0, gt=0, le=60)  # how often the server looks for due schedules
     # File imports: the largest upload POST /api/v1/imports/preview accepts, in MB (kept in uploads/).
     upload_max_mb: int = 1024
 

@@ -29,6 +29,7 @@ print("created" if info.admin_created else "found")
 """
 
 
+@pytest.mark.slow
 def test_instances_starting_together_create_one_admin(tmp_path: Path, metadata_url: str) -> None:
     """Three processes start at the same instant on an empty store (the first start of a cluster)."""
     at = time.time() + 4  # every process imported and waiting by then

@@ -49,7 +49,7 @@ def test_two_instances_behave_as_one(meta_pg: str, data_pg: str, redis_prefix: s
     load_data(data_pg)
     env = {"SHUZHI_METADATA_URL": meta_pg, "SHUZHI_REDIS_URL": REDIS_URL, "SHUZHI_REDIS_PREFIX": redis_prefix,
            "SHUZHI_SECRET_KEY": "multi-instance-test-key", "SHUZHI_DIRECT_CACHE_S": "3600",
-           "SHUZHI_LOGIN_MAX_FAILURES": "3", **data_env(data_pg)}
+           "SHUZHI_LOGIN_MAX_FAILURES": "3", "SHUZHI_SCHEDULER_PERIOD_S": "1", **data_env(data_pg)}
     meta = sa.create_engine(meta_pg)
     with instances(2, env) as (a, b):
         # Started at the same moment on an empty metadata store: migrated once, one admin.
@@ -112,7 +112,7 @@ def test_two_instances_behave_as_one(meta_pg: str, data_pg: str, redis_prefix: s
                 if done == firing:
                     break
                 time.sleep(0.2)
-            time.sleep(6)  # both instances tick again (every 5 s): neither may run it a second time
+            time.sleep(3)  # both instances tick again (every second): neither may run it a second time
             with meta.begin() as c:
                 jobs = c.execute(sa.text("SELECT status FROM jobs WHERE schedule_id = :s"), {"s": sid}).all()
                 claims = c.execute(sa.text("SELECT status, due_at FROM schedule_claims WHERE schedule_id = :s"),

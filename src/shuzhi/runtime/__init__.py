@@ -147,7 +147,7 @@ class Runtime:
         if self._scheduler is None:
             with self._lock:
                 if self._scheduler is None:
-                    self._scheduler = Scheduler(self)
+                    self._scheduler = Scheduler(self, period_s=self.settings.scheduler_period_s)
         return self._scheduler
 
     def register_schedule_kind(self, kind: str, handler: ScheduleHandler) -> None:

@@ -52,7 +52,8 @@ class Scheduler:
         if not self.handlers:
             return []
         now = now or utcnow()
-        me, lease_s, kinds = owners.current(), self.rt.settings.schedule_lease_s, set(self.handlers)
+        # a lease outlives several ticks, so a live owner always renews it in time
+        me, lease_s, kinds = owners.current(), max(self.rt.settings.schedule_lease_s, 3 * self.period_s), set(self.handlers)
         with self.rt.catalog.session() as db:
             claims.renew(db, me, lease_s, now)
             due = [(claims.record_claim(db, s.id, due_at, me, lease_s, now).id, s.id, s.kind, s.target)
