@@ -67,6 +67,23 @@ def test_an_invalidation_in_one_instance_drops_the_entries_of_every_instance(pai
     assert a.get_or_compute("q", lambda: "never") == ("new", True)
 
 
+def test_an_invalidation_during_a_lost_subscription_is_applied_on_reconnecting(pair, redis_prefix: str) -> None:  # type: ignore[no-untyped-def]
+    a, b = pair
+    a.get_or_compute("q", lambda: "old")
+    assert b.get_or_compute("q", lambda: "never") == ("old", True)
+    r = redis.Redis.from_url(REDIS_URL)
+    r.publish("unrelated", "x")
+    ours = [c["id"] for c in r.client_list(_type="pubsub") if c.get("name") == f"{redis_prefix}:cache"]
+    assert len(ours) == 2
+    r.client_kill_filter(_id=ours[1])  # one instance's subscription drops (a network cut, a Redis failover)
+    r.client_kill_filter(_id=ours[0])
+    a.invalidate()  # published while (at least) one of them was not listening
+    assert until(lambda: a.is_shared and b.is_shared, 5)
+    assert a.generation == b.generation
+    assert b.get_or_compute("q", lambda: "new") == ("new", False)
+    r.close()
+
+
 def test_a_value_signed_with_another_key_is_a_miss(redis_prefix: str) -> None:
     a, stranger = make(redis_prefix), make(redis_prefix, key=b"x" * 32)
     a.get_or_compute("q", lambda: "mine")

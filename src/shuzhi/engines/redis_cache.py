@@ -17,7 +17,9 @@ Invariants
 - Fail closed: while this process is not subscribed (Redis down, a reconnect under way) it caches
   nothing and `generation` is unique per call, so no stale local entry is served during a gap in
   which an invalidation may have been missed. After (re)subscribing it reads the generation key, so
-  an invalidation published during the gap is applied before caching resumes.
+  an invalidation published during the gap is applied before caching resumes. A lost subscription is
+  noticed at once when its connection closes, within ~10 s (health checks) when the network silently
+  drops it: that is the longest an instance may serve an entry another instance invalidated.
 - A Redis error never fails a query: the operation is a miss, and Redis is left alone for a few
   seconds (no 2-second connect timeout per query while it is down).
 - Single-flight stays per process (identical concurrent queries in one instance run once).
@@ -53,7 +55,9 @@ class RedisResultCache(ResultCache):
                  on_invalidated: Callable[[], None] | None = None) -> None:
         super().__init__(max_bytes, size_of)
         try:
-            self._redis = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+            # health checks: a subscription whose connection silently died is noticed within ~10 s
+            self._redis = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0,
+                                               health_check_interval=10, client_name=f"{prefix}:cache")
         except ValueError as exc:
             raise ShuzhiError("redis_url_invalid", f"SHUZHI_REDIS_URL 不是有效的 Redis 地址（例如 redis://host:6379/0）：{exc}",
                               f"SHUZHI_REDIS_URL is not a valid Redis URL (e.g. redis://host:6379/0): {exc}") from None
@@ -65,6 +69,7 @@ class RedisResultCache(ResultCache):
         self._channel = f"{prefix}:cache:invalidate"
         self._on_invalidated = on_invalidated
         self._remote_gen = -1
+        self._gen_lock = threading.Lock()
         self._subscribed = threading.Event()
         self._stop = threading.Event()
         self._paused_until = 0.0
@@ -98,9 +103,13 @@ class RedisResultCache(ResultCache):
             self._apply(gen)
 
     def _apply(self, gen: int) -> None:
-        if gen == self._remote_gen:
-            return
-        self._remote_gen = gen
+        """Take generation `gen` (from the channel, the key, or our own INCR). Generations only move
+        forward (a late message never brings an old one back), except after a lost subscription,
+        when whatever the key says is taken (Redis may have restarted and counted again from 0)."""
+        with self._gen_lock:
+            if gen <= self._remote_gen:
+                return
+            self._remote_gen = gen
         self.clear()
         if self._on_invalidated is not None:
             try:
@@ -124,10 +133,11 @@ class RedisResultCache(ResultCache):
                         self._apply(int(msg["data"]))
             except (RedisError, OSError, ValueError) as exc:
                 if self._subscribed.is_set() or self._remote_gen == -1:
-                    log.warning("cache_unshared", error=str(exc)[:200])
+                    log.warning("cache_unshared", error=str(exc)[:200])  # once per outage
                 self._subscribed.clear()
                 self.clear()
-                self._remote_gen = -2  # unknown: apply the generation read at the next subscription
+                with self._gen_lock:
+                    self._remote_gen = -2  # unknown: take the generation read at the next subscription
                 self._stop.wait(1.0)
             finally:
                 try:
