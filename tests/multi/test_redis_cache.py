@@ -123,3 +123,16 @@ def test_a_bad_redis_url_is_a_bilingual_error() -> None:
     with pytest.raises(ShuzhiError) as ei:
         make("p", url="http://127.0.0.1:6379")
     assert ei.value.code == "redis_url_invalid" and "SHUZHI_REDIS_URL" in ei.value.zh
+
+
+def test_an_increment_whose_publish_was_lost_is_still_applied(redis_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shuzhi.engines import redis_cache
+
+    monkeypatch.setattr(redis_cache, "_RECHECK_S", 0.2)
+    b = make(redis_prefix)
+    before = b.generation
+    r = redis.Redis.from_url(REDIS_URL)
+    r.incr(f"{redis_prefix}:cache:gen")  # an instance incremented, then lost Redis before publishing
+    assert until(lambda: b.generation != before, 3)
+    r.close()
+    b.close()

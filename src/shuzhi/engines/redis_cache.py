@@ -19,7 +19,8 @@ Invariants
   which an invalidation may have been missed. After (re)subscribing it reads the generation key, so
   an invalidation published during the gap is applied before caching resumes. A lost subscription is
   noticed at once when its connection closes, within ~10 s (health checks) when the network silently
-  drops it: that is the longest an instance may serve an entry another instance invalidated.
+  drops it: that is the longest an instance may serve an entry another instance invalidated. The
+  subscriber also reads the generation key every few seconds (an increment whose publish failed).
 - A Redis error never fails a query: the operation is a miss, and Redis is left alone for a few
   seconds (no 2-second connect timeout per query while it is down).
 - Single-flight stays per process (identical concurrent queries in one instance run once).
@@ -47,6 +48,7 @@ log = get_logger(__name__)
 
 _PAUSE_S = 5.0  # after a Redis error, how long the cache leaves Redis alone
 _SIG = 32  # bytes of the HMAC-SHA256 in front of every value
+_RECHECK_S = 5.0  # the subscriber also reads the generation key this often
 
 
 class RedisResultCache(ResultCache):
@@ -127,10 +129,14 @@ class RedisResultCache(ResultCache):
                 if not self._subscribed.is_set():
                     log.info("cache_shared", prefix=self.prefix)
                 self._subscribed.set()
+                checked = time.monotonic()
                 while not self._stop.is_set():
                     msg = pubsub.get_message(timeout=1.0)
                     if msg is not None and msg.get("type") == "message":
                         self._apply(int(msg["data"]))
+                    if time.monotonic() - checked > _RECHECK_S:  # an INCR whose PUBLISH failed
+                        self._apply(int(self._redis.get(self._gen_key) or 0))
+                        checked = time.monotonic()
             except (RedisError, OSError, ValueError) as exc:
                 if self._subscribed.is_set() or self._remote_gen == -1:
                     log.warning("cache_unshared", error=str(exc)[:200])  # once per outage
