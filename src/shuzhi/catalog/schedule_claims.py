@@ -1,4 +1,4 @@
-"""Claims of scheduled runs (revision 0018): which instance runs a firing, under a lease it renews.
+"""Claims of scheduled runs (revision 0020): which instance runs a firing, under a lease it renews.
 
 Several `shuzhi serve` instances on one metadata store tick together. A firing (schedule, due time)
 is claimed once: delivery.schedules.claim_due moves next_run_at forward with a compare-and-set, and

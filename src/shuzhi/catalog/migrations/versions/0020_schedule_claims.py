@@ -1,7 +1,8 @@
 """schedule claims: which instance runs a scheduled firing, under a lease it renews
 
-Revision ID: 0018_schedule_claims
-Revises: 0017_assessment_answers
+Revision ID: 0020_schedule_claims
+Revises: 0017_assessment_answers (main has 0018_audit_chain and 0019_org since: at the merge this
+revises 0019_org instead; numbered 0020 so the names do not collide)
 Create Date: 2026-12-08
 
 Several instances share one metadata store (issue 18). A firing (schedule, due time) is claimed once
@@ -12,7 +13,7 @@ instance takes over a claim whose lease expired (catalog/schedule_claims.py).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_schedule_claims"
+revision = "0020_schedule_claims"
 down_revision = "0017_assessment_answers"
 branch_labels = None
 depends_on = None
