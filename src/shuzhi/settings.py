@@ -60,6 +60,17 @@ class Settings(BaseSettings):
     row_cap_api: int = 200_000
     row_cap_export: int = 1_000_000
     cache_max_mb: int = 256
+    # -- several instances (issue 18, docs/deployment.md): a Redis shared by every instance holds the
+    # query cache (in front of it each process keeps its own LRU of cache_max_mb) and carries the
+    # invalidation when data changes. None: the cache lives in this process only.
+    redis_url: str | None = None
+    redis_prefix: str = "shuzhi"  # key prefix of this deployment (several deployments may share one Redis)
+    redis_cache_ttl_s: int = Field(default=3600, ge=1)  # how long a result stays in Redis
+    redis_cache_max_kb: int = Field(default=8192, ge=1)  # larger results stay in the process only
+    # A scheduled run is claimed with a lease its instance renews while it runs; a lease not renewed
+    # for this long (a dead instance) lets another instance take the run over.
+    schedule_lease_s: float = Field(default=90.0, ge=5)
+    scheduler_period_s: float = Field(default=5.0, gt=0, le=60)  # how often the server looks for due schedules
     # File imports: the largest upload POST /api/v1/imports/preview accepts, in MB (kept in uploads/).
     upload_max_mb: int = 1024
 
@@ -177,7 +188,7 @@ class Settings(BaseSettings):
             return Path(v).expanduser()
         return v
 
-    @field_validator("today", mode="before")
+    @field_validator("today", "redis_url", mode="before")
     @classmethod
     def _empty_today(cls, v: object) -> object:
         return None if v == "" else v

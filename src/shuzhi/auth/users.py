@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shuzhi.auth.passwords import check_password_policy, generate_password, hash_password
@@ -272,5 +273,13 @@ def ensure_first_admin(s: Session, preset_password: str | None) -> tuple[bool, s
                 f"SHUZHI_ADMIN_PASSWORD does not meet the password rules: {e.en}",
             ) from None
     password = preset_password or generate_password()
-    create_user(s, FIRST_ADMIN, password, "admin", display_name="管理员", actor="system")
+    try:
+        with s.begin_nested():  # a savepoint: losing the race below leaves the caller's transaction usable
+            create_user(s, FIRST_ADMIN, password, "admin", display_name="管理员", actor="system")
+    except (ShuzhiError, IntegrityError) as e:
+        # Several instances starting together on one metadata store: another one created the first
+        # admin since count_users() (user_exists) or at the same moment (the unique name).
+        if isinstance(e, ShuzhiError) and e.code != "user_exists":
+            raise
+        return False, None
     return True, None if preset_password else password

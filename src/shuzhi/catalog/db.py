@@ -3,7 +3,7 @@
 Catalog(url).migrate() applies every Alembic revision up to head; it is called on every start
 (serve and each CLI command that touches metadata), so an upgraded install migrates itself.
 On PostgreSQL the upgrade holds an advisory lock, so several API instances starting together
-migrate once.
+migrate once (on SQLite a file lock beside the database does the same for processes on one machine).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +29,15 @@ from shuzhi.errors import ShuzhiError
 if TYPE_CHECKING:
     from alembic.config import Config
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: SQLite migrations are then serialized per process only
+    fcntl = None  # type: ignore[assignment]
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATE_LOCK = threading.Lock()
 _PG_MIGRATION_LOCK = 7_342_001  # arbitrary constant for pg_advisory_lock
+_PG_START_LOCK = 7_342_003  # (7_342_002: login throttling, auth/throttle.py)
 
 
 def _redact(url: str) -> str:
@@ -109,14 +117,55 @@ class Catalog:
         from alembic import command
 
         cfg = self._alembic_config()
+        # Alembic keeps its migration context in module globals: one upgrade per process at a time.
+        # Across processes (instances starting together): an advisory lock on PostgreSQL, a file lock
+        # beside a SQLite file; the upgrade that waited finds the schema current and does nothing.
+        with _MIGRATE_LOCK, self._file_lock():
+            try:
+                with self.engine.begin() as conn:
+                    if self.dialect == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "heads")
+            except (OperationalError, DatabaseError) as exc:
+                raise self._unavailable(exc) from None
+
+    @contextmanager
+    def start_lock(self) -> Iterator[None]:
+        """Held around first-start work besides migrations (the first admin), so that instances
+        starting together do it one after another: a session advisory lock on PostgreSQL, the file
+        lock beside a SQLite file (where a deferred transaction that read before another committed
+        could not write at all: "database is locked")."""
+        if self.dialect != "postgresql":
+            with self._file_lock():
+                yield
+            return
         try:
-            with self.engine.begin() as conn:
-                if self.dialect == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "heads")
+            conn = self.engine.connect()
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_START_LOCK})
         except (OperationalError, DatabaseError) as exc:
             raise self._unavailable(exc) from None
+        try:
+            yield
+        finally:
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_START_LOCK})
+                conn.commit()
+            finally:
+                conn.close()
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        db = make_url(self.url).database if self.dialect == "sqlite" else None
+        if not db or db == ":memory:" or fcntl is None:
+            yield
+            return
+        with open(f"{db}.migrate.lock", "a+b") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def at_head(self) -> bool:
         """Whether the schema is at the newest revision (one query; Alembic is not loaded)."""

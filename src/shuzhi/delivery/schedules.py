@@ -131,8 +131,9 @@ def list_schedules(db: Session, kind: str | None = None) -> list[Schedule]:
     return list(db.scalars(q))
 
 
-def claim_due(db: Session, now: dt.datetime, kinds: set[str]) -> list[Schedule]:
-    """Schedules due at `now` whose next run this caller has claimed (next_run_at moved forward)."""
+def claim_due(db: Session, now: dt.datetime, kinds: set[str]) -> list[tuple[Schedule, dt.datetime]]:
+    """Schedules due at `now` whose next run this caller has claimed (next_run_at moved forward),
+    each with the firing it claimed (its next_run_at before the claim)."""
     due = db.scalars(select(Schedule).where(Schedule.enabled.is_(True), Schedule.next_run_at.is_not(None),
                                             Schedule.next_run_at <= now, Schedule.kind.in_(kinds))
                      .order_by(Schedule.next_run_at)).all()
@@ -145,7 +146,7 @@ def claim_due(db: Session, now: dt.datetime, kinds: set[str]) -> list[Schedule]:
                          .execution_options(synchronize_session=False))
         if res.rowcount == 1:
             db.refresh(s)
-            claimed.append(s)
+            claimed.append((s, old))
     return claimed
 
 

@@ -5,6 +5,10 @@ model and its version, the user's security context, the data version and the row
 that is already running under a key is not run again: later callers wait for its result (or its
 error). The cache is an in-process LRU bounded by bytes (Arrow buffer sizes). A waiter holds no
 lock and no catalog connection while it waits (callers close their sessions first).
+
+invalidate() drops every entry and moves `generation` on; callers mix the generation into their
+keys' data version, so a result computed before an invalidation is never served after it. With
+several instances, engines/redis_cache.py (a subclass) shares entries and generations through Redis.
 """
 
 from __future__ import annotations
@@ -34,6 +38,21 @@ class ResultCache:
         self._lock = threading.Lock()
         self._inflight: dict[str, Future[Any]] = {}
         self.hits = self.misses = self.shared = 0
+        self._generation = 0
+
+    @property
+    def generation(self) -> str:
+        """Changes at every invalidate() (here or, with Redis, in any instance)."""
+        return str(self._generation)
+
+    def invalidate(self) -> None:
+        """Data changed: forget every result."""
+        with self._lock:
+            self._generation += 1
+        self.clear()
+
+    def close(self) -> None:
+        """Release what the cache holds outside the process (nothing here)."""
 
     def get(self, key: str) -> Any | None:
         with self._lock:

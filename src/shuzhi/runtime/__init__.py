@@ -71,7 +71,7 @@ class Runtime:
         if not create_admin:
             return info
         try:
-            with self.catalog.session() as db:
+            with self.catalog.start_lock(), self.catalog.session() as db:  # instances starting together
                 info.admin_created, info.admin_password = ensure_first_admin(db, s.admin_password)
         except IntegrityError:
             # Another process created the first admin at the same moment: nothing to print.
@@ -187,7 +187,7 @@ class Runtime:
         if self._scheduler is None:
             with self._lock:
                 if self._scheduler is None:
-                    self._scheduler = Scheduler(self)
+                    self._scheduler = Scheduler(self, period_s=self.settings.scheduler_period_s)
         return self._scheduler
 
     def register_schedule_kind(self, kind: str, handler: ScheduleHandler) -> None:
@@ -208,15 +208,35 @@ class Runtime:
         self.scheduler.start()
 
     def data_refreshed(self, tables: list[str], reason: str) -> None:
-        """Announce that warehouse tables changed (imports, refreshes, datasets, demo)."""
+        """Announce that warehouse tables changed (imports, refreshes, datasets, demo). Cached results
+        are dropped first, in every instance when they share a Redis (engines/redis_cache.py)."""
+        self.cache.invalidate()
         self.events.emit("data_refreshed", {"tables": list(tables), "reason": reason})
 
     @property
     def cache(self) -> ResultCache:
+        """The query result cache: in this process, or with SHUZHI_REDIS_URL an LRU in front of a
+        Redis that every instance shares. "cache_invalidated" is emitted when another instance (or
+        this one) invalidated it."""
         if self._cache is None:
-            self._cache = ResultCache(self.settings.cache_max_mb * 1024 * 1024,
-                                      size_of=lambda r: int(r.table.nbytes) + len(r.sql) + 512)
+            with self._lock:
+                if self._cache is None:
+                    self._cache = self._new_cache()
         return self._cache
+
+    def _new_cache(self) -> ResultCache:
+        s = self.settings
+        size_of: Callable[[Any], int] = lambda r: int(r.table.nbytes) + len(r.sql) + 512  # noqa: E731
+        if not s.redis_url:
+            return ResultCache(s.cache_max_mb * 1024 * 1024, size_of=size_of)
+        from shuzhi.auth.secrets import SecretBox
+        from shuzhi.engines.redis_cache import RedisResultCache
+
+        return RedisResultCache(s.redis_url, prefix=s.redis_prefix, ttl_s=s.redis_cache_ttl_s,
+                                max_value_bytes=s.redis_cache_max_kb * 1024,
+                                sign_key=SecretBox.from_settings(s).signing_key("result-cache"),
+                                max_bytes=s.cache_max_mb * 1024 * 1024, size_of=size_of,
+                                on_invalidated=lambda: self.events.emit("cache_invalidated", {}))
 
     # -- the application layer's process-wide objects -------------------------------------
     def attached(self, name: str, factory: Callable[[], T]) -> T:
@@ -248,6 +268,9 @@ class Runtime:
             close = getattr(obj, "close", None)
             if close is not None:
                 close()
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
         if self._warehouse is not None:
             self._warehouse.close()
             if self.settings.warehouse_url:  # this process's scratch file

@@ -2,6 +2,8 @@
 
 "data_refreshed" {"tables": [...], "reason": "import" | "refresh" | "dataset" | "demo"} is emitted
 after warehouse tables change; dataset materializations and alert checks subscribe to it.
+"cache_invalidated" {} is emitted when the result cache was invalidated, by this instance or, with
+SHUZHI_REDIS_URL, by another one (engines/redis_cache.py): process-local caches of answers drop theirs.
 
 Invariants
 - emit() calls subscribers in subscription order, in the emitting thread; a subscriber that

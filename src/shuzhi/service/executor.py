@@ -98,13 +98,17 @@ class Executor:
         return row_cap(self.rt, self.purpose)
 
     def engine(self) -> tuple[Engine, str]:
-        """(engine, data version) of this model: its own connection in direct mode, else the warehouse."""
+        """(engine, data version) of this model: its own connection in direct mode, else the warehouse.
+        The data version carries the result cache's generation, which moves on whenever data changes
+        in any instance (rt.data_refreshed; engines/redis_cache.py), so every cache keyed by it drops
+        what it computed before."""
         if self._engine is None:
             conn = self.index.model.connection
             if conn:
-                self._engine = direct_engines(self.rt).get(self.rt, conn, self.db)
+                engine, version = direct_engines(self.rt).get(self.rt, conn, self.db)
             else:
-                self._engine = (warehouse_engine(self.rt), self.rt.data_version())
+                engine, version = warehouse_engine(self.rt), self.rt.data_version()
+            self._engine = (engine, f"{version}|{self.rt.cache.generation}")
         return self._engine
 
     def run(self, spec: QuerySpec | dict[str, Any], *, use_cache: bool = True, cancel: threading.Event | None = None,

@@ -284,6 +284,7 @@ def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d:
     today = rt.settings.today_date()
     direct = bool(idx.model.connection)
     data_version = "direct" if direct else rt.data_version()
+    data_version += "|" + rt.cache.generation  # moves on when data changes in any instance (SHUZHI_REDIS_URL)
 
     def compute() -> dict[str, Any]:
         dates, req, periods = dashboard_periods(rt, d, body, user, today)
