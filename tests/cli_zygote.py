@@ -32,6 +32,7 @@ _WARM = r"""
 import json, os, sys
 import shuzhi.cli, shuzhi.cli.common, shuzhi.runtime, shuzhi.service.wiring, shuzhi.catalog.semantic  # noqa
 import duckdb, pyarrow, sqlalchemy.dialects.sqlite  # noqa
+import rich.console, rich.progress, rich.table, typer._adapters, typer.rich_utils, yaml  # noqa  (commands import them lazily)
 reply = os.fdopen(os.dup(1), "w")
 requests = os.fdopen(os.dup(0), "r")
 print("ready", file=reply, flush=True)

@@ -1,6 +1,6 @@
 """The folder tree is the data path: a module may import only its own layer or lower ones.
 
-Layers, lowest first (DESIGN.md). Base modules (settings, errors, log) may be imported by all.
+Layers, lowest first (DESIGN.md). Base modules (settings, errors, log, owners) may be imported by all.
 A package not listed here fails the test, so a new folder must take its place deliberately.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "shuzhi"
 
-BASE = {"__init__", "settings", "errors", "log"}
+BASE = {"__init__", "settings", "errors", "log", "owners"}
 LAYERS = [
     "sources",   # 1 where data lives; no SQL building
     "model",     # 2 the semantic model, pure
@@ -28,6 +28,7 @@ LAYERS = [
     "service",   # 13 the application layer: the executor and one module per use case
     "api",       # 14 HTTP
     "cli",       # 15 the shuzhi command
+    "__main__",  # 16 `python -m shuzhi`: the same command
 ]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 # Pure layers open no connection and import no I/O library.

@@ -105,7 +105,7 @@ class RefreshRun(Base):
     schema_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     triggered_by: Mapped[str | None] = mapped_column(String(64))
-    owner: Mapped[str | None] = mapped_column(String(160))  # the process running it (runtime.owners)
+    owner: Mapped[str | None] = mapped_column(String(160))  # the process running it (shuzhi.owners)
 
     __table_args__ = (Index("ix_refresh_runs_table_started", "source_table_id", "started_at"),)
 

@@ -218,7 +218,7 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    owner: Mapped[str | None] = mapped_column(String(160))  # the process running it (runtime.owners)
+    owner: Mapped[str | None] = mapped_column(String(160))  # the process running it (shuzhi.owners)
 
     __table_args__ = (Index("ix_jobs_created_at", "created_at"), Index("ix_jobs_status", "status"))
 

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from shuzhi.cli.common import console, lang, runtime, served, t, user_context
 from shuzhi.errors import ShuzhiError
@@ -19,6 +18,8 @@ def ask(
     choice: int = typer.Option(None, "--choice", help="Answer the question's clarification with its choice N (1-based)."),
 ) -> None:
     """Ask a business question in Chinese or English. 用中文或英文提问。"""
+    from rich.table import Table
+
     from shuzhi.results.format import format_value
     from shuzhi.service.ask import ask as ask_question
 
@@ -90,6 +91,8 @@ def print_clarify(clarify: dict[str, Any]) -> None:
 
 def print_innovation(card: dict[str, Any]) -> None:
     """An innovation answer's table (the first rows of the analysis) and the page with all of it."""
+    from rich.table import Table
+
     from shuzhi.results.format import format_value
 
     en, lg = lang() == "en", lang()

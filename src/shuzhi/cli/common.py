@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from shuzhi.errors import ShuzhiError
-from shuzhi.settings import get_settings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,12 +79,13 @@ def runtime(*, start: bool = True, use_cases: bool = True) -> Runtime:
     `use_cases=False` (a read-only command such as `shuzhi ask`): started and its older imports' column
     names upgraded, but no use case wired (refreshes, alerts, subscriptions, page drawing react to
     schedules and data changes this command never makes) and their modules not imported."""
-    from shuzhi.runtime import Runtime
-    from shuzhi.service.wiring import upgrade_names, wire
-
     call = served()
     if call is not None:
         return BorrowedRuntime(call.runtime)  # type: ignore[return-value]
+    from shuzhi.runtime import Runtime
+    from shuzhi.service.wiring import upgrade_names, wire
+    from shuzhi.settings import get_settings
+
     rt = Runtime(get_settings())
     if start:
         announce_admin(rt.start())

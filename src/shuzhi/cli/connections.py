@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from shuzhi.cli.common import console, lang, read_secret, runtime, served, t
 
@@ -81,6 +79,8 @@ def add(
 @connection_app.command("list")
 def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """List connections (passwords are never shown). 列出连接。"""
+    from rich.table import Table
+
     from shuzhi.catalog import connections as store
     from shuzhi.service import connections as conns
 
@@ -126,6 +126,8 @@ def tables(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Browse schemas, tables with row counts, or one table's columns. 浏览表和列。"""
+    from rich.table import Table
+
     from shuzhi.catalog import connections as store
     from shuzhi.service import connections as conns
 
@@ -217,6 +219,8 @@ def extract_list(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """List picked tables with their last refresh. 列出已选的表。"""
+    from rich.table import Table
+
     from shuzhi.catalog import connections as store
     from shuzhi.service import refresh as R
 
@@ -271,6 +275,8 @@ def extract_runs(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Refresh history: start, end, rows, bytes, errors. 刷新记录。"""
+    from rich.table import Table
+
     from shuzhi.catalog import connections as store
     from shuzhi.service import refresh as R
 
@@ -315,6 +321,8 @@ def extract_remove(
 
 
 def _refresh_with_bar(rt, sid: int, *, full: bool, accept: bool) -> None:  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     from shuzhi.service import refresh as R
 
     # Served: no bar (its refresh thread would draw on the server's terminal, not the caller's).

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-import yaml
 
 from shuzhi.cli.common import cli_path, runtime, t
 from shuzhi.errors import ShuzhiError
@@ -35,6 +34,8 @@ def dashboard_list() -> None:
 @dashboard_app.command("export")
 def dashboard_export(name: str = typer.Argument(..., help="Dashboard name (slug) or id.")) -> None:
     """Print a dashboard as YAML (apply it elsewhere). 导出仪表板为 YAML。"""
+    import yaml
+
     from shuzhi.catalog.dashboards import get_record
 
     rt = runtime()

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import typer
-import yaml
 
 from shuzhi.cli.common import cli_path, console, runtime, t
 from shuzhi.errors import ShuzhiError
@@ -17,6 +16,8 @@ dataset_app = typer.Typer(help="Self-service datasets. 自助数据集。", no_a
 
 
 def _load_yaml(path: Path) -> list[dict]:
+    import yaml
+
     from shuzhi.model.yaml_io import _Loader  # YAML 1.2 booleans: `no` stays text
 
     path = cli_path(path)
@@ -54,6 +55,8 @@ def dataset_list() -> None:
 @dataset_app.command("show")
 def dataset_show(name: str = typer.Argument(..., help="Dataset name.")) -> None:
     """Print a dataset as YAML with its output columns. 显示数据集定义。"""
+    import yaml
+
     from shuzhi.catalog.datasets import get_dataset
 
     rt = runtime()

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shuzhi.cli.common import runtime, served, t
 from shuzhi.errors import ShuzhiError
@@ -58,6 +57,8 @@ def demo(
     if_missing: bool = typer.Option(False, "--if-missing", help="Do nothing when the demo tables already exist."),
 ) -> None:
     """Build the demo company 华精科技 (ERP, MES, CRM, SRM, R&D data). 生成演示企业数据。"""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from shuzhi.demo import DEMO_TABLES, build_demo
     from shuzhi.demo.build import validate
 

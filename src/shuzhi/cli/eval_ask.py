@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 
 import typer
-import yaml
-from rich.table import Table
 
 from shuzhi.cli.common import cli_path, console, runtime, t
 from shuzhi.errors import ShuzhiError
@@ -24,6 +22,9 @@ def eval_ask(
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Accuracy of the question parser over a question set. 按类别统计智能问答的准确率。"""
+    import yaml
+    from rich.table import Table
+
     from shuzhi.ai.nl.evaluate import declared_today, evaluate, load_cases
     from shuzhi.service.ask import lexicon
     from shuzhi.service.ask_score import is_sql_set
@@ -80,6 +81,8 @@ def eval_ask(
 def _eval_against_sql(cases: list, day: dt.date | None, verbose: bool, fmt: str) -> None:
     """A set whose cases say the answer's `shape` (and its SQL): the whole ask use case is scored against
     the numbers the SQL gives on this warehouse (shuzhi.service.ask_score)."""
+    from rich.table import Table
+
     from shuzhi.service.ask_score import score_set
 
     rt = runtime()

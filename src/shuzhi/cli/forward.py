@@ -38,13 +38,9 @@ def forwardable(argv: list[str]) -> bool:
 
 
 def live_server(wait_s: float = 0.0) -> local_server.ServerInfo | None:
-    """The live server of this SHUZHI_HOME (waiting up to `wait_s` for its server.json), or None."""
-    from shuzhi.settings import get_settings
-
-    try:
-        home = get_settings().home
-    except Exception:  # noqa: BLE001 - bad settings: the command itself reports them
-        return None
+    """The live server of this SHUZHI_HOME (waiting up to `wait_s` for its server.json), or None.
+    Served commands use the server's settings, so the caller's other SHUZHI_* variables play no part."""
+    home = local_server.home_dir()
     deadline = time.monotonic() + wait_s
     while True:
         info = local_server.read(home)

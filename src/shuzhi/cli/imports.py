@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from shuzhi.cli.common import cli_path, console, lang, runtime, served, t, warehouse_readable
 from shuzhi.errors import ShuzhiError
@@ -85,6 +83,8 @@ def import_file(
 def _run_import(rt, path: Path, name: str, opts, user: str | None, fmt: str) -> dict:  # type: ignore[no-untyped-def]
     """The import with a progress bar here, or its steps as lines when served (the caller's terminal
     is not this process's)."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     from shuzhi.service import imports as imp
 
     shown: list[str] = []
@@ -130,6 +130,8 @@ def _type_overrides(rt, path: Path, opts, types: list[str]) -> list[dict]:  # ty
 
 
 def _show_preview(p: dict, fmt: str) -> None:
+    from rich.table import Table
+
     if fmt == "json":
         typer.echo(json.dumps(p, ensure_ascii=False, default=str))
         return

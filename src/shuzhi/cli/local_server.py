@@ -8,7 +8,7 @@ Invariants
   it), so a reader sees a whole file or none. Whoever can read it can also open the warehouse and the
   metadata catalog in SHUZHI_HOME: the key proves exactly that and grants nothing more.
 - A file whose process is gone (the server was killed, the machine restarted, the pid now belongs to
-  another process: runtime/owners.py) is stale and treated as absent; so is one written on another host.
+  another process: shuzhi/owners.py) is stale and treated as absent; so is one written on another host.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import socket
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from shuzhi.runtime import owners
+from shuzhi import owners
 
 KEY_HEADER = "X-Shuzhi-Control-Key"
 LOCAL_PREFIX = "/api/v1/local"  # the route of forwarded commands (cli/served.py)
@@ -35,7 +34,7 @@ class ServerInfo:
     key: str
     home: str
     workers: int = 1
-    owner: str = ""  # runtime.owners identity: host, boot id, pid, process start time
+    owner: str = ""  # shuzhi.owners identity: host, boot id, pid, process start time
 
     @property
     def url(self) -> str:
@@ -51,11 +50,27 @@ class ServerInfo:
         return f"http://{host}:{self.port}"
 
 
+def home_dir() -> Path:
+    """SHUZHI_HOME as shuzhi.settings reads it (the variable's name in any case, `~` expanded, else
+    ~/.shuzhi), without building the Settings: the check for a running server happens before every
+    command, and pydantic-settings alone would double the start-up. tests/cli/test_cli_startup.py
+    holds it to Settings().home."""
+    value = None
+    for name, v in os.environ.items():  # case-insensitive like Settings: the last match wins
+        if name.lower() == "shuzhi_home":
+            value = v
+    if value is None:
+        return Path.home() / ".shuzhi"
+    return Path(value).expanduser() if value else Path(value)
+
+
 def server_file(home: Path) -> Path:
     return home / "run" / "server.json"
 
 
 def new_key() -> str:
+    import secrets
+
     return secrets.token_urlsafe(32)
 
 

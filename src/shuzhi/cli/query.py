@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from shuzhi.cli.common import cli_path, console, runtime, t, user_context
 from shuzhi.errors import ShuzhiError
@@ -38,6 +37,8 @@ def query(
     dialect: str = typer.Option("duckdb", "--dialect", help="With --explain: duckdb, postgres, mysql or spark."),
 ) -> None:
     """Answer a QuerySpec with the semantic model. 按语义模型执行查询。"""
+    from rich.table import Table
+
     from shuzhi.cli.common import lang
     from shuzhi.results.encoders import to_csv
     from shuzhi.results.format import format_value

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from shuzhi.cli.common import console, runtime, t
-from shuzhi.results.encoders import to_csv, to_json, to_rows
-from shuzhi.results.format import format_value
 
 
 def sql(
@@ -16,7 +13,11 @@ def sql(
     limit: int = typer.Option(None, "--limit", min=1, help="Show at most N rows."),
 ) -> None:
     """Run read-only SQL against the warehouse. 在数据仓库上执行只读 SQL。"""
+    from rich.table import Table
+
     from shuzhi.errors import ShuzhiError
+    from shuzhi.results.encoders import to_csv, to_json, to_rows
+    from shuzhi.results.format import format_value
 
     if fmt not in ("table", "csv", "json"):
         raise ShuzhiError("bad_format", f"--format 只能是 table、csv 或 json，不能是 {fmt}。",

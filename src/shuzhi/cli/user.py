@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.table import Table
 
 from shuzhi.cli.common import confirm, console, read_secret, runtime, t
 
@@ -42,6 +41,8 @@ def create(
 @user_app.command("list")
 def list_(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
     """List users with their roles and attributes. 列出用户。"""
+    from rich.table import Table
+
     from shuzhi.auth import users as U
 
     rt = runtime()

@@ -17,7 +17,7 @@ Invariants
 - A cancelled job ends `cancelled` however the stop surfaced: JobCancelled, or an engine's
   job_cancelled / query_cancelled / import_cancelled error raised after cancel() (a materialization
   stopped by its interrupt used to end `failed`).
-- Every job records its owner process (runtime.owners): a job left queued or running by a process
+- Every job records its owner process (shuzhi.owners): a job left queued or running by a process
   that died is ended as interrupted by the next start (runtime.recovery), never one still running.
 """
 
@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from shuzhi import owners
 from shuzhi.catalog import Catalog
 from shuzhi.catalog import jobs as records
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
-from shuzhi.runtime import owners
 from shuzhi.runtime.redact import redact_error
 
 log = get_logger(__name__)

@@ -5,7 +5,7 @@
 
 Invariants
 - A queued or running job, or a running refresh run, is ended only when its owner process is
-  certainly gone (runtime.owners.alive is False): a CLI import running while the server starts, or
+  certainly gone (shuzhi.owners.alive is False): a CLI import running while the server starts, or
   another server worker, is never touched. Records of this very process are never touched.
 - Records from before owners were recorded (owner NULL) are ended only at a server start, as every
   unfinished job was before.
@@ -23,10 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from shuzhi import owners
 from shuzhi.catalog import jobs as job_records
 from shuzhi.catalog.connections import interrupt_orphan_runs
 from shuzhi.log import get_logger
-from shuzhi.runtime import owners
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 from sqlalchemy.orm import Session
 
+from shuzhi import owners
 from shuzhi.catalog import connections as store
 from shuzhi.catalog.connections import DbConnection, RefreshRun, SourceTable
 from shuzhi.catalog.models import utcnow
@@ -35,7 +36,6 @@ from shuzhi.engines.extract import extract_into
 from shuzhi.engines.source_reader import ColumnInfo, parse_arrow_type, watermark_of, watermark_value
 from shuzhi.errors import ShuzhiError
 from shuzhi.log import get_logger
-from shuzhi.runtime import owners
 from shuzhi.service import connections as conns
 from shuzhi.sources.databases import KINDS
 

@@ -123,7 +123,7 @@ def test_a_killed_import_ends_interrupted_and_leaves_nothing(rt: Runtime, tmp_pa
 
 
 def test_work_of_a_live_process_is_never_swept(rt: Runtime) -> None:
-    from shuzhi.runtime import owners
+    from shuzhi import owners
     from shuzhi.runtime.recovery import recover
 
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

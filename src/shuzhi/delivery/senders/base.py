@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from shuzhi.errors import ShuzhiError
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class SendFailed(Exception):
@@ -74,6 +75,8 @@ def post(
     label: str = "",
 ) -> httpx.Response:
     """POST once; a transport error or an HTTP error status raises SendFailed (with the body's text)."""
+    import httpx  # here: every command that wires the use cases imports this module, few send
+
     host = host_of(url)
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:

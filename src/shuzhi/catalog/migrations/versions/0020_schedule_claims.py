@@ -1,8 +1,7 @@
 """schedule claims: which instance runs a scheduled firing, under a lease it renews
 
 Revision ID: 0020_schedule_claims
-Revises: 0017_assessment_answers (main has 0018_audit_chain and 0019_org since: at the merge this
-revises 0019_org instead; numbered 0020 so the names do not collide)
+Revises: 0019_org
 Create Date: 2026-12-08
 
 Several instances share one metadata store (issue 18). A firing (schedule, due time) is claimed once
