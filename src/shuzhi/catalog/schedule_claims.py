@@ -3,7 +3,7 @@
 Several `shuzhi serve` instances on one metadata store tick together. A firing (schedule, due time)
 is claimed once: delivery.schedules.claim_due moves next_run_at forward with a compare-and-set, and
 in the same transaction the winner inserts the claim row here, unique on (schedule_id, due_at) as a
-second guard. The row names the owner process (runtime.owners) and a lease (`lease_until`) that the
+second guard. The row names the owner process (shuzhi.owners) and a lease (`lease_until`) that the
 owner renews at every tick while the run's job is queued or running.
 
 Invariants
@@ -39,7 +39,7 @@ class ScheduleClaim(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     schedule_id: Mapped[int] = mapped_column(ForeignKey("schedules.id", ondelete="CASCADE"), nullable=False)
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)  # the firing claimed
-    owner: Mapped[str] = mapped_column(String(160), nullable=False)  # runtime.owners.current()
+    owner: Mapped[str] = mapped_column(String(160), nullable=False)  # shuzhi.owners.current()
     lease_until: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="running")
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

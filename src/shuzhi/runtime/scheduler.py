@@ -24,7 +24,7 @@ from shuzhi.catalog import schedule_claims as claims
 from shuzhi.catalog.models import utcnow
 from shuzhi.delivery.schedules import claim_due, record_run
 from shuzhi.log import get_logger
-from shuzhi.runtime import owners
+from shuzhi import owners
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime

@@ -4,7 +4,7 @@ Revision ID: 0010_run_owners
 Revises: 0009
 Create Date: 2026-12-07
 
-`owner` is "<host>/<boot id>/<pid>/<process start time>" (shuzhi.runtime.owners). The startup sweep
+`owner` is "<host>/<boot id>/<pid>/<process start time>" (shuzhi.owners). The startup sweep
 ends a queued or running record only when its owner is certainly gone; rows written before this
 revision have no owner and are ended only at a server start (as before).
 """
