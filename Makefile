@@ -9,7 +9,7 @@ PORT   ?= 8000
 # pytest-xdist workers for `make test` (0: serial, in one process). Groups: tests/conftest.py.
 TEST_WORKERS ?= 2
 
-.PHONY: run test install web webtest browser spark demo lint bench clean help
+.PHONY: run test install web webtest browser spark ldap demo lint bench clean help
 
 help:
 	@echo "make run    start Shuzhi on http://$(HOST):$(PORT) (builds everything it needs)"
@@ -59,6 +59,15 @@ spark: $(VENV)/.spark-installed
 			--no-install-recommends openjdk-21-jre-headless >/dev/null); \
 	else echo "(java not installed: the Spark tests will be skipped)"; fi
 
+# OpenLDAP's slapd for the LDAP sign-in tests (tests/fakes/slapd.py starts a throw-away directory): Debian's
+# package, installed when missing and we may (root with apt, as in CI); elsewhere those tests skip and say why.
+ldap:
+	@if [ -x /usr/sbin/slapd ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing OpenLDAP's slapd (Debian) for the LDAP sign-in tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slapd >/dev/null; \
+	else echo "(slapd not installed: the LDAP sign-in tests will be skipped)"; fi
+
 $(VENV)/.spark-installed: pyproject.toml | $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	@touch $@
@@ -72,7 +81,7 @@ run: install web demo
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 
-test: install lint web webtest browser spark
+test: install lint web webtest browser spark ldap
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: install

@@ -103,6 +103,17 @@ class Settings(BaseSettings):
     metadata_pool_timeout_s: float = Field(default=10.0, gt=0)
     workers: int = Field(default=1, ge=1, le=64)  # `shuzhi serve --workers`; > 1 opens the warehouse read-only
 
+    # -- sign-in with LDAP / Active Directory (issue 19; docs/auth.md). Unset URL: local passwords only.
+    ldap_url: str | None = None  # ldap://host:389 or ldaps://host:636
+    ldap_base_dn: str | None = None  # where people and groups are searched, e.g. dc=huajing,dc=com
+    ldap_bind_dn: str | None = None  # the service account that searches (None: anonymous search)
+    ldap_bind_password: str | None = Field(default=None, repr=False)
+    ldap_user_filter: str = "(|(uid={username})(sAMAccountName={username}))"
+    ldap_group_roles: str | None = None  # JSON: {"cn=bi-admins,ou=groups,dc=huajing,dc=com": "admin", "bi-editors": "editor"}
+    ldap_default_role: str | None = "viewer"  # people in no mapped group ("" refuses them)
+    ldap_attributes: str | None = None  # JSON: directory attribute -> Shuzhi attribute, e.g. {"l": "region"}
+    ldap_org_root: str | None = None  # the department path people's organisational units hang under, e.g. 华精科技
+
     # -- audit log (issue 19): events older than this many days are removed (0 keeps everything; the
     # default keeps three years, beyond the six months China's Cybersecurity Law asks for).
     audit_retention_days: int = Field(default=1095, ge=0)

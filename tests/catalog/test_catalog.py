@@ -21,7 +21,7 @@ def test_migrate_creates_schema_and_is_idempotent(metadata_url: str) -> None:
     cat = Catalog(metadata_url)
     cat.migrate()
     cat.migrate()
-    assert cat.current_revision() == cat.head_revision() == "0020_schedule_claims"  # one head
+    assert cat.current_revision() == cat.head_revision() == "0021_user_source"  # one head
     assert EXPECTED_TABLES <= set(inspect(cat.engine).get_table_names())
     cat.dispose()
 

@@ -44,6 +44,7 @@ class UserOut(BaseModel):
     created_at: str | None = None
     last_login_at: str | None = None
     departments: list[str] = Field([], description="the departments the user belongs to (paths)")
+    source: str = Field("local", description="local, or the directory that vouches for the account (ldap, ...)")
     effective_attributes: dict[str, AttrValue] = Field(
         {}, description="the attributes row rules read: the departments' (inherited) overridden by the user's own")
 

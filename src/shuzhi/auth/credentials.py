@@ -11,19 +11,23 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from shuzhi.auth.passwords import hash_password, needs_rehash, verify_password
 from shuzhi.auth.throttle import record_success, reserve_attempt
-from shuzhi.auth.users import audit, find_user, normalize_username
+from shuzhi.auth.users import audit, find_user, normalize_username, provision
 from shuzhi.catalog import org
 from shuzhi.catalog.models import ApiToken, User, WebSession, utcnow
 from shuzhi.errors import ShuzhiError
 from shuzhi.spec.resolve import UserContext
+
+if TYPE_CHECKING:
+    from shuzhi.auth.ldap import Identity
 
 TOKEN_PREFIX = "szt_"
 SESSION_COOKIE = "shuzhi_session"  # the browser session's cookie (api/deps.py reads it)
@@ -90,8 +94,10 @@ def authenticate(
     max_failures: int,
     window: dt.timedelta,
     lockout: dt.timedelta,
+    directory: Callable[[str, str], Identity | None] | None = None,
 ) -> User:
-    """Check a username and password under throttling.
+    """Check a username and password under throttling; `directory` (auth/ldap.py) vouches for people
+    whose account is not local (or who have none yet), and their account is made or updated from it.
 
     The attempt is counted (reserve_attempt) before the slow password check and turned into a
     success only afterwards, so concurrent guesses cannot slip past the budget. A locked name or
@@ -104,10 +110,15 @@ def authenticate(
     engine = s.get_bind()
     attempt = reserve_attempt(engine, name, ip, max_failures=max_failures, window=window, lockout=lockout)
     u = find_user(s, name)
-    ok = verify_password(u.password_hash if u else None, password or "")
-    if ok and u is not None and not u.is_active:
-        ok = False
-    if not ok or u is None:
+    ident = None
+    if directory is not None and (u is None or u.source != "local"):
+        ident = directory(name, password or "")  # an unreachable directory raises a 503
+        ok = ident is not None and (u is None or u.is_active)
+    else:
+        ok = verify_password(u.password_hash if u else None, password or "")
+        if ok and u is not None and not u.is_active:
+            ok = False
+    if not ok or (u is None and ident is None):
         audit(s, "auth.login_failed", actor=name, detail={"ip": ip})
         # Commit the audit event even though the request fails (the attempt is already counted).
         s.commit()
@@ -117,11 +128,14 @@ def authenticate(
             "Wrong user name or password.",
             401,
         )
-    record_success(engine, attempt)
-    if needs_rehash(u.password_hash):
+    record_success(engine, attempt)  # before this session writes anything: SQLite has one writer at a time
+    if ident is not None:
+        u = provision(s, ident)
+    assert u is not None
+    if u.source == "local" and needs_rehash(u.password_hash):
         u.password_hash = hash_password(password)
     u.last_login_at = utcnow()
-    audit(s, "auth.login", actor=u.username, detail={"ip": ip})
+    audit(s, "auth.login", actor=u.username, detail={"ip": ip, **({"via": u.source} if u.source != "local" else {})})
     return u
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,9 @@ from shuzhi.catalog.audit import append
 from shuzhi.catalog.models import User, utcnow
 from shuzhi.catalog.org_models import ContentGrant
 from shuzhi.errors import ShuzhiError
+
+if TYPE_CHECKING:
+    from shuzhi.auth.ldap import Identity
 
 _USERNAME_RE = re.compile(r"^[a-z0-9_.\-\u4e00-\u9fff]{1,64}$")
 _ATTR_KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
@@ -41,6 +44,7 @@ class UserView:
     created_at: str | None = None
     last_login_at: str | None = None
     departments: list[str] = field(default_factory=list)
+    source: str = "local"  # or the directory / provider that vouches for the account (ldap, oidc, ...)
     effective_attributes: dict[str, Any] = field(default_factory=dict)  # with the departments' (row rules read these)
 
     @classmethod
@@ -55,6 +59,7 @@ class UserView:
             created_at=u.created_at.isoformat() if u.created_at else None,
             last_login_at=u.last_login_at.isoformat() if u.last_login_at else None,
             departments=sorted(d.path for d in u.departments),  # type: ignore[attr-defined]
+            source=u.source or "local",
             effective_attributes=org.effective_attributes(u),
         )
 
@@ -209,6 +214,9 @@ def set_password(s: Session, username: str, password: str, *, actor: str | None 
     user: whoever held the old password must not keep a way in. keep_session_id spares the session
     that changed its own password (it has just proved the old one)."""
     u = get_user(s, username)
+    if (u.source or "local") != "local":
+        raise ShuzhiError("password_external", f"账号「{u.username}」的密码由 {u.source} 管理，请在那里修改。",
+                          f"The password of '{u.username}' is managed by {u.source}; change it there.", 409)
     check_password_policy(password, u.username)
     u.password_hash = hash_password(password)
     u.password_changed_at = u.updated_at = utcnow()
@@ -283,3 +291,45 @@ def ensure_first_admin(s: Session, preset_password: str | None) -> tuple[bool, s
             raise
         return False, None
     return True, None if preset_password else password
+
+
+def provision(s: Session, ident: Identity) -> User:
+    """The local account of a person a directory or sign-in provider vouched for (auth/ldap.py), made or
+    brought up to date: role, display name, the attributes the directory maps (others the admin set are
+    kept) and departments (made as needed). A local account of the same name is never taken over."""
+    name = normalize_username(ident.username)
+    u = find_user(s, name)
+    if u is not None and u.source == "local":
+        raise ShuzhiError("account_is_local", f"已有同名的本地账号「{name}」，请用本地密码登录或请管理员处理。",
+                          f"A local account named '{name}' exists: sign in with its own password or ask an administrator.",
+                          409)
+    attrs = check_attrs(ident.attributes)
+    if u is None:
+        u = User(username=name, display_name=ident.display_name, role=check_role(ident.role),
+                 password_hash=hash_password(generate_password()), attributes=attrs, is_active=True,
+                 source=ident.source, external_id=ident.external_id)
+        s.add(u)
+        s.flush()
+        audit(s, "user.create", actor=ident.source, target=name,
+              detail={"role": u.role, "attributes": attrs, "source": ident.source})
+    else:
+        changes: dict[str, Any] = {}
+        if u.role != ident.role:
+            changes["role"] = u.role = check_role(ident.role)
+        merged = {**(u.attributes or {}), **attrs}
+        if merged != (u.attributes or {}):
+            changes["attributes"] = u.attributes = merged
+        if ident.display_name and u.display_name != ident.display_name:
+            changes["display_name"] = u.display_name = ident.display_name
+        u.external_id = ident.external_id
+        if changes:
+            u.updated_at = utcnow()
+            audit(s, "user.update", actor=ident.source, target=name, detail=changes)
+    if ident.departments:
+        for path in ident.departments:
+            if not any(d.path == org.normalize_path(path) for d in org.list_departments(s)):
+                org.add_department(s, path, actor=ident.source, source=ident.source)
+        if sorted(d.path for d in u.departments) != sorted(org.normalize_path(p) for p in ident.departments):  # type: ignore[attr-defined]
+            org.set_user_departments(s, u, ident.departments, actor=ident.source)
+    return u
+

@@ -67,6 +67,10 @@ class User(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # where the account comes from: "local" (its own password), or a directory / sign-in provider
+    # ("ldap", "oidc", ...) that vouches for it at each sign-in; external_id is its id there (an LDAP DN)
+    source: Mapped[str] = mapped_column(String(16), nullable=False, default="local", server_default="local")
+    external_id: Mapped[str | None] = mapped_column(String(512))
 
     sessions: Mapped[list[WebSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")

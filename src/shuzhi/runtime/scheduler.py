@@ -20,11 +20,11 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from shuzhi import owners
 from shuzhi.catalog import schedule_claims as claims
 from shuzhi.catalog.models import utcnow
 from shuzhi.delivery.schedules import claim_due, record_run
 from shuzhi.log import get_logger
-from shuzhi import owners
 
 if TYPE_CHECKING:
     from shuzhi.runtime import Runtime

@@ -27,6 +27,7 @@ from shuzhi.api.schemas import (
     UserOut,
 )
 from shuzhi.auth import credentials as cred
+from shuzhi.auth.ldap import LdapDirectory
 from shuzhi.auth.roles import PERMISSIONS, forbidden, has_permission
 from shuzhi.auth.users import UserView, get_user, set_password
 from shuzhi.catalog.models import ApiToken
@@ -63,7 +64,9 @@ def _throttle_limits(s) -> dict:  # type: ignore[no-untyped-def]
 @router.post("/login", response_model=LoginResponse, responses=ERRORS, summary="Log in / 登录")
 def login(body: LoginRequest, request: Request, response: Response, db: DbDep, rt: RuntimeDep) -> LoginResponse:
     s = rt.settings
-    user = cred.authenticate(db, body.username, body.password, ip=client_ip(request), **_throttle_limits(s))
+    directory = LdapDirectory.from_settings(s)
+    user = cred.authenticate(db, body.username, body.password, ip=client_ip(request), **_throttle_limits(s),
+                             directory=directory.authenticate if directory is not None else None)
     ttl = dt.timedelta(hours=s.session_ttl_hours)
     raw, ws = cred.create_session(
         db, user, ttl=ttl, ip=client_ip(request), user_agent=request.headers.get("user-agent")
