@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from shuzhi_testing import TEST_PASSWORD, free_port
 
 REDIS_URL = os.environ.get("SHUZHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-DATA_MODE = "direct"  # "warehouse": SHUZHI_WAREHOUSE_URL (the one change when that setting exists)
+DATA_MODE = "warehouse"  # SHUZHI_WAREHOUSE_URL on the shared PostgreSQL ("direct": a model with a connection to it)
 TODAY = "2026-11-26"
 
 
