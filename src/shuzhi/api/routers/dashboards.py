@@ -33,7 +33,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
 from shuzhi.model.index import ModelIndex
 from shuzhi.runtime import Runtime
-from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, plan, run_plans
+from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, cached_plan, run_plans
 from shuzhi.service.freshness import annotate, dashboard_periods
 from shuzhi.service.query import query as run_spec
 from shuzhi.spec.dashboards import check_against_model, parse_definition
@@ -284,9 +284,11 @@ def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d:
     data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
 
     def compute() -> dict[str, Any]:
-        dates, req, periods = dashboard_periods(rt, d, body, user, today)
-        plans = plan(d, req, idx, user, today, dates, fixed=fixed)
-        out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui"), lang, executor=answers.pool)
+        current = (idx, model_version)
+        dates, req, periods = dashboard_periods(rt, d, body, user, today, current)
+        plans = cached_plan((rec.id, rec.version), d, req, idx, user, today, dates, fixed=fixed)
+        out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui", current=current), lang,
+                        executor=answers.pool)
         annotate(out, plans, dates, periods, today, idx)
         out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
         return out
