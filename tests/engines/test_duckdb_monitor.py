@@ -34,8 +34,8 @@ def test_queries_start_no_thread_each(engine: DuckDBEngine) -> None:
     engine.execute("SELECT 1")  # the monitor exists from here on
     before = threading.active_count()
     seen = []
-    for i in range(30):
-        engine.execute(f"SELECT count(*) FROM t WHERE i > {i}", cancel=threading.Event())
+    for _ in range(30):
+        engine.execute("SELECT count(*) FROM t", cancel=threading.Event())
         seen.append(threading.active_count())
     assert max(seen) <= before and len(_monitors()) == 1
     assert MONITOR.watching() == 0

@@ -126,3 +126,15 @@ def test_key_parts_outside_the_request(dash_api, plans) -> None:  # type: ignore
     shared = cached_plan((99, 1), d, DataRequest(), idx, UserContext("z", "viewer", {"region": "华东"}), today, dates)
     assert len(plans) == 7 and [p.spec for p in shared] == [p.spec for p in first]
     assert len(index_cache(idx, "dashboard_plans")) == 7
+
+
+def test_timings_name_every_phase(dash_api) -> None:  # type: ignore[no-untyped-def]
+    c, h = dash_api
+    c.app.state.dashboard_answers.cache.clear()
+    r = c.post(f"{BASE}/cockpit/data", json={}, headers=h)
+    t = r.json()["timings_ms"]
+    assert set(t) == {"dates", "plan", "queries", "annotate", "total"}
+    assert t["total"] >= max(t["dates"], t["plan"], t["queries"], t["annotate"])
+    assert r.headers["Server-Timing"].startswith("catalog;dur=") and 'desc="computed"' in r.headers["Server-Timing"]
+    again = c.post(f"{BASE}/cockpit/data", json={}, headers=h)  # the kept answer: this request's own time
+    assert 'desc="reused"' in again.headers["Server-Timing"]

@@ -12,8 +12,7 @@ from semantic_env import TODAY
 from shuzhi.errors import ShuzhiError
 from shuzhi.model.index import ModelIndex
 from shuzhi.model.schema import ColumnRuleDef, RowRuleDef
-from shuzhi.service import plan_query, run_query
-from shuzhi.service import pipeline
+from shuzhi.service import pipeline, plan_query, run_query
 from shuzhi.service.pipeline import index_cache
 from shuzhi.spec.resolve import UserContext
 

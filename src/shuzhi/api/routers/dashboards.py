@@ -12,6 +12,7 @@ definition_problems), instead of FastAPI's generic pydantic details; nothing is 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -262,13 +263,17 @@ async def dashboard_data(key: str, body: DataRequest, request: Request, rt: Runt
     def answer() -> Response:
         # Read what the answer needs, then close the session: no catalog connection is held while
         # the queries run or while this request waits for an identical one (single-flight).
+        t0 = time.perf_counter()
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
             request.state.principal = principal
             rec = store.get_record(db, key, _who(principal))
             d = DashboardDef.model_validate(rec.definition)
             idx, model_version = rt.model_index(None, db)
-        return answer_data(rt, answers, rec, d, idx, model_version, principal.context(), body, lang)
+        catalog_ms = (time.perf_counter() - t0) * 1000
+        out = answer_data(rt, answers, rec, d, idx, model_version, principal.context(), body, lang)
+        out.headers["Server-Timing"] = f"catalog;dur={catalog_ms:.2f}, {out.headers['Server-Timing']}"
+        return out
 
     return await run_in_threadpool(answer)  # type: ignore[return-value]
 
@@ -283,18 +288,34 @@ def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d:
     direct = bool(idx.model.connection)
     data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
 
+    computed: list[bool] = []
+
     def compute() -> dict[str, Any]:
+        # timings_ms: every phase of computing the answer (dates: the metrics' first and last days;
+        # plan; queries; annotate: freshness and periods) and their total
+        computed.append(True)
+        t0 = time.perf_counter()
         current = (idx, model_version)
         dates, req, periods = dashboard_periods(rt, d, body, user, today, current)
+        t1 = time.perf_counter()
         plans = cached_plan((rec.id, rec.version), d, req, idx, user, today, dates, fixed=fixed)
+        t2 = time.perf_counter()
         out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui", current=current), lang,
                         executor=answers.pool)
+        t3 = time.perf_counter()
         annotate(out, plans, dates, periods, today, idx)
         out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
+        t4 = time.perf_counter()
+        out["timings_ms"] = {name: round(ms * 1000, 2) for name, ms in (
+            ("dates", t1 - t0), ("plan", t2 - t1), ("queries", t3 - t2), ("annotate", t4 - t3), ("total", t4 - t0))}
         return out
 
+    s0 = time.perf_counter()
     k = answer_key(rec.id, rec.version, body, user, idx.model.name, model_version, data_version, today, lang, fixed)
-    return Response(answers.answer(k, compute, keep=not direct), media_type="application/json")
+    data = answers.answer(k, compute, keep=not direct)
+    # Server-Timing: this request's own time (an answer kept from before carries its first timings_ms)
+    timing = f'answer;dur={(time.perf_counter() - s0) * 1000:.2f};desc="{"computed" if computed else "reused"}"'
+    return Response(data, media_type="application/json", headers={"Server-Timing": timing})
 
 
 def _answers(request: Request) -> DashboardAnswers:
