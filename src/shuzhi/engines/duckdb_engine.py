@@ -111,6 +111,22 @@ def _interrupted(why: list[str], limit: float | None) -> ShuzhiError | None:
     return None
 
 
+def _run(cur: duckdb.DuckDBPyConnection, sql: str, max_rows: int | None) -> pa.Table:
+    rel = cur.sql(sql)
+    if rel is None:
+        return pa.table({})
+    if max_rows is None:
+        return rel.to_arrow_table()
+    reader = rel.to_arrow_reader(batch_size=min(max_rows, 100_000))
+    batches, n = [], 0
+    for b in reader:
+        batches.append(b)
+        n += b.num_rows
+        if n >= max_rows:
+            break
+    return pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
+
+
 class DuckDBEngine:
     dialect = "duckdb"
 
@@ -136,25 +152,16 @@ class DuckDBEngine:
         with self.warehouse.cursor() as cur:
             w = MONITOR.watch(cur, limit, cancel) if (limit or cancel is not None) else None
             try:
-                rel = cur.sql(sql)
-                if rel is None:
-                    return pa.table({})
-                if max_rows is None:
-                    return rel.to_arrow_table()
-                reader = rel.to_arrow_reader(batch_size=min(max_rows, 100_000))
-                batches, n = [], 0
-                for b in reader:
-                    batches.append(b)
-                    n += b.num_rows
-                    if n >= max_rows:
-                        break
-                return pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
+                table = _run(cur, sql, max_rows)
             except duckdb.Error as exc:
                 stopped = _interrupted(MONITOR.unwatch(w), limit) if w else None
                 raise (stopped or translate_duckdb_error(exc, self.warehouse.path)) from None
             finally:
-                if w:
-                    MONITOR.unwatch(w)
+                why = MONITOR.unwatch(w) if w else []
+            stopped = _interrupted(why, limit)
+            if stopped is not None:  # interrupted: an answer that may be cut short is never returned
+                raise stopped
+            return table
 
     def stream(self, sql: str, *, batch_size: int = 65_536, max_rows: int | None = None,
                timeout_s: float | None = None, cancel: threading.Event | None = None) -> Iterator[pa.RecordBatch]:
@@ -172,6 +179,8 @@ class DuckDBEngine:
                     return
                 n = 0
                 for batch in rel.to_arrow_reader(batch_size=batch_size):
+                    if w.why:  # interrupted: a stream cut short never looks complete
+                        break
                     if not started:
                         started = True
                         MONITOR.no_deadline(w)
@@ -181,6 +190,9 @@ class DuckDBEngine:
                     yield batch
                     if max_rows is not None and n >= max_rows:
                         return
+                stopped = _interrupted(MONITOR.unwatch(w), limit)
+                if stopped is not None:
+                    raise stopped
             except duckdb.Error as exc:
                 raise (_interrupted(MONITOR.unwatch(w), limit) or translate_duckdb_error(exc, self.warehouse.path)
                        ) from None
