@@ -318,6 +318,16 @@ def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d:
     return Response(data, media_type="application/json", headers={"Server-Timing": timing})
 
 
+def warm_up(app: Any) -> Any:
+    """Answer the most viewed dashboards in the background at server start (service/warmup.py),
+    through answer_data as their viewers, in Chinese (the web app's default language)."""
+    from shuzhi.service import warmup
+
+    rt, answers = app.state.runtime, app.state.dashboard_answers
+    return warmup.start(rt, lambda rec, d, idx, version, user: answer_data(
+        rt, answers, rec, d, idx, version, user, DataRequest(), "zh"))
+
+
 def _answers(request: Request) -> DashboardAnswers:
     """The process's DashboardAnswers (made by create_app)."""
     return request.app.state.dashboard_answers
