@@ -271,7 +271,7 @@ async def dashboard_data(key: str, body: DataRequest, request: Request, rt: Runt
             d = DashboardDef.model_validate(rec.definition)
             idx, model_version = rt.model_index(None, db)
         catalog_ms = (time.perf_counter() - t0) * 1000
-        out = answer_data(rt, answers, rec, d, idx, model_version, principal.context(), body, lang)
+        out = answer_data(rt, answers, rec, d, idx, model_version, principal.context(), body, lang, timing=True)
         out.headers["Server-Timing"] = f"catalog;dur={catalog_ms:.2f}, {out.headers['Server-Timing']}"
         return out
 
@@ -280,10 +280,11 @@ async def dashboard_data(key: str, body: DataRequest, request: Request, rt: Runt
 
 def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d: DashboardDef, idx: ModelIndex,
                 model_version: int, user: UserContext, body: DataRequest, lang: str,
-                fixed: list[dict[str, Any]] | None = None) -> Response:
+                fixed: list[dict[str, Any]] | None = None, timing: bool = False) -> Response:
     """The data answer of a dashboard for `user` (sync; the catalog session is already closed). Also
     serves share links and embeds (routers/shares.py, routers/embed.py); `fixed` are an embed token's
-    filters, applied to every component and part of the answer's key."""
+    filters, applied to every component and part of the answer's key. With `timing` (signed-in
+    viewers only: a public link does not learn whether others asked before) a Server-Timing header."""
     today = rt.settings.today_date()
     direct = bool(idx.model.connection)
     data_version = "direct" if direct else rt.warehouse(read_only=True).data_version
@@ -314,8 +315,8 @@ def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d:
     k = answer_key(rec.id, rec.version, body, user, idx.model.name, model_version, data_version, today, lang, fixed)
     data = answers.answer(k, compute, keep=not direct)
     # Server-Timing: this request's own time (an answer kept from before carries its first timings_ms)
-    timing = f'answer;dur={(time.perf_counter() - s0) * 1000:.2f};desc="{"computed" if computed else "reused"}"'
-    return Response(data, media_type="application/json", headers={"Server-Timing": timing})
+    spent = f'answer;dur={(time.perf_counter() - s0) * 1000:.2f};desc="{"computed" if computed else "reused"}"'
+    return Response(data, media_type="application/json", headers={"Server-Timing": spent} if timing else None)
 
 
 def warm_up(app: Any) -> Any:
