@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     retry_after_s: int = Field(default=2, ge=1)
     # Warehouse queries of one dashboard request run in a process-wide pool of this many threads.
     dashboard_query_threads: int = Field(default_factory=lambda: 2 * max(1, os.cpu_count() or 1), ge=1)
+    # `shuzhi serve` answers the most viewed dashboards in the background at start (service/warmup.py).
+    warm_up: bool = True
     metadata_pool_size: int | None = Field(default=None, ge=1)  # default: worker threads + query threads + 4
     metadata_pool_timeout_s: float = Field(default=10.0, gt=0)
     workers: int = Field(default=1, ge=1, le=64)  # `shuzhi serve --workers`; > 1 opens the warehouse read-only

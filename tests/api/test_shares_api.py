@@ -143,6 +143,7 @@ def test_share_link_shows_the_creators_rows_and_nothing_else(env) -> None:  # ty
     data = anon.post("/api/v1/public/share/data", json={}, headers=h)
     assert data.status_code == 200, data.text
     assert _regions(data.json()) == {"华南"}  # the editor's row rule, not everything
+    assert "server-timing" not in data.headers  # a public link does not learn whether others asked before
 
     # filter options: only the dashboard's own filter fields, with the creator's rules
     vals = anon.get(f"/api/v1/public/share/fields/{REGION}/values", headers=h)

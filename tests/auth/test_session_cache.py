@@ -88,3 +88,65 @@ def test_csrf_still_checked_for_a_cached_session(make_client) -> None:  # type: 
     assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed"
     assert admin.post("/api/v1/users", json={"username": "x1", "password": VIEWER_PW, "role": "viewer"},
                       headers=h).status_code == 201
+
+
+def _token_reads(client) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every SELECT of api_tokens the app's catalog runs from now on."""
+    seen: list[str] = []
+
+    def on(_conn, _cursor, statement, *_a):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "api_tokens" in statement:
+            seen.append(statement)
+
+    event.listen(client.app.state.runtime.catalog.engine, "before_cursor_execute", on)
+    return seen
+
+
+def _token(admin, ah, name: str = "脚本") -> tuple[int, dict[str, str]]:  # type: ignore[no-untyped-def]
+    created = admin.post("/api/v1/auth/tokens", json={"name": name}, headers=ah).json()
+    return created["id"], {"Authorization": f"Bearer {created['token']}"}
+
+
+def test_api_token_is_verified_from_memory(make_client) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20: a bearer token is verified with at most one catalog read while it is cached."""
+    admin, ah, _, _ = _viewer(make_client)
+    _, bearer = _token(admin, ah)
+    script = type(admin)(admin.app, raise_server_exceptions=False)
+    reads = _token_reads(script)
+    for _ in range(5):
+        assert script.get("/api/v1/auth/me", headers=bearer).json()["auth_via"] == "token"
+        assert script.get("/api/v1/models", headers=bearer).status_code == 200
+    assert len(reads) <= 1, reads
+    # a wrong token is never taken for a cached one
+    assert script.get("/api/v1/auth/me", headers={"Authorization": bearer["Authorization"] + "x"}).status_code == 401
+
+
+def test_token_revocation_applies_to_the_next_request(make_client) -> None:  # type: ignore[no-untyped-def]
+    admin, ah, _, _ = _viewer(make_client)
+    script = type(admin)(admin.app, raise_server_exceptions=False)
+
+    # revoked: refused at once, though it was cached a moment ago
+    token_id, bearer = _token(admin, ah)
+    assert script.get("/api/v1/auth/me", headers=bearer).status_code == 200
+    assert admin.delete(f"/api/v1/auth/tokens/{token_id}", headers=ah).status_code == 204
+    r = script.get("/api/v1/auth/me", headers=bearer)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "token_invalid"
+
+    # its user disabled: refused at once; the role change of a token's user is seen at once too
+    vh = login(script, "kanban", VIEWER_PW)
+    created = script.post("/api/v1/auth/tokens", json={"name": "看板"}, headers=vh).json()
+    vbearer = {"Authorization": f"Bearer {created['token']}"}
+    other = type(admin)(admin.app, raise_server_exceptions=False)
+    assert other.get("/api/v1/auth/me", headers=vbearer).json()["role"] == "viewer"
+    assert admin.patch("/api/v1/users/kanban", json={"role": "editor"}, headers=ah).status_code == 200
+    assert other.get("/api/v1/auth/me", headers=vbearer).json()["role"] == "editor"
+    assert admin.patch("/api/v1/users/kanban", json={"is_active": False}, headers=ah).status_code == 200
+    assert other.get("/api/v1/auth/me", headers=vbearer).status_code == 401
+
+
+def test_token_last_use_stamp_keeps_the_cache() -> None:
+    from shuzhi.auth.session_cache import touches_auth
+
+    assert not touches_auth("UPDATE api_tokens SET last_used_at=? WHERE api_tokens.id = ?")
+    assert touches_auth("UPDATE api_tokens SET revoked_at=? WHERE api_tokens.id = ?")
+    assert touches_auth("DELETE FROM api_tokens WHERE api_tokens.user_id = ?")

@@ -27,7 +27,7 @@ from shuzhi.auth.credentials import (
     unauthenticated,
 )
 from shuzhi.auth.roles import forbidden, has_permission
-from shuzhi.auth.session_cache import CACHE
+from shuzhi.auth.session_cache import CACHE, token_key
 from shuzhi.errors import ShuzhiError
 from shuzhi.runtime import Runtime
 
@@ -106,10 +106,20 @@ def _csrf_checked(principal: Principal, method: str, csrf: str | None) -> Princi
     return principal
 
 
+def _bearer(auth: str) -> str:
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise unauthenticated("token_invalid")
+    return value.strip()
+
+
 def cached_principal(method: str, auth: str, cookie: str | None, csrf: str | None) -> Principal | None:
     """The caller from the session cache (auth/session_cache.py), without a catalog read; None when
-    the request has no session cookie or its session is not cached. The CSRF check still applies."""
-    if auth or not cookie:
+    the request's session or API token is not cached. The CSRF check still applies to sessions."""
+    if auth:
+        scheme, _, value = auth.partition(" ")
+        return CACHE.get(token_key(value.strip())) if scheme.lower() == "bearer" and value.strip() else None
+    if not cookie:
         return None
     principal = CACHE.get(session_id(cookie))
     return None if principal is None else _csrf_checked(principal, method, csrf)
@@ -126,15 +136,16 @@ def resolve_principal(rt: Runtime, method: str, auth: str, cookie: str | None, c
     if db is None:
         with rt.catalog.session() as own:
             return resolve_principal(rt, method, auth, cookie, csrf, own)
+    generation = CACHE.generation  # read before the catalog: a change after it is not cached
     if auth:
-        scheme, _, value = auth.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            raise unauthenticated("token_invalid")
-        return resolve_token(db, value.strip())
+        raw = _bearer(auth)
+        principal = resolve_token(db, raw)
+        CACHE.put(token_key(raw), principal, ttl=rt.settings.session_cache_seconds, generation=generation,
+                  session_expires_at=principal.session_expires_at)
+        return principal
     if not cookie:
         raise unauthenticated("not_authenticated")
     ttl = dt.timedelta(hours=rt.settings.session_ttl_hours)
-    generation = CACHE.generation  # read before the catalog: a change after it is not cached
     principal = resolve_session(db, cookie, ttl=ttl)
     CACHE.put(principal.session_id or "", principal, ttl=rt.settings.session_cache_seconds, generation=generation,
               session_expires_at=principal.session_expires_at)

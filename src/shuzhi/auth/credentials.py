@@ -60,7 +60,7 @@ class Principal:
     session_id: str | None = None
     csrf_token: str | None = None
     token_id: int | None = None
-    session_expires_at: dt.datetime | None = None  # when via="session" (bounds auth/session_cache)
+    session_expires_at: dt.datetime | None = None  # the session's or token's expiry (bounds auth/session_cache)
     scope: str | None = None  # a scoped API token (TOKEN_SCOPES); None: the role's full rights
     groups: frozenset[int] = frozenset()  # departments and their ancestors (content shared with a department)
 
@@ -264,7 +264,7 @@ def resolve_token(s: Session, raw: str) -> Principal:
         raise unauthenticated("token_invalid")
     if tok.last_used_at is None or (now - tok.last_used_at) > dt.timedelta(minutes=1):
         tok.last_used_at = now
-    return _principal(tok.user, via="token", token_id=tok.id, scope=tok.scope)
+    return _principal(tok.user, via="token", token_id=tok.id, scope=tok.scope, session_expires_at=tok.expires_at)
 
 
 def scope_allows(principal: Principal, permission: str) -> bool:

@@ -1,19 +1,22 @@
-"""A short-lived, in-process cache of browser session → Principal.
+"""A short-lived, in-process cache of browser session → Principal, and of API token → Principal.
 
 Every request of a cockpit view authenticated its session cookie with a catalog read (a thread hop
-and a connection); with the cache most requests authenticate on the event loop without either.
+and a connection); with the cache most requests authenticate on the event loop without either. API
+tokens (Authorization: Bearer) are verified the same way: their entries are keyed by token_key(),
+the SHA-256 of the token (what the catalog stores), never the token.
 
 Invariants:
 - An entry lives at most `ttl` seconds (Settings.session_cache_seconds, a few seconds; 0 turns the
   cache off) and never past the session's own expiry.
-- Any write of this process to the users or web_sessions tables (log out, password change or
-  reset, user disabled, role or attributes changed, sessions revoked, user deleted) empties the
+- Any write of this process to the users, web_sessions or api_tokens tables (log out, password
+  change or reset, user disabled, role or attributes changed, sessions or tokens revoked, user
+  deleted) empties the
   cache when the statement runs, just before its transaction commits and when its connection goes
   back to the pool (the session closed, before the response is sent): the change is seen by the
   next request of this process. A generation counter keeps a request that read the old state
   before that commit from caching it afterwards (put() refuses a stale generation).
-  The one write that does not empty it is the sliding-expiry update of a session (only
-  last_seen_at and expires_at: it can only lengthen a session).
+  The writes that do not empty it are the sliding-expiry update of a session (only last_seen_at
+  and expires_at: it can only lengthen a session) and a token's last_used_at stamp.
 - Other processes (`shuzhi serve --workers N`, the CLI) have their own caches: there a change is
   seen after at most `ttl` seconds. Writes made outside SQLAlchemy are not seen before `ttl` either.
 - The key is the SHA-256 of the cookie (the session id the catalog stores), never the cookie.
@@ -22,6 +25,7 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import threading
 import time
@@ -34,12 +38,19 @@ from sqlalchemy.pool import Pool
 from shuzhi.auth.credentials import Principal
 
 MAX_ENTRIES = 10_000
-_WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE)\b[^;]*?\b(?:users|web_sessions)\b",
+_WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE|MERGE)\b[^;]*?\b(?:users|web_sessions|api_tokens)\b",
                     re.IGNORECASE | re.DOTALL)
 # The sliding-expiry update of one session (credentials.resolve_session), as SQLAlchemy writes it.
 _SLIDE = re.compile(r"^\s*UPDATE\s+web_sessions\s+SET\s+(?:(?:last_seen_at|expires_at)=\S+(?:,\s*)?)+\s+WHERE\b",
                     re.IGNORECASE)
+# A token's last-use stamp (credentials.resolve_token): changes nothing about who it authenticates.
+_STAMP = re.compile(r"^\s*UPDATE\s+api_tokens\s+SET\s+last_used_at=\S+\s+WHERE\b", re.IGNORECASE)
 _DIRTY = "shuzhi_auth_dirty"
+
+
+def token_key(raw: str) -> str:
+    """The cache key of an API token: its SHA-256 (as the catalog stores it), never the token."""
+    return "token:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 class SessionCache:
@@ -90,7 +101,7 @@ CACHE = SessionCache()
 
 def touches_auth(statement: str) -> bool:
     """Does this SQL statement change who a session authenticates as (or whether it does)?"""
-    return bool(_WRITE.match(statement)) and not _SLIDE.match(statement)
+    return bool(_WRITE.match(statement)) and not _SLIDE.match(statement) and not _STAMP.match(statement)
 
 
 @event.listens_for(Engine, "after_cursor_execute")

@@ -76,6 +76,9 @@ def serve(
         set_server_url(rt, host, port)  # dashboard renders without a request (subscriptions) draw here
         attach_local_cli(app, key)
         warm_ask(rt)
+        from shuzhi.api.routers.dashboards import warm_up
+
+        warm_up(app)  # the most viewed dashboards answered in the background (service/warmup.py)
     else:
         # The workers open the warehouse read-only: upgrade old imports' column names here first
         # (service.name_migration; the one-worker server does it when it wires the app).

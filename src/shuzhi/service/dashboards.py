@@ -19,10 +19,16 @@ Invariants
   keys on), the model version, the data version, today and the language. Two viewers whose row
   rules differ never share an answer. Answers without component errors are kept (bounded LRU) until
   one of those parts changes; direct-mode models are only single-flighted, never kept.
+- Plan cache (cached_plan): the plans of a request are kept on the model index (one model version;
+  bounded, PLANS_MAX) keyed by the dashboard and its version, the request after its default periods
+  are anchored, the viewer's rule signature, today, the metric dates and an embed's fixed filters, so
+  an answer whose queries are cached does no sqlglot work. Plans are shared: callers never mutate a
+  Plan's spec dicts (run_plans copies what it merges).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import time
@@ -49,6 +55,7 @@ from shuzhi.model.index import ModelIndex
 from shuzhi.results.encoders import json_value
 from shuzhi.results.result import QueryResult
 from shuzhi.service import plan_query
+from shuzhi.service.pipeline import index_cache
 from shuzhi.spec.dashboards import hierarchy_levels
 from shuzhi.spec.kpi_windows import kpi_windows, spark_at_data
 from shuzhi.spec.query_spec import Scalar
@@ -195,6 +202,24 @@ def plan(d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext, 
             p = Plan(c, base, error=err)
         plans.append(p)
     return plans
+
+
+PLANS_MAX = 256  # request plans kept per model version
+
+
+def cached_plan(dashboard: tuple[int, int], d: DashboardDef, req: DataRequest, idx: ModelIndex, user: UserContext,
+                today: dt.date, dates: dict[str, Any] | None = None, fixed: list[Piece] | None = None) -> list[Plan]:
+    """plan() through the plan cache of `idx`; `dashboard` is (id, version) of `d`. A request that fails
+    to plan (a 4xx) is not kept."""
+    cache = index_cache(idx, "dashboard_plans", PLANS_MAX)
+    key = cache_key("dashboard-plan", *dashboard, req.model_dump(mode="json"), rule_signature(user),
+                    today.isoformat(), {k: [v[0].isoformat(), v[1].isoformat()] if v else None
+                                        for k, v in (dates or {}).items()}, fixed or [])
+    hit = cache.get(key)
+    if hit is None:
+        hit = plan(d, req, idx, user, today, dates, fixed=fixed)
+        cache.put(key, hit)
+    return [copy.copy(p) for p in hit]
 
 
 def _merge_key(spec: dict[str, Any]) -> str:

@@ -69,6 +69,18 @@ def _leaf_dates(ex: Executor, leaf: str) -> Dates:
     return out[0], out[1]
 
 
+def _leaves(index: Any, name: str) -> list[str]:
+    """leaf_metrics, kept per model version (parsing formulas is sqlglot work)."""
+    from shuzhi.service.pipeline import index_cache
+
+    cache = index_cache(index, "leaf_metrics", 4096)
+    found = cache.get(name)
+    if found is None:
+        found = leaf_metrics(index, name)
+        cache.put(name, found)
+    return list(found)
+
+
 def metric_dates(ex: Executor, metrics: list[str]) -> dict[str, Dates]:
     """{metric: (first, last) day with data} for the caller of `ex`; None for a metric without dates."""
     leaves: dict[str, Dates] = {}
@@ -78,7 +90,7 @@ def metric_dates(ex: Executor, metrics: list[str]) -> dict[str, Dates]:
             out[name] = None
             continue
         parts = []
-        for leaf in leaf_metrics(ex.index, name):
+        for leaf in _leaves(ex.index, name):
             if leaf not in leaves:
                 leaves[leaf] = _leaf_dates(ex, leaf)
             if leaves[leaf] is not None:
@@ -226,12 +238,14 @@ def component_freshness(spec: dict[str, Any], dates: dict[str, Dates], today: dt
                     qs.time_range.relative if qs.time_range else None, today)
 
 
-def dashboard_periods(rt: Runtime, d: DashboardDef, req: Any, user: UserContext, today: dt.date
-                      ) -> tuple[dict[str, Dates], Any, dict[str, Any]]:
-    """(metric dates, the request with anchored default periods, the periods) of one dashboard answer."""
+def dashboard_periods(rt: Runtime, d: DashboardDef, req: Any, user: UserContext, today: dt.date,
+                      current: tuple[Any, int] | None = None) -> tuple[dict[str, Dates], Any, dict[str, Any]]:
+    """(metric dates, the request with anchored default periods, the periods) of one dashboard answer;
+    `current` is (index, version) of the default model as the request read it (else read here)."""
     from shuzhi.service.executor import Executor
 
-    dates = dashboard_dates(Executor.open(rt, user, purpose="ui"), d)
+    ex = Executor(rt, user, current[0], current[1], "ui") if current else Executor.open(rt, user, purpose="ui")
+    dates = dashboard_dates(ex, d)
     filters, periods = anchor_defaults(d, req.filters, dates, today)
     return dates, req.model_copy(update={"filters": filters}), periods
 

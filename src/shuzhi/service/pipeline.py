@@ -2,6 +2,12 @@
 
 Every consumer (API, CLI, later dashboards, NL answers, alerts) calls run_query(); security (row
 and column rules) is applied inside compile, so nothing can bypass it.
+
+Compile cache: a compiled query is kept (bounded LRU, COMPILED_MAX entries) on the model index it was
+compiled against, keyed by the normalized spec, the user's rule signature (role for column rules,
+attributes for row rules), today and the dialect. A new model version is a new index object, so its
+cache starts empty and the old one goes with the old index: no entry can outlive the model it was
+compiled from. Errors are not kept (they are raised again on the next call).
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -35,11 +42,73 @@ def _execute(engine: Engine, sql: str, max_rows: int | None, cancel: threading.E
     return engine.execute(sql, max_rows=max_rows)
 
 
+COMPILED_MAX = 2048  # compiled queries kept per model version
+
+
+class IndexCache:
+    """A bounded LRU of values derived from one model index (one model version) alone plus its key."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
+            return hit
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def index_cache(index: ModelIndex, name: str = "compiled", max_entries: int = COMPILED_MAX) -> IndexCache:
+    """The cache `name` of this model index, made on first use: it lives and dies with the index, so
+    nothing in it can outlive the model version it was derived from."""
+    attr = f"_shuzhi_cache_{name}"
+    found = vars(index).get(attr)
+    if found is None:
+        found = vars(index).setdefault(attr, IndexCache(max_entries))
+    return found  # type: ignore[no-any-return]
+
+
+def rule_signature(user: UserContext) -> tuple[str, dict[str, Any]]:
+    """What row and column rules read of a user: compiled SQL and answers are shared only when equal."""
+    return user.role, user.attributes
+
+
+def _compiled(qs: QuerySpec, dumped: dict[str, Any], index: ModelIndex, user: UserContext, today: dt.date,
+              dialect: str) -> tuple[CompiledQuery, bool]:
+    """(compiled query, from the cache) of a parsed spec whose model_dump is `dumped`."""
+    cache = index_cache(index)
+    key = cache_key("compiled", dumped, *rule_signature(user), today.isoformat(), dialect)
+    hit = cache.get(key)
+    if hit is not None:
+        return CompiledQuery(hit.sql, hit.tree, [dict(c) for c in hit.columns], hit.dialect), True
+    compiled = compile_query(resolve(qs, index, user, today), dialect)
+    cache.put(key, CompiledQuery(compiled.sql, compiled.tree, [dict(c) for c in compiled.columns], compiled.dialect))
+    return compiled, False
+
+
 def plan_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserContext, today: dt.date,
                dialect: str = "duckdb") -> CompiledQuery:
+    """The compiled SQL of a spec for `user` (row and column rules applied), from the compile cache
+    when this spec was compiled before for the same model version, rule signature, today and dialect."""
     qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
-    rq = resolve(qs, index, user, today)
-    return compile_query(rq, dialect)
+    return _compiled(qs, qs.model_dump(mode="json", by_alias=True), index, user, today, dialect)[0]
 
 
 def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserContext, today: dt.date,
@@ -51,10 +120,11 @@ def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserCon
     concurrent ones run once."""
     t0 = time.perf_counter()
     qs = spec if isinstance(spec, QuerySpec) else parse_spec(spec)
+    dumped = qs.model_dump(mode="json", by_alias=True)
 
     def compute() -> QueryResult:
         c0 = time.perf_counter()
-        compiled = compile_query(resolve(qs, index, user, today), engine.dialect)
+        compiled, _ = _compiled(qs, dumped, index, user, today, engine.dialect)
         c1 = time.perf_counter()
         table = _execute(engine, compiled.sql, (max_rows + 1) if max_rows else None, cancel)
         c2 = time.perf_counter()
@@ -71,7 +141,7 @@ def run_query(spec: QuerySpec | dict[str, Any], index: ModelIndex, user: UserCon
 
     if cache is None:
         return compute()
-    key = cache_key(qs.model_dump(mode="json", by_alias=True), index.model.name, model_version, user.role,
+    key = cache_key(dumped, index.model.name, model_version, user.role,
                     user.attributes, data_version, max_rows, today.isoformat(), engine.dialect)
     result, cached = cache.get_or_compute(key, compute)
     if not cached:

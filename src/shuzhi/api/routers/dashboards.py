@@ -12,6 +12,7 @@ definition_problems), instead of FastAPI's generic pydantic details; nothing is 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -33,7 +34,7 @@ from shuzhi.errors import ShuzhiError
 from shuzhi.model.dashboards import DashboardDef, definition_error, definition_problems
 from shuzhi.model.index import ModelIndex
 from shuzhi.runtime import Runtime
-from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, plan, run_plans
+from shuzhi.service.dashboards import DashboardAnswers, DataRequest, answer_key, cached_plan, run_plans
 from shuzhi.service.freshness import annotate, dashboard_periods
 from shuzhi.service.query import query as run_spec
 from shuzhi.spec.dashboards import check_against_model, parse_definition
@@ -264,38 +265,71 @@ async def dashboard_data(key: str, body: DataRequest, request: Request, rt: Runt
     def answer() -> Response:
         # Read what the answer needs, then close the session: no catalog connection is held while
         # the queries run or while this request waits for an identical one (single-flight).
+        t0 = time.perf_counter()
         with rt.catalog.session() as db:
             principal = authorize(rt, parts, db)
             request.state.principal = principal
             rec = store.get_record(db, key, _who(principal))
             d = DashboardDef.model_validate(rec.definition)
             idx, model_version = rt.model_index(None, db)
-        return answer_data(rt, answers, rec, d, idx, model_version, principal.context(), body, lang)
+        catalog_ms = (time.perf_counter() - t0) * 1000
+        out = answer_data(rt, answers, rec, d, idx, model_version, principal.context(), body, lang, timing=True)
+        out.headers["Server-Timing"] = f"catalog;dur={catalog_ms:.2f}, {out.headers['Server-Timing']}"
+        return out
 
     return await run_in_threadpool(answer)  # type: ignore[return-value]
 
 
 def answer_data(rt: Runtime, answers: DashboardAnswers, rec: DashboardRecord, d: DashboardDef, idx: ModelIndex,
                 model_version: int, user: UserContext, body: DataRequest, lang: str,
-                fixed: list[dict[str, Any]] | None = None) -> Response:
+                fixed: list[dict[str, Any]] | None = None, timing: bool = False) -> Response:
     """The data answer of a dashboard for `user` (sync; the catalog session is already closed). Also
     serves share links and embeds (routers/shares.py, routers/embed.py); `fixed` are an embed token's
-    filters, applied to every component and part of the answer's key."""
+    filters, applied to every component and part of the answer's key. With `timing` (signed-in
+    viewers only: a public link does not learn whether others asked before) a Server-Timing header."""
     today = rt.settings.today_date()
     direct = bool(idx.model.connection)
     data_version = "direct" if direct else rt.data_version()
     data_version += "|" + rt.cache.generation  # moves on when data changes in any instance (SHUZHI_REDIS_URL)
 
+    computed: list[bool] = []
+
     def compute() -> dict[str, Any]:
-        dates, req, periods = dashboard_periods(rt, d, body, user, today)
-        plans = plan(d, req, idx, user, today, dates, fixed=fixed)
-        out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui"), lang, executor=answers.pool)
+        # timings_ms: every phase of computing the answer (dates: the metrics' first and last days;
+        # plan; queries; annotate: freshness and periods) and their total
+        computed.append(True)
+        t0 = time.perf_counter()
+        current = (idx, model_version)
+        dates, req, periods = dashboard_periods(rt, d, body, user, today, current)
+        t1 = time.perf_counter()
+        plans = cached_plan((rec.id, rec.version), d, req, idx, user, today, dates, fixed=fixed)
+        t2 = time.perf_counter()
+        out = run_plans(plans, lambda spec: run_spec(rt, spec, user, purpose="ui", current=current), lang,
+                        executor=answers.pool)
+        t3 = time.perf_counter()
         annotate(out, plans, dates, periods, today, idx)
         out["dashboard"] = {"id": rec.id, "name": rec.name, "version": rec.version}
+        t4 = time.perf_counter()
+        out["timings_ms"] = {name: round(ms * 1000, 2) for name, ms in (
+            ("dates", t1 - t0), ("plan", t2 - t1), ("queries", t3 - t2), ("annotate", t4 - t3), ("total", t4 - t0))}
         return out
 
+    s0 = time.perf_counter()
     k = answer_key(rec.id, rec.version, body, user, idx.model.name, model_version, data_version, today, lang, fixed)
-    return Response(answers.answer(k, compute, keep=not direct), media_type="application/json")
+    data = answers.answer(k, compute, keep=not direct)
+    # Server-Timing: this request's own time (an answer kept from before carries its first timings_ms)
+    spent = f'answer;dur={(time.perf_counter() - s0) * 1000:.2f};desc="{"computed" if computed else "reused"}"'
+    return Response(data, media_type="application/json", headers={"Server-Timing": spent} if timing else None)
+
+
+def warm_up(app: Any) -> Any:
+    """Answer the most viewed dashboards in the background at server start (service/warmup.py),
+    through answer_data as their viewers, in Chinese (the web app's default language)."""
+    from shuzhi.service import warmup
+
+    rt, answers = app.state.runtime, app.state.dashboard_answers
+    return warmup.start(rt, lambda rec, d, idx, version, user: answer_data(
+        rt, answers, rec, d, idx, version, user, DataRequest(), "zh"))
 
 
 def _answers(request: Request) -> DashboardAnswers:
