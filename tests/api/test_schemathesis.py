@@ -57,7 +57,7 @@ def _run(schema, token: str, failures: list[str], statuses: dict[int, int], exam
                                     f"{str(exc).splitlines()[0][:160]}): query={case.query} body={str(case.body)[:200]}")
                     return
                 statuses[r.status_code // 100] = statuses.get(r.status_code // 100, 0) + 1
-                text = r.text or ""
+                text = (r.content or b"").decode("utf-8", errors="replace")  # files (XLSX, PDF) are bytes
                 if r.status_code >= 500 or "Traceback" in text:
                     failures.append(f"{case.method} {case.formatted_path} → {r.status_code}: "
                                     f"query={case.query} body={str(case.body)[:200]} | {text[:200]}")
