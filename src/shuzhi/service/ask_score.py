@@ -255,7 +255,7 @@ def truth_reader(rt: Runtime) -> Any:
     from shuzhi.service.executor import Executor
 
     ex = Executor.open(rt, UserContext.system(), purpose="api")
-    if ex.index.model.connection:
+    if ex.index.model.connection or rt.external() is not None:  # its own database, or SHUZHI_WAREHOUSE_URL
         return _DirectReader(ex.engine()[0])
     return rt.warehouse(read_only=True).open()
 
