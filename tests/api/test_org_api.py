@@ -84,6 +84,18 @@ def test_department_attributes_drive_row_rules_and_sharing(demo_api) -> None:  #
     bad = editor.put("/api/v1/dashboards/east-weekly/grants", json={"grants": [{"grantee": "dept:不存在"}]}, headers=eh)
     assert bad.status_code == 404 and "不存在" in bad.json()["error"]["message"]
 
+    # who can see what: zhou's rule with their value, the dashboards and why; the dashboard's viewers
+    acc = client.get("/api/v1/users/zhou/access").json()
+    rule = next(r for r in acc["row_rules"] if r["name"] == "own_region")
+    assert rule["binds"] and rule["applied"] == "region = 华东" and acc["effective_attributes"] == {"region": "华东"}
+    assert {d["name"]: d["via"] for d in acc["dashboards"]}["east-weekly"] == f"shared:dept:{SALES}"
+    viewers = {v["username"]: v for v in editor.get("/api/v1/dashboards/east-weekly/viewers").json()["viewers"]}
+    assert viewers["li"]["via"] == "owner" and viewers["admin"]["via"] == "admin"
+    assert viewers["zhou"]["via"] == f"shared:dept:{SALES}" and viewers["wang"]["access"] == "edit"
+    assert "sun" in viewers and "qian" in viewers
+    assert zhou.get("/api/v1/users/zhou/access").status_code == 403
+    assert wang.get("/api/v1/dashboards/east-weekly/viewers").status_code == 403  # shared to edit, not the owner
+
     # removing the department takes the share and the members' region with it
     assert client.delete(f"/api/v1/departments/{south['id']}", headers=h).status_code == 204
     events = client.get("/api/v1/audit", params={"action": "share"}).json()["events"]

@@ -137,6 +137,9 @@ def test_admin_builds_a_department_shares_a_dashboard_and_its_member_sees_only_t
         expect(page.locator(".ant-modal-wrap:visible")).to_have_count(0)
         page.locator(".ant-message").evaluate_all("els => els.forEach(e => e.remove())")
         page.screenshot(path=str(shots / "admin-users.png"), full_page=True)
+        page.get_by_test_id("user-access-dong").click()  # who can see what: the rule with dong's value
+        expect(page.get_by_test_id("user-access")).to_contain_text("region = 华东")
+        page.keyboard.press("Escape")
 
         page.goto(server + "/dashboards/east-weekly")
         page.get_by_test_id("share-people").click()

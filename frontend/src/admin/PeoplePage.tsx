@@ -5,8 +5,8 @@
  * needed), add a user into departments, change a user's role, departments or status.
  * GET/POST/PATCH/DELETE /api/v1/departments, GET/POST/PATCH /api/v1/users.
  */
-import { DeleteOutlined, EditOutlined, PlusOutlined, TeamOutlined, UserAddOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from "antd";
+import { DeleteOutlined, EditOutlined, EyeOutlined, PlusOutlined, TeamOutlined, UserAddOutlined } from "@ant-design/icons";
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, List, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from "antd";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, errorMessage, unwrap, type Schemas } from "../api/client";
 import { useI18n } from "../i18n";
@@ -15,6 +15,7 @@ type Dept = Schemas["DepartmentOut"];
 type User = Schemas["UserOut"];
 type DeptRow = Dept & { children?: DeptRow[] };
 type Attr = { key: string; value: string };
+type Access = Schemas["UserAccess"];
 
 const TEXT = {
   zh: { title: "用户与部门", depts: "部门", users: "用户", addDept: "新建部门", addUser: "新建用户", name: "名称", path: "部门路径",
@@ -23,6 +24,7 @@ const TEXT = {
     effective: "行权限属性", status: "状态", active: "启用", disabled: "停用", save: "保存", cancel: "取消", edit: "修改",
     del: "删除", delDept: "删除该部门及其下级部门？成员仍保留为用户。", ownAttrs: "个人属性（优先于部门）",
     sub: "部门的属性（如 region=华东）由下级部门和成员继承，行权限规则据此过滤数据；用户自己的属性优先。",
+    access: "能看到什么", rules: "行权限规则", noFilter: "不过滤", denied: "不可查询的字段", dashboards: "可打开的仪表板", nothing: "无",
     roles: { admin: "管理员", editor: "编辑者", viewer: "查看者" } },
   en: { title: "Users & departments", depts: "Departments", users: "Users", addDept: "Add department", addUser: "Add user", name: "Name",
     path: "Path", parent: "Parent", none: "(top level)", attrs: "Attributes", inherited: "Members get", members: "Members", key: "Key",
@@ -31,6 +33,7 @@ const TEXT = {
     cancel: "Cancel", edit: "Edit", del: "Delete", delDept: "Delete this department and its sub-departments? Members stay users.",
     ownAttrs: "Own attributes (over the departments')",
     sub: "A department's attributes (e.g. region=华东) are inherited by its sub-departments and members; row rules filter by them; a user's own attributes win.",
+    access: "What they see", rules: "Row rules", noFilter: "no filter", denied: "Fields they may not query", dashboards: "Dashboards they may open", nothing: "none",
     roles: { admin: "Administrator", editor: "Editor", viewer: "Viewer" } },
 };
 type Tx = (typeof TEXT)["zh"];
@@ -83,6 +86,7 @@ export default function PeoplePage() {
   const [deptOpen, setDeptOpen] = useState<Dept | "new" | null>(null);
   const [userOpen, setUserOpen] = useState<User | "new" | null>(null);
   const [busy, setBusy] = useState(false);
+  const [access, setAccess] = useState<Access | null>(null);
   const [deptForm] = Form.useForm();
   const [userForm] = Form.useForm();
 
@@ -181,7 +185,12 @@ export default function PeoplePage() {
           { title: tx.deptsOf, dataIndex: "departments", render: (ds: string[]) => ds.map((d) => <Tag key={d}>{d.split("/").slice(-1)[0]}</Tag>) },
           { title: tx.effective, dataIndex: "effective_attributes", render: (a) => attrText(a) },
           { title: tx.status, dataIndex: "is_active", width: 70, render: (v: boolean) => v ? tx.active : <Typography.Text type="secondary">{tx.disabled}</Typography.Text> },
-          { title: "", key: "ops", width: 50, render: (_: unknown, u) => <Button type="text" size="small" icon={<EditOutlined />} onClick={() => openUser(u)} aria-label={tx.edit} data-testid={`user-edit-${u.username}`} /> },
+          { title: "", key: "ops", width: 80, render: (_: unknown, u) => (
+            <Space size={0}>
+              <Button type="text" size="small" icon={<EyeOutlined />} aria-label={tx.access} data-testid={`user-access-${u.username}`}
+                onClick={() => unwrap(api.GET("/api/v1/users/{username}/access", { params: { path: { username: u.username } } })).then(setAccess, (e) => setError(errorMessage(e)))} />
+              <Button type="text" size="small" icon={<EditOutlined />} onClick={() => openUser(u)} aria-label={tx.edit} data-testid={`user-edit-${u.username}`} />
+            </Space>) },
         ]} />
     </>
   );
@@ -191,6 +200,29 @@ export default function PeoplePage() {
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{tx.sub}</Typography.Paragraph>
       {error ? <Alert type="error" showIcon closable onClose={() => setError(null)} message={error} style={{ marginBottom: 12 }} /> : null}
       <Tabs items={[{ key: "depts", label: tx.depts, children: deptTable }, { key: "users", label: tx.users, children: userTable }]} />
+      <Drawer open={access !== null} onClose={() => setAccess(null)} width={520} title={access ? `${access.username} · ${tx.access}` : ""} data-testid="user-access">
+        {access && (
+          <>
+            <Descriptions column={1} size="small" bordered items={[
+              { key: "role", label: tx.role, children: tx.roles[access.role as "admin" | "editor" | "viewer"] ?? access.role },
+              { key: "depts", label: tx.deptsOf, children: access.departments.join("，") || tx.nothing },
+              { key: "attrs", label: tx.effective, children: attrText(access.effective_attributes) || tx.nothing },
+              { key: "denied", label: tx.denied, children: access.denied_fields.join("，") || tx.nothing },
+            ]} />
+            <Typography.Title level={5} style={{ marginTop: 16 }}>{tx.rules}</Typography.Title>
+            <List size="small" dataSource={access.row_rules} locale={{ emptyText: tx.nothing }} renderItem={(r) => (
+              <List.Item><Space direction="vertical" size={0}>
+                <span><Tag>{r.dataset}</Tag>{r.name}</span>
+                <Typography.Text type={r.binds ? undefined : "secondary"} code={r.binds}>{r.binds ? r.applied : tx.noFilter}</Typography.Text>
+              </Space></List.Item>)} />
+            <Typography.Title level={5} style={{ marginTop: 16 }}>{tx.dashboards}</Typography.Title>
+            <List size="small" dataSource={access.dashboards} locale={{ emptyText: tx.nothing }} renderItem={(d) => (
+              <List.Item extra={<Tag color={d.access === "edit" ? "blue" : "default"}>{d.access}</Tag>}>
+                <Space direction="vertical" size={0}><span>{d.title}</span><Typography.Text type="secondary" style={{ fontSize: 12 }}>{d.via}</Typography.Text></Space>
+              </List.Item>)} />
+          </>
+        )}
+      </Drawer>
       <Modal open={deptOpen !== null} title={deptOpen === "new" ? tx.addDept : deptOpen?.path} onCancel={() => setDeptOpen(null)} onOk={saveDept}
         okText={tx.save} cancelText={tx.cancel} confirmLoading={busy} destroyOnClose forceRender data-testid="dept-dialog">
         <Form form={deptForm} layout="vertical">

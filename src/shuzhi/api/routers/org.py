@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
-from shuzhi.api.deps import DbDep, require
+from shuzhi.api.deps import DbDep, RuntimeDep, require
 from shuzhi.api.routers.auth import ERRORS
 from shuzhi.auth.credentials import Principal
 from shuzhi.auth.users import check_attrs
@@ -93,3 +93,16 @@ def dashboard_grants(key: str, user: Editor, db: DbDep) -> svc.GrantList:
             summary="Share a dashboard with users, departments or roles / 共享仪表板")
 def put_dashboard_grants(key: str, body: GrantsIn, user: Editor, db: DbDep) -> svc.GrantList:
     return svc.replace_grants(db, key, body.grants, _who(user))
+
+
+@router.get("/users/{username}/access", response_model=svc.UserAccess, responses=ERRORS,
+            summary="What a user sees: rules with their values, dashboards and why / 用户能看到什么")
+def user_access(username: str, _: Admin, db: DbDep, rt: RuntimeDep) -> svc.UserAccess:
+    idx, _version = rt.model_index(None, db)
+    return svc.user_access(db, idx, username)
+
+
+@router.get("/dashboards/{key}/viewers", response_model=svc.DashboardViewers, responses=ERRORS,
+            summary="Who can open a dashboard and why / 谁能看到此仪表板")
+def dashboard_viewers(key: str, user: Editor, db: DbDep) -> svc.DashboardViewers:
+    return svc.dashboard_viewers(db, key, _who(user))
