@@ -115,6 +115,7 @@ class Settings(BaseSettings):
     ldap_default_role: str | None = "viewer"  # people in no mapped group ("" refuses them)
     ldap_attributes: str | None = None  # JSON: directory attribute -> Shuzhi attribute, e.g. {"l": "region"}
     ldap_org_root: str | None = None  # the department path people's organisational units hang under, e.g. 华精科技
+    ldap_sync_cron: str | None = "0 2 * * *"  # org sync from the directory (service/directory_sync.py); "" turns it off
 
     # -- audit log (issue 19): events older than this many days are removed (0 keeps everything; the
     # default keeps three years, beyond the six months China's Cybersecurity Law asks for).

@@ -88,3 +88,33 @@ def test_a_directory_that_is_down_is_a_clear_503(slapd: Slapd, demo_api, monkeyp
     assert r.status_code == 503 and r.json()["error"]["code"] == "directory_unavailable"
     assert "LDAP" in r.json()["error"]["message"]
     assert _login(client, "admin", TEST_PASSWORD).status_code == 200  # local accounts still sign in
+
+
+def test_org_sync_brings_departments_and_people_before_their_first_sign_in(slapd: Slapd, demo_api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from shuzhi.service import directory_sync
+
+    for k, v in _env(slapd).items():
+        monkeypatch.setenv(k, v)
+    client = demo_api()
+    rt = client.app.state.runtime
+    h = login(client, "admin", TEST_PASSWORD)
+    r = client.post("/api/v1/users", json={"username": "li", "password": "Local-Li-Pass-2026", "role": "viewer"},
+                    headers=h)
+    assert r.status_code == 201  # a local account of the same name as a directory person: left alone
+    counts = directory_sync.sync(rt)
+    assert counts["users_created"] == 2 and counts["local_skipped"] == 1 and counts["departments_made"] >= 3
+    users = {u["username"]: u for u in client.get("/api/v1/users").json()}
+    assert users["zhou"]["source"] == "ldap" and users["zhou"]["effective_attributes"] == {"region": "华东"}
+    assert users["li"]["source"] == "local"
+    paths = {d["path"] for d in client.get("/api/v1/departments").json()["departments"]}
+    assert {"华精科技/销售中心/华东销售部", "华精科技/研发中心"} <= paths and "华精科技/groups" not in paths
+    from shuzhi.delivery.schedules import get_schedule
+
+    with rt.catalog.session() as s:
+        assert get_schedule(s, "ldap_sync", "ldap").cron == "0 2 * * *"
+
+    # someone leaves the directory: disabled at the next sync
+    with slapd.conn() as c:
+        c.delete(f"uid=admin2,ou=研发中心,{slapd.base}")
+    assert directory_sync.sync(rt)["users_disabled"] == 1
+    assert {u["username"]: u for u in client.get("/api/v1/users").json()}["admin2"]["is_active"] is False

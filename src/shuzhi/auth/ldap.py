@@ -187,8 +187,40 @@ class LdapDirectory:
         from ldap3.utils.dn import parse_dn
 
         units = [value for attr, value, _ in parse_dn(dn, escape=False) if attr.lower() == "ou"]
-        units = [u for u in units if u.lower() not in ("people", "users")]
+        units = [u for u in units if u.lower() not in ("people", "users", "groups")]
         if not units:
             return []
         path = "/".join(reversed(units))
         return [f"{self.org_root}/{path}" if self.org_root else path]
+
+    # -- org sync -------------------------------------------------------------------------
+    def people(self) -> tuple[list[Identity], list[str]]:
+        """Everyone the user filter finds (its {username} as *) with their role, attributes and
+        department, and every organisational unit as a department path (containers such as people,
+        users and groups left out) — for `shuzhi ldap sync`."""
+        service = self._bind(self.bind_dn, self.bind_password)
+        if service is None:
+            raise unavailable("LDAP 目录", "LDAP directory", "service account bind refused")
+        out: list[Identity] = []
+        try:
+            wanted = sorted({"uid", "sAMAccountName", "cn", "displayName", "memberOf", *self.attributes})
+            service.search(self.base_dn, self.user_filter.replace("{username}", "*"), attributes=wanted)
+            entries = list(service.entries)
+            for entry in entries:
+                name = _first(entry, "uid") or _first(entry, "sAMAccountName")
+                if not name:
+                    continue
+                role = self._role(self._groups(service, entry.entry_dn, name, entry))
+                if role is None:
+                    continue
+                attrs = {target: _first(entry, source) for source, target in self.attributes.items()}
+                out.append(Identity(username=name.lower(), role=role, source="ldap", external_id=entry.entry_dn,
+                                    display_name=_first(entry, "displayName") or _first(entry, "cn"),
+                                    attributes={k: v for k, v in attrs.items() if v},
+                                    departments=self._departments(entry.entry_dn)))
+            service.search(self.base_dn, "(objectClass=organizationalUnit)", attributes=["ou"])
+            units = sorted({p for e in service.entries for p in self._departments(e.entry_dn)})
+        finally:
+            service.unbind()
+        return out, units
+

@@ -333,3 +333,35 @@ def provision(s: Session, ident: Identity) -> User:
             org.set_user_departments(s, u, ident.departments, actor=ident.source)
     return u
 
+
+
+def sync_directory(s: Session, people: list[Identity], units: list[str], *, source: str = "ldap") -> dict[str, int]:
+    """Bring the organisation in line with a directory (`shuzhi ldap sync`): every unit a department,
+    everyone an account with their role, attributes and department, and accounts of this source the
+    directory no longer lists disabled (their sessions and tokens revoked). Local accounts are untouched."""
+    known = {d.path for d in org.list_departments(s)}
+    made = 0
+    for path in units:
+        if org.normalize_path(path) not in known:
+            org.add_department(s, path, actor=source, source=source)
+            made += 1
+    seen: set[str] = set()
+    created = updated = skipped = 0
+    for ident in people:
+        before = find_user(s, ident.username)
+        if before is not None and before.source == "local":
+            skipped += 1
+            continue
+        u = provision(s, ident)
+        seen.add(u.username)
+        created += before is None
+        updated += before is not None
+    disabled = 0
+    for u in s.scalars(select(User).where(User.source == source, User.is_active.is_(True))):
+        if u.username not in seen:
+            u.is_active = False
+            _revoke_all(u)
+            audit(s, "user.update", actor=source, target=u.username, detail={"is_active": False, "reason": "not in directory"})
+            disabled += 1
+    return {"departments_made": made, "users_created": created, "users_updated": updated,
+            "users_disabled": disabled, "local_skipped": skipped}

@@ -26,7 +26,7 @@ from shuzhi.cli.connections import connection_app, extract_app
 from shuzhi.cli.dashboards import dashboard_app
 from shuzhi.cli.datasets import dataset_app
 from shuzhi.cli.exports import export_app
-from shuzhi.cli.org import dept_app
+from shuzhi.cli.org import dept_app, ldap_app
 from shuzhi.cli.rd import rd_app
 from shuzhi.cli.share import share_app
 from shuzhi.cli.subscriptions import subscription_app
@@ -67,6 +67,7 @@ app.add_typer(rd_app, name="rd")
 app.add_typer(assess_app, name="assess")
 app.add_typer(audit_app, name="audit")
 app.add_typer(dept_app, name="dept")
+app.add_typer(ldap_app, name="ldap")
 
 
 def _version(value: bool) -> None:

@@ -5,6 +5,7 @@
     shuzhi dept remove PATH                         with its sub-departments (members stay users)
     shuzhi share dashboard NAME --with user:NAME|dept:PATH|role:NAME [--edit] [--remove]
     shuzhi share dashboard NAME                     who it is shared with
+    shuzhi ldap sync [--format json]                departments and people from LDAP / AD now (service/directory_sync.py)
 
 The shell's operator acts as an administrator (audited as `cli`).
 """
@@ -92,3 +93,22 @@ def share_dashboard(
     typer.echo(t(f"仪表板 {out.dashboard} 共享给：", f"Dashboard {out.dashboard} is shared with:"))
     for g in out.grants:
         typer.echo(f"  {g.grantee}  {t('可编辑', 'edit') if g.access == 'edit' else t('可查看', 'view')}")
+
+
+ldap_app = typer.Typer(help="LDAP / AD：同步部门与人员 / LDAP / AD: sync departments and people.", no_args_is_help=True)
+
+
+@ldap_app.command("sync")
+def ldap_sync(fmt: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    """Sync departments and people from the directory now. 立即从目录同步部门与人员。"""
+    from shuzhi.service import directory_sync
+
+    counts = directory_sync.sync(runtime())
+    if fmt == "json":
+        typer.echo(json.dumps(counts, ensure_ascii=False))
+        return
+    typer.echo(t(f"已同步：新建部门 {counts['departments_made']} 个，新建用户 {counts['users_created']} 个，"
+                 f"更新 {counts['users_updated']} 个，停用 {counts['users_disabled']} 个（同名本地账号跳过 {counts['local_skipped']} 个）。",
+                 f"Synced: {counts['departments_made']} departments made, {counts['users_created']} users created, "
+                 f"{counts['users_updated']} updated, {counts['users_disabled']} disabled "
+                 f"({counts['local_skipped']} local accounts of the same name skipped)."))

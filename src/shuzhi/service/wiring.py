@@ -21,9 +21,10 @@ def wire(rt: Runtime) -> Runtime:
     if rt.first_wiring("service"):
         # Imported here, not at module import: the alert checks import modules that themselves import
         # shuzhi.service, which would make a cycle at import time.
-        from shuzhi.service import alerts, audit, datasets_refresh, refresh, subscriptions
+        from shuzhi.service import alerts, audit, datasets_refresh, directory_sync, refresh, subscriptions
 
         audit.install(rt)
+        directory_sync.install(rt)
         upgrade_names(rt)
         refresh.install(rt)
         datasets_refresh.install(rt)
