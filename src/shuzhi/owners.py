@@ -41,13 +41,14 @@ def _start_time(pid: int) -> str | None:
     if not stat:
         if os.path.isdir("/proc/self"):
             return None
-        return "" if _pid_exists(pid) else None
+        return "" if pid_exists(pid) else None
     # the command name (field 2) is in parentheses and may hold spaces; fields after it are plain
     fields = stat[stat.rfind(")") + 2:].split()
     return fields[19] if len(fields) > 19 else ""
 
 
-def _pid_exists(pid: int) -> bool:
+def pid_exists(pid: int) -> bool:
+    """Whether a process with this id exists (one we may not signal counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

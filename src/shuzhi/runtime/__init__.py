@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shuzhi import owners
 from shuzhi.auth.users import ensure_first_admin
 from shuzhi.catalog import Catalog
 from shuzhi.catalog.semantic import current_version, get_model
@@ -289,16 +290,6 @@ def _sweep_scratch(folder: Path, mine: Path) -> None:
     """Remove scratch files of processes that are gone (and a stale one of this pid)."""
     for f in folder.glob("staging-*.duckdb*"):
         pid = f.name.split("-", 1)[1].split(".", 1)[0]
-        alive = pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))
+        alive = pid.isdigit() and int(pid) != os.getpid() and owners.pid_exists(int(pid))
         if not alive or f.name.startswith(mine.name):
             f.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
