@@ -59,6 +59,23 @@ def _page(browser, server: str, errors: list[str], **kw):  # type: ignore[no-unt
     return ctx, page
 
 
+def _add_step(page, kind: str, first_field: str) -> None:  # type: ignore[no-untyped-def]
+    """「添加步骤」→ a kind, again when a click during the menu's opening was lost (a CI flake: the
+    step's form never opened), until the step's first field shows."""
+    field = page.get_by_test_id(first_field)
+    for _ in range(4):
+        page.get_by_test_id("add-step").click()
+        item = page.get_by_test_id(f"add-step-{kind}")
+        item.wait_for(state="visible")
+        item.click()
+        try:
+            field.wait_for(state="visible", timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: try the menu again
+            page.keyboard.press("Escape")
+    field.wait_for(state="visible")
+
+
 def _pick(page, testid: str, option: str, search: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """Open the Ant Design Select with data-testid (typing `search` into it, for long virtual lists) and click
     the visible option containing `option`. Under load the first click can land while the select is still being
@@ -183,8 +200,7 @@ def test_dataset_steps(server: str, browser, shots: Path) -> None:  # type: igno
     expect(rows).to_contain_text("order_id")
 
     # step 1: a filter (amount > 100000), preview after it
-    page.get_by_test_id("add-step").click()
-    page.get_by_test_id("add-step-filter").click()
+    _add_step(page, "filter", "cond-field-0")
     _pick(page, "cond-field-0", "amount ·", search="amount")
     _pick(page, "cond-op-0", "大于等于")
     page.get_by_test_id("cond-value-0").fill("abc")
@@ -196,8 +212,7 @@ def test_dataset_steps(server: str, browser, shots: Path) -> None:  # type: igno
     expect(page.get_by_test_id("dataset-preview")).to_contain_text("第 1 步（筛选）之后的数据")
 
     # step 2: a calculated column; the server checks the formula against the columns after step 1
-    page.get_by_test_id("add-step").click()
-    page.get_by_test_id("add-step-calculate").click()
+    _add_step(page, "calculate", "calc-name")
     page.get_by_test_id("calc-name").fill("amount_wan")
     page.get_by_test_id("calc-label").fill("金额（万元）")
     page.get_by_test_id("calc-formula").fill("amount / 10000 + nosuch")
