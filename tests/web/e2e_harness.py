@@ -220,3 +220,19 @@ def open_innovation(page, item: str, path: str) -> None:  # type: ignore[no-unty
         except AssertionError:
             if attempt == 3:
                 raise
+
+
+def check_radio(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose the radio labelled `name` in the open dialog, again while a click during the dialog's
+    opening (or a re-render that reset the choice) leaves it unchosen (a CI flake: Locator.check
+    "did not change its state")."""
+    radio = page.get_by_role("radio", name=name)
+    for _ in range(6):
+        try:
+            radio.check(timeout=5_000)
+        except Exception:  # noqa: BLE001 - playwright's Error/TimeoutError: look again below
+            pass
+        page.wait_for_timeout(200)
+        if radio.is_checked():
+            return
+    radio.check()

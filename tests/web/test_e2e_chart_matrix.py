@@ -22,7 +22,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import CHART_TYPES, PAINTED, ROOT, running_server, screenshot_dir, signed_in_page
+from e2e_harness import (
+    CHART_TYPES,
+    PAINTED,
+    ROOT,
+    check_radio,
+    running_server,
+    screenshot_dir,
+    signed_in_page,
+)
 
 MATRIX = json.loads((Path(__file__).parent / "chart_matrix.json").read_text(encoding="utf-8"))["cells"]
 IMAGES = ROOT / "docs" / "images"
@@ -152,7 +160,7 @@ def test_matrix_saves_renders_reopens(server: str, session, shots: Path) -> None
 def _save_new(page, title: str) -> str:  # type: ignore[no-untyped-def]
     """保存到仪表板 → 新仪表板: the new dashboard's name."""
     page.get_by_test_id("save-to-dashboard").click()
-    page.get_by_role("radio", name="新仪表板").check()
+    check_radio(page, "新仪表板")
     page.get_by_placeholder("新仪表板标题").fill(title)
     with page.expect_response(lambda r: r.url.endswith("/api/v1/dashboards") and r.request.method == "POST") as resp:
         page.get_by_test_id("save-to-dashboard-ok").click()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import ROOT, add_filter_component, screenshot_dir
+from e2e_harness import ROOT, add_filter_component, check_radio, screenshot_dir
 from e2e_harness import login as _login
 
 DEMO = ["cockpit", "sales", "supply", "quality", "rd"]
@@ -248,7 +248,7 @@ def test_save_chart_from_analysis(server: str, browser) -> None:  # type: ignore
     page.get_by_role("menuitem", name="分析").click()
     page.locator("[data-testid=analysis-chart] canvas").first.wait_for()
     page.get_by_test_id("save-to-dashboard").click()
-    page.get_by_role("radio", name="新仪表板").check()
+    check_radio(page, "新仪表板")
     page.get_by_placeholder("新仪表板标题").fill("分析页保存的看板")
     with page.expect_response(lambda r: r.url.endswith("/api/v1/dashboards") and r.request.method == "POST") as resp:
         page.get_by_test_id("save-to-dashboard-ok").click()

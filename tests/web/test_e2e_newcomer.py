@@ -10,7 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import PASSWORD, ROOT, add_filter_component, choose_option, running_server, signed_in_page
+from e2e_harness import (
+    PASSWORD,
+    ROOT,
+    add_filter_component,
+    check_radio,
+    choose_option,
+    running_server,
+    signed_in_page,
+)
 from e2e_harness import login as _login
 
 XLSX = ROOT / "tests" / "data" / "imports" / "report.xlsx"
@@ -26,10 +34,10 @@ def server() -> Iterator[str]:
 def _save_chart(page, *, new_title: str | None = None, existing: str | None = None) -> None:  # type: ignore[no-untyped-def]
     page.get_by_test_id("save-to-dashboard").click()
     if new_title:
-        page.get_by_role("radio", name="新仪表板").check()
+        check_radio(page, "新仪表板")
         page.get_by_placeholder("新仪表板标题").fill(new_title)
     else:
-        page.get_by_role("radio", name="已有仪表板").check()
+        check_radio(page, "已有仪表板")
         choose_option(page, page.get_by_test_id("save-target"), existing or "")
     with page.expect_response(lambda r: "/api/v1/dashboards" in r.url and r.request.method in ("POST", "PUT")) as resp:
         page.get_by_test_id("save-to-dashboard-ok").click()
